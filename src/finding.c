@@ -1,0 +1,195 @@
+/*
+ * finding.c: lifecycle and small helpers of struct finding and
+ * struct finding_list (see finding.h), and the name tables of its enums.
+ */
+#include "finding.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct finding *finding_new(void)
+{
+	struct finding *f = xcalloc(1, sizeof(*f));
+
+	f->facts.derefs = -1;
+	return f;
+}
+
+void finding_release(struct finding *f)
+{
+	size_t i;
+
+	free(f->package);
+	free(f->file);
+	free(f->message);
+	free(f->subject);
+	for (i = 0; i < f->flow_nr; i++) {
+		free(f->flow[i].file);
+		free(f->flow[i].text);
+	}
+	free(f->flow);
+	for (i = 0; i < f->facts.callees_nr; i++)
+		free(f->facts.callees[i]);
+	free(f->facts.leak_dst);
+	free(f->function);
+	free(f->why);
+	free(f->fingerprint);
+	free(f->ack_reason);
+	memset(f, 0, sizeof(*f));
+	f->facts.derefs = -1;
+}
+
+void finding_free(struct finding *f)
+{
+	if (!f)
+		return;
+	finding_release(f);
+	free(f);
+}
+
+void finding_add_step(struct finding *f, const char *file, int line, int column,
+		      const char *text)
+{
+	struct flow_step *s;
+
+	ALLOC_GROW(f->flow, f->flow_nr + 1, f->flow_alloc);
+	s = &f->flow[f->flow_nr++];
+	s->file = xstrdup(file);
+	s->line = line;
+	s->column = column;
+	s->text = xstrdup(text);
+}
+
+void finding_list_add(struct finding_list *l, struct finding *f)
+{
+	ALLOC_GROW(l->items, l->nr + 1, l->alloc);
+	l->items[l->nr++] = f;
+}
+
+void finding_list_release(struct finding_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		finding_free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->nr = l->alloc = 0;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = *(struct finding *const *)a;
+	const struct finding *y = *(struct finding *const *)b;
+	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return strcmp(x->message, y->message);
+}
+
+void finding_list_sort(struct finding_list *l)
+{
+	if (l->nr > 1)
+		qsort(l->items, l->nr, sizeof(*l->items), cmp_finding);
+}
+
+const char *verdict_name(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_MOVED: return "moved";
+	case VERDICT_ESCAPES: return "escapes";
+	case VERDICT_LEAK_PARAM: return "leaking-param";
+	case VERDICT_LEAK_CONTENT: return "leaking-param-content";
+	}
+	return "unknown";
+}
+
+static const char *const severity_names[] = { "none", "info", "warning", "error" };
+
+const char *severity_name(enum severity s)
+{
+	return (unsigned)s < 4 ? severity_names[s] : "unknown";
+}
+
+int severity_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(s, severity_names[i]))
+			return i;
+	return -1;
+}
+
+const char *status_name(enum finding_status s)
+{
+	switch (s) {
+	case STATUS_NEW: return "new";
+	case STATUS_EXISTING: return "existing";
+	case STATUS_FIXED: return "fixed";
+	case STATUS_BASELINE: return "baseline";
+	case STATUS_ACKNOWLEDGED: return "acknowledged";
+	}
+	return "unknown";
+}
+
+static const char *const reason_names[REASON__COUNT] = {
+	[REASON_ADDRESS_OF] = "address-of",
+	[REASON_INDIRECTION] = "indirection",
+	[REASON_DOT] = "dot",
+	[REASON_DOT_PTR] = "dot of pointer",
+	[REASON_FIXED_ARRAY_INDEX] = "fixed-array-index-of",
+	[REASON_SLICE] = "slice",
+	[REASON_INTERFACE_CONVERTED] = "interface-converted",
+	[REASON_ARRAY_LIT_ELEM] = "array literal element",
+	[REASON_SLICE_LIT_ELEM] = "slice-literal-element",
+	[REASON_STRUCT_LIT_ELEM] = "struct literal element",
+	[REASON_MAP_LIT_KEY] = "map literal key",
+	[REASON_MAP_LIT_VALUE] = "map literal value",
+	[REASON_REFLECT_HEADER] = "reflect.Header.Data",
+	[REASON_SPILL] = "spill",
+	[REASON_CALL_PARAM] = "call parameter",
+	[REASON_APPENDEE] = "appendee slice",
+	[REASON_APPENDED] = "appended slice...",
+	[REASON_COPIED] = "copied slice",
+	[REASON_UINTPTRESCAPES] = "//go:uintptrescapes",
+	[REASON_CLOSURE_CAPTURE] = "captured by a closure",
+	[REASON_REFERENCE] = "reference",
+	[REASON_RANGE] = "range",
+	[REASON_RANGE_DEREF] = "range-deref",
+	[REASON_SWITCH_CASE] = "switch case",
+	[REASON_SEND] = "send",
+	[REASON_ASSIGN] = "assign",
+	[REASON_ASSIGN_PAIR] = "assign-pair",
+	[REASON_ASSIGN_PAIR_DOT_TYPE] = "assign-pair-dot-type",
+	[REASON_ASSIGN_PAIR_MAPR] = "assign-pair-mapr",
+	[REASON_ASSIGN_PAIR_RECEIVE] = "assign-pair-receive",
+	[REASON_RETURN] = "return",
+	[REASON_MAP_KEY_PUT] = "key of map put",
+	[REASON_TOO_LARGE] = "too large for stack",
+	[REASON_TOO_ALIGNED] = "too aligned for stack",
+	[REASON_NON_CONST_SIZE] = "non-constant size",
+	[REASON_CALLEE_OPERAND] = "callee operand",
+	[REASON_OTHER] = "other",
+};
+
+const char *reason_name(enum flow_reason r)
+{
+	return (unsigned)r < REASON__COUNT ? reason_names[r] : "other";
+}
+
+enum flow_reason reason_parse(const char *s, size_t len)
+{
+	int i;
+
+	for (i = 0; i < REASON_OTHER; i++)
+		if (strlen(reason_names[i]) == len && !memcmp(reason_names[i], s, len))
+			return (enum flow_reason)i;
+	return REASON_OTHER;
+}

@@ -1,0 +1,154 @@
+#ifndef FINDING_H
+#define FINDING_H
+
+/*
+ * finding.h: the data every stage passes along.  A `struct finding` is one
+ * escape-positive diagnostic of the compiler (a heap allocation or a
+ * leaking parameter), with where it is, why the compiler decided it (the
+ * -m=2 flow, cut to --max-flow steps) and the facts the checklist
+ * classifies it by (gathered from the whole flow, never cut).
+ *
+ * Ownership: a finding_list owns its findings; a finding owns its strings.
+ * Data flows one way: the parser fills file/line/column/verdict/message/
+ * flow/facts, locate fills function, the checklist rule/severity, compare
+ * status/fingerprint/added_line.  No stage formats text for another.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum verdict {
+	VERDICT_MOVED,         /* moved to heap: x */
+	VERDICT_ESCAPES,       /* EXPR escapes to heap */
+	VERDICT_LEAK_PARAM,    /* leaking param: p [to result ~r0 level=N] */
+	VERDICT_LEAK_CONTENT,  /* leaking param content: p */
+};
+
+/* The reasons in `from EXPR (REASON) at POS` lines (Go 1.19 and newer). */
+enum flow_reason {
+	REASON_ADDRESS_OF, REASON_INDIRECTION, REASON_DOT, REASON_DOT_PTR,
+	REASON_FIXED_ARRAY_INDEX, REASON_SLICE, REASON_INTERFACE_CONVERTED,
+	REASON_ARRAY_LIT_ELEM, REASON_SLICE_LIT_ELEM, REASON_STRUCT_LIT_ELEM,
+	REASON_MAP_LIT_KEY, REASON_MAP_LIT_VALUE, REASON_REFLECT_HEADER,
+	REASON_SPILL, REASON_CALL_PARAM, REASON_APPENDEE, REASON_APPENDED,
+	REASON_COPIED, REASON_UINTPTRESCAPES, REASON_CLOSURE_CAPTURE,
+	REASON_REFERENCE, REASON_RANGE, REASON_RANGE_DEREF, REASON_SWITCH_CASE,
+	REASON_SEND, REASON_ASSIGN, REASON_ASSIGN_PAIR, REASON_ASSIGN_PAIR_DOT_TYPE,
+	REASON_ASSIGN_PAIR_MAPR, REASON_ASSIGN_PAIR_RECEIVE, REASON_RETURN,
+	REASON_MAP_KEY_PUT, REASON_TOO_LARGE, REASON_TOO_ALIGNED,
+	REASON_NON_CONST_SIZE, REASON_CALLEE_OPERAND,
+	REASON_OTHER,          /* a reason this build does not know */
+	REASON__COUNT
+};
+
+/* Destinations of `flow: DST = ...` lines. */
+enum flow_dst {
+	DST_HEAP = 1 << 0,         /* {heap} */
+	DST_RESULT = 1 << 1,       /* ~r0, ~r1, or a named result */
+	DST_FUNC_LIT = 1 << 2,     /* {storage for func literal} */
+	DST_DOTS_ARG = 1 << 3,     /* {storage for ... argument} */
+	DST_STORAGE = 1 << 4,      /* any other {storage for ...} */
+	DST_NAMED = 1 << 5,        /* a named local or parameter */
+};
+
+#define FACTS_MAX_CALLEES 8
+
+/* What the whole -m=2 chain said, kept in constant space while streaming. */
+struct flow_facts {
+	uint64_t reasons;         /* 1 << enum flow_reason, for every step */
+	unsigned dsts;            /* enum flow_dst bits */
+	unsigned steps;           /* flow + from lines seen */
+	unsigned flows;           /* flow: lines seen */
+	int derefs;               /* from "leaks to ... with derefs=N", -1 if none */
+	unsigned cycle_warning:1; /* "truncated explanation due to assignment cycle" */
+	/* distinct callees of `call parameter` steps, as printed ("log.Printf",
+	 * "sort.Slice", "p.Put"), first FACTS_MAX_CALLEES of them */
+	char *callees[FACTS_MAX_CALLEES];
+	size_t callees_nr;
+	char *leak_dst;           /* "{heap}", "~r0", "s": from the leak header */
+};
+
+/* One step of the explanation, for display. */
+struct flow_step {
+	char *file;   /* repository-relative like finding.file, or as printed */
+	int line;
+	int column;   /* 0 when the position had none */
+	char *text;   /* "flow: {heap} = &x" or "from &x (address-of)" */
+};
+
+enum finding_status {
+	STATUS_NEW,
+	STATUS_EXISTING,
+	STATUS_FIXED,
+	STATUS_BASELINE,
+	STATUS_ACKNOWLEDGED,
+};
+
+enum severity {
+	SEVERITY_NONE = 0,  /* only for --fail-on none */
+	SEVERITY_INFO,
+	SEVERITY_WARNING,
+	SEVERITY_ERROR,
+};
+
+struct finding {
+	char *package;      /* import path from the "# pkg" header, or NULL */
+	char *file;         /* relative to the repository root, '/' separators */
+	int line, column;
+	enum verdict verdict;
+	char *message;      /* the verdict as printed: "result escapes to heap" */
+	char *subject;      /* x / EXPR / p: what the verdict is about */
+
+	struct flow_step *flow;
+	size_t flow_nr, flow_alloc;
+	unsigned flow_truncated : 1;
+	struct flow_facts facts;
+
+	char *function;     /* enclosing function: "CalcAvgScore", "(*T).M", "F.func1" */
+
+	const char *rule;   /* rule id from the checklist ("ER001"); static */
+	enum severity severity;
+	char *why;          /* one sentence built from the chain (checklist) */
+
+	enum finding_status status;
+	unsigned added_line : 1;   /* the change added this line */
+	unsigned in_hunk : 1;      /* the line is inside a hunk (context) */
+	unsigned in_changed_file : 1;
+	char *fingerprint;  /* compare.h */
+	char *ack_reason;   /* acknowledgement text, when acknowledged */
+};
+
+struct finding_list {
+	struct finding **items;
+	size_t nr, alloc;
+};
+
+#define FINDING_LIST_INIT { NULL, 0, 0 }
+
+/* A zeroed finding (facts.derefs = -1). */
+struct finding *finding_new(void);
+void finding_release(struct finding *f);
+/* finding_release() + free(); NULL does nothing. */
+void finding_free(struct finding *f);
+
+void finding_add_step(struct finding *f, const char *file, int line, int column,
+		      const char *text);
+
+/* Append (takes ownership). */
+void finding_list_add(struct finding_list *l, struct finding *f);
+/* Free every finding and the array; the list is empty afterwards. */
+void finding_list_release(struct finding_list *l);
+/* Sort by file, line, column, message. */
+void finding_list_sort(struct finding_list *l);
+
+const char *verdict_name(enum verdict v);
+const char *severity_name(enum severity s);
+/* Parse "none|info|warning|error"; -1 when unknown. */
+int severity_parse(const char *s);
+const char *status_name(enum finding_status s);
+/* The reason's text as the compiler prints it ("address-of"). */
+const char *reason_name(enum flow_reason r);
+/* REASON_OTHER when unknown. */
+enum flow_reason reason_parse(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * run.c: starting child processes with posix_spawnp and an argv (no shell),
+ * wiring their standard streams, and collecting their output with poll()
+ * so that neither pipe can fill up and block the child.
+ */
+#define _GNU_SOURCE
+#include "run.h"
+#include "errors.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Build the child's environment: ours, minus names to unset, plus extras. */
+static char **make_env(const char *const *extra)
+{
+	size_t n = 0, k = 0, i, j;
+	char **env;
+
+	for (i = 0; environ[i]; i++)
+		n++;
+	for (i = 0; extra && extra[i]; i++)
+		n++;
+	env = xcalloc(n + 1, sizeof(*env));
+	for (i = 0; environ[i]; i++) {
+		const char *eq = strchr(environ[i], '=');
+		size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+		int drop = 0;
+
+		for (j = 0; extra && extra[j]; j++) {
+			const char *e = extra[j], *eeq = strchr(e, '=');
+			size_t elen = eeq ? (size_t)(eeq - e) : strlen(e);
+
+			if (elen == len && !strncmp(e, environ[i], len))
+				drop = 1;
+		}
+		if (!drop)
+			env[k++] = environ[i];
+	}
+	for (j = 0; extra && extra[j]; j++)
+		if (strchr(extra[j], '='))
+			env[k++] = (char *)extra[j];
+	env[k] = NULL;
+	return env;
+}
+
+static int setup_stream(posix_spawn_file_actions_t *fa, int *field, int target,
+			int devnull, int pipes[2], int *parent_end)
+{
+	*parent_end = -1;
+	if (devnull) {
+		return posix_spawn_file_actions_addopen(fa, target, "/dev/null",
+							target ? O_WRONLY : O_RDONLY, 0);
+	}
+	if (*field == -1) {
+		if (pipe2(pipes, O_CLOEXEC) < 0)
+			return errno;
+		if (target == 0) {
+			*parent_end = pipes[1];
+			return posix_spawn_file_actions_adddup2(fa, pipes[0], 0);
+		}
+		*parent_end = pipes[0];
+		return posix_spawn_file_actions_adddup2(fa, pipes[1], target);
+	}
+	if (*field > 0)
+		return posix_spawn_file_actions_adddup2(fa, *field, target);
+	return 0;
+}
+
+int child_start(struct child_process *cp)
+{
+	posix_spawn_file_actions_t fa;
+	int p[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	int parent[3] = { -1, -1, -1 };
+	int *fields[3] = { &cp->in, &cp->out, &cp->err };
+	unsigned nulls[3] = { cp->no_stdin, cp->no_stdout, cp->no_stderr };
+	char **env = NULL;
+	int rc, i, ret = 0;
+
+	if (!cp->argv || !cp->argv[0])
+		return error_set(ER_ERROR, "internal error: empty argv");
+	posix_spawn_file_actions_init(&fa);
+	for (i = 0; i < 3; i++) {
+		rc = setup_stream(&fa, fields[i], i, nulls[i], p[i], &parent[i]);
+		if (rc) {
+			ret = error_set(ER_ERROR, "cannot set up pipes for %s: %s",
+					cp->argv[0], strerror(rc));
+			goto out;
+		}
+	}
+	if (cp->dir && (rc = posix_spawn_file_actions_addchdir_np(&fa, cp->dir))) {
+		ret = error_set(ER_ERROR, "cannot change to %s: %s", cp->dir, strerror(rc));
+		goto out;
+	}
+	env = make_env(cp->env);
+	rc = posix_spawnp(&cp->pid, cp->argv[0], &fa, NULL, (char *const *)cp->argv, env);
+	if (rc) {
+		cp->spawn_errno = rc;
+		cp->pid = -1;
+		ret = error_set(ER_ERROR, "cannot run %s: %s", cp->argv[0], strerror(rc));
+		goto out;
+	}
+	for (i = 0; i < 3; i++)
+		if (parent[i] >= 0) {
+			*fields[i] = parent[i];
+			parent[i] = -1;
+		}
+out:
+	for (i = 0; i < 3; i++) {
+		/* close the child's ends, and on failure our ends too */
+		if (p[i][0] >= 0 && p[i][0] != parent[i])
+			close(p[i][0]);
+		if (p[i][1] >= 0 && p[i][1] != parent[i])
+			close(p[i][1]);
+		if (ret && parent[i] >= 0)
+			close(parent[i]);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	return ret;
+}
+
+int child_finish(struct child_process *cp)
+{
+	int status;
+
+	if (cp->pid <= 0)
+		return error_set(ER_ERROR, "internal error: no child to wait for");
+	while (waitpid(cp->pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return error_set(ER_ERROR, "waitpid failed: %s", strerror(errno));
+	}
+	cp->pid = -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+int child_run(struct child_process *cp)
+{
+	int ret = child_start(cp);
+
+	if (ret)
+		return ret;
+	return child_finish(cp);
+}
+
+struct sink {
+	int fd;
+	struct strbuf *buf;
+	size_t max;
+	void (*cb)(void *, const char *, size_t);
+	void *data;
+};
+
+/* Read every sink until all reach EOF. */
+static void drain(struct sink *s, int n)
+{
+	char chunk[65536];
+	int open_nr = n;
+
+	while (open_nr) {
+		struct pollfd pfd[2];
+		int idx[2], m = 0, i;
+
+		for (i = 0; i < n; i++)
+			if (s[i].fd >= 0) {
+				pfd[m].fd = s[i].fd;
+				pfd[m].events = POLLIN;
+				idx[m++] = i;
+			}
+		if (poll(pfd, (nfds_t)m, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < m; i++) {
+			struct sink *k = &s[idx[i]];
+			ssize_t got;
+
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			got = read(k->fd, chunk, sizeof(chunk));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0) {
+				close(k->fd);
+				k->fd = -1;
+				open_nr--;
+				continue;
+			}
+			if (k->cb)
+				k->cb(k->data, chunk, (size_t)got);
+			if (k->buf && k->buf->len < k->max) {
+				size_t room = k->max - k->buf->len;
+				strbuf_add(k->buf, chunk, (size_t)got < room ? (size_t)got : room);
+			}
+		}
+	}
+}
+
+int child_capture(struct child_process *cp, struct strbuf *out, struct strbuf *err,
+		  size_t max)
+{
+	struct sink s[2];
+	int n = 0, ret;
+
+	cp->no_stdin = 1;
+	cp->out = out ? -1 : 0;
+	cp->err = err ? -1 : 0;
+	ret = child_start(cp);
+	if (ret)
+		return ret;
+	if (out)
+		s[n++] = (struct sink){ cp->out, out, max, NULL, NULL };
+	if (err)
+		s[n++] = (struct sink){ cp->err, err, max, NULL, NULL };
+	drain(s, n);
+	return child_finish(cp);
+}
+
+int child_stream_stderr(struct child_process *cp,
+			void (*cb)(void *data, const char *buf, size_t len), void *data,
+			struct strbuf *out, size_t max_out)
+{
+	struct sink s[2];
+	int n = 0, ret;
+
+	cp->no_stdin = 1;
+	cp->err = -1;
+	if (out)
+		cp->out = -1;
+	else
+		cp->no_stdout = 1;
+	ret = child_start(cp);
+	if (ret)
+		return ret;
+	s[n++] = (struct sink){ cp->err, NULL, 0, cb, data };
+	if (out)
+		s[n++] = (struct sink){ cp->out, out, max_out, NULL, NULL };
+	drain(s, n);
+	return child_finish(cp);
+}

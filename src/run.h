@@ -1,0 +1,71 @@
+#ifndef RUN_H
+#define RUN_H
+
+/*
+ * run.h: the one way this program starts another program.
+ *
+ * Children are started with posix_spawnp() and an argv array: never through
+ * a shell, so no file name, revision or flag can be interpreted as shell
+ * syntax.  Only `go` (and, where libgit2 cannot serve, `git`) is run.
+ *
+ * Usage:
+ *	struct child_process cp = CHILD_PROCESS_INIT;
+ *	const char *argv[] = { "go", "env", "GOVERSION", NULL };
+ *	cp.argv = argv;
+ *	cp.dir = "/path/to/module";
+ *	ret = child_capture(&cp, &out, 1 << 20, NULL, 0);
+ *
+ * Exit status: child_finish() and child_capture() return the exit code of
+ * the child (0..255), 128 + N when it was killed by signal N, or a negative
+ * ER_* code (error message set) when it could not be started at all;
+ * ER_ENOGO-style decisions are the caller's (`spawn_errno` tells ENOENT).
+ */
+
+#include <sys/types.h>
+#include <stddef.h>
+
+struct strbuf;
+
+struct child_process {
+	const char *const *argv;  /* NULL-terminated; argv[0] searched on PATH */
+	const char *dir;          /* working directory of the child, or NULL */
+	const char *const *env;   /* extra "NAME=VALUE" entries, or "NAME" to unset */
+	/*
+	 * Standard streams: 0 inherits ours; -1 asks for a pipe, whose parent
+	 * end replaces the -1 after child_start(); a value > 0 is an fd to use.
+	 * no_stdin/no_stdout/no_stderr connect /dev/null instead.
+	 */
+	int in, out, err;
+	unsigned no_stdin : 1, no_stdout : 1, no_stderr : 1;
+	pid_t pid;
+	int spawn_errno;          /* errno of a failed spawn (ENOENT: not found) */
+};
+
+#define CHILD_PROCESS_INIT { NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, -1, 0 }
+
+/* Start the child; 0 or a negative ER_* code with the message set. */
+int child_start(struct child_process *cp);
+/* Wait for it; see "Exit status" above.  Closes no pipe ends. */
+int child_finish(struct child_process *cp);
+/* child_start() + child_finish() with the streams as configured. */
+int child_run(struct child_process *cp);
+
+/*
+ * Run the child, collecting its stdout into `out` and its stderr into `err`
+ * (either may be NULL: the stream is inherited).  At most `max` bytes of
+ * each are kept; the rest is read and discarded so the child never blocks.
+ * Standard input is /dev/null.
+ */
+int child_capture(struct child_process *cp, struct strbuf *out, struct strbuf *err,
+		  size_t max);
+
+/*
+ * Run the child and hand each chunk of its stderr to `cb` as it arrives
+ * (for streaming the compiler's output into a parser); stdout goes to
+ * `out` (bounded by `max_out`) when not NULL, else /dev/null.
+ */
+int child_stream_stderr(struct child_process *cp,
+			void (*cb)(void *data, const char *buf, size_t len), void *data,
+			struct strbuf *out, size_t max_out);
+
+#endif

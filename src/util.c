@@ -1,0 +1,150 @@
+/*
+ * util.c: die(), the fatal x*alloc wrappers, the per-thread error message
+ * of errors.h, and small string helpers.
+ */
+#include "util.h"
+#include "errors.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("escape-review: fatal: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(128);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		die("out of memory (%zu bytes)", n);
+	return q;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrdup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void xgrow(void **arr, size_t *alloc, size_t nr, size_t size)
+{
+	size_t n;
+
+	if (nr <= *alloc)
+		return;
+	n = *alloc < 8 ? 8 : *alloc;
+	while (n < nr) {
+		if (n > SIZE_MAX / 2 / size)
+			die("array size overflow");
+		n *= 2;
+	}
+	*arr = xrealloc(*arr, n * size);
+	*alloc = n;
+}
+
+int starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !memcmp(s + a - b, suffix, b);
+}
+
+int skip_prefix(const char *s, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(s, prefix, n))
+		return 0;
+	*rest = s + n;
+	return 1;
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	char *p;
+
+	if (!la)
+		return xstrdup(b);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	p = xmalloc(la + strlen(b) + 2);
+	memcpy(p, a, la);
+	p[la] = '/';
+	strcpy(p + la + 1, b);
+	return p;
+}
+
+/* ---- errors.h ---- */
+
+static _Thread_local char error_msg[1024];
+
+int error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *error_last(void)
+{
+	return error_msg;
+}
+
+void error_clear(void)
+{
+	error_msg[0] = '\0';
+}

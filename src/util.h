@@ -1,0 +1,35 @@
+#ifndef UTIL_H
+#define UTIL_H
+
+/*
+ * util.h: fatal allocation wrappers and small string helpers shared by
+ * every module.  Out-of-memory is fatal: x*() never return NULL.
+ */
+
+#include <stddef.h>
+
+__attribute__((noreturn, format(printf, 1, 2)))
+void die(const char *fmt, ...);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* xstrdup() of NULL is NULL */
+char *xstrdup_or_null(const char *s);
+
+/* Grow `*arr` (of `*alloc` elements of `size` bytes) to hold `nr` items. */
+void xgrow(void **arr, size_t *alloc, size_t nr, size_t size);
+#define ALLOC_GROW(arr, nr, alloc) \
+	xgrow((void **)&(arr), &(alloc), (nr), sizeof(*(arr)))
+
+int starts_with(const char *s, const char *prefix);
+int ends_with(const char *s, const char *suffix);
+/* If `s` starts with `prefix`, set *rest past it and return 1. */
+int skip_prefix(const char *s, const char *prefix, const char **rest);
+
+/* Path join with one '/', malloc'd. */
+char *path_join(const char *a, const char *b);
+
+#endif
