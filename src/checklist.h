@@ -1,0 +1,66 @@
+#ifndef CHECKLIST_H
+#define CHECKLIST_H
+
+/*
+ * checklist.h: the escape checklist.  A catalog of rules (data: id, title,
+ * severity, explanation, fix, bad/good example, documentation anchor) and a
+ * classifier that assigns each finding the most specific rule, using the
+ * verdict, the facts of its whole -m=2 chain (finding.facts) and, where
+ * needed, the text of its source line.
+ *
+ * Classifying never formats output for a reader: it sets finding.rule,
+ * finding.severity and finding.why (one sentence built from the chain, a
+ * data field of the finding) and nothing else.
+ */
+
+#include "finding.h"
+#include <stddef.h>
+
+/* The rule that catches what no other rule claims. */
+#define CHECKLIST_GENERIC_RULE "ER000"
+
+struct rule {
+	const char *id;           /* "ER001": stable, never reused */
+	const char *title;        /* short, imperative-free: "Argument boxed for fmt/log" */
+	enum severity severity;   /* default severity */
+	const char *explanation;  /* one paragraph: what the compiler decided and why */
+	const char *fix;          /* the usual fix */
+	const char *bad;          /* minimal Go example that triggers the rule */
+	const char *good;         /* the fixed variant */
+	const char *anchor;       /* documentation anchor in docs/rules.md ("er001") */
+};
+
+/* All rules, in id order. */
+const struct rule *checklist_rules(size_t *nr);
+/* The rule with this id, or NULL. */
+const struct rule *checklist_find(const char *id);
+
+/* Per-rule configuration: severity overrides and disabled rules. */
+struct rule_override {
+	char *id;
+	int severity;          /* enum severity, or -1 to keep the default */
+	unsigned disabled : 1;
+};
+
+struct checklist_policy {
+	struct rule_override *items;
+	size_t nr, alloc;
+};
+
+#define CHECKLIST_POLICY_INIT { NULL, 0, 0 }
+
+void checklist_policy_release(struct checklist_policy *p);
+/* Add or replace an override (copies `id`). */
+void checklist_policy_set(struct checklist_policy *p, const char *id, int severity,
+			  int disabled);
+
+/*
+ * Classify `f`: set f->rule (a static id), f->severity and f->why.
+ * `source_line` is the text of the finding's line (without newline) or NULL
+ * when unavailable.  `policy` may be NULL.  Returns 1 when the finding's
+ * rule is disabled by the policy (the caller drops it), else 0.
+ */
+int checklist_classify(struct finding *f, const char *source_line,
+		       const struct checklist_policy *policy);
+
+#endif
