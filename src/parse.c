@@ -1,0 +1,639 @@
+/*
+ * parse.c: the streaming parser of the compiler's -m=2 output (parse.h).
+ * Lines are split here; explanations wait in a map keyed by position and
+ * subject until their verdict arrives, then become findings.
+ */
+#define _GNU_SOURCE
+#include "parse.h"
+#include "strbuf.h"
+#include "strmap.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LINE (1u << 20)      /* longer lines are cut (and never findings) */
+#define MAX_ERROR_LINES 200
+
+struct parser {
+	struct parse_opts opts;
+	char *prefix, *root_abs;
+	struct strbuf partial;        /* an incomplete line carried between feeds */
+	int partial_overlong;
+	char *package;                /* import path of the current block */
+	struct strmap pending;        /* key(pos, subject) -> struct finding * */
+	struct finding *cur;          /* the explanation flow lines attach to */
+	struct strbuf cur_pos;        /* raw "file:line:col" of cur */
+	struct strmap seen;           /* key(file, line, col, message) of kept findings */
+	struct finding_list out;
+	struct strbuf errors;
+	unsigned error_lines;
+	int in_block, block_has_m;
+	struct strbuf block_lines;    /* unrecognised lines of the current block */
+	unsigned block_line_nr;
+	struct strbuf key;            /* scratch */
+	struct parse_stats stats;
+};
+
+struct parser *parser_new(const struct parse_opts *opts)
+{
+	struct parser *p = xcalloc(1, sizeof(*p));
+
+	p->opts = *opts;
+	p->prefix = xstrdup(opts->prefix ? opts->prefix : "");
+	p->root_abs = xstrdup_or_null(opts->root_abs);
+	p->opts.prefix = p->prefix;
+	p->opts.root_abs = p->root_abs;
+	strbuf_init(&p->partial, 0);
+	strbuf_init(&p->cur_pos, 0);
+	strbuf_init(&p->errors, 0);
+	strbuf_init(&p->block_lines, 0);
+	strbuf_init(&p->key, 0);
+	return p;
+}
+
+static void drop_pending(struct parser *p)
+{
+	size_t it = 0;
+	const struct strmap_entry *e;
+
+	while (strmap_next(&p->pending, &it, &e))
+		finding_free(e->value);
+	strmap_release(&p->pending);
+	p->cur = NULL;
+}
+
+void parser_free(struct parser *p)
+{
+	if (!p)
+		return;
+	drop_pending(p);
+	strmap_release(&p->seen);
+	finding_list_release(&p->out);
+	strbuf_release(&p->partial);
+	strbuf_release(&p->cur_pos);
+	strbuf_release(&p->errors);
+	strbuf_release(&p->block_lines);
+	strbuf_release(&p->key);
+	free(p->package);
+	free(p->prefix);
+	free(p->root_abs);
+	free(p);
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Read digits at s[*i..len); returns the number or -1. */
+static int read_num(const char *s, size_t len, size_t *i)
+{
+	long v = 0;
+	size_t start = *i;
+
+	while (*i < len && is_digit(s[*i])) {
+		if (v < 100000000)
+			v = v * 10 + (s[*i] - '0');
+		(*i)++;
+	}
+	return *i > start ? (int)v : -1;
+}
+
+int parse_position(const char *line, size_t len, size_t *file_len, int *lineno, int *col,
+		   const char **msg)
+{
+	size_t i;
+
+	for (i = 1; i < len; i++) {
+		size_t j = i + 1;
+		int l, c = 0;
+
+		if (line[i] != ':' || j >= len || !is_digit(line[j]))
+			continue;
+		l = read_num(line, len, &j);
+		if (j < len && line[j] == ':' && j + 1 < len && is_digit(line[j + 1])) {
+			j++;
+			c = read_num(line, len, &j);
+		}
+		if (j + 1 < len && line[j] == ':' && line[j + 1] == ' ') {
+			*file_len = i;
+			*lineno = l;
+			*col = c;
+			*msg = line + j + 2;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Clean a relative path: drop "." components, fold "x/..". NULL if it climbs out. */
+static char *clean_rel(const char *path)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *s = path;
+
+	while (*s) {
+		const char *slash = strchr(s, '/');
+		size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+		if (n == 0 || (n == 1 && s[0] == '.')) {
+			/* skip */
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			char *last;
+
+			if (!out.len) {
+				strbuf_release(&out);
+				return NULL;
+			}
+			last = strrchr(out.buf, '/');
+			strbuf_setlen(&out, last ? (size_t)(last - out.buf) : 0);
+		} else {
+			if (out.len)
+				strbuf_addch(&out, '/');
+			strbuf_add(&out, s, n);
+		}
+		s += n;
+		if (*s == '/')
+			s++;
+	}
+	if (!out.len) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	return strbuf_detach(&out, NULL);
+}
+
+char *parse_normalize_path(const struct parse_opts *opts, const char *path, size_t len)
+{
+	char *raw = xstrndup(path, len), *res = NULL;
+
+	if (raw[0] == '$' || raw[0] == '<') {
+		res = opts->keep_outside ? xstrdup(raw) : NULL;
+	} else if (raw[0] == '/') {
+		size_t rl = opts->root_abs ? strlen(opts->root_abs) : 0;
+
+		while (rl > 1 && opts->root_abs[rl - 1] == '/')
+			rl--;
+		if (rl && !strncmp(raw, opts->root_abs, rl) && raw[rl] == '/')
+			res = clean_rel(raw + rl + 1);
+		else if (opts->keep_outside)
+			res = xstrdup(raw);
+	} else {
+		char *joined = path_join(opts->prefix ? opts->prefix : "", raw);
+
+		res = clean_rel(joined);
+		free(joined);
+		if (!res && opts->keep_outside)
+			res = xstrdup(raw);
+	}
+	free(raw);
+	return res;
+}
+
+static void add_error_line(struct parser *p, const char *line, size_t len)
+{
+	if (p->error_lines >= MAX_ERROR_LINES)
+		return;
+	strbuf_add(&p->errors, line, len);
+	strbuf_addch(&p->errors, '\n');
+	p->error_lines++;
+}
+
+static void end_block(struct parser *p)
+{
+	if (p->in_block && !p->block_has_m && p->block_lines.len) {
+		const char *s = p->block_lines.buf, *nl;
+
+		while ((nl = strchr(s, '\n'))) {
+			add_error_line(p, s, (size_t)(nl - s));
+			s = nl + 1;
+		}
+	}
+	strbuf_reset(&p->block_lines);
+	p->block_line_nr = 0;
+	p->block_has_m = 0;
+	drop_pending(p);
+}
+
+static void make_key(struct strbuf *key, const char *file, size_t file_len, int line, int col,
+		     const char *subject, size_t subject_len)
+{
+	strbuf_reset(key);
+	strbuf_add(key, file, file_len);
+	strbuf_addf(key, "%c%d%c%d%c", 0, line, 0, col, 0);
+	strbuf_add(key, subject, subject_len);
+}
+
+static void set_dst(struct flow_facts *fa, const char *dst, size_t n)
+{
+	if (n == 6 && !memcmp(dst, "{heap}", 6))
+		fa->dsts |= DST_HEAP;
+	else if (n >= 3 && dst[0] == '~' && dst[1] == 'r' && is_digit(dst[2]))
+		fa->dsts |= DST_RESULT;
+	else if (n == 26 && !memcmp(dst, "{storage for func literal}", 26))
+		fa->dsts |= DST_FUNC_LIT;
+	else if (n == 26 && !memcmp(dst, "{storage for ... argument}", 26))
+		fa->dsts |= DST_DOTS_ARG;
+	else if (n > 13 && !memcmp(dst, "{storage for ", 13))
+		fa->dsts |= DST_STORAGE;
+	else if (n)
+		fa->dsts |= DST_NAMED;
+}
+
+/* The callee of a call expression: the text before its last top-level '('. */
+static void add_callee(struct flow_facts *fa, const char *expr, size_t n)
+{
+	size_t i, open = 0;
+	int depth = 0, found = 0;
+	char quote = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = expr[i];
+
+		if (quote) {
+			if (c == '\\' && quote != '`')
+				i++;
+			else if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '"' || c == '`' || c == '\'') {
+			quote = c;
+		} else if (c == '(' || c == '[' || c == '{') {
+			if (!depth && c == '(' && i > 0) {
+				open = i;
+				found = 1;
+			}
+			depth++;
+		} else if (c == ')' || c == ']' || c == '}') {
+			if (depth)
+				depth--;
+		}
+	}
+	if (!found || !open)
+		return;
+	for (i = 0; i < fa->callees_nr; i++)
+		if (strlen(fa->callees[i]) == open && !memcmp(fa->callees[i], expr, open))
+			return;
+	if (fa->callees_nr < FACTS_MAX_CALLEES)
+		fa->callees[fa->callees_nr++] = xstrndup(expr, open);
+}
+
+static void add_step(struct parser *p, struct finding *f, const char *file, size_t file_len,
+		     int line, int col, const char *text, size_t text_len)
+{
+	char *norm, *t;
+
+	f->facts.steps++;
+	if (p->opts.max_flow > 0 && f->flow_nr >= (size_t)p->opts.max_flow) {
+		f->flow_truncated = 1;
+		return;
+	}
+	norm = parse_normalize_path(&p->opts, file, file_len);
+	if (!norm)
+		norm = xstrndup(file, file_len);
+	t = xstrndup(text, text_len);
+	finding_add_step(f, norm, line, col, t);
+	free(norm);
+	free(t);
+}
+
+/* "  flow: DST = OPS SRC:" */
+static void handle_flow(struct parser *p, const char *file, size_t file_len, int line, int col,
+			const char *m, size_t n)
+{
+	struct finding *f = p->cur;
+	const char *eq;
+
+	if (!f)
+		return;
+	f->facts.flows++;
+	eq = memmem(m, n, " = ", 3);
+	if (eq && n > 6)
+		set_dst(&f->facts, m + 6, (size_t)(eq - (m + 6)));
+	if (n && m[n - 1] == ':')
+		n--;
+	add_step(p, f, file, file_len, line, col, m, n);
+}
+
+/* "    from EXPR (REASON) at FILE:LINE:COL" */
+static void handle_from(struct parser *p, const char *m, size_t n)
+{
+	struct finding *f = p->cur;
+	const char *at = NULL, *s, *close, *open, *expr = m + 5;
+	size_t i, fl = 0;
+	int l = 0, c = 0;
+	const char *dummy;
+
+	if (!f)
+		return;
+	for (s = m + n - 4; s > m; s--)
+		if (!memcmp(s, " at ", 4)) {
+			at = s;
+			break;
+		}
+	if (!at) {
+		add_step(p, f, "", 0, 0, 0, m, n);
+		return;
+	}
+	close = at - 1;
+	open = NULL;
+	if (*close == ')')
+		for (s = close - 1; s > expr; s--)
+			if (*s == '(') {
+				open = s;
+				break;
+			}
+	if (open) {
+		enum flow_reason r = reason_parse(open + 1, (size_t)(close - open - 1));
+
+		f->facts.reasons |= 1ULL << r;
+		if (r == REASON_CALL_PARAM && open > expr + 1)
+			add_callee(&f->facts, expr, (size_t)(open - 1 - expr));
+	}
+	/* the step's own position */
+	{
+		struct strbuf pos = STRBUF_INIT;
+
+		strbuf_add(&pos, at + 4, (size_t)(m + n - (at + 4)));
+		strbuf_addstr(&pos, ": ");
+		if (parse_position(pos.buf, pos.len, &fl, &l, &c, &dummy))
+			add_step(p, f, pos.buf, fl, l, c, m, (size_t)(at - m));
+		else
+			add_step(p, f, "", 0, 0, 0, m, (size_t)(at - m));
+		strbuf_release(&pos);
+	}
+	(void)i;
+}
+
+static void handle_header(struct parser *p, const char *file, size_t file_len, int line, int col,
+			  const char *subject, size_t subject_len, const char *dst, size_t dst_len,
+			  int derefs)
+{
+	struct finding *f;
+
+	make_key(&p->key, file, file_len, line, col, subject, subject_len);
+	f = strmap_get(&p->pending, p->key.buf, p->key.len);
+	if (!f) {
+		f = finding_new();
+		strmap_put(&p->pending, p->key.buf, p->key.len, f);
+	}
+	if (dst) {
+		if (!f->facts.leak_dst)
+			f->facts.leak_dst = xstrndup(dst, dst_len);
+		set_dst(&f->facts, dst, dst_len);
+		if (derefs >= 0 && (f->facts.derefs < 0 || derefs < f->facts.derefs))
+			f->facts.derefs = derefs;
+	}
+	p->cur = f;
+	strbuf_reset(&p->cur_pos);
+	strbuf_add(&p->cur_pos, file, file_len);
+	strbuf_addf(&p->cur_pos, ":%d:%d", line, col);
+}
+
+static void handle_verdict(struct parser *p, const char *file, size_t file_len, int line,
+			   int col, enum verdict v, const char *msg, size_t msg_len,
+			   const char *subject, size_t subject_len)
+{
+	struct finding *f;
+	char *norm;
+
+	p->stats.verdicts++;
+	make_key(&p->key, file, file_len, line, col, subject, subject_len);
+	f = strmap_remove(&p->pending, p->key.buf, p->key.len);
+	if (f == p->cur)
+		p->cur = NULL;
+	norm = parse_normalize_path(&p->opts, file, file_len);
+	if (!norm) {
+		p->stats.dropped++;
+		finding_free(f);
+		return;
+	}
+	make_key(&p->key, norm, strlen(norm), line, col, msg, msg_len);
+	if (strmap_get(&p->seen, p->key.buf, p->key.len)) {
+		free(norm);
+		finding_free(f);
+		return;
+	}
+	strmap_put(&p->seen, p->key.buf, p->key.len, (void *)1);
+	if (!f)
+		f = finding_new();
+	f->file = norm;
+	f->line = line;
+	f->column = col;
+	f->verdict = v;
+	f->message = xstrndup(msg, msg_len);
+	f->subject = xstrndup(subject, subject_len);
+	f->package = xstrdup_or_null(p->package);
+	if (v == VERDICT_LEAK_CONTENT && f->facts.derefs < 0)
+		f->facts.derefs = 1;
+	finding_list_add(&p->out, f);
+	p->stats.findings++;
+}
+
+#define HAS_PREFIX(m, n, lit) ((n) >= sizeof(lit) - 1 && !memcmp((m), (lit), sizeof(lit) - 1))
+#define HAS_SUFFIX(m, n, lit) \
+	((n) >= sizeof(lit) - 1 && !memcmp((m) + (n) - (sizeof(lit) - 1), (lit), sizeof(lit) - 1))
+
+/* Other -m messages: recognised so a block is known to be -m output. */
+static int is_other_m(const char *m, size_t n)
+{
+	static const char *const subs[] = {
+		"does not escape", "can inline ", "cannot inline ", "inlining call to ",
+		"devirtualizing ", "index bounds check elided", "ignoring self-assignment",
+		"capturing by ", "leaking closure", "moved to heap", "escapes to heap",
+		"leaking param", "stack object", "zero-copy",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (memmem(m, n, subs[i], strlen(subs[i])))
+			return 1;
+	return 0;
+}
+
+static void handle_diag(struct parser *p, const char *line, size_t len, size_t file_len,
+			int lineno, int col, const char *m)
+{
+	size_t n = (size_t)(line + len - m);
+	size_t indent = 0;
+	const char *file = line;
+
+	while (indent < n && m[indent] == ' ')
+		indent++;
+	if (indent) {
+		const char *t = m + indent;
+		size_t tn = n - indent;
+
+		if (HAS_PREFIX(t, tn, "flow: ")) {
+			p->block_has_m = 1;
+			handle_flow(p, file, file_len, lineno, col, t, tn);
+			return;
+		}
+		if (HAS_PREFIX(t, tn, "from ")) {
+			p->block_has_m = 1;
+			handle_from(p, t, tn);
+			return;
+		}
+	}
+	if (HAS_PREFIX(m, n, "warning: truncated explanation")) {
+		p->block_has_m = 1;
+		if (p->cur)
+			p->cur->facts.cycle_warning = 1;
+		return;
+	}
+	if (HAS_SUFFIX(m, n, " escapes to heap:")) {
+		p->block_has_m = 1;
+		handle_header(p, file, file_len, lineno, col, m, n - 17, NULL, 0, -1);
+		return;
+	}
+	if (HAS_PREFIX(m, n, "parameter ") && HAS_SUFFIX(m, n, ":")) {
+		const char *lt = memmem(m, n, " leaks to ", 10);
+		const char *wd = memmem(m, n, " with derefs=", 13);
+
+		if (lt && wd && wd > lt) {
+			size_t k = (size_t)(wd + 13 - m);
+			int derefs = read_num(m, n, &k);
+
+			p->block_has_m = 1;
+			handle_header(p, file, file_len, lineno, col, m + 10, (size_t)(lt - (m + 10)),
+				      lt + 10, (size_t)(wd - (lt + 10)), derefs);
+			return;
+		}
+	}
+	if (HAS_PREFIX(m, n, "moved to heap: ")) {
+		p->block_has_m = 1;
+		handle_verdict(p, file, file_len, lineno, col, VERDICT_MOVED, m, n, m + 15, n - 15);
+		return;
+	}
+	if (HAS_SUFFIX(m, n, " escapes to heap")) {
+		p->block_has_m = 1;
+		handle_verdict(p, file, file_len, lineno, col, VERDICT_ESCAPES, m, n, m, n - 16);
+		return;
+	}
+	if (HAS_PREFIX(m, n, "leaking param content: ")) {
+		p->block_has_m = 1;
+		handle_verdict(p, file, file_len, lineno, col, VERDICT_LEAK_CONTENT, m, n, m + 23,
+			       n - 23);
+		return;
+	}
+	if (HAS_PREFIX(m, n, "leaking param: ")) {
+		const char *to = memmem(m + 15, n - 15, " to result ", 11);
+		size_t sl = to ? (size_t)(to - (m + 15)) : n - 15;
+
+		p->block_has_m = 1;
+		handle_verdict(p, file, file_len, lineno, col, VERDICT_LEAK_PARAM, m, n, m + 15, sl);
+		return;
+	}
+	if (is_other_m(m, n)) {
+		p->block_has_m = 1;
+		return;
+	}
+	/* not -m output: maybe an error */
+	if (!p->in_block) {
+		add_error_line(p, line, len);
+	} else if (p->block_line_nr < MAX_ERROR_LINES) {
+		strbuf_add(&p->block_lines, line, len);
+		strbuf_addch(&p->block_lines, '\n');
+		p->block_line_nr++;
+	}
+}
+
+static void handle_line(struct parser *p, const char *line, size_t len)
+{
+	size_t file_len;
+	int lineno, col;
+	const char *msg;
+
+	p->stats.lines++;
+	if (len && line[len - 1] == '\r')
+		len--;
+	if (!len)
+		return;
+	if (line[0] == '#' && len > 2 && line[1] == ' ') {
+		const char *sp;
+
+		end_block(p);
+		p->in_block = 1;
+		free(p->package);
+		sp = memchr(line + 2, ' ', len - 2);
+		p->package = xstrndup(line + 2, sp ? (size_t)(sp - line - 2) : len - 2);
+		strbuf_add(&p->block_lines, line, len);
+		strbuf_addch(&p->block_lines, '\n');
+		p->block_line_nr = 1;
+		return;
+	}
+	if (parse_position(line, len, &file_len, &lineno, &col, &msg)) {
+		if (!col && !p->opts.keep_outside && file_len == 15 &&
+		    !memcmp(line, "<autogenerated>", 15))
+			return;
+		handle_diag(p, line, len, file_len, lineno, col, msg);
+		return;
+	}
+	if (!p->in_block) {
+		add_error_line(p, line, len);
+	} else if (p->block_line_nr < MAX_ERROR_LINES) {
+		strbuf_add(&p->block_lines, line, len);
+		strbuf_addch(&p->block_lines, '\n');
+		p->block_line_nr++;
+	}
+}
+
+void parser_feed(struct parser *p, const char *buf, size_t len)
+{
+	while (len) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) : len;
+
+		if (p->partial.len || !nl) {
+			size_t room = MAX_LINE > p->partial.len ? MAX_LINE - p->partial.len : 0;
+
+			if (n > room)
+				p->partial_overlong = 1;
+			strbuf_add(&p->partial, buf, n < room ? n : room);
+			if (nl) {
+				if (!p->partial_overlong)
+					handle_line(p, p->partial.buf, p->partial.len);
+				strbuf_reset(&p->partial);
+				p->partial_overlong = 0;
+			}
+		} else if (n <= MAX_LINE) {
+			handle_line(p, buf, n);
+		}
+		if (!nl)
+			break;
+		buf = nl + 1;
+		len -= n + 1;
+	}
+}
+
+void parser_finish(struct parser *p)
+{
+	if (p->partial.len && !p->partial_overlong)
+		handle_line(p, p->partial.buf, p->partial.len);
+	strbuf_reset(&p->partial);
+	p->partial_overlong = 0;
+	end_block(p);
+	p->in_block = 0;
+}
+
+void parser_take_findings(struct parser *p, struct finding_list *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->out.nr; i++)
+		finding_list_add(out, p->out.items[i]);
+	p->out.nr = 0;
+}
+
+const char *parser_errors(const struct parser *p)
+{
+	return p->errors.buf;
+}
+
+void parser_stats(const struct parser *p, struct parse_stats *out)
+{
+	*out = p->stats;
+}

@@ -1,0 +1,133 @@
+/*
+ * strmap.c: the string-keyed hash map of strmap.h.  Deletion uses backward
+ * shift so no tombstones accumulate.
+ */
+#include "strmap.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+unsigned long long strmap_hash(const char *key, size_t len)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static size_t find_slot(const struct strmap *m, const char *key, size_t keylen)
+{
+	size_t i = (size_t)strmap_hash(key, keylen) & (m->cap - 1);
+
+	while (m->slots[i].key) {
+		if (m->slots[i].keylen == keylen && !memcmp(m->slots[i].key, key, keylen))
+			return i;
+		i = (i + 1) & (m->cap - 1);
+	}
+	return i;
+}
+
+void *strmap_get(const struct strmap *m, const char *key, size_t keylen)
+{
+	size_t i;
+
+	if (!m->cap)
+		return NULL;
+	i = find_slot(m, key, keylen);
+	return m->slots[i].key ? m->slots[i].value : NULL;
+}
+
+static void rehash(struct strmap *m, size_t cap)
+{
+	struct strmap_entry *old = m->slots;
+	size_t oldcap = m->cap, i;
+
+	m->slots = xcalloc(cap, sizeof(*m->slots));
+	m->cap = cap;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].key)
+			m->slots[find_slot(m, old[i].key, old[i].keylen)] = old[i];
+	free(old);
+}
+
+void *strmap_put(struct strmap *m, const char *key, size_t keylen, void *value)
+{
+	size_t i;
+	void *prev;
+
+	if ((m->nr + 1) * 4 >= m->cap * 3)
+		rehash(m, m->cap ? m->cap * 2 : 16);
+	i = find_slot(m, key, keylen);
+	if (m->slots[i].key) {
+		prev = m->slots[i].value;
+		m->slots[i].value = value;
+		return prev;
+	}
+	m->slots[i].key = xstrndup(key, keylen);
+	m->slots[i].keylen = keylen;
+	m->slots[i].value = value;
+	m->nr++;
+	return NULL;
+}
+
+void *strmap_remove(struct strmap *m, const char *key, size_t keylen)
+{
+	size_t i, j;
+	void *value;
+
+	if (!m->cap)
+		return NULL;
+	i = find_slot(m, key, keylen);
+	if (!m->slots[i].key)
+		return NULL;
+	value = m->slots[i].value;
+	free(m->slots[i].key);
+	m->slots[i].key = NULL;
+	m->nr--;
+	/* backward-shift the cluster after i */
+	j = i;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & (m->cap - 1);
+		if (!m->slots[j].key)
+			break;
+		home = (size_t)strmap_hash(m->slots[j].key, m->slots[j].keylen) & (m->cap - 1);
+		/* can the entry at j move to i? only if home is not in (i, j] cyclically */
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			m->slots[i] = m->slots[j];
+			m->slots[j].key = NULL;
+			i = j;
+		}
+	}
+	return value;
+}
+
+void strmap_release(struct strmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->nr = 0;
+}
+
+int strmap_next(const struct strmap *m, size_t *iter, const struct strmap_entry **e)
+{
+	while (*iter < m->cap) {
+		size_t i = (*iter)++;
+
+		if (m->slots[i].key) {
+			*e = &m->slots[i];
+			return 1;
+		}
+	}
+	return 0;
+}
