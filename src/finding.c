@@ -33,6 +33,7 @@ void finding_release(struct finding *f)
 		free(f->facts.callees[i]);
 	free(f->facts.leak_dst);
 	free(f->function);
+	free(f->source);
 	free(f->why);
 	free(f->fingerprint);
 	free(f->ack_reason);
@@ -192,4 +193,12 @@ enum flow_reason reason_parse(const char *s, size_t len)
 		if (strlen(reason_names[i]) == len && !memcmp(reason_names[i], s, len))
 			return (enum flow_reason)i;
 	return REASON_OTHER;
+}
+
+void review_release(struct review *rv)
+{
+	finding_list_release(&rv->findings);
+	finding_list_release(&rv->fixed);
+	free(rv->go_version);
+	rv->go_version = NULL;
 }

@@ -105,6 +105,7 @@ struct finding {
 	struct flow_facts facts;
 
 	char *function;     /* enclosing function: "CalcAvgScore", "(*T).M", "F.func1" */
+	char *source;       /* text of the finding's line (locate), or NULL */
 
 	const char *rule;   /* rule id from the checklist ("ER001"); static */
 	enum severity severity;
@@ -150,5 +151,21 @@ const char *status_name(enum finding_status s);
 const char *reason_name(enum flow_reason r);
 /* REASON_OTHER when unknown. */
 enum flow_reason reason_parse(const char *s, size_t len);
+
+/*
+ * A review: what one run found.  `findings` are the findings reported
+ * (status new, existing, baseline or acknowledged), `fixed` the base
+ * findings that have no partner at head (new-versus-base mode).
+ */
+struct review {
+	const char *mode;            /* "added", "context", "file", "all", "new" */
+	char base[41], head[41];     /* commit ids, "" when unknown */
+	char *go_version;            /* "go1.19.8" or NULL */
+	struct finding_list findings;
+	struct finding_list fixed;
+	unsigned analysed_packages;
+};
+
+void review_release(struct review *rv);
 
 #endif

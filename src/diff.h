@@ -1,0 +1,102 @@
+#ifndef DIFF_H
+#define DIFF_H
+
+/*
+ * diff.h: revisions and the diff of a change, read with libgit2.
+ *
+ * A change is base...head as a pull request shows it: the tree of the
+ * merge-base of base and head against the tree of head (or, in worktree
+ * mode, HEAD against the work tree, untracked files included), with rename
+ * detection.  Only the Go files that matter are kept: `.go` files that
+ * were added, modified or renamed, outside vendor/ and testdata/, not
+ * generated (`// Code generated ... DO NOT EDIT.`), and not `_test.go`
+ * unless asked.  For each, the added lines and the hunks (3 lines of
+ * context) of the new side are recorded.
+ *
+ * Also here: opening the repository, resolving revisions, and checking a
+ * tree out into a directory (for building a revision other than the work
+ * tree).
+ */
+
+#include <git2.h>
+#include <stddef.h>
+
+struct hunk {
+	int old_start, old_lines;
+	int new_start, new_lines;
+};
+
+/* An unchanged line inside a hunk: where it is on each side. */
+struct context_line {
+	int new_line, old_line;
+};
+
+struct changed_file {
+	char *path;                 /* new path, repository-relative */
+	char *old_path;             /* old path; equals path unless renamed; NULL if added */
+	char status;                /* 'A' added, 'M' modified, 'R' renamed */
+	int *added;                 /* added line numbers (new side), ascending */
+	size_t added_nr, added_alloc;
+	struct hunk *hunks;
+	size_t hunks_nr, hunks_alloc;
+	struct context_line *context;
+	size_t context_nr, context_alloc;
+};
+
+struct change {
+	char base_hex[GIT_OID_HEXSZ + 1];   /* "" in worktree mode with no base */
+	char head_hex[GIT_OID_HEXSZ + 1];   /* "" in worktree mode (the work tree) */
+	char merge_base_hex[GIT_OID_HEXSZ + 1];
+	git_oid merge_base_tree, head_tree;  /* head_tree unset in worktree mode */
+	int worktree;
+	struct changed_file *files;
+	size_t files_nr, files_alloc;
+	/* every rename among .go files, old path -> new path, as pairs */
+	char **renames;
+	size_t renames_nr, renames_alloc;    /* number of strings (2 per rename) */
+	size_t go_files_seen;               /* .go files in the diff before filtering */
+};
+
+struct change_opts {
+	const char *base;     /* revision (anything git_revparse accepts) */
+	const char *head;     /* revision; NULL means HEAD */
+	int worktree;         /* HEAD (or base) against the work tree */
+	int tests;            /* keep _test.go files */
+};
+
+/* Open the repository containing `path` (searching upwards). */
+int repo_open(git_repository **out, const char *path);
+/* Resolve `rev` to a commit id; ER_EREPO naming the revision when unknown. */
+int repo_resolve(git_oid *out, git_repository *repo, const char *rev);
+
+void change_init(struct change *c);
+void change_release(struct change *c);
+
+/* Compute the change; ER_EREPO with a message naming the revision at fault. */
+int change_compute(struct change *out, git_repository *repo, const struct change_opts *opts);
+
+/* The changed file with this new path, or NULL. */
+const struct changed_file *change_file(const struct change *c, const char *path);
+/* 1 when `line` was added in `f` / lies inside one of its hunks. */
+int changed_file_added(const struct changed_file *f, int line);
+int changed_file_in_hunk(const struct changed_file *f, int line);
+/* The old-side line of an unchanged context line, or 0. */
+int changed_file_old_line(const struct changed_file *f, int line);
+/* The new path of a file renamed from `old_path`, or NULL. */
+const char *change_renamed_to(const struct change *c, const char *old_path);
+
+/*
+ * Check the tree `tree_id` out into `dir` (created if needed).  When `dir`
+ * already holds that tree (recorded in DIR/.escape-review-tree), nothing is
+ * written, so repeated runs keep the go build cache warm.
+ */
+int tree_checkout(git_repository *repo, const git_oid *tree_id, const char *dir);
+
+/* 1 when HEAD is commit `id` and the work tree has no changes to tracked
+ * files and no untracked .go files. */
+int repo_worktree_is(git_repository *repo, const git_oid *id);
+
+/* Pass a libgit2 failure on as ER_EREPO with `what` and libgit2's message. */
+int repo_error(const char *what);
+
+#endif

@@ -1,0 +1,323 @@
+/*
+ * packages.c: changed files to packages and modules (nearest go.mod, found
+ * with stat and cached per directory), and the `go build -gcflags=-m=2`
+ * process whose stderr streams into the parser.
+ */
+#include "packages.h"
+#include "errors.h"
+#include "parse.h"
+#include "run.h"
+#include "strbuf.h"
+#include "strmap.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int file_exists(const char *root, const char *dir, const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+	struct stat st;
+	int ok;
+
+	strbuf_addstr(&p, root);
+	if (*dir) {
+		strbuf_addch(&p, '/');
+		strbuf_addstr(&p, dir);
+	}
+	strbuf_addch(&p, '/');
+	strbuf_addstr(&p, name);
+	ok = !stat(p.buf, &st) && S_ISREG(st.st_mode);
+	strbuf_release(&p);
+	return ok;
+}
+
+/* Nearest module directory at or above `dir`, or NULL. */
+static const char *module_of(struct strmap *cache, const char *root, const char *dir)
+{
+	const char *hit = strmap_get(cache, dir, strlen(dir));
+	char *res = NULL, *parent, *slash;
+
+	if (hit)
+		return *hit ? hit + 1 : NULL;
+	if (file_exists(root, dir, "go.mod")) {
+		res = xstrdup(dir);
+	} else if (*dir) {
+		const char *up;
+
+		parent = xstrdup(dir);
+		slash = strrchr(parent, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			parent[0] = '\0';
+		up = module_of(cache, root, parent);
+		res = up ? xstrdup(up) : NULL;
+		free(parent);
+	}
+	{
+		/* cache "\1dir" for a module, "" for none */
+		struct strbuf v = STRBUF_INIT;
+
+		if (res) {
+			strbuf_addch(&v, 1);
+			strbuf_addstr(&v, res);
+		}
+		free(strmap_put(cache, dir, strlen(dir), strbuf_detach(&v, NULL)));
+	}
+	free(res);
+	hit = strmap_get(cache, dir, strlen(dir));
+	return *hit ? hit + 1 : NULL;
+}
+
+static struct gomodule *get_module(struct pkgset *set, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < set->nr; i++)
+		if (!strcmp(set->mods[i].dir, dir))
+			return &set->mods[i];
+	ALLOC_GROW(set->mods, set->nr + 1, set->alloc);
+	memset(&set->mods[set->nr], 0, sizeof(set->mods[0]));
+	set->mods[set->nr].dir = xstrdup(dir);
+	return &set->mods[set->nr++];
+}
+
+void pkgset_add_files(struct pkgset *set, const char *root, const char *const *files, size_t nr)
+{
+	struct strmap cache = STRMAP_INIT;
+	size_t i, it = 0;
+	const struct strmap_entry *e;
+
+	for (i = 0; i < nr; i++) {
+		char *dir = xstrdup(files[i]), *slash = strrchr(dir, '/');
+		const char *mod;
+		struct gomodule *m;
+		struct strbuf pkg = STRBUF_INIT;
+		size_t k;
+
+		if (slash)
+			*slash = '\0';
+		else
+			dir[0] = '\0';
+		mod = module_of(&cache, root, dir);
+		if (!mod) {
+			ALLOC_GROW(set->orphans, set->orphans_nr + 1, set->orphans_alloc);
+			set->orphans[set->orphans_nr++] = xstrdup(files[i]);
+			free(dir);
+			continue;
+		}
+		m = get_module(set, mod);
+		if (strlen(dir) == strlen(mod))
+			strbuf_addstr(&pkg, ".");
+		else
+			strbuf_addf(&pkg, "./%s", dir + (*mod ? strlen(mod) + 1 : 0));
+		for (k = 0; k < m->pkgs_nr; k++)
+			if (!strcmp(m->pkgs[k], pkg.buf))
+				break;
+		if (k == m->pkgs_nr) {
+			ALLOC_GROW(m->pkgs, m->pkgs_nr + 1, m->pkgs_alloc);
+			m->pkgs[m->pkgs_nr++] = strbuf_detach(&pkg, NULL);
+		}
+		strbuf_release(&pkg);
+		free(dir);
+	}
+	while (strmap_next(&cache, &it, &e))
+		free(e->value);
+	strmap_release(&cache);
+}
+
+void pkgset_release(struct pkgset *set)
+{
+	size_t i, j;
+
+	for (i = 0; i < set->nr; i++) {
+		for (j = 0; j < set->mods[i].pkgs_nr; j++)
+			free(set->mods[i].pkgs[j]);
+		free(set->mods[i].pkgs);
+		free(set->mods[i].dir);
+	}
+	free(set->mods);
+	for (i = 0; i < set->orphans_nr; i++)
+		free(set->orphans[i]);
+	free(set->orphans);
+	memset(set, 0, sizeof(*set));
+}
+
+size_t pkgset_count(const struct pkgset *set)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < set->nr; i++)
+		n += set->mods[i].pkgs_nr;
+	return n;
+}
+
+struct argv {
+	const char **v;
+	size_t nr, alloc;
+	char **owned;
+	size_t owned_nr, owned_alloc;
+};
+
+static void argv_push(struct argv *a, const char *s)
+{
+	ALLOC_GROW(a->v, a->nr + 2, a->alloc);
+	a->v[a->nr++] = s;
+	a->v[a->nr] = NULL;
+}
+
+static void argv_push_owned(struct argv *a, char *s)
+{
+	ALLOC_GROW(a->owned, a->owned_nr + 1, a->owned_alloc);
+	a->owned[a->owned_nr++] = s;
+	argv_push(a, s);
+}
+
+static void argv_split(struct argv *a, const char *s)
+{
+	while (s && *s) {
+		size_t n;
+
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		n = strcspn(s, " \t\n");
+		if (n)
+			argv_push_owned(a, xstrndup(s, n));
+		s += n;
+	}
+}
+
+static void argv_release(struct argv *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->owned_nr; i++)
+		free(a->owned[i]);
+	free(a->owned);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+static void feed(void *data, const char *buf, size_t len)
+{
+	parser_feed(data, buf, len);
+}
+
+/* One go invocation in `dir` for `pkgs`; findings appended to out. */
+static int run_go(struct finding_list *out, struct strbuf *errors, const char *root,
+		  const char *moddir, const char *const *pkgs, size_t npkgs,
+		  const struct build_opts *opts)
+{
+	struct argv a = { 0 };
+	struct child_process cp = CHILD_PROCESS_INIT;
+	struct parse_opts po = { 0 };
+	struct parser *p;
+	struct strbuf gc = STRBUF_INIT, dir = STRBUF_INIT, prefix = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	strbuf_addstr(&dir, root);
+	if (*moddir) {
+		strbuf_addf(&dir, "/%s", moddir);
+		strbuf_addf(&prefix, "%s/", moddir);
+	}
+	argv_push(&a, opts->go ? opts->go : "go");
+	if (opts->tests) {
+		argv_push(&a, "test");
+		argv_push(&a, "-c");
+		argv_push(&a, "-vet=off");
+	} else {
+		argv_push(&a, "build");
+	}
+	argv_split(&a, opts->build_flags);
+	strbuf_addstr(&gc, "-gcflags=-m=2");
+	if (opts->gcflags && *opts->gcflags)
+		strbuf_addf(&gc, " %s", opts->gcflags);
+	argv_push(&a, gc.buf);
+	if (npkgs == 1 || opts->tests) {
+		argv_push(&a, "-o");
+		argv_push(&a, "/dev/null");
+	}
+	for (i = 0; i < npkgs; i++)
+		argv_push(&a, pkgs[i]);
+
+	if (opts->verbose) {
+		fprintf(stderr, "escape-review: running in %s:", dir.buf);
+		for (i = 0; i < a.nr; i++)
+			fprintf(stderr, " %s", a.v[i]);
+		fputc('\n', stderr);
+	}
+	po.max_flow = opts->max_flow;
+	po.prefix = prefix.buf;
+	po.root_abs = root;
+	p = parser_new(&po);
+	cp.argv = a.v;
+	cp.dir = dir.buf;
+	ret = child_stream_stderr(&cp, feed, p, NULL, 0);
+	parser_finish(p);
+	if (ret < 0) {
+		if (cp.spawn_errno == ENOENT)
+			ret = error_set(ER_ENOGO, "cannot run '%s': not found on PATH; install Go (Debian/Ubuntu: apt-get install golang-go) or put it on PATH",
+					a.v[0]);
+		goto out;
+	}
+	if (ret) {
+		const char *msgs = parser_errors(p);
+
+		strbuf_addstr(errors, msgs);
+		ret = error_set(ER_EANALYSIS, "the build failed in %s (go exited with %d):\n%s",
+				*moddir ? moddir : ".", ret,
+				*msgs ? msgs : "(no message from the compiler)");
+		goto out;
+	}
+	parser_take_findings(p, out);
+out:
+	parser_free(p);
+	argv_release(&a);
+	strbuf_release(&gc);
+	strbuf_release(&dir);
+	strbuf_release(&prefix);
+	return ret;
+}
+
+int packages_analyze(struct finding_list *out, struct strbuf *errors, const char *root,
+		     const struct pkgset *set, const struct build_opts *opts)
+{
+	size_t i, j;
+	int ret = 0;
+
+	for (i = 0; i < set->nr && !ret; i++) {
+		const struct gomodule *m = &set->mods[i];
+
+		if (opts->tests) {
+			for (j = 0; j < m->pkgs_nr && !ret; j++)
+				ret = run_go(out, errors, root, m->dir,
+					     (const char *const *)&m->pkgs[j], 1, opts);
+		} else {
+			ret = run_go(out, errors, root, m->dir, (const char *const *)m->pkgs,
+				     m->pkgs_nr, opts);
+		}
+	}
+	return ret;
+}
+
+int go_version(struct strbuf *out, const struct build_opts *opts)
+{
+	struct child_process cp = CHILD_PROCESS_INIT;
+	const char *argv[] = { opts->go ? opts->go : "go", "env", "GOVERSION", NULL };
+	int ret;
+
+	cp.argv = argv;
+	ret = child_capture(&cp, out, NULL, 4096);
+	if (ret < 0 && cp.spawn_errno == ENOENT)
+		return error_set(ER_ENOGO, "cannot run '%s': not found on PATH; install Go (Debian/Ubuntu: apt-get install golang-go) or put it on PATH",
+				 argv[0]);
+	if (ret)
+		return ret < 0 ? ret : error_set(ER_EANALYSIS, "'%s env GOVERSION' failed", argv[0]);
+	strbuf_trim(out);
+	return 0;
+}

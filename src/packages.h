@@ -1,0 +1,73 @@
+#ifndef PACKAGES_H
+#define PACKAGES_H
+
+/*
+ * packages.h: from changed files to Go packages and modules, and the go
+ * process that analyses them.
+ *
+ * Each changed file's directory is a package; its module is the nearest
+ * directory above it with a go.mod (looked up with stat(), cached per
+ * directory: no process per file).  Several modules in one repository are
+ * analysed with one `go build` each, run from the module's root so that
+ * the go command's cached (replayed) output always has the same relative
+ * paths.  With go.work present, the go command uses the workspace as usual.
+ *
+ * The compiler runs as
+ *   go build [BUILD FLAGS] -gcflags=-m=2 [GCFLAGS] [-o /dev/null] ./pkg...
+ * (or `go test -c -o /dev/null -vet=off ...` per package with tests), via
+ * run.h with an argv: never a shell, and no binary is written into the tree.
+ * Its stderr streams into the parser (parse.h).
+ */
+
+#include "finding.h"
+#include <stddef.h>
+
+struct strbuf;
+
+struct gomodule {
+	char *dir;       /* repository-relative directory of go.mod; "" for the root */
+	char **pkgs;     /* package directories relative to dir, as "./x" or "." */
+	size_t pkgs_nr, pkgs_alloc;
+};
+
+struct pkgset {
+	struct gomodule *mods;
+	size_t nr, alloc;
+	char **orphans;  /* changed .go files in no module */
+	size_t orphans_nr, orphans_alloc;
+};
+
+#define PKGSET_INIT { NULL, 0, 0, NULL, 0, 0 }
+
+/*
+ * Add the packages of `files` (repository-relative .go paths) as found in
+ * the checkout at `root` (an absolute directory).
+ */
+void pkgset_add_files(struct pkgset *set, const char *root, const char *const *files, size_t nr);
+void pkgset_release(struct pkgset *set);
+size_t pkgset_count(const struct pkgset *set);
+
+struct build_opts {
+	const char *go;           /* the go command; NULL means "go" from PATH */
+	const char *build_flags;  /* extra `go build` flags, split at white space */
+	const char *gcflags;      /* extra compiler flags, appended after -m=2 */
+	int tests;                /* compile _test.go files too (go test -c) */
+	int max_flow;             /* parse.h */
+	int verbose;              /* print each go command line on stderr */
+};
+
+/*
+ * Analyse every package of `set` in the checkout at `root` (absolute).
+ * Findings (paths relative to `root`) are appended to `out`.  Returns 0,
+ * ER_ENOGO when go cannot be run, or ER_EANALYSIS when the build failed,
+ * with the compiler's messages in the error message and in `errors`.
+ */
+int packages_analyze(struct finding_list *out, struct strbuf *errors, const char *root,
+		     const struct pkgset *set, const struct build_opts *opts);
+
+/*
+ * Ask the go command for its version ("go1.19.8"); result in `out`.
+ */
+int go_version(struct strbuf *out, const struct build_opts *opts);
+
+#endif
