@@ -63,4 +63,13 @@ void checklist_policy_set(struct checklist_policy *p, const char *id, int severi
 int checklist_classify(struct finding *f, const char *source_line,
 		       const struct checklist_policy *policy);
 
+struct strbuf;
+
+/*
+ * Append the catalog as Markdown (docs/rules.md): an index table, then one
+ * section per rule with its anchor, severity, explanation, fix and the
+ * bad/good examples.  Deterministic: the same catalog gives the same bytes.
+ */
+void checklist_write_markdown(struct strbuf *out);
+
 #endif
