@@ -359,6 +359,14 @@ static const struct rule rules[] = {
 	  "var sink interface{}\n\nfunc put(n int) {\n\tsink = interface{}(n)\n}",
 	  "var sink int\n\nfunc put(n int) {\n\tsink = n\n}",
 	  "er038" },
+	{ "ER039", "Allocated once at package initialization", SEVERITY_INFO,
+	  "The value is allocated while a package-level variable is initialized: this runs once "
+	  "per program, not per call, so the heap allocation costs nothing worth reviewing.",
+	  "Nothing to fix; package-level sentinel errors and tables are the usual way to avoid "
+	  "per-call allocations.",
+	  "var errFailed = errors.New(\"failed\")",
+	  "var errFailed = errors.New(\"failed\") // allocated once, reused by every call",
+	  "er039" },
 };
 
 #define RULES_NR (sizeof(rules) / sizeof(rules[0]))
@@ -656,6 +664,7 @@ enum {
 	P_KEY_LHS_INDIRECT = 1 << 7, /* key step assigns through a field/index/deref */
 	P_CALLEE_DYNAMIC = 1 << 8, /* a callee is x.M with x not a package or type */
 	P_RESULT_LEAK = 1 << 9,    /* a "to result" leak summary */
+	P_PACKAGE_VAR = 1 << 10,   /* line is a package-level var declaration */
 };
 
 /* Top-level package names of the standard library: `pkg.F` is not a method call. */
@@ -866,6 +875,10 @@ static const struct rule_match matches[] = {
 	  .why = "{s} is boxed into an interface{for_callee}{at}, but as a constant or zero-size "
 		 "value it needs no allocation" },
 
+	/* package initialization runs once */
+	{ .rule = "ER039", .prio = 99, .verdicts = V_ALLOC, .preds = P_PACKAGE_VAR, .key = NO_KEY,
+	  .why = "{s_addr} {fate}{at} while the package is initialized, once" },
+
 	/* statements read from the source line */
 	{ .rule = "ER025", .prio = 96, .verdicts = V(ESCAPES), .subjects = SK(FUNCLIT),
 	  .preds = P_LINE_DEFER, .key = NO_KEY,
@@ -961,10 +974,10 @@ static const struct rule_match matches[] = {
 	  .why = "the address of {s} is returned{at}" },
 
 	/* what the value is */
-	{ .rule = "ER024", .prio = 47, .verdicts = V(ESCAPES), .subjects = SK(FUNCLIT),
+	{ .rule = "ER024", .prio = 59, .verdicts = V(ESCAPES), .subjects = SK(FUNCLIT),
 	  .all = R(CALL_PARAM), .callees = "*.Go|*errgroup*", .key = REASON_CALL_PARAM,
 	  .why = "the closure passed to {callee}{at} runs as a goroutine and outlives the call" },
-	{ .rule = "ER037", .prio = 46, .verdicts = V(ESCAPES), .subjects = SK(FUNCLIT),
+	{ .rule = "ER037", .prio = 58, .verdicts = V(ESCAPES), .subjects = SK(FUNCLIT),
 	  .key = NO_KEY,
 	  .why = "the closure {fate}{at}" },
 	{ .rule = "ER026", .prio = 46, .verdicts = V(ESCAPES), .subjects = SK(NAME),
@@ -1180,6 +1193,9 @@ static unsigned context_preds(const struct finding *f, const char *line, enum su
 		p |= P_LINE_DEFER;
 	if (statement_keyword(line, f->column, "go"))
 		p |= P_LINE_GO;
+	if (starts_with(line, "var ") || (f->function && !strcmp(f->function, "init") &&
+					   !isspace((unsigned char)line[0]) && *line))
+		p |= P_PACKAGE_VAR;
 	if (line_declares_big_array(line))
 		p |= P_BIG_DECL;
 	if ((kind == SK_UNSAFE && !strstr(line, "unsafe.Pointer")) ||

@@ -1,0 +1,112 @@
+#!/bin/sh
+# t30-rules: every rule of the checklist has a Go fixture under
+# tests/fixtures/rules/ERxxx/{bad,good}; compile them all once with
+# -gcflags=-m=2, classify with `escape-review review --input -`, and check
+# that the (line, rule) pairs of each bad/ file equal its `// want` marks
+# and that no good/ file has a finding of its rule.  Also checks that
+# docs/rules.md is what the catalog generates.
+#
+# Environment: ER_BIN (the binary), ER_SRC (the source tree root).
+set -eu
+
+ER_SRC=${ER_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+ER_BIN=${ER_BIN:-$ER_SRC/build/escape-review}
+fixtures=$ER_SRC/tests/fixtures/rules
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/er-t30.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+if ! command -v go >/dev/null 2>&1; then
+	echo "t30-rules: go not found" >&2
+	exit 1
+fi
+
+# One build of the whole fixture module; the diagnostics are on stderr and
+# go exits 0 (non-main packages write nothing).
+if ! (cd "$fixtures" && GOFLAGS= go build -gcflags=-m=2 ./... 2>"$tmp/m2.txt"); then
+	echo "t30-rules: go build failed:" >&2
+	cat "$tmp/m2.txt" >&2
+	exit 1
+fi
+
+# Paths in the compiler output are relative to the module root: classify
+# from there so the findings' files are ER001/bad/bad.go and so on.
+(cd "$fixtures" && "$ER_BIN" review --input - --mode all --format json \
+	<"$tmp/m2.txt" >"$tmp/findings.json") || {
+	rc=$?
+	# exit 1 only says there were findings at or above --fail-on
+	if [ "$rc" -ne 1 ]; then
+		echo "t30-rules: escape-review failed (exit $rc)" >&2
+		exit 1
+	fi
+}
+
+docs_status=0
+if "$ER_BIN" rules --format markdown >"$tmp/rules.md" 2>"$tmp/rules.err"; then
+	if ! cmp -s "$tmp/rules.md" "$ER_SRC/docs/rules.md"; then
+		echo "FAIL docs/rules.md differs from \`escape-review rules --format markdown\`:"
+		diff -u "$ER_SRC/docs/rules.md" "$tmp/rules.md" | head -40
+		docs_status=1
+	else
+		echo "ok   docs/rules.md matches the catalog"
+	fi
+else
+	echo "FAIL \`escape-review rules --format markdown\` failed: $(cat "$tmp/rules.err")"
+	docs_status=1
+fi
+
+python3 - "$fixtures" "$tmp/findings.json" <<'PY' || exit 1
+import json, os, re, sys
+
+fixtures, path = sys.argv[1], sys.argv[2]
+with open(path) as fp:
+    findings = json.load(fp)["findings"]
+
+by_file = {}
+for f in findings:
+    by_file.setdefault(f["file"], set()).add((f["line"], f["rule"]))
+
+want_re = re.compile(r"//\s*want\s+((?:ER\d{3}\s*)+)$")
+passed = failed = 0
+for rule in sorted(os.listdir(fixtures)):
+    if not re.fullmatch(r"ER\d{3}", rule):
+        continue
+    for kind in ("bad", "good"):
+        d = os.path.join(fixtures, rule, kind)
+        if not os.path.isdir(d):
+            print("FAIL %s: no %s/ fixture" % (rule, kind))
+            failed += 1
+            continue
+        for name in sorted(os.listdir(d)):
+            if not name.endswith(".go"):
+                continue
+            rel = "%s/%s/%s" % (rule, kind, name)
+            want = set()
+            with open(os.path.join(d, name)) as fp:
+                for no, text in enumerate(fp, 1):
+                    m = want_re.search(text.rstrip("\n"))
+                    if m:
+                        for r in m.group(1).split():
+                            want.add((no, r))
+            got = by_file.get(rel, set())
+            # only the fixture's own rule is checked; other rules may fire too
+            got_own = {(l, r) for (l, r) in got if r == rule}
+            want_own = {(l, r) for (l, r) in want if r == rule}
+            if kind == "bad" and not want_own:
+                print("FAIL %s: no // want %s mark" % (rel, rule))
+                failed += 1
+            elif got_own == want_own:
+                passed += 1
+            else:
+                failed += 1
+                missing = sorted(want_own - got_own)
+                extra = sorted(got_own - want_own)
+                print("FAIL %s: missing %s, unexpected %s" % (
+                    rel, [l for l, _ in missing], [l for l, _ in extra]))
+                for (l, r) in extra + missing:
+                    for f in findings:
+                        if f["file"] == rel and f["line"] == l:
+                            print("     %d: %s -> %s (%s)" % (l, f["message"], f["rule"], f["why"]))
+print("rules: %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
+PY
+exit $docs_status
