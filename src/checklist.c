@@ -367,6 +367,15 @@ static const struct rule rules[] = {
 	  "var errFailed = errors.New(\"failed\")",
 	  "var errFailed = errors.New(\"failed\") // allocated once, reused by every call",
 	  "er039" },
+	{ "ER040", "Address stored in a variable that escapes in turn", SEVERITY_WARNING,
+	  "&x is assigned to another local (a pointer p, a pointer to a pointer) and that "
+	  "variable escapes: x moves to the heap because p does. The finding of p (or of the "
+	  "last variable in the chain) says where the chain leaves the function.",
+	  "Fix the escape of the last variable in the chain; x stays on the stack once nothing "
+	  "that points to it escapes.",
+	  "var sink **int\n\nfunc chain() {\n\tx := 1\n\tp := &x\n\tsink = &p\n}",
+	  "var sink int\n\nfunc chain() {\n\tx := 1\n\tp := &x\n\tsink = *p\n}",
+	  "er040" },
 };
 
 #define RULES_NR (sizeof(rules) / sizeof(rules[0]))
@@ -849,6 +858,7 @@ struct rule_match {
 	uint64_t any;           /* at least one of these reasons; 0: no constraint */
 	uint64_t none;          /* none of these reasons */
 	unsigned dsts;          /* at least one of these destinations; 0: any */
+	unsigned dsts_none;     /* none of these destinations */
 	unsigned subjects;      /* 1 << enum subject_kind; 0: any */
 	const char *callees;    /* a callee of the chain matches one of these globs */
 	const char *steps;      /* a step's text contains one of these */
@@ -948,6 +958,9 @@ static const struct rule_match matches[] = {
 	{ .rule = "ER022", .prio = 58, .verdicts = V(MOVED),
 	  .all = R(CLOSURE_CAPTURE) | R(REFERENCE), .key = REASON_CLOSURE_CAPTURE,
 	  .why = "{s} is captured by reference by a closure that escapes{at}" },
+	{ .rule = "ER022", .prio = 57, .verdicts = V(MOVED),
+	  .all = R(ADDRESS_OF) | R(CLOSURE_CAPTURE), .key = REASON_CLOSURE_CAPTURE,
+	  .why = "the address of {s} is captured by a closure that escapes{at}" },
 	{ .rule = "ER030", .prio = 57, .verdicts = V_ALLOC,
 	  .any = R(APPENDEE) | R(APPENDED) | R(COPIED),
 	  .key = NO_KEY,
@@ -969,6 +982,10 @@ static const struct rule_match matches[] = {
 	{ .rule = "ER012", .prio = 50, .verdicts = V(MOVED), .all = R(ADDRESS_OF) | R(ASSIGN),
 	  .dsts = DST_HEAP, .preds = P_KEY_LHS_IDENT, .key = REASON_ASSIGN,
 	  .why = "the address of {s} is stored in {lhs}{at}" },
+	{ .rule = "ER040", .prio = 48, .verdicts = V(MOVED), .all = R(ADDRESS_OF),
+	  .any = R_ASSIGNS, .dsts = DST_NAMED, .dsts_none = DST_HEAP | DST_RESULT,
+	  .key = KEY_ANY,
+	  .why = "the address of {s} is stored in {lhs}{at}, a variable that escapes in turn" },
 	{ .rule = "ER010", .prio = 49, .verdicts = V(MOVED), .all = R(ADDRESS_OF) | R(RETURN),
 	  .none = R(CALL_PARAM), .key = REASON_RETURN,
 	  .why = "the address of {s} is returned{at}" },
@@ -1159,6 +1176,8 @@ static int match_one(const struct ctx *c, const struct rule_match *m)
 	if (f->facts.reasons & m->none)
 		return 0;
 	if (m->dsts && !(f->facts.dsts & m->dsts))
+		return 0;
+	if (f->facts.dsts & m->dsts_none)
 		return 0;
 	if (m->subjects && !(m->subjects & (1u << c->kind)))
 		return 0;
