@@ -58,8 +58,13 @@ python3 - "$fixtures" "$tmp/findings.json" <<'PY' || exit 1
 import json, os, re, sys
 
 fixtures, path = sys.argv[1], sys.argv[2]
-with open(path) as fp:
-    findings = json.load(fp)["findings"]
+try:
+    with open(path) as fp:
+        findings = json.load(fp)["findings"]
+except (ValueError, KeyError) as e:
+    print("FAIL escape-review printed no JSON findings (%s)" % e)
+    print("rules: 0 passed, 1 failed")
+    sys.exit(1)
 
 by_file = {}
 for f in findings:

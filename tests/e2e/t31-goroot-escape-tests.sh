@@ -78,8 +78,12 @@ for name in sorted(os.listdir(tmp)):
             m = pos_re.match(text.rstrip("\n"))
             if m and verdict_re.search(m.group(3)):
                 verdicts.setdefault(int(m.group(2)), []).append(m.group(3))
-    with open(os.path.join(d, "findings.json")) as fp:
-        findings = json.load(fp)["findings"]
+    try:
+        with open(os.path.join(d, "findings.json")) as fp:
+            findings = json.load(fp)["findings"]
+    except (ValueError, KeyError) as e:
+        print("FAIL %s.go: escape-review printed no JSON findings (%s)" % (name, e))
+        sys.exit(1)
     by_line = {}
     for f in findings:
         if os.path.basename(f["file"]) == name + ".go":
