@@ -943,7 +943,7 @@ static const struct rule_match matches[] = {
 
 	/* the address of a local */
 	{ .rule = "ER033", .prio = 65, .verdicts = V(MOVED),
-	  .all = R(ADDRESS_OF) | R(INTERFACE_CONVERTED), .key = REASON_CALL_PARAM,
+	  .all = R(ADDRESS_OF) | R(INTERFACE_CONVERTED) | R(CALL_PARAM), .key = REASON_CALL_PARAM,
 	  .why = "the address of {s} is converted to an interface and {fate}{at}" },
 	{ .rule = "ER014", .prio = 62, .verdicts = V_ALLOC, .all = R(SEND), .key = REASON_SEND,
 	  .why = "{s_addr} is sent on a channel{at}" },
