@@ -1,0 +1,38 @@
+#ifndef GITHUB_H
+#define GITHUB_H
+
+/*
+ * github.h: publish a review to a GitHub pull request.
+ *
+ *  - Inline comments: existing review comments are read first (all pages
+ *    of GET /repos/O/R/pulls/N/comments); a comment whose fingerprint
+ *    marker is already on the same path and line is not posted again.  At
+ *    most FORGE_MAX_INLINE new ones go out in one review (POST
+ *    /repos/O/R/pulls/N/reviews, event COMMENT, commit_id = head, side
+ *    RIGHT).  GitHub refuses the whole review with 422 when one line is
+ *    outside the diff without saying which, so the batch is then bisected
+ *    until each refused comment is alone; refused ones go to the summary.
+ *  - Sticky summary: the issue comment carrying FORGE_SUMMARY_MARKER
+ *    (searched through all pages) is PATCHed, or one is POSTed.  It is
+ *    written after the inline comments so it can list those not posted.
+ *  - Commit status: POST /repos/O/R/statuses/HEAD with context
+ *    "escape-review" (skipped when rv->status_state is NULL).
+ *
+ * The head commit is ctx->head_sha, else rv->head_sha, else read from
+ * GET /repos/O/R/pulls/N.
+ *
+ * Returns 0, ER_EPUBLISH (message set, e.g. "POST /repos/o/r/issues/7/
+ * comments failed: 401 Bad credentials (check GITHUB_TOKEN)"), or
+ * FORGE_READONLY without writing anything when the pull request comes from
+ * a fork (read-only token), or when the first write is refused with 403:
+ * error_last() then says so, and main.c falls back to annotations.
+ */
+
+struct forge_context;
+struct forge_review;
+struct http_client;
+
+int github_publish(const struct forge_context *ctx, struct forge_review *rv,
+		   struct http_client *c);
+
+#endif
