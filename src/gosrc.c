@@ -212,158 +212,159 @@ static void receiver_name(struct strbuf *out, const char *r, size_t n)
 		strbuf_addch(out, ')');
 }
 
+struct scanner {
+	struct scan sc;
+	struct gofuncs *out;
+	struct frame *stack;
+	size_t nr, alloc;
+	int depth, glob_counter;
+};
+
+static void push_frame(struct scanner *st, size_t fn, int lit)
+{
+	ALLOC_GROW(st->stack, st->nr + 1, st->alloc);
+	st->stack[st->nr].depth = ++st->depth;
+	st->stack[st->nr].fn = fn;
+	st->stack[st->nr].counter = 0;
+	st->stack[st->nr].lit = lit;
+	st->nr++;
+}
+
+/* After the name of a declaration: skip type parameters and the signature;
+ * at a body, record the function (taking `name`) and enter the body. */
+static void finish_decl(struct scanner *st, struct strbuf *name, int line, int col)
+{
+	struct scan *sc = &st->sc;
+
+	skip_space(sc, 0);
+	if (sc->i < sc->len && sc->s[sc->i] == '[') {
+		skip_group(sc);
+		skip_space(sc, 0);
+	}
+	if (sc->i < sc->len && sc->s[sc->i] == '(')
+		skip_group(sc);
+	if (skip_result_to_body(sc)) {
+		push_frame(st, add_func(st->out, strbuf_detach(name, NULL), line, col), 0);
+		advance(sc);
+	}
+	strbuf_release(name);
+}
+
+/* At a function literal's '(': if a body follows, record and enter it. */
+static void finish_literal(struct scanner *st, const struct frame *owner, int line, int col)
+{
+	struct scan *sc = &st->sc;
+	struct strbuf name = STRBUF_INIT;
+
+	skip_group(sc);
+	if (!skip_result_to_body(sc))
+		return;
+	if (owner) {
+		const char *on = st->out->items[owner->fn].name;
+		int n = ++((struct frame *)owner)->counter;
+
+		/* F.func1, and closures of closures F.func1.1 */
+		strbuf_addf(&name, owner->lit ? "%s.%d" : "%s.func%d", on, n);
+	} else {
+		strbuf_addf(&name, "glob..func%d", ++st->glob_counter);
+	}
+	push_frame(st, add_func(st->out, strbuf_detach(&name, NULL), line, col + 4), 1);
+	advance(sc);
+}
+
+/* At the `func` keyword. */
+static void scan_func(struct scanner *st)
+{
+	struct scan *sc = &st->sc;
+	const char *src = sc->s;
+	int line = sc->line, col = sc->col;
+	struct frame *owner = NULL;
+	struct strbuf name = STRBUF_INIT;
+	size_t k;
+
+	advance(sc); advance(sc); advance(sc); advance(sc);
+	skip_space(sc, 0);
+	for (k = st->nr; k-- > 0;)
+		if (st->stack[k].fn != (size_t)-1) {
+			owner = &st->stack[k];
+			break;
+		}
+	if (owner || st->depth != 0) {
+		if (sc->i < sc->len && src[sc->i] == '(')
+			finish_literal(st, owner, line, col);
+		return;
+	}
+	if (sc->i < sc->len && src[sc->i] != '(') {
+		/* func Name[...](...) */
+		size_t ns = sc->i;
+
+		while (sc->i < sc->len && is_ident((unsigned char)src[sc->i]))
+			advance(sc);
+		strbuf_add(&name, src + ns, sc->i - ns);
+		finish_decl(st, &name, line, col);
+		return;
+	}
+	if (sc->i < sc->len) {
+		/* func (recv) Name(...), or a literal in a package-level expression */
+		size_t rs = sc->i;
+		struct scan save = *sc;
+
+		skip_group(sc);
+		k = sc->i;
+		skip_space(sc, 0);
+		if (sc->i < sc->len && is_ident((unsigned char)src[sc->i])) {
+			size_t ns = sc->i;
+
+			receiver_name(&name, src + rs, k - rs);
+			while (sc->i < sc->len && is_ident((unsigned char)src[sc->i]))
+				advance(sc);
+			strbuf_addch(&name, '.');
+			strbuf_add(&name, src + ns, sc->i - ns);
+			finish_decl(st, &name, line, col);
+			return;
+		}
+		*sc = save;
+		finish_literal(st, NULL, line, col);
+	}
+}
+
 void gofuncs_scan(struct gofuncs *out, const char *src, size_t len)
 {
-	struct scan sc = { src, len, 0, 1, 1 };
-	struct frame *stack = NULL;
-	size_t nr = 0, alloc = 0;
-	int depth = 0, glob_counter = 0;
+	struct scanner st = { { src, len, 0, 1, 1 }, out, NULL, 0, 0, 0, 0 };
+	struct scan *sc = &st.sc;
 
-	while (sc.i < sc.len) {
-		char c = src[sc.i];
+	while (sc->i < sc->len) {
+		char c = src[sc->i];
 
-		if (skip_literal(&sc))
+		if (skip_literal(sc))
 			continue;
 		if (c == '{') {
-			ALLOC_GROW(stack, nr + 1, alloc);
-			stack[nr].depth = ++depth;
-			stack[nr].fn = (size_t)-1;
-			stack[nr].counter = 0;
-			stack[nr].lit = 0;
-			nr++;
-			advance(&sc);
-			continue;
-		}
-		if (c == '}') {
-			if (nr) {
-				nr--;
-				if (stack[nr].fn != (size_t)-1) {
-					out->items[stack[nr].fn].end_line = sc.line;
-					out->items[stack[nr].fn].end_col = sc.col;
+			push_frame(&st, (size_t)-1, 0);
+			advance(sc);
+		} else if (c == '}') {
+			if (st.nr) {
+				st.nr--;
+				if (st.stack[st.nr].fn != (size_t)-1) {
+					out->items[st.stack[st.nr].fn].end_line = sc->line;
+					out->items[st.stack[st.nr].fn].end_col = sc->col;
 				}
 			}
-			if (depth)
-				depth--;
-			advance(&sc);
-			continue;
-		}
-		if (is_ident((unsigned char)c)) {
-			int at_word_start = sc.i == 0 || !is_ident((unsigned char)src[sc.i - 1]);
-
-			if (at_word_start && next_word(&sc, "func")) {
-				int fline = sc.line, fcol = sc.col;
-				struct frame *owner = NULL;
-				size_t k;
-
-				advance(&sc); advance(&sc); advance(&sc); advance(&sc);
-				skip_space(&sc, 0);
-				for (k = nr; k-- > 0;)
-					if (stack[k].fn != (size_t)-1) {
-						owner = &stack[k];
-						break;
-					}
-				if (!owner && depth == 0 && sc.i < sc.len && src[sc.i] != '(') {
-					/* plain declaration: func Name[...](...) */
-					size_t ns = sc.i;
-					struct strbuf name = STRBUF_INIT;
-
-					while (sc.i < sc.len && is_ident((unsigned char)src[sc.i]))
-						advance(&sc);
-					strbuf_add(&name, src + ns, sc.i - ns);
-					goto signature_decl;
-				signature_decl:
-					skip_space(&sc, 0);
-					if (sc.i < sc.len && src[sc.i] == '[') {
-						skip_group(&sc);
-						skip_space(&sc, 0);
-					}
-					if (sc.i < sc.len && src[sc.i] == '(')
-						skip_group(&sc);
-					if (skip_result_to_body(&sc)) {
-						size_t fi = add_func(out, strbuf_detach(&name, NULL), fline, fcol);
-
-						ALLOC_GROW(stack, nr + 1, alloc);
-						stack[nr].depth = ++depth;
-						stack[nr].fn = fi;
-						stack[nr].counter = 0;
-						stack[nr].lit = 0;
-						nr++;
-						advance(&sc);
-					} else {
-						strbuf_release(&name);
-					}
-					continue;
-				}
-				if (!owner && depth == 0 && sc.i < sc.len && src[sc.i] == '(') {
-					/* a method: func (recv) Name(...) or a top-level literal */
-					size_t rs = sc.i;
-					struct scan save;
-					struct strbuf name = STRBUF_INIT;
-
-					skip_group(&sc);
-					save = sc;
-					skip_space(&sc, 0);
-					if (sc.i < sc.len && is_ident((unsigned char)src[sc.i])) {
-						size_t ns = sc.i;
-
-						receiver_name(&name, src + rs, save.i - rs);
-						while (sc.i < sc.len && is_ident((unsigned char)src[sc.i]))
-							advance(&sc);
-						strbuf_addch(&name, '.');
-						strbuf_add(&name, src + ns, sc.i - ns);
-						goto signature_decl;
-					}
-					sc = save;
-					/* top-level literal: fall through with sc after its params */
-					if (skip_result_to_body(&sc)) {
-						strbuf_addf(&name, "glob..func%d", ++glob_counter);
-						ALLOC_GROW(stack, nr + 1, alloc);
-						stack[nr].depth = ++depth;
-						stack[nr].fn = add_func(out, strbuf_detach(&name, NULL),
-									fline, fcol + 4);
-						stack[nr].counter = 0;
-						stack[nr].lit = 1;
-						nr++;
-						advance(&sc);
-					}
-					continue;
-				}
-				if (sc.i < sc.len && src[sc.i] == '(') {
-					/* a literal inside something */
-					skip_group(&sc);
-					if (skip_result_to_body(&sc)) {
-						struct strbuf name = STRBUF_INIT;
-
-						if (owner) {
-							const char *on = out->items[owner->fn].name;
-
-							/* F.func1, and closures of closures F.func1.1 */
-							if (owner->lit)
-								strbuf_addf(&name, "%s.%d", on, ++owner->counter);
-							else
-								strbuf_addf(&name, "%s.func%d", on, ++owner->counter);
-						} else {
-							strbuf_addf(&name, "glob..func%d", ++glob_counter);
-						}
-						ALLOC_GROW(stack, nr + 1, alloc);
-						stack[nr].depth = ++depth;
-						stack[nr].fn = add_func(out, strbuf_detach(&name, NULL),
-									fline, fcol + 4);
-						stack[nr].counter = 0;
-						stack[nr].lit = 1;
-						nr++;
-						advance(&sc);
-					}
-				}
+			if (st.depth)
+				st.depth--;
+			advance(sc);
+		} else if (is_ident((unsigned char)c)) {
+			if ((sc->i == 0 || !is_ident((unsigned char)src[sc->i - 1])) &&
+			    next_word(sc, "func")) {
+				scan_func(&st);
 				continue;
 			}
-			while (sc.i < sc.len && is_ident((unsigned char)src[sc.i]))
-				advance(&sc);
-			continue;
+			while (sc->i < sc->len && is_ident((unsigned char)src[sc->i]))
+				advance(sc);
+		} else {
+			advance(sc);
 		}
-		advance(&sc);
 	}
-	free(stack);
+	free(st.stack);
 }
 
 void gofuncs_release(struct gofuncs *fns)
@@ -459,7 +460,9 @@ void gosrc_locate(struct finding_list *list, const char *root)
 	size_t i;
 
 	/* visit the findings grouped by file, without reordering the list */
-	order = xmalloc((list->nr ? list->nr : 1) * sizeof(*order));
+	if (!list->nr)
+		return;
+	order = xmalloc(list->nr * sizeof(*order));
 	memcpy(order, list->items, list->nr * sizeof(*order));
 	sorted.items = order;
 	finding_list_sort(&sorted);

@@ -111,10 +111,8 @@ int child_start(struct child_process *cp)
 		goto out;
 	}
 	for (i = 0; i < 3; i++)
-		if (parent[i] >= 0) {
+		if (parent[i] >= 0)
 			*fields[i] = parent[i];
-			parent[i] = -1;
-		}
 out:
 	for (i = 0; i < 3; i++) {
 		/* close the child's ends, and on failure our ends too */
@@ -190,7 +188,7 @@ static void drain(struct sink *s, int n)
 			struct sink *k = &s[idx[i]];
 			ssize_t got;
 
-			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
 				continue;
 			got = read(k->fd, chunk, sizeof(chunk));
 			if (got < 0 && errno == EINTR)

@@ -1,0 +1,343 @@
+/*
+ * main.c: the command line.  Parses options, calls the stages (review.h
+ * wires the pipeline), prints the report, and maps error codes to the
+ * documented exit codes (errors.h).  Nothing else happens here.
+ */
+#include "checklist.h"
+#include "errors.h"
+#include "report.h"
+#include "review.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+"usage: escape-review [-C DIR] [review] [options]\n"
+"       escape-review rules [ID] [--format text|json|markdown]\n"
+"       escape-review --version | --help\n"
+"\n"
+"Review the heap allocations a Go change introduces, as the Go compiler\n"
+"reports them (go build -gcflags=-m=2), limited to the packages it touches.\n"
+"\n"
+"Revisions:\n"
+"  --base REV            compare against REV: the change is base...head (merge-base)\n"
+"  --head REV            the revision under review (default HEAD)\n"
+"  --worktree            review uncommitted changes against HEAD (the default\n"
+"                        when no --base is given)\n"
+"  --tests               include _test.go files (compiled with go test -c)\n"
+"Analysis:\n"
+"  --mode MODE           added (default): findings on added lines; context: in\n"
+"                        the change's hunks; file: in changed files; all: every\n"
+"                        finding of the analysed packages\n"
+"  --build-flags FLAGS   extra go build flags, split at white space\n"
+"                        (e.g. '-tags=integration')\n"
+"  --gcflags FLAGS       extra compiler flags, appended after -m=2 (e.g. -l)\n"
+"  --input FILE          read compiler output from FILE ('-': stdin) instead of\n"
+"                        running go; with --mode all no repository is needed\n"
+"  --max-flow N          keep at most N steps of each reason chain (default 12,\n"
+"                        0 keeps all)\n"
+"Output:\n"
+"  --format FMT          text (default) or json\n"
+"  --explain             text: print the whole reason chain under each finding\n"
+"  --fail-on LEVEL       none|info|warning|error (default error): exit 1 when a\n"
+"                        reported finding is at or above LEVEL\n"
+"  -v, --verbose         print the go commands that run\n"
+"  -C DIR                run as if started in DIR\n"
+"\n"
+"Exit codes:\n"
+"  0  nothing at or above --fail-on\n"
+"  1  findings at or above --fail-on\n"
+"  2  usage, configuration or repository error (an unknown revision is named)\n"
+"  3  the analysis failed: build errors (the compiler's messages are shown),\n"
+"     or no go on PATH\n"
+"  4  publishing failed (the findings were printed first)\n"
+"\n"
+"Colour is used on a terminal unless NO_COLOR is set.\n";
+
+int er_exit_code(int code)
+{
+	switch (code) {
+	case ER_OK: return EXIT_CLEAN;
+	case ER_EUSAGE:
+	case ER_ECONFIG:
+	case ER_EREPO:
+	case ER_ETEMPLATE:
+	case ER_EINPUT: return EXIT_USAGE;
+	case ER_EANALYSIS:
+	case ER_ENOGO: return EXIT_ANALYSIS;
+	case ER_EPUBLISH: return EXIT_PUBLISH;
+	default: return EXIT_ANALYSIS;
+	}
+}
+
+static int fail(int code)
+{
+	const char *msg = error_last();
+
+	fprintf(stderr, "escape-review: %s\n", *msg ? msg : "unknown error");
+	return er_exit_code(code);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("escape-review: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n(see escape-review --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* Match "--name VALUE" or "--name=VALUE"; advances *i past a separate value. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n))
+		return 0;
+	if (a[n] == '=') {
+		*value = a + n + 1;
+		return 1;
+	}
+	if (a[n])
+		return 0;
+	if (*i + 1 >= argc) {
+		*value = NULL;
+		return 1;
+	}
+	*value = argv[++*i];
+	return 1;
+}
+
+static void print_out(const struct strbuf *sb)
+{
+	fwrite(sb->buf, 1, sb->len, stdout);
+}
+
+static int cmd_rules(int argc, char **argv)
+{
+	const char *format = "text", *id = NULL, *v;
+	const struct rule *rules;
+	size_t nr, i;
+	int k;
+
+	for (k = 0; k < argc; k++) {
+		if (opt_value(argc, argv, &k, "--format", &v)) {
+			if (!v)
+				return usage_error("%s needs a value", "--format");
+			format = v;
+		} else if (argv[k][0] == '-') {
+			return usage_error("unknown option for rules: %s", argv[k]);
+		} else {
+			id = argv[k];
+		}
+	}
+	rules = checklist_rules(&nr);
+	if (id && !checklist_find(id))
+		return usage_error("no rule %s: `escape-review rules` lists them", id);
+	if (!strcmp(format, "json")) {
+		cJSON *arr = cJSON_CreateArray();
+		char *s;
+
+		for (i = 0; i < nr; i++) {
+			cJSON *o;
+
+			if (id && strcmp(id, rules[i].id))
+				continue;
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "id", rules[i].id);
+			cJSON_AddStringToObject(o, "title", rules[i].title);
+			cJSON_AddStringToObject(o, "severity", severity_name(rules[i].severity));
+			cJSON_AddStringToObject(o, "why", rules[i].explanation);
+			cJSON_AddStringToObject(o, "fix", rules[i].fix);
+			cJSON_AddStringToObject(o, "example", rules[i].bad);
+			cJSON_AddStringToObject(o, "good", rules[i].good);
+			cJSON_AddStringToObject(o, "anchor", rules[i].anchor);
+			cJSON_AddItemToArray(arr, o);
+		}
+		s = cJSON_Print(arr);
+		puts(s);
+		free(s);
+		cJSON_Delete(arr);
+		return 0;
+	}
+	if (!strcmp(format, "markdown")) {
+		struct strbuf md = STRBUF_INIT;
+
+		checklist_write_markdown(&md);
+		print_out(&md);
+		strbuf_release(&md);
+		return 0;
+	}
+	if (strcmp(format, "text"))
+		return usage_error("unknown --format for rules: %s (text, json or markdown)", format);
+	for (i = 0; i < nr; i++) {
+		if (id && strcmp(id, rules[i].id))
+			continue;
+		if (!id) {
+			printf("%s  %-7s  %s\n", rules[i].id, severity_name(rules[i].severity),
+			       rules[i].title);
+			continue;
+		}
+		printf("%s: %s (%s)\n\n%s\n\nFix: %s\n", rules[i].id, rules[i].title,
+		       severity_name(rules[i].severity), rules[i].explanation, rules[i].fix);
+		if (*rules[i].bad)
+			printf("\nTriggers it:\n%s\n", rules[i].bad);
+		if (*rules[i].good)
+			printf("\nFixed:\n%s\n", rules[i].good);
+	}
+	return 0;
+}
+
+static int worst_at_or_above(const struct review *rv, int fail_on)
+{
+	size_t i;
+
+	if (fail_on == SEVERITY_NONE)
+		return 0;
+	for (i = 0; i < rv->findings.nr; i++) {
+		const struct finding *f = rv->findings.items[i];
+
+		if ((f->status == STATUS_NEW || f->status == STATUS_EXISTING) &&
+		    (int)f->severity >= fail_on)
+			return 1;
+	}
+	return 0;
+}
+
+static int cmd_review(int argc, char **argv)
+{
+	struct review_opts ro = { 0 };
+	struct review rv = { 0 };
+	struct report_opts rep = { 0 };
+	const char *format = "text", *v;
+	int fail_on = SEVERITY_ERROR, ret, k, explain = 0;
+
+	ro.build.max_flow = 12;
+	for (k = 0; k < argc; k++) {
+		const char *a = argv[k];
+
+		if (opt_value(argc, argv, &k, "--base", &v) ||
+		    opt_value(argc, argv, &k, "--head", &v) ||
+		    opt_value(argc, argv, &k, "--mode", &v) ||
+		    opt_value(argc, argv, &k, "--format", &v) ||
+		    opt_value(argc, argv, &k, "--fail-on", &v) ||
+		    opt_value(argc, argv, &k, "--build-flags", &v) ||
+		    opt_value(argc, argv, &k, "--gcflags", &v) ||
+		    opt_value(argc, argv, &k, "--input", &v) ||
+		    opt_value(argc, argv, &k, "--max-flow", &v)) {
+			if (!v)
+				return usage_error("%s needs a value", a);
+			if (starts_with(a, "--base"))
+				ro.base = v;
+			else if (starts_with(a, "--head"))
+				ro.head = v;
+			else if (starts_with(a, "--mode")) {
+				int m = review_mode_parse(v);
+
+				if (m < 0 || m == MODE_NEW)
+					return usage_error("unknown --mode '%s' (added, context, file or all)", v);
+				ro.mode = (enum review_mode)m;
+			} else if (starts_with(a, "--format"))
+				format = v;
+			else if (starts_with(a, "--fail-on")) {
+				fail_on = severity_parse(v);
+				if (fail_on < 0)
+					return usage_error("unknown --fail-on '%s' (none, info, warning or error)", v);
+			} else if (starts_with(a, "--build-flags"))
+				ro.build.build_flags = v;
+			else if (starts_with(a, "--gcflags"))
+				ro.build.gcflags = v;
+			else if (starts_with(a, "--input"))
+				ro.input = v;
+			else if (starts_with(a, "--max-flow")) {
+				char *end;
+				long n = strtol(v, &end, 10);
+
+				if (*end || n < 0 || n > 100000)
+					return usage_error("--max-flow takes a number from 0 to 100000, not '%s'", v);
+				ro.build.max_flow = (int)n;
+			}
+		} else if (!strcmp(a, "--worktree")) {
+			ro.worktree = 1;
+		} else if (!strcmp(a, "--tests")) {
+			ro.tests = 1;
+		} else if (!strcmp(a, "--explain")) {
+			explain = 1;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			ro.verbose = ro.build.verbose = 1;
+		} else {
+			return usage_error("unknown option: %s", a);
+		}
+	}
+	if (strcmp(format, "text") && strcmp(format, "json"))
+		return usage_error("unknown --format '%s' (text or json)", format);
+	if (ro.worktree && ro.head)
+		return usage_error("%s", "--worktree and --head cannot be used together");
+
+	ret = review_run(&rv, &ro);
+	if (ret) {
+		review_release(&rv);
+		return fail(ret);
+	}
+	if (!strcmp(format, "json")) {
+		cJSON *doc = report_json(&rv);
+		char *s = cJSON_Print(doc);
+
+		puts(s);
+		free(s);
+		cJSON_Delete(doc);
+	} else {
+		struct strbuf out = STRBUF_INIT;
+
+		rep.explain = explain;
+		rep.color = isatty(1) && !getenv("NO_COLOR");
+		report_text(&out, &rv, &rep);
+		print_out(&out);
+		strbuf_release(&out);
+	}
+	fflush(stdout);
+	ret = worst_at_or_above(&rv, fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
+	review_release(&rv);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1, ret;
+
+	while (i < argc) {
+		if (!strcmp(argv[i], "-C")) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a directory", "-C");
+			if (chdir(argv[i + 1]) < 0) {
+				fprintf(stderr, "escape-review: cannot change to directory %s: %s\n", argv[i + 1], strerror(errno));
+				return EXIT_USAGE;
+			}
+			i += 2;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("escape-review %s\n", ER_VERSION);
+			return 0;
+		} else {
+			break;
+		}
+	}
+	git_libgit2_init();
+	if (i < argc && !strcmp(argv[i], "rules"))
+		ret = cmd_rules(argc - i - 1, argv + i + 1);
+	else if (i < argc && !strcmp(argv[i], "review"))
+		ret = cmd_review(argc - i - 1, argv + i + 1);
+	else
+		ret = cmd_review(argc - i, argv + i);
+	git_libgit2_shutdown();
+	return ret;
+}

@@ -1,0 +1,232 @@
+/*
+ * report.c: the JSON document and the terminal text of a review
+ * (report.h).  Titles and fixes are looked up in the checklist catalog;
+ * nothing here classifies or filters.
+ */
+#include "report.h"
+#include "checklist.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <string.h>
+
+void review_count(struct review_counts *out, const struct review *rv)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < rv->findings.nr; i++) {
+		const struct finding *f = rv->findings.items[i];
+
+		switch (f->status) {
+		case STATUS_NEW: out->new_nr++; break;
+		case STATUS_EXISTING: out->existing_nr++; break;
+		case STATUS_BASELINE: out->baseline_nr++; break;
+		case STATUS_ACKNOWLEDGED: out->acknowledged_nr++; break;
+		case STATUS_FIXED: out->fixed_nr++; break;
+		}
+		if ((f->status == STATUS_NEW || f->status == STATUS_EXISTING) &&
+		    (unsigned)f->severity < 4)
+			out->by_severity[f->severity]++;
+	}
+	out->fixed_nr += (unsigned)rv->fixed.nr;
+}
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+cJSON *report_finding_json(const struct finding *f)
+{
+	cJSON *o = cJSON_CreateObject(), *flow;
+	const struct rule *r = f->rule ? checklist_find(f->rule) : NULL;
+	size_t i;
+
+	add_str(o, "file", f->file);
+	cJSON_AddNumberToObject(o, "line", f->line);
+	cJSON_AddNumberToObject(o, "column", f->column);
+	add_str(o, "function", f->function);
+	add_str(o, "package", f->package);
+	add_str(o, "message", f->message);
+	add_str(o, "rule", f->rule ? f->rule : CHECKLIST_GENERIC_RULE);
+	add_str(o, "severity", severity_name(f->severity));
+	add_str(o, "title", r ? r->title : "");
+	add_str(o, "why", f->why ? f->why : "");
+	add_str(o, "fix", r ? r->fix : "");
+	add_str(o, "status", status_name(f->status));
+	cJSON_AddBoolToObject(o, "added_line", f->added_line);
+	add_str(o, "fingerprint", f->fingerprint);
+	if (f->ack_reason)
+		add_str(o, "acknowledged_reason", f->ack_reason);
+	flow = cJSON_AddArrayToObject(o, "flow");
+	for (i = 0; i < f->flow_nr; i++) {
+		cJSON *s = cJSON_CreateObject();
+
+		add_str(s, "file", f->flow[i].file);
+		cJSON_AddNumberToObject(s, "line", f->flow[i].line);
+		cJSON_AddNumberToObject(s, "column", f->flow[i].column);
+		add_str(s, "text", f->flow[i].text);
+		cJSON_AddItemToArray(flow, s);
+	}
+	cJSON_AddBoolToObject(o, "flow_truncated", f->flow_truncated);
+	return o;
+}
+
+cJSON *report_json(const struct review *rv)
+{
+	cJSON *doc = cJSON_CreateObject(), *tool, *sum, *by_rule, *by_sev, *arr;
+	struct review_counts c;
+	size_t i;
+
+	review_count(&c, rv);
+	tool = cJSON_AddObjectToObject(doc, "tool");
+	cJSON_AddStringToObject(tool, "name", "escape-review");
+	cJSON_AddStringToObject(tool, "version", ER_VERSION);
+	add_str(doc, "mode", rv->mode);
+	add_str(doc, "base", rv->base[0] ? rv->base : NULL);
+	add_str(doc, "head", rv->head[0] ? rv->head : NULL);
+	add_str(doc, "go_version", rv->go_version);
+	sum = cJSON_AddObjectToObject(doc, "summary");
+	cJSON_AddNumberToObject(sum, "new", c.new_nr);
+	cJSON_AddNumberToObject(sum, "fixed", c.fixed_nr);
+	cJSON_AddNumberToObject(sum, "existing", c.existing_nr);
+	cJSON_AddNumberToObject(sum, "baseline", c.baseline_nr);
+	cJSON_AddNumberToObject(sum, "acknowledged", c.acknowledged_nr);
+	by_rule = cJSON_AddObjectToObject(sum, "by_rule");
+	for (i = 0; i < rv->findings.nr; i++) {
+		const struct finding *f = rv->findings.items[i];
+		const char *id = f->rule ? f->rule : CHECKLIST_GENERIC_RULE;
+		cJSON *n;
+
+		if (f->status != STATUS_NEW && f->status != STATUS_EXISTING)
+			continue;
+		n = cJSON_GetObjectItemCaseSensitive(by_rule, id);
+		if (n)
+			cJSON_SetNumberValue(n, n->valuedouble + 1);
+		else
+			cJSON_AddNumberToObject(by_rule, id, 1);
+	}
+	by_sev = cJSON_AddObjectToObject(sum, "by_severity");
+	for (i = SEVERITY_INFO; i <= SEVERITY_ERROR; i++)
+		cJSON_AddNumberToObject(by_sev, severity_name((enum severity)i), c.by_severity[i]);
+	arr = cJSON_AddArrayToObject(doc, "findings");
+	for (i = 0; i < rv->findings.nr; i++)
+		cJSON_AddItemToArray(arr, report_finding_json(rv->findings.items[i]));
+	arr = cJSON_AddArrayToObject(doc, "fixed");
+	for (i = 0; i < rv->fixed.nr; i++)
+		cJSON_AddItemToArray(arr, report_finding_json(rv->fixed.items[i]));
+	return doc;
+}
+
+static const char *sev_color(enum severity s)
+{
+	switch (s) {
+	case SEVERITY_ERROR: return "\033[1;31m";
+	case SEVERITY_WARNING: return "\033[1;33m";
+	default: return "\033[1;36m";
+	}
+}
+
+/* Control characters in outside text (file names, messages) are shown escaped. */
+static void add_safe(struct strbuf *out, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(out, "\\x%02x", c);
+		else
+			strbuf_addch(out, c);
+	}
+}
+
+static void text_finding(struct strbuf *out, const struct finding *f,
+			 const struct report_opts *o, const char *tag)
+{
+	const char *rule = f->rule ? f->rule : CHECKLIST_GENERIC_RULE;
+	size_t i;
+
+	add_safe(out, f->file);
+	strbuf_addf(out, ":%d:%d: ", f->line, f->column);
+	if (o->color)
+		strbuf_addstr(out, sev_color(f->severity));
+	strbuf_addf(out, "[%s %s]", rule, severity_name(f->severity));
+	if (o->color)
+		strbuf_addstr(out, "\033[0m");
+	strbuf_addch(out, ' ');
+	add_safe(out, f->message);
+	if (tag)
+		strbuf_addf(out, " (%s)", tag);
+	strbuf_addch(out, '\n');
+	strbuf_addstr(out, "    ");
+	if (f->function) {
+		strbuf_addstr(out, "in ");
+		add_safe(out, f->function);
+		strbuf_addstr(out, ": ");
+	}
+	if (f->why && *f->why) {
+		add_safe(out, f->why);
+	} else {
+		const struct rule *r = checklist_find(rule);
+
+		add_safe(out, r ? r->title : "heap allocation");
+	}
+	strbuf_addch(out, '\n');
+	if (f->ack_reason) {
+		strbuf_addstr(out, "    acknowledged: ");
+		add_safe(out, f->ack_reason);
+		strbuf_addch(out, '\n');
+	}
+	if (!o->explain)
+		return;
+	for (i = 0; i < f->flow_nr; i++) {
+		const struct flow_step *s = &f->flow[i];
+		int is_flow = starts_with(s->text, "flow:");
+
+		strbuf_addstr(out, is_flow ? "      " : "        ");
+		add_safe(out, s->text);
+		if (!is_flow && s->line) {
+			strbuf_addstr(out, " at ");
+			add_safe(out, s->file);
+			strbuf_addf(out, ":%d:%d", s->line, s->column);
+		}
+		strbuf_addch(out, '\n');
+	}
+	if (f->flow_truncated)
+		strbuf_addf(out, "        ... (%u steps in all; --max-flow 0 shows every step)\n",
+			    f->facts.steps);
+}
+
+void report_text(struct strbuf *out, const struct review *rv, const struct report_opts *opts)
+{
+	struct review_counts c;
+	size_t i;
+
+	review_count(&c, rv);
+	for (i = 0; i < rv->findings.nr; i++) {
+		const struct finding *f = rv->findings.items[i];
+		const char *tag = NULL;
+
+		if (f->status == STATUS_BASELINE)
+			tag = "baseline";
+		else if (f->status == STATUS_ACKNOWLEDGED)
+			tag = "acknowledged";
+		text_finding(out, f, opts, tag);
+	}
+	for (i = 0; i < rv->fixed.nr; i++)
+		text_finding(out, rv->fixed.items[i], opts, "fixed");
+	strbuf_addf(out, "escape-review: %u new, %u existing, %u fixed", c.new_nr, c.existing_nr,
+		    c.fixed_nr);
+	if (c.baseline_nr)
+		strbuf_addf(out, ", %u in the baseline", c.baseline_nr);
+	if (c.acknowledged_nr)
+		strbuf_addf(out, ", %u acknowledged", c.acknowledged_nr);
+	strbuf_addf(out, " (%u error, %u warning, %u info) in %u package%s (mode %s)\n",
+		    c.by_severity[SEVERITY_ERROR], c.by_severity[SEVERITY_WARNING],
+		    c.by_severity[SEVERITY_INFO], rv->analysed_packages,
+		    rv->analysed_packages == 1 ? "" : "s", rv->mode ? rv->mode : "?");
+}

@@ -1,0 +1,45 @@
+#ifndef REPORT_H
+#define REPORT_H
+
+/*
+ * report.h: turning a review (finding.h) into output: the JSON document
+ * (also the data the Mustache templates render), and the terminal text.
+ * Reports only format; they never touch the network or decide policy.
+ *
+ * The JSON document:
+ *   { "tool": {"name", "version"}, "mode", "base", "head", "go_version",
+ *     "summary": {"new", "fixed", "existing", "baseline", "acknowledged",
+ *                 "by_rule": {"ER001": n, ...}, "by_severity": {...}},
+ *     "findings": [FINDING...], "fixed": [FINDING...] }
+ *   FINDING: { "file", "line", "column", "function", "package", "message",
+ *     "rule", "severity", "title", "why", "fix", "status", "added_line",
+ *     "fingerprint", "flow": [{"file","line","column","text"}],
+ *     "flow_truncated", "acknowledged_reason" (when acknowledged) }
+ */
+
+#include "finding.h"
+#include <cJSON.h>
+
+struct strbuf;
+
+struct report_opts {
+	int explain;   /* text: print the whole reason chain */
+	int color;     /* text: ANSI colour */
+};
+
+/* The JSON document of a review (caller frees with cJSON_Delete). */
+cJSON *report_json(const struct review *rv);
+/* One finding as a JSON object. */
+cJSON *report_finding_json(const struct finding *f);
+
+/* The terminal text: one block per finding, then a summary line. */
+void report_text(struct strbuf *out, const struct review *rv, const struct report_opts *opts);
+
+/* Counts over the reported findings (statuses), and the fixed ones. */
+struct review_counts {
+	unsigned new_nr, existing_nr, baseline_nr, acknowledged_nr, fixed_nr;
+	unsigned by_severity[4];   /* of new + existing findings */
+};
+void review_count(struct review_counts *out, const struct review *rv);
+
+#endif
