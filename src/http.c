@@ -581,7 +581,26 @@ static int retryable_curl(CURLcode cc, const char *method)
 	}
 }
 
-/* "Bad credentials", plus the first of GitHub's "errors" when present. */
+static const char *reason_phrase(long status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 409: return "Conflict";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return NULL;
+	}
+}
+
+/* "Bad credentials", plus the first of GitHub's "errors" when present; the
+ * reason phrase when the answer has no message. */
 static void api_message(struct strbuf *out, const struct http_response *r)
 {
 	const cJSON *msg, *errs, *first;
@@ -591,7 +610,13 @@ static void api_message(struct strbuf *out, const struct http_response *r)
 	if (!msg)
 		msg = cJSON_GetObjectItemCaseSensitive(r->json, "error");
 	if (cJSON_IsString(msg) && msg->valuestring[0]) {
-		strbuf_addf(out, " %s", msg->valuestring);
+		const char *m = msg->valuestring;
+		char status[24];
+
+		/* GitLab repeats the status: {"message": "401 Unauthorized"} */
+		snprintf(status, sizeof(status), "%ld ", r->status);
+		skip_prefix(m, status, &m);
+		strbuf_addf(out, " %s", m);
 	} else if (msg && (cJSON_IsObject(msg) || cJSON_IsArray(msg))) {
 		char *s = cJSON_PrintUnformatted(msg);
 
@@ -599,6 +624,8 @@ static void api_message(struct strbuf *out, const struct http_response *r)
 			strbuf_addf(out, " %s", s);
 		free(s);
 	}
+	if (out->len == start && reason_phrase(r->status))
+		strbuf_addf(out, " %s", reason_phrase(r->status));
 	errs = cJSON_GetObjectItemCaseSensitive(r->json, "errors");
 	first = cJSON_IsArray(errs) ? cJSON_GetArrayItem(errs, 0) : NULL;
 	if (cJSON_IsObject(first))
@@ -631,9 +658,13 @@ static int fail(struct http_client *c, const char *method, const char *path,
 		const struct strbuf *why)
 {
 	struct strbuf raw = STRBUF_INIT, safe = STRBUF_INIT;
+	const char *rest;
 	int ret;
 
-	strbuf_addf(&raw, "%s %s failed: %s", method, display_path(path), why->buf);
+	/* name the path as the API documents it, without the base URL */
+	if (!skip_prefix(path, c->base_url, &rest) || *rest != '/')
+		rest = display_path(path);
+	strbuf_addf(&raw, "%s %s failed: %s", method, rest, why->buf);
 	http_redact(&safe, raw.buf, c->token);
 	ret = error_set(ER_EPUBLISH, "%s", safe.buf);
 	strbuf_release(&raw);

@@ -1,0 +1,416 @@
+#!/bin/sh
+# tests/http/run.sh: the publishers (http, forge, github, gitlab) end to
+# end: publish_driver against the GitHub and GitLab stand-in servers over
+# 127.0.0.1, asserting every recorded request and every message exactly.
+# Builds nothing.
+#
+# usage: sh tests/http/run.sh PATH/TO/publish_driver [PYTHON3]
+
+set -u
+DRIVER=${1:?usage: run.sh PATH/TO/publish_driver [PYTHON3]}
+PY=${2:-python3}
+HERE=$(cd "$(dirname "$0")" && pwd)
+VERSION=$(sed -n 's/^VERSION := //p' "$HERE/../../Makefile")
+UA="escape-review/$VERSION"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/er-http.XXXXXX")
+TOKEN=ghp_TESTTOKEN123
+GLTOKEN=glpat-TESTTOKEN123
+HEAD=1111111111111111111111111111111111111111
+BASE=2222222222222222222222222222222222222222
+START=3333333333333333333333333333333333333333
+pass=0
+fail=0
+STUB_PID=
+
+cleanup() {
+	if [ -n "$STUB_PID" ]; then kill "$STUB_PID" 2>/dev/null; wait "$STUB_PID" 2>/dev/null; fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# Only what each scenario sets may reach the driver.
+for v in $(env | sed -n 's/^\(GITHUB_[A-Z_]*\|GITLAB_[A-Z_]*\|CI_[A-Z0-9_]*\)=.*/\1/p'); do
+	unset "$v"
+done
+export ESCAPE_REVIEW_RETRY_BASE_MS=20
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$1"; }
+check_eq() { # name expected actual
+	if [ "$2" = "$3" ]; then ok; else
+		ko "$1"; printf '  expected: %s\n  actual:   %s\n' "$2" "$3"
+	fi
+}
+check_contains() { # name needle haystack
+	case $3 in
+	*"$2"*) ok ;;
+	*) ko "$1"; printf '  missing: %s\n  in:      %s\n' "$2" "$3" ;;
+	esac
+}
+check_ge() { # name value minimum
+	if awk -v a="$2" -v b="$3" 'BEGIN { exit !(a + 0 >= b + 0) }'; then ok; else
+		ko "$1"; printf '  %s < %s\n' "$2" "$3"
+	fi
+}
+
+start_stub() { # script name
+	STUB=$2
+	"$PY" "$HERE/$1" --record "$TMP/$2.rec" --control "$TMP/$2.ctl" --lifetime 120 \
+		>"$TMP/$2.port" 2>"$TMP/$2.err" &
+	STUB_PID=$!
+	i=0
+	while [ ! -s "$TMP/$2.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	PORT=$(cat "$TMP/$2.port")
+	if [ -z "$PORT" ]; then echo "cannot start $1"; cat "$TMP/$2.err"; exit 1; fi
+}
+stop_stub() { kill "$STUB_PID"; wait "$STUB_PID" 2>/dev/null; STUB_PID=; }
+control() { printf '%s\n' "$1" >"$TMP/$STUB.ctl"; }
+recs() { cmd=$1; shift; "$PY" "$HERE/records.py" "$cmd" "$TMP/$STUB.rec" "$@"; }
+mark() { MARK=$(recs count); }
+new_lines() { recs lines "$MARK"; }
+
+# run ENV... -- ARGS...: the driver with exactly these variables added.
+run() {
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	RC=$?
+	OUT=$(cat "$TMP/out")
+	ERR=$(cat "$TMP/err")
+	cat "$TMP/out" "$TMP/err" >>"$TMP/all-output"
+}
+
+# ------------------------------------------------------------------ GitHub
+
+start_stub github_stub.py gh
+API=http://127.0.0.1:$PORT
+
+cat >"$TMP/event.json" <<EOF
+{"action": "synchronize", "number": 7,
+ "pull_request": {"number": 7,
+  "head": {"sha": "$HEAD", "repo": {"full_name": "o/r"}},
+  "base": {"sha": "$BASE", "repo": {"full_name": "o/r"}}}}
+EOF
+sed 's/"full_name": "o\/r"}}, *$/"full_name": "someone\/r"}},/' "$TMP/event.json" >"$TMP/fork.json"
+grep -q someone "$TMP/fork.json" || { echo "cannot build fork event"; exit 1; }
+
+cat >"$TMP/review.json" <<'EOF'
+{"summary": "## escape-review\n\n2 findings.",
+ "status_state": "failure", "status_description": "2 new escape findings",
+ "comments": [
+  {"path": "pkg/a.go", "line": 10, "fingerprint": "aa11", "title": "ER001 x", "body": "**ER001** x escapes"},
+  {"path": "pkg/a.go", "line": 11, "fingerprint": "bb22", "title": "ER002 y", "body": "**ER002** y"},
+  {"path": "pkg/a.go", "line": 99, "fingerprint": "cc33", "title": "ER003 z_[x]", "body": "**ER003** z"},
+  {"path": "pkg/b.go", "line": 5, "fingerprint": "dd44", "title": "ER004 w", "body": "**ER004** w"}]}
+EOF
+
+GH="GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH=$TMP/event.json
+    GITHUB_REPOSITORY=o/r GITHUB_API_URL=$API GITHUB_TOKEN=$TOKEN"
+L="auth=ok ua=$UA"
+C1='{"body":"**ER001** x escapes\n\n<!-- escape-review:fp=aa11 -->","line":10,"path":"pkg/a.go","side":"RIGHT"}'
+C2='{"body":"**ER002** y\n\n<!-- escape-review:fp=bb22 -->","line":11,"path":"pkg/a.go","side":"RIGHT"}'
+C3='{"body":"**ER003** z\n\n<!-- escape-review:fp=cc33 -->","line":99,"path":"pkg/a.go","side":"RIGHT"}'
+C4='{"body":"**ER004** w\n\n<!-- escape-review:fp=dd44 -->","line":5,"path":"pkg/b.go","side":"RIGHT"}'
+SUMMARY='{"body":"<!-- escape-review:summary -->\n## escape-review\n\n2 findings.\n\n### Findings not posted inline (1)\n\n- **pkg/a.go:99**: ER003 z\\_\\[x\\] (the forge refused this line as outside the diff)\n\n<details><summary>Details</summary>\n\n#### pkg/a.go:99\n\n**ER003** z\n\n</details>\n"}'
+
+# 1. first run: inline comments for the diff-visible lines, a summary, a status
+mark
+run env $GH "$DRIVER" auto "$TMP/review.json"
+check_eq "gh run 1: exit" 0 "$RC"
+check_eq "gh run 1: result" "posted=3 existing=0 over_limit=0 refused=1" "$OUT"
+check_eq "gh run 1: quiet" "" "$ERR"
+check_eq "gh run 1: requests" "GET /repos/o/r/pulls/7/comments?per_page=100 $L
+POST /repos/o/r/pulls/7/reviews $L
+POST /repos/o/r/pulls/7/reviews $L
+POST /repos/o/r/pulls/7/reviews $L
+POST /repos/o/r/pulls/7/reviews $L
+POST /repos/o/r/pulls/7/reviews $L
+GET /repos/o/r/issues/7/comments?per_page=100 $L
+GET /repos/o/r/issues/7/comments?per_page=100&page=2 $L
+POST /repos/o/r/issues/7/comments $L
+POST /repos/o/r/statuses/$HEAD $L" "$(new_lines)"
+check_eq "gh run 1: review of all four (422)" \
+	"{\"body\":\"escape-review: 4 findings on lines of this change.\",\"comments\":[$C1,$C2,$C3,$C4],\"commit_id\":\"$HEAD\",\"event\":\"COMMENT\"}" \
+	"$(recs body 2)"
+check_eq "gh run 1: bisect, first half posted" \
+	"{\"body\":\"escape-review: 2 findings on lines of this change.\",\"comments\":[$C1,$C2],\"commit_id\":\"$HEAD\",\"event\":\"COMMENT\"}" \
+	"$(recs body 3)"
+check_eq "gh run 1: bisect, second half refused" "[$C3,$C4]" "$(recs get 4 comments)"
+check_eq "gh run 1: bisect, the refused one alone" "[$C3]" "$(recs get 5 comments)"
+check_eq "gh run 1: bisect, the valid one posted" "[$C4]" "$(recs get 6 comments)"
+check_eq "gh run 1: summary lists the refused comment" "$SUMMARY" "$(recs body 9)"
+check_eq "gh run 1: status" \
+	'{"context":"escape-review","description":"2 new escape findings","state":"failure"}' \
+	"$(recs body 10)"
+
+# 2. second run, verbose: PATCH the summary, no duplicate inline comment
+mark
+run env $GH "$DRIVER" -v auto "$TMP/review.json"
+check_eq "gh run 2: exit" 0 "$RC"
+check_eq "gh run 2: result" "posted=0 existing=3 over_limit=0 refused=1" "$OUT"
+check_eq "gh run 2: requests" "GET /repos/o/r/pulls/7/comments?per_page=100 $L
+GET /repos/o/r/pulls/7/comments?per_page=100&page=2 $L
+POST /repos/o/r/pulls/7/reviews $L
+GET /repos/o/r/issues/7/comments?per_page=100 $L
+GET /repos/o/r/issues/7/comments?per_page=100&page=2 $L
+PATCH /repos/o/r/issues/comments/1010 $L
+POST /repos/o/r/statuses/$HEAD $L" "$(new_lines)"
+check_eq "gh run 2: only the refused comment is tried again" "[$C3]" "$(recs get 13 comments)"
+check_eq "gh run 2: summary patched with the same body" "$SUMMARY" "$(recs body 16)"
+check_contains "gh run 2: verbose request line" \
+	"escape-review: http: PATCH $API/repos/o/r/issues/comments/1010" "$ERR"
+check_contains "gh run 2: verbose status" \
+	"escape-review: http: PATCH /repos/o/r/issues/comments/1010 -> 200" "$ERR"
+
+# 3. faults survived: 502, 502, 429 (Retry-After: 1), secondary rate limit 403
+mark
+control '{"fail_first": 2, "rate_limit_429": 1, "secondary_403": 1}'
+run env $GH "$DRIVER" --max-attempts 6 auto "$TMP/review.json"
+check_eq "gh faults: exit" 0 "$RC"
+check_eq "gh faults: stderr" "" "$ERR"
+check_eq "gh faults: retried requests" "GET /repos/o/r/pulls/7/comments?per_page=100 $L fault=fail_first
+GET /repos/o/r/pulls/7/comments?per_page=100 $L fault=fail_first
+GET /repos/o/r/pulls/7/comments?per_page=100 $L fault=rate_limit_429
+GET /repos/o/r/pulls/7/comments?per_page=100 $L fault=secondary_403
+GET /repos/o/r/pulls/7/comments?per_page=100 $L" "$(new_lines | head -n 5)"
+check_ge "gh faults: Retry-After of the 429 honoured" "$(recs gap $((MARK + 3)))" 0.95
+check_ge "gh faults: retry-after of the secondary limit honoured" "$(recs gap $((MARK + 4)))" 0.95
+
+# 4. faults that last: the error names the request, the status, the attempts
+mark
+control '{"fail_first": 10}'
+run env $GH "$DRIVER" --max-attempts 3 auto "$TMP/review.json"
+control '{}'
+check_eq "gh 502 x3: exit" 1 "$RC"
+check_eq "gh 502 x3: message" \
+	"publish_driver: GET /repos/o/r/pulls/7/comments?per_page=100 failed: 502 Bad Gateway, after 3 attempts" "$ERR"
+check_eq "gh 502 x3: three attempts" 3 "$(new_lines | wc -l | tr -d ' ')"
+
+# 5. a hang times out with a clear message (no retry allowed) ...
+mark
+control '{"hang": 1, "hang_seconds": 4}'
+run env $GH "$DRIVER" --timeout-ms 1000 --max-attempts 1 auto "$TMP/review.json"
+check_eq "gh hang: exit" 1 "$RC"
+check_contains "gh hang: message" \
+	"publish_driver: GET /repos/o/r/pulls/7/comments?per_page=100 failed: timed out (no answer within 1 s; " "$ERR"
+check_eq "gh hang: one line" 1 "$(printf '%s\n' "$ERR" | wc -l | tr -d ' ')"
+# ... and a GET that hung once is retried
+mark
+control '{"hang": 1, "hang_seconds": 4}'
+run env $GH "$DRIVER" --timeout-ms 1000 auto "$TMP/review.json"
+check_eq "gh hang then answer: exit" 0 "$RC"
+check_eq "gh hang then answer: retried" "GET /repos/o/r/pulls/7/comments?per_page=100 $L fault=hang
+GET /repos/o/r/pulls/7/comments?per_page=100 $L" "$(new_lines | head -n 2)"
+
+# 6. a bad token: one clear line, no retry, the token named by variable only
+mark
+run env $GH GITHUB_TOKEN=ghp_WRONGTOKEN999 "$DRIVER" -v auto "$TMP/review.json"
+check_eq "gh bad token: exit" 1 "$RC"
+check_eq "gh bad token: message" \
+	"publish_driver: GET /repos/o/r/pulls/7/comments?per_page=100 failed: 401 Bad credentials (check GITHUB_TOKEN)" \
+	"$(printf '%s\n' "$ERR" | grep -v '^escape-review: http:')"
+check_eq "gh bad token: one request" "GET /repos/o/r/pulls/7/comments?per_page=100 auth=bad ua=$UA" "$(new_lines)"
+case $ERR in *WRONGTOKEN*) ko "gh bad token: token printed" ;; *) ok ;; esac
+
+# 7. a pagination link to another origin is not followed
+mark
+control '{"bad_link": true}'
+run env $GH "$DRIVER" auto "$TMP/review.json"
+control '{}'
+check_eq "gh foreign link: exit" 1 "$RC"
+check_eq "gh foreign link: message" \
+	"publish_driver: GET /repos/o/r/pulls/7/comments?per_page=100&page=2 failed: refusing to follow a URL outside the API's origin (the token is only sent to the configured API URL)" "$ERR"
+check_eq "gh foreign link: nothing sent elsewhere" 1 "$(new_lines | wc -l | tr -d ' ')"
+
+# 8. more than 30 comments, and a body over GitHub's limit cut safely
+"$PY" - "$TMP/many.json" <<'EOF'
+import json, sys
+comments = [{"path": "pkg/many.go", "line": i, "fingerprint": "f%02d" % i,
+             "title": "ER%03d" % i, "body": "finding %d" % i} for i in range(1, 33)]
+comments[0]["body"] = "\u00e9"
+comments[0]["repeat_body"] = 40000
+json.dump({"summary": "many", "status_state": "success",
+           "status_description": "\u00e9" * 100, "comments": comments},
+          open(sys.argv[1], "w"))
+EOF
+mark
+run env $GH "$DRIVER" --pr 8 auto "$TMP/many.json"
+check_eq "gh many: exit" 0 "$RC"
+check_eq "gh many: result" "posted=30 existing=0 over_limit=2 refused=0" "$OUT"
+check_eq "gh many: requests" "GET /repos/o/r/pulls/8/comments?per_page=100 $L
+POST /repos/o/r/pulls/8/reviews $L
+GET /repos/o/r/issues/8/comments?per_page=100 $L
+GET /repos/o/r/issues/8/comments?per_page=100&page=2 $L
+POST /repos/o/r/issues/8/comments $L
+POST /repos/o/r/statuses/$HEAD $L" "$(new_lines)"
+check_eq "gh many: 30 in the review" 30 "$(recs len $((MARK + 2)) comments)"
+check_eq "gh many: long body cut to the limit, valid UTF-8" "len=65535 valid" \
+	"$(recs utf8 $((MARK + 2)) comments 0 body)"
+check_contains "gh many: cut body keeps note and marker" \
+	"*(truncated: this text was longer than the forge accepts)*
+
+<!-- escape-review:fp=f01 -->" "$(recs get $((MARK + 2)) comments 0 body)"
+check_contains "gh many: summary lists the two over the limit" \
+	"### Findings not posted inline (2)
+
+- **pkg/many.go:31**: ER031 (over the limit of inline comments per run)
+- **pkg/many.go:32**: ER032 (over the limit of inline comments per run)" \
+	"$(recs get $((MARK + 5)) body)"
+check_eq "gh many: status description cut to 140 bytes" "len=140 valid" \
+	"$(recs utf8 $((MARK + 6)) description)"
+
+# 9. a pull request from a fork: nothing is written, a distinct result
+mark
+run env $GH GITHUB_EVENT_PATH="$TMP/fork.json" "$DRIVER" auto "$TMP/review.json"
+check_eq "gh fork: exit (read-only)" 3 "$RC"
+check_eq "gh fork: message" \
+	"publish_driver: read-only: GitHub reporter: pull request #7 comes from a fork, so its token is read-only: nothing was posted; use --format github-actions for annotations" "$ERR"
+check_eq "gh fork: no request" "" "$(new_lines)"
+
+# 10. what is missing is named
+run env GITHUB_REPOSITORY=o/r GITHUB_API_URL="$API" GITHUB_TOKEN=$TOKEN "$DRIVER" github "$TMP/review.json"
+check_eq "gh no PR: exit" 1 "$RC"
+check_eq "gh no PR: message" \
+	"publish_driver: GitHub reporter: no pull request number: set GITHUB_EVENT_PATH to a pull_request event or pass --pr N" "$ERR"
+run env GITHUB_EVENT_PATH="$TMP/event.json" GITHUB_API_URL="$API" "$DRIVER" github "$TMP/review.json"
+check_eq "gh no repo: message" \
+	"publish_driver: GitHub reporter: no repository: set GITHUB_REPOSITORY or pass --repo-slug OWNER/REPO" "$ERR"
+run env GITHUB_EVENT_PATH="$TMP/event.json" GITHUB_REPOSITORY=o/r "$DRIVER" github "$TMP/review.json"
+check_eq "gh no token: message" \
+	"publish_driver: GitHub reporter: no token: set GITHUB_TOKEN (in a workflow: env: GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }})" "$ERR"
+
+# 11. dry run: prints the requests, sends nothing
+mark
+run env $GH "$DRIVER" -v --dry-run auto "$TMP/review.json"
+check_eq "gh dry run: exit" 0 "$RC"
+check_eq "gh dry run: nothing sent" "" "$(new_lines)"
+check_contains "gh dry run: GET shown" \
+	"dry-run: GET $API/repos/o/r/pulls/7/comments?per_page=100 (not sent; treated as empty)" "$OUT"
+check_contains "gh dry run: review shown with its body" "dry-run: POST $API/repos/o/r/pulls/7/reviews
+{
+	\"commit_id\":	\"$HEAD\"," "$OUT"
+check_contains "gh dry run: summary POSTed (no list)" "dry-run: POST $API/repos/o/r/issues/7/comments" "$OUT"
+check_contains "gh dry run: status" "dry-run: POST $API/repos/o/r/statuses/$HEAD" "$OUT"
+check_eq "gh dry run: result" "posted=4 existing=0 over_limit=0 refused=0" "$(printf '%s\n' "$OUT" | tail -n 1)"
+
+stop_stub
+
+# ------------------------------------------------------------------ GitLab
+
+start_stub gitlab_stub.py gl
+API=http://127.0.0.1:$PORT/api/v4
+GL="GITLAB_CI=true CI_API_V4_URL=$API CI_PROJECT_ID=group/proj CI_MERGE_REQUEST_IID=3
+    CI_MERGE_REQUEST_DIFF_BASE_SHA=$BASE CI_COMMIT_SHA=4444444444444444444444444444444444444444
+    CI_MERGE_REQUEST_SOURCE_BRANCH_SHA=$HEAD GITLAB_TOKEN=$GLTOKEN"
+P=/api/v4/projects/group%2Fproj
+MR=$P/merge_requests/3
+L="auth=ok ua=$UA"
+
+cat >"$TMP/gl.json" <<'EOF'
+{"summary": "## escape-review\n\n2 findings.",
+ "status_state": "failure", "status_description": "2 new escape findings",
+ "comments": [
+  {"path": "pkg/a.go", "line": 10, "fingerprint": "aa11", "title": "ER001 x", "body": "**ER001** x"},
+  {"path": "pkg/a.go", "line": 12, "old_line": 11, "fingerprint": "bb22", "title": "ER002 y", "body": "**ER002** y"},
+  {"path": "pkg/a.go", "line": 99, "fingerprint": "cc33", "title": "ER003 z", "body": "**ER003** z"},
+  {"path": "pkg/new.go", "old_path": "pkg/old.go", "line": 3, "fingerprint": "dd44", "title": "ER004 w", "body": "**ER004** w"}]}
+EOF
+SHAS="\"base_sha\":\"$BASE\",\"head_sha\":\"$HEAD\""
+
+# 1. first run
+mark
+run env $GL "$DRIVER" auto "$TMP/gl.json"
+check_eq "gl run 1: exit" 0 "$RC"
+check_eq "gl run 1: result" "posted=3 existing=0 over_limit=0 refused=1" "$OUT"
+check_eq "gl run 1: quiet" "" "$ERR"
+check_eq "gl run 1: requests" "GET $MR $L
+GET $MR/discussions?per_page=100 $L
+GET $MR/discussions?per_page=100&page=2 $L
+POST $MR/discussions $L
+POST $MR/discussions $L
+POST $MR/discussions $L
+POST $MR/discussions $L
+GET $MR/notes?per_page=100 $L
+GET $MR/notes?per_page=100&page=2 $L
+POST $MR/notes $L
+POST $P/statuses/$HEAD $L" "$(new_lines)"
+check_eq "gl run 1: added line: new_line only" \
+	"{\"body\":\"**ER001** x\n\n<!-- escape-review:fp=aa11 -->\",\"position\":{$SHAS,\"new_line\":10,\"new_path\":\"pkg/a.go\",\"old_path\":\"pkg/a.go\",\"position_type\":\"text\",\"start_sha\":\"$START\"}}" \
+	"$(recs body 4)"
+check_eq "gl run 1: context line: old_line and new_line" \
+	"{$SHAS,\"new_line\":12,\"new_path\":\"pkg/a.go\",\"old_line\":11,\"old_path\":\"pkg/a.go\",\"position_type\":\"text\",\"start_sha\":\"$START\"}" \
+	"$(recs get 5 position)"
+check_eq "gl run 1: renamed file: old_path and new_path" \
+	"{$SHAS,\"new_line\":3,\"new_path\":\"pkg/new.go\",\"old_path\":\"pkg/old.go\",\"position_type\":\"text\",\"start_sha\":\"$START\"}" \
+	"$(recs get 7 position)"
+check_contains "gl run 1: summary lists the refused one" \
+	"<!-- escape-review:summary -->
+## escape-review
+
+2 findings.
+
+### Findings not posted inline (1)
+
+- **pkg/a.go:99**: ER003 z (the forge refused this line as outside the diff)" "$(recs get 10 body)"
+check_eq "gl run 1: status" \
+	'{"description":"2 new escape findings","name":"escape-review","state":"failed"}' "$(recs body 11)"
+
+# 2. second run: PUT the note, no duplicate discussion
+mark
+run env $GL "$DRIVER" -v auto "$TMP/gl.json"
+check_eq "gl run 2: exit" 0 "$RC"
+check_eq "gl run 2: result" "posted=0 existing=3 over_limit=0 refused=1" "$OUT"
+check_eq "gl run 2: requests" "GET $MR $L
+GET $MR/discussions?per_page=100 $L
+GET $MR/discussions?per_page=100&page=2 $L
+GET $MR/discussions?per_page=100&page=3 $L
+GET $MR/discussions?per_page=100&page=4 $L
+POST $MR/discussions $L
+GET $MR/notes?per_page=100 $L
+GET $MR/notes?per_page=100&page=2 $L
+PUT $MR/notes/1018 $L
+POST $P/statuses/$HEAD $L" "$(new_lines)"
+check_eq "gl run 2: same summary" "$(recs body 10)" "$(recs body $((MARK + 9)))"
+
+# 3. a 502 is survived
+mark
+control '{"fail_first": 1}'
+run env $GL "$DRIVER" auto "$TMP/gl.json"
+check_eq "gl 502: exit" 0 "$RC"
+check_eq "gl 502: retried" "GET $MR $L fault=fail_first
+GET $MR $L" "$(new_lines | head -n 2)"
+
+# 4. a bad token
+mark
+run env $GL GITLAB_TOKEN=glpat-WRONG999 "$DRIVER" -v auto "$TMP/gl.json"
+check_eq "gl bad token: exit" 1 "$RC"
+check_eq "gl bad token: message" \
+	"publish_driver: GET ${MR#/api/v4} failed: 401 Unauthorized (check GITLAB_TOKEN)" \
+	"$(printf '%s\n' "$ERR" | grep -v '^escape-review: http:')"
+
+# 5. only CI_JOB_TOKEN: nothing is tried
+mark
+run env $GL GITLAB_TOKEN= CI_JOB_TOKEN=jobtoken "$DRIVER" auto "$TMP/gl.json"
+check_eq "gl job token: exit (read-only)" 3 "$RC"
+check_eq "gl job token: message" \
+	"publish_driver: read-only: GitLab reporter: only CI_JOB_TOKEN is available, and it cannot write merge request notes or commit statuses: nothing was posted; set GITLAB_TOKEN to a project or personal access token with the api scope" "$ERR"
+check_eq "gl job token: no request" "" "$(new_lines)"
+
+# 6. no merge request
+run env CI_API_V4_URL="$API" CI_PROJECT_ID=7 GITLAB_TOKEN=$GLTOKEN "$DRIVER" gitlab "$TMP/gl.json"
+check_eq "gl no MR: message" \
+	"publish_driver: GitLab reporter: no merge request iid: run in a merge request pipeline (CI_MERGE_REQUEST_IID) or pass --pr N" "$ERR"
+
+stop_stub
+
+# ------------------------------------------------------------------ secrets
+
+for t in $TOKEN $GLTOKEN; do
+	if grep -q -- "$t" "$TMP/all-output" "$TMP/gh.rec" "$TMP/gl.rec"; then
+		ko "token $t appears in output or records"
+	else
+		ok
+	fi
+done
+
+echo "http: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
