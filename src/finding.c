@@ -34,6 +34,7 @@ void finding_release(struct finding *f)
 	free(f->facts.leak_dst);
 	free(f->function);
 	free(f->source);
+	free(f->source_above);
 	free(f->why);
 	free(f->fingerprint);
 	free(f->ack_reason);

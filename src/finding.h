@@ -106,6 +106,7 @@ struct finding {
 
 	char *function;     /* enclosing function: "CalcAvgScore", "(*T).M", "F.func1" */
 	char *source;       /* text of the finding's line (locate), or NULL */
+	char *source_above; /* text of the line above it, or NULL */
 
 	const char *rule;   /* rule id from the checklist ("ER001"); static */
 	enum severity severity;

@@ -491,6 +491,8 @@ void gosrc_locate(struct finding_list *list, const char *root)
 		}
 		if (!f->source)
 			f->source = line_text(src.buf, src.len, f->line);
+		if (!f->source_above && f->line > 1)
+			f->source_above = line_text(src.buf, src.len, f->line - 1);
 	}
 	free(order);
 	gofuncs_release(&fns);

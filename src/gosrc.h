@@ -43,8 +43,8 @@ struct finding_list;
 
 /*
  * The locate stage: for every finding, read its file under `root`
- * (bounded, once per file) and set finding.function and finding.source
- * (the text of its line).  Files that cannot be read are skipped.
+ * (bounded, once per file) and set finding.function, finding.source
+ * (the text of its line) and finding.source_above (the line before).  Files that cannot be read are skipped.
  */
 void gosrc_locate(struct finding_list *list, const char *root);
 

@@ -1,0 +1,3 @@
+module example.com/campus
+
+go 1.19

@@ -1,0 +1,119 @@
+# Helpers for the end-to-end tests: sourced by tests/e2e/t*.sh.
+# Each test builds real git repositories in a temp dir and runs the real
+# binary ($ER_BIN) with the real `go`.  Checks count into a summary line;
+# a test script exits non-zero when any check failed.
+set -u
+ER_SRC=${ER_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+ER_BIN=${ER_BIN:-$ER_SRC/build/escape-review}
+TEST_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/er-$TEST_NAME.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+checks_ok=0
+checks_bad=0
+export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.com
+export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.com
+export GIT_CONFIG_NOSYSTEM=1 HOME="$TMP/home" NO_COLOR=1
+mkdir -p "$HOME"
+git config --global init.defaultBranch main
+git config --global advice.detachedHead false
+# keep go's caches where they already are (warm builds), but never write to the user's tree
+export GOCACHE=${GOCACHE:-$(go env GOCACHE 2>/dev/null || echo "$TMP/gocache")}
+export GOPATH=${GOPATH:-$TMP/gopath}
+export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
+
+# er ARGS...: run the binary (under valgrind when ER_VALGRIND=1), stdout to
+# $TMP/out, stderr to $TMP/err, exit code in $rc.
+er() {
+	if [ "${ER_VALGRIND:-0}" = 1 ]; then
+		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+			--trace-children=no "$ER_BIN" "$@" >"$TMP/out" 2>"$TMP/err"
+	else
+		"$ER_BIN" "$@" >"$TMP/out" 2>"$TMP/err"
+	fi
+	rc=$?
+	if [ "$rc" = 99 ]; then
+		echo "valgrind reported errors:" >&2
+		cat "$TMP/err" >&2
+	fi
+	return 0
+}
+
+ok() { checks_ok=$((checks_ok + 1)); echo "  ok: $1"; }
+bad() {
+	checks_bad=$((checks_bad + 1))
+	echo "  FAIL: $1"
+	[ -f "$TMP/out" ] && sed 's/^/    out: /' "$TMP/out" | head -40
+	[ -f "$TMP/err" ] && sed 's/^/    err: /' "$TMP/err" | head -20
+}
+
+# expect_eq DESC ACTUAL EXPECTED
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		bad "$1"
+		printf '    expected: %s\n    actual:   %s\n' "$3" "$2"
+	fi
+}
+
+# expect_rc DESC CODE
+expect_rc() { expect_eq "$1 (exit code)" "$rc" "$2"; }
+
+# expect_file_eq DESC FILE EXPECTED-TEXT
+expect_out() {
+	if [ "$(cat "$TMP/out")" = "$2" ]; then ok "$1"; else
+		bad "$1"
+		printf '%s\n' "$2" | sed 's/^/    want: /'
+	fi
+}
+
+# expect_grep DESC PATTERN FILE
+expect_grep() {
+	if grep -q -- "$2" "$3"; then ok "$1"; else bad "$1 (no '$2' in $(basename "$3"))"; fi
+}
+expect_no_grep() {
+	if grep -q -- "$2" "$3"; then bad "$1 ('$2' found in $(basename "$3"))"; else ok "$1"; fi
+}
+
+# jq-like: findings FILE -> "file:line:function:message" lines, sorted
+findings() {
+	python3 - "$1" "${2:-findings}" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for f in d[sys.argv[2]]:
+    print("%s:%d:%s:%s" % (f["file"], f["line"], f["function"], f["message"]))
+PY
+}
+
+# json_get FILE EXPR: print a Python expression over the document `d`
+json_get() {
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+# A go shim on PATH that counts invocations into $TMP/go-calls.
+go_counter() {
+	real=$(command -v go)
+	mkdir -p "$TMP/shim"
+	cat >"$TMP/shim/go" <<SH
+#!/bin/sh
+echo "\$*" >>"$TMP/go-calls"
+exec "$real" "\$@"
+SH
+	chmod +x "$TMP/shim/go"
+	PATH="$TMP/shim:$PATH"
+	export PATH
+	: >"$TMP/go-calls"
+}
+go_calls() { wc -l <"$TMP/go-calls" | tr -d ' '; }
+
+# new_repo DIR: an empty repository with a go.mod for module example.com/m
+new_repo() {
+	mkdir -p "$1"
+	git -C "$1" init -q
+}
+
+commit_all() { git -C "$1" add -A && git -C "$1" commit -q -m "$2"; }
+
+finish() {
+	echo "$TEST_NAME: $checks_ok passed, $checks_bad failed"
+	[ "$checks_bad" -eq 0 ]
+	exit $?
+}
