@@ -224,8 +224,13 @@ int review_run(struct review *out, const struct review_opts *opts)
 		files[i] = change.files[i].path;
 	pkgset_add_files(&set, root.buf, files, change.files_nr);
 	out->analysed_packages = (unsigned)pkgset_count(&set);
-	if ((ret = packages_analyze(&out->findings, &errors, root.buf, &set, &opts->build)))
-		goto out;
+	{
+		struct build_opts bo = opts->build;
+
+		bo.tests = opts->tests;
+		if ((ret = packages_analyze(&out->findings, &errors, root.buf, &set, &bo)))
+			goto out;
+	}
 	gosrc_locate(&out->findings, root.buf);
 
 classify:

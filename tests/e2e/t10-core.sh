@@ -1,0 +1,188 @@
+#!/bin/sh
+# t10-core: the core pipeline on real repositories with the real compiler:
+# the seed example in --mode added, changes without Go files, deleted and
+# renamed files, a file name with spaces, build errors, a main package, two
+# modules, bad revisions and an empty repository.
+. "$(dirname "$0")/lib.sh"
+
+# --- the seed example: c1 -> c2 in added mode reports exactly two lines
+sh "$ER_SRC/examples/make-campus-repo.sh" "$TMP/campus" >/dev/null
+cd "$TMP/campus"
+git checkout -q c2
+er --base c1 --mode added --format json
+expect_rc "seed c1..c2 added" 0
+expect_eq "seed c1..c2 added: exactly the two added lines" "$(findings "$TMP/out")" \
+"campus/score.go:27:NewStudent:moved to heap: s
+campus/score.go:39:CalcAvgScore:result escapes to heap"
+expect_eq "seed: rules and severities" \
+	"$(json_get "$TMP/out" "' '.join(f['rule']+'/'+f['severity']+'/'+f['status']+'/'+str(f['added_line']) for f in d['findings'])")" \
+	"ER010/warning/new/True ER001/warning/new/True"
+expect_eq "seed: why of the log call" \
+	"$(json_get "$TMP/out" "d['findings'][1]['why']")" \
+	"result is boxed into an interface to be passed to log.Printf at score.go:39"
+expect_eq "seed: column and base" "$(json_get "$TMP/out" "(d['findings'][1]['column'], d['base'] == '$(git rev-parse c1)', d['head'] == '$(git rev-parse c2)')")" "(13, True, True)"
+
+# text format: path:line:col: [RULE severity] message, then the reason
+er --base c1
+expect_out "seed text output" "campus/score.go:27:2: [ER010 warning] moved to heap: s
+    in NewStudent: the address of s is returned at score.go:28
+campus/score.go:39:13: [ER001 warning] result escapes to heap
+    in CalcAvgScore: result is boxed into an interface to be passed to log.Printf at score.go:39
+escape-review: 2 new, 0 existing, 0 fixed (0 error, 2 warning, 0 info) in 1 package (mode added)"
+
+# --fail-on warning turns the findings into exit 1; --explain prints the chain
+er --base c1 --fail-on warning --explain
+expect_rc "--fail-on warning" 1
+expect_grep "--explain prints the flow" "        from log.Printf(\"avg: %v\", ... argument...) (call parameter) at campus/score.go:39:12" "$TMP/out"
+
+# the head revision is built from a checkout when it is not the work tree
+git checkout -q c1
+er --base c1 --head c2 --mode added --format json
+expect_eq "head from a libgit2 checkout (work tree at c1)" "$(findings "$TMP/out")" \
+"campus/score.go:27:NewStudent:moved to heap: s
+campus/score.go:39:CalcAvgScore:result escapes to heap"
+expect_eq "work tree left alone" "$(git status --porcelain)" ""
+
+# --mode file and all see the unchanged findings too
+er --base c1 --head c2 --mode file --format json
+expect_eq "--mode file" "$(json_get "$TMP/out" "' '.join('%d:%s' % (f['line'], f['status']) for f in d['findings'])")" \
+	"14:existing 20:existing 27:new 39:new"
+
+# --- a change without Go files starts no go process
+go_counter
+git checkout -q c2
+echo "# Campus" >README.md
+git add README.md && git commit -q -m "docs only"
+er --base c2 --format json
+expect_rc "docs-only change" 0
+expect_eq "docs-only: no findings" "$(json_get "$TMP/out" "len(d['findings'])")" "0"
+expect_eq "docs-only: go never started" "$(go_calls)" "0"
+
+# --- a deleted file: nothing to build, nothing reported
+git rm -q campus/score.go
+echo 'package campus' >campus/other.go
+git add -A && git commit -q -m "delete score.go"
+er --base HEAD~1 --format json
+expect_rc "deleted file" 0
+expect_eq "deleted file: no findings" "$(json_get "$TMP/out" "len(d['findings'])")" "0"
+
+# --- a rename with an edit: findings on the new path, on added lines only
+cd "$TMP" && sh "$ER_SRC/examples/make-campus-repo.sh" "$TMP/ren" >/dev/null && cd "$TMP/ren"
+git checkout -q c1
+git checkout -q -b feature
+git mv campus/score.go campus/grades.go
+cat >>campus/grades.go <<'GO'
+
+// Best returns a pointer to the best score.
+func Best(scores []int) *int {
+	best := 0
+	for _, s := range scores {
+		if s > best {
+			best = s
+		}
+	}
+	return &best
+}
+GO
+commit_all . "rename and add Best"
+er --base c1 --format json
+expect_eq "rename: new path, added line" "$(findings "$TMP/out")" "campus/grades.go:35:Best:moved to heap: best"
+
+# --- a file name with spaces (Go forbids them in directories) in a main package (: nothing written into the tree)
+new_repo "$TMP/sp" && cd "$TMP/sp"
+printf 'module example.com/sp\n\ngo 1.19\n' >go.mod
+mkdir -p "cmd/tool"
+printf 'package main\n\nfunc main() {}\n' >"cmd/tool/main.go"
+commit_all . base
+cat >"cmd/tool/new file.go" <<'GO'
+package main
+
+import "fmt"
+
+var sink any
+
+func greet(name string) {
+	sink = &name
+	fmt.Println("hi", name)
+}
+GO
+commit_all . "greet"
+er --base HEAD~1 --format json
+expect_rc "spaces: exit" 0
+expect_eq "spaces in the file name, main package" "$(findings "$TMP/out")" \
+"cmd/tool/new file.go:7:greet:moved to heap: name
+cmd/tool/new file.go:9:greet:\"hi\" escapes to heap
+cmd/tool/new file.go:9:greet:name escapes to heap"
+expect_eq "main package: no binary written" "$(git status --porcelain --ignored)" ""
+
+# --- a build error: exit 3 with the compiler's message, never "no escapes"
+printf 'package main\n\nfunc broken() int { return undefinedThing }\n' >"cmd/tool/broken.go"
+commit_all . "broken"
+er --base HEAD~1
+expect_rc "build error" 3
+expect_grep "build error: the compiler's message" "broken.go:3:28: undefined: undefinedThing" "$TMP/err"
+expect_grep "build error: says the build failed" "the build failed" "$TMP/err"
+
+# --- two modules in one repository: one go invocation each
+new_repo "$TMP/two" && cd "$TMP/two"
+for m in alpha beta; do
+	mkdir -p "$m/lib"
+	printf 'module example.com/%s\n\ngo 1.19\n' "$m" >"$m/go.mod"
+	printf 'package lib\n\nfunc Zero() int { return 0 }\n' >"$m/lib/lib.go"
+done
+commit_all . base
+for m in alpha beta; do
+	printf '\nfunc New%s() *int {\n\tv := 1\n\treturn &v\n}\n' "$m" >>"$m/lib/lib.go"
+done
+commit_all . "two changes"
+: >"$TMP/go-calls"
+er --base HEAD~1 --format json
+expect_eq "two modules: findings of both" "$(findings "$TMP/out")" \
+"alpha/lib/lib.go:6:Newalpha:moved to heap: v
+beta/lib/lib.go:6:Newbeta:moved to heap: v"
+expect_eq "two modules: one go build each" "$(grep -c '^build ' "$TMP/go-calls")" "2"
+
+# --- vendor/, testdata/, generated and _test.go files are not reviewed
+mkdir -p alpha/lib/testdata alpha/vendor/x
+printf 'package x\n\nfunc V() *int { v := 1; return &v }\n' >alpha/vendor/x/x.go
+printf '// Code generated by hand for a test. DO NOT EDIT.\n\npackage lib\n\nfunc Gen() *int { g := 1; return &g }\n' >alpha/lib/gen.go
+printf 'package lib\n\nimport "testing"\n\nfunc TestX(t *testing.T) { p := 1; sink(&p) }\n\nvar keepp []*int\n\nfunc sink(p *int) { keepp = append(keepp, p) }\n' >alpha/lib/lib_test.go
+commit_all . "skipped kinds"
+: >"$TMP/go-calls"
+er --base HEAD~1 --format json
+expect_eq "vendor, generated, _test.go: go not started" "$(go_calls)" "0"
+er --base HEAD~1 --tests --format json
+expect_eq "--tests reviews _test.go" "$(findings "$TMP/out")" \
+"alpha/lib/lib_test.go:5:TestX:moved to heap: p
+alpha/lib/lib_test.go:9:sink:leaking param: p"
+
+# --- bad revisions, empty repository, not a repository
+er --base no-such-branch
+expect_rc "unknown base" 2
+expect_eq "unknown base: names the revision" "$(cat "$TMP/err")" \
+	"escape-review: unknown revision 'no-such-branch': not a commit in this repository (fetch it, or check the name)"
+new_repo "$TMP/empty"
+cd "$TMP/empty"
+er --base HEAD
+expect_rc "no commits" 2
+expect_eq "no commits: says so" "$(cat "$TMP/err")" \
+	"escape-review: revision 'HEAD' does not exist: the repository has no commits yet; commit first"
+mkdir -p "$TMP/plain" && cd "$TMP/plain"
+er --base HEAD
+expect_rc "not a repository" 2
+expect_grep "not a repository: says so" "not a git repository" "$TMP/err"
+
+# --- --input reads compiler output produced elsewhere, no repository needed
+cd "$TMP/campus" && git checkout -q c2
+go build -gcflags=-m=2 ./campus 2>"$TMP/m2.log"
+cd "$TMP/plain"
+er -C "$TMP/campus" --input "$TMP/m2.log" --mode all --format json
+expect_eq "--input with -C" "$(findings "$TMP/out")" \
+"campus/score.go:14:keep:leaking param: p
+campus/score.go:20:Count:moved to heap: x
+campus/score.go:27:NewStudent:moved to heap: s
+campus/score.go:39:CalcAvgScore:result escapes to heap"
+er --input - --mode all --format json <"$TMP/m2.log"
+expect_eq "--input from stdin outside a repository (no sources: no functions)" \
+	"$(json_get "$TMP/out" "[f['function'] for f in d['findings']]")" "[None, None, None, None]"
+finish
