@@ -231,7 +231,7 @@ static int post_summary(struct gh *g)
 		const cJSON *i = cJSON_GetObjectItemCaseSensitive(it, "id");
 
 		if (cJSON_IsString(b) && cJSON_IsNumber(i) &&
-		    strstr(b->valuestring, FORGE_SUMMARY_MARKER)) {
+		    starts_with(b->valuestring, FORGE_SUMMARY_MARKER)) {
 			id = i->valuedouble;
 			break;
 		}

@@ -12,8 +12,9 @@
  *    RIGHT).  GitHub refuses the whole review with 422 when one line is
  *    outside the diff without saying which, so the batch is then bisected
  *    until each refused comment is alone; refused ones go to the summary.
- *  - Sticky summary: the issue comment carrying FORGE_SUMMARY_MARKER
- *    (searched through all pages) is PATCHed, or one is POSTed.  It is
+ *  - Sticky summary: the issue comment that starts with
+ *    FORGE_SUMMARY_MARKER (searched through all pages; a quote of it in
+ *    someone's reply does not count) is PATCHed, or one is POSTed.  It is
  *    written after the inline comments so it can list those not posted.
  *  - Commit status: POST /repos/O/R/statuses/HEAD with context
  *    "escape-review" (skipped when rv->status_state is NULL).

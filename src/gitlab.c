@@ -219,7 +219,7 @@ static int post_summary(struct gl *g)
 		const char *b = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "body"));
 		const cJSON *i = cJSON_GetObjectItemCaseSensitive(it, "id");
 
-		if (b && cJSON_IsNumber(i) && strstr(b, FORGE_SUMMARY_MARKER)) {
+		if (b && cJSON_IsNumber(i) && starts_with(b, FORGE_SUMMARY_MARKER)) {
 			id = i->valuedouble;
 			break;
 		}

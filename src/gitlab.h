@@ -15,8 +15,8 @@
  *    not posted again.  At most FORGE_MAX_INLINE are posted per run; a 400
  *    (invalid position) moves that one comment to the summary and the rest
  *    are still posted.
- *  - Sticky summary: the merge request note carrying FORGE_SUMMARY_MARKER
- *    is updated (PUT .../notes/NOTE_ID) or one is POSTed, after the inline
+ *  - Sticky summary: the merge request note that starts with
+ *    FORGE_SUMMARY_MARKER is updated (PUT .../notes/NOTE_ID) or one is POSTed, after the inline
  *    comments.
  *  - Commit status: POST /projects/ID/statuses/SHA, name "escape-review",
  *    state "success" or "failed" ("failure" is mapped to "failed").

@@ -512,9 +512,12 @@ static CURLcode perform(struct http_client *c, struct http_response *r, const ch
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
@@ -533,8 +536,9 @@ static CURLcode perform(struct http_client *c, struct http_response *r, const ch
 
 	cc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-	/* nothing of the request may outlive it: drop the header list now */
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	/* nothing of the request may outlive it (header list with the token,
+	 * pointers to our stack): reset the handle, keeping its connections */
+	curl_easy_reset(h);
 	curl_slist_free_all(hdrs);
 	wipe(auth.buf);
 	strbuf_release(&auth);
@@ -845,11 +849,13 @@ int http_get_all(cJSON **out, struct http_client *c, const char *path)
 		}
 		while ((item = cJSON_DetachItemFromArray(r.json, 0)))
 			cJSON_AddItemToArray(all, item);
-		if (r.link_next) {
+		/* GitLab's x-next-page first: its Link URLs carry the instance's
+		 * external_url, which may differ from the API URL we were given */
+		if (r.next_page && all_digits(r.next_page)) {
+			http_set_query_param(&url, "page", r.next_page);
+		} else if (r.link_next) {
 			strbuf_reset(&url);
 			strbuf_addstr(&url, r.link_next);
-		} else if (r.next_page && all_digits(r.next_page)) {
-			http_set_query_param(&url, "page", r.next_page);
 		} else {
 			break;
 		}

@@ -122,8 +122,8 @@ int http_request(struct http_response *out, struct http_client *c, const char *m
 		 const char *path_or_url, const struct cJSON *body);
 
 /*
- * GET `path` and every following page (Link rel="next", else GitLab's
- * x-next-page, which replaces the `page` query parameter), at most
+ * GET `path` and every following page (GitLab's x-next-page, which
+ * replaces the `page` query parameter, else Link rel="next"), at most
  * HTTP_MAX_PAGES pages.  Every page must be a JSON array; their items are
  * collected into *out (a new array the caller cJSON_Delete()s; empty in
  * dry-run).  0 or ER_EPUBLISH with the message set (*out is then NULL).

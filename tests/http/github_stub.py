@@ -41,6 +41,8 @@ class GitHubHandler(sc.Handler):
                     {"id": st.new_id(), "body": "LGTM <!-- not ours -->",
                      "user": {"login": "bob"}},
                     {"id": st.new_id(), "body": "CI is green", "user": {"login": "carol"}},
+                    {"id": st.new_id(), "body": "> <!-- escape-review:summary -->\n> quoted",
+                     "user": {"login": "dave"}},
                 ],
                 "review_comments": [
                     {"id": st.new_id(), "path": "pkg/a.go", "line": 10, "side": "RIGHT",

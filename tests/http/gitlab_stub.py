@@ -53,7 +53,9 @@ class GitLabHandler(sc.Handler):
             st.mrs[iid] = {
                 "notes": [{"id": st.new_id(), "body": "Thanks!", "system": False},
                           {"id": st.new_id(), "body": "added 1 commit", "system": True},
-                          {"id": st.new_id(), "body": "LGTM", "system": False}],
+                          {"id": st.new_id(), "body": "LGTM", "system": False},
+                          {"id": st.new_id(), "body": "> <!-- escape-review:summary -->",
+                           "system": False}],
                 "discussions": disc,
             }
         return st.mrs[iid]

@@ -4,6 +4,7 @@
   records.py count FILE              number of requests recorded
   records.py lines FILE FROM         one line per request after the first FROM:
                                      "METHOD PATH[?QUERY] auth=A ua=UA [fault=F]"
+  records.py hdrs FILE N             Accept, Content-Type, X-GitHub-Api-Version of N
   records.py body FILE N             body of request N (1-based), canonical JSON
   records.py get FILE N KEY...       a value inside body N (keys / list indexes)
   records.py len FILE N KEY...       length of a list or string inside body N
@@ -46,6 +47,10 @@ def main():
             if r.get("fault"):
                 s += " fault=" + r["fault"]
             print(s)
+    elif cmd == "hdrs":
+        r = recs[int(sys.argv[3]) - 1]
+        print("accept=%s content_type=%s api_version=%s"
+              % (r["accept"], r["content_type"], r.get("api_version")))
     elif cmd == "body":
         print(canon(recs[int(sys.argv[3]) - 1]["body"]))
     elif cmd == "get":

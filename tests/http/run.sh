@@ -128,6 +128,11 @@ GET /repos/o/r/issues/7/comments?per_page=100 $L
 GET /repos/o/r/issues/7/comments?per_page=100&page=2 $L
 POST /repos/o/r/issues/7/comments $L
 POST /repos/o/r/statuses/$HEAD $L" "$(new_lines)"
+check_eq "gh run 1: GET headers" \
+	"accept=application/vnd.github+json content_type=None api_version=2022-11-28" "$(recs hdrs 1)"
+check_eq "gh run 1: POST headers" \
+	"accept=application/vnd.github+json content_type=application/json api_version=2022-11-28" \
+	"$(recs hdrs 2)"
 check_eq "gh run 1: review of all four (422)" \
 	"{\"body\":\"escape-review: 4 findings on lines of this change.\",\"comments\":[$C1,$C2,$C3,$C4],\"commit_id\":\"$HEAD\",\"event\":\"COMMENT\"}" \
 	"$(recs body 2)"
@@ -152,14 +157,15 @@ GET /repos/o/r/pulls/7/comments?per_page=100&page=2 $L
 POST /repos/o/r/pulls/7/reviews $L
 GET /repos/o/r/issues/7/comments?per_page=100 $L
 GET /repos/o/r/issues/7/comments?per_page=100&page=2 $L
-PATCH /repos/o/r/issues/comments/1010 $L
+GET /repos/o/r/issues/7/comments?per_page=100&page=3 $L
+PATCH /repos/o/r/issues/comments/1011 $L
 POST /repos/o/r/statuses/$HEAD $L" "$(new_lines)"
 check_eq "gh run 2: only the refused comment is tried again" "[$C3]" "$(recs get 13 comments)"
-check_eq "gh run 2: summary patched with the same body" "$SUMMARY" "$(recs body 16)"
+check_eq "gh run 2: summary patched with the same body" "$SUMMARY" "$(recs body 17)"
 check_contains "gh run 2: verbose request line" \
-	"escape-review: http: PATCH $API/repos/o/r/issues/comments/1010" "$ERR"
+	"escape-review: http: PATCH $API/repos/o/r/issues/comments/1011" "$ERR"
 check_contains "gh run 2: verbose status" \
-	"escape-review: http: PATCH /repos/o/r/issues/comments/1010 -> 200" "$ERR"
+	"escape-review: http: PATCH /repos/o/r/issues/comments/1011 -> 200" "$ERR"
 
 # 3. faults survived: 502, 502, 429 (Retry-After: 1), secondary rate limit 403
 mark
@@ -171,7 +177,7 @@ check_eq "gh faults: retried requests" "GET /repos/o/r/pulls/7/comments?per_page
 GET /repos/o/r/pulls/7/comments?per_page=100 $L fault=fail_first
 GET /repos/o/r/pulls/7/comments?per_page=100 $L fault=rate_limit_429
 GET /repos/o/r/pulls/7/comments?per_page=100 $L fault=secondary_403
-GET /repos/o/r/pulls/7/comments?per_page=100 $L" "$(new_lines | head -n 5)"
+GET /repos/o/r/pulls/7/comments?per_page=100 $L" "$(new_lines | sed -n '1,5p')"
 check_ge "gh faults: Retry-After of the 429 honoured" "$(recs gap $((MARK + 3)))" 0.95
 check_ge "gh faults: retry-after of the secondary limit honoured" "$(recs gap $((MARK + 4)))" 0.95
 
@@ -199,7 +205,7 @@ control '{"hang": 1, "hang_seconds": 4}'
 run env $GH "$DRIVER" --timeout-ms 1000 auto "$TMP/review.json"
 check_eq "gh hang then answer: exit" 0 "$RC"
 check_eq "gh hang then answer: retried" "GET /repos/o/r/pulls/7/comments?per_page=100 $L fault=hang
-GET /repos/o/r/pulls/7/comments?per_page=100 $L" "$(new_lines | head -n 2)"
+GET /repos/o/r/pulls/7/comments?per_page=100 $L" "$(new_lines | sed -n '1,2p')"
 
 # 6. a bad token: one clear line, no retry, the token named by variable only
 mark
@@ -333,6 +339,10 @@ GET $MR/notes?per_page=100 $L
 GET $MR/notes?per_page=100&page=2 $L
 POST $MR/notes $L
 POST $P/statuses/$HEAD $L" "$(new_lines)"
+check_eq "gl run 1: GET headers" "accept=application/json content_type=None api_version=None" \
+	"$(recs hdrs 1)"
+check_eq "gl run 1: POST headers" \
+	"accept=application/json content_type=application/json api_version=None" "$(recs hdrs 4)"
 check_eq "gl run 1: added line: new_line only" \
 	"{\"body\":\"**ER001** x\n\n<!-- escape-review:fp=aa11 -->\",\"position\":{$SHAS,\"new_line\":10,\"new_path\":\"pkg/a.go\",\"old_path\":\"pkg/a.go\",\"position_type\":\"text\",\"start_sha\":\"$START\"}}" \
 	"$(recs body 4)"
@@ -367,9 +377,10 @@ GET $MR/discussions?per_page=100&page=4 $L
 POST $MR/discussions $L
 GET $MR/notes?per_page=100 $L
 GET $MR/notes?per_page=100&page=2 $L
-PUT $MR/notes/1018 $L
+GET $MR/notes?per_page=100&page=3 $L
+PUT $MR/notes/1019 $L
 POST $P/statuses/$HEAD $L" "$(new_lines)"
-check_eq "gl run 2: same summary" "$(recs body 10)" "$(recs body $((MARK + 9)))"
+check_eq "gl run 2: same summary" "$(recs body 10)" "$(recs body $((MARK + 10)))"
 
 # 3. a 502 is survived
 mark
@@ -377,7 +388,7 @@ control '{"fail_first": 1}'
 run env $GL "$DRIVER" auto "$TMP/gl.json"
 check_eq "gl 502: exit" 0 "$RC"
 check_eq "gl 502: retried" "GET $MR $L fault=fail_first
-GET $MR $L" "$(new_lines | head -n 2)"
+GET $MR $L" "$(new_lines | sed -n '1,2p')"
 
 # 4. a bad token
 mark

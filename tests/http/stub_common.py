@@ -124,6 +124,7 @@ class Handler(BaseHTTPRequestHandler):
             "user_agent": self.headers.get("User-Agent"),
             "accept": self.headers.get("Accept"),
             "content_type": self.headers.get("Content-Type"),
+            "api_version": self.headers.get("X-GitHub-Api-Version"),
             "body": body,
             "fault": fault,
         }
