@@ -539,6 +539,8 @@ static CURLcode perform(struct http_client *c, struct http_response *r, const ch
 	/* nothing of the request may outlive it (header list with the token,
 	 * pointers to our stack): reset the handle, keeping its connections */
 	curl_easy_reset(h);
+	for (struct curl_slist *it = hdrs; it; it = it->next)
+		wipe(it->data);
 	curl_slist_free_all(hdrs);
 	wipe(auth.buf);
 	strbuf_release(&auth);
@@ -809,6 +811,9 @@ int http_request(struct http_response *out, struct http_client *c, const char *m
 			strbuf_addf(&why, " (check %s)", c->token_name ? c->token_name : "the token");
 		else if (out->status == 403 && !retryable_status(out))
 			strbuf_addstr(&why, " (the token may lack the permission for this)");
+		else if (out->status == 404)
+			strbuf_addstr(&why, " (check the repository or project, the number, "
+					    "and the token's access to them)");
 	}
 	if (attempt > 1)
 		strbuf_addf(&why, ", after %d attempts", attempt);

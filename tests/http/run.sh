@@ -398,7 +398,13 @@ check_eq "gl bad token: message" \
 	"publish_driver: GET ${MR#/api/v4} failed: 401 Unauthorized (check GITLAB_TOKEN)" \
 	"$(printf '%s\n' "$ERR" | grep -v '^escape-review: http:')"
 
-# 5. only CI_JOB_TOKEN: nothing is tried
+# 5. an unknown project: 404 names the encoded path
+run env $GL CI_PROJECT_ID=other/proj "$DRIVER" auto "$TMP/gl.json"
+check_eq "gl unknown project: exit" 1 "$RC"
+check_eq "gl unknown project: message" \
+	"publish_driver: GET /projects/other%2Fproj/merge_requests/3 failed: 404 Project Not Found (check the repository or project, the number, and the token's access to them)" "$ERR"
+
+# 6. only CI_JOB_TOKEN: nothing is tried
 mark
 run env $GL GITLAB_TOKEN= CI_JOB_TOKEN=jobtoken "$DRIVER" auto "$TMP/gl.json"
 check_eq "gl job token: exit (read-only)" 3 "$RC"
@@ -406,7 +412,7 @@ check_eq "gl job token: message" \
 	"publish_driver: read-only: GitLab reporter: only CI_JOB_TOKEN is available, and it cannot write merge request notes or commit statuses: nothing was posted; set GITLAB_TOKEN to a project or personal access token with the api scope" "$ERR"
 check_eq "gl job token: no request" "" "$(new_lines)"
 
-# 6. no merge request
+# 7. no merge request
 run env CI_API_V4_URL="$API" CI_PROJECT_ID=7 GITLAB_TOKEN=$GLTOKEN "$DRIVER" gitlab "$TMP/gl.json"
 check_eq "gl no MR: message" \
 	"publish_driver: GitLab reporter: no merge request iid: run in a merge request pipeline (CI_MERGE_REQUEST_IID) or pass --pr N" "$ERR"
