@@ -207,6 +207,26 @@ check_eq "gh hang then answer: exit" 0 "$RC"
 check_eq "gh hang then answer: retried" "GET /repos/o/r/pulls/7/comments?per_page=100 $L fault=hang
 GET /repos/o/r/pulls/7/comments?per_page=100 $L" "$(new_lines | sed -n '1,2p')"
 
+# ... but a POST that timed out is not sent again (it may have been acted on)
+mark
+control '{"hang": 1, "hang_seconds": 4, "hang_method": "POST"}'
+run env $GH "$DRIVER" --timeout-ms 1000 auto "$TMP/review.json"
+check_eq "gh POST hang: exit" 1 "$RC"
+check_contains "gh POST hang: message" \
+	"publish_driver: POST /repos/o/r/pulls/7/reviews failed: timed out (no answer within 1 s; " "$ERR"
+check_eq "gh POST hang: sent once" "GET /repos/o/r/pulls/7/comments?per_page=100 $L
+GET /repos/o/r/pulls/7/comments?per_page=100&page=2 $L
+POST /repos/o/r/pulls/7/reviews $L fault=hang" "$(new_lines)"
+
+# a rate limit asking for more than the allowed wait fails at once, saying so
+mark
+control '{"rate_limit_429": 1}'
+run env $GH "$DRIVER" --max-retry-wait-ms 500 auto "$TMP/review.json"
+check_eq "gh 429 over budget: exit" 1 "$RC"
+check_eq "gh 429 over budget: message" \
+	"publish_driver: GET /repos/o/r/pulls/7/comments?per_page=100 failed: 429 Too Many Requests (retrying would wait 1 s in all, more than the 0.5 s allowed)" "$ERR"
+check_eq "gh 429 over budget: one request" 1 "$(new_lines | wc -l | tr -d ' ')"
+
 # 6. a bad token: one clear line, no retry, the token named by variable only
 mark
 run env $GH GITHUB_TOKEN=ghp_WRONGTOKEN999 "$DRIVER" -v auto "$TMP/review.json"
@@ -299,6 +319,13 @@ check_contains "gh dry run: status" "dry-run: POST $API/repos/o/r/statuses/$HEAD
 check_eq "gh dry run: result" "posted=4 existing=0 over_limit=0 refused=0" "$(printf '%s\n' "$OUT" | tail -n 1)"
 
 stop_stub
+
+# 12. nobody listening: connection errors are retried, then named
+run env $GH "$DRIVER" --max-attempts 2 auto "$TMP/review.json"
+check_eq "gh refused: exit" 1 "$RC"
+check_contains "gh refused: message names the request" \
+	"publish_driver: GET /repos/o/r/pulls/7/comments?per_page=100 failed: " "$ERR"
+check_contains "gh refused: after retrying" ", after 2 attempts" "$ERR"
 
 # ------------------------------------------------------------------ GitLab
 

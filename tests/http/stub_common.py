@@ -10,6 +10,7 @@ Control file (JSON, read and deleted at the next request):
   {"secondary_403": N}                    then N answer 403 (secondary rate
                                           limit), retry-after: 1
   {"hang": N, "hang_seconds": S}          then N requests get no answer for S s
+  {"hang_method": "POST"}                 ... only requests of that method hang
   {"bad_link": true}                      pagination links point elsewhere
 Faults are applied in the order above, one per request.
 """
@@ -47,6 +48,7 @@ class Faults:
         self.secondary_403 = 0
         self.hang = 0
         self.hang_seconds = 10.0
+        self.hang_method = None
         self.bad_link = False
 
     def load(self):
@@ -62,13 +64,16 @@ class Faults:
         self.secondary_403 = int(c.get("secondary_403", 0))
         self.hang = int(c.get("hang", 0))
         self.hang_seconds = float(c.get("hang_seconds", 10))
+        self.hang_method = c.get("hang_method")
         self.bad_link = bool(c.get("bad_link", False))
 
-    def next(self):
+    def next(self, method):
         """The fault for this request: None or a name."""
         with self.lock:
             self.load()
             for name in ("fail_first", "rate_limit_429", "secondary_403", "hang"):
+                if name == "hang" and self.hang_method not in (None, method):
+                    continue
                 if getattr(self, name) > 0:
                     setattr(self, name, getattr(self, name) - 1)
                     return name
@@ -114,7 +119,7 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError:
                 body = {"_unparsed": raw.decode("utf-8", "replace")}
         path, _, query = self.path.partition("?")
-        fault = st.faults.next()
+        fault = st.faults.next(method)
         rec = {
             "t": round(time.time(), 3),
             "method": method,
