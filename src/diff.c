@@ -3,6 +3,7 @@
  * merge-base, tree-to-tree or tree-to-workdir diff with rename detection,
  * the Go-file filter, per-file added lines and hunks, and tree checkouts.
  */
+#define _XOPEN_SOURCE 700
 #include "diff.h"
 #include "errors.h"
 #include "gosrc.h"
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -379,12 +381,31 @@ out:
 	return ret;
 }
 
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* Remove a directory tree (symbolic links are removed, never followed). */
+static int rm_rf(const char *dir)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int tree_checkout(git_repository *repo, const git_oid *tree_id, const char *dir)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	struct strbuf stamp_path = STRBUF_INIT, stamp = STRBUF_INIT;
 	git_checkout_options co;
-	git_tree *tree = NULL;
+	git_tree *tree = NULL, *prev = NULL;
+	git_index *empty = NULL;
+	git_oid prev_id;
 	FILE *fp;
 	int ret;
 
@@ -395,6 +416,25 @@ int tree_checkout(git_repository *repo, const git_oid *tree_id, const char *dir)
 	    !strcmp(stamp.buf, hex)) {
 		ret = 0;
 		goto out;
+	}
+	/*
+	 * libgit2 writes only what differs from the baseline: the tree the
+	 * directory held before (from its stamp), or nothing at all for a
+	 * fresh directory.  Never the repository's HEAD, which is the default.
+	 */
+	if (stamp.len == GIT_OID_HEXSZ && !git_oid_fromstr(&prev_id, stamp.buf) &&
+	    !git_tree_lookup(&prev, repo, &prev_id)) {
+		co.baseline = prev;
+	} else {
+		if (rm_rf(dir) < 0) {
+			ret = error_set(ER_ERROR, "cannot clear %s: %s", dir, strerror(errno));
+			goto out;
+		}
+		if (git_index_new(&empty) < 0) {
+			ret = repo_error("cannot create an index");
+			goto out;
+		}
+		co.baseline_index = empty;
 	}
 	if ((ret = mkdir_p(dir)))
 		goto out;
@@ -417,6 +457,8 @@ int tree_checkout(git_repository *repo, const git_oid *tree_id, const char *dir)
 	}
 out:
 	git_tree_free(tree);
+	git_tree_free(prev);
+	git_index_free(empty);
 	strbuf_release(&stamp_path);
 	strbuf_release(&stamp);
 	return ret;

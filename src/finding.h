@@ -165,6 +165,9 @@ struct review {
 	struct finding_list findings;
 	struct finding_list fixed;
 	unsigned analysed_packages;
+	unsigned hidden_existing;    /* existing findings not listed (new mode) */
+	unsigned hidden_baseline;    /* baseline findings not listed */
+	unsigned base_cached : 1;    /* the base analysis came from the cache */
 };
 
 void review_release(struct review *rv);

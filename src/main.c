@@ -33,9 +33,14 @@ static const char usage_text[] =
 "                        when no --base is given)\n"
 "  --tests               include _test.go files (compiled with go test -c)\n"
 "Analysis:\n"
-"  --mode MODE           added (default): findings on added lines; context: in\n"
-"                        the change's hunks; file: in changed files; all: every\n"
-"                        finding of the analysed packages\n"
+"  --mode MODE           new (default): findings the change introduces, wherever\n"
+"                        they are in the changed packages, compared with the\n"
+"                        base revision (whose analysis is cached); added:\n"
+"                        findings on added lines (the default with --input);\n"
+"                        context: in the change's hunks; file: in changed\n"
+"                        files; all: every finding of the analysed packages\n"
+"  --show-baseline       also list findings accepted by .escape-baseline.json\n"
+"  --no-cache            analyse the base revision even when it is cached\n"
 "  --build-flags FLAGS   extra go build flags, split at white space\n"
 "                        (e.g. '-tags=integration')\n"
 "  --gcflags FLAGS       extra compiler flags, appended after -m=2 (e.g. -l)\n"
@@ -241,8 +246,8 @@ static int cmd_review(int argc, char **argv)
 			else if (starts_with(a, "--mode")) {
 				int m = review_mode_parse(v);
 
-				if (m < 0 || m == MODE_NEW)
-					return usage_error("unknown --mode '%s' (added, context, file or all)", v);
+				if (m < 0)
+					return usage_error("unknown --mode '%s' (new, added, context, file or all)", v);
 				ro.mode = (enum review_mode)m;
 			} else if (starts_with(a, "--format"))
 				format = v;
@@ -268,6 +273,10 @@ static int cmd_review(int argc, char **argv)
 			ro.worktree = 1;
 		} else if (!strcmp(a, "--tests")) {
 			ro.tests = 1;
+		} else if (!strcmp(a, "--show-baseline")) {
+			ro.show_baseline = 1;
+		} else if (!strcmp(a, "--no-cache")) {
+			ro.no_cache = 1;
 		} else if (!strcmp(a, "--explain")) {
 			explain = 1;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 
 static int file_exists(const char *root, const char *dir, const char *name)
 {
@@ -32,6 +33,16 @@ static int file_exists(const char *root, const char *dir, const char *name)
 	strbuf_addstr(&p, name);
 	ok = !stat(p.buf, &st) && S_ISREG(st.st_mode);
 	strbuf_release(&p);
+	return ok;
+}
+
+static int dir_exists(const char *root, const char *dir)
+{
+	char *p = path_join(root, dir);
+	struct stat st;
+	int ok = !stat(p, &st) && S_ISDIR(st.st_mode);
+
+	free(p);
 	return ok;
 }
 
@@ -103,6 +114,10 @@ void pkgset_add_files(struct pkgset *set, const char *root, const char *const *f
 			*slash = '\0';
 		else
 			dir[0] = '\0';
+		if (!dir_exists(root, dir)) {
+			free(dir);
+			continue;
+		}
 		mod = module_of(&cache, root, dir);
 		if (!mod) {
 			ALLOC_GROW(set->orphans, set->orphans_nr + 1, set->orphans_alloc);
@@ -128,6 +143,46 @@ void pkgset_add_files(struct pkgset *set, const char *root, const char *const *f
 	while (strmap_next(&cache, &it, &e))
 		free(e->value);
 	strmap_release(&cache);
+}
+
+static void find_modules(struct pkgset *set, const char *root, const char *rel, int depth)
+{
+	char *full = *rel ? path_join(root, rel) : xstrdup(root);
+	DIR *d;
+	struct dirent *e;
+
+	if (depth > 32 || !(d = opendir(full))) {
+		free(full);
+		return;
+	}
+	if (file_exists(root, rel, "go.mod")) {
+		struct gomodule *m = get_module(set, rel);
+
+		ALLOC_GROW(m->pkgs, m->pkgs_nr + 1, m->pkgs_alloc);
+		m->pkgs[m->pkgs_nr++] = xstrdup("./...");
+	}
+	while ((e = readdir(d))) {
+		char *sub;
+		struct stat st;
+		char *subfull;
+
+		if (e->d_name[0] == '.' || e->d_name[0] == '_' || !strcmp(e->d_name, "vendor") ||
+		    !strcmp(e->d_name, "testdata"))
+			continue;
+		sub = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
+		subfull = path_join(root, sub);
+		if (!lstat(subfull, &st) && S_ISDIR(st.st_mode))
+			find_modules(set, root, sub, depth + 1);
+		free(subfull);
+		free(sub);
+	}
+	closedir(d);
+	free(full);
+}
+
+void pkgset_add_all(struct pkgset *set, const char *root)
+{
+	find_modules(set, root, "", 0);
 }
 
 void pkgset_release(struct pkgset *set)
@@ -238,7 +293,7 @@ static int run_go(struct finding_list *out, struct strbuf *errors, const char *r
 	if (opts->gcflags && *opts->gcflags)
 		strbuf_addf(&gc, " %s", opts->gcflags);
 	argv_push(&a, gc.buf);
-	if (npkgs == 1 || opts->tests) {
+	if ((npkgs == 1 && !strstr(pkgs[0], "...")) || opts->tests) {
 		argv_push(&a, "-o");
 		argv_push(&a, "/dev/null");
 	}

@@ -41,9 +41,14 @@ struct pkgset {
 
 /*
  * Add the packages of `files` (repository-relative .go paths) as found in
- * the checkout at `root` (an absolute directory).
+ * the checkout at `root` (an absolute directory).  Files whose directory
+ * does not exist there (a package the change adds, seen from the base)
+ * are left out.
  */
 void pkgset_add_files(struct pkgset *set, const char *root, const char *const *files, size_t nr);
+/* Add every module under `root` (found by their go.mod, skipping vendor/,
+ * testdata/ and hidden directories) with the pattern "./...". */
+void pkgset_add_all(struct pkgset *set, const char *root);
 void pkgset_release(struct pkgset *set);
 size_t pkgset_count(const struct pkgset *set);
 

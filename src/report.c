@@ -30,6 +30,8 @@ void review_count(struct review_counts *out, const struct review *rv)
 			out->by_severity[f->severity]++;
 	}
 	out->fixed_nr += (unsigned)rv->fixed.nr;
+	out->existing_nr += rv->hidden_existing;
+	out->baseline_nr += rv->hidden_baseline;
 }
 
 static void add_str(cJSON *o, const char *k, const char *v)

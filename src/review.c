@@ -4,14 +4,18 @@
  * the head revision is built, and which findings the mode keeps.
  */
 #include "review.h"
+#include "compare.h"
 #include "diff.h"
 #include "errors.h"
 #include "gosrc.h"
 #include "parse.h"
+#include "strmap.h"
 #include "strbuf.h"
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -95,35 +99,11 @@ static void classify_all(struct finding_list *l, const struct checklist_policy *
 	l->nr = k;
 }
 
-/* Mark added/hunk/changed-file and keep what the mode wants. */
-static void filter_mode(struct finding_list *l, const struct change *c, enum review_mode mode)
+/* Strip trailing slashes of a directory path. */
+static void trim_slashes(struct strbuf *sb)
 {
-	size_t i, k = 0;
-
-	for (i = 0; i < l->nr; i++) {
-		struct finding *f = l->items[i];
-		const struct changed_file *cf = c ? change_file(c, f->file) : NULL;
-		int keep;
-
-		if (cf) {
-			f->in_changed_file = 1;
-			f->added_line = changed_file_added(cf, f->line);
-			f->in_hunk = changed_file_in_hunk(cf, f->line);
-		}
-		switch (mode) {
-		case MODE_ADDED: keep = f->added_line; break;
-		case MODE_CONTEXT: keep = f->in_hunk; break;
-		case MODE_FILE: keep = f->in_changed_file; break;
-		default: keep = 1; break;
-		}
-		if (!keep) {
-			finding_free(f);
-			continue;
-		}
-		f->status = f->added_line ? STATUS_NEW : STATUS_EXISTING;
-		l->items[k++] = f;
-	}
-	l->nr = k;
+	while (sb->len > 1 && sb->buf[sb->len - 1] == '/')
+		strbuf_setlen(sb, sb->len - 1);
 }
 
 /* Where to build the head revision: the work tree when it is head, else a checkout. */
@@ -138,16 +118,13 @@ static int head_root(struct strbuf *out, git_repository *repo, const struct chan
 		if (!wd)
 			return error_set(ER_EREPO, "--worktree needs a work tree, and this repository is bare");
 		strbuf_addstr(out, wd);
-		strbuf_rtrim(out);
-		while (out->len > 1 && out->buf[out->len - 1] == '/')
-			strbuf_setlen(out, out->len - 1);
+		trim_slashes(out);
 		return 0;
 	}
 	git_oid_fromstr(&head, c->head_hex);
 	if (wd && repo_worktree_is(repo, &head)) {
 		strbuf_addstr(out, wd);
-		while (out->len > 1 && out->buf[out->len - 1] == '/')
-			strbuf_setlen(out, out->len - 1);
+		trim_slashes(out);
 		return 0;
 	}
 	dir = path_join(git_repository_path(repo), "escape-review/head");
@@ -155,6 +132,243 @@ static int head_root(struct strbuf *out, git_repository *repo, const struct chan
 	if (!ret)
 		strbuf_addstr(out, dir);
 	free(dir);
+	return ret;
+}
+
+/* One analysis: the packages of `set` in the checkout at `root`, located. */
+struct analysis {
+	const char *root;
+	const struct pkgset *set;
+	struct build_opts build;
+	struct finding_list findings;
+	struct strbuf errors;
+	int ret;
+	char msg[1024];
+};
+
+static void *analyse(void *data)
+{
+	struct analysis *a = data;
+
+	a->ret = packages_analyze(&a->findings, &a->errors, a->root, a->set, &a->build);
+	if (a->ret)
+		snprintf(a->msg, sizeof(a->msg), "%s", error_last());
+	else
+		gosrc_locate(&a->findings, a->root);
+	return NULL;
+}
+
+static void analysis_release(struct analysis *a)
+{
+	finding_list_release(&a->findings);
+	strbuf_release(&a->errors);
+}
+
+/* The cache file of a base analysis: a hash of what determines it. */
+static char *cache_path(git_repository *repo, const struct change *c, const struct pkgset *set,
+			const struct build_opts *b, const char *go_version)
+{
+	struct strbuf key = STRBUF_INIT, path = STRBUF_INIT;
+	char tree[GIT_OID_HEXSZ + 1];
+	size_t i, j;
+
+	git_oid_tostr(tree, sizeof(tree), &c->merge_base_tree);
+	strbuf_addf(&key, "v1\n%s\n%s\n%s\n%s\n%d\n%d\n", tree, go_version,
+		    b->build_flags ? b->build_flags : "", b->gcflags ? b->gcflags : "", b->tests,
+		    b->max_flow);
+	for (i = 0; i < set->nr; i++)
+		for (j = 0; j < set->mods[i].pkgs_nr; j++)
+			strbuf_addf(&key, "%s:%s\n", set->mods[i].dir, set->mods[i].pkgs[j]);
+	strbuf_addf(&path, "%sescape-review/cache", git_repository_path(repo));
+	strbuf_addf(&path, "/%016llx%016llx.json", strmap_hash(key.buf, key.len),
+		    strmap_hash(key.buf, key.len / 2 + 1));
+	strbuf_release(&key);
+	return strbuf_detach(&path, NULL);
+}
+
+static void mkdirs_for(const char *file)
+{
+	char *p = xstrdup(file), *s;
+
+	for (s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0777);
+			*s = '/';
+		}
+	free(p);
+}
+
+/*
+ * New versus base: analyse base (cached) and head, concurrently when the
+ * base is cold; match them.  Head findings end in out->findings with their
+ * status, base findings without partner in out->fixed.  Returns 1 (with a
+ * warning printed) when the base could not be analysed and the review
+ * falls back to added lines.
+ */
+static int compare_with_base(struct review *out, git_repository *repo, const struct change *c,
+			     const char *head_dir, const struct pkgset *head_set,
+			     const struct review_opts *opts, int *fell_back)
+{
+	struct analysis head = { 0 }, base = { 0 };
+	struct pkgset base_set = PKGSET_INIT;
+	struct strbuf base_dir = STRBUF_INIT, gov = STRBUF_INIT;
+	const char **old = NULL;
+	char *cache = NULL;
+	pthread_t th;
+	int threaded = 0, have_base = 0, ret;
+	size_t i, n = 0;
+
+	head.root = head_dir;
+	head.set = head_set;
+	head.build = opts->build;
+	head.build.tests = opts->tests;
+	base.build = head.build;
+	strbuf_init(&head.errors, 0);
+	strbuf_init(&base.errors, 0);
+
+	strbuf_addf(&base_dir, "%sescape-review/base", git_repository_path(repo));
+	old = xcalloc(c->files_nr, sizeof(*old));
+	for (i = 0; i < c->files_nr; i++)
+		old[n++] = c->files[i].old_path ? c->files[i].old_path : c->files[i].path;
+
+	if ((ret = go_version(&gov, &opts->build)))
+		goto out;
+	free(out->go_version);
+	out->go_version = xstrdup(gov.buf);
+	if ((ret = tree_checkout(repo, &c->merge_base_tree, base_dir.buf)))
+		goto out;
+	pkgset_add_files(&base_set, base_dir.buf, old, n);
+	cache = cache_path(repo, c, &base_set, &base.build, gov.buf);
+	if (!opts->no_cache && !compare_cache_read(&base.findings, cache)) {
+		have_base = 1;
+		out->base_cached = 1;
+	} else if (!base_set.nr) {
+		have_base = 1; /* the changed packages do not exist at base */
+	} else {
+		base.root = base_dir.buf;
+		base.set = &base_set;
+		threaded = !pthread_create(&th, NULL, analyse, &base);
+		if (!threaded)
+			analyse(&base);
+	}
+	analyse(&head);
+	if (threaded)
+		pthread_join(th, NULL);
+	if (head.ret) {
+		ret = error_set(head.ret, "%s", head.msg);
+		goto out;
+	}
+	if (!have_base) {
+		if (base.ret == ER_ENOGO) {
+			ret = error_set(base.ret, "%s", base.msg);
+			goto out;
+		}
+		if (base.ret) {
+			fprintf(stderr,
+				"escape-review: warning: the base revision %.12s could not be analysed, so findings are limited to added lines instead of compared with it:\n%s\n",
+				c->merge_base_hex, base.msg);
+			*fell_back = 1;
+		} else if (!opts->no_cache) {
+			mkdirs_for(cache);
+			if (compare_cache_write(cache, &base.findings))
+				fprintf(stderr, "escape-review: warning: %s (the base will be analysed again next time)\n",
+					error_last());
+		}
+	}
+	classify_all(&head.findings, opts->policy);
+	compare_fingerprint(&head.findings, NULL);
+	for (i = 0; i < head.findings.nr; i++)
+		finding_list_add(&out->findings, head.findings.items[i]);
+	head.findings.nr = 0;
+	if (!*fell_back) {
+		classify_all(&base.findings, opts->policy);
+		compare_fingerprint(&base.findings, c);
+		/* base paths become head paths for display of what was fixed */
+		compare_match(&out->findings, &base.findings, &out->fixed);
+	}
+	ret = 0;
+out:
+	analysis_release(&head);
+	analysis_release(&base);
+	pkgset_release(&base_set);
+	strbuf_release(&base_dir);
+	strbuf_release(&gov);
+	free(old);
+	free(cache);
+	return ret;
+}
+
+/* Mark added lines, then keep what the mode wants. */
+static void filter_mode(struct review *rv, const struct change *c, enum review_mode mode)
+{
+	struct finding_list *l = &rv->findings;
+	size_t i, k = 0;
+
+	for (i = 0; i < l->nr; i++) {
+		struct finding *f = l->items[i];
+		const struct changed_file *cf = c ? change_file(c, f->file) : NULL;
+		int keep;
+
+		if (cf) {
+			f->in_changed_file = 1;
+			f->added_line = changed_file_added(cf, f->line);
+			f->in_hunk = changed_file_in_hunk(cf, f->line);
+		}
+		if (mode != MODE_NEW)
+			f->status = f->added_line ? STATUS_NEW : STATUS_EXISTING;
+		switch (mode) {
+		case MODE_ADDED: keep = f->added_line; break;
+		case MODE_CONTEXT: keep = f->in_hunk; break;
+		case MODE_FILE: keep = f->in_changed_file; break;
+		case MODE_NEW:
+			keep = f->status == STATUS_NEW;
+			if (!keep)
+				rv->hidden_existing++;
+			break;
+		default: keep = 1; break;
+		}
+		if (!keep) {
+			finding_free(f);
+			continue;
+		}
+		l->items[k++] = f;
+	}
+	l->nr = k;
+}
+
+static int apply_baseline(struct review *rv, git_repository *repo, const struct review_opts *opts)
+{
+	struct baseline local = BASELINE_INIT, *b = opts->baseline_out ? opts->baseline_out : &local;
+	struct finding_list *l = &rv->findings;
+	char *path;
+	size_t i, k = 0;
+	int ret;
+
+	if (opts->baseline_path)
+		path = xstrdup(opts->baseline_path);
+	else if (repo && git_repository_workdir(repo))
+		path = path_join(git_repository_workdir(repo), ".escape-baseline.json");
+	else
+		return 0;
+	ret = baseline_read(b, path);
+	free(path);
+	if (ret)
+		goto out;
+	baseline_apply(b, l);
+	for (i = 0; i < l->nr; i++) {
+		struct finding *f = l->items[i];
+
+		if (f->status == STATUS_BASELINE && !opts->show_baseline) {
+			rv->hidden_baseline++;
+			finding_free(f);
+			continue;
+		}
+		l->items[k++] = f;
+	}
+	l->nr = k;
+out:
+	baseline_release(&local);
 	return ret;
 }
 
@@ -166,12 +380,16 @@ int review_run(struct review *out, const struct review_opts *opts)
 	struct strbuf root = STRBUF_INIT, errors = STRBUF_INIT;
 	enum review_mode mode = opts->mode;
 	const char **files = NULL;
-	int ret = 0, have_change = 0;
+	int ret = 0, have_change = 0, fell_back = 0;
 	size_t i;
 
 	change_init(&change);
 	if (mode == MODE_DEFAULT)
-		mode = MODE_ADDED;
+		mode = opts->input ? MODE_ADDED : MODE_NEW;
+	if (opts->input && mode == MODE_NEW)
+		return error_set(ER_EUSAGE, "--mode new needs the compiler run at both revisions: it cannot be used with --input");
+	if (opts->all_packages && mode == MODE_NEW)
+		mode = MODE_ALL;
 	out->mode = review_mode_name(mode);
 
 	if (opts->input && mode == MODE_ALL) {
@@ -185,7 +403,9 @@ int review_run(struct review *out, const struct review_opts *opts)
 		if (ret)
 			goto out;
 		gosrc_locate(&out->findings, cwd);
-		goto classify;
+		classify_all(&out->findings, opts->policy);
+		compare_fingerprint(&out->findings, NULL);
+		goto filter;
 	}
 
 	if ((ret = repo_open(&repo, ".")))
@@ -206,24 +426,39 @@ int review_run(struct review *out, const struct review_opts *opts)
 		const char *wd = git_repository_workdir(repo);
 
 		strbuf_addstr(&root, wd ? wd : ".");
-		while (root.len > 1 && root.buf[root.len - 1] == '/')
-			strbuf_setlen(&root, root.len - 1);
+		trim_slashes(&root);
 		ret = read_input(&out->findings, opts->input, root.buf, opts->build.max_flow);
 		if (ret)
 			goto out;
 		gosrc_locate(&out->findings, root.buf);
-		goto classify;
+		classify_all(&out->findings, opts->policy);
+		compare_fingerprint(&out->findings, NULL);
+		goto filter;
 	}
 
-	if (!change.files_nr)
-		goto classify; /* no Go files: the toolchain is never started */
+	if (!change.files_nr && !opts->all_packages)
+		goto filter; /* no Go files: the toolchain is never started */
 	if ((ret = head_root(&root, repo, &change)))
 		goto out;
-	files = xcalloc(change.files_nr, sizeof(*files));
-	for (i = 0; i < change.files_nr; i++)
-		files[i] = change.files[i].path;
-	pkgset_add_files(&set, root.buf, files, change.files_nr);
+	if (opts->all_packages) {
+		pkgset_add_all(&set, root.buf);
+	} else {
+		files = xcalloc(change.files_nr, sizeof(*files));
+		for (i = 0; i < change.files_nr; i++)
+			files[i] = change.files[i].path;
+		pkgset_add_files(&set, root.buf, files, change.files_nr);
+	}
 	out->analysed_packages = (unsigned)pkgset_count(&set);
+	if (mode == MODE_NEW) {
+		ret = compare_with_base(out, repo, &change, root.buf, &set, opts, &fell_back);
+		if (ret)
+			goto out;
+		if (fell_back) {
+			mode = MODE_ADDED;
+			out->mode = review_mode_name(mode);
+		}
+		goto filter;
+	}
 	{
 		struct build_opts bo = opts->build;
 
@@ -232,11 +467,15 @@ int review_run(struct review *out, const struct review_opts *opts)
 			goto out;
 	}
 	gosrc_locate(&out->findings, root.buf);
-
-classify:
 	classify_all(&out->findings, opts->policy);
-	filter_mode(&out->findings, have_change ? &change : NULL, mode);
+	compare_fingerprint(&out->findings, NULL);
+
+filter:
+	filter_mode(out, have_change ? &change : NULL, mode);
+	if (!opts->no_baseline && (ret = apply_baseline(out, repo, opts)))
+		goto out;
 	finding_list_sort(&out->findings);
+	finding_list_sort(&out->fixed);
 out:
 	free(files);
 	pkgset_release(&set);

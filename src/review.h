@@ -13,6 +13,8 @@
 #include "finding.h"
 #include "packages.h"
 
+struct baseline;
+
 enum review_mode {
 	MODE_DEFAULT,   /* new when a base is known, else added */
 	MODE_ADDED,     /* findings on lines the change added */
@@ -36,13 +38,25 @@ struct review_opts {
 	struct build_opts build;
 	const struct checklist_policy *policy;
 	int verbose;
-	/* out: how many `go` processes were started (for tests and benchmarks) */
+	int all_packages;        /* every package of every module, not only the changed ones */
+	int show_baseline;       /* list findings accepted by the baseline */
+	int no_baseline;         /* do not read .escape-baseline.json */
+	int no_cache;            /* do not read or write the base analysis cache */
+	const char *baseline_path; /* default: .escape-baseline.json at the repository root */
+	struct baseline *baseline_out; /* when set: receives the baseline read (for stale entries) */
 };
 
 /*
  * Run the review in the repository containing the current directory (or,
  * with `input` and MODE_ALL, without one).  On success `out` holds the
- * findings the mode keeps, classified, sorted by file and line.
+ * findings the mode keeps, classified, fingerprinted, sorted by file and
+ * line.  In MODE_NEW (the default when not reading --input) the changed
+ * packages are analysed at the base revision too (a libgit2 checkout under
+ * GITDIR/escape-review/base, its result cached, built concurrently with
+ * head) and only findings without a partner there are kept; base findings
+ * without a partner at head are in out->fixed.  Findings listed in the
+ * baseline file get STATUS_BASELINE and are dropped unless show_baseline.
+ * Warnings (a base that does not build, ...) go to stderr.
  */
 int review_run(struct review *out, const struct review_opts *opts);
 

@@ -23,7 +23,7 @@ expect_eq "seed: why of the log call" \
 expect_eq "seed: column and base" "$(json_get "$TMP/out" "(d['findings'][1]['column'], d['base'] == '$(git rev-parse c1)', d['head'] == '$(git rev-parse c2)')")" "(13, True, True)"
 
 # text format: path:line:col: [RULE severity] message, then the reason
-er --base c1
+er --base c1 --mode added
 expect_out "seed text output" "campus/score.go:27:2: [ER010 warning] moved to heap: s
     in NewStudent: the address of s is returned at score.go:28
 campus/score.go:39:13: [ER001 warning] result escapes to heap
@@ -31,7 +31,7 @@ campus/score.go:39:13: [ER001 warning] result escapes to heap
 escape-review: 2 new, 0 existing, 0 fixed (0 error, 2 warning, 0 info) in 1 package (mode added)"
 
 # --fail-on warning turns the findings into exit 1; --explain prints the chain
-er --base c1 --fail-on warning --explain
+er --base c1 --mode added --fail-on warning --explain
 expect_rc "--fail-on warning" 1
 expect_grep "--explain prints the flow" "        from log.Printf(\"avg: %v\", ... argument...) (call parameter) at campus/score.go:39:12" "$TMP/out"
 
@@ -136,7 +136,7 @@ for m in alpha beta; do
 done
 commit_all . "two changes"
 : >"$TMP/go-calls"
-er --base HEAD~1 --format json
+er --base HEAD~1 --mode added --format json
 expect_eq "two modules: findings of both" "$(findings "$TMP/out")" \
 "alpha/lib/lib.go:6:Newalpha:moved to heap: v
 beta/lib/lib.go:6:Newbeta:moved to heap: v"
@@ -151,7 +151,7 @@ commit_all . "skipped kinds"
 : >"$TMP/go-calls"
 er --base HEAD~1 --format json
 expect_eq "vendor, generated, _test.go: go not started" "$(go_calls)" "0"
-er --base HEAD~1 --tests --format json
+er --base HEAD~1 --mode added --tests --format json
 expect_eq "--tests reviews _test.go" "$(findings "$TMP/out")" \
 "alpha/lib/lib_test.go:5:TestX:moved to heap: p
 alpha/lib/lib_test.go:9:sink:leaking param: p"
