@@ -202,4 +202,6 @@ void review_release(struct review *rv)
 	finding_list_release(&rv->fixed);
 	free(rv->go_version);
 	rv->go_version = NULL;
+	free(rv->workdir);
+	rv->workdir = NULL;
 }

@@ -162,6 +162,7 @@ struct review {
 	const char *mode;            /* "added", "context", "file", "all", "new" */
 	char base[41], head[41];     /* commit ids, "" when unknown */
 	char *go_version;            /* "go1.19.8" or NULL */
+	char *workdir;               /* the repository's work tree, or NULL */
 	struct finding_list findings;
 	struct finding_list fixed;
 	unsigned analysed_packages;

@@ -4,6 +4,7 @@
  * documented exit codes (errors.h).  Nothing else happens here.
  */
 #include "checklist.h"
+#include "compare.h"
 #include "errors.h"
 #include "report.h"
 #include "review.h"
@@ -20,6 +21,7 @@
 
 static const char usage_text[] =
 "usage: escape-review [-C DIR] [review] [options]\n"
+"       escape-review baseline update|check [--all-packages] [options]\n"
 "       escape-review rules [ID] [--format text|json|markdown]\n"
 "       escape-review --version | --help\n"
 "\n"
@@ -40,6 +42,8 @@ static const char usage_text[] =
 "                        context: in the change's hunks; file: in changed\n"
 "                        files; all: every finding of the analysed packages\n"
 "  --show-baseline       also list findings accepted by .escape-baseline.json\n"
+"  --all-packages        analyse every package of every module, not only the\n"
+"                        changed ones (with baseline update/check)\n"
 "  --no-cache            analyse the base revision even when it is cached\n"
 "  --build-flags FLAGS   extra go build flags, split at white space\n"
 "                        (e.g. '-tags=integration')\n"
@@ -216,8 +220,61 @@ static int worst_at_or_above(const struct review *rv, int fail_on)
 	return 0;
 }
 
-static int cmd_review(int argc, char **argv)
+/*
+ * `baseline update`: write the findings of the analysed packages to the
+ * baseline file.  `baseline check`: exit 1 when findings outside it exist,
+ * and list its stale entries.
+ */
+static int finish_baseline(const char *action, struct review *rv, struct baseline *bl)
 {
+	struct strbuf out = STRBUF_INIT;
+	struct report_opts rep = { 0 };
+	size_t i, outside = 0, stale = 0;
+	char *path;
+	int ret;
+
+	if (!rv->workdir) {
+		fputs("escape-review: the baseline lives in the work tree, and this repository has none\n", stderr);
+		return EXIT_USAGE;
+	}
+	path = path_join(rv->workdir, ".escape-baseline.json");
+	if (!strcmp(action, "update")) {
+		ret = baseline_write(path, &rv->findings);
+		free(path);
+		if (ret)
+			return fail(ret);
+		printf("escape-review: wrote %zu entr%s to .escape-baseline.json\n", rv->findings.nr,
+		       rv->findings.nr == 1 ? "y" : "ies");
+		return EXIT_CLEAN;
+	}
+	free(path);
+	for (i = 0; i < rv->findings.nr; i++) {
+		struct finding *f = rv->findings.items[i];
+
+		if (f->status == STATUS_BASELINE) {
+			finding_free(f);
+			continue;
+		}
+		rv->findings.items[outside++] = f;
+	}
+	rv->findings.nr = outside;
+	report_text(&out, rv, &rep);
+	for (i = 0; i < bl->nr; i++)
+		if (!bl->seen[i]) {
+			if (!stale++)
+				strbuf_addstr(&out, "stale baseline entries (no longer found; `escape-review baseline update` removes them):\n");
+			strbuf_addf(&out, "  %s\n", bl->lines[i]);
+		}
+	strbuf_addf(&out, "escape-review: %zu finding%s outside the baseline, %zu stale entr%s\n",
+		    outside, outside == 1 ? "" : "s", stale, stale == 1 ? "y" : "ies");
+	print_out(&out);
+	strbuf_release(&out);
+	return outside ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+static int cmd_review(int argc, char **argv, const char *baseline_action)
+{
+	struct baseline bl = BASELINE_INIT;
 	struct review_opts ro = { 0 };
 	struct review rv = { 0 };
 	struct report_opts rep = { 0 };
@@ -277,6 +334,8 @@ static int cmd_review(int argc, char **argv)
 			ro.show_baseline = 1;
 		} else if (!strcmp(a, "--no-cache")) {
 			ro.no_cache = 1;
+		} else if (!strcmp(a, "--all-packages")) {
+			ro.all_packages = 1;
 		} else if (!strcmp(a, "--explain")) {
 			explain = 1;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
@@ -290,10 +349,23 @@ static int cmd_review(int argc, char **argv)
 	if (ro.worktree && ro.head)
 		return usage_error("%s", "--worktree and --head cannot be used together");
 
+	if (baseline_action) {
+		ro.mode = MODE_ALL;
+		ro.no_baseline = !strcmp(baseline_action, "update");
+		ro.show_baseline = 1;
+		ro.baseline_out = &bl;
+	}
 	ret = review_run(&rv, &ro);
 	if (ret) {
 		review_release(&rv);
+		baseline_release(&bl);
 		return fail(ret);
+	}
+	if (baseline_action) {
+		ret = finish_baseline(baseline_action, &rv, &bl);
+		review_release(&rv);
+		baseline_release(&bl);
+		return ret;
 	}
 	if (!strcmp(format, "json")) {
 		cJSON *doc = report_json(&rv);
@@ -344,9 +416,14 @@ int main(int argc, char **argv)
 	if (i < argc && !strcmp(argv[i], "rules"))
 		ret = cmd_rules(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "review"))
-		ret = cmd_review(argc - i - 1, argv + i + 1);
-	else
-		ret = cmd_review(argc - i, argv + i);
+		ret = cmd_review(argc - i - 1, argv + i + 1, NULL);
+	else if (i < argc && !strcmp(argv[i], "baseline")) {
+		if (i + 1 >= argc || (strcmp(argv[i + 1], "update") && strcmp(argv[i + 1], "check")))
+			ret = usage_error("%s", "usage: escape-review baseline update|check [--all-packages] [review options]");
+		else
+			ret = cmd_review(argc - i - 2, argv + i + 2, argv[i + 1]);
+	} else
+		ret = cmd_review(argc - i, argv + i, NULL);
 	git_libgit2_shutdown();
 	return ret;
 }

@@ -421,6 +421,13 @@ int review_run(struct review *out, const struct review_opts *opts)
 	}
 	memcpy(out->base, change.merge_base_hex, sizeof(out->base));
 	memcpy(out->head, change.head_hex, sizeof(out->head));
+	if (git_repository_workdir(repo)) {
+		struct strbuf wd = STRBUF_INIT;
+
+		strbuf_addstr(&wd, git_repository_workdir(repo));
+		trim_slashes(&wd);
+		out->workdir = strbuf_detach(&wd, NULL);
+	}
 
 	if (opts->input) {
 		const char *wd = git_repository_workdir(repo);

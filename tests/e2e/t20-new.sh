@@ -1,0 +1,121 @@
+#!/bin/sh
+# t20-new: new versus base on the seed example history, the base cache,
+# rename/shift/move robustness of fingerprints, and the baseline file.
+. "$(dirname "$0")/lib.sh"
+
+sh "$ER_SRC/examples/make-campus-repo.sh" "$TMP/campus" >/dev/null
+cd "$TMP/campus"
+go_counter
+
+# findings and fixed as "file:line:function:message:status:added_line", then the counts
+summary() {
+	python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for f in d["findings"]:
+    print("%s:%d:%s:%s:%s:%s" % (f["file"], f["line"], f["function"], f["message"], f["status"], str(f["added_line"]).lower()))
+for f in d["fixed"]:
+    print("fixed %s:%d:%s:%s" % (f["file"], f["line"], f["function"], f["message"]))
+s = d["summary"]
+print("mode=%s new=%d fixed=%d existing=%d baseline=%d" % (d["mode"], s["new"], s["fixed"], s["existing"], s["baseline"]))
+PY
+}
+
+# c1 -> c2: four new findings, one of them in Count, which the change never touched
+er --base c1 --head c2 --format json
+expect_rc "c1..c2" 0
+expect_eq "c1..c2: exactly four new findings" "$(summary)" \
+"campus/score.go:14:keep:leaking param: p:new:false
+campus/score.go:20:Count:moved to heap: x:new:false
+campus/score.go:27:NewStudent:moved to heap: s:new:true
+campus/score.go:39:CalcAvgScore:result escapes to heap:new:true
+mode=new new=4 fixed=0 existing=0 baseline=0"
+expect_eq "c1..c2: cold run built base and head" "$(grep -c '^build ' "$TMP/go-calls")" "2"
+expect_eq "fingerprints are 16 hex digits" \
+	"$(json_get "$TMP/out" "all(len(f['fingerprint']) == 16 and int(f['fingerprint'], 16) >= 0 for f in d['findings'])")" "True"
+
+# a second identical run takes the base from the cache: one go build (head)
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json
+expect_eq "warm run: same result" "$(summary | tail -1)" "mode=new new=4 fixed=0 existing=0 baseline=0"
+expect_eq "warm run: the base is not compiled again" "$(grep -c '^build ' "$TMP/go-calls")" "1"
+expect_eq "warm run: the head build names only the changed package" "$(grep '^build ' "$TMP/go-calls")" \
+	"build -gcflags=-m=2 -o /dev/null ./campus"
+
+# c2 -> c3: the article's "3-line fix" still allocates: one new, one fixed
+er --base c2 --head c3 --format json
+expect_eq "c2..c3: one new (avg), one fixed (result)" "$(summary)" \
+"campus/score.go:38:CalcAvgScore:avg escapes to heap:new:true
+fixed campus/score.go:39:CalcAvgScore:result escapes to heap
+mode=new new=1 fixed=1 existing=3 baseline=0"
+er --base c2 --head c3
+expect_out "c2..c3: text lists the fixed finding" "campus/score.go:38:13: [ER001 warning] avg escapes to heap
+    in CalcAvgScore: avg is boxed into an interface to be passed to log.Printf at score.go:38
+campus/score.go:39:13: [ER001 warning] result escapes to heap (fixed)
+    in CalcAvgScore: result is boxed into an interface to be passed to log.Printf at score.go:39
+escape-review: 1 new, 3 existing, 1 fixed (0 error, 1 warning, 0 info) in 1 package (mode new)"
+
+# c3 -> c4: a rename that shifts every line: nothing new, nothing fixed
+er --base c3 --head c4 --format json
+expect_eq "c3..c4: rename + shift" "$(summary)" "mode=new new=0 fixed=0 existing=4 baseline=0"
+
+# moving a function to another file of the package, and reformatting it
+git checkout -q -b move c4
+python3 - <<'PY'
+src = open("campus/scores.go").read()
+start = src.index("// NewStudent makes")
+end = src.index("// CalcAvgScore")
+fn = src[start:end]
+open("campus/scores.go", "w").write(src[:start] + src[end:])
+open("campus/student.go", "w").write("package campus\n\n\n" + fn.replace("s := Student{ID: id}", "s := Student{\n\t\tID: id,\n\t}"))
+PY
+commit_all . "move NewStudent to student.go"
+er --base c4 --format json
+expect_eq "moved function: nothing new or fixed" "$(summary)" "mode=new new=0 fixed=0 existing=4 baseline=0"
+
+# the work tree against HEAD (the default without --base)
+cat >>campus/student.go <<'GO'
+
+// Roster returns the students' ids.
+func Roster(ids []int) []*int {
+	var out []*int
+	for i := range ids {
+		out = append(out, &ids[i])
+	}
+	return out
+}
+GO
+er --format json
+expect_eq "work tree vs HEAD: the new leak" "$(summary)" \
+"campus/student.go:14:Roster:leaking param: ids:new:true
+mode=new new=1 fixed=0 existing=4 baseline=0"
+git checkout -q -- campus/student.go
+
+# baseline: accept what is there; --mode all then reports nothing
+git checkout -q c3
+er baseline update --all-packages
+expect_eq "baseline update" "$(cat "$TMP/out")" "escape-review: wrote 4 entries to .escape-baseline.json"
+expect_eq "baseline file: sorted, one entry a line" "$(sed -n '2p' .escape-baseline.json | cut -c1-41)" '  {"fingerprint":"556674708c5f7dd5","rule'
+er --mode all --all-packages --format json
+expect_eq "after baseline update --mode all reports nothing" "$(summary)" "mode=all new=0 fixed=0 existing=0 baseline=4"
+er --mode all --all-packages --show-baseline --format json
+expect_eq "--show-baseline lists them" "$(json_get "$TMP/out" "sorted(set(f['status'] for f in d['findings']))")" "['baseline']"
+er baseline check --all-packages
+expect_rc "baseline check: clean" 0
+# a new escape outside the baseline, and a stale entry
+python3 - <<'PY'
+src = open("campus/score.go").read()
+src = src.replace("func NewStudent(id int) *Student {\n\ts := Student{ID: id}\n\treturn &s\n}",
+                  "func NewStudent(id int) *Student {\n\treturn &Student{ID: id}\n}")
+open("campus/score.go", "w").write(src)
+PY
+er baseline check --all-packages
+expect_rc "baseline check: a finding outside" 1
+expect_grep "baseline check names it" "campus/score.go:27:9: \[ER011 warning\] &Student{...} escapes to heap" "$TMP/out"
+expect_grep "baseline check lists the stale entry" '"location":"campus/score.go:27 NewStudent","message":"moved to heap: s"' "$TMP/out"
+expect_grep "baseline check counts" "1 finding outside the baseline, 1 stale entry" "$TMP/out"
+echo 'not json' >.escape-baseline.json
+er --mode all --all-packages
+expect_rc "malformed baseline" 2
+expect_grep "malformed baseline: names the file" ".escape-baseline.json is not an escape-review baseline" "$TMP/err"
+finish
