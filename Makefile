@@ -23,7 +23,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN := $(BUILD)/escape-review
 
-.PHONY: all test unit e2e demo install uninstall clean check-asan check-valgrind fuzz help docs
+.PHONY: all test unit e2e http demo install uninstall clean check-asan check-valgrind fuzz help docs
 
 all: $(BIN)
 
@@ -42,8 +42,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libescape.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) $(PKG_LIBS) -lcmocka -lpthread
 
-# Unit tests (cmocka), then the end-to-end tests (real git, real go).
-test: unit e2e
+# Unit tests (cmocka), the end-to-end tests (real git, real go), and the
+# publishing tests against the stand-in GitHub and GitLab servers.
+test: unit e2e http
+
+$(BUILD)/publish_driver: tests/http/publish_driver.c $(BUILD)/libescape.a
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) $(PKG_LIBS) -lpthread
+
+http: $(BUILD)/publish_driver $(BIN)
+	@ER_BIN=$(abspath $(BIN)) sh tests/http/run.sh $(BUILD)/publish_driver python3
 
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
