@@ -38,6 +38,7 @@ void finding_release(struct finding *f)
 	free(f->why);
 	free(f->fingerprint);
 	free(f->ack_reason);
+	free(f->old_path);
 	memset(f, 0, sizeof(*f));
 	f->facts.derefs = -1;
 }

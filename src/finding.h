@@ -116,6 +116,8 @@ struct finding {
 	unsigned added_line : 1;   /* the change added this line */
 	unsigned in_hunk : 1;      /* the line is inside a hunk (context) */
 	unsigned in_changed_file : 1;
+	int old_line;       /* old-side line of an unchanged line in a hunk, else 0 */
+	char *old_path;     /* the file's path at base (renames), or NULL */
 	char *fingerprint;  /* compare.h */
 	char *ack_reason;   /* acknowledgement text, when acknowledged */
 };

@@ -314,6 +314,10 @@ static void filter_mode(struct review *rv, const struct change *c, enum review_m
 			f->in_changed_file = 1;
 			f->added_line = changed_file_added(cf, f->line);
 			f->in_hunk = changed_file_in_hunk(cf, f->line);
+			if (f->in_hunk && !f->added_line)
+				f->old_line = changed_file_old_line(cf, f->line);
+			if (cf->old_path && !f->old_path)
+				f->old_path = xstrdup(cf->old_path);
 		}
 		if (mode != MODE_NEW)
 			f->status = f->added_line ? STATUS_NEW : STATUS_EXISTING;
