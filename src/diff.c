@@ -44,6 +44,8 @@ int repo_resolve(git_oid *out, git_repository *repo, const char *rev)
 	if (git_revparse_single(&obj, repo, rev) < 0) {
 		if (!strcmp(rev, "HEAD") && git_repository_head_unborn(repo) == 1)
 			return error_set(ER_EREPO, "revision 'HEAD' does not exist: the repository has no commits yet; commit first");
+		if (git_repository_is_shallow(repo) == 1)
+			return error_set(ER_EREPO, "unknown revision '%s': this is a shallow clone that does not have it; fetch more history (git fetch --deepen=50, or --unshallow)", rev);
 		return error_set(ER_EREPO, "unknown revision '%s': not a commit in this repository (fetch it, or check the name)", rev);
 	}
 	{

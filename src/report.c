@@ -34,12 +34,29 @@ void review_count(struct review_counts *out, const struct review *rv)
 	out->baseline_nr += rv->hidden_baseline;
 }
 
+/* JSON strings must be UTF-8: invalid bytes (a file name in Latin-1, say)
+ * become U+FFFD. */
 static void add_str(cJSON *o, const char *k, const char *v)
 {
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
-	else
+	struct strbuf sb = STRBUF_INIT;
+	size_t n, i, len;
+
+	if (!v) {
 		cJSON_AddNullToObject(o, k);
+		return;
+	}
+	n = strlen(v);
+	for (i = 0; i < n; i += len) {
+		len = utf8_seq_len(v + i, n - i);
+		if (!len) {
+			strbuf_addstr(&sb, "\xef\xbf\xbd");
+			len = 1;
+		} else {
+			strbuf_add(&sb, v + i, len);
+		}
+	}
+	cJSON_AddStringToObject(o, k, sb.buf);
+	strbuf_release(&sb);
 }
 
 cJSON *report_finding_json(const struct finding *f)
@@ -133,16 +150,22 @@ static const char *sev_color(enum severity s)
 	}
 }
 
-/* Control characters in outside text (file names, messages) are shown escaped. */
+/* Control characters and invalid UTF-8 in outside text (file names,
+ * messages) are shown escaped as \xNN, so they cannot drive the terminal. */
 static void add_safe(struct strbuf *out, const char *s)
 {
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t n = s ? strlen(s) : 0, i, len;
 
-		if (c < 0x20 || c == 0x7f)
+	for (i = 0; i < n; i += len) {
+		unsigned char c = (unsigned char)s[i];
+
+		len = utf8_seq_len(s + i, n - i);
+		if (!len || c < 0x20 || c == 0x7f) {
 			strbuf_addf(out, "\\x%02x", c);
-		else
-			strbuf_addch(out, c);
+			len = 1;
+		} else {
+			strbuf_add(out, s + i, len);
+		}
 	}
 }
 

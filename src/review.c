@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -135,6 +136,41 @@ static int head_root(struct strbuf *out, git_repository *repo, const struct chan
 	return ret;
 }
 
+/*
+ * Drop findings whose file is not in the checkout: the compiler prints
+ * file names raw, so a name with a newline in it comes out as two lines and
+ * cannot be matched.  Says so once per file when `warn`.
+ */
+static void drop_missing(struct finding_list *l, const char *root, int warn)
+{
+	struct strmap checked = STRMAP_INIT;
+	size_t i, k = 0;
+
+	for (i = 0; i < l->nr; i++) {
+		struct finding *f = l->items[i];
+		uintptr_t state = (uintptr_t)strmap_get(&checked, f->file, strlen(f->file));
+
+		if (!state) {
+			char *p = path_join(root, f->file);
+			struct stat st;
+
+			state = !stat(p, &st) && S_ISREG(st.st_mode) ? 1 : 2;
+			free(p);
+			strmap_put(&checked, f->file, strlen(f->file), (void *)state);
+			if (state == 2 && warn)
+				fprintf(stderr, "escape-review: warning: the compiler reported %s, which is not a file of the revision (a file name with a newline in it?); its findings are left out\n",
+					f->file);
+		}
+		if (state == 2) {
+			finding_free(f);
+			continue;
+		}
+		l->items[k++] = f;
+	}
+	l->nr = k;
+	strmap_release(&checked);
+}
+
 /* One analysis: the packages of `set` in the checkout at `root`, located. */
 struct analysis {
 	const char *root;
@@ -143,6 +179,7 @@ struct analysis {
 	struct finding_list findings;
 	struct strbuf errors;
 	int ret;
+	int warn;          /* warnings about this analysis go to stderr */
 	char msg[1024];
 };
 
@@ -151,10 +188,12 @@ static void *analyse(void *data)
 	struct analysis *a = data;
 
 	a->ret = packages_analyze(&a->findings, &a->errors, a->root, a->set, &a->build);
-	if (a->ret)
+	if (a->ret) {
 		snprintf(a->msg, sizeof(a->msg), "%s", error_last());
-	else
+	} else {
+		drop_missing(&a->findings, a->root, a->warn);
 		gosrc_locate(&a->findings, a->root);
+	}
 	return NULL;
 }
 
@@ -221,6 +260,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 
 	head.root = head_dir;
 	head.set = head_set;
+	head.warn = 1;
 	head.build = opts->build;
 	head.build.tests = opts->tests;
 	base.build = head.build;
@@ -477,6 +517,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 		if ((ret = packages_analyze(&out->findings, &errors, root.buf, &set, &bo)))
 			goto out;
 	}
+	drop_missing(&out->findings, root.buf, 1);
 	gosrc_locate(&out->findings, root.buf);
 	classify_all(&out->findings, opts->policy);
 	compare_fingerprint(&out->findings, NULL);

@@ -29,6 +29,12 @@ int ends_with(const char *s, const char *suffix);
 /* If `s` starts with `prefix`, set *rest past it and return 1. */
 int skip_prefix(const char *s, const char *prefix, const char **rest);
 
+/*
+ * Length (1-4) of the valid UTF-8 sequence at the start of s[0..n), or 0
+ * when it is not valid UTF-8 (overlong forms and surrogates included).
+ */
+size_t utf8_seq_len(const char *s, size_t n);
+
 /* Path join with one '/', malloc'd. */
 char *path_join(const char *a, const char *b);
 
