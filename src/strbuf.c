@@ -228,7 +228,7 @@ long strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
 
 int strbuf_getline(struct strbuf *sb, FILE *fp, size_t max, int *truncated)
 {
-	int c, any = 0;
+	int c, any = 0, cr_last = 0;
 	size_t kept = 0;
 
 	if (truncated)
@@ -237,16 +237,19 @@ int strbuf_getline(struct strbuf *sb, FILE *fp, size_t max, int *truncated)
 		any = 1;
 		if (c == '\n')
 			break;
+		/* a '\r' is dropped only when it was kept and the '\n' follows it */
+		cr_last = 0;
 		if (kept < max) {
 			strbuf_addch(sb, c);
 			kept++;
+			cr_last = c == '\r';
 		} else if (truncated) {
 			*truncated = 1;
 		}
 	}
 	if (!any)
 		return EOF;
-	if (sb->len && sb->buf[sb->len - 1] == '\r' && c == '\n')
+	if (cr_last && c == '\n')
 		strbuf_setlen(sb, sb->len - 1);
 	return 0;
 }
