@@ -3,9 +3,13 @@
  * wires the pipeline), prints the report, and maps error codes to the
  * documented exit codes (errors.h).  Nothing else happens here.
  */
+#include "ack.h"
 #include "checklist.h"
 #include "compare.h"
+#include "config.h"
+#include "diff.h"
 #include "errors.h"
+#include "hook.h"
 #include "report.h"
 #include "review.h"
 #include "strbuf.h"
@@ -23,6 +27,8 @@ static const char usage_text[] =
 "usage: escape-review [-C DIR] [review] [options]\n"
 "       escape-review baseline update|check [--all-packages] [options]\n"
 "       escape-review rules [ID] [--format text|json|markdown]\n"
+"       escape-review config [--format text|json] [review options]\n"
+"       escape-review hook pre-push REMOTE [URL]   (git's pre-push hook)\n"
 "       escape-review --version | --help\n"
 "\n"
 "Review the heap allocations a Go change introduces, as the Go compiler\n"
@@ -67,6 +73,20 @@ static const char usage_text[] =
 "  3  the analysis failed: build errors (the compiler's messages are shown),\n"
 "     or no go on PATH\n"
 "  4  publishing failed (the findings were printed first)\n"
+"\n"
+"Configuration: .escape-review.json at the repository root (fail_on, hook,\n"
+"mode, exclude, build_flags, gcflags, max_flow, rules, ...); options given\n"
+"here override it; `escape-review config` shows each value and its source.\n"
+"A finding whose line (or the line above) has `//escape:ok REASON` is\n"
+"acknowledged: listed, but not counted for --fail-on.\n"
+"\n"
+"The pre-push hook (hooks/pre-push, install.sh --hook) reviews the pushed\n"
+"commits and writes to stderr.  ESCAPE_REVIEW_SKIP=1 skips it.  Exit codes:\n"
+"  0  nothing at or above hook.fail_on (default warning), or the review\n"
+"     could not run and hook.on_error is allow (the default; a warning says so)\n"
+"  1  findings at or above hook.fail_on: the push is blocked\n"
+"  2  usage or configuration error\n"
+"  3  the review could not run and hook.on_error is block\n"
 "\n"
 "Colour is used on a terminal unless NO_COLOR is set.\n";
 
@@ -220,6 +240,37 @@ static int worst_at_or_above(const struct review *rv, int fail_on)
 	return 0;
 }
 
+/* The repository's .escape-review.json (config.h); released in main(). */
+static struct config config;
+
+/* Start from the configuration: options parsed afterwards override it. */
+static void apply_config(struct review_opts *ro, int *fail_on)
+{
+	*fail_on = config.fail_on;
+	ro->mode = (enum review_mode)config.mode;
+	ro->build.build_flags = config.build_flags;
+	ro->build.gcflags = config.gcflags;
+	ro->build.max_flow = config.max_flow;
+	ro->policy = &config.policy;
+}
+
+/* Drop the findings in excluded files (config "exclude"). */
+static void exclude_findings(struct review *rv)
+{
+	config_filter(&config, &rv->findings);
+	config_filter(&config, &rv->fixed);
+}
+
+/* Mark the findings acknowledged by //escape:ok; warnings go to stderr. */
+static void acknowledge(struct review *rv)
+{
+	struct strbuf warnings = STRBUF_INIT;
+
+	ack_apply(&rv->findings, &warnings);
+	fputs(warnings.buf, stderr);
+	strbuf_release(&warnings);
+}
+
 /*
  * `baseline update`: write the findings of the analysed packages to the
  * baseline file.  `baseline check`: exit 1 when findings outside it exist,
@@ -281,7 +332,9 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	const char *format = "text", *v;
 	int fail_on = SEVERITY_ERROR, ret, k, explain = 0;
 
-	ro.build.max_flow = 12;
+	if ((ret = config_load_repo(&config)))
+		return fail(ret);
+	apply_config(&ro, &fail_on);
 	for (k = 0; k < argc; k++) {
 		const char *a = argv[k];
 
@@ -361,12 +414,14 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 		baseline_release(&bl);
 		return fail(ret);
 	}
+	exclude_findings(&rv);
 	if (baseline_action) {
 		ret = finish_baseline(baseline_action, &rv, &bl);
 		review_release(&rv);
 		baseline_release(&bl);
 		return ret;
 	}
+	acknowledge(&rv);
 	if (!strcmp(format, "json")) {
 		cJSON *doc = report_json(&rv);
 		char *s = cJSON_Print(doc);
@@ -387,6 +442,177 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	ret = worst_at_or_above(&rv, fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
 	review_release(&rv);
 	return ret;
+}
+
+/*
+ * `config`: the effective configuration and where each value came from.
+ * The review options that map to settings override them here too.
+ */
+static int cmd_config(int argc, char **argv)
+{
+	static const struct { const char *flag; enum config_key key; } flags[] = {
+		{ "--fail-on", CONFIG_FAIL_ON }, { "--mode", CONFIG_MODE },
+		{ "--build-flags", CONFIG_BUILD_FLAGS }, { "--gcflags", CONFIG_GCFLAGS },
+		{ "--max-flow", CONFIG_MAX_FLOW },
+	};
+	const char *format = "text", *v;
+	size_t f;
+	int k, ret;
+
+	if ((ret = config_load_repo(&config)))
+		return fail(ret);
+	for (k = 0; k < argc; k++) {
+		const char *a = argv[k];
+
+		if (opt_value(argc, argv, &k, "--format", &v)) {
+			if (!v)
+				return usage_error("%s needs a value", a);
+			format = v;
+			continue;
+		}
+		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+			if (opt_value(argc, argv, &k, flags[f].flag, &v))
+				break;
+		if (f == sizeof(flags) / sizeof(flags[0]))
+			return usage_error("unknown option for config: %s", a);
+		if (!v)
+			return usage_error("%s needs a value", a);
+		if ((ret = config_set(&config, flags[f].key, v, flags[f].flag)))
+			return fail(ret);
+	}
+	if (!strcmp(format, "json")) {
+		cJSON *doc = config_describe_json(&config);
+		char *s = cJSON_Print(doc);
+
+		puts(s);
+		free(s);
+		cJSON_Delete(doc);
+	} else if (!strcmp(format, "text")) {
+		struct strbuf out = STRBUF_INIT;
+
+		config_describe_text(&out, &config);
+		print_out(&out);
+		strbuf_release(&out);
+	} else {
+		return usage_error("unknown --format for config: %s (text or json)", format);
+	}
+	return EXIT_CLEAN;
+}
+
+/* The hook's own failure: per hook.on_error, allow with a warning or block (exit 3). */
+static int hook_failed(int code)
+{
+	const char *msg = error_last();
+
+	fprintf(stderr, "escape-review: %s\n", *msg ? msg : "unknown error");
+	if (code == ER_ECONFIG || code == ER_EUSAGE)
+		return er_exit_code(code);
+	if (config.hook_block_on_error) {
+		fputs("escape-review: push blocked: the review could not run and hook.on_error is \"block\" (push anyway once: ESCAPE_REVIEW_SKIP=1 git push)\n", stderr);
+		return EXIT_ANALYSIS;
+	}
+	fputs("escape-review: warning: the review could not run; the push goes ahead (hook.on_error is \"allow\")\n", stderr);
+	return EXIT_CLEAN;
+}
+
+/* Review one pushed range, report on stderr; *blocked when it reaches hook.fail_on. */
+static int hook_review(const struct push_range *r, int *blocked)
+{
+	struct review_opts ro = { 0 };
+	struct review rv = { 0 };
+	struct report_opts rep = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	int fail_on, ret;
+
+	apply_config(&ro, &fail_on);
+	/* the hook's own default is new-versus-base; a mode in the file wins */
+	if (config.source[CONFIG_MODE] != CONFIG_SRC_FILE)
+		ro.mode = MODE_NEW;
+	ro.base = r->base;
+	ro.head = r->head;
+	fprintf(stderr, "escape-review: %s %.12s..%.12s%s\n", r->ref, r->base, r->head,
+		r->from_root ? " (no commit of it is on the remote yet: reviewing what follows its first commit)" : "");
+	ret = review_run(&rv, &ro);
+	if (!ret) {
+		exclude_findings(&rv);
+		acknowledge(&rv);
+		rep.explain = 1;
+		rep.color = isatty(2) && !getenv("NO_COLOR");
+		report_text(&out, &rv, &rep);
+		fputs(out.buf, stderr);
+		if (worst_at_or_above(&rv, config.hook_fail_on))
+			*blocked = 1;
+	}
+	strbuf_release(&out);
+	review_release(&rv);
+	return ret;
+}
+
+static int skip_requested(void)
+{
+	const char *s = getenv("ESCAPE_REVIEW_SKIP");
+
+	return s && *s && strcmp(s, "0");
+}
+
+/*
+ * `hook pre-push REMOTE [URL]` (git's pre-push hook: ref lines on stdin) and
+ * `hook pre-commit` (pre-commit's pre-push stage: PRE_COMMIT_FROM_REF and
+ * PRE_COMMIT_TO_REF).  Everything goes to stderr; exit codes in --help.
+ */
+static int cmd_hook(int argc, char **argv)
+{
+	struct push_updates updates = PUSH_UPDATES_INIT;
+	struct push_ranges ranges = PUSH_RANGES_INIT;
+	git_repository *repo = NULL;
+	size_t i;
+	int ret = 0, blocked = 0;
+
+	if (skip_requested()) {
+		fputs("escape-review: ESCAPE_REVIEW_SKIP is set: the escape review was skipped\n", stderr);
+		return EXIT_CLEAN;
+	}
+	if (argc < 1 || (strcmp(argv[0], "pre-push") && strcmp(argv[0], "pre-commit")) ||
+	    (!strcmp(argv[0], "pre-push") && (argc < 2 || argc > 3)) ||
+	    (!strcmp(argv[0], "pre-commit") && argc != 1))
+		return usage_error("%s", "usage: escape-review hook pre-push REMOTE [URL] (ref lines on stdin), or hook pre-commit");
+	if ((ret = config_load_repo(&config)))
+		return fail(ret);
+	if (!strcmp(argv[0], "pre-commit")) {
+		const char *from = getenv("PRE_COMMIT_FROM_REF"), *to = getenv("PRE_COMMIT_TO_REF");
+
+		if (!from || !to || !*from || !*to) {
+			fputs("escape-review: PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF are not set (not pre-commit's pre-push stage, or a first push): nothing reviewed\n", stderr);
+			return EXIT_CLEAN;
+		}
+		if (strlen(from) != GIT_OID_HEXSZ || strlen(to) != GIT_OID_HEXSZ)
+			return usage_error("%s", "PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF must be commit ids");
+		push_ranges_add(&ranges, from, to, "pre-commit", 0);
+	} else {
+		if ((ret = push_updates_read(&updates, stdin)) || (ret = repo_open(&repo, ".")) ||
+		    (ret = hook_ranges(&ranges, repo, argv[1], &updates)))
+			goto out;
+	}
+	if (!ranges.nr)
+		fputs("escape-review: no new commits to review in this push\n", stderr);
+	for (i = 0; i < ranges.nr; i++)
+		if ((ret = hook_review(&ranges.items[i], &blocked)))
+			goto out;
+	if (blocked) {
+		fprintf(stderr,
+			"escape-review: push blocked: findings at or above %s (hook.fail_on)\n"
+			"  accept one by saying why, on its line or alone on the line above:\n"
+			"      //escape:ok <reason>        (or //escape:ok ER001 <reason> for one rule)\n"
+			"  push anyway, this once:  ESCAPE_REVIEW_SKIP=1 git push   (or: git push --no-verify)\n",
+			severity_name((enum severity)config.hook_fail_on));
+	}
+out:
+	push_updates_release(&updates);
+	push_ranges_release(&ranges);
+	git_repository_free(repo);
+	if (ret)
+		return hook_failed(ret);
+	return blocked ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 int main(int argc, char **argv)
@@ -412,9 +638,14 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	config_init(&config);
 	git_libgit2_init();
 	if (i < argc && !strcmp(argv[i], "rules"))
 		ret = cmd_rules(argc - i - 1, argv + i + 1);
+	else if (i < argc && !strcmp(argv[i], "config"))
+		ret = cmd_config(argc - i - 1, argv + i + 1);
+	else if (i < argc && !strcmp(argv[i], "hook"))
+		ret = cmd_hook(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "review"))
 		ret = cmd_review(argc - i - 1, argv + i + 1, NULL);
 	else if (i < argc && !strcmp(argv[i], "baseline")) {
@@ -424,6 +655,7 @@ int main(int argc, char **argv)
 			ret = cmd_review(argc - i - 2, argv + i + 2, argv[i + 1]);
 	} else
 		ret = cmd_review(argc - i, argv + i, NULL);
+	config_release(&config);
 	git_libgit2_shutdown();
 	return ret;
 }

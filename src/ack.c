@@ -1,0 +1,193 @@
+/*
+ * ack.c: `//escape:ok <reason>` markers in the Go source (ack.h): a
+ * one-line scan for the comment outside literals, the optional rule list,
+ * and marking the findings they accept.
+ */
+#include "ack.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MARKER "escape:ok"
+
+/* Where the first line comment's text starts (just after "//"), or NULL. */
+static const char *line_comment(const char *s)
+{
+	char quote = 0;
+
+	for (; *s; s++) {
+		if (quote) {
+			if (*s == '\\' && quote != '`' && s[1])
+				s++;
+			else if (*s == quote)
+				quote = 0;
+			continue;
+		}
+		if (*s == '"' || *s == '\'' || *s == '`') {
+			quote = *s;
+		} else if (s[0] == '/' && s[1] == '/') {
+			return s + 2;
+		} else if (s[0] == '/' && s[1] == '*') {
+			const char *end = strstr(s + 2, "*/");
+
+			if (!end)
+				return NULL;
+			s = end + 1;
+		}
+	}
+	return NULL;
+}
+
+static int is_rule_list(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t digits = 0;
+
+		if (n - i < 3 || s[i] != 'E' || s[i + 1] != 'R')
+			return 0;
+		for (i += 2; i < n && isdigit((unsigned char)s[i]); i++)
+			digits++;
+		if (!digits)
+			return 0;
+		if (i == n)
+			return 1;
+		if (s[i] != ',')
+			return 0;
+		i++;
+	}
+	return 0;
+}
+
+enum ack_kind ack_parse_line(struct ack *out, const char *line, int alone)
+{
+	const char *c, *p, *tok;
+	size_t n;
+
+	ack_release(out);
+	if (!line)
+		return ACK_NONE;
+	c = line_comment(line);
+	if (!c || strncmp(c, MARKER, strlen(MARKER)))
+		return ACK_NONE;
+	if (alone) {
+		for (p = line; p < c - 2; p++)
+			if (!isspace((unsigned char)*p))
+				return ACK_NONE;
+	}
+	p = c + strlen(MARKER);
+	if (*p && !isspace((unsigned char)*p))
+		return ACK_NONE; /* "//escape:okay" is another word */
+	while (isspace((unsigned char)*p))
+		p++;
+	tok = p;
+	while (*p && !isspace((unsigned char)*p))
+		p++;
+	if (is_rule_list(tok, (size_t)(p - tok))) {
+		out->rules = xstrndup(tok, (size_t)(p - tok));
+		while (isspace((unsigned char)*p))
+			p++;
+	} else {
+		p = tok;
+	}
+	n = strlen(p);
+	while (n && isspace((unsigned char)p[n - 1]))
+		n--;
+	if (!n) {
+		out->kind = ACK_NO_REASON;
+		return out->kind;
+	}
+	out->reason = xstrndup(p, n);
+	out->kind = ACK_OK;
+	return out->kind;
+}
+
+void ack_release(struct ack *a)
+{
+	free(a->rules);
+	free(a->reason);
+	a->kind = ACK_NONE;
+	a->rules = a->reason = NULL;
+}
+
+int ack_covers(const struct ack *a, const char *rule)
+{
+	const char *p;
+	size_t n;
+
+	if (a->kind != ACK_OK)
+		return 0;
+	if (!a->rules)
+		return 1;
+	if (!rule)
+		return 0;
+	n = strlen(rule);
+	for (p = a->rules; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, rule, n) && (p[n] == ',' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/* Has the marker at file:line already been reported? (small lists) */
+static int seen_before(char ***seen, size_t *nr, size_t *alloc, const char *file, int line)
+{
+	struct strbuf key = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addf(&key, "%d:%s", line, file);
+	for (i = 0; i < *nr; i++) {
+		if (!strcmp((*seen)[i], key.buf)) {
+			strbuf_release(&key);
+			return 1;
+		}
+	}
+	ALLOC_GROW(*seen, *nr + 1, *alloc);
+	(*seen)[(*nr)++] = strbuf_detach(&key, NULL);
+	return 0;
+}
+
+size_t ack_apply(struct finding_list *l, struct strbuf *warnings)
+{
+	struct ack same = ACK_INIT, above = ACK_INIT;
+	char **seen = NULL;
+	size_t i, done = 0, seen_nr = 0, seen_alloc = 0;
+
+	for (i = 0; i < l->nr; i++) {
+		struct finding *f = l->items[i];
+		const struct ack *hit = NULL;
+
+		if (f->status != STATUS_NEW && f->status != STATUS_EXISTING)
+			continue;
+		ack_parse_line(&same, f->source, 0);
+		ack_parse_line(&above, f->source_above, 1);
+		if (ack_covers(&same, f->rule))
+			hit = &same;
+		else if (ack_covers(&above, f->rule))
+			hit = &above;
+		if (hit) {
+			free(f->ack_reason);
+			f->ack_reason = xstrdup(hit->reason);
+			f->status = STATUS_ACKNOWLEDGED;
+			done++;
+			continue;
+		}
+		if (same.kind == ACK_NO_REASON || above.kind == ACK_NO_REASON) {
+			int line = same.kind == ACK_NO_REASON ? f->line : f->line - 1;
+
+			if (!seen_before(&seen, &seen_nr, &seen_alloc, f->file ? f->file : "", line))
+				strbuf_addf(warnings,
+					    "escape-review: %s:%d: //escape:ok needs a reason (//escape:ok <why this allocation is fine>); without one it acknowledges nothing\n",
+					    f->file ? f->file : "?", line);
+		}
+	}
+	for (i = 0; i < seen_nr; i++)
+		free(seen[i]);
+	free(seen);
+	ack_release(&same);
+	ack_release(&above);
+	return done;
+}
