@@ -60,7 +60,7 @@ expect_eq "docs-only: go never started" "$(go_calls)" "0"
 
 # --- a deleted file: nothing to build, nothing reported
 git rm -q campus/score.go
-echo 'package campus' >campus/other.go
+mkdir -p campus && echo 'package campus' >campus/other.go
 git add -A && git commit -q -m "delete score.go"
 er --base HEAD~1 --format json
 expect_rc "deleted file" 0
