@@ -10,7 +10,7 @@
 
 unsigned long long strmap_hash(const char *key, size_t len)
 {
-	unsigned long long h = 1469598103934665603ULL;
+	unsigned long long h = 14695981039346656037ULL; /* FNV-1a offset basis */
 	size_t i;
 
 	for (i = 0; i < len; i++) {
