@@ -75,15 +75,13 @@ hooks_dir() {
 	esac
 }
 
-# render_hook: hooks/pre-push with the installed binary's absolute path
+# render_hook: hooks/pre-push, with PREFIX/bin/escape-review's absolute path when it exists
 render_hook() {
 	tmpl=$src_dir/hooks/pre-push
 	[ -f "$tmpl" ] || tmpl=$prefix/share/escape-review/hooks/pre-push
 	[ -f "$tmpl" ] || { echo "install.sh: no hooks/pre-push to install" >&2; return 1; }
 	bin=""
-	if [ -x "$prefix/bin/escape-review" ]; then bin=$prefix/bin/escape-review
-	elif [ -x "$src_dir/build/escape-review" ]; then bin=$src_dir/build/escape-review
-	fi
+	[ -x "$prefix/bin/escape-review" ] && bin=$prefix/bin/escape-review
 	quoted=$(printf '%s' "$bin" | sed "s/'/'\\\\''/g")
 	while IFS= read -r line || [ -n "$line" ]; do
 		if [ "$line" = "ER_FALLBACK=" ] && [ -n "$bin" ]; then
