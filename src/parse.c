@@ -477,12 +477,13 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 			handle_from(p, t, tn);
 			return;
 		}
-	}
-	if (HAS_PREFIX(m, n, "warning: truncated explanation")) {
-		p->block_has_m = 1;
-		if (p->cur)
-			p->cur->facts.cycle_warning = 1;
-		return;
+		/* "POS:   warning: truncated explanation ..." (indented like flow:) */
+		if (HAS_PREFIX(t, tn, "warning: truncated explanation")) {
+			p->block_has_m = 1;
+			if (p->cur)
+				p->cur->facts.cycle_warning = 1;
+			return;
+		}
 	}
 	if (HAS_SUFFIX(m, n, " escapes to heap:")) {
 		p->block_has_m = 1;
