@@ -1,0 +1,684 @@
+/*
+ * test_parse.c: the -m=2 parser on real compiler output (tests/unit/data,
+ * made by tests/unit/data/capture.sh with go 1.19.8; run from the
+ * repository root as `make unit` does) and on hand-written lines for what
+ * a small program does not print: chunking, chains attached to verdicts,
+ * leaking-param headers, duplicates, paths, positions read from the right,
+ * callees, facts, max_flow, build errors and over-long lines.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "strbuf.h"
+#include "util.h"
+
+#define DATA "tests/unit/data/"
+#define R(x) (1ULL << REASON_##x)
+
+static const struct parse_opts plain = { 0, "", NULL, 0 };
+
+static char *slurp(const char *path, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	long n = strbuf_read_file(&sb, path, 1 << 24);
+
+	if (n < 0)
+		fail_msg("cannot read %s (run from the repository root)", path);
+	return strbuf_detach(&sb, len);
+}
+
+/* Parse `len` bytes fed in chunks of `chunk`; findings into `out`. */
+static struct parser *run(const struct parse_opts *o, const char *buf, size_t len, size_t chunk,
+			  struct finding_list *out)
+{
+	struct parser *p = parser_new(o);
+	size_t i;
+
+	for (i = 0; i < len; i += chunk)
+		parser_feed(p, buf + i, len - i < chunk ? len - i : chunk);
+	parser_finish(p);
+	parser_take_findings(p, out);
+	return p;
+}
+
+static void feed(struct parser *p, const char *s)
+{
+	parser_feed(p, s, strlen(s));
+}
+
+static void parse_str(const struct parse_opts *o, const char *text, struct finding_list *out)
+{
+	parser_free(run(o, text, strlen(text), strlen(text) + 1, out));
+}
+
+/* Everything the parser sets, as text: equal dumps mean equal findings. */
+static void dump(struct strbuf *sb, const struct finding_list *l)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->nr; i++) {
+		const struct finding *f = l->items[i];
+
+		strbuf_addf(sb, "%s|%s:%d:%d|%d|%s|%s|t%d|r%llx d%x s%u f%u x%d c%d|%s|",
+			    f->package ? f->package : "-", f->file, f->line, f->column, f->verdict,
+			    f->message, f->subject, f->flow_truncated,
+			    (unsigned long long)f->facts.reasons, f->facts.dsts, f->facts.steps,
+			    f->facts.flows, f->facts.derefs, f->facts.cycle_warning,
+			    f->facts.leak_dst ? f->facts.leak_dst : "-");
+		for (j = 0; j < f->facts.callees_nr; j++)
+			strbuf_addf(sb, "%s,", f->facts.callees[j]);
+		strbuf_addch(sb, '\n');
+		for (j = 0; j < f->flow_nr; j++)
+			strbuf_addf(sb, "  %s:%d:%d %s\n", f->flow[j].file, f->flow[j].line,
+				    f->flow[j].column, f->flow[j].text);
+	}
+}
+
+static struct finding *find(const struct finding_list *l, const char *file, int line, int col,
+			    const char *message)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		struct finding *f = l->items[i];
+
+		if (!strcmp(f->file, file) && f->line == line && f->column == col &&
+		    !strcmp(f->message, message))
+			return f;
+	}
+	fail_msg("no finding %s:%d:%d: %s", file, line, col, message);
+	return NULL;
+}
+
+static void assert_step(const struct finding *f, size_t i, const char *file, int line, int col,
+			const char *text)
+{
+	assert_true(i < f->flow_nr);
+	assert_string_equal(f->flow[i].file, file);
+	assert_int_equal(f->flow[i].line, line);
+	assert_int_equal(f->flow[i].column, col);
+	assert_string_equal(f->flow[i].text, text);
+}
+
+static void test_chunking(void **state)
+{
+	static const char *const files[] = { DATA "escape-m2.txt", DATA "cycle-m2.txt",
+					     DATA "broken-m2.txt" };
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		static const size_t chunks[] = { 1, 7, 4096 };
+		struct strbuf first = STRBUF_INIT;
+		size_t len, c;
+		char *buf = slurp(files[k], &len);
+
+		for (c = 0; c < 3; c++) {
+			struct finding_list l = FINDING_LIST_INIT;
+			struct strbuf d = STRBUF_INIT;
+			struct parser *p = run(&plain, buf, len, chunks[c], &l);
+
+			dump(&d, &l);
+			strbuf_addf(&d, "errors:%s", parser_errors(p));
+			if (!c)
+				strbuf_addbuf(&first, &d);
+			else
+				assert_string_equal(d.buf, first.buf);
+			strbuf_release(&d);
+			finding_list_release(&l);
+			parser_free(p);
+		}
+		assert_true(first.len > 0);
+		strbuf_release(&first);
+		free(buf);
+	}
+}
+
+static void test_real_output(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parse_stats st;
+	struct parser *p;
+	struct finding *f;
+	size_t len;
+	char *buf = slurp(DATA "escape-m2.txt", &len);
+
+	(void)state;
+	p = run(&plain, buf, len, 4096, &l);
+	parser_stats(p, &st);
+	assert_int_equal(st.lines, 269);
+	/* 34 verdict lines, two of them the same &Node{} at 81:7 */
+	assert_int_equal(st.verdicts, 34);
+	assert_int_equal(st.findings, 33);
+	assert_int_equal(l.nr, 33);
+	assert_int_equal(st.dropped, 0);
+	assert_string_equal(parser_errors(p), "");
+
+	/* the order is the input's: the first is sub/sub.go's */
+	f = l.items[0];
+	assert_string_equal(f->package, "example.com/m/sub");
+	assert_string_equal(f->file, "sub/sub.go");
+	assert_int_equal(f->line, 13);
+	assert_int_equal(f->column, 33);
+	assert_int_equal(f->verdict, VERDICT_ESCAPES);
+	assert_string_equal(f->message, "&L[string]{...} escapes to heap");
+	assert_string_equal(f->subject, "&L[string]{...}");
+	assert_int_equal(f->flow_nr, 3);
+	assert_step(f, 0, "sub/sub.go", 13, 33, "flow: ~r0 = &{storage for &L[string]{...}}");
+	assert_step(f, 1, "sub/sub.go", 13, 33, "from &L[string]{...} (spill)");
+	assert_step(f, 2, "sub/sub.go", 13, 26, "from return &L[string]{...} (return)");
+	assert_true(f->facts.reasons == (R(SPILL) | R(RETURN)));
+	assert_int_equal(f->facts.dsts, DST_RESULT);
+	assert_int_equal(f->facts.steps, 3);
+	assert_int_equal(f->facts.flows, 1);
+	assert_int_equal(f->facts.derefs, -1);
+	assert_null(f->facts.leak_dst);
+	assert_int_equal(f->facts.callees_nr, 0);
+
+	/* "./main.go" under prefix "" */
+	f = find(&l, "main.go", 20, 2, "moved to heap: p");
+	assert_string_equal(f->package, "example.com/m");
+	assert_int_equal(f->verdict, VERDICT_MOVED);
+	assert_string_equal(f->subject, "p");
+	assert_int_equal(f->flow_nr, 3);
+	assert_step(f, 0, "main.go", 20, 2, "flow: ~r0 = &p");
+	assert_step(f, 1, "main.go", 21, 9, "from &p (address-of)");
+	assert_step(f, 2, "main.go", 21, 2, "from return &p (return)");
+	assert_true(f->facts.reasons == (R(ADDRESS_OF) | R(RETURN)));
+
+	/* a generic method's local */
+	f = find(&l, "sub/sub.go", 6, 2, "moved to heap: v");
+	assert_step(f, 1, "sub/sub.go", 10, 9, "from &v (address-of)");
+	finding_list_release(&l);
+	parser_free(p);
+	free(buf);
+}
+
+static void test_leaking_params(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p;
+	struct finding *f;
+	size_t len;
+	char *buf = slurp(DATA "escape-m2.txt", &len);
+
+	(void)state;
+	p = run(&plain, buf, len, 7, &l);
+
+	/* two headers for one parameter: both chains, the first destination */
+	f = find(&l, "main.go", 28, 12, "leaking param: p");
+	assert_int_equal(f->verdict, VERDICT_LEAK_PARAM);
+	assert_string_equal(f->subject, "p");
+	assert_string_equal(f->facts.leak_dst, "{heap}");
+	assert_int_equal(f->facts.dsts, DST_HEAP | DST_RESULT);
+	assert_int_equal(f->facts.derefs, 0);
+	assert_int_equal(f->facts.flows, 2);
+	assert_int_equal(f->facts.steps, 4);
+	assert_int_equal(f->flow_nr, 4);
+	assert_step(f, 0, "main.go", 28, 12, "flow: {heap} = p");
+	assert_step(f, 1, "main.go", 29, 9, "from global = p (assign)");
+	assert_step(f, 2, "main.go", 28, 12, "flow: ~r0 = p");
+	assert_step(f, 3, "main.go", 30, 2, "from return p (return)");
+	assert_true(f->facts.reasons == (R(ASSIGN) | R(RETURN)));
+
+	/* to result ~r0 level=0: the subject stops before " to result" */
+	f = find(&l, "main.go", 25, 15, "leaking param: p to result ~r0 level=0");
+	assert_int_equal(f->verdict, VERDICT_LEAK_PARAM);
+	assert_string_equal(f->subject, "p");
+	assert_string_equal(f->facts.leak_dst, "~r0");
+	assert_int_equal(f->facts.dsts, DST_RESULT);
+	assert_int_equal(f->facts.derefs, 0);
+	assert_int_equal(f->flow_nr, 2);
+
+	/* leaking param content, with derefs=1 from its header */
+	f = find(&l, "main.go", 13, 7, "leaking param content: p");
+	assert_int_equal(f->verdict, VERDICT_LEAK_CONTENT);
+	assert_string_equal(f->subject, "p");
+	assert_int_equal(f->facts.derefs, 1);
+	assert_int_equal(f->facts.flows, 2);
+	assert_int_equal(f->facts.steps, 5);
+	assert_true(f->facts.reasons == (R(DOT_PTR) | R(CALL_PARAM) | R(ASSIGN)));
+	assert_int_equal(f->facts.callees_nr, 1);
+	assert_string_equal(f->facts.callees[0], "append");
+	/* the same line's other parameter keeps its own chain */
+	f = find(&l, "main.go", 13, 20, "leaking param: x");
+	assert_int_equal(f->flow_nr, 2);
+	assert_step(f, 1, "main.go", 13, 48, "from append(p.items, x) (call parameter)");
+	assert_string_equal(f->facts.leak_dst, "{heap}");
+
+	/* a header to {storage for name} */
+	f = find(&l, "main.go", 38, 18, "leaking param: name");
+	assert_string_equal(f->facts.leak_dst, "{storage for name}");
+	assert_int_equal(f->facts.dsts, DST_STORAGE);
+	assert_true(f->facts.reasons == R(INTERFACE_CONVERTED));
+
+	/* leaking param content without a header: derefs 1 all the same */
+	finding_list_release(&l);
+	parse_str(&plain, "./a.go:3:8: leaking param content: s\n", &l);
+	assert_int_equal(l.nr, 1);
+	assert_int_equal(l.items[0]->facts.derefs, 1);
+	assert_int_equal(l.items[0]->flow_nr, 0);
+	finding_list_release(&l);
+	parser_free(p);
+	free(buf);
+}
+
+static void test_chains_by_subject(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p;
+	struct finding *f;
+	size_t len;
+	char *buf = slurp(DATA "escape-m2.txt", &len);
+
+	(void)state;
+	p = run(&plain, buf, len, 1, &l);
+	/* two chains at one position, told apart by subject; log.Printf the callee */
+	f = find(&l, "main.go", 39, 13, "n escapes to heap");
+	assert_string_equal(f->subject, "n");
+	assert_int_equal(f->flow_nr, 6);
+	assert_step(f, 1, "main.go", 39, 13, "from n (spill)");
+	assert_step(f, 5, "main.go", 39, 12,
+		    "from log.Printf(\"n=%d (%s)\", ... argument...) (call parameter)");
+	assert_int_equal(f->facts.dsts, DST_DOTS_ARG | DST_HEAP);
+	assert_true(f->facts.reasons == (R(SPILL) | R(SLICE_LIT_ELEM) | R(CALL_PARAM)));
+	assert_int_equal(f->facts.callees_nr, 1);
+	assert_string_equal(f->facts.callees[0], "log.Printf");
+	f = find(&l, "main.go", 39, 13, "name escapes to heap");
+	assert_step(f, 1, "main.go", 39, 13, "from name (spill)");
+
+	/* a string with parentheses in the subject */
+	f = find(&l, "main.go", 52, 20, "\"a(b)c\" escapes to heap");
+	assert_string_equal(f->subject, "\"a(b)c\"");
+	assert_int_equal(f->flow_nr, 6);
+	assert_step(f, 1, "main.go", 52, 20, "from \"a(b)c\" (spill)");
+	assert_string_equal(f->facts.callees[0], "fmt.Sprint");
+
+	/* a call whose arguments have parentheses: the callee is before the last top-level '(' */
+	f = find(&l, "main.go", 80, 23, "~R0 escapes to heap");
+	assert_int_equal(f->facts.callees_nr, 1);
+	assert_string_equal(f->facts.callees[0], "fmt.Fprintln");
+	assert_int_equal(f->facts.dsts, DST_DOTS_ARG | DST_NAMED | DST_HEAP);
+	assert_step(f, 7, "main.go", 80, 13,
+		    "from fmt.Fprintln(io.Writer(os.Stdout), fmt.a...) (call parameter)");
+
+	/* a duplicated verdict is kept once, with the chains of both headers */
+	f = find(&l, "main.go", 81, 7, "&Node{} escapes to heap");
+	assert_int_equal(f->facts.flows, 4);
+	assert_int_equal(f->facts.steps, 10);
+
+	/* closures */
+	f = find(&l, "main.go", 56, 2, "moved to heap: c");
+	assert_true(f->facts.reasons == (R(CLOSURE_CAPTURE) | R(REFERENCE)));
+	assert_int_equal(f->facts.dsts, DST_FUNC_LIT);
+	f = find(&l, "main.go", 57, 9, "func literal escapes to heap");
+	assert_int_equal(f->facts.dsts, DST_RESULT);
+	finding_list_release(&l);
+	parser_free(p);
+	free(buf);
+}
+
+static void test_cycle_warning(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p;
+	struct finding *f;
+	size_t len;
+	char *buf = slurp(DATA "cycle-m2.txt", &len);
+
+	(void)state;
+	p = run(&plain, buf, len, 4096, &l);
+	f = find(&l, "cycle.go", 22, 6, "moved to heap: n");
+	assert_int_equal(f->facts.cycle_warning, 1);
+	assert_int_equal(f->flow_nr, 3);
+	assert_step(f, 0, "cycle.go", 22, 6, "flow: n = &n");
+	assert_true(f->facts.reasons == (R(ADDRESS_OF) | R(ASSIGN)));
+	f = find(&l, "cycle.go", 25, 2, "moved to heap: m");
+	assert_int_equal(f->facts.cycle_warning, 0);
+	/* the warning is not a build error */
+	assert_string_equal(parser_errors(p), "");
+	finding_list_release(&l);
+	parser_free(p);
+	free(buf);
+}
+
+static void test_build_error(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p;
+	size_t len;
+	char *buf = slurp(DATA "broken-m2.txt", &len);
+
+	(void)state;
+	p = run(&plain, buf, len, 7, &l);
+	assert_int_equal(l.nr, 0);
+	assert_string_equal(parser_errors(p),
+			    "# example.com/broken\n"
+			    "./broken.go:9:9: cannot use \"not an int\" (untyped string constant) as int value in return statement\n");
+	parser_free(p);
+	free(buf);
+
+	/* a block with -m output is not an error; a go: line outside blocks is */
+	p = parser_new(&plain);
+	feed(p, "go: downloading example.com/x v1.0.0\n# a\n./a.go:1:6: can inline F\n"
+		"./a.go:2:1: some note\n");
+	parser_finish(p);
+	assert_string_equal(parser_errors(p), "go: downloading example.com/x v1.0.0\n");
+	parser_free(p);
+}
+
+static void test_paths(void **state)
+{
+	struct parse_opts o = { 0, "sub/", "/home/u/repo", 0 };
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "x.go", "sub/x.go" },
+		{ "./x.go", "sub/x.go" },
+		{ "a/./b/../x.go", "sub/a/x.go" },
+		{ "../other/x.go", "other/x.go" },
+		{ "../../x.go", NULL },
+		{ "/home/u/repo/p/x.go", "p/x.go" },
+		{ "/home/u/repo2/x.go", NULL },
+		{ "/home/u/repo", NULL },
+		{ "$GOROOT/src/fmt/print.go", NULL },
+		{ "/tmp/go-build123/b001/_cgo_gotypes.go", NULL },
+		{ "<autogenerated>", NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = parse_normalize_path(&o, cases[i].in, strlen(cases[i].in));
+
+		if (cases[i].out)
+			assert_string_equal(got, cases[i].out);
+		else
+			assert_null(got);
+		free(got);
+	}
+	/* a trailing slash on the root */
+	o.root_abs = "/home/u/repo/";
+	{
+		char *got = parse_normalize_path(&o, "/home/u/repo/x.go", 17);
+
+		assert_string_equal(got, "x.go");
+		free(got);
+	}
+	/* keep_outside keeps them as printed */
+	o.keep_outside = 1;
+	{
+		char *got = parse_normalize_path(&o, "$GOROOT/src/fmt/print.go", 24);
+
+		assert_string_equal(got, "$GOROOT/src/fmt/print.go");
+		free(got);
+		got = parse_normalize_path(&o, "../../x.go", 10);
+		assert_string_equal(got, "../../x.go");
+		free(got);
+	}
+	/* only len bytes are read */
+	o.keep_outside = 0;
+	{
+		char *got = parse_normalize_path(&o, "x.go:12:3", 4);
+
+		assert_string_equal(got, "sub/x.go");
+		free(got);
+	}
+}
+
+static void test_paths_in_parser(void **state)
+{
+	struct parse_opts o = { 0, "sub/", "/home/u/repo", 0 };
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parse_stats st;
+	struct parser *p;
+
+	(void)state;
+	p = parser_new(&o);
+	feed(p,
+		    "# example.com/m/sub\n"
+		    "./x.go:3:2: moved to heap: a\n"
+		    "/home/u/repo/sub/y.go:4:2: moved to heap: b\n"
+		    "$GOROOT/src/fmt/print.go:5:2: moved to heap: c\n"
+		    "/tmp/go-build4242/b001/x.cgo1.go:6:2: moved to heap: d\n"
+		    "<autogenerated>:1: leaking param: .this\n"
+		    "../other/z.go:7:2: moved to heap: e\n"
+		    "/home/u/repo/sub/y.go:8:2: x escapes to heap:\n"
+		    "/home/u/repo/sub/y.go:8:2:   flow: {heap} = &x:\n"
+		    "/home/u/repo/sub/y.go:8:2:     from &x (address-of) at /home/u/repo/sub/y.go:9:3\n"
+		    "/home/u/repo/sub/y.go:8:2:     from f(&x) (call parameter) at $GOROOT/src/a.go:1:1\n"
+		    "/home/u/repo/sub/y.go:8:2: moved to heap: x\n");
+	parser_finish(p);
+	parser_take_findings(p, &l);
+	parser_stats(p, &st);
+	assert_int_equal(l.nr, 4);
+	assert_string_equal(l.items[0]->file, "sub/x.go");
+	assert_string_equal(l.items[1]->file, "sub/y.go");
+	assert_string_equal(l.items[2]->file, "other/z.go");
+	assert_string_equal(l.items[3]->file, "sub/y.go");
+	assert_string_equal(l.items[3]->subject, "x");
+	/* the steps' positions are normalised too; outside ones stay as printed */
+	assert_step(l.items[3], 1, "sub/y.go", 9, 3, "from &x (address-of)");
+	assert_step(l.items[3], 2, "$GOROOT/src/a.go", 1, 1, "from f(&x) (call parameter)");
+	/* <autogenerated> lines are not verdicts; $GOROOT and go-build ones are dropped */
+	assert_int_equal(st.verdicts, 6);
+	assert_int_equal(st.dropped, 2);
+	assert_int_equal(st.findings, 4);
+	assert_string_equal(parser_errors(p), "");
+	finding_list_release(&l);
+	parser_free(p);
+}
+
+static void test_positions(void **state)
+{
+	size_t fl;
+	int line, col;
+	const char *msg;
+	static const char l1[] = "./x.go:12:5: moved to heap: x";
+	static const char l2[] = "a b/x.go:7: leaking param: p";
+	static const char l3[] = "x.go:1:2: \"s: 1:2: t\" escapes to heap";
+	static const char l4[] = "can inline F";
+	static const char l5[] = "x.go:12:x: no";
+
+	(void)state;
+	assert_int_equal(parse_position(l1, strlen(l1), &fl, &line, &col, &msg), 1);
+	assert_int_equal(fl, 6);
+	assert_int_equal(line, 12);
+	assert_int_equal(col, 5);
+	assert_string_equal(msg, "moved to heap: x");
+	assert_int_equal(parse_position(l2, strlen(l2), &fl, &line, &col, &msg), 1);
+	assert_int_equal(fl, 8);
+	assert_int_equal(line, 7);
+	assert_int_equal(col, 0);
+	assert_string_equal(msg, "leaking param: p");
+	/* the first FILE:LINE:COL: anchor wins; the message keeps its colons */
+	assert_int_equal(parse_position(l3, strlen(l3), &fl, &line, &col, &msg), 1);
+	assert_int_equal(fl, 4);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 2);
+	assert_string_equal(msg, "\"s: 1:2: t\" escapes to heap");
+	assert_int_equal(parse_position(l4, strlen(l4), &fl, &line, &col, &msg), 0);
+	assert_int_equal(parse_position(l5, strlen(l5), &fl, &line, &col, &msg), 0);
+	/* only len bytes count */
+	assert_int_equal(parse_position(l1, 12, &fl, &line, &col, &msg), 0);
+}
+
+static void test_from_read_from_the_right(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct finding *f;
+
+	(void)state;
+	parse_str(&plain,
+		  "# p\n"
+		  "./x.go:5:2: q escapes to heap:\n"
+		  "./x.go:5:2:   flow: {heap} = &q:\n"
+		  "./x.go:5:2:     from &q (address-of) at ./x.go:6:11\n"
+		  "./x.go:5:2:     from f(\") at y.go:1:1 (\", g(h(1)), &q) (call parameter) at ./x.go:6:3\n"
+		  "./x.go:5:2:     from pool.Put(&q) (call parameter) at ./x.go:7:3\n"
+		  "./x.go:5:2:     from (*T).M(t, &q) (call parameter) at ./x.go:8:3\n"
+		  "./x.go:5:2:     from f(&q) (call parameter) at ./x.go:9:3\n"
+		  "./x.go:5:2:     from m[k](&q) (no such reason) at ./x.go:10:3\n"
+		  "./x.go:5:2:     from x (spill)\n"
+		  "./x.go:5:2: moved to heap: q\n",
+		  &l);
+	assert_int_equal(l.nr, 1);
+	f = l.items[0];
+	assert_int_equal(f->flow_nr, 8);
+	assert_step(f, 2, "x.go", 6, 3,
+		    "from f(\") at y.go:1:1 (\", g(h(1)), &q) (call parameter)");
+	/* no " at POS" (go always prints one): kept whole, without a position or reason */
+	assert_step(f, 7, "", 0, 0, "from x (spill)");
+	assert_true(f->facts.reasons == (R(ADDRESS_OF) | R(CALL_PARAM) | R(OTHER)));
+	/* distinct callees, in order, "f" once */
+	assert_int_equal(f->facts.callees_nr, 3);
+	assert_string_equal(f->facts.callees[0], "f");
+	assert_string_equal(f->facts.callees[1], "pool.Put");
+	assert_string_equal(f->facts.callees[2], "(*T).M");
+	assert_int_equal(f->facts.dsts, DST_HEAP);
+	finding_list_release(&l);
+}
+
+static void test_callee_limit(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct strbuf in = STRBUF_INIT;
+	int i;
+
+	(void)state;
+	strbuf_addstr(&in, "./x.go:5:2: q escapes to heap:\n./x.go:5:2:   flow: {heap} = &q:\n");
+	for (i = 0; i < FACTS_MAX_CALLEES + 3; i++)
+		strbuf_addf(&in, "./x.go:5:2:     from f%d(q) (call parameter) at ./x.go:%d:1\n", i,
+			    i + 6);
+	strbuf_addstr(&in, "./x.go:5:2: moved to heap: q\n");
+	parse_str(&plain, in.buf, &l);
+	assert_int_equal(l.nr, 1);
+	assert_int_equal(l.items[0]->facts.callees_nr, FACTS_MAX_CALLEES);
+	assert_string_equal(l.items[0]->facts.callees[FACTS_MAX_CALLEES - 1], "f7");
+	assert_int_equal(l.items[0]->facts.steps, FACTS_MAX_CALLEES + 4);
+	finding_list_release(&l);
+	strbuf_release(&in);
+}
+
+static void test_max_flow(void **state)
+{
+	struct parse_opts o = plain;
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p;
+	struct finding *f;
+	size_t len;
+	char *buf = slurp(DATA "escape-m2.txt", &len);
+
+	(void)state;
+	o.max_flow = 2;
+	p = run(&o, buf, len, 4096, &l);
+	f = find(&l, "main.go", 28, 12, "leaking param: p");
+	assert_int_equal(f->flow_nr, 2);
+	assert_int_equal(f->flow_truncated, 1);
+	/* the facts still count every step */
+	assert_int_equal(f->facts.steps, 4);
+	assert_int_equal(f->facts.flows, 2);
+	assert_int_equal(f->facts.dsts, DST_HEAP | DST_RESULT);
+	assert_true(f->facts.reasons == (R(ASSIGN) | R(RETURN)));
+	/* at the limit exactly: not truncated */
+	f = find(&l, "main.go", 25, 15, "leaking param: p to result ~r0 level=0");
+	assert_int_equal(f->flow_nr, 2);
+	assert_int_equal(f->flow_truncated, 0);
+	finding_list_release(&l);
+	parser_free(p);
+	free(buf);
+}
+
+static void test_overlong_line(void **state)
+{
+	static const size_t chunks[] = { 4096, 65536, (size_t)1 << 22 };
+	struct strbuf in = STRBUF_INIT;
+	size_t c;
+
+	(void)state;
+	strbuf_addstr(&in, "# p\n./x.go:1:2: ");
+	strbuf_addchars(&in, 'a', (size_t)1 << 20);
+	strbuf_addstr(&in, " escapes to heap\n./x.go:2:2: moved to heap: y\n./x.go:3:2: ");
+	strbuf_addchars(&in, 'b', (size_t)1 << 20);
+	strbuf_addstr(&in, " escapes to heap");
+	for (c = 0; c < 3; c++) {
+		struct finding_list l = FINDING_LIST_INIT;
+		struct parse_stats st;
+		struct parser *p = run(&plain, in.buf, in.len, chunks[c], &l);
+
+		assert_int_equal(l.nr, 1);
+		assert_string_equal(l.items[0]->message, "moved to heap: y");
+		parser_stats(p, &st);
+		assert_int_equal(st.lines, 2);
+		assert_string_equal(parser_errors(p), "");
+		finding_list_release(&l);
+		parser_free(p);
+	}
+	strbuf_release(&in);
+}
+
+static void test_crlf_and_partial_last_line(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+
+	(void)state;
+	parse_str(&plain, "# p\r\n./x.go:1:2: moved to heap: a\r\n./x.go:2:2: moved to heap: b", &l);
+	assert_int_equal(l.nr, 2);
+	assert_string_equal(l.items[0]->package, "p");
+	assert_string_equal(l.items[0]->subject, "a");
+	assert_string_equal(l.items[1]->subject, "b");
+	finding_list_release(&l);
+}
+
+static void test_take_findings_twice(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p = parser_new(&plain);
+
+	(void)state;
+	feed(p, "./x.go:1:2: moved to heap: a\n");
+	parser_take_findings(p, &l);
+	assert_int_equal(l.nr, 1);
+	/* the same verdict again is a duplicate even after a take */
+	feed(p, "./x.go:1:2: moved to heap: a\n./x.go:1:3: moved to heap: a\n");
+	parser_finish(p);
+	parser_take_findings(p, &l);
+	assert_int_equal(l.nr, 2);
+	assert_int_equal(l.items[1]->column, 3);
+	/* freeing the parser leaves taken findings alone */
+	parser_free(p);
+	assert_string_equal(l.items[0]->file, "x.go");
+	finding_list_release(&l);
+	parser_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chunking),
+		cmocka_unit_test(test_real_output),
+		cmocka_unit_test(test_leaking_params),
+		cmocka_unit_test(test_chains_by_subject),
+		cmocka_unit_test(test_cycle_warning),
+		cmocka_unit_test(test_build_error),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_paths_in_parser),
+		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_from_read_from_the_right),
+		cmocka_unit_test(test_callee_limit),
+		cmocka_unit_test(test_max_flow),
+		cmocka_unit_test(test_overlong_line),
+		cmocka_unit_test(test_crlf_and_partial_last_line),
+		cmocka_unit_test(test_take_findings_twice),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
