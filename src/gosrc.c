@@ -313,15 +313,21 @@ static void scan_func(struct scanner *st)
 		k = sc->i;
 		skip_space(sc, 0);
 		if (sc->i < sc->len && is_ident((unsigned char)src[sc->i])) {
-			size_t ns = sc->i;
+			size_t ns = sc->i, ne;
 
-			receiver_name(&name, src + rs, k - rs);
 			while (sc->i < sc->len && is_ident((unsigned char)src[sc->i]))
 				advance(sc);
-			strbuf_addch(&name, '.');
-			strbuf_add(&name, src + ns, sc->i - ns);
-			finish_decl(st, &name, line, col);
-			return;
+			ne = sc->i;
+			skip_space(sc, 0);
+			/* a method's name is followed by its parameters; in
+			 * `var v = func() T {` the word is a result type */
+			if (sc->i < sc->len && src[sc->i] == '(') {
+				receiver_name(&name, src + rs, k - rs);
+				strbuf_addch(&name, '.');
+				strbuf_add(&name, src + ns, ne - ns);
+				finish_decl(st, &name, line, col);
+				return;
+			}
 		}
 		*sc = save;
 		finish_literal(st, NULL, line, col);
@@ -414,7 +420,7 @@ int gosrc_is_generated(const char *src, size_t len)
 		if (n && l[n - 1] == '\r')
 			n--;
 		/* ^// Code generated .* DO NOT EDIT\.$ */
-		if (n >= 18 + 12 && !memcmp(l, "// Code generated ", 18) &&
+		if (n >= 18 + 13 && !memcmp(l, "// Code generated ", 18) &&
 		    !memcmp(l + n - 13, " DO NOT EDIT.", 13))
 			return 1;
 		i += (nl ? (size_t)(nl - l) : len - i) + 1;
