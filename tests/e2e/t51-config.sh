@@ -106,6 +106,10 @@ expect_eq "config: JSON sources" "$(json_get "$TMP/out" '" ".join("%s=%s@%s" % (
 er config --fail-on sometimes
 expect_rc "config: bad override" 2
 expect_eq "config: bad override message" "$(cat "$TMP/err")" "escape-review: unknown --fail-on 'sometimes' (none|info|warning|error)"
+cp "$ER_SRC/config/escape-review.json" "$cfg"
+er config
+expect_rc "the shipped default configuration is valid" 0
+expect_grep "the shipped default: hook.fail_on" "^hook.fail_on    warning                  ($cfg)$" "$TMP/out"
 rm "$cfg"
 er config --format json
 expect_eq "config: no file" "$(json_get "$TMP/out" 'str(d["file"]) + " " + d["settings"]["fail_on"]["source"]')" "None default"
