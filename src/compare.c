@@ -286,7 +286,10 @@ static int get_int(const cJSON *o, const char *k, int def)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 
-	return cJSON_IsNumber(v) ? (int)v->valuedouble : def;
+	/* in range first: converting an out-of-range double to int is undefined */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -2147483648.0 && v->valuedouble <= 2147483647.0))
+		return def;
+	return (int)v->valuedouble;
 }
 
 static struct finding *raw_from_json(const cJSON *o)
@@ -300,6 +303,8 @@ static struct finding *raw_from_json(const cJSON *o)
 	f->line = get_int(o, "line", 0);
 	f->column = get_int(o, "column", 0);
 	f->verdict = (enum verdict)get_int(o, "verdict", 0);
+	if (f->verdict > VERDICT_LEAK_CONTENT)
+		f->verdict = VERDICT_ESCAPES;
 	f->message = get_str(o, "message");
 	f->subject = get_str(o, "subject");
 	f->function = get_str(o, "function");
@@ -349,9 +354,13 @@ static int write_atomically(const char *path, const struct strbuf *content)
 		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (fwrite(content->buf, 1, content->len, fp) != content->len || fclose(fp)) {
-		if (fp)
-			fclose(fp);
+	if (fwrite(content->buf, 1, content->len, fp) != content->len) {
+		fclose(fp);
+		unlink(tmp.buf);
+		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fclose(fp)) {
 		unlink(tmp.buf);
 		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
 		goto out;
@@ -387,18 +396,12 @@ int compare_cache_write(const char *path, const struct finding_list *l)
 	return ret;
 }
 
-int compare_cache_read(struct finding_list *out, const char *path)
+int compare_cache_parse(struct finding_list *out, const char *buf, size_t len)
 {
-	struct strbuf sb = STRBUF_INIT;
-	cJSON *doc = NULL;
+	cJSON *doc = cJSON_ParseWithLength(buf, len);
 	const cJSON *arr, *it;
-	long n;
 	int ret = ER_ERROR;
 
-	n = strbuf_read_file(&sb, path, MAX_CACHE_BYTES);
-	if (n < 0 || (size_t)n > MAX_CACHE_BYTES)
-		goto out;
-	doc = cJSON_ParseWithLength(sb.buf, sb.len);
 	if (!doc || get_int(doc, "version", 0) != CACHE_VERSION)
 		goto out;
 	arr = cJSON_GetObjectItemCaseSensitive(doc, "findings");
@@ -413,6 +416,18 @@ int compare_cache_read(struct finding_list *out, const char *path)
 	ret = 0;
 out:
 	cJSON_Delete(doc);
+	return ret;
+}
+
+int compare_cache_read(struct finding_list *out, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	long n;
+	int ret = ER_ERROR;
+
+	n = strbuf_read_file(&sb, path, MAX_CACHE_BYTES);
+	if (n >= 0 && (size_t)n <= MAX_CACHE_BYTES)
+		ret = compare_cache_parse(out, sb.buf, sb.len);
 	strbuf_release(&sb);
 	return ret;
 }
@@ -422,8 +437,6 @@ out:
 int baseline_read(struct baseline *b, const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
-	cJSON *doc = NULL;
-	const cJSON *arr, *it;
 	long n;
 	int ret = 0;
 
@@ -431,14 +444,23 @@ int baseline_read(struct baseline *b, const char *path)
 	if (n < 0) {
 		if (errno != ENOENT)
 			ret = error_set(ER_EINPUT, "cannot read the baseline %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if ((size_t)n > MAX_BASELINE_BYTES) {
+	} else if ((size_t)n > MAX_BASELINE_BYTES) {
 		ret = error_set(ER_EINPUT, "the baseline %s is larger than %u MiB", path,
 				MAX_BASELINE_BYTES >> 20);
-		goto out;
+	} else {
+		ret = baseline_parse(b, sb.buf, sb.len, path);
 	}
-	doc = cJSON_ParseWithLength(sb.buf, sb.len);
+	strbuf_release(&sb);
+	return ret;
+}
+
+int baseline_parse(struct baseline *b, const char *buf, size_t len, const char *path)
+{
+	cJSON *doc;
+	const cJSON *arr, *it;
+	int ret = 0;
+
+	doc = cJSON_ParseWithLength(buf, len);
 	arr = doc ? cJSON_GetObjectItemCaseSensitive(doc, "findings") : NULL;
 	if (!cJSON_IsArray(arr)) {
 		ret = error_set(ER_EINPUT,
@@ -465,10 +487,10 @@ int baseline_read(struct baseline *b, const char *path)
 		strmap_put(&b->fps, fp->valuestring, strlen(fp->valuestring),
 			   (void *)(uintptr_t)b->nr);
 	}
+	free(b->seen);
 	b->seen = xcalloc(b->nr + 1, 1);
 out:
 	cJSON_Delete(doc);
-	strbuf_release(&sb);
 	return ret;
 }
 

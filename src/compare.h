@@ -51,6 +51,8 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 int compare_cache_write(const char *path, const struct finding_list *l);
 /* 0 and the findings appended, or ER_ERROR when there is no usable cache. */
 int compare_cache_read(struct finding_list *out, const char *path);
+/* The same from `len` bytes in memory (the fuzz target's entry point). */
+int compare_cache_parse(struct finding_list *out, const char *buf, size_t len);
 
 struct baseline {
 	struct strmap fps;     /* fingerprint -> entry index + 1 */
@@ -65,6 +67,8 @@ struct baseline {
 /* Read the baseline file; a missing file is an empty baseline (returns 0).
  * A malformed file is ER_EINPUT naming the file and what is wrong. */
 int baseline_read(struct baseline *b, const char *path);
+/* The same from `len` bytes in memory; `path` names them in messages. */
+int baseline_parse(struct baseline *b, const char *buf, size_t len, const char *path);
 void baseline_release(struct baseline *b);
 /* Mark findings in the baseline STATUS_BASELINE; returns how many. */
 size_t baseline_apply(struct baseline *b, struct finding_list *l);
