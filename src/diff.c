@@ -255,6 +255,13 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 			goto out;
 		mb = head;
 		git_oid_tostr(out->base_hex, sizeof(out->base_hex), &head);
+	} else if (opts->base_empty) {
+		if ((ret = repo_resolve(&head, repo, opts->head ? opts->head : "HEAD")))
+			goto out;
+		git_oid_tostr(out->head_hex, sizeof(out->head_hex), &head);
+		if ((ret = commit_tree(&out->head_tree, repo, &head)))
+			goto out;
+		memset(&mb, 0, sizeof(mb));
 	} else {
 		if ((ret = repo_resolve(&base, repo, opts->base)))
 			goto out;
@@ -271,10 +278,15 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 		if ((ret = commit_tree(&out->head_tree, repo, &head)))
 			goto out;
 	}
-	git_oid_tostr(out->merge_base_hex, sizeof(out->merge_base_hex), &mb);
-	if ((ret = commit_tree(&out->merge_base_tree, repo, &mb)))
-		goto out;
-	if (git_tree_lookup(&old_tree, repo, &out->merge_base_tree) < 0) {
+	if (opts->base_empty) {
+		out->merge_base_hex[0] = '\0';
+		memset(&out->merge_base_tree, 0, sizeof(out->merge_base_tree));
+	} else {
+		git_oid_tostr(out->merge_base_hex, sizeof(out->merge_base_hex), &mb);
+		if ((ret = commit_tree(&out->merge_base_tree, repo, &mb)))
+			goto out;
+	}
+	if (!opts->base_empty && git_tree_lookup(&old_tree, repo, &out->merge_base_tree) < 0) {
 		ret = repo_error("cannot read the base tree");
 		goto out;
 	}

@@ -62,6 +62,7 @@ struct change_opts {
 	const char *head;     /* revision; NULL means HEAD */
 	int worktree;         /* HEAD (or base) against the work tree */
 	int tests;            /* keep _test.go files */
+	int base_empty;       /* no base: every file of head is added */
 };
 
 /* Open the repository containing `path` (searching upwards). */

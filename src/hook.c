@@ -249,24 +249,8 @@ static int new_ref_base(git_oid *base, int *from_root, git_repository *repo,
 		*base = best;
 		return 0;
 	}
-	/* nothing pushed before: from the root of the first-parent history */
-	{
-		git_commit *c = NULL, *parent = NULL;
-
-		if (git_commit_lookup(&c, repo, head) < 0)
-			return repo_error("cannot read the pushed commit");
-		while (git_commit_parentcount(c) > 0) {
-			if (git_commit_parent(&parent, c, 0) < 0) {
-				git_commit_free(c);
-				return error_set(ER_EREPO,
-						 "cannot read the parents of the pushed commits (a shallow clone? git fetch --unshallow)");
-			}
-			git_commit_free(c);
-			c = parent;
-		}
-		git_oid_cpy(base, git_commit_id(c));
-		git_commit_free(c);
-	}
+	/* nothing pushed before: the whole tree is new (base: no commit) */
+	memset(base, 0, sizeof(*base));
 	*from_root = 1;
 	return 0;
 }

@@ -21,9 +21,8 @@
  *    otherwise from the newest commit of the pushed history that is on any
  *    remote-tracking branch (every commit on none of them is reviewed);
  *    otherwise (nothing pushed before: a first push to an empty remote)
- *    from the root commit of its first-parent history: what the later
- *    commits change is reviewed, the root commit's own files are not, and a
- *    one-commit history has nothing to review (range.from_root says so);
+ *    the whole tree: the range's base is all zeros and range.from_root
+ *    says so (review it against the empty tree);
  *  - a local sha that is a tag of something other than a commit is skipped;
  *  - a range whose base is its head (nothing new) is skipped, and the same
  *    (base, head) range is listed once however many refs push it.
@@ -68,7 +67,8 @@ struct push_range {
 	char base[GIT_OID_HEXSZ + 1];
 	char head[GIT_OID_HEXSZ + 1];
 	char *ref;             /* the local ref pushed first with this range */
-	unsigned from_root : 1; /* no commit of it was on a remote-tracking branch */
+	unsigned from_root : 1; /* nothing of it is on the remote: base is all
+				 * zeros, the whole tree is reviewed */
 };
 
 struct push_ranges {

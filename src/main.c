@@ -528,10 +528,11 @@ static int hook_review(const struct push_range *r, int *blocked)
 	/* the hook's own default is new-versus-base; a mode in the file wins */
 	if (config.source[CONFIG_MODE] != CONFIG_SRC_FILE)
 		ro.mode = MODE_NEW;
-	ro.base = r->base;
+	ro.base = r->from_root ? NULL : r->base;
+	ro.base_empty = r->from_root;
 	ro.head = r->head;
 	fprintf(stderr, "escape-review: %s %.12s..%.12s%s\n", r->ref, r->base, r->head,
-		r->from_root ? " (no commit of it is on the remote yet: reviewing what follows its first commit)" : "");
+		r->from_root ? " (nothing of it is on the remote yet: reviewing the whole tree)" : "");
 	ret = review_run(&rv, &ro);
 	if (!ret) {
 		exclude_findings(&rv);

@@ -276,9 +276,11 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		goto out;
 	free(out->go_version);
 	out->go_version = xstrdup(gov.buf);
-	if ((ret = tree_checkout(repo, &c->merge_base_tree, base_dir.buf)))
-		goto out;
-	pkgset_add_files(&base_set, base_dir.buf, old, n);
+	if (!git_oid_is_zero(&c->merge_base_tree)) {
+		if ((ret = tree_checkout(repo, &c->merge_base_tree, base_dir.buf)))
+			goto out;
+		pkgset_add_files(&base_set, base_dir.buf, old, n);
+	}
 	cache = cache_path(repo, c, &base_set, &base.build, gov.buf);
 	if (!opts->no_cache && !compare_cache_read(&base.findings, cache)) {
 		have_base = 1;
@@ -455,9 +457,10 @@ int review_run(struct review *out, const struct review_opts *opts)
 	if ((ret = repo_open(&repo, ".")))
 		goto out;
 	{
-		struct change_opts co = { opts->base, opts->head, opts->worktree, opts->tests };
+		struct change_opts co = { opts->base, opts->head, opts->worktree, opts->tests,
+					  opts->base_empty };
 
-		if (!co.base && !co.worktree)
+		if (!co.base && !co.worktree && !co.base_empty)
 			co.worktree = 1;
 		if ((ret = change_compute(&change, repo, &co)))
 			goto out;

@@ -30,6 +30,7 @@ const char *review_mode_name(enum review_mode m);
 
 struct review_opts {
 	const char *base;        /* base revision; NULL: none */
+	int base_empty;          /* no base revision: the whole tree of head is new */
 	const char *head;        /* head revision; NULL: HEAD */
 	int worktree;            /* review uncommitted changes against HEAD (or base) */
 	int tests;               /* _test.go files too */

@@ -27,7 +27,8 @@ on_remote() { git --git-dir="$TMP/remote.git" rev-parse -q --verify "$1" >/dev/n
 # 1. the first push of main: one commit, nothing pushed before it
 push origin main
 expect_rc "first push of main" 0
-expect_grep "first push: nothing to review" "escape-review: no new commits to review in this push" "$TMP/err"
+expect_grep "first push: the whole tree is reviewed" "(nothing of it is on the remote yet: reviewing the whole tree)" "$TMP/err"
+expect_grep "first push: c1 has no escapes" "escape-review: 0 new, 0 existing, 0 fixed (0 error, 0 warning, 0 info) in 1 package (mode new)" "$TMP/err"
 
 # 2. a new branch with an escape-free change is reviewed and passes
 git checkout -q -b feature-ok main
@@ -159,5 +160,13 @@ expect_grep "pre-commit: says nothing was reviewed" "PRE_COMMIT_FROM_REF and PRE
 PRE_COMMIT_FROM_REF=$(git rev-parse c1) PRE_COMMIT_TO_REF=$(git rev-parse c2) er hook pre-commit
 expect_rc "pre-commit range with escapes" 1
 expect_grep "pre-commit: names score.go:27" "^campus/score.go:27:2: \[ER010 warning\]" "$TMP/err"
+
+# a first push to an empty remote reviews the whole tree: c2 has four findings
+git init -q --bare "$TMP/empty.git"
+git remote add empty "$TMP/empty.git"
+push empty c2:refs/heads/main
+expect_rc "first push of c2 to an empty remote is blocked" 1
+expect_grep "whole-tree review names score.go:39" "^campus/score.go:39:13: \[ER001 warning\] result escapes to heap" "$TMP/err"
+expect_grep "whole-tree review: counts" "escape-review: 4 new, 0 existing, 0 fixed (0 error, 3 warning, 1 info) in 1 package (mode new)" "$TMP/err"
 
 finish

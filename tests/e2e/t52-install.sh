@@ -49,7 +49,7 @@ expect_rc "push with both hooks" 0
 expect_eq "the team hook ran once" "$(cat "$TMP/team-ran")" "team origin"
 expect_eq "the team hook read git's line" "$(cat "$TMP/team-stdin")" \
 	"refs/heads/main $(git rev-parse main) refs/heads/main 0000000000000000000000000000000000000000"
-expect_grep "the review ran after it" "^escape-review: no new commits to review in this push$" "$TMP/err"
+expect_grep "the review ran after it" "(nothing of it is on the remote yet: reviewing the whole tree)" "$TMP/err"
 
 # a failing team hook blocks, and the review does not run
 touch "$TMP/team-fails"
