@@ -163,7 +163,10 @@ expect_grep "pre-commit: names score.go:27" "^campus/score.go:27:2: \[ER010 warn
 
 # a first push to an empty remote reviews the whole tree: c2 has four findings
 git init -q --bare "$TMP/empty.git"
+sh "$ER_SRC/examples/make-campus-repo.sh" "$TMP/fresh" >/dev/null
+cd "$TMP/fresh" || exit 1
 git remote add empty "$TMP/empty.git"
+sh "$ER_SRC/install.sh" --hook . >/dev/null
 push empty c2:refs/heads/main
 expect_rc "first push of c2 to an empty remote is blocked" 1
 expect_grep "whole-tree review names score.go:39" "^campus/score.go:39:13: \[ER001 warning\] result escapes to heap" "$TMP/err"
