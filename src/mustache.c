@@ -75,6 +75,7 @@ struct render {
 	struct partial **partials;
 	size_t partials_nr, partials_alloc;
 	unsigned depth, partial_depth;
+	unsigned long steps;  /* nodes rendered so far */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -323,6 +324,7 @@ static int parse(struct tmpl *t, const char *src, size_t len)
 			closelen = p.clen;
 		}
 		end = find(src, len, in, close, closelen);
+		strbuf_reset(&tag);
 		if (end == NO_POS) {
 			tag_text(&tag, &p, open, len);
 			ret = tmpl_error(t->name, line, "tag '%s' is not closed (no '%s')",
@@ -330,7 +332,6 @@ static int parse(struct tmpl *t, const char *src, size_t len)
 			goto out;
 		}
 		after = end + closelen;
-		strbuf_reset(&tag);
 		tag_text(&tag, &p, open, after);
 
 		if (kind && strchr("#^/!>=", kind))
@@ -754,6 +755,12 @@ static int render_nodes(struct render *r, const struct tmpl *t, const struct nod
 	for (i = 0; i < parent->kids_nr && !ret; i++) {
 		const struct node *n = parent->kids[i];
 
+		if (++r->steps > MUSTACHE_MAX_STEPS) {
+			ret = tmpl_error(t->name, n->line, "more than %u tags and texts "
+					 "rendered (sections or partials repeating without end?)",
+					 MUSTACHE_MAX_STEPS);
+			break;
+		}
 		switch (n->type) {
 		case NODE_TEXT:
 			strbuf_add(r->out, n->text, n->len);

@@ -68,6 +68,9 @@ enum mustache_escape {
 #define MUSTACHE_MAX_TEMPLATE (1u << 20)
 /* Largest output of one mustache_render() (bytes). */
 #define MUSTACHE_MAX_OUTPUT (64u << 20)
+/* At most this many tags and texts rendered by one mustache_render()
+ * (nested partials can repeat work exponentially without output). */
+#define MUSTACHE_MAX_STEPS (1u << 26)
 /* Partials may include partials this deep (a partial including itself
  * without a data-driven end hits it). */
 #define MUSTACHE_MAX_PARTIAL_DEPTH 64

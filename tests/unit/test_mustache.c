@@ -261,6 +261,7 @@ static void test_errors(void **state)
 	assert_error("{{a..b}}", "t", "template t:1: bad name in tag '{{a..b}}'");
 	assert_error("{{#.a}}{{/.a}}", "t", "template t:1: bad name in tag '{{#.a}}'");
 	assert_error("ok\n{{name", "t", "template t:2: tag '{{name' is not closed (no '}}')");
+	assert_error("{{a}} {{b}}\n{{#c", "t", "template t:2: tag '{{#c' is not closed (no '}}')");
 	assert_error("{{{name}}", "t", "template t:1: tag '{{{name}}' is not closed (no '}}}')");
 	assert_error("\n{{=<% =}}", "t",
 		     "template t:2: bad set-delimiter tag '{{=<% =}}' (expected two delimiters "
@@ -367,6 +368,56 @@ static void test_nesting_limit(void **state)
 	assert_int_equal(mustache_check(tmpl.buf, tmpl.len, "t"), ER_ETEMPLATE);
 	assert_string_equal(error_last(), "template t:257: sections nested more than 256 deep");
 	strbuf_release(&tmpl);
+	strbuf_release(&out);
+}
+
+static int load_doubling(void *data, const char *name, struct strbuf *out)
+{
+	(void)data;
+	(void)name;
+	strbuf_addstr(out, "{{#a}}{{>p}}{{>p}}{{/a}}");
+	return 0;
+}
+
+static void test_work_limits(void **state)
+{
+	struct mustache_loader loader = { load_doubling, NULL, NULL, 0 };
+	struct strbuf js = STRBUF_INIT, out = STRBUF_INIT;
+	cJSON *data;
+	int i;
+
+	(void)state;
+	/* 2^40 partial calls that print nothing: stopped by the step bound */
+	for (i = 0; i < 40; i++)
+		strbuf_addstr(&js, "{\"a\":");
+	strbuf_addstr(&js, "false");
+	strbuf_addchars(&js, '}', 40);
+	data = cJSON_Parse(js.buf);
+	assert_non_null(data);
+	assert_int_equal(mustache_render(&out, "{{>p}}", 6, "t", data, MUSTACHE_ESCAPE_HTML,
+					 &loader), ER_ETEMPLATE);
+	assert_string_equal(error_last(), "template p:1: more than 67108864 tags and texts "
+			    "rendered (sections or partials repeating without end?)");
+	assert_int_equal(out.len, 0);
+	cJSON_Delete(data);
+
+	/* 65 times 1 MiB: stopped by the output bound */
+	strbuf_reset(&js);
+	strbuf_addstr(&js, "{\"s\":\"");
+	strbuf_addchars(&js, 'x', 1u << 20);
+	strbuf_addstr(&js, "\",\"l\":[");
+	for (i = 0; i < 65; i++)
+		strbuf_addstr(&js, i ? ",1" : "1");
+	strbuf_addstr(&js, "]}");
+	data = cJSON_Parse(js.buf);
+	assert_non_null(data);
+	strbuf_addstr(&out, "kept");
+	assert_int_equal(mustache_render(&out, "{{#l}}\n{{{s}}}\n{{/l}}", 21, "t", data,
+					 MUSTACHE_ESCAPE_HTML, NULL), ER_ETEMPLATE);
+	assert_string_equal(error_last(), "template t:2: output larger than 67108864 bytes");
+	assert_string_equal(out.buf, "kept");
+	cJSON_Delete(data);
+	strbuf_release(&js);
 	strbuf_release(&out);
 }
 
@@ -521,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_partials),
 		cmocka_unit_test(test_nesting_limit),
+		cmocka_unit_test(test_work_limits),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_spec),
