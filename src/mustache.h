@@ -38,10 +38,10 @@
  * "template NAME:LINE: ...", LINE being the line of the offending tag):
  * unclosed tag, empty tag, bad name, unclosed section, closing tag that
  * does not match, bad set-delimiter tag, unsupported tag, bad or missing
- * partial, nesting deeper than the limits below.  The whole template is
- * parsed before anything is rendered, so an error in a section that the
- * data skips is still reported; partials are loaded (and checked) only
- * when a rendered part of the template includes them.
+ * partial, nesting, work or output beyond the limits below.  The whole
+ * template is parsed before anything is rendered, so an error in a
+ * section that the data skips is still reported; partials are loaded
+ * (and checked) only when a rendered part of the template includes them.
  */
 
 #include <stddef.h>
@@ -109,20 +109,21 @@ int mustache_load_dir(void *dir, const char *name, struct strbuf *out);
 #define MUSTACHE_DIR_LOADER(dir) { mustache_load_dir, (void *)(dir), ".mustache", 0 }
 
 /*
- * Render template `tmpl` (`len` bytes, need not be NUL-terminated; named
- * `tmpl_name` in messages, "(inline)" when NULL) over `data` (NULL: no
- * data) and append the result to `out`.  `partials` may be NULL: then any
- * partial that gets rendered is an error.  Returns 0, or ER_ETEMPLATE with
- * the message set; on error `out` is left as it was.
+ * Render template `tmpl` (`len` bytes, not NULL, need not be
+ * NUL-terminated; named `tmpl_name` in messages, "(inline)" when NULL)
+ * over `data` (NULL: no data) and append the result to `out`.  `partials`
+ * may be NULL: then any partial that gets rendered is an error.  Returns
+ * 0, or ER_ETEMPLATE with the message set (or the negative code a loader
+ * returned, passed up); on error `out` is left as it was.
  */
 int mustache_render(struct strbuf *out, const char *tmpl, size_t len, const char *tmpl_name,
 		    const struct cJSON *data, enum mustache_escape esc,
 		    const struct mustache_loader *partials);
 
 /*
- * Load template `name` through `loader` (not found is an error, whatever
- * `missing_ok` says) and render it as mustache_render() does; messages
- * name it `name` followed by the loader's suffix.
+ * Load template `name` through `loader` (not NULL; not found is an error
+ * whatever `missing_ok` says) and render it as mustache_render() does;
+ * messages name it `name` followed by the loader's suffix.
  */
 int mustache_render_name(struct strbuf *out, const char *name, const struct cJSON *data,
 			 enum mustache_escape esc, const struct mustache_loader *loader);
@@ -150,17 +151,19 @@ void mustache_escape_html(struct strbuf *out, const char *s);
  *    and '.' also keeps `http://` and `www.` from becoming autolinks.
  *  - References and mentions: after `@ # ! ~ % $ &` followed by any
  *    character but white space, a zero width space (U+200B, written
- *    `&#8203;`) is added: `@here` shows as "@here" without pinging
- *    anyone, `#123` / `!123` (GitHub issue, GitLab merge request) and
- *    GitLab's `~label`, `%milestone`, `$snippet`, `&epic` link nothing,
- *    and `name@example.com` is no e-mail autolink.  The same space goes
+ *    `&#8203;`) is added: `@here` shows as "@here" without pinging anyone
+ *    (GitHub links a mention only when the name follows the @), `#123` and
+ *    `!123` (GitHub issue, GitLab merge request) and GitLab's `~label`,
+ *    `%milestone`, `$snippet`, `&epic` link nothing, and
+ *    `name@example.com` is no e-mail autolink.  The same space goes
  *    between `www` and `.`, after ':' before "//" and between `GH` and
  *    `-` followed by a digit (GitHub's GH-123 issue links).  The reader
  *    sees the text unchanged; copying it copies the invisible space.
  *  - A newline ("\n", "\r\n" or "\r") becomes `<br>`: the text stays on
  *    one source line, so a newline in data cannot end a table row or a
- *    list item; a tab becomes a space; spaces at the start of `s` become
- *    `&#32;` so data at the start of a line cannot indent a code block.
+ *    list item; a tab becomes a space; spaces and tabs at the start of `s`
+ *    become `&#32;`, so data at the start of a line cannot indent a code
+ *    block.
  *  - Other control characters (below 0x20, and 0x7f) are dropped.
  *  - Everything else, UTF-8 included, is copied.
  * Not neutralised: emoji shortcodes (":smile:" shows an emoji; nothing
