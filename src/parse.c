@@ -310,8 +310,9 @@ static void handle_flow(struct parser *p, const char *file, size_t file_len, int
 	if (!f)
 		return;
 	f->facts.flows++;
-	eq = memmem(m, n, " = ", 3);
-	if (eq && n > 6)
+	/* the destination is between "flow: " and " = " */
+	eq = n > 6 ? memmem(m + 6, n - 6, " = ", 3) : NULL;
+	if (eq)
 		set_dst(&f->facts, m + 6, (size_t)(eq - (m + 6)));
 	if (n && m[n - 1] == ':')
 		n--;
@@ -491,10 +492,13 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 		return;
 	}
 	if (HAS_PREFIX(m, n, "parameter ") && HAS_SUFFIX(m, n, ":")) {
-		const char *lt = memmem(m, n, " leaks to ", 10);
-		const char *wd = memmem(m, n, " with derefs=", 13);
+		/* "parameter P leaks to DST with derefs=N:", the parts in order
+		 * (" leaks to " and " with derefs=" may share a space) */
+		const char *lt = memmem(m + 10, n - 10, " leaks to ", 10);
+		const char *wd = lt ? memmem(lt + 10, (size_t)(m + n - (lt + 10)), " with derefs=", 13)
+				    : NULL;
 
-		if (lt && wd && wd > lt) {
+		if (lt && wd) {
 			size_t k = (size_t)(wd + 13 - m);
 			int derefs = read_num(m, n, &k);
 
