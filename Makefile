@@ -23,7 +23,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN := $(BUILD)/escape-review
 
-.PHONY: all test unit e2e http demo install uninstall clean check-asan check-valgrind fuzz help docs
+.PHONY: all test unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs
 
 all: $(BIN)
 
@@ -61,11 +61,72 @@ e2e: $(BIN)
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check-asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
-		SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' test
+		SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' test fuzz-regress
 
-# The end-to-end tests with the binary run under valgrind memcheck.
-check-valgrind: $(BIN)
+# The end-to-end tests with the binary run under valgrind memcheck: the
+# scripts using tests/e2e/lib.sh's `er` through ER_VALGRIND=1, then the
+# scripts that run $$ER_BIN themselves through a valgrind wrapper.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	--trace-children=no
+VALGRIND_DIRECT = $(shell grep -L 'e2e/lib.sh\|/lib\.sh' tests/e2e/t*.sh)
+
+$(BUILD)/valgrind/escape-review: $(BIN)
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(VALGRIND)' '$(abspath $(BIN))' >$@
+	@chmod +x $@
+
+check-valgrind: $(BIN) $(BUILD)/valgrind/escape-review
 	@ER_BIN=$(abspath $(BIN)) ER_SRC=$(CURDIR) ER_VALGRIND=1 sh tests/e2e/run.sh
+	@for t in $(VALGRIND_DIRECT); do echo "== $$t (valgrind wrapper)"; \
+		ER_BIN=$(abspath $(BUILD))/valgrind/escape-review ER_SRC=$(CURDIR) sh $$t || exit 1; done
+
+# Fuzzing with libFuzzer (clang): `make fuzz FUZZ_SECONDS=N` builds every
+# tests/fuzz/fuzz_NAME.c in build-fuzz/ and runs it N seconds from its
+# seeds in tests/fuzz/corpus/NAME (new inputs go to build-fuzz/corpus/NAME),
+# failing on a crash (the input is left in build-fuzz/crash-NAME-*; keep it
+# under tests/fuzz/regress/NAME/).  `make fuzz-regress` replays the kept
+# inputs and the seeds through tests/fuzz/replay.c built with $$(CC), in
+# $$(BUILD): check-asan runs it under ASan and UBSan.
+FUZZ_SECONDS ?= 30
+FUZZ_CC ?= clang
+FUZZ_BUILD := build-fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := $(WARN) -g -O1 -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L \
+	-DER_VERSION='"$(VERSION)"' -DER_DATADIR='"$(PREFIX)/share/escape-review"' $(PKG_CFLAGS)
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_BUILD)/libescape.a: $(LIB_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libescape.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
+		$(FUZZ_BUILD)/libescape.a $(PKG_LIBS) -lpthread
+
+fuzz: $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+	@for n in $(FUZZ_NAMES); do mkdir -p $(FUZZ_BUILD)/corpus/$$n tests/fuzz/corpus/$$n; \
+		echo "== fuzz_$$n: $(FUZZ_SECONDS)s"; \
+		$(FUZZ_BUILD)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/crash-$$n- \
+			$(FUZZ_BUILD)/corpus/$$n tests/fuzz/corpus/$$n >$(FUZZ_BUILD)/fuzz_$$n.log 2>&1 || \
+			{ tail -n 80 $(FUZZ_BUILD)/fuzz_$$n.log; echo "fuzz_$$n: FAILED"; exit 1; }; \
+		grep -E 'DONE|stat::(number_of_executed_units|average_exec_per_sec)' $(FUZZ_BUILD)/fuzz_$$n.log; \
+	done
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libescape.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/fuzz -o $@ tests/fuzz/replay.c $< $(BUILD)/libescape.a \
+		$(ALL_LDFLAGS) $(PKG_LIBS) -lpthread
+
+fuzz-regress: $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
+	@for n in $(FUZZ_NAMES); do dirs=; \
+		for d in tests/fuzz/regress/$$n tests/fuzz/corpus/$$n; do [ -d $$d ] && dirs="$$dirs $$d"; done; \
+		[ -n "$$dirs" ] || continue; printf 'fuzz-regress %s: ' $$n; \
+		$(BUILD)/fuzz/replay_$$n $$dirs || exit 1; done
 
 demo:
 	@sh examples/demo.sh
@@ -92,6 +153,8 @@ help:
 	@echo "make test       unit tests (cmocka) and end-to-end tests (real git and go)"
 	@echo "make check-asan the test suite under ASan and UBSan"
 	@echo "make check-valgrind  the end-to-end tests under valgrind memcheck"
+	@echo "make fuzz       every libFuzzer target FUZZ_SECONDS (30) seconds, with clang"
+	@echo "make fuzz-regress    replay the fuzz regression inputs and seeds"
 	@echo "make install    install under PREFIX=$(PREFIX)"
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d

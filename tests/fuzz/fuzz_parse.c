@@ -1,0 +1,52 @@
+/*
+ * fuzz_parse.c: the compiler-output parser (parse.h).  The first byte
+ * picks the options and the chunk size; the rest is fed as go's stderr.
+ * The findings then go through fingerprinting as in a review.
+ */
+#include "fuzz.h"
+#include "compare.h"
+#include "parse.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const size_t chunks[] = { 1, 3, 7, 64, 4096, (size_t)-1 };
+	struct parse_opts o = { 0, "", NULL, 0 };
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parse_stats st;
+	struct parser *p;
+	size_t chunk, i, fl;
+	int line, col;
+	const char *msg;
+	char *norm;
+
+	if (!size)
+		return 0;
+	o.max_flow = data[0] & 1 ? 2 : 0;
+	o.prefix = data[0] & 2 ? "sub/" : "";
+	o.root_abs = data[0] & 4 ? "/r" : NULL;
+	o.keep_outside = (data[0] >> 3) & 1;
+	chunk = chunks[(data[0] >> 4) % 6];
+	data++;
+	size--;
+
+	p = parser_new(&o);
+	for (i = 0; i < size; i += chunk)
+		parser_feed(p, (const char *)data + i, size - i < chunk ? size - i : chunk);
+	parser_finish(p);
+	parser_take_findings(p, &l);
+	(void)strlen(parser_errors(p));
+	parser_stats(p, &st);
+	parser_free(p);
+	compare_fingerprint(&l, NULL);
+	finding_list_release(&l);
+
+	if (parse_position((const char *)data, size, &fl, &line, &col, &msg) && fl > size)
+		abort();
+	norm = parse_normalize_path(&o, (const char *)data, size);
+	free(norm);
+	return 0;
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Write the fuzz targets' seed corpora under tests/fuzz/corpus/NAME/ from
+real data: go's -m=2 output on examples/campus, tests/fixtures/rules and
+tests/unit/data (one file per package block), their Go sources, the
+configuration in config/, the Mustache spec's templates and data
+(../shared/testdata/mustache-spec), pre-push lines as git writes them,
+pull_request events shaped like GitHub's, cache and baseline files.
+Needs `go` on PATH.  Run from anywhere; rewrites the corpus directories."""
+import glob, hashlib, json, os, subprocess, sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+OUT = os.path.join(ROOT, "tests", "fuzz", "corpus")
+
+
+def put(target, data):
+    if isinstance(data, str):
+        data = data.encode()
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    name = hashlib.sha1(data).hexdigest()[:16]
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def m2(moddir, flags="-m=2"):
+    env = dict(os.environ, GOFLAGS="-mod=mod", GOTOOLCHAIN="local")
+    r = subprocess.run(["go", "build", "-gcflags=" + flags, "./..."], cwd=moddir,
+                       env=env, capture_output=True)
+    return r.stderr
+
+
+def blocks(text):
+    cur = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith(b"# ") and cur:
+            yield b"".join(cur)
+            cur = []
+        cur.append(line)
+    if cur:
+        yield b"".join(cur)
+
+
+for t in glob.glob(os.path.join(OUT, "*", "*")):
+    os.unlink(t)
+
+# parse: option byte 0x40 (chunks of 4096, plain options) and 0x0f (all options)
+outputs = [m2(os.path.join(ROOT, "examples", "campus"))]
+outputs += [m2(os.path.join(ROOT, "tests", "fixtures", "rules"))]
+outputs += [open(p, "rb").read() for p in glob.glob(os.path.join(ROOT, "tests/unit/data/*.txt"))]
+for out in outputs:
+    for i, b in enumerate(blocks(out)):
+        if len(b) > 16384:
+            b = b[:16384]
+        put("parse", (b"\x40" if i % 2 else b"\x3f") + b)
+
+# gosrc: the Go sources those came from
+for p in sorted(glob.glob(os.path.join(ROOT, "examples/campus/**/*.go"), recursive=True) +
+                glob.glob(os.path.join(ROOT, "tests/fixtures/rules/**/*.go"), recursive=True) +
+                glob.glob(os.path.join(ROOT, "tests/unit/data/**/*.go"), recursive=True)):
+    put("gosrc", open(p, "rb").read())
+
+# config
+for p in glob.glob(os.path.join(ROOT, "config", "*.json")):
+    put("config", open(p, "rb").read())
+put("config", '{"fail_on": "warning", "mode": "new", "hook": {"fail_on": "error"}}')
+
+# hook: what git writes on a pre-push hook's stdin
+z = "0" * 40
+a, b = "1" * 40, "a" * 40
+put("hook", f"refs/heads/main {a} refs/heads/main {b}\n")
+put("hook", f"refs/heads/new {a} refs/heads/new {z}\nrefs/tags/v1 {b} refs/tags/v1 {z}\n")
+put("hook", f"(delete) {z} refs/heads/old {b}\n")
+
+# ack: source lines with and without markers (first byte: alone)
+for line in ["\tx := build()  //escape:ok pooled; the copy is cheaper than the lock",
+             "//escape:ok ER001,ER005 logged once per request",
+             "\ts := \"//escape:ok not a marker\" // escape:ok spaced",
+             "//escape:ok", "\tp := &T{} //escape:ok ER040 "]:
+    put("ack", b"\x00" + line.encode())
+    put("ack", b"\x01" + line.encode())
+
+# mustache: every spec test's template, NUL, its data (first byte: escaping)
+spec = os.path.join(ROOT, "..", "shared", "testdata", "mustache-spec")
+for p in sorted(glob.glob(os.path.join(spec, "*.json"))):
+    for i, t in enumerate(json.load(open(p))["tests"]):
+        data = json.dumps(t.get("data"))
+        put("mustache", bytes([i % 3]) + t["template"].encode() + b"\x00" + data.encode())
+for p in glob.glob(os.path.join(ROOT, "templates", "**", "*.mustache"), recursive=True):
+    put("mustache", b"\x01" + open(p, "rb").read())
+
+# event: pull_request events as GitHub Actions writes them (trimmed)
+for head_repo in ["o/r", "someone/r"]:
+    put("event", json.dumps({
+        "action": "synchronize", "number": 7,
+        "pull_request": {"number": 7, "state": "open", "title": "Pool the buffers",
+                         "head": {"ref": "feature", "sha": a, "repo": {"full_name": head_repo}},
+                         "base": {"ref": "main", "sha": b, "repo": {"full_name": "o/r"}}},
+        "repository": {"full_name": "o/r", "default_branch": "main"},
+        "sender": {"login": "octocat", "type": "User"}}, indent=2))
+put("event", json.dumps({"ref": "refs/heads/main", "before": b, "after": a,
+                         "repository": {"full_name": "o/r"}}))
+
+# compare: a cache (0x00) and a baseline (0x01) as the program writes them
+step = {"file": "campus/student.go", "line": 14, "column": 6, "text": "flow: {heap} = ids"}
+cache = {"version": 1, "findings": [
+    {"package": "example.com/campus", "file": "campus/student.go", "line": 14, "column": 15,
+     "verdict": 2, "message": "leaking param: ids", "subject": "ids", "function": "Roster",
+     "source": "func Roster(ids []int) *R {", "source_above": "", "flow_truncated": False,
+     "flow": [step, dict(step, text="from r.ids = ids (assign) at campus/student.go:15:8")],
+     "facts": {"reasons": "8000001", "dsts": 1, "steps": 2, "flows": 1, "derefs": 0,
+               "cycle": False, "leak_dst": "{heap}", "callees": ["log.Printf"]}},
+    {"file": "a.go", "line": 3, "column": 2, "verdict": 0, "message": "moved to heap: x",
+     "subject": "x", "function": "F.func1", "flow": [], "facts": {"reasons": "0"}}]}
+put("compare", b"\x00" + json.dumps(cache, separators=(",", ":")).encode())
+put("compare", b"\x01" + b'{"version": 1, "findings": [\n'
+    b'  {"fingerprint":"23ad18047477703c","rule":"ER001","location":"campus/student.go:14 Roster","message":"leaking param: ids"},\n'
+    b'  {"fingerprint":"5f0e8a1c2b3d4e6f","rule":"ER017","location":"campus/c.go:3 F","message":"moved to heap: x"}\n'
+    b']}\n')
+print("\n".join("%s: %d" % (t, len(os.listdir(os.path.join(OUT, t)))) for t in sorted(os.listdir(OUT))))
