@@ -134,7 +134,12 @@ class GitHubHandler(sc.Handler):
 
 
 def main():
+    global HEAD, BASE, DIFF
     args = sc.parse_args("GitHub API stand-in", "ghp_TESTTOKEN123")
+    scen = sc.load_scenario(args.scenario)
+    if scen:
+        HEAD, BASE = scen["head"], scen["base"]
+        DIFF = {path: set(lines) for path, lines in scen["diff"].items()}
     state = sc.State(args)
     state.prs = {}
     state.statuses = []

@@ -145,8 +145,15 @@ def main():
         i = sys.argv.index("--project")
         project = sys.argv[i + 1]
         del sys.argv[i:i + 2]
+    global HEAD, BASE, START, DIFF
     args = sc.parse_args("GitLab API stand-in", "glpat-TESTTOKEN123")
     args.project = project
+    scen = sc.load_scenario(args.scenario)
+    if scen:
+        HEAD, BASE, START = scen["head"], scen["base"], scen["start"]
+        DIFF = {path: {"old_path": d["old_path"], "added": set(d["added"]),
+                       "context": {int(k): v for k, v in d["context"].items()}}
+                for path, d in scen["diff"].items()}
     if not args.prefix:
         args.prefix = "/api/v4"
     state = sc.State(args)

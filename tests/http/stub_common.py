@@ -35,7 +35,17 @@ def parse_args(description, token_default):
     ap.add_argument("--page-size", type=int, default=2)
     ap.add_argument("--lifetime", type=float, default=120.0)
     ap.add_argument("--prefix", default="")
+    ap.add_argument("--scenario", default=None,
+                    help="JSON file: {head, base, start, diff} replacing the built-in pull request")
     return ap.parse_args()
+
+
+def load_scenario(path):
+    """The scenario file of --scenario, or None."""
+    if not path:
+        return None
+    with open(path) as f:
+        return json.load(f)
 
 
 class Faults:
