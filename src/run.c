@@ -77,6 +77,35 @@ static int setup_stream(posix_spawn_file_actions_t *fa, int *field, int target,
 	return 0;
 }
 
+/* 1 when `name` (with a '/': as it is) names an executable file on PATH. */
+static int on_path(const char *name)
+{
+	const char *path = getenv("PATH"), *p;
+	struct strbuf sb = STRBUF_INIT;
+	int found = 0;
+
+	if (strchr(name, '/'))
+		return !access(name, X_OK);
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (p = path; !found; p++) {
+		const char *end = strchrnul(p, ':');
+
+		strbuf_reset(&sb);
+		if (end > p)
+			strbuf_add(&sb, p, (size_t)(end - p));
+		else
+			strbuf_addch(&sb, '.');
+		strbuf_addf(&sb, "/%s", name);
+		found = !access(sb.buf, X_OK);
+		if (!*end)
+			break;
+		p = end;
+	}
+	strbuf_release(&sb);
+	return found;
+}
+
 int child_start(struct child_process *cp)
 {
 	posix_spawn_file_actions_t fa;
@@ -103,7 +132,11 @@ int child_start(struct child_process *cp)
 		goto out;
 	}
 	env = make_env(cp->env);
-	rc = posix_spawnp(&cp->pid, cp->argv[0], &fa, NULL, (char *const *)cp->argv, env);
+	/* POSIX lets posix_spawnp() report a missing program as a child that
+	 * exits 127 (glibc under valgrind does): look it up first */
+	rc = on_path(cp->argv[0]) ? 0 : ENOENT;
+	if (!rc)
+		rc = posix_spawnp(&cp->pid, cp->argv[0], &fa, NULL, (char *const *)cp->argv, env);
 	if (rc) {
 		cp->spawn_errno = rc;
 		cp->pid = -1;
