@@ -66,7 +66,7 @@ check-asan:
 # The end-to-end tests with the binary run under valgrind memcheck: the
 # scripts using tests/e2e/lib.sh's `er` through ER_VALGRIND=1, then the
 # scripts that run $$ER_BIN themselves through a valgrind wrapper.
-VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+VALGRIND := $(shell command -v valgrind || echo valgrind) -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	--trace-children=no
 VALGRIND_DIRECT = $(shell grep -L 'e2e/lib.sh\|/lib\.sh' tests/e2e/t*.sh)
 

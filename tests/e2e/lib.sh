@@ -22,10 +22,12 @@ export GOPATH=${GOPATH:-$TMP/gopath}
 export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
 
 # er ARGS...: run the binary (under valgrind when ER_VALGRIND=1), stdout to
-# $TMP/out, stderr to $TMP/err, exit code in $rc.
+# $TMP/out, stderr to $TMP/err, exit code in $rc.  valgrind is found now,
+# so tests that run `er` with a reduced PATH still run it under valgrind.
+ER_VALGRIND_CMD=$(command -v valgrind 2>/dev/null || echo valgrind)
 er() {
 	if [ "${ER_VALGRIND:-0}" = 1 ]; then
-		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		"$ER_VALGRIND_CMD" -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 			--trace-children=no "$ER_BIN" "$@" >"$TMP/out" 2>"$TMP/err"
 	else
 		"$ER_BIN" "$@" >"$TMP/out" 2>"$TMP/err"
