@@ -660,6 +660,36 @@ static void test_take_findings_twice(void **state)
 	parser_free(NULL);
 }
 
+static void test_malformed_headers(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+
+	(void)state;
+	/* found by fuzz_parse: empty parts made negative lengths */
+	parse_str(&plain,
+		  "./x.go:1:2: parameter leaks to with derefs=0:\n"
+		  "./x.go:1:2: parameter p leaks to with derefs=0:\n"
+		  "./x.go:1:2:   flow: = x:\n"
+		  "./x.go:1:2:   flow: {heap} = x:\n"
+		  "./x.go:1:2: leaking param: p\n",
+		  &l);
+	assert_int_equal(l.nr, 1);
+	assert_int_equal(l.items[0]->facts.flows, 0);
+	assert_null(l.items[0]->facts.leak_dst);
+	finding_list_release(&l);
+	parse_str(&plain,
+		  "./x.go:1:2: parameter p leaks to {heap} with derefs=0:\n"
+		  "./x.go:1:2:   flow: = x:\n"
+		  "./x.go:1:2:   flow: {heap} = x:\n"
+		  "./x.go:1:2: leaking param: p\n",
+		  &l);
+	assert_int_equal(l.nr, 1);
+	assert_int_equal(l.items[0]->facts.flows, 2);
+	assert_int_equal(l.items[0]->facts.dsts, DST_HEAP);
+	assert_string_equal(l.items[0]->flow[0].text, "flow: = x");
+	finding_list_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_crlf_and_partial_last_line),
 		cmocka_unit_test(test_take_findings_twice),
+		cmocka_unit_test(test_malformed_headers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
