@@ -430,29 +430,39 @@ int gosrc_is_generated(const char *src, size_t len)
 
 #define MAX_SOURCE (16u << 20)
 
-static char *line_text(const char *src, size_t len, int line)
+/* Offsets of the starts of every line of `src` (one pass per file). */
+struct line_index {
+	size_t *start;
+	size_t nr, alloc;
+};
+
+static void line_index_build(struct line_index *li, const char *src, size_t len)
 {
-	size_t i = 0;
-	int l = 1;
+	size_t i;
 
-	while (i < len && l < line) {
-		const char *nl = memchr(src + i, '\n', len - i);
+	li->nr = 0;
+	ALLOC_GROW(li->start, 1, li->alloc);
+	li->start[li->nr++] = 0;
+	for (i = 0; i < len; i++)
+		if (src[i] == '\n' && i + 1 < len) {
+			ALLOC_GROW(li->start, li->nr + 1, li->alloc);
+			li->start[li->nr++] = i + 1;
+		}
+}
 
-		if (!nl)
-			return NULL;
-		i = (size_t)(nl - src) + 1;
-		l++;
-	}
-	if (l != line || i > len)
+static char *line_text(const struct line_index *li, const char *src, size_t len, int line)
+{
+	size_t i, n;
+	const char *nl;
+
+	if (line < 1 || (size_t)line > li->nr || !len)
 		return NULL;
-	{
-		const char *nl = memchr(src + i, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - (src + i)) : len - i;
-
-		if (n && src[i + n - 1] == '\r')
-			n--;
-		return xstrndup(src + i, n);
-	}
+	i = li->start[line - 1];
+	nl = memchr(src + i, '\n', len - i);
+	n = nl ? (size_t)(nl - (src + i)) : len - i;
+	if (n && src[i + n - 1] == '\r')
+		n--;
+	return xstrndup(src + i, n);
 }
 
 void gosrc_locate(struct finding_list *list, const char *root)
@@ -461,6 +471,7 @@ void gosrc_locate(struct finding_list *list, const char *root)
 	struct finding **order;
 	struct strbuf src = STRBUF_INIT;
 	struct gofuncs fns = GOFUNCS_INIT;
+	struct line_index li = { NULL, 0, 0 };
 	const char *cur = NULL;
 	int ok = 0;
 	size_t i;
@@ -483,8 +494,10 @@ void gosrc_locate(struct finding_list *list, const char *root)
 			strbuf_reset(&src);
 			gofuncs_release(&fns);
 			ok = strbuf_read_file(&src, path, MAX_SOURCE) >= 0 && src.len <= MAX_SOURCE;
-			if (ok)
+			if (ok) {
 				gofuncs_scan(&fns, src.buf, src.len);
+				line_index_build(&li, src.buf, src.len);
+			}
 			free(path);
 			cur = f->file;
 		}
@@ -496,11 +509,12 @@ void gosrc_locate(struct finding_list *list, const char *root)
 			f->function = xstrdup_or_null(fn);
 		}
 		if (!f->source)
-			f->source = line_text(src.buf, src.len, f->line);
+			f->source = line_text(&li, src.buf, src.len, f->line);
 		if (!f->source_above && f->line > 1)
-			f->source_above = line_text(src.buf, src.len, f->line - 1);
+			f->source_above = line_text(&li, src.buf, src.len, f->line - 1);
 	}
 	free(order);
+	free(li.start);
 	gofuncs_release(&fns);
 	strbuf_release(&src);
 }

@@ -18,7 +18,7 @@
 
 struct parser {
 	struct parse_opts opts;
-	char *prefix, *root_abs;
+	char *prefix, *root_abs, *root_alt;
 	struct strbuf partial;        /* an incomplete line carried between feeds */
 	int partial_overlong;
 	char *package;                /* import path of the current block */
@@ -43,6 +43,8 @@ struct parser *parser_new(const struct parse_opts *opts)
 	p->opts = *opts;
 	p->prefix = xstrdup(opts->prefix ? opts->prefix : "");
 	p->root_abs = xstrdup_or_null(opts->root_abs);
+	p->root_alt = xstrdup_or_null(opts->root_alt);
+	p->opts.root_alt = p->root_alt;
 	p->opts.prefix = p->prefix;
 	p->opts.root_abs = p->root_abs;
 	strbuf_init(&p->partial, 0);
@@ -79,6 +81,7 @@ void parser_free(struct parser *p)
 	free(p->package);
 	free(p->prefix);
 	free(p->root_abs);
+	free(p->root_alt);
 	free(p);
 }
 
@@ -172,13 +175,18 @@ char *parse_normalize_path(const struct parse_opts *opts, const char *path, size
 	if (raw[0] == '$' || raw[0] == '<') {
 		res = opts->keep_outside ? xstrdup(raw) : NULL;
 	} else if (raw[0] == '/') {
-		size_t rl = opts->root_abs ? strlen(opts->root_abs) : 0;
+		const char *roots[2] = { opts->root_abs, opts->root_alt };
+		int k;
 
-		while (rl > 1 && opts->root_abs[rl - 1] == '/')
-			rl--;
-		if (rl && !strncmp(raw, opts->root_abs, rl) && raw[rl] == '/')
-			res = clean_rel(raw + rl + 1);
-		else if (opts->keep_outside)
+		for (k = 0; k < 2 && !res; k++) {
+			size_t rl = roots[k] ? strlen(roots[k]) : 0;
+
+			while (rl > 1 && roots[k][rl - 1] == '/')
+				rl--;
+			if (rl && !strncmp(raw, roots[k], rl) && raw[rl] == '/')
+				res = clean_rel(raw + rl + 1);
+		}
+		if (!res && opts->keep_outside)
 			res = xstrdup(raw);
 	} else {
 		char *joined = path_join(opts->prefix ? opts->prefix : "", raw);
@@ -394,6 +402,35 @@ static void handle_header(struct parser *p, const char *file, size_t file_len, i
 	strbuf_addf(&p->cur_pos, ":%d:%d", line, col);
 }
 
+/*
+ * The explanation of an escaping expression names the call as written
+ * (`fmt.Sprint("a", n) escapes to heap:`) while its verdict names the call
+ * as rewritten for its `...` arguments (`fmt.Sprint(... argument...)
+ * escapes to heap`).  When exactly one explanation waits at the verdict's
+ * position, it is that one.
+ */
+static struct finding *take_only_at(struct parser *p, const char *file, size_t file_len,
+				    int line, int col)
+{
+	const struct strmap_entry *e, *hit = NULL;
+	size_t it = 0, n;
+
+	make_key(&p->key, file, file_len, line, col, "", 0);
+	n = p->key.len;
+	while (strmap_next(&p->pending, &it, &e)) {
+		if (e->keylen < n || memcmp(e->key, p->key.buf, n))
+			continue;
+		if (hit)
+			return NULL;
+		hit = e;
+	}
+	if (!hit)
+		return NULL;
+	strbuf_reset(&p->key);
+	strbuf_add(&p->key, hit->key, hit->keylen);
+	return strmap_remove(&p->pending, p->key.buf, p->key.len);
+}
+
 static void handle_verdict(struct parser *p, const char *file, size_t file_len, int line,
 			   int col, enum verdict v, const char *msg, size_t msg_len,
 			   const char *subject, size_t subject_len)
@@ -404,6 +441,8 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 	p->stats.verdicts++;
 	make_key(&p->key, file, file_len, line, col, subject, subject_len);
 	f = strmap_remove(&p->pending, p->key.buf, p->key.len);
+	if (!f && v == VERDICT_ESCAPES)
+		f = take_only_at(p, file, file_len, line, col);
 	if (f == p->cur)
 		p->cur = NULL;
 	norm = parse_normalize_path(&p->opts, file, file_len);

@@ -60,6 +60,16 @@ static int read_input(struct finding_list *out, const char *input, const char *r
 	po.max_flow = max_flow;
 	po.prefix = "";
 	po.root_abs = root;
+	{
+		/* $PWD names the same directory through symbolic links, as printed
+		 * by a build run there */
+		const char *pwd = getenv("PWD");
+		struct stat a, b;
+
+		if (pwd && pwd[0] == '/' && strcmp(pwd, root) && !stat(pwd, &a) && !stat(root, &b) &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			po.root_alt = pwd;
+	}
 	p = parser_new(&po);
 	for (;;) {
 		ssize_t n = read(fd, buf, MAX_INPUT_CHUNK);
@@ -75,8 +85,15 @@ static int read_input(struct finding_list *out, const char *input, const char *r
 		parser_feed(p, buf, (size_t)n);
 	}
 	parser_finish(p);
-	if (!ret)
+	if (!ret) {
+		struct parse_stats st;
+
 		parser_take_findings(p, out);
+		parser_stats(p, &st);
+		if (st.dropped && !st.findings)
+			fprintf(stderr, "escape-review: warning: all %llu findings of --input %s are in files outside %s (paths are taken relative to the current directory: run from the directory the build ran in, or use -C)\n",
+				st.dropped, input, root);
+	}
 	parser_free(p);
 	if (fd > 0)
 		close(fd);

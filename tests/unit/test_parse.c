@@ -23,7 +23,7 @@
 #define DATA "tests/unit/data/"
 #define R(x) (1ULL << REASON_##x)
 
-static const struct parse_opts plain = { 0, "", NULL, 0 };
+static const struct parse_opts plain = { 0, "", NULL, 0, NULL };
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -377,7 +377,7 @@ static void test_build_error(void **state)
 
 static void test_paths(void **state)
 {
-	struct parse_opts o = { 0, "sub/", "/home/u/repo", 0 };
+	struct parse_opts o = { 0, "sub/", "/home/u/repo", 0, NULL };
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
@@ -436,7 +436,7 @@ static void test_paths(void **state)
 
 static void test_paths_in_parser(void **state)
 {
-	struct parse_opts o = { 0, "sub/", "/home/u/repo", 0 };
+	struct parse_opts o = { 0, "sub/", "/home/u/repo", 0, NULL };
 	struct finding_list l = FINDING_LIST_INIT;
 	struct parse_stats st;
 	struct parser *p;
