@@ -185,4 +185,14 @@ campus/score.go:39:CalcAvgScore:result escapes to heap"
 er --input - --mode all --format json <"$TMP/m2.log"
 expect_eq "--input from stdin outside a repository (no sources: no functions)" \
 	"$(json_get "$TMP/out" "[f['function'] for f in d['findings']]")" "[None, None, None, None]"
+# --input with absolute paths through a symbolic link (as $GOROOT/src on Debian)
+ln -s "$TMP/campus" "$TMP/link"
+sed "s|^campus/|$TMP/link/campus/|" "$TMP/m2.log" >"$TMP/abs.log"
+cd "$TMP/link"
+er --input "$TMP/abs.log" --mode all --format json
+expect_eq "--input: absolute paths through a symbolic link" "$(json_get "$TMP/out" "len(d['findings'])")" "4"
+cd "$TMP/plain"
+er --input "$TMP/abs.log" --mode all --format json
+expect_eq "--input: every finding outside says so" "$(cat "$TMP/err")" \
+	"escape-review: warning: all 4 findings of --input $TMP/abs.log are in files outside $(pwd -P) (paths are taken relative to the current directory: run from the directory the build ran in, or use -C)"
 finish
