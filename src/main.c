@@ -423,12 +423,7 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	}
 	acknowledge(&rv);
 	if (!strcmp(format, "json")) {
-		cJSON *doc = report_json(&rv);
-		char *s = cJSON_Print(doc);
-
-		puts(s);
-		free(s);
-		cJSON_Delete(doc);
+		report_json_write(stdout, &rv);
 	} else {
 		struct strbuf out = STRBUF_INIT;
 

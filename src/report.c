@@ -5,9 +5,12 @@
  */
 #include "report.h"
 #include "checklist.h"
+#include "errors.h"
 #include "strbuf.h"
 #include "util.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 void review_count(struct review_counts *out, const struct review *rv)
@@ -95,9 +98,10 @@ cJSON *report_finding_json(const struct finding *f)
 	return o;
 }
 
-cJSON *report_json(const struct review *rv)
+/* Everything of the document but its two arrays. */
+static cJSON *json_head(const struct review *rv)
 {
-	cJSON *doc = cJSON_CreateObject(), *tool, *sum, *by_rule, *by_sev, *arr;
+	cJSON *doc = cJSON_CreateObject(), *tool, *sum, *by_rule, *by_sev;
 	struct review_counts c;
 	size_t i;
 
@@ -132,6 +136,14 @@ cJSON *report_json(const struct review *rv)
 	by_sev = cJSON_AddObjectToObject(sum, "by_severity");
 	for (i = SEVERITY_INFO; i <= SEVERITY_ERROR; i++)
 		cJSON_AddNumberToObject(by_sev, severity_name((enum severity)i), c.by_severity[i]);
+	return doc;
+}
+
+cJSON *report_json(const struct review *rv)
+{
+	cJSON *doc = json_head(rv), *arr;
+	size_t i;
+
 	arr = cJSON_AddArrayToObject(doc, "findings");
 	for (i = 0; i < rv->findings.nr; i++)
 		cJSON_AddItemToArray(arr, report_finding_json(rv->findings.items[i]));
@@ -254,4 +266,48 @@ void report_text(struct strbuf *out, const struct review *rv, const struct repor
 		    c.by_severity[SEVERITY_ERROR], c.by_severity[SEVERITY_WARNING],
 		    c.by_severity[SEVERITY_INFO], rv->analysed_packages,
 		    rv->analysed_packages == 1 ? "" : "s", rv->mode ? rv->mode : "?");
+}
+
+static int write_array(FILE *fp, const char *name, const struct finding_list *l, int last)
+{
+	size_t i;
+
+	fprintf(fp, "\t\"%s\":\t[", name);
+	for (i = 0; i < l->nr; i++) {
+		cJSON *o = report_finding_json(l->items[i]);
+		char *s = cJSON_PrintUnformatted(o);
+
+		fprintf(fp, "%s\n\t\t%s", i ? "," : "", s);
+		free(s);
+		cJSON_Delete(o);
+	}
+	fprintf(fp, "%s]%s\n", l->nr ? "\n\t" : "", last ? "" : ",");
+	return ferror(fp) ? ER_ERROR : 0;
+}
+
+int report_json_write(FILE *fp, const struct review *rv)
+{
+	cJSON *head = json_head(rv);
+	char *s = cJSON_Print(head);
+	size_t n = strlen(s);
+	int ret;
+
+	/* the head object without its closing brace, then the arrays */
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\t'))
+		n--;
+	if (n && s[n - 1] == '}')
+		n--;
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\t'))
+		n--;
+	fwrite(s, 1, n, fp);
+	fputs(",\n", fp);
+	free(s);
+	cJSON_Delete(head);
+	ret = write_array(fp, "findings", &rv->findings, 0);
+	if (!ret)
+		ret = write_array(fp, "fixed", &rv->fixed, 1);
+	fputs("}\n", fp);
+	if (ret || ferror(fp))
+		return error_set(ER_ERROR, "cannot write the JSON report: %s", strerror(errno));
+	return 0;
 }

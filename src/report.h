@@ -19,6 +19,7 @@
 
 #include "finding.h"
 #include <cJSON.h>
+#include <stdio.h>
 
 struct strbuf;
 
@@ -29,6 +30,13 @@ struct report_opts {
 
 /* The JSON document of a review (caller frees with cJSON_Delete). */
 cJSON *report_json(const struct review *rv);
+/*
+ * Write the same document to `fp`, one finding at a time, so memory does
+ * not grow with the size of the output (the standard library's review is
+ * tens of thousands of findings).  Returns 0, or ER_ERROR when writing
+ * failed.
+ */
+int report_json_write(FILE *fp, const struct review *rv);
 /* One finding as a JSON object. */
 cJSON *report_finding_json(const struct finding *f);
 
