@@ -329,12 +329,14 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	struct review_opts ro = { 0 };
 	struct review rv = { 0 };
 	struct report_opts rep = { 0 };
-	const char *format = "text", *v;
+	const char *format = "text", *v, *template_dir;
+	size_t max_comment = REPORT_MAX_COMMENT_BYTES;
 	int fail_on = SEVERITY_ERROR, ret, k, explain = 0;
 
 	if ((ret = config_load_repo(&config)))
 		return fail(ret);
 	apply_config(&ro, &fail_on);
+	template_dir = config.template_dir;
 	for (k = 0; k < argc; k++) {
 		const char *a = argv[k];
 
@@ -346,6 +348,8 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 		    opt_value(argc, argv, &k, "--build-flags", &v) ||
 		    opt_value(argc, argv, &k, "--gcflags", &v) ||
 		    opt_value(argc, argv, &k, "--input", &v) ||
+		    opt_value(argc, argv, &k, "--template-dir", &v) ||
+		    opt_value(argc, argv, &k, "--max-comment-bytes", &v) ||
 		    opt_value(argc, argv, &k, "--max-flow", &v)) {
 			if (!v)
 				return usage_error("%s needs a value", a);
@@ -371,6 +375,16 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 				ro.build.gcflags = v;
 			else if (starts_with(a, "--input"))
 				ro.input = v;
+			else if (starts_with(a, "--template-dir"))
+				template_dir = v;
+			else if (starts_with(a, "--max-comment-bytes")) {
+				char *end;
+				long n = strtol(v, &end, 10);
+
+				if (*end || n < 256 || n > 100000000)
+					return usage_error("--max-comment-bytes takes a number from 256 to 100000000, not '%s'", v);
+				max_comment = (size_t)n;
+			}
 			else if (starts_with(a, "--max-flow")) {
 				char *end;
 				long n = strtol(v, &end, 10);
@@ -397,8 +411,9 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 			return usage_error("unknown option: %s", a);
 		}
 	}
-	if (strcmp(format, "text") && strcmp(format, "json"))
-		return usage_error("unknown --format '%s' (text or json)", format);
+	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "markdown") &&
+	    strcmp(format, "template-data"))
+		return usage_error("unknown --format '%s' (text, json, markdown or template-data)", format);
 	if (ro.worktree && ro.head)
 		return usage_error("%s", "--worktree and --head cannot be used together");
 
@@ -424,6 +439,24 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	acknowledge(&rv);
 	if (!strcmp(format, "json")) {
 		report_json_write(stdout, &rv);
+	} else if (!strcmp(format, "markdown")) {
+		struct strbuf out = STRBUF_INIT;
+
+		ret = report_render(&out, &rv, "summary.md", report_template_dir(template_dir));
+		if (ret) {
+			review_release(&rv);
+			return fail(ret);
+		}
+		report_cut(&out, max_comment);
+		print_out(&out);
+		strbuf_release(&out);
+	} else if (!strcmp(format, "template-data")) {
+		cJSON *doc = report_template_data(&rv);
+		char *s = cJSON_Print(doc);
+
+		puts(s);
+		free(s);
+		cJSON_Delete(doc);
 	} else {
 		struct strbuf out = STRBUF_INIT;
 
