@@ -9,6 +9,7 @@
 #include "config.h"
 #include "diff.h"
 #include "errors.h"
+#include "formats.h"
 #include "hook.h"
 #include "report.h"
 #include "review.h"
@@ -29,6 +30,8 @@ static const char usage_text[] =
 "       escape-review rules [ID] [--format text|json|markdown]\n"
 "       escape-review config [--format text|json] [review options]\n"
 "       escape-review hook pre-push REMOTE [URL]   (git's pre-push hook)\n"
+"       escape-review render TEMPLATE --data FILE.json [--partials DIR]\n"
+"                     [--escape html|markdown|none]   (preview a template)\n"
 "       escape-review --version | --help\n"
 "\n"
 "Review the heap allocations a Go change introduces, as the Go compiler\n"
@@ -59,12 +62,24 @@ static const char usage_text[] =
 "  --max-flow N          keep at most N steps of each reason chain (default 12,\n"
 "                        0 keeps all)\n"
 "Output:\n"
-"  --format FMT          text (default) or json\n"
+"  --format FMT          text (default), json, markdown (the summary comment,\n"
+"                        from templates), comments (each new finding's inline\n"
+"                        comment), status (a commit status line), sarif\n"
+"                        (SARIF 2.1.0), rdjson (reviewdog), github-actions\n"
+"                        (workflow command annotations), template-data (what\n"
+"                        templates see; docs/templates.md)\n"
+"  --template-dir DIR    templates for markdown, comments and status (default:\n"
+"                        $ESCAPE_REVIEW_TEMPLATES, else the installed ones)\n"
+"  --max-comment-bytes N cut each rendered comment to N bytes, with a note\n"
+"                        (default 65000)\n"
 "  --explain             text: print the whole reason chain under each finding\n"
 "  --fail-on LEVEL       none|info|warning|error (default error): exit 1 when a\n"
 "                        reported finding is at or above LEVEL\n"
 "  -v, --verbose         print the go commands that run\n"
-"  -C DIR                run as if started in DIR\n"
+"  -C DIR                run as if started in DIR\n";
+
+/* (two strings: C17 compilers need not support longer literals) */
+static const char usage_text_more[] =
 "\n"
 "Exit codes:\n"
 "  0  nothing at or above --fail-on\n"
@@ -224,6 +239,53 @@ static int cmd_rules(int argc, char **argv)
 	return 0;
 }
 
+/* `render TEMPLATE --data FILE.json [--partials DIR] [--escape html|markdown|none]` */
+static int cmd_render(int argc, char **argv)
+{
+	static const char *const escapes[] = { "html", "markdown", "none" };
+	const char *tmpl = NULL, *data = NULL, *partials = NULL, *v;
+	struct strbuf out = STRBUF_INIT;
+	int k, ret, esc = -1;
+
+	for (k = 0; k < argc; k++) {
+		const char *a = argv[k];
+
+		if (opt_value(argc, argv, &k, "--data", &v) ||
+		    opt_value(argc, argv, &k, "--partials", &v) ||
+		    opt_value(argc, argv, &k, "--escape", &v)) {
+			if (!v)
+				return usage_error("%s needs a value", a);
+			if (starts_with(a, "--data"))
+				data = v;
+			else if (starts_with(a, "--partials"))
+				partials = v;
+			else {
+				for (esc = 0; esc < 3; esc++)
+					if (!strcmp(v, escapes[esc]))
+						break;
+				if (esc == 3)
+					return usage_error("unknown --escape '%s' (html, markdown or none)", v);
+			}
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("unknown option for render: %s", a);
+		} else if (tmpl) {
+			return usage_error("render takes one template, not also '%s'", a);
+		} else {
+			tmpl = a;
+		}
+	}
+	if (!tmpl || !data)
+		return usage_error("%s", "usage: escape-review render TEMPLATE --data FILE.json [--partials DIR] [--escape html|markdown|none]");
+	ret = report_render_file(&out, tmpl, data, partials, esc);
+	if (ret) {
+		strbuf_release(&out);
+		return fail(ret);
+	}
+	print_out(&out);
+	strbuf_release(&out);
+	return EXIT_CLEAN;
+}
+
 static int worst_at_or_above(const struct review *rv, int fail_on)
 {
 	size_t i;
@@ -323,6 +385,61 @@ static int finish_baseline(const char *action, struct review *rv, struct baselin
 	return outside ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
+static const char *const review_formats[] = {
+	"text", "json", "markdown", "comments", "status", "sarif", "rdjson", "github-actions",
+	"template-data",
+};
+
+static int review_format_known(const char *format)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(review_formats) / sizeof(review_formats[0]); i++)
+		if (!strcmp(format, review_formats[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The formats rendered from templates (markdown: the summary; comments:
+ * each new finding's inline comment after a "==> FILE:LINE" line; status:
+ * the status line), each cut to `max` bytes, and the machine formats.
+ */
+static int format_review(struct strbuf *out, const struct review *rv, const char *format,
+			 const char *dir, size_t max)
+{
+	size_t i;
+	int ret = 0;
+
+	if (!strcmp(format, "sarif")) {
+		format_sarif(out, rv);
+	} else if (!strcmp(format, "rdjson")) {
+		format_rdjson(out, rv);
+	} else if (!strcmp(format, "github-actions")) {
+		format_github_actions(out, rv);
+	} else if (!strcmp(format, "markdown")) {
+		if (!(ret = report_render(out, rv, "summary.md", dir)))
+			report_cut(out, max);
+	} else if (!strcmp(format, "status")) {
+		if (!(ret = report_render(out, rv, "status.txt", dir)))
+			strbuf_addch(out, '\n');
+	} else if (!strcmp(format, "comments")) {
+		for (i = 0; i < rv->findings.nr && !ret; i++) {
+			const struct finding *f = rv->findings.items[i];
+			struct strbuf body = STRBUF_INIT;
+
+			if (f->status != STATUS_NEW)
+				continue;
+			ret = report_render_finding(&body, rv, f, dir);
+			report_cut(&body, max);
+			strbuf_addf(out, "==> %s:%d\n", f->file, f->line);
+			strbuf_addbuf(out, &body);
+			strbuf_release(&body);
+		}
+	}
+	return ret;
+}
+
 static int cmd_review(int argc, char **argv, const char *baseline_action)
 {
 	struct baseline bl = BASELINE_INIT;
@@ -411,9 +528,8 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 			return usage_error("unknown option: %s", a);
 		}
 	}
-	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "markdown") &&
-	    strcmp(format, "template-data"))
-		return usage_error("unknown --format '%s' (text, json, markdown or template-data)", format);
+	if (!review_format_known(format))
+		return usage_error("unknown --format '%s' (text, json, markdown, comments, status, sarif, rdjson, github-actions or template-data)", format);
 	if (ro.worktree && ro.head)
 		return usage_error("%s", "--worktree and --head cannot be used together");
 
@@ -439,15 +555,15 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	acknowledge(&rv);
 	if (!strcmp(format, "json")) {
 		report_json_write(stdout, &rv);
-	} else if (!strcmp(format, "markdown")) {
+	} else if (strcmp(format, "text") && strcmp(format, "template-data")) {
 		struct strbuf out = STRBUF_INIT;
 
-		ret = report_render(&out, &rv, "summary.md", report_template_dir(template_dir));
+		ret = format_review(&out, &rv, format, report_template_dir(template_dir), max_comment);
 		if (ret) {
+			strbuf_release(&out);
 			review_release(&rv);
 			return fail(ret);
 		}
-		report_cut(&out, max_comment);
 		print_out(&out);
 		strbuf_release(&out);
 	} else if (!strcmp(format, "template-data")) {
@@ -659,6 +775,7 @@ int main(int argc, char **argv)
 			i += 2;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage_text, stdout);
+			fputs(usage_text_more, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("escape-review %s\n", ER_VERSION);
@@ -673,6 +790,8 @@ int main(int argc, char **argv)
 		ret = cmd_rules(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "config"))
 		ret = cmd_config(argc - i - 1, argv + i + 1);
+	else if (i < argc && !strcmp(argv[i], "render"))
+		ret = cmd_render(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "hook"))
 		ret = cmd_hook(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "review"))
