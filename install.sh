@@ -17,7 +17,7 @@
 # a C compiler, make, git and python3 (tests' stand-in servers).
 set -eu
 
-APT_PKGS="build-essential pkg-config git python3 libgit2-dev libcurl4-openssl-dev libcjson-dev libcmocka-dev golang-go ca-certificates"
+APT_PKGS="build-essential pkg-config git python3 libgit2-dev libcurl4-openssl-dev libcjson-dev libcmocka-dev golang-go ca-certificates python3-jsonschema"
 prefix=/usr/local
 want_deps=0
 check_only=0

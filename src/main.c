@@ -9,8 +9,12 @@
 #include "config.h"
 #include "diff.h"
 #include "errors.h"
+#include "forge.h"
 #include "formats.h"
+#include "github.h"
+#include "gitlab.h"
 #include "hook.h"
+#include "http.h"
 #include "report.h"
 #include "review.h"
 #include "strbuf.h"
@@ -75,7 +79,18 @@ static const char usage_text[] =
 "  --explain             text: print the whole reason chain under each finding\n"
 "  --fail-on LEVEL       none|info|warning|error (default error): exit 1 when a\n"
 "                        reported finding is at or above LEVEL\n"
-"  -v, --verbose         print the go commands that run\n"
+"  -v, --verbose         print the go commands (and HTTP requests) that run\n"
+"Publishing (see docs/publishing.md):\n"
+"  --reporter R          local (default): print only; github or gitlab: also\n"
+"                        post inline comments on lines of the diff, one sticky\n"
+"                        summary and a commit status; auto: from GITHUB_ACTIONS\n"
+"                        or GITLAB_CI.  The token comes from GITHUB_TOKEN or\n"
+"                        GITLAB_TOKEN only; base and head default to the pull or\n"
+"                        merge request's\n"
+"  --pr N, --repo-slug OWNER/REPO, --api-url URL\n"
+"                        where to publish, for CI systems other than GitHub\n"
+"                        Actions and GitLab CI\n"
+"  --dry-run             print each request that would be sent; send nothing\n"
 "  -C DIR                run as if started in DIR\n";
 
 /* (two strings: C17 compilers need not support longer literals) */
@@ -316,6 +331,24 @@ static void apply_config(struct review_opts *ro, int *fail_on)
 	ro->policy = &config.policy;
 }
 
+/* The configuration's template_dir, relative to the file's directory (the
+ * repository root) unless absolute. */
+static const char *config_template_dir(void)
+{
+	const char *slash;
+	char *dir, *joined;
+
+	if (!config.template_dir || config.template_dir[0] == '/' || !config.path ||
+	    !(slash = strrchr(config.path, '/')))
+		return config.template_dir;
+	dir = xstrndup(config.path, (size_t)(slash - config.path));
+	joined = path_join(dir, config.template_dir);
+	free(config.template_dir);
+	config.template_dir = joined;
+	free(dir);
+	return config.template_dir;
+}
+
 /* Drop the findings in excluded files (config "exclude"). */
 static void exclude_findings(struct review *rv)
 {
@@ -440,20 +473,73 @@ static int format_review(struct strbuf *out, const struct review *rv, const char
 	return ret;
 }
 
+/*
+ * Publishing: the review has been printed; render the bodies from the
+ * templates, then hand them to the forge's publisher.  Returns 0, a
+ * negative ER_* code (exit 4), or FORGE_READONLY (nothing written).
+ */
+static int publish(const struct review *rv, const struct forge_context *ctx, const char *dir,
+		   int failing, int verbose, int dry_run)
+{
+	struct forge_review fr;
+	struct http_client c;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	forge_review_init(&fr);
+	if ((ret = report_render(&sb, rv, "summary.md", dir)))
+		goto out;
+	fr.summary = strbuf_detach(&sb, NULL);
+	if ((ret = report_render(&sb, rv, "status.txt", dir)))
+		goto out;
+	strbuf_trim(&sb);
+	fr.status_description = strbuf_detach(&sb, NULL);
+	fr.status_state = xstrdup(failing ? "failure" : "success");
+	fr.head_sha = xstrdup_or_null(rv->head[0] ? rv->head : NULL);
+	fr.base_sha = xstrdup_or_null(rv->base[0] ? rv->base : NULL);
+	for (i = 0; i < rv->findings.nr; i++) {
+		const struct finding *f = rv->findings.items[i];
+		struct strbuf title = STRBUF_INIT;
+
+		/* inline only where the pull request shows the line: added or context */
+		if (f->status != STATUS_NEW || !(f->added_line || f->in_hunk))
+			continue;
+		strbuf_reset(&sb);
+		if ((ret = report_render_finding(&sb, rv, f, dir)))
+			goto out;
+		strbuf_addf(&title, "%s %s", f->rule ? f->rule : "", f->message);
+		forge_review_add(&fr, f->file, f->old_path, f->line, f->added_line ? 0 : f->old_line,
+				 f->fingerprint, title.buf, sb.buf);
+		strbuf_release(&title);
+	}
+	forge_http_client_init(&c, ctx);
+	c.verbose = verbose;
+	c.dry_run = dry_run;
+	ret = ctx->kind == FORGE_GITHUB ? github_publish(ctx, &fr, &c) : gitlab_publish(ctx, &fr, &c);
+	http_client_release(&c);
+out:
+	strbuf_release(&sb);
+	forge_review_release(&fr);
+	return ret;
+}
+
 static int cmd_review(int argc, char **argv, const char *baseline_action)
 {
 	struct baseline bl = BASELINE_INIT;
 	struct review_opts ro = { 0 };
 	struct review rv = { 0 };
 	struct report_opts rep = { 0 };
-	const char *format = "text", *v, *template_dir;
+	const char *format = "text", *v, *template_dir, *reporter = "local";
 	size_t max_comment = REPORT_MAX_COMMENT_BYTES;
-	int fail_on = SEVERITY_ERROR, ret, k, explain = 0;
+	int fail_on = SEVERITY_ERROR, ret, k, explain = 0, dry_run = 0;
+	struct forge_flags ff = FORGE_FLAGS_INIT;
+	struct forge_context ctx = FORGE_CONTEXT_INIT;
 
 	if ((ret = config_load_repo(&config)))
 		return fail(ret);
 	apply_config(&ro, &fail_on);
-	template_dir = config.template_dir;
+	template_dir = config_template_dir();
 	for (k = 0; k < argc; k++) {
 		const char *a = argv[k];
 
@@ -467,6 +553,10 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 		    opt_value(argc, argv, &k, "--input", &v) ||
 		    opt_value(argc, argv, &k, "--template-dir", &v) ||
 		    opt_value(argc, argv, &k, "--max-comment-bytes", &v) ||
+		    opt_value(argc, argv, &k, "--reporter", &v) ||
+		    opt_value(argc, argv, &k, "--pr", &v) ||
+		    opt_value(argc, argv, &k, "--repo-slug", &v) ||
+		    opt_value(argc, argv, &k, "--api-url", &v) ||
 		    opt_value(argc, argv, &k, "--max-flow", &v)) {
 			if (!v)
 				return usage_error("%s needs a value", a);
@@ -494,6 +584,22 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 				ro.input = v;
 			else if (starts_with(a, "--template-dir"))
 				template_dir = v;
+			else if (starts_with(a, "--reporter")) {
+				if (strcmp(v, "local") && strcmp(v, "github") && strcmp(v, "gitlab") &&
+				    strcmp(v, "auto"))
+					return usage_error("unknown --reporter '%s' (local, github, gitlab or auto)", v);
+				reporter = v;
+			} else if (starts_with(a, "--pr")) {
+				char *end;
+				long n = strtol(v, &end, 10);
+
+				if (*end || n <= 0)
+					return usage_error("--pr takes a pull or merge request number, not '%s'", v);
+				ff.pr = n;
+			} else if (starts_with(a, "--repo-slug"))
+				ff.repo_slug = v;
+			else if (starts_with(a, "--api-url"))
+				ff.api_url = v;
 			else if (starts_with(a, "--max-comment-bytes")) {
 				char *end;
 				long n = strtol(v, &end, 10);
@@ -522,6 +628,8 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 			ro.all_packages = 1;
 		} else if (!strcmp(a, "--explain")) {
 			explain = 1;
+		} else if (!strcmp(a, "--dry-run")) {
+			dry_run = 1;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			ro.verbose = ro.build.verbose = 1;
 		} else {
@@ -532,6 +640,25 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 		return usage_error("unknown --format '%s' (text, json, markdown, comments, status, sarif, rdjson, github-actions or template-data)", format);
 	if (ro.worktree && ro.head)
 		return usage_error("%s", "--worktree and --head cannot be used together");
+	if (strcmp(reporter, "local") && !baseline_action) {
+		/* where to publish, and (unless given) the base and head under review */
+		ff.dry_run = dry_run;
+		ff.base_sha = ro.base;
+		ff.head_sha = ro.head;
+		if ((ret = forge_context_from_env(&ctx, reporter, &ff)))
+			return fail(ret);
+		if (!ff.api_url && ctx.kind == FORGE_GITHUB && config.github_api_url) {
+			free(ctx.api_url);
+			ctx.api_url = xstrdup(config.github_api_url);
+		} else if (!ff.api_url && ctx.kind == FORGE_GITLAB && config.gitlab_api_url) {
+			free(ctx.api_url);
+			ctx.api_url = xstrdup(config.gitlab_api_url);
+		}
+		if (!ro.base && !ro.worktree)
+			ro.base = ctx.base_sha;
+		if (!ro.head && !ro.worktree)
+			ro.head = ctx.head_sha;
+	}
 
 	if (baseline_action) {
 		ro.mode = MODE_ALL;
@@ -584,6 +711,27 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	}
 	fflush(stdout);
 	ret = worst_at_or_above(&rv, fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (strcmp(reporter, "local")) {
+		/* the findings are printed: publishing can fail without losing them */
+		int pub = publish(&rv, &ctx, report_template_dir(template_dir),
+				  ret == EXIT_FINDINGS, ro.verbose, dry_run);
+
+		if (pub == FORGE_READONLY) {
+			struct strbuf ann = STRBUF_INIT;
+
+			fprintf(stderr, "escape-review: %s\n", error_last());
+			if (ctx.kind == FORGE_GITHUB) {
+				fputs("escape-review: writing the findings as GitHub Actions annotations instead\n", stderr);
+				format_github_actions(&ann, &rv);
+				print_out(&ann);
+				fflush(stdout);
+			}
+			strbuf_release(&ann);
+		} else if (pub < 0) {
+			ret = fail(pub);
+		}
+	}
+	forge_context_release(&ctx);
 	review_release(&rv);
 	return ret;
 }
