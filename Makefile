@@ -51,6 +51,7 @@ $(BUILD)/publish_driver: tests/http/publish_driver.c $(BUILD)/libescape.a
 
 http: $(BUILD)/publish_driver $(BIN)
 	@ER_BIN=$(abspath $(BIN)) sh tests/http/run.sh $(BUILD)/publish_driver python3
+	@sh tests/http/binary.sh $(abspath $(BIN)) python3
 
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail

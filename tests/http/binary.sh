@@ -45,16 +45,17 @@ check_contains() {
 	esac
 }
 start_stub() { # script name scenario [args]
+	script=$1
 	STUB=$2
 	scen=$3
 	shift 3
-	"$PY" "$HERE/$1" --record "$TMP/$STUB.rec" --control "$TMP/$STUB.ctl" --lifetime 120 \
+	"$PY" "$HERE/$script" --record "$TMP/$STUB.rec" --control "$TMP/$STUB.ctl" --lifetime 120 \
 		--scenario "$scen" "$@" >"$TMP/$STUB.port" 2>"$TMP/$STUB.err" &
 	STUB_PID=$!
 	i=0
 	while [ ! -s "$TMP/$STUB.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	PORT=$(cat "$TMP/$STUB.port")
-	[ -n "$PORT" ] || { echo "cannot start $1"; cat "$TMP/$STUB.err"; exit 1; }
+	[ -n "$PORT" ] || { echo "cannot start $script"; cat "$TMP/$STUB.err"; exit 1; }
 }
 stop_stub() { kill "$STUB_PID"; wait "$STUB_PID" 2>/dev/null; STUB_PID=; }
 control() { printf '%s\n' "$1" >"$TMP/$STUB.ctl"; }
@@ -104,7 +105,7 @@ PY
 VISIBLE=$("$PY" -c "import json,sys; print(' '.join(map(str, json.load(open(sys.argv[1]))['diff']['campus/score.go'])))" "$TMP/scenario.json")
 
 # ------------------------------------------------------------------ GitHub
-start_stub github_stub.py gh "$TMP/scenario.json"
+start_stub github_stub.py gh "$TMP/scenario.json" --token "$TOKEN"
 API=http://127.0.0.1:$PORT
 cat >"$TMP/event.json" <<EOF
 {"action": "synchronize", "number": 7,
@@ -154,6 +155,7 @@ check_eq "gh 2: requests" "GET /repos/o/r/pulls/7/comments?per_page=100 $L
 GET /repos/o/r/pulls/7/comments?per_page=100&page=2 $L
 GET /repos/o/r/issues/7/comments?per_page=100 $L
 GET /repos/o/r/issues/7/comments?per_page=100&page=2 $L
+GET /repos/o/r/issues/7/comments?per_page=100&page=3 $L
 PATCH /repos/o/r/issues/comments/ID $L
 POST /repos/o/r/statuses/$HEAD $L" "$(new_lines | sed 's/comments\/[0-9][0-9]* /comments\/ID /')"
 check_eq "gh 2: status failure" "failure" "$(recs get "$(recs count)" state)"
@@ -198,7 +200,7 @@ check_contains "gh no event: names what is missing" "--pr" "$ERR"
 stop_stub
 
 # ------------------------------------------------------------------ GitLab
-start_stub gitlab_stub.py gl "$TMP/gl-scenario.json"
+start_stub gitlab_stub.py gl "$TMP/gl-scenario.json" --token "$GLTOKEN"
 API=http://127.0.0.1:$PORT/api/v4
 GL="GITLAB_CI=true CI_API_V4_URL=$API CI_PROJECT_ID=group/proj CI_MERGE_REQUEST_IID=3
     CI_MERGE_REQUEST_DIFF_BASE_SHA=$BASE CI_COMMIT_SHA=4444444444444444444444444444444444444444
