@@ -4,6 +4,7 @@
  * (markers, summary overflow section, safe cuts) both forges use.
  */
 #include "forge.h"
+#include "mustache.h"
 #include "errors.h"
 #include "http.h"
 #include "util.h"
@@ -401,14 +402,7 @@ int forge_find_fingerprint(struct strbuf *out, const char *body)
 
 void forge_escape_markdown(struct strbuf *out, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r' || *s == '\t')
-			strbuf_addch(out, ' ');
-		else if (strchr("\\`*_{}[]()#+-!|<>~&", *s))
-			strbuf_addf(out, "\\%c", *s);
-		else
-			strbuf_addch(out, *s);
-	}
+	mustache_escape_markdown(out, s);
 }
 
 static int moved(const struct forge_comment *fc)

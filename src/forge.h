@@ -170,8 +170,8 @@ int forge_find_fingerprint(struct strbuf *out, const char *body);
 /* Append `s` cut to `max` bytes on a UTF-8 boundary (status descriptions). */
 void forge_add_cut(struct strbuf *out, const char *s, size_t max);
 
-/* Backslash-escape Markdown punctuation and HTML in plain text `s`
- * (a stand-in until mustache.h offers mustache_escape_markdown()). */
+/* Make plain text `s` inert in Markdown: mustache_escape_markdown() (no
+ * markup, no @mention, no #123 link; see mustache.h). */
 void forge_escape_markdown(struct strbuf *out, const char *s);
 
 #endif
