@@ -23,27 +23,6 @@ struct gh {
 	int wrote;              /* a write succeeded: 403 is no longer "read-only" */
 };
 
-static cJSON *obj_new(void)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (!o)
-		die("out of memory");
-	return o;
-}
-
-static void add_str(cJSON *o, const char *name, const char *v)
-{
-	if (!cJSON_AddStringToObject(o, name, v))
-		die("out of memory");
-}
-
-static void add_num(cJSON *o, const char *name, double v)
-{
-	if (!cJSON_AddNumberToObject(o, name, v))
-		die("out of memory");
-}
-
 /*
  * A write refused with 403 before anything was written: the token is
  * read-only (fork, missing permissions).  Turn it into FORGE_READONLY.
@@ -138,25 +117,25 @@ static int post_batch(struct gh *g, const char *path, struct forge_comment **ite
 {
 	struct http_response r = HTTP_RESPONSE_INIT;
 	struct strbuf text = STRBUF_INIT;
-	cJSON *req = obj_new(), *arr, *one;
+	cJSON *req = http_json_object(), *arr, *one;
 	size_t i;
 	int ret;
 
-	add_str(req, "commit_id", g->head);
+	http_json_add_str(req, "commit_id", g->head);
 	strbuf_addf(&text, "escape-review: %zu finding%s on lines of this change.", nr,
 		    nr == 1 ? "" : "s");
-	add_str(req, "body", text.buf);
-	add_str(req, "event", "COMMENT");
+	http_json_add_str(req, "body", text.buf);
+	http_json_add_str(req, "event", "COMMENT");
 	if (!(arr = cJSON_AddArrayToObject(req, "comments")))
 		die("out of memory");
 	for (i = 0; i < nr; i++) {
-		one = obj_new();
-		add_str(one, "path", items[i]->path);
-		add_num(one, "line", items[i]->line);
-		add_str(one, "side", "RIGHT");
+		one = http_json_object();
+		http_json_add_str(one, "path", items[i]->path);
+		http_json_add_num(one, "line", items[i]->line);
+		http_json_add_str(one, "side", "RIGHT");
 		strbuf_reset(&text);
 		forge_inline_body(&text, items[i], FORGE_GITHUB_BODY_MAX);
-		add_str(one, "body", text.buf);
+		http_json_add_str(one, "body", text.buf);
 		cJSON_AddItemToArray(arr, one);
 	}
 	ret = http_request(&r, g->c, "POST", path, req);
@@ -216,7 +195,7 @@ static int post_summary(struct gh *g)
 {
 	struct http_response r = HTTP_RESPONSE_INIT;
 	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT;
-	cJSON *all = NULL, *req = obj_new();
+	cJSON *all = NULL, *req = http_json_object();
 	const cJSON *it;
 	double id = -1;
 	int ret;
@@ -237,7 +216,7 @@ static int post_summary(struct gh *g)
 		}
 	}
 	forge_summary_body(&body, g->rv, FORGE_GITHUB_BODY_MAX);
-	add_str(req, "body", body.buf);
+	http_json_add_str(req, "body", body.buf);
 	strbuf_reset(&path);
 	if (id >= 0) {
 		strbuf_addf(&path, "/repos/%s/issues/comments/%.0f", g->ctx->repo_slug, id);
@@ -266,12 +245,12 @@ static int post_status(struct gh *g)
 
 	if (!g->rv->status_state)
 		return 0;
-	req = obj_new();
-	add_str(req, "state", g->rv->status_state);
+	req = http_json_object();
+	http_json_add_str(req, "state", g->rv->status_state);
 	forge_add_cut(&desc, g->rv->status_description ? g->rv->status_description : "",
 		      STATUS_DESCRIPTION_MAX);
-	add_str(req, "description", desc.buf);
-	add_str(req, "context", "escape-review");
+	http_json_add_str(req, "description", desc.buf);
+	http_json_add_str(req, "context", "escape-review");
 	strbuf_addf(&path, "/repos/%s/statuses/%s", g->ctx->repo_slug, g->head);
 	ret = check_readonly(g, http_request(&r, g->c, "POST", path.buf, req), &r);
 	cJSON_Delete(req);

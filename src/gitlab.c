@@ -25,27 +25,6 @@ struct gl {
 	int wrote;
 };
 
-static cJSON *obj_new(void)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (!o)
-		die("out of memory");
-	return o;
-}
-
-static void add_str(cJSON *o, const char *name, const char *v)
-{
-	if (!cJSON_AddStringToObject(o, name, v))
-		die("out of memory");
-}
-
-static void add_num(cJSON *o, const char *name, double v)
-{
-	if (!cJSON_AddNumberToObject(o, name, v))
-		die("out of memory");
-}
-
 static int check_readonly(struct gl *g, int ret, const struct http_response *r)
 {
 	struct strbuf msg = STRBUF_INIT;
@@ -146,20 +125,20 @@ static int post_discussion(struct gl *g, struct forge_comment *fc, const char *p
 {
 	struct http_response r = HTTP_RESPONSE_INIT;
 	struct strbuf body = STRBUF_INIT;
-	cJSON *req = obj_new(), *pos = obj_new();
+	cJSON *req = http_json_object(), *pos = http_json_object();
 	int ret;
 
 	forge_inline_body(&body, fc, FORGE_GITLAB_BODY_MAX);
-	add_str(req, "body", body.buf);
-	add_str(pos, "position_type", "text");
-	add_str(pos, "base_sha", g->base);
-	add_str(pos, "start_sha", g->start);
-	add_str(pos, "head_sha", g->head);
-	add_str(pos, "old_path", fc->old_path ? fc->old_path : fc->path);
-	add_str(pos, "new_path", fc->path);
+	http_json_add_str(req, "body", body.buf);
+	http_json_add_str(pos, "position_type", "text");
+	http_json_add_str(pos, "base_sha", g->base);
+	http_json_add_str(pos, "start_sha", g->start);
+	http_json_add_str(pos, "head_sha", g->head);
+	http_json_add_str(pos, "old_path", fc->old_path ? fc->old_path : fc->path);
+	http_json_add_str(pos, "new_path", fc->path);
 	if (fc->old_line > 0)
-		add_num(pos, "old_line", fc->old_line);
-	add_num(pos, "new_line", fc->line);
+		http_json_add_num(pos, "old_line", fc->old_line);
+	http_json_add_num(pos, "new_line", fc->line);
 	cJSON_AddItemToObject(req, "position", pos);
 	ret = http_request(&r, g->c, "POST", path, req);
 	if (!ret) {
@@ -206,7 +185,7 @@ static int post_summary(struct gl *g)
 {
 	struct http_response r = HTTP_RESPONSE_INIT;
 	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT;
-	cJSON *all = NULL, *req = obj_new();
+	cJSON *all = NULL, *req = http_json_object();
 	const cJSON *it;
 	double id = -1;
 	int ret;
@@ -225,7 +204,7 @@ static int post_summary(struct gl *g)
 		}
 	}
 	forge_summary_body(&body, g->rv, FORGE_GITLAB_BODY_MAX);
-	add_str(req, "body", body.buf);
+	http_json_add_str(req, "body", body.buf);
 	strbuf_reset(&path);
 	if (id >= 0) {
 		strbuf_addf(&path, "%s/notes/%.0f", g->mr.buf, id);
@@ -256,12 +235,12 @@ static int post_status(struct gl *g)
 		return 0;
 	if (!strcmp(state, "failure"))
 		state = "failed";
-	req = obj_new();
-	add_str(req, "state", state);
-	add_str(req, "name", "escape-review");
+	req = http_json_object();
+	http_json_add_str(req, "state", state);
+	http_json_add_str(req, "name", "escape-review");
 	forge_add_cut(&desc, g->rv->status_description ? g->rv->status_description : "",
 		      STATUS_DESCRIPTION_MAX);
-	add_str(req, "description", desc.buf);
+	http_json_add_str(req, "description", desc.buf);
 	http_escape_segment(&sha, first_of(g->ctx->head_sha, g->head, NULL));
 	strbuf_addf(&path, "%s/statuses/%s", g->project.buf, sha.buf);
 	ret = check_readonly(g, http_request(&r, g->c, "POST", path.buf, req), &r);

@@ -874,3 +874,24 @@ out:
 	strbuf_release(&why);
 	return ret;
 }
+
+cJSON *http_json_object(void)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		die("out of memory");
+	return o;
+}
+
+void http_json_add_str(cJSON *o, const char *name, const char *value)
+{
+	if (!cJSON_AddStringToObject(o, name, value))
+		die("out of memory");
+}
+
+void http_json_add_num(cJSON *o, const char *name, double value)
+{
+	if (!cJSON_AddNumberToObject(o, name, value))
+		die("out of memory");
+}

@@ -118,6 +118,12 @@ void http_response_release(struct http_response *r);
  * answer was received `out->status` and `out->json` hold it, so a caller
  * can handle an expected refusal (422, 400) itself.
  */
+/* Request bodies are built with these: out-of-memory is fatal, as
+ * everywhere (cJSON's own functions return NULL instead). */
+struct cJSON *http_json_object(void);
+void http_json_add_str(struct cJSON *o, const char *name, const char *value);
+void http_json_add_num(struct cJSON *o, const char *name, double value);
+
 int http_request(struct http_response *out, struct http_client *c, const char *method,
 		 const char *path_or_url, const struct cJSON *body);
 

@@ -15,60 +15,10 @@ UA="escape-review/$VERSION"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/er-http-bin.XXXXXX")
 TOKEN=ghp_BINTESTTOKEN456
 GLTOKEN=glpat-BINTESTTOKEN456
-pass=0
-fail=0
-STUB_PID=
-cleanup() {
-	if [ -n "$STUB_PID" ]; then kill "$STUB_PID" 2>/dev/null; wait "$STUB_PID" 2>/dev/null; fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-for v in $(env | sed -n 's/^\(GITHUB_[A-Z_]*\|GITLAB_[A-Z_]*\|CI_[A-Z0-9_]*\)=.*/\1/p'); do
-	unset "$v"
-done
-export ESCAPE_REVIEW_RETRY_BASE_MS=20 NO_COLOR=1 HOME="$TMP/home"
+. "$HERE/lib.sh"
+export NO_COLOR=1 HOME="$TMP/home"
 export GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=T GIT_COMMITTER_EMAIL=t@example.com
 mkdir -p "$HOME"
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$1"; }
-check_eq() {
-	if [ "$2" = "$3" ]; then ok; else
-		ko "$1"; printf '  expected: %s\n  actual:   %s\n' "$2" "$3"
-	fi
-}
-check_contains() {
-	case $3 in
-	*"$2"*) ok ;;
-	*) ko "$1"; printf '  missing: %s\n  in:      %s\n' "$2" "$3" ;;
-	esac
-}
-start_stub() { # script name scenario [args]
-	script=$1
-	STUB=$2
-	scen=$3
-	shift 3
-	"$PY" "$HERE/$script" --record "$TMP/$STUB.rec" --control "$TMP/$STUB.ctl" --lifetime 120 \
-		--scenario "$scen" "$@" >"$TMP/$STUB.port" 2>"$TMP/$STUB.err" &
-	STUB_PID=$!
-	i=0
-	while [ ! -s "$TMP/$STUB.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	PORT=$(cat "$TMP/$STUB.port")
-	[ -n "$PORT" ] || { echo "cannot start $script"; cat "$TMP/$STUB.err"; exit 1; }
-}
-stop_stub() { kill "$STUB_PID"; wait "$STUB_PID" 2>/dev/null; STUB_PID=; }
-control() { printf '%s\n' "$1" >"$TMP/$STUB.ctl"; }
-recs() { cmd=$1; shift; "$PY" "$HERE/records.py" "$cmd" "$TMP/$STUB.rec" "$@"; }
-mark() { MARK=$(recs count); }
-new_lines() { recs lines "$MARK"; }
-run() {
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	RC=$?
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
-	cat "$TMP/out" "$TMP/err" >>"$TMP/all-output"
-}
 
 # the seed example: c1..c2 is the pull request
 sh "$SRC/examples/make-campus-repo.sh" "$TMP/repo" >/dev/null
@@ -105,7 +55,7 @@ PY
 VISIBLE=$("$PY" -c "import json,sys; print(' '.join(map(str, json.load(open(sys.argv[1]))['diff']['campus/score.go'])))" "$TMP/scenario.json")
 
 # ------------------------------------------------------------------ GitHub
-start_stub github_stub.py gh "$TMP/scenario.json" --token "$TOKEN"
+start_stub github_stub.py gh --scenario "$TMP/scenario.json" --token "$TOKEN"
 API=http://127.0.0.1:$PORT
 cat >"$TMP/event.json" <<EOF
 {"action": "synchronize", "number": 7,
@@ -200,7 +150,7 @@ check_contains "gh no event: names what is missing" "--pr" "$ERR"
 stop_stub
 
 # ------------------------------------------------------------------ GitLab
-start_stub gitlab_stub.py gl "$TMP/gl-scenario.json" --token "$GLTOKEN"
+start_stub gitlab_stub.py gl --scenario "$TMP/gl-scenario.json" --token "$GLTOKEN"
 API=http://127.0.0.1:$PORT/api/v4
 GL="GITLAB_CI=true CI_API_V4_URL=$API CI_PROJECT_ID=group/proj CI_MERGE_REQUEST_IID=3
     CI_MERGE_REQUEST_DIFF_BASE_SHA=$BASE CI_COMMIT_SHA=4444444444444444444444444444444444444444

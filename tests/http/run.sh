@@ -18,66 +18,7 @@ GLTOKEN=glpat-TESTTOKEN123
 HEAD=1111111111111111111111111111111111111111
 BASE=2222222222222222222222222222222222222222
 START=3333333333333333333333333333333333333333
-pass=0
-fail=0
-STUB_PID=
-
-cleanup() {
-	if [ -n "$STUB_PID" ]; then kill "$STUB_PID" 2>/dev/null; wait "$STUB_PID" 2>/dev/null; fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# Only what each scenario sets may reach the driver.
-for v in $(env | sed -n 's/^\(GITHUB_[A-Z_]*\|GITLAB_[A-Z_]*\|CI_[A-Z0-9_]*\)=.*/\1/p'); do
-	unset "$v"
-done
-export ESCAPE_REVIEW_RETRY_BASE_MS=20
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$1"; }
-check_eq() { # name expected actual
-	if [ "$2" = "$3" ]; then ok; else
-		ko "$1"; printf '  expected: %s\n  actual:   %s\n' "$2" "$3"
-	fi
-}
-check_contains() { # name needle haystack
-	case $3 in
-	*"$2"*) ok ;;
-	*) ko "$1"; printf '  missing: %s\n  in:      %s\n' "$2" "$3" ;;
-	esac
-}
-check_ge() { # name value minimum
-	if awk -v a="$2" -v b="$3" 'BEGIN { exit !(a + 0 >= b + 0) }'; then ok; else
-		ko "$1"; printf '  %s < %s\n' "$2" "$3"
-	fi
-}
-
-start_stub() { # script name
-	STUB=$2
-	"$PY" "$HERE/$1" --record "$TMP/$2.rec" --control "$TMP/$2.ctl" --lifetime 120 \
-		>"$TMP/$2.port" 2>"$TMP/$2.err" &
-	STUB_PID=$!
-	i=0
-	while [ ! -s "$TMP/$2.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	PORT=$(cat "$TMP/$2.port")
-	if [ -z "$PORT" ]; then echo "cannot start $1"; cat "$TMP/$2.err"; exit 1; fi
-}
-stop_stub() { kill "$STUB_PID"; wait "$STUB_PID" 2>/dev/null; STUB_PID=; }
-control() { printf '%s\n' "$1" >"$TMP/$STUB.ctl"; }
-recs() { cmd=$1; shift; "$PY" "$HERE/records.py" "$cmd" "$TMP/$STUB.rec" "$@"; }
-mark() { MARK=$(recs count); }
-new_lines() { recs lines "$MARK"; }
-
-# run ENV... -- ARGS...: the driver with exactly these variables added.
-run() {
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	RC=$?
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
-	cat "$TMP/out" "$TMP/err" >>"$TMP/all-output"
-}
+. "$HERE/lib.sh"
 
 # ------------------------------------------------------------------ GitHub
 
