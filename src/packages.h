@@ -71,7 +71,9 @@ int packages_analyze(struct finding_list *out, struct strbuf *errors, const char
 		     const struct pkgset *set, const struct build_opts *opts);
 
 /*
- * Ask the go command for its version ("go1.19.8"); result in `out`.
+ * The go command's version ("go1.19.8") in `out`: read from its GOROOT's
+ * VERSION file when `go` resolves to GOROOT/bin/go, else asked with
+ * `go env GOVERSION`.
  */
 int go_version(struct strbuf *out, const struct build_opts *opts);
 

@@ -232,6 +232,19 @@ static char *cache_path(git_repository *repo, const struct change *c, const stru
 	strbuf_addf(&key, "v1\n%s\n%s\n%s\n%s\n%d\n%d\n", tree, go_version,
 		    b->build_flags ? b->build_flags : "", b->gcflags ? b->gcflags : "", b->tests,
 		    b->max_flow);
+	{
+		/* the environment that changes what the compiler decides */
+		static const char *const vars[] = { "GOFLAGS", "GOOS", "GOARCH", "GOAMD64",
+						    "GOARM", "CGO_ENABLED", "GOEXPERIMENT",
+						    "GOROOT", "GOWORK" };
+		size_t v;
+
+		for (v = 0; v < sizeof(vars) / sizeof(vars[0]); v++) {
+			const char *val = getenv(vars[v]);
+
+			strbuf_addf(&key, "%s=%s\n", vars[v], val ? val : "");
+		}
+	}
 	for (i = 0; i < set->nr; i++)
 		for (j = 0; j < set->mods[i].pkgs_nr; j++)
 			strbuf_addf(&key, "%s:%s\n", set->mods[i].dir, set->mods[i].pkgs[j]);
@@ -289,31 +302,39 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	for (i = 0; i < c->files_nr; i++)
 		old[n++] = c->files[i].old_path ? c->files[i].old_path : c->files[i].path;
 
-	if ((ret = go_version(&gov, &opts->build)))
-		goto out;
-	free(out->go_version);
-	out->go_version = xstrdup(gov.buf);
-	if (!git_oid_is_zero(&c->merge_base_tree)) {
-		if ((ret = tree_checkout(repo, &c->merge_base_tree, base_dir.buf)))
-			goto out;
-		pkgset_add_files(&base_set, base_dir.buf, old, n);
+	/*
+	 * Head's build starts first: everything about the base (the Go
+	 * version, its checkout, the cache) happens while it runs, and a cold
+	 * base is built at the same time.
+	 */
+	threaded = !pthread_create(&th, NULL, analyse, &head);
+	if (!threaded)
+		analyse(&head);
+	ret = go_version(&gov, &opts->build);
+	if (!ret) {
+		free(out->go_version);
+		out->go_version = xstrdup(gov.buf);
+		if (!git_oid_is_zero(&c->merge_base_tree) &&
+		    !(ret = tree_checkout(repo, &c->merge_base_tree, base_dir.buf)))
+			pkgset_add_files(&base_set, base_dir.buf, old, n);
 	}
-	cache = cache_path(repo, c, &base_set, &base.build, gov.buf);
-	if (!opts->no_cache && !compare_cache_read(&base.findings, cache)) {
-		have_base = 1;
-		out->base_cached = 1;
-	} else if (!base_set.nr) {
-		have_base = 1; /* the changed packages do not exist at base */
-	} else {
-		base.root = base_dir.buf;
-		base.set = &base_set;
-		threaded = !pthread_create(&th, NULL, analyse, &base);
-		if (!threaded)
+	if (!ret) {
+		cache = cache_path(repo, c, &base_set, &base.build, gov.buf);
+		if (!opts->no_cache && !compare_cache_read(&base.findings, cache)) {
+			have_base = 1;
+			out->base_cached = 1;
+		} else if (!base_set.nr) {
+			have_base = 1; /* the changed packages do not exist at base */
+		} else {
+			base.root = base_dir.buf;
+			base.set = &base_set;
 			analyse(&base);
+		}
 	}
-	analyse(&head);
 	if (threaded)
 		pthread_join(th, NULL);
+	if (ret)
+		goto out;
 	if (head.ret) {
 		ret = error_set(head.ret, "%s", head.msg);
 		goto out;

@@ -77,15 +77,14 @@ static int setup_stream(posix_spawn_file_actions_t *fa, int *field, int target,
 	return 0;
 }
 
-/* 1 when `name` (with a '/': as it is) names an executable file on PATH. */
-static int on_path(const char *name)
+char *run_which(const char *name)
 {
 	const char *path = getenv("PATH"), *p;
 	struct strbuf sb = STRBUF_INIT;
 	int found = 0;
 
 	if (strchr(name, '/'))
-		return !access(name, X_OK);
+		return access(name, X_OK) ? NULL : xstrdup(name);
 	if (!path)
 		path = "/bin:/usr/bin";
 	for (p = path; !found; p++) {
@@ -102,8 +101,19 @@ static int on_path(const char *name)
 			break;
 		p = end;
 	}
+	if (found)
+		return strbuf_detach(&sb, NULL);
 	strbuf_release(&sb);
-	return found;
+	return NULL;
+}
+
+/* 1 when `name` (with a '/': as it is) names an executable file on PATH. */
+static int on_path(const char *name)
+{
+	char *full = run_which(name);
+
+	free(full);
+	return full != NULL;
 }
 
 int child_start(struct child_process *cp)

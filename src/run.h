@@ -43,6 +43,10 @@ struct child_process {
 
 #define CHILD_PROCESS_INIT { NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, -1, 0 }
 
+/* The executable `name` would run as: searched on PATH unless it has a
+ * '/'.  malloc'd, or NULL when there is none. */
+char *run_which(const char *name);
+
 /* Start the child; 0 or a negative ER_* code with the message set. */
 int child_start(struct child_process *cp);
 /* Wait for it; see "Exit status" above.  Closes no pipe ends. */
