@@ -58,7 +58,7 @@ git checkout -q -b feature c2
 push origin feature
 expect_rc "escapes block the push" 1
 expect_grep "blocked: names score.go:27" "^campus/score.go:27:2: \[ER010 warning\] moved to heap: s" "$TMP/err"
-expect_grep "blocked: names score.go:39" "^campus/score.go:39:13: \[ER001 warning\] result escapes to heap" "$TMP/err"
+expect_grep "blocked: names score.go:39" "^campus/score.go:39:$(by_go 13 24): \[ER001 warning\] result escapes to heap" "$TMP/err"
 expect_grep "blocked: the reason chain" "from return &s (return) at campus/score.go:28:2" "$TMP/err"
 expect_grep "blocked: says so" "^escape-review: push blocked: findings at or above warning (hook.fail_on)" "$TMP/err"
 expect_grep "blocked: how to acknowledge" "//escape:ok <reason>" "$TMP/err"
@@ -169,7 +169,7 @@ git remote add empty "$TMP/empty.git"
 sh "$ER_SRC/install.sh" --hook . >/dev/null
 push empty c2:refs/heads/main
 expect_rc "first push of c2 to an empty remote is blocked" 1
-expect_grep "whole-tree review names score.go:39" "^campus/score.go:39:13: \[ER001 warning\] result escapes to heap" "$TMP/err"
+expect_grep "whole-tree review names score.go:39" "^campus/score.go:39:$(by_go 13 24): \[ER001 warning\] result escapes to heap" "$TMP/err"
 expect_grep "whole-tree review: counts" "escape-review: 4 new, 0 existing, 0 fixed (0 error, 3 warning, 1 info) in 1 package (mode new)" "$TMP/err"
 
 finish

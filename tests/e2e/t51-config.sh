@@ -46,7 +46,7 @@ er --base c1
 expect_rc "fail_on from the file" 1
 er --base c1 --fail-on none
 expect_rc "--fail-on overrides the file" 0
-echo '{"fail_on": "warning", "rules": {"ER010": "off", "ER030": "off", "ER001": "info"}}' >"$cfg"
+echo '{"fail_on": "warning", "rules": {"ER010": "off", "ER012": "off", "ER001": "info"}}' >"$cfg"
 er --base c1 --format json
 expect_rc "rules: nothing at warning left" 0
 expect_eq "rules: ER010 off, ER001 info" "$(json_get "$TMP/out" '" ".join("%s:%d:%s:%s" % (f["file"], f["line"], f["rule"], f["severity"]) for f in d["findings"])')" \
