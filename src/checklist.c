@@ -1383,6 +1383,33 @@ static void add_leak_dst(struct strbuf *sb, const struct finding *f)
 	}
 }
 
+/*
+ * A function name as the source calls it: the shape instantiations newer
+ * compilers print are left out, as locate leaves out type parameters
+ * ("unique.Make[go.shape.string]" -> "unique.Make",
+ * "(*L[go.shape.int]).Get" -> "(*L).Get").
+ */
+static void add_func_name(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		if (s[i] == '[' && n - i > 10 && !memcmp(s + i + 1, "go.shape.", 9)) {
+			int depth = 0;
+
+			for (; i < n; i++) {
+				if (s[i] == '[')
+					depth++;
+				else if (s[i] == ']' && !--depth)
+					break;
+			}
+			i++;
+			continue;
+		}
+		strbuf_addch(sb, s[i++]);
+	}
+}
+
 /* What the step does with the value, as a verb phrase: "is returned". */
 static void add_fate(struct strbuf *sb, const struct flow_step *st)
 {
@@ -1407,7 +1434,8 @@ static void add_fate(struct strbuf *sb, const struct flow_step *st)
 		break;
 	case REASON_CALL_PARAM:
 		cl = callee_len(expr, n);
-		strbuf_addf(sb, "is passed to %.*s", (int)(cl ? cl : n), expr);
+		strbuf_addstr(sb, "is passed to ");
+		add_func_name(sb, expr, cl ? cl : n);
 		break;
 	case REASON_SEND:
 		strbuf_addstr(sb, "is sent on a channel");
@@ -1530,13 +1558,13 @@ static void build_why(struct strbuf *sb, const struct finding *f, const struct r
 			add_at(sb, f, last);
 		} else if (IS("callee")) {
 			if (callee && callee_n)
-				strbuf_add(sb, callee, callee_n);
+				add_func_name(sb, callee, callee_n);
 			else
 				strbuf_addstr(sb, "a callee");
 		} else if (IS("for_callee")) {
 			if (callee && callee_n) {
 				strbuf_addstr(sb, " to be passed to ");
-				strbuf_add(sb, callee, callee_n);
+				add_func_name(sb, callee, callee_n);
 			}
 		} else if (IS("lhs")) {
 			const char *expr, *lhs;
