@@ -28,7 +28,19 @@ struct rule {
 	const char *bad;          /* minimal Go example that triggers the rule */
 	const char *good;         /* the fixed variant */
 	const char *anchor;       /* documentation anchor in docs/rules.md ("er001") */
+	/*
+	 * The Go releases whose compiler can report what the rule describes,
+	 * as minor versions of Go 1 (24 for Go 1.24); 0: no bound.  Outside
+	 * them the rule never fires (the compiler decides otherwise and says
+	 * nothing).  `compilers` is the sentence the docs print, NULL when the
+	 * rule applies to every supported compiler.
+	 */
+	int go_min, go_max;
+	const char *compilers;
 };
+
+/* Does `r` apply to the compiler of Go 1.`minor`? */
+int checklist_rule_applies(const struct rule *r, int minor);
 
 /* All rules, in id order. */
 const struct rule *checklist_rules(size_t *nr);

@@ -198,6 +198,9 @@ static const char *const reason_names[REASON__COUNT] = {
 	[REASON_NON_CONST_SIZE] = "non-constant size",
 	[REASON_CALLEE_OPERAND] = "callee operand",
 	[REASON_OTHER] = "other",
+	[REASON_ZERO_SIZED] = "zero-sized element",
+	[REASON_SLICE_TO_ARRAY] = "slice-to-array",
+	[REASON_UNSAFE_CONV] = "conversion to unsafe.Pointer",
 };
 
 const char *reason_name(enum flow_reason r)
@@ -209,8 +212,8 @@ enum flow_reason reason_parse(const char *s, size_t len)
 {
 	int i;
 
-	for (i = 0; i < REASON_OTHER; i++)
-		if (strlen(reason_names[i]) == len && !memcmp(reason_names[i], s, len))
+	for (i = 0; i < REASON__COUNT; i++)
+		if (i != REASON_OTHER && strlen(reason_names[i]) == len && !memcmp(reason_names[i], s, len))
 			return (enum flow_reason)i;
 	return REASON_OTHER;
 }

@@ -38,6 +38,11 @@ enum flow_reason {
 	REASON_MAP_KEY_PUT, REASON_TOO_LARGE, REASON_TOO_ALIGNED,
 	REASON_NON_CONST_SIZE, REASON_CALLEE_OPERAND,
 	REASON_OTHER,          /* a reason this build does not know */
+	/* printed by newer compilers (Go 1.26); after REASON_OTHER so the bits
+	 * of the reasons above stay what the base cache stored */
+	REASON_ZERO_SIZED,     /* make of zero-size elements (Go 1.25+) */
+	REASON_SLICE_TO_ARRAY, /* [N]T(s) and (*[N]T)(s) conversions */
+	REASON_UNSAFE_CONV,    /* conversion to unsafe.Pointer under -race/-asan/checkptr */
 	REASON__COUNT
 };
 

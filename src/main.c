@@ -218,6 +218,12 @@ static int cmd_rules(int argc, char **argv)
 			cJSON_AddStringToObject(o, "example", rules[i].bad);
 			cJSON_AddStringToObject(o, "good", rules[i].good);
 			cJSON_AddStringToObject(o, "anchor", rules[i].anchor);
+			if (rules[i].go_min)
+				cJSON_AddNumberToObject(o, "go_min", rules[i].go_min);
+			if (rules[i].go_max)
+				cJSON_AddNumberToObject(o, "go_max", rules[i].go_max);
+			if (rules[i].compilers)
+				cJSON_AddStringToObject(o, "compilers", rules[i].compilers);
 			cJSON_AddItemToArray(arr, o);
 		}
 		s = cJSON_Print(arr);
@@ -246,6 +252,8 @@ static int cmd_rules(int argc, char **argv)
 		}
 		printf("%s: %s (%s)\n\n%s\n\nFix: %s\n", rules[i].id, rules[i].title,
 		       severity_name(rules[i].severity), rules[i].explanation, rules[i].fix);
+		if (rules[i].compilers)
+			printf("\nCompilers: %s\n", rules[i].compilers);
 		if (*rules[i].bad)
 			printf("\nTriggers it:\n%s\n", rules[i].bad);
 		if (*rules[i].good)

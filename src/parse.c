@@ -616,6 +616,11 @@ static void note_inlined(struct parser *p, const char *file, size_t file_len, in
 	if (end <= name)
 		return;
 	make_key(&p->key, file, file_len, lineno, col, "", 0);
+	/* the first call inlined at a position is the one the source makes;
+	 * the compiler reports the calls inlined into its body at the same
+	 * position after it (reflect.ValueOf, then reflect.unpackEface, ...) */
+	if (strmap_get(&p->inlined, p->key.buf, p->key.len))
+		return;
 	old = strmap_put(&p->inlined, p->key.buf, p->key.len, xstrndup(name, (size_t)(end - name)));
 	free(old);
 }

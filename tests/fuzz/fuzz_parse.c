@@ -1,7 +1,8 @@
 /*
  * fuzz_parse.c: the compiler-output parser (parse.h).  The first byte
- * picks the options and the chunk size; the rest is fed as go's stderr.
- * The findings then go through fingerprinting as in a review.
+ * picks the options, the chunk size and whether the flows are cut for
+ * display; the rest is fed as go's stderr.  The findings then go through
+ * fingerprinting as in a review.
  */
 #include "fuzz.h"
 #include "compare.h"
@@ -14,18 +15,18 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t chunks[] = { 1, 3, 7, 64, 4096, (size_t)-1 };
-	struct parse_opts o = { 0, "", NULL, 0, NULL };
+	struct parse_opts o = { "", NULL, 0, NULL };
 	struct finding_list l = FINDING_LIST_INIT;
 	struct parse_stats st;
 	struct parser *p;
 	size_t chunk, i, fl;
-	int line, col;
+	int line, col, cut;
 	const char *msg;
 	char *norm;
 
 	if (!size)
 		return 0;
-	o.max_flow = data[0] & 1 ? 2 : 0;
+	cut = data[0] & 1 ? 2 : 0;
 	o.prefix = data[0] & 2 ? "sub/" : "";
 	o.root_abs = data[0] & 4 ? "/r" : NULL;
 	o.keep_outside = (data[0] >> 3) & 1;
@@ -38,6 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		parser_feed(p, (const char *)data + i, size - i < chunk ? size - i : chunk);
 	parser_finish(p);
 	parser_take_findings(p, &l);
+	for (i = 0; i < l.nr; i++)
+		finding_cut_flow(l.items[i], cut);
 	(void)strlen(parser_errors(p));
 	parser_stats(p, &st);
 	parser_free(p);

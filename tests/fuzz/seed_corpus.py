@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Write the fuzz targets' seed corpora under tests/fuzz/corpus/NAME/ from
 real data: go's -m=2 output on examples/campus, tests/fixtures/rules and
-tests/unit/data (one file per package block), their Go sources, the
+tests/unit/data (Go 1.19's one file per package block, Go 1.26's in small
+pieces that start at a diagnostic), their Go sources, the
 configuration in config/, the Mustache spec's templates and data
 (../shared/testdata/mustache-spec), pre-push lines as git writes them,
 pull_request events shaped like GitHub's, cache and baseline files.
-Needs `go` on PATH.  Run from anywhere; rewrites the corpus directories."""
+Needs `go` (1.26) on PATH and Go 1.19 as $GO119 (default
+/usr/lib/go-1.19/bin/go).  Run from anywhere; rewrites the corpus
+directories."""
 import glob, hashlib, json, os, subprocess, sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -22,11 +25,29 @@ def put(target, data):
         f.write(data)
 
 
-def m2(moddir, flags="-m=2"):
+GO119 = os.environ.get("GO119", "/usr/lib/go-1.19/bin/go")
+
+
+def m2(moddir, flags="-m=2", go="go"):
     env = dict(os.environ, GOFLAGS="-mod=mod", GOTOOLCHAIN="local")
-    r = subprocess.run(["go", "build", "-gcflags=" + flags, "./..."], cwd=moddir,
+    r = subprocess.run([go, "build", "-gcflags=" + flags, "./..."], cwd=moddir,
                        env=env, capture_output=True)
     return r.stderr
+
+
+def pieces(text, limit=2048):
+    """Cut at diagnostic lines that start a chain or a verdict (not at a
+    step), into pieces of at most about `limit` bytes."""
+    cur, size = [], 0
+    for line in text.splitlines(keepends=True):
+        starts = not line.startswith(b" ") and b":   " not in line[:300]
+        if cur and starts and size + len(line) > limit:
+            yield b"".join(cur)
+            cur, size = [], 0
+        cur.append(line)
+        size += len(line)
+    if cur:
+        yield b"".join(cur)
 
 
 def blocks(text):
@@ -44,13 +65,23 @@ for t in glob.glob(os.path.join(OUT, "*", "*")):
     os.unlink(t)
 
 # parse: option byte 0x40 (chunks of 4096, plain options) and 0x0f (all options)
-outputs = [m2(os.path.join(ROOT, "examples", "campus"))]
-outputs += [m2(os.path.join(ROOT, "tests", "fixtures", "rules"))]
-outputs += [open(p, "rb").read() for p in glob.glob(os.path.join(ROOT, "tests/unit/data/*.txt"))]
+CAMPUS = os.path.join(ROOT, "examples", "campus")
+FIXTURES = os.path.join(ROOT, "tests", "fixtures", "rules")
+DATA = os.path.join(ROOT, "tests", "unit", "data")
+outputs = [m2(CAMPUS, go=GO119), m2(FIXTURES, go=GO119)]
+outputs += [open(p, "rb").read() for p in sorted(glob.glob(os.path.join(DATA, "*.txt")))
+            if "go126" not in p]
 for out in outputs:
     for i, b in enumerate(blocks(out)):
         if len(b) > 16384:
             b = b[:16384]
+        put("parse", (b"\x40" if i % 2 else b"\x3f") + b)
+# Go 1.26: "in F:" / "for F with derefs=N:" headers, '←', inlined calls
+# (with scores), append's backing array, steps at <unknown line number>
+outputs = [m2(CAMPUS), m2(FIXTURES)]
+outputs += [open(p, "rb").read() for p in sorted(glob.glob(os.path.join(DATA, "*go126*.txt")))]
+for out in outputs:
+    for i, b in enumerate(pieces(out)):
         put("parse", (b"\x40" if i % 2 else b"\x3f") + b)
 
 # gosrc: the Go sources those came from

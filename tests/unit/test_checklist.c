@@ -1,7 +1,9 @@
 /*
  * test_checklist.c: the catalog's invariants, classification of hand-built
  * findings (rule, severity and the exact why sentence), policy overrides,
- * and that docs/rules.md is what the catalog generates.
+ * and that docs/rules.md is what the catalog generates.  The Go 1.26 tests
+ * classify real compiler output (Go 1.19's beside it where it differs)
+ * read by the real parser, with the source lines it came from.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "checklist.h"
+#include "parse.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -397,6 +400,297 @@ static void test_markdown(void **state)
 	strbuf_release(&file);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Real output of Go 1.26 and Go 1.19, through the parser              */
+/* ------------------------------------------------------------------ */
+
+/* Parse `m2` and classify every finding with line N of `src` (lines
+ * separated by '\n', the first is line 1). */
+static void classify_output(struct finding_list *out, const char *m2, const char *src)
+{
+	static const struct parse_opts opts = { "", NULL, 0, NULL };
+	struct parser *p = parser_new(&opts);
+	size_t i;
+
+	parser_feed(p, m2, strlen(m2));
+	parser_finish(p);
+	parser_take_findings(p, out);
+	parser_free(p);
+	for (i = 0; i < out->nr; i++) {
+		struct finding *f = out->items[i];
+		const char *line = src;
+		int n;
+		char *text;
+
+		for (n = 1; line && n < f->line; n++) {
+			line = strchr(line, '\n');
+			if (line)
+				line++;
+		}
+		text = line ? xstrndup(line, strcspn(line, "\n")) : NULL;
+		assert_int_equal(checklist_classify(f, text, NULL), 0);
+		free(text);
+	}
+}
+
+static void expect_rule(const struct finding_list *l, int line, int col, const char *message,
+			const char *rule, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		const struct finding *f = l->items[i];
+
+		if (f->line == line && f->column == col && !strcmp(f->message, message)) {
+			assert_string_equal(f->rule, rule);
+			if (why)
+				assert_string_equal(f->why, why);
+			return;
+		}
+	}
+	fail_msg("no finding %d:%d: %s", line, col, message);
+}
+
+static char *read_data(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (strbuf_read_file(&sb, path, 1 << 20) < 0)
+		fail_msg("cannot read %s (run from the repository root)", path);
+	return strbuf_detach(&sb, NULL);
+}
+
+#define BOXED_GENERIC " is boxed into an interface in generic code (a type-parameter value, " \
+		      "compiled once per GC shape) and "
+
+/* tests/unit/data/go126: Go 1.26's generic code, append, zero-size make */
+static void test_go126_output(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	char *m2 = read_data("tests/unit/data/go126-m2.txt");
+	char *src = read_data("tests/unit/data/go126/g.go");
+
+	(void)state;
+	classify_output(&l, m2, src);
+	/* the box in Box's body compiled for the shape, in the wrapper of
+	 * Box[int] (reported at the func line) and where UseBox inlined Box */
+	expect_rule(&l, 14, 9, "v escapes to heap", "ER034", "v" BOXED_GENERIC "is returned at g.go:14");
+	expect_rule(&l, 13, 6, "v escapes to heap", "ER034", "v" BOXED_GENERIC "is returned at g.go:13");
+	expect_rule(&l, 18, 12, "v escapes to heap", "ER034", "v" BOXED_GENERIC "is returned at g.go:18");
+	/* append's backing array, returned: not ER030 (what append stores) */
+	expect_rule(&l, 24, 15, "append escapes to heap", "ER029",
+		    "the backing array that append allocates is on the heap because the slice is "
+		    "returned at g.go:26");
+	/* zero-size elements: nothing allocated */
+	expect_rule(&l, 58, 17, "make([]struct {}, n) escapes to heap", "ER005",
+		    "make([]struct {}, n) has elements of zero size: the heap allocation at g.go:58 "
+		    "is the runtime's shared zero-size base and allocates nothing");
+	/* fmt.Println inlined: the callee is still the call the source makes */
+	expect_rule(&l, 62, 19, "n escapes to heap", "ER001",
+		    "n is boxed into an interface to be passed to fmt.Println at g.go:62");
+	expect_rule(&l, 62, 14, "\"n\" escapes to heap", "ER005", NULL);
+	expect_rule(&l, 74, 8, "... argument escapes to heap", "ER009", NULL);
+	expect_rule(&l, 73, 7, "leaking param: t", "ER035", NULL);
+	finding_list_release(&l);
+	free(m2);
+	free(src);
+}
+
+/* Box, Store and Print of the rules' ER034 fixture family, both compilers */
+static void test_generic_boxing_both_compilers(void **state)
+{
+	static const char src[] =
+		"package a\n"
+		"\n"
+		"import \"fmt\"\n"
+		"\n"
+		"var sink interface{}\n"
+		"\n"
+		"func Box[T any](v T) interface{} {\n"
+		"\treturn v\n"
+		"}\n"
+		"\n"
+		"func Print[T any](v T, n int) {\n"
+		"\tfmt.Println(v)\n"
+		"\tfmt.Println(n)\n"
+		"}\n"
+		"\n"
+		"func Store[T any](v T) {\n"
+		"\tsink = v\n"
+		"}\n"
+		"\n"
+		"type List[T any] struct{ items []T }\n"
+		"\n"
+		"func New[T any]() *List[T] {\n"
+		"\treturn &List[T]{}\n"
+		"}\n";
+	/* go1.19.8 build -gcflags='-m=2 -l' */
+	static const char m2_119[] =
+		"# exp/a\n"
+		"a/a.go:8:2: unsafe.Pointer(v) escapes to heap:\n"
+		"a/a.go:8:2:   flow: ~r0 = &{storage for unsafe.Pointer(v)}:\n"
+		"a/a.go:8:2:     from unsafe.Pointer(v) (spill) at a/a.go:8:2\n"
+		"a/a.go:8:2:     from return <node EFACE> (return) at a/a.go:8:2\n"
+		"a/a.go:8:2: unsafe.Pointer(v) escapes to heap\n"
+		"a/a.go:12:13: unsafe.Pointer(v) escapes to heap:\n"
+		"a/a.go:12:13:   flow: {storage for ... argument} = &{storage for unsafe.Pointer(v)}:\n"
+		"a/a.go:12:13:     from unsafe.Pointer(v) (spill) at a/a.go:12:13\n"
+		"a/a.go:12:13:     from ... argument (slice-literal-element) at a/a.go:12:13\n"
+		"a/a.go:12:13:   flow: {heap} = {storage for ... argument}:\n"
+		"a/a.go:12:13:     from ... argument (spill) at a/a.go:12:13\n"
+		"a/a.go:12:13:     from fmt.Println(... argument...) (call parameter) at a/a.go:12:13\n"
+		"a/a.go:12:13: ... argument does not escape\n"
+		"a/a.go:12:13: unsafe.Pointer(v) escapes to heap\n"
+		"a/a.go:17:7: unsafe.Pointer(v) escapes to heap:\n"
+		"a/a.go:17:7:   flow: {heap} = &{storage for unsafe.Pointer(v)}:\n"
+		"a/a.go:17:7:     from unsafe.Pointer(v) (spill) at a/a.go:17:7\n"
+		"a/a.go:17:7:     from sink = unsafe.Pointer(v) (assign) at a/a.go:17:7\n"
+		"a/a.go:17:7: unsafe.Pointer(v) escapes to heap\n"
+		"a/a.go:23:9: &List[go.shape.string_0]{} escapes to heap:\n"
+		"a/a.go:23:9:   flow: ~r0 = &{storage for &List[go.shape.string_0]{}}:\n"
+		"a/a.go:23:9:     from &List[go.shape.string_0]{} (spill) at a/a.go:23:9\n"
+		"a/a.go:23:9:     from return &List[go.shape.string_0]{} (return) at a/a.go:23:2\n"
+		"a/a.go:23:9: &List[go.shape.string_0]{} escapes to heap\n";
+	/* go1.26.8 build -gcflags='-m=2 -l' */
+	static const char m2_126[] =
+		"# exp/a\n"
+		"a/a.go:8:9: v escapes to heap in Box[go.shape.int]:\n"
+		"a/a.go:8:9:   flow: ~r0 \xe2\x86\x90 &{storage for v}:\n"
+		"a/a.go:8:9:     from v (spill) at a/a.go:8:9\n"
+		"a/a.go:8:9:     from return v (return) at a/a.go:8:2\n"
+		"a/a.go:8:9: v escapes to heap\n"
+		"a/a.go:12:14: v escapes to heap in Print[go.shape.int]:\n"
+		"a/a.go:12:14:   flow: {storage for ... argument} \xe2\x86\x90 &{storage for v}:\n"
+		"a/a.go:12:14:     from v (spill) at a/a.go:12:14\n"
+		"a/a.go:12:14:     from ... argument (slice-literal-element) at a/a.go:12:13\n"
+		"a/a.go:12:14:   flow: {heap} \xe2\x86\x90 {storage for ... argument}:\n"
+		"a/a.go:12:14:     from ... argument (spill) at a/a.go:12:13\n"
+		"a/a.go:12:14:     from fmt.Println(... argument...) (call parameter) at a/a.go:12:13\n"
+		"a/a.go:12:13: ... argument does not escape\n"
+		"a/a.go:12:14: v escapes to heap\n"
+		"a/a.go:17:9: v escapes to heap in Store[go.shape.string]:\n"
+		"a/a.go:17:9:   flow: {heap} \xe2\x86\x90 &{storage for v}:\n"
+		"a/a.go:17:9:     from v (spill) at a/a.go:17:9\n"
+		"a/a.go:17:9:     from sink = v (assign) at a/a.go:17:7\n"
+		"a/a.go:17:9: v escapes to heap\n"
+		"a/a.go:23:9: &List[go.shape.string]{} escapes to heap in New[go.shape.string]:\n"
+		"a/a.go:23:9:   flow: ~r0 \xe2\x86\x90 &{storage for &List[go.shape.string]{}}:\n"
+		"a/a.go:23:9:     from &List[go.shape.string]{} (spill) at a/a.go:23:9\n"
+		"a/a.go:23:9:     from return &List[go.shape.string]{} (return) at a/a.go:23:2\n"
+		"a/a.go:23:9: &List[go.shape.string]{} escapes to heap\n";
+	struct finding_list l = FINDING_LIST_INIT;
+
+	(void)state;
+	classify_output(&l, m2_119, src);
+	assert_int_equal(l.nr, 4);
+	expect_rule(&l, 8, 2, "unsafe.Pointer(v) escapes to heap", "ER034",
+		    "unsafe.Pointer(v)" BOXED_GENERIC "is returned at a.go:8");
+	/* fmt is the more specific reason: ER001 on both compilers */
+	expect_rule(&l, 12, 13, "unsafe.Pointer(v) escapes to heap", "ER001",
+		    "unsafe.Pointer(v) is boxed into an interface to be passed to fmt.Println at a.go:12");
+	expect_rule(&l, 17, 7, "unsafe.Pointer(v) escapes to heap", "ER034",
+		    "unsafe.Pointer(v)" BOXED_GENERIC "is stored in sink at a.go:17");
+	/* a composite literal of a generic type is not a boxing */
+	expect_rule(&l, 23, 9, "&List[go.shape.string_0]{} escapes to heap", "ER011", NULL);
+	finding_list_release(&l);
+
+	classify_output(&l, m2_126, src);
+	assert_int_equal(l.nr, 4);
+	expect_rule(&l, 8, 9, "v escapes to heap", "ER034", "v" BOXED_GENERIC "is returned at a.go:8");
+	expect_rule(&l, 12, 14, "v escapes to heap", "ER001",
+		    "v is boxed into an interface to be passed to fmt.Println at a.go:12");
+	expect_rule(&l, 17, 9, "v escapes to heap", "ER034",
+		    "v" BOXED_GENERIC "is stored in sink at a.go:17");
+	expect_rule(&l, 23, 9, "&List[go.shape.string]{} escapes to heap", "ER011", NULL);
+	finding_list_release(&l);
+}
+
+/* Shape types in subjects and callees (Go 1.26, standard library and the
+ * compiler's own tests) */
+static void test_go126_shapes(void **state)
+{
+	/* net/http/mapping.go:30 */
+	static const char mapping[] =
+		"net/http/mapping.go:30:17: map[go.shape.string]go.shape.*uint8{} escapes to heap in "
+		"(*mapping[go.shape.string,go.shape.*uint8]).add:\n"
+		"net/http/mapping.go:30:17:   flow: {heap} \xe2\x86\x90 &{storage for "
+		"map[go.shape.string]go.shape.*uint8{}}:\n"
+		"net/http/mapping.go:30:17:     from map[go.shape.string]go.shape.*uint8{} (spill) at "
+		"net/http/mapping.go:30:17\n"
+		"net/http/mapping.go:30:17:     from h.m = map[go.shape.string]go.shape.*uint8{} "
+		"(assign) at net/http/mapping.go:30:8\n"
+		"net/http/mapping.go:30:17: map[go.shape.string]go.shape.*uint8{} escapes to heap\n";
+	/* test/escape_unique.go:49: a generic callee is no interface method */
+	static const char unique[] =
+		"escape_unique.go:49:34: s escapes to heap in f5:\n"
+		"escape_unique.go:49:34:   flow: {heap} \xe2\x86\x90 &{storage for s}:\n"
+		"escape_unique.go:49:34:     from s (spill) at escape_unique.go:49:34\n"
+		"escape_unique.go:49:34:     from viaInterface{...} (struct literal element) at "
+		"escape_unique.go:49:33\n"
+		"escape_unique.go:49:34:     from unique.Make[go.shape.struct { p.s interface {} }]"
+		"(&unique..dict.Make[p.viaInterface], viaInterface{...}) (call parameter) at "
+		"escape_unique.go:49:20\n"
+		"escape_unique.go:49:34: s escapes to heap\n";
+	/* a constant converted to the shape type where Box was inlined */
+	static const char inlined[] =
+		"bad.go:8:12: inlining call to Box[go.shape.int]\n"
+		"bad.go:8:12: go.shape.int(3) escapes to heap in UseBox:\n"
+		"bad.go:8:12:   flow: ~r0 \xe2\x86\x90 &{storage for go.shape.int(3)}:\n"
+		"bad.go:8:12:     from go.shape.int(3) (spill) at bad.go:8:12\n"
+		"bad.go:8:12:     from ~r0 = go.shape.int(3) (assign-pair) at bad.go:8:12\n"
+		"bad.go:8:12:   flow: ~r0 \xe2\x86\x90 ~r0:\n"
+		"bad.go:8:12:     from return ~r0 (return) at bad.go:8:2\n"
+		"bad.go:8:12: go.shape.int(3) escapes to heap\n";
+	struct finding_list l = FINDING_LIST_INIT;
+	char line30[64];
+
+	(void)state;
+	memset(line30, '\n', 29);
+	strcpy(line30 + 29, "\t\t\th.m = map[K]V{}");
+	classify_output(&l, mapping, line30);
+	expect_rule(&l, 30, 17, "map[go.shape.string]go.shape.*uint8{} escapes to heap", "ER029",
+		    "the backing store of map[go.shape.string]go.shape.*uint8{} is allocated on the "
+		    "heap because it is stored in h.m at mapping.go:30");
+	finding_list_release(&l);
+	/* not ER020 (an interface method call); the shape left out of the name */
+	classify_output(&l, unique, "");
+	assert_int_equal(l.nr, 1);
+	expect_rule(&l, 49, 34, "s escapes to heap", "ER002",
+		    "s is boxed into an interface that is passed to unique.Make at "
+		    "escape_unique.go:49");
+	finding_list_release(&l);
+	/* the constant 3 of a shape type: nothing allocated */
+	classify_output(&l, inlined, "");
+	expect_rule(&l, 8, 12, "go.shape.int(3) escapes to heap", "ER005",
+		    "go.shape.int(3) is boxed into an interface to be passed to Box at bad.go:8, but "
+		    "as a constant or zero-size value it needs no allocation");
+	finding_list_release(&l);
+}
+
+/* ER027 is reported by Go 1.19 to 1.24 only; the others by every compiler */
+static void test_rule_compilers(void **state)
+{
+	const struct rule *r = checklist_find("ER027");
+	size_t nr, i;
+	const struct rule *all = checklist_rules(&nr);
+
+	(void)state;
+	assert_true(checklist_rule_applies(r, 19));
+	assert_true(checklist_rule_applies(r, 24));
+	assert_false(checklist_rule_applies(r, 25));
+	assert_false(checklist_rule_applies(r, 26));
+	assert_non_null(r->compilers);
+	for (i = 0; i < nr; i++) {
+		/* a bound comes with its sentence, and the other way round */
+		assert_int_equal(!!(all[i].go_min || all[i].go_max), all[i].compilers != NULL);
+		if (all[i].compilers)
+			continue;
+		assert_true(checklist_rule_applies(&all[i], 19));
+		assert_true(checklist_rule_applies(&all[i], 26));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +706,10 @@ int main(void)
 		cmocka_unit_test(test_too_large_and_make),
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_markdown),
+		cmocka_unit_test(test_go126_output),
+		cmocka_unit_test(test_generic_boxing_both_compilers),
+		cmocka_unit_test(test_go126_shapes),
+		cmocka_unit_test(test_rule_compilers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

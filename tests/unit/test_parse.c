@@ -1,10 +1,14 @@
 /*
  * test_parse.c: the -m=2 parser on real compiler output (tests/unit/data,
- * made by tests/unit/data/capture.sh with go 1.19.8; run from the
- * repository root as `make unit` does) and on hand-written lines for what
- * a small program does not print: chunking, chains attached to verdicts,
- * leaking-param headers, duplicates, paths, positions read from the right,
- * callees, facts, max_flow, build errors and over-long lines.
+ * made by tests/unit/data/capture.sh with go 1.19.8 and go 1.26.8; run
+ * from the repository root as `make unit` does) and on hand-written lines
+ * for what a small program does not print: chunking, chains attached to
+ * verdicts, leaking-param headers, duplicates, paths, positions read from
+ * the right, callees, facts, the display cut, build errors and over-long
+ * lines.  Go 1.26 names the function in headers ("x escapes to heap in F:",
+ * "parameter p leaks to DST for F with derefs=N:"), draws flows with '←',
+ * reports inlined calls (with a score under GOEXPERIMENT=newinliner),
+ * append's backing array and positions it does not know.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,7 +27,7 @@
 #define DATA "tests/unit/data/"
 #define R(x) (1ULL << REASON_##x)
 
-static const struct parse_opts plain = { 0, "", NULL, 0, NULL };
+static const struct parse_opts plain = { "", NULL, 0, NULL };
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -111,11 +115,12 @@ static void assert_step(const struct finding *f, size_t i, const char *file, int
 static void test_chunking(void **state)
 {
 	static const char *const files[] = { DATA "escape-m2.txt", DATA "cycle-m2.txt",
-					     DATA "broken-m2.txt" };
+					     DATA "broken-m2.txt", DATA "escape-m2-go126.txt",
+					     DATA "go126-m2.txt" };
 	size_t k;
 
 	(void)state;
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
 		static const size_t chunks[] = { 1, 7, 4096 };
 		struct strbuf first = STRBUF_INIT;
 		size_t len, c;
@@ -302,10 +307,17 @@ static void test_chains_by_subject(void **state)
 	assert_step(f, 1, "main.go", 52, 20, "from \"a(b)c\" (spill)");
 	assert_string_equal(f->facts.callees[0], "fmt.Sprint");
 
-	/* a call whose arguments have parentheses: the callee is before the last top-level '(' */
+	/* a call whose arguments have parentheses: the callee is before the last
+	 * top-level '('; the functions inlined at the steps' positions come
+	 * first (main.func1 at 80:23, the verdict's own position, fmt.Println
+	 * at 80:13, the call the source makes there) */
 	f = find(&l, "main.go", 80, 23, "~R0 escapes to heap");
-	assert_int_equal(f->facts.callees_nr, 1);
-	assert_string_equal(f->facts.callees[0], "fmt.Fprintln");
+	assert_int_equal(f->facts.callees_nr, 3);
+	assert_string_equal(f->facts.callees[0], "main.func1");
+	assert_string_equal(f->facts.callees[1], "fmt.Println");
+	assert_string_equal(f->facts.callees[2], "fmt.Fprintln");
+	assert_string_equal(f->flow[1].inlined, "main.func1");
+	assert_string_equal(f->flow[2].inlined, "fmt.Println");
 	assert_int_equal(f->facts.dsts, DST_DOTS_ARG | DST_NAMED | DST_HEAP);
 	assert_step(f, 7, "main.go", 80, 13,
 		    "from fmt.Fprintln(io.Writer(os.Stdout), fmt.a...) (call parameter)");
@@ -377,7 +389,7 @@ static void test_build_error(void **state)
 
 static void test_paths(void **state)
 {
-	struct parse_opts o = { 0, "sub/", "/home/u/repo", 0, NULL };
+	struct parse_opts o = { "sub/", "/home/u/repo", 0, NULL };
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
@@ -436,7 +448,7 @@ static void test_paths(void **state)
 
 static void test_paths_in_parser(void **state)
 {
-	struct parse_opts o = { 0, "sub/", "/home/u/repo", 0, NULL };
+	struct parse_opts o = { "sub/", "/home/u/repo", 0, NULL };
 	struct finding_list l = FINDING_LIST_INIT;
 	struct parse_stats st;
 	struct parser *p;
@@ -568,19 +580,22 @@ static void test_callee_limit(void **state)
 	strbuf_release(&in);
 }
 
+/* The parser keeps the whole chain; finding_cut_flow cuts it for display. */
 static void test_max_flow(void **state)
 {
-	struct parse_opts o = plain;
 	struct finding_list l = FINDING_LIST_INIT;
 	struct parser *p;
 	struct finding *f;
-	size_t len;
+	size_t len, i;
 	char *buf = slurp(DATA "escape-m2.txt", &len);
 
 	(void)state;
-	o.max_flow = 2;
-	p = run(&o, buf, len, 4096, &l);
+	p = run(&plain, buf, len, 4096, &l);
 	f = find(&l, "main.go", 28, 12, "leaking param: p");
+	assert_int_equal(f->flow_nr, 4);
+	assert_int_equal(f->flow_truncated, 0);
+	for (i = 0; i < l.nr; i++)
+		finding_cut_flow(l.items[i], 2);
 	assert_int_equal(f->flow_nr, 2);
 	assert_int_equal(f->flow_truncated, 1);
 	/* the facts still count every step */
@@ -690,6 +705,237 @@ static void test_malformed_headers(void **state)
 	finding_list_release(&l);
 }
 
+
+/* Go 1.26 on the same program as escape-m2.txt */
+static void test_go126_real_output(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parse_stats st;
+	struct parser *p;
+	struct finding *f;
+	size_t len, i;
+	char *buf = slurp(DATA "escape-m2-go126.txt", &len);
+
+	(void)state;
+	p = run(&plain, buf, len, 4096, &l);
+	parser_stats(p, &st);
+	assert_int_equal(st.lines, 299);
+	/* 38 verdict lines: &Node{} at 81:7 twice, log.go's outside the tree */
+	assert_int_equal(st.verdicts, 38);
+	assert_int_equal(st.findings, 36);
+	assert_int_equal(l.nr, 36);
+	assert_int_equal(st.dropped, 1);
+	assert_string_equal(parser_errors(p), "");
+	for (i = 0; i < l.nr; i++)
+		assert_true(l.items[i]->file[0] != '/');
+
+	/* "p escapes to heap in NewPoint:" heads the chain of "moved to heap: p" */
+	f = find(&l, "main.go", 20, 2, "moved to heap: p");
+	assert_string_equal(f->subject, "p");
+	assert_string_equal(f->facts.func, "NewPoint");
+	assert_int_equal(f->flow_nr, 3);
+	assert_step(f, 0, "main.go", 20, 2, "flow: ~r0 \xe2\x86\x90 &p");
+	assert_step(f, 1, "main.go", 21, 9, "from &p (address-of)");
+	assert_step(f, 2, "main.go", 21, 2, "from return &p (return)");
+	assert_int_equal(f->facts.dsts, DST_RESULT);
+	assert_true(f->facts.reasons == (R(ADDRESS_OF) | R(RETURN)));
+
+	/* two "leaks to DST for Store" headers: both chains, the first destination */
+	f = find(&l, "main.go", 28, 12, "leaking param: p");
+	assert_string_equal(f->facts.func, "Store");
+	assert_string_equal(f->facts.leak_dst, "{heap}");
+	assert_int_equal(f->facts.derefs, 0);
+	assert_int_equal(f->facts.dsts, DST_HEAP | DST_RESULT);
+	assert_int_equal(f->flow_nr, 4);
+	assert_step(f, 0, "main.go", 28, 12, "flow: {heap} \xe2\x86\x90 p");
+	assert_step(f, 3, "main.go", 30, 2, "from return p (return)");
+	f = find(&l, "main.go", 25, 15, "leaking param: p to result ~r0 level=0");
+	assert_string_equal(f->facts.func, "Identity");
+	assert_string_equal(f->facts.leak_dst, "~r0");
+	f = find(&l, "main.go", 38, 18, "leaking param: name");
+	assert_string_equal(f->facts.leak_dst, "{storage for name}");
+	assert_string_equal(f->facts.func, "Logf");
+	assert_int_equal(f->facts.dsts, DST_STORAGE);
+	f = find(&l, "main.go", 13, 7, "leaking param content: p");
+	assert_string_equal(f->facts.func, "(*Pool).Put");
+	assert_int_equal(f->facts.derefs, 1);
+
+	/* log.Printf is inlined on Go 1.26: the callee the source names comes
+	 * first, the steps at its position say so */
+	f = find(&l, "main.go", 39, 26, "n escapes to heap");
+	assert_string_equal(f->facts.func, "Logf");
+	assert_true(f->facts.callees_nr >= 1);
+	assert_string_equal(f->facts.callees[0], "log.Printf");
+	for (i = 0; i < f->flow_nr; i++)
+		if (f->flow[i].line == 39 && f->flow[i].column == 12)
+			assert_string_equal(f->flow[i].inlined, "log.Printf");
+		else
+			assert_null(f->flow[i].inlined);
+
+	/* append's backing array (Go 1.25+): the header names the whole call */
+	f = find(&l, "main.go", 13, 48, "append escapes to heap");
+	assert_int_equal(f->verdict, VERDICT_ESCAPES);
+	assert_string_equal(f->subject, "append");
+	assert_string_equal(f->facts.func, "(*Pool).Put");
+	assert_int_equal(f->flow_nr, 3);
+	assert_step(f, 0, "main.go", 13, 48,
+		    "flow: {heap} \xe2\x86\x90 &{storage for append(p.items, x)}");
+	assert_step(f, 2, "main.go", 13, 40, "from p.items = append(p.items, x) (assign)");
+	assert_true(f->facts.reasons == (R(SPILL) | R(ASSIGN)));
+
+	/* a generic method: its shape instantiation and the wrapper of the
+	 * concrete one, which inlines it */
+	f = find(&l, "sub/sub.go", 6, 2, "moved to heap: v");
+	assert_string_equal(f->facts.func, "(*L[go.shape.string]).Get");
+	f = find(&l, "sub/sub.go", 5, 6, "moved to heap: v");
+	assert_string_equal(f->facts.func, "(*L[string]).Get");
+	assert_int_equal(f->facts.callees_nr, 1);
+	assert_string_equal(f->facts.callees[0], "(*L[go.shape.string]).Get");
+	finding_list_release(&l);
+	parser_free(p);
+	free(buf);
+}
+
+/* GOEXPERIMENT=newinliner: "inlining call to F with score N" */
+static void test_go126_inlining_scores(void **state)
+{
+	struct finding_list a = FINDING_LIST_INIT, b = FINDING_LIST_INIT;
+	struct strbuf da = STRBUF_INIT, db = STRBUF_INIT;
+	struct parser *p, *q;
+	struct finding *f;
+	size_t len, len2, i;
+	char *buf = slurp(DATA "escape-m2-go126-newinliner.txt", &len);
+	char *buf2 = slurp(DATA "escape-m2-go126.txt", &len2);
+
+	(void)state;
+	assert_non_null(strstr(buf, ": inlining call to log.Printf with score "));
+	p = run(&plain, buf, len, 13, &a);
+	f = find(&a, "main.go", 39, 26, "n escapes to heap");
+	assert_string_equal(f->facts.callees[0], "log.Printf");
+	f = find(&a, "sub/sub.go", 5, 6, "moved to heap: v");
+	assert_string_equal(f->facts.callees[0], "(*L[go.shape.string]).Get");
+	for (i = 0; i < a.nr; i++) {
+		size_t j;
+
+		for (j = 0; j < a.items[i]->facts.callees_nr; j++)
+			assert_null(strstr(a.items[i]->facts.callees[j], " with score"));
+	}
+	/* the scores change nothing else: the same findings as without them */
+	q = run(&plain, buf2, len2, 4096, &b);
+	dump(&da, &a);
+	dump(&db, &b);
+	assert_string_equal(da.buf, db.buf);
+	strbuf_release(&da);
+	strbuf_release(&db);
+	finding_list_release(&a);
+	finding_list_release(&b);
+	parser_free(p);
+	parser_free(q);
+	free(buf);
+	free(buf2);
+}
+
+/* generic code, append, range-over-func bodies, zero-size make, ... arguments */
+static void test_go126_newer_constructs(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p;
+	struct finding *f;
+	size_t len;
+	char *buf = slurp(DATA "go126-m2.txt", &len);
+
+	(void)state;
+	p = run(&plain, buf, len, 1, &l);
+	assert_int_equal(l.nr, 19);
+	assert_string_equal(parser_errors(p), "");
+
+	/* the boxing in Box's shape body, in the Box[int] wrapper (at the func
+	 * line) and where UseBox inlined it */
+	f = find(&l, "g.go", 14, 9, "v escapes to heap");
+	assert_string_equal(f->facts.func, "Box[go.shape.int]");
+	assert_true(f->facts.reasons == (R(SPILL) | R(RETURN)));
+	f = find(&l, "g.go", 13, 6, "v escapes to heap");
+	assert_string_equal(f->facts.func, "Box[int]");
+	f = find(&l, "g.go", 18, 12, "v escapes to heap");
+	assert_string_equal(f->facts.func, "UseBox");
+	assert_string_equal(f->facts.callees[0], "Box[go.shape.int]");
+	assert_string_equal(f->flow[1].inlined, "Box[go.shape.int]");
+	assert_step(f, 4, "g.go", 18, 2, "from return ~r0 (return)");
+	assert_null(f->flow[4].inlined);
+
+	/* append's backing array, returned */
+	f = find(&l, "g.go", 24, 15, "append escapes to heap");
+	assert_string_equal(f->subject, "append");
+	assert_int_equal(f->flow_nr, 5);
+	assert_step(f, 0, "g.go", 24, 15,
+		    "flow: out \xe2\x86\x90 &{storage for append(out, i)}");
+	assert_step(f, 4, "g.go", 26, 2, "from return out (return)");
+	assert_int_equal(f->facts.dsts, DST_NAMED | DST_RESULT);
+	assert_true(f->facts.reasons == (R(SPILL) | R(ASSIGN) | R(RETURN)));
+
+	/* a range-over-func body: steps "at <unknown line number>" keep their
+	 * text and have no position */
+	f = find(&l, "g.go", 41, 2, "moved to heap: #state1");
+	assert_string_equal(f->facts.func, "Each");
+	assert_int_equal(f->flow_nr, 3);
+	assert_int_equal(f->flow[1].line, 0);
+	assert_int_equal(f->flow[1].column, 0);
+	assert_string_equal(f->flow[1].text, "from #state1 (captured by a closure)");
+	assert_true(f->facts.reasons == (R(CLOSURE_CAPTURE) | R(REFERENCE)));
+	assert_int_equal(f->facts.dsts, DST_FUNC_LIT);
+	f = find(&l, "g.go", 41, 2, "func literal escapes to heap");
+	assert_int_equal(f->facts.callees_nr, 1);
+	assert_string_equal(f->facts.callees[0], "s");
+
+	/* a make of zero-size elements (Go 1.25+) */
+	f = find(&l, "g.go", 58, 17, "make([]struct {}, n) escapes to heap");
+	assert_true(f->facts.reasons == R(ZERO_SIZED));
+	assert_int_equal(f->facts.dsts, DST_HEAP);
+
+	/* a parameter that leaks to {storage for ... argument} for a method */
+	f = find(&l, "g.go", 73, 7, "leaking param: t");
+	assert_string_equal(f->facts.leak_dst, "{storage for ... argument}");
+	assert_string_equal(f->facts.func, "(*Named).Warn");
+	assert_int_equal(f->facts.derefs, 0);
+	assert_int_equal(f->facts.dsts, DST_DOTS_ARG);
+	assert_true(f->facts.reasons == (R(INTERFACE_CONVERTED) | R(SLICE_LIT_ELEM)));
+	f = find(&l, "g.go", 74, 8, "... argument escapes to heap");
+	assert_string_equal(f->facts.callees[0], "l.Logf");
+	finding_list_release(&l);
+	parser_free(p);
+	free(buf);
+}
+
+/* Diagnostics at positions the compiler does not know are not findings and
+ * break no chain; steps there have no position. */
+static void test_unknown_line_number(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p;
+
+	(void)state;
+	p = parser_new(&plain);
+	feed(p, "# example.com/g\n"
+		"./g.go:41:2: #state1 escapes to heap in Each:\n"
+		"./g.go:41:2:   flow: {storage for func literal} \xe2\x86\x90 &#state1:\n"
+		"<unknown line number>: inlining call to Each-range1\n"
+		"<unknown line number>: x escapes to heap\n"
+		"./g.go:41:2:     from #state1 (captured by a closure) at <unknown line number>\n"
+		"<unknown line number>: moved to heap: y\n"
+		"./g.go:41:2:     from #state1 (reference) at <unknown line number>\n"
+		"./g.go:41:2: moved to heap: #state1\n");
+	parser_finish(p);
+	parser_take_findings(p, &l);
+	assert_int_equal(l.nr, 1);
+	assert_string_equal(l.items[0]->subject, "#state1");
+	assert_int_equal(l.items[0]->flow_nr, 3);
+	assert_step(l.items[0], 2, "", 0, 0, "from #state1 (reference)");
+	assert_int_equal(l.items[0]->facts.dsts, DST_FUNC_LIT);
+	assert_string_equal(parser_errors(p), "");
+	finding_list_release(&l);
+	parser_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -709,6 +955,10 @@ int main(void)
 		cmocka_unit_test(test_crlf_and_partial_last_line),
 		cmocka_unit_test(test_take_findings_twice),
 		cmocka_unit_test(test_malformed_headers),
+		cmocka_unit_test(test_go126_real_output),
+		cmocka_unit_test(test_go126_inlining_scores),
+		cmocka_unit_test(test_go126_newer_constructs),
+		cmocka_unit_test(test_unknown_line_number),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
