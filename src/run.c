@@ -23,9 +23,9 @@
 extern char **environ;
 
 /*
- * Pipes are made close-on-exec just after they are made (POSIX has no
- * pipe2()): making them and spawning under one lock keeps a child started
- * by another thread from inheriting a pipe end, which would hold our
+ * POSIX.1-2008 cannot make a pipe close-on-exec atomically (compat.h):
+ * making pipes and spawning under one lock keeps a child started by
+ * another thread from inheriting a pipe end, which would hold our
  * reader's EOF until that child exits.
  */
 static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
