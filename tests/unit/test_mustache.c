@@ -577,8 +577,10 @@ int main(void)
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_spec),
 	};
-	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	int failed;
 
+	util_init();
+	failed = cmocka_run_group_tests(tests, NULL, NULL);
 	printf("mustache spec: %u passed, %u failed\n", spec_passed, spec_failed);
 	return failed || spec_failed || !spec_passed;
 }
