@@ -52,7 +52,7 @@ $(BIN): $(BUILD)/obj/main.o $(BUILD)/libescape.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libescape.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) \
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -DER_SRCDIR='"$(CURDIR)"' -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) \
 		$(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
 
 # The portability check, unit tests (cmocka), the end-to-end tests (real
