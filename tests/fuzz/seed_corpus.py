@@ -3,7 +3,7 @@
 real data: go's -m=2 output on examples/campus, tests/fixtures/rules and
 tests/unit/data (one file per package block), their Go sources, the
 configuration in config/, the Mustache spec's templates and data
-(../shared/testdata/mustache-spec), pre-push lines as git writes them,
+(tests/data/mustache-spec), pre-push lines as git writes them,
 pull_request events shaped like GitHub's, cache and baseline files.
 Needs `go` on PATH.  Run from anywhere; rewrites the corpus directories."""
 import glob, hashlib, json, os, subprocess, sys
@@ -80,7 +80,7 @@ for line in ["\tx := build()  //escape:ok pooled; the copy is cheaper than the l
     put("ack", b"\x01" + line.encode())
 
 # mustache: every spec test's template, NUL, its data (first byte: escaping)
-spec = os.path.join(ROOT, "..", "shared", "testdata", "mustache-spec")
+spec = os.path.join(ROOT, "tests", "data", "mustache-spec")
 for p in sorted(glob.glob(os.path.join(spec, "*.json"))):
     for i, t in enumerate(json.load(open(p))["tests"]):
         data = json.dumps(t.get("data"))
