@@ -170,17 +170,25 @@ fuzz-regress: $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
 demo:
 	@sh examples/demo.sh
 
+# The binary finds its data in ../share/escape-review from wherever it is
+# (PREFIX/bin), so an install needs no rebuild for its PREFIX and can be
+# moved; git-escape-review makes it `git escape-review`, whose --help is
+# `man git-escape-review`.
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/escape-review/templates \
-		$(DESTDIR)$(PREFIX)/share/escape-review/config $(DESTDIR)$(PREFIX)/share/escape-review/hooks
+		$(DESTDIR)$(PREFIX)/share/escape-review/config $(DESTDIR)$(PREFIX)/share/escape-review/hooks \
+		$(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/escape-review
 	ln -sf escape-review $(DESTDIR)$(PREFIX)/bin/git-escape-review
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/escape-review/templates/
 	cp -R config/. $(DESTDIR)$(PREFIX)/share/escape-review/config/
 	install -m 755 hooks/pre-push $(DESTDIR)$(PREFIX)/share/escape-review/hooks/pre-push
+	install -m 644 docs/escape-review.1 $(DESTDIR)$(MANDIR)/man1/escape-review.1
+	ln -sf escape-review.1 $(DESTDIR)$(MANDIR)/man1/git-escape-review.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/escape-review $(DESTDIR)$(PREFIX)/bin/git-escape-review
+	rm -f $(DESTDIR)$(MANDIR)/man1/escape-review.1 $(DESTDIR)$(MANDIR)/man1/git-escape-review.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/escape-review
 
 clean:
@@ -195,6 +203,6 @@ help:
 	@echo "make check-valgrind  the end-to-end tests under valgrind memcheck"
 	@echo "make fuzz       every libFuzzer target FUZZ_SECONDS (30) seconds, with clang"
 	@echo "make fuzz-regress    replay the fuzz regression inputs and seeds"
-	@echo "make install    install under PREFIX=$(PREFIX)"
+	@echo "make install    install under PREFIX=$(PREFIX) (the binary, its data, the manual in MANDIR)"
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d
