@@ -41,7 +41,8 @@ src_dir=$(cd "$(dirname "$0")" && pwd)
 HOOK_MARKER="# escape-review pre-push hook (managed by escape-review's install.sh --hook)"
 
 usage() {
-	sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
+	# the comment at the top, up to the first line that is not one
+	sed -n '2,/^[^#]/p' "$0" | sed -e '/^[^#]/d' -e 's/^# \{0,1\}//'
 }
 
 while [ $# -gt 0 ]; do
