@@ -16,9 +16,13 @@ BREW_CURL_PC := $(wildcard $(shell brew --prefix curl 2>/dev/null)/lib/pkgconfig
 ifneq ($(BREW_CURL_PC),)
 export PKG_CONFIG_PATH := $(BREW_CURL_PC)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 endif
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+# Their -I directories are -isystem ones, so -Wpedantic -Werror judges our
+# code and not theirs (Homebrew's headers are not in a system directory:
+# cmocka's fail_msg("text") would fail the build there).
+SYSTEM_INCLUDES = $(patsubst -I%,-isystem %,$(1))
+PKG_CFLAGS := $(call SYSTEM_INCLUDES,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lgit2 -lcurl -lcjson)
-CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_CFLAGS := $(call SYSTEM_INCLUDES,$(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes -Werror
