@@ -139,11 +139,11 @@ expect_rc "moved install: --format markdown" 0
 	bad "moved install: the same summary as from the source tree"
 expect_grep "moved install: the summary names moved to heap: s" "moved to heap" "$TMP/out"
 # and the templates it read are the moved prefix's own
-printf 'moved copy: {{summary.new}} new\n' >"$M/share/escape-review/templates/status.txt.mustache"
+printf 'moved copy: {{tool.name}}, mode {{mode}}\n' >"$M/share/escape-review/templates/status.txt.mustache"
 "$M/bin/escape-review" --base c1 --format status >"$TMP/out" 2>"$TMP/err"; rc=$?
-expect_out "moved install: templates from MOVED/share/escape-review" "moved copy: 4 new"
+expect_out "moved install: templates from MOVED/share/escape-review" "moved copy: escape-review, mode new"
 PATH="$M/bin:$PATH" git escape-review --base c1 --format status >"$TMP/out" 2>"$TMP/err"; rc=$?
-expect_out "git escape-review (through the link): the same templates" "moved copy: 4 new"
+expect_out "git escape-review (through the link): the same templates" "moved copy: escape-review, mode new"
 # a moved install without its templates names where it looked last
 mv "$M/share/escape-review/templates" "$M/share/escape-review/templates.away"
 "$M/bin/escape-review" --base c1 --format status >"$TMP/out" 2>"$TMP/err"; rc=$?
