@@ -4,10 +4,26 @@ VERSION := 0.1.0
 PREFIX ?= /usr/local
 BUILD ?= build
 CC ?= cc
+MANDIR ?= $(PREFIX)/share/man
 PKGS := libgit2 libcurl libcjson
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgit2 -lcurl -lcjson)
+# Every library's flags come from pkg-config, so Homebrew's prefixes
+# (/opt/homebrew, /usr/local) and Alpine's work as Debian's do.  Homebrew's
+# curl is keg-only: its .pc is added when `brew` is there (macOS's own
+# libcurl is used otherwise).
+PKG_CONFIG ?= pkg-config
+BREW_CURL_PC := $(wildcard $(shell brew --prefix curl 2>/dev/null)/lib/pkgconfig)
+ifneq ($(BREW_CURL_PC),)
+export PKG_CONFIG_PATH := $(BREW_CURL_PC)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
+endif
+# Their -I directories are -isystem ones, so -Wpedantic -Werror judges our
+# code and not theirs (Homebrew's headers are not in a system directory:
+# cmocka's fail_msg("text") would fail the build there).
+SYSTEM_INCLUDES = $(patsubst -I%,-isystem %,$(1))
+PKG_CFLAGS := $(call SYSTEM_INCLUDES,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lgit2 -lcurl -lcjson)
+CMOCKA_CFLAGS := $(call SYSTEM_INCLUDES,$(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null))
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes -Werror
 OPT ?= -O2 -g
@@ -23,7 +39,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN := $(BUILD)/escape-review
 
-.PHONY: all test unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs
+.PHONY: all test check-portable unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs
 
 all: $(BIN)
 
@@ -40,11 +56,37 @@ $(BIN): $(BUILD)/obj/main.o $(BUILD)/libescape.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libescape.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) $(PKG_LIBS) -lcmocka -lpthread
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -DER_SRCDIR='"$(CURDIR)"' -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) \
+		$(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
 
-# Unit tests (cmocka), the end-to-end tests (real git, real go), and the
-# publishing tests against the stand-in GitHub and GitLab servers.
-test: unit e2e http
+# The portability check, unit tests (cmocka), the end-to-end tests (real
+# git, real go), and the publishing tests against the stand-in GitHub and
+# GitLab servers.
+test: check-portable unit e2e http
+
+# Portability: every C file (src/, the unit tests, the test drivers, the
+# fuzz targets) compiles as C17 with -D_POSIX_C_SOURCE=200809L under
+# -Werror, and none but src/compat.c turns on more than POSIX (no
+# _GNU_SOURCE, _DEFAULT_SOURCE, _BSD_SOURCE, _DARWIN_C_SOURCE or _ALL_SOURCE
+# defined when the file has been read, headers included); then
+# tests/portable.sh: no pipe2, strchrnul, /proc, ... in src/ outside compat.
+PORTABLE_SRCS := $(SRCS) $(UNIT_SRCS) tests/http/publish_driver.c $(wildcard tests/fuzz/*.c)
+PORTABLE_CFLAGS := $(WARN) -D_POSIX_C_SOURCE=200809L -DER_VERSION='"$(VERSION)"' \
+	-DER_DATADIR='"$(PREFIX)/share/escape-review"' -Isrc -Itests/fuzz $(PKG_CFLAGS) $(CMOCKA_CFLAGS)
+NOT_POSIX_MACROS := _GNU_SOURCE|_DEFAULT_SOURCE|_BSD_SOURCE|_DARWIN_C_SOURCE|_ALL_SOURCE
+
+check-portable:
+	@fail=0; n=0; for f in $(PORTABLE_SRCS); do n=$$((n + 1)); \
+		$(CC) $(PORTABLE_CFLAGS) -fsyntax-only $$f || { \
+			echo "check-portable: $$f does not compile with -std=c17 -D_POSIX_C_SOURCE=200809L"; \
+			fail=1; continue; }; \
+		[ $$f = src/compat.c ] && continue; \
+		m=$$($(CC) $(PORTABLE_CFLAGS) -E -dM $$f | grep -E '^#define ($(NOT_POSIX_MACROS)) '); \
+		[ -z "$$m" ] || { echo "check-portable: $$f asks for more than POSIX: $$m"; fail=1; }; \
+	done; \
+	sh tests/portable.sh || fail=1; \
+	[ $$fail = 0 ] && echo "check-portable: $$n files are C17 and POSIX.1-2008 (extensions only in src/compat.c)"; \
+	exit $$fail
 
 $(BUILD)/publish_driver: tests/http/publish_driver.c $(BUILD)/libescape.a
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) $(PKG_LIBS) -lpthread
@@ -132,17 +174,25 @@ fuzz-regress: $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
 demo:
 	@sh examples/demo.sh
 
+# The binary finds its data in ../share/escape-review from wherever it is
+# (PREFIX/bin), so an install needs no rebuild for its PREFIX and can be
+# moved; git-escape-review makes it `git escape-review`, whose --help is
+# `man git-escape-review`.
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/escape-review/templates \
-		$(DESTDIR)$(PREFIX)/share/escape-review/config $(DESTDIR)$(PREFIX)/share/escape-review/hooks
+		$(DESTDIR)$(PREFIX)/share/escape-review/config $(DESTDIR)$(PREFIX)/share/escape-review/hooks \
+		$(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/escape-review
 	ln -sf escape-review $(DESTDIR)$(PREFIX)/bin/git-escape-review
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/escape-review/templates/
 	cp -R config/. $(DESTDIR)$(PREFIX)/share/escape-review/config/
 	install -m 755 hooks/pre-push $(DESTDIR)$(PREFIX)/share/escape-review/hooks/pre-push
+	install -m 644 docs/escape-review.1 $(DESTDIR)$(MANDIR)/man1/escape-review.1
+	ln -sf escape-review.1 $(DESTDIR)$(MANDIR)/man1/git-escape-review.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/escape-review $(DESTDIR)$(PREFIX)/bin/git-escape-review
+	rm -f $(DESTDIR)$(MANDIR)/man1/escape-review.1 $(DESTDIR)$(MANDIR)/man1/git-escape-review.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/escape-review
 
 clean:
@@ -151,11 +201,12 @@ clean:
 help:
 	@echo "make            build $(BIN)"
 	@echo "make demo       install what is missing, build, review the bundled example"
-	@echo "make test       unit tests (cmocka) and end-to-end tests (real git and go)"
+	@echo "make test       portability check, unit tests (cmocka), end-to-end and publishing tests"
+	@echo "make check-portable  every C file compiles as C17 + POSIX.1-2008; extensions only in compat"
 	@echo "make check-asan the test suite under ASan and UBSan"
 	@echo "make check-valgrind  the end-to-end tests under valgrind memcheck"
 	@echo "make fuzz       every libFuzzer target FUZZ_SECONDS (30) seconds, with clang"
 	@echo "make fuzz-regress    replay the fuzz regression inputs and seeds"
-	@echo "make install    install under PREFIX=$(PREFIX)"
+	@echo "make install    install under PREFIX=$(PREFIX) (the binary, its data, the manual in MANDIR)"
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d

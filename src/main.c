@@ -920,6 +920,7 @@ int main(int argc, char **argv)
 {
 	int i = 1, ret;
 
+	util_init();
 	while (i < argc) {
 		if (!strcmp(argv[i], "-C")) {
 			if (i + 1 >= argc)

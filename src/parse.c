@@ -3,7 +3,7 @@
  * Lines are split here; explanations wait in a map keyed by position and
  * subject until their verdict arrives, then become findings.
  */
-#define _GNU_SOURCE
+#include "compat.h"
 #include "parse.h"
 #include "strbuf.h"
 #include "strmap.h"

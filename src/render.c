@@ -4,6 +4,7 @@
  * fields), rendering by name, cutting to a comment's size limit, and the
  * `render` command's work.  Never touches the network.
  */
+#include "compat.h"
 #include "report.h"
 #include "checklist.h"
 #include "errors.h"
@@ -15,42 +16,55 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ROOT/templates when this binary is ROOT/BUILD/escape-review of a source
- * tree, else NULL. */
-static char *source_templates(void)
+/* `dir`/`file` is a readable file. */
+static int readable(const char *dir, const char *file)
 {
-	char exe[4096];
-	struct strbuf probe = STRBUF_INIT;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-	int k, found;
+	char *path = path_join(dir, file);
+	int ok = !access(path, R_OK);
 
-	if (n <= 0 || (size_t)n >= sizeof(exe) - 1)
+	free(path);
+	return ok;
+}
+
+/*
+ * The templates next to this binary, or NULL: ROOT/templates when it runs
+ * as ROOT/BUILD/escape-review in a source tree (ROOT/src/report.h is
+ * there), else PREFIX/share/escape-review/templates when it is installed
+ * as PREFIX/bin/escape-review, wherever PREFIX is now.  Either must hold
+ * summary.md.mustache.
+ */
+static char *templates_near_binary(void)
+{
+	char *exe = compat_exe_path(), *slash, *found = NULL;
+	struct strbuf dir = STRBUF_INIT;
+
+	if (!exe)
 		return NULL;
-	exe[n] = '\0';
-	for (k = 0; k < 2; k++) {
-		slash = strrchr(exe, '/');
-		if (!slash)
-			return NULL;
-		*slash = '\0';
+	slash = strrchr(exe, '/');
+	*slash = '\0';                 /* exe: the binary's directory */
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';         /* exe: its parent, ROOT or PREFIX */
+	if (!slash || !*exe)
+		goto out;
+	strbuf_addf(&dir, "%s/templates", exe);
+	if (readable(exe, "src/report.h") && readable(dir.buf, "summary.md.mustache")) {
+		found = strbuf_detach(&dir, NULL);
+		goto out;
 	}
-	strbuf_addf(&probe, "%s/src/report.h", exe);
-	found = !access(probe.buf, R_OK);
-	strbuf_reset(&probe);
-	strbuf_addf(&probe, "%s/templates/summary.md.mustache", exe);
-	found = found && !access(probe.buf, R_OK);
-	strbuf_reset(&probe);
-	if (!found) {
-		strbuf_release(&probe);
-		return NULL;
-	}
-	strbuf_addf(&probe, "%s/templates", exe);
-	return strbuf_detach(&probe, NULL);
+	strbuf_reset(&dir);
+	strbuf_addf(&dir, "%s/share/escape-review/templates", exe);
+	if (readable(dir.buf, "summary.md.mustache"))
+		found = strbuf_detach(&dir, NULL);
+out:
+	strbuf_release(&dir);
+	free(exe);
+	return found;
 }
 
 const char *report_template_dir(const char *override)
 {
-	static char *from_source;
+	static char *near_binary;
 	static int looked;
 	const char *env;
 
@@ -61,9 +75,9 @@ const char *report_template_dir(const char *override)
 		return env;
 	if (!looked) {
 		looked = 1;
-		from_source = source_templates();
+		near_binary = templates_near_binary();
 	}
-	return from_source ? from_source : ER_DATADIR "/templates";
+	return near_binary ? near_binary : ER_DATADIR "/templates";
 }
 
 enum mustache_escape report_escape_for(const char *name)

@@ -71,11 +71,13 @@ void review_count(struct review_counts *out, const struct review *rv);
 /*
  * The directory templates come from: `override` when not NULL
  * (--template-dir, or template_dir in the configuration), else
- * $ESCAPE_REVIEW_TEMPLATES when set and not empty, else the source tree's
- * templates/ when the binary runs from a build directory inside it (the
- * binary is /proc/self/exe = ROOT/BUILD/escape-review, and both
- * ROOT/templates/summary.md.mustache and ROOT/src/report.h exist), else
- * ER_DATADIR "/templates" (the Makefile defines ER_DATADIR as
+ * $ESCAPE_REVIEW_TEMPLATES when set and not empty, else the templates next
+ * to the running binary (compat_exe_path(), symbolic links resolved):
+ * ROOT/templates when it is ROOT/BUILD/escape-review of a source tree
+ * (ROOT/src/report.h exists), PREFIX/share/escape-review/templates when it
+ * is PREFIX/bin/escape-review (any prefix, also after the install was
+ * moved); each must hold summary.md.mustache.  Else ER_DATADIR
+ * "/templates" (the Makefile defines ER_DATADIR as
  * $(PREFIX)/share/escape-review).  Returns `override`, the environment's
  * value, a string computed once and kept for the life of the process, or
  * the constant: never NULL, never to be freed.

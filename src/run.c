@@ -3,7 +3,7 @@
  * wiring their standard streams, and collecting their output with poll()
  * so that neither pipe can fill up and block the child.
  */
-#define _GNU_SOURCE
+#include "compat.h"
 #include "run.h"
 #include "errors.h"
 #include "strbuf.h"
@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -20,6 +21,14 @@
 #include <unistd.h>
 
 extern char **environ;
+
+/*
+ * POSIX.1-2008 cannot make a pipe close-on-exec atomically (compat.h):
+ * making pipes and spawning under one lock keeps a child started by
+ * another thread from inheriting a pipe end, which would hold our
+ * reader's EOF until that child exits.
+ */
+static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Build the child's environment: ours, minus names to unset, plus extras. */
 static char **make_env(const char *const *extra)
@@ -63,7 +72,7 @@ static int setup_stream(posix_spawn_file_actions_t *fa, int *field, int target,
 							target ? O_WRONLY : O_RDONLY, 0);
 	}
 	if (*field == -1) {
-		if (pipe2(pipes, O_CLOEXEC) < 0)
+		if (compat_pipe_cloexec(pipes) < 0)
 			return errno;
 		if (target == 0) {
 			*parent_end = pipes[1];
@@ -88,7 +97,7 @@ char *run_which(const char *name)
 	if (!path)
 		path = "/bin:/usr/bin";
 	for (p = path; !found; p++) {
-		const char *end = strchrnul(p, ':');
+		const char *end = p + strcspn(p, ":");
 
 		strbuf_reset(&sb);
 		if (end > p)
@@ -129,6 +138,7 @@ int child_start(struct child_process *cp)
 	if (!cp->argv || !cp->argv[0])
 		return error_set(ER_ERROR, "internal error: empty argv");
 	posix_spawn_file_actions_init(&fa);
+	pthread_mutex_lock(&spawn_lock);
 	for (i = 0; i < 3; i++) {
 		rc = setup_stream(&fa, fields[i], i, nulls[i], p[i], &parent[i]);
 		if (rc) {
@@ -137,7 +147,7 @@ int child_start(struct child_process *cp)
 			goto out;
 		}
 	}
-	if (cp->dir && (rc = posix_spawn_file_actions_addchdir_np(&fa, cp->dir))) {
+	if (cp->dir && (rc = compat_spawn_addchdir(&fa, cp->dir))) {
 		ret = error_set(ER_ERROR, "cannot change to %s: %s", cp->dir, strerror(rc));
 		goto out;
 	}
@@ -157,6 +167,7 @@ int child_start(struct child_process *cp)
 		if (parent[i] >= 0)
 			*fields[i] = parent[i];
 out:
+	pthread_mutex_unlock(&spawn_lock);
 	for (i = 0; i < 3; i++) {
 		/* close the child's ends, and on failure our ends too */
 		if (p[i][0] >= 0 && p[i][0] != parent[i])

@@ -1,10 +1,12 @@
 /*
- * util.c: die(), the fatal x*alloc wrappers, the per-thread error message
- * of errors.h, and small string helpers.
+ * util.c: the library's set-up (cJSON's allocator), die(), the fatal
+ * x*alloc wrappers, the per-thread error message of errors.h, and small
+ * string helpers.
  */
 #include "util.h"
 #include "errors.h"
 
+#include <cJSON.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +32,15 @@ void *xmalloc(size_t n)
 	if (!p)
 		die("out of memory (%zu bytes)", n);
 	return p;
+}
+
+void util_init(void)
+{
+	/* cJSON copies the hooks; it uses realloc() only with the C library's
+	 * own malloc and free, so every allocation it makes is an xmalloc() */
+	static cJSON_Hooks hooks = { xmalloc, free };
+
+	cJSON_InitHooks(&hooks);
 }
 
 void *xcalloc(size_t nmemb, size_t size)

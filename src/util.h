@@ -2,11 +2,22 @@
 #define UTIL_H
 
 /*
- * util.h: fatal allocation wrappers and small string helpers shared by
- * every module.  Out-of-memory is fatal: x*() never return NULL.
+ * util.h: the library's one-time set-up, fatal allocation wrappers and
+ * small string helpers shared by every module.  Out-of-memory is fatal:
+ * x*() never return NULL.
  */
 
 #include <stddef.h>
+
+/*
+ * Set up the library once, before anything else runs and before any
+ * thread starts: main() and every test or driver that reaches cJSON call
+ * it first.  It makes cJSON allocate through xmalloc(), so running out of
+ * memory inside any cJSON call (parsing, building, printing) is fatal
+ * with a message, as everywhere else, instead of a NULL that code would
+ * have to check after every call.  Calling it again changes nothing.
+ */
+void util_init(void);
 
 __attribute__((noreturn, format(printf, 1, 2)))
 void die(const char *fmt, ...);

@@ -3,7 +3,12 @@
 # existing team pre-push hook running first (with the same stdin) and
 # blocking when it fails, is idempotent, restores the old hook byte for
 # byte; the installed hook finds the binary through the substituted path,
-# and says how to install or bypass when it cannot find it.
+# and says how to install or bypass when it cannot find it.  Then a real
+# install (install.sh --prefix after make) moved elsewhere: the binary and
+# `git escape-review` find their templates next to themselves, `--hook`
+# without --prefix records the absolute path of the binary on PATH, and
+# the manual is found for `man escape-review` and `git escape-review --help`
+# (and passes mandoc's or groff's lint, whichever is installed).
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$TMP/bin"
@@ -15,7 +20,9 @@ git remote add origin "$TMP/remote.git"
 git checkout -q -B main c1
 inst() { sh "$ER_SRC/install.sh" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
 push() { git push "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-snapshot() { (cd "$1" && ls -la --time-style=+ . | sed 1d && cat ./* 2>/dev/null) | cksum; }
+# a directory's names, modes, owners, sizes and contents (no times: making
+# and removing a temp file changes the directory's)
+snapshot() { (cd "$1" && ls -la . | sed 1d | awk '{ print $1, $3, $4, $5, $NF }' && cat ./* 2>/dev/null) | cksum; }
 
 # a team hook under core.hooksPath: it records that it ran and what it read
 mkdir -p .githooks
@@ -102,5 +109,87 @@ inst --uninstall-hook "$TMP/w"
 inst --hook "$TMP/nowhere"
 expect_rc "--hook outside a repository" 2
 expect_eq "--hook outside a repository: the message" "$(cat "$TMP/err")" "install.sh: $TMP/nowhere is not a git repository"
+
+# --- a real install after make, then moved ---
+# install.sh builds with make (nothing to do: $ER_BIN's build directory is
+# up to date) and installs into the prefix; the binary was built for /usr/local
+GODIR=$(dirname "$(command -v go)")
+BUILD=$(cd "$(dirname "$ER_BIN")" && pwd) inst --prefix "$TMP/inst"
+expect_rc "install.sh --prefix after make" 0
+expect_grep "install.sh --prefix: says where" "installed $TMP/inst/bin/escape-review" "$TMP/out"
+for f in bin/escape-review share/escape-review/templates/summary.md.mustache \
+	share/escape-review/hooks/pre-push share/man/man1/escape-review.1; do
+	[ -f "$TMP/inst/$f" ] && ok "installed $f" || bad "installed $f"
+done
+[ "$(readlink "$TMP/inst/bin/git-escape-review")" = escape-review ] &&
+	ok "bin/git-escape-review links to escape-review" || bad "bin/git-escape-review links to escape-review"
+[ "$(readlink "$TMP/inst/share/man/man1/git-escape-review.1")" = escape-review.1 ] &&
+	ok "man1/git-escape-review.1 links to escape-review.1" || bad "man1/git-escape-review.1 links to escape-review.1"
+cmp -s "$TMP/inst/share/man/man1/escape-review.1" "$ER_SRC/docs/escape-review.1" &&
+	ok "the installed manual is docs/escape-review.1" || bad "the installed manual is docs/escape-review.1"
+mv "$TMP/inst" "$TMP/moved"
+M=$TMP/moved
+git checkout -q feature
+
+# the moved binary's markdown is the source tree's templates' markdown
+"$ER_BIN" --base c1 --format markdown >"$TMP/md.src" 2>"$TMP/err"
+"$M/bin/escape-review" --base c1 --format markdown >"$TMP/out" 2>"$TMP/err"; rc=$?
+expect_rc "moved install: --format markdown" 0
+[ -s "$TMP/out" ] && cmp -s "$TMP/out" "$TMP/md.src" && ok "moved install: the same summary as from the source tree" ||
+	bad "moved install: the same summary as from the source tree"
+expect_grep "moved install: the summary names moved to heap: s" "moved to heap" "$TMP/out"
+# and the templates it read are the moved prefix's own
+printf 'moved copy: {{tool.name}}, mode {{mode}}\n' >"$M/share/escape-review/templates/status.txt.mustache"
+"$M/bin/escape-review" --base c1 --format status >"$TMP/out" 2>"$TMP/err"; rc=$?
+expect_out "moved install: templates from MOVED/share/escape-review" "moved copy: escape-review, mode new"
+PATH="$M/bin:$PATH" git escape-review --base c1 --format status >"$TMP/out" 2>"$TMP/err"; rc=$?
+expect_out "git escape-review (through the link): the same templates" "moved copy: escape-review, mode new"
+# a moved install without its templates names where it looked last
+mv "$M/share/escape-review/templates" "$M/share/escape-review/templates.away"
+"$M/bin/escape-review" --base c1 --format status >"$TMP/out" 2>"$TMP/err"; rc=$?
+expect_eq "moved install without templates: exit 2" "$rc" 2
+expect_grep "moved install without templates: the compiled-in fallback is named" \
+	"(template directory /usr/local/share/escape-review/templates)" "$TMP/err"
+mv "$M/share/escape-review/templates.away" "$M/share/escape-review/templates"
+
+# --hook run apart from the install records the binary it finds on PATH
+PATH="$M/bin:$PATH" inst --hook "$TMP/w"
+expect_rc "--hook without --prefix" 0
+expect_grep "--hook without --prefix: says which binary" \
+	"the hook runs escape-review from PATH, else $M/bin/escape-review" "$TMP/out"
+expect_grep "--hook without --prefix: the absolute path is in the hook" \
+	"^ER_FALLBACK='$M/bin/escape-review'$" .git/hooks/pre-push
+# (TMP/bin is the hook's ../../../bin: out of the way, only the record can work)
+mv "$TMP/bin" "$TMP/bin.away"
+PATH="/usr/bin:/bin:$GODIR" push origin feature
+expect_rc "the recorded binary runs the review when PATH has none" 1
+expect_grep "the recorded binary ran the review" "^campus/score.go:27:2: \[ER010 warning\]" "$TMP/err"
+mv "$TMP/bin.away" "$TMP/bin"
+inst --uninstall-hook "$TMP/w"
+
+# the manual: found through PATH (man-db looks in BIN/../share/man), and
+# `git escape-review --help` shows it
+if command -v man >/dev/null 2>&1; then
+	(unset MANPATH; PATH="$M/bin:$PATH" man -w escape-review) >"$TMP/out" 2>"$TMP/err"
+	expect_out "man escape-review finds the moved manual" "$M/share/man/man1/escape-review.1"
+	(unset MANPATH; PATH="$M/bin:$PATH" MANPAGER=cat MANWIDTH=80 git escape-review --help) \
+		>"$TMP/out" 2>"$TMP/err"
+	expect_grep "git escape-review --help shows the manual" "git-escape-review  *-  *review  *the  *heap" "$TMP/out"
+	expect_grep "git escape-review --help: the hook pre-commit command is in it" "hook pre-commit" "$TMP/out"
+else
+	echo "  (man is not installed: man escape-review and git escape-review --help are not checked)"
+fi
+linted=0
+if command -v mandoc >/dev/null 2>&1; then
+	mandoc -T lint "$ER_SRC/docs/escape-review.1" >"$TMP/out" 2>&1; rc=$?
+	expect_eq "mandoc -T lint docs/escape-review.1: clean" "$rc $(cat "$TMP/out")" "0 "
+	linted=1
+fi
+if command -v groff >/dev/null 2>&1; then
+	groff -man -Tutf8 -ww -z "$ER_SRC/docs/escape-review.1" >"$TMP/out" 2>&1; rc=$?
+	expect_eq "groff -man -ww docs/escape-review.1: no warning" "$rc $(cat "$TMP/out")" "0 "
+	linted=1
+fi
+[ "$linted" = 1 ] || echo "  (neither mandoc nor groff is installed: the manual is not linted)"
 
 finish

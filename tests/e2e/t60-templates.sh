@@ -16,8 +16,8 @@ if [ ! -d "$GOLDEN" ] && [ "${ER_UPDATE_GOLDEN:-0}" != 1 ]; then
 	echo "t60: no golden files for go1.$GO_MINOR under tests/golden (tested: go1.19, go1.26)" >&2
 	exit 1
 fi
-SPEC=${ER_MUSTACHE_SPEC:-$ER_SRC/../shared/testdata/mustache-spec}
-SCHEMA=${ER_SARIF_SCHEMA:-$ER_SRC/../shared/testdata/sarif/sarif-schema-2.1.0.json}
+SPEC=${ER_MUSTACHE_SPEC:-$ER_SRC/tests/data/mustache-spec}
+SCHEMA=${ER_SARIF_SCHEMA:-$ER_SRC/tests/data/sarif/sarif-schema-2.1.0.json}
 # Debian's python3 has python3-jsonschema; a pyenv python3 first on PATH may not
 PY_SCHEMA=/usr/bin/python3
 [ -x "$PY_SCHEMA" ] || PY_SCHEMA=python3

@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 {
 	int i, fail = 0, n = 0;
 
+	util_init();
 	for (i = 1; i < argc; i++) {
 		struct stat st;
 		DIR *d;

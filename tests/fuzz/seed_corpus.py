@@ -4,7 +4,7 @@ real data: go's -m=2 output on examples/campus, tests/fixtures/rules and
 tests/unit/data (Go 1.19's one file per package block, Go 1.26's in small
 pieces that start at a diagnostic), their Go sources, the
 configuration in config/, the Mustache spec's templates and data
-(../shared/testdata/mustache-spec), pre-push lines as git writes them,
+(tests/data/mustache-spec), pre-push lines as git writes them,
 pull_request events shaped like GitHub's, cache and baseline files.
 Needs `go` (1.26) on PATH and Go 1.19 as $GO119 (default
 /usr/lib/go-1.19/bin/go).  Run from anywhere; rewrites the corpus
@@ -111,7 +111,7 @@ for line in ["\tx := build()  //escape:ok pooled; the copy is cheaper than the l
     put("ack", b"\x01" + line.encode())
 
 # mustache: every spec test's template, NUL, its data (first byte: escaping)
-spec = os.path.join(ROOT, "..", "shared", "testdata", "mustache-spec")
+spec = os.path.join(ROOT, "tests", "data", "mustache-spec")
 for p in sorted(glob.glob(os.path.join(spec, "*.json"))):
     for i, t in enumerate(json.load(open(p))["tests"]):
         data = json.dumps(t.get("data"))

@@ -107,6 +107,7 @@ int main(int argc, char **argv)
 	int verbose = 0, i, ret, rc = 0;
 	size_t k, counts[5] = { 0 };
 
+	util_init();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 

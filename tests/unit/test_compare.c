@@ -405,5 +405,6 @@ int main(void)
 		cmocka_unit_test(test_baseline_malformed),
 	};
 
+	util_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -252,5 +252,6 @@ int main(void)
 		cmocka_unit_test(test_filter),
 	};
 
+	util_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

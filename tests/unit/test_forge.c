@@ -388,5 +388,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reporter_choice, clear_env, remove_event),
 	};
 
+	util_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -315,5 +315,6 @@ int main(void)
 		cmocka_unit_test(test_retry_base_env),
 	};
 
+	util_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,130 @@
+/*
+ * compat.c: what POSIX.1-2008 does not give (compat.h).  The only file
+ * that asks the C library for more than POSIX: _GNU_SOURCE on Linux (glibc
+ * and musl declare posix_spawn_file_actions_addchdir_np under it),
+ * _DARWIN_C_SOURCE on macOS.
+ */
+#if defined(__APPLE__)
+#define _DARWIN_C_SOURCE 1
+#else
+#define _GNU_SOURCE 1
+#endif
+#include "compat.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#if defined(__APPLE__)
+#include <Availability.h>
+#include <mach-o/dyld.h>
+#endif
+
+/*
+ * posix_spawn_file_actions_addchdir_np, or a clear build error.  musl has
+ * no version macro: a Linux C library that is not glibc is taken to be
+ * musl, and one older than 1.1.24 fails on the undeclared function.
+ */
+#if defined(__APPLE__)
+# if !defined(__MAC_OS_X_VERSION_MIN_REQUIRED) || __MAC_OS_X_VERSION_MIN_REQUIRED < 101500
+#  error "escape-review needs macOS 10.15 or later (posix_spawn_file_actions_addchdir_np): build with MACOSX_DEPLOYMENT_TARGET=10.15 or later"
+# elif __MAC_OS_X_VERSION_MIN_REQUIRED >= 260000
+   /* macOS 26 has the POSIX.1-2024 name and deprecates the _np one */
+#  define ER_SPAWN_ADDCHDIR posix_spawn_file_actions_addchdir
+# else
+#  define ER_SPAWN_ADDCHDIR posix_spawn_file_actions_addchdir_np
+# endif
+#elif defined(__GLIBC__)
+# if __GLIBC__ < 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ < 29)
+#  error "escape-review needs glibc 2.29 or later (posix_spawn_file_actions_addchdir_np)"
+# endif
+# define ER_SPAWN_ADDCHDIR posix_spawn_file_actions_addchdir_np
+#elif defined(__linux__)
+# define ER_SPAWN_ADDCHDIR posix_spawn_file_actions_addchdir_np
+#else
+# error "escape-review builds on Linux (glibc >= 2.29, musl >= 1.1.24) and macOS >= 10.15: this C library has no known posix_spawn_file_actions_addchdir_np (src/compat.c)"
+#endif
+
+int compat_spawn_addchdir(posix_spawn_file_actions_t *fa, const char *dir)
+{
+	return ER_SPAWN_ADDCHDIR(fa, dir);
+}
+
+int compat_pipe_cloexec(int fds[2])
+{
+	int i, saved;
+
+	if (pipe(fds) < 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (fcntl(fds[i], F_SETFD, FD_CLOEXEC) < 0) {
+			saved = errno;
+			close(fds[0]);
+			close(fds[1]);
+			fds[0] = fds[1] = -1;
+			errno = saved;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void *compat_memmem(const void *haystack, size_t hlen, const void *needle, size_t nlen)
+{
+	const unsigned char *h = haystack, *n = needle, *last, *p;
+
+	if (!nlen)
+		return (void *)h;
+	if (nlen > hlen)
+		return NULL;
+	last = h + (hlen - nlen);
+	for (p = h; p <= last; p++) {
+		p = memchr(p, n[0], (size_t)(last - p) + 1);
+		if (!p)
+			return NULL;
+		if (!memcmp(p + 1, n + 1, nlen - 1))
+			return (void *)p;
+	}
+	return NULL;
+}
+
+#if defined(__linux__)
+char *compat_exe_path(void)
+{
+	size_t size;
+
+	/* readlink() does not say whether it cut: grow until it fits */
+	for (size = 256; size <= 65536; size *= 2) {
+		char *buf = xmalloc(size);
+		ssize_t n = readlink("/proc/self/exe", buf, size);
+
+		if (n > 0 && (size_t)n < size && buf[0] == '/') {
+			buf[n] = '\0';
+			return buf;
+		}
+		free(buf);
+		if (n <= 0 || (size_t)n < size)
+			return NULL;
+	}
+	return NULL;
+}
+#else
+char *compat_exe_path(void)
+{
+	uint32_t size = 0;
+	char *buf, *real = NULL;
+
+	/* the first call only tells the size it needs */
+	_NSGetExecutablePath(NULL, &size);
+	if (!size)
+		return NULL;
+	buf = xmalloc(size);
+	if (!_NSGetExecutablePath(buf, &size))
+		real = realpath(buf, NULL);
+	free(buf);
+	return real;
+}
+#endif

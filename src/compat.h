@@ -1,0 +1,60 @@
+#ifndef COMPAT_H
+#define COMPAT_H
+
+/*
+ * compat.h: everything escape-review needs that POSIX.1-2008 does not
+ * give.  Every other file compiles with -D_POSIX_C_SOURCE=200809L alone
+ * (no _GNU_SOURCE, _DEFAULT_SOURCE or _DARWIN_C_SOURCE: `make
+ * check-portable` checks it); what a platform offers beyond that is used
+ * here and only here.
+ *
+ * Supported: Linux with glibc >= 2.29 or musl >= 1.1.24, and macOS >=
+ * 10.15.  Those are the systems with posix_spawn_file_actions_addchdir_np;
+ * anywhere else compat.c stops the build with an #error that says so.
+ *
+ * It includes <string.h> and <spawn.h> itself, so it can come anywhere
+ * among a file's includes.
+ */
+
+#include <spawn.h>
+#include <stddef.h>
+#include <string.h>
+
+/*
+ * pipe() with both ends close-on-exec, so a child started by another
+ * thread cannot inherit them (pipe2(O_CLOEXEC) is not POSIX.1-2008).
+ * Not atomic: the flag is set just after the pipe is made, so callers that
+ * spawn from several threads must serialise creating pipes and spawning
+ * (run.c holds one lock for both).  0, or -1 with errno set and no
+ * descriptor left open.
+ */
+int compat_pipe_cloexec(int fds[2]);
+
+/*
+ * The first occurrence of needle[0..nlen) in haystack[0..hlen), or NULL;
+ * an empty needle is found at the start.  memmem() is not POSIX.1-2008
+ * (glibc hides it without _GNU_SOURCE), so `memmem` is this function for
+ * every file that includes compat.h.
+ */
+void *compat_memmem(const void *haystack, size_t hlen, const void *needle, size_t nlen);
+#undef memmem
+#define memmem compat_memmem
+
+/*
+ * The absolute path of the running executable, symbolic links resolved
+ * (/proc/self/exe on Linux, _NSGetExecutablePath() and realpath() on
+ * macOS), malloc'd; NULL when the platform cannot tell.  Used only to find
+ * the data directory next to an installed binary (render.c), with the
+ * compiled-in prefix as the fallback: never for anything that matters to
+ * safety.
+ */
+char *compat_exe_path(void);
+
+/*
+ * posix_spawn_file_actions_addchdir_np(): the child changes to `dir`
+ * before it runs (glibc >= 2.29, musl >= 1.1.24, macOS >= 10.15).  0 or an
+ * errno value, as posix_spawn_file_actions_*() return.
+ */
+int compat_spawn_addchdir(posix_spawn_file_actions_t *fa, const char *dir);
+
+#endif

@@ -1,0 +1,190 @@
+/*
+ * test_compat.c: the compat module (compat.h): memmem's edges (empty
+ * needle, needle at either end, longer than the haystack, NUL bytes, a
+ * near miss at the end), close-on-exec pipes that a spawned child really
+ * does not inherit, the executable's path, and the child's working
+ * directory through compat_spawn_addchdir().
+ */
+#define _XOPEN_SOURCE 700  /* realpath() */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "compat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *argv0;
+
+static void assert_found(const char *h, size_t hl, const char *n, size_t nl, long at)
+{
+	const char *p = memmem(h, hl, n, nl);
+
+	if (at < 0)
+		assert_null(p);
+	else
+		assert_ptr_equal(p, h + at);
+}
+
+static void test_memmem(void **state)
+{
+	static const char bin[] = { 'a', '\0', 'b', '\0', 'c' };
+	static const char nul_b[] = { '\0', 'b' };
+
+	(void)state;
+	assert_found("abc", 3, "", 0, 0);
+	assert_found("", 0, "", 0, 0);
+	assert_found("", 0, "a", 1, -1);
+	assert_found("abc", 3, "abcd", 4, -1);
+	assert_found("abc", 3, "abc", 3, 0);
+	assert_found("abc", 3, "a", 1, 0);
+	assert_found("abc", 3, "c", 1, 2);
+	assert_found("abc", 3, "bc", 2, 1);
+	assert_found("abc", 3, "cd", 2, -1);
+	/* the first of several, and a partial match before the real one */
+	assert_found("a = b = c", 9, " = ", 3, 1);
+	assert_found("x leak leaks to heap", 20, " leaks to ", 10, 6);
+	/* the length bounds the search: a match past it is not seen */
+	assert_found("abcabc", 4, "bc", 2, 1);
+	assert_found("abcabc", 5, "ca", 2, 2);
+	assert_found("aaab", 3, "ab", 2, -1);
+	/* bytes, not strings: NULs inside both */
+	assert_found(bin, sizeof(bin), nul_b, sizeof(nul_b), 1);
+	assert_found(bin, sizeof(bin), "c", 1, 4);
+	/* the macro is the function */
+	assert_ptr_equal(memmem("xyz", 3, "z", 1), compat_memmem("xyz", 3, "z", 1));
+}
+
+/* Spawn /bin/sh -c SCRIPT with stdout on `out_fd`; its exit status. */
+static int spawn_sh(const char *script, const char *dir, int out_fd)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[] = { "sh", "-c", (char *)script, NULL };
+	pid_t pid;
+	int status, rc;
+
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	if (out_fd >= 0)
+		assert_int_equal(posix_spawn_file_actions_adddup2(&fa, out_fd, 1), 0);
+	if (dir)
+		assert_int_equal(compat_spawn_addchdir(&fa, dir), 0);
+	rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	assert_int_equal(rc, 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void test_pipe_cloexec(void **state)
+{
+	int fds[2] = { -1, -1 }, other[2];
+	char script[64];
+
+	(void)state;
+	assert_int_equal(compat_pipe_cloexec(fds), 0);
+	assert_true(fds[0] >= 0 && fds[1] >= 0 && fds[0] != fds[1]);
+	assert_true(fcntl(fds[0], F_GETFD) & FD_CLOEXEC);
+	assert_true(fcntl(fds[1], F_GETFD) & FD_CLOEXEC);
+	/* a child does not have the write end: writing to it fails there */
+	snprintf(script, sizeof(script), "exec 2>/dev/null; echo x >&%d", fds[1]);
+	assert_int_not_equal(spawn_sh(script, NULL, -1), 0);
+	/* while a plain pipe's end is inherited (the check above can fail) */
+	assert_int_equal(pipe(other), 0);
+	snprintf(script, sizeof(script), "exec 2>/dev/null; echo x >&%d", other[1]);
+	assert_int_equal(spawn_sh(script, NULL, -1), 0);
+	close(other[0]);
+	close(other[1]);
+	/* and the pipe works */
+	assert_int_equal(write(fds[1], "ok", 2), 2);
+	close(fds[1]);
+	{
+		char buf[4] = { 0 };
+
+		assert_int_equal(read(fds[0], buf, sizeof(buf)), 2);
+		assert_string_equal(buf, "ok");
+	}
+	close(fds[0]);
+}
+
+static void test_exe_path(void **state)
+{
+	char *exe = compat_exe_path(), *want = realpath(argv0, NULL);
+
+	(void)state;
+	assert_non_null(want);
+	assert_non_null(exe);
+	assert_int_equal(exe[0], '/');
+	assert_string_equal(exe, want);
+	free(exe);
+	free(want);
+}
+
+static void test_spawn_addchdir(void **state)
+{
+	char tmpl[] = "/tmp/er-compat.XXXXXX", *dir, *real, got[PATH_MAX + 2];
+	int fds[2];
+	ssize_t n;
+
+	(void)state;
+	dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	real = realpath(dir, NULL);
+	assert_non_null(real);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(spawn_sh("pwd -P", dir, fds[1]), 0);
+	close(fds[1]);
+	n = read(fds[0], got, sizeof(got) - 1);
+	close(fds[0]);
+	assert_true(n > 0);
+	got[n] = '\0';
+	assert_int_equal(got[n - 1], '\n');
+	got[n - 1] = '\0';
+	assert_string_equal(got, real);
+	/* a directory that is not there: the child is not started, or fails */
+	assert_int_equal(rmdir(dir), 0);
+	{
+		posix_spawn_file_actions_t fa;
+		char *argv[] = { "true", NULL };
+		pid_t pid;
+		int status, rc;
+
+		posix_spawn_file_actions_init(&fa);
+		assert_int_equal(compat_spawn_addchdir(&fa, dir), 0);
+		rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+		if (!rc) {
+			assert_int_equal(waitpid(pid, &status, 0), pid);
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 127);
+		} else {
+			assert_int_equal(rc, ENOENT);
+		}
+	}
+	free(real);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_memmem),
+		cmocka_unit_test(test_pipe_cloexec),
+		cmocka_unit_test(test_exe_path),
+		cmocka_unit_test(test_spawn_addchdir),
+	};
+
+	(void)argc;
+	argv0 = argv[0];
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
