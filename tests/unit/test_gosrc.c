@@ -1,9 +1,16 @@
 /*
- * test_gosrc.c: the Go source scan names functions as the compiler does
- * (F, T.M, (*T).M, (*L).Get, F.func1, F.func2.1, glob..func1), is not
- * fooled by `func` and braces in comments, strings, raw strings and runes,
- * does not take func types for literals, and finds the innermost function
- * of a position; gosrc_is_generated; gosrc_locate on a real file.
+ * test_gosrc.c: the Go lexer (raw strings across lines, runes like '"',
+ * block comments holding //, strings holding //escape:ok, numbers,
+ * operators, start states) and the line comment it finds; the structure
+ * scan names functions as the compiler does (F, T.M, (*T).M, (*L).Get,
+ * F.func1, F.func2.1, glob..func1), is not fooled by `func` and braces in
+ * comments, strings, raw strings and runes, does not take func types for
+ * literals, finds loop bodies (past composite literals and func literals
+ * in the header), package-level var specs and type declarations;
+ * zero-size types; gosrc_is_generated; gosrc_locate on real files
+ * (functions, package initialisation named after the variable, loops,
+ * zero-size types from another file of the package, line states), and
+ * that its one-pass sweep agrees with the lookup of every position.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +24,9 @@
 
 #include "finding.h"
 #include "gosrc.h"
+#include "strbuf.h"
 #include "util.h"
+
 
 static const char src[] =
 	"package p\n"                                              /* 1 */
@@ -77,46 +86,58 @@ static void test_names(void **state)
 		{ "init", 34, 1, 34, 30 },
 		{ "init.func1", 34, 22, 34, 26 },
 	};
-	struct gofuncs fns = GOFUNCS_INIT;
-	size_t i;
+	struct goscopes sc = GOSCOPES_INIT;
+	size_t i, n = 0;
 
 	(void)state;
-	gofuncs_scan(&fns, src, sizeof(src) - 1);
-	for (i = 0; i < fns.nr && i < sizeof(w) / sizeof(w[0]); i++) {
-		assert_string_equal(fns.items[i].name, w[i].name);
-		assert_int_equal(fns.items[i].start_line, w[i].sl);
-		assert_int_equal(fns.items[i].start_col, w[i].sc);
-		assert_int_equal(fns.items[i].end_line, w[i].el);
-		assert_int_equal(fns.items[i].end_col, w[i].ec);
+	goscopes_scan(&sc, src, sizeof(src) - 1);
+	for (i = 0; i < sc.nr; i++) {
+		const struct goscope *f = &sc.items[i];
+
+		if (f->kind != GOSCOPE_FUNC)
+			continue;
+		assert_true(n < sizeof(w) / sizeof(w[0]));
+		assert_string_equal(f->name, w[n].name);
+		assert_int_equal(f->start_line, w[n].sl);
+		assert_int_equal(f->start_col, w[n].sc);
+		assert_int_equal(f->end_line, w[n].el);
+		assert_int_equal(f->end_col, w[n].ec);
+		assert_int_equal(f->init, !strcmp(f->name, "init"));
+		assert_int_equal(f->literal, strstr(f->name, "func") != NULL);
+		n++;
 	}
-	assert_int_equal(fns.nr, sizeof(w) / sizeof(w[0]));
-	gofuncs_release(&fns);
-	assert_int_equal(fns.nr, 0);
-	assert_null(fns.items);
+	assert_int_equal(n, sizeof(w) / sizeof(w[0]));
+	/* the var specs of lines 6 to 10, and the types of 11 and 12 (a generic one is left out) */
+	assert_int_equal(sc.types_nr, 1);
+	assert_string_equal(sc.types[0].name, "T");
+	assert_string_equal(sc.types[0].expr, "struct{ cb func(int) error }");
+	goscopes_release(&sc);
+	assert_int_equal(sc.nr, 0);
+	assert_null(sc.items);
 }
 
 static void test_at(void **state)
 {
-	struct gofuncs fns = GOFUNCS_INIT;
+	struct goscopes fns = GOSCOPES_INIT;
 
 	(void)state;
-	gofuncs_scan(&fns, src, sizeof(src) - 1);
-	assert_null(gofuncs_at(&fns, 3, 5));
-	assert_null(gofuncs_at(&fns, 11, 0));
-	assert_string_equal(gofuncs_at(&fns, 6, 25), "glob..func1");
-	assert_string_equal(gofuncs_at(&fns, 14, 2), "F");
-	assert_string_equal(gofuncs_at(&fns, 14, 20), "F.func1");
-	assert_string_equal(gofuncs_at(&fns, 16, 3), "F.func2");
-	assert_string_equal(gofuncs_at(&fns, 16, 14), "F.func2.1");
+	goscopes_scan(&fns, src, sizeof(src) - 1);
+	assert_null(goscopes_func_at(&fns, 3, 5));
+	assert_null(goscopes_func_at(&fns, 11, 0));
+	assert_string_equal(goscopes_func_at(&fns, 6, 25), "glob..func1");
+	assert_string_equal(goscopes_func_at(&fns, 14, 2), "F");
+	assert_string_equal(goscopes_func_at(&fns, 14, 20), "F.func1");
+	assert_string_equal(goscopes_func_at(&fns, 16, 3), "F.func2");
+	assert_string_equal(goscopes_func_at(&fns, 16, 14), "F.func2.1");
 	/* col 0: the start of the line */
-	assert_string_equal(gofuncs_at(&fns, 17, 0), "F.func2");
-	assert_string_equal(gofuncs_at(&fns, 19, 6), "F");
-	assert_string_equal(gofuncs_at(&fns, 24, 6), "(*T).P");
-	assert_string_equal(gofuncs_at(&fns, 28, 40), "(*L).Get");
-	assert_string_equal(gofuncs_at(&fns, 31, 20), "Generic.func1");
-	assert_null(gofuncs_at(&fns, 33, 3));
-	assert_null(gofuncs_at(&fns, 100, 1));
-	gofuncs_release(&fns);
+	assert_string_equal(goscopes_func_at(&fns, 17, 0), "F.func2");
+	assert_string_equal(goscopes_func_at(&fns, 19, 6), "F");
+	assert_string_equal(goscopes_func_at(&fns, 24, 6), "(*T).P");
+	assert_string_equal(goscopes_func_at(&fns, 28, 40), "(*L).Get");
+	assert_string_equal(goscopes_func_at(&fns, 31, 20), "Generic.func1");
+	assert_null(goscopes_func_at(&fns, 33, 3));
+	assert_null(goscopes_func_at(&fns, 100, 1));
+	goscopes_release(&fns);
 }
 
 static void test_unterminated(void **state)
@@ -134,26 +155,26 @@ static void test_unterminated(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct gofuncs fns = GOFUNCS_INIT;
+		struct goscopes fns = GOSCOPES_INIT;
 
-		gofuncs_scan(&fns, bad[i], strlen(bad[i]));
-		gofuncs_release(&fns);
+		goscopes_scan(&fns, bad[i], strlen(bad[i]));
+		goscopes_release(&fns);
 	}
 	{
 		/* an interpreted string stops at the line end: the body still closes */
-		struct gofuncs fns = GOFUNCS_INIT;
+		struct goscopes fns = GOSCOPES_INIT;
 
-		gofuncs_scan(&fns, bad[0], strlen(bad[0]));
+		goscopes_scan(&fns, bad[0], strlen(bad[0]));
 		assert_int_equal(fns.nr, 1);
 		assert_string_equal(fns.items[0].name, "F");
 		assert_int_equal(fns.items[0].end_line, 5);
-		gofuncs_release(&fns);
+		goscopes_release(&fns);
 		/* an open body runs to the end */
-		gofuncs_scan(&fns, bad[6], strlen(bad[6]));
+		goscopes_scan(&fns, bad[6], strlen(bad[6]));
 		assert_int_equal(fns.nr, 1);
 		assert_string_equal(fns.items[0].name, "G");
 		assert_int_equal(fns.items[0].end_line, 0x7fffffff);
-		gofuncs_release(&fns);
+		goscopes_release(&fns);
 	}
 }
 
