@@ -82,10 +82,8 @@ void finding_list_release(struct finding_list *l)
 	l->nr = l->alloc = 0;
 }
 
-static int cmp_finding(const void *a, const void *b)
+int finding_cmp(const struct finding *x, const struct finding *y)
 {
-	const struct finding *x = *(struct finding *const *)a;
-	const struct finding *y = *(struct finding *const *)b;
 	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
 
 	if (c)
@@ -94,7 +92,12 @@ static int cmp_finding(const void *a, const void *b)
 		return x->line < y->line ? -1 : 1;
 	if (x->column != y->column)
 		return x->column < y->column ? -1 : 1;
-	return strcmp(x->message, y->message);
+	return strcmp(x->message ? x->message : "", y->message ? y->message : "");
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	return finding_cmp(*(struct finding *const *)a, *(struct finding *const *)b);
 }
 
 void finding_list_sort(struct finding_list *l)

@@ -153,6 +153,8 @@ void finding_add_step(struct finding *f, const char *file, int line, int column,
 void finding_list_add(struct finding_list *l, struct finding *f);
 /* Free every finding and the array; the list is empty afterwards. */
 void finding_list_release(struct finding_list *l);
+/* By file, line, column, message (for qsort through a wrapper). */
+int finding_cmp(const struct finding *a, const struct finding *b);
 /*
  * Sort for presentation: by file, line, column, message; then findings
  * inside a loop are ranked first within their severity (each moves ahead

@@ -1354,17 +1354,7 @@ static char *var_name_at(const struct goscope *v, int line, int col)
 
 static int cmp_by_file(const void *a, const void *b)
 {
-	const struct finding *x = *(struct finding *const *)a;
-	const struct finding *y = *(struct finding *const *)b;
-	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
-
-	if (c)
-		return c;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->column != y->column)
-		return x->column < y->column ? -1 : 1;
-	return 0;
+	return finding_cmp(*(struct finding *const *)a, *(struct finding *const *)b);
 }
 
 /* The sweep over one file's findings (sorted by position) and its scopes. */
