@@ -44,8 +44,7 @@ const char *review_mode_name(enum review_mode m)
 #define MAX_INPUT_CHUNK 65536
 
 /* Parse compiler output from a file or stdin (paths relative to `root`). */
-static int read_input(struct finding_list *out, const char *input, const char *root,
-		      int max_flow)
+static int read_input(struct finding_list *out, const char *input, const char *root)
 {
 	struct parse_opts po = { 0 };
 	struct parser *p;
@@ -57,7 +56,6 @@ static int read_input(struct finding_list *out, const char *input, const char *r
 		free(buf);
 		return error_set(ER_EUSAGE, "cannot read --input %s: %s", input, strerror(errno));
 	}
-	po.max_flow = max_flow;
 	po.prefix = "";
 	po.root_abs = root;
 	{
@@ -101,7 +99,9 @@ static int read_input(struct finding_list *out, const char *input, const char *r
 	return ret;
 }
 
-static void classify_all(struct finding_list *l, const struct checklist_policy *policy)
+/* Classify from the whole chains, then keep `max_flow` steps for display. */
+static void classify_all(struct finding_list *l, const struct checklist_policy *policy,
+			 int max_flow)
 {
 	size_t i, k = 0;
 
@@ -112,6 +112,7 @@ static void classify_all(struct finding_list *l, const struct checklist_policy *
 			finding_free(f);
 			continue;
 		}
+		finding_cut_flow(f, max_flow);
 		l->items[k++] = f;
 	}
 	l->nr = k;
@@ -356,13 +357,13 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 					error_last());
 		}
 	}
-	classify_all(&head.findings, opts->policy);
+	classify_all(&head.findings, opts->policy, opts->build.max_flow);
 	compare_fingerprint(&head.findings, NULL);
 	for (i = 0; i < head.findings.nr; i++)
 		finding_list_add(&out->findings, head.findings.items[i]);
 	head.findings.nr = 0;
 	if (!*fell_back) {
-		classify_all(&base.findings, opts->policy);
+		classify_all(&base.findings, opts->policy, opts->build.max_flow);
 		compare_fingerprint(&base.findings, c);
 		/* base paths become head paths for display of what was fixed */
 		compare_match(&out->findings, &base.findings, &out->fixed);
@@ -483,11 +484,11 @@ int review_run(struct review *out, const struct review_opts *opts)
 			ret = error_set(ER_ERROR, "cannot find the current directory: %s", strerror(errno));
 			goto out;
 		}
-		ret = read_input(&out->findings, opts->input, cwd, opts->build.max_flow);
+		ret = read_input(&out->findings, opts->input, cwd);
 		if (ret)
 			goto out;
 		gosrc_locate(&out->findings, cwd);
-		classify_all(&out->findings, opts->policy);
+		classify_all(&out->findings, opts->policy, opts->build.max_flow);
 		compare_fingerprint(&out->findings, NULL);
 		goto filter;
 	}
@@ -519,11 +520,11 @@ int review_run(struct review *out, const struct review_opts *opts)
 
 		strbuf_addstr(&root, wd ? wd : ".");
 		trim_slashes(&root);
-		ret = read_input(&out->findings, opts->input, root.buf, opts->build.max_flow);
+		ret = read_input(&out->findings, opts->input, root.buf);
 		if (ret)
 			goto out;
 		gosrc_locate(&out->findings, root.buf);
-		classify_all(&out->findings, opts->policy);
+		classify_all(&out->findings, opts->policy, opts->build.max_flow);
 		compare_fingerprint(&out->findings, NULL);
 		goto filter;
 	}
@@ -560,7 +561,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 	}
 	drop_missing(&out->findings, root.buf, 1);
 	gosrc_locate(&out->findings, root.buf);
-	classify_all(&out->findings, opts->policy);
+	classify_all(&out->findings, opts->policy, opts->build.max_flow);
 	compare_fingerprint(&out->findings, NULL);
 
 filter:
