@@ -108,7 +108,8 @@ er --mode all --all-packages --format json
 expect_rc "review: ER025 is an error (--fail-on error)" 1
 # Ranked: within each severity's places, the findings in loops come first.
 # Rows marked 19: only go1.19 reports (ErrNotFound's errors.New: go1.26
-# initialises it statically), 26: only go1.26 (`append` in Collect).
+# initialises it statically), 26: only go1.26 (the backing array of `append`
+# in Collect, ER029).
 want_rows() {
 	sed -n "s/^\(all\|$1\)://p" <<'EOF'
 all:22 init ER039 info true 21 existing
@@ -118,7 +119,7 @@ all:16 Names ER039 info false None existing
 all:16 Names ER039 info false None existing
 all:17 table ER039 info false None existing
 all:30 Collect ER030 warning true 29 existing
-26:31 Collect ER030 warning true 29 existing
+26:31 Collect ER029 warning true 29 existing
 all:37 NewPath ER010 info false None existing
 all:42 NewPoint ER010 warning false None existing
 all:46 CloseAll ER032 info false None existing
