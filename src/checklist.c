@@ -477,42 +477,50 @@ static int is_ident_char(int c)
 	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
 }
 
-/* A binary '+' at bracket depth 0, outside literals: a string concatenation. */
-static int is_concat(const struct gotokens *tk)
+/* A one-byte operator token: its byte, else 0. */
+static char op1(const struct golex *lx, const struct gotoken *t)
 {
-	size_t i;
-	int depth = 0;
-
-	for (i = 0; i < tk->nr; i++) {
-		if (gotokens_open(tk, i))
-			depth++;
-		else if (gotokens_close(tk, i) && depth)
-			depth--;
-		else if (!depth && i && gotokens_is(tk, i, "+"))
-			return 1;
-	}
-	return 0;
+	return t->kind == GOTOK_OP && t->len == 1 ? lx->s[t->off] : 0;
 }
 
-/* A literal, possibly signed, or true, false, nil alone. */
-static int is_const_expr(const struct gotokens *tk)
+/*
+ * What the tokens of an expression say: *concat, a binary '+' at bracket
+ * depth 0 (a string concatenation); *constant, a literal (possibly signed)
+ * first, or true, false, nil alone.
+ */
+static void expr_shape(const char *s, size_t n, int *concat, int *constant)
 {
-	size_t i = gotokens_is(tk, 0, "-") || gotokens_is(tk, 0, "+");
+	struct golex lx;
+	struct gotoken t;
+	size_t i = 0;
+	int depth = 0, sign = 0, first_ident = 0;
 
-	if (i >= tk->nr)
-		return 0;
-	switch (tk->t[i].kind) {
-	case GOTOK_NUMBER: case GOTOK_STRING: case GOTOK_RAW: case GOTOK_RUNE:
-		return 1;
-	default:
-		return tk->nr == 1 && (gotokens_is(tk, 0, "true") || gotokens_is(tk, 0, "false") ||
-				       gotokens_is(tk, 0, "nil"));
+	*concat = *constant = 0;
+	golex_init(&lx, s, n, GOLEX_CODE);
+	for (; golex_next(&lx, &t) != GOTOK_EOF; i++) {
+		char c = op1(&lx, &t);
+
+		if (i == 0 && (c == '-' || c == '+'))
+			sign = 1;
+		if (i == (size_t)sign) {
+			*constant = t.kind == GOTOK_NUMBER || t.kind == GOTOK_STRING ||
+				    t.kind == GOTOK_RAW || t.kind == GOTOK_RUNE;
+			first_ident = i == 0 && (gotok_is(&lx, &t, "true") ||
+						 gotok_is(&lx, &t, "false") || gotok_is(&lx, &t, "nil"));
+		}
+		if (c == '(' || c == '[' || c == '{')
+			depth++;
+		else if ((c == ')' || c == ']' || c == '}') && depth)
+			depth--;
+		else if (!depth && i && c == '+')
+			*concat = 1;
 	}
+	if (first_ident && i == 1)
+		*constant = 1;
 }
 
 static enum subject_kind subject_kind(const char *s)
 {
-	struct gotokens tk = GOTOKENS_INIT;
 	size_t n;
 	int concat, constant;
 
@@ -525,10 +533,7 @@ static enum subject_kind subject_kind(const char *s)
 		return SK_FUNCLIT;
 	if (!strcmp(s, "... argument"))
 		return SK_DOTS;
-	gotokens_lex(&tk, s, n, GOLEX_CODE);
-	concat = is_concat(&tk);
-	constant = is_const_expr(&tk);
-	gotokens_release(&tk);
+	expr_shape(s, n, &concat, &constant);
 	if (concat)
 		return SK_CONCAT;
 	if (constant)
@@ -595,21 +600,23 @@ static int step_split(const char *text, const char **expr, size_t *expr_len,
  * the length up to the last '(' at depth 0 that is not the first byte, or 0. */
 static size_t callee_len(const char *expr, size_t n)
 {
-	struct gotokens tk = GOTOKENS_INIT;
-	size_t i, open = 0;
+	struct golex lx;
+	struct gotoken t;
+	size_t open = 0;
 	int depth = 0;
 
-	gotokens_lex(&tk, expr, n, GOLEX_CODE);
-	for (i = 0; i < tk.nr; i++) {
-		if (gotokens_open(&tk, i)) {
-			if (!depth && gotokens_is(&tk, i, "(") && tk.t[i].off > 0)
-				open = tk.t[i].off;
+	golex_init(&lx, expr, n, GOLEX_CODE);
+	while (golex_next(&lx, &t) != GOTOK_EOF) {
+		char c = op1(&lx, &t);
+
+		if (c == '(' || c == '[' || c == '{') {
+			if (!depth && c == '(' && t.off > 0)
+				open = t.off;
 			depth++;
-		} else if (gotokens_close(&tk, i) && depth) {
+		} else if ((c == ')' || c == ']' || c == '}') && depth) {
 			depth--;
 		}
 	}
-	gotokens_release(&tk);
 	return open;
 }
 
@@ -1094,26 +1101,28 @@ struct ctx {
 /* The left side of an assignment "x.f = y" (up to the first = or := at depth 0). */
 static int lhs_of(const char *expr, size_t n, const char **lhs, size_t *lhs_len)
 {
-	struct gotokens tk = GOTOKENS_INIT;
-	size_t i;
-	int depth = 0, found = 0;
+	struct golex lx;
+	struct gotoken t;
+	size_t end = 0;
+	int depth = 0;
 
-	gotokens_lex(&tk, expr, n, GOLEX_CODE);
-	for (i = 1; i < tk.nr && !found; i++) {
-		if (gotokens_open(&tk, i))
+	golex_init(&lx, expr, n, GOLEX_CODE);
+	while (golex_next(&lx, &t) != GOTOK_EOF) {
+		char c = op1(&lx, &t);
+
+		if (c == '(' || c == '[' || c == '{') {
 			depth++;
-		else if (gotokens_close(&tk, i) && depth)
+		} else if ((c == ')' || c == ']' || c == '}') && depth) {
 			depth--;
-		else if (!depth && (gotokens_is(&tk, i, "=") || gotokens_is(&tk, i, ":="))) {
-			size_t end = tk.t[i - 1].off + tk.t[i - 1].len;
-
+		} else if (!depth && end && (c == '=' || gotok_is(&lx, &t, ":="))) {
 			*lhs = expr;
 			*lhs_len = end;
-			found = 1;
+			return 1;
 		}
+		if (t.kind != GOTOK_COMMENT && t.kind != GOTOK_BLOCK)
+			end = t.off + t.len;
 	}
-	gotokens_release(&tk);
-	return found;
+	return 0;
 }
 
 /*

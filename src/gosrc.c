@@ -111,23 +111,39 @@ static void rest_of_number(struct golex *lx)
 	}
 }
 
-static const char *const ops3[] = { "<<=", ">>=", "&^=", "..." };
-static const char *const ops2[] = {
-	"&&", "||", "<-", "++", "--", "==", "!=", "<=", ">=", ":=", "+=", "-=", "*=",
-	"/=", "%=", "&=", "|=", "^=", "<<", ">>", "&^",
-};
-
+/* Length of the operator at s (n bytes left), longest match; 0: none. */
 static size_t op_len(const char *s, size_t n)
 {
-	size_t k;
+	char c = s[0], d = n >= 2 ? s[1] : 0, e = n >= 3 ? s[2] : 0;
 
-	for (k = 0; k < sizeof(ops3) / sizeof(ops3[0]); k++)
-		if (n >= 3 && !memcmp(s, ops3[k], 3))
-			return 3;
-	for (k = 0; k < sizeof(ops2) / sizeof(ops2[0]); k++)
-		if (n >= 2 && !memcmp(s, ops2[k], 2))
-			return 2;
-	return strchr("+-*/%&|^<>=!()[]{},;.:~", *s) ? 1 : 0;
+	switch (c) {
+	case '<':
+		if (d == '<')
+			return e == '=' ? 3 : 2;
+		return d == '=' || d == '-' ? 2 : 1;
+	case '>':
+		if (d == '>')
+			return e == '=' ? 3 : 2;
+		return d == '=' ? 2 : 1;
+	case '&':
+		if (d == '^')
+			return e == '=' ? 3 : 2;
+		return d == '&' || d == '=' ? 2 : 1;
+	case '.':
+		return d == '.' && e == '.' ? 3 : 1;
+	case '|':
+		return d == '|' || d == '=' ? 2 : 1;
+	case '+':
+		return d == '+' || d == '=' ? 2 : 1;
+	case '-':
+		return d == '-' || d == '=' ? 2 : 1;
+	case '=': case '!': case '*': case '/': case '%': case '^': case ':':
+		return d == '=' ? 2 : 1;
+	case '(': case ')': case '[': case ']': case '{': case '}': case ',': case ';': case '~':
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 enum gotok golex_next(struct golex *lx, struct gotoken *t)
@@ -202,10 +218,9 @@ enum gotok golex_next(struct golex *lx, struct gotoken *t)
 
 int gotok_is(const struct golex *lx, const struct gotoken *t, const char *w)
 {
-	size_t n = strlen(w);
-
-	return (t->kind == GOTOK_IDENT || t->kind == GOTOK_OP) && t->len == n &&
-	       !memcmp(lx->s + t->off, w, n);
+	if ((t->kind != GOTOK_IDENT && t->kind != GOTOK_OP) || !t->len || lx->s[t->off] != w[0])
+		return 0;
+	return t->len == strlen(w) && !memcmp(lx->s + t->off, w, t->len);
 }
 
 long gosrc_line_comment(const char *line, size_t len, enum golex_state start, int *alone)
@@ -276,10 +291,13 @@ static int ends_statement(const struct scanner *st, const struct gotoken *t)
 	switch (t->kind) {
 	case GOTOK_IDENT: case GOTOK_NUMBER: case GOTOK_STRING: case GOTOK_RUNE: case GOTOK_RAW:
 		return 1;
-	case GOTOK_OP:
-		return gotok_is(&st->lx, t, ")") || gotok_is(&st->lx, t, "]") ||
-		       gotok_is(&st->lx, t, "}") || gotok_is(&st->lx, t, "++") ||
-		       gotok_is(&st->lx, t, "--");
+	case GOTOK_OP: {
+		const char *o = st->lx.s + t->off;
+
+		if (t->len == 1)
+			return *o == ')' || *o == ']' || *o == '}';
+		return t->len == 2 && (o[0] == '+' || o[0] == '-') && o[1] == o[0];
+	}
 	default:
 		return 0;
 	}
@@ -297,19 +315,33 @@ static void advance(struct scanner *st)
 	while (st->t.kind == GOTOK_COMMENT || st->t.kind == GOTOK_BLOCK);
 }
 
-static int is(const struct scanner *st, const char *w)
+/* The current token is `w` (inlined: strlen of a literal is a constant). */
+static inline int is(const struct scanner *st, const char *w)
 {
-	return gotok_is(&st->lx, &st->t, w);
+	const struct gotoken *t = &st->t;
+
+	return (t->kind == GOTOK_IDENT || t->kind == GOTOK_OP) && t->len == strlen(w) &&
+	       st->lx.s[t->off] == w[0] && !memcmp(st->lx.s + t->off, w, t->len);
+}
+
+/* The current token's byte when it is a one-byte operator, else 0. */
+static inline char op(const struct scanner *st)
+{
+	return st->t.kind == GOTOK_OP && st->t.len == 1 ? st->lx.s[st->t.off] : 0;
 }
 
 static int is_open(const struct scanner *st)
 {
-	return is(st, "(") || is(st, "[") || is(st, "{");
+	char c = op(st);
+
+	return c == '(' || c == '[' || c == '{';
 }
 
 static int is_close(const struct scanner *st)
 {
-	return is(st, ")") || is(st, "]") || is(st, "}");
+	char c = op(st);
+
+	return c == ')' || c == ']' || c == '}';
 }
 
 /* At an opening bracket: move past its match (or to the end). */
@@ -407,6 +439,8 @@ static struct frame *owner_frame(struct scanner *st)
 	return NULL;
 }
 
+static void set_end(struct scanner *st, long scope);
+
 /* At a function literal's '(': if a body follows, record and enter it. */
 static void finish_literal(struct scanner *st, struct frame *owner, int line)
 {
@@ -430,18 +464,26 @@ static void finish_literal(struct scanner *st, struct frame *owner, int line)
 	enter_body(st, fn);
 }
 
-/* After a declaration's name: type parameters, signature, then the body. */
+/*
+ * After a declaration's name: type parameters, signature, then the body.
+ * A declaration without one (assembly, //go:linkname) is a function from
+ * `func` to the end of its signature, where its parameters are.
+ */
 static void finish_decl(struct scanner *st, struct strbuf *name, int line, int col, int init)
 {
+	long fn;
+
 	if (is(st, "["))
 		skip_group(st);
 	if (is(st, "("))
 		skip_group(st);
 	if (skip_result_to_body(st)) {
-		long fn = add_scope(st, GOSCOPE_FUNC, strbuf_detach(name, NULL), line, col);
-
+		fn = add_scope(st, GOSCOPE_FUNC, strbuf_detach(name, NULL), line, col);
 		st->out->items[fn].init = init;
 		enter_body(st, fn);
+	} else {
+		fn = add_scope(st, GOSCOPE_FUNC, strbuf_detach(name, NULL), line, col);
+		set_end(st, fn);
 	}
 	strbuf_release(name);
 }

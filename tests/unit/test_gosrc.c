@@ -85,6 +85,8 @@ static void test_names(void **state)
 		{ "L.Len", 29, 1, 29, 34 },
 		{ "Generic", 30, 1, 32, 1 },
 		{ "Generic.func1", 31, 13, 31, 29 },
+		/* without a body: its signature, where its parameters are */
+		{ "Decl", 33, 1, 33, 19 },
 		{ "init", 34, 1, 34, 30 },
 		{ "init.func1", 34, 22, 34, 26 },
 	};
@@ -137,7 +139,7 @@ static void test_at(void **state)
 	assert_string_equal(goscopes_func_at(&fns, 24, 6), "(*T).P");
 	assert_string_equal(goscopes_func_at(&fns, 28, 40), "(*L).Get");
 	assert_string_equal(goscopes_func_at(&fns, 31, 20), "Generic.func1");
-	assert_null(goscopes_func_at(&fns, 33, 3));
+	assert_string_equal(goscopes_func_at(&fns, 33, 11), "Decl");
 	assert_null(goscopes_func_at(&fns, 100, 1));
 	goscopes_release(&fns);
 }
