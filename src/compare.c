@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#define CACHE_VERSION 2  /* 2: in_init, in_loop, loop_line, zero_size; var names */
+#define CACHE_VERSION 1
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 
@@ -249,10 +249,6 @@ static cJSON *raw_json(const struct finding *f)
 	put_str(o, "function", f->function);
 	put_str(o, "source", f->source);
 	put_str(o, "source_above", f->source_above);
-	cJSON_AddBoolToObject(o, "in_init", f->in_init);
-	cJSON_AddBoolToObject(o, "in_loop", f->in_loop);
-	cJSON_AddNumberToObject(o, "loop_line", f->loop_line);
-	put_str(o, "zero_size", f->zero_size);
 	cJSON_AddBoolToObject(o, "flow_truncated", f->flow_truncated);
 	arr = cJSON_AddArrayToObject(o, "flow");
 	for (i = 0; i < f->flow_nr; i++) {
@@ -314,10 +310,6 @@ static struct finding *raw_from_json(const cJSON *o)
 	f->function = get_str(o, "function");
 	f->source = get_str(o, "source");
 	f->source_above = get_str(o, "source_above");
-	f->in_init = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "in_init"));
-	f->in_loop = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "in_loop"));
-	f->loop_line = get_int(o, "loop_line", 0);
-	f->zero_size = get_str(o, "zero_size");
 	f->flow_truncated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "flow_truncated"));
 	arr = cJSON_GetObjectItemCaseSensitive(o, "flow");
 	cJSON_ArrayForEach(it, arr) {
