@@ -367,8 +367,8 @@ static const struct rule rules[] = {
 	  "defined there is different: what its body allocates, it allocates per call.)",
 	  "Nothing to fix; package-level sentinel errors and tables are the usual way to avoid "
 	  "per-call allocations.",
-	  "var errFailed = errors.New(\"failed\")",
-	  "var errFailed = errors.New(\"failed\") // allocated once, reused by every call",
+	  "var byName = map[string]int{\"a\": 1}",
+	  "var byName = map[string]int{\"a\": 1} // built once, read by every call",
 	  "er039" },
 	{ "ER040", "Address stored in a variable that escapes in turn", SEVERITY_WARNING,
 	  "&x is assigned to another local (a pointer p, a pointer to a pointer) and that "
