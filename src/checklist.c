@@ -1024,8 +1024,8 @@ static const struct rule_match matches[] = {
 	  .why = "{s} is allocated on the heap because it {fate}{at}" },
 	{ .rule = "ER029", .prio = 46, .verdicts = V(ESCAPES), .subjects = SK(APPEND),
 	  .key = NO_KEY,
-	  .why = "the backing array that append allocates{at} is on the heap because the slice "
-		 "{fate}" },
+	  .why = "the backing array that append allocates is on the heap because the slice "
+		 "{fate}{at}" },
 	{ .rule = "ER029", .prio = 45, .verdicts = V(ESCAPES),
 	  .subjects = SK(SLICELIT) | SK(MAPLIT) | SK(MAKE), .key = NO_KEY,
 	  .why = "the backing store of {s} is allocated on the heap because it {fate}{at}" },

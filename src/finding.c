@@ -76,6 +76,7 @@ void finding_add_step(struct finding *f, const char *file, int line, int column,
 
 	ALLOC_GROW(f->flow, f->flow_nr + 1, f->flow_alloc);
 	s = &f->flow[f->flow_nr++];
+	memset(s, 0, sizeof(*s));
 	s->file = xstrdup(file);
 	s->line = line;
 	s->column = column;
