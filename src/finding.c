@@ -81,8 +81,6 @@ void finding_add_step(struct finding *f, const char *file, int line, int column,
 	s->line = line;
 	s->column = column;
 	s->text = xstrdup(text);
-	s->inlined = NULL;
-	s->outside = 0;
 }
 
 void finding_list_add(struct finding_list *l, struct finding *f)

@@ -8,14 +8,8 @@
 # a multi-line raw string is text; new mode tells two package-level vars
 # with the same message apart by name.
 # Expectations hold on go1.19 and go1.26; where the compilers differ, each
-# version's is given with a comment.
+# version's is given (by_go) with a comment.
 . "$(dirname "$0")/lib.sh"
-
-gover=$(go env GOVERSION)
-case "$gover" in
-go1.19*) old_go=1 ;;
-*) old_go=0 ;;
-esac
 
 new_repo "$TMP/loc"
 cd "$TMP/loc"
@@ -129,8 +123,7 @@ all:55 Query ER011 warning false None existing
 all:57 Query ER011 warning false None acknowledged
 EOF
 }
-expect_eq "functions, rules, loops, order ($gover)" "$(rows)" \
-	"$(want_rows "$([ "$old_go" = 1 ] && echo 19 || echo 26)")"
+expect_eq "functions, rules, loops, order (go1.$GO_MINOR)" "$(rows)" "$(want_rows "$(by_go 19 26)")"
 expect_eq "package-level var: once, named after the variable" \
 	"$(why 17 'make(map[string]*int) escapes to heap')" \
 	"make(map[string]*int) is stored in table at loc.go:17, once, when the package is initialised"
@@ -154,8 +147,8 @@ expect_eq "//escape:ok inside a raw string is not a marker; after one it is" \
 er --mode all --all-packages --format template-data
 expect_eq "template data: in_loop and loop_line" \
 	"$(json_get "$TMP/out" "sorted(set((f['line'], f['in_loop'], f['loop_line']) for f in d['findings'] if f['in_loop']))")" \
-	"$([ "$old_go" = 1 ] && echo "[(22, True, 21), (30, True, 29), (48, True, 47)]" ||
-		echo "[(22, True, 21), (30, True, 29), (31, True, 29), (48, True, 47)]")"
+	"$(by_go "[(22, True, 21), (30, True, 29), (48, True, 47)]" \
+		"[(22, True, 21), (30, True, 29), (31, True, 29), (48, True, 47)]")"
 er --mode all --all-packages
 expect_grep "text: the variable as the function" "^    in table: make(map\[string\]\*int) is stored in table at loc.go:17, once, when the package is initialised$" "$TMP/out"
 expect_grep "text: the zero-size finding is info" "^loc/loc.go:37:2: \[ER010 info\] moved to heap: p$" "$TMP/out"
