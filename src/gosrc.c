@@ -39,40 +39,53 @@ void golex_init(struct golex *lx, const char *s, size_t len, enum golex_state st
 	lx->state = start;
 }
 
-static void adv(struct golex *lx)
+/* Move to byte `to` (not before i) of a stretch without newlines. */
+static void skip_to(struct golex *lx, size_t to)
 {
-	if (lx->i >= lx->len)
-		return;
-	if (lx->s[lx->i] == '\n') {
+	lx->col += (int)(to - lx->i);
+	lx->i = to;
+}
+
+/* Move to byte `to` over text that may hold newlines. */
+static void skip_lines_to(struct golex *lx, size_t to)
+{
+	const char *p = lx->s + lx->i, *end = lx->s + to, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
 		lx->line++;
 		lx->col = 1;
-	} else {
-		lx->col++;
+		p = nl + 1;
 	}
-	lx->i++;
+	lx->col += (int)(end - p);
+	lx->i = to;
 }
 
 /* After a raw string's opening backtick (or at the start, inside one). */
 static void rest_of_raw(struct golex *lx, struct gotoken *t)
 {
-	while (lx->i < lx->len && lx->s[lx->i] != '`')
-		adv(lx);
-	if (lx->i < lx->len)
-		adv(lx);
-	else
+	const char *q = memchr(lx->s + lx->i, '`', lx->len - lx->i);
+
+	if (q) {
+		skip_lines_to(lx, (size_t)(q - lx->s) + 1);
+	} else {
+		skip_lines_to(lx, lx->len);
 		t->open = 1;
+	}
 }
 
 /* After a block comment's opening (or at the start, inside one). */
 static void rest_of_block(struct golex *lx, struct gotoken *t)
 {
-	while (lx->i < lx->len && !(lx->s[lx->i] == '*' && lx->i + 1 < lx->len &&
-				    lx->s[lx->i + 1] == '/'))
-		adv(lx);
-	if (lx->i < lx->len) {
-		adv(lx);
-		adv(lx);
+	size_t i = lx->i;
+	const char *q;
+
+	while ((q = memchr(lx->s + i, '*', lx->len - i)) && (size_t)(q - lx->s) + 1 < lx->len &&
+	       q[1] != '/')
+		i = (size_t)(q - lx->s) + 1;
+	if (q && (size_t)(q - lx->s) + 1 < lx->len) {
+		skip_lines_to(lx, (size_t)(q - lx->s) + 2);
 	} else {
+		skip_lines_to(lx, lx->len);
 		t->open = 1;
 	}
 }
@@ -80,35 +93,41 @@ static void rest_of_block(struct golex *lx, struct gotoken *t)
 /* An interpreted string or rune: ends at its quote or before the line's end. */
 static void rest_of_quoted(struct golex *lx, struct gotoken *t, char q)
 {
-	while (lx->i < lx->len && lx->s[lx->i] != q && lx->s[lx->i] != '\n') {
-		if (lx->s[lx->i] == '\\' && lx->i + 1 < lx->len && lx->s[lx->i + 1] != '\n')
-			adv(lx);
-		adv(lx);
+	const char *s = lx->s;
+	size_t i = lx->i;
+
+	while (i < lx->len && s[i] != q && s[i] != '\n') {
+		if (s[i] == '\\' && i + 1 < lx->len && s[i + 1] != '\n')
+			i++;
+		i++;
 	}
-	if (lx->i < lx->len && lx->s[lx->i] == q)
-		adv(lx);
+	if (i < lx->len && s[i] == q)
+		i++;
 	else
 		t->open = 1;
+	skip_to(lx, i);
 }
 
 static void rest_of_number(struct golex *lx)
 {
 	const char *s = lx->s;
-	int hex = lx->i + 1 < lx->len && s[lx->i] == '0' && (s[lx->i + 1] == 'x' || s[lx->i + 1] == 'X');
+	size_t i = lx->i;
+	int hex = i + 1 < lx->len && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X');
 
-	while (lx->i < lx->len) {
-		unsigned char c = (unsigned char)s[lx->i];
+	while (i < lx->len) {
+		unsigned char c = (unsigned char)s[i];
 
-		if ((c == '+' || c == '-') && lx->i > 0) {
-			char e = s[lx->i - 1];
+		if ((c == '+' || c == '-') && i > 0) {
+			char e = s[i - 1];
 
 			if (hex ? (e != 'p' && e != 'P') : (e != 'e' && e != 'E'))
 				break;
 		} else if (!is_letter(c) && !is_digit(c) && c != '.') {
 			break;
 		}
-		adv(lx);
+		i++;
 	}
+	skip_to(lx, i);
 }
 
 /* Length of the operator at s (n bytes left), longest match; 0: none. */
@@ -149,9 +168,9 @@ static size_t op_len(const char *s, size_t n)
 enum gotok golex_next(struct golex *lx, struct gotoken *t)
 {
 	const char *s = lx->s;
-	size_t n;
+	size_t n, i;
 
-	memset(t, 0, sizeof(*t));
+	t->open = 0;
 	if (lx->state != GOLEX_CODE) {
 		t->off = lx->i;
 		t->line = lx->line;
@@ -167,50 +186,55 @@ enum gotok golex_next(struct golex *lx, struct gotoken *t)
 		t->len = lx->i - t->off;
 		return t->kind;
 	}
-	while (lx->i < lx->len && (s[lx->i] == ' ' || s[lx->i] == '\t' || s[lx->i] == '\r' ||
-				   s[lx->i] == '\f' || s[lx->i] == '\v'))
-		adv(lx);
-	t->off = lx->i;
+	for (i = lx->i; i < lx->len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+					 s[i] == '\f' || s[i] == '\v'); i++)
+		;
+	skip_to(lx, i);
+	t->off = i;
 	t->line = lx->line;
 	t->col = lx->col;
-	if (lx->i >= lx->len)
+	t->len = 0;
+	if (i >= lx->len)
 		return t->kind = GOTOK_EOF;
-	n = lx->len - lx->i;
-	if (s[lx->i] == '\n') {
+	n = lx->len - i;
+	if (s[i] == '\n') {
 		t->kind = GOTOK_NEWLINE;
-		adv(lx);
-	} else if (n >= 2 && s[lx->i] == '/' && s[lx->i + 1] == '/') {
+		lx->i++;
+		lx->line++;
+		lx->col = 1;
+	} else if (n >= 2 && s[i] == '/' && s[i + 1] == '/') {
+		const char *nl = memchr(s + i, '\n', n);
+
 		t->kind = GOTOK_COMMENT;
-		while (lx->i < lx->len && s[lx->i] != '\n')
-			adv(lx);
-	} else if (n >= 2 && s[lx->i] == '/' && s[lx->i + 1] == '*') {
+		skip_to(lx, nl ? (size_t)(nl - s) : lx->len);
+	} else if (n >= 2 && s[i] == '/' && s[i + 1] == '*') {
 		t->kind = GOTOK_BLOCK;
-		adv(lx);
-		adv(lx);
+		skip_to(lx, i + 2);
 		rest_of_block(lx, t);
-	} else if (s[lx->i] == '"' || s[lx->i] == '\'') {
-		t->kind = s[lx->i] == '"' ? GOTOK_STRING : GOTOK_RUNE;
-		adv(lx);
-		rest_of_quoted(lx, t, s[t->off]);
-	} else if (s[lx->i] == '`') {
+	} else if (s[i] == '"' || s[i] == '\'') {
+		t->kind = s[i] == '"' ? GOTOK_STRING : GOTOK_RUNE;
+		skip_to(lx, i + 1);
+		rest_of_quoted(lx, t, s[i]);
+	} else if (s[i] == '`') {
 		t->kind = GOTOK_RAW;
-		adv(lx);
+		skip_to(lx, i + 1);
 		rest_of_raw(lx, t);
-	} else if (is_letter((unsigned char)s[lx->i])) {
+	} else if (is_letter((unsigned char)s[i])) {
+		size_t e = i + 1;
+
+		while (e < lx->len && (is_letter((unsigned char)s[e]) || is_digit((unsigned char)s[e])))
+			e++;
 		t->kind = GOTOK_IDENT;
-		while (lx->i < lx->len && (is_letter((unsigned char)s[lx->i]) ||
-					   is_digit((unsigned char)s[lx->i])))
-			adv(lx);
-	} else if (is_digit((unsigned char)s[lx->i]) ||
-		   (n >= 2 && s[lx->i] == '.' && is_digit((unsigned char)s[lx->i + 1]))) {
+		skip_to(lx, e);
+	} else if (is_digit((unsigned char)s[i]) ||
+		   (n >= 2 && s[i] == '.' && is_digit((unsigned char)s[i + 1]))) {
 		t->kind = GOTOK_NUMBER;
 		rest_of_number(lx);
 	} else {
-		size_t k = op_len(s + lx->i, n);
+		size_t k = op_len(s + i, n);
 
 		t->kind = k ? GOTOK_OP : GOTOK_OTHER;
-		for (k = k ? k : 1; k--;)
-			adv(lx);
+		skip_to(lx, i + (k ? k : 1));
 	}
 	t->len = lx->i - t->off;
 	return t->kind;
