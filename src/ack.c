@@ -1,9 +1,10 @@
 /*
- * ack.c: `//escape:ok <reason>` markers in the Go source (ack.h): a
- * one-line scan for the comment outside literals, the optional rule list,
+ * ack.c: `//escape:ok <reason>` markers in the Go source (ack.h): the
+ * line's first comment (found by gosrc.h's lexer), the optional rule list,
  * and marking the findings they accept.
  */
 #include "ack.h"
+#include "gosrc.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -12,34 +13,6 @@
 #include <string.h>
 
 #define MARKER "escape:ok"
-
-/* Where the first line comment's text starts (just after "//"), or NULL. */
-static const char *line_comment(const char *s)
-{
-	char quote = 0;
-
-	for (; *s; s++) {
-		if (quote) {
-			if (*s == '\\' && quote != '`' && s[1])
-				s++;
-			else if (*s == quote)
-				quote = 0;
-			continue;
-		}
-		if (*s == '"' || *s == '\'' || *s == '`') {
-			quote = *s;
-		} else if (s[0] == '/' && s[1] == '/') {
-			return s + 2;
-		} else if (s[0] == '/' && s[1] == '*') {
-			const char *end = strstr(s + 2, "*/");
-
-			if (!end)
-				return NULL;
-			s = end + 1;
-		}
-	}
-	return NULL;
-}
 
 static int is_rule_list(const char *s, size_t n)
 {
@@ -65,20 +38,25 @@ static int is_rule_list(const char *s, size_t n)
 
 enum ack_kind ack_parse_line(struct ack *out, const char *line, int alone)
 {
+	return ack_parse_text(out, line, GOLEX_CODE, alone);
+}
+
+enum ack_kind ack_parse_text(struct ack *out, const char *line, enum golex_state start, int alone)
+{
 	const char *c, *p, *tok;
 	size_t n;
+	long at;
+	int only;
 
 	ack_release(out);
 	if (!line)
 		return ACK_NONE;
-	c = line_comment(line);
-	if (!c || strncmp(c, MARKER, strlen(MARKER)))
+	at = gosrc_line_comment(line, strlen(line), start, &only);
+	if (at < 0)
 		return ACK_NONE;
-	if (alone) {
-		for (p = line; p < c - 2; p++)
-			if (!isspace((unsigned char)*p))
-				return ACK_NONE;
-	}
+	c = line + at;
+	if (strncmp(c, MARKER, strlen(MARKER)) || (alone && !only))
+		return ACK_NONE;
 	p = c + strlen(MARKER);
 	if (*p && !isspace((unsigned char)*p))
 		return ACK_NONE; /* "//escape:okay" is another word */
@@ -162,8 +140,8 @@ size_t ack_apply(struct finding_list *l, struct strbuf *warnings)
 
 		if (f->status != STATUS_NEW && f->status != STATUS_EXISTING)
 			continue;
-		ack_parse_line(&same, f->source, 0);
-		ack_parse_line(&above, f->source_above, 1);
+		ack_parse_text(&same, f->source, f->source_state, 0);
+		ack_parse_text(&above, f->source_above, f->source_above_state, 1);
 		if (ack_covers(&same, f->rule))
 			hit = &same;
 		else if (ack_covers(&above, f->rule))

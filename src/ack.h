@@ -18,16 +18,17 @@
  * accepts nothing, and ack_apply() reports it as a warning line naming the
  * file and line (the finding stays as it was).
  *
- * Limits of the one-line scan: a `//` counts when it is outside "..."
- * strings, '...' runes, `...` raw strings and block comments (slash-star
- * to star-slash) that start on the same line; a line in the middle of a
- * multi-line raw string or block comment cannot be told apart and is
- * scanned as code.  Only the
- * finding's line and the one line above it are looked at (the text locate
- * stored in finding.source and finding.source_above).
+ * A `//` counts when it is outside "..." strings, '...' runes, `...` raw
+ * strings and block comments (slash-star to star-slash), as gosrc.h's
+ * lexer reads them: a line that starts inside a multi-line raw string or
+ * block comment (locate records that in finding.source_state and
+ * source_above_state) is read from inside it, and such a line is never
+ * "alone".  Only the finding's line and the one line above it are looked
+ * at (the text locate stored in finding.source and finding.source_above).
  */
 
 #include "finding.h"
+#include "gosrc.h"
 #include <stddef.h>
 
 enum ack_kind {
@@ -50,6 +51,9 @@ struct ack {
  * finding.  Returns out->kind.
  */
 enum ack_kind ack_parse_line(struct ack *out, const char *line, int alone);
+/* The same for a line that starts in lexer state `start` (gosrc.h). */
+enum ack_kind ack_parse_text(struct ack *out, const char *line, enum golex_state start,
+			     int alone);
 void ack_release(struct ack *a);
 /* 1 when the ack (ACK_OK) accepts findings of `rule`. */
 int ack_covers(const struct ack *a, const char *rule);

@@ -4,6 +4,7 @@
  * the one-sentence `why` built from the chain, and the docs generator.
  */
 #include "checklist.h"
+#include "gosrc.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -374,9 +375,11 @@ static const struct rule rules[] = {
 	  "var sink interface{}\n\nfunc put(n int) {\n\tsink = interface{}(n)\n}",
 	  "var sink int\n\nfunc put(n int) {\n\tsink = n\n}",
 	  "er038", GO_ANY },
-	{ "ER039", "Allocated once at package initialization", SEVERITY_INFO,
-	  "The value is allocated while a package-level variable is initialized: this runs once "
-	  "per program, not per call, so the heap allocation costs nothing worth reviewing. "
+	{ "ER039", "Allocated once, when the package is initialised", SEVERITY_INFO,
+	  "The value is allocated while the package is initialised: in a package-level "
+	  "variable's initialiser or in the body of func init. That code runs once per process, "
+	  "not per call, so the heap allocation costs nothing worth reviewing. (A closure "
+	  "defined there is different: what its body allocates, it allocates per call.) "
 	  "Newer compilers (Go 1.26, unlike Go 1.19) lay out more of these values statically "
 	  "(errors.New with a constant message, &T{...} from an inlined constructor) and report "
 	  "nothing for them.",
@@ -498,47 +501,52 @@ static int is_ident_char(int c)
 	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
 }
 
-/* Does `s` contain `needle` outside string literals and at paren depth 0? */
-static int has_toplevel(const char *s, const char *needle)
+/* A one-byte operator token: its byte, else 0. */
+static char op1(const struct golex *lx, const struct gotoken *t)
 {
-	size_t n = strlen(needle);
-	int depth = 0;
-	char quote = 0;
-
-	for (; *s; s++) {
-		if (quote) {
-			if (*s == '\\' && quote != '`' && s[1])
-				s++;
-			else if (*s == quote)
-				quote = 0;
-			continue;
-		}
-		if (*s == '"' || *s == '`' || *s == '\'')
-			quote = *s;
-		else if (*s == '(' || *s == '[' || *s == '{')
-			depth++;
-		else if ((*s == ')' || *s == ']' || *s == '}') && depth)
-			depth--;
-		else if (!depth && !strncmp(s, needle, n))
-			return 1;
-	}
-	return 0;
+	return t->kind == GOTOK_OP && t->len == 1 ? lx->s[t->off] : 0;
 }
 
-static int is_const_text(const char *s)
+/*
+ * What the tokens of an expression say: *concat, a binary '+' at bracket
+ * depth 0 (a string concatenation); *constant, a literal (possibly signed)
+ * first, or true, false, nil alone.
+ */
+static void expr_shape(const char *s, size_t n, int *concat, int *constant)
 {
-	if (*s == '-' || *s == '+')
-		s++;
-	if (isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1])))
-		return 1;
-	if (*s == '"' || *s == '`' || *s == '\'')
-		return 1;
-	return !strcmp(s, "true") || !strcmp(s, "false") || !strcmp(s, "nil");
+	struct golex lx;
+	struct gotoken t;
+	size_t i = 0;
+	int depth = 0, sign = 0, first_ident = 0;
+
+	*concat = *constant = 0;
+	golex_init(&lx, s, n, GOLEX_CODE);
+	for (; golex_next(&lx, &t) != GOTOK_EOF; i++) {
+		char c = op1(&lx, &t);
+
+		if (i == 0 && (c == '-' || c == '+'))
+			sign = 1;
+		if (i == (size_t)sign) {
+			*constant = t.kind == GOTOK_NUMBER || t.kind == GOTOK_STRING ||
+				    t.kind == GOTOK_RAW || t.kind == GOTOK_RUNE;
+			first_ident = i == 0 && (gotok_is(&lx, &t, "true") ||
+						 gotok_is(&lx, &t, "false") || gotok_is(&lx, &t, "nil"));
+		}
+		if (c == '(' || c == '[' || c == '{')
+			depth++;
+		else if ((c == ')' || c == ']' || c == '}') && depth)
+			depth--;
+		else if (!depth && i && c == '+')
+			*concat = 1;
+	}
+	if (first_ident && i == 1)
+		*constant = 1;
 }
 
 static enum subject_kind subject_kind(const char *s)
 {
 	size_t n;
+	int concat, constant;
 
 	if (!s || !*s)
 		return SK_NAME;
@@ -571,9 +579,10 @@ static enum subject_kind subject_kind(const char *s)
 		return SK_FUNCLIT;
 	if (!strcmp(s, "... argument"))
 		return SK_DOTS;
-	if (has_toplevel(s, " + "))
+	expr_shape(s, n, &concat, &constant);
+	if (concat)
 		return SK_CONCAT;
-	if (is_const_text(s))
+	if (constant)
 		return SK_CONST;
 	if (*s == '&')
 		return SK_ADDR;
@@ -633,18 +642,24 @@ static int step_split(const char *text, const char **expr, size_t *expr_len,
 	return 1;
 }
 
-/* The callee of a call expression "f(a, b)" -> "f", "(*T).M(t, x)" -> "(*T).M". */
+/* The callee of a call expression "f(a, b)" -> "f", "(*T).M(t, x)" -> "(*T).M":
+ * the length up to the last '(' at depth 0 that is not the first byte, or 0. */
 static size_t callee_len(const char *expr, size_t n)
 {
-	size_t i, open = 0;
+	struct golex lx;
+	struct gotoken t;
+	size_t open = 0;
 	int depth = 0;
 
-	for (i = 0; i < n; i++) {
-		if (expr[i] == '(' || expr[i] == '[' || expr[i] == '{') {
-			if (!depth && expr[i] == '(' && i > 0)
-				open = i;
+	golex_init(&lx, expr, n, GOLEX_CODE);
+	while (golex_next(&lx, &t) != GOTOK_EOF) {
+		char c = op1(&lx, &t);
+
+		if (c == '(' || c == '[' || c == '{') {
+			if (!depth && c == '(' && t.off > 0)
+				open = t.off;
 			depth++;
-		} else if ((expr[i] == ')' || expr[i] == ']' || expr[i] == '}') && depth) {
+		} else if ((c == ')' || c == ']' || c == '}') && depth) {
 			depth--;
 		}
 	}
@@ -722,7 +737,7 @@ enum {
 	P_KEY_LHS_INDIRECT = 1 << 7, /* key step assigns through a field/index/deref */
 	P_CALLEE_DYNAMIC = 1 << 8, /* a callee is x.M with x not a package or type */
 	P_RESULT_LEAK = 1 << 9,    /* a "to result" leak summary */
-	P_PACKAGE_VAR = 1 << 10,   /* line is a package-level var declaration */
+	P_PACKAGE_VAR = 1 << 10,   /* runs at package initialisation (locate's in_init) */
 };
 
 /* Top-level package names of the standard library (Go 1.19 to 1.26): `pkg.F`
@@ -775,67 +790,45 @@ static int callee_is_dynamic(const char *c)
 	return !is_std_package(c, (size_t)(dot - c));
 }
 
-/* Is `word` an identifier in `line` (not part of a longer one)? Returns the match or NULL. */
-static const char *find_word(const char *line, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = line;
-
-	if (!n)
-		return NULL;
-	while ((p = strstr(p, word))) {
-		if ((p == line || !is_ident_char(p[-1])) && !is_ident_char(p[n]))
-			return p;
-		p += n;
-	}
-	return NULL;
-}
-
-static const char *skip_ws(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
 /* `for k, v := range ...` or `for i := 0; ...` declaring `name`. */
-static int line_declares_loopvar(const char *line, const char *name)
+static int line_declares_loopvar(const struct gotokens *tk, const char *name)
 {
-	const char *s = skip_ws(line), *decl, *w;
+	size_t i, n = strlen(name);
 
-	if (!starts_with(s, "for "))
+	if (!gotokens_is(tk, 0, "for"))
 		return 0;
-	decl = strstr(s, ":=");
-	if (!decl)
-		return 0;
-	w = find_word(s + 4, name);
-	return w && w < decl;
+	for (i = 1; i < tk->nr && !gotokens_is(tk, i, ":="); i++)
+		if (tk->t[i].kind == GOTOK_IDENT && tk->t[i].len == n &&
+		    !memcmp(tk->lx.s + tk->t[i].off, name, n)) {
+			size_t k;
+
+			for (k = i + 1; k < tk->nr; k++)
+				if (gotokens_is(tk, k, ":="))
+					return 1;
+			return 0;
+		}
+	return 0;
 }
 
 /*
- * Is the expression at 1-based byte `column` of `line` the operand of the
- * statement keyword `kw` ("go func() {...}()" at the column of "func")?
- * Without a column, the line must start with the keyword.
+ * Is the expression at 1-based byte `column` of the line the operand of
+ * the statement keyword `kw` ("go func() {...}()" at the column of
+ * "func")?  Without a column, the line must start with the keyword.
  */
-static int statement_keyword(const char *line, int column, const char *kw)
+static int statement_keyword(const struct gotokens *tk, int column, const char *kw)
 {
-	size_t n = strlen(kw), end;
+	size_t i;
 
-	if (column <= 1 || (size_t)column > strlen(line) + 1) {
-		const char *s = skip_ws(line);
-
-		return starts_with(s, kw) && (s[n] == ' ' || s[n] == '\t');
-	}
-	end = (size_t)column - 1;
-	while (end && (line[end - 1] == ' ' || line[end - 1] == '\t'))
-		end--;
-	if (end == (size_t)column - 1 || end < n || memcmp(line + end - n, kw, n))
-		return 0;
-	return end == n || !is_ident_char(line[end - n - 1]);
+	if (column > 1)
+		for (i = 1; i < tk->nr; i++)
+			if (tk->t[i].col == column)
+				return gotokens_is(tk, i - 1, kw) &&
+				       tk->t[i - 1].off + tk->t[i - 1].len < tk->t[i].off;
+	return tk->nr > 1 && gotokens_is(tk, 0, kw);
 }
 
 /* Size in bytes of an element type name, as a rough guess. */
-static unsigned long elem_size(const char *t)
+static unsigned long elem_size(const char *t, size_t n)
 {
 	static const struct { const char *name; unsigned size; } sizes[] = {
 		{ "byte", 1 }, { "uint8", 1 }, { "int8", 1 }, { "bool", 1 },
@@ -845,45 +838,65 @@ static unsigned long elem_size(const char *t)
 	size_t i;
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		if (starts_with(t, sizes[i].name) && !is_ident_char(t[strlen(sizes[i].name)]))
+		if (strlen(sizes[i].name) == n && !memcmp(t, sizes[i].name, n))
 			return sizes[i].size;
 	return 8;
 }
 
 /* The line declares an array of more than 128 bytes: `var a [256]byte`, `a := [64]int{}`. */
-static int line_declares_big_array(const char *line)
+static int line_declares_big_array(const struct gotokens *tk)
 {
-	const char *p = line;
+	size_t i;
 
-	while ((p = strchr(p, '['))) {
-		char *end;
-		unsigned long n = strtoul(p + 1, &end, 0);
+	for (i = 0; i + 2 < tk->nr; i++) {
+		char num[32], *end;
+		unsigned long n;
+		size_t k, len = 0;
 
-		if (end > p + 1 && *end == ']' && n * elem_size(end + 1) > 128)
+		if (!gotokens_is(tk, i, "[") || tk->t[i + 1].kind != GOTOK_NUMBER ||
+		    !gotokens_is(tk, i + 2, "]"))
+			continue;
+		for (k = 0; k < tk->t[i + 1].len && len + 1 < sizeof(num); k++)
+			if (tk->lx.s[tk->t[i + 1].off + k] != '_')
+				num[len++] = tk->lx.s[tk->t[i + 1].off + k];
+		num[len] = '\0';
+		n = strtoul(num, &end, 0);
+		if (*end || !n)
+			continue;
+		if (i + 3 < tk->nr && tk->t[i + 3].kind == GOTOK_IDENT) {
+			if (n * elem_size(tk->lx.s + tk->t[i + 3].off, tk->t[i + 3].len) > 128)
+				return 1;
+		} else if (n * 8 > 128) {
 			return 1;
-		p++;
+		}
 	}
 	return 0;
 }
 
 /* The subject "x.M" appears on the line and is not called there. */
-static int line_has_method_value(const char *line, const char *subject)
+static int line_has_method_value(const struct gotokens *tk, const char *subject)
 {
+	struct gotokens sub = GOTOKENS_INIT;
 	const char *dot = strrchr(subject, '.'), *p;
-	size_t n = strlen(subject);
+	size_t i, k;
+	int found = 0;
 
 	if (!dot || !isupper((unsigned char)dot[1]))
 		return 0;
 	for (p = dot + 1; *p; p++)
 		if (!is_ident_char(*p))
 			return 0;
-	for (p = line; (p = strstr(p, subject)); p += n) {
-		const char *after = skip_ws(p + n);
-
-		if ((p == line || !is_ident_char(p[-1])) && !is_ident_char(p[n]) && *after != '(')
-			return 1;
+	gotokens_lex(&sub, subject, strlen(subject), GOLEX_CODE);
+	for (i = 0; sub.nr && i + sub.nr <= tk->nr && !found; i++) {
+		for (k = 0; k < sub.nr; k++)
+			if (tk->t[i + k].len != sub.t[k].len ||
+			    memcmp(tk->lx.s + tk->t[i + k].off, sub.lx.s + sub.t[k].off, sub.t[k].len))
+				break;
+		if (k == sub.nr && !gotokens_is(tk, i + k, "("))
+			found = 1;
 	}
-	return 0;
+	gotokens_release(&sub);
+	return found;
 }
 
 /* ------------------------------------------------------------------ */
@@ -927,7 +940,8 @@ struct rule_match {
 	 * step when it is not the key step, {fate_last}/{at_last} the same for
 	 * the last step, {callee}, {for_callee} " to be passed to CALLEE",
 	 * {lhs} the left side of the key assignment, {dst} the leak's
-	 * destination, {reason} the key step's reason.
+	 * destination, {reason} the key step's reason, {loop} "the loop at
+	 * score.go:12" (or "the loop around it" when locate found none).
 	 */
 	const char *why;
 };
@@ -943,15 +957,14 @@ static const struct rule_match matches[] = {
 	  .why = "{s} has elements of zero size: the heap allocation{at} is the runtime's shared "
 		 "zero-size base and allocates nothing" },
 
-	/* package initialization runs once */
+	/* package initialisation runs once (the sentence ends with when) */
 	{ .rule = "ER039", .prio = 99, .verdicts = V_ALLOC, .preds = P_PACKAGE_VAR, .key = NO_KEY,
-	  .why = "{s_addr} {fate}{at} while the package is initialized, once" },
+	  .why = "{s_addr} {fate}{at}" },
 
 	/* statements read from the source line */
 	{ .rule = "ER025", .prio = 96, .verdicts = V(ESCAPES), .subjects = SK(FUNCLIT),
 	  .preds = P_LINE_DEFER, .key = NO_KEY,
-	  .why = "the deferred closure{at} is heap-allocated on every iteration of the loop "
-		 "around it" },
+	  .why = "the deferred closure{at} is heap-allocated on every iteration of {loop}" },
 	{ .rule = "ER024", .prio = 95, .verdicts = V(ESCAPES), .subjects = SK(FUNCLIT),
 	  .preds = P_LINE_GO, .key = NO_KEY,
 	  .why = "the closure started as a goroutine{at} outlives the go statement" },
@@ -1145,21 +1158,29 @@ struct ctx {
 	unsigned preds;            /* P_* that do not depend on the match */
 };
 
+/* The left side of an assignment "x.f = y" (up to the first = or := at depth 0). */
 static int lhs_of(const char *expr, size_t n, const char **lhs, size_t *lhs_len)
 {
-	size_t i;
+	struct golex lx;
+	struct gotoken t;
+	size_t end = 0;
+	int depth = 0;
 
-	for (i = 0; i + 2 < n; i++) {
-		if (expr[i] == ' ' && expr[i + 1] == '=' && expr[i + 2] == ' ') {
+	golex_init(&lx, expr, n, GOLEX_CODE);
+	while (golex_next(&lx, &t) != GOTOK_EOF) {
+		char c = op1(&lx, &t);
+
+		if (c == '(' || c == '[' || c == '{') {
+			depth++;
+		} else if ((c == ')' || c == ']' || c == '}') && depth) {
+			depth--;
+		} else if (!depth && end && (c == '=' || gotok_is(&lx, &t, ":="))) {
 			*lhs = expr;
-			*lhs_len = i;
+			*lhs_len = end;
 			return 1;
 		}
-		if (expr[i] == ' ' && expr[i + 1] == ':' && i + 3 < n && expr[i + 2] == '=') {
-			*lhs = expr;
-			*lhs_len = i;
-			return 1;
-		}
+		if (t.kind != GOTOK_COMMENT && t.kind != GOTOK_BLOCK)
+			end = t.off + t.len;
 	}
 	return 0;
 }
@@ -1301,26 +1322,29 @@ static int in_generic_code(const struct finding *f, const char *line, enum subje
 	return 0;
 }
 
-static unsigned context_preds(const struct finding *f, const char *line, enum subject_kind kind)
+static unsigned context_preds(const struct finding *f, const char *line,
+			      enum golex_state state, enum subject_kind kind)
 {
+	struct gotokens tk = GOTOKENS_INIT;
 	unsigned p = 0;
 	size_t i;
 
-	if (f->subject && line_declares_loopvar(line, f->subject))
+	gotokens_lex(&tk, line, strlen(line), state);
+	if (f->subject && line_declares_loopvar(&tk, f->subject))
 		p |= P_LOOPVAR;
-	if (statement_keyword(line, f->column, "defer"))
+	if (statement_keyword(&tk, f->column, "defer"))
 		p |= P_LINE_DEFER;
-	if (statement_keyword(line, f->column, "go"))
+	if (statement_keyword(&tk, f->column, "go"))
 		p |= P_LINE_GO;
-	if (starts_with(line, "var ") || (f->function && !strcmp(f->function, "init") &&
-					   !isspace((unsigned char)line[0]) && *line))
+	if (f->in_init)
 		p |= P_PACKAGE_VAR;
-	if (line_declares_big_array(line))
+	if (line_declares_big_array(&tk))
 		p |= P_BIG_DECL;
 	if (in_generic_code(f, line, kind))
 		p |= P_GENERIC;
-	if (kind == SK_NAME && f->subject && line_has_method_value(line, f->subject))
+	if (kind == SK_NAME && f->subject && line_has_method_value(&tk, f->subject))
 		p |= P_METHOD_VALUE;
+	gotokens_release(&tk);
 	for (i = 0; i < f->facts.callees_nr; i++)
 		if (callee_is_dynamic(f->facts.callees[i]))
 			p |= P_CALLEE_DYNAMIC;
@@ -1578,6 +1602,13 @@ static void build_why(struct strbuf *sb, const struct finding *f, const struct r
 				strbuf_addstr(sb, "a location that outlives the call");
 		} else if (IS("dst")) {
 			add_leak_dst(sb, f);
+		} else if (IS("loop")) {
+			if (f->in_loop && f->loop_line > 0) {
+				strbuf_addstr(sb, "the loop at ");
+				add_base_pos(sb, f->file, f->loop_line);
+			} else {
+				strbuf_addstr(sb, "the loop around it");
+			}
 		} else if (IS("reason")) {
 			const char *expr;
 			size_t n;
@@ -1624,6 +1655,40 @@ static void build_generic_why(struct strbuf *sb, const struct finding *f)
 	add_at(sb, f, last);
 }
 
+/*
+ * How often it happens, after the sentence: nothing at all for a
+ * zero-size value (returns 1: the finding is informational whatever its
+ * rule), once at package initialisation, or once per iteration of the
+ * loop around it.  Rules that allocate nothing (ER005), only when
+ * panicking (ER004), or that say so already (ER025), and the leak
+ * summaries, which allocate nothing themselves, get no clause.
+ */
+static int add_when(struct strbuf *sb, const struct finding *f, const struct rule *rule,
+		    enum subject_kind kind)
+{
+	int alloc = f->verdict == VERDICT_MOVED || f->verdict == VERDICT_ESCAPES;
+
+	if (f->zero_size && (f->verdict == VERDICT_MOVED || kind == SK_ADDR || kind == SK_NEW)) {
+		strbuf_addf(sb, "; %s has zero size, so nothing is actually allocated", f->zero_size);
+		return 1;
+	}
+	if (!alloc || !strcmp(rule->id, "ER005") || !strcmp(rule->id, "ER004"))
+		return 0;
+	if (f->in_init) {
+		if (f->in_loop && f->loop_line > 0) {
+			strbuf_addstr(sb, ", once per iteration of the loop at ");
+			add_base_pos(sb, f->file, f->loop_line);
+			strbuf_addstr(sb, ", only when the package is initialised");
+		} else {
+			strbuf_addstr(sb, ", once, when the package is initialised");
+		}
+	} else if (f->in_loop && f->loop_line > 0 && strcmp(rule->id, "ER025")) {
+		strbuf_addstr(sb, ", once per iteration of the loop at ");
+		add_base_pos(sb, f->file, f->loop_line);
+	}
+	return 0;
+}
+
 int checklist_classify(struct finding *f, const char *source_line,
 		       const struct checklist_policy *policy)
 {
@@ -1633,11 +1698,14 @@ int checklist_classify(struct finding *f, const char *source_line,
 	const struct rule_override *o;
 	struct strbuf why = STRBUF_INIT;
 	size_t i;
+	int nothing;
 
 	c.f = f;
 	c.line = source_line ? source_line : "";
 	c.kind = subject_kind(f->subject);
-	c.preds = context_preds(f, c.line, c.kind);
+	c.preds = context_preds(f, c.line,
+				source_line && source_line == f->source ? f->source_state : GOLEX_CODE,
+				c.kind);
 	for (i = 0; i < MATCHES_NR; i++)
 		if ((!best || matches[i].prio > best->prio) && match_one(&c, &matches[i]))
 			best = &matches[i];
@@ -1651,6 +1719,7 @@ int checklist_classify(struct finding *f, const char *source_line,
 		build_why(&why, f, best);
 	else
 		build_generic_why(&why, f);
+	nothing = add_when(&why, f, rule, c.kind);
 	free(f->why);
 	f->why = strbuf_detach(&why, NULL);
 
@@ -1659,6 +1728,8 @@ int checklist_classify(struct finding *f, const char *source_line,
 		return 1;
 	if (o && o->severity >= SEVERITY_INFO && o->severity <= SEVERITY_ERROR)
 		f->severity = (enum severity)o->severity;
+	if (nothing)
+		f->severity = SEVERITY_INFO;
 	return 0;
 }
 

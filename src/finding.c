@@ -37,6 +37,7 @@ void finding_release(struct finding *f)
 	free(f->function);
 	free(f->source);
 	free(f->source_above);
+	free(f->zero_size);
 	free(f->why);
 	free(f->fingerprint);
 	free(f->ack_reason);
@@ -101,10 +102,8 @@ void finding_list_release(struct finding_list *l)
 	l->nr = l->alloc = 0;
 }
 
-static int cmp_finding(const void *a, const void *b)
+int finding_cmp(const struct finding *x, const struct finding *y)
 {
-	const struct finding *x = *(struct finding *const *)a;
-	const struct finding *y = *(struct finding *const *)b;
 	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
 
 	if (c)
@@ -113,13 +112,41 @@ static int cmp_finding(const void *a, const void *b)
 		return x->line < y->line ? -1 : 1;
 	if (x->column != y->column)
 		return x->column < y->column ? -1 : 1;
-	return strcmp(x->message, y->message);
+	return strcmp(x->message ? x->message : "", y->message ? y->message : "");
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	return finding_cmp(*(struct finding *const *)a, *(struct finding *const *)b);
 }
 
 void finding_list_sort(struct finding_list *l)
 {
-	if (l->nr > 1)
-		qsort(l->items, l->nr, sizeof(*l->items), cmp_finding);
+	struct finding **slot;
+	size_t i, s, k, nr;
+
+	if (l->nr < 2)
+		return;
+	qsort(l->items, l->nr, sizeof(*l->items), cmp_finding);
+	for (i = 0; i < l->nr && !l->items[i]->in_loop; i++)
+		;
+	if (i == l->nr)
+		return;
+	/* per severity: its findings in loops, then the rest, into its places */
+	slot = xmalloc(l->nr * sizeof(*slot));
+	for (s = SEVERITY_NONE; s <= SEVERITY_ERROR; s++) {
+		nr = 0;
+		for (i = 0; i < l->nr; i++)
+			if (l->items[i]->severity == s && l->items[i]->in_loop)
+				slot[nr++] = l->items[i];
+		for (i = 0; i < l->nr; i++)
+			if (l->items[i]->severity == s && !l->items[i]->in_loop)
+				slot[nr++] = l->items[i];
+		for (i = k = 0; i < l->nr && k < nr; i++)
+			if (l->items[i]->severity == s)
+				l->items[i] = slot[k++];
+	}
+	free(slot);
 }
 
 const char *verdict_name(enum verdict v)

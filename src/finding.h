@@ -10,8 +10,8 @@
  *
  * Ownership: a finding_list owns its findings; a finding owns its strings.
  * Data flows one way: the parser fills file/line/column/verdict/message/
- * flow/facts, locate fills function, the checklist rule/severity, compare
- * status/fingerprint/added_line.  No stage formats text for another.
+ * flow/facts, locate function/source/in_init/in_loop/zero_size, the
+ * checklist rule/severity/why, compare status/fingerprint/added_line.  No stage formats text for another.
  */
 
 #include <stddef.h>
@@ -116,9 +116,20 @@ struct finding {
 	unsigned flow_truncated : 1;
 	struct flow_facts facts;
 
-	char *function;     /* enclosing function: "CalcAvgScore", "(*T).M", "F.func1" */
+	char *function;     /* enclosing function: "CalcAvgScore", "(*T).M", "F.func1";
+			     * in a package-level var's initialiser the variable ("ErrX") */
 	char *source;       /* text of the finding's line (locate), or NULL */
 	char *source_above; /* text of the line above it, or NULL */
+	/* the lexer state (gosrc.h enum golex_state) at the start of those two
+	 * lines: 0 code, 1 inside a raw string, 2 inside a block comment */
+	unsigned source_state : 2, source_above_state : 2;
+	/* where it runs (locate): in_init once, when the package is initialised
+	 * (a package-level var's initialiser or func init's own body); in_loop
+	 * once per iteration of the for loop at loop_line (0: none) */
+	unsigned in_init : 1, in_loop : 1;
+	int loop_line;
+	char *zero_size;    /* the zero-size type ("Path") of a moved variable,
+			     * &T{} or new(T): nothing is allocated; else NULL */
 
 	const char *rule;   /* rule id from the checklist ("ER001"); static */
 	enum severity severity;
@@ -157,7 +168,14 @@ void finding_add_step(struct finding *f, const char *file, int line, int column,
 void finding_list_add(struct finding_list *l, struct finding *f);
 /* Free every finding and the array; the list is empty afterwards. */
 void finding_list_release(struct finding_list *l);
-/* Sort by file, line, column, message. */
+/* By file, line, column, message (for qsort through a wrapper). */
+int finding_cmp(const struct finding *a, const struct finding *b);
+/*
+ * Sort for presentation: by file, line, column, message; then findings
+ * inside a loop are ranked first within their severity (each moves ahead
+ * of the findings of its severity that are not in a loop, which keep
+ * their places, as do the other severities).
+ */
 void finding_list_sort(struct finding_list *l);
 
 const char *verdict_name(enum verdict v);

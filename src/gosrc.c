@@ -1,387 +1,904 @@
 /*
- * gosrc.c: the light Go source scan of gosrc.h.  A single pass keeps a
- * stack of open braces; `func` either opens a declaration (at top level)
- * or, when a body follows its signature, a function literal.
+ * gosrc.c: the Go lexer, the structure scan (functions, loops, package-level
+ * var specs and type declarations: a token loop over a stack of open
+ * brackets) and the locate stage of gosrc.h, which sweeps a file's findings
+ * in position order against its scopes, sorted by start.
  */
 #include "gosrc.h"
 #include "finding.h"
 #include "strbuf.h"
+#include "strmap.h"
 #include "util.h"
 
+#include <dirent.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct scan {
-	const char *s;
-	size_t len, i;
-	int line, col;
-};
+/* ------------------------------------------------------------------ */
+/* The lexer                                                            */
+/* ------------------------------------------------------------------ */
+
+static int is_letter(unsigned char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+void golex_init(struct golex *lx, const char *s, size_t len, enum golex_state start)
+{
+	lx->s = s;
+	lx->len = len;
+	lx->i = 0;
+	lx->line = 1;
+	lx->col = 1;
+	lx->state = start;
+}
+
+/* Move to byte `to` (not before i) of a stretch without newlines. */
+static void skip_to(struct golex *lx, size_t to)
+{
+	lx->col += (int)(to - lx->i);
+	lx->i = to;
+}
+
+/* Move to byte `to` over text that may hold newlines. */
+static void skip_lines_to(struct golex *lx, size_t to)
+{
+	const char *p = lx->s + lx->i, *end = lx->s + to, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		lx->line++;
+		lx->col = 1;
+		p = nl + 1;
+	}
+	lx->col += (int)(end - p);
+	lx->i = to;
+}
+
+/* After a raw string's opening backtick (or at the start, inside one). */
+static void rest_of_raw(struct golex *lx, struct gotoken *t)
+{
+	const char *q = memchr(lx->s + lx->i, '`', lx->len - lx->i);
+
+	if (q) {
+		skip_lines_to(lx, (size_t)(q - lx->s) + 1);
+	} else {
+		skip_lines_to(lx, lx->len);
+		t->open = 1;
+	}
+}
+
+/* After a block comment's opening (or at the start, inside one). */
+static void rest_of_block(struct golex *lx, struct gotoken *t)
+{
+	size_t i = lx->i;
+	const char *q;
+
+	while ((q = memchr(lx->s + i, '*', lx->len - i)) && (size_t)(q - lx->s) + 1 < lx->len &&
+	       q[1] != '/')
+		i = (size_t)(q - lx->s) + 1;
+	if (q && (size_t)(q - lx->s) + 1 < lx->len) {
+		skip_lines_to(lx, (size_t)(q - lx->s) + 2);
+	} else {
+		skip_lines_to(lx, lx->len);
+		t->open = 1;
+	}
+}
+
+/* An interpreted string or rune: ends at its quote or before the line's end. */
+static void rest_of_quoted(struct golex *lx, struct gotoken *t, char q)
+{
+	const char *s = lx->s;
+	size_t i = lx->i;
+
+	while (i < lx->len && s[i] != q && s[i] != '\n') {
+		if (s[i] == '\\' && i + 1 < lx->len && s[i + 1] != '\n')
+			i++;
+		i++;
+	}
+	if (i < lx->len && s[i] == q)
+		i++;
+	else
+		t->open = 1;
+	skip_to(lx, i);
+}
+
+static void rest_of_number(struct golex *lx)
+{
+	const char *s = lx->s;
+	size_t i = lx->i;
+	int hex = i + 1 < lx->len && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X');
+
+	while (i < lx->len) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c == '+' || c == '-') && i > 0) {
+			char e = s[i - 1];
+
+			if (hex ? (e != 'p' && e != 'P') : (e != 'e' && e != 'E'))
+				break;
+		} else if (!is_letter(c) && !is_digit(c) && c != '.') {
+			break;
+		}
+		i++;
+	}
+	skip_to(lx, i);
+}
+
+/* Length of the operator at s (n bytes left), longest match; 0: none. */
+static size_t op_len(const char *s, size_t n)
+{
+	char c = s[0], d = n >= 2 ? s[1] : 0, e = n >= 3 ? s[2] : 0;
+
+	switch (c) {
+	case '<':
+		if (d == '<')
+			return e == '=' ? 3 : 2;
+		return d == '=' || d == '-' ? 2 : 1;
+	case '>':
+		if (d == '>')
+			return e == '=' ? 3 : 2;
+		return d == '=' ? 2 : 1;
+	case '&':
+		if (d == '^')
+			return e == '=' ? 3 : 2;
+		return d == '&' || d == '=' ? 2 : 1;
+	case '.':
+		return d == '.' && e == '.' ? 3 : 1;
+	case '|':
+		return d == '|' || d == '=' ? 2 : 1;
+	case '+':
+		return d == '+' || d == '=' ? 2 : 1;
+	case '-':
+		return d == '-' || d == '=' ? 2 : 1;
+	case '=': case '!': case '*': case '/': case '%': case '^': case ':':
+		return d == '=' ? 2 : 1;
+	case '(': case ')': case '[': case ']': case '{': case '}': case ',': case ';': case '~':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+enum gotok golex_next(struct golex *lx, struct gotoken *t)
+{
+	const char *s = lx->s;
+	size_t n, i;
+
+	t->open = 0;
+	if (lx->state != GOLEX_CODE) {
+		t->off = lx->i;
+		t->line = lx->line;
+		t->col = lx->col;
+		if (lx->state == GOLEX_IN_RAW) {
+			t->kind = GOTOK_RAW;
+			rest_of_raw(lx, t);
+		} else {
+			t->kind = GOTOK_BLOCK;
+			rest_of_block(lx, t);
+		}
+		lx->state = GOLEX_CODE;
+		t->len = lx->i - t->off;
+		return t->kind;
+	}
+	for (i = lx->i; i < lx->len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+					 s[i] == '\f' || s[i] == '\v'); i++)
+		;
+	skip_to(lx, i);
+	t->off = i;
+	t->line = lx->line;
+	t->col = lx->col;
+	t->len = 0;
+	if (i >= lx->len)
+		return t->kind = GOTOK_EOF;
+	n = lx->len - i;
+	if (s[i] == '\n') {
+		t->kind = GOTOK_NEWLINE;
+		lx->i++;
+		lx->line++;
+		lx->col = 1;
+	} else if (n >= 2 && s[i] == '/' && s[i + 1] == '/') {
+		const char *nl = memchr(s + i, '\n', n);
+
+		t->kind = GOTOK_COMMENT;
+		skip_to(lx, nl ? (size_t)(nl - s) : lx->len);
+	} else if (n >= 2 && s[i] == '/' && s[i + 1] == '*') {
+		t->kind = GOTOK_BLOCK;
+		skip_to(lx, i + 2);
+		rest_of_block(lx, t);
+	} else if (s[i] == '"' || s[i] == '\'') {
+		t->kind = s[i] == '"' ? GOTOK_STRING : GOTOK_RUNE;
+		skip_to(lx, i + 1);
+		rest_of_quoted(lx, t, s[i]);
+	} else if (s[i] == '`') {
+		t->kind = GOTOK_RAW;
+		skip_to(lx, i + 1);
+		rest_of_raw(lx, t);
+	} else if (is_letter((unsigned char)s[i])) {
+		size_t e = i + 1;
+
+		while (e < lx->len && (is_letter((unsigned char)s[e]) || is_digit((unsigned char)s[e])))
+			e++;
+		t->kind = GOTOK_IDENT;
+		skip_to(lx, e);
+	} else if (is_digit((unsigned char)s[i]) ||
+		   (n >= 2 && s[i] == '.' && is_digit((unsigned char)s[i + 1]))) {
+		t->kind = GOTOK_NUMBER;
+		rest_of_number(lx);
+	} else {
+		size_t k = op_len(s + i, n);
+
+		t->kind = k ? GOTOK_OP : GOTOK_OTHER;
+		skip_to(lx, i + (k ? k : 1));
+	}
+	t->len = lx->i - t->off;
+	return t->kind;
+}
+
+int gotok_is(const struct golex *lx, const struct gotoken *t, const char *w)
+{
+	if ((t->kind != GOTOK_IDENT && t->kind != GOTOK_OP) || !t->len || lx->s[t->off] != w[0])
+		return 0;
+	return t->len == strlen(w) && !memcmp(lx->s + t->off, w, t->len);
+}
+
+long gosrc_line_comment(const char *line, size_t len, enum golex_state start, int *alone)
+{
+	struct golex lx;
+	struct gotoken t;
+	int first = 1;
+
+	golex_init(&lx, line, len, start);
+	while (golex_next(&lx, &t) != GOTOK_EOF && t.kind != GOTOK_NEWLINE) {
+		if (t.kind == GOTOK_COMMENT) {
+			if (alone)
+				*alone = first && start == GOLEX_CODE;
+			return (long)t.off + 2;
+		}
+		first = 0;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The structure scan                                                   */
+/* ------------------------------------------------------------------ */
 
 struct frame {
-	int depth;          /* brace depth of the body's '{' */
-	size_t fn;          /* index in out->items, or (size_t)-1 for a plain block */
+	char kind;          /* '(', '[' or '{' */
+	long scope;         /* the FUNC or LOOP whose body this is, or -1 */
 	int counter;        /* closures numbered inside this function */
-	int lit;            /* the function is a literal */
+	long pending_loop;  /* a `for` whose body is the next body-like '{' here, or -1 */
+	unsigned group : 1; /* the '(' of a package-level `var (` or `type (` */
 };
 
-static int is_ident(unsigned char c)
-{
-	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c >= 0x80;
-}
+struct scanner {
+	struct golex lx;
+	struct gotoken t;           /* the current token, not yet handled */
+	struct goscopes *out;
+	struct frame *stack;
+	size_t nr, alloc;
+	int glob_counter;
+	int prev_ends;              /* the last significant token may end a statement */
+	unsigned char *states;      /* per line: enum golex_state at its start, or NULL */
+	size_t states_nr;
+	/* package-level declarations */
+	char decl;                  /* 0, 'v' (var) or 't' (type) */
+	int decl_group;             /* inside its ( ... ) */
+	int spec_open;
+	long spec_scope;            /* VAR: the scope of the open spec */
+	char *type_name;            /* TYPE: the open spec's name, NULL: not recorded */
+	size_t type_off;            /* TYPE: where its expression starts */
+};
 
-static void advance(struct scan *sc)
+/* The lexer, marking the lines that start inside a multi-line token. */
+static enum gotok lex(struct scanner *st, struct gotoken *t)
 {
-	if (sc->i >= sc->len)
-		return;
-	if (sc->s[sc->i] == '\n') {
-		sc->line++;
-		sc->col = 1;
-	} else {
-		sc->col++;
+	golex_next(&st->lx, t);
+	if (st->states && (t->kind == GOTOK_RAW || t->kind == GOTOK_BLOCK)) {
+		int l;
+
+		/* the lines after its first one start inside it */
+		for (l = t->line + 1; l <= st->lx.line && (size_t)l < st->states_nr; l++)
+			st->states[l] = t->kind == GOTOK_RAW ? GOLEX_IN_RAW : GOLEX_IN_BLOCK;
 	}
-	sc->i++;
+	return t->kind;
 }
 
-/* Skip a comment, string or rune starting at i; returns 1 if one was skipped. */
-static int skip_literal(struct scan *sc)
+static int ends_statement(const struct scanner *st, const struct gotoken *t)
 {
-	const char *s = sc->s;
-	char q;
-
-	if (sc->i + 1 < sc->len && s[sc->i] == '/' && s[sc->i + 1] == '/') {
-		while (sc->i < sc->len && s[sc->i] != '\n')
-			advance(sc);
+	switch (t->kind) {
+	case GOTOK_IDENT: case GOTOK_NUMBER: case GOTOK_STRING: case GOTOK_RUNE: case GOTOK_RAW:
 		return 1;
+	case GOTOK_OP: {
+		const char *o = st->lx.s + t->off;
+
+		if (t->len == 1)
+			return *o == ')' || *o == ']' || *o == '}';
+		return t->len == 2 && (o[0] == '+' || o[0] == '-') && o[1] == o[0];
 	}
-	if (sc->i + 1 < sc->len && s[sc->i] == '/' && s[sc->i + 1] == '*') {
-		advance(sc);
-		advance(sc);
-		while (sc->i < sc->len && !(s[sc->i] == '*' && sc->i + 1 < sc->len && s[sc->i + 1] == '/'))
-			advance(sc);
-		advance(sc);
-		advance(sc);
-		return 1;
+	default:
+		return 0;
 	}
-	q = s[sc->i];
-	if (q == '"' || q == '\'' || q == '`') {
-		advance(sc);
-		while (sc->i < sc->len && s[sc->i] != q) {
-			if (q != '`' && s[sc->i] == '\n')
-				break; /* unterminated: stop at the line end */
-			if (q != '`' && s[sc->i] == '\\')
-				advance(sc);
-			advance(sc);
-		}
-		advance(sc);
-		return 1;
-	}
-	return 0;
 }
 
-/* Skip spaces and comments; stops at a newline unless `newlines`. */
-static void skip_space(struct scan *sc, int newlines)
+/* Move to the next token that is not a comment (newlines are tokens). */
+static void advance(struct scanner *st)
 {
-	while (sc->i < sc->len) {
-		char c = sc->s[sc->i];
-
-		if (c == ' ' || c == '\t' || c == '\r' || (newlines && c == '\n')) {
-			advance(sc);
-		} else if (c == '/' && sc->i + 1 < sc->len &&
-			   (sc->s[sc->i + 1] == '/' || sc->s[sc->i + 1] == '*')) {
-			if (sc->s[sc->i + 1] == '/' && !newlines)
-				return;
-			skip_literal(sc);
-		} else {
-			return;
-		}
-	}
+	if (st->t.kind == GOTOK_NEWLINE)
+		st->prev_ends = 0;
+	else if (st->t.kind != GOTOK_COMMENT && st->t.kind != GOTOK_BLOCK)
+		st->prev_ends = ends_statement(st, &st->t);
+	do
+		lex(st, &st->t);
+	while (st->t.kind == GOTOK_COMMENT || st->t.kind == GOTOK_BLOCK);
 }
 
-/* At an opening bracket: skip to after its match. */
-static void skip_group(struct scan *sc)
+/* The current token is `w` (inlined: strlen of a literal is a constant). */
+static inline int is(const struct scanner *st, const char *w)
+{
+	const struct gotoken *t = &st->t;
+
+	return (t->kind == GOTOK_IDENT || t->kind == GOTOK_OP) && t->len == strlen(w) &&
+	       st->lx.s[t->off] == w[0] && !memcmp(st->lx.s + t->off, w, t->len);
+}
+
+/* The current token's byte when it is a one-byte operator, else 0. */
+static inline char op(const struct scanner *st)
+{
+	return st->t.kind == GOTOK_OP && st->t.len == 1 ? st->lx.s[st->t.off] : 0;
+}
+
+static int is_open(const struct scanner *st)
+{
+	char c = op(st);
+
+	return c == '(' || c == '[' || c == '{';
+}
+
+static int is_close(const struct scanner *st)
+{
+	char c = op(st);
+
+	return c == ')' || c == ']' || c == '}';
+}
+
+/* At an opening bracket: move past its match (or to the end). */
+static void skip_group(struct scanner *st)
 {
 	int depth = 0;
 
-	while (sc->i < sc->len) {
-		char c = sc->s[sc->i];
-
-		if (skip_literal(sc))
-			continue;
-		if (c == '(' || c == '[' || c == '{')
+	while (st->t.kind != GOTOK_EOF) {
+		if (is_open(st))
 			depth++;
-		else if (c == ')' || c == ']' || c == '}')
+		else if (is_close(st))
 			depth--;
-		advance(sc);
-		if (!depth)
+		advance(st);
+		if (depth <= 0)
 			return;
 	}
 }
 
-static int next_word(struct scan *sc, const char *w)
+static void skip_newlines(struct scanner *st)
 {
-	size_t n = strlen(w);
-
-	return sc->i + n <= sc->len && !memcmp(sc->s + sc->i, w, n) &&
-	       (sc->i + n == sc->len || !is_ident((unsigned char)sc->s[sc->i + n]));
+	while (st->t.kind == GOTOK_NEWLINE)
+		advance(st);
 }
 
 /*
- * After a signature's parameter list: skip the result type and report
- * whether a body '{' follows (sc is then at the '{').
+ * After a signature's parameters: skip the result type; returns 1 at a
+ * body's '{', 0 anywhere else (a func type: newline, ',', ')', '=', ...).
  */
-static int skip_result_to_body(struct scan *sc)
+static int skip_result_to_body(struct scanner *st)
 {
 	for (;;) {
-		char c;
-
-		skip_space(sc, 0);
-		if (sc->i >= sc->len)
-			return 0;
-		c = sc->s[sc->i];
-		if (c == '{')
+		if (is(st, "{"))
 			return 1;
-		if (c == '(' || c == '[') {
-			skip_group(sc);
-			continue;
+		if (is(st, "(") || is(st, "[")) {
+			skip_group(st);
+		} else if (is(st, "struct") || is(st, "interface")) {
+			advance(st);
+			if (is(st, "{"))
+				skip_group(st);
+		} else if (is(st, "func")) {
+			advance(st);
+			if (is(st, "("))
+				skip_group(st);
+		} else if (st->t.kind == GOTOK_IDENT || is(st, "*") || is(st, ".") || is(st, "<-")) {
+			advance(st);
+		} else {
+			return 0;
 		}
-		if (next_word(sc, "struct") || next_word(sc, "interface")) {
-			while (sc->i < sc->len && is_ident((unsigned char)sc->s[sc->i]))
-				advance(sc);
-			skip_space(sc, 0);
-			if (sc->i < sc->len && sc->s[sc->i] == '{')
-				skip_group(sc);
-			continue;
-		}
-		if (next_word(sc, "func")) {
-			/* a func-typed result: func(...) T */
-			advance(sc); advance(sc); advance(sc); advance(sc);
-			skip_space(sc, 0);
-			if (sc->i < sc->len && sc->s[sc->i] == '(')
-				skip_group(sc);
-			continue;
-		}
-		if (is_ident((unsigned char)c) || c == '*' || c == '.' || c == '<' || c == '-') {
-			advance(sc);
-			continue;
-		}
-		return 0; /* newline, ',', ')', '=', ';', ... : a func type */
 	}
 }
 
-static size_t add_func(struct gofuncs *out, char *name, int line, int col)
+static long add_scope(struct scanner *st, enum goscope_kind kind, char *name, int line, int col)
 {
+	struct goscopes *out = st->out;
+	struct goscope *s;
+
 	ALLOC_GROW(out->items, out->nr + 1, out->alloc);
-	out->items[out->nr].name = name;
-	out->items[out->nr].start_line = line;
-	out->items[out->nr].start_col = col;
-	out->items[out->nr].end_line = 0x7fffffff;
-	out->items[out->nr].end_col = 0;
-	return out->nr++;
+	s = &out->items[out->nr];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->name = name;
+	s->start_line = line;
+	s->start_col = col;
+	s->end_line = INT_MAX;
+	return (long)out->nr++;
 }
 
-/* Receiver "(t *T[K])" -> "(*T)" or "T". */
-static void receiver_name(struct strbuf *out, const char *r, size_t n)
+static void push(struct scanner *st, char kind, long scope)
 {
-	size_t i = 1, end = n ? n - 1 : 0, start;
-	int ptr = 0;
+	struct frame *f;
 
-	/* skip the receiver's variable name if there is a type after it */
-	while (i < end && (r[i] == ' ' || r[i] == '\t'))
-		i++;
-	start = i;
-	while (i < end && is_ident((unsigned char)r[i]))
-		i++;
-	while (i < end && (r[i] == ' ' || r[i] == '\t'))
-		i++;
-	if (i >= end || r[i] == '[')
-		i = start; /* only a type */
-	if (i < end && r[i] == '*') {
-		ptr = 1;
-		i++;
-		while (i < end && r[i] == ' ')
-			i++;
-	}
-	start = i;
-	while (i < end && (is_ident((unsigned char)r[i]) || r[i] == '.'))
-		i++;
-	if (ptr)
-		strbuf_addstr(out, "(*");
-	strbuf_add(out, r + start, i - start);
-	if (ptr)
-		strbuf_addch(out, ')');
-}
-
-struct scanner {
-	struct scan sc;
-	struct gofuncs *out;
-	struct frame *stack;
-	size_t nr, alloc;
-	int depth, glob_counter;
-};
-
-static void push_frame(struct scanner *st, size_t fn, int lit)
-{
 	ALLOC_GROW(st->stack, st->nr + 1, st->alloc);
-	st->stack[st->nr].depth = ++st->depth;
-	st->stack[st->nr].fn = fn;
-	st->stack[st->nr].counter = 0;
-	st->stack[st->nr].lit = lit;
-	st->nr++;
+	f = &st->stack[st->nr++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->scope = scope;
+	f->pending_loop = -1;
 }
 
-/* After the name of a declaration: skip type parameters and the signature;
- * at a body, record the function (taking `name`) and enter the body. */
-static void finish_decl(struct scanner *st, struct strbuf *name, int line, int col)
+/* Enter the body at the current '{' of function scope `fn`. */
+static void enter_body(struct scanner *st, long fn)
 {
-	struct scan *sc = &st->sc;
+	push(st, '{', fn);
+	advance(st);
+}
 
-	skip_space(sc, 0);
-	if (sc->i < sc->len && sc->s[sc->i] == '[') {
-		skip_group(sc);
-		skip_space(sc, 0);
+/* The innermost frame that is a function's body, or NULL. */
+static struct frame *owner_frame(struct scanner *st)
+{
+	size_t k;
+
+	for (k = st->nr; k-- > 0;)
+		if (st->stack[k].scope >= 0 && st->out->items[st->stack[k].scope].kind == GOSCOPE_FUNC)
+			return &st->stack[k];
+	return NULL;
+}
+
+static void set_end(struct scanner *st, long scope);
+
+/* At a function literal's '(': if a body follows, record and enter it. */
+static void finish_literal(struct scanner *st, struct frame *owner, int line)
+{
+	struct strbuf name = STRBUF_INIT;
+	int col = st->t.col;
+	long fn;
+
+	skip_group(st);
+	if (!skip_result_to_body(st))
+		return;
+	if (owner) {
+		const struct goscope *o = &st->out->items[owner->scope];
+
+		/* F.func1, and closures of closures F.func1.1 */
+		strbuf_addf(&name, o->literal ? "%s.%d" : "%s.func%d", o->name, ++owner->counter);
+	} else {
+		strbuf_addf(&name, "glob..func%d", ++st->glob_counter);
 	}
-	if (sc->i < sc->len && sc->s[sc->i] == '(')
-		skip_group(sc);
-	if (skip_result_to_body(sc)) {
-		push_frame(st, add_func(st->out, strbuf_detach(name, NULL), line, col), 0);
-		advance(sc);
+	fn = add_scope(st, GOSCOPE_FUNC, strbuf_detach(&name, NULL), line, col);
+	st->out->items[fn].literal = 1;
+	enter_body(st, fn);
+}
+
+/*
+ * After a declaration's name: type parameters, signature, then the body.
+ * A declaration without one (assembly, //go:linkname) is a function from
+ * `func` to the end of its signature, where its parameters are.
+ */
+static void finish_decl(struct scanner *st, struct strbuf *name, int line, int col, int init)
+{
+	long fn;
+
+	if (is(st, "["))
+		skip_group(st);
+	if (is(st, "("))
+		skip_group(st);
+	if (skip_result_to_body(st)) {
+		fn = add_scope(st, GOSCOPE_FUNC, strbuf_detach(name, NULL), line, col);
+		st->out->items[fn].init = init;
+		enter_body(st, fn);
+	} else {
+		fn = add_scope(st, GOSCOPE_FUNC, strbuf_detach(name, NULL), line, col);
+		set_end(st, fn);
 	}
 	strbuf_release(name);
 }
 
-/* At a function literal's '(': if a body follows, record and enter it. */
-static void finish_literal(struct scanner *st, const struct frame *owner, int line, int col)
+/* At a receiver's '(': "(t *T[K])" -> "(*T)", "(T)" -> "T"; moves past it. */
+static void receiver_name(struct scanner *st, struct strbuf *out)
 {
-	struct scan *sc = &st->sc;
-	struct strbuf name = STRBUF_INIT;
+	struct gotoken tok[3];
+	size_t n = 0, i = 0;
+	int depth = 0, ptr = 0;
 
-	skip_group(sc);
-	if (!skip_result_to_body(sc))
-		return;
-	if (owner) {
-		const char *on = st->out->items[owner->fn].name;
-		int n = ++((struct frame *)owner)->counter;
-
-		/* F.func1, and closures of closures F.func1.1 */
-		strbuf_addf(&name, owner->lit ? "%s.%d" : "%s.func%d", on, n);
-	} else {
-		strbuf_addf(&name, "glob..func%d", ++st->glob_counter);
+	while (st->t.kind != GOTOK_EOF) {
+		if (is_open(st))
+			depth++;
+		else if (is_close(st))
+			depth--;
+		else if (depth == 1 && n < 3 && st->t.kind != GOTOK_NEWLINE)
+			tok[n++] = st->t;
+		advance(st);
+		if (depth <= 0)
+			break;
 	}
-	push_frame(st, add_func(st->out, strbuf_detach(&name, NULL), line, col + 4), 1);
-	advance(sc);
+	/* a variable's name is followed by the type */
+	if (n >= 2 && tok[0].kind == GOTOK_IDENT &&
+	    (tok[1].kind == GOTOK_IDENT || gotok_is(&st->lx, &tok[1], "*")))
+		i = 1;
+	if (i < n && gotok_is(&st->lx, &tok[i], "*")) {
+		ptr = 1;
+		i++;
+	}
+	if (i >= n || tok[i].kind != GOTOK_IDENT)
+		return;
+	if (ptr)
+		strbuf_addstr(out, "(*");
+	strbuf_add(out, st->lx.s + tok[i].off, tok[i].len);
+	if (ptr)
+		strbuf_addch(out, ')');
 }
 
 /* At the `func` keyword. */
 static void scan_func(struct scanner *st)
 {
-	struct scan *sc = &st->sc;
-	const char *src = sc->s;
-	int line = sc->line, col = sc->col;
-	struct frame *owner = NULL;
+	int line = st->t.line, col = st->t.col;
+	struct frame *owner = owner_frame(st);
 	struct strbuf name = STRBUF_INIT;
-	size_t k;
 
-	advance(sc); advance(sc); advance(sc); advance(sc);
-	skip_space(sc, 0);
-	for (k = st->nr; k-- > 0;)
-		if (st->stack[k].fn != (size_t)-1) {
-			owner = &st->stack[k];
-			break;
-		}
-	if (owner || st->depth != 0) {
-		if (sc->i < sc->len && src[sc->i] == '(')
-			finish_literal(st, owner, line, col);
+	advance(st);
+	if (owner || st->nr) {
+		if (is(st, "("))
+			finish_literal(st, owner, line);
 		return;
 	}
-	if (sc->i < sc->len && src[sc->i] != '(') {
+	if (st->t.kind == GOTOK_IDENT) {
 		/* func Name[...](...) */
-		size_t ns = sc->i;
+		int init = is(st, "init");
 
-		while (sc->i < sc->len && is_ident((unsigned char)src[sc->i]))
-			advance(sc);
-		strbuf_add(&name, src + ns, sc->i - ns);
-		finish_decl(st, &name, line, col);
+		strbuf_add(&name, st->lx.s + st->t.off, st->t.len);
+		advance(st);
+		finish_decl(st, &name, line, col, init);
 		return;
 	}
-	if (sc->i < sc->len) {
+	if (is(st, "(")) {
 		/* func (recv) Name(...), or a literal in a package-level expression */
-		size_t rs = sc->i;
-		struct scan save = *sc;
+		struct golex save_lx = st->lx;
+		struct gotoken save_t = st->t;
+		int save_ends = st->prev_ends;
 
-		skip_group(sc);
-		k = sc->i;
-		skip_space(sc, 0);
-		if (sc->i < sc->len && is_ident((unsigned char)src[sc->i])) {
-			size_t ns = sc->i, ne;
+		receiver_name(st, &name);
+		if (st->t.kind == GOTOK_IDENT) {
+			struct gotoken m = st->t;
 
-			while (sc->i < sc->len && is_ident((unsigned char)src[sc->i]))
-				advance(sc);
-			ne = sc->i;
-			skip_space(sc, 0);
+			advance(st);
 			/* a method's name is followed by its parameters; in
 			 * `var v = func() T {` the word is a result type */
-			if (sc->i < sc->len && src[sc->i] == '(') {
-				receiver_name(&name, src + rs, k - rs);
+			if (is(st, "(")) {
 				strbuf_addch(&name, '.');
-				strbuf_add(&name, src + ns, ne - ns);
-				finish_decl(st, &name, line, col);
+				strbuf_add(&name, st->lx.s + m.off, m.len);
+				finish_decl(st, &name, line, col, 0);
 				return;
 			}
 		}
-		*sc = save;
-		finish_literal(st, NULL, line, col);
+		strbuf_release(&name);
+		st->lx = save_lx;
+		st->t = save_t;
+		st->prev_ends = save_ends;
+		finish_literal(st, NULL, line);
 	}
 }
 
-void gofuncs_scan(struct gofuncs *out, const char *src, size_t len)
+/*
+ * At a '{' where a `for` waits for its body: is this its body?  A
+ * composite literal in the header (`range []int{1, 2} {`) is followed by
+ * more of the header; a body by the end of the statement.
+ */
+static int is_loop_body(struct scanner *st)
 {
-	struct scanner st = { { src, len, 0, 1, 1 }, out, NULL, 0, 0, 0, 0 };
-	struct scan *sc = &st.sc;
+	struct golex save_lx = st->lx;
+	struct gotoken save_t = st->t;
+	int save_ends = st->prev_ends, body;
 
-	while (sc->i < sc->len) {
-		char c = src[sc->i];
+	skip_group(st);
+	body = st->t.kind == GOTOK_NEWLINE || st->t.kind == GOTOK_EOF || is(st, ";") ||
+	       is(st, "}") || is(st, ")");
+	st->lx = save_lx;
+	st->t = save_t;
+	st->prev_ends = save_ends;
+	return body;
+}
 
-		if (skip_literal(sc))
-			continue;
-		if (c == '{') {
-			push_frame(&st, (size_t)-1, 0);
-			advance(sc);
-		} else if (c == '}') {
-			if (st.nr) {
-				st.nr--;
-				if (st.stack[st.nr].fn != (size_t)-1) {
-					out->items[st.stack[st.nr].fn].end_line = sc->line;
-					out->items[st.stack[st.nr].fn].end_col = sc->col;
-				}
+static void set_end(struct scanner *st, long scope)
+{
+	st->out->items[scope].end_line = st->t.line;
+	st->out->items[scope].end_col = st->t.col;
+}
+
+/* ---- package-level var and type specs ---- */
+
+static void start_spec(struct scanner *st)
+{
+	st->spec_open = 1;
+	if (st->decl == 'v') {
+		/* the names: a, b, c */
+		struct golex save_lx = st->lx;
+		struct gotoken save_t = st->t;
+		int save_ends = st->prev_ends, line = st->t.line, col = st->t.col;
+		struct strbuf names = STRBUF_INIT;
+
+		for (;;) {
+			strbuf_add(&names, st->lx.s + st->t.off, st->t.len);
+			advance(st);
+			if (!is(st, ","))
+				break;
+			advance(st);
+			skip_newlines(st);
+			if (st->t.kind != GOTOK_IDENT)
+				break;
+			strbuf_addch(&names, ',');
+		}
+		st->lx = save_lx;
+		st->t = save_t;
+		st->prev_ends = save_ends;
+		st->spec_scope = add_scope(st, GOSCOPE_VAR, strbuf_detach(&names, NULL), line, col);
+	} else {
+		/* Name [= ] expr; generic types (Name[K any]) are not recorded */
+		struct golex save_lx = st->lx;
+		struct gotoken save_t = st->t, name = st->t;
+		int save_ends = st->prev_ends, generic = 0;
+
+		advance(st);
+		if (is(st, "=")) {
+			advance(st);
+		} else if (is(st, "[")) {
+			advance(st);
+			if (st->t.kind == GOTOK_IDENT) {
+				advance(st);
+				generic = !is(st, "]");
 			}
-			if (st.depth)
-				st.depth--;
-			advance(sc);
-		} else if (is_ident((unsigned char)c)) {
-			if ((sc->i == 0 || !is_ident((unsigned char)src[sc->i - 1])) &&
-			    next_word(sc, "func")) {
-				scan_func(&st);
-				continue;
-			}
-			while (sc->i < sc->len && is_ident((unsigned char)src[sc->i]))
-				advance(sc);
-		} else {
-			advance(sc);
+			st->lx = save_lx;
+			st->t = save_t;
+			advance(st);
+		}
+		free(st->type_name);
+		st->type_name = generic ? NULL : xstrndup(st->lx.s + name.off, name.len);
+		st->type_off = st->t.off;
+		st->lx = save_lx;
+		st->t = save_t;
+		st->prev_ends = save_ends;
+	}
+}
+
+/* The open spec ends at the current token. */
+static void end_spec(struct scanner *st)
+{
+	if (!st->spec_open)
+		return;
+	st->spec_open = 0;
+	if (st->decl == 'v' && st->spec_scope >= 0) {
+		if (st->t.kind == GOTOK_EOF)
+			st->out->items[st->spec_scope].end_line = INT_MAX;
+		else
+			set_end(st, st->spec_scope);
+		st->spec_scope = -1;
+	} else if (st->decl == 't' && st->type_name) {
+		struct goscopes *out = st->out;
+		size_t end = st->t.off;
+
+		while (end > st->type_off && (st->lx.s[end - 1] == ' ' || st->lx.s[end - 1] == '\t'))
+			end--;
+		ALLOC_GROW(out->types, out->types_nr + 1, out->types_alloc);
+		out->types[out->types_nr].name = st->type_name;
+		out->types[out->types_nr].expr =
+			xstrndup(st->lx.s + st->type_off, end > st->type_off ? end - st->type_off : 0);
+		out->types_nr++;
+		st->type_name = NULL;
+	}
+}
+
+/*
+ * The declaration state machine, before the token is handled as usual:
+ * `var`/`type` at top level, their specs, and in a var spec the '=' and
+ * the commas of the initialiser.
+ */
+static void track_decl(struct scanner *st)
+{
+	size_t level = st->decl_group ? 1 : 0;
+
+	if (!st->decl) {
+		if (!st->nr && (is(st, "var") || is(st, "type"))) {
+			st->decl = is(st, "var") ? 'v' : 't';
+			st->decl_group = 0;
+			st->spec_open = 0;
+			st->spec_scope = -1;
+		}
+		return;
+	}
+	if (st->t.kind == GOTOK_EOF) {
+		end_spec(st);
+		st->decl = 0;
+		return;
+	}
+	if (!st->spec_open && !st->decl_group && is(st, "(") && !st->nr) {
+		st->decl_group = 1;
+		return; /* the frame is pushed with `group` set by the caller */
+	}
+	if (st->nr != level)
+		return;
+	if ((st->t.kind == GOTOK_NEWLINE && st->prev_ends) || is(st, ";")) {
+		end_spec(st);
+		if (!st->decl_group)
+			st->decl = 0;
+	} else if (st->decl_group && is(st, ")")) {
+		end_spec(st);
+		st->decl = 0;
+	} else if (!st->spec_open && st->t.kind == GOTOK_IDENT && !is(st, "var") &&
+		   !is(st, "type")) {
+		start_spec(st);
+	} else if (st->spec_open && st->decl == 'v' && st->spec_scope >= 0) {
+		struct goscope *v = &st->out->items[st->spec_scope];
+
+		if (is(st, "=") && !v->eq_line) {
+			v->eq_line = st->t.line;
+			v->eq_col = st->t.col;
+		} else if (is(st, ",") && v->eq_line) {
+			ALLOC_GROW(v->commas, v->commas_nr + 2, v->commas_alloc);
+			v->commas[v->commas_nr++] = st->t.line;
+			v->commas[v->commas_nr++] = st->t.col;
+		}
+	} else if (!st->spec_open && st->t.kind != GOTOK_NEWLINE) {
+		/* not a declaration after all (broken text) */
+		st->decl = 0;
+	}
+}
+
+/* Pop frames down to (and including) the innermost one of `kind`. */
+static void close_frame(struct scanner *st, char kind)
+{
+	size_t k;
+
+	for (k = st->nr; k-- > 0;)
+		if (st->stack[k].kind == kind)
+			break;
+	if (k == (size_t)-1) {
+		/* unmatched: a '}' closes whatever is open, others are ignored */
+		if (kind != '{' || !st->nr)
+			return;
+		k = 0;
+	}
+	while (st->nr > k) {
+		struct frame *f = &st->stack[--st->nr];
+
+		if (f->scope >= 0)
+			set_end(st, f->scope);
+		if (f->group && st->decl) {
+			end_spec(st);
+			st->decl = 0;
 		}
 	}
-	free(st.stack);
 }
 
-void gofuncs_release(struct gofuncs *fns)
+static int cmp_scope(const void *a, const void *b)
+{
+	const struct goscope *x = a, *y = b;
+
+	if (x->start_line != y->start_line)
+		return x->start_line < y->start_line ? -1 : 1;
+	if (x->start_col != y->start_col)
+		return x->start_col < y->start_col ? -1 : 1;
+	/* same start: the outer (longer) one first */
+	if (x->end_line != y->end_line)
+		return x->end_line > y->end_line ? -1 : 1;
+	if (x->end_col != y->end_col)
+		return x->end_col > y->end_col ? -1 : 1;
+	return 0;
+}
+
+static void scan(struct goscopes *out, const char *src, size_t len, unsigned char *states,
+		 size_t states_nr)
+{
+	struct scanner st;
+	size_t base = out->nr, i, k;
+
+	memset(&st, 0, sizeof(st));
+	golex_init(&st.lx, src, len, GOLEX_CODE);
+	st.out = out;
+	st.states = states;
+	st.states_nr = states_nr;
+	st.spec_scope = -1;
+	st.t.kind = GOTOK_NEWLINE;
+	advance(&st);
+	while (st.t.kind != GOTOK_EOF) {
+		int group_open;
+
+		track_decl(&st);
+		group_open = st.decl && st.decl_group && !st.nr && is(&st, "(");
+		if (is(&st, "func")) {
+			scan_func(&st);
+		} else if (is(&st, "for")) {
+			if (st.nr && owner_frame(&st)) {
+				long loop = add_scope(&st, GOSCOPE_LOOP, NULL, 0, 0);
+
+				st.out->items[loop].for_line = st.t.line;
+				st.stack[st.nr - 1].pending_loop = loop;
+			}
+			advance(&st);
+		} else if (is(&st, "{")) {
+			struct frame *top = st.nr ? &st.stack[st.nr - 1] : NULL;
+
+			if (top && top->pending_loop >= 0 && is_loop_body(&st)) {
+				long loop = top->pending_loop;
+
+				top->pending_loop = -1;
+				st.out->items[loop].start_line = st.t.line;
+				st.out->items[loop].start_col = st.t.col;
+				push(&st, '{', loop);
+			} else {
+				push(&st, '{', -1);
+			}
+			advance(&st);
+		} else if (is(&st, "(") || is(&st, "[")) {
+			push(&st, st.lx.s[st.t.off], -1);
+			st.stack[st.nr - 1].group = group_open;
+			advance(&st);
+		} else if (is(&st, "}")) {
+			close_frame(&st, '{');
+			advance(&st);
+		} else if (is(&st, ")") || is(&st, "]")) {
+			if (st.nr && st.stack[st.nr - 1].kind == (is(&st, ")") ? '(' : '['))
+				close_frame(&st, st.stack[st.nr - 1].kind);
+			advance(&st);
+		} else {
+			advance(&st);
+		}
+	}
+	track_decl(&st);
+	free(st.type_name);
+	free(st.stack);
+
+	/* drop loops whose body never came; order by start */
+	for (i = k = base; i < out->nr; i++) {
+		if (out->items[i].kind == GOSCOPE_LOOP && !out->items[i].start_line) {
+			free(out->items[i].name);
+			free(out->items[i].commas);
+			continue;
+		}
+		out->items[k++] = out->items[i];
+	}
+	out->nr = k;
+	if (out->nr - base > 1)
+		qsort(out->items + base, out->nr - base, sizeof(*out->items), cmp_scope);
+}
+
+void goscopes_scan(struct goscopes *out, const char *src, size_t len)
+{
+	scan(out, src, len, NULL, 0);
+}
+
+void goscopes_release(struct goscopes *sc)
 {
 	size_t i;
 
-	for (i = 0; i < fns->nr; i++)
-		free(fns->items[i].name);
-	free(fns->items);
-	fns->items = NULL;
-	fns->nr = fns->alloc = 0;
+	for (i = 0; i < sc->nr; i++) {
+		free(sc->items[i].name);
+		free(sc->items[i].commas);
+	}
+	free(sc->items);
+	for (i = 0; i < sc->types_nr; i++) {
+		free(sc->types[i].name);
+		free(sc->types[i].expr);
+	}
+	free(sc->types);
+	memset(sc, 0, sizeof(*sc));
 }
 
 static int pos_le(int l1, int c1, int l2, int c2)
@@ -389,23 +906,210 @@ static int pos_le(int l1, int c1, int l2, int c2)
 	return l1 < l2 || (l1 == l2 && c1 <= c2);
 }
 
-const char *gofuncs_at(const struct gofuncs *fns, int line, int col)
+const char *goscopes_func_at(const struct goscopes *sc, int line, int col)
 {
-	const struct gofunc *best = NULL;
+	const struct goscope *best = NULL;
 	size_t i;
 
-	for (i = 0; i < fns->nr; i++) {
-		const struct gofunc *f = &fns->items[i];
+	for (i = 0; i < sc->nr; i++) {
+		const struct goscope *s = &sc->items[i];
 
-		if (pos_le(f->start_line, f->start_col, line, col ? col : 1) &&
-		    pos_le(line, col, f->end_line, f->end_col)) {
-			if (!best || pos_le(best->start_line, best->start_col, f->start_line,
-					    f->start_col))
-				best = f;
-		}
+		if (s->kind == GOSCOPE_FUNC &&
+		    pos_le(s->start_line, s->start_col, line, col ? col : 1) &&
+		    pos_le(line, col, s->end_line, s->end_col))
+			best = s; /* sorted by start: a later one is inside */
 	}
 	return best ? best->name : NULL;
 }
+
+/* ------------------------------------------------------------------ */
+/* Zero-size types                                                      */
+/* ------------------------------------------------------------------ */
+
+void gotokens_lex(struct gotokens *tk, const char *s, size_t len, enum golex_state start)
+{
+	struct gotoken t;
+
+	tk->nr = 0;
+	golex_init(&tk->lx, s, len, start);
+	while (golex_next(&tk->lx, &t) != GOTOK_EOF) {
+		if (t.kind == GOTOK_COMMENT || t.kind == GOTOK_BLOCK)
+			continue;
+		ALLOC_GROW(tk->t, tk->nr + 1, tk->alloc);
+		tk->t[tk->nr++] = t;
+	}
+}
+
+void gotokens_release(struct gotokens *tk)
+{
+	free(tk->t);
+	tk->t = NULL;
+	tk->nr = tk->alloc = 0;
+}
+
+int gotokens_is(const struct gotokens *tk, size_t i, const char *w)
+{
+	return i < tk->nr && gotok_is(&tk->lx, &tk->t[i], w);
+}
+
+int gotokens_open(const struct gotokens *tk, size_t i)
+{
+	return gotokens_is(tk, i, "(") || gotokens_is(tk, i, "[") || gotokens_is(tk, i, "{");
+}
+
+int gotokens_close(const struct gotokens *tk, size_t i)
+{
+	return gotokens_is(tk, i, ")") || gotokens_is(tk, i, "]") || gotokens_is(tk, i, "}");
+}
+
+size_t gotokens_match(const struct gotokens *tk, size_t i, size_t e)
+{
+	int depth = 0;
+
+	for (; i < e && i < tk->nr; i++) {
+		if (gotokens_open(tk, i))
+			depth++;
+		else if (gotokens_close(tk, i) && --depth == 0)
+			return i;
+	}
+	return e;
+}
+
+struct zctx {
+	const struct gotype *types;
+	size_t nr;
+	int depth;
+	int missing;        /* a name was looked up and not found */
+};
+
+static int zero_text(struct zctx *z, const char *s, size_t len);
+
+static const char *const builtin_types =
+	" bool byte complex64 complex128 error float32 float64 int int8 int16 int32 int64"
+	" rune string uint uint8 uint16 uint32 uint64 uintptr any comparable ";
+
+static int is_builtin_type(const char *s, size_t n)
+{
+	const char *p = builtin_types;
+
+	while ((p = strstr(p, " ")) && p[1]) {
+		const char *e = strchr(p + 1, ' ');
+
+		if ((size_t)(e - p - 1) == n && !memcmp(p + 1, s, n))
+			return 1;
+		p = e;
+	}
+	return 0;
+}
+
+/* Is a NUMBER token's text zero ("0", "0x00", "0_0")? */
+static int number_is_zero(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 2 && s[0] == '0' && strchr("xXoObB", s[1]))
+		i = 2;
+	for (; i < n; i++)
+		if (s[i] != '0' && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+/* Is the type spelled by tokens [b, e) zero-size? */
+static int zero_range(struct zctx *z, const struct gotokens *tk, size_t b, size_t e)
+{
+	while (b < e && tk->t[b].kind == GOTOK_NEWLINE)
+		b++;
+	while (e > b && tk->t[e - 1].kind == GOTOK_NEWLINE)
+		e--;
+	if (b >= e)
+		return 0;
+	if (gotokens_is(tk, b, "(") && gotokens_match(tk, b, e) == e - 1)
+		return zero_range(z, tk, b + 1, e - 1);
+	if (gotokens_is(tk, b, "struct") && gotokens_is(tk, b + 1, "{") && gotokens_match(tk, b + 1, e) == e - 1) {
+		size_t i = b + 2, end = e - 1;
+
+		while (i < end) {
+			size_t fb = i, fe, k;
+			int depth = 0;
+
+			/* the field runs to a newline or ';' at this level */
+			for (fe = i; fe < end; fe++) {
+				if (gotokens_open(tk, fe))
+					depth++;
+				else if (gotokens_close(tk, fe))
+					depth--;
+				else if (!depth && (tk->t[fe].kind == GOTOK_NEWLINE || gotokens_is(tk, fe, ";")))
+					break;
+			}
+			i = fe + 1;
+			if (fe > fb && (tk->t[fe - 1].kind == GOTOK_STRING || tk->t[fe - 1].kind == GOTOK_RAW))
+				fe--; /* a tag */
+			if (fe <= fb)
+				continue;
+			/* embedded (T, pkg.T, *T) or names then a type */
+			k = fb;
+			if (tk->t[fb].kind == GOTOK_IDENT && fe - fb > 1 && !gotokens_is(tk, fb + 1, ".")) {
+				k = fb + 1;
+				while (gotokens_is(tk, k, ",") && k + 1 < fe && tk->t[k + 1].kind == GOTOK_IDENT)
+					k += 2;
+			}
+			if (!zero_range(z, tk, k, fe))
+				return 0;
+		}
+		return 1;
+	}
+	if (gotokens_is(tk, b, "[")) {
+		size_t close = gotokens_match(tk, b, e);
+
+		if (close != b + 2 || tk->t[b + 1].kind != GOTOK_NUMBER)
+			return 0; /* a slice, or a length that is not a literal */
+		if (number_is_zero(tk->lx.s + tk->t[b + 1].off, tk->t[b + 1].len))
+			return 1;
+		return zero_range(z, tk, close + 1, e);
+	}
+	if (e == b + 1 && tk->t[b].kind == GOTOK_IDENT) {
+		const char *name = tk->lx.s + tk->t[b].off;
+		size_t n = tk->t[b].len, i;
+
+		for (i = 0; i < z->nr; i++)
+			if (strlen(z->types[i].name) == n && !memcmp(z->types[i].name, name, n)) {
+				int r;
+
+				if (z->depth >= 8)
+					return 0;
+				z->depth++;
+				r = zero_text(z, z->types[i].expr, strlen(z->types[i].expr));
+				z->depth--;
+				return r;
+			}
+		if (!is_builtin_type(name, n))
+			z->missing = 1;
+	}
+	return 0;
+}
+
+static int zero_text(struct zctx *z, const char *s, size_t len)
+{
+	struct gotokens tk = GOTOKENS_INIT;
+	int r;
+
+	gotokens_lex(&tk, s, len, GOLEX_CODE);
+	r = zero_range(z, &tk, 0, tk.nr);
+	gotokens_release(&tk);
+	return r;
+}
+
+int gosrc_type_is_zero(const char *expr, size_t len, const struct gotype *types, size_t nr)
+{
+	struct zctx z = { types, nr, 0, 0 };
+
+	return zero_text(&z, expr, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Generated files                                                      */
+/* ------------------------------------------------------------------ */
 
 int gosrc_is_generated(const char *src, size_t len)
 {
@@ -428,93 +1132,403 @@ int gosrc_is_generated(const char *src, size_t len)
 	return 0;
 }
 
-#define MAX_SOURCE (16u << 20)
+/* ------------------------------------------------------------------ */
+/* Locate                                                               */
+/* ------------------------------------------------------------------ */
 
-/* Offsets of the starts of every line of `src` (one pass per file). */
-struct line_index {
-	size_t *start;
-	size_t nr, alloc;
+#define MAX_SOURCE (16u << 20)
+#define MAX_PACKAGE_FILES 4096
+
+/* One source file, indexed once: line starts, their lexer states, scopes. */
+struct srcfile {
+	struct strbuf text;
+	size_t *start;              /* start[l - 1]: offset of line l */
+	size_t lines, alloc;
+	unsigned char *state;       /* state[l]: enum golex_state at line l's start */
+	struct goscopes sc;
 };
 
-static void line_index_build(struct line_index *li, const char *src, size_t len)
+static void srcfile_index(struct srcfile *sf)
 {
-	size_t i;
+	const char *s = sf->text.buf, *p = s, *end = s + sf->text.len;
 
-	li->nr = 0;
-	ALLOC_GROW(li->start, 1, li->alloc);
-	li->start[li->nr++] = 0;
-	for (i = 0; i < len; i++)
-		if (src[i] == '\n' && i + 1 < len) {
-			ALLOC_GROW(li->start, li->nr + 1, li->alloc);
-			li->start[li->nr++] = i + 1;
-		}
+	sf->lines = 0;
+	ALLOC_GROW(sf->start, 1, sf->alloc);
+	sf->start[sf->lines++] = 0;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) && ++p < end) {
+		ALLOC_GROW(sf->start, sf->lines + 1, sf->alloc);
+		sf->start[sf->lines++] = (size_t)(p - s);
+	}
+	free(sf->state);
+	sf->state = xcalloc(sf->lines + 2, 1);
+	scan(&sf->sc, s, sf->text.len, sf->state, sf->lines + 2);
 }
 
-static char *line_text(const struct line_index *li, const char *src, size_t len, int line)
+static void srcfile_reset(struct srcfile *sf)
 {
-	size_t i, n;
-	const char *nl;
+	strbuf_reset(&sf->text);
+	goscopes_release(&sf->sc);
+	sf->lines = 0;
+}
 
-	if (line < 1 || (size_t)line > li->nr || !len)
+static void srcfile_release(struct srcfile *sf)
+{
+	strbuf_release(&sf->text);
+	goscopes_release(&sf->sc);
+	free(sf->start);
+	free(sf->state);
+}
+
+/* Line `line` without its newline (and '\r'); *n its length; NULL when out of range. */
+static const char *line_at(const struct srcfile *sf, int line, size_t *n)
+{
+	const char *l, *nl;
+	size_t i;
+
+	if (line < 1 || (size_t)line > sf->lines || !sf->text.len)
 		return NULL;
-	i = li->start[line - 1];
-	nl = memchr(src + i, '\n', len - i);
-	n = nl ? (size_t)(nl - (src + i)) : len - i;
-	if (n && src[i + n - 1] == '\r')
-		n--;
-	return xstrndup(src + i, n);
+	i = sf->start[line - 1];
+	l = sf->text.buf + i;
+	nl = memchr(l, '\n', sf->text.len - i);
+	*n = nl ? (size_t)(nl - l) : sf->text.len - i;
+	if (*n && l[*n - 1] == '\r')
+		(*n)--;
+	return l;
+}
+
+static char *line_text(const struct srcfile *sf, int line)
+{
+	size_t n;
+	const char *l = line_at(sf, line, &n);
+
+	return l ? xstrndup(l, n) : NULL;
+}
+
+static unsigned line_state(const struct srcfile *sf, int line)
+{
+	return line >= 1 && (size_t)line <= sf->lines ? sf->state[line] : GOLEX_CODE;
+}
+
+/* The type declarations of a package's directory, read once. */
+struct pkgtypes {
+	struct goscopes sc;
+};
+
+static struct pkgtypes *package_types(struct strmap *cache, const char *root, const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	size_t dn = slash ? (size_t)(slash - file) : 0;
+	struct pkgtypes *pt = strmap_get(cache, file, dn);
+	struct strbuf dir = STRBUF_INIT, src = STRBUF_INIT;
+	DIR *d;
+	struct dirent *de;
+	size_t files = 0;
+
+	if (pt)
+		return pt;
+	pt = xcalloc(1, sizeof(*pt));
+	strmap_put(cache, file, dn, pt);
+	strbuf_addstr(&dir, root);
+	if (dn) {
+		strbuf_addch(&dir, '/');
+		strbuf_add(&dir, file, dn);
+	}
+	d = opendir(dir.buf);
+	while (d && (de = readdir(d)) && files < MAX_PACKAGE_FILES) {
+		char *path;
+
+		if (!ends_with(de->d_name, ".go") || de->d_name[0] == '.')
+			continue;
+		files++;
+		path = path_join(dir.buf, de->d_name);
+		strbuf_reset(&src);
+		if (strbuf_read_file(&src, path, MAX_SOURCE) >= 0 && src.len <= MAX_SOURCE) {
+			struct goscopes one = GOSCOPES_INIT;
+			size_t i;
+
+			goscopes_scan(&one, src.buf, src.len);
+			for (i = 0; i < one.types_nr; i++) {
+				ALLOC_GROW(pt->sc.types, pt->sc.types_nr + 1, pt->sc.types_alloc);
+				pt->sc.types[pt->sc.types_nr++] = one.types[i];
+			}
+			one.types_nr = 0;
+			goscopes_release(&one);
+		}
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&dir);
+	strbuf_release(&src);
+	return pt;
+}
+
+/*
+ * The type a moved variable was declared with, from the tokens of its line
+ * (`p := T{}`, `a, p := x, T{}`, `var p T`, `var p = T{}`, a parameter
+ * `p T`): sets [*b, *e) to the type's tokens; 0 when not found.
+ */
+static int declared_type(const struct gotokens *tk, int col, const char *name, size_t *b, size_t *e)
+{
+	size_t i, k, at, idx = 0;
+	size_t n = strlen(name);
+
+	for (at = 0; at < tk->nr; at++)
+		if (tk->t[at].col == col)
+			break;
+	if (at == tk->nr || tk->t[at].kind != GOTOK_IDENT || tk->t[at].len != n ||
+	    memcmp(tk->lx.s + tk->t[at].off, name, n))
+		return 0;
+	/* which of the names before := or = */
+	for (k = at; k >= 2 && gotokens_is(tk, k - 1, ",") && tk->t[k - 2].kind == GOTOK_IDENT; k -= 2)
+		idx++;
+	for (k = at + 1; gotokens_is(tk, k, ",") && k + 1 < tk->nr && tk->t[k + 1].kind == GOTOK_IDENT; k += 2)
+		;
+	if (gotokens_is(tk, k, ":=") || gotokens_is(tk, k, "=")) {
+		/* the idx-th expression on the right */
+		size_t s = k + 1, x;
+		int depth = 0;
+
+		for (x = s; x <= tk->nr; x++) {
+			int stop = x == tk->nr || (!depth && (gotokens_is(tk, x, ",") || gotokens_is(tk, x, ";") ||
+							      tk->t[x].kind == GOTOK_NEWLINE));
+
+			if (!stop) {
+				if (gotokens_open(tk, x))
+					depth++;
+				else if (gotokens_close(tk, x) && --depth < 0)
+					stop = 1;
+			}
+			if (!stop)
+				continue;
+			if (!idx--) {
+				/* T{...}: the type is what comes before the last group */
+				size_t open;
+
+				if (x == s || !gotokens_is(tk, x - 1, "}"))
+					return 0;
+				for (open = x - 1; open > s; open--)
+					if (gotokens_is(tk, open, "{") && gotokens_match(tk, open, x) == x - 1)
+						break;
+				if (open == s || gotokens_is(tk, s, "&"))
+					return 0;
+				*b = s;
+				*e = open;
+				return 1;
+			}
+			if (x == tk->nr || !gotokens_is(tk, x, ","))
+				return 0;
+			s = x + 1;
+		}
+		return 0;
+	}
+	/* names followed by a type: up to '=', ',', ')', ';' or the line's end */
+	*b = k;
+	{
+		int depth = 0;
+
+		for (i = k; i < tk->nr; i++) {
+			if (gotokens_open(tk, i))
+				depth++;
+			else if (gotokens_close(tk, i) && --depth < 0)
+				break;
+			if (!depth && (gotokens_is(tk, i, "=") || gotokens_is(tk, i, ",") || gotokens_is(tk, i, ";") ||
+				       tk->t[i].kind == GOTOK_NEWLINE))
+				break;
+		}
+	}
+	*e = i;
+	return *e > *b;
+}
+
+/* The type of a moved variable or of an escaping &T{...} / new(T), if zero-size. */
+static char *zero_size_of(const struct finding *f, const struct srcfile *sf, struct strmap *cache,
+			  const char *root)
+{
+	struct gotokens tk = GOTOKENS_INIT;
+	size_t b = 0, e = 0;
+	char *ret = NULL;
+	int found = 0;
+
+	if (!f->subject || !*f->subject)
+		return NULL;
+	if (f->verdict == VERDICT_MOVED) {
+		size_t n;
+		const char *l = line_at(sf, f->line, &n);
+
+		if (!l)
+			return NULL;
+		gotokens_lex(&tk, l, n, line_state(sf, f->line));
+		found = declared_type(&tk, f->column, f->subject, &b, &e);
+	} else if (f->verdict == VERDICT_ESCAPES) {
+		gotokens_lex(&tk, f->subject, strlen(f->subject), GOLEX_CODE);
+		if (gotokens_is(&tk, 0, "&") && tk.nr >= 3 && gotokens_is(&tk, tk.nr - 1, "}")) {
+			size_t open;
+
+			for (open = tk.nr - 1; open > 1; open--)
+				if (gotokens_is(&tk, open, "{") && gotokens_match(&tk, open, tk.nr) == tk.nr - 1)
+					break;
+			b = 1;
+			e = open;
+			found = open > 1;
+		} else if (gotokens_is(&tk, 0, "new") && gotokens_is(&tk, 1, "(") &&
+			   gotokens_match(&tk, 1, tk.nr) == tk.nr - 1 && tk.nr > 3) {
+			b = 2;
+			e = tk.nr - 1;
+			found = 1;
+		}
+	}
+	if (found && e > b) {
+		struct zctx z = { sf->sc.types, sf->sc.types_nr, 0, 0 };
+		int zero = zero_range(&z, &tk, b, e);
+
+		if (!zero && z.missing) {
+			/* a name declared in another file of the package */
+			const struct pkgtypes *pt = package_types(cache, root, f->file);
+			struct zctx z2 = { pt->sc.types, pt->sc.types_nr, 0, 0 };
+
+			zero = zero_range(&z2, &tk, b, e);
+		}
+		if (zero) {
+			size_t from = tk.t[b].off, to = tk.t[e - 1].off + tk.t[e - 1].len;
+
+			ret = xstrndup(tk.lx.s + from, to - from);
+		}
+	}
+	gotokens_release(&tk);
+	return ret;
+}
+
+/* The name a package-level var spec gives the expression at line:col. */
+static char *var_name_at(const struct goscope *v, int line, int col)
+{
+	const char *names = v->name, *p;
+	size_t idx = 0, k, count = 1;
+
+	for (p = names; *p; p++)
+		count += *p == ',';
+	if (count > 1 && v->commas_nr / 2 + 1 == count)
+		for (k = 0; k < v->commas_nr; k += 2)
+			if (pos_le(v->commas[k], v->commas[k + 1], line, col))
+				idx++;
+	for (p = names; idx && (p = strchr(p, ',')); idx--)
+		p++;
+	if (!p)
+		p = names;
+	return xstrndup(p, strcspn(p, ","));
+}
+
+static int cmp_by_file(const void *a, const void *b)
+{
+	return finding_cmp(*(struct finding *const *)a, *(struct finding *const *)b);
+}
+
+/* The sweep over one file's findings (sorted by position) and its scopes. */
+static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf,
+			struct strmap *types, const char *root)
+{
+	const struct goscopes *sc = &sf->sc;
+	size_t *stack = xmalloc((sc->nr + 1) * sizeof(*stack));
+	size_t depth = 0, next = 0, i;
+
+	for (i = 0; i < nr; i++) {
+		struct finding *f = fs[i];
+		int line = f->line, col = f->column ? f->column : 1;
+		const struct goscope *fn = NULL, *loop = NULL, *var = NULL;
+		size_t k;
+
+		while (next < sc->nr && pos_le(sc->items[next].start_line, sc->items[next].start_col,
+					       line, col)) {
+			const struct goscope *s = &sc->items[next];
+
+			while (depth && !pos_le(s->start_line, s->start_col,
+						sc->items[stack[depth - 1]].end_line,
+						sc->items[stack[depth - 1]].end_col))
+				depth--;
+			stack[depth++] = next++;
+		}
+		while (depth && !pos_le(line, f->column, sc->items[stack[depth - 1]].end_line,
+					sc->items[stack[depth - 1]].end_col))
+			depth--;
+		for (k = depth; k-- > 0;) {
+			const struct goscope *s = &sc->items[stack[k]];
+
+			if (s->kind == GOSCOPE_FUNC) {
+				fn = s;
+				break;
+			}
+			if (s->kind == GOSCOPE_LOOP && !loop)
+				loop = s;
+			if (s->kind == GOSCOPE_VAR && !var)
+				var = s;
+		}
+		if (fn) {
+			if (!f->function)
+				f->function = xstrdup(fn->name);
+			f->in_init = fn->init;
+			var = NULL;
+		} else if (var) {
+			/* package initialisation: named after the variable it sets */
+			if (!f->function || !strcmp(f->function, "init")) {
+				free(f->function);
+				f->function = var_name_at(var, line, col);
+			}
+			f->in_init = 1;
+		}
+		f->in_loop = !!loop;
+		f->loop_line = loop ? loop->for_line : 0;
+		if (!f->source)
+			f->source = line_text(sf, f->line);
+		if (!f->source_above && f->line > 1)
+			f->source_above = line_text(sf, f->line - 1);
+		f->source_state = line_state(sf, f->line);
+		f->source_above_state = line_state(sf, f->line - 1);
+		if (!f->zero_size)
+			f->zero_size = zero_size_of(f, sf, types, root);
+	}
+	free(stack);
 }
 
 void gosrc_locate(struct finding_list *list, const char *root)
 {
-	struct finding_list sorted = *list;
 	struct finding **order;
-	struct strbuf src = STRBUF_INIT;
-	struct gofuncs fns = GOFUNCS_INIT;
-	struct line_index li = { NULL, 0, 0 };
-	const char *cur = NULL;
-	int ok = 0;
-	size_t i;
+	struct srcfile sf;
+	struct strmap types = STRMAP_INIT;
+	const struct strmap_entry *e;
+	size_t i, j, it;
 
-	/* visit the findings grouped by file, without reordering the list */
 	if (!list->nr)
 		return;
+	memset(&sf, 0, sizeof(sf));
+	strbuf_init(&sf.text, 0);
+	/* visit the findings grouped by file, in position order, without
+	 * reordering the list */
 	order = xmalloc(list->nr * sizeof(*order));
 	memcpy(order, list->items, list->nr * sizeof(*order));
-	sorted.items = order;
-	finding_list_sort(&sorted);
-	for (i = 0; i < list->nr; i++) {
-		struct finding *f = order[i];
+	qsort(order, list->nr, sizeof(*order), cmp_by_file);
+	for (i = 0; i < list->nr; i = j) {
+		const char *file = order[i]->file;
+		char *path;
 
-		if (!f->file)
+		for (j = i + 1; j < list->nr && file && order[j]->file && !strcmp(order[j]->file, file); j++)
+			;
+		if (!file)
 			continue;
-		if (!cur || strcmp(cur, f->file)) {
-			char *path = path_join(root, f->file);
-
-			strbuf_reset(&src);
-			gofuncs_release(&fns);
-			ok = strbuf_read_file(&src, path, MAX_SOURCE) >= 0 && src.len <= MAX_SOURCE;
-			if (ok) {
-				gofuncs_scan(&fns, src.buf, src.len);
-				line_index_build(&li, src.buf, src.len);
-			}
-			free(path);
-			cur = f->file;
+		path = path_join(root, file);
+		srcfile_reset(&sf);
+		if (strbuf_read_file(&sf.text, path, MAX_SOURCE) >= 0 && sf.text.len <= MAX_SOURCE) {
+			srcfile_index(&sf);
+			locate_file(order + i, j - i, &sf, &types, root);
 		}
-		if (!ok)
-			continue;
-		if (!f->function) {
-			const char *fn = gofuncs_at(&fns, f->line, f->column);
-
-			f->function = xstrdup_or_null(fn);
-		}
-		if (!f->source)
-			f->source = line_text(&li, src.buf, src.len, f->line);
-		if (!f->source_above && f->line > 1)
-			f->source_above = line_text(&li, src.buf, src.len, f->line - 1);
+		free(path);
 	}
+	for (it = 0; strmap_next(&types, &it, &e);) {
+		struct pkgtypes *pt = e->value;
+
+		goscopes_release(&pt->sc);
+		free(pt);
+	}
+	strmap_release(&types);
 	free(order);
-	free(li.start);
-	gofuncs_release(&fns);
-	strbuf_release(&src);
+	srcfile_release(&sf);
 }

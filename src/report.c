@@ -81,6 +81,11 @@ cJSON *report_finding_json(const struct finding *f)
 	add_str(o, "fix", r ? r->fix : "");
 	add_str(o, "status", status_name(f->status));
 	cJSON_AddBoolToObject(o, "added_line", f->added_line);
+	cJSON_AddBoolToObject(o, "in_loop", f->in_loop);
+	if (f->in_loop && f->loop_line > 0)
+		cJSON_AddNumberToObject(o, "loop_line", f->loop_line);
+	else
+		cJSON_AddNullToObject(o, "loop_line");
 	add_str(o, "fingerprint", f->fingerprint);
 	if (f->ack_reason)
 		add_str(o, "acknowledged_reason", f->ack_reason);

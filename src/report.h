@@ -13,6 +13,7 @@
  *     "findings": [FINDING...], "fixed": [FINDING...] }
  *   FINDING: { "file", "line", "column", "function", "package", "message",
  *     "rule", "severity", "title", "why", "fix", "status", "added_line",
+ *     "in_loop", "loop_line" (the line of that for loop, or null),
  *     "fingerprint", "flow": [{"file","line","column","text"}],
  *     "flow_truncated", "acknowledged_reason" (when acknowledged) }
  */

@@ -1,7 +1,8 @@
 /*
  * test_ack.c: the //escape:ok marker: where it counts (its line, alone on
  * the line above), rule lists, the required reason, markers inside
- * strings, runes, raw strings and block comments, and ack_apply().
+ * strings, runes, raw strings and block comments, lines that start inside
+ * a multi-line raw string or block comment, and ack_apply().
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -160,6 +161,61 @@ static void test_apply(void **state)
 	strbuf_release(&w);
 }
 
+static void test_multi_line_literals(void **state)
+{
+	struct ack a = ACK_INIT;
+
+	(void)state;
+	/* the line holds the rest of a raw string opened above: its marker is text */
+	assert_int_equal(ack_parse_text(&a, "//escape:ok inside a raw string", GOLEX_IN_RAW, 0),
+			 ACK_NONE);
+	assert_int_equal(ack_parse_text(&a, "//escape:ok inside a comment", GOLEX_IN_BLOCK, 1),
+			 ACK_NONE);
+	/* after the literal ends, a comment counts, but is never alone */
+	assert_int_equal(ack_parse_text(&a, "`; p := &T{} //escape:ok after it", GOLEX_IN_RAW, 0),
+			 ACK_OK);
+	assert_string_equal(a.reason, "after it");
+	assert_int_equal(ack_parse_text(&a, "` //escape:ok after it", GOLEX_IN_RAW, 1), ACK_NONE);
+	assert_int_equal(ack_parse_text(&a, "*/ x := f() //escape:ok ER001 after it",
+					GOLEX_IN_BLOCK, 0), ACK_OK);
+	assert_string_equal(a.rules, "ER001");
+	/* the same text read as code */
+	assert_int_equal(ack_parse_text(&a, "//escape:ok inside a raw string", GOLEX_CODE, 1),
+			 ACK_OK);
+	ack_release(&a);
+}
+
+static void test_apply_states(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct strbuf w = STRBUF_INIT;
+	struct finding *f;
+
+	(void)state;
+	/* s := `raw / //escape:ok ... / `; p := &T{}: the line above is inside the string */
+	f = mk("a.go", 12, "ER011", "`; p := &T{}", "//escape:ok inside a raw string");
+	f->source_state = GOLEX_IN_RAW;
+	f->source_above_state = GOLEX_IN_RAW;
+	finding_list_add(&l, f);
+	/* and a marker-like line without a reason inside a block comment warns of nothing */
+	f = mk("a.go", 20, "ER011", "*/ p := &T{}", "//escape:ok");
+	f->source_state = GOLEX_IN_BLOCK;
+	f->source_above_state = GOLEX_IN_BLOCK;
+	finding_list_add(&l, f);
+	/* after the raw string, on the finding's line: accepted */
+	f = mk("a.go", 30, "ER011", "`; p := &T{} //escape:ok built once", NULL);
+	f->source_state = GOLEX_IN_RAW;
+	finding_list_add(&l, f);
+	assert_int_equal(ack_apply(&l, &w), 1);
+	assert_int_equal(l.items[0]->status, STATUS_NEW);
+	assert_int_equal(l.items[1]->status, STATUS_NEW);
+	assert_int_equal(l.items[2]->status, STATUS_ACKNOWLEDGED);
+	assert_string_equal(l.items[2]->ack_reason, "built once");
+	assert_int_equal(w.len, 0);
+	finding_list_release(&l);
+	strbuf_release(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +225,8 @@ int main(void)
 		cmocka_unit_test(test_literals_and_comments),
 		cmocka_unit_test(test_alone),
 		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_multi_line_literals),
+		cmocka_unit_test(test_apply_states),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,11 @@
 /*
  * test_checklist.c: the catalog's invariants, classification of hand-built
- * findings (rule, severity and the exact why sentence), policy overrides,
- * and that docs/rules.md is what the catalog generates.  The Go 1.26 tests
- * classify real compiler output (Go 1.19's beside it where it differs)
- * read by the real parser, with the source lines it came from.
+ * findings (rule, severity and the exact why sentence), package
+ * initialisation, loops and zero-size values (locate's facts), the source
+ * and chain readers (literals holding brackets, '=', '+'), policy
+ * overrides, the presentation order, and that docs/rules.md is what the
+ * catalog generates.  The Go 1.26 tests classify real compiler output (Go
+ * 1.19's beside it where it differs) read by the real parser.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 
 #include "checklist.h"
 #include "parse.h"
+#include "gosrc.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -376,6 +379,272 @@ static void test_policy(void **state)
 	finding_free(f);
 }
 
+/* Issue 11 item 13: once per process, whatever the line looks like. */
+static void test_package_initialisation(void **state)
+{
+	struct finding *f = mk(VERDICT_ESCAPES, "&errors.errorString{...} escapes to heap",
+			       "&errors.errorString{...}");
+
+	(void)state;
+	/* var ( ErrB = errors.New("b") ): an indented spec line */
+	f->line = 11;
+	f->column = 16;
+	f->function = xstrdup("ErrB");
+	f->in_init = 1;
+	flow(f, "flow: ~R0 = &{storage for &errors.errorString{...}}", DST_RESULT);
+	step(f, 11, "from &errors.errorString{...} (spill)", REASON_SPILL);
+	step(f, 11, "from error(&errors.errorString{...}) (interface-converted)",
+	     REASON_INTERFACE_CONVERTED);
+	step(f, 11, "from ~R0 = error(&errors.errorString{...}) (assign-pair)", REASON_ASSIGN_PAIR);
+	flow(f, "flow: {heap} = ~R0", DST_HEAP);
+	step(f, 11, "from ErrB = ~R0 (assign)", REASON_ASSIGN);
+	assert_classified(f, "\tErrB = errors.New(\"b\")", "ER039", SEVERITY_INFO,
+			  "&errors.errorString{...} is stored in ErrB at score.go:11, once, when the "
+			  "package is initialised");
+	/* the same finding outside package initialisation is a per-call allocation */
+	f->in_init = 0;
+	assert_classified(f, "\tErrB = errors.New(\"b\")", "ER011", SEVERITY_WARNING,
+			  "&errors.errorString{...} is allocated on the heap because it is stored in "
+			  "ErrB at score.go:11");
+	/* a line that only looks like a package-level var, inside a function */
+	assert_classified(f, "var x = errors.New(\"b\")", "ER011", SEVERITY_WARNING,
+			  "&errors.errorString{...} is allocated on the heap because it is stored in "
+			  "ErrB at score.go:11");
+	finding_free(f);
+
+	/* func init's body, in a loop */
+	f = mk(VERDICT_ESCAPES, "new(int) escapes to heap", "new(int)");
+	f->line = 20;
+	f->function = xstrdup("init");
+	f->in_init = 1;
+	f->in_loop = 1;
+	f->loop_line = 19;
+	flow(f, "flow: {heap} = &{storage for new(int)}", DST_HEAP);
+	step(f, 20, "from new(int) (spill)", REASON_SPILL);
+	step(f, 20, "from table[fmt.Sprint(i)] = new(int) (assign)", REASON_ASSIGN);
+	assert_classified(f, "\t\ttable[fmt.Sprint(i)] = new(int)", "ER039", SEVERITY_INFO,
+			  "new(int) is stored in table[fmt.Sprint(i)] at score.go:20, once per "
+			  "iteration of the loop at score.go:19, only when the package is initialised");
+	finding_free(f);
+
+	/* a constant boxed there allocates nothing: no clause */
+	f = mk(VERDICT_ESCAPES, "1 escapes to heap", "1");
+	f->in_init = 1;
+	flow(f, "flow: {heap} = {storage for ... argument}", DST_HEAP | DST_DOTS_ARG);
+	step(f, 11, "from fmt.Errorf(\"a %d\", ... argument...) (call parameter)", REASON_CALL_PARAM);
+	callee(f, "fmt.Errorf");
+	assert_classified(f, NULL, "ER005", SEVERITY_INFO,
+			  "1 is boxed into an interface to be passed to fmt.Errorf at score.go:11, "
+			  "but as a constant or zero-size value it needs no allocation");
+	finding_free(f);
+}
+
+/* Issue 11 item 14: once per iteration of the loop around it. */
+static void test_loops(void **state)
+{
+	struct finding *f = mk(VERDICT_MOVED, "moved to heap: v", "v");
+
+	(void)state;
+	f->line = 27;
+	f->column = 3;
+	f->in_loop = 1;
+	f->loop_line = 26;
+	flow(f, "flow: {heap} = &v", DST_HEAP);
+	step(f, 28, "from &v (address-of)", REASON_ADDRESS_OF);
+	step(f, 28, "from append(out, &v) (call parameter)", REASON_CALL_PARAM);
+	callee(f, "append");
+	assert_classified(f, "\t\tv := x", "ER030", SEVERITY_WARNING,
+			  "the address of v is appended to a slice that escapes at score.go:28, once "
+			  "per iteration of the loop at score.go:26");
+	finding_free(f);
+
+	/* ER025 names the loop in its own sentence */
+	f = mk(VERDICT_ESCAPES, "func literal escapes to heap", "func literal");
+	f->column = 9;
+	f->in_loop = 1;
+	f->loop_line = 29;
+	flow(f, "flow: {heap} = &{storage for func literal}", DST_HEAP);
+	step(f, 30, "from func literal (spill)", REASON_SPILL);
+	assert_classified(f, "\t\tdefer func() {", "ER025", SEVERITY_ERROR,
+			  "the deferred closure at score.go:30 is heap-allocated on every iteration "
+			  "of the loop at score.go:29");
+	finding_free(f);
+
+	/* a parameter's leak is a summary: nothing is allocated per iteration */
+	f = mk(VERDICT_LEAK_PARAM, "leaking param: p", "p");
+	f->in_loop = 1;
+	f->loop_line = 29;
+	f->facts.leak_dst = xstrdup("{heap}");
+	flow(f, "flow: {heap} = p", DST_HEAP);
+	step(f, 78, "from G = p (assign)", REASON_ASSIGN);
+	assert_classified(f, NULL, "ER035", SEVERITY_INFO,
+			  "parameter p leaks to the heap because it is stored in G at score.go:78, "
+			  "so callers' arguments escape");
+	finding_free(f);
+
+	/* panic's argument is boxed only when panicking */
+	f = mk(VERDICT_ESCAPES, "n escapes to heap", "n");
+	f->in_loop = 1;
+	f->loop_line = 29;
+	flow(f, "flow: {heap} = &{storage for n}", DST_HEAP);
+	step(f, 30, "from n (spill)", REASON_SPILL);
+	step(f, 30, "from panic(n) (call parameter)", REASON_CALL_PARAM);
+	callee(f, "panic");
+	assert_classified(f, "\t\tpanic(n)", "ER004", SEVERITY_INFO,
+			  "n is boxed into an interface to be passed to panic at score.go:30");
+	finding_free(f);
+}
+
+/* Issue 11 item 7: `p := Path{}; return &p` with a zero-size Path. */
+static void test_zero_size(void **state)
+{
+	struct checklist_policy p = CHECKLIST_POLICY_INIT;
+	struct finding *f = mk(VERDICT_MOVED, "moved to heap: p", "p");
+
+	(void)state;
+	f->zero_size = xstrdup("Path");
+	f->in_loop = 1;
+	f->loop_line = 20;
+	flow(f, "flow: ~r0 = &p", DST_RESULT);
+	step(f, 31, "from &p (address-of)", REASON_ADDRESS_OF);
+	step(f, 31, "from return &p (return)", REASON_RETURN);
+	assert_classified(f, "\tp := Path{}", "ER010", SEVERITY_INFO,
+			  "the address of p is returned at score.go:31; Path has zero size, so "
+			  "nothing is actually allocated");
+	/* nothing allocated stays info even where the configuration raises the rule */
+	checklist_policy_set(&p, "ER010", SEVERITY_ERROR, 0);
+	assert_int_equal(checklist_classify(f, NULL, &p), 0);
+	assert_int_equal(f->severity, SEVERITY_INFO);
+	checklist_policy_release(&p);
+	finding_free(f);
+
+	f = mk(VERDICT_ESCAPES, "&Path{} escapes to heap", "&Path{}");
+	f->zero_size = xstrdup("Path");
+	flow(f, "flow: ~r0 = &{storage for &Path{}}", DST_RESULT);
+	step(f, 39, "from &Path{} (spill)", REASON_SPILL);
+	step(f, 39, "from return &Path{} (return)", REASON_RETURN);
+	assert_classified(f, "\treturn &Path{}", "ER011", SEVERITY_INFO,
+			  "&Path{} is allocated on the heap because it is returned at score.go:39; "
+			  "Path has zero size, so nothing is actually allocated");
+	finding_free(f);
+
+	/* without the fact, the usual warning */
+	f = mk(VERDICT_MOVED, "moved to heap: p", "p");
+	flow(f, "flow: ~r0 = &p", DST_RESULT);
+	step(f, 31, "from &p (address-of)", REASON_ADDRESS_OF);
+	step(f, 31, "from return &p (return)", REASON_RETURN);
+	assert_classified(f, "\tp := Point{}", "ER010", SEVERITY_WARNING,
+			  "the address of p is returned at score.go:31");
+	finding_free(f);
+}
+
+/* The readers of chain steps and source lines skip what is inside literals. */
+static void test_literals_in_text(void **state)
+{
+	struct finding *f = mk(VERDICT_ESCAPES, "x escapes to heap", "x");
+
+	(void)state;
+	/* a string holding ") (" and "=" in the call: the callee is still log.Printf */
+	flow(f, "flow: {heap} = {storage for ... argument}", DST_HEAP | DST_DOTS_ARG);
+	step(f, 32, "from log.Printf(\"a) (b = c\", ... argument...) (call parameter)",
+	     REASON_CALL_PARAM);
+	callee(f, "log.Printf");
+	assert_classified(f, NULL, "ER001", SEVERITY_WARNING,
+			  "x is boxed into an interface to be passed to log.Printf at score.go:32");
+	finding_free(f);
+
+	/* an assignment whose index holds " = " */
+	f = mk(VERDICT_MOVED, "moved to heap: x", "x");
+	flow(f, "flow: {heap} = &x", DST_HEAP);
+	step(f, 62, "from &x (address-of)", REASON_ADDRESS_OF);
+	step(f, 62, "from m[\"k = v\"] = &x (assign)", REASON_ASSIGN);
+	assert_classified(f, "\tx := 1", "ER013", SEVERITY_WARNING,
+			  "the address of x is stored in m[\"k = v\"] at score.go:62");
+	finding_free(f);
+
+	/* a constant string holding " + " is a constant, a call on one is a call */
+	f = mk(VERDICT_ESCAPES, "\"a + b\" escapes to heap", "\"a + b\"");
+	flow(f, "flow: {heap} = {storage for ... argument}", DST_HEAP | DST_DOTS_ARG);
+	step(f, 36, "from fmt.Println(... argument...) (call parameter)", REASON_CALL_PARAM);
+	callee(f, "fmt.Println");
+	assert_classified(f, NULL, "ER005", SEVERITY_INFO,
+			  "\"a + b\" is boxed into an interface to be passed to fmt.Println at "
+			  "score.go:36, but as a constant or zero-size value it needs no allocation");
+	finding_free(f);
+
+	/* `for` and `:=` inside a comment or string declare nothing */
+	f = mk(VERDICT_MOVED, "moved to heap: v", "v");
+	flow(f, "flow: {heap} = &v", DST_HEAP);
+	step(f, 31, "from &v (address-of)", REASON_ADDRESS_OF);
+	step(f, 31, "from append(out, &v) (call parameter)", REASON_CALL_PARAM);
+	callee(f, "append");
+	assert_classified(f, "\tfor \"v\" != s { // v := 1", "ER030", SEVERITY_WARNING,
+			  "the address of v is appended to a slice that escapes at score.go:31");
+	free(f->why);
+	f->why = NULL;
+	assert_classified(f, "\tfor i, v := range xs { // v", "ER017", SEVERITY_ERROR,
+			  "the address of loop variable v is passed to append at score.go:31, "
+			  "so it outlives the iteration");
+	/* a line that starts inside a raw string: its `for` is text */
+	f->source = xstrdup("for _, v := range xs {`");
+	f->source_state = GOLEX_IN_RAW;
+	assert_classified(f, f->source, "ER030", SEVERITY_WARNING,
+			  "the address of v is appended to a slice that escapes at score.go:31");
+	finding_free(f);
+
+	/* a method value named in a string is not a method value */
+	f = mk(VERDICT_ESCAPES, "s.Close escapes to heap", "s.Close");
+	flow(f, "flow: {heap} = &{storage for s.Close}", DST_HEAP);
+	step(f, 40, "from s.Close (spill)", REASON_SPILL);
+	step(f, 40, "from G = s.Close (assign)", REASON_ASSIGN);
+	assert_classified(f, "\tG = s.Close", "ER026", SEVERITY_WARNING,
+			  "the method value s.Close is stored in G at score.go:40");
+	free(f->why);
+	f->why = NULL;
+	assert_classified(f, "\tlog(\"s.Close\"); s.Close()", "ER002", SEVERITY_WARNING,
+			  "s.Close is boxed into an interface that is stored in G at score.go:40");
+	finding_free(f);
+}
+
+/* finding_list_sort: by position, findings in loops first within their severity. */
+static void test_rank(void **state)
+{
+	static const struct {
+		int line;
+		enum severity sev;
+		int loop;
+	} in[] = {
+		{ 50, SEVERITY_WARNING, 1 }, { 10, SEVERITY_INFO, 0 }, { 20, SEVERITY_WARNING, 0 },
+		{ 40, SEVERITY_INFO, 1 }, { 30, SEVERITY_WARNING, 0 }, { 60, SEVERITY_ERROR, 0 },
+		{ 70, SEVERITY_WARNING, 1 },
+	};
+	/* by position: 10i 20w 30w 40i 50w 60e 70w; the warnings' places take
+	 * 50 70 20 30, the infos' 40 10, the error stays */
+	static const int want[] = { 40, 50, 70, 10, 20, 60, 30 };
+	struct finding_list l = FINDING_LIST_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		struct finding *f = mk(VERDICT_MOVED, "moved to heap: x", "x");
+
+		f->line = in[i].line;
+		f->severity = in[i].sev;
+		f->in_loop = in[i].loop;
+		finding_list_add(&l, f);
+	}
+	finding_list_sort(&l);
+	for (i = 0; i < l.nr; i++)
+		assert_int_equal(l.items[i]->line, want[i]);
+	/* without loops: position order */
+	for (i = 0; i < l.nr; i++)
+		l.items[i]->in_loop = 0;
+	finding_list_sort(&l);
+	for (i = 0; i < l.nr; i++)
+		assert_int_equal(l.items[i]->line, 10 * (int)(i + 1));
+	finding_list_release(&l);
+}
+
 static void test_markdown(void **state)
 {
 	struct strbuf md = STRBUF_INIT, file = STRBUF_INIT;
@@ -705,6 +974,11 @@ int main(void)
 		cmocka_unit_test(test_generic_rule_and_empty_chain),
 		cmocka_unit_test(test_too_large_and_make),
 		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_package_initialisation),
+		cmocka_unit_test(test_loops),
+		cmocka_unit_test(test_zero_size),
+		cmocka_unit_test(test_literals_in_text),
+		cmocka_unit_test(test_rank),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_go126_output),
 		cmocka_unit_test(test_generic_boxing_both_compilers),

@@ -1,0 +1,3 @@
+module example.com/locate
+
+go 1.19
