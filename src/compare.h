@@ -11,7 +11,8 @@
  * through the change's renames first), `function` is the enclosing
  * top-level function (closure suffixes such as ".func2" are dropped, so
  * adding a closure does not renumber the others' findings), `message` is
- * the verdict with any FILE:LINE:COL positions removed, and `occurrence`
+ * the verdict with compiler positions (FILE.go:LINE[:COL]) removed and
+ * nothing else (`b[:2]` and `c[:3]` stay different), and `occurrence`
  * counts earlier findings with the same other fields in the same function
  * (by line and column).  Line shifts, reformatting and renamed files keep
  * the fingerprint; findings of a function moved to another file of the
