@@ -3,8 +3,10 @@
  * the JSON cache of a base analysis, and the baseline file (compare.h).
  */
 #include "compare.h"
+#include "config.h"
 #include "diff.h"
 #include "errors.h"
+#include "packages.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -480,6 +483,22 @@ int baseline_read(struct baseline *b, const char *path)
 	return ret;
 }
 
+/* The file of a location "FILE:LINE[ FUNCTION]" (as baseline_write writes it). */
+static char *location_file(const char *loc)
+{
+	const char *p, *cut = NULL;
+
+	for (p = strchr(loc, ':'); p; p = strchr(p + 1, ':')) {
+		const char *q = p + 1;
+
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q > p + 1 && (!*q || *q == ' '))
+			cut = p;
+	}
+	return cut ? xstrndup(loc, (size_t)(cut - loc)) : xstrdup("");
+}
+
 int baseline_parse(struct baseline *b, const char *buf, size_t len, const char *path)
 {
 	cJSON *doc;
@@ -496,6 +515,8 @@ int baseline_parse(struct baseline *b, const char *buf, size_t len, const char *
 	}
 	cJSON_ArrayForEach(it, arr) {
 		const cJSON *fp = cJSON_GetObjectItemCaseSensitive(it, "fingerprint");
+		const cJSON *rule = cJSON_GetObjectItemCaseSensitive(it, "rule");
+		const cJSON *loc = cJSON_GetObjectItemCaseSensitive(it, "location");
 		char *line;
 
 		if (!cJSON_IsString(fp)) {
@@ -505,10 +526,14 @@ int baseline_parse(struct baseline *b, const char *buf, size_t len, const char *
 		}
 		ALLOC_GROW(b->fingerprints, b->nr + 1, b->alloc);
 		b->lines = xrealloc(b->lines, b->alloc * sizeof(*b->lines));
+		b->files = xrealloc(b->files, b->alloc * sizeof(*b->files));
+		b->rules = xrealloc(b->rules, b->alloc * sizeof(*b->rules));
 		b->fingerprints[b->nr] = xstrdup(fp->valuestring);
 		line = cJSON_PrintUnformatted(it);
 		b->lines[b->nr] = xstrdup(line);
 		free(line);
+		b->files[b->nr] = cJSON_IsString(loc) ? location_file(loc->valuestring) : xstrdup("");
+		b->rules[b->nr] = xstrdup(cJSON_IsString(rule) ? rule->valuestring : "");
 		b->nr++;
 		strmap_put(&b->fps, fp->valuestring, strlen(fp->valuestring),
 			   (void *)(uintptr_t)b->nr);
@@ -527,10 +552,15 @@ void baseline_release(struct baseline *b)
 	for (i = 0; i < b->nr; i++) {
 		free(b->lines[i]);
 		free(b->fingerprints[i]);
+		free(b->files[i]);
+		free(b->rules[i]);
 	}
 	free(b->lines);
 	free(b->fingerprints);
+	free(b->files);
+	free(b->rules);
 	free(b->seen);
+	free(b->in_scope);
 	strmap_release(&b->fps);
 	memset(b, 0, sizeof(*b));
 }
@@ -556,53 +586,251 @@ size_t baseline_apply(struct baseline *b, struct finding_list *l)
 	return n;
 }
 
-static int cmp_fp(const void *a, const void *b)
+/* The repository-relative directory a package pattern of module `m` names,
+ * and whether it covers the directories below it ("./..."). */
+static void package_dir(struct strbuf *out, int *recursive, const struct gomodule *m,
+			const char *pkg)
 {
-	const struct finding *x = *(struct finding *const *)a, *y = *(struct finding *const *)b;
+	size_t n = strlen(pkg);
 
-	return strcmp(x->fingerprint ? x->fingerprint : "", y->fingerprint ? y->fingerprint : "");
+	*recursive = n >= 3 && !strcmp(pkg + n - 3, "...");
+	if (*recursive)
+		n -= 3;
+	if (pkg[0] == '.' && (n == 1 || pkg[1] == '/'))
+		pkg++, n--;
+	while (n && pkg[0] == '/')
+		pkg++, n--;
+	while (n && pkg[n - 1] == '/')
+		n--;
+	strbuf_reset(out);
+	strbuf_addstr(out, m->dir);
+	if (n) {
+		if (out->len)
+			strbuf_addch(out, '/');
+		strbuf_add(out, pkg, n);
+	}
+}
+
+static int in_packages(const struct pkgset *set, const char *file)
+{
+	struct strbuf dir = STRBUF_INIT;
+	const char *slash = strrchr(file, '/');
+	size_t flen = slash ? (size_t)(slash - file) : 0, i, j;
+	int hit = 0;
+
+	for (i = 0; set && i < set->nr && !hit; i++) {
+		for (j = 0; j < set->mods[i].pkgs_nr && !hit; j++) {
+			int recursive;
+
+			package_dir(&dir, &recursive, &set->mods[i], set->mods[i].pkgs[j]);
+			if (dir.len == flen && !memcmp(dir.buf, file, flen))
+				hit = 1;
+			else if (recursive && (!dir.len || (flen > dir.len && file[dir.len] == '/' &&
+							    !memcmp(dir.buf, file, dir.len))))
+				hit = 1;
+		}
+	}
+	strbuf_release(&dir);
+	return hit;
+}
+
+static int rule_off(const struct checklist_policy *p, const char *rule)
+{
+	size_t i;
+
+	for (i = 0; p && i < p->nr; i++)
+		if (p->items[i].disabled && !strcasecmp(p->items[i].id, rule))
+			return 1;
+	return 0;
+}
+
+static int entry_in_scope(const struct baseline *b, size_t i, const struct baseline_scope *s)
+{
+	const char *file = b->files[i];
+
+	if (!*file || !in_packages(s->packages, file))
+		return 0;
+	if (!s->tests && ends_with(file, "_test.go"))
+		return 0;
+	if (s->config && (rule_off(&s->config->policy, b->rules[i]) ||
+			  config_excluded(s->config, file)))
+		return 0;
+	return 1;
+}
+
+void baseline_set_scope(struct baseline *b, const struct baseline_scope *s)
+{
+	size_t i;
+
+	free(b->in_scope);
+	b->in_scope = xcalloc(b->nr + 1, 1);
+	for (i = 0; i < b->nr; i++)
+		b->in_scope[i] = (unsigned char)entry_in_scope(b, i, s);
+}
+
+int baseline_stale(const struct baseline *b, size_t i)
+{
+	return (!b->in_scope || b->in_scope[i]) && !(b->seen && b->seen[i]);
+}
+
+/* One entry as a line of the file: fingerprint, rule, location, message. */
+static char *entry_line(const struct finding *f)
+{
+	struct strbuf loc = STRBUF_INIT;
+	cJSON *o = cJSON_CreateObject();
+	char *s;
+
+	cJSON_AddStringToObject(o, "fingerprint", f->fingerprint);
+	cJSON_AddStringToObject(o, "rule", f->rule ? f->rule : "");
+	strbuf_addf(&loc, "%s:%d", f->file, f->line);
+	if (f->function)
+		strbuf_addf(&loc, " %s", f->function);
+	cJSON_AddStringToObject(o, "location", loc.buf);
+	cJSON_AddStringToObject(o, "message", f->message);
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	strbuf_release(&loc);
+	if (!s)
+		die("out of memory");
+	return s;
+}
+
+struct entry {
+	const char *fingerprint;
+	const char *line;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->fingerprint, ((const struct entry *)b)->fingerprint);
+}
+
+/* The file's text: sorted by fingerprint, one entry a line, duplicates
+ * once.  Returns the number of entries written. */
+static size_t format_entries(struct strbuf *sb, struct entry *e, size_t n)
+{
+	size_t i, k = 0;
+
+	if (n > 1)
+		qsort(e, n, sizeof(*e), cmp_entry);
+	for (i = 0; i < n; i++)
+		if (!k || strcmp(e[k - 1].fingerprint, e[i].fingerprint))
+			e[k++] = e[i];
+	strbuf_addstr(sb, "{\"version\": 1, \"findings\": [\n");
+	for (i = 0; i < k; i++)
+		strbuf_addf(sb, "  %s%s\n", e[i].line, i + 1 < k ? "," : "");
+	strbuf_addstr(sb, "]}\n");
+	return k;
+}
+
+/* Whether a finding belongs in the baseline: acknowledged ones are accepted
+ * by their comment already. */
+static int baselined(const struct finding *f)
+{
+	return f->fingerprint && f->status != STATUS_ACKNOWLEDGED && f->status != STATUS_FIXED;
 }
 
 int baseline_write(const char *path, const struct finding_list *l)
 {
-	struct strbuf sb = STRBUF_INIT, loc = STRBUF_INIT;
-	struct finding **order = xmalloc((l->nr ? l->nr : 1) * sizeof(*order));
-	size_t i, k = 0;
+	struct strbuf sb = STRBUF_INIT;
+	struct entry *e = xcalloc(l->nr + 1, sizeof(*e));
+	char **made = xcalloc(l->nr + 1, sizeof(*made));
+	size_t i, n = 0;
 	int ret;
 
-	if (l->nr)
-		memcpy(order, l->items, l->nr * sizeof(*order));
-	if (l->nr > 1)
-		qsort(order, l->nr, sizeof(*order), cmp_fp);
-	strbuf_addstr(&sb, "{\"version\": 1, \"findings\": [\n");
-	for (i = 0; i < l->nr; i++) {
-		if (!order[i]->fingerprint ||
-		    (k && !strcmp(order[k - 1]->fingerprint, order[i]->fingerprint)))
-			continue;
-		order[k++] = order[i];
-	}
-	for (i = 0; i < k; i++) {
-		const struct finding *f = order[i];
-		cJSON *o = cJSON_CreateObject();
-		char *s;
-
-		cJSON_AddStringToObject(o, "fingerprint", f->fingerprint);
-		cJSON_AddStringToObject(o, "rule", f->rule ? f->rule : "");
-		strbuf_reset(&loc);
-		strbuf_addf(&loc, "%s:%d", f->file, f->line);
-		if (f->function)
-			strbuf_addf(&loc, " %s", f->function);
-		cJSON_AddStringToObject(o, "location", loc.buf);
-		cJSON_AddStringToObject(o, "message", f->message);
-		s = cJSON_PrintUnformatted(o);
-		strbuf_addf(&sb, "  %s%s\n", s, i + 1 < k ? "," : "");
-		free(s);
-		cJSON_Delete(o);
-	}
-	strbuf_addstr(&sb, "]}\n");
+	for (i = 0; i < l->nr; i++)
+		if (baselined(l->items[i])) {
+			e[n].fingerprint = l->items[i]->fingerprint;
+			e[n].line = made[n] = entry_line(l->items[i]);
+			n++;
+		}
+	format_entries(&sb, e, n);
 	ret = write_atomically(path, &sb);
-	free(order);
+	for (i = 0; i < n; i++)
+		free(made[i]);
+	free(made);
+	free(e);
 	strbuf_release(&sb);
-	strbuf_release(&loc);
 	return ret;
+}
+
+int baseline_update(struct baseline_update *res, const char *path,
+		    const struct finding_list *l, const struct baseline_scope *s)
+{
+	struct baseline old = BASELINE_INIT;
+	struct strmap now = STRMAP_INIT;
+	struct strbuf sb = STRBUF_INIT, cur = STRBUF_INIT;
+	struct entry *e = NULL;
+	char **made = NULL;
+	size_t i, n = 0, nmade = 0;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if ((ret = baseline_read(&old, path)))
+		goto out;
+	baseline_set_scope(&old, s);
+	e = xcalloc(old.nr + l->nr + 1, sizeof(*e));
+	made = xcalloc(l->nr + 1, sizeof(*made));
+	/* what the analysed packages hold now */
+	for (i = 0; i < l->nr; i++) {
+		const struct finding *f = l->items[i];
+		size_t fl;
+
+		if (!baselined(f))
+			continue;
+		fl = strlen(f->fingerprint);
+		if (strmap_get(&now, f->fingerprint, fl))
+			continue;
+		strmap_put(&now, f->fingerprint, fl, (void *)1);
+		e[n].fingerprint = f->fingerprint;
+		e[n++].line = made[nmade++] = entry_line(f);
+		if (!strmap_get(&old.fps, f->fingerprint, fl)) {
+			ALLOC_GROW(res->added_lines, res->added + 1, res->added_alloc);
+			res->added_lines[res->added++] = xstrdup(made[nmade - 1]);
+		}
+	}
+	/* the entries of packages not analysed stay as they are */
+	for (i = 0; i < old.nr; i++) {
+		const char *fp = old.fingerprints[i];
+
+		if (strmap_get(&now, fp, strlen(fp)))
+			continue;
+		if (old.in_scope[i]) {
+			ALLOC_GROW(res->removed_lines, res->removed + 1, res->removed_alloc);
+			res->removed_lines[res->removed++] = xstrdup(old.lines[i]);
+			continue;
+		}
+		res->kept++;
+		e[n].fingerprint = fp;
+		e[n++].line = old.lines[i];
+	}
+	res->total = format_entries(&sb, e, n);
+	if (strbuf_read_file(&cur, path, MAX_BASELINE_BYTES) < 0 || cur.len != sb.len ||
+	    memcmp(cur.buf, sb.buf, sb.len)) {
+		ret = write_atomically(path, &sb);
+		res->written = !ret;
+	}
+out:
+	for (i = 0; i < nmade; i++)
+		free(made[i]);
+	free(made);
+	free(e);
+	strmap_release(&now);
+	strbuf_release(&sb);
+	strbuf_release(&cur);
+	baseline_release(&old);
+	return ret;
+}
+
+void baseline_update_release(struct baseline_update *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->removed; i++)
+		free(res->removed_lines[i]);
+	free(res->removed_lines);
+	for (i = 0; i < res->added; i++)
+		free(res->added_lines[i]);
+	free(res->added_lines);
+	memset(res, 0, sizeof(*res));
 }

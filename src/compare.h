@@ -33,6 +33,8 @@
 #include "strmap.h"
 
 struct change;
+struct config;
+struct pkgset;
 struct strbuf;
 
 /* Set f->fingerprint on every finding of `l`.  `renames` maps base paths to
@@ -59,11 +61,14 @@ struct baseline {
 	struct strmap fps;     /* fingerprint -> entry index + 1 */
 	char **lines;          /* the entries as read, for `baseline check` */
 	char **fingerprints;
+	char **files;          /* each entry's file (from its location); "" when unknown */
+	char **rules;          /* each entry's rule; "" when unknown */
 	size_t nr, alloc;
 	unsigned char *seen;   /* per entry: found again in this review */
+	unsigned char *in_scope; /* per entry: analysed by this review (baseline_set_scope) */
 };
 
-#define BASELINE_INIT { STRMAP_INIT, NULL, NULL, 0, 0, NULL }
+#define BASELINE_INIT { STRMAP_INIT, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL }
 
 /* Read the baseline file; a missing file is an empty baseline (returns 0).
  * A malformed file is ER_EINPUT naming the file and what is wrong. */
@@ -73,7 +78,53 @@ int baseline_parse(struct baseline *b, const char *buf, size_t len, const char *
 void baseline_release(struct baseline *b);
 /* Mark findings in the baseline STATUS_BASELINE; returns how many. */
 size_t baseline_apply(struct baseline *b, struct finding_list *l);
-/* Write `l` as a baseline file (sorted by fingerprint, one entry a line). */
+/*
+ * Write the findings of `l` as a baseline file (sorted by fingerprint, one
+ * entry a line), all of it: acknowledged findings (//escape:ok) are left
+ * out, they are accepted by their comment.
+ */
 int baseline_write(const char *path, const struct finding_list *l);
+
+/*
+ * What one review covered.  An entry is in scope when its file is in one of
+ * `packages` (repository-relative module directories and package patterns
+ * "./x", "./x/..."), unless it is a _test.go file and the review left tests
+ * out, or its rule is turned off or its file excluded in `config`.  Only
+ * entries in scope can be found stale or be replaced: what was not analysed
+ * can be neither confirmed nor refuted.
+ */
+struct baseline_scope {
+	const struct pkgset *packages;
+	int tests;
+	const struct config *config;   /* may be NULL */
+};
+
+/* Set b->in_scope for every entry. */
+void baseline_set_scope(struct baseline *b, const struct baseline_scope *s);
+/* Entry i is stale: in scope (or no scope was set) and not found again. */
+int baseline_stale(const struct baseline *b, size_t i);
+
+struct baseline_update {
+	size_t added;           /* entries the file did not have */
+	size_t removed;         /* entries in scope no longer found */
+	size_t kept;            /* entries out of scope, kept as they were */
+	size_t total;           /* entries in the file now */
+	int written;            /* the file changed (0: already up to date) */
+	char **removed_lines;   /* the removed entries as they were */
+	size_t removed_alloc;
+	char **added_lines;     /* the added entries */
+	size_t added_alloc;
+};
+
+/*
+ * `baseline update`: the entries in scope are replaced by the findings of
+ * `l` (the review of those packages; acknowledged ones left out), every
+ * other entry is kept byte for byte.  The file is written (atomically)
+ * only when its text changes.  A malformed existing file is ER_EINPUT and
+ * is left alone.
+ */
+int baseline_update(struct baseline_update *res, const char *path,
+		    const struct finding_list *l, const struct baseline_scope *s);
+void baseline_update_release(struct baseline_update *res);
 
 #endif

@@ -528,12 +528,15 @@ int review_run(struct review *out, const struct review_opts *opts)
 		goto filter;
 	}
 
-	if (!change.files_nr && !opts->all_packages)
+	if (!change.files_nr && !opts->all_packages && !opts->packages_nr)
 		goto filter; /* no Go files: the toolchain is never started */
 	if ((ret = head_root(&root, repo, &change)))
 		goto out;
 	if (opts->all_packages) {
 		pkgset_add_all(&set, root.buf);
+	} else if (opts->packages_nr) {
+		if ((ret = pkgset_add_args(&set, root.buf, opts->packages, opts->packages_nr)))
+			goto out;
 	} else {
 		files = xcalloc(change.files_nr, sizeof(*files));
 		for (i = 0; i < change.files_nr; i++)
@@ -569,6 +572,10 @@ filter:
 		goto out;
 	finding_list_sort(&out->findings);
 	finding_list_sort(&out->fixed);
+	if (opts->packages_out) {
+		*opts->packages_out = set;
+		memset(&set, 0, sizeof(set));
+	}
 out:
 	free(files);
 	pkgset_release(&set);

@@ -34,4 +34,148 @@ expect_no_grep "slices: the print still there is not" 'c\[:3\]' "$TMP/fixed"
 expect_eq "slices: the c[:3] finding is existing" \
 	"$(json_get "$TMP/out" "(d['summary']['new'], d['summary']['existing'] >= 1)")" "(0, True)"
 
+# --- baseline update never loses what it did not analyse
+new_repo "$TMP/bl"
+cd "$TMP/bl"
+mkdir a b
+printf 'module example.com/m\n\ngo 1.19\n' >go.mod
+cat >a/a.go <<'GO'
+package a
+
+var sink *int
+
+// NewA returns a fresh counter.
+func NewA() *int {
+	x := 1
+	return &x
+}
+
+// Keep stores p.
+func Keep(p *int) { sink = p }
+GO
+cat >b/b.go <<'GO'
+package b
+
+import "fmt"
+
+// Log prints v.
+func Log(v int) { fmt.Println(v) }
+
+// NewB returns an array.
+func NewB() *[4]int {
+	var arr [4]int
+	return &arr
+}
+GO
+commit_all . "two packages"
+# entries as "file:message", sorted
+entries() { python3 -c 'import json; [print(e["location"].split(":")[0] + ":" + e["message"]) for e in json.load(open(".escape-baseline.json"))["findings"]]' | sort; }
+# the issue's case: a committed baseline, a clean tree, `baseline update`
+er baseline update --all-packages
+commit_all . "baseline"
+expect_eq "a committed baseline of 4 entries" "$(grep -c '^  {' .escape-baseline.json)" "4"
+er baseline update
+expect_rc "baseline update on a clean tree" 0
+expect_out "baseline update on a clean tree: nothing changes" \
+	"escape-review: baseline: +0 -0, 4 entries in .escape-baseline.json (unchanged)"
+expect_eq "baseline update on a clean tree: git diff --stat shows nothing" "$(git diff --stat)" ""
+# made from nothing, it covers every package and says what it added
+rm .escape-baseline.json
+er baseline update
+expect_out "baseline update: every package, what it added" \
+	"escape-review: baseline: +4 -0, 4 entries in .escape-baseline.json"
+expect_eq "baseline update: the entries" "$(entries)" \
+"a/a.go:leaking param: p
+a/a.go:moved to heap: x
+b/b.go:moved to heap: arr
+b/b.go:v escapes to heap"
+expect_eq "baseline update: the same file" "$(git status --porcelain)" ""
+er baseline check
+expect_out "baseline check on a clean tree: nothing stale" \
+"escape-review: 0 new, 0 existing, 0 fixed (0 error, 0 warning, 0 info) in 1 package (mode all)
+escape-review: 0 findings outside the baseline, 0 stale entries"
+expect_rc "baseline check on a clean tree" 0
+er baseline check --changed
+expect_rc "baseline check --changed on a clean tree" 0
+expect_grep "baseline check --changed on a clean tree: nothing stale" "0 findings outside the baseline, 0 stale entries" "$TMP/out"
+er baseline update --changed
+expect_out "baseline update --changed on a clean tree: nothing analysed, nothing lost" \
+	"escape-review: baseline: +0 -0, 4 entries in .escape-baseline.json (unchanged); 4 of packages not analysed kept as they were"
+expect_eq "baseline update --changed on a clean tree: git diff --stat shows nothing" "$(git diff --stat)" ""
+
+# a change in package a: NewA no longer escapes, a new escape in Keep2
+python3 - <<'PY2'
+src = open("a/a.go").read()
+src = src.replace("\tx := 1\n\treturn &x\n", "\treturn nil\n")
+src += "\n// Keep2 stores a copy.\nfunc Keep2(v int) { sink = &v }\n"
+open("a/a.go", "w").write(src)
+PY2
+er baseline check --changed
+expect_rc "baseline check --changed: a finding outside" 1
+expect_grep "baseline check --changed: names it" "^a/a.go:14:12: \[ER[0-9]* [a-z]*\] moved to heap: v$" "$TMP/out"
+expect_eq "baseline check --changed: the stale entry of the analysed package, nothing of b" \
+	"$(grep -c '^  {' "$TMP/out")" "1"
+expect_grep "baseline check --changed: the stale entry" '"location":"a/a.go:7 NewA","message":"moved to heap: x"' "$TMP/out"
+expect_grep "baseline check --changed: counts" "1 finding outside the baseline, 1 stale entry" "$TMP/out"
+er baseline check ./b
+expect_rc "baseline check ./b: package a is not analysed" 0
+expect_grep "baseline check ./b: nothing stale" "0 findings outside the baseline, 0 stale entries" "$TMP/out"
+er baseline update ./b
+expect_out "baseline update ./b: a's entries kept as they were" \
+	"escape-review: baseline: +0 -0, 4 entries in .escape-baseline.json (unchanged); 2 of packages not analysed kept as they were"
+removed=$(grep '"moved to heap: x"' .escape-baseline.json | sed 's/^  //; s/,$//')
+er baseline update --changed
+expect_out "baseline update --changed: replaces a's entries, says what it removed" \
+"  - $removed
+escape-review: baseline: +1 -1, 4 entries in .escape-baseline.json; 2 of packages not analysed kept as they were"
+expect_eq "baseline update --changed: b's lines are untouched" \
+	"$(git diff -U0 .escape-baseline.json | grep '^[-+] ' | grep -c 'b/b.go')" "0"
+expect_eq "baseline update --changed: the entries" "$(entries)" \
+"a/a.go:leaking param: p
+a/a.go:moved to heap: v
+b/b.go:moved to heap: arr
+b/b.go:v escapes to heap"
+git checkout -q -- .
+
+# a rule turned off does not make its entries stale, and update keeps them
+printf '{"rules": {"ER035": "off"}}\n' >.escape-review.json
+er baseline check
+expect_rc "rule off: baseline check" 0
+expect_grep "rule off: its entry is not stale" "0 findings outside the baseline, 0 stale entries" "$TMP/out"
+er baseline update
+expect_out "rule off: baseline update keeps its entry" \
+	"escape-review: baseline: +0 -0, 4 entries in .escape-baseline.json (unchanged); 1 of packages not analysed kept as they were"
+rm .escape-review.json
+
+# baseline check honours //escape:ok; update leaves acknowledged findings out
+cat >>b/b.go <<'GO'
+
+// Box returns v as an interface.
+func Box(v int) interface{} {
+	return v //escape:ok boxed once per request, measured
+}
+GO
+er baseline check
+expect_rc "//escape:ok: baseline check passes" 0
+expect_grep "//escape:ok: nothing outside" "0 findings outside the baseline, 0 stale entries" "$TMP/out"
+er baseline update
+expect_out "//escape:ok: update leaves it out" \
+	"escape-review: baseline: +0 -0, 4 entries in .escape-baseline.json (unchanged)"
+sed -i 's| //escape:ok.*||' b/b.go
+er baseline check
+expect_rc "without //escape:ok: baseline check fails" 1
+expect_grep "without //escape:ok: names it" "^b/b.go:16:9: \[ER[0-9]* [a-z]*\] v escapes to heap$" "$TMP/out"
+git checkout -q -- .
+
+# a package that is not a directory of the work tree, a malformed baseline
+er baseline update ./nowhere
+expect_rc "baseline update ./nowhere" 2
+expect_grep "baseline update ./nowhere: names it" "^escape-review: ./nowhere is not a directory of the work tree" "$TMP/err"
+echo 'not json' >.escape-baseline.json
+er baseline update
+expect_rc "baseline update over a malformed file" 2
+expect_grep "baseline update over a malformed file: says so" "\.escape-baseline.json is not an escape-review baseline" "$TMP/err"
+expect_eq "baseline update over a malformed file: leaves it alone" "$(cat .escape-baseline.json)" "not json"
+git checkout -q -- .
+
 finish
