@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "compare.h"
+#include "config.h"
+#include "packages.h"
 #include "diff.h"
 #include "errors.h"
 #include "strbuf.h"
@@ -439,6 +441,181 @@ static void test_baseline_malformed(void **state)
 	free(path);
 }
 
+static struct finding *mkfp(const char *file, int line, const char *fp, const char *rule,
+			    const char *message)
+{
+	struct finding *f = mk(file, line, "F", message);
+
+	f->fingerprint = xstrdup(fp);
+	f->rule = rule;
+	return f;
+}
+
+#define ENTRY(fp, rule, loc, msg) \
+	"  {\"fingerprint\":\"" fp "\",\"rule\":\"" rule "\",\"location\":\"" loc "\",\"message\":\"" msg "\"}"
+
+/* The scope of a review: packages, patterns, nested modules, tests, rules
+ * turned off, excluded paths, and locations with spaces. */
+static void test_baseline_scope(void **state)
+{
+	static const char text[] = "{\"version\": 1, \"findings\": [\n"
+		ENTRY("0000000000000001", "ER010", "a/x.go:3 F", "m") ",\n"
+		ENTRY("0000000000000002", "ER010", "a/sub/y.go:3 F", "m") ",\n"
+		ENTRY("0000000000000003", "ER010", "a/x_test.go:3 F", "m") ",\n"
+		ENTRY("0000000000000004", "ER035", "a/x.go:9 G", "m") ",\n"
+		ENTRY("0000000000000005", "ER010", "b/with space.go:12 (*T).M", "m") ",\n"
+		ENTRY("0000000000000006", "ER010", "mod2/z.go:1", "m") ",\n"
+		ENTRY("0000000000000007", "ER010", "mod2/gen/g.go:1", "m") ",\n"
+		ENTRY("0000000000000008", "ER010", "x.go:1 main", "m") ",\n"
+		"  {\"fingerprint\":\"0000000000000009\"}\n]}\n";
+	struct baseline b = BASELINE_INIT;
+	struct pkgset set = PKGSET_INIT;
+	struct gomodule mods[2];
+	char *pkgs0[] = { "./a", "./b" }, *pkgs1[] = { "./..." };
+	struct config cfg;
+	struct baseline_scope scope = { &set, 0, &cfg };
+	size_t i;
+
+	(void)state;
+	config_init(&cfg);
+	checklist_policy_set(&cfg.policy, "ER035", -1, 1);
+	ALLOC_GROW(cfg.exclude, 1, cfg.exclude_alloc);
+	cfg.exclude[cfg.exclude_nr++] = xstrdup("mod2/gen");
+	memset(mods, 0, sizeof(mods));
+	mods[0].dir = "";
+	mods[0].pkgs = pkgs0;
+	mods[0].pkgs_nr = 2;
+	mods[1].dir = "mod2";
+	mods[1].pkgs = pkgs1;
+	mods[1].pkgs_nr = 1;
+	set.mods = mods;
+	set.nr = 2;
+
+	assert_int_equal(baseline_parse(&b, text, strlen(text), "t.json"), 0);
+	assert_int_equal(b.nr, 9);
+	assert_string_equal(b.files[4], "b/with space.go");
+	assert_string_equal(b.files[7], "x.go");
+	assert_string_equal(b.files[8], "");
+	assert_string_equal(b.rules[3], "ER035");
+	baseline_set_scope(&b, &scope);
+	{
+		/* a/x.go in ./a; a/sub is another package; tests not analysed; ER035
+		 * is off; b/ with a space; mod2/... covers mod2/z.go, but mod2/gen is
+		 * excluded; x.go at the root is not in ./a or ./b; no location */
+		static const unsigned char want[] = { 1, 0, 0, 0, 1, 1, 0, 0, 0 };
+
+		for (i = 0; i < b.nr; i++)
+			if (b.in_scope[i] != want[i])
+				fail_msg("entry %zu (%s): in_scope %d", i, b.files[i], b.in_scope[i]);
+	}
+	/* stale: in scope and not seen */
+	b.seen[0] = 1;
+	assert_false(baseline_stale(&b, 0));
+	assert_true(baseline_stale(&b, 4));
+	assert_false(baseline_stale(&b, 3));
+	scope.tests = 1;
+	baseline_set_scope(&b, &scope);
+	assert_int_equal(b.in_scope[2], 1);
+	/* a module at the root with "./..." covers everything below it */
+	pkgs0[0] = "./...";
+	mods[0].pkgs_nr = 1;
+	baseline_set_scope(&b, &scope);
+	assert_int_equal(b.in_scope[1], 1);
+	assert_int_equal(b.in_scope[7], 1);
+	assert_int_equal(b.in_scope[3], 0);
+	baseline_release(&b);
+	config_release(&cfg);
+}
+
+/* baseline_update replaces the entries in scope, keeps the others byte for
+ * byte, counts, and writes only when the text changes. */
+static void test_baseline_update(void **state)
+{
+	static const char before[] = "{\"version\": 1, \"findings\": [\n"
+		ENTRY("00000000000000a1", "ER010", "a/x.go:3 F", "gone") ",\n"
+		ENTRY("00000000000000a2", "ER010", "a/x.go:5 F", "stays") ",\n"
+		"  {\"fingerprint\":\"00000000000000b1\",\"rule\":\"ER001\",\"location\":\"b/y.go:1 G\",\"message\":\"other package\",\"note\":\"kept as written\"}\n"
+		"]}\n";
+	struct finding_list l = FINDING_LIST_INIT;
+	struct pkgset set = PKGSET_INIT;
+	struct gomodule mod;
+	char *pkgs[] = { "./a" };
+	struct baseline_scope scope = { &set, 0, NULL };
+	struct baseline_update up;
+	struct strbuf sb = STRBUF_INIT;
+	char *path = tmpfile_path();
+
+	(void)state;
+	memset(&mod, 0, sizeof(mod));
+	mod.dir = "";
+	mod.pkgs = pkgs;
+	mod.pkgs_nr = 1;
+	set.mods = &mod;
+	set.nr = 1;
+	write_file(path, before);
+	finding_list_add(&l, mkfp("a/x.go", 7, "00000000000000a2", "ER010", "stays"));
+	finding_list_add(&l, mkfp("a/x.go", 9, "00000000000000a3", "ER012", "new"));
+	finding_list_add(&l, mkfp("a/x.go", 11, "00000000000000a4", "ER012", "acknowledged"));
+	l.items[2]->status = STATUS_ACKNOWLEDGED;
+
+	assert_int_equal(baseline_update(&up, path, &l, &scope), 0);
+	assert_int_equal(up.added, 1);
+	assert_int_equal(up.removed, 1);
+	assert_int_equal(up.kept, 1);
+	assert_int_equal(up.total, 3);
+	assert_true(up.written);
+	assert_string_equal(up.removed_lines[0],
+		"{\"fingerprint\":\"00000000000000a1\",\"rule\":\"ER010\",\"location\":\"a/x.go:3 F\",\"message\":\"gone\"}");
+	assert_string_equal(up.added_lines[0],
+		"{\"fingerprint\":\"00000000000000a3\",\"rule\":\"ER012\",\"location\":\"a/x.go:9 F\",\"message\":\"new\"}");
+	baseline_update_release(&up);
+	assert_true(strbuf_read_file(&sb, path, 1 << 20) > 0);
+	assert_string_equal(sb.buf, "{\"version\": 1, \"findings\": [\n"
+		ENTRY("00000000000000a2", "ER010", "a/x.go:7 F", "stays") ",\n"
+		ENTRY("00000000000000a3", "ER012", "a/x.go:9 F", "new") ",\n"
+		"  {\"fingerprint\":\"00000000000000b1\",\"rule\":\"ER001\",\"location\":\"b/y.go:1 G\",\"message\":\"other package\",\"note\":\"kept as written\"}\n"
+		"]}\n");
+
+	/* the same again: nothing to write */
+	assert_int_equal(baseline_update(&up, path, &l, &scope), 0);
+	assert_int_equal(up.added + up.removed, 0);
+	assert_int_equal(up.total, 3);
+	assert_false(up.written);
+	baseline_update_release(&up);
+
+	/* nothing analysed: nothing changes, whatever the findings say */
+	set.nr = 0;
+	finding_list_release(&l);
+	assert_int_equal(baseline_update(&up, path, &l, &scope), 0);
+	assert_int_equal(up.kept, 3);
+	assert_int_equal(up.total, 3);
+	assert_false(up.written);
+	baseline_update_release(&up);
+
+	/* a file that is not a baseline is left alone */
+	write_file(path, "not json");
+	assert_int_equal(baseline_update(&up, path, &l, &scope), ER_EINPUT);
+	baseline_update_release(&up);
+	strbuf_reset(&sb);
+	assert_true(strbuf_read_file(&sb, path, 1 << 20) > 0);
+	assert_string_equal(sb.buf, "not json");
+
+	/* no file yet: everything is added */
+	unlink(path);
+	set.nr = 1;
+	finding_list_add(&l, mkfp("a/x.go", 9, "00000000000000a3", "ER012", "new"));
+	assert_int_equal(baseline_update(&up, path, &l, &scope), 0);
+	assert_int_equal(up.added, 1);
+	assert_int_equal(up.total, 1);
+	assert_true(up.written);
+	baseline_update_release(&up);
+
+	finding_list_release(&l);
+	strbuf_release(&sb);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +627,8 @@ int main(void)
 		cmocka_unit_test(test_cache_round_trip),
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_baseline_malformed),
+		cmocka_unit_test(test_baseline_scope),
+		cmocka_unit_test(test_baseline_update),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
