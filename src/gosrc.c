@@ -489,7 +489,7 @@ void gosrc_locate(struct finding_list *list, const char *root)
 		if (!f->file)
 			continue;
 		if (!cur || strcmp(cur, f->file)) {
-			char *path = path_join(root, f->file);
+			char *path = f->file[0] == '/' ? xstrdup(f->file) : path_join(root, f->file);
 
 			strbuf_reset(&src);
 			gofuncs_release(&fns);

@@ -42,8 +42,8 @@ int gosrc_is_generated(const char *src, size_t len);
 struct finding_list;
 
 /*
- * The locate stage: for every finding, read its file under `root`
- * (bounded, once per file) and set finding.function, finding.source
+ * The locate stage: for every finding, read its file under `root` (an
+ * absolute path as it is) (bounded, once per file) and set finding.function, finding.source
  * (the text of its line) and finding.source_above (the line before).  Files that cannot be read are skipped.
  */
 void gosrc_locate(struct finding_list *list, const char *root);

@@ -178,4 +178,59 @@ expect_grep "baseline update over a malformed file: says so" "\.escape-baseline.
 expect_eq "baseline update over a malformed file: leaves it alone" "$(cat .escape-baseline.json)" "not json"
 git checkout -q -- .
 
+# --- --input never drops every finding silently
+cd "$TMP/bl"
+git rm -q .escape-baseline.json && git commit -q -m "no baseline"
+go build -gcflags=-m=2 -o /dev/null ./... 2>"$TMP/rel.log"
+sed "s|^\([ab]/\)|$TMP/bl/\1|; s|^\./\([ab]/\)|$TMP/bl/\1|" "$TMP/rel.log" >"$TMP/abs.log"
+expect_eq "the absolute log names absolute paths" "$(grep -c "^$TMP/bl/[ab]/[ab].go:[0-9]*:[0-9]*: moved to heap" "$TMP/abs.log")" "2"
+er --input "$TMP/abs.log" --mode all --format json
+expect_eq "--input absolute paths, in the directory: relative findings" "$(findings "$TMP/out" | sort)" \
+"a/a.go:12:Keep:leaking param: p
+a/a.go:7:NewA:moved to heap: x
+b/b.go:10:NewB:moved to heap: arr
+b/b.go:6:Log:v escapes to heap"
+# read from another repository: nothing of it is there
+new_repo "$TMP/other"
+cd "$TMP/other"
+commit_all . empty 2>/dev/null || git commit -q --allow-empty -m empty
+er --input "$TMP/abs.log" --mode file
+expect_rc "--input from another repository: every finding dropped" 2
+expect_eq "--input from another repository: says so" "$(cat "$TMP/err")" \
+	"escape-review: all 4 findings of --input $TMP/abs.log are in files outside $(pwd -P), so none is left to review (paths are taken relative to the current directory: run from the directory the build ran in, or use -C DIR; --mode all keeps them with their paths as written)"
+expect_eq "--input from another repository: nothing on stdout" "$(cat "$TMP/out")" ""
+# with --mode all, outside the directory, they are kept as written
+mkdir -p "$TMP/plain2"
+cd "$TMP/plain2"
+er --input "$TMP/abs.log" --mode all --format json
+expect_rc "--input --mode all elsewhere" 0
+expect_eq "--input --mode all elsewhere: paths as written, functions found" "$(findings "$TMP/out" | sort)" \
+"$TMP/bl/a/a.go:12:Keep:leaking param: p
+$TMP/bl/a/a.go:7:NewA:moved to heap: x
+$TMP/bl/b/b.go:10:NewB:moved to heap: arr
+$TMP/bl/b/b.go:6:Log:v escapes to heap"
+# -C into a directory reached by a symbolic link, the log naming the link
+ln -s "$TMP/bl" "$TMP/bl-link"
+sed "s|^$TMP/bl/|$TMP/bl-link/|" "$TMP/abs.log" >"$TMP/link.log"
+er -C "$TMP/bl-link" --input "$TMP/link.log" --mode all --format json
+expect_eq "-C through a symbolic link, --mode all: relative findings" "$(findings "$TMP/out" | sort)" \
+"a/a.go:12:Keep:leaking param: p
+a/a.go:7:NewA:moved to heap: x
+b/b.go:10:NewB:moved to heap: arr
+b/b.go:6:Log:v escapes to heap"
+echo "// a change" >>"$TMP/bl/a/a.go"
+er -C "$TMP/bl-link" --input "$TMP/link.log" --mode file --format json
+expect_eq "-C through a symbolic link, in the repository: the changed file's findings" "$(findings "$TMP/out" | sort)" \
+"a/a.go:12:Keep:leaking param: p
+a/a.go:7:NewA:moved to heap: x"
+# the log of a build run in a subdirectory, read there: paths relative to it
+cd "$TMP/bl/a"
+go build -gcflags=-m=2 -o /dev/null . 2>"$TMP/sub.log"
+er --input "$TMP/sub.log" --mode file --format json
+expect_eq "--input in a subdirectory: paths relative to it" "$(findings "$TMP/out" | sort)" \
+"a/a.go:12:Keep:leaking param: p
+a/a.go:7:NewA:moved to heap: x"
+cd "$TMP/bl"
+git checkout -q -- .
+
 finish
