@@ -12,6 +12,11 @@
 
 #include <cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +24,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#define CACHE_VERSION 1
+#define CACHE_VERSION 2
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 
@@ -403,13 +408,19 @@ out:
 	return ret;
 }
 
-int compare_cache_write(const char *path, const struct finding_list *l)
+int compare_cache_write(const char *path, const char *key, const struct finding_list *l)
 {
 	struct strbuf sb = STRBUF_INIT;
+	cJSON *k = cJSON_CreateString(key ? key : "");
+	char *ks = cJSON_PrintUnformatted(k);
 	size_t i;
 	int ret;
 
-	strbuf_addf(&sb, "{\"version\":%d,\"findings\":[\n", CACHE_VERSION);
+	if (!ks)
+		die("out of memory");
+	strbuf_addf(&sb, "{\"version\":%d,\"key\":%s,\"findings\":[\n", CACHE_VERSION, ks);
+	free(ks);
+	cJSON_Delete(k);
 	for (i = 0; i < l->nr; i++) {
 		cJSON *o = raw_json(l->items[i]);
 		char *s = cJSON_PrintUnformatted(o);
@@ -425,40 +436,340 @@ int compare_cache_write(const char *path, const struct finding_list *l)
 	return ret;
 }
 
-int compare_cache_parse(struct finding_list *out, const char *buf, size_t len)
+int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key)
 {
 	cJSON *doc = cJSON_ParseWithLength(buf, len);
-	const cJSON *arr, *it;
-	int ret = ER_ERROR;
+	const cJSON *arr, *it, *k;
+	int ret = 0;
 
-	if (!doc || get_int(doc, "version", 0) != CACHE_VERSION)
+	if (!doc) {
+		ret = error_set(ER_EINPUT, "it is not JSON");
 		goto out;
+	}
+	if (get_int(doc, "version", 0) != CACHE_VERSION) {
+		ret = error_set(ER_EINPUT, "it is not a version %d cache entry", CACHE_VERSION);
+		goto out;
+	}
+	k = cJSON_GetObjectItemCaseSensitive(doc, "key");
+	if (key && (!cJSON_IsString(k) || strcmp(k->valuestring, key))) {
+		ret = error_set(ER_EINPUT, "it was written for another key");
+		goto out;
+	}
 	arr = cJSON_GetObjectItemCaseSensitive(doc, "findings");
-	if (!cJSON_IsArray(arr))
+	if (!cJSON_IsArray(arr)) {
+		ret = error_set(ER_EINPUT, "it has no findings array");
 		goto out;
+	}
 	cJSON_ArrayForEach(it, arr) {
 		struct finding *f = raw_from_json(it);
 
 		if (f)
 			finding_list_add(out, f);
 	}
-	ret = 0;
 out:
 	cJSON_Delete(doc);
 	return ret;
 }
 
-int compare_cache_read(struct finding_list *out, const char *path)
+int compare_cache_read(struct finding_list *out, const char *path, const char *key)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct finding_list tmp = FINDING_LIST_INIT;
 	long n;
-	int ret = ER_ERROR;
+	int ret;
+	size_t i;
 
 	n = strbuf_read_file(&sb, path, MAX_CACHE_BYTES);
-	if (n >= 0 && (size_t)n <= MAX_CACHE_BYTES)
-		ret = compare_cache_parse(out, sb.buf, sb.len);
+	if (n < 0 && errno == ENOENT) {
+		ret = 1;
+	} else if (n < 0) {
+		ret = error_set(ER_EINPUT, "ignoring the base cache entry %s: %s", path, strerror(errno));
+	} else if ((size_t)n > MAX_CACHE_BYTES) {
+		ret = error_set(ER_EINPUT, "ignoring the base cache entry %s: it is larger than %u MiB",
+				path, MAX_CACHE_BYTES >> 20);
+	} else if ((ret = compare_cache_parse(&tmp, sb.buf, sb.len, key))) {
+		struct strbuf why = STRBUF_INIT;
+
+		strbuf_addstr(&why, error_last());
+		ret = error_set(ER_EINPUT, "ignoring the base cache entry %s: %s", path, why.buf);
+		strbuf_release(&why);
+	}
+	/* all or nothing: a rejected entry adds no finding */
+	for (i = 0; i < tmp.nr; i++) {
+		if (ret)
+			finding_free(tmp.items[i]);
+		else
+			finding_list_add(out, tmp.items[i]);
+	}
+	free(tmp.items);
 	strbuf_release(&sb);
 	return ret;
+}
+
+/* ---- the base revision's checkout, its cache, and their lock ---- */
+
+#define LOCK_STALE_SECONDS (2 * 60 * 60)  /* older than this: its run is gone */
+#define LOCK_UNWRITTEN_SECONDS 10         /* an empty lock older than this: died after creating it */
+#define LOCK_WAIT_SECONDS 300             /* default wait for another run */
+
+/* The holder of a lock file: its pid and host; 0 when unreadable. */
+static int lock_holder(const char *path, long *pid, struct strbuf *host)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *end;
+	int ok = 0;
+
+	strbuf_reset(host);
+	if (strbuf_read_file(&sb, path, 512) > 0 && sb.len < 512) {
+		*pid = strtol(sb.buf, &end, 10);
+		if (end != sb.buf && *pid > 0 && *end == ' ') {
+			strbuf_addstr(host, end + 1);
+			strbuf_trim(host);
+			ok = host->len > 0;
+		}
+	}
+	strbuf_release(&sb);
+	return ok;
+}
+
+static void my_host(struct strbuf *out)
+{
+	char name[256];
+
+	strbuf_reset(out);
+	if (gethostname(name, sizeof(name)))
+		strcpy(name, "?");
+	name[sizeof(name) - 1] = '\0';
+	strbuf_addstr(out, name);
+}
+
+/*
+ * Whether the lock at `path` is stale: its process is gone (same host,
+ * kill(pid, 0) says ESRCH), it was never written, or it is older than
+ * LOCK_STALE_SECONDS.  -1 when the lock is gone already.  `st` and `pid`
+ * receive what was judged.
+ */
+static int lock_stale(const char *path, struct stat *st, long *pid)
+{
+	struct strbuf host = STRBUF_INIT, me = STRBUF_INIT;
+	time_t age;
+	int ret = 0;
+
+	*pid = 0;
+	if (lstat(path, st))
+		return errno == ENOENT ? -1 : 0;
+	age = time(NULL) - st->st_mtime;
+	my_host(&me);
+	if (age > LOCK_STALE_SECONDS)
+		ret = 1;
+	else if (!lock_holder(path, pid, &host))
+		ret = age > LOCK_UNWRITTEN_SECONDS;
+	else if (!strcmp(host.buf, me.buf))
+		ret = kill((pid_t)*pid, 0) < 0 && errno == ESRCH;
+	strbuf_release(&host);
+	strbuf_release(&me);
+	return ret;
+}
+
+/*
+ * Remove a stale lock without removing a fresh one another run made in
+ * the meantime: move it aside, and remove it only when it is the file
+ * judged stale (else put it back).  0 when it was removed.
+ */
+static int lock_take_over(const char *path, const struct stat *stale)
+{
+	struct strbuf aside = STRBUF_INIT;
+	struct stat now;
+	int ret = -1;
+
+	strbuf_addf(&aside, "%s.stale.%ld", path, (long)getpid());
+	if (!rename(path, aside.buf)) {
+		if (!lstat(aside.buf, &now) && now.st_ino == stale->st_ino &&
+		    now.st_dev == stale->st_dev)
+			ret = 0;
+		else
+			(void)!link(aside.buf, path); /* another run's fresh lock: put it back */
+		unlink(aside.buf);
+	}
+	strbuf_release(&aside);
+	return ret;
+}
+
+static int lock_wait_seconds(void)
+{
+	const char *s = getenv("ESCAPE_REVIEW_LOCK_TIMEOUT");
+	char *end;
+	long n;
+
+	if (!s || !*s)
+		return LOCK_WAIT_SECONDS;
+	n = strtol(s, &end, 10);
+	return *end || n < 0 || n > 86400 ? LOCK_WAIT_SECONDS : (int)n;
+}
+
+int compare_lock(struct strbuf *held, const char *path)
+{
+	struct strbuf me = STRBUF_INIT;
+	struct timespec delay = { 0, 50 * 1000 * 1000 };
+	time_t start = time(NULL);
+	int wait = lock_wait_seconds(), announced = 0, ret = 0;
+
+	my_host(&me);
+	for (;;) {
+		struct stat st;
+		long pid;
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666), stale;
+
+		if (fd >= 0) {
+			struct strbuf line = STRBUF_INIT;
+			ssize_t w;
+
+			strbuf_addf(&line, "%ld %s\n", (long)getpid(), me.buf);
+			w = write(fd, line.buf, line.len);
+			close(fd);
+			strbuf_release(&line);
+			if (w < 0) {
+				unlink(path);
+				ret = error_set(ER_ERROR, "cannot write the lock %s: %s", path, strerror(errno));
+				break;
+			}
+			strbuf_reset(held);
+			strbuf_addstr(held, path);
+			break;
+		}
+		if (errno != EEXIST) {
+			ret = error_set(ER_ERROR, "cannot create the lock %s: %s", path, strerror(errno));
+			break;
+		}
+		stale = lock_stale(path, &st, &pid);
+		if (stale < 0)
+			continue; /* released just now */
+		if (stale > 0 && !lock_take_over(path, &st)) {
+			if (pid)
+				fprintf(stderr, "escape-review: warning: removed the stale lock %s (its process %ld is gone)\n",
+					path, pid);
+			else
+				fprintf(stderr, "escape-review: warning: removed the stale lock %s\n", path);
+			continue;
+		}
+		if (time(NULL) - start >= wait) {
+			ret = error_set(ER_ERROR, "another escape-review run (process %ld) has held %s for more than %d s; if no such run exists, remove the file",
+					pid, path, wait);
+			break;
+		}
+		if (!announced++)
+			fprintf(stderr, "escape-review: waiting for another escape-review run (process %ld) to finish with %s\n",
+				pid, path);
+		nanosleep(&delay, NULL);
+		if (delay.tv_nsec < 400 * 1000 * 1000)
+			delay.tv_nsec *= 2;
+	}
+	strbuf_release(&me);
+	return ret;
+}
+
+void compare_unlock(struct strbuf *held)
+{
+	if (held->len)
+		unlink(held->buf);
+	strbuf_release(held);
+}
+
+static void mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir), *s;
+
+	for (s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0777);
+			*s = '/';
+		}
+	mkdir(p, 0777);
+	free(p);
+}
+
+void base_cache_init(struct base_cache *bc, const char *gitdir)
+{
+	strbuf_init(&bc->dir, 0);
+	strbuf_init(&bc->key, 0);
+	strbuf_init(&bc->path, 0);
+	strbuf_init(&bc->lock, 0);
+	strbuf_addstr(&bc->dir, gitdir);
+	while (bc->dir.len > 1 && bc->dir.buf[bc->dir.len - 1] == '/')
+		strbuf_setlen(&bc->dir, bc->dir.len - 1);
+	strbuf_addstr(&bc->dir, "/escape-review/base");
+}
+
+int base_cache_lock(struct base_cache *bc)
+{
+	struct strbuf path = STRBUF_INIT;
+	int ret;
+
+	strbuf_addbuf(&path, &bc->dir);
+	strbuf_setlen(&path, path.len - strlen("/base"));
+	mkdirs(path.buf);
+	strbuf_addstr(&path, "/base.lock");
+	ret = compare_lock(&bc->lock, path.buf);
+	strbuf_release(&path);
+	return ret;
+}
+
+void base_cache_set_key(struct base_cache *bc, const struct change *c, const char *go_version,
+			const struct build_opts *b, const struct pkgset *set)
+{
+	/* the environment that changes what the compiler decides */
+	static const char *const vars[] = { "GOFLAGS", "GOOS", "GOARCH", "GOAMD64", "GOARM",
+					    "GOARM64", "GO386", "GOPPC64", "GORISCV64",
+					    "CGO_ENABLED", "GOEXPERIMENT", "GOROOT", "GOWORK",
+					    "GOTOOLCHAIN" };
+	char tree[GIT_OID_HEXSZ + 1];
+	git_oid digest;
+	size_t i, j;
+
+	git_oid_tostr(tree, sizeof(tree), &c->merge_base_tree);
+	strbuf_reset(&bc->key);
+	strbuf_addf(&bc->key, "escape-review base analysis %d\ntree %s\ngo %s\nbuild_flags %s\ngcflags %s\ntests %d\nmax_flow %d\n",
+		    CACHE_VERSION, tree, go_version, b->build_flags ? b->build_flags : "",
+		    b->gcflags ? b->gcflags : "", b->tests, b->max_flow);
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *val = getenv(vars[i]);
+
+		strbuf_addf(&bc->key, "%s=%s\n", vars[i], val ? val : "");
+	}
+	for (i = 0; i < set->nr; i++)
+		for (j = 0; j < set->mods[i].pkgs_nr; j++)
+			strbuf_addf(&bc->key, "package %s:%s\n", set->mods[i].dir, set->mods[i].pkgs[j]);
+	/* a real digest of the whole key names the entry; the key is stored
+	 * in it and compared on read */
+	if (git_odb_hash(&digest, bc->key.buf, bc->key.len, GIT_OBJECT_BLOB))
+		die("cannot hash the base cache key");
+	git_oid_tostr(tree, sizeof(tree), &digest);
+	strbuf_reset(&bc->path);
+	strbuf_add(&bc->path, bc->dir.buf, bc->dir.len - strlen("base"));
+	strbuf_addf(&bc->path, "cache/%s.json", tree);
+}
+
+int base_cache_read(struct finding_list *out, const struct base_cache *bc)
+{
+	return compare_cache_read(out, bc->path.buf, bc->key.buf);
+}
+
+int base_cache_write(const struct base_cache *bc, const struct finding_list *l)
+{
+	char *dir = xstrndup(bc->path.buf, (size_t)(strrchr(bc->path.buf, '/') - bc->path.buf));
+
+	mkdirs(dir);
+	free(dir);
+	return compare_cache_write(bc->path.buf, bc->key.buf, l);
+}
+
+void base_cache_release(struct base_cache *bc)
+{
+	compare_unlock(&bc->lock);
+	strbuf_release(&bc->dir);
+	strbuf_release(&bc->key);
+	strbuf_release(&bc->path);
 }
 
 /* ---- baseline ---- */

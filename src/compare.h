@@ -20,9 +20,8 @@
  *
  * Cache.  The base analysis is cached as JSON (the raw findings before
  * classification, so a changed rule policy applies to it too) under the
- * repository's git directory: GITDIR/escape-review/cache/KEY.json, KEY a
- * hash of everything that determines it (base tree, Go version, build
- * flags, compiler flags, tests, the packages).
+ * repository's git directory: GITDIR/escape-review/cache/DIGEST.json (see
+ * struct base_cache), the key stored in it and compared on read.
  *
  * Baseline.  `.escape-baseline.json` at the repository root lists accepted
  * findings, sorted, one entry per line: fingerprint, rule, location and
@@ -32,10 +31,12 @@
 #include "finding.h"
 #include "strmap.h"
 
+#include "strbuf.h"
+
+struct build_opts;
 struct change;
 struct config;
 struct pkgset;
-struct strbuf;
 
 /* Set f->fingerprint on every finding of `l`.  `renames` maps base paths to
  * head paths (may be NULL: paths are used as they are). */
@@ -50,12 +51,58 @@ void compare_fingerprint(struct finding_list *l, const struct change *renames);
 void compare_match(struct finding_list *head, struct finding_list *base,
 		   struct finding_list *fixed);
 
-/* Cache of an analysis: write / read the raw findings (paths as stored). */
-int compare_cache_write(const char *path, const struct finding_list *l);
-/* 0 and the findings appended, or ER_ERROR when there is no usable cache. */
-int compare_cache_read(struct finding_list *out, const char *path);
+/*
+ * Cache of an analysis: the raw findings (paths as stored) and the key they
+ * were computed for.  Reading returns 0 and appends the findings, 1 when
+ * there is no entry, or ER_EINPUT (message set: "ignoring the base cache
+ * entry PATH: why") when the entry cannot be trusted: not JSON, another
+ * version, another key (NULL: not compared), too large.  A rejected entry
+ * adds nothing.
+ */
+int compare_cache_write(const char *path, const char *key, const struct finding_list *l);
+int compare_cache_read(struct finding_list *out, const char *path, const char *key);
 /* The same from `len` bytes in memory (the fuzz target's entry point). */
-int compare_cache_parse(struct finding_list *out, const char *buf, size_t len);
+int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key);
+
+/*
+ * A lock file as git takes them: PATH created with O_CREAT|O_EXCL, holding
+ * "PID HOST".  When it exists, the lock is stale (and removed, with a
+ * warning) if its process is gone (same host), it was never written, or it
+ * is older than two hours; otherwise the caller waits, saying so once on
+ * stderr, up to ESCAPE_REVIEW_LOCK_TIMEOUT seconds (default 300), then
+ * fails naming the process.  `held` receives PATH.
+ */
+int compare_lock(struct strbuf *held, const char *path);
+/* Remove a lock taken by compare_lock (nothing when `held` is empty). */
+void compare_unlock(struct strbuf *held);
+
+/*
+ * The base revision's analysis: its checkout GITDIR/escape-review/base and
+ * its cache GITDIR/escape-review/cache/DIGEST.json, used under one lock,
+ * GITDIR/escape-review/base.lock, so that two runs (the hook and an
+ * editor's) never check out or read one while the other writes it.
+ * DIGEST is libgit2's object hash of the whole key: the base tree, the Go
+ * version, build and compiler flags, tests, max_flow, the Go environment
+ * (GOFLAGS, GOOS, GOARCH, CGO_ENABLED, GOEXPERIMENT, GOROOT, GOWORK,
+ * GOTOOLCHAIN, ...) and the packages.
+ */
+struct base_cache {
+	struct strbuf dir;    /* GITDIR/escape-review/base: the checkout */
+	struct strbuf key;    /* what determines the analysis */
+	struct strbuf path;   /* the cache entry (after base_cache_set_key) */
+	struct strbuf lock;   /* the lock file while held */
+};
+
+void base_cache_init(struct base_cache *bc, const char *gitdir);
+/* Take the lock (compare_lock).  Hold it from the checkout to the cache write. */
+int base_cache_lock(struct base_cache *bc);
+void base_cache_set_key(struct base_cache *bc, const struct change *c, const char *go_version,
+			const struct build_opts *b, const struct pkgset *set);
+/* compare_cache_read() of the entry for the key. */
+int base_cache_read(struct finding_list *out, const struct base_cache *bc);
+int base_cache_write(const struct base_cache *bc, const struct finding_list *l);
+/* Release the lock and the memory. */
+void base_cache_release(struct base_cache *bc);
 
 struct baseline {
 	struct strmap fps;     /* fingerprint -> entry index + 1 */

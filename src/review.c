@@ -342,54 +342,6 @@ static void analysis_release(struct analysis *a)
 	strbuf_release(&a->errors);
 }
 
-/* The cache file of a base analysis: a hash of what determines it. */
-static char *cache_path(git_repository *repo, const struct change *c, const struct pkgset *set,
-			const struct build_opts *b, const char *go_version)
-{
-	struct strbuf key = STRBUF_INIT, path = STRBUF_INIT;
-	char tree[GIT_OID_HEXSZ + 1];
-	size_t i, j;
-
-	git_oid_tostr(tree, sizeof(tree), &c->merge_base_tree);
-	strbuf_addf(&key, "v1\n%s\n%s\n%s\n%s\n%d\n%d\n", tree, go_version,
-		    b->build_flags ? b->build_flags : "", b->gcflags ? b->gcflags : "", b->tests,
-		    b->max_flow);
-	{
-		/* the environment that changes what the compiler decides */
-		static const char *const vars[] = { "GOFLAGS", "GOOS", "GOARCH", "GOAMD64",
-						    "GOARM", "CGO_ENABLED", "GOEXPERIMENT",
-						    "GOROOT", "GOWORK" };
-		size_t v;
-
-		for (v = 0; v < sizeof(vars) / sizeof(vars[0]); v++) {
-			const char *val = getenv(vars[v]);
-
-			strbuf_addf(&key, "%s=%s\n", vars[v], val ? val : "");
-		}
-	}
-	for (i = 0; i < set->nr; i++)
-		for (j = 0; j < set->mods[i].pkgs_nr; j++)
-			strbuf_addf(&key, "%s:%s\n", set->mods[i].dir, set->mods[i].pkgs[j]);
-	strbuf_addf(&path, "%sescape-review/cache", git_repository_path(repo));
-	strbuf_addf(&path, "/%016llx%016llx.json", strmap_hash(key.buf, key.len),
-		    strmap_hash(key.buf, key.len / 2 + 1));
-	strbuf_release(&key);
-	return strbuf_detach(&path, NULL);
-}
-
-static void mkdirs_for(const char *file)
-{
-	char *p = xstrdup(file), *s;
-
-	for (s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(p, 0777);
-			*s = '/';
-		}
-	free(p);
-}
-
 /*
  * New versus base: analyse base (cached) and head, concurrently when the
  * base is cold; match them.  Head findings end in out->findings with their
@@ -403,11 +355,11 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 {
 	struct analysis head = { 0 }, base = { 0 };
 	struct pkgset base_set = PKGSET_INIT;
-	struct strbuf base_dir = STRBUF_INIT, gov = STRBUF_INIT;
+	struct strbuf gov = STRBUF_INIT;
+	struct base_cache bc;
 	const char **old = NULL;
-	char *cache = NULL;
 	pthread_t th;
-	int threaded = 0, have_base = 0, ret;
+	int threaded = 0, have_base = 0, ret, cached = 1;
 	size_t i, n = 0;
 
 	head.root = head_dir;
@@ -419,7 +371,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	strbuf_init(&head.errors, 0);
 	strbuf_init(&base.errors, 0);
 
-	strbuf_addf(&base_dir, "%sescape-review/base", git_repository_path(repo));
+	base_cache_init(&bc, git_repository_path(repo));
 	old = xcalloc(c->files_nr, sizeof(*old));
 	for (i = 0; i < c->files_nr; i++)
 		old[n++] = c->files[i].old_path ? c->files[i].old_path : c->files[i].path;
@@ -436,19 +388,21 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	if (!ret) {
 		free(out->go_version);
 		out->go_version = xstrdup(gov.buf);
-		if (!git_oid_is_zero(&c->merge_base_tree) &&
-		    !(ret = tree_checkout(repo, &c->merge_base_tree, base_dir.buf)))
-			pkgset_add_files(&base_set, base_dir.buf, old, n);
+		if (!git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
+		    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf)))
+			pkgset_add_files(&base_set, bc.dir.buf, old, n);
 	}
 	if (!ret) {
-		cache = cache_path(repo, c, &base_set, &base.build, gov.buf);
-		if (!opts->no_cache && !compare_cache_read(&base.findings, cache)) {
+		base_cache_set_key(&bc, c, gov.buf, &base.build, &base_set);
+		if (!opts->no_cache && (cached = base_cache_read(&base.findings, &bc)) < 0)
+			fprintf(stderr, "escape-review: warning: %s\n", error_last());
+		if (!cached) {
 			have_base = 1;
 			out->base_cached = 1;
 		} else if (!base_set.nr) {
 			have_base = 1; /* the changed packages do not exist at base */
 		} else {
-			base.root = base_dir.buf;
+			base.root = bc.dir.buf;
 			base.set = &base_set;
 			analyse(&base);
 		}
@@ -472,8 +426,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 				c->merge_base_hex, base.msg);
 			*fell_back = 1;
 		} else if (!opts->no_cache) {
-			mkdirs_for(cache);
-			if (compare_cache_write(cache, &base.findings))
+			if (base_cache_write(&bc, &base.findings))
 				fprintf(stderr, "escape-review: warning: %s (the base will be analysed again next time)\n",
 					error_last());
 		}
@@ -494,10 +447,9 @@ out:
 	analysis_release(&head);
 	analysis_release(&base);
 	pkgset_release(&base_set);
-	strbuf_release(&base_dir);
+	base_cache_release(&bc);
 	strbuf_release(&gov);
 	free(old);
-	free(cache);
 	return ret;
 }
 

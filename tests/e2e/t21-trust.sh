@@ -233,4 +233,99 @@ a/a.go:7:NewA:moved to heap: x"
 cd "$TMP/bl"
 git checkout -q -- .
 
+# --- the base cache: one lock for the base checkout and the cache, a digest
+# of the whole key, entries that do not match it are never trusted
+sh "$ER_SRC/examples/make-campus-repo.sh" "$TMP/campus" >/dev/null
+cd "$TMP/campus"
+git checkout -q c2
+go_counter
+# a go that takes its time to build, so that two runs overlap
+mkdir -p "$TMP/slow"
+cat >"$TMP/slow/go" <<SH
+#!/bin/sh
+case "\$1" in build|test) sleep 2 ;; esac
+exec "$TMP/shim/go" "\$@"
+SH
+chmod +x "$TMP/slow/go"
+summary_of() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(sorted("%s:%d" % (f["file"], f["line"]) for f in d["findings"])), d["summary"]["new"], d["summary"]["fixed"])' "$1"; }
+# what one run alone finds (the compilers differ): every run below must agree
+er --base c1 --head c2 --no-cache --format json
+want=$(summary_of "$TMP/out")
+case "$want" in
+*"campus/score.go:14 "*"campus/score.go:27 "*"campus/score.go:39 "*) ok "a run alone: the seed's findings" ;;
+*) bad "a run alone: the seed's findings ($want)" ;;
+esac
+expect_eq "--no-cache writes no cache" "$(ls .git/escape-review/cache 2>/dev/null | wc -l | tr -d ' ')" "0"
+: >"$TMP/go-calls"
+lock=$(pwd -P)/.git/escape-review/base.lock
+(PATH="$TMP/slow:$PATH"; "$ER_BIN" --base c1 --head c2 --format json >"$TMP/a.out" 2>"$TMP/a.err"; echo $? >"$TMP/a.rc") &
+run_a=$!
+i=0
+while [ ! -e "$lock" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+(PATH="$TMP/slow:$PATH"; "$ER_BIN" --base c1 --head c2 --format json >"$TMP/b.out" 2>"$TMP/b.err"; echo $? >"$TMP/b.rc") &
+run_b=$!
+wait $run_a
+wait $run_b
+expect_eq "two concurrent runs: both succeed" "$(cat "$TMP/a.rc") $(cat "$TMP/b.rc")" "0 0"
+expect_eq "two concurrent runs: the first one's findings" "$(summary_of "$TMP/a.out")" "$want"
+expect_eq "two concurrent runs: the second one's findings" "$(summary_of "$TMP/b.out")" "$want"
+expect_grep "two concurrent runs: the second waits for the first" \
+	"^escape-review: waiting for another escape-review run (process [0-9]*) to finish with $lock$" "$TMP/b.err"
+expect_eq "two concurrent runs: the base is built once, the second reads the cache" \
+	"$(grep -c '^build ' "$TMP/go-calls")" "3"
+expect_eq "two concurrent runs: the lock is gone" "$(ls "$lock" 2>/dev/null)" ""
+expect_eq "the cache entry is named by a 40-digit digest" \
+	"$(ls .git/escape-review/cache | grep -c '^[0-9a-f]\{40\}\.json$')" "1"
+entry=$(pwd)/$(ls .git/escape-review/cache/*.json)
+expect_grep "the cache entry holds its key" '"key":"escape-review base analysis 2\\ntree ' "$entry"
+
+# a corrupt entry and an entry for another key are ignored, saying so
+echo garbage >"$entry"
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json
+expect_eq "corrupt cache entry: the same findings" "$(summary_of "$TMP/out")" "$want"
+expect_eq "corrupt cache entry: says so" "$(cat "$TMP/err")" \
+	"escape-review: warning: ignoring the base cache entry $entry: it is not JSON"
+expect_eq "corrupt cache entry: the base is built again" "$(grep -c '^build ' "$TMP/go-calls")" "2"
+python3 - "$entry" <<'PY2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["key"] = d["key"].replace("tree ", "tree 0")
+d["findings"] = []
+json.dump(d, open(sys.argv[1], "w"))
+PY2
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json
+expect_eq "cache entry for another key: not trusted" "$(summary_of "$TMP/out")" "$want"
+expect_eq "cache entry for another key: says so" "$(cat "$TMP/err")" \
+	"escape-review: warning: ignoring the base cache entry $entry: it was written for another key"
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json
+expect_eq "rewritten entry: warm again, nothing said" "$(grep -c '^build ' "$TMP/go-calls") $(cat "$TMP/err")" "1 "
+# GOTOOLCHAIN is part of the key
+: >"$TMP/go-calls"
+GOTOOLCHAIN=local+auto er --base c1 --head c2 --format json
+expect_eq "another GOTOOLCHAIN: another entry" "$(grep -c '^build ' "$TMP/go-calls") $(ls .git/escape-review/cache | wc -l | tr -d ' ')" "2 2"
+
+# a stale lock (its process is gone) is taken over; a live one is waited for
+host=$(uname -n)
+echo "999999999 $host" >"$lock"
+er --base c1 --head c2 --no-cache --format json
+expect_rc "stale lock" 0
+expect_eq "stale lock: taken over, saying so" "$(cat "$TMP/err")" \
+	"escape-review: warning: removed the stale lock $lock (its process 999999999 is gone)"
+expect_eq "stale lock: the findings" "$(summary_of "$TMP/out")" "$want"
+sleep 60 &
+holder=$!
+echo "$holder $host" >"$lock"
+ESCAPE_REVIEW_LOCK_TIMEOUT=1 er --base c1 --head c2 --format json
+expect_rc "a live lock" 3
+expect_eq "a live lock: waits, then names the process" "$(cat "$TMP/err")" \
+"escape-review: waiting for another escape-review run (process $holder) to finish with $lock
+escape-review: another escape-review run (process $holder) has held $lock for more than 1 s; if no such run exists, remove the file"
+expect_eq "a live lock: left alone" "$(cat "$lock")" "$holder $host"
+kill "$holder"
+wait "$holder" 2>/dev/null
+rm -f "$lock"
+
 finish

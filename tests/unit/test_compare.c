@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "compare.h"
 #include "config.h"
@@ -269,8 +272,8 @@ static void test_cache_round_trip(void **state)
 	g->subject = xstrdup("y");
 	finding_list_add(&l, g);
 
-	assert_int_equal(compare_cache_write(path, &l), 0);
-	assert_int_equal(compare_cache_read(&r, path), 0);
+	assert_int_equal(compare_cache_write(path, "key\n\"1\"", &l), 0);
+	assert_int_equal(compare_cache_read(&r, path, "key\n\"1\""), 0);
 	assert_int_equal(r.nr, 2);
 	x = r.items[0];
 	assert_string_equal(x->package, "example.com/m");
@@ -311,18 +314,39 @@ static void test_cache_round_trip(void **state)
 	assert_int_equal(x->flow_nr, 0);
 	finding_list_release(&r);
 
-	/* unusable caches */
-	write_file(path, "{\"version\":2,\"findings\":[]}");
-	assert_int_equal(compare_cache_read(&r, path), ER_ERROR);
-	write_file(path, "{\"version\":1,\"findings\":{}}");
-	assert_int_equal(compare_cache_read(&r, path), ER_ERROR);
-	write_file(path, "{\"version\":1,\"findings\":[");
-	assert_int_equal(compare_cache_read(&r, path), ER_ERROR);
+	/* entries that cannot be trusted: ignored, saying why, adding nothing */
+	{
+		static const char *const bad[][2] = {
+			{ "{\"version\":1,\"key\":\"k\",\"findings\":[]}", "it is not a version 2 cache entry" },
+			{ "{\"version\":2,\"key\":\"k\",\"findings\":{}}", "it has no findings array" },
+			{ "{\"version\":2,\"key\":\"k\",\"findings\":[", "it is not JSON" },
+			{ "{\"version\":2,\"key\":\"other\",\"findings\":[{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\"}]}",
+			  "it was written for another key" },
+			{ "{\"version\":2,\"findings\":[{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\"}]}",
+			  "it was written for another key" },
+		};
+		size_t b;
+
+		for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+			struct strbuf want = STRBUF_INIT;
+
+			write_file(path, bad[b][0]);
+			assert_int_equal(compare_cache_read(&r, path, "k"), ER_EINPUT);
+			strbuf_addf(&want, "ignoring the base cache entry %s: %s", path, bad[b][1]);
+			assert_string_equal(error_last(), want.buf);
+			assert_int_equal(r.nr, 0);
+			strbuf_release(&want);
+		}
+		/* the fuzz target's entry point compares no key when given none */
+		assert_int_equal(compare_cache_parse(&r, bad[3][0], strlen(bad[3][0]), NULL), 0);
+		assert_int_equal(r.nr, 1);
+		finding_list_release(&r);
+	}
 	/* entries without file, message or subject are skipped; bad numbers default */
-	write_file(path, "{\"version\":1,\"findings\":[{\"file\":\"a.go\"},"
+	write_file(path, "{\"version\":2,\"key\":\"k\",\"findings\":[{\"file\":\"a.go\"},"
 			 "{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\",\"line\":1e300,"
 			 "\"verdict\":99,\"column\":-7,\"facts\":{\"derefs\":\"x\"}}]}");
-	assert_int_equal(compare_cache_read(&r, path), 0);
+	assert_int_equal(compare_cache_read(&r, path, "k"), 0);
 	assert_int_equal(r.nr, 1);
 	assert_int_equal(r.items[0]->line, 0);
 	assert_int_equal(r.items[0]->column, -7);
@@ -330,7 +354,8 @@ static void test_cache_round_trip(void **state)
 	assert_int_equal(r.items[0]->facts.derefs, -1);
 	finding_list_release(&r);
 	unlink(path);
-	assert_int_equal(compare_cache_read(&r, path), ER_ERROR);
+	/* no entry: 1, nothing said */
+	assert_int_equal(compare_cache_read(&r, path, "k"), 1);
 	free(path);
 	finding_list_release(&l);
 }
@@ -616,6 +641,131 @@ static void test_baseline_update(void **state)
 	free(path);
 }
 
+static void write_lock(const char *path, const char *text, long age)
+{
+	struct utimbuf t;
+
+	write_file(path, text);
+	t.actime = t.modtime = time(NULL) - age;
+	assert_int_equal(utime(path, &t), 0);
+}
+
+/* Lock files: exclusive, holder written, stale ones taken over, live ones
+ * waited for and then named. */
+static void test_lock(void **state)
+{
+	struct strbuf held = STRBUF_INIT, other = STRBUF_INIT, sb = STRBUF_INIT, want = STRBUF_INIT;
+	char *base = tmpfile_path(), host[256];
+	char *path = xmalloc(strlen(base) + 8);
+	pid_t dead;
+
+	(void)state;
+	sprintf(path, "%s.lock", base);
+	assert_int_equal(gethostname(host, sizeof(host)), 0);
+	host[sizeof(host) - 1] = '\0';
+	setenv("ESCAPE_REVIEW_LOCK_TIMEOUT", "0", 1);
+
+	assert_int_equal(compare_lock(&held, path), 0);
+	assert_string_equal(held.buf, path);
+	assert_true(strbuf_read_file(&sb, path, 1024) > 0);
+	strbuf_addf(&want, "%ld %s\n", (long)getpid(), host);
+	assert_string_equal(sb.buf, want.buf);
+	/* held by a live process (this one): not taken, the process named */
+	assert_int_equal(compare_lock(&other, path), ER_ERROR);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "another escape-review run (process %ld) has held %s for more than 0 s; if no such run exists, remove the file",
+		    (long)getpid(), path);
+	assert_string_equal(error_last(), want.buf);
+	assert_int_equal(other.len, 0);
+	compare_unlock(&held);
+	assert_int_equal(access(path, F_OK), -1);
+
+	/* a process that is gone: stale */
+	dead = fork();
+	assert_true(dead >= 0);
+	if (!dead)
+		_exit(0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%ld %s\n", (long)dead, host);
+	write_lock(path, sb.buf, 0);
+	assert_int_equal(compare_lock(&held, path), 0);
+	compare_unlock(&held);
+
+	/* another host's young lock is not judged; an old one is stale */
+	write_lock(path, "1 another-host.example\n", 60);
+	assert_int_equal(compare_lock(&held, path), ER_ERROR);
+	write_lock(path, "1 another-host.example\n", 3 * 60 * 60);
+	assert_int_equal(compare_lock(&held, path), 0);
+	compare_unlock(&held);
+
+	/* never written: stale once it is not being written any more */
+	write_lock(path, "", 0);
+	assert_int_equal(compare_lock(&held, path), ER_ERROR);
+	write_lock(path, "", 60);
+	assert_int_equal(compare_lock(&held, path), 0);
+	compare_unlock(&held);
+	/* nothing left beside it */
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s.stale.%ld", path, (long)getpid());
+	assert_int_equal(access(sb.buf, F_OK), -1);
+
+	unsetenv("ESCAPE_REVIEW_LOCK_TIMEOUT");
+	strbuf_release(&sb);
+	strbuf_release(&want);
+	free(path);
+	free(base);
+}
+
+/* The base cache key: a digest of all of it, GOTOOLCHAIN included. */
+static void test_base_cache_key(void **state)
+{
+	struct base_cache bc;
+	struct change ch;
+	struct build_opts bo = { 0 };
+	struct pkgset set = PKGSET_INIT;
+	struct gomodule mod;
+	char *pkgs[] = { "./a" };
+	char first[128], *p;
+	size_t i;
+
+	(void)state;
+	memset(&ch, 0, sizeof(ch));
+	memset(&mod, 0, sizeof(mod));
+	mod.dir = "";
+	mod.pkgs = pkgs;
+	mod.pkgs_nr = 1;
+	set.mods = &mod;
+	set.nr = 1;
+	base_cache_init(&bc, "/repo/.git/");
+	assert_string_equal(bc.dir.buf, "/repo/.git/escape-review/base");
+	setenv("GOTOOLCHAIN", "local", 1);
+	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);
+	assert_non_null(strstr(bc.key.buf, "\ngo go1.19.8\n"));
+	assert_non_null(strstr(bc.key.buf, "\nGOTOOLCHAIN=local\n"));
+	assert_non_null(strstr(bc.key.buf, "\npackage :./a\n"));
+	assert_true(starts_with(bc.path.buf, "/repo/.git/escape-review/cache/"));
+	p = bc.path.buf + strlen("/repo/.git/escape-review/cache/");
+	assert_int_equal(strlen(p), 40 + strlen(".json"));
+	for (i = 0; i < 40; i++)
+		assert_non_null(strchr("0123456789abcdef", p[i]));
+	snprintf(first, sizeof(first), "%s", bc.path.buf);
+	/* the same key, the same entry */
+	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);
+	assert_string_equal(bc.path.buf, first);
+	/* GOTOOLCHAIN, and the last package of the key, make another one */
+	setenv("GOTOOLCHAIN", "go1.22.0", 1);
+	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);
+	assert_string_not_equal(bc.path.buf, first);
+	unsetenv("GOTOOLCHAIN");
+	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);
+	snprintf(first, sizeof(first), "%s", bc.path.buf);
+	pkgs[0] = "./b";
+	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);
+	assert_string_not_equal(bc.path.buf, first);
+	base_cache_release(&bc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +779,8 @@ int main(void)
 		cmocka_unit_test(test_baseline_malformed),
 		cmocka_unit_test(test_baseline_scope),
 		cmocka_unit_test(test_baseline_update),
+		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_base_cache_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
