@@ -461,6 +461,7 @@ enum subject_kind {
 	SK_IFACE,     /* (interface {})(v), error(v), any(v) */
 	SK_UNSAFE,    /* unsafe.Pointer(v) */
 	SK_CALL,      /* f(x): the result of a call */
+	SK_APPEND,    /* append: the backing array append allocates (Go 1.25 and newer) */
 	SK__COUNT
 };
 
@@ -517,6 +518,8 @@ static enum subject_kind subject_kind(const char *s)
 
 	if (!s || !*s)
 		return SK_NAME;
+	if (!strcmp(s, "append"))
+		return SK_APPEND;
 	n = strlen(s);
 	if (!strcmp(s, "func literal"))
 		return SK_FUNCLIT;
@@ -1006,6 +1009,10 @@ static const struct rule_match matches[] = {
 	{ .rule = "ER011", .prio = 45, .verdicts = V(ESCAPES), .subjects = SK(ADDR) | SK(NEW),
 	  .key = NO_KEY,
 	  .why = "{s} is allocated on the heap because it {fate}{at}" },
+	{ .rule = "ER029", .prio = 46, .verdicts = V(ESCAPES), .subjects = SK(APPEND),
+	  .key = NO_KEY,
+	  .why = "the backing array that append allocates is on the heap because the slice "
+		 "{fate}{at}" },
 	{ .rule = "ER029", .prio = 45, .verdicts = V(ESCAPES),
 	  .subjects = SK(SLICELIT) | SK(MAPLIT) | SK(MAKE), .key = NO_KEY,
 	  .why = "the backing store of {s} is allocated on the heap because it {fate}{at}" },
@@ -1117,14 +1124,22 @@ static const struct flow_step *key_step(const struct finding *f, int key, uint64
 			continue;
 		last = &f->flow[i];
 		if (callees) {
-			size_t cl;
+			const char *inl = f->flow[i].inlined, *cand = NULL;
+			size_t cl = 0;
 
-			if (r != REASON_CALL_PARAM)
-				continue;
-			cl = callee_len(expr, n);
-			if (cl && glob_any(callees, expr, cl)) {
+			/* a call the compiler inlined here names the function the
+			 * source calls; calls inside its body are not the user's */
+			if (inl && glob_any(callees, inl, strlen(inl))) {
+				cand = inl;
+				cl = strlen(inl);
+			} else if (r == REASON_CALL_PARAM) {
+				cl = callee_len(expr, n);
+				if (cl && glob_any(callees, expr, cl))
+					cand = expr;
+			}
+			if (cand && (!best || !f->flow[i].outside || best->outside)) {
 				best = &f->flow[i];
-				*callee = expr;
+				*callee = cand;
 				*callee_n = cl;
 			}
 		} else if ((key >= 0 && (int)r == key) ||

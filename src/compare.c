@@ -24,7 +24,8 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#define CACHE_VERSION 2
+/* 2: steps carry "inlined" and "outside", facts "func"; 3: the key is stored */
+#define CACHE_VERSION 3
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 
@@ -292,6 +293,9 @@ static cJSON *raw_json(const struct finding *f)
 		cJSON_AddNumberToObject(s, "line", f->flow[i].line);
 		cJSON_AddNumberToObject(s, "column", f->flow[i].column);
 		put_str(s, "text", f->flow[i].text);
+		put_str(s, "inlined", f->flow[i].inlined);
+		if (f->flow[i].outside)
+			cJSON_AddBoolToObject(s, "outside", 1);
 		cJSON_AddItemToArray(arr, s);
 	}
 	fa = cJSON_AddObjectToObject(o, "facts");
@@ -303,6 +307,7 @@ static cJSON *raw_json(const struct finding *f)
 	cJSON_AddNumberToObject(fa, "derefs", f->facts.derefs);
 	cJSON_AddBoolToObject(fa, "cycle", f->facts.cycle_warning);
 	put_str(fa, "leak_dst", f->facts.leak_dst);
+	put_str(fa, "func", f->facts.func);
 	arr = cJSON_AddArrayToObject(fa, "callees");
 	for (i = 0; i < f->facts.callees_nr; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(f->facts.callees[i]));
@@ -350,9 +355,15 @@ static struct finding *raw_from_json(const cJSON *o)
 		const cJSON *file = cJSON_GetObjectItemCaseSensitive(it, "file");
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(it, "text");
 
-		if (cJSON_IsString(file) && cJSON_IsString(text))
+		if (cJSON_IsString(file) && cJSON_IsString(text)) {
+			struct flow_step *st;
+
 			finding_add_step(f, file->valuestring, get_int(it, "line", 0),
 					 get_int(it, "column", 0), text->valuestring);
+			st = &f->flow[f->flow_nr - 1];
+			st->inlined = get_str(it, "inlined");
+			st->outside = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "outside"));
+		}
 	}
 	if (fa) {
 		reasons = get_str(fa, "reasons");
@@ -364,6 +375,7 @@ static struct finding *raw_from_json(const cJSON *o)
 		f->facts.derefs = get_int(fa, "derefs", -1);
 		f->facts.cycle_warning = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fa, "cycle"));
 		f->facts.leak_dst = get_str(fa, "leak_dst");
+		f->facts.func = get_str(fa, "func");
 		arr = cJSON_GetObjectItemCaseSensitive(fa, "callees");
 		cJSON_ArrayForEach(it, arr)
 			if (cJSON_IsString(it) && f->facts.callees_nr < FACTS_MAX_CALLEES)

@@ -27,11 +27,13 @@ void finding_release(struct finding *f)
 	for (i = 0; i < f->flow_nr; i++) {
 		free(f->flow[i].file);
 		free(f->flow[i].text);
+		free(f->flow[i].inlined);
 	}
 	free(f->flow);
 	for (i = 0; i < f->facts.callees_nr; i++)
 		free(f->facts.callees[i]);
 	free(f->facts.leak_dst);
+	free(f->facts.func);
 	free(f->function);
 	free(f->source);
 	free(f->source_above);
@@ -51,6 +53,21 @@ void finding_free(struct finding *f)
 	free(f);
 }
 
+void finding_cut_flow(struct finding *f, int max)
+{
+	size_t i;
+
+	if (max <= 0 || f->flow_nr <= (size_t)max)
+		return;
+	for (i = (size_t)max; i < f->flow_nr; i++) {
+		free(f->flow[i].file);
+		free(f->flow[i].text);
+		free(f->flow[i].inlined);
+	}
+	f->flow_nr = (size_t)max;
+	f->flow_truncated = 1;
+}
+
 void finding_add_step(struct finding *f, const char *file, int line, int column,
 		      const char *text)
 {
@@ -58,6 +75,7 @@ void finding_add_step(struct finding *f, const char *file, int line, int column,
 
 	ALLOC_GROW(f->flow, f->flow_nr + 1, f->flow_alloc);
 	s = &f->flow[f->flow_nr++];
+	memset(s, 0, sizeof(*s));
 	s->file = xstrdup(file);
 	s->line = line;
 	s->column = column;

@@ -66,6 +66,9 @@ struct flow_facts {
 	char *callees[FACTS_MAX_CALLEES];
 	size_t callees_nr;
 	char *leak_dst;           /* "{heap}", "~r0", "s": from the leak header */
+	/* the function the compiler named in the explanation's header
+	 * ("escapes to heap in F:", "leaks to DST for F"; Go 1.2x), or NULL */
+	char *func;
 };
 
 /* One step of the explanation, for display. */
@@ -74,6 +77,10 @@ struct flow_step {
 	int line;
 	int column;   /* 0 when the position had none */
 	char *text;   /* "flow: {heap} = &x" or "from &x (address-of)" */
+	/* the function inlined at this step's position ("log.Printf"), when
+	 * the compiler said "inlining call to" there, else NULL */
+	char *inlined;
+	unsigned outside : 1;  /* the position is outside the repository (GOROOT, ...) */
 };
 
 enum finding_status {
@@ -135,6 +142,9 @@ void finding_release(struct finding *f);
 /* finding_release() + free(); NULL does nothing. */
 void finding_free(struct finding *f);
 
+/* Keep the first `max` steps of the flow (0 keeps all); flow_truncated says
+ * when some were dropped. */
+void finding_cut_flow(struct finding *f, int max);
 void finding_add_step(struct finding *f, const char *file, int line, int column,
 		      const char *text);
 

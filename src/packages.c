@@ -369,7 +369,6 @@ static int run_go(struct finding_list *out, struct strbuf *errors, const char *r
 			fprintf(stderr, " %s", a.v[i]);
 		fputc('\n', stderr);
 	}
-	po.max_flow = opts->max_flow;
 	po.prefix = prefix.buf;
 	po.root_abs = root;
 	p = parser_new(&po);

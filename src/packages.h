@@ -64,7 +64,7 @@ struct build_opts {
 	const char *build_flags;  /* extra `go build` flags, split at white space */
 	const char *gcflags;      /* extra compiler flags, appended after -m=2 */
 	int tests;                /* compile _test.go files too (go test -c) */
-	int max_flow;             /* parse.h */
+	int max_flow;             /* steps kept for display after classification */
 	int verbose;              /* print each go command line on stderr */
 };
 

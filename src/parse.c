@@ -26,6 +26,7 @@ struct parser {
 	struct finding *cur;          /* the explanation flow lines attach to */
 	struct strbuf cur_pos;        /* raw "file:line:col" of cur */
 	struct strmap seen;           /* key(file, line, col, message) of kept findings */
+	struct strmap inlined;        /* key(file, line, col) -> name: "inlining call to NAME" */
 	struct finding_list out;
 	struct strbuf errors;
 	unsigned error_lines;
@@ -66,11 +67,22 @@ static void drop_pending(struct parser *p)
 	p->cur = NULL;
 }
 
+static void drop_inlined(struct parser *p)
+{
+	size_t it = 0;
+	const struct strmap_entry *e;
+
+	while (strmap_next(&p->inlined, &it, &e))
+		free(e->value);
+	strmap_release(&p->inlined);
+}
+
 void parser_free(struct parser *p)
 {
 	if (!p)
 		return;
 	drop_pending(p);
+	drop_inlined(p);
 	strmap_release(&p->seen);
 	finding_list_release(&p->out);
 	strbuf_release(&p->partial);
@@ -223,6 +235,7 @@ static void end_block(struct parser *p)
 	p->block_line_nr = 0;
 	p->block_has_m = 0;
 	drop_pending(p);
+	drop_inlined(p);
 }
 
 static void make_key(struct strbuf *key, const char *file, size_t file_len, int line, int col,
@@ -248,6 +261,17 @@ static void set_dst(struct flow_facts *fa, const char *dst, size_t n)
 		fa->dsts |= DST_STORAGE;
 	else if (n)
 		fa->dsts |= DST_NAMED;
+}
+
+static void add_callee_name(struct flow_facts *fa, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < fa->callees_nr; i++)
+		if (strlen(fa->callees[i]) == n && !memcmp(fa->callees[i], name, n))
+			return;
+	if (fa->callees_nr < FACTS_MAX_CALLEES)
+		fa->callees[fa->callees_nr++] = xstrndup(name, n);
 }
 
 /* The callee of a call expression: the text before its last top-level '('. */
@@ -280,30 +304,40 @@ static void add_callee(struct flow_facts *fa, const char *expr, size_t n)
 				depth--;
 		}
 	}
-	if (!found || !open)
-		return;
-	for (i = 0; i < fa->callees_nr; i++)
-		if (strlen(fa->callees[i]) == open && !memcmp(fa->callees[i], expr, open))
-			return;
-	if (fa->callees_nr < FACTS_MAX_CALLEES)
-		fa->callees[fa->callees_nr++] = xstrndup(expr, open);
+	if (found && open)
+		add_callee_name(fa, expr, open);
 }
 
 static void add_step(struct parser *p, struct finding *f, const char *file, size_t file_len,
 		     int line, int col, const char *text, size_t text_len)
 {
+	const char *inlined = NULL;
 	char *norm, *t;
+	struct flow_step *st;
+	int outside = 0;
 
 	f->facts.steps++;
-	if (p->opts.max_flow > 0 && f->flow_nr >= (size_t)p->opts.max_flow) {
+	if (file_len && col && p->inlined.nr) {
+		/* a step at a call the compiler inlined: the function called there */
+		make_key(&p->key, file, file_len, line, col, "", 0);
+		inlined = strmap_get(&p->inlined, p->key.buf, p->key.len);
+		if (inlined)
+			add_callee_name(&f->facts, inlined, strlen(inlined));
+	}
+	if (f->flow_nr >= PARSE_MAX_STEPS) {
 		f->flow_truncated = 1;
 		return;
 	}
-	norm = parse_normalize_path(&p->opts, file, file_len);
-	if (!norm)
+	norm = file_len ? parse_normalize_path(&p->opts, file, file_len) : NULL;
+	if (!norm) {
+		outside = file_len > 0;
 		norm = xstrndup(file, file_len);
+	}
 	t = xstrndup(text, text_len);
 	finding_add_step(f, norm, line, col, t);
+	st = &f->flow[f->flow_nr - 1];
+	st->outside = outside;
+	st->inlined = xstrdup_or_null(inlined);
 	free(norm);
 	free(t);
 }
@@ -313,13 +347,17 @@ static void handle_flow(struct parser *p, const char *file, size_t file_len, int
 			const char *m, size_t n)
 {
 	struct finding *f = p->cur;
-	const char *eq;
+	const char *eq, *arrow;
 
 	if (!f)
 		return;
 	f->facts.flows++;
-	/* the destination is between "flow: " and " = " */
+	/* the destination is between "flow: " and " = " (Go 1.19) or " ← "
+	 * (newer compilers) */
 	eq = n > 6 ? memmem(m + 6, n - 6, " = ", 3) : NULL;
+	arrow = n > 6 ? memmem(m + 6, n - 6, " \xe2\x86\x90 ", 5) : NULL;
+	if (arrow)
+		eq = arrow;
 	if (eq)
 		set_dst(&f->facts, m + 6, (size_t)(eq - (m + 6)));
 	if (n && m[n - 1] == ':')
@@ -379,7 +417,7 @@ static void handle_from(struct parser *p, const char *m, size_t n)
 
 static void handle_header(struct parser *p, const char *file, size_t file_len, int line, int col,
 			  const char *subject, size_t subject_len, const char *dst, size_t dst_len,
-			  int derefs)
+			  int derefs, const char *func, size_t func_len)
 {
 	struct finding *f;
 
@@ -396,6 +434,8 @@ static void handle_header(struct parser *p, const char *file, size_t file_len, i
 		if (derefs >= 0 && (f->facts.derefs < 0 || derefs < f->facts.derefs))
 			f->facts.derefs = derefs;
 	}
+	if (func && func_len && !f->facts.func)
+		f->facts.func = xstrndup(func, func_len);
 	p->cur = f;
 	strbuf_reset(&p->cur_pos);
 	strbuf_add(&p->cur_pos, file, file_len);
@@ -494,12 +534,98 @@ static int is_other_m(const char *m, size_t n)
 	return 0;
 }
 
+/* The last occurrence of `lit` (length `ln`) in m[0..n), or NULL. */
+static const char *find_last(const char *m, size_t n, const char *lit, size_t ln)
+{
+	const char *s;
+
+	if (n < ln)
+		return NULL;
+	for (s = m + n - ln;; s--) {
+		if (!memcmp(s, lit, ln))
+			return s;
+		if (s == m)
+			return NULL;
+	}
+}
+
+/*
+ * "parameter P leaks to DST with derefs=N:" (Go 1.19) or "parameter P leaks
+ * to DST for FUNC with derefs=N:" (newer).  DST is `{heap}`, `~r0`, a name,
+ * or `{storage for EXPR}` (which may itself contain " for ").
+ */
+static int leak_header(struct parser *p, const char *file, size_t file_len, int lineno, int col,
+		       const char *m, size_t n)
+{
+	const char *lt = memmem(m + 10, n - 10, " leaks to ", 10);
+	const char *wd = lt ? find_last(lt + 10, (size_t)(m + n - (lt + 10)), " with derefs=", 13)
+			    : NULL;
+	const char *dst, *dst_end, *fn = NULL, *fn_end = NULL;
+	size_t k;
+	int derefs;
+
+	if (!lt || !wd)
+		return 0;
+	dst = lt + 10;
+	dst_end = wd;
+	if (dst < dst_end && *dst == '{') {
+		/* the destination ends at its matching brace */
+		const char *q;
+		int depth = 0;
+
+		for (q = dst; q < wd; q++) {
+			if (*q == '{')
+				depth++;
+			else if (*q == '}' && !--depth)
+				break;
+		}
+		if (q < wd && (size_t)(wd - q) > 6 && !memcmp(q + 1, " for ", 5)) {
+			dst_end = q + 1;
+			fn = q + 6;
+			fn_end = wd;
+		}
+	} else {
+		const char *sp = memmem(dst, (size_t)(wd - dst), " for ", 5);
+
+		if (sp) {
+			dst_end = sp;
+			fn = sp + 5;
+			fn_end = wd;
+		}
+	}
+	k = (size_t)(wd + 13 - m);
+	derefs = read_num(m, n, &k);
+	p->block_has_m = 1;
+	handle_header(p, file, file_len, lineno, col, m + 10, (size_t)(lt - (m + 10)), dst,
+		      (size_t)(dst_end - dst), derefs, fn, fn ? (size_t)(fn_end - fn) : 0);
+	return 1;
+}
+
+/* "inlining call to NAME" or "inlining call to NAME with score N" */
+static void note_inlined(struct parser *p, const char *file, size_t file_len, int lineno, int col,
+			 const char *m, size_t n)
+{
+	const char *name = m + 17, *end = m + n, *ws;
+	char *old;
+
+	if (!col)
+		return;
+	ws = find_last(name, (size_t)(end - name), " with score ", 12);
+	if (ws)
+		end = ws;
+	if (end <= name)
+		return;
+	make_key(&p->key, file, file_len, lineno, col, "", 0);
+	old = strmap_put(&p->inlined, p->key.buf, p->key.len, xstrndup(name, (size_t)(end - name)));
+	free(old);
+}
+
 static void handle_diag(struct parser *p, const char *line, size_t len, size_t file_len,
 			int lineno, int col, const char *m)
 {
 	size_t n = (size_t)(line + len - m);
 	size_t indent = 0;
-	const char *file = line;
+	const char *file = line, *s;
 
 	while (indent < n && m[indent] == ' ')
 		indent++;
@@ -527,26 +653,19 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 	}
 	if (HAS_SUFFIX(m, n, " escapes to heap:")) {
 		p->block_has_m = 1;
-		handle_header(p, file, file_len, lineno, col, m, n - 17, NULL, 0, -1);
+		handle_header(p, file, file_len, lineno, col, m, n - 17, NULL, 0, -1, NULL, 0);
 		return;
 	}
-	if (HAS_PREFIX(m, n, "parameter ") && HAS_SUFFIX(m, n, ":")) {
-		/* "parameter P leaks to DST with derefs=N:", the parts in order
-		 * (" leaks to " and " with derefs=" may share a space) */
-		const char *lt = memmem(m + 10, n - 10, " leaks to ", 10);
-		const char *wd = lt ? memmem(lt + 10, (size_t)(m + n - (lt + 10)), " with derefs=", 13)
-				    : NULL;
-
-		if (lt && wd) {
-			size_t k = (size_t)(wd + 13 - m);
-			int derefs = read_num(m, n, &k);
-
-			p->block_has_m = 1;
-			handle_header(p, file, file_len, lineno, col, m + 10, (size_t)(lt - (m + 10)),
-				      lt + 10, (size_t)(wd - (lt + 10)), derefs);
-			return;
-		}
+	if (HAS_SUFFIX(m, n, ":") && (s = find_last(m, n - 1, " escapes to heap in ", 20))) {
+		/* "EXPR escapes to heap in FUNC:" (newer compilers name the function) */
+		p->block_has_m = 1;
+		handle_header(p, file, file_len, lineno, col, m, (size_t)(s - m), NULL, 0, -1,
+			      s + 20, (size_t)(m + n - 1 - (s + 20)));
+		return;
 	}
+	if (HAS_PREFIX(m, n, "parameter ") && HAS_SUFFIX(m, n, ":") && leak_header(p, file, file_len,
+										lineno, col, m, n))
+		return;
 	if (HAS_PREFIX(m, n, "moved to heap: ")) {
 		p->block_has_m = 1;
 		handle_verdict(p, file, file_len, lineno, col, VERDICT_MOVED, m, n, m + 15, n - 15);
@@ -569,6 +688,11 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 
 		p->block_has_m = 1;
 		handle_verdict(p, file, file_len, lineno, col, VERDICT_LEAK_PARAM, m, n, m + 15, sl);
+		return;
+	}
+	if (HAS_PREFIX(m, n, "inlining call to ")) {
+		p->block_has_m = 1;
+		note_inlined(p, file, file_len, lineno, col, m, n);
 		return;
 	}
 	if (is_other_m(m, n)) {

@@ -19,8 +19,12 @@
  * position is kept once.  An `EXPR escapes to heap` verdict whose EXPR
  * differs from its explanation's (calls with `...` arguments are printed
  * rewritten) takes the one explanation waiting at its position.  While a chain streams past, the facts the
- * checklist needs (finding.facts) are gathered from every step; only
- * `max_flow` steps are kept for display (flow_truncated says so).
+ * checklist needs (finding.facts) are gathered from every step, and every
+ * step is kept (up to PARSE_MAX_STEPS, against hostile input; then
+ * flow_truncated says so): the checklist builds its sentence from the whole
+ * chain, and the caller cuts it for display afterwards (finding_cut_flow).
+ * A step at a call the compiler inlined ("inlining call to F" at the same
+ * position) carries F (flow_step.inlined), and F counts as a callee.
  *
  * Paths: a relative path is taken relative to the directory go ran in,
  * which is `prefix` relative to the repository root; an absolute path under
@@ -40,12 +44,13 @@
 struct strbuf;
 
 struct parse_opts {
-	int max_flow;          /* explanation steps kept per finding; 0 keeps all */
 	const char *prefix;    /* dir go ran in, relative to the repo root ("" or "sub/") */
 	const char *root_abs;  /* absolute path of the checkout root, or NULL */
 	int keep_outside;      /* keep findings outside the root (paths as printed) */
 	const char *root_alt;  /* another name of the root (through a symbolic link), or NULL */
 };
+
+#define PARSE_MAX_STEPS 4096
 
 struct parser;
 
