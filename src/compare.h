@@ -11,7 +11,8 @@
  * through the change's renames first), `function` is the enclosing
  * top-level function (closure suffixes such as ".func2" are dropped, so
  * adding a closure does not renumber the others' findings), `message` is
- * the verdict with any FILE:LINE:COL positions removed, and `occurrence`
+ * the verdict with compiler positions (FILE.go:LINE[:COL]) removed and
+ * nothing else (`b[:2]` and `c[:3]` stay different), and `occurrence`
  * counts earlier findings with the same other fields in the same function
  * (by line and column).  Line shifts, reformatting and renamed files keep
  * the fingerprint; findings of a function moved to another file of the
@@ -19,9 +20,8 @@
  *
  * Cache.  The base analysis is cached as JSON (the raw findings before
  * classification, so a changed rule policy applies to it too) under the
- * repository's git directory: GITDIR/escape-review/cache/KEY.json, KEY a
- * hash of everything that determines it (base tree, Go version, build
- * flags, compiler flags, tests, the packages).
+ * repository's git directory: GITDIR/escape-review/cache/DIGEST.json (see
+ * struct base_cache), the key stored in it and compared on read.
  *
  * Baseline.  `.escape-baseline.json` at the repository root lists accepted
  * findings, sorted, one entry per line: fingerprint, rule, location and
@@ -31,8 +31,12 @@
 #include "finding.h"
 #include "strmap.h"
 
+#include "strbuf.h"
+
+struct build_opts;
 struct change;
-struct strbuf;
+struct config;
+struct pkgset;
 
 /* Set f->fingerprint on every finding of `l`.  `renames` maps base paths to
  * head paths (may be NULL: paths are used as they are). */
@@ -47,22 +51,71 @@ void compare_fingerprint(struct finding_list *l, const struct change *renames);
 void compare_match(struct finding_list *head, struct finding_list *base,
 		   struct finding_list *fixed);
 
-/* Cache of an analysis: write / read the raw findings (paths as stored). */
-int compare_cache_write(const char *path, const struct finding_list *l);
-/* 0 and the findings appended, or ER_ERROR when there is no usable cache. */
-int compare_cache_read(struct finding_list *out, const char *path);
+/*
+ * Cache of an analysis: the raw findings (paths as stored) and the key they
+ * were computed for.  Reading returns 0 and appends the findings, 1 when
+ * there is no entry, or ER_EINPUT (message set: "ignoring the base cache
+ * entry PATH: why") when the entry cannot be trusted: not JSON, another
+ * version, another key (NULL: not compared), too large.  A rejected entry
+ * adds nothing.
+ */
+int compare_cache_write(const char *path, const char *key, const struct finding_list *l);
+int compare_cache_read(struct finding_list *out, const char *path, const char *key);
 /* The same from `len` bytes in memory (the fuzz target's entry point). */
-int compare_cache_parse(struct finding_list *out, const char *buf, size_t len);
+int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key);
+
+/*
+ * A lock file as git takes them: PATH created with O_CREAT|O_EXCL, holding
+ * "PID HOST".  When it exists, the lock is stale (and removed, with a
+ * warning) if its process is gone (same host), it was never written, or it
+ * is older than two hours; otherwise the caller waits, saying so once on
+ * stderr, up to ESCAPE_REVIEW_LOCK_TIMEOUT seconds (default 300), then
+ * fails naming the process.  `held` receives PATH.
+ */
+int compare_lock(struct strbuf *held, const char *path);
+/* Remove a lock taken by compare_lock (nothing when `held` is empty). */
+void compare_unlock(struct strbuf *held);
+
+/*
+ * The base revision's analysis: its checkout GITDIR/escape-review/base and
+ * its cache GITDIR/escape-review/cache/DIGEST.json, used under one lock,
+ * GITDIR/escape-review/base.lock, so that two runs (the hook and an
+ * editor's) never check out or read one while the other writes it.
+ * DIGEST is libgit2's object hash of the whole key: the base tree, the Go
+ * version, build and compiler flags, tests, max_flow, the Go environment
+ * (GOFLAGS, GOOS, GOARCH, CGO_ENABLED, GOEXPERIMENT, GOROOT, GOWORK,
+ * GOTOOLCHAIN, ...) and the packages.
+ */
+struct base_cache {
+	struct strbuf dir;    /* GITDIR/escape-review/base: the checkout */
+	struct strbuf key;    /* what determines the analysis */
+	struct strbuf path;   /* the cache entry (after base_cache_set_key) */
+	struct strbuf lock;   /* the lock file while held */
+};
+
+void base_cache_init(struct base_cache *bc, const char *gitdir);
+/* Take the lock (compare_lock).  Hold it from the checkout to the cache write. */
+int base_cache_lock(struct base_cache *bc);
+void base_cache_set_key(struct base_cache *bc, const struct change *c, const char *go_version,
+			const struct build_opts *b, const struct pkgset *set);
+/* compare_cache_read() of the entry for the key. */
+int base_cache_read(struct finding_list *out, const struct base_cache *bc);
+int base_cache_write(const struct base_cache *bc, const struct finding_list *l);
+/* Release the lock and the memory. */
+void base_cache_release(struct base_cache *bc);
 
 struct baseline {
 	struct strmap fps;     /* fingerprint -> entry index + 1 */
 	char **lines;          /* the entries as read, for `baseline check` */
 	char **fingerprints;
+	char **files;          /* each entry's file (from its location); "" when unknown */
+	char **rules;          /* each entry's rule; "" when unknown */
 	size_t nr, alloc;
 	unsigned char *seen;   /* per entry: found again in this review */
+	unsigned char *in_scope; /* per entry: analysed by this review (baseline_set_scope) */
 };
 
-#define BASELINE_INIT { STRMAP_INIT, NULL, NULL, 0, 0, NULL }
+#define BASELINE_INIT { STRMAP_INIT, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL }
 
 /* Read the baseline file; a missing file is an empty baseline (returns 0).
  * A malformed file is ER_EINPUT naming the file and what is wrong. */
@@ -72,7 +125,53 @@ int baseline_parse(struct baseline *b, const char *buf, size_t len, const char *
 void baseline_release(struct baseline *b);
 /* Mark findings in the baseline STATUS_BASELINE; returns how many. */
 size_t baseline_apply(struct baseline *b, struct finding_list *l);
-/* Write `l` as a baseline file (sorted by fingerprint, one entry a line). */
+/*
+ * Write the findings of `l` as a baseline file (sorted by fingerprint, one
+ * entry a line), all of it: acknowledged findings (//escape:ok) are left
+ * out, they are accepted by their comment.
+ */
 int baseline_write(const char *path, const struct finding_list *l);
+
+/*
+ * What one review covered.  An entry is in scope when its file is in one of
+ * `packages` (repository-relative module directories and package patterns
+ * "./x", "./x/..."), unless it is a _test.go file and the review left tests
+ * out, or its rule is turned off or its file excluded in `config`.  Only
+ * entries in scope can be found stale or be replaced: what was not analysed
+ * can be neither confirmed nor refuted.
+ */
+struct baseline_scope {
+	const struct pkgset *packages;
+	int tests;
+	const struct config *config;   /* may be NULL */
+};
+
+/* Set b->in_scope for every entry. */
+void baseline_set_scope(struct baseline *b, const struct baseline_scope *s);
+/* Entry i is stale: in scope (or no scope was set) and not found again. */
+int baseline_stale(const struct baseline *b, size_t i);
+
+struct baseline_update {
+	size_t added;           /* entries the file did not have */
+	size_t removed;         /* entries in scope no longer found */
+	size_t kept;            /* entries out of scope, kept as they were */
+	size_t total;           /* entries in the file now */
+	int written;            /* the file changed (0: already up to date) */
+	char **removed_lines;   /* the removed entries as they were */
+	size_t removed_alloc;
+	char **added_lines;     /* the added entries */
+	size_t added_alloc;
+};
+
+/*
+ * `baseline update`: the entries in scope are replaced by the findings of
+ * `l` (the review of those packages; acknowledged ones left out), every
+ * other entry is kept byte for byte.  The file is written (atomically)
+ * only when its text changes.  A malformed existing file is ER_EINPUT and
+ * is left alone.
+ */
+int baseline_update(struct baseline_update *res, const char *path,
+		    const struct finding_list *l, const struct baseline_scope *s);
+void baseline_update_release(struct baseline_update *res);
 
 #endif

@@ -1514,7 +1514,7 @@ void gosrc_locate(struct finding_list *list, const char *root)
 			;
 		if (!file)
 			continue;
-		path = path_join(root, file);
+		path = file[0] == '/' ? xstrdup(file) : path_join(root, file);
 		srcfile_reset(&sf);
 		if (strbuf_read_file(&sf.text, path, MAX_SOURCE) >= 0 && sf.text.len <= MAX_SOURCE) {
 			srcfile_index(&sf);

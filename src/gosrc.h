@@ -159,7 +159,8 @@ int gosrc_is_generated(const char *src, size_t len);
 struct finding_list;
 
 /*
- * The locate stage: read each finding's file under `root` once (bounded)
+ * The locate stage: read each finding's file under `root` (an absolute
+ * path as it is) once (bounded)
  * and, in one pass over the file's findings in position order, set
  *   function     the innermost function (when the parser did not name one),
  *                or for a package-level var's initialiser the variable's name;

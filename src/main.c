@@ -30,7 +30,7 @@
 
 static const char usage_text[] =
 "usage: escape-review [-C DIR] [review] [options]\n"
-"       escape-review baseline update|check [--all-packages] [options]\n"
+"       escape-review baseline update|check [--changed | PACKAGE...] [options]\n"
 "       escape-review rules [ID] [--format text|json|markdown]\n"
 "       escape-review config [--format text|json] [review options]\n"
 "       escape-review hook pre-push REMOTE [URL]   (git's pre-push hook)\n"
@@ -56,7 +56,7 @@ static const char usage_text[] =
 "                        files; all: every finding of the analysed packages\n"
 "  --show-baseline       also list findings accepted by .escape-baseline.json\n"
 "  --all-packages        analyse every package of every module, not only the\n"
-"                        changed ones (with baseline update/check)\n"
+"                        changed ones\n"
 "  --no-cache            analyse the base revision even when it is cached\n"
 "  --build-flags FLAGS   extra go build flags, split at white space\n"
 "                        (e.g. '-tags=integration')\n"
@@ -99,10 +99,19 @@ static const char usage_text_more[] =
 "Exit codes:\n"
 "  0  nothing at or above --fail-on\n"
 "  1  findings at or above --fail-on\n"
-"  2  usage, configuration or repository error (an unknown revision is named)\n"
+"  2  usage, configuration or repository error (an unknown revision is named),\n"
+"     or --input whose every finding lies outside the directory\n"
 "  3  the analysis failed: build errors (the compiler's messages are shown),\n"
 "     or no go on PATH\n"
 "  4  publishing failed (the findings were printed first)\n"
+"\n"
+"Baseline (.escape-baseline.json at the repository root): `baseline update`\n"
+"analyses every package of the repository's modules and writes their\n"
+"findings; with --changed (the packages the change touches) or PACKAGE\n"
+"directories (DIR/... for a tree) only those packages' entries are replaced\n"
+"and every other entry is kept.  It prints what it added and removed.\n"
+"`baseline check` exits 1 when findings outside the baseline exist and lists\n"
+"the stale entries of the packages it analysed.\n"
 "\n"
 "Configuration: .escape-review.json at the repository root (fail_on, hook,\n"
 "mode, exclude, build_flags, gcflags, max_flow, rules, ...); options given\n"
@@ -375,37 +384,50 @@ static void acknowledge(struct review *rv)
 }
 
 /*
- * `baseline update`: write the findings of the analysed packages to the
- * baseline file.  `baseline check`: exit 1 when findings outside it exist,
- * and list its stale entries.
+ * `baseline update`: the entries of the analysed packages become their
+ * findings, the others stay.  `baseline check`: exit 1 when findings
+ * outside it exist, and list the stale entries of the analysed packages.
  */
-static int finish_baseline(const char *action, struct review *rv, struct baseline *bl)
+static int finish_baseline(const char *action, struct review *rv, struct baseline *bl,
+			   const struct pkgset *analysed, int tests, int verbose)
 {
+	struct baseline_scope scope = { analysed, tests, &config };
 	struct strbuf out = STRBUF_INIT;
 	struct report_opts rep = { 0 };
 	size_t i, outside = 0, stale = 0;
-	char *path;
-	int ret;
 
 	if (!rv->workdir) {
 		fputs("escape-review: the baseline lives in the work tree, and this repository has none\n", stderr);
 		return EXIT_USAGE;
 	}
-	path = path_join(rv->workdir, ".escape-baseline.json");
 	if (!strcmp(action, "update")) {
-		ret = baseline_write(path, &rv->findings);
+		struct baseline_update up;
+		char *path = path_join(rv->workdir, ".escape-baseline.json");
+		int ret = baseline_update(&up, path, &rv->findings, &scope);
+
 		free(path);
-		if (ret)
+		if (ret) {
+			baseline_update_release(&up);
 			return fail(ret);
-		printf("escape-review: wrote %zu entr%s to .escape-baseline.json\n", rv->findings.nr,
-		       rv->findings.nr == 1 ? "y" : "ies");
+		}
+		for (i = 0; i < up.removed; i++)
+			printf("  - %s\n", up.removed_lines[i]);
+		for (i = 0; verbose && i < up.added; i++)
+			printf("  + %s\n", up.added_lines[i]);
+		printf("escape-review: baseline: +%zu -%zu, %zu entr%s in .escape-baseline.json%s",
+		       up.added, up.removed, up.total, up.total == 1 ? "y" : "ies",
+		       up.written ? "" : " (unchanged)");
+		if (up.kept)
+			printf("; %zu of packages not analysed kept as they were", up.kept);
+		putchar('\n');
+		baseline_update_release(&up);
 		return EXIT_CLEAN;
 	}
-	free(path);
+	baseline_set_scope(bl, &scope);
 	for (i = 0; i < rv->findings.nr; i++) {
 		struct finding *f = rv->findings.items[i];
 
-		if (f->status == STATUS_BASELINE) {
+		if (f->status == STATUS_BASELINE || f->status == STATUS_ACKNOWLEDGED) {
 			finding_free(f);
 			continue;
 		}
@@ -414,7 +436,7 @@ static int finish_baseline(const char *action, struct review *rv, struct baselin
 	rv->findings.nr = outside;
 	report_text(&out, rv, &rep);
 	for (i = 0; i < bl->nr; i++)
-		if (!bl->seen[i]) {
+		if (baseline_stale(bl, i)) {
 			if (!stale++)
 				strbuf_addstr(&out, "stale baseline entries (no longer found; `escape-review baseline update` removes them):\n");
 			strbuf_addf(&out, "  %s\n", bl->lines[i]);
@@ -535,12 +557,13 @@ out:
 static int cmd_review(int argc, char **argv, const char *baseline_action)
 {
 	struct baseline bl = BASELINE_INIT;
+	struct pkgset analysed = PKGSET_INIT;
 	struct review_opts ro = { 0 };
 	struct review rv = { 0 };
 	struct report_opts rep = { 0 };
 	const char *format = "text", *v, *template_dir, *reporter = "local";
 	size_t max_comment = REPORT_MAX_COMMENT_BYTES;
-	int fail_on = SEVERITY_ERROR, ret, k, explain = 0, dry_run = 0;
+	int fail_on = SEVERITY_ERROR, ret, k, explain = 0, dry_run = 0, changed = 0, npkgs = 0;
 	struct forge_flags ff = FORGE_FLAGS_INIT;
 	struct forge_context ctx = FORGE_CONTEXT_INIT;
 
@@ -640,6 +663,10 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 			dry_run = 1;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			ro.verbose = ro.build.verbose = 1;
+		} else if (baseline_action && !strcmp(a, "--changed")) {
+			changed = 1;
+		} else if (baseline_action && a[0] != '-') {
+			argv[npkgs++] = argv[k]; /* package directories, gathered in front */
 		} else {
 			return usage_error("unknown option: %s", a);
 		}
@@ -673,6 +700,13 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 		ro.no_baseline = !strcmp(baseline_action, "update");
 		ro.show_baseline = 1;
 		ro.baseline_out = &bl;
+		/* every package unless narrowed: what is not analysed is kept */
+		ro.all_packages = !changed && !npkgs;
+		ro.packages = (const char *const *)argv;
+		ro.packages_nr = npkgs;
+		ro.packages_out = &analysed;
+		if (changed && npkgs)
+			return usage_error("%s", "baseline: give --changed or packages, not both");
 	}
 	ret = review_run(&rv, &ro);
 	if (ret) {
@@ -682,9 +716,11 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	}
 	exclude_findings(&rv);
 	if (baseline_action) {
-		ret = finish_baseline(baseline_action, &rv, &bl);
+		acknowledge(&rv);
+		ret = finish_baseline(baseline_action, &rv, &bl, &analysed, ro.tests, ro.verbose);
 		review_release(&rv);
 		baseline_release(&bl);
+		pkgset_release(&analysed);
 		return ret;
 	}
 	acknowledge(&rv);
@@ -955,7 +991,7 @@ int main(int argc, char **argv)
 		ret = cmd_review(argc - i - 1, argv + i + 1, NULL);
 	else if (i < argc && !strcmp(argv[i], "baseline")) {
 		if (i + 1 >= argc || (strcmp(argv[i + 1], "update") && strcmp(argv[i + 1], "check")))
-			ret = usage_error("%s", "usage: escape-review baseline update|check [--all-packages] [review options]");
+			ret = usage_error("%s", "usage: escape-review baseline update|check [--changed | PACKAGE...] [review options]");
 		else
 			ret = cmd_review(argc - i - 2, argv + i + 2, argv[i + 1]);
 	} else

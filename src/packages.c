@@ -203,6 +203,68 @@ void pkgset_release(struct pkgset *set)
 	memset(set, 0, sizeof(*set));
 }
 
+int pkgset_add_args(struct pkgset *set, const char *root, const char *const *args, size_t nr)
+{
+	struct strmap cache = STRMAP_INIT;
+	const struct strmap_entry *e;
+	char *real_root = realpath(root, NULL);
+	size_t i, it = 0, rl;
+	int ret = 0;
+
+	if (!real_root)
+		return error_set(ER_ERROR, "cannot resolve %s: %s", root, strerror(errno));
+	rl = strlen(real_root);
+	for (i = 0; i < nr && !ret; i++) {
+		size_t n = strlen(args[i]), k;
+		int recursive = 0;
+		char *dir, *real;
+		const char *rel, *mod;
+		struct strbuf pkg = STRBUF_INIT;
+		struct gomodule *m;
+
+		if (n >= 3 && !strcmp(args[i] + n - 3, "...") && (n == 3 || args[i][n - 4] == '/')) {
+			recursive = 1;
+			n -= n == 3 ? 3 : 4;
+		}
+		dir = n ? xstrndup(args[i], n) : xstrdup(".");
+		real = realpath(dir, NULL);
+		free(dir);
+		if (!real || (strncmp(real, real_root, rl) || (real[rl] && real[rl] != '/'))) {
+			ret = error_set(ER_EUSAGE, "%s is not a directory of the work tree %s%s%s", args[i], root,
+					real ? "" : ": ", real ? "" : strerror(errno));
+			free(real);
+			break;
+		}
+		rel = real[rl] ? real + rl + 1 : "";
+		mod = module_of(&cache, root, rel);
+		if (!mod) {
+			ret = error_set(ER_EUSAGE, "%s is in no Go module (no go.mod in it or above it)", args[i]);
+			free(real);
+			break;
+		}
+		m = get_module(set, mod);
+		strbuf_addstr(&pkg, ".");
+		if (strlen(rel) > strlen(mod))
+			strbuf_addf(&pkg, "/%s", rel + (*mod ? strlen(mod) + 1 : 0));
+		if (recursive)
+			strbuf_addstr(&pkg, "/...");
+		for (k = 0; k < m->pkgs_nr; k++)
+			if (!strcmp(m->pkgs[k], pkg.buf))
+				break;
+		if (k == m->pkgs_nr) {
+			ALLOC_GROW(m->pkgs, m->pkgs_nr + 1, m->pkgs_alloc);
+			m->pkgs[m->pkgs_nr++] = strbuf_detach(&pkg, NULL);
+		}
+		strbuf_release(&pkg);
+		free(real);
+	}
+	while (strmap_next(&cache, &it, &e))
+		free(e->value);
+	strmap_release(&cache);
+	free(real_root);
+	return ret;
+}
+
 size_t pkgset_count(const struct pkgset *set)
 {
 	size_t i, n = 0;

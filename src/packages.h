@@ -49,6 +49,13 @@ void pkgset_add_files(struct pkgset *set, const char *root, const char *const *f
 /* Add every module under `root` (found by their go.mod, skipping vendor/,
  * testdata/ and hidden directories) with the pattern "./...". */
 void pkgset_add_all(struct pkgset *set, const char *root);
+/*
+ * Add the packages named on a command line: directories relative to the
+ * current directory, "DIR/..." for DIR and every package below it (as go
+ * names them).  Each must be a directory of the checkout at `root` inside
+ * a module; otherwise ER_EUSAGE names the argument.
+ */
+int pkgset_add_args(struct pkgset *set, const char *root, const char *const *args, size_t nr);
 void pkgset_release(struct pkgset *set);
 size_t pkgset_count(const struct pkgset *set);
 

@@ -45,6 +45,9 @@ struct review_opts {
 	int no_cache;            /* do not read or write the base analysis cache */
 	const char *baseline_path; /* default: .escape-baseline.json at the repository root */
 	struct baseline *baseline_out; /* when set: receives the baseline read (for stale entries) */
+	const char *const *packages;   /* analyse these package directories (pkgset_add_args) */
+	size_t packages_nr;
+	struct pkgset *packages_out;   /* when set: receives the packages analysed */
 };
 
 /*

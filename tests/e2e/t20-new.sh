@@ -101,7 +101,7 @@ git checkout -q -- campus/student.go
 # baseline: accept what is there; --mode all then reports nothing
 git checkout -q c3
 er baseline update --all-packages
-expect_eq "baseline update" "$(cat "$TMP/out")" "escape-review: wrote 4 entries to .escape-baseline.json"
+expect_eq "baseline update" "$(cat "$TMP/out")" "escape-review: baseline: +4 -0, 4 entries in .escape-baseline.json"
 expect_eq "baseline file: sorted, one entry a line" "$(sed -n '2p' .escape-baseline.json | cut -c1-41)" '  {"fingerprint":"23ad18047477703c","rule'
 er --mode all --all-packages --format json
 expect_eq "after baseline update --mode all reports nothing" "$(summary)" "mode=all new=0 fixed=0 existing=0 baseline=4"

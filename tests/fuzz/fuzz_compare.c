@@ -27,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		baseline_release(&b);
 		return 0;
 	}
-	if (compare_cache_parse(&l, s, size) == 0) {
-		(void)compare_cache_parse(&base, s, size);
+	if (compare_cache_parse(&l, s, size, NULL) == 0) {
+		(void)compare_cache_parse(&base, s, size, NULL);
 		compare_fingerprint(&l, NULL);
 		compare_fingerprint(&base, NULL);
 		if (!baseline_parse(&b, s, size, "fuzz.json"))

@@ -133,7 +133,7 @@ put("event", json.dumps({"ref": "refs/heads/main", "before": b, "after": a,
 
 # compare: a cache (0x00) and a baseline (0x01) as the program writes them
 step = {"file": "campus/student.go", "line": 14, "column": 6, "text": "flow: {heap} = ids"}
-cache = {"version": 1, "findings": [
+cache = {"version": 3, "key": "escape-review base analysis 3\ntree 0123\n", "findings": [
     {"package": "example.com/campus", "file": "campus/student.go", "line": 14, "column": 15,
      "verdict": 2, "message": "leaking param: ids", "subject": "ids", "function": "Roster",
      "source": "func Roster(ids []int) *R {", "source_above": "", "flow_truncated": False,
