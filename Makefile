@@ -39,7 +39,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN := $(BUILD)/escape-review
 
-.PHONY: all test check-portable unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs
+.PHONY: all test test-go119 check-portable unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs
 
 all: $(BIN)
 
@@ -91,15 +91,27 @@ check-portable:
 $(BUILD)/publish_driver: tests/http/publish_driver.c $(BUILD)/libescape.a
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) $(PKG_LIBS) -lpthread
 
+# GO=/path/to/go runs the end-to-end and publishing suites with that
+# compiler (first on PATH); the default is the go on PATH.  `make test-go119`
+# runs them with Debian's golang-1.19-go, the oldest Go we support.
+GO ?=
+GO_PATH_PREFIX := $(if $(GO),PATH=$(abspath $(dir $(GO))):$$PATH,)
+GO119 ?= /usr/lib/go-1.19/bin/go
+
 http: $(BUILD)/publish_driver $(BIN)
-	@ER_BIN=$(abspath $(BIN)) sh tests/http/run.sh $(BUILD)/publish_driver python3
-	@sh tests/http/binary.sh $(abspath $(BIN)) python3
+	@$(GO_PATH_PREFIX) ER_BIN=$(abspath $(BIN)) sh tests/http/run.sh $(BUILD)/publish_driver python3
+	@$(GO_PATH_PREFIX) sh tests/http/binary.sh $(abspath $(BIN)) python3
+
+test-go119:
+	@[ -x "$(GO119)" ] || { echo "test-go119: no $(GO119): install golang-1.19-go (apt-get install golang-1.19-go)"; exit 2; }
+	@echo "== the end-to-end and publishing suites with $$($(GO119) version)"
+	@$(MAKE) --no-print-directory e2e http GO=$(GO119)
 
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 e2e: $(BIN)
-	@ER_BIN=$(abspath $(BIN)) ER_SRC=$(CURDIR) sh tests/e2e/run.sh
+	@$(GO_PATH_PREFIX) ER_BIN=$(abspath $(BIN)) ER_SRC=$(CURDIR) sh tests/e2e/run.sh
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check-asan:
@@ -202,6 +214,7 @@ help:
 	@echo "make            build $(BIN)"
 	@echo "make demo       install what is missing, build, review the bundled example"
 	@echo "make test       portability check, unit tests (cmocka), end-to-end and publishing tests"
+	@echo "make test-go119      the e2e and publishing suites with Go 1.19 (GO=PATH for another go)"
 	@echo "make check-portable  every C file compiles as C17 + POSIX.1-2008; extensions only in compat"
 	@echo "make check-asan the test suite under ASan and UBSan"
 	@echo "make check-valgrind  the end-to-end tests under valgrind memcheck"

@@ -15,8 +15,10 @@
 #include "gitlab.h"
 #include "hook.h"
 #include "http.h"
+#include "packages.h"
 #include "report.h"
 #include "review.h"
+#include "run.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -335,6 +337,24 @@ static int worst_at_or_above(const struct review *rv, int fail_on)
 }
 
 /* The repository's .escape-review.json (config.h); released in main(). */
+/* escape-review's version, and the Go it would run (tested: GO_SUPPORTED). */
+static int print_version(void)
+{
+	struct build_opts bo = { 0 };
+	struct strbuf v = STRBUF_INIT;
+	char *which = run_which("go");
+
+	printf("escape-review %s\n", ER_VERSION);
+	if (go_version(&v, &bo))
+		printf("go: not found on PATH (tested with %s)\n", GO_SUPPORTED);
+	else
+		printf("go: %s (%s)%s\n", v.buf, which ? which : "go",
+		       go_version_supported(v.buf) ? "" : ", outside the tested " GO_SUPPORTED);
+	strbuf_release(&v);
+	free(which);
+	return 0;
+}
+
 static struct config config;
 
 /* Start from the configuration: options parsed afterwards override it. */
@@ -971,8 +991,7 @@ int main(int argc, char **argv)
 			fputs(usage_text_more, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {
-			printf("escape-review %s\n", ER_VERSION);
-			return 0;
+			return print_version();
 		} else {
 			break;
 		}

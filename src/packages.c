@@ -458,14 +458,30 @@ out:
 	return ret;
 }
 
+int go_version_supported(const char *version)
+{
+	int minor;
+
+	if (!version || strncmp(version, "go1.", 4))
+		return 0;
+	minor = atoi(version + 4);
+	return minor >= GO_MINOR_OLDEST && minor <= GO_MINOR_NEWEST;
+}
+
 int go_version(struct strbuf *out, const struct build_opts *opts)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
 	const char *argv[] = { opts->go ? opts->go : "go", "env", "GOVERSION", NULL };
 	int ret;
 
-	if (!version_file(out, argv[0]))
-		return 0;
+	/* the VERSION file is the answer only when the go command will not
+	 * switch toolchains (GOTOOLCHAIN, a go.mod `toolchain` line) */
+	{
+		const char *tc = getenv("GOTOOLCHAIN");
+
+		if (tc && !strcmp(tc, "local") && !version_file(out, argv[0]))
+			return 0;
+	}
 	cp.argv = argv;
 	ret = child_capture(&cp, out, NULL, 4096);
 	if (ret < 0 && cp.spawn_errno == ENOENT)

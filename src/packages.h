@@ -82,6 +82,13 @@ int packages_analyze(struct finding_list *out, struct strbuf *errors, const char
  * VERSION file when `go` resolves to GOROOT/bin/go, else asked with
  * `go env GOVERSION`.
  */
+/* The Go releases escape-review is tested with: 1.19 to 1.26. */
+#define GO_MINOR_OLDEST 19
+#define GO_MINOR_NEWEST 26
+#define GO_SUPPORTED "Go 1.19 to 1.26"
+/* 1 when `version` ("go1.26.8") is within them. */
+int go_version_supported(const char *version);
+
 int go_version(struct strbuf *out, const struct build_opts *opts);
 
 #endif

@@ -656,6 +656,13 @@ int review_run(struct review *out, const struct review_opts *opts)
 		bo.tests = opts->tests;
 		if ((ret = packages_analyze(&out->findings, &errors, root.buf, &set, &bo)))
 			goto out;
+		if (!out->go_version) {
+			struct strbuf gov = STRBUF_INIT;
+
+			if (!go_version(&gov, &bo))
+				out->go_version = strbuf_detach(&gov, NULL);
+			strbuf_release(&gov);
+		}
 	}
 	drop_missing(&out->findings, root.buf, 1);
 	gosrc_locate(&out->findings, root.buf);
@@ -663,6 +670,9 @@ int review_run(struct review *out, const struct review_opts *opts)
 	compare_fingerprint(&out->findings, NULL);
 
 filter:
+	if (out->go_version && !go_version_supported(out->go_version))
+		fprintf(stderr, "escape-review: warning: %s is outside the tested %s; its output is read as theirs, so check the findings against `go build -gcflags=-m=2`\n",
+			out->go_version, GO_SUPPORTED);
 	filter_mode(out, have_change ? &change : NULL, mode);
 	if (!opts->no_baseline && (ret = apply_baseline(out, repo, opts)))
 		goto out;

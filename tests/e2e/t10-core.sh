@@ -210,4 +210,26 @@ $TMP/link/campus/score.go:20:Count:moved to heap: x
 $TMP/link/campus/score.go:27:NewStudent:moved to heap: s
 $TMP/link/campus/score.go:39:CalcAvgScore:result escapes to heap"
 expect_eq "--input --mode all: every verdict of the log" "$(json_get "$TMP/out" "len(d['findings'])")" "$nverdicts"
+# --- the Go it runs: --version names it; a release outside the tested range
+# still parses, with one warning line
+er --version
+expect_eq "--version names the go it would run" "$(sed -n 2p "$TMP/out")" \
+	"go: $(go env GOVERSION) ($(command -v go))"
+real_go=$(command -v go)
+mkdir -p "$TMP/futurego"
+cat >"$TMP/futurego/go" <<SH
+#!/bin/sh
+if [ "\$1 \$2" = "env GOVERSION" ]; then echo go1.99.0; exit 0; fi
+exec "$real_go" "\$@"
+SH
+chmod +x "$TMP/futurego/go"
+cd "$TMP/campus" || exit 1
+git checkout -q c2
+PATH="$TMP/futurego:$PATH" er --base c1 --mode added --format json
+expect_rc "a Go outside the range still reviews" 0
+expect_eq "outside the range: one warning line" "$(cat "$TMP/err")" \
+	"escape-review: warning: go1.99.0 is outside the tested Go 1.19 to 1.26; its output is read as theirs, so check the findings against \`go build -gcflags=-m=2\`"
+expect_eq "outside the range: the findings and the version recorded" \
+	"$(json_get "$TMP/out" "(len(d['findings']), d['go_version'])")" "(2, 'go1.99.0')"
+
 finish
