@@ -318,11 +318,11 @@ static void test_cache_round_trip(void **state)
 	{
 		static const char *const bad[][2] = {
 			{ "{\"version\":1,\"key\":\"k\",\"findings\":[]}", "it is not a version 4 cache entry" },
-			{ "{\"version\":3,\"key\":\"k\",\"findings\":{}}", "it has no findings array" },
-			{ "{\"version\":3,\"key\":\"k\",\"findings\":[", "it is not JSON" },
-			{ "{\"version\":3,\"key\":\"other\",\"findings\":[{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\"}]}",
+			{ "{\"version\":4,\"key\":\"k\",\"findings\":{}}", "it has no findings array" },
+			{ "{\"version\":4,\"key\":\"k\",\"findings\":[", "it is not JSON" },
+			{ "{\"version\":4,\"key\":\"other\",\"findings\":[{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\"}]}",
 			  "it was written for another key" },
-			{ "{\"version\":3,\"findings\":[{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\"}]}",
+			{ "{\"version\":4,\"findings\":[{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\"}]}",
 			  "it was written for another key" },
 		};
 		size_t b;
@@ -343,7 +343,7 @@ static void test_cache_round_trip(void **state)
 		finding_list_release(&r);
 	}
 	/* entries without file, message or subject are skipped; bad numbers default */
-	write_file(path, "{\"version\":3,\"key\":\"k\",\"findings\":[{\"file\":\"a.go\"},"
+	write_file(path, "{\"version\":4,\"key\":\"k\",\"findings\":[{\"file\":\"a.go\"},"
 			 "{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\",\"line\":1e300,"
 			 "\"verdict\":99,\"column\":-7,\"facts\":{\"derefs\":\"x\"}}]}");
 	assert_int_equal(compare_cache_read(&r, path, "k"), 0);
