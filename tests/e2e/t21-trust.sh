@@ -277,7 +277,7 @@ expect_eq "two concurrent runs: the lock is gone" "$(ls "$lock" 2>/dev/null)" ""
 expect_eq "the cache entry is named by a 40-digit digest" \
 	"$(ls .git/escape-review/cache | grep -c '^[0-9a-f]\{40\}\.json$')" "1"
 entry=$(pwd)/$(ls .git/escape-review/cache/*.json)
-expect_grep "the cache entry holds its key" '"key":"escape-review base analysis 3\\ntree ' "$entry"
+expect_grep "the cache entry holds its key" '"key":"escape-review base analysis 4\\ntree ' "$entry"
 
 # a corrupt entry and an entry for another key are ignored, saying so
 echo garbage >"$entry"
