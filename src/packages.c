@@ -47,6 +47,21 @@ static int dir_exists(const char *root, const char *dir)
 	return ok;
 }
 
+
+/* Add the package `pkg` ("./dir", "./dir/...") to `m` once; releases `pkg`. */
+static void module_add_pkg(struct gomodule *m, struct strbuf *pkg)
+{
+	size_t k;
+
+	for (k = 0; k < m->pkgs_nr; k++)
+		if (!strcmp(m->pkgs[k], pkg->buf))
+			break;
+	if (k == m->pkgs_nr) {
+		ALLOC_GROW(m->pkgs, m->pkgs_nr + 1, m->pkgs_alloc);
+		m->pkgs[m->pkgs_nr++] = strbuf_detach(pkg, NULL);
+	}
+	strbuf_release(pkg);
+}
 /* Nearest module directory at or above `dir`, or NULL. */
 static const char *module_of(struct strmap *cache, const char *root, const char *dir)
 {
@@ -109,7 +124,6 @@ void pkgset_add_files(struct pkgset *set, const char *root, const char *const *f
 		const char *mod;
 		struct gomodule *m;
 		struct strbuf pkg = STRBUF_INIT;
-		size_t k;
 
 		if (slash)
 			*slash = '\0';
@@ -131,14 +145,7 @@ void pkgset_add_files(struct pkgset *set, const char *root, const char *const *f
 			strbuf_addstr(&pkg, ".");
 		else
 			strbuf_addf(&pkg, "./%s", dir + (*mod ? strlen(mod) + 1 : 0));
-		for (k = 0; k < m->pkgs_nr; k++)
-			if (!strcmp(m->pkgs[k], pkg.buf))
-				break;
-		if (k == m->pkgs_nr) {
-			ALLOC_GROW(m->pkgs, m->pkgs_nr + 1, m->pkgs_alloc);
-			m->pkgs[m->pkgs_nr++] = strbuf_detach(&pkg, NULL);
-		}
-		strbuf_release(&pkg);
+		module_add_pkg(m, &pkg);
 		free(dir);
 	}
 	while (strmap_next(&cache, &it, &e))
@@ -215,7 +222,7 @@ int pkgset_add_args(struct pkgset *set, const char *root, const char *const *arg
 		return error_set(ER_ERROR, "cannot resolve %s: %s", root, strerror(errno));
 	rl = strlen(real_root);
 	for (i = 0; i < nr && !ret; i++) {
-		size_t n = strlen(args[i]), k;
+		size_t n = strlen(args[i]);
 		int recursive = 0;
 		char *dir, *real;
 		const char *rel, *mod;
@@ -248,14 +255,7 @@ int pkgset_add_args(struct pkgset *set, const char *root, const char *const *arg
 			strbuf_addf(&pkg, "/%s", rel + (*mod ? strlen(mod) + 1 : 0));
 		if (recursive)
 			strbuf_addstr(&pkg, "/...");
-		for (k = 0; k < m->pkgs_nr; k++)
-			if (!strcmp(m->pkgs[k], pkg.buf))
-				break;
-		if (k == m->pkgs_nr) {
-			ALLOC_GROW(m->pkgs, m->pkgs_nr + 1, m->pkgs_alloc);
-			m->pkgs[m->pkgs_nr++] = strbuf_detach(&pkg, NULL);
-		}
-		strbuf_release(&pkg);
+		module_add_pkg(m, &pkg);
 		free(real);
 	}
 	while (strmap_next(&cache, &it, &e))
