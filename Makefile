@@ -39,7 +39,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN := $(BUILD)/escape-review
 
-.PHONY: all test test-go119 check-portable unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs
+.PHONY: all test test-go119 check-portable check-style unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs
 
 all: $(BIN)
 
@@ -62,7 +62,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libescape.a
 # The portability check, unit tests (cmocka), the end-to-end tests (real
 # git, real go), and the publishing tests against the stand-in GitHub and
 # GitLab servers.
-test: check-portable unit e2e http
+test: check-portable check-style unit e2e http
+
+# House style that a compiler does not check: no function in src/ over 120
+# lines (tests/function-length.sh prints the longest).
+check-style:
+	@sh tests/function-length.sh src
 
 # Portability: every C file (src/, the unit tests, the test drivers, the
 # fuzz targets) compiles as C17 with -D_POSIX_C_SOURCE=200809L under

@@ -31,5 +31,7 @@ int cmd_fail(int code);
 int cmd_usage_error(const char *fmt, const char *arg);
 /* Write `sb` to stdout. */
 void cmd_print(const struct strbuf *sb);
+/* Flush stdout, remembering why it failed: main() exits 3 with that message. */
+void cmd_flush(void);
 
 #endif

@@ -4,7 +4,6 @@
  * hook's exit codes (a push is blocked at hook.fail_on).
  */
 #include "cmd.h"
-#include "ack.h"
 #include "diff.h"
 #include "errors.h"
 #include "hook.h"
@@ -48,7 +47,7 @@ static int hook_review(const struct push_range *r, int *blocked, const struct co
 	ro.build.build_flags = cfg->build_flags;
 	ro.build.gcflags = cfg->gcflags;
 	ro.build.max_flow = cfg->max_flow;
-	ro.policy = &cfg->policy;
+	ro.config = cfg;
 	/* the hook's own default is new-versus-base; a mode in the file wins */
 	if (cfg->source[CONFIG_MODE] != CONFIG_SRC_FILE)
 		ro.mode = MODE_NEW;
@@ -59,11 +58,6 @@ static int hook_review(const struct push_range *r, int *blocked, const struct co
 		r->from_root ? " (nothing of it is on the remote yet: reviewing the whole tree)" : "");
 	ret = review_run(&rv, &ro);
 	if (!ret) {
-		config_filter(cfg, &rv.findings);
-		config_filter(cfg, &rv.fixed);
-		ack_apply(&rv.findings, &out);
-		fputs(out.buf, stderr);
-		strbuf_reset(&out);
 		rep.explain = 1;
 		rep.color = isatty(2) && !getenv("NO_COLOR");
 		report_text(&out, &rv, &rep);
@@ -131,7 +125,9 @@ int cmd_hook(int argc, char **argv, struct config *cfg)
 			"escape-review: push blocked: findings at or above %s (hook.fail_on)\n"
 			"  accept one by saying why, on its line or alone on the line above:\n"
 			"      //escape:ok <reason>        (or //escape:ok ER001 <reason> for one rule)\n"
-			"  push anyway, this once:  ESCAPE_REVIEW_SKIP=1 git push   (or: git push --no-verify)\n",
+			"  push anyway, this once:  ESCAPE_REVIEW_SKIP=1 git push   (or: git push --no-verify)\n"
+			"  a first push of an existing codebase? accept what is already there first:\n"
+			"      escape-review baseline update && git add .escape-baseline.json && git commit\n",
 			severity_name((enum severity)cfg->hook_fail_on));
 	}
 out:

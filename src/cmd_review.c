@@ -4,7 +4,6 @@
  * for, and publishing to GitHub or GitLab after the findings are printed.
  */
 #include "cmd.h"
-#include "ack.h"
 #include "compare.h"
 #include "errors.h"
 #include "forge.h"
@@ -41,23 +40,6 @@ static const char *config_template_dir(struct config *cfg)
 	cfg->template_dir = joined;
 	free(dir);
 	return cfg->template_dir;
-}
-
-/* Drop the findings in excluded files (config "exclude"). */
-static void exclude_findings(struct review *rv, const struct config *cfg)
-{
-	config_filter(cfg, &rv->findings);
-	config_filter(cfg, &rv->fixed);
-}
-
-/* Mark the findings acknowledged by //escape:ok; warnings go to stderr. */
-static void acknowledge(struct review *rv)
-{
-	struct strbuf warnings = STRBUF_INIT;
-
-	ack_apply(&rv->findings, &warnings);
-	fputs(warnings.buf, stderr);
-	strbuf_release(&warnings);
 }
 
 /*
@@ -226,7 +208,7 @@ static void review_opts_from(struct review_opts *ro, const struct cli_args *a,
 	ro->build.build_flags = cfg->build_flags;
 	ro->build.gcflags = cfg->gcflags;
 	ro->build.max_flow = cfg->max_flow;
-	ro->policy = &cfg->policy;
+	ro->config = cfg;
 	ro->base = a->base;
 	ro->head = a->head;
 	ro->worktree = a->worktree;
@@ -315,7 +297,7 @@ static int print_review(const struct review *rv, const struct cli_args *a, const
 		cmd_print(&out);
 	}
 	strbuf_release(&out);
-	fflush(stdout);
+	cmd_flush();
 	return ret;
 }
 
@@ -334,7 +316,7 @@ static int publish_review(const struct review *rv, const struct forge_context *c
 			fputs("escape-review: writing the findings as GitHub Actions annotations instead\n", stderr);
 			format_github_actions(&ann, rv);
 			cmd_print(&ann);
-			fflush(stdout);
+			cmd_flush();
 		}
 		strbuf_release(&ann);
 	} else if (pub < 0) {
@@ -363,8 +345,6 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 		ret = cmd_fail(ret);
 		goto out;
 	}
-	exclude_findings(&rv, cfg);
-	acknowledge(&rv);
 	if ((ret = print_review(&rv, &a, template_dir))) {
 		ret = cmd_fail(ret);
 		goto out;
@@ -410,8 +390,6 @@ int cmd_baseline(int argc, char **argv, struct config *cfg)
 		ret = cmd_fail(ret);
 		goto out;
 	}
-	exclude_findings(&rv, cfg);
-	acknowledge(&rv);
 	ret = finish_baseline(action, &rv, &bl, &analysed, ro.tests, ro.verbose, cfg);
 out:
 	review_release(&rv);

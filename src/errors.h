@@ -4,7 +4,8 @@
 /*
  * errors.h: the error codes every module returns, the exit codes of the
  * program, and the one per-thread error message (as libgit2's
- * git_error_last).
+ * git_error_last).  It owns the codes and the message; it must never print
+ * (main.c and the commands do) nor hold a message in a fixed buffer.
  *
  * Convention: a function returns 0 on success or one of the negative ER_*
  * codes below.  The function that detects a failure sets the message once
@@ -36,12 +37,14 @@ enum er_code {
 /* Map an ER_* code to an exit code (main.c only). */
 int er_exit_code(int code);
 
-/* Set the message of the current error (printf-style); returns `code` so
- * that `return error_set(ER_EREPO, "...")` reads naturally. */
+/* Set the message of the current error (printf-style, on the heap, any
+ * length; an argument may be error_last()); returns `code` so that
+ * `return error_set(ER_EREPO, "...")` reads naturally. */
 __attribute__((format(printf, 2, 3)))
 int error_set(int code, const char *fmt, ...);
 /* The last message set, or "" when none. */
 const char *error_last(void);
+/* Forget (and free) the message: a thread that set one clears it before it ends. */
 void error_clear(void);
 
 #endif

@@ -698,6 +698,27 @@ static unsigned next_random(void)
 	return state;
 }
 
+/* --dry-run: the request that would be sent, the token redacted. */
+static void print_dry_run(const struct http_client *c, const char *method, const char *url,
+			  const struct cJSON *body)
+{
+	FILE *fp = c->dry_run_out ? c->dry_run_out : stdout;
+	struct strbuf safe = STRBUF_INIT;
+
+	http_redact(&safe, url, c->token);
+	fprintf(fp, "dry-run: %s %s%s\n", method, safe.buf,
+		strcmp(method, "GET") ? "" : " (not sent; treated as empty)");
+	if (body) {
+		char *pretty = cJSON_Print(body);
+
+		strbuf_reset(&safe);
+		http_redact(&safe, pretty ? pretty : "", c->token);
+		fprintf(fp, "%s\n", safe.buf);
+		free(pretty);
+	}
+	strbuf_release(&safe);
+}
+
 int http_request(struct http_response *out, struct http_client *c, const char *method,
 		 const char *path_or_url, const struct cJSON *body)
 {
@@ -727,21 +748,7 @@ int http_request(struct http_response *out, struct http_client *c, const char *m
 		die("out of memory");
 
 	if (c->dry_run) {
-		FILE *fp = c->dry_run_out ? c->dry_run_out : stdout;
-		struct strbuf safe = STRBUF_INIT;
-
-		http_redact(&safe, url.buf, c->token);
-		fprintf(fp, "dry-run: %s %s%s\n", method, safe.buf,
-			strcmp(method, "GET") ? "" : " (not sent; treated as empty)");
-		if (body) {
-			char *pretty = cJSON_Print(body);
-
-			strbuf_reset(&safe);
-			http_redact(&safe, pretty ? pretty : "", c->token);
-			fprintf(fp, "%s\n", safe.buf);
-			free(pretty);
-		}
-		strbuf_release(&safe);
+		print_dry_run(c, method, url.buf, body);
 		goto out;
 	}
 	if (c->token && !token_is_clean(c->token)) {

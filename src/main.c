@@ -42,7 +42,7 @@ static const char usage_text_more[] =
 "  2  usage, configuration or repository error (an unknown revision is named),\n"
 "     or --input whose every finding lies outside the directory\n"
 "  3  the analysis failed: build errors (the compiler's messages are shown),\n"
-"     or no go on PATH\n"
+"     or no go on PATH; or the output could not be written\n"
 "  4  publishing failed (the findings were printed first)\n"
 "\n"
 "Baseline (.escape-baseline.json at the repository root): `baseline update`\n"
@@ -106,6 +106,29 @@ void cmd_print(const struct strbuf *sb)
 	fwrite(sb->buf, 1, sb->len, stdout);
 }
 
+/* errno of the first failed write to stdout, 0 when none failed. */
+static int stdout_errno;
+
+void cmd_flush(void)
+{
+	if (fflush(stdout) && !stdout_errno)
+		stdout_errno = errno ? errno : EIO;
+}
+
+/*
+ * What was printed must have been written (as git does): a full disk or a
+ * closed pipe is exit 3 with a message, never a silent success.
+ */
+static int check_stdout(int ret)
+{
+	cmd_flush();
+	if (!stdout_errno && !ferror(stdout))
+		return ret;
+	fprintf(stderr, "escape-review: cannot write the output to stdout: %s\n",
+		strerror(stdout_errno ? stdout_errno : EIO));
+	return EXIT_ANALYSIS;
+}
+
 /* The repository's .escape-review.json (config.h), loaded by the commands. */
 static struct config config;
 
@@ -155,5 +178,5 @@ int main(int argc, char **argv)
 		ret = cmd_review(argc - i, argv + i, &config);
 	config_release(&config);
 	git_libgit2_shutdown();
-	return ret;
+	return check_stdout(ret);
 }

@@ -290,6 +290,71 @@ static int standalone(const struct parser *p, size_t open, size_t after,
 	return 1;
 }
 
+/*
+ * One tag's content src[a..b) of `kind` ('#', '/', '>', ... or 0 for a
+ * variable) on `line`, added under `cur`; sections open and close on the
+ * stack `open_sections` (`nr` of `alloc`).  `indent` (`indent_len` bytes):
+ * a standalone partial's indentation, or NULL.  0 or a template error.
+ */
+static int parse_tag(struct tmpl *t, struct node *cur, const char *src, size_t a, size_t b,
+		     char kind, int line, const char *tag, const char *indent, size_t indent_len,
+		     struct node ***open_sections, size_t *nr, size_t *alloc)
+{
+	struct node *n;
+
+	if (a == b)
+		return tmpl_error(t->name, line, "empty tag '%s'", tag);
+	if (!kind && (src[a] == '$' || src[a] == '<'))
+		return tmpl_error(t->name, line, "tag '%s': template inheritance "
+				 "is not supported", tag);
+
+	switch (kind) {
+	case '/': {
+		struct node *top = *nr ? (*open_sections)[*nr - 1] : NULL;
+
+		if (!top)
+			return tmpl_error(t->name, line, "closing tag '%s' without an "
+					 "open section", tag);
+		if (strlen(top->name) != b - a || memcmp(top->name, src + a, b - a))
+			return tmpl_error(t->name, line, "closing tag '%s' does not match "
+					 "section '%s' opened on line %d",
+					 tag, top->name, top->line);
+		(*nr)--;
+		return 0;
+	}
+	case '>':
+		if (!valid_partial_name(src + a, b - a))
+			return tmpl_error(t->name, line, "bad partial name in '%s' (use "
+					 "letters, digits, '_', '-', '.')", tag);
+		n = node_add(cur, NODE_PARTIAL, line);
+		n->name = xstrndup(src + a, b - a);
+		if (indent)
+			n->indent = xstrndup(indent, indent_len);
+		return 0;
+	case '#':
+	case '^':
+		n = node_add(cur, kind == '#' ? NODE_SECTION : NODE_INVERTED, line);
+		break;
+	case '&':
+	case '{':
+		n = node_add(cur, NODE_RAW, line);
+		break;
+	default:
+		n = node_add(cur, NODE_VAR, line);
+		break;
+	}
+	if (set_name(n, src + a, b - a))
+		return tmpl_error(t->name, line, "bad name in tag '%s'", tag);
+	if (n->type == NODE_SECTION || n->type == NODE_INVERTED) {
+		if (*nr >= MUSTACHE_MAX_NESTING)
+			return tmpl_error(t->name, line, "sections nested more than %d deep",
+					 MUSTACHE_MAX_NESTING);
+		ALLOC_GROW(*open_sections, *nr + 1, *alloc);
+		(*open_sections)[(*nr)++] = n;
+	}
+	return 0;
+}
+
 static int parse(struct tmpl *t, const char *src, size_t len)
 {
 	struct parser p = { t, src, len, "{{", "}}", 2, 2, 0, 1 };
@@ -304,7 +369,6 @@ static int parse(struct tmpl *t, const char *src, size_t len)
 		size_t open, in, end, after, closelen, ls = 0, next = 0, a, b;
 		int line, alone = 0;
 		char kind = 0;
-		struct node *n;
 
 		open = find(src, len, pos, p.otag, p.olen);
 		if (open == NO_POS) {
@@ -359,70 +423,10 @@ static int parse(struct tmpl *t, const char *src, size_t len)
 			;
 		for (b = end; b > a && is_space(src[b - 1]); b--)
 			;
-		if (a == b) {
-			ret = tmpl_error(t->name, line, "empty tag '%s'", tag.buf);
+		ret = parse_tag(t, cur, src, a, b, kind, line, tag.buf, alone ? src + ls : NULL,
+				open - ls, &open_sections, &nr, &alloc);
+		if (ret)
 			goto out;
-		}
-		if (!kind && (src[a] == '$' || src[a] == '<')) {
-			ret = tmpl_error(t->name, line, "tag '%s': template inheritance "
-					 "is not supported", tag.buf);
-			goto out;
-		}
-
-		switch (kind) {
-		case '/': {
-			struct node *top = nr ? open_sections[nr - 1] : NULL;
-
-			if (!top) {
-				ret = tmpl_error(t->name, line, "closing tag '%s' without an "
-						 "open section", tag.buf);
-				goto out;
-			}
-			if (strlen(top->name) != b - a || memcmp(top->name, src + a, b - a)) {
-				ret = tmpl_error(t->name, line, "closing tag '%s' does not match "
-						 "section '%s' opened on line %d",
-						 tag.buf, top->name, top->line);
-				goto out;
-			}
-			nr--;
-			continue;
-		}
-		case '>':
-			if (!valid_partial_name(src + a, b - a)) {
-				ret = tmpl_error(t->name, line, "bad partial name in '%s' (use "
-						 "letters, digits, '_', '-', '.')", tag.buf);
-				goto out;
-			}
-			n = node_add(cur, NODE_PARTIAL, line);
-			n->name = xstrndup(src + a, b - a);
-			if (alone)
-				n->indent = xstrndup(src + ls, open - ls);
-			continue;
-		case '#':
-		case '^':
-			n = node_add(cur, kind == '#' ? NODE_SECTION : NODE_INVERTED, line);
-			break;
-		case '&':
-		case '{':
-			n = node_add(cur, NODE_RAW, line);
-			break;
-		default:
-			n = node_add(cur, NODE_VAR, line);
-			break;
-		}
-		if (set_name(n, src + a, b - a)) {
-			ret = tmpl_error(t->name, line, "bad name in tag '%s'", tag.buf);
-			goto out;
-		}
-		if (n->type == NODE_SECTION || n->type == NODE_INVERTED) {
-			if (nr >= MUSTACHE_MAX_NESTING) {
-				ret = tmpl_error(t->name, line, "sections nested more than %d deep",
-						 MUSTACHE_MAX_NESTING);
-				goto out;
-			}
-			ALLOC_GROW(open_sections, nr + 1, alloc);
-			open_sections[nr++] = n;
-		}
 	}
 	if (nr) {
 		struct node *top = open_sections[nr - 1];

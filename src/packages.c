@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 #include <dirent.h>
 
+/* The most of a failed build's messages an error shows. */
+#define BUILD_MESSAGE_MAX (64 << 10)
+
 static int file_exists(const char *root, const char *dir, const char *name)
 {
 	struct strbuf p = STRBUF_INIT;
@@ -265,13 +268,187 @@ int pkgset_add_args(struct pkgset *set, const char *root, const char *const *arg
 	return ret;
 }
 
-size_t pkgset_count(const struct pkgset *set)
+/* A directory go's "..." walks into: not vendor, testdata, hidden or _-prefixed. */
+static int walked_dir(const char *name)
 {
-	size_t i, n = 0;
+	return name[0] != '.' && name[0] != '_' && strcmp(name, "vendor") && strcmp(name, "testdata");
+}
 
-	for (i = 0; i < set->nr; i++)
-		n += set->mods[i].pkgs_nr;
+/*
+ * Call `fn` with each package directory (one holding a .go file) at or
+ * below the repository-relative `rel`, as go's "./..." finds them: nested
+ * modules (a go.mod below `rel`) are not entered.
+ */
+static void walk_packages(const char *root, const char *rel, int depth,
+			  void (*fn)(void *data, const char *dir), void *data)
+{
+	char *full = *rel ? path_join(root, rel) : xstrdup(root);
+	DIR *d = depth > 32 ? NULL : opendir(full);
+	struct dirent *e;
+	int has_go = 0;
+
+	while (d && (e = readdir(d))) {
+		char *sub, *subfull;
+		struct stat st;
+
+		if (ends_with(e->d_name, ".go") && e->d_name[0] != '.' && e->d_name[0] != '_') {
+			has_go = 1;
+			continue;
+		}
+		if (!walked_dir(e->d_name))
+			continue;
+		sub = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
+		subfull = path_join(root, sub);
+		if (!lstat(subfull, &st) && S_ISDIR(st.st_mode) && !file_exists(root, sub, "go.mod"))
+			walk_packages(root, sub, depth + 1, fn, data);
+		free(subfull);
+		free(sub);
+	}
+	if (d)
+		closedir(d);
+	if (has_go)
+		fn(data, rel);
+	free(full);
+}
+
+/* The repository-relative directory of pattern `pkg` ("./x/...") of module `mod`. */
+static char *pattern_dir(const char *mod, const char *pkg, int *recursive)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(pkg);
+
+	*recursive = n >= 3 && !strcmp(pkg + n - 3, "...");
+	if (*recursive)
+		n -= n > 3 ? 4 : 3;
+	if (n == 1 && pkg[0] == '.') {
+		n = 0;
+	} else if (n >= 2 && !strncmp(pkg, "./", 2)) {
+		pkg += 2;
+		n -= 2;
+	}
+	strbuf_addstr(&sb, mod);
+	if (n) {
+		if (sb.len)
+			strbuf_addch(&sb, '/');
+		strbuf_add(&sb, pkg, n);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static void count_one(void *data, const char *dir)
+{
+	(void)dir;
+	++*(size_t *)data;
+}
+
+size_t pkgset_count(const struct pkgset *set, const char *root)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < set->nr; i++) {
+		for (j = 0; j < set->mods[i].pkgs_nr; j++) {
+			int recursive;
+			char *dir = pattern_dir(set->mods[i].dir, set->mods[i].pkgs[j], &recursive);
+
+			if (recursive && root)
+				walk_packages(root, dir, 0, count_one, &n);
+			else
+				n++;
+			free(dir);
+		}
+	}
 	return n;
+}
+
+struct exclude_walk {
+	const char *mod;
+	struct strbuf *pkgs;     /* the kept packages, one "./dir" per line */
+	int (*excluded)(const void *data, const char *path);
+	const void *data;
+	int dropped;
+};
+
+static void keep_unless_excluded(void *data, const char *dir)
+{
+	struct exclude_walk *w = data;
+	size_t ml = strlen(w->mod);
+
+	if (w->excluded(w->data, *dir ? dir : ".")) {
+		w->dropped = 1;
+		return;
+	}
+	if (strlen(dir) == ml)
+		strbuf_addstr(w->pkgs, ".\n");
+	else
+		strbuf_addf(w->pkgs, "./%s\n", dir + (ml ? ml + 1 : 0));
+}
+
+/* The patterns of `m` without the excluded packages; "..." expanded only when it must be. */
+static void module_exclude(struct gomodule *m, const char *root,
+			   int (*excluded)(const void *data, const char *path), const void *data)
+{
+	struct strbuf kept = STRBUF_INIT, one = STRBUF_INIT;
+	char **old = m->pkgs;
+	size_t i, nr = m->pkgs_nr;
+	const char *p;
+
+	m->pkgs = NULL;
+	m->pkgs_nr = m->pkgs_alloc = 0;
+	for (i = 0; i < nr; i++) {
+		struct exclude_walk w = { m->dir, &one, excluded, data, 0 };
+		int recursive;
+		char *dir = pattern_dir(m->dir, old[i], &recursive);
+
+		strbuf_reset(&one);
+		if (recursive)
+			walk_packages(root, dir, 0, keep_unless_excluded, &w);
+		if (!recursive && !excluded(data, *dir ? dir : "."))
+			strbuf_addf(&kept, "%s\n", old[i]);
+		else if (recursive && !w.dropped)
+			strbuf_addf(&kept, "%s\n", old[i]);
+		else if (recursive)
+			strbuf_addbuf(&kept, &one);
+		free(dir);
+		free(old[i]);
+	}
+	free(old);
+	for (p = kept.buf; *p; ) {
+		const char *nl = strchr(p, '\n');
+
+		strbuf_reset(&one);
+		strbuf_add(&one, p, (size_t)(nl - p));
+		module_add_pkg(m, &one);
+		p = nl + 1;
+	}
+	strbuf_release(&kept);
+	strbuf_release(&one);
+}
+
+void pkgset_exclude(struct pkgset *set, const char *root,
+		    int (*excluded)(const void *data, const char *path), const void *data)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < set->nr; i++) {
+		struct gomodule *m = &set->mods[i];
+
+		module_exclude(m, root, excluded, data);
+		if (!m->pkgs_nr) {
+			free(m->pkgs);
+			free(m->dir);
+			continue;
+		}
+		set->mods[k++] = *m;
+	}
+	set->nr = k;
+	for (i = 0, k = 0; i < set->orphans_nr; i++) {
+		if (excluded(data, set->orphans[i])) {
+			free(set->orphans[i]);
+			continue;
+		}
+		set->orphans[k++] = set->orphans[i];
+	}
+	set->orphans_nr = k;
 }
 
 struct argv {
@@ -326,6 +503,59 @@ static void feed(void *data, const char *buf, size_t len)
 }
 
 /* One go invocation in `dir` for `pkgs`; findings appended to out. */
+/* The module path of go.mod in `moddir` ("example.com/m"), or "" when unreadable. */
+static void module_path(struct strbuf *out, const char *root, const char *moddir)
+{
+	struct strbuf path = STRBUF_INIT, mod = STRBUF_INIT;
+	const char *p;
+
+	strbuf_addf(&path, "%s%s%s/go.mod", root, *moddir ? "/" : "", moddir);
+	if (strbuf_read_file(&mod, path.buf, 1 << 20) >= 0) {
+		for (p = mod.buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+			const char *rest;
+
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (skip_prefix(p, "module", &rest) && (*rest == ' ' || *rest == '\t')) {
+				while (*rest == ' ' || *rest == '\t' || *rest == '"')
+					rest++;
+				strbuf_add(out, rest, strcspn(rest, " \t\r\n\""));
+				break;
+			}
+		}
+	}
+	strbuf_release(&path);
+	strbuf_release(&mod);
+}
+
+/*
+ * The build of the module in `moddir` failed: the compiler's whole
+ * message (up to BUILD_MESSAGE_MAX bytes, then a note), naming the
+ * module by its path and its directory.
+ */
+static int build_failed(const char *root, const char *moddir, int status, const char *msgs)
+{
+	struct strbuf mod = STRBUF_INIT, where = STRBUF_INIT;
+	size_t len = strlen(msgs);
+	int ret;
+
+	module_path(&mod, root, moddir);
+	if (mod.len)
+		strbuf_addf(&where, "module %s (%s)", mod.buf, *moddir ? moddir : "the repository root");
+	else
+		strbuf_addstr(&where, *moddir ? moddir : "the repository root");
+	if (len > BUILD_MESSAGE_MAX)
+		ret = error_set(ER_EANALYSIS, "the build failed in %s (go exited with %d):\n%.*s\n"
+				"... (the compiler's messages are cut here at %d KiB of %zu bytes; run the build with -v to see the command)",
+				where.buf, status, BUILD_MESSAGE_MAX, msgs, BUILD_MESSAGE_MAX >> 10, len);
+	else
+		ret = error_set(ER_EANALYSIS, "the build failed in %s (go exited with %d):\n%s",
+				where.buf, status, len ? msgs : "(no message from the compiler)");
+	strbuf_release(&mod);
+	strbuf_release(&where);
+	return ret;
+}
+
 static int run_go(struct finding_list *out, struct strbuf *errors, const char *root,
 		  const char *moddir, const char *const *pkgs, size_t npkgs,
 		  const struct build_opts *opts)
@@ -386,9 +616,7 @@ static int run_go(struct finding_list *out, struct strbuf *errors, const char *r
 		const char *msgs = parser_errors(p);
 
 		strbuf_addstr(errors, msgs);
-		ret = error_set(ER_EANALYSIS, "the build failed in %s (go exited with %d):\n%s",
-				*moddir ? moddir : ".", ret,
-				*msgs ? msgs : "(no message from the compiler)");
+		ret = build_failed(root, moddir, ret, msgs);
 		goto out;
 	}
 	parser_take_findings(p, out);

@@ -57,7 +57,22 @@ void pkgset_add_all(struct pkgset *set, const char *root);
  */
 int pkgset_add_args(struct pkgset *set, const char *root, const char *const *args, size_t nr);
 void pkgset_release(struct pkgset *set);
-size_t pkgset_count(const struct pkgset *set);
+/*
+ * Drop the packages whose repository-relative directory `excluded` says is
+ * excluded ("." for the root), before anything is built: a "DIR/..."
+ * pattern stays as it is unless a package below it is excluded, and is
+ * then replaced by the packages it would build but those.  A module left
+ * with no package is dropped (never `go build` with no argument).
+ */
+void pkgset_exclude(struct pkgset *set, const char *root,
+		    int (*excluded)(const void *data, const char *path), const void *data);
+/*
+ * The number of packages the set builds: a "DIR/..." pattern counts the
+ * package directories below DIR as go walks them (not vendor/, testdata/,
+ * hidden or _-prefixed directories, nor nested modules) in the checkout at
+ * `root`; with a NULL root it counts as one.
+ */
+size_t pkgset_count(const struct pkgset *set, const char *root);
 
 struct build_opts {
 	const char *go;           /* the go command; NULL means "go" from PATH */

@@ -5,6 +5,7 @@
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "review.h"
+#include "ack.h"
 #include "compare.h"
 #include "diff.h"
 #include "errors.h"
@@ -19,7 +20,6 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +225,23 @@ static int read_input(struct finding_list *out, const char *input, const char *r
 	return ret;
 }
 
+/* The rule overrides of the configuration, or NULL. */
+static const struct checklist_policy *policy_of(const struct review_opts *opts)
+{
+	return opts->config ? &opts->config->policy : NULL;
+}
+
+/* 1 when the repository-relative `path` is excluded by the configuration. */
+static int excluded(const struct review_opts *opts, const char *path)
+{
+	return opts->config && config_excluded(opts->config, path);
+}
+
+static int excluded_cb(const void *data, const char *path)
+{
+	return excluded(data, path);
+}
+
 /* Classify from the whole chains, then keep `max_flow` steps for display. */
 static void classify_all(struct finding_list *l, const struct checklist_policy *policy,
 			 int max_flow)
@@ -324,7 +341,7 @@ struct analysis {
 	struct strbuf errors;
 	int ret;
 	int warn;          /* warnings about this analysis go to stderr */
-	char msg[1024];
+	char *msg;         /* the error's message when ret */
 };
 
 static void *analyse(void *data)
@@ -333,7 +350,8 @@ static void *analyse(void *data)
 
 	a->ret = packages_analyze(&a->findings, &a->errors, a->root, a->set, &a->build);
 	if (a->ret) {
-		snprintf(a->msg, sizeof(a->msg), "%s", error_last());
+		a->msg = xstrdup(error_last());
+		error_clear(); /* this thread's own message: freed before it ends */
 	} else {
 		drop_missing(&a->findings, a->root, a->warn);
 		gosrc_locate(&a->findings, a->root);
@@ -343,6 +361,7 @@ static void *analyse(void *data)
 
 static void analysis_release(struct analysis *a)
 {
+	free(a->msg);
 	finding_list_release(&a->findings);
 	strbuf_release(&a->errors);
 }
@@ -378,8 +397,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 
 	base_cache_init(&bc, git_repository_path(repo));
 	old = xcalloc(c->files_nr, sizeof(*old));
-	for (i = 0; i < c->files_nr; i++)
-		old[n++] = c->files[i].old_path ? c->files[i].old_path : c->files[i].path;
+	for (i = 0; i < c->files_nr; i++) {
+		const char *path = c->files[i].old_path ? c->files[i].old_path : c->files[i].path;
+
+		if (!excluded(opts, c->files[i].path) && !excluded(opts, path))
+			old[n++] = path;
+	}
 
 	/*
 	 * Head's build starts first: everything about the base (the Go
@@ -436,13 +459,13 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 					error_last());
 		}
 	}
-	classify_all(&head.findings, opts->policy, opts->build.max_flow);
+	classify_all(&head.findings, policy_of(opts), opts->build.max_flow);
 	compare_fingerprint(&head.findings, NULL);
 	for (i = 0; i < head.findings.nr; i++)
 		finding_list_add(&out->findings, head.findings.items[i]);
 	head.findings.nr = 0;
 	if (!*fell_back) {
-		classify_all(&base.findings, opts->policy, opts->build.max_flow);
+		classify_all(&base.findings, policy_of(opts), opts->build.max_flow);
 		compare_fingerprint(&base.findings, c);
 		/* base paths become head paths for display of what was fixed */
 		compare_match(&out->findings, &base.findings, &out->fixed);
@@ -551,142 +574,258 @@ int review_fails(const struct review *rv, enum severity fail_on)
 	return 0;
 }
 
-int review_run(struct review *out, const struct review_opts *opts)
-{
-	git_repository *repo = NULL;
+/* What one review_run() holds between its stages. */
+struct run {
+	const struct review_opts *opts;
+	struct review *out;
+	enum review_mode mode;
+	git_repository *repo;
 	struct change change;
-	struct pkgset set = PKGSET_INIT;
-	struct strbuf root = STRBUF_INIT, errors = STRBUF_INIT;
-	enum review_mode mode = opts->mode;
-	const char **files = NULL;
-	int ret = 0, have_change = 0, fell_back = 0;
+	int have_change;
+	struct pkgset set;
+	struct strbuf root;
+};
+
+/* Number of distinct directories of the findings: the packages --input covered. */
+static unsigned count_dirs(const struct finding_list *l)
+{
+	struct strmap seen = STRMAP_INIT;
 	size_t i;
+	unsigned n = 0;
 
-	change_init(&change);
-	if (mode == MODE_DEFAULT)
-		mode = opts->input ? MODE_ADDED : MODE_NEW;
-	if (opts->input && mode == MODE_NEW)
-		return error_set(ER_EUSAGE, "--mode new needs the compiler run at both revisions: it cannot be used with --input");
-	if (opts->all_packages && mode == MODE_NEW)
-		mode = MODE_ALL;
-	out->mode = config_mode_name(mode);
+	for (i = 0; i < l->nr; i++) {
+		const char *f = l->items[i]->file, *slash = strrchr(f, '/');
+		size_t len = slash ? (size_t)(slash - f) : 0;
 
-	if (opts->input && mode == MODE_ALL) {
-		char cwd[PATH_MAX];
-
-		if (!getcwd(cwd, sizeof(cwd))) {
-			ret = error_set(ER_ERROR, "cannot find the current directory: %s", strerror(errno));
-			goto out;
-		}
-		ret = read_input(&out->findings, opts->input, cwd, 1);
-		if (ret)
-			goto out;
-		gosrc_locate(&out->findings, cwd);
-		classify_all(&out->findings, opts->policy, opts->build.max_flow);
-		compare_fingerprint(&out->findings, NULL);
-		goto filter;
-	}
-
-	if ((ret = repo_open(&repo, ".")))
-		goto out;
-	{
-		struct change_opts co = { opts->base, opts->head, opts->worktree, opts->tests,
-					  opts->base_empty };
-
-		if (!co.base && !co.worktree && !co.base_empty)
-			co.worktree = 1;
-		if ((ret = change_compute(&change, repo, &co)))
-			goto out;
-		have_change = 1;
-	}
-	memcpy(out->base, change.merge_base_hex, sizeof(out->base));
-	memcpy(out->head, change.head_hex, sizeof(out->head));
-	if (git_repository_workdir(repo)) {
-		struct strbuf wd = STRBUF_INIT;
-
-		strbuf_addstr(&wd, git_repository_workdir(repo));
-		trim_slashes(&wd);
-		out->workdir = strbuf_detach(&wd, NULL);
-	}
-
-	if (opts->input) {
-		const char *wd = git_repository_workdir(repo);
-
-		strbuf_addstr(&root, wd ? wd : ".");
-		trim_slashes(&root);
-		ret = read_input(&out->findings, opts->input, root.buf, 0);
-		if (ret)
-			goto out;
-		gosrc_locate(&out->findings, root.buf);
-		classify_all(&out->findings, opts->policy, opts->build.max_flow);
-		compare_fingerprint(&out->findings, NULL);
-		goto filter;
-	}
-
-	if (!change.files_nr && !opts->all_packages && !opts->packages_nr)
-		goto filter; /* no Go files: the toolchain is never started */
-	if ((ret = head_root(&root, repo, &change)))
-		goto out;
-	if (opts->all_packages) {
-		pkgset_add_all(&set, root.buf);
-	} else if (opts->packages_nr) {
-		if ((ret = pkgset_add_args(&set, root.buf, opts->packages, opts->packages_nr)))
-			goto out;
-	} else {
-		files = xcalloc(change.files_nr, sizeof(*files));
-		for (i = 0; i < change.files_nr; i++)
-			files[i] = change.files[i].path;
-		pkgset_add_files(&set, root.buf, files, change.files_nr);
-	}
-	out->analysed_packages = (unsigned)pkgset_count(&set);
-	if (mode == MODE_NEW) {
-		ret = compare_with_base(out, repo, &change, root.buf, &set, opts, &fell_back);
-		if (ret)
-			goto out;
-		if (fell_back) {
-			mode = MODE_ADDED;
-			out->mode = config_mode_name(mode);
-		}
-		goto filter;
-	}
-	{
-		struct build_opts bo = opts->build;
-
-		bo.tests = opts->tests;
-		if ((ret = packages_analyze(&out->findings, &errors, root.buf, &set, &bo)))
-			goto out;
-		if (!out->go_version) {
-			struct strbuf gov = STRBUF_INIT;
-
-			if (!go_version(&gov, &bo))
-				out->go_version = strbuf_detach(&gov, NULL);
-			strbuf_release(&gov);
+		if (!strmap_get(&seen, f, len)) {
+			strmap_put(&seen, f, len, (void *)1);
+			n++;
 		}
 	}
-	drop_missing(&out->findings, root.buf, 1);
-	gosrc_locate(&out->findings, root.buf);
-	classify_all(&out->findings, opts->policy, opts->build.max_flow);
+	strmap_release(&seen);
+	return n;
+}
+
+/* Stage: --input read, located, classified (root: where its paths are taken from). */
+static int stage_input(struct run *r, const char *root, int keep)
+{
+	struct review *out = r->out;
+	int ret = read_input(&out->findings, r->opts->input, root, keep);
+
+	if (ret)
+		return ret;
+	gosrc_locate(&out->findings, root);
+	classify_all(&out->findings, policy_of(r->opts), r->opts->build.max_flow);
 	compare_fingerprint(&out->findings, NULL);
+	out->analysed_packages = count_dirs(&out->findings);
+	return 0;
+}
 
-filter:
+/* A change of _test.go files only reviews nothing without --tests: say so. */
+static void hint_tests(git_repository *repo, const struct change_opts *co)
+{
+	struct change_opts with_tests = *co;
+	struct change c;
+
+	with_tests.tests = 1;
+	change_init(&c);
+	if (!change_compute(&c, repo, &with_tests) && c.files_nr)
+		fprintf(stderr, "escape-review: the change touches only _test.go files (%zu), which are reviewed with --tests\n",
+			c.files_nr);
+	error_clear();
+	change_release(&c);
+}
+
+/* Stage: the revisions, the diff, and the repository's work tree. */
+static int stage_change(struct run *r)
+{
+	const struct review_opts *opts = r->opts;
+	struct change_opts co = { opts->base, opts->head, opts->worktree, opts->tests,
+				  opts->base_empty };
+	const char *wd;
+	int ret;
+
+	if ((ret = repo_open(&r->repo, ".")))
+		return ret;
+	if (!co.base && !co.worktree && !co.base_empty)
+		co.worktree = 1;
+	if ((ret = change_compute(&r->change, r->repo, &co)))
+		return ret;
+	r->have_change = 1;
+	if (!r->change.files_nr && !opts->tests && !opts->input)
+		hint_tests(r->repo, &co);
+	memcpy(r->out->base, r->change.merge_base_hex, sizeof(r->out->base));
+	memcpy(r->out->head, r->change.head_hex, sizeof(r->out->head));
+	if ((wd = git_repository_workdir(r->repo))) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addstr(&sb, wd);
+		trim_slashes(&sb);
+		r->out->workdir = strbuf_detach(&sb, NULL);
+	}
+	return 0;
+}
+
+/*
+ * Stage: the packages to build, from the change, the arguments or every
+ * module, less the excluded ones (before the build: go never sees them).
+ */
+static int stage_packages(struct run *r)
+{
+	const struct review_opts *opts = r->opts;
+	const char **files = NULL;
+	size_t i, n = 0;
+	int ret = 0;
+
+	if (opts->all_packages) {
+		pkgset_add_all(&r->set, r->root.buf);
+	} else if (opts->packages_nr) {
+		ret = pkgset_add_args(&r->set, r->root.buf, opts->packages, opts->packages_nr);
+	} else {
+		files = xcalloc(r->change.files_nr, sizeof(*files));
+		for (i = 0; i < r->change.files_nr; i++)
+			if (!excluded(opts, r->change.files[i].path))
+				files[n++] = r->change.files[i].path;
+		pkgset_add_files(&r->set, r->root.buf, files, n);
+	}
+	if (!ret && opts->config && opts->config->exclude_nr)
+		pkgset_exclude(&r->set, r->root.buf, excluded_cb, opts);
+	r->out->analysed_packages = (unsigned)pkgset_count(&r->set, r->root.buf);
+	free(files);
+	return ret;
+}
+
+/* Stage: build head (and the base in MODE_NEW), locate and classify. */
+static int stage_analyse(struct run *r)
+{
+	const struct review_opts *opts = r->opts;
+	struct review *out = r->out;
+	struct build_opts bo = opts->build;
+	struct strbuf errors = STRBUF_INIT, gov = STRBUF_INIT;
+	int ret, fell_back = 0;
+
+	if (r->mode == MODE_NEW) {
+		ret = compare_with_base(out, r->repo, &r->change, r->root.buf, &r->set, opts,
+					&fell_back);
+		if (!ret && fell_back) {
+			r->mode = MODE_ADDED;
+			out->mode = config_mode_name(r->mode);
+		}
+		return ret;
+	}
+	bo.tests = opts->tests;
+	ret = packages_analyze(&out->findings, &errors, r->root.buf, &r->set, &bo);
+	strbuf_release(&errors);
+	if (ret)
+		return ret;
+	if (!out->go_version && !go_version(&gov, &bo))
+		out->go_version = strbuf_detach(&gov, NULL);
+	strbuf_release(&gov);
+	drop_missing(&out->findings, r->root.buf, 1);
+	gosrc_locate(&out->findings, r->root.buf);
+	classify_all(&out->findings, policy_of(opts), opts->build.max_flow);
+	compare_fingerprint(&out->findings, NULL);
+	return 0;
+}
+
+/* Stage: acknowledgements (//escape:ok); a marker without a reason is a warning. */
+static void stage_acknowledge(struct review *out)
+{
+	struct strbuf warnings = STRBUF_INIT;
+
+	ack_apply(&out->findings, &warnings);
+	fputs(warnings.buf, stderr);
+	strbuf_release(&warnings);
+}
+
+/*
+ * The policy stages, in order: exclusion (what the build still reported
+ * in excluded files), the mode (counting what it hides), the baseline,
+ * acknowledgements, then the order of presentation.
+ */
+static int stage_policy(struct run *r)
+{
+	const struct review_opts *opts = r->opts;
+	struct review *out = r->out;
+	int ret;
+
 	if (out->go_version && !go_version_supported(out->go_version))
 		fprintf(stderr, "escape-review: warning: %s is outside the tested %s; its output is read as theirs, so check the findings against `go build -gcflags=-m=2`\n",
 			out->go_version, GO_SUPPORTED);
-	filter_mode(out, have_change ? &change : NULL, mode);
-	if (!opts->no_baseline && (ret = apply_baseline(out, repo, opts)))
-		goto out;
+	if (opts->config) {
+		config_filter(opts->config, &out->findings);
+		config_filter(opts->config, &out->fixed);
+	}
+	filter_mode(out, r->have_change ? &r->change : NULL, r->mode);
+	if (!opts->no_baseline && (ret = apply_baseline(out, r->repo, opts)))
+		return ret;
+	if (!opts->no_acknowledge)
+		stage_acknowledge(out);
 	finding_list_sort(&out->findings);
 	finding_list_sort(&out->fixed);
+	return 0;
+}
+
+/* The stages up to the findings, without policy. */
+static int run_stages(struct run *r)
+{
+	const struct review_opts *opts = r->opts;
+	const char *wd;
+	int ret;
+
+	if (opts->input && r->mode == MODE_ALL) {
+		char *cwd = realpath(".", NULL);
+
+		if (!cwd)
+			return error_set(ER_ERROR, "cannot find the current directory: %s", strerror(errno));
+		ret = stage_input(r, cwd, 1);
+		free(cwd);
+		return ret;
+	}
+	if ((ret = stage_change(r)))
+		return ret;
+	if (opts->input) {
+		wd = git_repository_workdir(r->repo);
+		strbuf_addstr(&r->root, wd ? wd : ".");
+		trim_slashes(&r->root);
+		return stage_input(r, r->root.buf, 0);
+	}
+	if (!r->change.files_nr && !opts->all_packages && !opts->packages_nr)
+		return 0; /* no Go files: the toolchain is never started */
+	if ((ret = head_root(&r->root, r->repo, &r->change)) || (ret = stage_packages(r)))
+		return ret;
+	return stage_analyse(r);
+}
+
+int review_run(struct review *out, const struct review_opts *opts)
+{
+	struct run r = { 0 };
+	int ret;
+
+	r.opts = opts;
+	r.out = out;
+	r.mode = opts->mode;
+	change_init(&r.change);
+	strbuf_init(&r.root, 0);
+	if (r.mode == MODE_DEFAULT)
+		r.mode = opts->input ? MODE_ADDED : MODE_NEW;
+	if (opts->input && r.mode == MODE_NEW) {
+		ret = error_set(ER_EUSAGE, "--mode new needs the compiler run at both revisions: it cannot be used with --input");
+		goto out;
+	}
+	if (opts->all_packages && r.mode == MODE_NEW)
+		r.mode = MODE_ALL;
+	out->mode = config_mode_name(r.mode);
+	if ((ret = run_stages(&r)) || (ret = stage_policy(&r)))
+		goto out;
 	if (opts->packages_out) {
-		*opts->packages_out = set;
-		memset(&set, 0, sizeof(set));
+		*opts->packages_out = r.set;
+		memset(&r.set, 0, sizeof(r.set));
 	}
 out:
-	free(files);
-	pkgset_release(&set);
-	change_release(&change);
-	strbuf_release(&root);
-	strbuf_release(&errors);
-	git_repository_free(repo);
+	pkgset_release(&r.set);
+	change_release(&r.change);
+	strbuf_release(&r.root);
+	git_repository_free(r.repo);
 	return ret;
 }

@@ -3,10 +3,15 @@
 
 /*
  * review.h: one review, the pipeline's stages wired in order:
- *   revisions and diff (diff.h) -> packages (packages.h) -> the go process
- *   and the parser (parse.h) -> locate (gosrc.h) -> checklist (checklist.h)
- *   -> filter by mode / compare with the base (compare.h).
- * main.c and the hook call it; it prints nothing.
+ *   revisions and diff (diff.h) -> packages, less the excluded ones
+ *   (packages.h, config.h) -> the go process and the parser (parse.h) ->
+ *   locate (gosrc.h) -> checklist with the rule overrides (checklist.h) ->
+ *   compare with the base (compare.h) -> policy: exclusion, the mode (and
+ *   what it hides, counted), the baseline, acknowledgements (ack.h).
+ * It owns the order of the stages and every policy decision, so the CLI,
+ * the hook and `baseline` behave alike.  It must never format a report,
+ * touch the network or decide an exit code; its only output is warnings
+ * on stderr.
  */
 
 #include "checklist.h"
@@ -25,11 +30,12 @@ struct review_opts {
 	enum review_mode mode;
 	const char *input;       /* compiler output file ("-": stdin) instead of running go */
 	struct build_opts build;
-	const struct checklist_policy *policy;
+	const struct config *config; /* exclude, rules; NULL: none */
 	int verbose;
 	int all_packages;        /* every package of every module, not only the changed ones */
 	int show_baseline;       /* list findings accepted by the baseline */
 	int no_baseline;         /* do not read .escape-baseline.json */
+	int no_acknowledge;      /* do not apply //escape:ok markers */
 	int no_cache;            /* do not read or write the base analysis cache */
 	const char *baseline_path; /* default: .escape-baseline.json at the repository root */
 	struct baseline *baseline_out; /* when set: receives the baseline read (for stale entries) */
@@ -48,7 +54,14 @@ struct review_opts {
  * head) and only findings without a partner there are kept; base findings
  * without a partner at head are in out->fixed.  Findings listed in the
  * baseline file get STATUS_BASELINE and are dropped unless show_baseline.
- * Warnings (a base that does not build, ...) go to stderr.
+ * With opts->config, files it excludes are not built (their packages are
+ * not given to go when every changed file of theirs is excluded) and their
+ * findings are dropped before anything is counted; findings accepted by
+ * //escape:ok get STATUS_ACKNOWLEDGED (unless no_acknowledge).
+ * out->analysed_packages is the number of packages built (or, for --input,
+ * the directories the findings are in).
+ * Warnings (a base that does not build, a reason-less //escape:ok, ...) go
+ * to stderr.
  */
 int review_run(struct review *out, const struct review_opts *opts);
 

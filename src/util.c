@@ -4,6 +4,7 @@
  * string helpers.
  */
 #include "util.h"
+#include "strbuf.h"
 #include "errors.h"
 
 #include <cJSON.h>
@@ -173,24 +174,29 @@ char *path_join(const char *a, const char *b)
 
 /* ---- errors.h ---- */
 
-static _Thread_local char error_msg[1024];
+/* The message on the heap, whatever its length (a compiler's whole output). */
+static _Thread_local struct strbuf error_msg = STRBUF_INIT;
 
 int error_set(int code, const char *fmt, ...)
 {
+	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
+	/* formatted aside first: an argument may be error_last() itself */
 	va_start(ap, fmt);
-	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
+	strbuf_release(&error_msg);
+	error_msg = sb;
 	return code;
 }
 
 const char *error_last(void)
 {
-	return error_msg;
+	return error_msg.buf;
 }
 
 void error_clear(void)
 {
-	error_msg[0] = '\0';
+	strbuf_release(&error_msg);
 }

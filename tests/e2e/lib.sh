@@ -79,8 +79,10 @@ expect_out() {
 expect_grep() {
 	if grep -q -- "$2" "$3"; then ok "$1"; else bad "$1 (no '$2' in $(basename "$3"))"; fi
 }
+# (a missing FILE is a failure: there is nothing to have looked in)
 expect_no_grep() {
-	if grep -q -- "$2" "$3"; then bad "$1 ('$2' found in $(basename "$3"))"; else ok "$1"; fi
+	if [ ! -f "$3" ]; then bad "$1 (no file $3)"
+	elif grep -q -- "$2" "$3"; then bad "$1 ('$2' found in $(basename "$3"))"; else ok "$1"; fi
 }
 
 # jq-like: findings FILE -> "file:line:function:message" lines, sorted

@@ -141,7 +141,8 @@ static void test_chunking(void **state)
 			finding_list_release(&l);
 			parser_free(p);
 		}
-		assert_true(first.len > 0);
+		/* something was parsed: findings or errors, not only the "errors:" label */
+		assert_true(first.len > strlen("errors:"));
 		strbuf_release(&first);
 		free(buf);
 	}
