@@ -15,6 +15,7 @@
 #include "hook.h"
 #include "http.h"
 #include "packages.h"
+#include "render.h"
 #include "repo.h"
 #include "report.h"
 #include "review.h"
