@@ -4,9 +4,10 @@
  * hook's exit codes (a push is blocked at hook.fail_on).
  */
 #include "cmd.h"
-#include "diff.h"
+#include "repo.h"
 #include "errors.h"
 #include "hook.h"
+#include "render.h"
 #include "report.h"
 #include "review.h"
 #include "strbuf.h"

@@ -12,6 +12,7 @@
 #include "gitlab.h"
 #include "http.h"
 #include "options.h"
+#include "render.h"
 #include "report.h"
 #include "review.h"
 #include "strbuf.h"

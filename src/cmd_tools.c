@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "options.h"
 #include "packages.h"
+#include "render.h"
 #include "report.h"
 #include "run.h"
 #include "strbuf.h"
