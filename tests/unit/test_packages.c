@@ -1,0 +1,224 @@
+/*
+ * test_packages.c: from files and arguments to modules and packages, in a
+ * real tree in a temporary directory: nested modules, orphans, vendor/ and
+ * testdata/ skipped, exclusion before the build ("./..." expanded only
+ * when a package below it is excluded), the real package count, and the
+ * real go analysing one module (findings, and a failed build naming the
+ * module with the compiler's message).
+ */
+#define _XOPEN_SOURCE 700 /* mkdtemp */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "packages.h"
+#include "run.h"
+#include "strbuf.h"
+#include "util.h"
+
+static char root[64];
+
+static void put(const char *rel, const char *text)
+{
+	struct strbuf p = STRBUF_INIT;
+	FILE *f;
+	char *slash;
+
+	strbuf_addf(&p, "%s/%s", root, rel);
+	for (slash = strchr(p.buf + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(p.buf, 0777);
+		*slash = '/';
+	}
+	f = fopen(p.buf, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	strbuf_release(&p);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(root, sizeof(root), "%s", "/tmp/er-test-packages.XXXXXX");
+	if (!mkdtemp(root))
+		return -1;
+	put("go.mod", "module example.com/top // the root module\n\ngo 1.19\n");
+	put("a/a.go", "package a\n\nvar Sink *int\n\nfunc A() { x := 1; Sink = &x }\n");
+	put("a/b/b.go", "package b\n\nfunc B() int { return 2 }\n");
+	put("gen/gen.go", "package gen\n\nfunc Gen() {}\n");
+	put("vendor/v/v.go", "package v\n");
+	put("a/testdata/t.go", "package t\n");
+	put("sub/go.mod", "module example.com/sub\n\ngo 1.19\n");
+	put("sub/s.go", "package sub\n\nfunc S() {}\n");
+	put("sub/inner/i.go", "package inner\n");
+	put("loose/x.go", "package loose\n");
+	put("loose/go.txt", "not go\n");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	const char *argv[] = { "rm", "-rf", root, NULL };
+	struct child_process cp = CHILD_PROCESS_INIT;
+
+	(void)state;
+	cp.argv = argv;
+	return child_run(&cp);
+}
+
+/* "dir:pkg,pkg;" for every module */
+static void describe(struct strbuf *sb, const struct pkgset *set)
+{
+	size_t i, j;
+
+	for (i = 0; i < set->nr; i++) {
+		strbuf_addf(sb, "%s:", set->mods[i].dir);
+		for (j = 0; j < set->mods[i].pkgs_nr; j++)
+			strbuf_addf(sb, "%s%s", j ? "," : "", set->mods[i].pkgs[j]);
+		strbuf_addch(sb, ';');
+	}
+}
+
+static void test_files(void **state)
+{
+	static const char *const files[] = {
+		"a/a.go", "a/b/b.go", "a/other.go", "sub/inner/i.go", "gone/g.go", "sub/s.go",
+	};
+	struct pkgset set = PKGSET_INIT;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	pkgset_add_files(&set, root, files, ARRAY_SIZE(files));
+	describe(&sb, &set);
+	/* a package once, the nested module on its own, a missing directory left out */
+	assert_string_equal(sb.buf, ":./a,./a/b;sub:./inner,.;");
+	assert_int_equal(pkgset_count(&set, root), 4);
+	pkgset_release(&set);
+	strbuf_release(&sb);
+}
+
+static void test_all(void **state)
+{
+	struct pkgset set = PKGSET_INIT;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	pkgset_add_all(&set, root);
+	describe(&sb, &set);
+	assert_string_equal(sb.buf, ":./...;sub:./...;");
+	/* what ./... builds: a, a/b, gen, loose (not vendor, testdata, nor sub's) + sub, sub/inner */
+	assert_int_equal(pkgset_count(&set, root), 6);
+	assert_int_equal(pkgset_count(&set, NULL), 2);
+	pkgset_release(&set);
+	strbuf_release(&sb);
+}
+
+static int excluded_gen_or_inner(const void *data, const char *path)
+{
+	(void)data;
+	return !strcmp(path, "gen") || !strcmp(path, "sub/inner") || !strcmp(path, "sub");
+}
+
+static void test_exclude(void **state)
+{
+	static const char *const files[] = { "a/a.go", "gen/gen.go" };
+	struct pkgset set = PKGSET_INIT;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	pkgset_add_all(&set, root);
+	pkgset_exclude(&set, root, excluded_gen_or_inner, NULL);
+	describe(&sb, &set);
+	/* the root's ./... expanded without gen; sub (all excluded) dropped */
+	strbuf_reset(&sb);
+	describe(&sb, &set);
+	assert_int_equal(set.nr, 1);
+	assert_int_equal(pkgset_count(&set, root), 3);
+	assert_null(strstr(sb.buf, "gen"));
+	assert_non_null(strstr(sb.buf, "./a/b"));
+	assert_non_null(strstr(sb.buf, "./loose"));
+	pkgset_release(&set);
+	strbuf_reset(&sb);
+	pkgset_add_files(&set, root, files, ARRAY_SIZE(files));
+	pkgset_exclude(&set, root, excluded_gen_or_inner, NULL);
+	describe(&sb, &set);
+	assert_string_equal(sb.buf, ":./a;");
+	pkgset_release(&set);
+	strbuf_release(&sb);
+}
+
+static void test_args(void **state)
+{
+	const char *args[] = { "a/...", "sub" };
+	const char *bad[] = { "/" };
+	struct pkgset set = PKGSET_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	char cwd[4096];
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(root), 0);
+	assert_int_equal(pkgset_add_args(&set, root, args, 2), 0);
+	describe(&sb, &set);
+	assert_string_equal(sb.buf, ":./a/...;sub:.;");
+	assert_int_equal(pkgset_add_args(&set, root, bad, 1), ER_EUSAGE);
+	assert_non_null(strstr(error_last(), "/ is not a directory of the work tree"));
+	assert_int_equal(chdir(cwd), 0);
+	pkgset_release(&set);
+	strbuf_release(&sb);
+}
+
+static void test_analyze(void **state)
+{
+	static const char *const files[] = { "a/a.go" };
+	struct pkgset set = PKGSET_INIT;
+	struct finding_list l = FINDING_LIST_INIT;
+	struct build_opts bo = { 0 };
+	struct strbuf errors = STRBUF_INIT;
+	size_t i;
+	int moved = 0;
+
+	(void)state;
+	pkgset_add_files(&set, root, files, 1);
+	assert_int_equal(packages_analyze(&l, &errors, root, &set, &bo), 0);
+	for (i = 0; i < l.nr; i++)
+		if (!strcmp(l.items[i]->file, "a/a.go") && l.items[i]->line == 5 &&
+		    !strcmp(l.items[i]->message, "moved to heap: x"))
+			moved++;
+	assert_int_equal(moved, 1);
+	finding_list_release(&l);
+	/* a build error: the module by its path, and the compiler's message */
+	put("a/broken.go", "package a\n\nfunc Broken() { undefinedName() }\n");
+	assert_int_equal(packages_analyze(&l, &errors, root, &set, &bo), ER_EANALYSIS);
+	assert_non_null(strstr(error_last(),
+		"the build failed in module example.com/top (the repository root) (go exited with 1):\n"));
+	assert_non_null(strstr(error_last(), "a/broken.go:3:17: undefined: undefinedName"));
+	assert_non_null(strstr(errors.buf, "undefinedName"));
+	finding_list_release(&l);
+	pkgset_release(&set);
+	strbuf_release(&errors);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_all),
+		cmocka_unit_test(test_exclude),
+		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_analyze),
+	};
+
+	util_init();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
