@@ -2,7 +2,9 @@
 #define ACK_H
 
 /*
- * ack.h: acknowledgements written in the Go source.  A comment
+ * ack.h: acknowledgements written in the Go source (it owns reading the
+ * //escape:ok marker and marking findings; it must never read a file:
+ * locate stored the lines).  A comment
  *
  *	x := build()  //escape:ok pooled; the copy is cheaper than the lock
  *

@@ -3,7 +3,8 @@
 
 /*
  * compat.h: everything escape-review needs that POSIX.1-2008 does not
- * give.  Every other file compiles with -D_POSIX_C_SOURCE=200809L alone
+ * give (it owns the platform's extensions; it must never hold program
+ * logic).  Every other file compiles with -D_POSIX_C_SOURCE=200809L alone
  * (no _GNU_SOURCE, _DEFAULT_SOURCE or _DARWIN_C_SOURCE: `make
  * check-portable` checks it); what a platform offers beyond that is used
  * here and only here.

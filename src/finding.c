@@ -164,16 +164,16 @@ static const char *const severity_names[] = { "none", "info", "warning", "error"
 
 const char *severity_name(enum severity s)
 {
-	return (unsigned)s < 4 ? severity_names[s] : "unknown";
+	return (unsigned)s < ARRAY_SIZE(severity_names) ? severity_names[s] : "unknown";
 }
 
 int severity_parse(const char *s)
 {
-	int i;
+	size_t i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < ARRAY_SIZE(severity_names); i++)
 		if (!strcmp(s, severity_names[i]))
-			return i;
+			return (int)i;
 	return -1;
 }
 

@@ -2,7 +2,9 @@
 #define FINDING_H
 
 /*
- * finding.h: the data every stage passes along.  A `struct finding` is one
+ * finding.h: the data every stage passes along (it owns the finding, its
+ * lists and the names of severities, verdicts and statuses; it must never
+ * parse, classify, compare or format: the stages do).  A `struct finding` is one
  * escape-positive diagnostic of the compiler (a heap allocation or a
  * leaking parameter), with where it is, why the compiler decided it (the
  * -m=2 flow, cut to --max-flow steps) and the facts the checklist

@@ -2,7 +2,9 @@
 #define FORMATS_H
 
 /*
- * formats.h: a review's findings for other tools, not for people:
+ * formats.h: a review's findings for other tools, not for people (it owns
+ * these machine formats; it must never filter findings or touch the
+ * network):
  *
  *  - SARIF 2.1.0 (GitHub code scanning, IDEs): one run; tool.driver with
  *    the catalog's rules that occur (id order); one result per listed

@@ -47,15 +47,15 @@ int push_update_parse(struct push_update *out, const char *line)
 	const char *f[4];
 	size_t len[4];
 	const char *p = line;
-	int i;
+	int i, n = (int)ARRAY_SIZE(f);
 
 	push_update_release(out);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < n; i++) {
 		const char *sp = strchr(p, ' ');
 
 		f[i] = p;
 		len[i] = sp ? (size_t)(sp - p) : strlen(p);
-		if (!len[i] || (i < 3 && !sp) || (i == 3 && sp))
+		if (!len[i] || (i < n - 1 && !sp) || (i == n - 1 && sp))
 			goto bad;
 		p += len[i] + 1;
 	}
@@ -218,7 +218,7 @@ static int new_ref_base(git_oid *base, int *from_root, git_repository *repo,
 
 	*from_root = 0;
 	if (strlen(remote) < 200 && !strchr(remote, '/') && !strchr(remote, ':')) {
-		for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(defaults); i++) {
 			struct strbuf name = STRBUF_INIT;
 			git_oid tip;
 			int found;

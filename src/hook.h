@@ -2,7 +2,9 @@
 #define HOOK_H
 
 /*
- * hook.h: what a `git push` asks the pre-push hook to check.  git runs
+ * hook.h: what a `git push` asks the pre-push hook to check (it owns
+ * reading git's ref lines and choosing the ranges; it must never run a
+ * review or print: cmd_hook.c does).  git runs
  * `pre-push REMOTE URL` and writes one line per ref it is about to update:
  *
  *	<local ref> SP <local sha> SP <remote ref> SP <remote sha> LF

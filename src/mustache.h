@@ -4,7 +4,9 @@
 /*
  * mustache.h: render Mustache templates (https://mustache.github.io/) over
  * cJSON data, with HTML or Markdown escaping, partials from a loader, and
- * a cut helper for bodies that must fit a size limit.
+ * a cut helper for bodies that must fit a size limit.  It owns the
+ * template language; it must never know a finding or read a file itself
+ * (partials come from the caller's loader).
  *
  * Conformance: every test of the official spec's core modules (comments,
  * delimiters, interpolation, inverted, partials, sections) passes; the

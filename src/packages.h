@@ -3,7 +3,9 @@
 
 /*
  * packages.h: from changed files to Go packages and modules, and the go
- * process that analyses them.
+ * process that analyses them.  It owns which packages are built and the
+ * `go build` command line; it must never classify, filter by mode or know
+ * the configuration (exclusion comes in as a callback).
  *
  * Each changed file's directory is a package; its module is the nearest
  * directory above it with a go.mod (looked up with stat(), cached per

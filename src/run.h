@@ -2,7 +2,9 @@
 #define RUN_H
 
 /*
- * run.h: the one way this program starts another program.
+ * run.h: the one way this program starts another program.  It owns
+ * spawning, the pipes and the exit status; it must never use a shell or
+ * decide what a status means to the caller.
  *
  * Children are started with posix_spawnp() and an argv array: never through
  * a shell, so no file name, revision or flag can be interpreted as shell

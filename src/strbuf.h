@@ -2,7 +2,9 @@
 #define STRBUF_H
 
 /*
- * strbuf: a growable byte buffer, the one buffer type of this project.
+ * strbuf: a growable byte buffer, the one buffer type of this project.  It
+ * owns its bytes; it must never fail (out-of-memory dies) nor read files
+ * beyond a caller's bound.
  *
  * Invariants (as in git's strbuf.h):
  *  - `buf` is never NULL: an empty strbuf points at a shared empty string,

@@ -5,7 +5,8 @@
  * strmap.h: a string-keyed hash map (open addressing, linear probing).
  * Keys are copied and owned by the map (they may contain NUL bytes: every
  * function takes the key's length); values are the caller's pointers,
- * which the map never frees.
+ * which the map never frees.  It owns the table and its keys; it must
+ * never own or free the values.
  */
 
 #include <stddef.h>

@@ -4,7 +4,8 @@
 /*
  * util.h: the library's one-time set-up, fatal allocation wrappers and
  * small string helpers shared by every module.  Out-of-memory is fatal:
- * x*() never return NULL.
+ * x*() never return NULL.  It owns nothing but those helpers; it must never
+ * know a finding, a repository or the command line.
  */
 
 #include <stddef.h>
