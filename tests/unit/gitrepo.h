@@ -31,12 +31,17 @@ static inline void gitrepo_die(const char *what)
 	abort();
 }
 
-/* A fresh directory under /tmp; `buf` holds at least 64 bytes. */
+/* A fresh directory under /tmp, its real path (macOS's /tmp is a link, and
+ * libgit2 reports real paths); `buf` holds at least 64 bytes. */
 static inline void gitrepo_tmpdir(char *buf, const char *name)
 {
-	snprintf(buf, 64, "/tmp/er-unit-%s.XXXXXX", name);
-	if (!mkdtemp(buf))
+	char made[64], *real;
+
+	snprintf(made, sizeof(made), "/tmp/er-unit-%s.XXXXXX", name);
+	if (!mkdtemp(made) || !(real = realpath(made, NULL)) || strlen(real) >= 64)
 		gitrepo_die("mkdtemp");
+	strcpy(buf, real);
+	free(real);
 }
 
 static inline int gitrepo_rm_entry(const char *path, const struct stat *st, int flag,
