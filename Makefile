@@ -54,7 +54,7 @@ $(BUILD)/libescape.a: $(LIB_OBJS)
 $(BIN): $(BUILD)/obj/main.o $(BUILD)/libescape.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libescape.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libescape.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -DER_SRCDIR='"$(CURDIR)"' -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) \
 		$(PKG_LIBS) $(CMOCKA_LIBS) -lpthread

@@ -7,16 +7,16 @@
 #   0 base        errors util strbuf strmap compat
 #   1 services    finding run http mustache repo
 #   2 readers     gosrc parse diff checkout hook
-#   3 analysis    ack checklist packages
+#   3 analysis    ack checklist packages contract summary profile
 #   4 settings    config options
 #   5 comparing   compare
-#   6 pipeline    review
-#   7 output      report render formats
+#   6 pipeline    review dependents
+#   7 output      report render formats release
 #   8 publishing  forge github gitlab
-#   9 entry       main cmd (cmd_*.c)
+#   9 commands    main cmd cmd_review cmd_hook cmd_tools cmd_contracts
 #
 # Also: only http.c includes libcurl; only the publishing modules (and
-# main.c) include http.h; the parser, the Go source reader, the checklist
+# the commands) include http.h; the parser, the Go source reader, the checklist
 # and the output modules know no repository (no git2.h, repo.h, diff.h or
 # checkout.h).  A module missing from the table fails, so a new one gets a
 # stage.  `make check-portable` (and so `make test`) runs it; the script
@@ -28,13 +28,13 @@ src=${1:-$(cd "$(dirname "$0")/.." && pwd)/src}
 STAGES='errors:0 util:0 strbuf:0 strmap:0 compat:0
 finding:1 run:1 http:1 mustache:1 repo:1
 gosrc:2 parse:2 diff:2 checkout:2 hook:2
-ack:3 checklist:3 packages:3
+ack:3 checklist:3 packages:3 contract:3 summary:3 profile:3
 config:4 options:4
 compare:5
-review:6
-report:7 render:7 formats:7
+review:6 dependents:6
+report:7 render:7 formats:7 release:7
 forge:8 github:8 gitlab:8
-main:9 cmd:9 cmd_review:9 cmd_hook:9 cmd_tools:9'
+main:9 cmd:9 cmd_review:9 cmd_hook:9 cmd_tools:9 cmd_contracts:9'
 
 # module:header pairs that must not occur even when the stages allow them
 NEVER=''
@@ -59,6 +59,7 @@ stage_of() {
 # check DIR: print every violation; 1 when there is one
 check() {
 	bad=0
+	known_seen=
 	for f in "$1"/*.c "$1"/*.h; do
 		[ -f "$f" ] || continue
 		base=$(basename "$f")
@@ -83,6 +84,7 @@ check() {
 			[ "$hs" -le "$s" ] && continue
 			case " $KNOWN " in *" $mod:$inc "*)
 				echo "layering: known, to be removed: $base (stage $s) includes $inc (stage $hs)"
+				known_seen="$known_seen $mod:$inc"
 				continue ;;
 			esac
 			echo "layering: $base (stage $s) includes $inc of a higher stage ($hs)"
@@ -114,6 +116,11 @@ check "$tmp/src" >/dev/null || { echo "layering.sh: self-check: a downward inclu
 [ "$self_bad" = 0 ] || exit 1
 
 if check "$src"; then
+	for k in $KNOWN; do
+		case " $known_seen " in *" $k "*) ;; *)
+			echo "layering: note: the known exception $k no longer occurs; remove it from KNOWN" ;;
+		esac
+	done
 	echo "layering.sh: every include in $src goes to the same or a lower stage"
 	exit 0
 fi

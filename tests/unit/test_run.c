@@ -1,9 +1,11 @@
 /*
- * test_run.c: the one child-process helper (run.h) with real programs:
- * captured and bounded streams, exit codes and signals, a program that is
- * not there, the working directory and the environment, streamed stderr,
- * and run_which().
+ * test_run.c: the child-process helper (run.h) with real programs: exit
+ * codes and deaths by signal, stdout and stderr captured apart and
+ * exactly, output bounded while the child still runs to its end, stdin
+ * from /dev/null, the working directory and environment changes, stderr
+ * streamed in chunks, pipes both ways, PATH lookup, and a missing program.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,24 +13,41 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "errors.h"
 #include "run.h"
 #include "strbuf.h"
-#include "util.h"
 
-static int sh(const char *script, struct strbuf *out, struct strbuf *err, size_t max,
-	      const char *dir, const char *const *env)
+/* Run `sh -c SCRIPT`, capturing both streams (at most `max` bytes each). */
+static int sh(const char *script, struct strbuf *out, struct strbuf *err, size_t max)
 {
 	const char *argv[] = { "sh", "-c", script, NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 
 	cp.argv = argv;
-	cp.dir = dir;
-	cp.env = env;
+	strbuf_reset(out);
+	strbuf_reset(err);
 	return child_capture(&cp, out, err, max);
+}
+
+static void test_exit_codes(void **state)
+{
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(sh("exit 0", &out, &err, 100), 0);
+	assert_int_equal(sh("exit 3", &out, &err, 100), 3);
+	assert_int_equal(sh("exit 255", &out, &err, 100), 255);
+	assert_int_equal(sh("kill -TERM $$", &out, &err, 100), 128 + 15);
+	assert_int_equal(sh("kill -KILL $$", &out, &err, 100), 128 + 9);
+	strbuf_release(&out);
+	strbuf_release(&err);
 }
 
 static void test_capture(void **state)
@@ -36,104 +55,265 @@ static void test_capture(void **state)
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 
 	(void)state;
-	assert_int_equal(sh("printf 'to out'; printf 'to err' >&2; exit 3", &out, &err, 1024,
-			    NULL, NULL), 3);
-	assert_string_equal(out.buf, "to out");
-	assert_string_equal(err.buf, "to err");
-	strbuf_reset(&out);
-	/* bounded: the rest is read and dropped, the child finishes */
-	assert_int_equal(sh("i=0; while [ $i -lt 2000 ]; do echo 0123456789; i=$((i+1)); done",
-			    &out, NULL, 100, NULL, NULL), 0);
-	assert_int_equal(out.len, 100);
-	assert_memory_equal(out.buf, "0123456789\n0123456789\n", 22);
-	strbuf_release(&out);
-	strbuf_release(&err);
-}
+	assert_int_equal(sh("printf 'one\\ntwo'; printf 'bad\\n' >&2; printf ' three'; exit 7",
+			    &out, &err, 1000), 7);
+	assert_string_equal(out.buf, "one\ntwo three");
+	assert_string_equal(err.buf, "bad\n");
 
-static void test_status(void **state)
-{
-	(void)state;
-	assert_int_equal(sh("exit 0", NULL, NULL, 0, NULL, NULL), 0);
-	assert_int_equal(sh("exit 255", NULL, NULL, 0, NULL, NULL), 255);
-	/* killed by signal 9: 128 + 9 */
-	assert_int_equal(sh("kill -9 $$", NULL, NULL, 0, NULL, NULL), 137);
-}
-
-static void test_not_found(void **state)
-{
-	const char *argv[] = { "escape-review-no-such-program", NULL };
-	struct child_process cp = CHILD_PROCESS_INIT;
-	int ret;
-
-	(void)state;
-	cp.argv = argv;
-	ret = child_capture(&cp, NULL, NULL, 0);
-	assert_true(ret < 0);
-	assert_int_equal(cp.spawn_errno, ENOENT);
-	assert_non_null(strstr(error_last(), "escape-review-no-such-program"));
-	assert_null(run_which("escape-review-no-such-program"));
-}
-
-static void test_dir_env(void **state)
-{
-	const char *env[] = { "ER_TEST_SET=yes", "HOME", NULL };
-	struct strbuf out = STRBUF_INIT;
-	char *which = run_which("sh");
-
-	(void)state;
-	assert_int_equal(sh("pwd", &out, NULL, 1024, "/", NULL), 0);
-	assert_string_equal(out.buf, "/\n");
-	strbuf_reset(&out);
-	setenv("HOME", "/somewhere", 1);
-	assert_int_equal(sh("echo \"$ER_TEST_SET-${HOME-unset}\"", &out, NULL, 1024, NULL, env), 0);
-	assert_string_equal(out.buf, "yes-unset\n");
-	/* the name is never read by a shell: a ';' is part of the argument */
-	strbuf_reset(&out);
+	/* arguments reach the child as they are: no shell in between */
 	{
-		const char *argv[] = { "printf", "%s", "a; echo injected", NULL };
+		const char *argv[] = { "printf", "%s|", "a b", "$HOME", "*", "';'", NULL };
 		struct child_process cp = CHILD_PROCESS_INIT;
 
 		cp.argv = argv;
-		assert_int_equal(child_capture(&cp, &out, NULL, 1024), 0);
-		assert_string_equal(out.buf, "a; echo injected");
+		strbuf_reset(&out);
+		assert_int_equal(child_capture(&cp, &out, NULL, 1000), 0);
+		assert_string_equal(out.buf, "a b|$HOME|*|';'|");
 	}
-	assert_non_null(which);
-	assert_int_equal(which[0], '/');
-	free(which);
+
+	/* stdin is /dev/null: cat ends at once with nothing */
+	{
+		const char *argv[] = { "cat", NULL };
+		struct child_process cp = CHILD_PROCESS_INIT;
+
+		cp.argv = argv;
+		strbuf_reset(&out);
+		assert_int_equal(child_capture(&cp, &out, &err, 1000), 0);
+		assert_int_equal(out.len, 0);
+	}
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
+static void test_bounded(void **state)
+{
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+
+	(void)state;
+	/* 1 MiB on each stream, far more than a pipe holds: kept to 1000
+	 * bytes, the rest read and dropped, and the child finishes */
+	assert_int_equal(sh("i=0; while [ $i -lt 16 ]; do head -c 65536 /dev/zero | tr '\\0' o; "
+			    "head -c 65536 /dev/zero | tr '\\0' e >&2; i=$((i + 1)); done; exit 4",
+			    &out, &err, 1000), 4);
+	assert_int_equal(out.len, 1000);
+	assert_int_equal(err.len, 1000);
+	assert_int_equal(strspn(out.buf, "o"), 1000);
+	assert_int_equal(strspn(err.buf, "e"), 1000);
+	assert_int_equal(sh("printf 12345", &out, &err, 5), 0);
+	assert_string_equal(out.buf, "12345");
+	assert_int_equal(sh("printf 123456", &out, &err, 5), 0);
+	assert_string_equal(out.buf, "12345");
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
+static void test_dir_and_env(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	char dir[] = "/tmp/er-unit-run.XXXXXX", want[PATH_MAX + 64], *real;
+	const char *argv[] = { "sh", "-c", "pwd; echo \"$ER_T|${ER_GONE-unset}|$ER_KEEP\"", NULL };
+	const char *env[] = { "ER_T=a b", "ER_GONE", NULL };
+	struct child_process cp = CHILD_PROCESS_INIT;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(setenv("ER_GONE", "present", 1), 0);
+	assert_int_equal(setenv("ER_KEEP", "kept", 1), 0);
+	cp.argv = argv;
+	cp.dir = dir;
+	cp.env = env;
+	assert_int_equal(child_capture(&cp, &out, NULL, 1000), 0);
+	real = realpath(dir, NULL);   /* pwd names the real directory (macOS: /private/tmp) */
+	assert_non_null(real);
+	snprintf(want, sizeof(want), "%s\na b|unset|kept\n", real);
+	free(real);
+	assert_string_equal(out.buf, want);
+	assert_string_equal(getenv("ER_GONE"), "present");   /* ours is untouched */
+	unsetenv("ER_GONE");
+	unsetenv("ER_KEEP");
+
+	/* a directory that does not exist: the child cannot start there */
+	{
+		struct child_process bad = CHILD_PROCESS_INIT;
+		char missing[96];
+		int ret;
+
+		snprintf(missing, sizeof(missing), "%s/missing", dir);
+		bad.argv = argv;
+		bad.dir = missing;
+		strbuf_reset(&out);
+		ret = child_capture(&bad, &out, NULL, 1000);
+		/* posix_spawn reports it, or the child fails before exec (127) */
+		assert_true(ret == ER_ERROR || ret == 127);
+		assert_int_equal(out.len, 0);
+	}
+	rmdir(dir);
 	strbuf_release(&out);
 }
 
+struct chunks {
+	struct strbuf seen;
+	const char *marker;   /* created when the first chunk arrives */
+};
+
 static void collect(void *data, const char *buf, size_t len)
 {
-	strbuf_add(data, buf, len);
+	struct chunks *c = data;
+	FILE *fp;
+
+	strbuf_addf(&c->seen, "[%zu]", len);
+	strbuf_add(&c->seen, buf, len);
+	if (c->marker && (fp = fopen(c->marker, "w")))
+		fclose(fp);
 }
 
-static void test_stream(void **state)
+static void test_stream_stderr(void **state)
 {
-	const char *argv[] = { "sh", "-c", "i=0; while [ $i -lt 500 ]; do echo line $i >&2; i=$((i+1)); done; echo done", NULL };
+	struct chunks chunks = { STRBUF_INIT, NULL };
+	struct strbuf out = STRBUF_INIT;
+	char dir[] = "/tmp/er-unit-stream.XXXXXX", marker[64];
+	/* the child writes "second" only once the callback has seen "first"
+	 * (it waits for the marker the callback creates; 10 s at most) */
+	const char *argv[] = { "sh", "-c",
+		"printf first >&2; i=0; while [ ! -e \"$1\" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done; "
+		"printf second >&2; echo out", "sh", marker, NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
-	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(marker, sizeof(marker), "%s/seen", dir);
+	chunks.marker = marker;
+	cp.argv = argv;
+	assert_int_equal(child_stream_stderr(&cp, collect, &chunks, &out, 100), 0);
+	assert_string_equal(chunks.seen.buf, "[5]first[6]second");
+	assert_string_equal(out.buf, "out\n");
+	unlink(marker);
+	rmdir(dir);
+	chunks.marker = NULL;
+
+	/* no stdout buffer: stdout goes nowhere */
+	{
+		struct child_process cp2 = CHILD_PROCESS_INIT;
+		const char *argv2[] = { "sh", "-c", "echo lost; echo kept >&2; exit 2", NULL };
+
+		cp2.argv = argv2;
+		strbuf_reset(&chunks.seen);
+		assert_int_equal(child_stream_stderr(&cp2, collect, &chunks, NULL, 0), 2);
+		assert_string_equal(chunks.seen.buf, "[5]kept\n");
+	}
+	strbuf_release(&chunks.seen);
+	strbuf_release(&out);
+}
+
+static void test_pipes(void **state)
+{
+	const char *argv[] = { "tr", "a-z", "A-Z", NULL };
+	struct child_process cp = CHILD_PROCESS_INIT;
+	struct strbuf out = STRBUF_INIT;
+	char buf[64];
+	ssize_t n;
 
 	(void)state;
 	cp.argv = argv;
-	assert_int_equal(child_stream_stderr(&cp, collect, &err, &out, 1024), 0);
-	assert_string_equal(out.buf, "done\n");
-	assert_int_equal(strncmp(err.buf, "line 0\nline 1\n", 14), 0);
-	assert_non_null(strstr(err.buf, "\nline 499\n"));
-	strbuf_release(&err);
+	cp.in = -1;
+	cp.out = -1;
+	assert_int_equal(child_start(&cp), 0);
+	assert_true(cp.in > 0 && cp.out > 0);
+	assert_int_equal(write(cp.in, "hello, child\n", 13), 13);
+	close(cp.in);
+	while ((n = read(cp.out, buf, sizeof(buf))) > 0)
+		strbuf_add(&out, buf, (size_t)n);
+	close(cp.out);
+	assert_int_equal(child_finish(&cp), 0);
+	assert_string_equal(out.buf, "HELLO, CHILD\n");
+	assert_int_equal(child_finish(&cp), ER_ERROR);   /* waited for already */
+	assert_string_equal(error_last(), "internal error: no child to wait for");
+	strbuf_release(&out);
+}
+
+static void test_which_and_missing(void **state)
+{
+	const char *argv[] = { "er-no-such-program", "x", NULL };
+	struct child_process cp = CHILD_PROCESS_INIT;
+	struct strbuf out = STRBUF_INIT;
+	char *p, dir[] = "/tmp/er-unit-which.XXXXXX", tool[64], *old_path;
+
+	(void)state;
+	p = run_which("sh");
+	assert_non_null(p);
+	assert_true(strlen(p) > 3 && !strcmp(p + strlen(p) - 3, "/sh"));
+	assert_int_equal(access(p, X_OK), 0);
+	free(p);
+	p = run_which("/bin/sh");
+	assert_string_equal(p, "/bin/sh");
+	free(p);
+	assert_null(run_which("er-no-such-program"));
+	assert_null(run_which("/nonexistent/sh"));
+
+	/* the first executable on PATH wins; a file that is not executable does not count */
+	assert_non_null(mkdtemp(dir));
+	snprintf(tool, sizeof(tool), "%s/er-tool", dir);
+	{
+		FILE *fp = fopen(tool, "w");
+
+		assert_non_null(fp);
+		fputs("#!/bin/sh\necho tool \"$@\"\n", fp);
+		assert_int_equal(fclose(fp), 0);
+	}
+	old_path = strdup(getenv("PATH"));
+	{
+		struct strbuf path = STRBUF_INIT;
+
+		strbuf_addf(&path, "%s:%s", dir, old_path);
+		setenv("PATH", path.buf, 1);
+		strbuf_release(&path);
+	}
+	assert_null(run_which("er-tool"));
+	assert_int_equal(chmod(tool, 0755), 0);
+	p = run_which("er-tool");
+	assert_string_equal(p, tool);
+	free(p);
+	{
+		const char *targv[] = { "er-tool", "a", NULL };
+		struct child_process tc = CHILD_PROCESS_INIT;
+
+		tc.argv = targv;
+		assert_int_equal(child_capture(&tc, &out, NULL, 100), 0);
+		assert_string_equal(out.buf, "tool a\n");
+	}
+	setenv("PATH", old_path, 1);
+	free(old_path);
+	unlink(tool);
+	rmdir(dir);
+
+	cp.argv = argv;
+	assert_int_equal(child_capture(&cp, &out, NULL, 100), ER_ERROR);
+	assert_int_equal(cp.spawn_errno, ENOENT);
+	assert_int_equal(cp.pid, -1);
+	assert_string_equal(error_last(), "cannot run er-no-such-program: No such file or directory");
+
+	{
+		struct child_process empty = CHILD_PROCESS_INIT;
+		const char *none[] = { NULL };
+
+		empty.argv = none;
+		assert_int_equal(child_run(&empty), ER_ERROR);
+		assert_string_equal(error_last(), "internal error: empty argv");
+	}
 	strbuf_release(&out);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_capture),
-		cmocka_unit_test(test_status),
-		cmocka_unit_test(test_not_found),
-		cmocka_unit_test(test_dir_env),
-		cmocka_unit_test(test_stream),
+		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_dir_and_env),
+		cmocka_unit_test(test_stream_stderr),
+		cmocka_unit_test(test_pipes),
+		cmocka_unit_test(test_which_and_missing),
 	};
 
-	util_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
