@@ -368,12 +368,13 @@ static struct finding *raw_from_json(const cJSON *o)
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(it, "text");
 
 		if (cJSON_IsString(file) && cJSON_IsString(text)) {
+			const cJSON *inl = cJSON_GetObjectItemCaseSensitive(it, "inlined");
 			struct flow_step *st;
 
-			finding_add_step(f, file->valuestring, get_int(it, "line", 0),
-					 get_int(it, "column", 0), text->valuestring);
-			st = &f->flow[f->flow_nr - 1];
-			st->inlined = get_str(it, "inlined");
+			st = finding_add_step(f, file->valuestring, get_int(it, "line", 0),
+					      get_int(it, "column", 0), text->valuestring);
+			if (cJSON_IsString(inl))
+				finding_step_set_inlined(f, st, inl->valuestring);
 			st->outside = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "outside"));
 		}
 	}

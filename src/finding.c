@@ -3,6 +3,7 @@
  * struct finding_list (see finding.h), and the name tables of its enums.
  */
 #include "finding.h"
+#include "strmap.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -16,6 +17,27 @@ struct finding *finding_new(void)
 	return f;
 }
 
+/* Free the strings of steps from..flow_nr (unless the pool owns them). */
+static void free_steps(struct finding *f, size_t from)
+{
+	size_t i;
+
+	if (f->pool)
+		return;
+	for (i = from; i < f->flow_nr; i++) {
+		free((char *)f->flow[i].file);
+		free((char *)f->flow[i].text);
+		free((char *)f->flow[i].inlined);
+	}
+}
+
+static const char *own_str(struct finding *f, const char *s)
+{
+	if (!s)
+		return NULL;
+	return f->pool ? strpool_intern(f->pool, s, strlen(s)) : xstrdup(s);
+}
+
 void finding_release(struct finding *f)
 {
 	size_t i;
@@ -24,12 +46,9 @@ void finding_release(struct finding *f)
 	free(f->file);
 	free(f->message);
 	free(f->subject);
-	for (i = 0; i < f->flow_nr; i++) {
-		free(f->flow[i].file);
-		free(f->flow[i].text);
-		free(f->flow[i].inlined);
-	}
+	free_steps(f, 0);
 	free(f->flow);
+	strpool_unref(f->pool);
 	for (i = 0; i < f->facts.callees_nr; i++)
 		free(f->facts.callees[i]);
 	free(f->facts.leak_dst);
@@ -56,33 +75,54 @@ void finding_free(struct finding *f)
 
 void finding_cut_flow(struct finding *f, int max)
 {
-	size_t i;
-
 	if (max <= 0 || f->flow_nr <= (size_t)max)
 		return;
-	for (i = (size_t)max; i < f->flow_nr; i++) {
-		free(f->flow[i].file);
-		free(f->flow[i].text);
-		free(f->flow[i].inlined);
-	}
+	free_steps(f, (size_t)max);
 	f->flow_nr = (size_t)max;
 	f->flow_truncated = 1;
+	finding_flow_shrink(f);
 }
 
-void finding_add_step(struct finding *f, const char *file, int line, int column,
-		      const char *text)
+void finding_flow_shrink(struct finding *f)
+{
+	if (f->flow_alloc <= f->flow_nr)
+		return;
+	if (!f->flow_nr) {
+		free(f->flow);
+		f->flow = NULL;
+	} else {
+		f->flow = xrealloc(f->flow, f->flow_nr * sizeof(*f->flow));
+	}
+	f->flow_alloc = f->flow_nr;
+}
+
+struct flow_step *finding_add_step(struct finding *f, const char *file, int line, int column,
+				   const char *text)
 {
 	struct flow_step *s;
 
 	ALLOC_GROW(f->flow, f->flow_nr + 1, f->flow_alloc);
 	s = &f->flow[f->flow_nr++];
 	memset(s, 0, sizeof(*s));
-	s->file = xstrdup(file);
+	s->file = own_str(f, file);
 	s->line = line;
 	s->column = column;
-	s->text = xstrdup(text);
-	s->inlined = NULL;
-	s->outside = 0;
+	s->text = own_str(f, text);
+	return s;
+}
+
+void finding_step_set_file(struct finding *f, struct flow_step *st, const char *file)
+{
+	if (!f->pool)
+		free((char *)st->file);
+	st->file = own_str(f, file);
+}
+
+void finding_step_set_inlined(struct finding *f, struct flow_step *st, const char *name)
+{
+	if (!f->pool)
+		free((char *)st->inlined);
+	st->inlined = own_str(f, name);
 }
 
 void finding_list_add(struct finding_list *l, struct finding *f)

@@ -114,8 +114,8 @@ static unsigned long long place_input(struct finding_list *l, const char *root, 
 			if (!outside_root(st->file))
 				continue;
 			if (real_root && (rel = resolve_outside(&resolved, real_root, st->file))) {
-				free(st->file);
-				st->file = rel;
+				finding_step_set_file(f, st, rel);
+				free(rel);
 			} else {
 				st->outside = 1;
 			}
@@ -177,7 +177,8 @@ static char *cwd_prefix(const char *root)
  * `root` are kept as written with `keep` (place_input).  Dropping every
  * finding is an error (ER_EINPUT), never a silent empty review.
  */
-static int read_input(struct finding_list *out, const char *input, const char *root, int keep)
+static int read_input(struct finding_list *out, const char *input, const char *root, int keep,
+		      int max_flow)
 {
 	struct parse_opts po = { 0 };
 	struct parser *p;
@@ -195,6 +196,7 @@ static int read_input(struct finding_list *out, const char *input, const char *r
 	po.prefix = prefix ? prefix : "";
 	po.root_abs = root;
 	po.keep_outside = 1; /* placed afterwards */
+	po.exact_steps = max_flow;
 	{
 		/* $PWD names the same directory through symbolic links, as printed
 		 * by a build run there */
@@ -579,7 +581,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 			ret = error_set(ER_ERROR, "cannot find the current directory: %s", strerror(errno));
 			goto out;
 		}
-		ret = read_input(&out->findings, opts->input, cwd, 1);
+		ret = read_input(&out->findings, opts->input, cwd, 1, opts->build.max_flow);
 		if (ret)
 			goto out;
 		gosrc_locate(&out->findings, cwd);
@@ -615,7 +617,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 
 		strbuf_addstr(&root, wd ? wd : ".");
 		trim_slashes(&root);
-		ret = read_input(&out->findings, opts->input, root.buf, 0);
+		ret = read_input(&out->findings, opts->input, root.buf, 0, opts->build.max_flow);
 		if (ret)
 			goto out;
 		gosrc_locate(&out->findings, root.buf);
