@@ -1,11 +1,15 @@
 /*
  * finding.c: lifecycle and small helpers of struct finding and
- * struct finding_list (see finding.h), and the name tables of its enums.
+ * struct finding_list (see finding.h), the name tables of its enums, and
+ * the one finding-to-JSON serialiser (the report's and the cache's).
  */
 #include "finding.h"
+#include "strbuf.h"
 #include "strmap.h"
 #include "util.h"
 
+#include <cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -295,4 +299,104 @@ void review_release(struct review *rv)
 	rv->go_version = NULL;
 	free(rv->workdir);
 	rv->workdir = NULL;
+}
+
+void finding_json_str(cJSON *o, const char *k, const char *v, unsigned flags)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n, i, len;
+
+	if (!v) {
+		if (!(flags & FINDING_JSON_RAW))
+			cJSON_AddNullToObject(o, k);
+		return;
+	}
+	if (flags & FINDING_JSON_RAW) {
+		cJSON_AddStringToObject(o, k, v);
+		return;
+	}
+	/* JSON strings must be UTF-8: invalid bytes (a file name in Latin-1,
+	 * say) become U+FFFD */
+	n = strlen(v);
+	for (i = 0; i < n; i += len) {
+		len = utf8_seq_len(v + i, n - i);
+		if (!len) {
+			strbuf_addstr(&sb, "\xef\xbf\xbd");
+			len = 1;
+		} else {
+			strbuf_add(&sb, v + i, len);
+		}
+	}
+	cJSON_AddStringToObject(o, k, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* What the stages before the checklist set, for the cache. */
+static void add_raw(cJSON *o, const struct finding *f)
+{
+	cJSON *fa, *arr;
+	char hex[32];
+	size_t i;
+
+	cJSON_AddNumberToObject(o, "verdict", f->verdict);
+	finding_json_str(o, "subject", f->subject, FINDING_JSON_RAW);
+	finding_json_str(o, "source", f->source, FINDING_JSON_RAW);
+	finding_json_str(o, "source_above", f->source_above, FINDING_JSON_RAW);
+	cJSON_AddNumberToObject(o, "source_state", f->source_state);
+	cJSON_AddNumberToObject(o, "source_above_state", f->source_above_state);
+	cJSON_AddBoolToObject(o, "in_init", f->in_init);
+	cJSON_AddBoolToObject(o, "in_loop", f->in_loop);
+	cJSON_AddNumberToObject(o, "loop_line", f->loop_line);
+	finding_json_str(o, "zero_size", f->zero_size, FINDING_JSON_RAW);
+	fa = cJSON_AddObjectToObject(o, "facts");
+	snprintf(hex, sizeof(hex), "%llx", (unsigned long long)f->facts.reasons);
+	cJSON_AddStringToObject(fa, "reasons", hex);
+	cJSON_AddNumberToObject(fa, "dsts", f->facts.dsts);
+	cJSON_AddNumberToObject(fa, "steps", f->facts.steps);
+	cJSON_AddNumberToObject(fa, "flows", f->facts.flows);
+	cJSON_AddNumberToObject(fa, "derefs", f->facts.derefs);
+	cJSON_AddBoolToObject(fa, "cycle", f->facts.cycle_warning);
+	finding_json_str(fa, "leak_dst", f->facts.leak_dst, FINDING_JSON_RAW);
+	finding_json_str(fa, "func", f->facts.func, FINDING_JSON_RAW);
+	arr = cJSON_AddArrayToObject(fa, "callees");
+	for (i = 0; i < f->facts.callees_nr; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(f->facts.callees[i]));
+}
+
+cJSON *finding_json_open(const struct finding *f, unsigned flags)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	finding_json_str(o, "file", f->file, flags);
+	cJSON_AddNumberToObject(o, "line", f->line);
+	cJSON_AddNumberToObject(o, "column", f->column);
+	finding_json_str(o, "function", f->function, flags);
+	finding_json_str(o, "package", f->package, flags);
+	finding_json_str(o, "message", f->message, flags);
+	if (flags & FINDING_JSON_RAW)
+		add_raw(o, f);
+	return o;
+}
+
+void finding_json_close(cJSON *o, const struct finding *f, unsigned flags)
+{
+	cJSON *flow = cJSON_AddArrayToObject(o, "flow");
+	size_t i;
+
+	for (i = 0; i < f->flow_nr; i++) {
+		const struct flow_step *st = &f->flow[i];
+		cJSON *s = cJSON_CreateObject();
+
+		finding_json_str(s, "file", st->file, flags);
+		cJSON_AddNumberToObject(s, "line", st->line);
+		cJSON_AddNumberToObject(s, "column", st->column);
+		finding_json_str(s, "text", st->text, flags);
+		if (flags & FINDING_JSON_RAW) {
+			finding_json_str(s, "inlined", st->inlined, flags);
+			if (st->outside)
+				cJSON_AddBoolToObject(s, "outside", 1);
+		}
+		cJSON_AddItemToArray(flow, s);
+	}
+	cJSON_AddBoolToObject(o, "flow_truncated", f->flow_truncated);
 }

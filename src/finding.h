@@ -193,6 +193,25 @@ int finding_cmp(const struct finding *a, const struct finding *b);
  */
 void finding_list_sort(struct finding_list *l);
 
+/*
+ * The one finding serialiser, in two halves around what a caller adds
+ * between them (the report: rule, severity, status, ...):
+ * finding_json_open() makes the object with file, line, column, function,
+ * package and message; finding_json_close() appends the flow and
+ * flow_truncated.  FINDING_JSON_RAW (the analysis cache) also stores what
+ * the stages before the checklist filled (verdict, subject, source lines,
+ * lexer states, in_init/in_loop/loop_line, zero_size, each step's inlined
+ * function and outside bit, the facts), strings exactly as they are, absent
+ * when NULL; without it (documents people and tools read) strings are made
+ * valid UTF-8 (U+FFFD) and NULL is null.
+ */
+#define FINDING_JSON_RAW 1u
+struct cJSON;
+struct cJSON *finding_json_open(const struct finding *f, unsigned flags);
+void finding_json_close(struct cJSON *o, const struct finding *f, unsigned flags);
+/* Add string `v` under `k` as finding_json_open() does with `flags`. */
+void finding_json_str(struct cJSON *o, const char *k, const char *v, unsigned flags);
+
 const char *verdict_name(enum verdict v);
 const char *severity_name(enum severity s);
 /* Parse "none|info|warning|error"; -1 when unknown. */

@@ -380,7 +380,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	strbuf_init(&head.errors, 0);
 	strbuf_init(&base.errors, 0);
 
-	base_cache_init(&bc, git_repository_path(repo));
+	base_cache_init(&bc, git_repository_path(repo), opts->cache_dir);
 	old = xcalloc(c->files_nr, sizeof(*old));
 	for (i = 0; i < c->files_nr; i++)
 		old[n++] = c->files[i].old_path ? c->files[i].old_path : c->files[i].path;
