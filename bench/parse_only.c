@@ -1,7 +1,7 @@
 /*
  * bench/parse_only.c: the streaming parser alone (src/parse.h), fed a log
  * from a file in 64 KiB reads exactly as `review --input` does, with the
- * same options (prefix "", root = the current directory, max_flow 12).
+ * same options (prefix "", root = the current directory, exact_steps 12 as --max-flow 12).
  * It isolates the parser's cost from what `review --input --format json`
  * does after it (source lookup, classification, fingerprints, the JSON
  * document) and prints the parser's counters:
@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 2;
 	}
-	po.max_flow = 12;
+	po.exact_steps = 12;
 	po.prefix = "";
 	po.root_abs = cwd;
 	p = parser_new(&po);

@@ -119,7 +119,7 @@ bench_parse() {
 	echo "run directory: $physical (log: $runlog)"
 
 	cc -std=c17 -O2 -D_POSIX_C_SOURCE=200809L -I"$ROOT/src" -o "$CACHE/parse_only" \
-		"$HERE/parse_only.c" "$(dirname "$ER")/libescape.a"
+		"$HERE/parse_only.c" "$(dirname "$ER")/libescape.a" $(pkg-config --libs libgit2 libcurl libcjson)
 
 	cd "$physical"
 	"$ER" review --input "$runlog" --mode all --format json --fail-on none >"$OUT/std.json"

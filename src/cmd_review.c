@@ -217,6 +217,7 @@ static void review_opts_from(struct review_opts *ro, const struct cli_args *a,
 	ro->input = a->input;
 	ro->show_baseline = a->show_baseline;
 	ro->no_cache = a->no_cache;
+	ro->cache_dir = a->cache_dir;
 	ro->all_packages = a->all_packages;
 	ro->verbose = ro->build.verbose = a->verbose;
 }

@@ -262,61 +262,12 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 
 /* ---- cache ---- */
 
-static void put_str(cJSON *o, const char *k, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
-}
-
+/* The raw findings: finding.h's serialiser with FINDING_JSON_RAW. */
 static cJSON *raw_json(const struct finding *f)
 {
-	cJSON *o = cJSON_CreateObject(), *fa, *arr;
-	char hex[32];
-	size_t i;
+	cJSON *o = finding_json_open(f, FINDING_JSON_RAW);
 
-	put_str(o, "package", f->package);
-	put_str(o, "file", f->file);
-	cJSON_AddNumberToObject(o, "line", f->line);
-	cJSON_AddNumberToObject(o, "column", f->column);
-	cJSON_AddNumberToObject(o, "verdict", f->verdict);
-	put_str(o, "message", f->message);
-	put_str(o, "subject", f->subject);
-	put_str(o, "function", f->function);
-	put_str(o, "source", f->source);
-	put_str(o, "source_above", f->source_above);
-	cJSON_AddNumberToObject(o, "source_state", f->source_state);
-	cJSON_AddNumberToObject(o, "source_above_state", f->source_above_state);
-	cJSON_AddBoolToObject(o, "in_init", f->in_init);
-	cJSON_AddBoolToObject(o, "in_loop", f->in_loop);
-	cJSON_AddNumberToObject(o, "loop_line", f->loop_line);
-	put_str(o, "zero_size", f->zero_size);
-	cJSON_AddBoolToObject(o, "flow_truncated", f->flow_truncated);
-	arr = cJSON_AddArrayToObject(o, "flow");
-	for (i = 0; i < f->flow_nr; i++) {
-		cJSON *s = cJSON_CreateObject();
-
-		put_str(s, "file", f->flow[i].file);
-		cJSON_AddNumberToObject(s, "line", f->flow[i].line);
-		cJSON_AddNumberToObject(s, "column", f->flow[i].column);
-		put_str(s, "text", f->flow[i].text);
-		put_str(s, "inlined", f->flow[i].inlined);
-		if (f->flow[i].outside)
-			cJSON_AddBoolToObject(s, "outside", 1);
-		cJSON_AddItemToArray(arr, s);
-	}
-	fa = cJSON_AddObjectToObject(o, "facts");
-	snprintf(hex, sizeof(hex), "%llx", (unsigned long long)f->facts.reasons);
-	cJSON_AddStringToObject(fa, "reasons", hex);
-	cJSON_AddNumberToObject(fa, "dsts", f->facts.dsts);
-	cJSON_AddNumberToObject(fa, "steps", f->facts.steps);
-	cJSON_AddNumberToObject(fa, "flows", f->facts.flows);
-	cJSON_AddNumberToObject(fa, "derefs", f->facts.derefs);
-	cJSON_AddBoolToObject(fa, "cycle", f->facts.cycle_warning);
-	put_str(fa, "leak_dst", f->facts.leak_dst);
-	put_str(fa, "func", f->facts.func);
-	arr = cJSON_AddArrayToObject(fa, "callees");
-	for (i = 0; i < f->facts.callees_nr; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateString(f->facts.callees[i]));
+	finding_json_close(o, f, FINDING_JSON_RAW);
 	return o;
 }
 
@@ -368,12 +319,13 @@ static struct finding *raw_from_json(const cJSON *o)
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(it, "text");
 
 		if (cJSON_IsString(file) && cJSON_IsString(text)) {
+			const cJSON *inl = cJSON_GetObjectItemCaseSensitive(it, "inlined");
 			struct flow_step *st;
 
-			finding_add_step(f, file->valuestring, get_int(it, "line", 0),
-					 get_int(it, "column", 0), text->valuestring);
-			st = &f->flow[f->flow_nr - 1];
-			st->inlined = get_str(it, "inlined");
+			st = finding_add_step(f, file->valuestring, get_int(it, "line", 0),
+					      get_int(it, "column", 0), text->valuestring);
+			if (cJSON_IsString(inl))
+				finding_step_set_inlined(f, st, inl->valuestring);
 			st->outside = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "outside"));
 		}
 	}
@@ -713,8 +665,9 @@ static void mkdirs(const char *dir)
 	free(p);
 }
 
-void base_cache_init(struct base_cache *bc, const char *gitdir)
+void base_cache_init(struct base_cache *bc, const char *gitdir, const char *cache_dir)
 {
+	strbuf_init(&bc->cache, 0);
 	strbuf_init(&bc->dir, 0);
 	strbuf_init(&bc->key, 0);
 	strbuf_init(&bc->path, 0);
@@ -722,6 +675,14 @@ void base_cache_init(struct base_cache *bc, const char *gitdir)
 	strbuf_addstr(&bc->dir, gitdir);
 	while (bc->dir.len > 1 && bc->dir.buf[bc->dir.len - 1] == '/')
 		strbuf_setlen(&bc->dir, bc->dir.len - 1);
+	if (!cache_dir || !*cache_dir)
+		cache_dir = getenv("ESCAPE_REVIEW_CACHE");
+	if (cache_dir && *cache_dir)
+		strbuf_addstr(&bc->cache, cache_dir);
+	else
+		strbuf_addf(&bc->cache, "%s/escape-review/cache", bc->dir.buf);
+	while (bc->cache.len > 1 && bc->cache.buf[bc->cache.len - 1] == '/')
+		strbuf_setlen(&bc->cache, bc->cache.len - 1);
 	strbuf_addstr(&bc->dir, "/escape-review/base");
 }
 
@@ -770,8 +731,7 @@ void base_cache_set_key(struct base_cache *bc, const struct change *c, const cha
 		die("cannot hash the base cache key");
 	git_oid_tostr(tree, sizeof(tree), &digest);
 	strbuf_reset(&bc->path);
-	strbuf_add(&bc->path, bc->dir.buf, bc->dir.len - strlen("base"));
-	strbuf_addf(&bc->path, "cache/%s.json", tree);
+	strbuf_addf(&bc->path, "%s/%s.json", bc->cache.buf, tree);
 }
 
 int base_cache_read(struct finding_list *out, const struct base_cache *bc)
@@ -791,6 +751,7 @@ int base_cache_write(const struct base_cache *bc, const struct finding_list *l)
 void base_cache_release(struct base_cache *bc)
 {
 	compare_unlock(&bc->lock);
+	strbuf_release(&bc->cache);
 	strbuf_release(&bc->dir);
 	strbuf_release(&bc->key);
 	strbuf_release(&bc->path);

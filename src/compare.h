@@ -78,7 +78,7 @@ void compare_unlock(struct strbuf *held);
 
 /*
  * The base revision's analysis: its checkout GITDIR/escape-review/base and
- * its cache GITDIR/escape-review/cache/DIGEST.json, used under one lock,
+ * its cache CACHEDIR/DIGEST.json, used under one lock,
  * GITDIR/escape-review/base.lock, so that two runs (the hook and an
  * editor's) never check out or read one while the other writes it.
  * DIGEST is libgit2's object hash of the whole key: the base tree, the Go
@@ -88,12 +88,19 @@ void compare_unlock(struct strbuf *held);
  */
 struct base_cache {
 	struct strbuf dir;    /* GITDIR/escape-review/base: the checkout */
+	struct strbuf cache;  /* CACHEDIR: the entries' directory */
 	struct strbuf key;    /* what determines the analysis */
 	struct strbuf path;   /* the cache entry (after base_cache_set_key) */
 	struct strbuf lock;   /* the lock file while held */
 };
 
-void base_cache_init(struct base_cache *bc, const char *gitdir);
+/*
+ * CACHEDIR is `cache_dir` (--cache-dir) when given, else
+ * $ESCAPE_REVIEW_CACHE when set and not empty, else
+ * GITDIR/escape-review/cache.  CI keeps it between runs: an entry is
+ * trusted only when it holds this version and exactly this key.
+ */
+void base_cache_init(struct base_cache *bc, const char *gitdir, const char *cache_dir);
 /* Take the lock (compare_lock).  Hold it from the checkout to the cache write. */
 int base_cache_lock(struct base_cache *bc);
 void base_cache_set_key(struct base_cache *bc, const struct change *c, const char *go_version,

@@ -1,10 +1,15 @@
 /*
  * finding.c: lifecycle and small helpers of struct finding and
- * struct finding_list (see finding.h), and the name tables of its enums.
+ * struct finding_list (see finding.h), the name tables of its enums, and
+ * the one finding-to-JSON serialiser (the report's and the cache's).
  */
 #include "finding.h"
+#include "strbuf.h"
+#include "strmap.h"
 #include "util.h"
 
+#include <cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +21,27 @@ struct finding *finding_new(void)
 	return f;
 }
 
+/* Free the strings of steps from..flow_nr (unless the pool owns them). */
+static void free_steps(struct finding *f, size_t from)
+{
+	size_t i;
+
+	if (f->pool)
+		return;
+	for (i = from; i < f->flow_nr; i++) {
+		free((char *)f->flow[i].file);
+		free((char *)f->flow[i].text);
+		free((char *)f->flow[i].inlined);
+	}
+}
+
+static const char *own_str(struct finding *f, const char *s)
+{
+	if (!s)
+		return NULL;
+	return f->pool ? strpool_intern(f->pool, s, strlen(s)) : xstrdup(s);
+}
+
 void finding_release(struct finding *f)
 {
 	size_t i;
@@ -24,12 +50,9 @@ void finding_release(struct finding *f)
 	free(f->file);
 	free(f->message);
 	free(f->subject);
-	for (i = 0; i < f->flow_nr; i++) {
-		free(f->flow[i].file);
-		free(f->flow[i].text);
-		free(f->flow[i].inlined);
-	}
+	free_steps(f, 0);
 	free(f->flow);
+	strpool_unref(f->pool);
 	for (i = 0; i < f->facts.callees_nr; i++)
 		free(f->facts.callees[i]);
 	free(f->facts.leak_dst);
@@ -56,33 +79,54 @@ void finding_free(struct finding *f)
 
 void finding_cut_flow(struct finding *f, int max)
 {
-	size_t i;
-
 	if (max <= 0 || f->flow_nr <= (size_t)max)
 		return;
-	for (i = (size_t)max; i < f->flow_nr; i++) {
-		free(f->flow[i].file);
-		free(f->flow[i].text);
-		free(f->flow[i].inlined);
-	}
+	free_steps(f, (size_t)max);
 	f->flow_nr = (size_t)max;
 	f->flow_truncated = 1;
+	finding_flow_shrink(f);
 }
 
-void finding_add_step(struct finding *f, const char *file, int line, int column,
-		      const char *text)
+void finding_flow_shrink(struct finding *f)
+{
+	if (f->flow_alloc <= f->flow_nr)
+		return;
+	if (!f->flow_nr) {
+		free(f->flow);
+		f->flow = NULL;
+	} else {
+		f->flow = xrealloc(f->flow, f->flow_nr * sizeof(*f->flow));
+	}
+	f->flow_alloc = f->flow_nr;
+}
+
+struct flow_step *finding_add_step(struct finding *f, const char *file, int line, int column,
+				   const char *text)
 {
 	struct flow_step *s;
 
 	ALLOC_GROW(f->flow, f->flow_nr + 1, f->flow_alloc);
 	s = &f->flow[f->flow_nr++];
 	memset(s, 0, sizeof(*s));
-	s->file = xstrdup(file);
+	s->file = own_str(f, file);
 	s->line = line;
 	s->column = column;
-	s->text = xstrdup(text);
-	s->inlined = NULL;
-	s->outside = 0;
+	s->text = own_str(f, text);
+	return s;
+}
+
+void finding_step_set_file(struct finding *f, struct flow_step *st, const char *file)
+{
+	if (!f->pool)
+		free((char *)st->file);
+	st->file = own_str(f, file);
+}
+
+void finding_step_set_inlined(struct finding *f, struct flow_step *st, const char *name)
+{
+	if (!f->pool)
+		free((char *)st->inlined);
+	st->inlined = own_str(f, name);
 }
 
 void finding_list_add(struct finding_list *l, struct finding *f)
@@ -255,4 +299,104 @@ void review_release(struct review *rv)
 	rv->go_version = NULL;
 	free(rv->workdir);
 	rv->workdir = NULL;
+}
+
+void finding_json_str(cJSON *o, const char *k, const char *v, unsigned flags)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n, i, len;
+
+	if (!v) {
+		if (!(flags & FINDING_JSON_RAW))
+			cJSON_AddNullToObject(o, k);
+		return;
+	}
+	if (flags & FINDING_JSON_RAW) {
+		cJSON_AddStringToObject(o, k, v);
+		return;
+	}
+	/* JSON strings must be UTF-8: invalid bytes (a file name in Latin-1,
+	 * say) become U+FFFD */
+	n = strlen(v);
+	for (i = 0; i < n; i += len) {
+		len = utf8_seq_len(v + i, n - i);
+		if (!len) {
+			strbuf_addstr(&sb, "\xef\xbf\xbd");
+			len = 1;
+		} else {
+			strbuf_add(&sb, v + i, len);
+		}
+	}
+	cJSON_AddStringToObject(o, k, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* What the stages before the checklist set, for the cache. */
+static void add_raw(cJSON *o, const struct finding *f)
+{
+	cJSON *fa, *arr;
+	char hex[32];
+	size_t i;
+
+	cJSON_AddNumberToObject(o, "verdict", f->verdict);
+	finding_json_str(o, "subject", f->subject, FINDING_JSON_RAW);
+	finding_json_str(o, "source", f->source, FINDING_JSON_RAW);
+	finding_json_str(o, "source_above", f->source_above, FINDING_JSON_RAW);
+	cJSON_AddNumberToObject(o, "source_state", f->source_state);
+	cJSON_AddNumberToObject(o, "source_above_state", f->source_above_state);
+	cJSON_AddBoolToObject(o, "in_init", f->in_init);
+	cJSON_AddBoolToObject(o, "in_loop", f->in_loop);
+	cJSON_AddNumberToObject(o, "loop_line", f->loop_line);
+	finding_json_str(o, "zero_size", f->zero_size, FINDING_JSON_RAW);
+	fa = cJSON_AddObjectToObject(o, "facts");
+	snprintf(hex, sizeof(hex), "%llx", (unsigned long long)f->facts.reasons);
+	cJSON_AddStringToObject(fa, "reasons", hex);
+	cJSON_AddNumberToObject(fa, "dsts", f->facts.dsts);
+	cJSON_AddNumberToObject(fa, "steps", f->facts.steps);
+	cJSON_AddNumberToObject(fa, "flows", f->facts.flows);
+	cJSON_AddNumberToObject(fa, "derefs", f->facts.derefs);
+	cJSON_AddBoolToObject(fa, "cycle", f->facts.cycle_warning);
+	finding_json_str(fa, "leak_dst", f->facts.leak_dst, FINDING_JSON_RAW);
+	finding_json_str(fa, "func", f->facts.func, FINDING_JSON_RAW);
+	arr = cJSON_AddArrayToObject(fa, "callees");
+	for (i = 0; i < f->facts.callees_nr; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(f->facts.callees[i]));
+}
+
+cJSON *finding_json_open(const struct finding *f, unsigned flags)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	finding_json_str(o, "file", f->file, flags);
+	cJSON_AddNumberToObject(o, "line", f->line);
+	cJSON_AddNumberToObject(o, "column", f->column);
+	finding_json_str(o, "function", f->function, flags);
+	finding_json_str(o, "package", f->package, flags);
+	finding_json_str(o, "message", f->message, flags);
+	if (flags & FINDING_JSON_RAW)
+		add_raw(o, f);
+	return o;
+}
+
+void finding_json_close(cJSON *o, const struct finding *f, unsigned flags)
+{
+	cJSON *flow = cJSON_AddArrayToObject(o, "flow");
+	size_t i;
+
+	for (i = 0; i < f->flow_nr; i++) {
+		const struct flow_step *st = &f->flow[i];
+		cJSON *s = cJSON_CreateObject();
+
+		finding_json_str(s, "file", st->file, flags);
+		cJSON_AddNumberToObject(s, "line", st->line);
+		cJSON_AddNumberToObject(s, "column", st->column);
+		finding_json_str(s, "text", st->text, flags);
+		if (flags & FINDING_JSON_RAW) {
+			finding_json_str(s, "inlined", st->inlined, flags);
+			if (st->outside)
+				cJSON_AddBoolToObject(s, "outside", 1);
+		}
+		cJSON_AddItemToArray(flow, s);
+	}
+	cJSON_AddBoolToObject(o, "flow_truncated", f->flow_truncated);
 }

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct strpool;
+
 enum verdict {
 	VERDICT_MOVED,         /* moved to heap: x */
 	VERDICT_ESCAPES,       /* EXPR escapes to heap */
@@ -78,15 +80,19 @@ struct flow_facts {
 	char *func;
 };
 
-/* One step of the explanation, for display. */
+/*
+ * One step of the explanation, for display.  Its strings belong to the
+ * finding: to its pool when finding.pool is set, else to the step itself;
+ * change them only through finding_step_set_*().
+ */
 struct flow_step {
-	char *file;   /* repository-relative like finding.file, or as printed */
-	int line;
-	int column;   /* 0 when the position had none */
-	char *text;   /* "flow: {heap} = &x" or "from &x (address-of)" */
+	const char *file;   /* repository-relative like finding.file, or as printed */
+	const char *text;   /* "flow: {heap} = &x" or "from &x (address-of)" */
 	/* the function inlined at this step's position ("log.Printf"), when
 	 * the compiler said "inlining call to" there, else NULL */
-	char *inlined;
+	const char *inlined;
+	int line;
+	int column : 31;    /* 0 when the position had none */
 	unsigned outside : 1;  /* the position is outside the repository (GOROOT, ...) */
 };
 
@@ -116,6 +122,9 @@ struct finding {
 	struct flow_step *flow;
 	size_t flow_nr, flow_alloc;
 	unsigned flow_truncated : 1;
+	/* when set, the flow's strings are interned here (shared with the
+	 * other findings of one parse; the finding holds a reference) */
+	struct strpool *pool;
 	struct flow_facts facts;
 
 	char *function;     /* enclosing function: "CalcAvgScore", "(*T).M", "F.func1";
@@ -163,8 +172,14 @@ void finding_free(struct finding *f);
 /* Keep the first `max` steps of the flow (0 keeps all); flow_truncated says
  * when some were dropped. */
 void finding_cut_flow(struct finding *f, int max);
-void finding_add_step(struct finding *f, const char *file, int line, int column,
-		      const char *text);
+/* Append a step (copying or interning its strings); returns it. */
+struct flow_step *finding_add_step(struct finding *f, const char *file, int line, int column,
+				   const char *text);
+/* Replace a step's file / inlined function (copied or interned; NULL clears inlined). */
+void finding_step_set_file(struct finding *f, struct flow_step *st, const char *file);
+void finding_step_set_inlined(struct finding *f, struct flow_step *st, const char *name);
+/* Give the flow array back its unused room (the parser calls it per finding). */
+void finding_flow_shrink(struct finding *f);
 
 /* Append (takes ownership). */
 void finding_list_add(struct finding_list *l, struct finding *f);
@@ -179,6 +194,25 @@ int finding_cmp(const struct finding *a, const struct finding *b);
  * their places, as do the other severities).
  */
 void finding_list_sort(struct finding_list *l);
+
+/*
+ * The one finding serialiser, in two halves around what a caller adds
+ * between them (the report: rule, severity, status, ...):
+ * finding_json_open() makes the object with file, line, column, function,
+ * package and message; finding_json_close() appends the flow and
+ * flow_truncated.  FINDING_JSON_RAW (the analysis cache) also stores what
+ * the stages before the checklist filled (verdict, subject, source lines,
+ * lexer states, in_init/in_loop/loop_line, zero_size, each step's inlined
+ * function and outside bit, the facts), strings exactly as they are, absent
+ * when NULL; without it (documents people and tools read) strings are made
+ * valid UTF-8 (U+FFFD) and NULL is null.
+ */
+#define FINDING_JSON_RAW 1u
+struct cJSON;
+struct cJSON *finding_json_open(const struct finding *f, unsigned flags);
+void finding_json_close(struct cJSON *o, const struct finding *f, unsigned flags);
+/* Add string `v` under `k` as finding_json_open() does with `flags`. */
+void finding_json_str(struct cJSON *o, const char *k, const char *v, unsigned flags);
 
 const char *verdict_name(enum verdict v);
 const char *severity_name(enum severity s);

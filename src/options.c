@@ -167,6 +167,9 @@ static const struct option options[] = {
 	OPT_SWITCH("--all-packages", REVIEWS, all_packages,
 		   "analyse every package of every module, not only the changed ones"),
 	OPT_SWITCH("--no-cache", REVIEWS, no_cache, "analyse the base revision even when it is cached"),
+	OPT_STRING("--cache-dir", "DIR", REVIEWS, cache_dir,
+		   "keep the analysis cache in DIR (default: $ESCAPE_REVIEW_CACHE, else "
+		   ".git/escape-review/cache); CI can save and restore it between runs"),
 	OPT_CONFIG("--build-flags", "FLAGS", REVIEWS | CMD_CONFIG, CONFIG_BUILD_FLAGS,
 		   "extra go build flags, split at white space (e.g. '-tags=integration')"),
 	OPT_CONFIG("--gcflags", "FLAGS", REVIEWS | CMD_CONFIG, CONFIG_GCFLAGS,

@@ -54,6 +54,7 @@ struct cli_args {
 	long pr;                      /* 0: unset */
 	size_t max_comment_bytes;
 	int worktree, tests, show_baseline, all_packages, no_cache;
+	const char *cache_dir;        /* --cache-dir DIR */
 	int explain, dry_run, verbose, changed;
 	const char *data, *partials;  /* render */
 	int escape;                   /* render --escape: -1 unset, else enum mustache escape */

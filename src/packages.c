@@ -601,6 +601,7 @@ static int run_go(struct finding_list *out, struct strbuf *errors, const char *r
 	}
 	po.prefix = prefix.buf;
 	po.root_abs = root;
+	po.exact_steps = opts->max_flow;
 	p = parser_new(&po);
 	cp.argv = a.v;
 	cp.dir = dir.buf;

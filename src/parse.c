@@ -34,6 +34,8 @@ struct parser {
 	struct strbuf block_lines;    /* unrecognised lines of the current block */
 	unsigned block_line_nr;
 	struct strbuf key;            /* scratch */
+	struct strpool *pool;         /* the steps' strings, shared with the findings */
+	struct strmap tail_seen;      /* scratch of compact_tail */
 	struct parse_stats stats;
 };
 
@@ -53,6 +55,7 @@ struct parser *parser_new(const struct parse_opts *opts)
 	strbuf_init(&p->errors, 0);
 	strbuf_init(&p->block_lines, 0);
 	strbuf_init(&p->key, 0);
+	p->pool = strpool_new();
 	return p;
 }
 
@@ -67,22 +70,12 @@ static void drop_pending(struct parser *p)
 	p->cur = NULL;
 }
 
-static void drop_inlined(struct parser *p)
-{
-	size_t it = 0;
-	const struct strmap_entry *e;
-
-	while (strmap_next(&p->inlined, &it, &e))
-		free(e->value);
-	strmap_release(&p->inlined);
-}
-
 void parser_free(struct parser *p)
 {
 	if (!p)
 		return;
 	drop_pending(p);
-	drop_inlined(p);
+	strmap_release(&p->inlined);
 	strmap_release(&p->seen);
 	finding_list_release(&p->out);
 	strbuf_release(&p->partial);
@@ -90,6 +83,8 @@ void parser_free(struct parser *p)
 	strbuf_release(&p->errors);
 	strbuf_release(&p->block_lines);
 	strbuf_release(&p->key);
+	strpool_unref(p->pool);
+	strmap_release(&p->tail_seen);
 	free(p->package);
 	free(p->prefix);
 	free(p->root_abs);
@@ -221,6 +216,22 @@ static void add_error_line(struct parser *p, const char *line, size_t len)
 	p->error_lines++;
 }
 
+/*
+ * A line that is not -m output: outside a package block it is error text
+ * at once; inside one it waits for the block's end (a block with no -m
+ * line was a failed compile, see end_block).
+ */
+static void keep_other_line(struct parser *p, const char *line, size_t len)
+{
+	if (!p->in_block) {
+		add_error_line(p, line, len);
+	} else if (p->block_line_nr < MAX_ERROR_LINES) {
+		strbuf_add(&p->block_lines, line, len);
+		strbuf_addch(&p->block_lines, '\n');
+		p->block_line_nr++;
+	}
+}
+
 static void end_block(struct parser *p)
 {
 	if (p->in_block && !p->block_has_m && p->block_lines.len) {
@@ -235,7 +246,7 @@ static void end_block(struct parser *p)
 	p->block_line_nr = 0;
 	p->block_has_m = 0;
 	drop_pending(p);
-	drop_inlined(p);
+	strmap_release(&p->inlined);
 }
 
 static void make_key(struct strbuf *key, const char *file, size_t file_len, int line, int col,
@@ -308,13 +319,56 @@ static void add_callee(struct flow_facts *fa, const char *expr, size_t n)
 		add_callee_name(fa, expr, open);
 }
 
+/*
+ * Drop the steps after the first opts.exact_steps that occur again later in
+ * the chain, keeping each one's last occurrence in order.  The checklist
+ * asks a chain for sets (reasons, texts, inlined functions) and for the
+ * last step of a kind, which this keeps; the first steps are the display.
+ * The strings are interned, so equal steps have equal pointers.
+ */
+static void compact_tail(struct parser *p, struct finding *f)
+{
+	size_t k = (size_t)p->opts.exact_steps, i, w = f->flow_nr;
+
+	if (!p->opts.exact_steps || f->flow_nr <= k + 1)
+		return;
+	for (i = f->flow_nr; i-- > k;) {
+		const struct flow_step *st = &f->flow[i];
+		struct { const char *file, *text, *inlined; int line, column; } key;
+
+		memset(&key, 0, sizeof(key));
+		key.file = st->file;
+		key.text = st->text;
+		key.inlined = st->inlined;
+		key.line = st->line;
+		key.column = st->column;
+		if (strmap_put(&p->tail_seen, (const char *)&key, sizeof(key), (void *)1))
+			continue;
+		f->flow[--w] = *st;
+	}
+	strmap_release(&p->tail_seen);
+	memmove(f->flow + k, f->flow + w, (f->flow_nr - w) * sizeof(*f->flow));
+	f->flow_nr = k + (f->flow_nr - w);
+}
+
+/* Room for one more step: compact a full array first, grow it unless that
+ * freed a quarter (so each compaction pays for many steps). */
+static void make_room(struct parser *p, struct finding *f)
+{
+	if (f->flow_nr < f->flow_alloc || !p->opts.exact_steps ||
+	    f->flow_nr <= (size_t)p->opts.exact_steps + 32)
+		return;
+	compact_tail(p, f);
+	if (f->flow_nr > f->flow_alloc - f->flow_alloc / 4)
+		ALLOC_GROW(f->flow, f->flow_alloc + 1, f->flow_alloc);
+}
+
 static void add_step(struct parser *p, struct finding *f, const char *file, size_t file_len,
 		     int line, int col, const char *text, size_t text_len)
 {
 	const char *inlined = NULL;
 	char *norm, *t;
 	struct flow_step *st;
-	int outside = 0;
 
 	f->facts.steps++;
 	if (file_len && col && p->inlined.nr) {
@@ -324,20 +378,19 @@ static void add_step(struct parser *p, struct finding *f, const char *file, size
 		if (inlined)
 			add_callee_name(&f->facts, inlined, strlen(inlined));
 	}
+	make_room(p, f);
 	if (f->flow_nr >= PARSE_MAX_STEPS) {
 		f->flow_truncated = 1;
 		return;
 	}
 	norm = file_len ? parse_normalize_path(&p->opts, file, file_len) : NULL;
-	if (!norm) {
-		outside = file_len > 0;
-		norm = xstrndup(file, file_len);
-	}
 	t = xstrndup(text, text_len);
-	finding_add_step(f, norm, line, col, t);
-	st = &f->flow[f->flow_nr - 1];
-	st->outside = outside;
-	st->inlined = xstrdup_or_null(inlined);
+	st = finding_add_step(f, norm ? norm : "", line, col, t);
+	if (!norm && file_len) {
+		st->outside = 1;
+		st->file = strpool_intern(p->pool, file, file_len);
+	}
+	st->inlined = inlined;
 	free(norm);
 	free(t);
 }
@@ -425,6 +478,7 @@ static void handle_header(struct parser *p, const char *file, size_t file_len, i
 	f = strmap_get(&p->pending, p->key.buf, p->key.len);
 	if (!f) {
 		f = finding_new();
+		f->pool = strpool_ref(p->pool);
 		strmap_put(&p->pending, p->key.buf, p->key.len, f);
 	}
 	if (dst) {
@@ -500,6 +554,8 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 	strmap_put(&p->seen, p->key.buf, p->key.len, (void *)1);
 	if (!f)
 		f = finding_new();
+	compact_tail(p, f);
+	finding_flow_shrink(f);
 	f->file = norm;
 	f->line = line;
 	f->column = col;
@@ -606,7 +662,6 @@ static void note_inlined(struct parser *p, const char *file, size_t file_len, in
 			 const char *m, size_t n)
 {
 	const char *name = m + 17, *end = m + n, *ws;
-	char *old;
 
 	if (!col)
 		return;
@@ -621,8 +676,8 @@ static void note_inlined(struct parser *p, const char *file, size_t file_len, in
 	 * position after it (reflect.ValueOf, then reflect.unpackEface, ...) */
 	if (strmap_get(&p->inlined, p->key.buf, p->key.len))
 		return;
-	old = strmap_put(&p->inlined, p->key.buf, p->key.len, xstrndup(name, (size_t)(end - name)));
-	free(old);
+	strmap_put(&p->inlined, p->key.buf, p->key.len,
+		   (void *)strpool_intern(p->pool, name, (size_t)(end - name)));
 }
 
 static void handle_diag(struct parser *p, const char *line, size_t len, size_t file_len,
@@ -705,13 +760,7 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 		return;
 	}
 	/* not -m output: maybe an error */
-	if (!p->in_block) {
-		add_error_line(p, line, len);
-	} else if (p->block_line_nr < MAX_ERROR_LINES) {
-		strbuf_add(&p->block_lines, line, len);
-		strbuf_addch(&p->block_lines, '\n');
-		p->block_line_nr++;
-	}
+	keep_other_line(p, line, len);
 }
 
 static void handle_line(struct parser *p, const char *line, size_t len)
@@ -745,13 +794,7 @@ static void handle_line(struct parser *p, const char *line, size_t len)
 		handle_diag(p, line, len, file_len, lineno, col, msg);
 		return;
 	}
-	if (!p->in_block) {
-		add_error_line(p, line, len);
-	} else if (p->block_line_nr < MAX_ERROR_LINES) {
-		strbuf_add(&p->block_lines, line, len);
-		strbuf_addch(&p->block_lines, '\n');
-		p->block_line_nr++;
-	}
+	keep_other_line(p, line, len);
 }
 
 void parser_feed(struct parser *p, const char *buf, size_t len)

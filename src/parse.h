@@ -23,6 +23,11 @@
  * step is kept (up to PARSE_MAX_STEPS, against hostile input; then
  * flow_truncated says so): the checklist builds its sentence from the whole
  * chain, and the caller cuts it for display afterwards (finding_cut_flow).
+ * Memory stays bounded on logs with long chains: the steps' strings are
+ * interned in one pool the findings share, and past the first
+ * opts.exact_steps steps a repeated step is kept once, at its last
+ * occurrence, which changes no set of the chain nor its last step of any
+ * kind (all the checklist asks of steps past the display).
  * A step at a call the compiler inlined ("inlining call to F" at the same
  * position) carries F (flow_step.inlined), and F counts as a callee.
  *
@@ -48,6 +53,10 @@ struct parse_opts {
 	const char *root_abs;  /* absolute path of the checkout root, or NULL */
 	int keep_outside;      /* keep findings outside the root (paths as printed) */
 	const char *root_alt;  /* another name of the root (through a symbolic link), or NULL */
+	/* the first exact_steps steps of a chain (the display, --max-flow) are
+	 * kept as they come; after them a step that occurs again later is
+	 * kept once, at its last occurrence; 0 keeps every step */
+	int exact_steps;
 };
 
 #define PARSE_MAX_STEPS 4096

@@ -37,43 +37,17 @@ void review_count(struct review_counts *out, const struct review *rv)
 	out->baseline_nr += rv->hidden_baseline;
 }
 
-/* JSON strings must be UTF-8: invalid bytes (a file name in Latin-1, say)
- * become U+FFFD. */
 static void add_str(cJSON *o, const char *k, const char *v)
 {
-	struct strbuf sb = STRBUF_INIT;
-	size_t n, i, len;
-
-	if (!v) {
-		cJSON_AddNullToObject(o, k);
-		return;
-	}
-	n = strlen(v);
-	for (i = 0; i < n; i += len) {
-		len = utf8_seq_len(v + i, n - i);
-		if (!len) {
-			strbuf_addstr(&sb, "\xef\xbf\xbd");
-			len = 1;
-		} else {
-			strbuf_add(&sb, v + i, len);
-		}
-	}
-	cJSON_AddStringToObject(o, k, sb.buf);
-	strbuf_release(&sb);
+	finding_json_str(o, k, v, 0);
 }
 
+/* The finding serialiser (finding.h) with what the report adds between its halves. */
 cJSON *report_finding_json(const struct finding *f)
 {
-	cJSON *o = cJSON_CreateObject(), *flow;
+	cJSON *o = finding_json_open(f, 0);
 	const struct rule *r = f->rule ? checklist_find(f->rule) : NULL;
-	size_t i;
 
-	add_str(o, "file", f->file);
-	cJSON_AddNumberToObject(o, "line", f->line);
-	cJSON_AddNumberToObject(o, "column", f->column);
-	add_str(o, "function", f->function);
-	add_str(o, "package", f->package);
-	add_str(o, "message", f->message);
 	add_str(o, "rule", f->rule ? f->rule : CHECKLIST_GENERIC_RULE);
 	add_str(o, "severity", severity_name(f->severity));
 	add_str(o, "title", r ? r->title : "");
@@ -89,17 +63,7 @@ cJSON *report_finding_json(const struct finding *f)
 	add_str(o, "fingerprint", f->fingerprint);
 	if (f->ack_reason)
 		add_str(o, "acknowledged_reason", f->ack_reason);
-	flow = cJSON_AddArrayToObject(o, "flow");
-	for (i = 0; i < f->flow_nr; i++) {
-		cJSON *s = cJSON_CreateObject();
-
-		add_str(s, "file", f->flow[i].file);
-		cJSON_AddNumberToObject(s, "line", f->flow[i].line);
-		cJSON_AddNumberToObject(s, "column", f->flow[i].column);
-		add_str(s, "text", f->flow[i].text);
-		cJSON_AddItemToArray(flow, s);
-	}
-	cJSON_AddBoolToObject(o, "flow_truncated", f->flow_truncated);
+	finding_json_close(o, f, 0);
 	return o;
 }
 

@@ -99,8 +99,8 @@ static unsigned long long place_input(struct finding_list *l, const char *root, 
 			if (!outside_root(st->file))
 				continue;
 			if (real_root && (rel = resolve_outside(&resolved, real_root, st->file))) {
-				free(st->file);
-				st->file = rel;
+				finding_step_set_file(f, st, rel);
+				free(rel);
 			} else {
 				st->outside = 1;
 			}
@@ -162,7 +162,8 @@ static char *cwd_prefix(const char *root)
  * `root` are kept as written with `keep` (place_input).  Dropping every
  * finding is an error (ER_EINPUT), never a silent empty review.
  */
-static int read_input(struct finding_list *out, const char *input, const char *root, int keep)
+static int read_input(struct finding_list *out, const char *input, const char *root, int keep,
+		      int max_flow)
 {
 	struct parse_opts po = { 0 };
 	struct parser *p;
@@ -180,6 +181,7 @@ static int read_input(struct finding_list *out, const char *input, const char *r
 	po.prefix = prefix ? prefix : "";
 	po.root_abs = root;
 	po.keep_outside = 1; /* placed afterwards */
+	po.exact_steps = max_flow;
 	{
 		/* $PWD names the same directory through symbolic links, as printed
 		 * by a build run there */
@@ -397,7 +399,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	strbuf_init(&head.errors, 0);
 	strbuf_init(&base.errors, 0);
 
-	base_cache_init(&bc, git_repository_path(repo));
+	base_cache_init(&bc, git_repository_path(repo), opts->cache_dir);
 	old = xcalloc(c->files_nr, sizeof(*old));
 	for (i = 0; i < c->files_nr; i++) {
 		const char *path = c->files[i].old_path ? c->files[i].old_path : c->files[i].path;
@@ -612,7 +614,8 @@ static unsigned count_dirs(const struct finding_list *l)
 static int stage_input(struct run *r, const char *root, int keep)
 {
 	struct review *out = r->out;
-	int ret = read_input(&out->findings, r->opts->input, root, keep);
+	int ret = read_input(&out->findings, r->opts->input, root, keep,
+			     r->opts->build.max_flow);
 
 	if (ret)
 		return ret;

@@ -37,6 +37,7 @@ struct review_opts {
 	int no_baseline;         /* do not read .escape-baseline.json */
 	int no_acknowledge;      /* do not apply //escape:ok markers */
 	int no_cache;            /* do not read or write the base analysis cache */
+	const char *cache_dir;   /* --cache-dir, or NULL (compare.h: base_cache_init) */
 	const char *baseline_path; /* default: .escape-baseline.json at the repository root */
 	struct baseline *baseline_out; /* when set: receives the baseline read (for stale entries) */
 	const char *const *packages;   /* analyse these package directories (pkgset_add_args) */

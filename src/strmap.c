@@ -131,3 +131,51 @@ int strmap_next(const struct strmap *m, size_t *iter, const struct strmap_entry 
 	}
 	return 0;
 }
+
+const char *strmap_intern(struct strmap *m, const char *key, size_t keylen)
+{
+	size_t i;
+
+	if ((m->nr + 1) * 4 >= m->cap * 3)
+		rehash(m, m->cap ? m->cap * 2 : 16);
+	i = find_slot(m, key, keylen);
+	if (!m->slots[i].key) {
+		m->slots[i].key = xstrndup(key, keylen);
+		m->slots[i].keylen = keylen;
+		m->slots[i].value = (void *)1;
+		m->nr++;
+	}
+	return m->slots[i].key;
+}
+
+struct strpool {
+	struct strmap map;
+	unsigned long refs;
+};
+
+struct strpool *strpool_new(void)
+{
+	struct strpool *p = xcalloc(1, sizeof(*p));
+
+	p->refs = 1;
+	return p;
+}
+
+struct strpool *strpool_ref(struct strpool *p)
+{
+	p->refs++;
+	return p;
+}
+
+void strpool_unref(struct strpool *p)
+{
+	if (!p || --p->refs)
+		return;
+	strmap_release(&p->map);
+	free(p);
+}
+
+const char *strpool_intern(struct strpool *p, const char *s, size_t len)
+{
+	return strmap_intern(&p->map, s, len);
+}

@@ -36,6 +36,27 @@ void strmap_release(struct strmap *m);
 /* Iterate: `for (i = 0; strmap_next(m, &i, &e); )` visits every entry. */
 int strmap_next(const struct strmap *m, size_t *iter, const struct strmap_entry **e);
 
+/*
+ * The map's own copy of the key (NUL-terminated), inserting it (with the
+ * value (void *)1) when absent: equal strings share one copy, which lives
+ * until the map is released.
+ */
+const char *strmap_intern(struct strmap *m, const char *key, size_t keylen);
+
+/*
+ * A reference-counted set of interned strings shared by the findings of one
+ * parse: the compiler repeats a chain's step texts and file names hundreds
+ * of thousands of times (the standard library's log: 918,826 steps, 58,950
+ * distinct texts), so each is stored once.  strpool_new() returns one
+ * reference; the pool is freed when the last is dropped.
+ */
+struct strpool;
+struct strpool *strpool_new(void);
+struct strpool *strpool_ref(struct strpool *p);
+/* Drop a reference; NULL does nothing. */
+void strpool_unref(struct strpool *p);
+const char *strpool_intern(struct strpool *p, const char *s, size_t len);
+
 /* FNV-1a 64-bit hash, exposed for fingerprints. */
 unsigned long long strmap_hash(const char *key, size_t len);
 

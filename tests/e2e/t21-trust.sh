@@ -308,6 +308,27 @@ expect_eq "rewritten entry: warm again, nothing said" "$(grep -c '^build ' "$TMP
 GOTOOLCHAIN=local+auto er --base c1 --head c2 --format json
 expect_eq "another GOTOOLCHAIN: another entry" "$(grep -c '^build ' "$TMP/go-calls") $(ls .git/escape-review/cache | wc -l | tr -d ' ')" "2 2"
 
+# a cache CI keeps (issue 16): --cache-dir DIR or $ESCAPE_REVIEW_CACHE, saved
+# and restored by the CI into a fresh clone whose .git/escape-review is empty
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json --cache-dir "$TMP/ci-cache"
+expect_eq "--cache-dir: base and head built, the entry written in DIR" \
+	"$(grep -c '^build ' "$TMP/go-calls") $(ls "$TMP/ci-cache" | grep -c '^[0-9a-f]\{40\}\.json$')" "2 1"
+rm -rf .git/escape-review
+: >"$TMP/go-calls"
+ESCAPE_REVIEW_CACHE=$TMP/ci-cache er --base c1 --head c2 --format json
+expect_eq "ESCAPE_REVIEW_CACHE restored, .git/escape-review empty: one go build (head)" \
+	"$(grep -c '^build ' "$TMP/go-calls")" "1"
+expect_eq "ESCAPE_REVIEW_CACHE: the same findings" "$(summary_of "$TMP/out")" "$want"
+expect_eq "ESCAPE_REVIEW_CACHE: nothing written under .git/escape-review/cache" \
+	"$(ls .git/escape-review/cache 2>/dev/null | wc -l | tr -d ' ')" "0"
+echo '{"version":4,"key":"escape-review base analysis 4\ntree 0","findings":[]}' >"$TMP/ci-cache/$(ls "$TMP/ci-cache")"
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json --cache-dir "$TMP/ci-cache/"
+expect_eq "--cache-dir: a foreign entry is not trusted" "$(summary_of "$TMP/out") $(grep -c '^build ' "$TMP/go-calls")" "$want 2"
+expect_grep "--cache-dir: a foreign entry is ignored, saying so" \
+	"^escape-review: warning: ignoring the base cache entry $TMP/ci-cache/[0-9a-f]*\.json: it was written for another key$" "$TMP/err"
+
 # a stale lock (its process is gone) is taken over; a live one is waited for
 host=$(uname -n)
 echo "999999999 $host" >"$lock"

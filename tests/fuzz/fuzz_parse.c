@@ -15,7 +15,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t chunks[] = { 1, 3, 7, 64, 4096, (size_t)-1 };
-	struct parse_opts o = { "", NULL, 0, NULL };
+	struct parse_opts o = { "", NULL, 0, NULL, 0 };
 	struct finding_list l = FINDING_LIST_INIT;
 	struct parse_stats st;
 	struct parser *p;

@@ -737,7 +737,20 @@ static void test_base_cache_key(void **state)
 	mod.pkgs_nr = 1;
 	set.mods = &mod;
 	set.nr = 1;
-	base_cache_init(&bc, "/repo/.git/");
+	/* --cache-dir first, then $ESCAPE_REVIEW_CACHE, then the git directory */
+	setenv("ESCAPE_REVIEW_CACHE", "/ci/env-cache", 1);
+	base_cache_init(&bc, "/repo/.git/", "/ci/cache//");
+	assert_string_equal(bc.cache.buf, "/ci/cache");
+	base_cache_release(&bc);
+	base_cache_init(&bc, "/repo/.git/", NULL);
+	assert_string_equal(bc.cache.buf, "/ci/env-cache");
+	base_cache_release(&bc);
+	setenv("ESCAPE_REVIEW_CACHE", "", 1);
+	base_cache_init(&bc, "/repo/.git/", "");
+	assert_string_equal(bc.cache.buf, "/repo/.git/escape-review/cache");
+	base_cache_release(&bc);
+	unsetenv("ESCAPE_REVIEW_CACHE");
+	base_cache_init(&bc, "/repo/.git/", NULL);
 	assert_string_equal(bc.dir.buf, "/repo/.git/escape-review/base");
 	setenv("GOTOOLCHAIN", "local", 1);
 	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);

@@ -27,7 +27,7 @@
 #define DATA "tests/unit/data/"
 #define R(x) (1ULL << REASON_##x)
 
-static const struct parse_opts plain = { "", NULL, 0, NULL };
+static const struct parse_opts plain = { "", NULL, 0, NULL, 0 };
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -390,7 +390,7 @@ static void test_build_error(void **state)
 
 static void test_paths(void **state)
 {
-	struct parse_opts o = { "sub/", "/home/u/repo", 0, NULL };
+	struct parse_opts o = { "sub/", "/home/u/repo", 0, NULL, 0 };
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
@@ -449,7 +449,7 @@ static void test_paths(void **state)
 
 static void test_paths_in_parser(void **state)
 {
-	struct parse_opts o = { "sub/", "/home/u/repo", 0, NULL };
+	struct parse_opts o = { "sub/", "/home/u/repo", 0, NULL, 0 };
 	struct finding_list l = FINDING_LIST_INIT;
 	struct parse_stats st;
 	struct parser *p;
@@ -577,6 +577,55 @@ static void test_callee_limit(void **state)
 	assert_int_equal(l.items[0]->facts.callees_nr, FACTS_MAX_CALLEES);
 	assert_string_equal(l.items[0]->facts.callees[FACTS_MAX_CALLEES - 1], "f7");
 	assert_int_equal(l.items[0]->facts.steps, FACTS_MAX_CALLEES + 4);
+	finding_list_release(&l);
+	strbuf_release(&in);
+}
+
+/*
+ * Past opts.exact_steps, a step that comes again later is kept once, at its
+ * last occurrence (the order of last occurrences kept), so a chain that
+ * loops through the same steps thousands of times stays small and is never
+ * cut at PARSE_MAX_STEPS; the first steps (the display) are as printed.
+ */
+static void test_repeated_steps_kept_last(void **state)
+{
+	struct parse_opts o = { "", NULL, 0, NULL, 2 };
+	struct finding_list l = FINDING_LIST_INIT;
+	struct strbuf in = STRBUF_INIT;
+	struct finding *f;
+	int i;
+
+	(void)state;
+	strbuf_addstr(&in, "./x.go:5:2: q escapes to heap:\n./x.go:5:2:   flow: {heap} = &q:\n"
+			   "./x.go:5:2:     from &q (address-of) at ./x.go:5:9\n");
+	for (i = 0; i < 3000; i++)
+		strbuf_addstr(&in, "./x.go:5:2:     from a(q) (call parameter) at ./x.go:6:1\n"
+				   "./x.go:5:2:     from b(q) (call parameter) at ./x.go:7:1\n"
+				   "./x.go:5:2:     from c(q) (call parameter) at ./x.go:8:1\n");
+	strbuf_addstr(&in, "./x.go:5:2:     from d(q) (call parameter) at ./x.go:9:1\n"
+			   "./x.go:5:2:     from a(q) (call parameter) at ./x.go:6:1\n"
+			   "./x.go:5:2: moved to heap: q\n");
+	parse_str(&o, in.buf, &l);
+	assert_int_equal(l.nr, 1);
+	f = l.items[0];
+	assert_int_equal(f->facts.steps, 2 + 3 * 3000 + 2);
+	assert_int_equal(f->flow_truncated, 0);
+	assert_int_equal(f->flow_nr, 6);
+	assert_step(f, 0, "x.go", 5, 2, "flow: {heap} = &q");
+	assert_step(f, 1, "x.go", 5, 9, "from &q (address-of)");
+	assert_step(f, 2, "x.go", 7, 1, "from b(q) (call parameter)");
+	assert_step(f, 3, "x.go", 8, 1, "from c(q) (call parameter)");
+	assert_step(f, 4, "x.go", 9, 1, "from d(q) (call parameter)");
+	assert_step(f, 5, "x.go", 6, 1, "from a(q) (call parameter)");
+	finding_list_release(&l);
+
+	/* exact_steps 0 (--max-flow 0): every step, up to PARSE_MAX_STEPS */
+	o.exact_steps = 0;
+	parse_str(&o, in.buf, &l);
+	f = l.items[0];
+	assert_int_equal(f->flow_nr, PARSE_MAX_STEPS);
+	assert_int_equal(f->flow_truncated, 1);
+	assert_step(f, 4, "x.go", 8, 1, "from c(q) (call parameter)");
 	finding_list_release(&l);
 	strbuf_release(&in);
 }
@@ -952,6 +1001,7 @@ int main(void)
 		cmocka_unit_test(test_from_read_from_the_right),
 		cmocka_unit_test(test_callee_limit),
 		cmocka_unit_test(test_max_flow),
+		cmocka_unit_test(test_repeated_steps_kept_last),
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_crlf_and_partial_last_line),
 		cmocka_unit_test(test_take_findings_twice),

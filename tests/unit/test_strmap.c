@@ -275,6 +275,38 @@ static void test_hash_vectors(void **state)
 	assert_true(strmap_hash("a\0b", 3) != strmap_hash("a\0c", 3));
 }
 
+static void test_intern_and_pool(void **state)
+{
+	struct strmap m = STRMAP_INIT;
+	struct strpool *p = strpool_new();
+	const char *a, *b, *c;
+	char buf[8];
+
+	(void)state;
+	a = strmap_intern(&m, "from x (spill)", 6);
+	assert_string_equal(a, "from x");
+	memcpy(buf, "from x", 7);
+	b = strmap_intern(&m, buf, 6);
+	/* equal strings share the map's copy, not the caller's buffer */
+	assert_ptr_equal(a, b);
+	assert_ptr_not_equal(b, buf);
+	assert_int_equal(m.nr, 1);
+	c = strmap_intern(&m, "from x", 5);
+	assert_ptr_not_equal(a, c);
+	assert_string_equal(c, "from ");
+	assert_int_equal(m.nr, 2);
+	strmap_release(&m);
+
+	a = strpool_intern(p, "a.go", 4);
+	assert_ptr_equal(strpool_intern(p, "a.go", 4), a);
+	/* a second reference keeps the strings after the first is dropped */
+	assert_ptr_equal(strpool_ref(p), p);
+	strpool_unref(p);
+	assert_string_equal(strpool_intern(p, "a.go", 4), "a.go");
+	strpool_unref(p);
+	strpool_unref(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_iteration),
 		cmocka_unit_test(test_hash_vectors),
+		cmocka_unit_test(test_intern_and_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
