@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 struct http_client;
+struct http_response;
 
 /* Positive result of a publisher: nothing written, the token is read-only. */
 #define FORGE_READONLY 1
@@ -72,9 +73,18 @@ struct forge_review {
 	char *status_description;   /* cut to 140 bytes by the publishers */
 	char *head_sha, *base_sha;  /* of the reviewed change (fallbacks for
 				     * the context's) */
+	/* The fingerprints of every finding the review still reports as new
+	 * (inline or not).  When `resolve_fixed` is set, an inline comment of
+	 * ours (marker) whose fingerprint is not among them is resolved as
+	 * fixed, and a resolved one whose finding is back is reopened. */
+	char **live;
+	size_t live_nr, live_alloc;
+	unsigned resolve_fixed : 1;
+	/* what resolving did (set by the publishers) */
+	size_t resolved_nr, reopened_nr;
 };
 
-#define FORGE_REVIEW_INIT { NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+#define FORGE_REVIEW_INIT { NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0 }
 
 void forge_review_init(struct forge_review *rv);
 void forge_review_release(struct forge_review *rv);
@@ -83,6 +93,11 @@ struct forge_comment *forge_review_add(struct forge_review *rv, const char *path
 				       const char *old_path, int line, int old_line,
 				       const char *fingerprint, const char *title,
 				       const char *body);
+
+/* Add a fingerprint to rv->live (copied, cleaned as the comments' are). */
+void forge_review_add_live(struct forge_review *rv, const char *fingerprint);
+/* 1 when `fingerprint` (clean hex) is in rv->live. */
+int forge_review_is_live(const struct forge_review *rv, const char *fingerprint);
 
 enum forge_kind { FORGE_GITHUB, FORGE_GITLAB };
 
@@ -166,6 +181,37 @@ void forge_summary_body(struct strbuf *out, const struct forge_review *rv, size_
 /* The fingerprint in a body's marker, or 0 when it has none.  `out` gets
  * the hex string. */
 int forge_find_fingerprint(struct strbuf *out, const char *body);
+
+/*
+ * What a publisher answers a write refused with 403 before anything was
+ * written: FORGE_READONLY with the message "<forge> reporter: the token
+ * cannot write to <target> (<error>); nothing was posted<hint>".  `ret` 0
+ * sets *wrote; any other failure (or a 403 after a write) is returned as
+ * it is.
+ */
+int forge_check_readonly(int *wrote, int ret, long status, const char *forge,
+			 const char *target, const char *hint);
+
+/* Where a forge keeps the sticky summary: `list` (GET, all pages) holds
+ * comments with "id" and "body"; a new one is POSTed to `create`; ours is
+ * replaced with `update_method` on `update` + "/" + its id. */
+struct forge_summary_api {
+	const char *list, *create, *update, *update_method;
+	size_t body_max;
+};
+
+/*
+ * Write the sticky summary: find the comment that starts with
+ * FORGE_SUMMARY_MARKER (a quote of it does not count) and replace it, or
+ * create one.  `r` holds the answer of the write (for a read-only check).
+ * 0 or ER_EPUBLISH (message set).
+ */
+int forge_post_summary(struct http_response *r, struct http_client *c,
+		       const struct forge_review *rv, const struct forge_summary_api *api);
+
+/* The note left on a thread resolved or reopened: "escape-review: fixed in
+ * SHA" or "escape-review: reintroduced in SHA" (the forges link the SHA). */
+void forge_thread_note(struct strbuf *out, int fixed, const char *sha);
 
 /* Append `s` cut to `max` bytes on a UTF-8 boundary (status descriptions). */
 void forge_add_cut(struct strbuf *out, const char *s, size_t max);
