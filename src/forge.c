@@ -198,8 +198,19 @@ static int github_event(struct forge_context *ctx, const char *path, long *numbe
 		goto out;
 	}
 	pr = cJSON_GetObjectItemCaseSensitive(ev, "pull_request");
-	if (!cJSON_IsObject(pr))
+	if (!cJSON_IsObject(pr)) {
+		/* workflow_run: the run's head; its pull request unless from a fork */
+		const cJSON *run = cJSON_GetObjectItemCaseSensitive(ev, "workflow_run");
+
+		*head = json_str(run, "head_sha", NULL, NULL);
+		num = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(
+			cJSON_GetObjectItemCaseSensitive(run, "pull_requests"), 0), "number");
+		if (cJSON_IsNumber(num) && num->valuedouble >= 1 && num->valuedouble < 1e15)
+			*number = (long)num->valuedouble;
+		*keep = ev;
+		ev = NULL;
 		goto out; /* not a pull request event: the caller says what is missing */
+	}
 	num = cJSON_GetObjectItemCaseSensitive(pr, "number");
 	if (cJSON_IsNumber(num) && num->valuedouble >= 1 && num->valuedouble < 1e15)
 		*number = (long)num->valuedouble;
@@ -252,6 +263,8 @@ static int context_github(struct forge_context *ctx, const struct forge_flags *f
 		goto out;
 	if (fl->pr)
 		number = fl->pr;
+	if (number <= 0)
+		number = fl->fallback_pr;
 	if (number <= 0) {
 		ret = error_set(ER_EUSAGE, "GitHub reporter: no pull request number: set "
 				"GITHUB_EVENT_PATH to a pull_request event or pass --pr N");
@@ -296,6 +309,8 @@ static int context_gitlab(struct forge_context *ctx, const struct forge_flags *f
 			return error_set(ER_EUSAGE, "GitLab reporter: CI_MERGE_REQUEST_IID "
 					 "is not a number");
 	}
+	if (number <= 0)
+		number = fl->fallback_pr;
 	if (number <= 0)
 		return error_set(ER_EUSAGE, "GitLab reporter: no merge request iid: run in a "
 				 "merge request pipeline (CI_MERGE_REQUEST_IID) or pass --pr N");

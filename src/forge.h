@@ -124,9 +124,11 @@ struct forge_flags {
 	const char *base_sha;   /* --base (a full SHA), or NULL */
 	const char *head_sha;   /* --head (a full SHA), or NULL */
 	int dry_run;            /* a missing token is not an error */
+	long fallback_pr;       /* the number when neither --pr nor the CI
+				 * names one (`publish --from`), 0 if none */
 };
 
-#define FORGE_FLAGS_INIT { 0, NULL, NULL, NULL, NULL, 0 }
+#define FORGE_FLAGS_INIT { 0, NULL, NULL, NULL, NULL, 0, 0 }
 
 /*
  * Fill `ctx` for `reporter` ("github", "gitlab" or "auto": GITHUB_ACTIONS
@@ -137,7 +139,10 @@ struct forge_flags {
  * base.repo.full_name for forks; GITHUB_SHA is not used: on pull_request
  * events it is the test merge commit), GITHUB_REPOSITORY, GITHUB_API_URL
  * (default https://api.github.com), GITHUB_TOKEN, GITHUB_EVENT_NAME
- * (pull_request_target runs of forks have a writable token).
+ * (pull_request_target runs of forks have a writable token).  A
+ * workflow_run event (the publishing half of a two-workflow set-up) gives
+ * workflow_run.head_sha, and the number of workflow_run.pull_requests[0]
+ * when GitHub lists one (it does not for forks).
  *
  * GitLab CI: CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID,
  * CI_MERGE_REQUEST_DIFF_BASE_SHA, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA (else

@@ -15,6 +15,7 @@
 #include "hook.h"
 #include "http.h"
 #include "packages.h"
+#include "publish.h"
 #include "render.h"
 #include "repo.h"
 #include "report.h"
@@ -98,6 +99,11 @@ static const char usage_text[] =
 
 /* (two strings: C17 compilers need not support longer literals) */
 static const char usage_text_more[] =
+"  --no-publish          with --reporter: send nothing, no token needed; with\n"
+"                        --format json the document carries what to publish\n"
+"  publish --from FILE --reporter R\n"
+"                        publish that JSON document (no checkout, no go): the\n"
+"                        trusted half of a fork pull request's review\n"
 "\n"
 "Exit codes:\n"
 "  0  nothing at or above --fail-on\n"
@@ -524,57 +530,6 @@ static int format_review(struct strbuf *out, const struct review *rv, const char
 	return ret;
 }
 
-/*
- * Publishing: the review has been printed; render the bodies from the
- * templates, then hand them to the forge's publisher.  Returns 0, a
- * negative ER_* code (exit 4), or FORGE_READONLY (nothing written).
- */
-static int publish(const struct review *rv, const struct forge_context *ctx, const char *dir,
-		   int failing, int verbose, int dry_run)
-{
-	struct forge_review fr;
-	struct http_client c;
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-	int ret;
-
-	forge_review_init(&fr);
-	if ((ret = report_render(&sb, rv, "summary.md", dir)))
-		goto out;
-	fr.summary = strbuf_detach(&sb, NULL);
-	if ((ret = report_render(&sb, rv, "status.txt", dir)))
-		goto out;
-	strbuf_trim(&sb);
-	fr.status_description = strbuf_detach(&sb, NULL);
-	fr.status_state = xstrdup(failing ? "failure" : "success");
-	fr.head_sha = xstrdup_or_null(rv->head[0] ? rv->head : NULL);
-	fr.base_sha = xstrdup_or_null(rv->base[0] ? rv->base : NULL);
-	for (i = 0; i < rv->findings.nr; i++) {
-		const struct finding *f = rv->findings.items[i];
-		struct strbuf title = STRBUF_INIT;
-
-		/* inline only where the pull request shows the line: added or context */
-		if (f->status != STATUS_NEW || !(f->added_line || f->in_hunk))
-			continue;
-		strbuf_reset(&sb);
-		if ((ret = report_render_finding(&sb, rv, f, dir)))
-			goto out;
-		strbuf_addf(&title, "%s %s", f->rule ? f->rule : "", f->message);
-		forge_review_add(&fr, f->file, f->old_path, f->line, f->added_line ? 0 : f->old_line,
-				 f->fingerprint, title.buf, sb.buf);
-		strbuf_release(&title);
-	}
-	forge_http_client_init(&c, ctx);
-	c.verbose = verbose;
-	c.dry_run = dry_run;
-	ret = ctx->kind == FORGE_GITHUB ? github_publish(ctx, &fr, &c) : gitlab_publish(ctx, &fr, &c);
-	http_client_release(&c);
-out:
-	strbuf_release(&sb);
-	forge_review_release(&fr);
-	return ret;
-}
-
 static int cmd_review(int argc, char **argv, const char *baseline_action)
 {
 	struct baseline bl = BASELINE_INIT;
@@ -587,6 +542,8 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	int fail_on = SEVERITY_ERROR, ret, k, explain = 0, dry_run = 0, changed = 0, npkgs = 0;
 	struct forge_flags ff = FORGE_FLAGS_INIT;
 	struct forge_context ctx = FORGE_CONTEXT_INIT;
+	struct forge_review fr = FORGE_REVIEW_INIT;
+	int no_publish = 0;
 
 	if ((ret = config_load_repo(&config)))
 		return fail(ret);
@@ -682,6 +639,8 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 			explain = 1;
 		} else if (!strcmp(a, "--dry-run")) {
 			dry_run = 1;
+		} else if (!strcmp(a, "--no-publish")) {
+			no_publish = 1;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			ro.verbose = ro.build.verbose = 1;
 		} else if (baseline_action && !strcmp(a, "--changed")) {
@@ -698,7 +657,7 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 		return usage_error("%s", "--worktree and --head cannot be used together");
 	if (strcmp(reporter, "local") && !baseline_action) {
 		/* where to publish, and (unless given) the base and head under review */
-		ff.dry_run = dry_run;
+		ff.dry_run = dry_run || no_publish;
 		ff.base_sha = ro.base;
 		ff.head_sha = ro.head;
 		if ((ret = forge_context_from_env(&ctx, reporter, &ff)))
@@ -745,7 +704,18 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 		return ret;
 	}
 	acknowledge(&rv);
-	if (!strcmp(format, "json")) {
+	if (strcmp(reporter, "local") &&
+	    (ret = publish_build(&fr, &rv, report_template_dir(template_dir),
+				 worst_at_or_above(&rv, fail_on)))) {
+		review_release(&rv);
+		return fail(ret);
+	}
+	if (!strcmp(format, "json") && strcmp(reporter, "local")) {
+		cJSON *pj = publish_json(&fr, ctx.number);
+
+		report_json_write_extra(stdout, &rv, "publish", pj);
+		cJSON_Delete(pj);
+	} else if (!strcmp(format, "json")) {
 		report_json_write(stdout, &rv);
 	} else if (strcmp(format, "text") && strcmp(format, "template-data")) {
 		struct strbuf out = STRBUF_INIT;
@@ -776,16 +746,15 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	}
 	fflush(stdout);
 	ret = worst_at_or_above(&rv, fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
-	if (strcmp(reporter, "local")) {
+	if (strcmp(reporter, "local") && !no_publish) {
 		/* the findings are printed: publishing can fail without losing them */
-		int pub = publish(&rv, &ctx, report_template_dir(template_dir),
-				  ret == EXIT_FINDINGS, ro.verbose, dry_run);
+		int pub = publish_send(&ctx, &fr, ro.verbose, dry_run);
 
 		if (pub == FORGE_READONLY) {
 			struct strbuf ann = STRBUF_INIT;
 
 			fprintf(stderr, "escape-review: %s\n", error_last());
-			if (ctx.kind == FORGE_GITHUB) {
+			if (ctx.kind == FORGE_GITHUB && strcmp(format, "json")) {
 				fputs("escape-review: writing the findings as GitHub Actions annotations instead\n", stderr);
 				format_github_actions(&ann, &rv);
 				print_out(&ann);
@@ -796,9 +765,22 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 			ret = fail(pub);
 		}
 	}
+	forge_review_release(&fr);
 	forge_context_release(&ctx);
 	review_release(&rv);
 	return ret;
+}
+
+/* `publish --from FILE`: the second, trusted half of a two-phase review. */
+static int cmd_publish(int argc, char **argv)
+{
+	int ret = publish_command(argc, argv);
+
+	if (ret == FORGE_READONLY) {
+		fprintf(stderr, "escape-review: %s\n", error_last());
+		return EXIT_PUBLISH;
+	}
+	return ret ? fail(ret) : EXIT_CLEAN;
 }
 
 /*
@@ -1009,6 +991,8 @@ int main(int argc, char **argv)
 		ret = cmd_hook(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "review"))
 		ret = cmd_review(argc - i - 1, argv + i + 1, NULL);
+	else if (i < argc && !strcmp(argv[i], "publish"))
+		ret = cmd_publish(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "baseline")) {
 		if (i + 1 >= argc || (strcmp(argv[i + 1], "update") && strcmp(argv[i + 1], "check")))
 			ret = usage_error("%s", "usage: escape-review baseline update|check [--changed | PACKAGE...] [review options]");

@@ -33,7 +33,7 @@ config:4
 compare:5
 review:6
 report:7 render:7 formats:7
-forge:8 github:8 gitlab:8
+forge:8 github:8 gitlab:8 publish:8
 main:9'
 
 # module:header pairs that must not occur even when the stages allow them
