@@ -15,6 +15,7 @@
 #include "util.h"
 
 #include <cJSON.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -322,7 +323,7 @@ int publish_read(struct forge_review *out, long *number, const char *path)
 	*number = 0;
 	n = strbuf_read_file(&sb, path, PUBLISH_MAX_FILE);
 	if (n < 0)
-		ret = error_set(ER_EINPUT, "publish: cannot read %s", path);
+		ret = error_set(ER_EINPUT, "publish: cannot read %s: %s", path, strerror(errno));
 	else if ((size_t)n > PUBLISH_MAX_FILE)
 		ret = refuse(path, "larger than 256 MiB");
 	else if (!cJSON_IsObject(doc = cJSON_ParseWithLength(sb.buf, sb.len)))
@@ -382,6 +383,7 @@ int publish_command(int argc, char **argv)
 	struct forge_context ctx = FORGE_CONTEXT_INIT;
 	struct forge_review fr = FORGE_REVIEW_INIT;
 	const char *from = NULL, *reporter = NULL;
+	char *end;
 	int k, verbose = 0, ret;
 	long number;
 
@@ -404,7 +406,7 @@ int publish_command(int argc, char **argv)
 			return usage("a value is needed after ", a);
 		else if (dst)
 			*dst = argv[++k];
-		else if ((ff.pr = strtol(argv[++k], NULL, 10)) <= 0)
+		else if ((ff.pr = strtol(argv[++k], &end, 10)) <= 0 || *end)
 			return usage("--pr takes a number, not ", v);
 	}
 	if (!from || !reporter)
