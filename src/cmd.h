@@ -24,6 +24,8 @@ int cmd_rules(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_config(int argc, char **argv, struct config *cfg);
 int cmd_version(void);
+/* `publish --from FILE` (cmd_publish.c, publish.h). */
+int cmd_publish(int argc, char **argv);
 
 /* Print "escape-review: MESSAGE" (error_last()) and return the exit code of `code`. */
 int cmd_fail(int code);

@@ -8,10 +8,8 @@
 #include "errors.h"
 #include "forge.h"
 #include "formats.h"
-#include "github.h"
-#include "gitlab.h"
-#include "http.h"
 #include "options.h"
+#include "publish.h"
 #include "render.h"
 #include "report.h"
 #include "review.h"
@@ -149,57 +147,6 @@ static int format_review(struct strbuf *out, const struct review *rv, const char
 	return ret;
 }
 
-/*
- * Publishing: the review has been printed; render the bodies from the
- * templates, then hand them to the forge's publisher.  Returns 0, a
- * negative ER_* code (exit 4), or FORGE_READONLY (nothing written).
- */
-static int publish(const struct review *rv, const struct forge_context *ctx, const char *dir,
-		   int failing, int verbose, int dry_run)
-{
-	struct forge_review fr;
-	struct http_client c;
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-	int ret;
-
-	forge_review_init(&fr);
-	if ((ret = report_render(&sb, rv, "summary.md", dir)))
-		goto out;
-	fr.summary = strbuf_detach(&sb, NULL);
-	if ((ret = report_render(&sb, rv, "status.txt", dir)))
-		goto out;
-	strbuf_trim(&sb);
-	fr.status_description = strbuf_detach(&sb, NULL);
-	fr.status_state = xstrdup(failing ? "failure" : "success");
-	fr.head_sha = xstrdup_or_null(rv->head[0] ? rv->head : NULL);
-	fr.base_sha = xstrdup_or_null(rv->base[0] ? rv->base : NULL);
-	for (i = 0; i < rv->findings.nr; i++) {
-		const struct finding *f = rv->findings.items[i];
-		struct strbuf title = STRBUF_INIT;
-
-		/* inline only where the pull request shows the line: added or context */
-		if (f->status != STATUS_NEW || !(f->added_line || f->in_hunk))
-			continue;
-		strbuf_reset(&sb);
-		if ((ret = report_render_finding(&sb, rv, f, dir)))
-			goto out;
-		strbuf_addf(&title, "%s %s", f->rule ? f->rule : "", f->message);
-		forge_review_add(&fr, f->file, f->old_path, f->line, f->added_line ? 0 : f->old_line,
-				 f->fingerprint, title.buf, sb.buf);
-		strbuf_release(&title);
-	}
-	forge_http_client_init(&c, ctx);
-	c.verbose = verbose;
-	c.dry_run = dry_run;
-	ret = ctx->kind == FORGE_GITHUB ? github_publish(ctx, &fr, &c) : gitlab_publish(ctx, &fr, &c);
-	http_client_release(&c);
-out:
-	strbuf_release(&sb);
-	forge_review_release(&fr);
-	return ret;
-}
-
 /* The review options from the configuration (with the options parsed into it) and `a`. */
 static void review_opts_from(struct review_opts *ro, const struct cli_args *a,
 			     const struct config *cfg)
@@ -249,7 +196,7 @@ static int forge_setup(struct forge_context *ctx, struct review_opts *ro, const 
 	struct forge_flags ff = FORGE_FLAGS_INIT;
 	int ret;
 
-	ff.dry_run = a->dry_run;
+	ff.dry_run = a->dry_run || a->no_publish;
 	ff.base_sha = ro->base;
 	ff.head_sha = ro->head;
 	ff.pr = a->pr;
@@ -271,14 +218,21 @@ static int forge_setup(struct forge_context *ctx, struct review_opts *ro, const 
 	return 0;
 }
 
-/* Print the review in a->format on stdout.  0 or a negative code. */
-static int print_review(const struct review *rv, const struct cli_args *a, const char *template_dir)
+/* Print the review in a->format on stdout; JSON carries `fr` (when
+ * publishing) as its "publish" object.  0 or a negative code. */
+static int print_review(const struct review *rv, const struct cli_args *a, const char *template_dir,
+			const struct forge_review *fr, long number)
 {
 	const char *format = a->format ? a->format : "text";
 	struct strbuf out = STRBUF_INIT;
 	int ret = 0;
 
-	if (!strcmp(format, "json")) {
+	if (!strcmp(format, "json") && fr) {
+		cJSON *pj = publish_json(fr, number);
+
+		report_json_write_extra(stdout, rv, "publish", pj);
+		cJSON_Delete(pj);
+	} else if (!strcmp(format, "json")) {
 		report_json_write(stdout, rv);
 	} else if (!strcmp(format, "template-data")) {
 		cJSON *doc = report_template_data(rv);
@@ -305,16 +259,16 @@ static int print_review(const struct review *rv, const struct cli_args *a, const
 
 /* Publish after printing; the exit code `ret` unless publishing fails. */
 static int publish_review(const struct review *rv, const struct forge_context *ctx,
-			  const struct cli_args *a, const char *template_dir, int ret)
+			  struct forge_review *fr, const struct cli_args *a, int ret)
 {
-	int pub = publish(rv, ctx, report_template_dir(template_dir), ret == EXIT_FINDINGS,
-			  a->verbose, a->dry_run);
+	int pub = publish_send(ctx, fr, a->verbose, a->dry_run);
 
 	if (pub == FORGE_READONLY) {
 		struct strbuf ann = STRBUF_INIT;
 
 		fprintf(stderr, "escape-review: %s\n", error_last());
-		if (ctx->kind == FORGE_GITHUB) {
+		/* annotations on stdout, unless it holds the JSON document */
+		if (ctx->kind == FORGE_GITHUB && !(a->format && !strcmp(a->format, "json"))) {
 			fputs("escape-review: writing the findings as GitHub Actions annotations instead\n", stderr);
 			format_github_actions(&ann, rv);
 			cmd_print(&ann);
@@ -333,6 +287,7 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 	struct review_opts ro;
 	struct review rv = { 0 };
 	struct forge_context ctx = FORGE_CONTEXT_INIT;
+	struct forge_review fr = FORGE_REVIEW_INIT;
 	const char *template_dir;
 	int ret, publishing;
 
@@ -347,14 +302,18 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 		ret = cmd_fail(ret);
 		goto out;
 	}
-	if ((ret = print_review(&rv, &a, template_dir))) {
+	/* rendered once: printed in the JSON document and sent the same */
+	if ((publishing && (ret = publish_build(&fr, &rv, report_template_dir(template_dir),
+						review_fails(&rv, cfg->fail_on)))) ||
+	    (ret = print_review(&rv, &a, template_dir, publishing ? &fr : NULL, ctx.number))) {
 		ret = cmd_fail(ret);
 		goto out;
 	}
 	ret = review_fails(&rv, cfg->fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
-	if (publishing)
-		ret = publish_review(&rv, &ctx, &a, template_dir, ret);
+	if (publishing && !a.no_publish)
+		ret = publish_review(&rv, &ctx, &fr, &a, ret);
 out:
+	forge_review_release(&fr);
 	forge_context_release(&ctx);
 	review_release(&rv);
 	cli_args_release(&a);

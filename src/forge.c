@@ -41,6 +41,9 @@ void forge_review_release(struct forge_review *rv)
 		free(fc->body);
 	}
 	free(rv->comments);
+	for (i = 0; i < rv->live_nr; i++)
+		free(rv->live[i]);
+	free(rv->live);
 	free(rv->summary);
 	free(rv->status_state);
 	free(rv->status_description);
@@ -80,6 +83,22 @@ struct forge_comment *forge_review_add(struct forge_review *rv, const char *path
 	fc->body = xstrdup(body ? body : "");
 	fc->state = FORGE_PENDING;
 	return fc;
+}
+
+void forge_review_add_live(struct forge_review *rv, const char *fingerprint)
+{
+	ALLOC_GROW(rv->live, rv->live_nr + 1, rv->live_alloc);
+	rv->live[rv->live_nr++] = clean_fingerprint(fingerprint);
+}
+
+int forge_review_is_live(const struct forge_review *rv, const char *fingerprint)
+{
+	size_t i;
+
+	for (i = 0; i < rv->live_nr; i++)
+		if (!strcmp(rv->live[i], fingerprint))
+			return 1;
+	return 0;
 }
 
 /* ---- context ---- */
@@ -179,8 +198,19 @@ static int github_event(struct forge_context *ctx, const char *path, long *numbe
 		goto out;
 	}
 	pr = cJSON_GetObjectItemCaseSensitive(ev, "pull_request");
-	if (!cJSON_IsObject(pr))
+	if (!cJSON_IsObject(pr)) {
+		/* workflow_run: the run's head; its pull request unless from a fork */
+		const cJSON *run = cJSON_GetObjectItemCaseSensitive(ev, "workflow_run");
+
+		*head = json_str(run, "head_sha", NULL, NULL);
+		num = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(
+			cJSON_GetObjectItemCaseSensitive(run, "pull_requests"), 0), "number");
+		if (cJSON_IsNumber(num) && num->valuedouble >= 1 && num->valuedouble < 1e15)
+			*number = (long)num->valuedouble;
+		*keep = ev;
+		ev = NULL;
 		goto out; /* not a pull request event: the caller says what is missing */
+	}
 	num = cJSON_GetObjectItemCaseSensitive(pr, "number");
 	if (cJSON_IsNumber(num) && num->valuedouble >= 1 && num->valuedouble < 1e15)
 		*number = (long)num->valuedouble;
@@ -233,6 +263,8 @@ static int context_github(struct forge_context *ctx, const struct forge_flags *f
 		goto out;
 	if (fl->pr)
 		number = fl->pr;
+	if (number <= 0)
+		number = fl->fallback_pr;
 	if (number <= 0) {
 		ret = error_set(ER_EUSAGE, "GitHub reporter: no pull request number: set "
 				"GITHUB_EVENT_PATH to a pull_request event or pass --pr N");
@@ -277,6 +309,8 @@ static int context_gitlab(struct forge_context *ctx, const struct forge_flags *f
 			return error_set(ER_EUSAGE, "GitLab reporter: CI_MERGE_REQUEST_IID "
 					 "is not a number");
 	}
+	if (number <= 0)
+		number = fl->fallback_pr;
 	if (number <= 0)
 		return error_set(ER_EUSAGE, "GitLab reporter: no merge request iid: run in a "
 				 "merge request pipeline (CI_MERGE_REQUEST_IID) or pass --pr N");
@@ -453,4 +487,66 @@ void forge_summary_body(struct strbuf *out, const struct forge_review *rv, size_
 	forge_cut_body(&sb, max);
 	strbuf_addbuf(out, &sb);
 	strbuf_release(&sb);
+}
+
+/* ---- shared writes ---- */
+
+int forge_check_readonly(int *wrote, int ret, long status, const char *forge,
+			 const char *target, const char *hint)
+{
+	struct strbuf msg = STRBUF_INIT;
+
+	if (!ret) {
+		*wrote = 1;
+		return 0;
+	}
+	if (*wrote || status != 403)
+		return ret;
+	strbuf_addf(&msg, "%s reporter: the token cannot write to %s (%s); nothing was posted%s",
+		    forge, target, error_last(), hint);
+	error_set(ER_EPUBLISH, "%s", msg.buf);
+	strbuf_release(&msg);
+	return FORGE_READONLY;
+}
+
+int forge_post_summary(struct http_response *r, struct http_client *c,
+		       const struct forge_review *rv, const struct forge_summary_api *api)
+{
+	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT;
+	cJSON *all = NULL, *req = http_json_object();
+	const cJSON *it;
+	double id = -1;
+	int ret;
+
+	ret = http_get_all(&all, c, api->list);
+	if (ret)
+		goto out;
+	cJSON_ArrayForEach(it, all) {
+		const char *b = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "body"));
+		const cJSON *i = cJSON_GetObjectItemCaseSensitive(it, "id");
+
+		if (b && cJSON_IsNumber(i) && starts_with(b, FORGE_SUMMARY_MARKER)) {
+			id = i->valuedouble;
+			break;
+		}
+	}
+	forge_summary_body(&body, rv, api->body_max);
+	http_json_add_str(req, "body", body.buf);
+	if (id >= 0) {
+		strbuf_addf(&path, "%s/%.0f", api->update, id);
+		ret = http_request(r, c, api->update_method, path.buf, req);
+	} else {
+		ret = http_request(r, c, "POST", api->create, req);
+	}
+out:
+	cJSON_Delete(all);
+	cJSON_Delete(req);
+	strbuf_release(&path);
+	strbuf_release(&body);
+	return ret;
+}
+
+void forge_thread_note(struct strbuf *out, int fixed, const char *sha)
+{
+	strbuf_addf(out, "escape-review: %s in %s", fixed ? "fixed" : "reintroduced", sha);
 }

@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 struct http_client;
+struct http_response;
 
 /* Positive result of a publisher: nothing written, the token is read-only. */
 #define FORGE_READONLY 1
@@ -72,9 +73,18 @@ struct forge_review {
 	char *status_description;   /* cut to 140 bytes by the publishers */
 	char *head_sha, *base_sha;  /* of the reviewed change (fallbacks for
 				     * the context's) */
+	/* The fingerprints of every finding the review still reports as new
+	 * (inline or not).  When `resolve_fixed` is set, an inline comment of
+	 * ours (marker) whose fingerprint is not among them is resolved as
+	 * fixed, and a resolved one whose finding is back is reopened. */
+	char **live;
+	size_t live_nr, live_alloc;
+	unsigned resolve_fixed : 1;
+	/* what resolving did (set by the publishers) */
+	size_t resolved_nr, reopened_nr;
 };
 
-#define FORGE_REVIEW_INIT { NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+#define FORGE_REVIEW_INIT { NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0 }
 
 void forge_review_init(struct forge_review *rv);
 void forge_review_release(struct forge_review *rv);
@@ -83,6 +93,11 @@ struct forge_comment *forge_review_add(struct forge_review *rv, const char *path
 				       const char *old_path, int line, int old_line,
 				       const char *fingerprint, const char *title,
 				       const char *body);
+
+/* Add a fingerprint to rv->live (copied, cleaned as the comments' are). */
+void forge_review_add_live(struct forge_review *rv, const char *fingerprint);
+/* 1 when `fingerprint` (clean hex) is in rv->live. */
+int forge_review_is_live(const struct forge_review *rv, const char *fingerprint);
 
 enum forge_kind { FORGE_GITHUB, FORGE_GITLAB };
 
@@ -109,9 +124,11 @@ struct forge_flags {
 	const char *base_sha;   /* --base (a full SHA), or NULL */
 	const char *head_sha;   /* --head (a full SHA), or NULL */
 	int dry_run;            /* a missing token is not an error */
+	long fallback_pr;       /* the number when neither --pr nor the CI
+				 * names one (`publish --from`), 0 if none */
 };
 
-#define FORGE_FLAGS_INIT { 0, NULL, NULL, NULL, NULL, 0 }
+#define FORGE_FLAGS_INIT { 0, NULL, NULL, NULL, NULL, 0, 0 }
 
 /*
  * Fill `ctx` for `reporter` ("github", "gitlab" or "auto": GITHUB_ACTIONS
@@ -122,7 +139,10 @@ struct forge_flags {
  * base.repo.full_name for forks; GITHUB_SHA is not used: on pull_request
  * events it is the test merge commit), GITHUB_REPOSITORY, GITHUB_API_URL
  * (default https://api.github.com), GITHUB_TOKEN, GITHUB_EVENT_NAME
- * (pull_request_target runs of forks have a writable token).
+ * (pull_request_target runs of forks have a writable token).  A
+ * workflow_run event (the publishing half of a two-workflow set-up) gives
+ * workflow_run.head_sha, and the number of workflow_run.pull_requests[0]
+ * when GitHub lists one (it does not for forks).
  *
  * GitLab CI: CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID,
  * CI_MERGE_REQUEST_DIFF_BASE_SHA, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA (else
@@ -166,6 +186,37 @@ void forge_summary_body(struct strbuf *out, const struct forge_review *rv, size_
 /* The fingerprint in a body's marker, or 0 when it has none.  `out` gets
  * the hex string. */
 int forge_find_fingerprint(struct strbuf *out, const char *body);
+
+/*
+ * What a publisher answers a write refused with 403 before anything was
+ * written: FORGE_READONLY with the message "<forge> reporter: the token
+ * cannot write to <target> (<error>); nothing was posted<hint>".  `ret` 0
+ * sets *wrote; any other failure (or a 403 after a write) is returned as
+ * it is.
+ */
+int forge_check_readonly(int *wrote, int ret, long status, const char *forge,
+			 const char *target, const char *hint);
+
+/* Where a forge keeps the sticky summary: `list` (GET, all pages) holds
+ * comments with "id" and "body"; a new one is POSTed to `create`; ours is
+ * replaced with `update_method` on `update` + "/" + its id. */
+struct forge_summary_api {
+	const char *list, *create, *update, *update_method;
+	size_t body_max;
+};
+
+/*
+ * Write the sticky summary: find the comment that starts with
+ * FORGE_SUMMARY_MARKER (a quote of it does not count) and replace it, or
+ * create one.  `r` holds the answer of the write (for a read-only check).
+ * 0 or ER_EPUBLISH (message set).
+ */
+int forge_post_summary(struct http_response *r, struct http_client *c,
+		       const struct forge_review *rv, const struct forge_summary_api *api);
+
+/* The note left on a thread resolved or reopened: "escape-review: fixed in
+ * SHA" or "escape-review: reintroduced in SHA" (the forges link the SHA). */
+void forge_thread_note(struct strbuf *out, int fixed, const char *sha);
 
 /* Append `s` cut to `max` bytes on a UTF-8 boundary (status descriptions). */
 void forge_add_cut(struct strbuf *out, const char *s, size_t max);

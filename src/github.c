@@ -15,34 +15,34 @@
 
 #define STATUS_DESCRIPTION_MAX 140
 
+struct ours {                   /* an inline comment of ours (marker) */
+	double id;
+	char *fp;
+	int matched;            /* same fingerprint, path and line as a comment
+				 * of this review */
+};
+
 struct gh {
 	const struct forge_context *ctx;
 	struct forge_review *rv;
 	struct http_client *c;
 	const char *head;
 	int wrote;              /* a write succeeded: 403 is no longer "read-only" */
+	struct ours *ours;
+	size_t ours_nr, ours_alloc;
 };
 
-/*
- * A write refused with 403 before anything was written: the token is
- * read-only (fork, missing permissions).  Turn it into FORGE_READONLY.
- */
+/* A write refused with 403 before anything was written: the token is
+ * read-only (fork, missing permissions). */
 static int check_readonly(struct gh *g, int ret, const struct http_response *r)
 {
-	struct strbuf msg = STRBUF_INIT;
+	struct strbuf target = STRBUF_INIT;
 
-	if (!ret) {
-		g->wrote = 1;
-		return 0;
-	}
-	if (g->wrote || r->status != 403)
-		return ret;
-	strbuf_addf(&msg, "GitHub reporter: the token cannot write to pull request #%ld "
-		    "(%s); nothing was posted: use --format github-actions for annotations",
-		    g->ctx->number, error_last());
-	error_set(ER_EPUBLISH, "%s", msg.buf);
-	strbuf_release(&msg);
-	return FORGE_READONLY;
+	strbuf_addf(&target, "pull request #%ld", g->ctx->number);
+	ret = forge_check_readonly(&g->wrote, ret, r->status, "GitHub", target.buf,
+				   ": use --format github-actions for annotations");
+	strbuf_release(&target);
+	return ret;
 }
 
 static int head_sha(struct gh *g, char **out)
@@ -94,15 +94,25 @@ static int mark_existing(struct gh *g)
 		const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "path");
 		const cJSON *line = cJSON_GetObjectItemCaseSensitive(it, "line");
 
-		if (!cJSON_IsString(body) || !cJSON_IsString(p) || !cJSON_IsNumber(line) ||
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+		struct ours *o;
+
+		if (!cJSON_IsString(body) || !cJSON_IsString(p) || !cJSON_IsNumber(id) ||
 		    !forge_find_fingerprint(&fp, body->valuestring))
 			continue;
-		for (i = 0; i < g->rv->comments_nr; i++) {
+		ALLOC_GROW(g->ours, g->ours_nr + 1, g->ours_alloc);
+		o = &g->ours[g->ours_nr++];
+		o->id = id->valuedouble;
+		o->fp = xstrdup(fp.buf);
+		o->matched = 0;
+		for (i = 0; cJSON_IsNumber(line) && i < g->rv->comments_nr; i++) {
 			struct forge_comment *fc = &g->rv->comments[i];
 
 			if (fc->line == line->valueint && !strcmp(fc->path, p->valuestring) &&
-			    !strcmp(fc->fingerprint, fp.buf))
+			    !strcmp(fc->fingerprint, fp.buf)) {
 				fc->state = FORGE_EXISTING;
+				o->matched = 1;
+			}
 		}
 	}
 out:
@@ -191,47 +201,195 @@ static int post_inline(struct gh *g)
 	return ret;
 }
 
+/* ---- threads of fixed findings (GraphQL: REST cannot resolve) ---- */
+
+#define THREADS_QUERY \
+	"query($owner: String!, $name: String!, $number: Int!, $after: String) { " \
+	"repository(owner: $owner, name: $name) { pullRequest(number: $number) { " \
+	"reviewThreads(first: 100, after: $after) { pageInfo { hasNextPage endCursor } " \
+	"nodes { id isResolved comments(first: 1) { nodes { databaseId } } } } } } }"
+#define THREAD_MUTATION(name) \
+	"mutation($threadId: ID!) { " name "(input: {threadId: $threadId}) { " \
+	"thread { id isResolved } } }"
+
+/* https://api.github.com/graphql; GitHub Enterprise: https://HOST/api/graphql
+ * beside https://HOST/api/v3. */
+static void graphql_url(struct strbuf *out, const char *api)
+{
+	size_t n = strlen(api);
+
+	if (n >= 7 && !strcmp(api + n - 7, "/api/v3")) {
+		strbuf_add(out, api, n - 7);
+		strbuf_addstr(out, "/api/graphql");
+	} else {
+		strbuf_addstr(out, api);
+		strbuf_addstr(out, "/graphql");
+	}
+}
+
+/* POST one GraphQL request (takes `vars`); errors come back with 200. */
+static int graphql(struct gh *g, struct http_response *r, const char *query, cJSON *vars,
+		   const char *what)
+{
+	struct strbuf url = STRBUF_INIT;
+	cJSON *req = http_json_object();
+	const cJSON *errs;
+	int ret;
+
+	http_json_add_str(req, "query", query);
+	cJSON_AddItemToObject(req, "variables", vars);
+	graphql_url(&url, g->c->base_url);
+	ret = check_readonly(g, http_request(r, g->c, "POST", url.buf, req), r);
+	errs = cJSON_GetObjectItemCaseSensitive(r->json, "errors");
+	if (!ret && cJSON_GetArraySize(errs) > 0) {
+		const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetArrayItem(errs, 0), "message"));
+
+		ret = error_set(ER_EPUBLISH, "GraphQL %s failed: %s", what,
+				msg ? msg : "(no message)");
+	}
+	cJSON_Delete(req);
+	strbuf_release(&url);
+	return ret;
+}
+
+/* Every review thread of the pull request, all pages, into *out. */
+static int list_threads(struct gh *g, cJSON **out)
+{
+	struct http_response r = HTTP_RESPONSE_INIT;
+	const char *slash = strchr(g->ctx->repo_slug, '/');
+	char *owner = xstrndup(g->ctx->repo_slug, (size_t)(slash - g->ctx->repo_slug));
+	char *after = NULL;
+	int ret = 0, page;
+
+	*out = cJSON_CreateArray();
+	if (!*out)
+		die("out of memory");
+	for (page = 0; !ret && page < HTTP_MAX_PAGES; page++) {
+		cJSON *vars = http_json_object(), *nodes, *it;
+		const cJSON *threads, *info;
+
+		http_json_add_str(vars, "owner", owner);
+		http_json_add_str(vars, "name", slash + 1);
+		http_json_add_num(vars, "number", (double)g->ctx->number);
+		if (after)
+			http_json_add_str(vars, "after", after);
+		else if (!cJSON_AddNullToObject(vars, "after"))
+			die("out of memory");
+		if ((ret = graphql(g, &r, THREADS_QUERY, vars, "reviewThreads")))
+			break;
+		threads = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+				r.json, "data"), "repository"), "pullRequest"), "reviewThreads");
+		nodes = cJSON_GetObjectItemCaseSensitive(threads, "nodes");
+		while (cJSON_IsArray(nodes) && (it = nodes->child))
+			cJSON_AddItemToArray(*out, cJSON_DetachItemViaPointer(nodes, it));
+		info = cJSON_GetObjectItemCaseSensitive(threads, "pageInfo");
+		free(after);
+		after = xstrdup_or_null(cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(info, "endCursor")));
+		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(info, "hasNextPage")) || !after)
+			break;
+	}
+	free(after);
+	free(owner);
+	http_response_release(&r);
+	if (ret) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
+/* Reply to our comment `o` with the note, and resolve or reopen its thread. */
+static int mark_thread(struct gh *g, const struct ours *o, const char *thread, int fixed)
+{
+	struct http_response r = HTTP_RESPONSE_INIT;
+	struct strbuf path = STRBUF_INIT, note = STRBUF_INIT;
+	cJSON *req = http_json_object(), *vars = http_json_object();
+	int ret;
+
+	forge_thread_note(&note, fixed, g->head);
+	http_json_add_str(req, "body", note.buf);
+	http_json_add_str(vars, "threadId", thread);
+	strbuf_addf(&path, "/repos/%s/pulls/%ld/comments/%.0f/replies", g->ctx->repo_slug,
+		    g->ctx->number, o->id);
+	ret = check_readonly(g, http_request(&r, g->c, "POST", path.buf, req), &r);
+	if (!ret && fixed)
+		ret = graphql(g, &r, THREAD_MUTATION("resolveReviewThread"), vars,
+			      "resolveReviewThread");
+	else if (!ret)
+		ret = graphql(g, &r, THREAD_MUTATION("unresolveReviewThread"), vars,
+			      "unresolveReviewThread");
+	else
+		cJSON_Delete(vars);
+	if (!ret)
+		fixed ? g->rv->resolved_nr++ : g->rv->reopened_nr++;
+	cJSON_Delete(req);
+	strbuf_release(&path);
+	strbuf_release(&note);
+	http_response_release(&r);
+	return ret;
+}
+
+/*
+ * Threads started by a comment of ours: resolved when its finding is no
+ * longer reported, reopened when it is back on the same line.  Threads
+ * started by anyone else are never touched.
+ */
+static int resolve_threads(struct gh *g)
+{
+	cJSON *threads = NULL;
+	const cJSON *t;
+	size_t i;
+	int ret;
+
+	if (!g->rv->resolve_fixed || !g->ours_nr)
+		return 0;
+	if ((ret = list_threads(g, &threads)))
+		return ret;
+	cJSON_ArrayForEach(t, threads) {
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "id"));
+		int resolved = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "isResolved"));
+		const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(t, "comments"), "nodes"), 0);
+		const cJSON *dbid = cJSON_GetObjectItemCaseSensitive(first, "databaseId");
+
+		for (i = 0; id && cJSON_IsNumber(dbid) && !ret && i < g->ours_nr; i++) {
+			const struct ours *o = &g->ours[i];
+
+			if (o->id != dbid->valuedouble)
+				continue;
+			if (!resolved && !forge_review_is_live(g->rv, o->fp))
+				ret = mark_thread(g, o, id, 1);
+			else if (resolved && o->matched)
+				ret = mark_thread(g, o, id, 0);
+		}
+		if (ret)
+			break;
+	}
+	cJSON_Delete(threads);
+	return ret;
+}
+
 static int post_summary(struct gh *g)
 {
 	struct http_response r = HTTP_RESPONSE_INIT;
-	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT;
-	cJSON *all = NULL, *req = http_json_object();
-	const cJSON *it;
-	double id = -1;
+	struct strbuf list = STRBUF_INIT, create = STRBUF_INIT, update = STRBUF_INIT;
+	struct forge_summary_api api = { NULL, NULL, NULL, "PATCH", FORGE_GITHUB_BODY_MAX };
 	int ret;
 
-	strbuf_addf(&path, "/repos/%s/issues/%ld/comments?per_page=100", g->ctx->repo_slug,
-		    g->ctx->number);
-	ret = http_get_all(&all, g->c, path.buf);
-	if (ret)
-		goto out;
-	cJSON_ArrayForEach(it, all) {
-		const cJSON *b = cJSON_GetObjectItemCaseSensitive(it, "body");
-		const cJSON *i = cJSON_GetObjectItemCaseSensitive(it, "id");
-
-		if (cJSON_IsString(b) && cJSON_IsNumber(i) &&
-		    starts_with(b->valuestring, FORGE_SUMMARY_MARKER)) {
-			id = i->valuedouble;
-			break;
-		}
-	}
-	forge_summary_body(&body, g->rv, FORGE_GITHUB_BODY_MAX);
-	http_json_add_str(req, "body", body.buf);
-	strbuf_reset(&path);
-	if (id >= 0) {
-		strbuf_addf(&path, "/repos/%s/issues/comments/%.0f", g->ctx->repo_slug, id);
-		ret = http_request(&r, g->c, "PATCH", path.buf, req);
-	} else {
-		strbuf_addf(&path, "/repos/%s/issues/%ld/comments", g->ctx->repo_slug,
-			    g->ctx->number);
-		ret = http_request(&r, g->c, "POST", path.buf, req);
-	}
-	ret = check_readonly(g, ret, &r);
-out:
-	cJSON_Delete(all);
-	cJSON_Delete(req);
-	strbuf_release(&path);
-	strbuf_release(&body);
+	strbuf_addf(&create, "/repos/%s/issues/%ld/comments", g->ctx->repo_slug, g->ctx->number);
+	strbuf_addf(&list, "%s?per_page=100", create.buf);
+	strbuf_addf(&update, "/repos/%s/issues/comments", g->ctx->repo_slug);
+	api.list = list.buf;
+	api.create = create.buf;
+	api.update = update.buf;
+	/* a failed listing leaves r.status 0: returned as it is */
+	ret = check_readonly(g, forge_post_summary(&r, g->c, g->rv, &api), &r);
+	strbuf_release(&list);
+	strbuf_release(&create);
+	strbuf_release(&update);
 	http_response_release(&r);
 	return ret;
 }
@@ -273,7 +431,7 @@ static int valid_sha(const char *s)
 int github_publish(const struct forge_context *ctx, struct forge_review *rv,
 		   struct http_client *c)
 {
-	struct gh g = { ctx, rv, c, NULL, 0 };
+	struct gh g = { ctx, rv, c, NULL, 0, NULL, 0, 0 };
 	char *head = NULL;
 	int ret;
 
@@ -292,10 +450,15 @@ int github_publish(const struct forge_context *ctx, struct forge_review *rv,
 	g.head = head;
 	ret = post_inline(&g);
 	if (!ret)
+		ret = resolve_threads(&g);
+	if (!ret)
 		ret = post_summary(&g);
 	if (!ret)
 		ret = post_status(&g);
 out:
+	while (g.ours_nr)
+		free(g.ours[--g.ours_nr].fp);
+	free(g.ours);
 	free(head);
 	return ret;
 }

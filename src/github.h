@@ -16,6 +16,16 @@
  *    FORGE_SUMMARY_MARKER (searched through all pages; a quote of it in
  *    someone's reply does not count) is PATCHed, or one is POSTed.  It is
  *    written after the inline comments so it can list those not posted.
+ *  - Threads of fixed findings (when rv->resolve_fixed): when a comment of
+ *    ours exists, the pull request's review threads are read through
+ *    GraphQL (POST /graphql, or /api/graphql beside GitHub Enterprise's
+ *    /api/v3: the `reviewThreads` query, 100 per page); a thread started
+ *    by our comment whose fingerprint is no longer live gets a reply
+ *    (POST /repos/O/R/pulls/N/comments/ID/replies, forge_thread_note) and
+ *    the `resolveReviewThread` mutation; a resolved one whose finding is
+ *    back on the same line gets the reply and `unresolveReviewThread`.
+ *    GraphQL's errors (answered with 200) are failures.  Threads started
+ *    by anyone else are never touched.
  *  - Commit status: POST /repos/O/R/statuses/HEAD with context
  *    "escape-review" (skipped when rv->status_state is NULL).
  *

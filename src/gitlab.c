@@ -15,6 +15,14 @@
 
 #define STATUS_DESCRIPTION_MAX 140
 
+struct ours {                   /* a diff discussion started by us (marker) */
+	char *id;               /* the discussion id (hex) */
+	char *fp;
+	int resolved;
+	int matched;            /* same fingerprint, path and line as a comment
+				 * of this review */
+};
+
 struct gl {
 	const struct forge_context *ctx;
 	struct forge_review *rv;
@@ -23,23 +31,18 @@ struct gl {
 	struct strbuf project;  /* "/projects/ID" */
 	char *base, *start, *head;
 	int wrote;
+	struct ours *ours;
+	size_t ours_nr, ours_alloc;
 };
 
 static int check_readonly(struct gl *g, int ret, const struct http_response *r)
 {
-	struct strbuf msg = STRBUF_INIT;
+	struct strbuf target = STRBUF_INIT;
 
-	if (!ret) {
-		g->wrote = 1;
-		return 0;
-	}
-	if (g->wrote || r->status != 403)
-		return ret;
-	strbuf_addf(&msg, "GitLab reporter: the token cannot write to merge request !%ld "
-		    "(%s); nothing was posted", g->ctx->number, error_last());
-	error_set(ER_EPUBLISH, "%s", msg.buf);
-	strbuf_release(&msg);
-	return FORGE_READONLY;
+	strbuf_addf(&target, "merge request !%ld", g->ctx->number);
+	ret = forge_check_readonly(&g->wrote, ret, r->status, "GitLab", target.buf, "");
+	strbuf_release(&target);
+	return ret;
 }
 
 static const char *first_of(const char *a, const char *b, const char *c)
@@ -81,12 +84,52 @@ out:
 	return ret;
 }
 
+/* Hex discussion ids only: the id goes into a request path. */
+static int valid_discussion_id(const char *id)
+{
+	size_t n = 0;
+
+	for (; id && id[n]; n++)
+		if (!strchr("0123456789abcdef", id[n]))
+			return 0;
+	return n > 0 && n <= 64;
+}
+
+/* Remember a discussion whose first note is ours; mark the comments it
+ * already carries. */
+static void note_ours(struct gl *g, const cJSON *disc, const cJSON *note, const char *fp)
+{
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(disc, "id"));
+	const cJSON *pos = cJSON_GetObjectItemCaseSensitive(note, "position");
+	const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pos, "new_path"));
+	const cJSON *line = cJSON_GetObjectItemCaseSensitive(pos, "new_line");
+	struct ours *o;
+	size_t i;
+
+	if (!valid_discussion_id(id))
+		return;
+	ALLOC_GROW(g->ours, g->ours_nr + 1, g->ours_alloc);
+	o = &g->ours[g->ours_nr++];
+	o->id = xstrdup(id);
+	o->fp = xstrdup(fp);
+	o->resolved = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(note, "resolved"));
+	o->matched = 0;
+	for (i = 0; p && cJSON_IsNumber(line) && i < g->rv->comments_nr; i++) {
+		struct forge_comment *fc = &g->rv->comments[i];
+
+		if (fc->line == line->valueint && !strcmp(fc->path, p) &&
+		    !strcmp(fc->fingerprint, fp)) {
+			fc->state = FORGE_EXISTING;
+			o->matched = 1;
+		}
+	}
+}
+
 static int mark_existing(struct gl *g)
 {
 	struct strbuf path = STRBUF_INIT, fp = STRBUF_INIT;
 	cJSON *all = NULL;
-	const cJSON *disc, *note;
-	size_t i;
+	const cJSON *disc;
 	int ret;
 
 	strbuf_addf(&path, "%s/discussions?per_page=100", g->mr.buf);
@@ -94,30 +137,66 @@ static int mark_existing(struct gl *g)
 	if (ret)
 		goto out;
 	cJSON_ArrayForEach(disc, all) {
-		cJSON_ArrayForEach(note, cJSON_GetObjectItemCaseSensitive(disc, "notes")) {
-			const char *body = cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(note, "body"));
-			const cJSON *pos = cJSON_GetObjectItemCaseSensitive(note, "position");
-			const char *p = cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(pos, "new_path"));
-			const cJSON *line = cJSON_GetObjectItemCaseSensitive(pos, "new_line");
+		/* the first note starts the discussion: replies are not ours */
+		const cJSON *note = cJSON_GetArrayItem(
+			cJSON_GetObjectItemCaseSensitive(disc, "notes"), 0);
+		const char *body = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(note, "body"));
 
-			if (!body || !p || !cJSON_IsNumber(line) ||
-			    !forge_find_fingerprint(&fp, body))
-				continue;
-			for (i = 0; i < g->rv->comments_nr; i++) {
-				struct forge_comment *fc = &g->rv->comments[i];
-
-				if (fc->line == line->valueint && !strcmp(fc->path, p) &&
-				    !strcmp(fc->fingerprint, fp.buf))
-					fc->state = FORGE_EXISTING;
-			}
-		}
+		if (body && forge_find_fingerprint(&fp, body))
+			note_ours(g, disc, note, fp.buf);
 	}
 out:
 	cJSON_Delete(all);
 	strbuf_release(&path);
 	strbuf_release(&fp);
+	return ret;
+}
+
+/* Leave the note on our discussion `o`, then resolve (fixed) or reopen it. */
+static int mark_discussion(struct gl *g, const struct ours *o, int fixed)
+{
+	struct http_response r = HTTP_RESPONSE_INIT;
+	struct strbuf path = STRBUF_INIT, note = STRBUF_INIT;
+	cJSON *req = http_json_object(), *put = http_json_object();
+	int ret;
+
+	forge_thread_note(&note, fixed, g->head);
+	http_json_add_str(req, "body", note.buf);
+	if (!cJSON_AddBoolToObject(put, "resolved", fixed))
+		die("out of memory");
+	strbuf_addf(&path, "%s/discussions/%s/notes", g->mr.buf, o->id);
+	ret = check_readonly(g, http_request(&r, g->c, "POST", path.buf, req), &r);
+	strbuf_setlen(&path, path.len - strlen("/notes"));
+	if (!ret)
+		ret = check_readonly(g, http_request(&r, g->c, "PUT", path.buf, put), &r);
+	if (!ret)
+		fixed ? g->rv->resolved_nr++ : g->rv->reopened_nr++;
+	cJSON_Delete(req);
+	cJSON_Delete(put);
+	strbuf_release(&path);
+	strbuf_release(&note);
+	http_response_release(&r);
+	return ret;
+}
+
+/* Our discussions: resolved when their finding is gone, reopened when it
+ * is back on the same line.  Anyone else's are never touched. */
+static int resolve_discussions(struct gl *g)
+{
+	size_t i;
+	int ret = 0;
+
+	if (!g->rv->resolve_fixed)
+		return 0;
+	for (i = 0; !ret && i < g->ours_nr; i++) {
+		const struct ours *o = &g->ours[i];
+
+		if (!o->resolved && !forge_review_is_live(g->rv, o->fp))
+			ret = mark_discussion(g, o, 1);
+		else if (o->resolved && o->matched)
+			ret = mark_discussion(g, o, 0);
+	}
 	return ret;
 }
 
@@ -184,41 +263,18 @@ static int post_inline(struct gl *g)
 static int post_summary(struct gl *g)
 {
 	struct http_response r = HTTP_RESPONSE_INIT;
-	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT;
-	cJSON *all = NULL, *req = http_json_object();
-	const cJSON *it;
-	double id = -1;
+	struct strbuf list = STRBUF_INIT, notes = STRBUF_INIT;
+	struct forge_summary_api api = { NULL, NULL, NULL, "PUT", FORGE_GITLAB_BODY_MAX };
 	int ret;
 
-	strbuf_addf(&path, "%s/notes?per_page=100", g->mr.buf);
-	ret = http_get_all(&all, g->c, path.buf);
-	if (ret)
-		goto out;
-	cJSON_ArrayForEach(it, all) {
-		const char *b = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "body"));
-		const cJSON *i = cJSON_GetObjectItemCaseSensitive(it, "id");
-
-		if (b && cJSON_IsNumber(i) && starts_with(b, FORGE_SUMMARY_MARKER)) {
-			id = i->valuedouble;
-			break;
-		}
-	}
-	forge_summary_body(&body, g->rv, FORGE_GITLAB_BODY_MAX);
-	http_json_add_str(req, "body", body.buf);
-	strbuf_reset(&path);
-	if (id >= 0) {
-		strbuf_addf(&path, "%s/notes/%.0f", g->mr.buf, id);
-		ret = http_request(&r, g->c, "PUT", path.buf, req);
-	} else {
-		strbuf_addf(&path, "%s/notes", g->mr.buf);
-		ret = http_request(&r, g->c, "POST", path.buf, req);
-	}
-	ret = check_readonly(g, ret, &r);
-out:
-	cJSON_Delete(all);
-	cJSON_Delete(req);
-	strbuf_release(&path);
-	strbuf_release(&body);
+	strbuf_addf(&notes, "%s/notes", g->mr.buf);
+	strbuf_addf(&list, "%s?per_page=100", notes.buf);
+	api.list = list.buf;
+	api.create = api.update = notes.buf;
+	/* a failed listing leaves r.status 0: returned as it is */
+	ret = check_readonly(g, forge_post_summary(&r, g->c, g->rv, &api), &r);
+	strbuf_release(&list);
+	strbuf_release(&notes);
 	http_response_release(&r);
 	return ret;
 }
@@ -255,7 +311,7 @@ static int post_status(struct gl *g)
 int gitlab_publish(const struct forge_context *ctx, struct forge_review *rv,
 		   struct http_client *c)
 {
-	struct gl g = { ctx, rv, c, STRBUF_INIT, STRBUF_INIT, NULL, NULL, NULL, 0 };
+	struct gl g = { ctx, rv, c, STRBUF_INIT, STRBUF_INIT, NULL, NULL, NULL, 0, NULL, 0, 0 };
 	int ret;
 
 	if (ctx->job_token_only)
@@ -270,11 +326,19 @@ int gitlab_publish(const struct forge_context *ctx, struct forge_review *rv,
 	if (!ret)
 		ret = post_inline(&g);
 	if (!ret)
+		ret = resolve_discussions(&g);
+	if (!ret)
 		ret = post_summary(&g);
 	if (!ret)
 		ret = post_status(&g);
 	strbuf_release(&g.mr);
 	strbuf_release(&g.project);
+	while (g.ours_nr) {
+		g.ours_nr--;
+		free(g.ours[g.ours_nr].id);
+		free(g.ours[g.ours_nr].fp);
+	}
+	free(g.ours);
 	free(g.base);
 	free(g.start);
 	free(g.head);

@@ -15,6 +15,12 @@
  *    not posted again.  At most FORGE_MAX_INLINE are posted per run; a 400
  *    (invalid position) moves that one comment to the summary and the rest
  *    are still posted.
+ *  - Discussions of fixed findings (when rv->resolve_fixed): a discussion
+ *    whose first note is ours and whose fingerprint is no longer live gets
+ *    a note (POST .../discussions/ID/notes, forge_thread_note) and is
+ *    resolved (PUT .../discussions/ID, resolved=true); a resolved one whose
+ *    finding is back on the same line gets the note and resolved=false.
+ *    Anyone else's discussions are never touched.
  *  - Sticky summary: the merge request note that starts with
  *    FORGE_SUMMARY_MARKER is updated (PUT .../notes/NOTE_ID) or one is POSTed, after the inline
  *    comments.

@@ -24,6 +24,9 @@ static const char usage_text[] =
 "       escape-review rules [ID] [--format text|json|markdown]\n"
 "       escape-review config [--format text|json] [review options]\n"
 "       escape-review hook pre-push REMOTE [URL]   (git's pre-push hook)\n"
+"       escape-review publish --from REVIEW.json --reporter github|gitlab|auto\n"
+"                     [--pr N] [--repo-slug S] [--api-url URL] [--head SHA]\n"
+"                     (publish a review written with --no-publish --format json)\n"
 "       escape-review render TEMPLATE --data FILE.json [--partials DIR]\n"
 "                     [--escape html|markdown|none]   (preview a template)\n"
 "       escape-review --version | --help\n"
@@ -169,6 +172,8 @@ int main(int argc, char **argv)
 		ret = cmd_hook(argc - i - 1, argv + i + 1, &config);
 	else if (i < argc && !strcmp(argv[i], "review"))
 		ret = cmd_review(argc - i - 1, argv + i + 1, &config);
+	else if (i < argc && !strcmp(argv[i], "publish"))
+		ret = cmd_publish(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "baseline")) {
 		if (i + 1 >= argc || (strcmp(argv[i + 1], "update") && strcmp(argv[i + 1], "check")))
 			ret = cmd_usage_error("%s", "usage: escape-review baseline update|check [--changed | PACKAGE...] [review options]");

@@ -210,6 +210,10 @@ static const struct option options[] = {
 		   "the forge's API (--pr, --repo-slug and --api-url: for CI systems other than "
 		   "GitHub Actions and GitLab CI)"),
 	OPT_SWITCH("--dry-run", REVIEWS, dry_run, "print each request that would be sent; send nothing"),
+	OPT_SWITCH("--no-publish", REVIEWS, no_publish,
+		   "with --reporter: send nothing and need no token; --format json then carries "
+		   "what to publish, for `escape-review publish --from FILE` in a trusted job "
+		   "(docs/integrations.md: pull requests from forks)"),
 	OPT_STRING("--data", "FILE.json", CMD_RENDER, data, NULL),
 	OPT_STRING("--partials", "DIR", CMD_RENDER, partials, NULL),
 	OPT_CALL("--escape", "html|markdown|none", CMD_RENDER, set_escape, NULL),

@@ -56,6 +56,7 @@ struct cli_args {
 	int worktree, tests, show_baseline, all_packages, no_cache;
 	const char *cache_dir;        /* --cache-dir DIR */
 	int explain, dry_run, verbose, changed;
+	int no_publish;               /* --no-publish: the JSON document only */
 	const char *data, *partials;  /* render */
 	int escape;                   /* render --escape: -1 unset, else enum mustache escape */
 	const char **operands;        /* the arguments that are not options, in order */

@@ -256,6 +256,12 @@ static int write_array(FILE *fp, const char *name, const struct finding_list *l,
 
 int report_json_write(FILE *fp, const struct review *rv)
 {
+	return report_json_write_extra(fp, rv, NULL, NULL);
+}
+
+int report_json_write_extra(FILE *fp, const struct review *rv, const char *name,
+			    const cJSON *extra)
+{
 	cJSON *head = json_head(rv);
 	char *s = cJSON_Print(head);
 	size_t n = strlen(s);
@@ -274,7 +280,18 @@ int report_json_write(FILE *fp, const struct review *rv)
 	cJSON_Delete(head);
 	ret = write_array(fp, "findings", &rv->findings, 0);
 	if (!ret)
-		ret = write_array(fp, "fixed", &rv->fixed, 1);
+		ret = write_array(fp, "fixed", &rv->fixed, extra == NULL);
+	if (!ret && extra) {
+		cJSON *key = cJSON_CreateString(name);
+		char *e = cJSON_Print(extra), *k = key ? cJSON_PrintUnformatted(key) : NULL;
+
+		if (!e || !k)
+			die("out of memory");
+		fprintf(fp, "\t%s:\t%s\n", k, e);
+		free(e);
+		free(k);
+		cJSON_Delete(key);
+	}
 	fputs("}\n", fp);
 	if (ret || ferror(fp))
 		return error_set(ER_ERROR, "cannot write the JSON report: %s", strerror(errno));

@@ -42,6 +42,10 @@ cJSON *report_json(const struct review *rv);
  * failed.
  */
 int report_json_write(FILE *fp, const struct review *rv);
+/* The same with one more member `name` (after "fixed") holding `extra`
+ * (the "publish" object of publish.h). */
+int report_json_write_extra(FILE *fp, const struct review *rv, const char *name,
+			    const cJSON *extra);
 /* One finding as a JSON object. */
 cJSON *report_finding_json(const struct finding *f);
 

@@ -33,8 +33,8 @@ config:4 options:4
 compare:5
 review:6 dependents:6
 report:7 render:7 formats:7 release:7
-forge:8 github:8 gitlab:8
-main:9 cmd:9 cmd_review:9 cmd_hook:9 cmd_tools:9 cmd_contracts:9'
+forge:8 github:8 gitlab:8 publish:8
+main:9 cmd:9 cmd_review:9 cmd_hook:9 cmd_tools:9 cmd_contracts:9 cmd_publish:9'
 
 # module:header pairs that must not occur even when the stages allow them
 NEVER=''

@@ -101,8 +101,10 @@ check_eq "gh 1: status success (fail_on error)" "success escape-review" \
 mark
 run env $GH "$BIN" --reporter github -v --fail-on warning
 check_eq "gh 2: exit (findings at warning)" 1 "$RC"
-check_eq "gh 2: requests" "GET /repos/o/r/pulls/7/comments?per_page=100 $L
+check_eq "gh 2: requests (our threads looked up: none is resolved or fixed)" "GET /repos/o/r/pulls/7/comments?per_page=100 $L
 GET /repos/o/r/pulls/7/comments?per_page=100&page=2 $L
+POST /graphql $L
+POST /graphql $L
 GET /repos/o/r/issues/7/comments?per_page=100 $L
 GET /repos/o/r/issues/7/comments?per_page=100&page=2 $L
 GET /repos/o/r/issues/7/comments?per_page=100&page=3 $L
@@ -139,6 +141,87 @@ check_eq "gh fork: exit" 0 "$RC"
 check_eq "gh fork: nothing sent" "" "$(new_lines)"
 check_contains "gh fork: says why" "fork" "$ERR"
 check_contains "gh fork: annotations instead" "::warning file=campus/score.go,line=39,col=$col," "$OUT"
+
+# 5b. two phases, as for a pull request from a fork: `review` with no token
+#     writes the file and sends nothing; `publish --from` with a token, in
+#     no repository and with no go, posts exactly what the one-phase run
+#     posts (pull request 11 in one phase, 12 in two)
+sed 's/"number": 7/"number": 11/g' "$TMP/event.json" >"$TMP/event11.json"
+sed 's/"number": 7/"number": 12/g' "$TMP/fork.json" >"$TMP/fork12.json"
+cat >"$TMP/run.json" <<EOF
+{"action": "completed", "workflow_run": {"event": "pull_request", "head_sha": "$HEAD",
+ "pull_requests": [], "head_repository": {"full_name": "someone/r"}}, "repository": {"full_name": "o/r"}}
+EOF
+mkdir -p "$TMP/nogo" "$TMP/elsewhere"
+printf '#!/bin/sh\necho "$@" >>"%s/nogo/ran"\nexit 1\n' "$TMP" >"$TMP/nogo/go"
+chmod +x "$TMP/nogo/go"
+mark
+run env $GH GITHUB_EVENT_PATH="$TMP/event11.json" "$BIN" --reporter github
+check_eq "two-phase: the one-phase run" 0 "$RC"
+M1=$MARK
+mark
+M2=$MARK
+run env GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$TMP/fork12.json" \
+	GITHUB_REPOSITORY=o/r GITHUB_API_URL="$API" "$BIN" --reporter github --no-publish --format json
+cp "$TMP/out" "$TMP/review.json"
+check_eq "two-phase review: exit" 0 "$RC"
+check_eq "two-phase review: quiet" "" "$ERR"
+check_eq "two-phase review: nothing sent" "" "$(new_lines)"
+check_eq "two-phase review: the file says where and what" "1 12 $HEAD $BASE" \
+	"$("$PY" -c "import json,sys; p=json.load(open(sys.argv[1]))['publish']; print(p['version'], p['number'], p['head'], p['base'])" "$TMP/review.json")"
+WF="GITHUB_ACTIONS=true GITHUB_EVENT_NAME=workflow_run GITHUB_EVENT_PATH=$TMP/run.json
+    GITHUB_REPOSITORY=o/r GITHUB_API_URL=$API GITHUB_TOKEN=$TOKEN PATH=$TMP/nogo:/usr/bin:/bin"
+mark
+(cd "$TMP/elsewhere" && run env $WF "$BIN" publish --from "$TMP/review.json" --reporter github
+ echo "$RC" >"$TMP/rc"; printf '%s' "$ERR" >"$TMP/err2")
+check_eq "publish --from: exit" 0 "$(cat "$TMP/rc")"
+check_eq "publish --from: quiet" "" "$(cat "$TMP/err2")"
+check_eq "publish --from: no go run" "" "$(cat "$TMP/nogo/ran" 2>/dev/null)"
+reqs() { # FROM TO NUMBER: request lines and bodies, the number made N
+	"$PY" -c 'import json,sys
+recs = [json.loads(l) for l in open(sys.argv[1])][int(sys.argv[2]):int(sys.argv[3])]
+for r in recs:
+    print(r["method"], r["path"].replace("/%s/" % sys.argv[4], "/N/").replace("/%s" % sys.argv[4], "/N")
+          if "/issues/comments/" not in r["path"] else "PATCH-ID", json.dumps(r["body"], sort_keys=True))' \
+	"$TMP/gh.rec" "$1" "$2" "$3"
+}
+check_eq "publish --from posts exactly what the one-phase run posts" \
+	"$(reqs "$M1" "$M2" 11)" "$(reqs "$MARK" "$(recs count)" 12)"
+check_ge "publish --from: it did post" "$(recs count)" $((MARK + 5))
+# the file is untrusted: a tampered one is refused with exit 2, nothing sent
+tamper() { # NAME PYTHON-STATEMENT-ON-p
+	"$PY" -c "import json,sys
+d = json.load(open(sys.argv[1])); p = d['publish']
+$2
+json.dump(d, open(sys.argv[2], 'w'))" "$TMP/review.json" "$TMP/$1.json"
+}
+tamper dotdot 'p["comments"][0]["path"] = "campus/../../etc/passwd"'
+tamper sha 'p["head"] = "f" * 40'
+tamper big 'p["comments"][0]["body"] = "x" * 10000000'
+tamper version 'p["version"] = 2'
+tamper marker 'p["summary"] += "<!-- escape-review:fp=aa -->"'
+tamper number 'p["number"] = 7'
+for t in dotdot sha big version marker; do
+	mark
+	run env $WF "$BIN" publish --from "$TMP/$t.json" --reporter github
+	check_eq "tampered $t: exit 2" 2 "$RC"
+	check_eq "tampered $t: nothing sent" "" "$(new_lines)"
+	case $t in
+	dotdot) want="escape-review: publish: $TMP/$t.json: comments[0]: a path is not a relative path inside the repository (empty, absolute, '..', '.', backslash or control character); it comes from an untrusted job, so nothing was sent (write it with \`escape-review review --format json --reporter R --no-publish\` of this version)" ;;
+	sha) want="escape-review: publish: the file reviews head ffffffffffffffffffffffffffffffffffffffff, but the pull request's head is $HEAD: nothing was sent" ;;
+	big) want="escape-review: publish: $TMP/$t.json: \"body\" is larger than 1000000 bytes; it comes from an untrusted job, so nothing was sent (write it with \`escape-review review --format json --reporter R --no-publish\` of this version)" ;;
+	version) want="escape-review: publish: $TMP/$t.json: \"publish\".\"version\" is not 1; it comes from an untrusted job, so nothing was sent (write it with \`escape-review review --format json --reporter R --no-publish\` of this version)" ;;
+	marker) want="escape-review: publish: $TMP/$t.json: \"summary\" carries an escape-review marker; it comes from an untrusted job, so nothing was sent (write it with \`escape-review review --format json --reporter R --no-publish\` of this version)" ;;
+	esac
+	check_eq "tampered $t: the message" "$want" "$ERR"
+done
+# a number the workflow_run event contradicts
+sed 's/"pull_requests": \[\]/"pull_requests": [{"number": 12}]/' "$TMP/run.json" >"$TMP/run12.json"
+mark
+run env $WF GITHUB_EVENT_PATH="$TMP/run12.json" "$BIN" publish --from "$TMP/number.json" --reporter github
+check_eq "tampered number: exit 2" 2 "$RC"
+check_eq "tampered number: message" "escape-review: publish: the file is for #7, but the pull request is #12: nothing was sent" "$ERR"
+check_eq "tampered number: nothing sent" "" "$(new_lines)"
 
 # 6. --dry-run sends nothing and shows what it would send
 mark

@@ -5,16 +5,27 @@ Pull requests of any owner/repo and number share one diff (DIFF below): a
 review comment on a line outside it makes the whole review fail with 422,
 as GitHub does.  Lists are paginated with Link headers and a page size of
 --page-size (2 by default), whatever per_page asks for.  State (comments,
-reviews, statuses) lives as long as the server.
+reviews, statuses, review threads) lives as long as the server.
+
+Review threads as GitHub keeps them: every review comment that is not a
+reply starts one (REST cannot see or change whether it is resolved);
+POST .../comments/ID/replies adds to it.  The GraphQL endpoint (POST
+/graphql) answers the two documented shapes escape-review sends, the
+`reviewThreads` query of a pull request (cursor pagination, --page-size
+threads per page) and the `resolveReviewThread` / `unresolveReviewThread`
+mutations; like GitHub it answers 200 with an `errors` list for a bad
+request or an unknown node id, and 401 for bad credentials.
 """
 
 import re
+
 
 import stub_common as sc
 
 HEAD = "1111111111111111111111111111111111111111"
 BASE = "2222222222222222222222222222222222222222"
 DOCS = "https://docs.github.com/rest"
+GQL_DOCS = "https://docs.github.com/graphql"
 # path -> lines visible on the right side of the diff
 DIFF = {
     "pkg/a.go": {10, 11, 12, 20},
@@ -49,8 +60,58 @@ class GitHubHandler(sc.Handler):
                      "body": "human remark", "user": {"login": "alice"}},
                 ],
                 "reviews": [],
+                "threads": [],
             }
+            self.new_thread(st.prs[key], st.prs[key]["review_comments"][0])
         return st.prs[key]
+
+    def new_thread(self, pr, comment):
+        t = {"id": "PRRT_kwDOstub%08d" % comment["id"], "isResolved": False,
+             "comments": [comment["id"]]}
+        pr["threads"].append(t)
+        self.server.state.threads[t["id"]] = t
+
+    def graphql(self, body):
+        """The GraphQL endpoint: (status, obj, headers)."""
+        st = self.server.state
+        if self.auth_state() != "ok":
+            return 401, {"message": "Bad credentials", "documentation_url": GQL_DOCS}, {}
+        body = body if isinstance(body, dict) else {}
+        query, var = body.get("query"), body.get("variables")
+        if not isinstance(query, str) or not isinstance(var, dict):
+            return 200, {"errors": [{"message": "A query attribute must be specified and "
+                                                "must be a string."}]}, {}
+        m = re.fullmatch(r"mutation\(\$threadId: ID!\) \{ (resolveReviewThread|unresolveReviewThread)"
+                         r"\(input: \{threadId: \$threadId\}\) \{ thread \{ id isResolved \} \} \}",
+                         query)
+        if m:
+            t = st.threads.get(var.get("threadId"))
+            if not t:
+                return 200, {"data": {m.group(1): None}, "errors": [{
+                    "type": "NOT_FOUND", "path": [m.group(1)],
+                    "locations": [{"line": 1, "column": 25}],
+                    "message": "Could not resolve to a node with the global id of '%s'."
+                               % var.get("threadId")}]}, {}
+            t["isResolved"] = m.group(1) == "resolveReviewThread"
+            return 200, {"data": {m.group(1): {"thread": {
+                "id": t["id"], "isResolved": t["isResolved"]}}}}, {}
+        if "reviewThreads(first: 100, after: $after)" in query and query.startswith(
+                "query($owner: String!, $name: String!, $number: Int!, $after: String)"):
+            if not isinstance(var.get("number"), int) or not var.get("owner") or \
+                    not var.get("name"):
+                return 200, {"errors": [{"message": "Variable $number of type Int! was "
+                                                    "provided invalid value"}]}, {}
+            threads = self.pr(var["owner"], var["name"], var["number"])["threads"]
+            start = int(var["after"].split(":")[1]) if var.get("after") else 0
+            part = threads[start:start + st.args.page_size]
+            end = start + len(part)
+            nodes = [{"id": t["id"], "isResolved": t["isResolved"],
+                      "comments": {"nodes": [{"databaseId": t["comments"][0]}]}} for t in part]
+            return 200, {"data": {"repository": {"pullRequest": {"reviewThreads": {
+                "pageInfo": {"hasNextPage": end < len(threads), "endCursor": "cursor:%d" % end},
+                "nodes": nodes}}}}}, {}
+        return 200, {"errors": [{"message": "Parse error on the query (unknown to the stand-in)",
+                                 "locations": [{"line": 1, "column": 1}]}]}, {}
 
     def listing(self, items, path, query):
         part, page, last = self.page(items, query)
@@ -62,6 +123,8 @@ class GitHubHandler(sc.Handler):
 
     def route(self, method, path, query, body):
         st = self.server.state
+        if path == "/graphql" and method == "POST":
+            return self.graphql(body)
         if self.auth_state() != "ok":
             return 401, {"message": "Bad credentials",
                          "documentation_url": DOCS}, {}
@@ -93,13 +156,32 @@ class GitHubHandler(sc.Handler):
             rid = st.new_id()
             pr["reviews"].append({"id": rid, "body": body.get("body")})
             for c in comments:
-                pr["review_comments"].append({
-                    "id": st.new_id(), "pull_request_review_id": rid,
-                    "path": c["path"], "line": c["line"], "side": "RIGHT",
-                    "body": c.get("body", ""), "commit_id": body.get("commit_id"),
-                    "user": {"login": "escape-review[bot]"}})
+                rc = {"id": st.new_id(), "pull_request_review_id": rid,
+                      "path": c["path"], "line": c["line"], "side": "RIGHT",
+                      "body": c.get("body", ""), "commit_id": body.get("commit_id"),
+                      "user": {"login": "escape-review[bot]"}}
+                pr["review_comments"].append(rc)
+                self.new_thread(pr, rc)
             return 200, {"id": rid, "state": "COMMENTED",
                          "commit_id": body.get("commit_id")}, {}
+        m = re.fullmatch(r"pulls/(\d+)/comments/(\d+)/replies", rest)
+        if m and method == "POST":
+            pr = self.pr(owner, repo, m.group(1))
+            to = int(m.group(2))
+            thread = next((t for t in pr["threads"] if to in t["comments"]), None)
+            if thread is None:
+                return 404, {"message": "Not Found", "documentation_url": DOCS}, {}
+            if not (body or {}).get("body"):
+                return 422, {"message": "Validation Failed", "errors": [
+                    {"resource": "PullRequestReviewComment", "code": "missing_field",
+                     "field": "body"}], "documentation_url": DOCS}, {}
+            parent = next(c for c in pr["review_comments"] if c["id"] == to)
+            rc = {"id": st.new_id(), "in_reply_to_id": to, "path": parent["path"],
+                  "line": parent["line"], "side": "RIGHT", "body": body["body"],
+                  "user": {"login": "escape-review[bot]"}}
+            pr["review_comments"].append(rc)
+            thread["comments"].append(rc["id"])
+            return 201, rc, {}
         m = re.fullmatch(r"issues/(\d+)/comments", rest)
         if m and method == "GET":
             return self.listing(self.pr(owner, repo, m.group(1))["issue_comments"],
@@ -142,6 +224,7 @@ def main():
         DIFF = {path: set(lines) for path, lines in scen["diff"].items()}
     state = sc.State(args)
     state.prs = {}
+    state.threads = {}
     state.statuses = []
     sc.serve(GitHubHandler, state)
 

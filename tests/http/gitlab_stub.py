@@ -8,6 +8,11 @@ match it (wrong SHAs, a line outside the diff, an added line given an
 old_line, a context line without its old_line) is refused with 400, as
 GitLab does.  Lists are paginated with x-next-page and a page size of
 --page-size (2 by default).  State lives as long as the server.
+
+Diff notes are resolvable, as GitLab's are: POST .../discussions/ID/notes
+adds a reply, PUT .../discussions/ID with a boolean `resolved` (JSON body
+or query) resolves or reopens every note of it (400 when `resolved` is
+missing, 404 for an unknown discussion).
 """
 
 import re
@@ -46,7 +51,8 @@ class GitLabHandler(sc.Handler):
                                         "body": "human note %d" % i}]})
             disc.append({"id": "%040x" % st.new_id(), "individual_note": False,
                          "notes": [{"id": st.new_id(), "type": "DiffNote", "system": False,
-                                    "body": "human remark",
+                                    "body": "human remark", "resolvable": True,
+                                    "resolved": False,
                                     "position": {"position_type": "text",
                                                  "new_path": "pkg/a.go", "new_line": 10,
                                                  "old_path": "pkg/a.go", "old_line": None}}]})
@@ -109,9 +115,37 @@ class GitLabHandler(sc.Handler):
                 return 400, {"message": BAD_POSITION}, {}
             d = {"id": "%040x" % st.new_id(), "individual_note": False,
                  "notes": [{"id": st.new_id(), "type": "DiffNote", "system": False,
-                            "body": body["body"], "position": pos}]}
+                            "body": body["body"], "position": pos,
+                            "resolvable": True, "resolved": False}]}
             self.mr(m.group(1))["discussions"].append(d)
             return 201, d, {}
+        m = re.fullmatch(r"merge_requests/(\d+)/discussions/([0-9a-f]+)(/notes)?", rest)
+        if m:
+            d = next((d for d in self.mr(m.group(1))["discussions"]
+                      if d["id"] == m.group(2)), None)
+            if d is None:
+                return 404, {"message": "404 Not found"}, {}
+            body = body or {}
+            if m.group(3) and method == "POST":
+                if not body.get("body"):
+                    return 400, {"error": "body is missing"}, {}
+                first = d["notes"][0]
+                n = {"id": st.new_id(), "type": first.get("type"), "system": False,
+                     "body": body["body"], "resolvable": first.get("resolvable", False),
+                     "resolved": first.get("resolved", False)}
+                d["notes"].append(n)
+                return 201, n, {}
+            if not m.group(3) and method == "PUT":
+                resolved = body.get("resolved", query.get("resolved"))
+                if resolved in ("true", "false"):
+                    resolved = resolved == "true"
+                if not isinstance(resolved, bool):
+                    return 400, {"error": "resolved is missing"}, {}
+                if not d["notes"][0].get("resolvable"):
+                    return 403, {"message": "403 Forbidden"}, {}
+                for n in d["notes"]:
+                    n["resolved"] = resolved
+                return 200, d, {}
         m = re.fullmatch(r"merge_requests/(\d+)/notes", rest)
         if m and method == "GET":
             return self.listing(self.mr(m.group(1))["notes"], path, query)

@@ -43,7 +43,7 @@ start_stub() { # script name [server options]
 	script=$1
 	STUB=$2
 	shift 2
-	"$PY" "$HERE/$script" --record "$TMP/$STUB.rec" --control "$TMP/$STUB.ctl" --lifetime 120 \
+	"$PY" "$HERE/$script" --record "$TMP/$STUB.rec" --control "$TMP/$STUB.ctl" --lifetime 600 \
 		"$@" >"$TMP/$STUB.port" 2>"$TMP/$STUB.err" &
 	STUB_PID=$!
 	i=0

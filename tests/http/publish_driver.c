@@ -11,7 +11,8 @@
  *
  * Exit: 0 published, 1 error (one line on stderr), 2 usage,
  * 3 read-only (FORGE_READONLY; the message on stderr).  On success prints
- * "posted=N existing=N over_limit=N refused=N" on stdout.
+ * "posted=N existing=N over_limit=N refused=N" on stdout, and
+ * "resolved=N reopened=N" when the file lists the "live" fingerprints.
  */
 #include "errors.h"
 #include "forge.h"
@@ -80,6 +81,13 @@ static int read_review(struct forge_review *rv, const char *path)
 				 num(it, "line"), num(it, "old_line"), str(it, "fingerprint"),
 				 str(it, "title"), body);
 		strbuf_release(&big);
+	}
+	/* "live": the fingerprints still reported; present: resolve the rest */
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "live"))) {
+		rv->resolve_fixed = 1;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, "live"))
+			if (cJSON_IsString(it))
+				forge_review_add_live(rv, it->valuestring);
 	}
 	cJSON_Delete(j);
 	return 0;
@@ -186,6 +194,8 @@ int main(int argc, char **argv)
 		printf("posted=%zu existing=%zu over_limit=%zu refused=%zu\n",
 		       counts[FORGE_POSTED], counts[FORGE_EXISTING], counts[FORGE_OVER_LIMIT],
 		       counts[FORGE_REFUSED]);
+		if (rv.resolve_fixed)
+			printf("resolved=%zu reopened=%zu\n", rv.resolved_nr, rv.reopened_nr);
 	}
 	http_client_release(&c);
 	forge_context_release(&ctx);

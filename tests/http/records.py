@@ -8,6 +8,8 @@
   records.py body FILE N             body of request N (1-based), canonical JSON
   records.py get FILE N KEY...       a value inside body N (keys / list indexes)
   records.py len FILE N KEY...       length of a list or string inside body N
+  records.py resp FILE N KEY...      a value inside the answer to request N
+  records.py find FILE N KEY VALUE   id of the item of answer N (a list) whose KEY is VALUE
   records.py gap FILE N              seconds between request N and N+1
   records.py utf8 FILE N KEY...      "len=BYTES valid" for a string value
 """
@@ -56,6 +58,12 @@ def main():
     elif cmd == "get":
         v = dig(recs[int(sys.argv[3]) - 1]["body"], sys.argv[4:])
         print(v if isinstance(v, str) else canon(v))
+    elif cmd == "resp":
+        v = dig(recs[int(sys.argv[3]) - 1].get("response"), sys.argv[4:])
+        print(v if isinstance(v, str) else canon(v))
+    elif cmd == "find":
+        items = recs[int(sys.argv[3]) - 1].get("response") or []
+        print(" ".join(str(i["id"]) for i in items if i.get(sys.argv[4]) == sys.argv[5]))
     elif cmd == "len":
         print(len(dig(recs[int(sys.argv[3]) - 1]["body"], sys.argv[4:])))
     elif cmd == "gap":

@@ -259,6 +259,83 @@ check_contains "gh dry run: summary POSTed (no list)" "dry-run: POST $API/repos/
 check_contains "gh dry run: status" "dry-run: POST $API/repos/o/r/statuses/$HEAD" "$OUT"
 check_eq "gh dry run: result" "posted=4 existing=0 over_limit=0 refused=0" "$(printf '%s\n' "$OUT" | tail -n 1)"
 
+# 11b. fixed findings: three runs on pull request 9 (two findings added; one
+#      fixed: its thread gets a reply and is resolved through GraphQL; it
+#      comes back: the same thread is reopened, never a duplicate); the
+#      person's comment and thread are never touched
+cat >"$TMP/res1.json" <<'EOF'
+{"summary": "two", "status_state": "failure", "status_description": "2 new",
+ "live": ["aa11", "bb22"],
+ "comments": [
+  {"path": "pkg/a.go", "line": 10, "fingerprint": "aa11", "title": "ER001 x", "body": "**ER001** x escapes"},
+  {"path": "pkg/a.go", "line": 11, "fingerprint": "bb22", "title": "ER002 y", "body": "**ER002** y"}]}
+EOF
+cat >"$TMP/res2.json" <<'EOF'
+{"summary": "one", "status_state": "failure", "status_description": "1 new",
+ "live": ["bb22"],
+ "comments": [
+  {"path": "pkg/a.go", "line": 11, "fingerprint": "bb22", "title": "ER002 y", "body": "**ER002** y"}]}
+EOF
+TQ='query($owner: String!, $name: String!, $number: Int!, $after: String) { repository(owner: $owner, name: $name) { pullRequest(number: $number) { reviewThreads(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id isResolved comments(first: 1) { nodes { databaseId } } } } } } }'
+mut() { printf '{"query":"mutation($threadId: ID!) { %s(input: {threadId: $threadId}) { thread { id isResolved } } }","variables":{"threadId":"%s"}}' "$1" "$2"; }
+mark
+run env $GH "$DRIVER" --pr 9 auto "$TMP/res1.json"
+check_eq "gh fixed 1: result" "posted=2 existing=0 over_limit=0 refused=0
+resolved=0 reopened=0" "$OUT"
+check_eq "gh fixed 1: no GraphQL while nothing of ours exists" "GET /repos/o/r/pulls/9/comments?per_page=100 $L
+POST /repos/o/r/pulls/9/reviews $L
+GET /repos/o/r/issues/9/comments?per_page=100 $L
+GET /repos/o/r/issues/9/comments?per_page=100&page=2 $L
+POST /repos/o/r/issues/9/comments $L
+POST /repos/o/r/statuses/$HEAD $L" "$(new_lines)"
+HUMAN=$(recs find $((MARK + 1)) body "human remark")
+check_eq "gh fixed 1: the person's comment is there" 1 "$(echo "$HUMAN" | grep -c '^[0-9][0-9]*$')"
+mark
+run env $GH "$DRIVER" --pr 9 auto "$TMP/res2.json"
+check_eq "gh fixed 2: exit" 0 "$RC"
+check_eq "gh fixed 2: result" "posted=0 existing=1 over_limit=0 refused=0
+resolved=1 reopened=0" "$OUT"
+OURS=$(recs find $((MARK + 1)) path pkg/a.go | tr ' ' '\n' | grep -v "^$HUMAN\$" | head -n 1)
+check_eq "gh fixed 2: requests" "GET /repos/o/r/pulls/9/comments?per_page=100 $L
+GET /repos/o/r/pulls/9/comments?per_page=100&page=2 $L
+POST /graphql $L
+POST /graphql $L
+POST /repos/o/r/pulls/9/comments/$OURS/replies $L
+POST /graphql $L
+GET /repos/o/r/issues/9/comments?per_page=100 $L
+GET /repos/o/r/issues/9/comments?per_page=100&page=2 $L
+GET /repos/o/r/issues/9/comments?per_page=100&page=3 $L
+PATCH /repos/o/r/issues/comments/ID $L
+POST /repos/o/r/statuses/$HEAD $L" "$(new_lines | sed 's/issues\/comments\/[0-9][0-9]*/issues\/comments\/ID/')"
+check_eq "gh fixed 2: the documented reviewThreads query, first page" \
+	"{\"query\":\"$TQ\",\"variables\":{\"after\":null,\"name\":\"r\",\"number\":9,\"owner\":\"o\"}}" \
+	"$(recs body $((MARK + 3)))"
+check_eq "gh fixed 2: the second page from the cursor" \
+	"{\"after\":\"cursor:2\",\"name\":\"r\",\"number\":9,\"owner\":\"o\"}" "$(recs get $((MARK + 4)) variables)"
+check_eq "gh fixed 2: the reply to our comment of the fixed finding" \
+	"{\"body\":\"escape-review: fixed in $HEAD\"}" "$(recs body $((MARK + 5)))"
+check_eq "gh fixed 2: the documented mutation on its thread" \
+	"$(mut resolveReviewThread "PRRT_kwDOstub$(printf %08d "$OURS")")" "$(recs body $((MARK + 6)))"
+check_eq "gh fixed 2: the stand-in resolved it" "true" \
+	"$(recs resp $((MARK + 6)) data resolveReviewThread thread isResolved)"
+mark
+run env $GH "$DRIVER" --pr 9 auto "$TMP/res1.json"
+check_eq "gh fixed 3: result (reopened, not posted again)" "posted=0 existing=2 over_limit=0 refused=0
+resolved=0 reopened=1" "$OUT"
+check_eq "gh fixed 3: requests" "GET /repos/o/r/pulls/9/comments?per_page=100 $L
+GET /repos/o/r/pulls/9/comments?per_page=100&page=2 $L
+POST /graphql $L
+POST /graphql $L
+POST /repos/o/r/pulls/9/comments/$OURS/replies $L
+POST /graphql $L" "$(new_lines | sed -n 1,6p)"
+check_eq "gh fixed 3: reintroduced note" "escape-review: reintroduced in $HEAD" "$(recs get $((MARK + 5)) body)"
+check_eq "gh fixed 3: unresolveReviewThread" \
+	"$(mut unresolveReviewThread "PRRT_kwDOstub$(printf %08d "$OURS")")" "$(recs body $((MARK + 6)))"
+check_eq "gh fixed: the person's comment and thread never touched" "" \
+	"$("$PY" -c 'import json,sys
+for l in open(sys.argv[1]): r = json.loads(l); print(r["path"], json.dumps(r["body"]))' "$TMP/gh.rec" |
+	   grep -e "comments/$HUMAN/" -e "stub$(printf %08d "$HUMAN")")"
+
 stop_stub
 
 # 12. nobody listening: connection errors are retried, then named
@@ -384,6 +461,62 @@ check_eq "gl job token: no request" "" "$(new_lines)"
 run env CI_API_V4_URL="$API" CI_PROJECT_ID=7 GITLAB_TOKEN=$GLTOKEN "$DRIVER" gitlab "$TMP/gl.json"
 check_eq "gl no MR: message" \
 	"publish_driver: GitLab reporter: no merge request iid: run in a merge request pipeline (CI_MERGE_REQUEST_IID) or pass --pr N" "$ERR"
+
+# 8. fixed findings: three runs on merge request 4 (added; one fixed: a note
+#    on its discussion, then PUT resolved=true; back: the same discussion
+#    reopened with PUT resolved=false); the person's discussion untouched
+cat >"$TMP/glres1.json" <<'EOF'
+{"summary": "two", "status_state": "failure", "status_description": "2 new",
+ "live": ["aa11", "bb22"],
+ "comments": [
+  {"path": "pkg/a.go", "line": 10, "fingerprint": "aa11", "title": "ER001 x", "body": "**ER001** x"},
+  {"path": "pkg/a.go", "line": 12, "old_line": 11, "fingerprint": "bb22", "title": "ER002 y", "body": "**ER002** y"}]}
+EOF
+cat >"$TMP/glres2.json" <<'EOF'
+{"summary": "one", "status_state": "failure", "status_description": "1 new",
+ "live": ["bb22"],
+ "comments": [
+  {"path": "pkg/a.go", "line": 12, "old_line": 11, "fingerprint": "bb22", "title": "ER002 y", "body": "**ER002** y"}]}
+EOF
+MR4=$P/merge_requests/4
+mark
+run env $GL CI_MERGE_REQUEST_IID=4 "$DRIVER" auto "$TMP/glres1.json"
+check_eq "gl fixed 1: result" "posted=2 existing=0 over_limit=0 refused=0
+resolved=0 reopened=0" "$OUT"
+AA=$(recs resp $((MARK + 4)) id)
+GLHUMAN=$(recs resp $((MARK + 3)) 1 id)
+check_eq "gl fixed 1: the person's diff discussion is known" "human remark" "$(recs resp $((MARK + 3)) 1 notes 0 body)"
+mark
+run env $GL CI_MERGE_REQUEST_IID=4 "$DRIVER" auto "$TMP/glres2.json"
+check_eq "gl fixed 2: result" "posted=0 existing=1 over_limit=0 refused=0
+resolved=1 reopened=0" "$OUT"
+check_eq "gl fixed 2: requests" "GET $MR4 $L
+GET $MR4/discussions?per_page=100 $L
+GET $MR4/discussions?per_page=100&page=2 $L
+GET $MR4/discussions?per_page=100&page=3 $L
+POST $MR4/discussions/$AA/notes $L
+PUT $MR4/discussions/$AA $L
+GET $MR4/notes?per_page=100 $L
+GET $MR4/notes?per_page=100&page=2 $L
+GET $MR4/notes?per_page=100&page=3 $L
+PUT $MR4/notes/ID $L
+POST $P/statuses/$HEAD $L" "$(new_lines | sed 's/notes\/[0-9][0-9]* /notes\/ID /')"
+check_eq "gl fixed 2: the note" "{\"body\":\"escape-review: fixed in $HEAD\"}" "$(recs body $((MARK + 5)))"
+check_eq "gl fixed 2: resolved" '{"resolved":true}' "$(recs body $((MARK + 6)))"
+check_eq "gl fixed 2: the stand-in resolved it" "true" "$(recs resp $((MARK + 6)) notes 0 resolved)"
+mark
+run env $GL CI_MERGE_REQUEST_IID=4 "$DRIVER" auto "$TMP/glres1.json"
+check_eq "gl fixed 3: result (reopened, no duplicate)" "posted=0 existing=2 over_limit=0 refused=0
+resolved=0 reopened=1" "$OUT"
+check_eq "gl fixed 3: requests" "GET $MR4 $L
+GET $MR4/discussions?per_page=100 $L
+GET $MR4/discussions?per_page=100&page=2 $L
+GET $MR4/discussions?per_page=100&page=3 $L
+POST $MR4/discussions/$AA/notes $L
+PUT $MR4/discussions/$AA $L" "$(new_lines | sed -n 1,6p)"
+check_eq "gl fixed 3: the note" "{\"body\":\"escape-review: reintroduced in $HEAD\"}" "$(recs body $((MARK + 5)))"
+check_eq "gl fixed 3: reopened" '{"resolved":false}' "$(recs body $((MARK + 6)))"
+check_eq "gl fixed: the person's discussion never touched" "" "$(grep -c "discussions/$GLHUMAN" "$TMP/gl.rec" | grep -v '^0$')"
 
 stop_stub
 

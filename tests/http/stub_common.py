@@ -1,7 +1,7 @@
 """Shared machinery of the GitHub and GitLab stand-in servers (test code).
 
 A stand-in listens on 127.0.0.1 on a free port (printed on stdout), records
-every request as one JSON line, injects faults that the test asks for in a
+every request as one JSON line (with the status and body it answered), injects faults that the test asks for in a
 control file, and exits by itself after --lifetime seconds.
 
 Control file (JSON, read and deleted at the next request):
@@ -143,9 +143,8 @@ class Handler(BaseHTTPRequestHandler):
             "body": body,
             "fault": fault,
         }
-        with st.lock:
-            with open(st.args.record, "a") as f:
-                f.write(json.dumps(rec, sort_keys=True) + "\n")
+        if fault:
+            self.record(rec)
         if fault == "hang":
             time.sleep(st.faults.hang_seconds)
             self.send_json(504, {"message": "hung"})
@@ -167,12 +166,22 @@ class Handler(BaseHTTPRequestHandler):
             return
         prefix = st.args.prefix
         if prefix and not path.startswith(prefix):
-            self.send_json(404, {"message": "Not Found"})
-            return
-        with st.lock:
-            status, obj, headers = self.route(method, path[len(prefix):],
-                                              dict(parse_qsl(query)), body)
+            status, obj, headers = 404, {"message": "Not Found"}, {}
+        else:
+            with st.lock:
+                status, obj, headers = self.route(method, path[len(prefix):],
+                                                  dict(parse_qsl(query)), body)
+        # what was answered is recorded too (records.py resp), as a copy
+        rec["status"] = status
+        rec["response"] = json.loads(json.dumps(obj))
+        self.record(rec)
         self.send_json(status, obj, headers)
+
+    def record(self, rec):
+        st = self.server.state
+        with st.lock:
+            with open(st.args.record, "a") as f:
+                f.write(json.dumps(rec, sort_keys=True) + "\n")
 
     def send_raw(self, status, data, ctype, headers=None):
         self.send_response(status)

@@ -121,7 +121,7 @@ static void test_usage(void **state)
 		"--gcflags FLAGS", "--input FILE", "--max-flow N", "--format FMT",
 		"--template-dir DIR", "--max-comment-bytes N", "--explain", "--fail-on LEVEL",
 		"-v, --verbose", "--reporter R", "--pr N", "--repo-slug OWNER/REPO", "--api-url URL",
-		"--dry-run",
+		"--dry-run", "--no-publish",
 	};
 	char buf[16384];
 	FILE *f = tmpfile();
