@@ -6,6 +6,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "review.h"
 #include "compare.h"
+#include "contract.h"
 #include "diff.h"
 #include "errors.h"
 #include "gosrc.h"
@@ -251,6 +252,10 @@ static void classify_all(struct finding_list *l, const struct checklist_policy *
 	for (i = 0; i < l->nr; i++) {
 		struct finding *f = l->items[i];
 
+		if (f->contract) {
+			l->items[k++] = f; /* a contract's rule is its own */
+			continue;
+		}
 		if (checklist_classify(f, f->source, policy)) {
 			finding_free(f);
 			continue;
@@ -342,18 +347,21 @@ struct analysis {
 	int ret;
 	int warn;          /* warnings about this analysis go to stderr */
 	char msg[1024];
+	struct contract_run contracts;
 };
 
 static void *analyse(void *data)
 {
 	struct analysis *a = data;
 
+	contract_run_prepare(&a->contracts, &a->build, a->root, a->set, a->build.tests);
 	a->ret = packages_analyze(&a->findings, &a->errors, a->root, a->set, &a->build);
 	if (a->ret) {
 		snprintf(a->msg, sizeof(a->msg), "%s", error_last());
 	} else {
 		drop_missing(&a->findings, a->root, a->warn);
 		gosrc_locate(&a->findings, a->root);
+		contract_run_check(&a->contracts, &a->findings, a->root);
 	}
 	return NULL;
 }
@@ -362,6 +370,25 @@ static void analysis_release(struct analysis *a)
 {
 	finding_list_release(&a->findings);
 	strbuf_release(&a->errors);
+	contract_run_release(&a->contracts);
+}
+
+/* The base cache keeps the compiler's findings only: contract findings are
+ * checked again from the source and the notes (cache_write_escapes), and a
+ * base with contracts is analysed rather than read from the cache. */
+static int cache_write_escapes(const struct base_cache *bc, const struct finding_list *l)
+{
+	struct finding_list only = FINDING_LIST_INIT;
+	size_t i;
+	int ret;
+
+	only.items = xcalloc(l->nr + 1, sizeof(*only.items));
+	for (i = 0; i < l->nr; i++)
+		if (!l->items[i]->contract)
+			only.items[only.nr++] = l->items[i];
+	ret = base_cache_write(bc, &only);
+	free(only.items);
+	return ret;
 }
 
 /*
@@ -416,7 +443,8 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	}
 	if (!ret) {
 		base_cache_set_key(&bc, c, gov.buf, &base.build, &base_set);
-		if (!opts->no_cache && (cached = base_cache_read(&base.findings, &bc)) < 0)
+		if (!opts->no_cache && !contract_any(bc.dir.buf, &base_set, base.build.tests) &&
+		    (cached = base_cache_read(&base.findings, &bc)) < 0)
 			fprintf(stderr, "escape-review: warning: %s\n", error_last());
 		if (!cached) {
 			have_base = 1;
@@ -448,7 +476,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 				c->merge_base_hex, base.msg);
 			*fell_back = 1;
 		} else if (!opts->no_cache) {
-			if (base_cache_write(&bc, &base.findings))
+			if (cache_write_escapes(&bc, &base.findings))
 				fprintf(stderr, "escape-review: warning: %s (the base will be analysed again next time)\n",
 					error_last());
 		}
@@ -558,6 +586,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 	struct change change;
 	struct pkgset set = PKGSET_INIT;
 	struct strbuf root = STRBUF_INIT, errors = STRBUF_INIT;
+	struct contract_run contracts = CONTRACT_RUN_INIT;
 	enum review_mode mode = opts->mode;
 	const char **files = NULL;
 	int ret = 0, have_change = 0, fell_back = 0;
@@ -654,6 +683,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 		struct build_opts bo = opts->build;
 
 		bo.tests = opts->tests;
+		contract_run_prepare(&contracts, &bo, root.buf, &set, bo.tests);
 		if ((ret = packages_analyze(&out->findings, &errors, root.buf, &set, &bo)))
 			goto out;
 		if (!out->go_version) {
@@ -666,6 +696,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 	}
 	drop_missing(&out->findings, root.buf, 1);
 	gosrc_locate(&out->findings, root.buf);
+	contract_run_check(&contracts, &out->findings, root.buf);
 	classify_all(&out->findings, opts->policy, opts->build.max_flow);
 	compare_fingerprint(&out->findings, NULL);
 
@@ -688,6 +719,7 @@ out:
 	change_release(&change);
 	strbuf_release(&root);
 	strbuf_release(&errors);
+	contract_run_release(&contracts);
 	git_repository_free(repo);
 	return ret;
 }
