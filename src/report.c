@@ -89,6 +89,15 @@ cJSON *report_finding_json(const struct finding *f)
 	add_str(o, "fingerprint", f->fingerprint);
 	if (f->ack_reason)
 		add_str(o, "acknowledged_reason", f->ack_reason);
+	if (f->contract) {
+		cJSON *c = cJSON_AddObjectToObject(o, "contract");
+
+		add_str(c, "directive", f->contract->directive);
+		add_str(c, "scope", f->contract->scope);
+		add_str(c, "file", f->contract->file);
+		cJSON_AddNumberToObject(c, "line", f->contract->line);
+		add_str(c, "function", f->contract->func);
+	}
 	flow = cJSON_AddArrayToObject(o, "flow");
 	for (i = 0; i < f->flow_nr; i++) {
 		cJSON *s = cJSON_CreateObject();
