@@ -5,6 +5,7 @@
  */
 #include "ack.h"
 #include "checklist.h"
+#include "cmd_contracts.h"
 #include "compare.h"
 #include "config.h"
 #include "diff.h"
@@ -1006,7 +1007,14 @@ int main(int argc, char **argv)
 		ret = cmd_render(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "hook"))
 		ret = cmd_hook(argc - i - 1, argv + i + 1);
-	else if (i < argc && !strcmp(argv[i], "review"))
+	else if (i < argc && (!strcmp(argv[i], "check") || !strcmp(argv[i], "contracts"))) {
+		if ((ret = config_load_repo(&config)))
+			ret = fail(ret);
+		else if (!strcmp(argv[i], "check"))
+			ret = cmd_check(argc - i - 1, argv + i + 1, &config);
+		else
+			ret = cmd_contracts(argc - i - 1, argv + i + 1, &config);
+	} else if (i < argc && !strcmp(argv[i], "review"))
 		ret = cmd_review(argc - i - 1, argv + i + 1, NULL);
 	else if (i < argc && !strcmp(argv[i], "baseline")) {
 		if (i + 1 >= argc || (strcmp(argv[i + 1], "update") && strcmp(argv[i + 1], "check")))

@@ -1,0 +1,246 @@
+/*
+ * cmd_contracts.c: `escape-review check` (every contract of the repository's
+ * modules verified, for CI) and `escape-review contracts` (the contracts
+ * listed); cmd_contracts.h.  The review does the work; this file picks
+ * what to print and the exit code.
+ */
+#include "cmd_contracts.h"
+#include "config.h"
+#include "contract.h"
+#include "diff.h"
+#include "errors.h"
+#include "report.h"
+#include "review.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct contract_args {
+	const char *format;        /* "text" or "json" */
+	int tests, verbose;
+	const char **pkgs;
+	size_t pkgs_nr;
+};
+
+static int say_usage(const char *cmd, const char *what, const char *arg)
+{
+	fprintf(stderr, "escape-review: %s: %s%s\n(usage: escape-review %s [--format text|json] [--tests]%s [PACKAGE...])\n",
+		cmd, what, arg, cmd, strcmp(cmd, "check") ? "" : " [-v]");
+	return EXIT_USAGE;
+}
+
+static int say_error(int code)
+{
+	const char *msg = error_last();
+
+	fprintf(stderr, "escape-review: %s\n", *msg ? msg : "unknown error");
+	return er_exit_code(code);
+}
+
+/* Options of both commands; 0 or an exit code. */
+static int parse_args(struct contract_args *a, const char *cmd, int argc, char **argv)
+{
+	int k;
+
+	a->format = "text";
+	a->pkgs = xcalloc((size_t)argc + 1, sizeof(*a->pkgs));
+	for (k = 0; k < argc; k++) {
+		const char *s = argv[k];
+
+		if (!strcmp(s, "--format")) {
+			if (k + 1 >= argc)
+				return say_usage(cmd, "--format needs a value", "");
+			a->format = argv[++k];
+		} else if (starts_with(s, "--format=")) {
+			a->format = s + 9;
+		} else if (!strcmp(s, "--tests")) {
+			a->tests = 1;
+		} else if (!strcmp(s, "-v") && !strcmp(cmd, "check")) {
+			a->verbose = 1;
+		} else if (s[0] == '-' && s[1]) {
+			return say_usage(cmd, "unknown option ", s);
+		} else {
+			a->pkgs[a->pkgs_nr++] = s;
+		}
+	}
+	if (strcmp(a->format, "text") && strcmp(a->format, "json"))
+		return say_usage(cmd, "unknown --format ", a->format);
+	return 0;
+}
+
+/* Keep the contract findings of the review (new and existing: all broken). */
+static void keep_contracts(struct finding_list *l)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < l->nr; i++) {
+		if (!l->items[i]->contract) {
+			finding_free(l->items[i]);
+			continue;
+		}
+		l->items[k++] = l->items[i];
+	}
+	l->nr = k;
+}
+
+int cmd_check(int argc, char **argv, const struct config *cfg)
+{
+	struct contract_args a = { 0 };
+	struct review_opts ro = { 0 };
+	struct review rv = { 0 };
+	struct pkgset analysed = PKGSET_INIT;
+	struct contract_list cl = CONTRACT_LIST_INIT;
+	int ret;
+
+	if ((ret = parse_args(&a, "check", argc, argv)))
+		goto out;
+	ro.mode = MODE_ALL;
+	ro.worktree = 1;
+	ro.tests = a.tests;
+	ro.verbose = a.verbose;
+	ro.build.verbose = a.verbose;
+	ro.build.build_flags = cfg->build_flags;
+	ro.build.gcflags = cfg->gcflags;
+	ro.build.max_flow = cfg->max_flow;
+	ro.policy = &cfg->policy;
+	ro.no_baseline = 1;
+	ro.all_packages = !a.pkgs_nr;
+	ro.packages = a.pkgs;
+	ro.packages_nr = a.pkgs_nr;
+	ro.packages_out = &analysed;
+	if ((ret = review_run(&rv, &ro))) {
+		ret = say_error(ret);
+		goto out;
+	}
+	keep_contracts(&rv.findings);
+	keep_contracts(&rv.fixed);
+	if (rv.workdir)
+		contract_scan_pkgset(&cl, rv.workdir, &analysed, a.tests);
+	if (!strcmp(a.format, "json")) {
+		if (report_json_write(stdout, &rv))
+			ret = say_error(ER_ERROR);
+	} else {
+		struct report_opts rep = { 0 };
+		struct strbuf out = STRBUF_INIT;
+		size_t i;
+
+		for (i = 0; i < rv.findings.nr; i++)
+			rv.findings.items[i]->status = STATUS_NEW;
+		report_text(&out, &rv, &rep);
+		/* the review's summary line counts findings: say what was checked */
+		if (out.len && (i = (size_t)(strstr(out.buf, "escape-review: ") - out.buf)) < out.len)
+			strbuf_setlen(&out, i);
+		strbuf_addf(&out, "escape-review: %zu broken in %zu contract%s of %u package%s\n",
+			    rv.findings.nr, cl.nr, cl.nr == 1 ? "" : "s", rv.analysed_packages,
+			    rv.analysed_packages == 1 ? "" : "s");
+		fputs(out.buf, stdout);
+		strbuf_release(&out);
+	}
+	if (!ret)
+		ret = rv.findings.nr ? EXIT_FINDINGS : EXIT_CLEAN;
+out:
+	contract_list_release(&cl);
+	pkgset_release(&analysed);
+	review_release(&rv);
+	free(a.pkgs);
+	return ret;
+}
+
+static void list_text(const struct contract_list *cl)
+{
+	size_t i;
+
+	for (i = 0; i < cl->nr; i++) {
+		const struct contract *c = &cl->items[i];
+
+		printf("%s:%d: //escape:%s %s", c->file, c->line, c->directive, contract_scope(c));
+		if (c->func)
+			printf(" %s (lines %d-%d)", c->func, c->first, c->last);
+		else
+			printf(" %d", c->first);
+		if (c->unknown)
+			printf(" (unknown directive '%s')", c->unknown);
+		putchar('\n');
+	}
+	printf("escape-review: %zu contract%s\n", cl->nr, cl->nr == 1 ? "" : "s");
+}
+
+static void list_json(const struct contract_list *cl)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "contracts");
+	char *text;
+	size_t i;
+
+	for (i = 0; i < cl->nr; i++) {
+		const struct contract *c = &cl->items[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "file", c->file);
+		cJSON_AddNumberToObject(o, "line", c->line);
+		cJSON_AddStringToObject(o, "directive", c->directive);
+		cJSON_AddStringToObject(o, "scope", contract_scope(c));
+		if (c->func)
+			cJSON_AddStringToObject(o, "function", c->func);
+		else
+			cJSON_AddNullToObject(o, "function");
+		cJSON_AddNumberToObject(o, "first_line", c->first);
+		cJSON_AddNumberToObject(o, "last_line", c->last);
+		if (c->unknown)
+			cJSON_AddStringToObject(o, "unknown", c->unknown);
+		else
+			cJSON_AddNullToObject(o, "unknown");
+		cJSON_AddItemToArray(arr, o);
+	}
+	text = cJSON_Print(doc);
+	puts(text);
+	free(text);
+	cJSON_Delete(doc);
+}
+
+int cmd_contracts(int argc, char **argv, const struct config *cfg)
+{
+	struct contract_args a = { 0 };
+	struct pkgset set = PKGSET_INIT;
+	struct contract_list cl = CONTRACT_LIST_INIT;
+	git_repository *repo = NULL;
+	struct strbuf root = STRBUF_INIT;
+	int ret;
+
+	(void)cfg;
+	if ((ret = parse_args(&a, "contracts", argc, argv)))
+		goto out;
+	if ((ret = repo_open(&repo, "."))) {
+		ret = say_error(ret);
+		goto out;
+	}
+	if (!git_repository_workdir(repo)) {
+		ret = say_error(error_set(ER_EREPO, "contracts needs a work tree, and this repository is bare"));
+		goto out;
+	}
+	strbuf_addstr(&root, git_repository_workdir(repo));
+	while (root.len > 1 && root.buf[root.len - 1] == '/')
+		strbuf_setlen(&root, root.len - 1);
+	if (!a.pkgs_nr)
+		pkgset_add_all(&set, root.buf);
+	else if ((ret = pkgset_add_args(&set, root.buf, a.pkgs, a.pkgs_nr))) {
+		ret = say_error(ret);
+		goto out;
+	}
+	contract_scan_pkgset(&cl, root.buf, &set, a.tests);
+	if (!strcmp(a.format, "json"))
+		list_json(&cl);
+	else
+		list_text(&cl);
+	ret = EXIT_CLEAN;
+out:
+	contract_list_release(&cl);
+	pkgset_release(&set);
+	strbuf_release(&root);
+	git_repository_free(repo);
+	free(a.pkgs);
+	return ret;
+}
