@@ -134,9 +134,8 @@ int cmd_check(int argc, char **argv, const struct config *cfg)
 		/* the review's summary line counts findings: say what was checked */
 		if (out.len && (i = (size_t)(strstr(out.buf, "escape-review: ") - out.buf)) < out.len)
 			strbuf_setlen(&out, i);
-		strbuf_addf(&out, "escape-review: %zu broken in %zu contract%s of %u package%s\n",
-			    rv.findings.nr, cl.nr, cl.nr == 1 ? "" : "s", rv.analysed_packages,
-			    rv.analysed_packages == 1 ? "" : "s");
+		strbuf_addf(&out, "escape-review: %zu broken, %zu contract%s checked\n",
+			    rv.findings.nr, cl.nr, cl.nr == 1 ? "" : "s");
 		fputs(out.buf, stdout);
 		strbuf_release(&out);
 	}
