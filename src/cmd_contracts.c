@@ -7,7 +7,7 @@
 #include "cmd_contracts.h"
 #include "config.h"
 #include "contract.h"
-#include "diff.h"
+#include "repo.h"
 #include "errors.h"
 #include "report.h"
 #include "review.h"
