@@ -139,7 +139,7 @@ void contract_scan_text(struct contract_list *out, const char *path, const char 
 			continue;
 		if (t.kind == GOTOK_COMMENT || t.kind == GOTOK_BLOCK) {
 			li[t.line].comment = 1;
-			if (t.kind == GOTOK_COMMENT && t.len > sizeof(DIRECTIVE) - 1 &&
+			if (t.kind == GOTOK_COMMENT && t.len >= sizeof(DIRECTIVE) - 1 &&
 			    !memcmp(src + t.off, DIRECTIVE, sizeof(DIRECTIVE) - 1)) {
 				struct contract c = { 0 };
 				size_t w = sizeof(DIRECTIVE) - 1;
