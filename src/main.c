@@ -36,6 +36,7 @@ static const char usage_text[] =
 "usage: escape-review [-C DIR] [review] [options]\n"
 "       escape-review baseline update|check [--changed | PACKAGE...] [options]\n"
 "       escape-review rules [ID] [--format text|json|markdown]\n"
+"       escape-review check|contracts [--format text|json] [PACKAGE...]\n"
 "       escape-review config [--format text|json] [review options]\n"
 "       escape-review hook pre-push REMOTE [URL]   (git's pre-push hook)\n"
 "       escape-review render TEMPLATE --data FILE.json [--partials DIR]\n"
