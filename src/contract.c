@@ -293,6 +293,7 @@ static void source_load(struct source *s, const char *root, const char *path)
 	goscopes_release(&s->scopes);
 	strbuf_release(&s->text);
 	memset(s, 0, sizeof(*s));
+	strbuf_init(&s->text, 0);
 	s->path = xstrdup(path);
 	full = path_join(root, path);
 	if (strbuf_read_file(&s->text, full, MAX_SOURCE) < 0 || s->text.len > MAX_SOURCE)
@@ -448,12 +449,12 @@ static struct finding *contract_finding(struct finding_list *out, const struct c
 		f->source = xstrndup(b, (size_t)(e - b));
 	}
 	f->contract = xcalloc(1, sizeof(*f->contract));
-	f->contract->directive = xstrdup(word ? word : c->directive);
+	f->contract->directive = xstrdup(c->directive);
 	f->contract->scope = contract_scope(c);
 	f->contract->file = xstrdup(c->file);
 	f->contract->line = c->line;
 	f->contract->func = xstrdup_or_null(c->func);
-	f->subject = xstrdup(f->contract->directive);
+	f->subject = xstrdup(word ? word : c->directive);
 	finding_list_add(out, f);
 	return f;
 }
@@ -467,7 +468,8 @@ static void set_text(char **dst, struct strbuf *sb)
 /* The place a contract is written, for sentences: "//escape:none at a.go:12". */
 static void where(struct strbuf *sb, const struct contract *c, const char *word)
 {
-	strbuf_addf(sb, "//escape:%s at %s:%d", word, c->file, c->line);
+	(void)word;
+	strbuf_addf(sb, "//escape:%s at %s:%d", c->directive, c->file, c->line);
 	if (c->func)
 		strbuf_addf(sb, " (function %s)", c->func);
 }
@@ -577,8 +579,76 @@ static void check_inline_line(struct finding_list *out, const struct contract *c
 	strbuf_release(&sb);
 }
 
+/* The calls `F(` of the plain function F in one file of its package. */
+static void check_callers_in(struct finding_list *out, const struct contract *c,
+			     const struct source *s, const struct parse_note_list *nl,
+			     const char *rel, const struct source *caller)
+{
+	struct gotokens tk = GOTOKENS_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, n = strlen(c->func);
+
+	gotokens_lex(&tk, caller->text.buf, caller->text.len, GOLEX_CODE);
+	for (i = 0; i + 1 < tk.nr; i++) {
+		const struct gotoken *t = &tk.t[i], *paren = &tk.t[i + 1];
+		struct finding *f;
+
+		if (t->kind != GOTOK_IDENT || t->len != n || memcmp(tk.lx.s + t->off, c->func, n) ||
+		    !gotokens_is(&tk, i + 1, "(") ||
+		    (i && (gotokens_is(&tk, i - 1, ".") || gotokens_is(&tk, i - 1, "func"))))
+			continue;
+		if (find_note(nl, NOTE_INLINING_CALL, rel, paren->line, paren->col, NULL, 0))
+			continue;
+		f = contract_finding(out, c, s, CONTRACT_RULE_INLINE, paren->line, paren->col,
+				     "inline");
+		free(f->file);
+		f->file = xstrdup(rel);
+		free(f->function);
+		f->function = xstrdup_or_null(goscopes_func_at(&caller->scopes, paren->line,
+								paren->col));
+		free(f->source);
+		f->source = NULL;
+		strbuf_addf(&sb, "escape:inline broken: call to %s not inlined", c->func);
+		set_text(&f->message, &sb);
+		where(&sb, c, "inline");
+		strbuf_addf(&sb, " promises every call to %s is inlined, and the compiler did not inline this one (a go or defer statement, or a caller too large to inline into)",
+			    c->func);
+		set_text(&f->why, &sb);
+	}
+	gotokens_release(&tk);
+	strbuf_release(&sb);
+}
+
+/* Every call to an inlinable plain function in the .go files of its package. */
+static void check_callers(struct finding_list *out, const struct contract *c,
+			  const struct source *s, const struct parse_note_list *nl, const char *root)
+{
+	char *dir = *c->package_dir ? path_join(root, c->package_dir) : xstrdup(root);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	unsigned nfiles = 0;
+
+	while (d && (e = readdir(d)) && nfiles++ < MAX_DIR_FILES) {
+		struct source caller = { 0 };
+		char *rel;
+
+		if (e->d_name[0] == '.' || !ends_with(e->d_name, ".go") ||
+		    ends_with(e->d_name, "_test.go"))
+			continue;
+		rel = *c->package_dir ? path_join(c->package_dir, e->d_name) : xstrdup(e->d_name);
+		source_load(&caller, root, rel);
+		check_callers_in(out, c, s, nl, rel, &caller);
+		source_release(&caller);
+		free(rel);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 static void check_inline_func(struct finding_list *out, const struct contract *c,
-			      const struct source *s, const struct parse_note_list *nl)
+			      const struct source *s, const struct parse_note_list *nl,
+			      const char *root)
 {
 	const struct parse_note *why;
 	struct strbuf sb = STRBUF_INIT;
@@ -589,8 +659,11 @@ static void check_inline_func(struct finding_list *out, const struct contract *c
 		const struct parse_note *nt = &nl->items[i];
 
 		if (nt->kind == NOTE_CAN_INLINE && nt->line == c->first && !strcmp(nt->file, c->file) &&
-		    !strcmp(nt->func, c->func))
+		    !strcmp(nt->func, c->func)) {
+			if (!strpbrk(c->func, ".()"))
+				check_callers(out, c, s, nl, root);
 			return;
+		}
 	}
 	why = find_note(nl, NOTE_CANNOT_INLINE, c->file, c->first, 0, NULL, 0);
 	f = contract_finding(out, c, s, CONTRACT_RULE_INLINE, c->first,
@@ -646,7 +719,7 @@ static void check_bce(struct finding_list *out, const struct contract *c, const 
 }
 
 static void check_one(struct finding_list *out, size_t nr, const struct contract *c,
-		      const struct source *s, const struct parse_note_list *nl)
+		      const struct source *s, const struct parse_note_list *nl, const char *root)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -674,7 +747,7 @@ static void check_one(struct finding_list *out, size_t nr, const struct contract
 		check_none(out, nr, c, s);
 	}
 	if ((c->kinds & CONTRACT_INLINE) && c->func)
-		check_inline_func(out, c, s, nl);
+		check_inline_func(out, c, s, nl, root);
 	else if (c->kinds & CONTRACT_INLINE)
 		check_inline_line(out, c, s, nl);
 	if (c->kinds & CONTRACT_BCE)
@@ -693,7 +766,7 @@ void contract_check(struct finding_list *out, const struct contract_list *l,
 		notes = &none;
 	for (i = 0; i < l->nr; i++) {
 		source_load(&s, root, l->items[i].file);
-		check_one(out, nr, &l->items[i], &s, notes);
+		check_one(out, nr, &l->items[i], &s, notes, root);
 	}
 	source_release(&s);
 }

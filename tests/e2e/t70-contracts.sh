@@ -118,6 +118,32 @@ expect_rc "check: every contract held" 0
 expect_out "check: every contract held, the count" "escape-review: 0 broken, 7 contracts checked"
 git checkout -q -- hot/hot.go
 
+# --- a callee's change breaks the contract of its caller in another package ---
+git checkout -q -B noinline c1
+sed -i 's|^func Mid(a, b int) int {$|//go:noinline\nfunc Mid(a, b int) int {|' hot/hot.go
+git commit -q -am "Mid: go:noinline"
+er check
+expect_rc "check: Mid made go:noinline" 1
+expect_eq "check: Mid's own contract and cold's call, with the callee's reason" \
+	"$(grep -A1 'ER042' "$TMP/out")" \
+"cold/cold.go:10:16: [ER042 error] escape:inline broken: call to Mid not inlined
+    in Twice: //escape:inline at cold/cold.go:10 promises every call on line 10 is inlined; the compiler says: cannot inline Mid: marked go:noinline
+--
+hot/hot.go:52:6: [ER042 error] escape:inline broken: Mid is not inlinable
+    in Mid: //escape:none,inline at hot/hot.go:50 (function Mid) promises Mid can be inlined; the compiler says: cannot inline Mid: marked go:noinline"
+
+# --- every call of an inlinable function with a contract: a deferred call
+# is inlined by Go 1.26 (through its wrapper), not by Go 1.19 ---
+git checkout -q -B later c1
+printf '\n// Later defers Mid.\nfunc Later(a, b int) {\n\tdefer Mid(a, b)\n}\n' >>hot/hot.go
+git commit -q -am "Later"
+er check hot
+expect_eq "check: a deferred call of Mid" "$(grep '^hot' "$TMP/out" | cut -d' ' -f1-2)" \
+	"hot/hot.go:45:11: [ER043$(by_go "
+hot/hot.go:62:11: [ER042" "")"
+expect_eq "check: the deferred call's explanation" "$(grep -c 'promises every call to Mid is inlined, and the compiler did not inline this one' "$TMP/out")" \
+	"$(by_go 1 0)"
+
 # --- contracts: the list, without building ---
 : >"$TMP/go-calls"
 git checkout -q c2
