@@ -1,15 +1,16 @@
 /*
  * cmd_contracts.c: `escape-review check` (every contract of the repository's
  * modules verified, for CI) and `escape-review contracts` (the contracts
- * listed); cmd_contracts.h.  The review does the work; this file picks
+ * listed); declared in cmd.h.  The review does the work; this file picks
  * what to print and the exit code.
  */
-#include "cmd_contracts.h"
+#include "cmd.h"
 #include "config.h"
 #include "contract.h"
-#include "repo.h"
 #include "errors.h"
+#include "options.h"
 #include "report.h"
+#include "repo.h"
 #include "review.h"
 #include "strbuf.h"
 #include "util.h"
@@ -19,57 +20,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct contract_args {
-	const char *format;        /* "text" or "json" */
-	int tests, verbose;
-	const char **pkgs;
-	size_t pkgs_nr;
-};
-
-static int say_usage(const char *cmd, const char *what, const char *arg)
+/* The configuration, then the options (options.h) of `check` or `contracts`; 0 or a code. */
+static int parse_args(struct cli_args *a, struct config *cfg, enum cli_command cmd,
+		      const char *name, int argc, char **argv)
 {
-	fprintf(stderr, "escape-review: %s: %s%s\n(usage: escape-review %s [--format text|json] [--tests]%s [PACKAGE...])\n",
-		cmd, what, arg, cmd, strcmp(cmd, "check") ? "" : " [-v]");
-	return EXIT_USAGE;
+	int ret;
+
+	cli_args_init(a, cfg);
+	if ((ret = config_load_repo(cfg)))
+		return ret;
+	return options_parse(a, cmd, name, argc, argv);
 }
 
-static int say_error(int code)
+static int is_json(const struct cli_args *a)
 {
-	const char *msg = error_last();
-
-	fprintf(stderr, "escape-review: %s\n", *msg ? msg : "unknown error");
-	return er_exit_code(code);
-}
-
-/* Options of both commands; 0 or an exit code. */
-static int parse_args(struct contract_args *a, const char *cmd, int argc, char **argv)
-{
-	int k;
-
-	a->format = "text";
-	a->pkgs = xcalloc((size_t)argc + 1, sizeof(*a->pkgs));
-	for (k = 0; k < argc; k++) {
-		const char *s = argv[k];
-
-		if (!strcmp(s, "--format")) {
-			if (k + 1 >= argc)
-				return say_usage(cmd, "--format needs a value", "");
-			a->format = argv[++k];
-		} else if (starts_with(s, "--format=")) {
-			a->format = s + 9;
-		} else if (!strcmp(s, "--tests")) {
-			a->tests = 1;
-		} else if (!strcmp(s, "-v") && !strcmp(cmd, "check")) {
-			a->verbose = 1;
-		} else if (s[0] == '-' && s[1]) {
-			return say_usage(cmd, "unknown option ", s);
-		} else {
-			a->pkgs[a->pkgs_nr++] = s;
-		}
-	}
-	if (strcmp(a->format, "text") && strcmp(a->format, "json"))
-		return say_usage(cmd, "unknown --format ", a->format);
-	return 0;
+	return a->format && !strcmp(a->format, "json");
 }
 
 /* Keep the contract findings of the review (new and existing: all broken). */
@@ -87,17 +52,19 @@ static void keep_contracts(struct finding_list *l)
 	l->nr = k;
 }
 
-int cmd_check(int argc, char **argv, const struct config *cfg)
+int cmd_check(int argc, char **argv, struct config *cfg)
 {
-	struct contract_args a = { 0 };
+	struct cli_args a;
 	struct review_opts ro = { 0 };
 	struct review rv = { 0 };
 	struct pkgset analysed = PKGSET_INIT;
 	struct contract_list cl = CONTRACT_LIST_INIT;
 	int ret;
 
-	if ((ret = parse_args(&a, "check", argc, argv)))
+	if ((ret = parse_args(&a, cfg, CMD_CHECK, "check", argc, argv))) {
+		ret = cmd_fail(ret);
 		goto out;
+	}
 	ro.mode = MODE_ALL;
 	ro.worktree = 1;
 	ro.tests = a.tests;
@@ -108,21 +75,21 @@ int cmd_check(int argc, char **argv, const struct config *cfg)
 	ro.build.max_flow = cfg->max_flow;
 	ro.policy = &cfg->policy;
 	ro.no_baseline = 1;
-	ro.all_packages = !a.pkgs_nr;
-	ro.packages = a.pkgs;
-	ro.packages_nr = a.pkgs_nr;
+	ro.all_packages = !a.operands_nr;
+	ro.packages = a.operands;
+	ro.packages_nr = a.operands_nr;
 	ro.packages_out = &analysed;
 	if ((ret = review_run(&rv, &ro))) {
-		ret = say_error(ret);
+		ret = cmd_fail(ret);
 		goto out;
 	}
 	keep_contracts(&rv.findings);
 	keep_contracts(&rv.fixed);
 	if (rv.workdir)
 		contract_scan_pkgset(&cl, rv.workdir, &analysed, a.tests);
-	if (!strcmp(a.format, "json")) {
+	if (is_json(&a)) {
 		if (report_json_write(stdout, &rv))
-			ret = say_error(ER_ERROR);
+			ret = cmd_fail(ER_ERROR);
 	} else {
 		struct report_opts rep = { 0 };
 		struct strbuf out = STRBUF_INIT;
@@ -145,7 +112,7 @@ out:
 	contract_list_release(&cl);
 	pkgset_release(&analysed);
 	review_release(&rv);
-	free(a.pkgs);
+	cli_args_release(&a);
 	return ret;
 }
 
@@ -200,37 +167,35 @@ static void list_json(const struct contract_list *cl)
 	cJSON_Delete(doc);
 }
 
-int cmd_contracts(int argc, char **argv, const struct config *cfg)
+int cmd_contracts(int argc, char **argv, struct config *cfg)
 {
-	struct contract_args a = { 0 };
+	struct cli_args a;
 	struct pkgset set = PKGSET_INIT;
 	struct contract_list cl = CONTRACT_LIST_INIT;
 	git_repository *repo = NULL;
 	struct strbuf root = STRBUF_INIT;
 	int ret;
 
-	(void)cfg;
-	if ((ret = parse_args(&a, "contracts", argc, argv)))
-		goto out;
-	if ((ret = repo_open(&repo, "."))) {
-		ret = say_error(ret);
+	if ((ret = parse_args(&a, cfg, CMD_CONTRACTS, "contracts", argc, argv)) ||
+	    (ret = repo_open(&repo, "."))) {
+		ret = cmd_fail(ret);
 		goto out;
 	}
 	if (!git_repository_workdir(repo)) {
-		ret = say_error(error_set(ER_EREPO, "contracts needs a work tree, and this repository is bare"));
+		ret = cmd_fail(error_set(ER_EREPO, "contracts needs a work tree, and this repository is bare"));
 		goto out;
 	}
 	strbuf_addstr(&root, git_repository_workdir(repo));
 	while (root.len > 1 && root.buf[root.len - 1] == '/')
 		strbuf_setlen(&root, root.len - 1);
-	if (!a.pkgs_nr)
+	if (!a.operands_nr)
 		pkgset_add_all(&set, root.buf);
-	else if ((ret = pkgset_add_args(&set, root.buf, a.pkgs, a.pkgs_nr))) {
-		ret = say_error(ret);
+	else if ((ret = pkgset_add_args(&set, root.buf, a.operands, a.operands_nr))) {
+		ret = cmd_fail(ret);
 		goto out;
 	}
 	contract_scan_pkgset(&cl, root.buf, &set, a.tests);
-	if (!strcmp(a.format, "json"))
+	if (is_json(&a))
 		list_json(&cl);
 	else
 		list_text(&cl);
@@ -240,6 +205,6 @@ out:
 	pkgset_release(&set);
 	strbuf_release(&root);
 	git_repository_free(repo);
-	free(a.pkgs);
+	cli_args_release(&a);
 	return ret;
 }
