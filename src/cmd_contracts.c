@@ -98,9 +98,14 @@ int cmd_check(int argc, char **argv, struct config *cfg)
 		for (i = 0; i < rv.findings.nr; i++)
 			rv.findings.items[i]->status = STATUS_NEW;
 		report_text(&out, &rv, &rep);
-		/* the review's summary line counts findings: say what was checked */
-		if (out.len && (i = (size_t)(strstr(out.buf, "escape-review: ") - out.buf)) < out.len)
-			strbuf_setlen(&out, i);
+		/* the review's summary line (the last) counts findings: say what was checked */
+		if (out.len > 1) {
+			const char *nl = out.buf + out.len - 2;
+
+			while (nl > out.buf && *nl != '\n')
+				nl--;
+			strbuf_setlen(&out, *nl == '\n' ? (size_t)(nl - out.buf) + 1 : 0);
+		}
 		strbuf_addf(&out, "escape-review: %zu broken, %zu contract%s checked\n",
 			    rv.findings.nr, cl.nr, cl.nr == 1 ? "" : "s");
 		fputs(out.buf, stdout);
