@@ -138,8 +138,8 @@ size_t ack_apply(struct finding_list *l, struct strbuf *warnings)
 		struct finding *f = l->items[i];
 		const struct ack *hit = NULL;
 
-		if (f->status != STATUS_NEW && f->status != STATUS_EXISTING)
-			continue;
+		if ((f->status != STATUS_NEW && f->status != STATUS_EXISTING) || f->contract)
+			continue; /* a broken contract is changed in the code, not acknowledged */
 		ack_parse_text(&same, f->source, f->source_state, 0);
 		ack_parse_text(&above, f->source_above, f->source_above_state, 1);
 		if (ack_covers(&same, f->rule))

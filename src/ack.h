@@ -18,7 +18,8 @@
  * spaces).  The marker is `//escape:ok`, exactly: no space after `//`, and
  * it must start the comment.  A reason is required: a marker without one
  * accepts nothing, and ack_apply() reports it as a warning line naming the
- * file and line (the finding stays as it was).
+ * file and line (the finding stays as it was).  A broken performance
+ * contract (finding.contract, contract.h) is never acknowledged.
  *
  * A `//` counts when it is outside "..." strings, '...' runes, `...` raw
  * strings and block comments (slash-star to star-slash), as gosrc.h's

@@ -397,6 +397,70 @@ static const struct rule rules[] = {
 	  "var sink **int\n\nfunc chain() {\n\tx := 1\n\tp := &x\n\tsink = &p\n}",
 	  "var sink int\n\nfunc chain() {\n\tx := 1\n\tp := &x\n\tsink = *p\n}",
 	  "er040", GO_ANY },
+	/* performance contracts (contract.h, docs/contracts.md): checked, never classified */
+	{ "ER041", "Contract //escape:none broken: the code allocates", SEVERITY_ERROR,
+	  "The line or function carries //escape:none, a promise that nothing in it is allocated "
+	  "on the heap, and the compiler reports a `moved to heap` or `escapes to heap` inside it "
+	  "(a `leaking param` allocates nothing and does not break it). The finding carries the "
+	  "allocation's own -m=2 chain. A broken contract is never acknowledged by //escape:ok "
+	  "nor accepted by the baseline."
+	  " Compilers: Go 1.19 to 1.26 alike; an allocation a newer compiler no longer makes "
+	  "(it inlines more) keeps a contract that an older one breaks.",
+	  "Remove the allocation (the chain's last step says what makes it escape), or change "
+	  "the contract in the same change if the allocation is now wanted.",
+	  "//escape:none\nfunc sum(xs []int) *int {\n\ts := 0\n\tfor _, x := range xs {\n"
+	  "\t\ts += x\n\t}\n\treturn &s\n}",
+	  "//escape:none\nfunc sum(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n"
+	  "\t\ts += x\n\t}\n\treturn s\n}",
+	  "er041", GO_ANY },
+	{ "ER042", "Contract //escape:inline broken: a call is not inlined", SEVERITY_ERROR,
+	  "On a line, //escape:inline promises that every call written on it is inlined "
+	  "(`inlining call to F` at the call's parenthesis); on a function, that the function "
+	  "is inlinable (`can inline F with cost N`). The finding quotes the compiler's reason "
+	  "when it printed one (`cannot inline F: function too complex: cost 95 exceeds budget "
+	  "80`)."
+	  " Compilers: the budget is 80 on Go 1.19 to 1.26, but the cost of the same function "
+	  "differs between releases (one function of the tests costs 120 on Go 1.19 and 119 on "
+	  "Go 1.26).",
+	  "Shrink the callee under the budget (move the cold path into a function of its own), "
+	  "remove what cannot be inlined (a //go:noinline, recover, a type switch on older "
+	  "compilers), or drop the contract in the same change.",
+	  "//escape:inline\nfunc get(xs []int, i int) int {\n\tif i >= len(xs) {\n"
+	  "\t\tpanic(fmt.Sprintf(\"index %d of %d\", i, len(xs)))\n\t}\n\treturn xs[i]\n}",
+	  "//escape:inline\nfunc get(xs []int, i int) int {\n\tif i >= len(xs) {\n"
+	  "\t\toutOfRange(i, len(xs))\n\t}\n\treturn xs[i]\n}",
+	  "er042", GO_ANY },
+	{ "ER043", "Contract //escape:bce broken: a bounds check remains", SEVERITY_ERROR,
+	  "//escape:bce promises that no bounds check is left on the line or in the function. "
+	  "The packages that hold the directive are compiled with -d=ssa/check_bce/debug=1, and "
+	  "the compiler printed `Found IsInBounds` (an index) or `Found IsSliceInBounds` (a "
+	  "slice expression) there; a check inlined from a callee is reported at the call."
+	  " Compilers: Go 1.19 to 1.26 print the same two messages; a newer compiler may prove "
+	  "more indexes in range, so a contract can hold there and break on an older one.",
+	  "Prove the index in range before the loop (`_ = xs[n-1]`, or reslice `xs = xs[:n]`), "
+	  "range over the slice instead of indexing it, or drop the contract in the same change.",
+	  "//escape:bce\nfunc first3(xs []int) int {\n\treturn xs[0] + xs[1] + xs[2]\n}",
+	  "//escape:bce\nfunc first3(xs []int) int {\n\t_ = xs[2]\n\treturn xs[0] + xs[1] + xs[2]\n}",
+	  "er043", GO_ANY },
+	{ "ER044", "Unknown contract directive", SEVERITY_ERROR,
+	  "A //escape: comment names a word that is no directive (the directives are none, "
+	  "inline and bce, and ok for acknowledgements). It is reported rather than ignored, "
+	  "so that a misspelt contract never passes as a kept one.",
+	  "Correct the word (//escape:none, //escape:inline, //escape:bce, or several separated "
+	  "by commas without spaces: //escape:none,inline).",
+	  "//escape:noalloc\nfunc f() {}",
+	  "//escape:none\nfunc f() {}",
+	  "er044", GO_ANY },
+	{ "ER045", "Contract directive with nothing to check", SEVERITY_ERROR,
+	  "The directive covers a line where it cannot hold or break: //escape:inline on a line "
+	  "without a call, //escape:bce on a line without an index or slice expression, "
+	  "//escape:none on a line without code. Usually the directive was left behind when "
+	  "the code moved.",
+	  "Move the directive to the line it is about (after its code, or alone on the line "
+	  "above), into the function's doc comment for the whole body, or remove it.",
+	  "//escape:inline\nx := 1",
+	  "x := add(1, 2) //escape:inline",
+	  "er045", GO_ANY },
 };
 
 #define RULES_NR (sizeof(rules) / sizeof(rules[0]))

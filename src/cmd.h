@@ -26,6 +26,9 @@ int cmd_config(int argc, char **argv, struct config *cfg);
 int cmd_version(void);
 /* `publish --from FILE` (cmd_publish.c, publish.h). */
 int cmd_publish(int argc, char **argv);
+/* cmd_contracts.c: `check` and `contracts` (performance contracts, contract.h) */
+int cmd_check(int argc, char **argv, struct config *cfg);
+int cmd_contracts(int argc, char **argv, struct config *cfg);
 
 /* Print "escape-review: MESSAGE" (error_last()) and return the exit code of `code`. */
 int cmd_fail(int code);

@@ -869,8 +869,8 @@ size_t baseline_apply(struct baseline *b, struct finding_list *l)
 		struct finding *f = l->items[i];
 		uintptr_t hit;
 
-		if (!f->fingerprint)
-			continue;
+		if (!f->fingerprint || f->contract)
+			continue; /* a broken contract is never accepted */
 		hit = (uintptr_t)strmap_get(&b->fps, f->fingerprint, strlen(f->fingerprint));
 		if (!hit)
 			continue;

@@ -65,6 +65,12 @@ void finding_release(struct finding *f)
 	free(f->fingerprint);
 	free(f->ack_reason);
 	free(f->old_path);
+	if (f->contract) {
+		free(f->contract->directive);
+		free(f->contract->file);
+		free(f->contract->func);
+		free(f->contract);
+	}
 	memset(f, 0, sizeof(*f));
 	f->facts.derefs = -1;
 }

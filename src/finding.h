@@ -111,6 +111,15 @@ enum severity {
 	SEVERITY_ERROR,
 };
 
+/* The contract a contract finding is about: the directive and where it is written. */
+struct finding_contract {
+	char *directive;    /* "none", "inline", "bce", "none,inline", or as written */
+	const char *scope;  /* "line" or "function"; static */
+	char *file;         /* where the directive is written */
+	int line;
+	char *func;         /* function scope: the function; else NULL */
+};
+
 struct finding {
 	char *package;      /* import path from the "# pkg" header, or NULL */
 	char *file;         /* relative to the repository root, '/' separators */
@@ -154,6 +163,9 @@ struct finding {
 	char *old_path;     /* the file's path at base (renames), or NULL */
 	char *fingerprint;  /* compare.h */
 	char *ack_reason;   /* acknowledgement text, when acknowledged */
+	/* a broken performance contract (contract.h), else NULL: never
+	 * acknowledged by //escape:ok nor accepted by the baseline */
+	struct finding_contract *contract;
 };
 
 struct finding_list {

@@ -203,6 +203,13 @@ static cJSON *sarif_result(const struct finding *f, const cJSON *fo, int rule_in
 	}
 	if (f->flow_nr)
 		cJSON_AddItemToObject(o, "codeFlows", sarif_code_flow(fo));
+	if (cJSON_GetObjectItemCaseSensitive(fo, "contract")) {
+		/* a broken performance contract: the directive and where it is written */
+		cJSON *props = cJSON_AddObjectToObject(o, "properties");
+
+		cJSON_AddItemToObject(props, "contract",
+				      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(fo, "contract"), 1));
+	}
 	cJSON_AddStringToObject(o, "baselineState", f->status == STATUS_NEW ? "new" : "unchanged");
 	if (f->status == STATUS_ACKNOWLEDGED || f->status == STATUS_BASELINE) {
 		cJSON *s = cJSON_CreateObject();

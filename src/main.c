@@ -23,6 +23,7 @@ static const char usage_text[] =
 "       escape-review baseline update|check [--changed | PACKAGE...] [options]\n"
 "       escape-review rules [ID] [--format text|json|markdown]\n"
 "       escape-review config [--format text|json] [review options]\n"
+"       escape-review check|contracts [--format text|json] [--tests] [PACKAGE...]\n"
 "       escape-review hook pre-push REMOTE [URL]   (git's pre-push hook)\n"
 "       escape-review publish --from REVIEW.json --reporter github|gitlab|auto\n"
 "                     [--pr N] [--repo-slug S] [--api-url URL] [--head SHA]\n"
@@ -170,6 +171,10 @@ int main(int argc, char **argv)
 		ret = cmd_render(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "hook"))
 		ret = cmd_hook(argc - i - 1, argv + i + 1, &config);
+	else if (i < argc && !strcmp(argv[i], "check"))
+		ret = cmd_check(argc - i - 1, argv + i + 1, &config);
+	else if (i < argc && !strcmp(argv[i], "contracts"))
+		ret = cmd_contracts(argc - i - 1, argv + i + 1, &config);
 	else if (i < argc && !strcmp(argv[i], "review"))
 		ret = cmd_review(argc - i - 1, argv + i + 1, &config);
 	else if (i < argc && !strcmp(argv[i], "publish"))

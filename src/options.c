@@ -153,7 +153,8 @@ static const struct option options[] = {
 	OPT_STRING("--head", "REV", REVIEWS, head, "the revision under review (default HEAD)"),
 	OPT_SWITCH("--worktree", REVIEWS, worktree,
 		   "review uncommitted changes against HEAD (the default when no --base is given)"),
-	OPT_SWITCH("--tests", REVIEWS, tests, "include _test.go files (compiled with go test -c)"),
+	OPT_SWITCH("--tests", REVIEWS | CMD_CHECK | CMD_CONTRACTS, tests,
+		   "include _test.go files (compiled with go test -c)"),
 	OPT_SWITCH("--changed", CMD_BASELINE, changed,
 		   "baseline: only the packages the change touches"),
 	OPT_SECTION("Analysis:"),
@@ -170,9 +171,9 @@ static const struct option options[] = {
 	OPT_STRING("--cache-dir", "DIR", REVIEWS, cache_dir,
 		   "keep the analysis cache in DIR (default: $ESCAPE_REVIEW_CACHE, else "
 		   ".git/escape-review/cache); CI can save and restore it between runs"),
-	OPT_CONFIG("--build-flags", "FLAGS", REVIEWS | CMD_CONFIG, CONFIG_BUILD_FLAGS,
+	OPT_CONFIG("--build-flags", "FLAGS", REVIEWS | CMD_CONFIG | CMD_CHECK, CONFIG_BUILD_FLAGS,
 		   "extra go build flags, split at white space (e.g. '-tags=integration')"),
-	OPT_CONFIG("--gcflags", "FLAGS", REVIEWS | CMD_CONFIG, CONFIG_GCFLAGS,
+	OPT_CONFIG("--gcflags", "FLAGS", REVIEWS | CMD_CONFIG | CMD_CHECK, CONFIG_GCFLAGS,
 		   "extra compiler flags, appended after -m=2 (e.g. -l)"),
 	OPT_STRING("--input", "FILE", REVIEWS, input,
 		   "read compiler output from FILE ('-': stdin) instead of running go; with "
@@ -186,7 +187,7 @@ static const struct option options[] = {
 		 "2.1.0), rdjson (reviewdog), github-actions (workflow command annotations), "
 		 "template-data (what templates see; docs/templates.md)"),
 	OPT_CALL("--format", "FMT", CMD_RULES, set_rules_format, NULL),
-	OPT_CALL("--format", "FMT", CMD_CONFIG, set_config_format, NULL),
+	OPT_CALL("--format", "FMT", CMD_CONFIG | CMD_CHECK | CMD_CONTRACTS, set_config_format, NULL),
 	OPT_CONFIG("--template-dir", "DIR", REVIEWS | CMD_CONFIG, CONFIG_TEMPLATE_DIR,
 		   "templates for markdown, comments and status (default: $ESCAPE_REVIEW_TEMPLATES, "
 		   "else the installed ones)"),
@@ -196,7 +197,7 @@ static const struct option options[] = {
 	OPT_CONFIG("--fail-on", "LEVEL", REVIEWS | CMD_CONFIG, CONFIG_FAIL_ON,
 		   "none|info|warning|error (default error): exit 1 when a reported finding is at "
 		   "or above LEVEL"),
-	{ OPT_KIND_CALL, "--verbose", "-v", NULL, REVIEWS, 0, 0, set_verbose,
+	{ OPT_KIND_CALL, "--verbose", "-v", NULL, REVIEWS | CMD_CHECK, 0, 0, set_verbose,
 	  "print the go commands (and HTTP requests) that run" },
 	OPT_SECTION("Publishing (see docs/publishing.md):"),
 	OPT_CALL("--reporter", "R", REVIEWS, set_reporter,

@@ -41,6 +41,8 @@ enum cli_command {
 	CMD_CONFIG = 1 << 2,
 	CMD_RULES = 1 << 3,
 	CMD_RENDER = 1 << 4,
+	CMD_CHECK = 1 << 5,       /* check: every performance contract */
+	CMD_CONTRACTS = 1 << 6,   /* contracts: the list */
 };
 
 /* Every value an option sets.  Zeroed, then cli_args_init(). */

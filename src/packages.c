@@ -586,6 +586,19 @@ static int run_go(struct finding_list *out, struct strbuf *errors, const char *r
 	if (opts->gcflags && *opts->gcflags)
 		strbuf_addf(&gc, " %s", opts->gcflags);
 	argv_push(&a, gc.buf);
+	for (i = 0; i < opts->bce_dirs_nr; i++) {
+		const char *d = opts->bce_dirs[i];
+		size_t ml = strlen(moddir);
+		struct strbuf bce = STRBUF_INIT;
+
+		if (ml && (strncmp(d, moddir, ml) || (d[ml] && d[ml] != '/')))
+			continue; /* another module's */
+		d += ml + (ml && d[ml] == '/');
+		strbuf_addf(&bce, "-gcflags=./%s=-m=2 -d=ssa/check_bce/debug=1", d);
+		if (opts->gcflags && *opts->gcflags)
+			strbuf_addf(&bce, " %s", opts->gcflags);
+		argv_push_owned(&a, strbuf_detach(&bce, NULL));
+	}
 	if ((npkgs == 1 && !strstr(pkgs[0], "...")) || opts->tests) {
 		argv_push(&a, "-o");
 		argv_push(&a, "/dev/null");
@@ -602,6 +615,7 @@ static int run_go(struct finding_list *out, struct strbuf *errors, const char *r
 	po.prefix = prefix.buf;
 	po.root_abs = root;
 	po.exact_steps = opts->max_flow;
+	po.keep_notes = opts->notes != NULL;
 	p = parser_new(&po);
 	cp.argv = a.v;
 	cp.dir = dir.buf;
@@ -621,6 +635,8 @@ static int run_go(struct finding_list *out, struct strbuf *errors, const char *r
 		goto out;
 	}
 	parser_take_findings(p, out);
+	if (opts->notes)
+		parser_take_notes(p, opts->notes);
 out:
 	parser_free(p);
 	argv_release(&a);

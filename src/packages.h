@@ -22,6 +22,7 @@
  */
 
 #include "finding.h"
+#include "parse.h"
 #include <stddef.h>
 
 struct strbuf;
@@ -83,6 +84,14 @@ struct build_opts {
 	int tests;                /* compile _test.go files too (go test -c) */
 	int max_flow;             /* steps kept for display after classification */
 	int verbose;              /* print each go command line on stderr */
+	/* performance contracts (contract.h): the parser's notes go to `notes`
+	 * when set; the package directories of `bce_dirs` (repository-relative)
+	 * are compiled with -d=ssa/check_bce/debug=1 too, through a
+	 * -gcflags=./DIR=... pattern, so every other package is built with the
+	 * same flags as without contracts */
+	struct parse_note_list *notes;
+	const char *const *bce_dirs;
+	size_t bce_dirs_nr;
 };
 
 /*

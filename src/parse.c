@@ -37,7 +37,13 @@ struct parser {
 	struct strpool *pool;         /* the steps' strings, shared with the findings */
 	struct strmap tail_seen;      /* scratch of compact_tail */
 	struct parse_stats stats;
+	struct note_state *notes;     /* with opts.keep_notes (the notes block below) */
 };
+
+static int note_diag(struct parser *p, const char *file, size_t file_len, int lineno, int col,
+		     const char *m, size_t n);
+static struct note_state *notes_new(void);
+static void notes_free(struct note_state *ns);
 
 struct parser *parser_new(const struct parse_opts *opts)
 {
@@ -56,6 +62,8 @@ struct parser *parser_new(const struct parse_opts *opts)
 	strbuf_init(&p->block_lines, 0);
 	strbuf_init(&p->key, 0);
 	p->pool = strpool_new();
+	if (opts->keep_notes)
+		p->notes = notes_new();
 	return p;
 }
 
@@ -89,6 +97,7 @@ void parser_free(struct parser *p)
 	free(p->prefix);
 	free(p->root_abs);
 	free(p->root_alt);
+	notes_free(p->notes);
 	free(p);
 }
 
@@ -580,7 +589,8 @@ static int is_other_m(const char *m, size_t n)
 		"does not escape", "can inline ", "cannot inline ", "inlining call to ",
 		"devirtualizing ", "index bounds check elided", "ignoring self-assignment",
 		"capturing by ", "leaking closure", "moved to heap", "escapes to heap",
-		"leaking param", "stack object", "zero-copy",
+		"leaking param", "stack object", "zero-copy", "Found IsInBounds",
+		"Found IsSliceInBounds",
 	};
 	size_t i;
 
@@ -711,6 +721,8 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 			return;
 		}
 	}
+	if (p->notes && note_diag(p, file, file_len, lineno, col, m, n))
+		return;
 	if (HAS_SUFFIX(m, n, " escapes to heap:")) {
 		p->block_has_m = 1;
 		handle_header(p, file, file_len, lineno, col, m, n - 17, NULL, 0, -1, NULL, 0);
@@ -852,4 +864,174 @@ const char *parser_errors(const struct parser *p)
 void parser_stats(const struct parser *p, struct parse_stats *out)
 {
 	*out = p->stats;
+}
+
+/* ---- notes (parse.h): the diagnostics that are not escapes ---- */
+
+struct note_state {
+	struct parse_note_list list;
+	struct strmap seen;           /* kind, file, line, col, func of kept notes */
+	struct strbuf key;
+};
+
+static struct note_state *notes_new(void)
+{
+	struct note_state *ns = xcalloc(1, sizeof(*ns));
+
+	strbuf_init(&ns->key, 0);
+	return ns;
+}
+
+static void notes_free(struct note_state *ns)
+{
+	if (!ns)
+		return;
+	parse_note_list_release(&ns->list);
+	strmap_release(&ns->seen);
+	strbuf_release(&ns->key);
+	free(ns);
+}
+
+static void note_release(struct parse_note *nt)
+{
+	free(nt->package);
+	free(nt->file);
+	free(nt->func);
+	free(nt->reason);
+	free(nt->text);
+}
+
+void parse_note_list_release(struct parse_note_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		note_release(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+const char *parse_note_kind_name(enum parse_note_kind k)
+{
+	static const char *const names[] = { "can_inline", "cannot_inline", "inlining_call",
+					     "bounds_check" };
+
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+/* Keep one note (func/reason/text as given, lengths 0 for none). */
+static void note_add(struct parser *p, enum parse_note_kind kind, const char *file,
+		     size_t file_len, int lineno, int col, const char *func, size_t func_len,
+		     const char *reason, size_t reason_len, const char *text, size_t text_len,
+		     int cost, int budget)
+{
+	struct note_state *ns = p->notes;
+	struct parse_note *nt;
+	char *norm;
+
+	p->block_has_m = 1;
+	norm = parse_normalize_path(&p->opts, file, file_len);
+	if (!norm)
+		return;
+	strbuf_reset(&ns->key);
+	strbuf_addf(&ns->key, "%d%c%s%c%d%c%d%c", (int)kind, 0, norm, 0, lineno, 0, col, 0);
+	strbuf_add(&ns->key, func, func_len);
+	if (strmap_get(&ns->seen, ns->key.buf, ns->key.len)) {
+		free(norm);
+		return;
+	}
+	if (ns->list.nr >= PARSE_MAX_NOTES) {
+		ns->list.dropped++;
+		free(norm);
+		return;
+	}
+	strmap_put(&ns->seen, ns->key.buf, ns->key.len, (void *)1);
+	ALLOC_GROW(ns->list.items, ns->list.nr + 1, ns->list.alloc);
+	nt = &ns->list.items[ns->list.nr++];
+	memset(nt, 0, sizeof(*nt));
+	nt->kind = kind;
+	nt->package = xstrdup_or_null(p->package);
+	nt->file = norm;
+	nt->line = lineno;
+	nt->column = col;
+	nt->func = func_len ? xstrndup(func, func_len) : NULL;
+	nt->reason = reason_len ? xstrndup(reason, reason_len) : NULL;
+	nt->text = xstrndup(text, text_len);
+	nt->cost = cost;
+	nt->budget = budget;
+}
+
+/* "function too complex: cost N exceeds budget B" */
+static void too_complex(const char *r, size_t n, int *cost, int *budget)
+{
+	const char *c = memmem(r, n, "cost ", 5), *b = memmem(r, n, " exceeds budget ", 16);
+	size_t i;
+
+	if (!c || !b || b < c)
+		return;
+	i = (size_t)(c + 5 - r);
+	*cost = read_num(r, n, &i);
+	i = (size_t)(b + 16 - r);
+	*budget = read_num(r, n, &i);
+}
+
+/* A note, when `m` is one: 1 when nothing else reads the line. */
+static int note_diag(struct parser *p, const char *file, size_t file_len, int lineno, int col,
+		     const char *m, size_t n)
+{
+	const char *s, *e;
+	int cost = -1, budget = -1;
+	size_t i;
+
+	if (HAS_PREFIX(m, n, "can inline ") && (s = memmem(m + 11, n - 11, " with cost ", 11))) {
+		i = (size_t)(s + 11 - m);
+		cost = read_num(m, n, &i);
+		e = memmem(m, n, " as: ", 5);
+		note_add(p, NOTE_CAN_INLINE, file, file_len, lineno, col, m + 11,
+			 (size_t)(s - (m + 11)), NULL, 0, m, e ? (size_t)(e - m) : n, cost, -1);
+		return 1;
+	}
+	if (HAS_PREFIX(m, n, "cannot inline ") && (s = memmem(m + 14, n - 14, ": ", 2))) {
+		too_complex(s + 2, (size_t)(m + n - (s + 2)), &cost, &budget);
+		note_add(p, NOTE_CANNOT_INLINE, file, file_len, lineno, col, m + 14,
+			 (size_t)(s - (m + 14)), s + 2, (size_t)(m + n - (s + 2)), m, n, cost, budget);
+		return 1;
+	}
+	if (HAS_PREFIX(m, n, "inlining call to ")) {
+		e = find_last(m + 17, n - 17, " with score ", 12);
+		if (!e)
+			e = m + n;
+		if (e > m + 17)
+			note_add(p, NOTE_INLINING_CALL, file, file_len, lineno, col, m + 17,
+				 (size_t)(e - (m + 17)), NULL, 0, m, n, -1, -1);
+		return 0; /* the parser's own inlined-call map reads it too */
+	}
+	if (HAS_PREFIX(m, n, "Found Is") && n > 6) {
+		note_add(p, NOTE_BOUNDS_CHECK, file, file_len, lineno, col, NULL, 0, m + 6, n - 6, m,
+			 n, -1, -1);
+		return 1;
+	}
+	return 0;
+}
+
+void parser_take_notes(struct parser *p, struct parse_note_list *out)
+{
+	struct note_state *ns = p->notes;
+
+	if (!ns)
+		return;
+	if (!out->nr) {
+		unsigned long long d = out->dropped + ns->list.dropped;
+
+		free(out->items);
+		*out = ns->list;
+		out->dropped = d;
+	} else {
+		ALLOC_GROW(out->items, out->nr + ns->list.nr, out->alloc);
+		memcpy(out->items + out->nr, ns->list.items, ns->list.nr * sizeof(*out->items));
+		out->nr += ns->list.nr;
+		out->dropped += ns->list.dropped;
+		free(ns->list.items);
+	}
+	memset(&ns->list, 0, sizeof(ns->list));
 }

@@ -57,6 +57,7 @@ struct parse_opts {
 	 * kept as they come; after them a step that occurs again later is
 	 * kept once, at its last occurrence; 0 keeps every step */
 	int exact_steps;
+	int keep_notes;        /* keep the other diagnostics as notes (parser_take_notes) */
 };
 
 #define PARSE_MAX_STEPS 4096
@@ -105,5 +106,55 @@ int parse_position(const char *line, size_t len, size_t *file_len, int *lineno, 
  * is outside the repository.
  */
 char *parse_normalize_path(const struct parse_opts *opts, const char *path, size_t len);
+
+/* ---- notes: the diagnostics that are not escapes ----
+ *
+ * With parse_opts.keep_notes the parser also keeps, in input order, the
+ * compiler's other facts about the user's code (paths as for findings;
+ * outside the repository dropped; the same note at the same position kept
+ * once; at most PARSE_MAX_NOTES, then notes_dropped counts the rest):
+ *   NOTE_CAN_INLINE      "can inline F with cost N as: BODY"    func F, cost N
+ *   NOTE_CANNOT_INLINE   "cannot inline F: REASON"              func F, reason REASON;
+ *                        "function too complex: cost N exceeds budget B": cost N, budget B
+ *   NOTE_INLINING_CALL   "inlining call to F [with score S]"    func F (the callee), at the
+ *                        call's '(' (Go 1.19 and 1.26 alike)
+ *   NOTE_BOUNDS_CHECK    "Found IsInBounds" / "Found IsSliceInBounds" (-d=ssa/check_bce/debug=1)
+ *                        reason "IsInBounds" or "IsSliceInBounds"
+ * `text` is the message as printed, without the " as: BODY" of can-inline.
+ * Escape verdicts stay findings (a leaking parameter is a finding too).
+ */
+
+#define PARSE_MAX_NOTES 500000
+
+enum parse_note_kind {
+	NOTE_CAN_INLINE,
+	NOTE_CANNOT_INLINE,
+	NOTE_INLINING_CALL,
+	NOTE_BOUNDS_CHECK,
+};
+
+struct parse_note {
+	enum parse_note_kind kind;
+	char *package;      /* import path from the "# pkg" header, or NULL */
+	char *file;         /* repository-relative, as finding.file */
+	int line, column;
+	char *func;         /* the function (can/cannot inline) or callee (inlining call); else NULL */
+	char *reason;       /* cannot inline: the reason; bounds check: the check; else NULL */
+	int cost, budget;   /* -1 when not printed */
+	char *text;
+};
+
+struct parse_note_list {
+	struct parse_note *items;
+	size_t nr, alloc;
+	unsigned long long dropped;   /* notes over PARSE_MAX_NOTES, not kept */
+};
+
+#define PARSE_NOTE_LIST_INIT { NULL, 0, 0, 0 }
+
+/* Move the notes parsed so far to the end of `out`, in input order. */
+void parser_take_notes(struct parser *p, struct parse_note_list *out);
+void parse_note_list_release(struct parse_note_list *l);
+const char *parse_note_kind_name(enum parse_note_kind k);
 
 #endif

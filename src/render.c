@@ -137,6 +137,7 @@ static void derive_finding(cJSON *o, const struct finding *f)
 	cJSON_AddBoolToObject(o, "is_new", f->status == STATUS_NEW);
 	cJSON_AddBoolToObject(o, "is_acknowledged", f->status == STATUS_ACKNOWLEDGED);
 	cJSON_AddBoolToObject(o, "has_flow", f->flow_nr > 0);
+	cJSON_AddBoolToObject(o, "is_contract", f->contract != NULL);
 	cJSON_AddStringToObject(o, "explanation", r ? r->explanation : "");
 	cJSON_AddStringToObject(o, "anchor", r ? r->anchor : "");
 	add_doc_url(o, r);
@@ -166,6 +167,37 @@ static void add_status_list(cJSON *d, const char *name, const cJSON *arr,
 			cJSON_AddItemToArray(out, cJSON_Duplicate(item, 1));
 		i++;
 	}
+}
+
+/*
+ * The performance contracts the review reports (new, existing, then fixed):
+ * "contracts" (copies of the findings, each with status_is.{new,existing,fixed})
+ * and "has_contracts".
+ */
+static void add_contracts(cJSON *d, const cJSON *arr, const struct finding_list *l,
+			  const cJSON *fixed_arr, const struct finding_list *fixed)
+{
+	static const enum finding_status order[] = { STATUS_NEW, STATUS_EXISTING, STATUS_FIXED };
+	cJSON *out = cJSON_AddArrayToObject(d, "contracts"), *item;
+	size_t k, i;
+
+	for (k = 0; k < 3; k++) {
+		const cJSON *a = order[k] == STATUS_FIXED ? fixed_arr : arr;
+		const struct finding_list *fl = order[k] == STATUS_FIXED ? fixed : l;
+
+		i = 0;
+		cJSON_ArrayForEach(item, a) {
+			if (i < fl->nr && fl->items[i]->contract && fl->items[i]->status == order[k]) {
+				cJSON *c = cJSON_Duplicate(item, 1), *is;
+
+				is = cJSON_AddObjectToObject(c, "status_is");
+				cJSON_AddBoolToObject(is, status_name(order[k]), 1);
+				cJSON_AddItemToArray(out, c);
+			}
+			i++;
+		}
+	}
+	cJSON_AddBoolToObject(d, "has_contracts", cJSON_GetArraySize(out) > 0);
 }
 
 /* Rules of the findings whose status is `st1` or `st2`, in id order:
@@ -227,6 +259,8 @@ cJSON *report_template_data(const struct review *rv)
 	add_status_list(d, "existing", findings, &rv->findings, STATUS_EXISTING);
 	add_status_list(d, "acknowledged", findings, &rv->findings, STATUS_ACKNOWLEDGED);
 	add_status_list(d, "baseline", findings, &rv->findings, STATUS_BASELINE);
+	add_contracts(d, findings, &rv->findings, cJSON_GetObjectItemCaseSensitive(d, "fixed"),
+		      &rv->fixed);
 	for (i = 0; i < rv->findings.nr; i++) {
 		const struct finding *f = rv->findings.items[i];
 

@@ -63,6 +63,15 @@ cJSON *report_finding_json(const struct finding *f)
 	add_str(o, "fingerprint", f->fingerprint);
 	if (f->ack_reason)
 		add_str(o, "acknowledged_reason", f->ack_reason);
+	if (f->contract) {
+		cJSON *c = cJSON_AddObjectToObject(o, "contract");
+
+		add_str(c, "directive", f->contract->directive);
+		add_str(c, "scope", f->contract->scope);
+		add_str(c, "file", f->contract->file);
+		cJSON_AddNumberToObject(c, "line", f->contract->line);
+		add_str(c, "function", f->contract->func);
+	}
 	finding_json_close(o, f, 0);
 	return o;
 }

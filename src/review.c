@@ -8,6 +8,7 @@
 #include "ack.h"
 #include "compare.h"
 #include "checkout.h"
+#include "contract.h"
 #include "diff.h"
 #include "errors.h"
 #include "gosrc.h"
@@ -255,6 +256,10 @@ static void classify_all(struct finding_list *l, const struct checklist_policy *
 	for (i = 0; i < l->nr; i++) {
 		struct finding *f = l->items[i];
 
+		if (f->contract) {
+			l->items[k++] = f; /* a contract's rule is its own */
+			continue;
+		}
 		if (checklist_classify(f, f->source, policy)) {
 			finding_free(f);
 			continue;
@@ -346,12 +351,14 @@ struct analysis {
 	int ret;
 	int warn;          /* warnings about this analysis go to stderr */
 	char *msg;         /* the error's message when ret */
+	struct contract_run contracts;
 };
 
 static void *analyse(void *data)
 {
 	struct analysis *a = data;
 
+	contract_run_prepare(&a->contracts, &a->build, a->root, a->set, a->build.tests);
 	a->ret = packages_analyze(&a->findings, &a->errors, a->root, a->set, &a->build);
 	if (a->ret) {
 		a->msg = xstrdup(error_last());
@@ -359,6 +366,7 @@ static void *analyse(void *data)
 	} else {
 		drop_missing(&a->findings, a->root, a->warn);
 		gosrc_locate(&a->findings, a->root);
+		contract_run_check(&a->contracts, &a->findings, a->root);
 	}
 	return NULL;
 }
@@ -368,6 +376,25 @@ static void analysis_release(struct analysis *a)
 	free(a->msg);
 	finding_list_release(&a->findings);
 	strbuf_release(&a->errors);
+	contract_run_release(&a->contracts);
+}
+
+/* The base cache keeps the compiler's findings only: contract findings are
+ * checked again from the source and the notes (cache_write_escapes), and a
+ * base with contracts is analysed rather than read from the cache. */
+static int cache_write_escapes(const struct base_cache *bc, const struct finding_list *l)
+{
+	struct finding_list only = FINDING_LIST_INIT;
+	size_t i;
+	int ret;
+
+	only.items = xcalloc(l->nr + 1, sizeof(*only.items));
+	for (i = 0; i < l->nr; i++)
+		if (!l->items[i]->contract)
+			only.items[only.nr++] = l->items[i];
+	ret = base_cache_write(bc, &only);
+	free(only.items);
+	return ret;
 }
 
 /*
@@ -426,7 +453,8 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	}
 	if (!ret) {
 		base_cache_set_key(&bc, c, gov.buf, &base.build, &base_set);
-		if (!opts->no_cache && (cached = base_cache_read(&base.findings, &bc)) < 0)
+		if (!opts->no_cache && !contract_any(bc.dir.buf, &base_set, base.build.tests) &&
+		    (cached = base_cache_read(&base.findings, &bc)) < 0)
 			fprintf(stderr, "escape-review: warning: %s\n", error_last());
 		if (!cached) {
 			have_base = 1;
@@ -458,7 +486,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 				c->merge_base_hex, base.msg);
 			*fell_back = 1;
 		} else if (!opts->no_cache) {
-			if (base_cache_write(&bc, &base.findings))
+			if (cache_write_escapes(&bc, &base.findings))
 				fprintf(stderr, "escape-review: warning: %s (the base will be analysed again next time)\n",
 					error_last());
 		}
@@ -707,6 +735,7 @@ static int stage_analyse(struct run *r)
 	struct review *out = r->out;
 	struct build_opts bo = opts->build;
 	struct strbuf errors = STRBUF_INIT, gov = STRBUF_INIT;
+	struct contract_run contracts = CONTRACT_RUN_INIT;
 	int ret, fell_back = 0;
 
 	if (r->mode == MODE_NEW) {
@@ -719,18 +748,22 @@ static int stage_analyse(struct run *r)
 		return ret;
 	}
 	bo.tests = opts->tests;
+	contract_run_prepare(&contracts, &bo, r->root.buf, &r->set, bo.tests);
 	ret = packages_analyze(&out->findings, &errors, r->root.buf, &r->set, &bo);
 	strbuf_release(&errors);
 	if (ret)
-		return ret;
+		goto out;
 	if (!out->go_version && !go_version(&gov, &bo))
 		out->go_version = strbuf_detach(&gov, NULL);
 	strbuf_release(&gov);
 	drop_missing(&out->findings, r->root.buf, 1);
 	gosrc_locate(&out->findings, r->root.buf);
+	contract_run_check(&contracts, &out->findings, r->root.buf);
 	classify_all(&out->findings, policy_of(opts), opts->build.max_flow);
 	compare_fingerprint(&out->findings, NULL);
-	return 0;
+out:
+	contract_run_release(&contracts);
+	return ret;
 }
 
 /* Stage: acknowledgements (//escape:ok); a marker without a reason is a warning. */

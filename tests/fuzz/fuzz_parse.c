@@ -15,7 +15,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t chunks[] = { 1, 3, 7, 64, 4096, (size_t)-1 };
-	struct parse_opts o = { "", NULL, 0, NULL, 0 };
+	struct parse_opts o = { .prefix = "" };
 	struct finding_list l = FINDING_LIST_INIT;
 	struct parse_stats st;
 	struct parser *p;
@@ -30,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.prefix = data[0] & 2 ? "sub/" : "";
 	o.root_abs = data[0] & 4 ? "/r" : NULL;
 	o.keep_outside = (data[0] >> 3) & 1;
+	o.keep_notes = (data[0] >> 7) & 1;
 	chunk = chunks[(data[0] >> 4) % 6];
 	data++;
 	size--;
@@ -39,6 +40,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		parser_feed(p, (const char *)data + i, size - i < chunk ? size - i : chunk);
 	parser_finish(p);
 	parser_take_findings(p, &l);
+	{
+		struct parse_note_list nl = PARSE_NOTE_LIST_INIT;
+
+		parser_take_notes(p, &nl);
+		for (i = 0; i < nl.nr; i++)
+			if (!nl.items[i].file || !nl.items[i].text)
+				abort();
+		parse_note_list_release(&nl);
+	}
 	for (i = 0; i < l.nr; i++)
 		finding_cut_flow(l.items[i], cut);
 	(void)strlen(parser_errors(p));

@@ -678,7 +678,7 @@ static void test_markdown(void **state)
  * separated by '\n', the first is line 1). */
 static void classify_output(struct finding_list *out, const char *m2, const char *src)
 {
-	static const struct parse_opts opts = { "", NULL, 0, NULL, 0 };
+	static const struct parse_opts opts = { .prefix = "" };
 	struct parser *p = parser_new(&opts);
 	size_t i;
 

@@ -27,7 +27,7 @@
 #define DATA "tests/unit/data/"
 #define R(x) (1ULL << REASON_##x)
 
-static const struct parse_opts plain = { "", NULL, 0, NULL, 0 };
+static const struct parse_opts plain = { .prefix = "" };
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -390,7 +390,7 @@ static void test_build_error(void **state)
 
 static void test_paths(void **state)
 {
-	struct parse_opts o = { "sub/", "/home/u/repo", 0, NULL, 0 };
+	struct parse_opts o = { .prefix = "sub/", .root_abs = "/home/u/repo" };
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
@@ -449,7 +449,7 @@ static void test_paths(void **state)
 
 static void test_paths_in_parser(void **state)
 {
-	struct parse_opts o = { "sub/", "/home/u/repo", 0, NULL, 0 };
+	struct parse_opts o = { .prefix = "sub/", .root_abs = "/home/u/repo" };
 	struct finding_list l = FINDING_LIST_INIT;
 	struct parse_stats st;
 	struct parser *p;
@@ -589,7 +589,7 @@ static void test_callee_limit(void **state)
  */
 static void test_repeated_steps_kept_last(void **state)
 {
-	struct parse_opts o = { "", NULL, 0, NULL, 2 };
+	struct parse_opts o = { .prefix = "", .exact_steps = 2 };
 	struct finding_list l = FINDING_LIST_INIT;
 	struct strbuf in = STRBUF_INIT;
 	struct finding *f;
@@ -986,6 +986,134 @@ static void test_unknown_line_number(void **state)
 	parser_free(p);
 }
 
+/* Notes (keep_notes): the compiler's inlining and bounds-check facts, as
+ * Go 1.19 and Go 1.26 print them for tests/unit/data/notes/a.go. */
+static void check_note(const struct parse_note *nt, enum parse_note_kind kind, int line, int col,
+		       const char *func, const char *reason, int cost, int budget, const char *text)
+{
+	assert_int_equal(nt->kind, kind);
+	assert_string_equal(nt->file, "a.go");
+	assert_string_equal(nt->package, "example.com/notes");
+	assert_int_equal(nt->line, line);
+	assert_int_equal(nt->column, col);
+	if (func)
+		assert_string_equal(nt->func, func);
+	else
+		assert_null(nt->func);
+	if (reason)
+		assert_string_equal(nt->reason, reason);
+	else
+		assert_null(nt->reason);
+	assert_int_equal(nt->cost, cost);
+	assert_int_equal(nt->budget, budget);
+	assert_string_equal(nt->text, text);
+}
+
+static void notes_of(const char *path, int use_cost, size_t chunk)
+{
+	struct parse_opts o = plain;
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parse_note_list nl = PARSE_NOTE_LIST_INIT;
+	struct parser *p;
+	size_t len;
+	char *buf = slurp(path, &len);
+	char cannot[128];
+
+	o.keep_notes = 1;
+	p = run(&o, buf, len, chunk, &l);
+	parser_take_notes(p, &nl);
+	assert_string_equal(parser_errors(p), "");
+	assert_int_equal(l.nr, 1);
+	assert_string_equal(l.items[0]->message, "moved to heap: x");
+	assert_int_equal(nl.nr, 11);
+	assert_int_equal(nl.dropped, 0);
+	check_note(&nl.items[0], NOTE_CAN_INLINE, 3, 6, "Small", NULL, 4, -1,
+		   "can inline Small with cost 4");
+	check_note(&nl.items[1], NOTE_CAN_INLINE, 5, 6, "Big", NULL, 73, -1,
+		   "can inline Big with cost 73");
+	check_note(&nl.items[2], NOTE_CAN_INLINE, 25, 6, "(*T).Get", NULL, 5, -1,
+		   "can inline (*T).Get with cost 5");
+	snprintf(cannot, sizeof(cannot), "cannot inline Use: function too complex: cost %d exceeds budget 80",
+		 use_cost);
+	check_note(&nl.items[3], NOTE_CANNOT_INLINE, 27, 6, "Use", cannot + 19, use_cost, 80, cannot);
+	/* Go 1.26 prints Alloc's can-inline before the inlined calls */
+	{
+		size_t k = use_cost == 119 ? 4 : 7, c = use_cost == 119 ? 5 : 4;
+
+		check_note(&nl.items[k], NOTE_CAN_INLINE, 34, 6, "Alloc", NULL, 8, -1,
+			   "can inline Alloc with cost 8");
+		check_note(&nl.items[c], NOTE_INLINING_CALL, 28, 12, "Small", NULL, -1, -1,
+			   "inlining call to Small");
+		check_note(&nl.items[c + 1], NOTE_INLINING_CALL, 28, 21, "Big", NULL, -1, -1,
+			   "inlining call to Big");
+		check_note(&nl.items[c + 2], NOTE_INLINING_CALL, 29, 12, "(*T).Get", NULL, -1, -1,
+			   "inlining call to (*T).Get");
+	}
+	check_note(&nl.items[8], NOTE_BOUNDS_CHECK, 29, 12, NULL, "IsInBounds", -1, -1,
+		   "Found IsInBounds");
+	check_note(&nl.items[9], NOTE_BOUNDS_CHECK, 29, 20, NULL, "IsInBounds", -1, -1,
+		   "Found IsInBounds");
+	check_note(&nl.items[10], NOTE_BOUNDS_CHECK, 25, 40, NULL, "IsInBounds", -1, -1,
+		   "Found IsInBounds");
+	assert_string_equal(parse_note_kind_name(NOTE_BOUNDS_CHECK), "bounds_check");
+	parse_note_list_release(&nl);
+	finding_list_release(&l);
+	parser_free(p);
+	free(buf);
+}
+
+static void test_notes_real_output(void **state)
+{
+	(void)state;
+	notes_of(DATA "notes-m2.txt", 120, 7);
+	notes_of(DATA "notes-m2-go126.txt", 119, 4096);
+}
+
+/* Without keep_notes nothing is kept, and bounds-check lines are -m output,
+ * never build errors; with it, duplicates are kept once, scores and
+ * slice checks are read, and notes outside the repository are dropped. */
+static void test_notes_hand_written(void **state)
+{
+	static const char text[] =
+		"# example.com/x\n"
+		"./x.go:4:9: Found IsSliceInBounds\n"
+		"./x.go:4:9: Found IsSliceInBounds\n"
+		"./x.go:5:3: inlining call to strings.Index with score 60\n"
+		"/usr/local/go/src/strings/strings.go:9:6: can inline Index with cost 30 as: func() {  }\n"
+		"./x.go:7:6: cannot inline R: recursive\n";
+	struct parse_opts o = plain;
+	struct parse_note_list nl = PARSE_NOTE_LIST_INIT;
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p = run(&plain, text, sizeof(text) - 1, 5, &l);
+
+	(void)state;
+	parser_take_notes(p, &nl);
+	assert_int_equal(nl.nr, 0);
+	assert_string_equal(parser_errors(p), "");
+	parser_free(p);
+	o.keep_notes = 1;
+	p = run(&o, text, sizeof(text) - 1, 5, &l);
+	parser_take_notes(p, &nl);
+	assert_int_equal(nl.nr, 3);
+	assert_int_equal(nl.items[0].kind, NOTE_BOUNDS_CHECK);
+	assert_string_equal(nl.items[0].reason, "IsSliceInBounds");
+	assert_string_equal(nl.items[0].file, "x.go");
+	assert_int_equal(nl.items[0].column, 9);
+	assert_int_equal(nl.items[1].kind, NOTE_INLINING_CALL);
+	assert_string_equal(nl.items[1].func, "strings.Index");
+	assert_int_equal(nl.items[2].kind, NOTE_CANNOT_INLINE);
+	assert_string_equal(nl.items[2].func, "R");
+	assert_string_equal(nl.items[2].reason, "recursive");
+	assert_int_equal(nl.items[2].cost, -1);
+	assert_int_equal(nl.items[2].budget, -1);
+	/* taken: the parser holds none now */
+	parser_take_notes(p, &nl);
+	assert_int_equal(nl.nr, 3);
+	parse_note_list_release(&nl);
+	finding_list_release(&l);
+	parser_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1010,6 +1138,8 @@ int main(void)
 		cmocka_unit_test(test_go126_inlining_scores),
 		cmocka_unit_test(test_go126_newer_constructs),
 		cmocka_unit_test(test_unknown_line_number),
+		cmocka_unit_test(test_notes_real_output),
+		cmocka_unit_test(test_notes_hand_written),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

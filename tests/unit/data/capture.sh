@@ -10,6 +10,8 @@
 #                                    ("inlining call to F with score N")
 #   go126-m2.txt       go126/ (go 1.23 module): generic code, append's backing
 #                      array, range-over-func bodies, a zero-size make
+#   notes-m2.txt, notes-m2-go126.txt   notes/ with -d=ssa/check_bce/debug=1:
+#                      can/cannot inline, inlining calls, bounds checks
 set -u
 cd "$(dirname "$0")"
 GO119=${GO119:-/usr/lib/go-1.19/bin/go}
@@ -22,4 +24,8 @@ export GOFLAGS=-mod=mod GOTOOLCHAIN=local
 (cd escape && GOEXPERIMENT=newinliner "$GO126" build -gcflags=-m=2 ./... \
 	2>../escape-m2-go126-newinliner.txt)
 (cd go126 && "$GO126" build -gcflags=-m=2 ./... 2>../go126-m2.txt)
+(cd notes && "$GO119" build -gcflags='-m=2 -d=ssa/check_bce/debug=1' -o notes.a . \
+	2>../notes-m2.txt; rm -f notes.a)
+(cd notes && "$GO126" build -gcflags='-m=2 -d=ssa/check_bce/debug=1' -o notes.a . \
+	2>../notes-m2-go126.txt; rm -f notes.a)
 exit 0
