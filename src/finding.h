@@ -88,6 +88,23 @@ struct flow_step {
 	unsigned outside : 1;  /* the position is outside the repository (GOROOT, ...) */
 };
 
+/*
+ * Why a finding in a package the change did not touch appeared (or went):
+ * a function the change touched, in a package it imports, changed its
+ * escape summary (summary.h; dependents.h).
+ */
+struct finding_cause {
+	char *package;     /* import path of the changed function's package */
+	char *function;    /* "Observe", "(*T).M" */
+	char *file;        /* where that function is */
+	int line;
+	char *before, *after; /* its summary at base and head ("" for none) */
+	char *via;         /* the unchanged function in between ("api.Probe"), or NULL */
+	/* the sentence: "because store.Observe, changed in this diff, now
+	 * keeps its argument p" */
+	char *why;
+};
+
 enum finding_status {
 	STATUS_NEW,
 	STATUS_EXISTING,
@@ -143,6 +160,7 @@ struct finding {
 	char *old_path;     /* the file's path at base (renames), or NULL */
 	char *fingerprint;  /* compare.h */
 	char *ack_reason;   /* acknowledgement text, when acknowledged */
+	struct finding_cause *induced_by; /* dependents: what made it appear or go */
 };
 
 struct finding_list {
@@ -166,6 +184,8 @@ void finding_add_step(struct finding *f, const char *file, int line, int column,
 
 /* Append (takes ownership). */
 void finding_list_add(struct finding_list *l, struct finding *f);
+/* Move every finding of `from` to the end of `to`; `from` is empty afterwards. */
+void finding_list_move(struct finding_list *to, struct finding_list *from);
 /* Free every finding and the array; the list is empty afterwards. */
 void finding_list_release(struct finding_list *l);
 /* By file, line, column, message (for qsort through a wrapper). */
@@ -204,6 +224,9 @@ struct review {
 	unsigned hidden_existing;    /* existing findings not listed (new mode) */
 	unsigned hidden_baseline;    /* baseline findings not listed */
 	unsigned base_cached : 1;    /* the base analysis came from the cache */
+	unsigned dependents;         /* importing packages analysed (dependents.h) */
+	char **not_analysed;         /* importers left out by --max-dependents */
+	size_t not_analysed_nr;
 };
 
 void review_release(struct review *rv);
