@@ -6,7 +6,7 @@
 #   d1  the base: store.Observe reads its pointer and keeps nothing
 #   d2  Observe keeps the pointer (last = p): x in api and y in web, which
 #       did not change, now move to the heap
-#   d3  an edit that changes no function's summary (count += 2)
+#   d3  adds Reset: no function's escape summary changes
 #   d4  Observe keeps a copy instead: both allocations go away again
 set -eu
 src=$(cd "$(dirname "$0")/layers" && pwd)
@@ -25,6 +25,6 @@ git add -A && git commit -q -m "d1: store, api, web" && git tag d1
 cp "$src/d2/store.go" store/store.go
 git add -A && git commit -q -m "d2: Observe keeps its pointer" && git tag d2
 cp "$src/d3/store.go" store/store.go
-git add -A && git commit -q -m "d3: count twice" && git tag d3
+git add -A && git commit -q -m "d3: Reset" && git tag d3
 cp "$src/d4/store.go" store/store.go
 git add -A && git commit -q -m "d4: keep a copy, not the pointer" && git tag d4

@@ -21,12 +21,13 @@
 #define MAX_FLOW_LIMIT 100000
 
 static const char *const key_names[CONFIG_KEY__COUNT] = {
-	"fail_on", "hook.fail_on", "hook.on_error", "mode", "exclude", "build_flags",
+	"fail_on", "hook.fail_on", "hook.on_error", "mode", "scope", "exclude", "build_flags",
 	"gcflags", "max_flow", "rules", "template_dir", "github.api_url", "gitlab.api_url",
 };
 
 static const char severities[] = "none|info|warning|error";
 static const char modes[] = "added|context|file|all|new";
+static const char scopes[] = "dependents|changed";
 static const char rule_levels[] = "error|warning|info|off";
 static const char on_errors[] = "allow|block";
 
@@ -359,6 +360,9 @@ int config_parse(struct config *c, const char *text, size_t len, const char *nam
 			if (!ret)
 				c->mode = review_mode_parse(item->valuestring);
 			c->source[CONFIG_MODE] = CONFIG_SRC_FILE;
+		} else if (!strcmp(k, "scope")) {
+			ret = get_choice(&c->scope, name, NULL, item, scopes);
+			c->source[CONFIG_SCOPE] = CONFIG_SRC_FILE;
 		} else if (!strcmp(k, "hook") || !strcmp(k, "github") || !strcmp(k, "gitlab")) {
 			ret = parse_section(c, name, item, k);
 		} else if (!strcmp(k, "exclude")) {
@@ -378,7 +382,7 @@ int config_parse(struct config *c, const char *text, size_t len, const char *nam
 			c->source[CONFIG_TEMPLATE_DIR] = CONFIG_SRC_FILE;
 		} else {
 			ret = key_error(name, NULL, k,
-					"unknown key; known keys are fail_on, hook, mode, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab");
+					"unknown key; known keys are fail_on, hook, mode, scope, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab");
 		}
 		if (ret)
 			goto out;
@@ -457,6 +461,11 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 			goto bad_choice;
 		c->mode = v;
 		break;
+	case CONFIG_SCOPE:
+		if ((v = choice_index(scopes, value)) < 0)
+			goto bad_choice;
+		c->scope = v;
+		break;
 	case CONFIG_MAX_FLOW: {
 		char *end;
 		long n = strtol(value, &end, 10);
@@ -486,7 +495,8 @@ int config_set(struct config *c, enum config_key k, const char *value, const cha
 	return 0;
 bad_choice:
 	return error_set(ER_EUSAGE, "unknown %s '%s' (%s)", flag, value,
-			 k == CONFIG_MODE ? modes : k == CONFIG_HOOK_ON_ERROR ? on_errors : severities);
+			 k == CONFIG_MODE ? modes : k == CONFIG_SCOPE ? scopes :
+			 k == CONFIG_HOOK_ON_ERROR ? on_errors : severities);
 }
 
 static int pattern_matches(const char *pat, const char *path)
@@ -579,6 +589,7 @@ static void value_text(struct strbuf *out, const struct config *c, enum config_k
 	case CONFIG_HOOK_FAIL_ON: strbuf_addstr(out, severity_name(c->hook_fail_on)); break;
 	case CONFIG_HOOK_ON_ERROR: strbuf_addstr(out, c->hook_block_on_error ? "block" : "allow"); break;
 	case CONFIG_MODE: strbuf_addstr(out, review_mode_name(c->mode)); break;
+	case CONFIG_SCOPE: strbuf_addstr(out, c->scope ? "changed" : "dependents"); break;
 	case CONFIG_MAX_FLOW: strbuf_addf(out, "%d", c->max_flow); break;
 	case CONFIG_BUILD_FLAGS: strbuf_addstr(out, c->build_flags ? c->build_flags : ""); break;
 	case CONFIG_GCFLAGS: strbuf_addstr(out, c->gcflags ? c->gcflags : ""); break;

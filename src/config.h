@@ -48,6 +48,7 @@ enum config_key {
 	CONFIG_HOOK_FAIL_ON,
 	CONFIG_HOOK_ON_ERROR,
 	CONFIG_MODE,
+	CONFIG_SCOPE,
 	CONFIG_EXCLUDE,
 	CONFIG_BUILD_FLAGS,
 	CONFIG_GCFLAGS,
@@ -67,6 +68,7 @@ struct config {
 	int hook_fail_on;         /* enum severity; default SEVERITY_WARNING */
 	int hook_block_on_error;  /* hook.on_error: 0 allow (default), 1 block */
 	int mode;                 /* enum review_mode; default MODE_DEFAULT */
+	int scope;                /* enum review_scope; default SCOPE_DEPENDENTS */
 	char **exclude;           /* glob patterns */
 	size_t exclude_nr, exclude_alloc;
 	char *build_flags;        /* NULL: none */
@@ -111,7 +113,7 @@ int config_load_repo(struct config *c);
 
 /*
  * Set one value from the command line (source CONFIG_SRC_CLI), validated
- * like the file's: key "fail_on", "hook.fail_on", "hook.on_error", "mode",
+ * like the file's: key "fail_on", "hook.fail_on", "hook.on_error", "mode", "scope",
  * "build_flags", "gcflags", "max_flow" or "template_dir".  `flag` names the
  * option in messages ("--fail-on").  0 or ER_EUSAGE.
  */

@@ -56,6 +56,12 @@ static const char usage_text[] =
 "                        findings on added lines (the default with --input);\n"
 "                        context: in the change's hunks; file: in changed\n"
 "                        files; all: every finding of the analysed packages\n"
+"  --scope SCOPE         dependents (default): when a changed function's escape\n"
+"                        summary changes (a parameter now leaks, ...), also\n"
+"                        review the packages importing it, round by round;\n"
+"                        changed: only the changed packages\n"
+"  --max-dependents N    analyse at most N importing packages (default 200);\n"
+"                        the rest are named\n"
 "  --show-baseline       also list findings accepted by .escape-baseline.json\n"
 "  --all-packages        analyse every package of every module, not only the\n"
 "                        changed ones\n"
@@ -67,7 +73,9 @@ static const char usage_text[] =
 "                        running go; with --mode all no repository is needed\n"
 "  --max-flow N          keep at most N steps of each reason chain (default 12,\n"
 "                        0 keeps all)\n"
-"Output:\n"
+"Output:\n";
+
+static const char usage_text_output[] =
 "  --format FMT          text (default), json, markdown (the summary comment,\n"
 "                        from templates), comments (each new finding's inline\n"
 "                        comment), status (a commit status line), sarif\n"
@@ -116,7 +124,7 @@ static const char usage_text_more[] =
 "the stale entries of the packages it analysed.\n"
 "\n"
 "Configuration: .escape-review.json at the repository root (fail_on, hook,\n"
-"mode, exclude, build_flags, gcflags, max_flow, rules, ...); options given\n"
+"mode, scope, exclude, build_flags, gcflags, max_flow, rules, ...); options given\n"
 "here override it; `escape-review config` shows each value and its source.\n"
 "A finding whose line (or the line above) has `//escape:ok REASON` is\n"
 "acknowledged: listed, but not counted for --fail-on.\n"
@@ -362,6 +370,7 @@ static void apply_config(struct review_opts *ro, int *fail_on)
 {
 	*fail_on = config.fail_on;
 	ro->mode = (enum review_mode)config.mode;
+	ro->scope = (enum review_scope)config.scope;
 	ro->build.build_flags = config.build_flags;
 	ro->build.gcflags = config.gcflags;
 	ro->build.max_flow = config.max_flow;
@@ -597,6 +606,8 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 		if (opt_value(argc, argv, &k, "--base", &v) ||
 		    opt_value(argc, argv, &k, "--head", &v) ||
 		    opt_value(argc, argv, &k, "--mode", &v) ||
+		    opt_value(argc, argv, &k, "--scope", &v) ||
+		    opt_value(argc, argv, &k, "--max-dependents", &v) ||
 		    opt_value(argc, argv, &k, "--format", &v) ||
 		    opt_value(argc, argv, &k, "--fail-on", &v) ||
 		    opt_value(argc, argv, &k, "--build-flags", &v) ||
@@ -621,6 +632,19 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 				if (m < 0)
 					return usage_error("unknown --mode '%s' (new, added, context, file or all)", v);
 				ro.mode = (enum review_mode)m;
+			} else if (starts_with(a, "--scope")) {
+				int sc = review_scope_parse(v);
+
+				if (sc < 0)
+					return usage_error("unknown --scope '%s' (dependents or changed)", v);
+				ro.scope = (enum review_scope)sc;
+			} else if (starts_with(a, "--max-dependents")) {
+				char *end;
+				long n = strtol(v, &end, 10);
+
+				if (!*v || *end || n < 1 || n > 100000)
+					return usage_error("--max-dependents takes a number from 1 to 100000, not '%s'", v);
+				ro.max_dependents = (size_t)n;
 			} else if (starts_with(a, "--format"))
 				format = v;
 			else if (starts_with(a, "--fail-on")) {
@@ -807,7 +831,7 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 static int cmd_config(int argc, char **argv)
 {
 	static const struct { const char *flag; enum config_key key; } flags[] = {
-		{ "--fail-on", CONFIG_FAIL_ON }, { "--mode", CONFIG_MODE },
+		{ "--fail-on", CONFIG_FAIL_ON }, { "--mode", CONFIG_MODE }, { "--scope", CONFIG_SCOPE },
 		{ "--build-flags", CONFIG_BUILD_FLAGS }, { "--gcflags", CONFIG_GCFLAGS },
 		{ "--max-flow", CONFIG_MAX_FLOW },
 	};
@@ -988,6 +1012,7 @@ int main(int argc, char **argv)
 			i += 2;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage_text, stdout);
+			fputs(usage_text_output, stdout);
 			fputs(usage_text_more, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {
