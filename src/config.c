@@ -4,7 +4,7 @@
  * sources.  Strict by design: an unknown key or a wrong type is an error.
  */
 #include "config.h"
-#include "diff.h"
+#include "repo.h"
 #include "errors.h"
 #include "review.h"
 #include "strbuf.h"
@@ -420,23 +420,16 @@ out:
 
 int config_load_repo(struct config *c)
 {
-	git_repository *repo = NULL;
-	char *path = NULL;
-	const char *wd;
-	int ret = 0;
+	char *root = repo_workdir_find(".");
+	char *path;
+	int ret;
 
-	if (repo_open(&repo, ".")) {
-		error_clear();
-		goto out; /* not in a repository: the defaults */
-	}
-	wd = git_repository_workdir(repo);
-	if (!wd)
-		goto out;
-	path = path_join(wd, CONFIG_FILE_NAME);
+	if (!root)
+		return 0; /* not in a repository, or a bare one: the defaults */
+	path = path_join(root, CONFIG_FILE_NAME);
 	ret = config_read_file(c, path, CONFIG_FILE_NAME);
-out:
 	free(path);
-	git_repository_free(repo);
+	free(root);
 	return ret;
 }
 

@@ -6,11 +6,13 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "review.h"
 #include "compare.h"
+#include "checkout.h"
 #include "dependents.h"
 #include "diff.h"
 #include "errors.h"
 #include "gosrc.h"
 #include "parse.h"
+#include "repo.h"
 #include "strmap.h"
 #include "strbuf.h"
 #include "util.h"
@@ -299,7 +301,7 @@ static int head_root(struct strbuf *out, git_repository *repo, const struct chan
 		trim_slashes(out);
 		return 0;
 	}
-	dir = path_join(git_repository_path(repo), "escape-review/head");
+	dir = repo_git_path(repo, "escape-review/head");
 	ret = tree_checkout(repo, &c->head_tree, dir);
 	if (!ret)
 		strbuf_addstr(out, dir);
