@@ -57,6 +57,17 @@ er --base d1 --head d2 --format sarif
 expect_eq "sarif: relatedLocations" "$(json_get "$TMP/out" '"\n".join("%s %s:%d %s" % (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["relatedLocations"][0]["physicalLocation"]["region"]["startLine"], r["relatedLocations"][0]["message"]["text"]) for r in d["runs"][0]["results"] if "relatedLocations" in r)' | head -1)" \
 	"api/api.go store/store.go:9 because store.Observe, changed in this diff, now keeps its argument p"
 
+# the summary comment lists them in their own section, with the cause
+er --base d1 --head d2 --format markdown
+expect_eq "markdown: the induced section" "$(sed -n '/^#### Caused in packages that import the change$/,/^#### /p' "$TMP/out" | grep '^- ')" \
+"- api/api&#46;go&#58;7: moved to heap&#58; x in probe (ER013), because store&#46;Observe, changed in this diff, now keeps its argument p (store/store&#46;go:9)
+- api/api&#46;go&#58;13: moved to heap&#58; x in Probe (ER013), because store&#46;Observe, changed in this diff, now keeps its argument p (store/store&#46;go:9)
+- web/web&#46;go&#58;8: moved to heap&#58; y in Handle (ER013), because store&#46;Observe, changed in this diff, now keeps its argument p &#40;through api&#46;Probe, which now keeps its argument p&#41; (store/store&#46;go:9)
+- web/web&#46;go&#58;9: moved to heap&#58; api&#46;x in Handle (ER013), because store&#46;Observe, changed in this diff, now keeps its argument p &#40;through api&#46;Probe, which now keeps its argument p&#41; (store/store&#46;go:9)"
+er --base d1 --head d2 --format template-data
+expect_eq "template data: has_induced, induced, is_induced" "$(json_get "$TMP/out" '"%s %d %s" % (d["has_induced"], len(d["induced"]), [f["is_induced"] for f in d["new"]])')" \
+	"True 4 [True, True, False, True, True]"
+
 # 2. --scope changed, and scope in the configuration: store alone
 : >"$TMP/go-calls"
 er --base d1 --head d2 --scope changed --format json
