@@ -28,32 +28,6 @@
 #include <string.h>
 #include <unistd.h>
 
-int review_scope_parse(const char *s)
-{
-	if (!strcmp(s, "dependents"))
-		return SCOPE_DEPENDENTS;
-	if (!strcmp(s, "changed"))
-		return SCOPE_CHANGED;
-	return -1;
-}
-
-static const char *const mode_names[] = { "default", "added", "context", "file", "all", "new" };
-
-int review_mode_parse(const char *s)
-{
-	int i;
-
-	for (i = 1; i < 6; i++)
-		if (!strcmp(s, mode_names[i]))
-			return i;
-	return -1;
-}
-
-const char *review_mode_name(enum review_mode m)
-{
-	return (unsigned)m < 6 ? mode_names[m] : "?";
-}
-
 #define MAX_INPUT_CHUNK 65536
 
 /*
@@ -685,6 +659,22 @@ out:
 	return ret;
 }
 
+int review_fails(const struct review *rv, enum severity fail_on)
+{
+	size_t i;
+
+	if (fail_on == SEVERITY_NONE)
+		return 0;
+	for (i = 0; i < rv->findings.nr; i++) {
+		const struct finding *f = rv->findings.items[i];
+
+		if ((f->status == STATUS_NEW || f->status == STATUS_EXISTING) &&
+		    f->severity >= fail_on)
+			return 1;
+	}
+	return 0;
+}
+
 int review_run(struct review *out, const struct review_opts *opts)
 {
 	git_repository *repo = NULL;
@@ -703,7 +693,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 		return error_set(ER_EUSAGE, "--mode new needs the compiler run at both revisions: it cannot be used with --input");
 	if (opts->all_packages && mode == MODE_NEW)
 		mode = MODE_ALL;
-	out->mode = review_mode_name(mode);
+	out->mode = config_mode_name(mode);
 
 	if (opts->input && mode == MODE_ALL) {
 		char cwd[PATH_MAX];
@@ -779,7 +769,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 			goto out;
 		if (fell_back) {
 			mode = MODE_ADDED;
-			out->mode = review_mode_name(mode);
+			out->mode = config_mode_name(mode);
 		}
 		goto filter;
 	}
