@@ -93,6 +93,6 @@ git checkout -q neutral
 hyperfine -N --warmup 1 --runs "$RUNS" --export-markdown "$OUT/dependents-c.md" --export-csv "$OUT/dependents-c.csv" \
 	-n "review, summary-neutral (dependents)" "$ER --base main --fail-on none" \
 	-n "review, summary-neutral (--scope changed)" "$ER --base main --fail-on none --scope changed" \
-	-n "bare go build -m=2 of $PKG" "go build -gcflags=-m=2 -o $CACHE/m2out/ ./$PKG"
+	-n "bare go build -m=2 of $PKG" "go build -gcflags=-m=2 -o $CACHE/m2out/typesinternal.a ./$PKG"
 git checkout -q main
 cat "$OUT/dependents-a.md" "$OUT/dependents-c.md" | tee "$OUT/dependents.txt"
