@@ -442,10 +442,12 @@ static void follow_dependents(struct review *out, struct dep_ctx *x, const struc
 {
 	struct dependents_result res = DEPENDENTS_RESULT_INIT;
 	struct dependents_opts o = { 0 };
+	char tree[GIT_OID_HEXSZ + 1];
 
 	o.head_root = x->head_dir;
 	o.gitdir = git_repository_path(x->repo);
-	o.tree = x->c->worktree ? NULL : x->c->head_hex;
+	if (!x->c->worktree)
+		o.tree = git_oid_tostr(tree, sizeof(tree), &x->c->head_tree);
 	o.go_version = x->go_version;
 	o.build = &x->opts->build;
 	o.max = x->opts->max_dependents ? x->opts->max_dependents : REVIEW_MAX_DEPENDENTS;
