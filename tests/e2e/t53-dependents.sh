@@ -111,6 +111,19 @@ expect_grep "--max-dependents 1: the text names web" "^escape-review: --max-depe
 er --base d1 --head d2 --max-dependents 0
 expect_eq "--max-dependents 0: the message" "$(head -1 "$TMP/err")" "escape-review: --max-dependents takes a number from 1 to 100000, not '0'"
 
+# 5b. a change that breaks its importers' build: a warning, store's review stands
+git checkout -q -b broken d1
+printf 'package store\n\nvar last *int\n\nfunc Observe(p *int, q int) int {\n\tlast = p\n\treturn *p + q\n}\n' >store/store.go
+commit_all . "Observe takes two arguments"
+er --base d1 --head broken
+expect_rc "importers that no longer build" 0
+expect_eq "importers that no longer build: store's finding" "$(grep '^[a-z]*/' "$TMP/out")" "store/store.go:5:14: [ER035 info] leaking param: p"
+expect_eq "importers that no longer build: the warning" "$(head -n 2 "$TMP/err")" \
+"escape-review: warning: the packages importing the changed ones could not be analysed, so escapes the change causes there are not reported:
+the build failed in . (go exited with 1):"
+expect_grep "importers that no longer build: the compiler's message" "^api/api.go:8:23: not enough arguments in call to store.Observe$" "$TMP/err"
+git checkout -q main
+
 # 6. the pre-push hook blocks the push of d2 at hook.fail_on: warning
 mkdir -p "$TMP/bin"
 ln -s "$ER_BIN" "$TMP/bin/escape-review"
