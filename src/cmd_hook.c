@@ -45,6 +45,7 @@ static int hook_review(const struct push_range *r, int *blocked, const struct co
 	int ret;
 
 	ro.mode = cfg->mode;
+	ro.scope = cfg->scope;
 	ro.build.build_flags = cfg->build_flags;
 	ro.build.gcflags = cfg->gcflags;
 	ro.build.max_flow = cfg->max_flow;

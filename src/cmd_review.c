@@ -153,6 +153,8 @@ static void review_opts_from(struct review_opts *ro, const struct cli_args *a,
 {
 	memset(ro, 0, sizeof(*ro));
 	ro->mode = cfg->mode;
+	ro->scope = cfg->scope;
+	ro->max_dependents = a->max_dependents;
 	ro->build.build_flags = cfg->build_flags;
 	ro->build.gcflags = cfg->gcflags;
 	ro->build.max_flow = cfg->max_flow;

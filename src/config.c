@@ -21,6 +21,7 @@
 
 /* Every spelling of a setting's values is here, once. */
 static const char *const mode_names[] = { "default", "added", "context", "file", "all", "new" };
+static const char *const scope_names[] = { "dependents", "changed" };
 static const char *const on_error_names[] = { "allow", "block" };
 static const char *const rule_level_names[] = { "error", "warning", "info", "off" };
 
@@ -52,6 +53,16 @@ int config_mode_parse(const char *s)
 const char *config_mode_name(enum review_mode m)
 {
 	return (unsigned)m < ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
+}
+
+int config_scope_parse(const char *s)
+{
+	return name_index(scope_names, ARRAY_SIZE(scope_names), 0, s);
+}
+
+const char *config_scope_name(enum review_scope s)
+{
+	return (unsigned)s < ARRAY_SIZE(scope_names) ? scope_names[s] : "?";
 }
 
 /*
@@ -105,6 +116,18 @@ static int set_mode(struct config *c, const char *v, struct strbuf *want)
 		return -1;
 	}
 	c->mode = (enum review_mode)i;
+	return 0;
+}
+
+static int set_scope(struct config *c, const char *v, struct strbuf *want)
+{
+	int i = v ? config_scope_parse(v) : -1;
+
+	if (i < 0) {
+		want_one_of(want, scope_names, ARRAY_SIZE(scope_names), 0);
+		return -1;
+	}
+	c->scope = (enum review_scope)i;
 	return 0;
 }
 
@@ -179,6 +202,7 @@ static const struct setting {
 	[CONFIG_HOOK_FAIL_ON] = { "hook.fail_on", set_hook_fail_on, 0 },
 	[CONFIG_HOOK_ON_ERROR] = { "hook.on_error", set_on_error, 0 },
 	[CONFIG_MODE] = { "mode", set_mode, 0 },
+	[CONFIG_SCOPE] = { "scope", set_scope, 0 },
 	[CONFIG_EXCLUDE] = { "exclude", NULL, 0 },
 	[CONFIG_BUILD_FLAGS] = { "build_flags", set_build_flags, 0 },
 	[CONFIG_GCFLAGS] = { "gcflags", set_gcflags, 0 },
@@ -455,7 +479,7 @@ static size_t edit_distance(const char *a, const char *b)
 static int unknown_key(const char *name, const char *key)
 {
 	static const char *const known[] = {
-		"fail_on", "hook", "mode", "exclude", "build_flags", "gcflags", "max_flow", "rules",
+		"fail_on", "hook", "mode", "scope", "exclude", "build_flags", "gcflags", "max_flow", "rules",
 		"template_dir", "github", "gitlab",
 	};
 	struct strbuf list = STRBUF_INIT;
@@ -716,6 +740,7 @@ static void value_text(struct strbuf *out, const struct config *c, enum config_k
 	case CONFIG_HOOK_FAIL_ON: strbuf_addstr(out, severity_name(c->hook_fail_on)); break;
 	case CONFIG_HOOK_ON_ERROR: strbuf_addstr(out, on_error_names[c->hook_block_on_error ? 1 : 0]); break;
 	case CONFIG_MODE: strbuf_addstr(out, config_mode_name(c->mode)); break;
+	case CONFIG_SCOPE: strbuf_addstr(out, config_scope_name(c->scope)); break;
 	case CONFIG_MAX_FLOW: strbuf_addf(out, "%d", c->max_flow); break;
 	case CONFIG_BUILD_FLAGS: strbuf_addstr(out, c->build_flags ? c->build_flags : ""); break;
 	case CONFIG_GCFLAGS: strbuf_addstr(out, c->gcflags ? c->gcflags : ""); break;

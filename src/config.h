@@ -53,6 +53,20 @@ enum review_mode {
 int config_mode_parse(const char *s);
 const char *config_mode_name(enum review_mode m);
 
+/*
+ * Which packages a new-mode review covers (the `scope` setting, --scope):
+ * dependents (default) also follows changed escape summaries into the
+ * packages importing the changed ones (dependents.h); changed: only those.
+ */
+enum review_scope {
+	SCOPE_DEPENDENTS,
+	SCOPE_CHANGED,
+};
+
+/* "changed" -> SCOPE_CHANGED ...; -1 when unknown. */
+int config_scope_parse(const char *s);
+const char *config_scope_name(enum review_scope s);
+
 #define CONFIG_FILE_NAME ".escape-review.json"
 #define CONFIG_MAX_BYTES (1 << 20)
 
@@ -68,6 +82,7 @@ enum config_key {
 	CONFIG_HOOK_FAIL_ON,
 	CONFIG_HOOK_ON_ERROR,
 	CONFIG_MODE,
+	CONFIG_SCOPE,
 	CONFIG_EXCLUDE,
 	CONFIG_BUILD_FLAGS,
 	CONFIG_GCFLAGS,
@@ -87,6 +102,7 @@ struct config {
 	enum severity hook_fail_on; /* default SEVERITY_WARNING */
 	int hook_block_on_error;  /* hook.on_error: 0 allow (default), 1 block */
 	enum review_mode mode;    /* default MODE_DEFAULT */
+	enum review_scope scope;  /* default SCOPE_DEPENDENTS */
 	char **exclude;           /* glob patterns */
 	size_t exclude_nr, exclude_alloc;
 	char *build_flags;        /* NULL: none */
@@ -131,7 +147,7 @@ int config_load_repo(struct config *c);
 
 /*
  * Set one value from the command line (source CONFIG_SRC_CLI), validated
- * like the file's: key "fail_on", "hook.fail_on", "hook.on_error", "mode",
+ * like the file's: key "fail_on", "hook.fail_on", "hook.on_error", "mode", "scope",
  * "build_flags", "gcflags", "max_flow" or "template_dir".  `flag` names the
  * option in messages ("--fail-on").  0 or ER_EUSAGE.
  */

@@ -71,6 +71,16 @@ void finding_release(struct finding *f)
 		free(f->contract->func);
 		free(f->contract);
 	}
+	if (f->induced_by) {
+		free(f->induced_by->package);
+		free(f->induced_by->function);
+		free(f->induced_by->file);
+		free(f->induced_by->before);
+		free(f->induced_by->after);
+		free(f->induced_by->via);
+		free(f->induced_by->why);
+		free(f->induced_by);
+	}
 	memset(f, 0, sizeof(*f));
 	f->facts.derefs = -1;
 }
@@ -297,6 +307,15 @@ enum flow_reason reason_parse(const char *s, size_t len)
 	return REASON_OTHER;
 }
 
+void finding_list_move(struct finding_list *to, struct finding_list *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->nr; i++)
+		finding_list_add(to, from->items[i]);
+	from->nr = 0;
+}
+
 void review_release(struct review *rv)
 {
 	finding_list_release(&rv->findings);
@@ -305,6 +324,10 @@ void review_release(struct review *rv)
 	rv->go_version = NULL;
 	free(rv->workdir);
 	rv->workdir = NULL;
+	while (rv->not_analysed_nr)
+		free(rv->not_analysed[--rv->not_analysed_nr]);
+	free(rv->not_analysed);
+	rv->not_analysed = NULL;
 }
 
 void finding_json_str(cJSON *o, const char *k, const char *v, unsigned flags)

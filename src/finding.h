@@ -96,6 +96,23 @@ struct flow_step {
 	unsigned outside : 1;  /* the position is outside the repository (GOROOT, ...) */
 };
 
+/*
+ * Why a finding in a package the change did not touch appeared (or went):
+ * a function the change touched, in a package it imports, changed its
+ * escape summary (summary.h; dependents.h).
+ */
+struct finding_cause {
+	char *package;     /* import path of the changed function's package */
+	char *function;    /* "Observe", "(*T).M" */
+	char *file;        /* where that function is */
+	int line;
+	char *before, *after; /* its summary at base and head ("" for none) */
+	char *via;         /* the unchanged function in between ("api.Probe"), or NULL */
+	/* the sentence: "because store.Observe, changed in this diff, now
+	 * keeps its argument p" */
+	char *why;
+};
+
 enum finding_status {
 	STATUS_NEW,
 	STATUS_EXISTING,
@@ -166,6 +183,7 @@ struct finding {
 	/* a broken performance contract (contract.h), else NULL: never
 	 * acknowledged by //escape:ok nor accepted by the baseline */
 	struct finding_contract *contract;
+	struct finding_cause *induced_by; /* dependents: what made it appear or go */
 };
 
 struct finding_list {
@@ -195,6 +213,8 @@ void finding_flow_shrink(struct finding *f);
 
 /* Append (takes ownership). */
 void finding_list_add(struct finding_list *l, struct finding *f);
+/* Move every finding of `from` to the end of `to`; `from` is empty afterwards. */
+void finding_list_move(struct finding_list *to, struct finding_list *from);
 /* Free every finding and the array; the list is empty afterwards. */
 void finding_list_release(struct finding_list *l);
 /* By file, line, column, message (for qsort through a wrapper). */
@@ -252,6 +272,9 @@ struct review {
 	unsigned hidden_existing;    /* existing findings not listed (new mode) */
 	unsigned hidden_baseline;    /* baseline findings not listed */
 	unsigned base_cached : 1;    /* the base analysis came from the cache */
+	unsigned dependents;         /* importing packages analysed (dependents.h) */
+	char **not_analysed;         /* importers left out by --max-dependents */
+	size_t not_analysed_nr;
 };
 
 void review_release(struct review *rv);

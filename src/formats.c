@@ -37,6 +37,12 @@ static void add_message(struct strbuf *sb, const cJSON *fo)
 		strbuf_addf(sb, " (in %s)", str_of(fo, "function"));
 	if (*str_of(fo, "why"))
 		strbuf_addf(sb, ": %s", str_of(fo, "why"));
+	{
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(fo, "induced_by");
+
+		if (k && *str_of(k, "why"))
+			strbuf_addf(sb, "; %s", str_of(k, "why"));
+	}
 }
 
 static int reported(const struct finding *f)
@@ -209,6 +215,16 @@ static cJSON *sarif_result(const struct finding *f, const cJSON *fo, int rule_in
 
 		cJSON_AddItemToObject(props, "contract",
 				      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(fo, "contract"), 1));
+	}
+	if (f->induced_by) {
+		/* the changed function that made it appear (or go) */
+		cJSON *rel = cJSON_AddArrayToObject(o, "relatedLocations"), *rl = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(rl, "id", 1);
+		cJSON_AddItemToObject(rl, "physicalLocation",
+				      physical_location(f->induced_by->file, f->induced_by->line, 0));
+		cJSON_AddItemToObject(rl, "message", text_obj(f->induced_by->why));
+		cJSON_AddItemToArray(rel, rl);
 	}
 	cJSON_AddStringToObject(o, "baselineState", f->status == STATUS_NEW ? "new" : "unchanged");
 	if (f->status == STATUS_ACKNOWLEDGED || f->status == STATUS_BASELINE) {

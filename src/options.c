@@ -139,6 +139,16 @@ static int set_max_comment(struct cli_args *a, const char *v)
 	return 0;
 }
 
+static int set_max_dependents(struct cli_args *a, const char *v)
+{
+	long n = number(v, 1, 100000L);
+
+	if (n < 0)
+		return error_set(ER_EUSAGE, "--max-dependents takes a number from 1 to 100000, not '%s'", v);
+	a->max_dependents = (size_t)n;
+	return 0;
+}
+
 static int set_verbose(struct cli_args *a, const char *v)
 {
 	(void)v;
@@ -163,6 +173,12 @@ static const struct option options[] = {
 		   "packages, compared with the base revision (whose analysis is cached); added: "
 		   "findings on added lines (the default with --input); context: in the change's "
 		   "hunks; file: in changed files; all: every finding of the analysed packages"),
+	OPT_CONFIG("--scope", "SCOPE", REVIEWS | CMD_CONFIG, CONFIG_SCOPE,
+		   "dependents (default): when a changed function's escape summary changes (a "
+		   "parameter now leaks, ...), also review the packages importing it, round by "
+		   "round; changed: only the changed packages"),
+	OPT_CALL("--max-dependents", "N", REVIEWS, set_max_dependents,
+		 "analyse at most N importing packages (default 200); the rest are named"),
 	OPT_SWITCH("--show-baseline", REVIEWS, show_baseline,
 		   "also list findings accepted by .escape-baseline.json"),
 	OPT_SWITCH("--all-packages", REVIEWS, all_packages,

@@ -55,6 +55,7 @@ struct cli_args {
 	const char *repo_slug, *api_url;
 	long pr;                      /* 0: unset */
 	size_t max_comment_bytes;
+	size_t max_dependents;        /* 0: the review's default */
 	int worktree, tests, show_baseline, all_packages, no_cache;
 	const char *cache_dir;        /* --cache-dir DIR */
 	int explain, dry_run, verbose, changed;

@@ -191,6 +191,14 @@ static void find_modules(struct pkgset *set, const char *root, const char *rel, 
 	free(full);
 }
 
+void pkgset_add_package(struct pkgset *set, const char *moddir, const char *pkg)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, pkg);
+	module_add_pkg(get_module(set, moddir), &sb);
+}
+
 void pkgset_add_all(struct pkgset *set, const char *root)
 {
 	find_modules(set, root, "", 0);

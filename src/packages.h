@@ -59,6 +59,9 @@ void pkgset_add_all(struct pkgset *set, const char *root);
  * a module; otherwise ER_EUSAGE names the argument.
  */
 int pkgset_add_args(struct pkgset *set, const char *root, const char *const *args, size_t nr);
+/* Add the package `pkg` ("./x" or ".") of the module at `moddir`
+ * (repository-relative, "" for the root), once. */
+void pkgset_add_package(struct pkgset *set, const char *moddir, const char *pkg);
 void pkgset_release(struct pkgset *set);
 /*
  * Drop the packages whose repository-relative directory `excluded` says is

@@ -138,6 +138,7 @@ static void derive_finding(cJSON *o, const struct finding *f)
 	cJSON_AddBoolToObject(o, "is_acknowledged", f->status == STATUS_ACKNOWLEDGED);
 	cJSON_AddBoolToObject(o, "has_flow", f->flow_nr > 0);
 	cJSON_AddBoolToObject(o, "is_contract", f->contract != NULL);
+	cJSON_AddBoolToObject(o, "is_induced", f->induced_by != NULL);
 	cJSON_AddStringToObject(o, "explanation", r ? r->explanation : "");
 	cJSON_AddStringToObject(o, "anchor", r ? r->anchor : "");
 	add_doc_url(o, r);
@@ -261,6 +262,19 @@ cJSON *report_template_data(const struct review *rv)
 	add_status_list(d, "baseline", findings, &rv->findings, STATUS_BASELINE);
 	add_contracts(d, findings, &rv->findings, cJSON_GetObjectItemCaseSensitive(d, "fixed"),
 		      &rv->fixed);
+	{
+		/* new findings in importing packages, with their cause (induced_by) */
+		cJSON *ind = cJSON_AddArrayToObject(d, "induced"), *item;
+		size_t j = 0;
+
+		cJSON_ArrayForEach(item, findings) {
+			if (j < rv->findings.nr && rv->findings.items[j]->status == STATUS_NEW &&
+			    rv->findings.items[j]->induced_by)
+				cJSON_AddItemToArray(ind, cJSON_Duplicate(item, 1));
+			j++;
+		}
+		cJSON_AddBoolToObject(d, "has_induced", cJSON_GetArraySize(ind) > 0);
+	}
 	for (i = 0; i < rv->findings.nr; i++) {
 		const struct finding *f = rv->findings.items[i];
 

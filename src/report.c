@@ -72,6 +72,19 @@ cJSON *report_finding_json(const struct finding *f)
 		cJSON_AddNumberToObject(c, "line", f->contract->line);
 		add_str(c, "function", f->contract->func);
 	}
+	if (f->induced_by) {
+		const struct finding_cause *k = f->induced_by;
+		cJSON *c = cJSON_AddObjectToObject(o, "induced_by");
+
+		add_str(c, "package", k->package);
+		add_str(c, "function", k->function);
+		add_str(c, "file", k->file);
+		cJSON_AddNumberToObject(c, "line", k->line);
+		add_str(c, "summary_before", k->before);
+		add_str(c, "summary_after", k->after);
+		add_str(c, "via", k->via);
+		add_str(c, "why", k->why);
+	}
 	finding_json_close(o, f, 0);
 	return o;
 }
@@ -114,6 +127,14 @@ static cJSON *json_head(const struct review *rv)
 	by_sev = cJSON_AddObjectToObject(sum, "by_severity");
 	for (i = SEVERITY_INFO; i <= SEVERITY_ERROR; i++)
 		cJSON_AddNumberToObject(by_sev, severity_name((enum severity)i), c.by_severity[i]);
+	if (rv->dependents || rv->not_analysed_nr) {
+		cJSON *na;
+
+		cJSON_AddNumberToObject(sum, "dependents", rv->dependents);
+		na = cJSON_AddArrayToObject(sum, "dependents_not_analysed");
+		for (i = 0; i < rv->not_analysed_nr; i++)
+			cJSON_AddItemToArray(na, cJSON_CreateString(rv->not_analysed[i]));
+	}
 	return doc;
 }
 
@@ -191,6 +212,13 @@ static void text_finding(struct strbuf *out, const struct finding *f,
 		add_safe(out, r ? r->title : "heap allocation");
 	}
 	strbuf_addch(out, '\n');
+	if (f->induced_by) {
+		strbuf_addstr(out, "    ");
+		add_safe(out, f->induced_by->why);
+		strbuf_addstr(out, " (");
+		add_safe(out, f->induced_by->file);
+		strbuf_addf(out, ":%d)\n", f->induced_by->line);
+	}
 	if (f->ack_reason) {
 		strbuf_addstr(out, "    acknowledged: ");
 		add_safe(out, f->ack_reason);
@@ -240,10 +268,23 @@ void report_text(struct strbuf *out, const struct review *rv, const struct repor
 		strbuf_addf(out, ", %u in the baseline", c.baseline_nr);
 	if (c.acknowledged_nr)
 		strbuf_addf(out, ", %u acknowledged", c.acknowledged_nr);
-	strbuf_addf(out, " (%u error, %u warning, %u info) in %u package%s (mode %s)\n",
+	strbuf_addf(out, " (%u error, %u warning, %u info) in %u package%s",
 		    c.by_severity[SEVERITY_ERROR], c.by_severity[SEVERITY_WARNING],
 		    c.by_severity[SEVERITY_INFO], rv->analysed_packages,
-		    rv->analysed_packages == 1 ? "" : "s", rv->mode ? rv->mode : "?");
+		    rv->analysed_packages == 1 ? "" : "s");
+	if (rv->dependents)
+		strbuf_addf(out, " and %u importing package%s", rv->dependents,
+			    rv->dependents == 1 ? "" : "s");
+	strbuf_addf(out, " (mode %s)\n", rv->mode ? rv->mode : "?");
+	if (rv->not_analysed_nr) {
+		strbuf_addf(out, "escape-review: --max-dependents reached: %zu importing package%s not analysed:",
+			    rv->not_analysed_nr, rv->not_analysed_nr == 1 ? "" : "s");
+		for (i = 0; i < rv->not_analysed_nr; i++) {
+			strbuf_addch(out, ' ');
+			add_safe(out, rv->not_analysed[i]);
+		}
+		strbuf_addch(out, '\n');
+	}
 }
 
 static int write_array(FILE *fp, const char *name, const struct finding_list *l, int last)

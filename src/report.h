@@ -19,7 +19,11 @@
  *     "rule", "severity", "title", "why", "fix", "status", "added_line",
  *     "in_loop", "loop_line" (the line of that for loop, or null),
  *     "fingerprint", "flow": [{"file","line","column","text"}],
- *     "flow_truncated", "acknowledged_reason" (when acknowledged) }
+ *     "flow_truncated", "acknowledged_reason" (when acknowledged),
+ *     "induced_by" (findings in importing packages: {"package", "function",
+ *       "file", "line", "summary_before", "summary_after", "via", "why"}) }
+ *   "summary" also has "dependents" and "dependents_not_analysed" when
+ *   importing packages were followed (dependents.h).
  */
 
 #include "finding.h"

@@ -9,6 +9,7 @@
 #include "compare.h"
 #include "checkout.h"
 #include "contract.h"
+#include "dependents.h"
 #include "diff.h"
 #include "errors.h"
 #include "gosrc.h"
@@ -397,6 +398,125 @@ static int cache_write_escapes(const struct base_cache *bc, const struct finding
 	return ret;
 }
 
+/* Dependents: what the rounds of dependents.h need from this review. */
+struct dep_ctx {
+	git_repository *repo;
+	const struct change *c;
+	const char *head_dir, *base_dir, *go_version;
+	const struct review_opts *opts;
+};
+
+/* The packages of `set` whose directory exists in the checkout at `root`. */
+static void existing_packages(struct pkgset *out, const char *root, const struct pkgset *set)
+{
+	size_t i, j;
+
+	for (i = 0; i < set->nr; i++)
+		for (j = 0; j < set->mods[i].pkgs_nr; j++) {
+			char *dir = path_join(*set->mods[i].dir ? set->mods[i].dir : ".",
+					      set->mods[i].pkgs[j]);
+			char *full = path_join(root, dir);
+			struct stat st;
+
+			if (!stat(full, &st) && S_ISDIR(st.st_mode))
+				pkgset_add_package(out, set->mods[i].dir, set->mods[i].pkgs[j]);
+			free(full);
+			free(dir);
+		}
+}
+
+/* Importers at head and base (base cached under its own key), concurrently. */
+static int dep_analyse(void *data, struct finding_list *h, struct finding_list *b,
+		       const struct pkgset *set)
+{
+	struct dep_ctx *x = data;
+	struct analysis head = { 0 }, base = { 0 };
+	struct pkgset base_set = PKGSET_INIT;
+	struct base_cache bc;
+	pthread_t th;
+	int threaded, ret = 0, cached = 1;
+
+	head.root = x->head_dir;
+	head.set = set;
+	head.warn = 1;
+	head.build = x->opts->build;
+	head.build.tests = x->opts->tests;
+	base.build = head.build;
+	strbuf_init(&head.errors, 0);
+	strbuf_init(&base.errors, 0);
+	threaded = !pthread_create(&th, NULL, analyse, &head);
+	if (!threaded)
+		analyse(&head);
+	existing_packages(&base_set, x->base_dir, set);
+	base_cache_init(&bc, git_repository_path(x->repo), x->opts->cache_dir);
+	base_cache_set_key(&bc, x->c, x->go_version, &base.build, &base_set);
+	if (!x->opts->no_cache && !contract_any(x->base_dir, &base_set, base.build.tests) &&
+	    (cached = base_cache_read(&base.findings, &bc)) < 0)
+		fprintf(stderr, "escape-review: warning: %s\n", error_last());
+	if (cached && base_set.nr) {
+		base.root = x->base_dir;
+		base.set = &base_set;
+		analyse(&base);
+		if (!base.ret && !x->opts->no_cache && cache_write_escapes(&bc, &base.findings))
+			fprintf(stderr, "escape-review: warning: %s\n", error_last());
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	if (head.ret || base.ret)
+		ret = error_set(head.ret ? head.ret : base.ret, "%s", head.ret ? head.msg : base.msg);
+	finding_list_move(h, &head.findings);
+	finding_list_move(b, &base.findings);
+	analysis_release(&head);
+	analysis_release(&base);
+	pkgset_release(&base_set);
+	base_cache_release(&bc);
+	return ret;
+}
+
+static void dep_classify(void *data, struct finding_list *l, int is_base)
+{
+	struct dep_ctx *x = data;
+
+	classify_all(l, policy_of(x->opts), x->opts->build.max_flow);
+	compare_fingerprint(l, is_base ? x->c : NULL);
+}
+
+/*
+ * Follow the changed packages' escape summaries into their importers
+ * (dependents.h): induced findings join out->findings and out->fixed.  A
+ * failure is a warning: the changed packages' own review stands.
+ */
+static void follow_dependents(struct review *out, struct dep_ctx *x, const struct pkgset *changed,
+			      const struct finding_list *head, const struct finding_list *base)
+{
+	struct dependents_result res = DEPENDENTS_RESULT_INIT;
+	struct dependents_opts o = { 0 };
+	char tree[GIT_OID_HEXSZ + 1];
+
+	o.head_root = x->head_dir;
+	o.gitdir = git_repository_path(x->repo);
+	if (!x->c->worktree)
+		o.tree = git_oid_tostr(tree, sizeof(tree), &x->c->head_tree);
+	o.go_version = x->go_version;
+	o.build = &x->opts->build;
+	o.max = x->opts->max_dependents ? x->opts->max_dependents : REVIEW_MAX_DEPENDENTS;
+	o.verbose = x->opts->verbose;
+	o.analyse = dep_analyse;
+	o.classify = dep_classify;
+	o.ctx = x;
+	if (dependents_run(&res, &o, changed, head, base))
+		fprintf(stderr, "escape-review: warning: the packages importing the changed ones could not be analysed, so escapes the change causes there are not reported:\n%s\n",
+			error_last());
+	finding_list_move(&out->findings, &res.found);
+	finding_list_move(&out->fixed, &res.fixed);
+	out->dependents = (unsigned)res.analysed;
+	out->not_analysed = res.skipped;
+	out->not_analysed_nr = res.skipped_nr;
+	res.skipped = NULL;
+	res.skipped_nr = 0;
+	dependents_result_release(&res);
+}
+
 /*
  * New versus base: analyse base (cached) and head, concurrently when the
  * base is cold; match them.  Head findings end in out->findings with their
@@ -490,6 +610,11 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 				fprintf(stderr, "escape-review: warning: %s (the base will be analysed again next time)\n",
 					error_last());
 		}
+	}
+	if (!*fell_back && opts->scope == SCOPE_DEPENDENTS && !git_oid_is_zero(&c->merge_base_tree)) {
+		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts };
+
+		follow_dependents(out, &x, head_set, &head.findings, &base.findings);
 	}
 	classify_all(&head.findings, policy_of(opts), opts->build.max_flow);
 	compare_fingerprint(&head.findings, NULL);

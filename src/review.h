@@ -43,7 +43,13 @@ struct review_opts {
 	const char *const *packages;   /* analyse these package directories (pkgset_add_args) */
 	size_t packages_nr;
 	struct pkgset *packages_out;   /* when set: receives the packages analysed */
+	/* --scope: SCOPE_DEPENDENTS (default) also follows changed escape
+	 * summaries into importing packages (dependents.h), MODE_NEW only */
+	enum review_scope scope;
+	size_t max_dependents;         /* 0: REVIEW_MAX_DEPENDENTS */
 };
+
+#define REVIEW_MAX_DEPENDENTS 200
 
 /*
  * Run the review in the repository containing the current directory (or,
@@ -53,7 +59,9 @@ struct review_opts {
  * packages are analysed at the base revision too (a libgit2 checkout under
  * GITDIR/escape-review/base, its result cached, built concurrently with
  * head) and only findings without a partner there are kept; base findings
- * without a partner at head are in out->fixed.  Findings listed in the
+ * without a partner at head are in out->fixed.  With SCOPE_DEPENDENTS,
+ * findings that appear (or go) in importing packages because a changed
+ * function's escape summary changed are added too, with induced_by set.  Findings listed in the
  * baseline file get STATUS_BASELINE and are dropped unless show_baseline.
  * With opts->config, files it excludes are not built (their packages are
  * not given to go when every changed file of theirs is excluded) and their

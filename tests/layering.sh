@@ -9,8 +9,8 @@
 #   2 readers     gosrc parse diff checkout hook
 #   3 analysis    ack checklist packages contract summary profile
 #   4 settings    config options
-#   5 comparing   compare
-#   6 pipeline    review dependents
+#   5 comparing   compare dependents
+#   6 pipeline    review
 #   7 output      report render formats release
 #   8 publishing  forge github gitlab
 #   9 commands    main cmd cmd_review cmd_hook cmd_tools cmd_contracts
@@ -30,8 +30,8 @@ finding:1 run:1 http:1 mustache:1 repo:1
 gosrc:2 parse:2 diff:2 checkout:2 hook:2
 ack:3 checklist:3 packages:3 contract:3 summary:3 profile:3
 config:4 options:4
-compare:5
-review:6 dependents:6
+compare:5 dependents:5
+review:6
 report:7 render:7 formats:7 release:7
 forge:8 github:8 gitlab:8 publish:8
 main:9 cmd:9 cmd_review:9 cmd_hook:9 cmd_tools:9 cmd_contracts:9 cmd_publish:9'

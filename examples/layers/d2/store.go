@@ -1,0 +1,13 @@
+// Package store keeps observations.
+package store
+
+var count int
+
+var last *int
+
+// Observe reads the value p points to, and keeps the pointer.
+func Observe(p *int) int {
+	count++
+	last = p
+	return *p
+}

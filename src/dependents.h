@@ -1,0 +1,70 @@
+#ifndef DEPENDENTS_H
+#define DEPENDENTS_H
+
+/*
+ * dependents.h: escapes a change induces in packages that import it.
+ *
+ * A caller in another package sees a function only through its escape
+ * summary (summary.h).  When the changed packages' summaries differ between
+ * base and head, the packages of the repository's modules that import a
+ * package whose summaries changed are analysed at head and at base (by the
+ * caller's `analyse`), and compared: what is new there is induced by the
+ * change, what went is fixed by it.  Their own changed summaries start the
+ * next round, until nothing changes or no importer is left (a fixpoint),
+ * or `max` dependents were analysed (the rest are named in `skipped`).
+ *
+ * The import graph is the head revision's, from one
+ *   go list -e -f '{{.ImportPath}} {{.Module.Path}} {{.Imports}}' ./...
+ * per module (run from the module's root), cached under
+ * GITDIR/escape-review/deps/ by tree, module and Go version.  With no
+ * summary change no go list runs and nothing else is built.
+ */
+
+#include "finding.h"
+#include "packages.h"
+#include "summary.h"
+
+struct dependents_opts {
+	const char *head_root;     /* the head checkout (absolute) */
+	const char *gitdir;        /* for the graph's cache; NULL: none */
+	const char *tree;          /* head tree id for the cache key; NULL: not cached */
+	const char *go_version;
+	const struct build_opts *build;
+	size_t max;                /* dependents analysed at most */
+	int verbose;               /* print each round on stderr */
+	/*
+	 * Analyse `set` at head and base: the raw findings (located, not
+	 * classified) into `head` and `base`.  Returns 0 or an ER_* code with
+	 * the message set.
+	 */
+	int (*analyse)(void *ctx, struct finding_list *head, struct finding_list *base,
+		       const struct pkgset *set);
+	/* Classify and fingerprint one side's findings (base: is_base). */
+	void (*classify)(void *ctx, struct finding_list *l, int is_base);
+	void *ctx;
+};
+
+struct dependents_result {
+	struct finding_list found;  /* induced new findings (STATUS_NEW, induced_by set) */
+	struct finding_list fixed;  /* induced fixed findings (STATUS_FIXED, induced_by set) */
+	struct summary_changes changes; /* every summary change, round by round */
+	size_t analysed;            /* dependent packages analysed */
+	size_t rounds;
+	char **skipped;             /* import paths left out by `max` */
+	size_t skipped_nr, skipped_alloc;
+};
+
+#define DEPENDENTS_RESULT_INIT { FINDING_LIST_INIT, FINDING_LIST_INIT, SUMMARY_CHANGES_INIT, 0, 0, NULL, 0, 0 }
+
+/*
+ * Compare the summaries of `head0` and `base0` (the changed packages' raw
+ * findings, `changed` their packages) and follow the changes through the
+ * importers.  Returns 0, or an ER_* code (message set) when the graph or an
+ * analysis failed; what was found before stays in `res`.
+ */
+int dependents_run(struct dependents_result *res, const struct dependents_opts *o,
+		   const struct pkgset *changed, const struct finding_list *head0,
+		   const struct finding_list *base0);
+void dependents_result_release(struct dependents_result *res);
+
+#endif

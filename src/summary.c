@@ -1,0 +1,309 @@
+/*
+ * summary.c: per-function escape summaries (leaking parameters, inlining)
+ * gathered from one revision's findings, and their differences between
+ * base and head (summary.h).
+ */
+#include "summary.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct summary_entry *get_entry(struct summary *s, const char *package,
+				       const char *function, const char *file, int line)
+{
+	struct summary_entry *e;
+	size_t i;
+
+	for (i = s->nr; i > 0; i--) {
+		e = &s->items[i - 1];
+		if (!strcmp(e->package, package) && !strcmp(e->function, function))
+			return e;
+	}
+	ALLOC_GROW(s->items, s->nr + 1, s->alloc);
+	e = &s->items[s->nr++];
+	memset(e, 0, sizeof(*e));
+	e->package = xstrdup(package);
+	e->function = xstrdup(function);
+	e->file = xstrdup(file ? file : "");
+	e->line = line;
+	s->sorted = 0;
+	return e;
+}
+
+static void entry_add_line(struct summary_entry *e, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < e->lines_nr; i++)
+		if (!strcmp(e->lines[i], text))
+			return;
+	ALLOC_GROW(e->lines, e->lines_nr + 1, e->lines_alloc);
+	e->lines[e->lines_nr++] = xstrdup(text);
+}
+
+/* The package of a finding: its import path, else its directory. */
+static char *finding_package(const struct finding *f)
+{
+	const char *slash;
+
+	if (f->package)
+		return xstrdup(f->package);
+	slash = strrchr(f->file, '/');
+	return slash ? xstrndup(f->file, (size_t)(slash - f->file)) : xstrdup(".");
+}
+
+void summary_add_findings(struct summary *s, const struct finding_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		const struct finding *f = l->items[i];
+		struct summary_entry *e;
+		char *pkg;
+
+		if (f->verdict != VERDICT_LEAK_PARAM && f->verdict != VERDICT_LEAK_CONTENT)
+			continue;
+		pkg = finding_package(f);
+		e = get_entry(s, pkg, f->function ? f->function : "", f->file, f->line);
+		entry_add_line(e, f->message);
+		free(pkg);
+	}
+}
+
+void summary_add_line(struct summary *s, const char *package, const char *function,
+		      const char *file, int line, const char *text)
+{
+	struct summary_entry *e = get_entry(s, package, function, file, line);
+
+	e->has_inline = 1;
+	entry_add_line(e, text);
+}
+
+void summary_release(struct summary *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nr; i++) {
+		struct summary_entry *e = &s->items[i];
+
+		for (j = 0; j < e->lines_nr; j++)
+			free(e->lines[j]);
+		free(e->lines);
+		free(e->package);
+		free(e->function);
+		free(e->file);
+	}
+	free(s->items);
+	memset(s, 0, sizeof(*s));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct summary_entry *x = a, *y = b;
+	int c = strcmp(x->package, y->package);
+
+	return c ? c : strcmp(x->function, y->function);
+}
+
+static void summary_sort(struct summary *s)
+{
+	size_t i;
+
+	if (s->sorted)
+		return;
+	for (i = 0; i < s->nr; i++)
+		if (s->items[i].lines_nr > 1)
+			qsort(s->items[i].lines, s->items[i].lines_nr, sizeof(char *), cmp_str);
+	if (s->nr > 1)
+		qsort(s->items, s->nr, sizeof(s->items[0]), cmp_entry);
+	s->sorted = 1;
+}
+
+static int is_leak(const char *line)
+{
+	return starts_with(line, "leaking param");
+}
+
+/* The lines compared: leaks always, inlining only when both sides have it. */
+static void joined(struct strbuf *out, const struct summary_entry *e, int inl)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	for (i = 0; i < e->lines_nr; i++) {
+		if (!is_leak(e->lines[i]) && !inl)
+			continue;
+		if (out->len)
+			strbuf_addstr(out, "; ");
+		strbuf_addstr(out, e->lines[i]);
+	}
+}
+
+static int has_line(const struct summary_entry *e, const char *line)
+{
+	size_t i;
+
+	for (i = 0; e && i < e->lines_nr; i++)
+		if (!strcmp(e->lines[i], line))
+			return 1;
+	return 0;
+}
+
+static void add_param(struct summary_change *c, const char *line)
+{
+	const char *p = strchr(line, ':');
+	size_t n, i;
+
+	if (!p)
+		return;
+	p += strspn(p + 1, " ") + 1;
+	n = strcspn(p, " ");
+	for (i = 0; i < c->params_nr; i++)
+		if (strlen(c->params[i]) == n && !strncmp(c->params[i], p, n))
+			return;
+	ALLOC_GROW(c->params, c->params_nr + 1, c->params_alloc);
+	c->params[c->params_nr++] = xstrndup(p, n);
+}
+
+/* "now keeps its argument p" for a leak line that appeared (or went). */
+static void describe_leak(struct strbuf *out, const char *line, int now)
+{
+	const char *p = strchr(line, ':'), *to;
+	size_t n;
+
+	if (!p)
+		return;
+	p += strspn(p + 1, " ") + 1;
+	n = strcspn(p, " ");
+	to = strstr(p, " to result ");
+	if (out->len)
+		strbuf_addstr(out, " and ");
+	strbuf_addstr(out, now ? "now " : "no longer ");
+	if (to)
+		strbuf_addf(out, "%s its argument %.*s", "returns", (int)n, p);
+	else if (starts_with(line, "leaking param content"))
+		strbuf_addf(out, "%s what its argument %.*s points to", "keeps",
+			    (int)n, p);
+	else
+		strbuf_addf(out, "%s its argument %.*s", "keeps", (int)n, p);
+}
+
+/* What callers see now, from the lines that appeared and went. */
+static void describe(struct summary_change *c, const struct summary_entry *b,
+		     const struct summary_entry *h, int inl)
+{
+	struct strbuf what = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; h && i < h->lines_nr; i++)
+		if (is_leak(h->lines[i]) && !has_line(b, h->lines[i])) {
+			describe_leak(&what, h->lines[i], 1);
+			add_param(c, h->lines[i]);
+		}
+	for (i = 0; b && i < b->lines_nr; i++)
+		if (is_leak(b->lines[i]) && !has_line(h, b->lines[i])) {
+			describe_leak(&what, b->lines[i], 0);
+			add_param(c, b->lines[i]);
+		}
+	if (inl) {
+		int was = 0, is = 0;
+
+		for (i = 0; i < b->lines_nr; i++)
+			was |= starts_with(b->lines[i], "can inline");
+		for (i = 0; i < h->lines_nr; i++)
+			is |= starts_with(h->lines[i], "can inline");
+		if (was != is) {
+			if (what.len)
+				strbuf_addstr(&what, " and ");
+			strbuf_addstr(&what, is ? "is now inlined" : "is no longer inlined");
+		} else if (!what.len) {
+			strbuf_addstr(&what, "is inlined differently");
+		}
+	}
+	c->what = strbuf_detach(&what, NULL);
+}
+
+static void add_change(struct summary_changes *out, const struct summary_entry *b,
+		       const struct summary_entry *h)
+{
+	int inl = b && h && b->has_inline && h->has_inline;
+	struct strbuf before = STRBUF_INIT, after = STRBUF_INIT;
+	const struct summary_entry *at = h ? h : b;
+	struct summary_change *c;
+
+	joined(&before, b, inl);
+	joined(&after, h, inl);
+	if (!strcmp(before.buf, after.buf)) {
+		strbuf_release(&before);
+		strbuf_release(&after);
+		return;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->package = xstrdup(at->package);
+	c->function = xstrdup(at->function);
+	c->file = xstrdup(at->file);
+	c->line = at->line;
+	c->before = strbuf_detach(&before, NULL);
+	c->after = strbuf_detach(&after, NULL);
+	describe(c, b, h, inl);
+	ALLOC_GROW(out->items, out->nr + 1, out->alloc);
+	out->items[out->nr++] = c;
+}
+
+void summary_diff(struct summary_changes *out, struct summary *base, struct summary *head)
+{
+	size_t i = 0, j = 0;
+
+	summary_sort(base);
+	summary_sort(head);
+	while (i < base->nr || j < head->nr) {
+		int c = i == base->nr ? 1 : j == head->nr ? -1 :
+			cmp_entry(&base->items[i], &head->items[j]);
+
+		if (c < 0)
+			add_change(out, &base->items[i++], NULL);
+		else if (c > 0)
+			add_change(out, NULL, &head->items[j++]);
+		else
+			add_change(out, &base->items[i++], &head->items[j++]);
+	}
+}
+
+void summary_changes_release(struct summary_changes *cs)
+{
+	size_t i, j;
+
+	for (i = 0; i < cs->nr; i++) {
+		struct summary_change *c = cs->items[i];
+
+		free(c->package);
+		free(c->function);
+		free(c->file);
+		free(c->before);
+		free(c->after);
+		free(c->what);
+		for (j = 0; j < c->params_nr; j++)
+			free(c->params[j]);
+		free(c->params);
+		free(c);
+	}
+	free(cs->items);
+	memset(cs, 0, sizeof(*cs));
+}
+
+char *summary_change_name(const struct summary_change *c)
+{
+	const char *slash = strrchr(c->package, '/');
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%s.%s", slash ? slash + 1 : c->package, c->function);
+	return strbuf_detach(&sb, NULL);
+}

@@ -1,0 +1,87 @@
+#ifndef SUMMARY_H
+#define SUMMARY_H
+
+/*
+ * summary.h: per-function escape summaries, what callers in other packages
+ * see of a function through export data, and how they differ between two
+ * revisions.
+ *
+ * A function's summary is the set of its lines among
+ *   leaking param: p
+ *   leaking param content: p
+ *   leaking param: p to result ~r0 level=0
+ * (the compiler's verdicts on its parameters; no line means nothing leaks)
+ * and, when notes are added, whether and how it inlines
+ *   can inline F with cost N / cannot inline F: REASON
+ * Functions are keyed by package (import path) and name as locate names
+ * them ("Observe", "(*T).M").  A difference in a function that exists at
+ * both revisions is a summary change: callers in importing packages may
+ * now allocate (or stop allocating) without changing themselves.
+ */
+
+#include "finding.h"
+#include <stddef.h>
+
+struct summary_entry {
+	char *package;   /* import path ("example.com/m/store") */
+	char *function;  /* "Observe", "(*T).M" */
+	char *file;      /* where the function is (repository-relative) */
+	int line;
+	char **lines;    /* summary lines, sorted, distinct */
+	size_t lines_nr, lines_alloc;
+	unsigned has_inline : 1; /* an inlining note was added */
+};
+
+struct summary {
+	struct summary_entry *items;
+	size_t nr, alloc;
+	int sorted;
+};
+
+#define SUMMARY_INIT { NULL, 0, 0, 0 }
+
+/* The leaking-param findings of `l` (other verdicts are ignored). */
+void summary_add_findings(struct summary *s, const struct finding_list *l);
+/*
+ * One line of a function's summary from elsewhere (the parser's inlining
+ * notes): `text` as "can inline with cost 9" or "cannot inline: REASON".
+ */
+void summary_add_line(struct summary *s, const char *package, const char *function,
+		      const char *file, int line, const char *text);
+void summary_release(struct summary *s);
+
+struct summary_change {
+	char *package, *function, *file;
+	int line;
+	char *before, *after;  /* the summary lines joined with "; ", "" for none */
+	/* what callers see now, in words: "now keeps its argument p" */
+	char *what;
+	/* the parameters whose leaks changed, for matching callers' flows */
+	char **params;
+	size_t params_nr, params_alloc;
+	/* the change in this diff it follows from (a dependent's summary that
+	 * changed because of it), or NULL when the diff changed it itself */
+	const struct summary_change *root;
+};
+
+struct summary_changes {
+	struct summary_change **items;
+	size_t nr, alloc;
+};
+
+#define SUMMARY_CHANGES_INIT { NULL, 0, 0 }
+
+/*
+ * Append to `out` every function present at both revisions whose summary
+ * differs (a function found only at one of them has no callers that
+ * compiled against the other; it has no leak lines there either way, so it
+ * counts when its leak lines differ from none).  Sorted by package, then
+ * function.
+ */
+void summary_diff(struct summary_changes *out, struct summary *base, struct summary *head);
+void summary_changes_release(struct summary_changes *c);
+
+/* "store.Observe": the package's last element and the function. */
+char *summary_change_name(const struct summary_change *c);
+
+#endif
