@@ -143,6 +143,13 @@ struct finding {
 	char *old_path;     /* the file's path at base (renames), or NULL */
 	char *fingerprint;  /* compare.h */
 	char *ack_reason;   /* acknowledgement text, when acknowledged */
+	/* profile weighting (profile.h): bytes and objects a heap profile
+	 * allocated at the line, the CPU share (0..1) of the function, flat
+	 * and cumulative; weight the larger of the finding's heap and CPU
+	 * shares; hot when weight reached the hot share (severity raised) */
+	unsigned long long alloc_bytes, alloc_objects;
+	double cpu_flat, cpu_cum, weight;
+	unsigned profiled : 1, hot : 1;
 };
 
 struct finding_list {
@@ -204,6 +211,13 @@ struct review {
 	unsigned hidden_existing;    /* existing findings not listed (new mode) */
 	unsigned hidden_baseline;    /* baseline findings not listed */
 	unsigned base_cached : 1;    /* the base analysis came from the cache */
+	/* --profile (profile.h): how many profiles weighted the findings, the
+	 * hot share used, the profile lines (heap) and functions (CPU) that
+	 * matched no finding, and the findings that matched nothing */
+	unsigned profiles_nr;
+	double hot_share;
+	unsigned long long profile_unmatched;
+	unsigned findings_unmatched;
 };
 
 void review_release(struct review *rv);

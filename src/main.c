@@ -16,6 +16,7 @@
 #include "hook.h"
 #include "http.h"
 #include "packages.h"
+#include "profile.h"
 #include "report.h"
 #include "review.h"
 #include "run.h"
@@ -586,6 +587,9 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	int fail_on = SEVERITY_ERROR, ret, k, explain = 0, dry_run = 0, changed = 0, npkgs = 0;
 	struct forge_flags ff = FORGE_FLAGS_INIT;
 	struct forge_context ctx = FORGE_CONTEXT_INIT;
+	const char *profiles[PROFILE_MAX_FILES];
+	size_t profiles_nr = 0;
+	double hot_share = PROFILE_HOT_SHARE;
 
 	if ((ret = config_load_repo(&config)))
 		return fail(ret);
@@ -608,10 +612,18 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 		    opt_value(argc, argv, &k, "--pr", &v) ||
 		    opt_value(argc, argv, &k, "--repo-slug", &v) ||
 		    opt_value(argc, argv, &k, "--api-url", &v) ||
-		    opt_value(argc, argv, &k, "--max-flow", &v)) {
+		    opt_value(argc, argv, &k, "--max-flow", &v) ||
+		    opt_value(argc, argv, &k, "--profile", &v) ||
+		    opt_value(argc, argv, &k, "--hot-share", &v)) {
 			if (!v)
 				return usage_error("%s needs a value", a);
-			if (starts_with(a, "--base"))
+			if (starts_with(a, "--profile") && profiles_nr == PROFILE_MAX_FILES)
+				return usage_error("at most %s --profile files: merge them with `go tool pprof -proto`", "64");
+			else if (starts_with(a, "--profile"))
+				profiles[profiles_nr++] = v;
+			else if (starts_with(a, "--hot-share") && (hot_share = profile_parse_share(v)) < 0)
+				return usage_error("--hot-share takes a share of the profile above 0 and at most 100%%, as 1%% or 0.01, not '%s'", v);
+			else if (starts_with(a, "--base"))
 				ro.base = v;
 			else if (starts_with(a, "--head"))
 				ro.head = v;
@@ -729,12 +741,15 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 			return usage_error("%s", "baseline: give --changed or packages, not both");
 	}
 	ret = review_run(&rv, &ro);
+	if (!ret)
+		exclude_findings(&rv);
+	if (!ret && profiles_nr)
+		ret = profile_weigh(&rv, profiles, profiles_nr, hot_share, &ro.build);
 	if (ret) {
 		review_release(&rv);
 		baseline_release(&bl);
 		return fail(ret);
 	}
-	exclude_findings(&rv);
 	if (baseline_action) {
 		acknowledge(&rv);
 		ret = finish_baseline(baseline_action, &rv, &bl, &analysed, ro.tests, ro.verbose);
