@@ -411,8 +411,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		free(out->go_version);
 		out->go_version = xstrdup(gov.buf);
 		if (!git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
-		    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf)))
-			pkgset_add_files(&base_set, bc.dir.buf, old, n);
+		    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf))) {
+			if (opts->all_packages) /* every package at both revisions */
+				pkgset_add_all(&base_set, bc.dir.buf);
+			else
+				pkgset_add_files(&base_set, bc.dir.buf, old, n);
+		}
 	}
 	if (!ret) {
 		base_cache_set_key(&bc, c, gov.buf, &base.build, &base_set);
@@ -568,8 +572,8 @@ int review_run(struct review *out, const struct review_opts *opts)
 		mode = opts->input ? MODE_ADDED : MODE_NEW;
 	if (opts->input && mode == MODE_NEW)
 		return error_set(ER_EUSAGE, "--mode new needs the compiler run at both revisions: it cannot be used with --input");
-	if (opts->all_packages && mode == MODE_NEW)
-		mode = MODE_ALL;
+	if (opts->all_packages && mode == MODE_NEW && !opts->base)
+		mode = MODE_ALL; /* with --base: every package compared with the base */
 	out->mode = review_mode_name(mode);
 
 	if (opts->input && mode == MODE_ALL) {
