@@ -17,6 +17,7 @@
 #include "http.h"
 #include "packages.h"
 #include "profile.h"
+#include "release.h"
 #include "report.h"
 #include "review.h"
 #include "run.h"
@@ -816,6 +817,84 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 }
 
 /*
+ * `report --base REV --head REV`: the release report (release.h) of every
+ * package at both revisions, weighted by --profile files.
+ */
+static int cmd_report(int argc, char **argv)
+{
+	struct review_opts ro = { 0 };
+	struct review rv = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	const char *profiles[PROFILE_MAX_FILES], *format = "html", *base = NULL, *head = "HEAD";
+	const char *template_dir, *v;
+	size_t profiles_nr = 0;
+	double hot_share = PROFILE_HOT_SHARE;
+	int fail_on, ret, k;
+
+	if ((ret = config_load_repo(&config)))
+		return fail(ret);
+	apply_config(&ro, &fail_on);
+	template_dir = config_template_dir();
+	for (k = 0; k < argc; k++) {
+		const char *a = argv[k];
+
+		if (!opt_value(argc, argv, &k, "--base", &v) && !opt_value(argc, argv, &k, "--head", &v) &&
+		    !opt_value(argc, argv, &k, "--format", &v) && !opt_value(argc, argv, &k, "--profile", &v) &&
+		    !opt_value(argc, argv, &k, "--hot-share", &v) &&
+		    !opt_value(argc, argv, &k, "--template-dir", &v) &&
+		    !opt_value(argc, argv, &k, "--build-flags", &v) &&
+		    !opt_value(argc, argv, &k, "--gcflags", &v)) {
+			if (!strcmp(a, "--no-cache"))
+				ro.no_cache = 1;
+			else if (!strcmp(a, "--tests"))
+				ro.tests = 1;
+			else
+				return usage_error("unknown report option: %s (usage: escape-review report --base REV [--head REV] [--profile FILE] [--format html|markdown|json])", a);
+			continue;
+		}
+		if (!v)
+			return usage_error("%s needs a value", a);
+		if (starts_with(a, "--base"))
+			base = v;
+		else if (starts_with(a, "--head"))
+			head = v;
+		else if (starts_with(a, "--format"))
+			format = v;
+		else if (starts_with(a, "--template-dir"))
+			template_dir = v;
+		else if (starts_with(a, "--build-flags"))
+			ro.build.build_flags = v;
+		else if (starts_with(a, "--gcflags"))
+			ro.build.gcflags = v;
+		else if (starts_with(a, "--hot-share") && (hot_share = profile_parse_share(v)) < 0)
+			return usage_error("--hot-share takes a share of the profile above 0 and at most 100%%, as 1%% or 0.01, not '%s'", v);
+		else if (starts_with(a, "--profile") && profiles_nr == PROFILE_MAX_FILES)
+			return usage_error("at most %s --profile files: merge them with `go tool pprof -proto`", "64");
+		else if (starts_with(a, "--profile"))
+			profiles[profiles_nr++] = v;
+	}
+	if (!base)
+		return usage_error("%s", "report needs --base REV (the older release), and --head REV unless it is HEAD");
+	if (strcmp(format, "html") && strcmp(format, "markdown") && strcmp(format, "json"))
+		return usage_error("unknown report --format '%s' (html, markdown or json)", format);
+	release_review_opts(&ro, base, head);
+	ret = review_run(&rv, &ro);
+	if (!ret) {
+		exclude_findings(&rv);
+		acknowledge(&rv);
+	}
+	if (!ret && profiles_nr)
+		ret = profile_weigh(&rv, profiles, profiles_nr, hot_share, &ro.build);
+	if (!ret)
+		ret = release_render(&out, &rv, base, head, format, report_template_dir(template_dir));
+	if (!ret)
+		print_out(&out);
+	strbuf_release(&out);
+	review_release(&rv);
+	return ret ? fail(ret) : EXIT_CLEAN;
+}
+
+/*
  * `config`: the effective configuration and where each value came from.
  * The review options that map to settings override them here too.
  */
@@ -1021,6 +1100,8 @@ int main(int argc, char **argv)
 		ret = cmd_render(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "hook"))
 		ret = cmd_hook(argc - i - 1, argv + i + 1);
+	else if (i < argc && !strcmp(argv[i], "report"))
+		ret = cmd_report(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "review"))
 		ret = cmd_review(argc - i - 1, argv + i + 1, NULL);
 	else if (i < argc && !strcmp(argv[i], "baseline")) {

@@ -480,7 +480,8 @@ out:
 }
 
 /* Mark added lines, then keep what the mode wants. */
-static void filter_mode(struct review *rv, const struct change *c, enum review_mode mode)
+static void filter_mode(struct review *rv, const struct change *c, enum review_mode mode,
+			int keep_existing)
 {
 	struct finding_list *l = &rv->findings;
 	size_t i, k = 0;
@@ -506,7 +507,7 @@ static void filter_mode(struct review *rv, const struct change *c, enum review_m
 		case MODE_CONTEXT: keep = f->in_hunk; break;
 		case MODE_FILE: keep = f->in_changed_file; break;
 		case MODE_NEW:
-			keep = f->status == STATUS_NEW;
+			keep = f->status == STATUS_NEW || (keep_existing && f->status == STATUS_EXISTING);
 			if (!keep)
 				rv->hidden_existing++;
 			break;
@@ -677,7 +678,7 @@ filter:
 	if (out->go_version && !go_version_supported(out->go_version))
 		fprintf(stderr, "escape-review: warning: %s is outside the tested %s; its output is read as theirs, so check the findings against `go build -gcflags=-m=2`\n",
 			out->go_version, GO_SUPPORTED);
-	filter_mode(out, have_change ? &change : NULL, mode);
+	filter_mode(out, have_change ? &change : NULL, mode, opts->keep_existing);
 	if (!opts->no_baseline && (ret = apply_baseline(out, repo, opts)))
 		goto out;
 	finding_list_sort(&out->findings);
