@@ -35,12 +35,17 @@
 static const char usage_text[] =
 "usage: escape-review [-C DIR] [review] [options]\n"
 "       escape-review baseline update|check [--changed | PACKAGE...] [options]\n"
+"       escape-review report --base REV [--head REV] [--profile FILE]...\n"
+"                     [--format html|markdown|json]   (two releases compared)\n"
 "       escape-review rules [ID] [--format text|json|markdown]\n"
 "       escape-review config [--format text|json] [review options]\n"
 "       escape-review hook pre-push REMOTE [URL]   (git's pre-push hook)\n"
 "       escape-review render TEMPLATE --data FILE.json [--partials DIR]\n"
 "                     [--escape html|markdown|none]   (preview a template)\n"
-"       escape-review --version | --help\n"
+"       escape-review --version | --help\n";
+
+/* (three strings: C17 compilers need not support longer literals) */
+static const char usage_text_review[] =
 "\n"
 "Review the heap allocations a Go change introduces, as the Go compiler\n"
 "reports them (go build -gcflags=-m=2), limited to the packages it touches.\n"
@@ -69,6 +74,7 @@ static const char usage_text[] =
 "                        running go; with --mode all no repository is needed\n"
 "  --max-flow N          keep at most N steps of each reason chain (default 12,\n"
 "                        0 keeps all)\n"
+
 "Output:\n"
 "  --format FMT          text (default), json, markdown (the summary comment,\n"
 "                        from templates), comments (each new finding's inline\n"
@@ -97,8 +103,13 @@ static const char usage_text[] =
 "  --dry-run             print each request that would be sent; send nothing\n"
 "  -C DIR                run as if started in DIR\n";
 
-/* (two strings: C17 compilers need not support longer literals) */
 static const char usage_text_more[] =
+"Profiles (review, baseline check and report; docs/report.md):\n"
+"  --profile FILE        weight findings by a pprof heap or CPU profile (read\n"
+"                        with go tool pprof; repeatable): bytes at each line,\n"
+"                        the heaviest first\n"
+"  --hot-share SHARE     a finding at or above SHARE of the profile is hot and\n"
+"                        raised one severity (default 1%)\n"
 "\n"
 "Exit codes:\n"
 "  0  nothing at or above --fail-on\n"
@@ -591,6 +602,7 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 	const char *profiles[PROFILE_MAX_FILES];
 	size_t profiles_nr = 0;
 	double hot_share = PROFILE_HOT_SHARE;
+	struct profile prof = PROFILE_INIT;
 
 	if ((ret = config_load_repo(&config)))
 		return fail(ret);
@@ -741,11 +753,15 @@ static int cmd_review(int argc, char **argv, const char *baseline_action)
 		if (changed && npkgs)
 			return usage_error("%s", "baseline: give --changed or packages, not both");
 	}
-	ret = review_run(&rv, &ro);
+	/* the profiles first: a bad one fails before the build */
+	ret = profile_read_all(&prof, profiles, profiles_nr, &ro.build);
+	if (!ret)
+		ret = review_run(&rv, &ro);
 	if (!ret)
 		exclude_findings(&rv);
 	if (!ret && profiles_nr)
-		ret = profile_weigh(&rv, profiles, profiles_nr, hot_share, &ro.build);
+		profile_apply(&rv, &prof, hot_share);
+	profile_release(&prof);
 	if (ret) {
 		review_release(&rv);
 		baseline_release(&bl);
@@ -829,6 +845,7 @@ static int cmd_report(int argc, char **argv)
 	const char *template_dir, *v;
 	size_t profiles_nr = 0;
 	double hot_share = PROFILE_HOT_SHARE;
+	struct profile prof = PROFILE_INIT;
 	int fail_on, ret, k;
 
 	if ((ret = config_load_repo(&config)))
@@ -878,13 +895,16 @@ static int cmd_report(int argc, char **argv)
 	if (strcmp(format, "html") && strcmp(format, "markdown") && strcmp(format, "json"))
 		return usage_error("unknown report --format '%s' (html, markdown or json)", format);
 	release_review_opts(&ro, base, head);
-	ret = review_run(&rv, &ro);
+	ret = profile_read_all(&prof, profiles, profiles_nr, &ro.build);
+	if (!ret)
+		ret = review_run(&rv, &ro);
 	if (!ret) {
 		exclude_findings(&rv);
 		acknowledge(&rv);
 	}
 	if (!ret && profiles_nr)
-		ret = profile_weigh(&rv, profiles, profiles_nr, hot_share, &ro.build);
+		profile_apply(&rv, &prof, hot_share);
+	profile_release(&prof);
 	if (!ret)
 		ret = release_render(&out, &rv, base, head, format, report_template_dir(template_dir));
 	if (!ret)
@@ -1082,6 +1102,7 @@ int main(int argc, char **argv)
 			i += 2;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage_text, stdout);
+			fputs(usage_text_review, stdout);
 			fputs(usage_text_more, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {

@@ -524,18 +524,14 @@ void profile_apply(struct review *rv, struct profile *p, double hot_share)
 	strmap_release(&by_name);
 }
 
-int profile_weigh(struct review *rv, const char *const *paths, size_t nr, double hot_share,
-		  const struct build_opts *bo)
+int profile_read_all(struct profile *p, const char *const *paths, size_t nr,
+		     const struct build_opts *bo)
 {
-	struct profile p = PROFILE_INIT;
 	size_t i;
 	int ret = 0;
 
 	for (i = 0; i < nr && !ret; i++)
-		ret = profile_read(&p, paths[i], bo);
-	if (!ret && nr)
-		profile_apply(rv, &p, hot_share);
-	profile_release(&p);
+		ret = profile_read(p, paths[i], bo);
 	return ret;
 }
 

@@ -86,12 +86,9 @@ void profile_apply(struct review *rv, struct profile *p, double hot_share);
 
 void profile_release(struct profile *p);
 
-/*
- * Read the `nr` files of `paths` (profile_read) and apply them to `rv`
- * (profile_apply); nothing is applied when one cannot be read.
- */
-int profile_weigh(struct review *rv, const char *const *paths, size_t nr, double hot_share,
-		  const struct build_opts *bo);
+/* profile_read() each of the `nr` files of `paths`; stops at the first error. */
+int profile_read_all(struct profile *p, const char *const *paths, size_t nr,
+		     const struct build_opts *bo);
 
 /* Parse a share "1%", "0.5%" or "0.01" into (0, 1]; -1 when invalid. */
 double profile_parse_share(const char *s);

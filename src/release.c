@@ -169,12 +169,10 @@ static void add_share(cJSON *o, const char *k, double share)
 	cJSON_AddStringToObject(o, k, buf);
 }
 
+/* A coordinate, to a tenth: printed the same from the document and from a re-read of it. */
 static void add_num(cJSON *o, const char *k, double v)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%.1f", v);
-	cJSON_AddRawToObject(o, k, buf);
+	cJSON_AddNumberToObject(o, k, (double)(long long)(v * 10 + (v < 0 ? -0.5 : 0.5)) / 10);
 }
 
 static cJSON *package_list(struct tallies *pk, double total)
