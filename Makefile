@@ -39,7 +39,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN := $(BUILD)/escape-review
 
-.PHONY: all test test-go119 check-portable unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs check-browser report-screenshot
+.PHONY: all test test-go119 check-portable check-layering unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs check-browser report-screenshot
 
 all: $(BIN)
 
@@ -62,7 +62,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libescape.a
 # The portability check, unit tests (cmocka), the end-to-end tests (real
 # git, real go), and the publishing tests against the stand-in GitHub and
 # GitLab servers.
-test: check-portable unit e2e http
+test: check-portable check-layering unit e2e http
+
+# The modules include one another downward only (tests/layering.sh lists
+# the stages).
+check-layering:
+	@sh tests/layering.sh
 
 # Portability: every C file (src/, the unit tests, the test drivers, the
 # fuzz targets) compiles as C17 with -D_POSIX_C_SOURCE=200809L under
@@ -225,6 +230,7 @@ help:
 	@echo "make test       portability check, unit tests (cmocka), end-to-end and publishing tests"
 	@echo "make test-go119      the e2e and publishing suites with Go 1.19 (GO=PATH for another go)"
 	@echo "make check-portable  every C file compiles as C17 + POSIX.1-2008; extensions only in compat"
+	@echo "make check-layering  no module of src/ includes a header of a higher stage"
 	@echo "make check-browser  the release report printed to PDF and PNG by headless Chromium"
 	@echo "make check-asan the test suite under ASan and UBSan"
 	@echo "make check-valgrind  the end-to-end tests under valgrind memcheck"

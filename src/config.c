@@ -4,9 +4,8 @@
  * sources.  Strict by design: an unknown key or a wrong type is an error.
  */
 #include "config.h"
-#include "diff.h"
+#include "repo.h"
 #include "errors.h"
-#include "review.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -20,19 +19,197 @@
 #define DEFAULT_MAX_FLOW 12
 #define MAX_FLOW_LIMIT 100000
 
-static const char *const key_names[CONFIG_KEY__COUNT] = {
-	"fail_on", "hook.fail_on", "hook.on_error", "mode", "exclude", "build_flags",
-	"gcflags", "max_flow", "rules", "template_dir", "github.api_url", "gitlab.api_url",
-};
+/* Every spelling of a setting's values is here, once. */
+static const char *const mode_names[] = { "default", "added", "context", "file", "all", "new" };
+static const char *const on_error_names[] = { "allow", "block" };
+static const char *const rule_level_names[] = { "error", "warning", "info", "off" };
 
-static const char severities[] = "none|info|warning|error";
-static const char modes[] = "added|context|file|all|new";
-static const char rule_levels[] = "error|warning|info|off";
-static const char on_errors[] = "allow|block";
+static int name_index(const char *const *names, size_t nr, size_t from, const char *s)
+{
+	size_t i;
+
+	for (i = from; s && i < nr; i++)
+		if (!strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
+
+/* "one of a|b|c" from names[from..nr) */
+static void want_one_of(struct strbuf *want, const char *const *names, size_t nr, size_t from)
+{
+	size_t i;
+
+	strbuf_addstr(want, "one of ");
+	for (i = from; i < nr; i++)
+		strbuf_addf(want, "%s%s", i > from ? "|" : "", names[i]);
+}
+
+int config_mode_parse(const char *s)
+{
+	return name_index(mode_names, ARRAY_SIZE(mode_names), MODE_ADDED, s);
+}
+
+const char *config_mode_name(enum review_mode m)
+{
+	return (unsigned)m < ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
+}
+
+/*
+ * The setters: one per key, shared by the file and the command line.  Each
+ * takes the value as text and returns 0, or -1 with what it expected in
+ * `want` ("one of none|info|warning|error"); a NULL value (the file gave
+ * another JSON type) only describes what is expected.
+ */
+static int set_severity(enum severity *out, const char *v, struct strbuf *want)
+{
+	int i = v ? severity_parse(v) : -1, k;
+
+	if (i >= 0) {
+		*out = (enum severity)i;
+		return 0;
+	}
+	strbuf_addstr(want, "one of ");
+	for (k = SEVERITY_NONE; k <= SEVERITY_ERROR; k++)
+		strbuf_addf(want, "%s%s", k ? "|" : "", severity_name((enum severity)k));
+	return -1;
+}
+
+static int set_fail_on(struct config *c, const char *v, struct strbuf *want)
+{
+	return set_severity(&c->fail_on, v, want);
+}
+
+static int set_hook_fail_on(struct config *c, const char *v, struct strbuf *want)
+{
+	return set_severity(&c->hook_fail_on, v, want);
+}
+
+static int set_on_error(struct config *c, const char *v, struct strbuf *want)
+{
+	int i = name_index(on_error_names, ARRAY_SIZE(on_error_names), 0, v);
+
+	if (i < 0) {
+		want_one_of(want, on_error_names, ARRAY_SIZE(on_error_names), 0);
+		return -1;
+	}
+	c->hook_block_on_error = i;
+	return 0;
+}
+
+static int set_mode(struct config *c, const char *v, struct strbuf *want)
+{
+	int i = v ? config_mode_parse(v) : -1;
+
+	if (i < 0) {
+		want_one_of(want, mode_names, ARRAY_SIZE(mode_names), MODE_ADDED);
+		return -1;
+	}
+	c->mode = (enum review_mode)i;
+	return 0;
+}
+
+static int set_max_flow(struct config *c, const char *v, struct strbuf *want)
+{
+	char *end = NULL;
+	long n = v && *v ? strtol(v, &end, 10) : -1;
+
+	if (!v || !*v || *end || n < 0 || n > MAX_FLOW_LIMIT) {
+		strbuf_addf(want, "a whole number from 0 to %d", MAX_FLOW_LIMIT);
+		return -1;
+	}
+	c->max_flow = (int)n;
+	return 0;
+}
+
+static int set_string(char **out, const char *v, struct strbuf *want)
+{
+	if (!v) {
+		strbuf_addstr(want, "a string");
+		return -1;
+	}
+	free(*out);
+	*out = xstrdup(v);
+	return 0;
+}
+
+static int set_build_flags(struct config *c, const char *v, struct strbuf *want)
+{
+	return set_string(&c->build_flags, v, want);
+}
+
+static int set_gcflags(struct config *c, const char *v, struct strbuf *want)
+{
+	return set_string(&c->gcflags, v, want);
+}
+
+static int set_template_dir(struct config *c, const char *v, struct strbuf *want)
+{
+	return set_string(&c->template_dir, v, want);
+}
+
+static int set_url(char **out, const char *v, struct strbuf *want)
+{
+	if (!v)
+		return set_string(out, v, want);
+	if (!starts_with(v, "https://") && !starts_with(v, "http://")) {
+		strbuf_addstr(want, "an http:// or https:// URL");
+		return -1;
+	}
+	return set_string(out, v, want);
+}
+
+static int set_github_url(struct config *c, const char *v, struct strbuf *want)
+{
+	return set_url(&c->github_api_url, v, want);
+}
+
+static int set_gitlab_url(struct config *c, const char *v, struct strbuf *want)
+{
+	return set_url(&c->gitlab_api_url, v, want);
+}
+
+/* The settings, indexed by enum config_key; exclude and rules are lists
+ * (parse_exclude, parse_rules), not values one option sets. */
+static const struct setting {
+	const char *name;
+	int (*set)(struct config *c, const char *v, struct strbuf *want);
+	int numeric; /* the file gives a JSON number */
+} settings[CONFIG_KEY__COUNT] = {
+	[CONFIG_FAIL_ON] = { "fail_on", set_fail_on, 0 },
+	[CONFIG_HOOK_FAIL_ON] = { "hook.fail_on", set_hook_fail_on, 0 },
+	[CONFIG_HOOK_ON_ERROR] = { "hook.on_error", set_on_error, 0 },
+	[CONFIG_MODE] = { "mode", set_mode, 0 },
+	[CONFIG_EXCLUDE] = { "exclude", NULL, 0 },
+	[CONFIG_BUILD_FLAGS] = { "build_flags", set_build_flags, 0 },
+	[CONFIG_GCFLAGS] = { "gcflags", set_gcflags, 0 },
+	[CONFIG_MAX_FLOW] = { "max_flow", set_max_flow, 1 },
+	[CONFIG_RULES] = { "rules", NULL, 0 },
+	[CONFIG_TEMPLATE_DIR] = { "template_dir", set_template_dir, 0 },
+	[CONFIG_GITHUB_API_URL] = { "github.api_url", set_github_url, 0 },
+	[CONFIG_GITLAB_API_URL] = { "gitlab.api_url", set_gitlab_url, 0 },
+};
 
 const char *config_key_name(enum config_key k)
 {
-	return (unsigned)k < CONFIG_KEY__COUNT ? key_names[k] : "?";
+	return (unsigned)k < CONFIG_KEY__COUNT ? settings[k].name : "?";
+}
+
+/* The key called `name` ("hook.fail_on") with a setter, or -1. */
+static int setting_find(const char *prefix, const char *key)
+{
+	size_t i, pl = prefix ? strlen(prefix) : 0;
+
+	for (i = 0; i < ARRAY_SIZE(settings); i++) {
+		const char *n = settings[i].name;
+
+		if (!settings[i].set)
+			continue;
+		if (prefix && (strncmp(n, prefix, pl) || n[pl] != '.'))
+			continue;
+		if (!strcmp(prefix ? n + pl + 1 : n, key) && (prefix || !strchr(n, '.')))
+			return (int)i;
+	}
+	return -1;
 }
 
 void config_init(struct config *c)
@@ -126,49 +303,32 @@ static int type_error(const char *name, const char *prefix, const cJSON *item,
 	return ret;
 }
 
-/* The index of `s` in the '|'-separated `choices`, or -1. */
-static int choice_index(const char *choices, const char *s)
+/*
+ * Set key `k` from the file's `item` (in section `prefix`, or NULL) through
+ * the key's setter; a wrong value or type is one ER_ECONFIG message.
+ */
+static int set_from_file(struct config *c, const char *name, const char *prefix,
+			 const cJSON *item, enum config_key k)
 {
-	const char *p = choices;
-	size_t n = strlen(s);
-	int i = 0;
+	const struct setting *st = &settings[k];
+	struct strbuf want = STRBUF_INIT, num = STRBUF_INIT;
+	const char *v = NULL;
+	int ret = 0;
 
-	for (;;) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-
-		if (len == n && !strncmp(p, s, n))
-			return i;
-		if (!bar)
-			return -1;
-		p = bar + 1;
-		i++;
+	if (st->numeric && cJSON_IsNumber(item) && item->valuedouble > -1e9 &&
+	    item->valuedouble < 1e9 && item->valuedouble == (double)(long)item->valuedouble) {
+		strbuf_addf(&num, "%ld", (long)item->valuedouble);
+		v = num.buf;
+	} else if (!st->numeric && cJSON_IsString(item)) {
+		v = item->valuestring;
 	}
-}
-
-static int get_choice(int *out, const char *name, const char *prefix, const cJSON *item,
-		      const char *choices)
-{
-	struct strbuf exp = STRBUF_INIT;
-	int i = cJSON_IsString(item) ? choice_index(choices, item->valuestring) : -1;
-
-	if (i >= 0) {
-		*out = i;
-		return 0;
-	}
-	strbuf_addf(&exp, "one of %s", choices);
-	i = type_error(name, prefix, item, exp.buf);
-	strbuf_release(&exp);
-	return i;
-}
-
-static int get_string(char **out, const char *name, const char *prefix, const cJSON *item)
-{
-	if (!cJSON_IsString(item))
-		return type_error(name, prefix, item, "a string");
-	free(*out);
-	*out = xstrdup(item->valuestring);
-	return 0;
+	if (st->set(c, v, &want) < 0)
+		ret = type_error(name, prefix, item, want.buf);
+	else
+		c->source[k] = CONFIG_SRC_FILE;
+	strbuf_release(&want);
+	strbuf_release(&num);
+	return ret;
 }
 
 /* Reject a key given twice in one object (cJSON keeps both). */
@@ -187,38 +347,18 @@ static int parse_section(struct config *c, const char *name, const cJSON *obj,
 			 const char *section)
 {
 	const cJSON *item;
-	int ret;
+	int ret, k;
 
 	if (!cJSON_IsObject(obj))
 		return type_error(name, NULL, obj, "an object");
 	if ((ret = check_duplicates(name, section, obj)))
 		return ret;
 	for (item = obj->child; item; item = item->next) {
-		const char *k = item->string;
-
-		if (!strcmp(section, "hook") && !strcmp(k, "fail_on")) {
-			if ((ret = get_choice(&c->hook_fail_on, name, section, item, severities)))
-				return ret;
-			c->source[CONFIG_HOOK_FAIL_ON] = CONFIG_SRC_FILE;
-		} else if (!strcmp(section, "hook") && !strcmp(k, "on_error")) {
-			if ((ret = get_choice(&c->hook_block_on_error, name, section, item, on_errors)))
-				return ret;
-			c->source[CONFIG_HOOK_ON_ERROR] = CONFIG_SRC_FILE;
-		} else if (strcmp(section, "hook") && !strcmp(k, "api_url")) {
-			int github = !strcmp(section, "github");
-
-			if ((ret = get_string(github ? &c->github_api_url : &c->gitlab_api_url,
-					      name, section, item)))
-				return ret;
-			if (!starts_with(item->valuestring, "https://") &&
-			    !starts_with(item->valuestring, "http://"))
-				return type_error(name, section, item, "an http:// or https:// URL");
-			c->source[github ? CONFIG_GITHUB_API_URL : CONFIG_GITLAB_API_URL] =
-				CONFIG_SRC_FILE;
-		} else {
-			return key_error(name, section, k, "unknown key; %s knows %s", section,
+		if ((k = setting_find(section, item->string)) < 0)
+			return key_error(name, section, item->string, "unknown key; %s knows %s", section,
 					 !strcmp(section, "hook") ? "fail_on, on_error" : "api_url");
-		}
+		if ((ret = set_from_file(c, name, section, item, (enum config_key)k)))
+			return ret;
 	}
 	return 0;
 }
@@ -260,15 +400,22 @@ static int parse_rules(struct config *c, const char *name, const cJSON *obj)
 	if ((ret = check_duplicates(name, "rules", obj)))
 		return ret;
 	for (item = obj->child; item; item = item->next) {
-		int level;
+		int level = cJSON_IsString(item) ?
+			name_index(rule_level_names, ARRAY_SIZE(rule_level_names), 0, item->valuestring) : -1;
 
 		if (!checklist_find(item->string))
 			return key_error(name, "rules", item->string,
 					 "no such rule (`escape-review rules` lists them)");
-		if ((ret = get_choice(&level, name, "rules", item, rule_levels)))
+		if (level < 0) {
+			struct strbuf want = STRBUF_INIT;
+
+			want_one_of(&want, rule_level_names, ARRAY_SIZE(rule_level_names), 0);
+			ret = type_error(name, "rules", item, want.buf);
+			strbuf_release(&want);
 			return ret;
+		}
 		/* error|warning|info|off -> severity or disabled */
-		if (level == 3)
+		if (!strcmp(rule_level_names[level], "off"))
 			checklist_policy_set(&c->policy, item->string, -1, 1);
 		else
 			checklist_policy_set(&c->policy, item->string, SEVERITY_ERROR - level, 0);
@@ -277,15 +424,61 @@ static int parse_rules(struct config *c, const char *name, const cJSON *obj)
 	return 0;
 }
 
-static int parse_max_flow(struct config *c, const char *name, const cJSON *item)
+/* Levenshtein distance of two short strings (keys), capped at 99. */
+static size_t edit_distance(const char *a, const char *b)
 {
-	double d = item->valuedouble;
+	size_t la = strlen(a), lb = strlen(b), row[65], i, j;
 
-	if (!cJSON_IsNumber(item) || d < 0 || d > MAX_FLOW_LIMIT || d != (double)(int)d)
-		return type_error(name, NULL, item, "a whole number from 0 to 100000");
-	c->max_flow = (int)d;
-	c->source[CONFIG_MAX_FLOW] = CONFIG_SRC_FILE;
-	return 0;
+	if (la > 64 || lb > 64)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* An unknown top-level key: the known ones, and the nearest when it is a likely typo. */
+static int unknown_key(const char *name, const char *key)
+{
+	static const char *const known[] = {
+		"fail_on", "hook", "mode", "exclude", "build_flags", "gcflags", "max_flow", "rules",
+		"template_dir", "github", "gitlab",
+	};
+	struct strbuf list = STRBUF_INIT;
+	const char *near = NULL;
+	size_t i, best = 3, len = strlen(key);
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(known); i++) {
+		size_t d = edit_distance(key, known[i]);
+
+		strbuf_addf(&list, "%s%s", i ? ", " : "", known[i]);
+		if (d < best && d * 3 <= len) {
+			best = d;
+			near = known[i];
+		}
+	}
+	if (near)
+		ret = key_error(name, NULL, key, "unknown key; did you mean \"%s\"? (known keys are %s)",
+				near, list.buf);
+	else
+		ret = key_error(name, NULL, key, "unknown key; known keys are %s", list.buf);
+	strbuf_release(&list);
+	return ret;
 }
 
 /* 1-based line and column of byte `off` in `text`. */
@@ -346,39 +539,21 @@ int config_parse(struct config *c, const char *text, size_t len, const char *nam
 	for (item = root->child; item; item = item->next) {
 		const char *k = item->string;
 
+		int key = setting_find(NULL, k);
+
 		if (!strcmp(k, "$schema")) {
 			if (!cJSON_IsString(item))
 				ret = type_error(name, NULL, item, "a string");
-		} else if (!strcmp(k, "fail_on")) {
-			ret = get_choice(&c->fail_on, name, NULL, item, severities);
-			c->source[CONFIG_FAIL_ON] = CONFIG_SRC_FILE;
-		} else if (!strcmp(k, "mode")) {
-			int m;
-
-			ret = get_choice(&m, name, NULL, item, modes);
-			if (!ret)
-				c->mode = review_mode_parse(item->valuestring);
-			c->source[CONFIG_MODE] = CONFIG_SRC_FILE;
+		} else if (key >= 0) {
+			ret = set_from_file(c, name, NULL, item, (enum config_key)key);
 		} else if (!strcmp(k, "hook") || !strcmp(k, "github") || !strcmp(k, "gitlab")) {
 			ret = parse_section(c, name, item, k);
 		} else if (!strcmp(k, "exclude")) {
 			ret = parse_exclude(c, name, item);
-		} else if (!strcmp(k, "build_flags")) {
-			ret = get_string(&c->build_flags, name, NULL, item);
-			c->source[CONFIG_BUILD_FLAGS] = CONFIG_SRC_FILE;
-		} else if (!strcmp(k, "gcflags")) {
-			ret = get_string(&c->gcflags, name, NULL, item);
-			c->source[CONFIG_GCFLAGS] = CONFIG_SRC_FILE;
-		} else if (!strcmp(k, "max_flow")) {
-			ret = parse_max_flow(c, name, item);
 		} else if (!strcmp(k, "rules")) {
 			ret = parse_rules(c, name, item);
-		} else if (!strcmp(k, "template_dir")) {
-			ret = get_string(&c->template_dir, name, NULL, item);
-			c->source[CONFIG_TEMPLATE_DIR] = CONFIG_SRC_FILE;
 		} else {
-			ret = key_error(name, NULL, k,
-					"unknown key; known keys are fail_on, hook, mode, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab");
+			ret = unknown_key(name, k);
 		}
 		if (ret)
 			goto out;
@@ -416,77 +591,39 @@ out:
 
 int config_load_repo(struct config *c)
 {
-	git_repository *repo = NULL;
-	char *path = NULL;
-	const char *wd;
-	int ret = 0;
+	char *root = repo_workdir_find(".");
+	char *path;
+	int ret;
 
-	if (repo_open(&repo, ".")) {
-		error_clear();
-		goto out; /* not in a repository: the defaults */
-	}
-	wd = git_repository_workdir(repo);
-	if (!wd)
-		goto out;
-	path = path_join(wd, CONFIG_FILE_NAME);
+	if (!root)
+		return 0; /* not in a repository, or a bare one: the defaults */
+	path = path_join(root, CONFIG_FILE_NAME);
 	ret = config_read_file(c, path, CONFIG_FILE_NAME);
-out:
 	free(path);
-	git_repository_free(repo);
+	free(root);
 	return ret;
 }
 
 int config_set(struct config *c, enum config_key k, const char *value, const char *flag)
 {
-	int v;
+	struct strbuf want = STRBUF_INIT;
+	const char *list;
+	int ret = 0;
 
-	switch (k) {
-	case CONFIG_FAIL_ON:
-	case CONFIG_HOOK_FAIL_ON:
-		if ((v = choice_index(severities, value)) < 0)
-			goto bad_choice;
-		*(k == CONFIG_FAIL_ON ? &c->fail_on : &c->hook_fail_on) = v;
-		break;
-	case CONFIG_HOOK_ON_ERROR:
-		if ((v = choice_index(on_errors, value)) < 0)
-			goto bad_choice;
-		c->hook_block_on_error = v;
-		break;
-	case CONFIG_MODE:
-		if ((v = review_mode_parse(value)) < 0)
-			goto bad_choice;
-		c->mode = v;
-		break;
-	case CONFIG_MAX_FLOW: {
-		char *end;
-		long n = strtol(value, &end, 10);
-
-		if (!*value || *end || n < 0 || n > MAX_FLOW_LIMIT)
-			return error_set(ER_EUSAGE, "%s takes a number from 0 to 100000, not '%s'",
-					 flag, value);
-		c->max_flow = (int)n;
-		break;
-	}
-	case CONFIG_BUILD_FLAGS:
-		free(c->build_flags);
-		c->build_flags = xstrdup(value);
-		break;
-	case CONFIG_GCFLAGS:
-		free(c->gcflags);
-		c->gcflags = xstrdup(value);
-		break;
-	case CONFIG_TEMPLATE_DIR:
-		free(c->template_dir);
-		c->template_dir = xstrdup(value);
-		break;
-	default:
+	if ((unsigned)k >= CONFIG_KEY__COUNT || !settings[k].set)
 		return error_set(ER_EUSAGE, "%s cannot be set on the command line", flag);
+	if (settings[k].set(c, value, &want) < 0) {
+		if (skip_prefix(want.buf, "one of ", &list))
+			ret = error_set(ER_EUSAGE, "unknown %s '%s' (%s)", flag, value, list);
+		else if (skip_prefix(want.buf, "a whole ", &list))
+			ret = error_set(ER_EUSAGE, "%s takes a %s, not '%s'", flag, list, value);
+		else
+			ret = error_set(ER_EUSAGE, "%s takes %s, not '%s'", flag, want.buf, value);
+	} else {
+		c->source[k] = CONFIG_SRC_CLI;
 	}
-	c->source[k] = CONFIG_SRC_CLI;
-	return 0;
-bad_choice:
-	return error_set(ER_EUSAGE, "unknown %s '%s' (%s)", flag, value,
-			 k == CONFIG_MODE ? modes : k == CONFIG_HOOK_ON_ERROR ? on_errors : severities);
+	strbuf_release(&want);
+	return ret;
 }
 
 static int pattern_matches(const char *pat, const char *path)
@@ -577,8 +714,8 @@ static void value_text(struct strbuf *out, const struct config *c, enum config_k
 	switch (k) {
 	case CONFIG_FAIL_ON: strbuf_addstr(out, severity_name(c->fail_on)); break;
 	case CONFIG_HOOK_FAIL_ON: strbuf_addstr(out, severity_name(c->hook_fail_on)); break;
-	case CONFIG_HOOK_ON_ERROR: strbuf_addstr(out, c->hook_block_on_error ? "block" : "allow"); break;
-	case CONFIG_MODE: strbuf_addstr(out, review_mode_name(c->mode)); break;
+	case CONFIG_HOOK_ON_ERROR: strbuf_addstr(out, on_error_names[c->hook_block_on_error ? 1 : 0]); break;
+	case CONFIG_MODE: strbuf_addstr(out, config_mode_name(c->mode)); break;
 	case CONFIG_MAX_FLOW: strbuf_addf(out, "%d", c->max_flow); break;
 	case CONFIG_BUILD_FLAGS: strbuf_addstr(out, c->build_flags ? c->build_flags : ""); break;
 	case CONFIG_GCFLAGS: strbuf_addstr(out, c->gcflags ? c->gcflags : ""); break;
@@ -608,7 +745,7 @@ void config_describe_text(struct strbuf *out, const struct config *c)
 	for (k = 0; k < CONFIG_KEY__COUNT; k++) {
 		strbuf_reset(&v);
 		value_text(&v, c, (enum config_key)k);
-		strbuf_addf(out, "%-15s %-24s (%s)\n", key_names[k], v.len ? v.buf : "-",
+		strbuf_addf(out, "%-15s %-24s (%s)\n", settings[k].name, v.len ? v.buf : "-",
 			    source_name(c, (enum config_key)k));
 	}
 	strbuf_release(&v);
@@ -616,7 +753,7 @@ void config_describe_text(struct strbuf *out, const struct config *c)
 
 cJSON *config_describe_json(const struct config *c)
 {
-	cJSON *doc = cJSON_CreateObject(), *settings = cJSON_CreateObject();
+	cJSON *doc = cJSON_CreateObject(), *all = cJSON_CreateObject();
 	struct strbuf v = STRBUF_INIT;
 	size_t i;
 	int k;
@@ -651,9 +788,9 @@ cJSON *config_describe_json(const struct config *c)
 		}
 		cJSON_AddItemToObject(o, "value", val);
 		cJSON_AddStringToObject(o, "source", source_name(c, (enum config_key)k));
-		cJSON_AddItemToObject(settings, key_names[k], o);
+		cJSON_AddItemToObject(all, settings[k].name, o);
 	}
-	cJSON_AddItemToObject(doc, "settings", settings);
+	cJSON_AddItemToObject(doc, "settings", all);
 	strbuf_release(&v);
 	return doc;
 }

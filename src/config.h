@@ -4,7 +4,10 @@
 /*
  * config.h: the repository's configuration, `.escape-review.json` at the
  * root of the work tree (config/schema.json describes it; the default
- * values are in config/escape-review.json).
+ * values are in config/escape-review.json).  It owns every setting's name,
+ * its validation (one setter per key, used by the file and by the command
+ * line's options.c alike) and the exclude patterns.  It must never run a
+ * review, print, or include a higher stage's header (review.h, options.h).
  *
  * Precedence: a built-in default, overridden by the file, overridden by
  * the command line.  `struct config` remembers where each value came from
@@ -32,6 +35,23 @@
 #include "checklist.h"
 #include "finding.h"
 #include <cJSON.h>
+
+/*
+ * Which findings a review keeps (the `mode` setting, --mode).  The names
+ * are spelled once, in config.c: config_mode_parse() and config_mode_name().
+ */
+enum review_mode {
+	MODE_DEFAULT,   /* new when a base is known, else added */
+	MODE_ADDED,     /* findings on lines the change added */
+	MODE_CONTEXT,   /* findings inside the change's hunks */
+	MODE_FILE,      /* findings in files the change touched */
+	MODE_ALL,       /* every finding of the analysed packages */
+	MODE_NEW,       /* findings with no partner at the base revision */
+};
+
+/* "added" -> MODE_ADDED ... ("default" is not a name one can give); -1 when unknown. */
+int config_mode_parse(const char *s);
+const char *config_mode_name(enum review_mode m);
 
 #define CONFIG_FILE_NAME ".escape-review.json"
 #define CONFIG_MAX_BYTES (1 << 20)
@@ -63,10 +83,10 @@ struct config {
 	char *path;               /* absolute path of the file read, or NULL */
 	char *name;               /* the file as messages name it, or NULL */
 
-	int fail_on;              /* enum severity; default SEVERITY_ERROR */
-	int hook_fail_on;         /* enum severity; default SEVERITY_WARNING */
+	enum severity fail_on;      /* default SEVERITY_ERROR */
+	enum severity hook_fail_on; /* default SEVERITY_WARNING */
 	int hook_block_on_error;  /* hook.on_error: 0 allow (default), 1 block */
-	int mode;                 /* enum review_mode; default MODE_DEFAULT */
+	enum review_mode mode;    /* default MODE_DEFAULT */
 	char **exclude;           /* glob patterns */
 	size_t exclude_nr, exclude_alloc;
 	char *build_flags;        /* NULL: none */

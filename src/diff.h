@@ -2,20 +2,21 @@
 #define DIFF_H
 
 /*
- * diff.h: revisions and the diff of a change, read with libgit2.
+ * diff.h: the diff of a change, read with libgit2.
  *
  * A change is base...head as a pull request shows it: the tree of the
  * merge-base of base and head against the tree of head (or, in worktree
  * mode, HEAD against the work tree, untracked files included), with rename
  * detection.  Only the Go files that matter are kept: `.go` files that
  * were added, modified or renamed, outside vendor/ and testdata/, not
- * generated (`// Code generated ... DO NOT EDIT.`), and not `_test.go`
- * unless asked.  For each, the added lines and the hunks (3 lines of
- * context) of the new side are recorded.
+ * generated (`// Code generated ... DO NOT EDIT.`), not symbolic links,
+ * and not `_test.go` unless asked.  For each, the added lines and the
+ * hunks (3 lines of context) of the new side are recorded.
  *
- * Also here: opening the repository, resolving revisions, and checking a
- * tree out into a directory (for building a revision other than the work
- * tree).
+ * Owns: struct change and the questions asked of it (is this line added,
+ * in a hunk, where was it before).  Never: opens repositories or names
+ * revisions itself (repo.h does), writes files (checkout.h), or knows
+ * about findings, packages or policy.
  */
 
 #include <git2.h>
@@ -65,11 +66,6 @@ struct change_opts {
 	int base_empty;       /* no base: every file of head is added */
 };
 
-/* Open the repository containing `path` (searching upwards). */
-int repo_open(git_repository **out, const char *path);
-/* Resolve `rev` to a commit id; ER_EREPO naming the revision when unknown. */
-int repo_resolve(git_oid *out, git_repository *repo, const char *rev);
-
 void change_init(struct change *c);
 void change_release(struct change *c);
 
@@ -85,19 +81,5 @@ int changed_file_in_hunk(const struct changed_file *f, int line);
 int changed_file_old_line(const struct changed_file *f, int line);
 /* The new path of a file renamed from `old_path`, or NULL. */
 const char *change_renamed_to(const struct change *c, const char *old_path);
-
-/*
- * Check the tree `tree_id` out into `dir` (created if needed).  When `dir`
- * already holds that tree (recorded in DIR/.escape-review-tree), nothing is
- * written, so repeated runs keep the go build cache warm.
- */
-int tree_checkout(git_repository *repo, const git_oid *tree_id, const char *dir);
-
-/* 1 when HEAD is commit `id` and the work tree has no changes to tracked
- * files and no untracked .go files. */
-int repo_worktree_is(git_repository *repo, const git_oid *id);
-
-/* Pass a libgit2 failure on as ER_EREPO with `what` and libgit2's message. */
-int repo_error(const char *what);
 
 #endif

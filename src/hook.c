@@ -4,7 +4,7 @@
  * Reviewing them is main.c's; this file only reads and decides ranges.
  */
 #include "hook.h"
-#include "diff.h"
+#include "repo.h"
 #include "errors.h"
 #include "strbuf.h"
 #include "util.h"

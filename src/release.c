@@ -8,6 +8,7 @@
 #include "checklist.h"
 #include "errors.h"
 #include "mustache.h"
+#include "render.h"
 #include "report.h"
 #include "strbuf.h"
 #include "strmap.h"

@@ -1,10 +1,11 @@
 /*
- * render.c: review comments from Mustache templates (report.h): where the
+ * render.c: review comments from Mustache templates (render.h): where the
  * templates are, the data they render (the JSON document plus derived
  * fields), rendering by name, cutting to a comment's size limit, and the
  * `render` command's work.  Never touches the network.
  */
 #include "compat.h"
+#include "render.h"
 #include "report.h"
 #include "checklist.h"
 #include "errors.h"

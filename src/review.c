@@ -6,10 +6,12 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "review.h"
 #include "compare.h"
+#include "checkout.h"
 #include "diff.h"
 #include "errors.h"
 #include "gosrc.h"
 #include "parse.h"
+#include "repo.h"
 #include "strmap.h"
 #include "strbuf.h"
 #include "util.h"
@@ -24,23 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char *const mode_names[] = { "default", "added", "context", "file", "all", "new" };
-
-int review_mode_parse(const char *s)
-{
-	int i;
-
-	for (i = 1; i < 6; i++)
-		if (!strcmp(s, mode_names[i]))
-			return i;
-	return -1;
-}
-
-const char *review_mode_name(enum review_mode m)
-{
-	return (unsigned)m < 6 ? mode_names[m] : "?";
-}
 
 #define MAX_INPUT_CHUNK 65536
 
@@ -289,7 +274,7 @@ static int head_root(struct strbuf *out, git_repository *repo, const struct chan
 		trim_slashes(out);
 		return 0;
 	}
-	dir = path_join(git_repository_path(repo), "escape-review/head");
+	dir = repo_git_path(repo, "escape-review/head");
 	ret = tree_checkout(repo, &c->head_tree, dir);
 	if (!ret)
 		strbuf_addstr(out, dir);
@@ -557,6 +542,22 @@ out:
 	return ret;
 }
 
+int review_fails(const struct review *rv, enum severity fail_on)
+{
+	size_t i;
+
+	if (fail_on == SEVERITY_NONE)
+		return 0;
+	for (i = 0; i < rv->findings.nr; i++) {
+		const struct finding *f = rv->findings.items[i];
+
+		if ((f->status == STATUS_NEW || f->status == STATUS_EXISTING) &&
+		    f->severity >= fail_on)
+			return 1;
+	}
+	return 0;
+}
+
 int review_run(struct review *out, const struct review_opts *opts)
 {
 	git_repository *repo = NULL;
@@ -575,7 +576,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 		return error_set(ER_EUSAGE, "--mode new needs the compiler run at both revisions: it cannot be used with --input");
 	if (opts->all_packages && mode == MODE_NEW && !opts->base)
 		mode = MODE_ALL; /* with --base: every package compared with the base */
-	out->mode = review_mode_name(mode);
+	out->mode = config_mode_name(mode);
 
 	if (opts->input && mode == MODE_ALL) {
 		char cwd[PATH_MAX];
@@ -651,7 +652,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 			goto out;
 		if (fell_back) {
 			mode = MODE_ADDED;
-			out->mode = review_mode_name(mode);
+			out->mode = config_mode_name(mode);
 		}
 		goto filter;
 	}

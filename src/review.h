@@ -10,23 +10,11 @@
  */
 
 #include "checklist.h"
+#include "config.h"
 #include "finding.h"
 #include "packages.h"
 
 struct baseline;
-
-enum review_mode {
-	MODE_DEFAULT,   /* new when a base is known, else added */
-	MODE_ADDED,     /* findings on lines the change added */
-	MODE_CONTEXT,   /* findings inside the change's hunks */
-	MODE_FILE,      /* findings in files the change touched */
-	MODE_ALL,       /* every finding of the analysed packages */
-	MODE_NEW,       /* findings with no partner at the base revision */
-};
-
-/* "added" -> MODE_ADDED ...; -1 when unknown. */
-int review_mode_parse(const char *s);
-const char *review_mode_name(enum review_mode m);
 
 struct review_opts {
 	const char *base;        /* base revision; NULL: none */
@@ -64,5 +52,9 @@ struct review_opts {
  * Warnings (a base that does not build, ...) go to stderr.
  */
 int review_run(struct review *out, const struct review_opts *opts);
+
+/* 1 when a finding that counts (new or existing: not baseline, not
+ * acknowledged) is at or above `fail_on`; never for SEVERITY_NONE. */
+int review_fails(const struct review *rv, enum severity fail_on);
 
 #endif

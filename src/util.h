@@ -35,6 +35,9 @@ void xgrow(void **arr, size_t *alloc, size_t nr, size_t size);
 #define ALLOC_GROW(arr, nr, alloc) \
 	xgrow((void **)&(arr), &(alloc), (nr), sizeof(*(arr)))
 
+/* The number of elements of an array (not of a pointer). */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 int starts_with(const char *s, const char *prefix);
 int ends_with(const char *s, const char *suffix);
 /* If `s` starts with `prefix`, set *rest past it and return 1. */

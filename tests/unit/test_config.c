@@ -14,7 +14,6 @@
 
 #include "config.h"
 #include "errors.h"
-#include "review.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -98,6 +97,11 @@ static void test_errors(void **state)
 		".escape-review.json: key \"hook.fail_on\": expected one of none|info|warning|error, got \"sometimes\"");
 	expect_error("{\"bogus\": 1}",
 		".escape-review.json: key \"bogus\": unknown key; known keys are fail_on, hook, mode, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab");
+	/* a likely typo names the nearest key */
+	expect_error("{\"exlude\": []}",
+		".escape-review.json: key \"exlude\": unknown key; did you mean \"exclude\"? (known keys are fail_on, hook, mode, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab)");
+	expect_error("{\"fail-on\": \"error\"}",
+		".escape-review.json: key \"fail-on\": unknown key; did you mean \"fail_on\"? (known keys are fail_on, hook, mode, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab)");
 	expect_error("{\"hook\": {\"fail-on\": \"error\"}}",
 		".escape-review.json: key \"hook.fail-on\": unknown key; hook knows fail_on, on_error");
 	expect_error("{\"github\": {\"token\": \"x\"}}",

@@ -1,0 +1,37 @@
+#ifndef CMD_H
+#define CMD_H
+
+/*
+ * cmd.h: the commands main() dispatches to, one file each (cmd_review.c:
+ * review and baseline; cmd_hook.c: hook; cmd_tools.c: rules, render,
+ * config, --version), and the few helpers they share.  A command parses
+ * its options (options.h), calls the stages, prints, and returns an exit
+ * code (errors.h).  Commands own the printing; they must never analyse,
+ * filter or count findings themselves (that is review_run's) nor map a
+ * code to an exit code other than through cmd_fail().
+ */
+
+#include "config.h"
+
+struct strbuf;
+
+/* `cfg` is the configuration, loaded by the command when it needs it. */
+int cmd_review(int argc, char **argv, struct config *cfg);
+/* The release report (release.h). */
+int cmd_report(int argc, char **argv, struct config *cfg);
+/* argv[0] is "update" or "check". */
+int cmd_baseline(int argc, char **argv, struct config *cfg);
+int cmd_hook(int argc, char **argv, struct config *cfg);
+int cmd_rules(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_config(int argc, char **argv, struct config *cfg);
+int cmd_version(void);
+
+/* Print "escape-review: MESSAGE" (error_last()) and return the exit code of `code`. */
+int cmd_fail(int code);
+/* Print "escape-review: " fmt (with `arg`) and the --help hint; EXIT_USAGE. */
+int cmd_usage_error(const char *fmt, const char *arg);
+/* Write `sb` to stdout. */
+void cmd_print(const struct strbuf *sb);
+
+#endif

@@ -1,0 +1,480 @@
+/*
+ * cmd_review.c: `review` (the default command) and `baseline update|check`:
+ * options to review_opts, review_run(), then the report in the format asked
+ * for, and publishing to GitHub or GitLab after the findings are printed.
+ */
+#include "cmd.h"
+#include "ack.h"
+#include "compare.h"
+#include "errors.h"
+#include "forge.h"
+#include "formats.h"
+#include "github.h"
+#include "gitlab.h"
+#include "http.h"
+#include "options.h"
+#include "profile.h"
+#include "release.h"
+#include "render.h"
+#include "report.h"
+#include "review.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The configuration's template_dir, relative to the file's directory (the
+ * repository root) unless absolute. */
+static const char *config_template_dir(struct config *cfg)
+{
+	const char *slash;
+	char *dir, *joined;
+
+	if (cfg->source[CONFIG_TEMPLATE_DIR] != CONFIG_SRC_FILE || cfg->template_dir[0] == '/' ||
+	    !cfg->path ||
+	    !(slash = strrchr(cfg->path, '/')))
+		return cfg->template_dir;
+	dir = xstrndup(cfg->path, (size_t)(slash - cfg->path));
+	joined = path_join(dir, cfg->template_dir);
+	free(cfg->template_dir);
+	cfg->template_dir = joined;
+	free(dir);
+	return cfg->template_dir;
+}
+
+/* Drop the findings in excluded files (config "exclude"). */
+static void exclude_findings(struct review *rv, const struct config *cfg)
+{
+	config_filter(cfg, &rv->findings);
+	config_filter(cfg, &rv->fixed);
+}
+
+/* Mark the findings acknowledged by //escape:ok; warnings go to stderr. */
+static void acknowledge(struct review *rv)
+{
+	struct strbuf warnings = STRBUF_INIT;
+
+	ack_apply(&rv->findings, &warnings);
+	fputs(warnings.buf, stderr);
+	strbuf_release(&warnings);
+}
+
+/*
+ * `baseline update`: the entries of the analysed packages become their
+ * findings, the others stay.  `baseline check`: exit 1 when findings
+ * outside it exist, and list the stale entries of the analysed packages.
+ */
+static int finish_baseline(const char *action, struct review *rv, struct baseline *bl,
+			   const struct pkgset *analysed, int tests, int verbose,
+			   const struct config *cfg)
+{
+	struct baseline_scope scope = { analysed, tests, cfg };
+	struct strbuf out = STRBUF_INIT;
+	struct report_opts rep = { 0 };
+	size_t i, outside = 0, stale = 0;
+
+	if (!rv->workdir) {
+		fputs("escape-review: the baseline lives in the work tree, and this repository has none\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(action, "update")) {
+		struct baseline_update up;
+		char *path = path_join(rv->workdir, ".escape-baseline.json");
+		int ret = baseline_update(&up, path, &rv->findings, &scope);
+
+		free(path);
+		if (ret) {
+			baseline_update_release(&up);
+			return cmd_fail(ret);
+		}
+		for (i = 0; i < up.removed; i++)
+			printf("  - %s\n", up.removed_lines[i]);
+		for (i = 0; verbose && i < up.added; i++)
+			printf("  + %s\n", up.added_lines[i]);
+		printf("escape-review: baseline: +%zu -%zu, %zu entr%s in .escape-baseline.json%s",
+		       up.added, up.removed, up.total, up.total == 1 ? "y" : "ies",
+		       up.written ? "" : " (unchanged)");
+		if (up.kept)
+			printf("; %zu of packages not analysed kept as they were", up.kept);
+		putchar('\n');
+		baseline_update_release(&up);
+		return EXIT_CLEAN;
+	}
+	baseline_set_scope(bl, &scope);
+	for (i = 0; i < rv->findings.nr; i++) {
+		struct finding *f = rv->findings.items[i];
+
+		if (f->status == STATUS_BASELINE || f->status == STATUS_ACKNOWLEDGED) {
+			finding_free(f);
+			continue;
+		}
+		rv->findings.items[outside++] = f;
+	}
+	rv->findings.nr = outside;
+	report_text(&out, rv, &rep);
+	for (i = 0; i < bl->nr; i++)
+		if (baseline_stale(bl, i)) {
+			if (!stale++)
+				strbuf_addstr(&out, "stale baseline entries (no longer found; `escape-review baseline update` removes them):\n");
+			strbuf_addf(&out, "  %s\n", bl->lines[i]);
+		}
+	strbuf_addf(&out, "escape-review: %zu finding%s outside the baseline, %zu stale entr%s\n",
+		    outside, outside == 1 ? "" : "s", stale, stale == 1 ? "y" : "ies");
+	cmd_print(&out);
+	strbuf_release(&out);
+	return outside ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/*
+ * The formats rendered from templates (markdown: the summary; comments:
+ * each new finding's inline comment after a "==> FILE:LINE" line; status:
+ * the status line), each cut to `max` bytes, and the machine formats.
+ */
+static int format_review(struct strbuf *out, const struct review *rv, const char *format,
+			 const char *dir, size_t max)
+{
+	size_t i;
+	int ret = 0;
+
+	if (!strcmp(format, "sarif")) {
+		format_sarif(out, rv);
+	} else if (!strcmp(format, "rdjson")) {
+		format_rdjson(out, rv);
+	} else if (!strcmp(format, "github-actions")) {
+		format_github_actions(out, rv);
+	} else if (!strcmp(format, "markdown")) {
+		if (!(ret = report_render(out, rv, "summary.md", dir)))
+			report_cut(out, max);
+	} else if (!strcmp(format, "status")) {
+		if (!(ret = report_render(out, rv, "status.txt", dir)))
+			strbuf_addch(out, '\n');
+	} else if (!strcmp(format, "comments")) {
+		for (i = 0; i < rv->findings.nr && !ret; i++) {
+			const struct finding *f = rv->findings.items[i];
+			struct strbuf body = STRBUF_INIT;
+
+			if (f->status != STATUS_NEW)
+				continue;
+			ret = report_render_finding(&body, rv, f, dir);
+			report_cut(&body, max);
+			strbuf_addf(out, "==> %s:%d\n", f->file, f->line);
+			strbuf_addbuf(out, &body);
+			strbuf_release(&body);
+		}
+	}
+	return ret;
+}
+
+/*
+ * Publishing: the review has been printed; render the bodies from the
+ * templates, then hand them to the forge's publisher.  Returns 0, a
+ * negative ER_* code (exit 4), or FORGE_READONLY (nothing written).
+ */
+static int publish(const struct review *rv, const struct forge_context *ctx, const char *dir,
+		   int failing, int verbose, int dry_run)
+{
+	struct forge_review fr;
+	struct http_client c;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	forge_review_init(&fr);
+	if ((ret = report_render(&sb, rv, "summary.md", dir)))
+		goto out;
+	fr.summary = strbuf_detach(&sb, NULL);
+	if ((ret = report_render(&sb, rv, "status.txt", dir)))
+		goto out;
+	strbuf_trim(&sb);
+	fr.status_description = strbuf_detach(&sb, NULL);
+	fr.status_state = xstrdup(failing ? "failure" : "success");
+	fr.head_sha = xstrdup_or_null(rv->head[0] ? rv->head : NULL);
+	fr.base_sha = xstrdup_or_null(rv->base[0] ? rv->base : NULL);
+	for (i = 0; i < rv->findings.nr; i++) {
+		const struct finding *f = rv->findings.items[i];
+		struct strbuf title = STRBUF_INIT;
+
+		/* inline only where the pull request shows the line: added or context */
+		if (f->status != STATUS_NEW || !(f->added_line || f->in_hunk))
+			continue;
+		strbuf_reset(&sb);
+		if ((ret = report_render_finding(&sb, rv, f, dir)))
+			goto out;
+		strbuf_addf(&title, "%s %s", f->rule ? f->rule : "", f->message);
+		forge_review_add(&fr, f->file, f->old_path, f->line, f->added_line ? 0 : f->old_line,
+				 f->fingerprint, title.buf, sb.buf);
+		strbuf_release(&title);
+	}
+	forge_http_client_init(&c, ctx);
+	c.verbose = verbose;
+	c.dry_run = dry_run;
+	ret = ctx->kind == FORGE_GITHUB ? github_publish(ctx, &fr, &c) : gitlab_publish(ctx, &fr, &c);
+	http_client_release(&c);
+out:
+	strbuf_release(&sb);
+	forge_review_release(&fr);
+	return ret;
+}
+
+/* The review options from the configuration (with the options parsed into it) and `a`. */
+static void review_opts_from(struct review_opts *ro, const struct cli_args *a,
+			     const struct config *cfg)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->mode = cfg->mode;
+	ro->build.build_flags = cfg->build_flags;
+	ro->build.gcflags = cfg->gcflags;
+	ro->build.max_flow = cfg->max_flow;
+	ro->policy = &cfg->policy;
+	ro->base = a->base;
+	ro->head = a->head;
+	ro->worktree = a->worktree;
+	ro->tests = a->tests;
+	ro->input = a->input;
+	ro->show_baseline = a->show_baseline;
+	ro->no_cache = a->no_cache;
+	ro->all_packages = a->all_packages;
+	ro->verbose = ro->build.verbose = a->verbose;
+}
+
+/* Parse the options of `review` or `baseline` (cmd) into `a` and `ro`. */
+static int parse_review(struct cli_args *a, struct review_opts *ro, enum cli_command cmd,
+			int argc, char **argv, struct config *cfg)
+{
+	int ret;
+
+	cli_args_init(a, cfg);
+	memset(ro, 0, sizeof(*ro));
+	if ((ret = config_load_repo(cfg)))
+		return ret;
+	if ((ret = options_parse(a, cmd, cmd == CMD_REVIEW ? "review" :
+				 cmd == CMD_REPORT ? "report" : "baseline", argc, argv)))
+		return ret;
+	if ((cmd == CMD_REVIEW || cmd == CMD_REPORT) && a->operands_nr)
+		return error_set(ER_EUSAGE, "unknown option: %s (see escape-review --help)", a->operands[0]);
+	if (a->worktree && a->head)
+		return error_set(ER_EUSAGE, "--worktree and --head cannot be used together");
+	review_opts_from(ro, a, cfg);
+	return 0;
+}
+
+/* Where to publish, and (unless given) the base and head under review. */
+static int forge_setup(struct forge_context *ctx, struct review_opts *ro, const struct cli_args *a,
+		       const struct config *cfg)
+{
+	struct forge_flags ff = FORGE_FLAGS_INIT;
+	int ret;
+
+	ff.dry_run = a->dry_run;
+	ff.base_sha = ro->base;
+	ff.head_sha = ro->head;
+	ff.pr = a->pr;
+	ff.repo_slug = a->repo_slug;
+	ff.api_url = a->api_url;
+	if ((ret = forge_context_from_env(ctx, a->reporter, &ff)))
+		return ret;
+	if (!ff.api_url && ctx->kind == FORGE_GITHUB && cfg->github_api_url) {
+		free(ctx->api_url);
+		ctx->api_url = xstrdup(cfg->github_api_url);
+	} else if (!ff.api_url && ctx->kind == FORGE_GITLAB && cfg->gitlab_api_url) {
+		free(ctx->api_url);
+		ctx->api_url = xstrdup(cfg->gitlab_api_url);
+	}
+	if (!ro->base && !ro->worktree)
+		ro->base = ctx->base_sha;
+	if (!ro->head && !ro->worktree)
+		ro->head = ctx->head_sha;
+	return 0;
+}
+
+/* Print the review in a->format on stdout.  0 or a negative code. */
+static int print_review(const struct review *rv, const struct cli_args *a, const char *template_dir)
+{
+	const char *format = a->format ? a->format : "text";
+	struct strbuf out = STRBUF_INIT;
+	int ret = 0;
+
+	if (!strcmp(format, "json")) {
+		report_json_write(stdout, rv);
+	} else if (!strcmp(format, "template-data")) {
+		cJSON *doc = report_template_data(rv);
+		char *s = cJSON_Print(doc);
+
+		puts(s);
+		free(s);
+		cJSON_Delete(doc);
+	} else if (!strcmp(format, "text")) {
+		struct report_opts rep = { 0 };
+
+		rep.explain = a->explain;
+		rep.color = isatty(1) && !getenv("NO_COLOR");
+		report_text(&out, rv, &rep);
+		cmd_print(&out);
+	} else if (!(ret = format_review(&out, rv, format, report_template_dir(template_dir),
+					 a->max_comment_bytes))) {
+		cmd_print(&out);
+	}
+	strbuf_release(&out);
+	fflush(stdout);
+	return ret;
+}
+
+/* Publish after printing; the exit code `ret` unless publishing fails. */
+static int publish_review(const struct review *rv, const struct forge_context *ctx,
+			  const struct cli_args *a, const char *template_dir, int ret)
+{
+	int pub = publish(rv, ctx, report_template_dir(template_dir), ret == EXIT_FINDINGS,
+			  a->verbose, a->dry_run);
+
+	if (pub == FORGE_READONLY) {
+		struct strbuf ann = STRBUF_INIT;
+
+		fprintf(stderr, "escape-review: %s\n", error_last());
+		if (ctx->kind == FORGE_GITHUB) {
+			fputs("escape-review: writing the findings as GitHub Actions annotations instead\n", stderr);
+			format_github_actions(&ann, rv);
+			cmd_print(&ann);
+			fflush(stdout);
+		}
+		strbuf_release(&ann);
+	} else if (pub < 0) {
+		ret = cmd_fail(pub);
+	}
+	return ret;
+}
+
+int cmd_review(int argc, char **argv, struct config *cfg)
+{
+	struct cli_args a;
+	struct review_opts ro;
+	struct review rv = { 0 };
+	struct forge_context ctx = FORGE_CONTEXT_INIT;
+	struct profile prof = PROFILE_INIT;
+	const char *template_dir;
+	int ret, publishing;
+
+	ret = parse_review(&a, &ro, CMD_REVIEW, argc, argv, cfg);
+	template_dir = config_template_dir(cfg);
+	publishing = strcmp(a.reporter, "local");
+	if (!ret && publishing)
+		ret = forge_setup(&ctx, &ro, &a, cfg);
+	/* the profiles first: a bad one fails before the build */
+	if (!ret)
+		ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build);
+	if (!ret)
+		ret = review_run(&rv, &ro);
+	if (ret) {
+		ret = cmd_fail(ret);
+		goto out;
+	}
+	exclude_findings(&rv, cfg);
+	acknowledge(&rv);
+	if (a.profiles_nr)
+		profile_apply(&rv, &prof, a.hot_share);
+	if ((ret = print_review(&rv, &a, template_dir))) {
+		ret = cmd_fail(ret);
+		goto out;
+	}
+	ret = review_fails(&rv, cfg->fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (publishing)
+		ret = publish_review(&rv, &ctx, &a, template_dir, ret);
+out:
+	forge_context_release(&ctx);
+	profile_release(&prof);
+	review_release(&rv);
+	cli_args_release(&a);
+	return ret;
+}
+
+/* `baseline update|check [--changed | PACKAGE...]` */
+int cmd_baseline(int argc, char **argv, struct config *cfg)
+{
+	const char *action = argv[0];
+	struct baseline bl = BASELINE_INIT;
+	struct pkgset analysed = PKGSET_INIT;
+	struct cli_args a;
+	struct review_opts ro;
+	struct review rv = { 0 };
+	struct profile prof = PROFILE_INIT;
+	int ret;
+
+	ret = parse_review(&a, &ro, CMD_BASELINE, argc - 1, argv + 1, cfg);
+	if (!ret && a.changed && a.operands_nr)
+		ret = error_set(ER_EUSAGE, "baseline: give --changed or packages, not both");
+	if (ret) {
+		ret = cmd_fail(ret);
+		goto out;
+	}
+	ro.mode = MODE_ALL;
+	ro.no_baseline = !strcmp(action, "update");
+	ro.show_baseline = 1;
+	ro.baseline_out = &bl;
+	/* every package unless narrowed: what is not analysed is kept */
+	ro.all_packages = !a.changed && !a.operands_nr;
+	ro.packages = a.operands;
+	ro.packages_nr = a.operands_nr;
+	ro.packages_out = &analysed;
+	if ((ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build)) ||
+	    (ret = review_run(&rv, &ro))) {
+		ret = cmd_fail(ret);
+		goto out;
+	}
+	exclude_findings(&rv, cfg);
+	acknowledge(&rv);
+	if (a.profiles_nr)
+		profile_apply(&rv, &prof, a.hot_share);
+	ret = finish_baseline(action, &rv, &bl, &analysed, ro.tests, ro.verbose, cfg);
+out:
+	profile_release(&prof);
+	review_release(&rv);
+	baseline_release(&bl);
+	pkgset_release(&analysed);
+	cli_args_release(&a);
+	return ret;
+}
+
+/*
+ * `report --base REV [--head REV] [--profile F] --format html|markdown|json`:
+ * the release report (release.h), every package at both revisions.
+ */
+int cmd_report(int argc, char **argv, struct config *cfg)
+{
+	struct cli_args a;
+	struct review_opts ro;
+	struct review rv = { 0 };
+	struct profile prof = PROFILE_INIT;
+	struct strbuf out = STRBUF_INIT;
+	const char *template_dir;
+	int ret;
+
+	ret = parse_review(&a, &ro, CMD_REPORT, argc, argv, cfg);
+	template_dir = config_template_dir(cfg);
+	if (!ret && !a.base)
+		ret = error_set(ER_EUSAGE, "report needs --base REV (the older release), and --head REV unless it is HEAD");
+	if (!ret) {
+		release_review_opts(&ro, a.base, a.head ? a.head : "HEAD");
+		ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build);
+	}
+	if (!ret)
+		ret = review_run(&rv, &ro);
+	if (!ret) {
+		exclude_findings(&rv, cfg);
+		acknowledge(&rv);
+		if (a.profiles_nr)
+			profile_apply(&rv, &prof, a.hot_share);
+		ret = release_render(&out, &rv, a.base, a.head ? a.head : "HEAD",
+				     a.format ? a.format : "html", report_template_dir(template_dir));
+	}
+	if (!ret)
+		cmd_print(&out);
+	ret = ret ? cmd_fail(ret) : EXIT_CLEAN;
+	strbuf_release(&out);
+	profile_release(&prof);
+	review_release(&rv);
+	cli_args_release(&a);
+	return ret;
+}

@@ -1,0 +1,135 @@
+/*
+ * repo.c: the repository (repo.h), read with libgit2: opening it,
+ * resolving revisions, commit trees and merge-bases, the work tree's
+ * state, and paths in the git directory.
+ */
+#include "repo.h"
+#include "errors.h"
+#include "util.h"
+
+#include <string.h>
+
+int repo_error(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return error_set(ER_EREPO, "%s: %s", what, e && e->message ? e->message : "unknown error");
+}
+
+int repo_open(git_repository **out, const char *path)
+{
+	if (git_repository_open_ext(out, path, 0, NULL) < 0) {
+		const git_error *e = git_error_last();
+
+		return error_set(ER_EREPO, "not a git repository: %s (%s); run inside a repository or use -C DIR",
+				 path, e && e->message ? e->message : "not found");
+	}
+	return 0;
+}
+
+int repo_resolve(git_oid *out, git_repository *repo, const char *rev)
+{
+	git_object *obj = NULL;
+	int ret = 0;
+
+	if (git_revparse_single(&obj, repo, rev) < 0) {
+		if (!strcmp(rev, "HEAD") && git_repository_head_unborn(repo) == 1)
+			return error_set(ER_EREPO, "revision 'HEAD' does not exist: the repository has no commits yet; commit first");
+		if (git_repository_is_shallow(repo) == 1)
+			return error_set(ER_EREPO, "unknown revision '%s': this is a shallow clone that does not have it; fetch more history (git fetch --deepen=50, or --unshallow)", rev);
+		return error_set(ER_EREPO, "unknown revision '%s': not a commit in this repository (fetch it, or check the name)", rev);
+	}
+	{
+		git_object *peeled = NULL;
+
+		if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+			ret = error_set(ER_EREPO, "revision '%s' is not a commit", rev);
+			goto out;
+		}
+		git_oid_cpy(out, git_object_id(peeled));
+		git_object_free(peeled);
+	}
+out:
+	git_object_free(obj);
+	return ret;
+}
+
+char *repo_workdir_find(const char *path)
+{
+	git_repository *repo = NULL;
+	char *root = NULL;
+	const char *wd;
+
+	if (git_repository_open_ext(&repo, path, 0, NULL) < 0)
+		return NULL;
+	wd = git_repository_workdir(repo);
+	if (wd) {
+		size_t n = strlen(wd);
+
+		while (n > 1 && wd[n - 1] == '/')
+			n--;
+		root = xstrndup(wd, n);
+	}
+	git_repository_free(repo);
+	return root;
+}
+
+int repo_commit_tree(git_oid *out, git_repository *repo, const git_oid *commit_id)
+{
+	git_commit *commit = NULL;
+
+	if (git_commit_lookup(&commit, repo, commit_id) < 0)
+		return repo_error("cannot read commit");
+	git_oid_cpy(out, git_commit_tree_id(commit));
+	git_commit_free(commit);
+	return 0;
+}
+
+int repo_merge_base(git_oid *out, git_repository *repo, const git_oid *base, const git_oid *head,
+		    const char *base_name, const char *head_name)
+{
+	if (git_merge_base(out, repo, base, head) < 0)
+		return error_set(ER_EREPO,
+				 "revisions '%s' and '%s' have no common ancestor (in a shallow clone, fetch more history: git fetch --deepen=50)",
+				 base_name, head_name);
+	return 0;
+}
+
+int repo_worktree_is(git_repository *repo, const git_oid *id)
+{
+	git_oid head;
+	git_status_list *st = NULL;
+	git_status_options so;
+	size_t i, n;
+	int clean = 1;
+
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	if (git_repository_is_bare(repo) || git_reference_name_to_id(&head, repo, "HEAD") < 0 ||
+	    git_oid_cmp(&head, id))
+		return 0;
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&st, repo, &so) < 0)
+		return 0;
+	n = git_status_list_entrycount(st);
+	for (i = 0; i < n && clean; i++) {
+		const git_status_entry *e = git_status_byindex(st, i);
+
+		if (e->status == GIT_STATUS_WT_NEW) {
+			const char *p = e->index_to_workdir ? e->index_to_workdir->new_file.path : "";
+
+			if (ends_with(p, ".go") || ends_with(p, "go.mod") || ends_with(p, "go.work"))
+				clean = 0;
+		} else if (e->status != GIT_STATUS_IGNORED && e->status != GIT_STATUS_CURRENT) {
+			clean = 0;
+		}
+	}
+	git_status_list_free(st);
+	return clean;
+}
+
+char *repo_git_path(git_repository *repo, const char *name)
+{
+	return path_join(git_repository_path(repo), name);
+}
