@@ -374,7 +374,7 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 	exclude_findings(&rv, cfg);
 	acknowledge(&rv);
 	if (a.profiles_nr)
-		profile_apply(&rv, &prof, a.hot_share);
+		profile_apply(&rv, &prof, cfg->hot_share);
 	if ((ret = print_review(&rv, &a, template_dir))) {
 		ret = cmd_fail(ret);
 		goto out;
@@ -426,7 +426,7 @@ int cmd_baseline(int argc, char **argv, struct config *cfg)
 	exclude_findings(&rv, cfg);
 	acknowledge(&rv);
 	if (a.profiles_nr)
-		profile_apply(&rv, &prof, a.hot_share);
+		profile_apply(&rv, &prof, cfg->hot_share);
 	ret = finish_baseline(action, &rv, &bl, &analysed, ro.tests, ro.verbose, cfg);
 out:
 	profile_release(&prof);
@@ -465,7 +465,7 @@ int cmd_report(int argc, char **argv, struct config *cfg)
 		exclude_findings(&rv, cfg);
 		acknowledge(&rv);
 		if (a.profiles_nr)
-			profile_apply(&rv, &prof, a.hot_share);
+			profile_apply(&rv, &prof, cfg->hot_share);
 		ret = release_render(&out, &rv, a.base, a.head ? a.head : "HEAD",
 				     a.format ? a.format : "html", report_template_dir(template_dir));
 	}

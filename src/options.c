@@ -99,13 +99,6 @@ static int set_profile(struct cli_args *a, const char *v)
 	return 0;
 }
 
-static int set_hot_share(struct cli_args *a, const char *v)
-{
-	if ((a->hot_share = profile_parse_share(v)) < 0)
-		return error_set(ER_EUSAGE, "--hot-share takes a share of the profile above 0 and at most 100%%, as 1%% or 0.01, not '%s'", v);
-	return 0;
-}
-
 static int set_rules_format(struct cli_args *a, const char *v)
 {
 	static const char *const formats[] = { "text", "json", "markdown" };
@@ -205,7 +198,7 @@ static const struct option options[] = {
 	OPT_CALL("--profile", "FILE", REVIEWS | CMD_REPORT, set_profile,
 		 "weight findings by a pprof heap or CPU profile (read with go tool pprof; "
 		 "repeatable): bytes at each line, the heaviest first"),
-	OPT_CALL("--hot-share", "SHARE", REVIEWS | CMD_REPORT, set_hot_share,
+	OPT_CONFIG("--hot-share", "SHARE", REVIEWS | CMD_REPORT | CMD_CONFIG, CONFIG_PROFILE_HOT_SHARE,
 		 "a finding at or above SHARE of the profile is hot and raised one severity "
 		 "(default 1%)"),
 	OPT_SECTION("Output:"),
@@ -252,7 +245,6 @@ void cli_args_init(struct cli_args *a, struct config *config)
 	a->reporter = "local";
 	a->max_comment_bytes = 65000;
 	a->escape = -1;
-	a->hot_share = PROFILE_HOT_SHARE;
 }
 
 void cli_args_release(struct cli_args *a)

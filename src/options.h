@@ -60,7 +60,6 @@ struct cli_args {
 	int escape;                   /* render --escape: -1 unset, else enum mustache escape */
 	const char **profiles;        /* --profile FILE, repeatable (profile.h) */
 	size_t profiles_nr;
-	double hot_share;             /* --hot-share; default PROFILE_HOT_SHARE */
 	const char **operands;        /* the arguments that are not options, in order */
 	size_t operands_nr;
 };

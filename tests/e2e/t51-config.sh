@@ -98,7 +98,8 @@ max_flow        4                        (command line)
 rules           ER010=off                ($cfg)
 template_dir    -                        (default)
 github.api_url  -                        (default)
-gitlab.api_url  -                        (default)"
+gitlab.api_url  -                        (default)
+profile.hot_share 1%                       (default)"
 er config --format json --fail-on error
 expect_eq "config: JSON file" "$(json_get "$TMP/out" 'd["file"]')" "$cfg"
 expect_eq "config: JSON sources" "$(json_get "$TMP/out" '" ".join("%s=%s@%s" % (k, v["value"], v["source"]) for k, v in d["settings"].items() if k in ("fail_on", "hook.fail_on", "exclude", "max_flow"))')" \

@@ -47,8 +47,10 @@ er --base c1 --head c4 --profile "$TMP/mem.out"
 expect_grep "text: the hot finding says so, with its bytes" \
 	"^campus/scores.go:30:2: \[ER010 error\] moved to heap: s (hot) \[.*% of the profile: $hot_bytes bytes in $hot_objects objects\]" "$TMP/out"
 expect_grep "text: what matched nothing" "^escape-review: profile: 1 hot (at or above 1% of the profile), 2 findings matched nothing in the profile" "$TMP/out"
-er --base c1 --head c4 --profile "$TMP/mem.out" --hot-share 100%
-expect_rc "--hot-share 100%: nothing hot, nothing raised" 0
+printf '{ "profile": { "hot_share": "100%%" } }\n' >.escape-review.json
+er --base c1 --head c4 --profile "$TMP/mem.out"
+expect_rc "profile.hot_share 100% in .escape-review.json: nothing hot, nothing raised" 0
+rm .escape-review.json
 er --base c1 --head c4 --profile go.mod
 expect_rc "a file that is not a profile" 2
 expect_grep "says which file and what pprof said" "^escape-review: --profile go.mod: go tool pprof cannot read it: .*go.mod: parsing profile" "$TMP/err"
@@ -56,6 +58,7 @@ er --base c1 --head c4 --profile "$TMP/missing.out"
 expect_rc "a missing profile" 2
 er --base c1 --head c4 --hot-share 0
 expect_rc "--hot-share 0" 2
+expect_eq "--hot-share 0: what it takes" "$(cat "$TMP/err")" "escape-review: --hot-share takes a share of the profile above 0 and at most 100%, as \"1%\" or \"0.01\", not '0'"
 
 # --- --all-packages with --base: the default review's statuses, counts and fingerprints
 prints() {
