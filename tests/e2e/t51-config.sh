@@ -19,7 +19,7 @@ expect_eq "wrong value: the message" "$(cat "$TMP/err")" 'escape-review: .escape
 echo '{"fail_on": "error", "colour": "always"}' >"$cfg"
 er --base c1
 expect_rc "unknown key" 2
-expect_eq "unknown key: the message" "$(cat "$TMP/err")" 'escape-review: .escape-review.json: key "colour": unknown key; known keys are fail_on, hook, mode, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab'
+expect_eq "unknown key: the message" "$(cat "$TMP/err")" 'escape-review: .escape-review.json: key "colour": unknown key; known keys are fail_on, hook, mode, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab, profile'
 echo '{"max_flow": "12"}' >"$cfg"
 er --base c1
 expect_rc "wrong type" 2
