@@ -90,8 +90,10 @@ static void tally_add(struct tallies *t, const struct finding *f, int by_functio
 
 	if (f->status == STATUS_NEW)
 		x->new_nr++;
-	else if (f->status == STATUS_FIXED || f->status == STATUS_EXISTING)
-		*(f->status == STATUS_FIXED ? &x->fixed_nr : &x->existing_nr) += 1;
+	else if (f->status == STATUS_FIXED)
+		x->fixed_nr++;
+	else if (f->status == STATUS_EXISTING)
+		x->existing_nr++;
 	x->bytes += f->alloc_bytes ? (double)f->alloc_bytes : f->cpu_cum;
 }
 
