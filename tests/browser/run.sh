@@ -21,7 +21,8 @@ if [ -z "$browser" ]; then
 	exit 0
 fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/er-browser.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT INT TERM
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM
 export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.com
 export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.com
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TMP/home" NO_COLOR=1
