@@ -180,9 +180,21 @@ static void parse_sample(struct raw *r, const char *s, const char *colon, const 
 	r->samples[r->samples_nr++] = sm;
 }
 
+/* The characters of [a, b) are digits, and there is one. */
+static int all_digits(const char *a, const char *b)
+{
+	if (a >= b)
+		return 0;
+	for (; a < b; a++)
+		if (*a < '0' || *a > '9')
+			return 0;
+	return 1;
+}
+
 /*
- * A frame: "FUNC FILE:LINE:COL s=START" (the file may hold spaces: the
- * position is found from the right).
+ * A frame: "FUNC FILE:LINE:COL s=START" (Go 1.2x) or "FUNC FILE:LINE
+ * s=START" (Go 1.19).  The file may hold spaces: the position is found
+ * from the right.
  */
 static void parse_frame(struct profile *p, struct location *loc, const char *s, const char *end)
 {
@@ -199,12 +211,17 @@ static void parse_frame(struct profile *p, struct location *loc, const char *s, 
 	if (c1 > sp && starts_with(c1, " s="))
 		fend = c1;
 	for (c2 = fend - 1; c2 > sp && *c2 != ':'; c2--)
-		; /* :COL */
+		; /* the last ':' */
 	for (c1 = c2 - 1; c1 > sp && *c1 != ':'; c1--)
-		; /* :LINE */
-	if (c1 <= sp + 1)
+		; /* the one before */
+	if (c1 > sp + 1 && all_digits(c1 + 1, c2) && all_digits(c2 + 1, fend)) {
+		line = atoi(c1 + 1);  /* FILE:LINE:COL */
+	} else if (c2 > sp + 1 && all_digits(c2 + 1, fend)) {
+		line = atoi(c2 + 1);  /* FILE:LINE */
+		c1 = c2;
+	} else {
 		return;
-	line = atoi(c1 + 1);
+	}
 	fr.func = func_entry(p, s, (size_t)(sp - s), sp + 1, (size_t)(c1 - sp - 1));
 	if (line > 0)
 		fr.line = line_entry(p, sp + 1, (size_t)(c1 - sp - 1), line);
