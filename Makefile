@@ -39,7 +39,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN := $(BUILD)/escape-review
 
-.PHONY: all test test-go119 check-portable check-layering check-style unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs
+.PHONY: all test test-go119 check-portable check-layering check-style unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs check-browser report-screenshot
 
 all: $(BIN)
 
@@ -123,6 +123,15 @@ unit: $(UNIT_BINS)
 
 e2e: $(BIN)
 	@$(GO_PATH_PREFIX) ER_BIN=$(abspath $(BIN)) ER_SRC=$(CURDIR) sh tests/e2e/run.sh
+
+# The release report in headless Chromium: PDF and PNG (tests/browser/run.sh).
+# A browser takes seconds to start, so it is not part of `make test`; .ci/run
+# runs it.  `make report-screenshot` refreshes docs/report.png.
+check-browser: $(BIN)
+	@ER_BIN=$(abspath $(BIN)) ER_SRC=$(CURDIR) sh tests/browser/run.sh
+
+report-screenshot: $(BIN)
+	@ER_BIN=$(abspath $(BIN)) ER_SRC=$(CURDIR) ER_SCREENSHOT=$(CURDIR)/docs/report.png sh tests/browser/run.sh
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check-asan:
@@ -228,6 +237,7 @@ help:
 	@echo "make test-go119      the e2e and publishing suites with Go 1.19 (GO=PATH for another go)"
 	@echo "make check-portable  every C file compiles as C17 + POSIX.1-2008; extensions only in compat"
 	@echo "make check-layering  no module of src/ includes a header of a higher stage"
+	@echo "make check-browser  the release report printed to PDF and PNG by headless Chromium"
 	@echo "make check-asan the test suite under ASan and UBSan"
 	@echo "make check-valgrind  the end-to-end tests under valgrind memcheck"
 	@echo "make fuzz       every libFuzzer target FUZZ_SECONDS (30) seconds, with clang"

@@ -17,6 +17,8 @@ struct strbuf;
 
 /* `cfg` is the configuration, loaded by the command when it needs it. */
 int cmd_review(int argc, char **argv, struct config *cfg);
+/* The release report (release.h). */
+int cmd_report(int argc, char **argv, struct config *cfg);
 /* argv[0] is "update" or "check". */
 int cmd_baseline(int argc, char **argv, struct config *cfg);
 int cmd_hook(int argc, char **argv, struct config *cfg);

@@ -10,6 +10,8 @@
 #include "formats.h"
 #include "options.h"
 #include "publish.h"
+#include "profile.h"
+#include "release.h"
 #include "render.h"
 #include "report.h"
 #include "review.h"
@@ -181,9 +183,10 @@ static int parse_review(struct cli_args *a, struct review_opts *ro, enum cli_com
 	memset(ro, 0, sizeof(*ro));
 	if ((ret = config_load_repo(cfg)))
 		return ret;
-	if ((ret = options_parse(a, cmd, cmd == CMD_REVIEW ? "review" : "baseline", argc, argv)))
+	if ((ret = options_parse(a, cmd, cmd == CMD_REVIEW ? "review" :
+				 cmd == CMD_REPORT ? "report" : "baseline", argc, argv)))
 		return ret;
-	if (cmd == CMD_REVIEW && a->operands_nr)
+	if ((cmd == CMD_REVIEW || cmd == CMD_REPORT) && a->operands_nr)
 		return error_set(ER_EUSAGE, "unknown option: %s (see escape-review --help)", a->operands[0]);
 	if (a->worktree && a->head)
 		return error_set(ER_EUSAGE, "--worktree and --head cannot be used together");
@@ -290,6 +293,7 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 	struct review rv = { 0 };
 	struct forge_context ctx = FORGE_CONTEXT_INIT;
 	struct forge_review fr = FORGE_REVIEW_INIT;
+	struct profile prof = PROFILE_INIT;
 	const char *template_dir;
 	int ret, publishing;
 
@@ -298,12 +302,17 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 	publishing = strcmp(a.reporter, "local");
 	if (!ret && publishing)
 		ret = forge_setup(&ctx, &ro, &a, cfg);
+	/* the profiles first: a bad one fails before the build */
+	if (!ret)
+		ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build);
 	if (!ret)
 		ret = review_run(&rv, &ro);
 	if (ret) {
 		ret = cmd_fail(ret);
 		goto out;
 	}
+	if (a.profiles_nr)
+		profile_apply(&rv, &prof, cfg->hot_share);
 	/* rendered once: printed in the JSON document and sent the same */
 	if ((publishing && (ret = publish_build(&fr, &rv, report_template_dir(template_dir),
 						review_fails(&rv, cfg->fail_on)))) ||
@@ -317,6 +326,7 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 out:
 	forge_review_release(&fr);
 	forge_context_release(&ctx);
+	profile_release(&prof);
 	review_release(&rv);
 	cli_args_release(&a);
 	return ret;
@@ -331,6 +341,7 @@ int cmd_baseline(int argc, char **argv, struct config *cfg)
 	struct cli_args a;
 	struct review_opts ro;
 	struct review rv = { 0 };
+	struct profile prof = PROFILE_INIT;
 	int ret;
 
 	ret = parse_review(&a, &ro, CMD_BASELINE, argc - 1, argv + 1, cfg);
@@ -349,15 +360,59 @@ int cmd_baseline(int argc, char **argv, struct config *cfg)
 	ro.packages = a.operands;
 	ro.packages_nr = a.operands_nr;
 	ro.packages_out = &analysed;
-	if ((ret = review_run(&rv, &ro))) {
+	if ((ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build)) ||
+	    (ret = review_run(&rv, &ro))) {
 		ret = cmd_fail(ret);
 		goto out;
 	}
+	if (a.profiles_nr)
+		profile_apply(&rv, &prof, cfg->hot_share);
 	ret = finish_baseline(action, &rv, &bl, &analysed, ro.tests, ro.verbose, cfg);
 out:
+	profile_release(&prof);
 	review_release(&rv);
 	baseline_release(&bl);
 	pkgset_release(&analysed);
+	cli_args_release(&a);
+	return ret;
+}
+
+/*
+ * `report --base REV [--head REV] [--profile F] --format html|markdown|json`:
+ * the release report (release.h), every package at both revisions.
+ */
+int cmd_report(int argc, char **argv, struct config *cfg)
+{
+	struct cli_args a;
+	struct review_opts ro;
+	struct review rv = { 0 };
+	struct profile prof = PROFILE_INIT;
+	struct strbuf out = STRBUF_INIT;
+	const char *template_dir;
+	int ret;
+
+	ret = parse_review(&a, &ro, CMD_REPORT, argc, argv, cfg);
+	template_dir = config_template_dir(cfg);
+	if (!ret && !a.base)
+		ret = error_set(ER_EUSAGE, "report needs --base REV (the older release), and --head REV unless it is HEAD");
+	if (!ret) {
+		release_review_opts(&ro, a.base, a.head ? a.head : "HEAD");
+		ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build);
+	}
+	if (!ret)
+		ret = review_run(&rv, &ro);
+	if (!ret) {
+		if (a.profiles_nr)
+			profile_apply(&rv, &prof, cfg->hot_share);
+		ret = release_render(&out, &rv, a.base, a.head ? a.head : "HEAD",
+				     a.format ? a.format : "html", report_template_dir(template_dir));
+	}
+	if (!ret)
+		cmd_print(&out);
+	ret = ret ? cmd_fail(ret) : EXIT_CLEAN;
+	strbuf_release(&out);
+	profile_release(&prof);
+	review_release(&rv);
 	cli_args_release(&a);
 	return ret;
 }

@@ -4,6 +4,7 @@
  * sources.  Strict by design: an unknown key or a wrong type is an error.
  */
 #include "config.h"
+#include "profile.h"
 #include "repo.h"
 #include "errors.h"
 #include "strbuf.h"
@@ -191,6 +192,18 @@ static int set_gitlab_url(struct config *c, const char *v, struct strbuf *want)
 	return set_url(&c->gitlab_api_url, v, want);
 }
 
+static int set_hot_share(struct config *c, const char *v, struct strbuf *want)
+{
+	double share = v ? profile_parse_share(v) : -1;
+
+	if (share < 0) {
+		strbuf_addstr(want, "a share of the profile above 0 and at most 100%, as \"1%\" or \"0.01\"");
+		return -1;
+	}
+	c->hot_share = share;
+	return 0;
+}
+
 /* The settings, indexed by enum config_key; exclude and rules are lists
  * (parse_exclude, parse_rules), not values one option sets. */
 static const struct setting {
@@ -211,6 +224,7 @@ static const struct setting {
 	[CONFIG_TEMPLATE_DIR] = { "template_dir", set_template_dir, 0 },
 	[CONFIG_GITHUB_API_URL] = { "github.api_url", set_github_url, 0 },
 	[CONFIG_GITLAB_API_URL] = { "gitlab.api_url", set_gitlab_url, 0 },
+	[CONFIG_PROFILE_HOT_SHARE] = { "profile.hot_share", set_hot_share, 0 },
 };
 
 const char *config_key_name(enum config_key k)
@@ -243,6 +257,7 @@ void config_init(struct config *c)
 	c->hook_fail_on = SEVERITY_WARNING;
 	c->mode = MODE_DEFAULT;
 	c->max_flow = DEFAULT_MAX_FLOW;
+	c->hot_share = PROFILE_HOT_SHARE;
 }
 
 void config_release(struct config *c)
@@ -380,7 +395,8 @@ static int parse_section(struct config *c, const char *name, const cJSON *obj,
 	for (item = obj->child; item; item = item->next) {
 		if ((k = setting_find(section, item->string)) < 0)
 			return key_error(name, section, item->string, "unknown key; %s knows %s", section,
-					 !strcmp(section, "hook") ? "fail_on, on_error" : "api_url");
+					 !strcmp(section, "hook") ? "fail_on, on_error" :
+					 !strcmp(section, "profile") ? "hot_share" : "api_url");
 		if ((ret = set_from_file(c, name, section, item, (enum config_key)k)))
 			return ret;
 	}
@@ -480,7 +496,7 @@ static int unknown_key(const char *name, const char *key)
 {
 	static const char *const known[] = {
 		"fail_on", "hook", "mode", "scope", "exclude", "build_flags", "gcflags", "max_flow", "rules",
-		"template_dir", "github", "gitlab",
+		"template_dir", "github", "gitlab", "profile",
 	};
 	struct strbuf list = STRBUF_INIT;
 	const char *near = NULL;
@@ -570,7 +586,8 @@ int config_parse(struct config *c, const char *text, size_t len, const char *nam
 				ret = type_error(name, NULL, item, "a string");
 		} else if (key >= 0) {
 			ret = set_from_file(c, name, NULL, item, (enum config_key)key);
-		} else if (!strcmp(k, "hook") || !strcmp(k, "github") || !strcmp(k, "gitlab")) {
+		} else if (!strcmp(k, "hook") || !strcmp(k, "github") || !strcmp(k, "gitlab") ||
+			   !strcmp(k, "profile")) {
 			ret = parse_section(c, name, item, k);
 		} else if (!strcmp(k, "exclude")) {
 			ret = parse_exclude(c, name, item);
@@ -747,6 +764,7 @@ static void value_text(struct strbuf *out, const struct config *c, enum config_k
 	case CONFIG_TEMPLATE_DIR: strbuf_addstr(out, c->template_dir ? c->template_dir : ""); break;
 	case CONFIG_GITHUB_API_URL: strbuf_addstr(out, c->github_api_url ? c->github_api_url : ""); break;
 	case CONFIG_GITLAB_API_URL: strbuf_addstr(out, c->gitlab_api_url ? c->gitlab_api_url : ""); break;
+	case CONFIG_PROFILE_HOT_SHARE: strbuf_addf(out, "%g%%", c->hot_share * 100); break;
 	case CONFIG_EXCLUDE:
 		for (i = 0; i < c->exclude_nr; i++)
 			strbuf_addf(out, "%s%s", i ? " " : "", c->exclude[i]);

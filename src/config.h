@@ -91,6 +91,7 @@ enum config_key {
 	CONFIG_TEMPLATE_DIR,
 	CONFIG_GITHUB_API_URL,
 	CONFIG_GITLAB_API_URL,
+	CONFIG_PROFILE_HOT_SHARE,
 	CONFIG_KEY__COUNT
 };
 
@@ -112,6 +113,7 @@ struct config {
 	char *template_dir;       /* NULL: the installed templates */
 	char *github_api_url;     /* NULL: the reporter's default */
 	char *gitlab_api_url;     /* NULL: the reporter's default */
+	double hot_share;         /* profile.hot_share, 0 to 1; default 0.01 (profile.h) */
 
 	enum config_source source[CONFIG_KEY__COUNT];
 };

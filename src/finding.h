@@ -184,6 +184,13 @@ struct finding {
 	 * acknowledged by //escape:ok nor accepted by the baseline */
 	struct finding_contract *contract;
 	struct finding_cause *induced_by; /* dependents: what made it appear or go */
+	/* profile weighting (profile.h): bytes and objects a heap profile
+	 * allocated at the line, the CPU share (0..1) of the function, flat
+	 * and cumulative; weight the larger of the finding's heap and CPU
+	 * shares; hot when weight reached the hot share (severity raised) */
+	unsigned long long alloc_bytes, alloc_objects;
+	double cpu_flat, cpu_cum, weight;
+	unsigned profiled : 1, hot : 1;
 };
 
 struct finding_list {
@@ -275,6 +282,13 @@ struct review {
 	unsigned dependents;         /* importing packages analysed (dependents.h) */
 	char **not_analysed;         /* importers left out by --max-dependents */
 	size_t not_analysed_nr;
+	/* --profile (profile.h): how many profiles weighted the findings, the
+	 * hot share used, the profile lines (heap) and functions (CPU) that
+	 * matched no finding, and the findings that matched nothing */
+	unsigned profiles_nr;
+	double hot_share;
+	unsigned long long profile_unmatched;
+	unsigned findings_unmatched;
 };
 
 void review_release(struct review *rv);

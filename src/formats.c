@@ -227,6 +227,8 @@ static cJSON *sarif_result(const struct finding *f, const cJSON *fo, int rule_in
 		cJSON_AddItemToArray(rel, rl);
 	}
 	cJSON_AddStringToObject(o, "baselineState", f->status == STATUS_NEW ? "new" : "unchanged");
+	if (f->profiled) /* SARIF's rank: 0.0 to 100.0, the weight as a percentage */
+		cJSON_AddNumberToObject(o, "rank", (double)(long long)(f->weight * 10000 + 0.5) / 100);
 	if (f->status == STATUS_ACKNOWLEDGED || f->status == STATUS_BASELINE) {
 		cJSON *s = cJSON_CreateObject();
 

@@ -15,7 +15,8 @@
  *    tree as a file: URI when it is known), partialFingerprints
  *    {"escapeReview/v1": FINGERPRINT}, baselineState (new / unchanged) and
  *    the -m=2 chain as codeFlows[0].threadFlows[0].locations ("flow:"
- *    steps at nestingLevel 0, "from" steps at 1).  Fixed findings are
+ *    steps at nestingLevel 0, "from" steps at 1); with --profile, rank
+ *    is the finding's weight as a percentage (profile.h).  Fixed findings are
  *    not results (a consumer that keeps history sees them go).
  *  - rdjson, reviewdog's Diagnostic JSON: {"source", "diagnostics":
  *    [{"message", "location": {"path", "range": {"start": {"line",

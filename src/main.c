@@ -21,6 +21,8 @@
 static const char usage_text[] =
 "usage: escape-review [-C DIR] [review] [options]\n"
 "       escape-review baseline update|check [--changed | PACKAGE...] [options]\n"
+"       escape-review report --base REV [--head REV] [--profile FILE]...\n"
+"                     [--format html|markdown|json]   (two releases compared)\n"
 "       escape-review rules [ID] [--format text|json|markdown]\n"
 "       escape-review config [--format text|json] [review options]\n"
 "       escape-review check|contracts [--format text|json] [--tests] [PACKAGE...]\n"
@@ -175,6 +177,8 @@ int main(int argc, char **argv)
 		ret = cmd_check(argc - i - 1, argv + i + 1, &config);
 	else if (i < argc && !strcmp(argv[i], "contracts"))
 		ret = cmd_contracts(argc - i - 1, argv + i + 1, &config);
+	else if (i < argc && !strcmp(argv[i], "report"))
+		ret = cmd_report(argc - i - 1, argv + i + 1, &config);
 	else if (i < argc && !strcmp(argv[i], "review"))
 		ret = cmd_review(argc - i - 1, argv + i + 1, &config);
 	else if (i < argc && !strcmp(argv[i], "publish"))

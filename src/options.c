@@ -4,6 +4,7 @@
  * settings go to config_set(); the rest to struct cli_args.
  */
 #include "options.h"
+#include "profile.h"
 #include "errors.h"
 #include "strbuf.h"
 #include "util.h"
@@ -79,6 +80,23 @@ static int set_review_format(struct cli_args *a, const char *v)
 	};
 
 	return CHOOSE(a, format, "--format", v, formats);
+}
+
+static int set_report_format(struct cli_args *a, const char *v)
+{
+	static const char *const formats[] = { "html", "markdown", "json" };
+
+	return CHOOSE(a, format, "--format", v, formats);
+}
+
+static int set_profile(struct cli_args *a, const char *v)
+{
+	if (a->profiles_nr == PROFILE_MAX_FILES)
+		return error_set(ER_EUSAGE, "at most %d --profile files: merge them with `go tool pprof -proto`",
+				 PROFILE_MAX_FILES);
+	a->profiles = xrealloc(a->profiles, (a->profiles_nr + 1) * sizeof(*a->profiles));
+	a->profiles[a->profiles_nr++] = v;
+	return 0;
 }
 
 static int set_rules_format(struct cli_args *a, const char *v)
@@ -158,12 +176,12 @@ static int set_verbose(struct cli_args *a, const char *v)
 
 static const struct option options[] = {
 	OPT_SECTION("Revisions:"),
-	OPT_STRING("--base", "REV", REVIEWS, base,
+	OPT_STRING("--base", "REV", REVIEWS | CMD_REPORT, base,
 		   "compare against REV: the change is base...head (merge-base)"),
-	OPT_STRING("--head", "REV", REVIEWS, head, "the revision under review (default HEAD)"),
+	OPT_STRING("--head", "REV", REVIEWS | CMD_REPORT, head, "the revision under review (default HEAD)"),
 	OPT_SWITCH("--worktree", REVIEWS, worktree,
 		   "review uncommitted changes against HEAD (the default when no --base is given)"),
-	OPT_SWITCH("--tests", REVIEWS | CMD_CHECK | CMD_CONTRACTS, tests,
+	OPT_SWITCH("--tests", REVIEWS | CMD_CHECK | CMD_CONTRACTS | CMD_REPORT, tests,
 		   "include _test.go files (compiled with go test -c)"),
 	OPT_SWITCH("--changed", CMD_BASELINE, changed,
 		   "baseline: only the packages the change touches"),
@@ -183,28 +201,36 @@ static const struct option options[] = {
 		   "also list findings accepted by .escape-baseline.json"),
 	OPT_SWITCH("--all-packages", REVIEWS, all_packages,
 		   "analyse every package of every module, not only the changed ones"),
-	OPT_SWITCH("--no-cache", REVIEWS, no_cache, "analyse the base revision even when it is cached"),
-	OPT_STRING("--cache-dir", "DIR", REVIEWS, cache_dir,
+	OPT_SWITCH("--no-cache", REVIEWS | CMD_REPORT, no_cache, "analyse the base revision even when it is cached"),
+	OPT_STRING("--cache-dir", "DIR", REVIEWS | CMD_REPORT, cache_dir,
 		   "keep the analysis cache in DIR (default: $ESCAPE_REVIEW_CACHE, else "
 		   ".git/escape-review/cache); CI can save and restore it between runs"),
-	OPT_CONFIG("--build-flags", "FLAGS", REVIEWS | CMD_CONFIG | CMD_CHECK, CONFIG_BUILD_FLAGS,
+	OPT_CONFIG("--build-flags", "FLAGS", REVIEWS | CMD_REPORT | CMD_CONFIG | CMD_CHECK, CONFIG_BUILD_FLAGS,
 		   "extra go build flags, split at white space (e.g. '-tags=integration')"),
-	OPT_CONFIG("--gcflags", "FLAGS", REVIEWS | CMD_CONFIG | CMD_CHECK, CONFIG_GCFLAGS,
+	OPT_CONFIG("--gcflags", "FLAGS", REVIEWS | CMD_REPORT | CMD_CONFIG | CMD_CHECK, CONFIG_GCFLAGS,
 		   "extra compiler flags, appended after -m=2 (e.g. -l)"),
 	OPT_STRING("--input", "FILE", REVIEWS, input,
 		   "read compiler output from FILE ('-': stdin) instead of running go; with "
 		   "--mode all no repository is needed"),
 	OPT_CONFIG("--max-flow", "N", REVIEWS | CMD_CONFIG, CONFIG_MAX_FLOW,
 		   "keep at most N steps of each reason chain (default 12, 0 keeps all)"),
+	OPT_SECTION("Profiles (docs/report.md):"),
+	OPT_CALL("--profile", "FILE", REVIEWS | CMD_REPORT, set_profile,
+		 "weight findings by a pprof heap or CPU profile (read with go tool pprof; "
+		 "repeatable): bytes at each line, the heaviest first"),
+	OPT_CONFIG("--hot-share", "SHARE", REVIEWS | CMD_REPORT | CMD_CONFIG, CONFIG_PROFILE_HOT_SHARE,
+		 "a finding at or above SHARE of the profile is hot and raised one severity "
+		 "(default 1%)"),
 	OPT_SECTION("Output:"),
 	OPT_CALL("--format", "FMT", REVIEWS, set_review_format,
 		 "text (default), json, markdown (the summary comment, from templates), comments "
 		 "(each new finding's inline comment), status (a commit status line), sarif (SARIF "
 		 "2.1.0), rdjson (reviewdog), github-actions (workflow command annotations), "
 		 "template-data (what templates see; docs/templates.md)"),
+	OPT_CALL("--format", "FMT", CMD_REPORT, set_report_format, NULL),
 	OPT_CALL("--format", "FMT", CMD_RULES, set_rules_format, NULL),
 	OPT_CALL("--format", "FMT", CMD_CONFIG | CMD_CHECK | CMD_CONTRACTS, set_config_format, NULL),
-	OPT_CONFIG("--template-dir", "DIR", REVIEWS | CMD_CONFIG, CONFIG_TEMPLATE_DIR,
+	OPT_CONFIG("--template-dir", "DIR", REVIEWS | CMD_REPORT | CMD_CONFIG, CONFIG_TEMPLATE_DIR,
 		   "templates for markdown, comments and status (default: $ESCAPE_REVIEW_TEMPLATES, "
 		   "else the installed ones)"),
 	OPT_CALL("--max-comment-bytes", "N", REVIEWS, set_max_comment,
@@ -249,6 +275,9 @@ void cli_args_release(struct cli_args *a)
 {
 	free(a->operands);
 	a->operands = NULL;
+	free(a->profiles);
+	a->profiles = NULL;
+	a->profiles_nr = 0;
 	a->operands_nr = 0;
 }
 

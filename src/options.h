@@ -43,6 +43,7 @@ enum cli_command {
 	CMD_RENDER = 1 << 4,
 	CMD_CHECK = 1 << 5,       /* check: every performance contract */
 	CMD_CONTRACTS = 1 << 6,   /* contracts: the list */
+	CMD_REPORT = 1 << 7,      /* report: two releases compared */
 };
 
 /* Every value an option sets.  Zeroed, then cli_args_init(). */
@@ -62,6 +63,8 @@ struct cli_args {
 	int no_publish;               /* --no-publish: the JSON document only */
 	const char *data, *partials;  /* render */
 	int escape;                   /* render --escape: -1 unset, else enum mustache escape */
+	const char **profiles;        /* --profile FILE, repeatable (profile.h) */
+	size_t profiles_nr;
 	const char **operands;        /* the arguments that are not options, in order */
 	size_t operands_nr;
 };

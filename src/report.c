@@ -61,6 +61,14 @@ cJSON *report_finding_json(const struct finding *f)
 	else
 		cJSON_AddNullToObject(o, "loop_line");
 	add_str(o, "fingerprint", f->fingerprint);
+	if (f->profiled) {
+		cJSON_AddNumberToObject(o, "weight", f->weight);
+		cJSON_AddBoolToObject(o, "hot", f->hot);
+		cJSON_AddNumberToObject(o, "alloc_bytes", (double)f->alloc_bytes);
+		cJSON_AddNumberToObject(o, "alloc_objects", (double)f->alloc_objects);
+		cJSON_AddNumberToObject(o, "cpu_flat", f->cpu_flat);
+		cJSON_AddNumberToObject(o, "cpu_cum", f->cpu_cum);
+	}
 	if (f->ack_reason)
 		add_str(o, "acknowledged_reason", f->ack_reason);
 	if (f->contract) {
@@ -135,6 +143,18 @@ static cJSON *json_head(const struct review *rv)
 		for (i = 0; i < rv->not_analysed_nr; i++)
 			cJSON_AddItemToArray(na, cJSON_CreateString(rv->not_analysed[i]));
 	}
+	if (rv->profiles_nr) {
+		cJSON *prof = cJSON_AddObjectToObject(sum, "profile");
+		unsigned hot = 0;
+
+		for (i = 0; i < rv->findings.nr; i++)
+			hot += rv->findings.items[i]->hot;
+		cJSON_AddNumberToObject(prof, "files", rv->profiles_nr);
+		cJSON_AddNumberToObject(prof, "hot_share", rv->hot_share);
+		cJSON_AddNumberToObject(prof, "hot", hot);
+		cJSON_AddNumberToObject(prof, "findings_unmatched", rv->findings_unmatched);
+		cJSON_AddNumberToObject(prof, "profile_lines_unmatched", (double)rv->profile_unmatched);
+	}
 	return doc;
 }
 
@@ -197,6 +217,18 @@ static void text_finding(struct strbuf *out, const struct finding *f,
 	add_safe(out, f->message);
 	if (tag)
 		strbuf_addf(out, " (%s)", tag);
+	if (f->hot)
+		strbuf_addstr(out, " (hot)");
+	if (f->alloc_bytes || f->cpu_cum > 0) {
+		strbuf_addf(out, " [%.2f%% of the profile", f->weight * 100);
+		if (f->alloc_bytes)
+			strbuf_addf(out, ": %llu bytes in %llu objects", f->alloc_bytes,
+				    f->alloc_objects);
+		if (f->cpu_cum > 0)
+			strbuf_addf(out, "%s %.2f%% CPU in its function", f->alloc_bytes ? "," : ":",
+				    f->cpu_cum * 100);
+		strbuf_addch(out, ']');
+	}
 	strbuf_addch(out, '\n');
 	strbuf_addstr(out, "    ");
 	if (f->function) {
@@ -284,6 +316,16 @@ void report_text(struct strbuf *out, const struct review *rv, const struct repor
 			add_safe(out, rv->not_analysed[i]);
 		}
 		strbuf_addch(out, '\n');
+	}
+	if (rv->profiles_nr) {
+		unsigned hot = 0;
+
+		for (i = 0; i < rv->findings.nr; i++)
+			hot += rv->findings.items[i]->hot;
+		strbuf_addf(out, "escape-review: profile: %u hot (at or above %g%% of the profile), %u finding%s matched nothing in the profile, %llu allocating line%s of the profile matched no finding\n",
+			    hot, rv->hot_share * 100, rv->findings_unmatched,
+			    rv->findings_unmatched == 1 ? "" : "s", rv->profile_unmatched,
+			    rv->profile_unmatched == 1 ? "" : "s");
 	}
 }
 

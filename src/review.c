@@ -568,8 +568,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		free(out->go_version);
 		out->go_version = xstrdup(gov.buf);
 		if (!git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
-		    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf)))
-			pkgset_add_files(&base_set, bc.dir.buf, old, n);
+		    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf))) {
+			if (opts->all_packages) /* every package at both revisions */
+				pkgset_add_all(&base_set, bc.dir.buf);
+			else
+				pkgset_add_files(&base_set, bc.dir.buf, old, n);
+		}
 	}
 	if (!ret) {
 		base_cache_set_key(&bc, c, gov.buf, &base.build, &base_set);
@@ -611,7 +615,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 					error_last());
 		}
 	}
-	if (!*fell_back && opts->scope == SCOPE_DEPENDENTS && !git_oid_is_zero(&c->merge_base_tree)) {
+	if (!*fell_back && opts->scope == SCOPE_DEPENDENTS && !opts->all_packages && !git_oid_is_zero(&c->merge_base_tree)) {
 		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts };
 
 		follow_dependents(out, &x, head_set, &head.findings, &base.findings);
@@ -639,7 +643,8 @@ out:
 }
 
 /* Mark added lines, then keep what the mode wants. */
-static void filter_mode(struct review *rv, const struct change *c, enum review_mode mode)
+static void filter_mode(struct review *rv, const struct change *c, enum review_mode mode,
+			int keep_existing)
 {
 	struct finding_list *l = &rv->findings;
 	size_t i, k = 0;
@@ -665,7 +670,7 @@ static void filter_mode(struct review *rv, const struct change *c, enum review_m
 		case MODE_CONTEXT: keep = f->in_hunk; break;
 		case MODE_FILE: keep = f->in_changed_file; break;
 		case MODE_NEW:
-			keep = f->status == STATUS_NEW;
+			keep = f->status == STATUS_NEW || (keep_existing && f->status == STATUS_EXISTING);
 			if (!keep)
 				rv->hidden_existing++;
 			break;
@@ -919,7 +924,7 @@ static int stage_policy(struct run *r)
 		config_filter(opts->config, &out->findings);
 		config_filter(opts->config, &out->fixed);
 	}
-	filter_mode(out, r->have_change ? &r->change : NULL, r->mode);
+	filter_mode(out, r->have_change ? &r->change : NULL, r->mode, opts->keep_existing);
 	if (!opts->no_baseline && (ret = apply_baseline(out, r->repo, opts)))
 		return ret;
 	if (!opts->no_acknowledge)
@@ -976,8 +981,8 @@ int review_run(struct review *out, const struct review_opts *opts)
 		ret = error_set(ER_EUSAGE, "--mode new needs the compiler run at both revisions: it cannot be used with --input");
 		goto out;
 	}
-	if (opts->all_packages && r.mode == MODE_NEW)
-		r.mode = MODE_ALL;
+	if (opts->all_packages && r.mode == MODE_NEW && !opts->base)
+		r.mode = MODE_ALL; /* with --base: every package compared with the base */
 	out->mode = config_mode_name(r.mode);
 	if ((ret = run_stages(&r)) || (ret = stage_policy(&r)))
 		goto out;

@@ -33,6 +33,7 @@ struct review_opts {
 	const struct config *config; /* exclude, rules; NULL: none */
 	int verbose;
 	int all_packages;        /* every package of every module, not only the changed ones */
+	int keep_existing;       /* MODE_NEW: list the existing findings too (the release report) */
 	int show_baseline;       /* list findings accepted by the baseline */
 	int no_baseline;         /* do not read .escape-baseline.json */
 	int no_acknowledge;      /* do not apply //escape:ok markers */

@@ -10,14 +10,16 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/er-$TEST_NAME.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 checks_ok=0
 checks_bad=0
+# keep go's caches where they already are (warm builds: Go 1.24 and newer
+# also build `go tool pprof` into the cache), but never write to the user's
+# tree; found before HOME moves below, or the cache would be a cold one in $TMP
+export GOCACHE=${GOCACHE:-$(go env GOCACHE 2>/dev/null || echo "$TMP/gocache")}
 export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.com
 export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.com
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TMP/home" NO_COLOR=1
 mkdir -p "$HOME"
 git config --global init.defaultBranch main
 git config --global advice.detachedHead false
-# keep go's caches where they already are (warm builds), but never write to the user's tree
-export GOCACHE=${GOCACHE:-$(go env GOCACHE 2>/dev/null || echo "$TMP/gocache")}
 export GOPATH=${GOPATH:-$TMP/gopath}
 export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
 

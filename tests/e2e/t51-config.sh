@@ -19,7 +19,7 @@ expect_eq "wrong value: the message" "$(cat "$TMP/err")" 'escape-review: .escape
 echo '{"fail_on": "error", "colour": "always"}' >"$cfg"
 er --base c1
 expect_rc "unknown key" 2
-expect_eq "unknown key: the message" "$(cat "$TMP/err")" 'escape-review: .escape-review.json: key "colour": unknown key; known keys are fail_on, hook, mode, scope, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab'
+expect_eq "unknown key: the message" "$(cat "$TMP/err")" 'escape-review: .escape-review.json: key "colour": unknown key; known keys are fail_on, hook, mode, scope, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab, profile'
 echo '{"max_flow": "12"}' >"$cfg"
 er --base c1
 expect_rc "wrong type" 2
@@ -99,7 +99,8 @@ max_flow        4                        (command line)
 rules           ER010=off                ($cfg)
 template_dir    -                        (default)
 github.api_url  -                        (default)
-gitlab.api_url  -                        (default)"
+gitlab.api_url  -                        (default)
+profile.hot_share 1%                       (default)"
 er config --format json --fail-on error
 expect_eq "config: JSON file" "$(json_get "$TMP/out" 'd["file"]')" "$cfg"
 expect_eq "config: JSON sources" "$(json_get "$TMP/out" '" ".join("%s=%s@%s" % (k, v["value"], v["source"]) for k, v in d["settings"].items() if k in ("fail_on", "hook.fail_on", "exclude", "max_flow"))')" \

@@ -78,6 +78,13 @@ static void test_every_key(void **state)
 	assert_int_equal(c.source[CONFIG_MAX_FLOW], CONFIG_SRC_FILE);
 	assert_int_equal(c.source[CONFIG_GITLAB_API_URL], CONFIG_SRC_FILE);
 	config_release(&c);
+
+	config_init(&c);
+	assert_true(c.hot_share > 0.0099 && c.hot_share < 0.0101);
+	assert_int_equal(parse(&c, "{\"profile\": {\"hot_share\": \"0.5%\"}}"), 0);
+	assert_true(c.hot_share > 0.0049 && c.hot_share < 0.0051);
+	assert_int_equal(c.source[CONFIG_PROFILE_HOT_SHARE], CONFIG_SRC_FILE);
+	config_release(&c);
 }
 
 static void expect_error(const char *text, const char *msg)
@@ -96,16 +103,20 @@ static void test_errors(void **state)
 	expect_error("{\"hook\": {\"fail_on\": \"sometimes\"}}",
 		".escape-review.json: key \"hook.fail_on\": expected one of none|info|warning|error, got \"sometimes\"");
 	expect_error("{\"bogus\": 1}",
-		".escape-review.json: key \"bogus\": unknown key; known keys are fail_on, hook, mode, scope, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab");
+		".escape-review.json: key \"bogus\": unknown key; known keys are fail_on, hook, mode, scope, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab, profile");
 	/* a likely typo names the nearest key */
 	expect_error("{\"exlude\": []}",
-		".escape-review.json: key \"exlude\": unknown key; did you mean \"exclude\"? (known keys are fail_on, hook, mode, scope, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab)");
+		".escape-review.json: key \"exlude\": unknown key; did you mean \"exclude\"? (known keys are fail_on, hook, mode, scope, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab, profile)");
 	expect_error("{\"fail-on\": \"error\"}",
-		".escape-review.json: key \"fail-on\": unknown key; did you mean \"fail_on\"? (known keys are fail_on, hook, mode, scope, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab)");
+		".escape-review.json: key \"fail-on\": unknown key; did you mean \"fail_on\"? (known keys are fail_on, hook, mode, scope, exclude, build_flags, gcflags, max_flow, rules, template_dir, github, gitlab, profile)");
 	expect_error("{\"hook\": {\"fail-on\": \"error\"}}",
 		".escape-review.json: key \"hook.fail-on\": unknown key; hook knows fail_on, on_error");
 	expect_error("{\"github\": {\"token\": \"x\"}}",
 		".escape-review.json: key \"github.token\": unknown key; github knows api_url");
+	expect_error("{\"profile\": {\"hot_share\": \"0\"}}",
+		".escape-review.json: key \"profile.hot_share\": expected a share of the profile above 0 and at most 100%, as \"1%\" or \"0.01\", got \"0\"");
+	expect_error("{\"profile\": {\"files\": []}}",
+		".escape-review.json: key \"profile.files\": unknown key; profile knows hot_share");
 	expect_error("{\"max_flow\": \"12\"}",
 		".escape-review.json: key \"max_flow\": expected a whole number from 0 to 100000, got \"12\"");
 	expect_error("{\"max_flow\": 1.5}",
