@@ -121,7 +121,7 @@ expect_eq "importers that no longer build: store's finding" "$(grep '^[a-z]*/' "
 expect_eq "importers that no longer build: the warning" "$(head -n 1 "$TMP/err")" \
 	"escape-review: warning: the packages importing the changed ones could not be analysed, so escapes the change causes there are not reported:"
 # (go 1.19 exits with 2 on a type error, newer releases with 1)
-expect_grep "importers that no longer build: the failed build" "^the build failed in \. (go exited with [12]):$" "$TMP/err"
+expect_grep "importers that no longer build: the failed build" "^the build failed in module example\.com/layers (the repository root) (go exited with [12]):$" "$TMP/err"
 expect_grep "importers that no longer build: the compiler's message" "^api/api.go:8:23: not enough arguments in call to store.Observe$" "$TMP/err"
 git checkout -q main
 
