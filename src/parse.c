@@ -1028,7 +1028,8 @@ void parser_take_notes(struct parser *p, struct parse_note_list *out)
 		out->dropped = d;
 	} else {
 		ALLOC_GROW(out->items, out->nr + ns->list.nr, out->alloc);
-		memcpy(out->items + out->nr, ns->list.items, ns->list.nr * sizeof(*out->items));
+		if (ns->list.nr)
+			memcpy(out->items + out->nr, ns->list.items, ns->list.nr * sizeof(*out->items));
 		out->nr += ns->list.nr;
 		out->dropped += ns->list.dropped;
 		free(ns->list.items);
