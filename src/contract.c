@@ -370,6 +370,8 @@ struct call {
 	const char *name;
 	size_t len;
 	int col;      /* of the '(' */
+	const char *qual;  /* "hot.Mid" of X.NAME( as written, else NAME */
+	size_t qual_len;
 };
 
 /* The calls written on line `l`: NAME( or X.NAME( that is not a conversion. */
@@ -385,9 +387,14 @@ static size_t line_calls(struct call *out, size_t max, const struct source *s, i
 		if (t->kind != GOTOK_IDENT || !gotokens_is(&tk, i + 1, "(") ||
 		    is_word(&tk, i, not_calls) || is_local_type(s, tk.lx.s + t->off, t->len))
 			continue;
-		out[n].name = tk.lx.s + t->off;
-		out[n].len = t->len;
+		out[n].name = out[n].qual = tk.lx.s + t->off;
+		out[n].len = out[n].qual_len = t->len;
 		out[n].col = tk.t[i + 1].col;
+		if (i >= 2 && gotokens_is(&tk, i - 1, ".") && tk.t[i - 2].kind == GOTOK_IDENT &&
+		    tk.t[i - 2].off + tk.t[i - 2].len + 1 == t->off) {
+			out[n].qual = tk.lx.s + tk.t[i - 2].off;
+			out[n].qual_len = t->len + tk.t[i - 2].len + 1;
+		}
 		n++;
 	}
 	gotokens_release(&tk);
@@ -562,8 +569,11 @@ static void check_inline_line(struct finding_list *out, const struct contract *c
 			continue;
 		why = find_note(nl, NOTE_CANNOT_INLINE, NULL, 0, 0, calls[i].name, calls[i].len);
 		f = contract_finding(out, c, s, CONTRACT_RULE_INLINE, c->first, calls[i].col, "inline");
-		strbuf_addf(&sb, "escape:inline broken: call to %.*s not inlined", (int)calls[i].len,
-			    calls[i].name);
+		/* the callee as written ("hot.Mid"): a change to it in another
+		 * package is named as the cause (dependents.h) */
+		f->facts.callees[f->facts.callees_nr++] = xstrndup(calls[i].qual, calls[i].qual_len);
+		strbuf_addf(&sb, "escape:inline broken: call to %.*s not inlined", (int)calls[i].qual_len,
+			    calls[i].qual);
 		set_text(&f->message, &sb);
 		where(&sb, c, "inline");
 		strbuf_addf(&sb, " promises every call on line %d is inlined; ", c->first);

@@ -315,7 +315,9 @@ static void set_cause(struct finding *f, const struct summary_change *c)
 
 /* The changes of this round's packages, each following from an earlier one. */
 static void round_changes(struct dependents_result *res, const struct graph *g,
-			  const struct finding_list *h, const struct finding_list *b, size_t upto)
+			  const struct finding_list *h, const struct finding_list *b,
+			  const struct parse_note_list *hn, const struct parse_note_list *bn,
+			  size_t upto)
 {
 	struct summary sb = SUMMARY_INIT, sh = SUMMARY_INIT;
 	struct summary_changes cs = SUMMARY_CHANGES_INIT;
@@ -323,6 +325,8 @@ static void round_changes(struct dependents_result *res, const struct graph *g,
 
 	summary_add_findings(&sb, b);
 	summary_add_findings(&sh, h);
+	summary_add_notes(&sb, bn);
+	summary_add_notes(&sh, hn);
 	summary_diff(&cs, &sb, &sh);
 	for (i = 0; i < cs.nr; i++) {
 		struct summary_change *c = cs.items[i];
@@ -336,6 +340,10 @@ static void round_changes(struct dependents_result *res, const struct graph *g,
 			    !strcmp(f->package, c->package))
 				m = attribute(f, graph_get(g, c->package), &res->changes, upto);
 		}
+		/* an inlining change alone: the first change in a package it imports */
+		for (j = 0; j < upto && !m; j++)
+			if (imports(graph_get(g, c->package), res->changes.items[j]->package))
+				m = res->changes.items[j];
 		if (!m)
 			m = res->changes.items[0];
 		c->root = m->root ? m->root : m;
@@ -368,6 +376,10 @@ static void round_findings(struct dependents_result *res, const struct dependent
 	for (i = 0; i < h->nr; i++) {
 		struct finding *f = h->items[i];
 
+		if (f->status == STATUS_EXISTING && f->contract) {
+			finding_list_add(&res->found, f); /* broken at base already */
+			continue;
+		}
 		if (f->status != STATUS_NEW || is_summary(f)) {
 			finding_free(f);
 			continue;
@@ -420,6 +432,7 @@ static int run_round(struct dependents_result *res, const struct dependents_opts
 {
 	struct pkgset set = PKGSET_INIT;
 	struct finding_list h = FINDING_LIST_INIT, b = FINDING_LIST_INIT;
+	struct parse_note_list hn = PARSE_NOTE_LIST_INIT, bn = PARSE_NOTE_LIST_INIT;
 	size_t upto = res->changes.nr, i, j;
 	int ret = 0;
 
@@ -447,21 +460,24 @@ static int run_round(struct dependents_result *res, const struct dependents_opts
 	res->rounds++;
 	if (o->verbose)
 		print_round(res, from, &set, g);
-	if ((ret = o->analyse(o->ctx, &h, &b, &set)))
+	if ((ret = o->analyse(o->ctx, &h, &b, &hn, &bn, &set)))
 		goto out;
-	round_changes(res, g, &h, &b, upto);
+	round_changes(res, g, &h, &b, &hn, &bn, upto);
 	round_findings(res, o, g, &h, &b, upto);
 	*stop = res->changes.nr == upto;
 out:
 	finding_list_release(&h);
 	finding_list_release(&b);
+	parse_note_list_release(&hn);
+	parse_note_list_release(&bn);
 	pkgset_release(&set);
 	return ret;
 }
 
 int dependents_run(struct dependents_result *res, const struct dependents_opts *o,
 		   const struct pkgset *changed, const struct finding_list *head0,
-		   const struct finding_list *base0)
+		   const struct finding_list *base0, const struct parse_note_list *head_notes0,
+		   const struct parse_note_list *base_notes0)
 {
 	struct summary sb = SUMMARY_INIT, sh = SUMMARY_INIT;
 	struct graph g = { NULL, 0, 0, STRMAP_INIT };
@@ -470,6 +486,10 @@ int dependents_run(struct dependents_result *res, const struct dependents_opts *
 
 	summary_add_findings(&sb, base0);
 	summary_add_findings(&sh, head0);
+	if (head_notes0 && base_notes0) {
+		summary_add_notes(&sb, base_notes0);
+		summary_add_notes(&sh, head_notes0);
+	}
 	summary_diff(&res->changes, &sb, &sh);
 	summary_release(&sb);
 	summary_release(&sh);

@@ -5,7 +5,7 @@
  * dependents.h: escapes a change induces in packages that import it.
  *
  * A caller in another package sees a function only through its escape
- * summary (summary.h).  When the changed packages' summaries differ between
+ * summary (summary.h): its leaking parameters and whether it inlines.  When the changed packages' summaries differ between
  * base and head, the packages of the repository's modules that import a
  * package whose summaries changed are analysed at head and at base (by the
  * caller's `analyse`), and compared: what is new there is induced by the
@@ -34,16 +34,24 @@ struct dependents_opts {
 	int verbose;               /* print each round on stderr */
 	/*
 	 * Analyse `set` at head and base: the raw findings (located, not
-	 * classified) into `head` and `base`.  Returns 0 or an ER_* code with
-	 * the message set.
+	 * classified, contracts checked) into `head` and `base`, the parser's
+	 * inlining notes into `head_notes` and `base_notes`.  Returns 0 or an
+	 * ER_* code with the message set.
 	 */
 	int (*analyse)(void *ctx, struct finding_list *head, struct finding_list *base,
+		       struct parse_note_list *head_notes, struct parse_note_list *base_notes,
 		       const struct pkgset *set);
 	/* Classify and fingerprint one side's findings (base: is_base). */
 	void (*classify)(void *ctx, struct finding_list *l, int is_base);
 	void *ctx;
 };
 
+/*
+ * The contracts of the importers (contract.h) are checked as in the changed
+ * packages: one broken by this change is found (STATUS_NEW, induced_by
+ * naming the changed callee), one already broken at base is found too
+ * (STATUS_EXISTING, no cause), one that holds again is fixed.
+ */
 struct dependents_result {
 	struct finding_list found;  /* induced new findings (STATUS_NEW, induced_by set) */
 	struct finding_list fixed;  /* induced fixed findings (STATUS_FIXED, induced_by set) */
@@ -58,13 +66,15 @@ struct dependents_result {
 
 /*
  * Compare the summaries of `head0` and `base0` (the changed packages' raw
- * findings, `changed` their packages) and follow the changes through the
- * importers.  Returns 0, or an ER_* code (message set) when the graph or an
- * analysis failed; what was found before stays in `res`.
+ * findings and inlining notes, `changed` their packages; NULL notes: none)
+ * and follow the changes through the importers.  Returns 0, or an ER_*
+ * code (message set) when the graph or an analysis failed; what was found
+ * before stays in `res`.
  */
 int dependents_run(struct dependents_result *res, const struct dependents_opts *o,
 		   const struct pkgset *changed, const struct finding_list *head0,
-		   const struct finding_list *base0);
+		   const struct finding_list *base0, const struct parse_note_list *head_notes0,
+		   const struct parse_note_list *base_notes0);
 void dependents_result_release(struct dependents_result *res);
 
 #endif

@@ -17,6 +17,7 @@
 #include "repo.h"
 #include "strmap.h"
 #include "strbuf.h"
+#include "summary.h"
 #include "util.h"
 
 #include <errno.h>
@@ -352,6 +353,7 @@ struct analysis {
 	int ret;
 	int warn;          /* warnings about this analysis go to stderr */
 	char *msg;         /* the error's message when ret */
+	int notes;         /* keep the inlining notes (contracts.notes) for the summaries */
 	struct contract_run contracts;
 };
 
@@ -360,6 +362,8 @@ static void *analyse(void *data)
 	struct analysis *a = data;
 
 	contract_run_prepare(&a->contracts, &a->build, a->root, a->set, a->build.tests);
+	if (a->notes)
+		a->build.notes = &a->contracts.notes;
 	a->ret = packages_analyze(&a->findings, &a->errors, a->root, a->set, &a->build);
 	if (a->ret) {
 		a->msg = xstrdup(error_last());
@@ -398,6 +402,51 @@ static int cache_write_escapes(const struct base_cache *bc, const struct finding
 	return ret;
 }
 
+/*
+ * A cached base has no notes: the inlining notes the summaries need are
+ * saved next to the entry (summary_notes_write).  A cache hit without them
+ * is a miss: the findings read are dropped and the base is analysed.
+ */
+static int cache_read_notes(const struct base_cache *bc, struct analysis *a, int cached)
+{
+	struct strbuf path = STRBUF_INIT;
+	int ret;
+
+	if (cached || !a->notes)
+		return cached;
+	strbuf_addf(&path, "%s.inline", bc->path.buf);
+	ret = summary_notes_read(&a->contracts.notes, path.buf);
+	if (ret < 0)
+		fprintf(stderr, "escape-review: warning: %s\n", error_last());
+	if (ret) {
+		finding_list_release(&a->findings);
+	}
+	strbuf_release(&path);
+	return ret ? 1 : 0;
+}
+
+static void cache_write_notes(const struct base_cache *bc, const struct analysis *a)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	if (!a->notes)
+		return;
+	strbuf_addf(&path, "%s.inline", bc->path.buf);
+	if (summary_notes_write(path.buf, &a->contracts.notes))
+		fprintf(stderr, "escape-review: warning: %s\n", error_last());
+	strbuf_release(&path);
+}
+
+/* The base's findings, then its notes (a failure of the notes is a warning). */
+static int cache_write_base(const struct base_cache *bc, const struct analysis *a)
+{
+	int ret = cache_write_escapes(bc, &a->findings);
+
+	if (!ret)
+		cache_write_notes(bc, a);
+	return ret;
+}
+
 /* Dependents: what the rounds of dependents.h need from this review. */
 struct dep_ctx {
 	git_repository *repo;
@@ -405,6 +454,17 @@ struct dep_ctx {
 	const char *head_dir, *base_dir, *go_version;
 	const struct review_opts *opts;
 };
+
+static void notes_move(struct parse_note_list *dst, struct parse_note_list *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nr; i++) {
+		ALLOC_GROW(dst->items, dst->nr + 1, dst->alloc);
+		dst->items[dst->nr++] = src->items[i];
+	}
+	src->nr = 0;
+}
 
 /* The packages of `set` whose directory exists in the checkout at `root`. */
 static void existing_packages(struct pkgset *out, const char *root, const struct pkgset *set)
@@ -427,6 +487,7 @@ static void existing_packages(struct pkgset *out, const char *root, const struct
 
 /* Importers at head and base (base cached under its own key), concurrently. */
 static int dep_analyse(void *data, struct finding_list *h, struct finding_list *b,
+		       struct parse_note_list *hn, struct parse_note_list *bn,
 		       const struct pkgset *set)
 {
 	struct dep_ctx *x = data;
@@ -441,7 +502,9 @@ static int dep_analyse(void *data, struct finding_list *h, struct finding_list *
 	head.warn = 1;
 	head.build = x->opts->build;
 	head.build.tests = x->opts->tests;
+	head.notes = 1;
 	base.build = head.build;
+	base.notes = 1;
 	strbuf_init(&head.errors, 0);
 	strbuf_init(&base.errors, 0);
 	threaded = !pthread_create(&th, NULL, analyse, &head);
@@ -453,11 +516,12 @@ static int dep_analyse(void *data, struct finding_list *h, struct finding_list *
 	if (!x->opts->no_cache && !contract_any(x->base_dir, &base_set, base.build.tests) &&
 	    (cached = base_cache_read(&base.findings, &bc)) < 0)
 		fprintf(stderr, "escape-review: warning: %s\n", error_last());
+	cached = cache_read_notes(&bc, &base, cached);
 	if (cached && base_set.nr) {
 		base.root = x->base_dir;
 		base.set = &base_set;
 		analyse(&base);
-		if (!base.ret && !x->opts->no_cache && cache_write_escapes(&bc, &base.findings))
+		if (!base.ret && !x->opts->no_cache && cache_write_base(&bc, &base))
 			fprintf(stderr, "escape-review: warning: %s\n", error_last());
 	}
 	if (threaded)
@@ -466,6 +530,8 @@ static int dep_analyse(void *data, struct finding_list *h, struct finding_list *
 		ret = error_set(head.ret ? head.ret : base.ret, "%s", head.ret ? head.msg : base.msg);
 	finding_list_move(h, &head.findings);
 	finding_list_move(b, &base.findings);
+	notes_move(hn, &head.contracts.notes);
+	notes_move(bn, &base.contracts.notes);
 	analysis_release(&head);
 	analysis_release(&base);
 	pkgset_release(&base_set);
@@ -483,11 +549,14 @@ static void dep_classify(void *data, struct finding_list *l, int is_base)
 
 /*
  * Follow the changed packages' escape summaries into their importers
- * (dependents.h): induced findings join out->findings and out->fixed.  A
- * failure is a warning: the changed packages' own review stands.
+ * (dependents.h): induced findings (and the importers' contracts broken at
+ * base already, STATUS_EXISTING) go to `found`, which joins out->findings
+ * after the changed packages' own matching, and out->fixed.  A failure is
+ * a warning: the changed packages' own review stands.
  */
-static void follow_dependents(struct review *out, struct dep_ctx *x, const struct pkgset *changed,
-			      const struct finding_list *head, const struct finding_list *base)
+static void follow_dependents(struct review *out, struct finding_list *found, struct dep_ctx *x,
+			      const struct pkgset *changed, const struct analysis *head,
+			      const struct analysis *base)
 {
 	struct dependents_result res = DEPENDENTS_RESULT_INIT;
 	struct dependents_opts o = { 0 };
@@ -504,10 +573,11 @@ static void follow_dependents(struct review *out, struct dep_ctx *x, const struc
 	o.analyse = dep_analyse;
 	o.classify = dep_classify;
 	o.ctx = x;
-	if (dependents_run(&res, &o, changed, head, base))
+	if (dependents_run(&res, &o, changed, &head->findings, &base->findings,
+			   &head->contracts.notes, &base->contracts.notes))
 		fprintf(stderr, "escape-review: warning: the packages importing the changed ones could not be analysed, so escapes the change causes there are not reported:\n%s\n",
 			error_last());
-	finding_list_move(&out->findings, &res.found);
+	finding_list_move(found, &res.found);
 	finding_list_move(&out->fixed, &res.fixed);
 	out->dependents = (unsigned)res.analysed;
 	out->not_analysed = res.skipped;
@@ -529,6 +599,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 			     const struct review_opts *opts, int *fell_back)
 {
 	struct analysis head = { 0 }, base = { 0 };
+	struct finding_list induced = FINDING_LIST_INIT;
 	struct pkgset base_set = PKGSET_INIT;
 	struct strbuf gov = STRBUF_INIT;
 	struct base_cache bc;
@@ -543,6 +614,8 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	head.build = opts->build;
 	head.build.tests = opts->tests;
 	base.build = head.build;
+	/* the inlining notes, for the summaries the dependents' rounds compare */
+	head.notes = base.notes = opts->scope == SCOPE_DEPENDENTS && !opts->all_packages;
 	strbuf_init(&head.errors, 0);
 	strbuf_init(&base.errors, 0);
 
@@ -580,6 +653,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		if (!opts->no_cache && !contract_any(bc.dir.buf, &base_set, base.build.tests) &&
 		    (cached = base_cache_read(&base.findings, &bc)) < 0)
 			fprintf(stderr, "escape-review: warning: %s\n", error_last());
+		cached = cache_read_notes(&bc, &base, cached);
 		if (!cached) {
 			have_base = 1;
 			out->base_cached = 1;
@@ -610,7 +684,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 				c->merge_base_hex, base.msg);
 			*fell_back = 1;
 		} else if (!opts->no_cache) {
-			if (cache_write_escapes(&bc, &base.findings))
+			if (cache_write_base(&bc, &base))
 				fprintf(stderr, "escape-review: warning: %s (the base will be analysed again next time)\n",
 					error_last());
 		}
@@ -618,7 +692,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	if (!*fell_back && opts->scope == SCOPE_DEPENDENTS && !opts->all_packages && !git_oid_is_zero(&c->merge_base_tree)) {
 		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts };
 
-		follow_dependents(out, &x, head_set, &head.findings, &base.findings);
+		follow_dependents(out, &induced, &x, head_set, &head, &base);
 	}
 	classify_all(&head.findings, policy_of(opts), opts->build.max_flow);
 	compare_fingerprint(&head.findings, NULL);
@@ -631,8 +705,10 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		/* base paths become head paths for display of what was fixed */
 		compare_match(&out->findings, &base.findings, &out->fixed);
 	}
+	finding_list_move(&out->findings, &induced);
 	ret = 0;
 out:
+	finding_list_release(&induced);
 	analysis_release(&head);
 	analysis_release(&base);
 	pkgset_release(&base_set);

@@ -4,11 +4,16 @@
  * base and head (summary.h).
  */
 #include "summary.h"
+#include "errors.h"
 #include "strbuf.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define NOTES_HEADER "escape-review inline notes 1\n"
+#define NOTES_MAX (64u << 20)
 
 static struct summary_entry *get_entry(struct summary *s, const char *package,
 				       const char *function, const char *file, int line)
@@ -81,12 +86,52 @@ void summary_add_line(struct summary *s, const char *package, const char *functi
 	entry_add_line(e, text);
 }
 
+/*
+ * Can an importer call `func` ("F", "(*T).M", "T.M", "F[go.shape.int]")?
+ * Its last name is exported and it is no closure ("F.func1", "F.gowrap2").
+ */
+static int importer_callable(const char *func)
+{
+	size_t n = strcspn(func, "["), k;
+	const char *p, *name = func;
+
+	for (p = func; p < func + n; p++)
+		if (*p == '.')
+			name = p + 1;
+	k = starts_with(name, "func") ? 4 : starts_with(name, "gowrap") ? 6 : 0;
+	if (name != func && k && name[k] && strspn(name + k, "0123456789") == strcspn(name + k, "["))
+		return 0;
+	return *name >= 'A' && *name <= 'Z';
+}
+
+void summary_add_notes(struct summary *s, const struct parse_note_list *nl)
+{
+	size_t i;
+
+	for (i = 0; i < nl->nr; i++) {
+		const struct parse_note *nt = &nl->items[i];
+		struct summary_entry *e;
+		int can = nt->kind == NOTE_CAN_INLINE;
+
+		if ((!can && nt->kind != NOTE_CANNOT_INLINE) || !nt->package || !nt->func ||
+		    !importer_callable(nt->func))
+			continue;
+		e = get_entry(s, nt->package, nt->func, nt->file, nt->line);
+		e->has_inline = 1;
+		entry_add_line(e, can ? "can inline" : "cannot inline");
+		if (!can && !e->inline_reason)
+			e->inline_reason = xstrdup(nt->reason ? nt->reason : "");
+	}
+}
+
 void summary_release(struct summary *s)
 {
 	size_t i, j;
 
 	for (i = 0; i < s->nr; i++) {
 		struct summary_entry *e = &s->items[i];
+
+		free(e->inline_reason);
 
 		for (j = 0; j < e->lines_nr; j++)
 			free(e->lines[j]);
@@ -131,7 +176,7 @@ static int is_leak(const char *line)
 	return starts_with(line, "leaking param");
 }
 
-/* The lines compared: leaks always, inlining only when both sides have it. */
+/* The lines shown: the leaks, and the inlining lines when `inl`. */
 static void joined(struct strbuf *out, const struct summary_entry *e, int inl)
 {
 	size_t i;
@@ -145,6 +190,25 @@ static void joined(struct strbuf *out, const struct summary_entry *e, int inl)
 			strbuf_addstr(out, "; ");
 		strbuf_addstr(out, e->lines[i]);
 	}
+}
+
+/* Inlining is compared when both sides have it, and counts when it differs. */
+static int inline_differs(const struct summary_entry *b, const struct summary_entry *h)
+{
+	size_t i, j;
+
+	if (!b || !h || !b->has_inline || !h->has_inline)
+		return 0;
+	for (i = j = 0; i < b->lines_nr || j < h->lines_nr; i++, j++) {
+		while (i < b->lines_nr && is_leak(b->lines[i]))
+			i++;
+		while (j < h->lines_nr && is_leak(h->lines[j]))
+			j++;
+		if ((i < b->lines_nr) != (j < h->lines_nr) ||
+		    (i < b->lines_nr && strcmp(b->lines[i], h->lines[j])))
+			return 1;
+	}
+	return 0;
 }
 
 static int has_line(const struct summary_entry *e, const char *line)
@@ -224,6 +288,8 @@ static void describe(struct summary_change *c, const struct summary_entry *b,
 			if (what.len)
 				strbuf_addstr(&what, " and ");
 			strbuf_addstr(&what, is ? "is now inlined" : "is no longer inlined");
+			if (!is && h->inline_reason && *h->inline_reason)
+				strbuf_addf(&what, " (%s)", h->inline_reason);
 		} else if (!what.len) {
 			strbuf_addstr(&what, "is inlined differently");
 		}
@@ -234,7 +300,7 @@ static void describe(struct summary_change *c, const struct summary_entry *b,
 static void add_change(struct summary_changes *out, const struct summary_entry *b,
 		       const struct summary_entry *h)
 {
-	int inl = b && h && b->has_inline && h->has_inline;
+	int inl = inline_differs(b, h);
 	struct strbuf before = STRBUF_INIT, after = STRBUF_INIT;
 	const struct summary_entry *at = h ? h : b;
 	struct summary_change *c;
@@ -306,4 +372,122 @@ char *summary_change_name(const struct summary_change *c)
 
 	strbuf_addf(&sb, "%s.%s", slash ? slash + 1 : c->package, c->function);
 	return strbuf_detach(&sb, NULL);
+}
+
+/* ---- the notes saved next to a cached analysis ---- */
+
+int summary_notes_write(const char *path, const struct parse_note_list *nl)
+{
+	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
+	FILE *fp;
+	size_t i;
+	int ret = 0, ok;
+
+	strbuf_addstr(&sb, NOTES_HEADER);
+	for (i = 0; i < nl->nr; i++) {
+		const struct parse_note *nt = &nl->items[i];
+		int can = nt->kind == NOTE_CAN_INLINE;
+
+		if ((!can && nt->kind != NOTE_CANNOT_INLINE) || !nt->package || !nt->func ||
+		    !importer_callable(nt->func) || strpbrk(nt->package, "\t\n") ||
+		    strpbrk(nt->file, "\t\n") || strpbrk(nt->func, "\t\n") ||
+		    (nt->reason && strpbrk(nt->reason, "\t\n")))
+			continue;
+		strbuf_addf(&sb, "%s\t%s\t%s\t%d\t%s\t%s\n", can ? "can" : "cannot", nt->package,
+			    nt->file, nt->line, nt->func, !can && nt->reason ? nt->reason : "");
+	}
+	strbuf_addf(&tmp, "%s.tmp", path);
+	fp = fopen(tmp.buf, "w");
+	ok = fp && fwrite(sb.buf, 1, sb.len, fp) == sb.len;
+	if (fp && fclose(fp))
+		ok = 0;
+	if (!ok || rename(tmp.buf, path)) {
+		remove(tmp.buf);
+		ret = error_set(ER_ERROR, "cannot write %s", path);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&tmp);
+	return ret;
+}
+
+/* One line "can|cannot TAB PACKAGE TAB FILE TAB LINE TAB FUNC TAB REASON". */
+static int notes_parse_line(struct parse_note_list *out, char *line)
+{
+	char *f[6], *end;
+	struct parse_note *nt;
+	long ln;
+	size_t i;
+
+	for (i = 0; i < 6; i++) {
+		f[i] = line;
+		line = strchr(line, '\t');
+		if (i < 5 && !line)
+			return -1;
+		if (line)
+			*line++ = '\0';
+	}
+	ln = strtol(f[3], &end, 10);
+	if (line || *end || ln < 1 || ln > 100000000 || !*f[1] || !*f[2] || !*f[4] ||
+	    (strcmp(f[0], "can") && strcmp(f[0], "cannot")))
+		return -1;
+	ALLOC_GROW(out->items, out->nr + 1, out->alloc);
+	nt = &out->items[out->nr++];
+	memset(nt, 0, sizeof(*nt));
+	nt->kind = strcmp(f[0], "can") ? NOTE_CANNOT_INLINE : NOTE_CAN_INLINE;
+	nt->package = xstrdup(f[1]);
+	nt->file = xstrdup(f[2]);
+	nt->line = (int)ln;
+	nt->column = 1;
+	nt->func = xstrdup(f[4]);
+	nt->cost = nt->budget = -1;
+	if (nt->kind == NOTE_CANNOT_INLINE) {
+		struct strbuf text = STRBUF_INIT;
+
+		nt->reason = xstrdup(f[5]);
+		strbuf_addf(&text, "cannot inline %s: %s", f[4], f[5]);
+		nt->text = strbuf_detach(&text, NULL);
+	} else {
+		struct strbuf text = STRBUF_INIT;
+
+		strbuf_addf(&text, "can inline %s", f[4]);
+		nt->text = strbuf_detach(&text, NULL);
+	}
+	return 0;
+}
+
+int summary_notes_read(struct parse_note_list *out, const char *path)
+{
+	struct parse_note_list got = PARSE_NOTE_LIST_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	char *line, *nl;
+	int ret = 0;
+	size_t i;
+
+	if (strbuf_read_file(&sb, path, NOTES_MAX) < 0) {
+		strbuf_release(&sb);
+		return 1;
+	}
+	if (!strbuf_starts_with(&sb, NOTES_HEADER) || !strbuf_ends_with(&sb, "\n")) {
+		ret = error_set(ER_EINPUT, "ignoring the inlining notes %s: not a notes file of this version",
+				path);
+		goto out;
+	}
+	for (line = sb.buf + strlen(NOTES_HEADER); *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		*nl = '\0';
+		if (notes_parse_line(&got, line) < 0) {
+			ret = error_set(ER_EINPUT, "ignoring the inlining notes %s: malformed line %zu",
+					path, got.nr + 2);
+			goto out;
+		}
+	}
+	for (i = 0; i < got.nr; i++) {
+		ALLOC_GROW(out->items, out->nr + 1, out->alloc);
+		out->items[out->nr++] = got.items[i];
+	}
+	got.nr = 0;
+out:
+	parse_note_list_release(&got);
+	strbuf_release(&sb);
+	return ret;
 }

@@ -20,6 +20,7 @@
  */
 
 #include "finding.h"
+#include "parse.h"
 #include <stddef.h>
 
 struct summary_entry {
@@ -30,6 +31,7 @@ struct summary_entry {
 	char **lines;    /* summary lines, sorted, distinct */
 	size_t lines_nr, lines_alloc;
 	unsigned has_inline : 1; /* an inlining note was added */
+	char *inline_reason;     /* summary_add_notes: why it cannot inline, or NULL */
 };
 
 struct summary {
@@ -48,7 +50,27 @@ void summary_add_findings(struct summary *s, const struct finding_list *l);
  */
 void summary_add_line(struct summary *s, const char *package, const char *function,
 		      const char *file, int line, const char *text);
+/*
+ * The parser's inlining notes (NOTE_CAN_INLINE, NOTE_CANNOT_INLINE) of the
+ * functions an importer can call (exported names, methods included, not
+ * closures) as the lines "can inline" / "cannot inline": whether it
+ * inlines, not its cost, so that a callee growing past the inlining budget
+ * (or shrinking under it) is a summary change and an edit that only moves
+ * its cost is not.  The reason it cannot inline is kept for describing
+ * the change.
+ */
+void summary_add_notes(struct summary *s, const struct parse_note_list *nl);
 void summary_release(struct summary *s);
+
+/*
+ * The notes summary_add_notes() reads, saved next to a cached analysis
+ * (which keeps findings only) and read back with it.  Reading returns 0,
+ * 1 when there is no file, or ER_EINPUT (message set) when it is not one
+ * (then nothing is added).  Writing is atomic (a temporary file renamed);
+ * it returns 0 or ER_EIO with the message set.
+ */
+int summary_notes_write(const char *path, const struct parse_note_list *nl);
+int summary_notes_read(struct parse_note_list *out, const char *path);
 
 struct summary_change {
 	char *package, *function, *file;

@@ -55,15 +55,18 @@ expect_eq "inline on a line: the callee named with its reason" \
 expect_eq "none: the allocation's chain is the explanation" \
 	"$(json_get "$TMP/out" "[s['text'] for f in d['findings'] if f['rule'] == 'ER041' and f['line'] == 13 for s in f['flow']][-1]")" \
 	"from return &s (return)"
+# (Scale, exported, stops inlining: a summary change, so cold, which imports
+# hot, is analysed too, with the flags it has without contracts)
 expect_eq "the bce flag for ./hot, the changed package (head and base)" \
 	"$(grep '^build' "$TMP/go-calls" | sort | uniq -c | sed 's/^ *//')" \
-	"2 build -gcflags=-m=2 -gcflags=./hot=-m=2 -d=ssa/check_bce/debug=1 -o /dev/null ./hot"
+	"2 build -gcflags=-m=2 -gcflags=./hot=-m=2 -d=ssa/check_bce/debug=1 -o /dev/null ./hot
+2 build -gcflags=-m=2 -o /dev/null ./cold"
 
 er --base c1 --head c2
 expect_rc "review c1..c2, text" 1
 expect_grep "text: a broken contract" "^hot/hot.go:75:9: \[ER041 error\] escape:none broken: &pair{...} escapes to heap$" "$TMP/out"
 expect_grep "text: an unknown directive" "^hot/hot.go:80:1: \[ER044 error\] unknown contract directive 'noalloc' in //escape:noalloc$" "$TMP/out"
-expect_grep "text: the summary" "^escape-review: 11 new, 1 existing, 1 fixed (10 error, 1 warning, 0 info) in 1 package (mode new)$" "$TMP/out"
+expect_grep "text: the summary" "^escape-review: 11 new, 1 existing, 1 fixed (10 error, 1 warning, 0 info) in 1 package and 1 importing package (mode new)$" "$TMP/out"
 
 # --- //escape:ok above the line accepts the allocation, never the contract
 # (mode all: the line was added, so its findings are new) ---
@@ -126,7 +129,7 @@ er check
 expect_rc "check: Mid made go:noinline" 1
 expect_eq "check: Mid's own contract and cold's call, with the callee's reason" \
 	"$(grep -A1 'ER042' "$TMP/out")" \
-"cold/cold.go:10:16: [ER042 error] escape:inline broken: call to Mid not inlined
+"cold/cold.go:10:16: [ER042 error] escape:inline broken: call to hot.Mid not inlined
     in Twice: //escape:inline at cold/cold.go:10 promises every call on line 10 is inlined; the compiler says: cannot inline Mid: marked go:noinline
 --
 hot/hot.go:52:6: [ER042 error] escape:inline broken: Mid is not inlinable

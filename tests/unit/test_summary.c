@@ -3,7 +3,9 @@
  * leak lines appearing and going (plain, content, to result), order and
  * other verdicts not counting, functions found at one revision only,
  * inlining notes compared only when both sides have them, the words and
- * the parameters of a change, and its name.
+ * the parameters of a change, and its name; the parser's inlining notes
+ * as summaries (whether an importer-callable function inlines, not its
+ * cost) and saved next to a cached analysis.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,11 +13,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errors.h"
 #include "summary.h"
 #include "util.h"
+
+#include <unistd.h>
 
 static void add(struct finding_list *l, const char *pkg, const char *fn, enum verdict v,
 		const char *msg, int line)
@@ -168,6 +174,103 @@ static void test_inlining(void **state)
 	summary_release(&sh);
 }
 
+static void note(struct parse_note_list *l, enum parse_note_kind kind, const char *fn, int line,
+		 const char *reason)
+{
+	struct parse_note *nt;
+
+	ALLOC_GROW(l->items, l->nr + 1, l->alloc);
+	nt = &l->items[l->nr++];
+	memset(nt, 0, sizeof(*nt));
+	nt->kind = kind;
+	nt->package = xstrdup("example.com/m/lib");
+	nt->file = xstrdup("lib/lib.go");
+	nt->line = line;
+	nt->column = 6;
+	nt->func = xstrdup(fn);
+	nt->reason = reason ? xstrdup(reason) : NULL;
+	nt->text = xstrdup("as printed");
+	nt->cost = nt->budget = -1;
+}
+
+static void test_notes(void **state)
+{
+	struct parse_note_list nb = PARSE_NOTE_LIST_INIT, nh = PARSE_NOTE_LIST_INIT;
+	struct summary sb = SUMMARY_INIT, sh = SUMMARY_INIT;
+	struct summary_changes cs = SUMMARY_CHANGES_INIT;
+
+	(void)state;
+	note(&nb, NOTE_CAN_INLINE, "Add", 6, NULL);
+	note(&nh, NOTE_CANNOT_INLINE, "Add", 6, "function too complex: cost 84 exceeds budget 80");
+	/* another cost, still inlinable: no change */
+	note(&nb, NOTE_CAN_INLINE, "Read", 20, NULL);
+	note(&nh, NOTE_CAN_INLINE, "Read", 20, NULL);
+	/* what no importer calls: unexported, a closure; a call is no summary */
+	note(&nb, NOTE_CAN_INLINE, "lower", 30, NULL);
+	note(&nh, NOTE_CANNOT_INLINE, "lower", 30, "function too complex: cost 90 exceeds budget 80");
+	note(&nb, NOTE_CAN_INLINE, "Add.func1", 7, NULL);
+	note(&nh, NOTE_CANNOT_INLINE, "Add.func1", 7, "unhandled op CLOSURE");
+	note(&nb, NOTE_INLINING_CALL, "Read", 12, NULL);
+	/* a method of an exported name counts */
+	note(&nb, NOTE_CANNOT_INLINE, "(*T).Get", 40, "marked go:noinline");
+	note(&nh, NOTE_CAN_INLINE, "(*T).Get", 40, NULL);
+	summary_add_notes(&sb, &nb);
+	summary_add_notes(&sh, &nh);
+	summary_diff(&cs, &sb, &sh);
+	assert_int_equal(cs.nr, 2);
+	assert_string_equal(cs.items[0]->function, "(*T).Get");
+	assert_string_equal(cs.items[0]->before, "cannot inline");
+	assert_string_equal(cs.items[0]->after, "can inline");
+	assert_string_equal(cs.items[0]->what, "is now inlined");
+	assert_string_equal(cs.items[1]->function, "Add");
+	assert_string_equal(cs.items[1]->what,
+			    "is no longer inlined (function too complex: cost 84 exceeds budget 80)");
+	summary_changes_release(&cs);
+	summary_release(&sb);
+	summary_release(&sh);
+	parse_note_list_release(&nb);
+	parse_note_list_release(&nh);
+}
+
+static void test_notes_file(void **state)
+{
+	struct parse_note_list nl = PARSE_NOTE_LIST_INIT, back = PARSE_NOTE_LIST_INIT;
+	char dir[] = "/tmp/test_summary.XXXXXX", path[64], bad[64];
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/e.inline", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.inline", dir);
+	assert_int_equal(summary_notes_read(&back, path), 1);
+	note(&nl, NOTE_CAN_INLINE, "Read", 20, NULL);
+	note(&nl, NOTE_CANNOT_INLINE, "Add", 6, "function too complex: cost 84 exceeds budget 80");
+	note(&nl, NOTE_CAN_INLINE, "lower", 30, NULL);
+	note(&nl, NOTE_INLINING_CALL, "Read", 12, NULL);
+	assert_int_equal(summary_notes_write(path, &nl), 0);
+	assert_int_equal(summary_notes_read(&back, path), 0);
+	assert_int_equal(back.nr, 2);
+	assert_int_equal(back.items[0].kind, NOTE_CAN_INLINE);
+	assert_string_equal(back.items[0].func, "Read");
+	assert_string_equal(back.items[0].package, "example.com/m/lib");
+	assert_int_equal(back.items[0].line, 20);
+	assert_int_equal(back.items[1].kind, NOTE_CANNOT_INLINE);
+	assert_string_equal(back.items[1].reason, "function too complex: cost 84 exceeds budget 80");
+	assert_string_equal(back.items[1].text,
+			    "cannot inline Add: function too complex: cost 84 exceeds budget 80");
+	fp = fopen(bad, "w");
+	assert_non_null(fp);
+	fputs("escape-review inline notes 1\ncan\tm\tf.go\tx\tF\t\n", fp);
+	fclose(fp);
+	assert_int_equal(summary_notes_read(&back, bad), ER_EINPUT);
+	assert_int_equal(back.nr, 2);
+	unlink(bad);
+	unlink(path);
+	rmdir(dir);
+	parse_note_list_release(&nl);
+	parse_note_list_release(&back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +279,8 @@ int main(void)
 		cmocka_unit_test(test_content_and_result),
 		cmocka_unit_test(test_one_side_only),
 		cmocka_unit_test(test_inlining),
+		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_notes_file),
 	};
 
 	util_init();
