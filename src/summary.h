@@ -11,8 +11,11 @@
  *   leaking param content: p
  *   leaking param: p to result ~r0 level=0
  * (the compiler's verdicts on its parameters; no line means nothing leaks)
- * and, when notes are added, whether and how it inlines
+ * and, when notes are added, whether it inlines (summary_add_notes: the
+ * lines "can inline" / "cannot inline" from the compiler's
  *   can inline F with cost N / cannot inline F: REASON
+ * for the functions an importer can call; inlining lines are compared only
+ * when both revisions have them).
  * Functions are keyed by package (import path) and name as locate names
  * them ("Observe", "(*T).M").  A difference in a function that exists at
  * both revisions is a summary change: callers in importing packages may
