@@ -404,9 +404,22 @@ static int cache_write_escapes(const struct base_cache *bc, const struct finding
 
 /*
  * A cached base has no notes: the inlining notes the summaries need are
- * saved next to the entry (summary_notes_write).  A cache hit without them
- * is a miss: the findings read are dropped and the base is analysed.
+ * saved next to the entry CACHEDIR/DIGEST.json, as CACHEDIR/.DIGEST.inline
+ * (hidden: the directory lists the entries), with the entry's key.  A
+ * cache hit without them is a miss: the findings read are dropped and the
+ * base is analysed (and both written again).
  */
+static void notes_path(struct strbuf *path, const struct base_cache *bc)
+{
+	const char *slash = strrchr(bc->path.buf, '/');
+	size_t dir = slash ? (size_t)(slash - bc->path.buf + 1) : 0;
+	size_t len = bc->path.len - dir;
+
+	if (len > 5 && !strcmp(bc->path.buf + bc->path.len - 5, ".json"))
+		len -= 5;
+	strbuf_addf(path, "%.*s.%.*s.inline", (int)dir, bc->path.buf, (int)len, bc->path.buf + dir);
+}
+
 static int cache_read_notes(const struct base_cache *bc, struct analysis *a, int cached)
 {
 	struct strbuf path = STRBUF_INIT;
@@ -414,13 +427,12 @@ static int cache_read_notes(const struct base_cache *bc, struct analysis *a, int
 
 	if (cached || !a->notes)
 		return cached;
-	strbuf_addf(&path, "%s.inline", bc->path.buf);
-	ret = summary_notes_read(&a->contracts.notes, path.buf);
+	notes_path(&path, bc);
+	ret = summary_notes_read(&a->contracts.notes, path.buf, bc->key.buf);
 	if (ret < 0)
 		fprintf(stderr, "escape-review: warning: %s\n", error_last());
-	if (ret) {
+	if (ret)
 		finding_list_release(&a->findings);
-	}
 	strbuf_release(&path);
 	return ret ? 1 : 0;
 }
@@ -431,8 +443,8 @@ static void cache_write_notes(const struct base_cache *bc, const struct analysis
 
 	if (!a->notes)
 		return;
-	strbuf_addf(&path, "%s.inline", bc->path.buf);
-	if (summary_notes_write(path.buf, &a->contracts.notes))
+	notes_path(&path, bc);
+	if (summary_notes_write(path.buf, bc->key.buf, &a->contracts.notes))
 		fprintf(stderr, "escape-review: warning: %s\n", error_last());
 	strbuf_release(&path);
 }

@@ -376,14 +376,14 @@ char *summary_change_name(const struct summary_change *c)
 
 /* ---- the notes saved next to a cached analysis ---- */
 
-int summary_notes_write(const char *path, const struct parse_note_list *nl)
+int summary_notes_write(const char *path, const char *key, const struct parse_note_list *nl)
 {
 	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
 	FILE *fp;
 	size_t i;
 	int ret = 0, ok;
 
-	strbuf_addstr(&sb, NOTES_HEADER);
+	strbuf_addf(&sb, "%skey %zu\n%s\n", NOTES_HEADER, strlen(key), key);
 	for (i = 0; i < nl->nr; i++) {
 		const struct parse_note *nt = &nl->items[i];
 		int can = nt->kind == NOTE_CAN_INLINE;
@@ -455,7 +455,24 @@ static int notes_parse_line(struct parse_note_list *out, char *line)
 	return 0;
 }
 
-int summary_notes_read(struct parse_note_list *out, const char *path)
+/* Past the header and the key (as written by summary_notes_write), or NULL. */
+static char *notes_body(struct strbuf *sb, const char *key)
+{
+	size_t h = strlen(NOTES_HEADER), n = strlen(key);
+	char *p = sb->buf + h, *end;
+	unsigned long long len;
+
+	if (!strbuf_starts_with(sb, NOTES_HEADER) || !strbuf_ends_with(sb, "\n") ||
+	    strncmp(p, "key ", 4))
+		return NULL;
+	len = strtoull(p + 4, &end, 10);
+	if (*end != '\n' || len != n || (size_t)(sb->buf + sb->len - end) < n + 2 ||
+	    memcmp(end + 1, key, n) || end[1 + n] != '\n')
+		return NULL;
+	return end + n + 2;
+}
+
+int summary_notes_read(struct parse_note_list *out, const char *path, const char *key)
 {
 	struct parse_note_list got = PARSE_NOTE_LIST_INIT;
 	struct strbuf sb = STRBUF_INIT;
@@ -467,17 +484,17 @@ int summary_notes_read(struct parse_note_list *out, const char *path)
 		strbuf_release(&sb);
 		return 1;
 	}
-	if (!strbuf_starts_with(&sb, NOTES_HEADER) || !strbuf_ends_with(&sb, "\n")) {
-		ret = error_set(ER_EINPUT, "ignoring the inlining notes %s: not a notes file of this version",
+	if (!(line = notes_body(&sb, key))) {
+		ret = error_set(ER_EINPUT, "ignoring the inlining notes %s: not written for this cache entry",
 				path);
 		goto out;
 	}
-	for (line = sb.buf + strlen(NOTES_HEADER); *line; line = nl + 1) {
+	for (; *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		*nl = '\0';
 		if (notes_parse_line(&got, line) < 0) {
-			ret = error_set(ER_EINPUT, "ignoring the inlining notes %s: malformed line %zu",
-					path, got.nr + 2);
+			ret = error_set(ER_EINPUT, "ignoring the inlining notes %s: malformed note %zu",
+					path, got.nr + 1);
 			goto out;
 		}
 	}

@@ -67,13 +67,15 @@ void summary_release(struct summary *s);
 
 /*
  * The notes summary_add_notes() reads, saved next to a cached analysis
- * (which keeps findings only) and read back with it.  Reading returns 0,
- * 1 when there is no file, or ER_EINPUT (message set) when it is not one
- * (then nothing is added).  Writing is atomic (a temporary file renamed);
- * it returns 0 or ER_EIO with the message set.
+ * (which keeps findings only) and read back with it, trusted only for the
+ * same `key` (the entry's, stored in the file and compared on read).
+ * Reading returns 0, 1 when there is no file, or ER_EINPUT (message set)
+ * when it is not one or was written for another key (then nothing is
+ * added).  Writing is atomic (a temporary file renamed); it returns 0 or
+ * ER_ERROR with the message set.
  */
-int summary_notes_write(const char *path, const struct parse_note_list *nl);
-int summary_notes_read(struct parse_note_list *out, const char *path);
+int summary_notes_write(const char *path, const char *key, const struct parse_note_list *nl);
+int summary_notes_read(struct parse_note_list *out, const char *path, const char *key);
 
 struct summary_change {
 	char *package, *function, *file;

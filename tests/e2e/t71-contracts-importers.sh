@@ -130,6 +130,21 @@ expect_eq "c2 again, the bases cached: the same finding" \
 	"app/app.go:6 ER042 Add"
 expect_eq "c2 again: lib's base not built" \
 	"$(grep '^build ' "$TMP/go-calls" | sed 's/.* //' | sort | tr '\n' ' ')" "./app ./app ./lib "
+# the notes stand next to the entry, with its key; notes for another key
+# are not trusted: the base is analysed again, saying so
+notes=$(ls -A .git/escape-review/cache | grep '^\.[0-9a-f]\{40\}\.inline$' | head -n 1)
+expect_eq "the inlining notes of lib's base, hidden next to its entry" \
+	"$(ls .git/escape-review/cache | grep -c "^${notes#.}" | tr -d ' ') $(sed -n 1p ".git/escape-review/cache/$notes")" \
+	"0 escape-review inline notes 1"
+expect_grep "the notes: lib.Add inlinable at c1" "^can	example.com/xc/lib	lib/lib.go	6	Add	$" ".git/escape-review/cache/$notes"
+sed -i '3s/^./x/' ".git/escape-review/cache/$notes" # the key's first line, same length
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json
+expect_eq "notes for another key: the same finding, lib's base built again" \
+	"$(json_get "$TMP/out" '" ".join("%s:%d %s" % (f["file"], f["line"], f["rule"]) for f in d["findings"])') $(grep '^build ' "$TMP/go-calls" | sed 's/.* //' | sort | tr '\n' ' ')" \
+	"app/app.go:6 ER042 ./app ./app ./lib ./lib "
+expect_grep "notes for another key: says so" \
+	"^escape-review: warning: ignoring the inlining notes .*/\.[0-9a-f]*\.inline: not written for this cache entry$" "$TMP/err"
 er --base c1 --head c2 --scope changed --format json
 expect_eq "c2 --scope changed: app is not analysed" "$(json_get "$TMP/out" 'len(d["findings"])')" 0
 

@@ -242,13 +242,16 @@ static void test_notes_file(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/e.inline", dir);
 	snprintf(bad, sizeof(bad), "%s/bad.inline", dir);
-	assert_int_equal(summary_notes_read(&back, path), 1);
+	assert_int_equal(summary_notes_read(&back, path, "k\nv"), 1);
 	note(&nl, NOTE_CAN_INLINE, "Read", 20, NULL);
 	note(&nl, NOTE_CANNOT_INLINE, "Add", 6, "function too complex: cost 84 exceeds budget 80");
 	note(&nl, NOTE_CAN_INLINE, "lower", 30, NULL);
 	note(&nl, NOTE_INLINING_CALL, "Read", 12, NULL);
-	assert_int_equal(summary_notes_write(path, &nl), 0);
-	assert_int_equal(summary_notes_read(&back, path), 0);
+	assert_int_equal(summary_notes_write(path, "k\nv", &nl), 0);
+	/* another key: not trusted, nothing added */
+	assert_int_equal(summary_notes_read(&back, path, "k\nw"), ER_EINPUT);
+	assert_int_equal(back.nr, 0);
+	assert_int_equal(summary_notes_read(&back, path, "k\nv"), 0);
 	assert_int_equal(back.nr, 2);
 	assert_int_equal(back.items[0].kind, NOTE_CAN_INLINE);
 	assert_string_equal(back.items[0].func, "Read");
@@ -260,9 +263,9 @@ static void test_notes_file(void **state)
 			    "cannot inline Add: function too complex: cost 84 exceeds budget 80");
 	fp = fopen(bad, "w");
 	assert_non_null(fp);
-	fputs("escape-review inline notes 1\ncan\tm\tf.go\tx\tF\t\n", fp);
+	fputs("escape-review inline notes 1\nkey 3\nk\nv\ncan\tm\tf.go\tx\tF\t\n", fp);
 	fclose(fp);
-	assert_int_equal(summary_notes_read(&back, bad), ER_EINPUT);
+	assert_int_equal(summary_notes_read(&back, bad, "k\nv"), ER_EINPUT);
 	assert_int_equal(back.nr, 2);
 	unlink(bad);
 	unlink(path);
