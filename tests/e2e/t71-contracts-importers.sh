@@ -132,12 +132,12 @@ expect_eq "c2 again: lib's base not built" \
 	"$(grep '^build ' "$TMP/go-calls" | sed 's/.* //' | sort | tr '\n' ' ')" "./app ./app ./lib "
 # the notes stand next to the entry, with its key; notes for another key
 # are not trusted: the base is analysed again, saying so
-notes=$(ls -A .git/escape-review/cache | grep '^\.[0-9a-f]\{40\}\.inline$' | head -n 1)
-expect_eq "the inlining notes of lib's base, hidden next to its entry" \
-	"$(ls .git/escape-review/cache | grep -c "^${notes#.}" | tr -d ' ') $(sed -n 1p ".git/escape-review/cache/$notes")" \
-	"0 escape-review inline notes 1"
-expect_grep "the notes: lib.Add inlinable at c1" "^can	example.com/xc/lib	lib/lib.go	6	Add	$" ".git/escape-review/cache/$notes"
-sed -i '3s/^./x/' ".git/escape-review/cache/$notes" # the key's first line, same length
+notes=$(grep -l '^can	example.com/xc/lib	lib/lib.go	6	Add	$' .git/escape-review/cache/.*.inline)
+name=$(basename "$notes" .inline)
+expect_eq "the inlining notes of lib's base (Add inlinable at c1), hidden next to its entry" \
+	"$(ls .git/escape-review/cache | grep -c "^${name#.}\.json$") $(sed -n 1p "$notes")" \
+	"1 escape-review inline notes 1"
+sed -i '3s/^./x/' "$notes" # the key's first line, same length
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json
 expect_eq "notes for another key: the same finding, lib's base built again" \
