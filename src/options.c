@@ -147,24 +147,25 @@ static int set_pr(struct cli_args *a, const char *v)
 	return 0;
 }
 
-static int set_max_comment(struct cli_args *a, const char *v)
+/* A count option's value in [min, max] into `out`, or the usage error naming it. */
+static int count_arg(size_t *out, const char *name, const char *v, long min, long max)
 {
-	long n = number(v, 256, 100000000L);
+	long n = number(v, min, max);
 
 	if (n < 0)
-		return error_set(ER_EUSAGE, "--max-comment-bytes takes a number from 256 to 100000000, not '%s'", v);
-	a->max_comment_bytes = (size_t)n;
+		return error_set(ER_EUSAGE, "%s takes a number from %ld to %ld, not '%s'", name, min, max, v);
+	*out = (size_t)n;
 	return 0;
+}
+
+static int set_max_comment(struct cli_args *a, const char *v)
+{
+	return count_arg(&a->max_comment_bytes, "--max-comment-bytes", v, 256, 100000000L);
 }
 
 static int set_max_dependents(struct cli_args *a, const char *v)
 {
-	long n = number(v, 1, 100000L);
-
-	if (n < 0)
-		return error_set(ER_EUSAGE, "--max-dependents takes a number from 1 to 100000, not '%s'", v);
-	a->max_dependents = (size_t)n;
-	return 0;
+	return count_arg(&a->max_dependents, "--max-dependents", v, 1, 100000L);
 }
 
 static int set_verbose(struct cli_args *a, const char *v)
