@@ -10,7 +10,6 @@
 #include "formats.h"
 #include "options.h"
 #include "publish.h"
-#include "profile.h"
 #include "release.h"
 #include "render.h"
 #include "report.h"
@@ -171,6 +170,9 @@ static void review_opts_from(struct review_opts *ro, const struct cli_args *a,
 	ro->cache_dir = a->cache_dir;
 	ro->all_packages = a->all_packages;
 	ro->verbose = ro->build.verbose = a->verbose;
+	ro->profiles = a->profiles;
+	ro->profiles_nr = a->profiles_nr;
+	ro->hot_share = cfg->hot_share;
 }
 
 /* Parse the options of `review` or `baseline` (cmd) into `a` and `ro`. */
@@ -293,7 +295,6 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 	struct review rv = { 0 };
 	struct forge_context ctx = FORGE_CONTEXT_INIT;
 	struct forge_review fr = FORGE_REVIEW_INIT;
-	struct profile prof = PROFILE_INIT;
 	const char *template_dir;
 	int ret, publishing;
 
@@ -302,17 +303,12 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 	publishing = strcmp(a.reporter, "local");
 	if (!ret && publishing)
 		ret = forge_setup(&ctx, &ro, &a, cfg);
-	/* the profiles first: a bad one fails before the build */
-	if (!ret)
-		ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build);
 	if (!ret)
 		ret = review_run(&rv, &ro);
 	if (ret) {
 		ret = cmd_fail(ret);
 		goto out;
 	}
-	if (a.profiles_nr)
-		profile_apply(&rv, &prof, cfg->hot_share);
 	/* rendered once: printed in the JSON document and sent the same */
 	if ((publishing && (ret = publish_build(&fr, &rv, report_template_dir(template_dir),
 						review_fails(&rv, cfg->fail_on)))) ||
@@ -326,7 +322,6 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 out:
 	forge_review_release(&fr);
 	forge_context_release(&ctx);
-	profile_release(&prof);
 	review_release(&rv);
 	cli_args_release(&a);
 	return ret;
@@ -341,7 +336,6 @@ int cmd_baseline(int argc, char **argv, struct config *cfg)
 	struct cli_args a;
 	struct review_opts ro;
 	struct review rv = { 0 };
-	struct profile prof = PROFILE_INIT;
 	int ret;
 
 	ret = parse_review(&a, &ro, CMD_BASELINE, argc - 1, argv + 1, cfg);
@@ -360,16 +354,12 @@ int cmd_baseline(int argc, char **argv, struct config *cfg)
 	ro.packages = a.operands;
 	ro.packages_nr = a.operands_nr;
 	ro.packages_out = &analysed;
-	if ((ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build)) ||
-	    (ret = review_run(&rv, &ro))) {
+	if ((ret = review_run(&rv, &ro))) {
 		ret = cmd_fail(ret);
 		goto out;
 	}
-	if (a.profiles_nr)
-		profile_apply(&rv, &prof, cfg->hot_share);
 	ret = finish_baseline(action, &rv, &bl, &analysed, ro.tests, ro.verbose, cfg);
 out:
-	profile_release(&prof);
 	review_release(&rv);
 	baseline_release(&bl);
 	pkgset_release(&analysed);
@@ -386,7 +376,6 @@ int cmd_report(int argc, char **argv, struct config *cfg)
 	struct cli_args a;
 	struct review_opts ro;
 	struct review rv = { 0 };
-	struct profile prof = PROFILE_INIT;
 	struct strbuf out = STRBUF_INIT;
 	const char *template_dir;
 	int ret;
@@ -397,21 +386,15 @@ int cmd_report(int argc, char **argv, struct config *cfg)
 		ret = error_set(ER_EUSAGE, "report needs --base REV (the older release), and --head REV unless it is HEAD");
 	if (!ret) {
 		release_review_opts(&ro, a.base, a.head ? a.head : "HEAD");
-		ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build);
+		ret = review_run(&rv, &ro);
 	}
 	if (!ret)
-		ret = review_run(&rv, &ro);
-	if (!ret) {
-		if (a.profiles_nr)
-			profile_apply(&rv, &prof, cfg->hot_share);
 		ret = release_render(&out, &rv, a.base, a.head ? a.head : "HEAD",
 				     a.format ? a.format : "html", report_template_dir(template_dir));
-	}
 	if (!ret)
 		cmd_print(&out);
 	ret = ret ? cmd_fail(ret) : EXIT_CLEAN;
 	strbuf_release(&out);
-	profile_release(&prof);
 	review_release(&rv);
 	cli_args_release(&a);
 	return ret;

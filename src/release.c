@@ -418,14 +418,14 @@ cJSON *release_data(const struct review *rv, const char *base_rev, const char *h
 	rep = cJSON_AddObjectToObject(d, "report");
 	cJSON_AddStringToObject(rep, "base_rev", base_rev);
 	cJSON_AddStringToObject(rep, "head_rev", head_rev);
-	cJSON_AddBoolToObject(rep, "has_profile", rv->profiles_nr > 0);
+	cJSON_AddBoolToObject(rep, "has_profile", rv->profile.profiles_nr > 0);
 	add_size(rep, "total_size", total);
 	cJSON_AddItemToObject(d, "package_rows", package_list(&pk, total));
 	cJSON_AddItemToObject(d, "rules", rule_counts(rv));
 	cJSON_AddItemToObject(d, "top", top_list(findings, &rv->findings));
 	cJSON_AddBoolToObject(rep, "has_top", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "top")) > 0);
 	cJSON_AddItemToObject(d, "chart", bar_chart(&pk));
-	if (rv->profiles_nr)
+	if (rv->profile.profiles_nr)
 		cJSON_AddItemToObject(d, "hotmap", hot_map(&fn, &pk));
 	tallies_release(&pk);
 	tallies_release(&fn);

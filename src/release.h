@@ -28,7 +28,6 @@
  * templates/report.md.
  */
 
-#include "finding.h"
 #include "review.h"
 #include <cJSON.h>
 

@@ -143,17 +143,17 @@ static cJSON *json_head(const struct review *rv)
 		for (i = 0; i < rv->not_analysed_nr; i++)
 			cJSON_AddItemToArray(na, cJSON_CreateString(rv->not_analysed[i]));
 	}
-	if (rv->profiles_nr) {
+	if (rv->profile.profiles_nr) {
 		cJSON *prof = cJSON_AddObjectToObject(sum, "profile");
 		unsigned hot = 0;
 
 		for (i = 0; i < rv->findings.nr; i++)
 			hot += rv->findings.items[i]->hot;
-		cJSON_AddNumberToObject(prof, "files", rv->profiles_nr);
-		cJSON_AddNumberToObject(prof, "hot_share", rv->hot_share);
+		cJSON_AddNumberToObject(prof, "files", rv->profile.profiles_nr);
+		cJSON_AddNumberToObject(prof, "hot_share", rv->profile.hot_share);
 		cJSON_AddNumberToObject(prof, "hot", hot);
-		cJSON_AddNumberToObject(prof, "findings_unmatched", rv->findings_unmatched);
-		cJSON_AddNumberToObject(prof, "profile_lines_unmatched", (double)rv->profile_unmatched);
+		cJSON_AddNumberToObject(prof, "findings_unmatched", rv->profile.findings_unmatched);
+		cJSON_AddNumberToObject(prof, "profile_lines_unmatched", (double)rv->profile.profile_unmatched);
 	}
 	return doc;
 }
@@ -317,15 +317,15 @@ void report_text(struct strbuf *out, const struct review *rv, const struct repor
 		}
 		strbuf_addch(out, '\n');
 	}
-	if (rv->profiles_nr) {
+	if (rv->profile.profiles_nr) {
 		unsigned hot = 0;
 
 		for (i = 0; i < rv->findings.nr; i++)
 			hot += rv->findings.items[i]->hot;
 		strbuf_addf(out, "escape-review: profile: %u hot (at or above %g%% of the profile), %u finding%s matched nothing in the profile, %llu allocating line%s of the profile matched no finding\n",
-			    hot, rv->hot_share * 100, rv->findings_unmatched,
-			    rv->findings_unmatched == 1 ? "" : "s", rv->profile_unmatched,
-			    rv->profile_unmatched == 1 ? "" : "s");
+			    hot, rv->profile.hot_share * 100, rv->profile.findings_unmatched,
+			    rv->profile.findings_unmatched == 1 ? "" : "s", rv->profile.profile_unmatched,
+			    rv->profile.profile_unmatched == 1 ? "" : "s");
 	}
 }
 

@@ -26,7 +26,7 @@
  *   importing packages were followed (dependents.h).
  */
 
-#include "finding.h"
+#include "review.h"
 #include <cJSON.h>
 #include <stdio.h>
 
