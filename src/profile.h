@@ -24,6 +24,9 @@
  * and raised one severity (info to warning, warning to error).  The
  * findings are then ordered by weight (the heaviest first; equal weights
  * keep their order).
+ *
+ * Owns: reading pprof files and weighting findings by them.  Never:
+ * formats output, opens repositories, or touches the network.
  */
 
 #include "finding.h"

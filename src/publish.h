@@ -30,6 +30,10 @@
  * (equal to the context's when it names one), fingerprints (hex), and no
  * body may carry our hidden markers.  Anything else is ER_EINPUT (exit 2)
  * with one line naming the field, and nothing is sent.
+ *
+ * Owns: the two-phase document ("publish") and checking it on the way
+ * back.  Never: analyses findings, renders them but through render.h, or
+ * sends a request but through the publishers (github.h, gitlab.h).
  */
 
 #include <stddef.h>
