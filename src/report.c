@@ -37,6 +37,65 @@ void review_count(struct review_counts *out, const struct review *rv)
 	out->baseline_nr += rv->hidden_baseline;
 }
 
+void review_count_rule(struct rule_counts *out, const struct review *rv, const char *rule)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < rv->findings.nr; i++) {
+		const struct finding *f = rv->findings.items[i];
+
+		if (strcmp(f->rule ? f->rule : CHECKLIST_GENERIC_RULE, rule))
+			continue;
+		out->new_nr += f->status == STATUS_NEW;
+		out->existing_nr += f->status == STATUS_EXISTING;
+	}
+	for (i = 0; i < rv->fixed.nr; i++) {
+		const struct finding *f = rv->fixed.items[i];
+
+		out->fixed_nr += !strcmp(f->rule ? f->rule : CHECKLIST_GENERIC_RULE, rule);
+	}
+}
+
+void report_add_counts(cJSON *o, unsigned new_nr, unsigned fixed_nr, unsigned existing_nr)
+{
+	cJSON_AddNumberToObject(o, "new", new_nr);
+	cJSON_AddNumberToObject(o, "fixed", fixed_nr);
+	cJSON_AddNumberToObject(o, "existing", existing_nr);
+}
+
+cJSON *report_rule_rows(const struct review *rv, report_rule_fill_fn *fill, const void *data)
+{
+	cJSON *rows = cJSON_CreateArray();
+	const struct rule *rules;
+	size_t nr, i;
+
+	rules = checklist_rules(&nr);
+	for (i = 0; i < nr; i++) {
+		struct rule_counts c;
+		cJSON *o = cJSON_CreateObject();
+
+		review_count_rule(&c, rv, rules[i].id);
+		cJSON_AddStringToObject(o, "rule", rules[i].id);
+		cJSON_AddStringToObject(o, "title", rules[i].title);
+		cJSON_AddStringToObject(o, "severity", severity_name(rules[i].severity));
+		if (fill(o, &rules[i], &c, rows, data))
+			cJSON_AddItemToArray(rows, o);
+		else
+			cJSON_Delete(o);
+	}
+	return rows;
+}
+
+void report_add_doc_url(cJSON *o, const struct rule *r)
+{
+	struct strbuf url = STRBUF_INIT;
+
+	strbuf_addf(&url, "%s#%s", REPORT_RULES_URL, r ? r->anchor : "");
+	cJSON_AddStringToObject(o, "doc_url", url.buf);
+	strbuf_release(&url);
+}
+
 static void add_str(cJSON *o, const char *k, const char *v)
 {
 	finding_json_str(o, k, v, 0);
@@ -113,9 +172,7 @@ static cJSON *json_head(const struct review *rv)
 	add_str(doc, "head", rv->head[0] ? rv->head : NULL);
 	add_str(doc, "go_version", rv->go_version);
 	sum = cJSON_AddObjectToObject(doc, "summary");
-	cJSON_AddNumberToObject(sum, "new", c.new_nr);
-	cJSON_AddNumberToObject(sum, "fixed", c.fixed_nr);
-	cJSON_AddNumberToObject(sum, "existing", c.existing_nr);
+	report_add_counts(sum, c.new_nr, c.fixed_nr, c.existing_nr);
 	cJSON_AddNumberToObject(sum, "baseline", c.baseline_nr);
 	cJSON_AddNumberToObject(sum, "acknowledged", c.acknowledged_nr);
 	by_rule = cJSON_AddObjectToObject(sum, "by_rule");
