@@ -40,6 +40,7 @@
 
 struct cJSON;
 struct forge_context;
+struct forge_flags;
 struct forge_review;
 struct review;
 
@@ -88,12 +89,12 @@ int publish_send(const struct forge_context *ctx, struct forge_review *fr, int v
 		 int dry_run);
 
 /*
- * `escape-review publish --from FILE --reporter github|gitlab|auto
- * [--pr N] [--repo-slug S] [--api-url URL] [--head SHA] [--base SHA]
- * [--dry-run] [-v]`: read and check FILE, then publish it.  0, ER_EUSAGE,
- * ER_EINPUT (the file is refused: nothing sent), ER_EPUBLISH, or
- * FORGE_READONLY (error_last() explains).
+ * `escape-review publish --from FILE --reporter R` (cmd_publish.c parses
+ * the options): read and check `path`, find the context for `reporter`
+ * ("github", "gitlab" or "auto") with the flags `ff`, then publish it.
+ * 0, ER_EUSAGE, ER_EINPUT (the file is refused: nothing sent),
+ * ER_EPUBLISH, or FORGE_READONLY (error_last() explains).
  */
-int publish_command(int argc, char **argv);
+int publish_file(const char *path, const char *reporter, struct forge_flags *ff, int verbose);
 
 #endif
