@@ -173,7 +173,7 @@ static void add_contracts(cJSON *d, const cJSON *arr, const struct finding_list 
 	cJSON *out = cJSON_AddArrayToObject(d, "contracts"), *item;
 	size_t k, i;
 
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < ARRAY_SIZE(order); k++) {
 		const cJSON *a = order[k] == STATUS_FIXED ? fixed_arr : arr;
 		const struct finding_list *fl = order[k] == STATUS_FIXED ? fixed : l;
 
@@ -267,10 +267,10 @@ cJSON *report_template_data(const struct review *rv)
 
 	o = cJSON_AddObjectToObject(cJSON_GetObjectItemCaseSensitive(d, "summary"),
 				    "new_by_severity");
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < ARRAY_SIZE(sev_order); k++)
 		cJSON_AddNumberToObject(o, sev_order[k], new_sev[SEVERITY_ERROR - k]);
 	arr = cJSON_AddArrayToObject(d, "new_severities");
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < ARRAY_SIZE(sev_order); k++) {
 		unsigned n = new_sev[SEVERITY_ERROR - k];
 
 		if (!n)
