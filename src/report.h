@@ -2,7 +2,7 @@
 #define REPORT_H
 
 /*
- * report.h: turning a review (finding.h) into output: the JSON document
+ * report.h: turning a review (review.h) into output: the JSON document
  * (also the data the Mustache templates render, render.h), and the
  * terminal text.
  *
