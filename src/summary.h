@@ -21,7 +21,8 @@
  * both revisions is a summary change: callers in importing packages may
  * now allocate (or stop allocating) without changing themselves.
  *
- * Owns: the summaries' sets and their differences.  Never: runs go,
+ * Owns: the summaries' sets and their differences, and the inlining notes
+ * file kept next to a cached analysis.  Never: runs go,
  * opens repositories, formats output, or decides what a change induces
  * (dependents.h does).
  */
