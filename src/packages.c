@@ -953,7 +953,8 @@ int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_op
 		ret = ret < 0 ? ret : error_set(ER_EANALYSIS, "'%s env' failed", argv[0]);
 		goto out;
 	}
-	/* one line a variable, in order (an unknown one is an empty line) */
+	/* one line a variable, in order (an unknown one is an empty line; a
+	 * wrapper may print fewer) */
 	line = sb.buf;
 	for (i = 0; i < ARRAY_SIZE(vars) && line; i++) {
 		size_t n = strcspn(line, "\n");
@@ -965,7 +966,7 @@ int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_op
 		strbuf_addf(env, "%s=%.*s\n", vars[i], (int)n, line);
 		line = line[n] ? line + n + 1 : NULL;
 	}
-	if (!version->len || i < ARRAY_SIZE(vars))
+	if (!version->len)
 		ret = error_set(ER_EANALYSIS, "'%s env' printed no GOVERSION", argv[0]);
 out:
 	strbuf_release(&sb);
