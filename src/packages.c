@@ -899,7 +899,7 @@ int pkgset_outside_root(struct strbuf *why, const char *root, const struct pkgse
 		return 1;
 	}
 	for (i = 0; i < set->nr && !found; i++) {
-		char *moddir = path_join(real_root, *set->mods[i].dir ? set->mods[i].dir : ".");
+		char *moddir = *set->mods[i].dir ? path_join(real_root, set->mods[i].dir) : xstrdup(real_root);
 		char *gomod = path_join(moddir, "go.mod"), *work = find_gowork(moddir);
 
 		found = directives_outside(why, real_root, gomod);
