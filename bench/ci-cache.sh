@@ -122,6 +122,10 @@ if [ "${COLD:-0}" = 1 ]; then
 	run_set cold "&& rm -rf $W/gocache" "GOCACHE=$W/gocache"
 	echo "uptime after the cold runs: $(uptime)" | tee -a "$OUT/ci-cache.txt"
 fi
-for f in "$OUT"/ci-cache-warm.md "$OUT"/ci-cache-cold.md; do
-	[ -f "$f" ] && { echo "## $(basename "$f" .md)"; cat "$f"; }
+# medians (hyperfine's markdown gives means) and the ratio to the floor
+for f in "$OUT"/ci-cache-warm.csv "$OUT"/ci-cache-cold.csv; do
+	[ -f "$f" ] || continue
+	echo "## $(basename "$f" .csv): median s, min, max, median / floor"
+	awk -F, 'NR > 1 { name[NR] = $1; med[NR] = $4; lo[NR] = $7; hi[NR] = $8; if ($1 ~ /^floor/) floor = $4 }
+		END { for (i = 2; i <= NR; i++) printf "%-50s %.3f  %.3f  %.3f  %.2fx\n", name[i], med[i], lo[i], hi[i], med[i] / floor }' "$f"
 done | tee -a "$OUT/ci-cache.txt"
