@@ -5,6 +5,7 @@
 #
 #   bash bench/ci-cache.sh            # warm go build cache only
 #   COLD=1 bash bench/ci-cache.sh     # also with an empty go build cache
+#   WARM=0 COLD=1 bash bench/ci-cache.sh   # only that (COLD_RUNS, default 2)
 #
 # Every timed run is a CI job on a fresh runner: a new `git clone` of the
 # repository (so .git/escape-review is empty) and the cache directory
@@ -116,10 +117,12 @@ run_set() {   # NAME GOCACHE-PREPARE ENV
 	echo "uptime before: $(uptime)"
 } | tee "$OUT/ci-cache.txt"
 # warm go build cache: the runs above filled it
-run_set warm "" "GOFLAGS=-mod=mod"
-echo "uptime after the warm runs: $(uptime)" | tee -a "$OUT/ci-cache.txt"
+if [ "${WARM:-1}" = 1 ]; then
+	run_set warm "" "GOFLAGS=-mod=mod"
+	echo "uptime after the warm runs: $(uptime)" | tee -a "$OUT/ci-cache.txt"
+fi
 if [ "${COLD:-0}" = 1 ]; then
-	run_set cold "&& rm -rf $W/gocache" "GOCACHE=$W/gocache"
+	RUNS=${COLD_RUNS:-2} run_set cold "&& rm -rf $W/gocache" "GOCACHE=$W/gocache"
 	echo "uptime after the cold runs: $(uptime)" | tee -a "$OUT/ci-cache.txt"
 fi
 # medians (hyperfine's markdown gives means) and the ratio to the floor

@@ -385,7 +385,7 @@ static void analysis_release(struct analysis *a)
 
 /* The cache keeps the compiler's findings only: contract findings are
  * checked again from the source and the notes, and a package set with
- * contracts is analysed rather than read from the cache (cache_key). */
+ * contracts is analysed rather than read from the cache (cache_lookup). */
 static int cache_write_escapes(const struct base_cache *bc, const struct finding_list *l)
 {
 	struct finding_list only = FINDING_LIST_INIT;
@@ -427,7 +427,7 @@ static void cache_lookup(struct analysis *a, struct base_cache *bc, const git_oi
 		return;
 	if (!tree)
 		strbuf_addstr(&why, "the work tree is under review, and it is not a commit");
-	else if (a->set->nr && contract_any(a->root, a->set, a->build.tests))
+	else if (contract_any(a->root, a->set, a->build.tests))
 		strbuf_addstr(&why, "it has performance contracts, which are checked from the source");
 	else
 		pkgset_outside_root(&why, a->root, a->set);
