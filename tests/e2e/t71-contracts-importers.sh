@@ -121,15 +121,16 @@ expect_out "c2: the text" \
 escape-review: 1 new, 0 existing, 0 fixed (1 error, 0 warning, 0 info) in 1 package and 1 importing package (mode new)"
 expect_grep "c2: -v names the inlining change" \
 	"^escape-review: dependents, round 1: summaries changed: lib.Add (can inline -> cannot inline); analysing: example.com/xc/app$" "$TMP/err"
-# lib's base comes from the cache this time, with its inlining notes (app
-# holds contracts: its base is analysed again, as contracts are never cached)
+# lib comes from the cache this time (head and base), with its inlining
+# notes (app holds contracts: it is analysed again, as contracts are never
+# cached)
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json
 expect_eq "c2 again, the bases cached: the same finding" \
 	"$(json_get "$TMP/out" '" ".join("%s:%d %s %s" % (f["file"], f["line"], f["rule"], f["induced_by"]["function"]) for f in d["findings"])')" \
 	"app/app.go:6 ER042 Add"
-expect_eq "c2 again: lib's base not built" \
-	"$(grep '^build ' "$TMP/go-calls" | sed 's/.* //' | sort | tr '\n' ' ')" "./app ./app ./lib "
+expect_eq "c2 again: lib not built" \
+	"$(grep '^build ' "$TMP/go-calls" | sed 's/.* //' | sort | tr '\n' ' ')" "./app ./app "
 # the notes stand next to the entry, with its key; notes for another key
 # are not trusted: the base is analysed again, saying so
 notes=$(grep -l '^can	example.com/xc/lib	lib/lib.go	6	Add	$' .git/escape-review/cache/.*.inline)
@@ -142,7 +143,7 @@ sed -i '3s/^./x/' "$notes" # the key's first line, same length
 er --base c1 --head c2 --format json
 expect_eq "notes for another key: the same finding, lib's base built again" \
 	"$(json_get "$TMP/out" '" ".join("%s:%d %s" % (f["file"], f["line"], f["rule"]) for f in d["findings"])') $(grep '^build ' "$TMP/go-calls" | sed 's/.* //' | sort | tr '\n' ' ')" \
-	"app/app.go:6 ER042 ./app ./app ./lib ./lib "
+	"app/app.go:6 ER042 ./app ./app ./lib "
 expect_grep "notes for another key: says so" \
 	"^escape-review: warning: ignoring the inlining notes .*/\.[0-9a-f]*\.inline: not written for this cache entry$" "$TMP/err"
 er --base c1 --head c2 --scope changed --format json
