@@ -16,6 +16,7 @@
 
 #include "errors.h"
 #include "forge.h"
+#include "mustache.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -111,9 +112,8 @@ static void test_escape_markdown(void **state)
 
 	(void)state;
 	forge_escape_markdown(&sb, "a_b *c* [d](e) <img> `x` #1 | ~s~ & \\\nnext");
-	assert_string_equal(sb.buf, "a&#95;b &#42;c&#42; &#91;d&#93;&#40;e&#41; &lt;img&gt; "
-				    "&#96;x&#96; &#35;&#8203;1 &#124; &#126;&#8203;s&#126; &amp; "
-				    "&#92;<br>next");
+	assert_string_equal(sb.buf, "a_b \\*c\\* \\[d\\](e) \\<img> \\`x\\` #" MUSTACHE_ZWSP "1 \\| "
+				    "\\~" MUSTACHE_ZWSP "s\\~ & \\\\<br>next");
 	strbuf_release(&sb);
 }
 
@@ -136,11 +136,11 @@ static void test_summary_body(void **state)
 	assert_string_equal(sb.buf,
 		"<!-- escape-review:summary -->\n## Summary\n\n3 findings.\n\n"
 		"### Findings not posted inline (2)\n\n"
-		"- **p/c&#46;go:9**: ER002 y (the forge refused this line as outside the diff)\n"
-		"- **p/d&#46;go:1** (over the limit of inline comments per run)\n"
+		"- `p/c.go:9`: `ER002 y` (the forge refused this line as outside the diff)\n"
+		"- `p/d.go:1` (over the limit of inline comments per run)\n"
 		"\n<details><summary>Details</summary>\n\n"
-		"#### p/c&#46;go:9\n\n**ER002** y\n\n"
-		"#### p/d&#46;go:1\n\n**ER003** z\n\n"
+		"#### `p/c.go:9`\n\n**ER002** y\n\n"
+		"#### `p/d.go:1`\n\n**ER003** z\n\n"
 		"</details>\n");
 
 	/* nothing moved: marker and summary only */
