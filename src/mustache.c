@@ -570,7 +570,8 @@ static void text_markdown(struct strbuf *out, const char *s)
 	}
 }
 
-/* `s` with HTML's escapes, newlines as `br` (or spaces), no controls. */
+/* `s` with HTML's escapes, newlines as `br` (code: spaces), no controls
+ * (tabs: spaces in prose, kept in code). */
 static void html_text(struct strbuf *out, const char *s, int prose)
 {
 	const char *start = s;
@@ -586,7 +587,7 @@ static void html_text(struct strbuf *out, const char *s, int prose)
 			continue;
 		}
 		if (c == '\t') {
-			strbuf_addch(out, ' ');
+			strbuf_addch(out, prose ? ' ' : '\t');
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f)
@@ -678,7 +679,7 @@ static int html_line(const char *s, const char *e)
 	while (s < e && *s == ' ' && n++ < 3)
 		s++;
 	return e - s >= 2 && s[0] == '<' &&
-	       ((lower(s[1]) >= 'a' && lower(s[1]) <= 'z') || strchr("/!?", s[1]));
+	       ((lower(s[1]) >= 'a' && lower(s[1]) <= 'z') || (s[1] && strchr("/!?", s[1])));
 }
 
 /* The line [s, e) is a table's delimiter row: | - : and blanks, a | and a -. */

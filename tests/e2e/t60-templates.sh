@@ -184,6 +184,14 @@ if command -v cmark-gfm >/dev/null 2>&1; then
 	expect_eq "hostile HTML: links only to the rule catalog" \
 		"$(grep -o '<a href="[^"]*"' "$TMP/hostile.html" | grep -v -c '^<a href="https://github.com/escape-review/escape-review/blob/main/docs/rules.md#er0[0-9][0-9]"$')" 0
 	expect_eq "hostile HTML: no emphasis or strikethrough" "$(grep -c '<em>\|<del>' "$TMP/hostile.html")" 0
+	# random hostile values as code and prose, in a table row, a list item
+	# and a <summary>: each shows exactly as written, and no tag comes of them
+	mkdir -p "$TMP/roundtrip"
+	python3 "$ER_SRC/tests/e2e/md_roundtrip.py" "$ER_BIN" 11 "$TMP/roundtrip" >"$TMP/roundtrip.log" 2>&1
+	expect_eq "Markdown round trip through cmark-gfm: $(tail -1 "$TMP/roundtrip.log")" "$?" 0
+	[ -s "$TMP/roundtrip.log" ] && grep -q ' 0 problems$' "$TMP/roundtrip.log" || sed 's/^/    /' "$TMP/roundtrip.log" | head -20
+else
+	echo "  (cmark-gfm not installed: the hostile names' HTML checks are skipped)"
 fi
 er --base HEAD~1 --format comments
 expect_grep "hostile: inline comment header names the file" "^==> $(printf '%s' "$HF" | sed 's/[*|]/\\&/g'):13\$" "$TMP/out"

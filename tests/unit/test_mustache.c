@@ -259,7 +259,7 @@ static void test_markdown_code(void **state)
 	/* an HTML line: <code> with HTML's escapes */
 	assert_md_in("p/a_*b*_`x`_<s>&|.go:8", MUSTACHE_MD_HTML, 1,
 		     "<code>p/a_*b*_`x`_&lt;s&gt;&amp;|.go:8</code>");
-	assert_md_in("a\nb", MUSTACHE_MD_HTML, 1, "<code>a b</code>");
+	assert_md_in("a\nb\tc", MUSTACHE_MD_HTML, 1, "<code>a b\tc</code>");
 	assert_md_in("", MUSTACHE_MD_HTML, 1, "");
 }
 
