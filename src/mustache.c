@@ -534,15 +534,30 @@ static const char *block_start(const char *s)
 	return d > s && d - s <= 9 && (*d == '.' || *d == ')') ? d : NULL;
 }
 
-/* Prose in Markdown (a paragraph, list item, heading or table cell). */
-static void text_markdown(struct strbuf *out, const char *s)
+/*
+ * `s` without its leading blanks and without the control characters that
+ * are dropped (all below 0x20 but tab, CR and LF, and 0x7f): dropped first,
+ * so that none can hide "www." or "http://" from zwsp_at().
+ */
+static const char *clean_prose(struct strbuf *sb, const char *s)
 {
-	const char *start, *block;
-
 	while (is_blank(*s))
 		s++;
-	start = s;
-	block = block_start(s);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 0x20 && c != 0x7f) || c == '\t' || c == '\r' || c == '\n')
+			strbuf_addch(sb, c);
+	}
+	return sb->buf;
+}
+
+/* Prose in Markdown (a paragraph, list item, heading or table cell). */
+static void text_markdown(struct strbuf *out, const char *value)
+{
+	struct strbuf clean = STRBUF_INIT;
+	const char *s = clean_prose(&clean, value), *start = s, *block = block_start(s);
+
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		int z = zwsp_at(start, s);
@@ -557,8 +572,6 @@ static void text_markdown(struct strbuf *out, const char *s)
 			strbuf_addch(out, ' ');
 			continue;
 		}
-		if (c < 0x20 || c == 0x7f)
-			continue;
 		if (z < 0)
 			strbuf_addstr(out, MUSTACHE_ZWSP);
 		if (strchr("\\`*[]|<$~", c) || s == block ||
@@ -568,6 +581,7 @@ static void text_markdown(struct strbuf *out, const char *s)
 		if (z > 0)
 			strbuf_addstr(out, MUSTACHE_ZWSP);
 	}
+	strbuf_release(&clean);
 }
 
 /* `s` with HTML's escapes, newlines as `br` (code: spaces), no controls
@@ -609,9 +623,10 @@ static void html_text(struct strbuf *out, const char *s, int prose)
 void mustache_markdown_text(struct strbuf *out, const char *s, enum mustache_md_place where)
 {
 	if (where == MUSTACHE_MD_HTML) {
-		while (is_blank(*s))
-			s++;
-		html_text(out, s, 1);
+		struct strbuf clean = STRBUF_INIT;
+
+		html_text(out, clean_prose(&clean, s), 1);
+		strbuf_release(&clean);
 	} else {
 		text_markdown(out, s);
 	}

@@ -213,6 +213,9 @@ static void test_markdown_escape(void **state)
 	assert_md("main.go:12:3", "main.go:12:3");
 	assert_md("{+ins+} [-del-] a^b {x}", "{" Z "+ins+} \\[" Z "-del-\\] a^b {x}");
 	assert_md("ctl\x01\x1b[31m\x7f!", "ctl\\[31m!");
+	/* a dropped control character hides no link */
+	assert_md("www\x01.x http:\x02//y @\x03z GH\x04-1", "www" Z ".x http:" Z "//y @" Z "z GH" Z "-1");
+	assert_md_in("www\x01.x @\x03z", MUSTACHE_MD_HTML, 0, "www" Z ".x @" Z "z");
 	assert_md("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80");
 	assert_md("trailing @ and # ", "trailing @ and # ");
 	assert_md("", "");
