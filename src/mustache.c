@@ -541,15 +541,17 @@ static const char *block_start(const char *s)
  */
 static const char *clean_prose(struct strbuf *sb, const char *s)
 {
-	while (is_blank(*s))
-		s++;
+	const char *p;
+
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if ((c >= 0x20 && c != 0x7f) || c == '\t' || c == '\r' || c == '\n')
 			strbuf_addch(sb, c);
 	}
-	return sb->buf;
+	for (p = sb->buf; is_blank(*p); p++)
+		;
+	return p;
 }
 
 /* Prose in Markdown (a paragraph, list item, heading or table cell). */

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """md_roundtrip.py BIN SEED DIR: render random hostile values (Markdown
 punctuation, backtick runs, `|`, `<script>`, mentions, references, URLs,
-entities, newlines, tabs, UTF-8) through `BIN render` as code and as prose,
-in a table row, a list item and a <summary> line, then through GitHub's
+entities, newlines, tabs, control characters, UTF-8) through `BIN render` as code and as prose,
+alone at the start of a paragraph, in a table row, a list item and a
+<summary> line, then through GitHub's
 cmark-gfm, and check what shows: each code span or <code> holds the value
-exactly (newlines as spaces), each prose cell the value as written (less the
+exactly (newlines as spaces, controls dropped), each paragraph and prose cell the value as written (less the
 invisible U+200B, leading blanks, newlines as <br>), every row keeps its two
 cells, and the only tags are the template's own.  Prints the problems and
 "N values, N problems"; exits 1 when there is one."""
@@ -20,7 +21,8 @@ from html.parser import HTMLParser
 ZWSP = "\u200b"
 PIECES = list("ab_*`|\\<>&@#!~%$[](){}+-=.:/ \t\n1\u00e9") + [
     "http://", "www.", "GH-1", "```", "``", "&amp;", "&#42;", "<script>", "{+", "[-",
-    "](javascript:", "@here", "#12", "\r\n"]
+    "](javascript:", "@here", "#12", "\r\n", "\x01", "\x7f"]
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TAGS = {"table", "thead", "tbody", "tr", "th", "td", "ul", "li", "p", "details",
         "summary", "code", "br"}
 
@@ -36,10 +38,11 @@ class Tags(HTMLParser):
 
 
 def code_shows(v):
-    return re.sub(r"\r\n|\r|\n", " ", v)
+    return CONTROLS.sub("", re.sub(r"\r\n|\r|\n", " ", v))
 
 
 def prose_shows(v):
+    v = CONTROLS.sub("", v)
     return re.sub(r"\r\n|\r|\n", "\n", v.lstrip(" \t").replace("\t", " "))
 
 
@@ -52,12 +55,13 @@ def main():
     binary, seed, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     rnd = random.Random(seed)
     vals = ["".join(rnd.choice(PIECES) for _ in range(rnd.randint(1, 12))) for _ in range(400)]
-    vals = [v for v in vals if v.strip(" \t\r\n")]
+    vals = [v for v in vals if CONTROLS.sub("", v).strip(" \t\r\n")]
     with open(os.path.join(work, "d.json"), "w") as f:
         json.dump({"v": vals}, f)
     tmpl = os.path.join(work, "t.md.mustache")
     with open(tmpl, "w") as f:
-        f.write("| code | prose |\n|---|---|\n{{#v}}\n| {{`.}} | {{.}} |\n{{/v}}\n\n"
+        f.write("{{#v}}\n{{.}}\n\n{{/v}}"
+                "| code | prose |\n|---|---|\n{{#v}}\n| {{`.}} | {{.}} |\n{{/v}}\n\n"
                 "{{#v}}\n- {{`.}} and {{.}}\n{{/v}}\n\n"
                 "{{#v}}\n<details>\n<summary>{{`.}} and {{.}}</summary>\n\nx\n\n</details>\n\n{{/v}}")
     md = subprocess.run([binary, "render", tmpl, "--data", os.path.join(work, "d.json")],
@@ -69,6 +73,10 @@ def main():
     rows = re.findall(r"<tr>\n<td>(.*?)</td>\n<td>(.*?)</td>\n</tr>", out, re.S)
     items = re.findall(r"<li><code>(.*?)</code> and (.*?)</li>", out, re.S)
     sums = re.findall(r"<summary><code>(.*?)</code> and (.*?)</summary>", out, re.S)
+    paras = re.findall(r"<p>(.*?)</p>", out, re.S)[:len(vals)]
+    for v, p in zip(vals, paras):
+        if text_of(p) not in (prose_shows(v), prose_shows(v).rstrip(" ")):
+            problems.append("paragraph %r shows %r" % (v, p))
     for name, got in (("table rows", rows), ("list items", items), ("summaries", sums)):
         if len(got) != len(vals):
             problems.append("%s: %d for %d values" % (name, len(got), len(vals)))

@@ -216,6 +216,7 @@ static void test_markdown_escape(void **state)
 	/* a dropped control character hides no link */
 	assert_md("www\x01.x http:\x02//y @\x03z GH\x04-1", "www" Z ".x http:" Z "//y @" Z "z GH" Z "-1");
 	assert_md_in("www\x01.x @\x03z", MUSTACHE_MD_HTML, 0, "www" Z ".x @" Z "z");
+	assert_md("\x01 - x", "\\- x");
 	assert_md("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80");
 	assert_md("trailing @ and # ", "trailing @ and # ");
 	assert_md("", "");
