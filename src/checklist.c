@@ -463,7 +463,7 @@ static const struct rule rules[] = {
 	  "er045", GO_ANY },
 };
 
-#define RULES_NR (sizeof(rules) / sizeof(rules[0]))
+#define RULES_NR ARRAY_SIZE(rules)
 
 const struct rule *checklist_rules(size_t *nr)
 {
@@ -901,7 +901,7 @@ static unsigned long elem_size(const char *t, size_t n)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
 		if (strlen(sizes[i].name) == n && !memcmp(t, sizes[i].name, n))
 			return sizes[i].size;
 	return 8;
@@ -1208,7 +1208,7 @@ static const struct rule_match matches[] = {
 		 "escape" },
 };
 
-#define MATCHES_NR (sizeof(matches) / sizeof(matches[0]))
+#define MATCHES_NR ARRAY_SIZE(matches)
 
 /* ------------------------------------------------------------------ */
 /* Classifying                                                          */

@@ -11,6 +11,10 @@
  * Classifying never formats output for a reader: it sets finding.rule,
  * finding.severity and finding.why (one sentence built from the chain, a
  * data field of the finding) and nothing else.
+ *
+ * Owns: the rule catalog and classifying (finding.rule, severity, why,
+ * with the configuration's rule overrides).  Never: formats output, reads
+ * files or repositories, runs a process, or decides what fails.
  */
 
 #include "finding.h"

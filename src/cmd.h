@@ -13,6 +13,9 @@
 
 #include "config.h"
 
+struct pkgset;
+struct review;
+struct review_opts;
 struct strbuf;
 
 /* `cfg` is the configuration, loaded by the command when it needs it. */
@@ -36,6 +39,13 @@ int cmd_contracts(int argc, char **argv, struct config *cfg);
 int cmd_fail(int code);
 /* Print "escape-review: " fmt (with `arg`) and the --help hint; EXIT_USAGE. */
 int cmd_usage_error(const char *fmt, const char *arg);
+/*
+ * review_run() over the package directories `pkgs` (with `nr` 0: what
+ * ro->all_packages says), those analysed put in `analysed` (`check` and
+ * `baseline`).  0, or cmd_fail()'s exit code.
+ */
+int cmd_review_packages(struct review *rv, struct review_opts *ro, const char *const *pkgs,
+			size_t nr, struct pkgset *analysed);
 /* Write `sb` to stdout. */
 void cmd_print(const struct strbuf *sb);
 /* Flush stdout, remembering why it failed: main() exits 3 with that message. */

@@ -76,13 +76,8 @@ int cmd_check(int argc, char **argv, struct config *cfg)
 	ro.config = cfg;
 	ro.no_baseline = 1;
 	ro.all_packages = !a.operands_nr;
-	ro.packages = a.operands;
-	ro.packages_nr = a.operands_nr;
-	ro.packages_out = &analysed;
-	if ((ret = review_run(&rv, &ro))) {
-		ret = cmd_fail(ret);
+	if ((ret = cmd_review_packages(&rv, &ro, a.operands, a.operands_nr, &analysed)))
 		goto out;
-	}
 	keep_contracts(&rv.findings);
 	keep_contracts(&rv.fixed);
 	if (rv.workdir)

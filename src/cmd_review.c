@@ -10,7 +10,6 @@
 #include "formats.h"
 #include "options.h"
 #include "publish.h"
-#include "profile.h"
 #include "release.h"
 #include "render.h"
 #include "report.h"
@@ -171,16 +170,36 @@ static void review_opts_from(struct review_opts *ro, const struct cli_args *a,
 	ro->cache_dir = a->cache_dir;
 	ro->all_packages = a->all_packages;
 	ro->verbose = ro->build.verbose = a->verbose;
+	ro->profiles = a->profiles;
+	ro->profiles_nr = a->profiles_nr;
+	ro->hot_share = cfg->hot_share;
 }
 
-/* Parse the options of `review` or `baseline` (cmd) into `a` and `ro`. */
-static int parse_review(struct cli_args *a, struct review_opts *ro, enum cli_command cmd,
-			int argc, char **argv, struct config *cfg)
+/* What `review`, `baseline` and `report` hold: the options parsed, the
+ * review's options made from them, and the review. */
+struct review_cmd {
+	struct cli_args a;
+	struct review_opts ro;
+	struct review rv;
+};
+
+static void review_cmd_release(struct review_cmd *rc)
 {
+	review_release(&rc->rv);
+	cli_args_release(&rc->a);
+}
+
+/* Parse the options of `review`, `baseline` or `report` (cmd) into `rc`
+ * (released with review_cmd_release() whatever this returns). */
+static int parse_review(struct review_cmd *rc, enum cli_command cmd, int argc, char **argv,
+			struct config *cfg)
+{
+	struct cli_args *a = &rc->a;
+	struct review_opts *ro = &rc->ro;
 	int ret;
 
+	memset(rc, 0, sizeof(*rc));
 	cli_args_init(a, cfg);
-	memset(ro, 0, sizeof(*ro));
 	if ((ret = config_load_repo(cfg)))
 		return ret;
 	if ((ret = options_parse(a, cmd, cmd == CMD_REVIEW ? "review" :
@@ -288,48 +307,50 @@ static int publish_review(const struct review *rv, const struct forge_context *c
 
 int cmd_review(int argc, char **argv, struct config *cfg)
 {
-	struct cli_args a;
-	struct review_opts ro;
-	struct review rv = { 0 };
+	struct review_cmd rc;
 	struct forge_context ctx = FORGE_CONTEXT_INIT;
 	struct forge_review fr = FORGE_REVIEW_INIT;
-	struct profile prof = PROFILE_INIT;
 	const char *template_dir;
 	int ret, publishing;
 
-	ret = parse_review(&a, &ro, CMD_REVIEW, argc, argv, cfg);
+	ret = parse_review(&rc, CMD_REVIEW, argc, argv, cfg);
 	template_dir = config_template_dir(cfg);
-	publishing = strcmp(a.reporter, "local");
+	publishing = strcmp(rc.a.reporter, "local");
 	if (!ret && publishing)
-		ret = forge_setup(&ctx, &ro, &a, cfg);
-	/* the profiles first: a bad one fails before the build */
+		ret = forge_setup(&ctx, &rc.ro, &rc.a, cfg);
 	if (!ret)
-		ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build);
-	if (!ret)
-		ret = review_run(&rv, &ro);
+		ret = review_run(&rc.rv, &rc.ro);
 	if (ret) {
 		ret = cmd_fail(ret);
 		goto out;
 	}
-	if (a.profiles_nr)
-		profile_apply(&rv, &prof, cfg->hot_share);
 	/* rendered once: printed in the JSON document and sent the same */
-	if ((publishing && (ret = publish_build(&fr, &rv, report_template_dir(template_dir),
-						review_fails(&rv, cfg->fail_on)))) ||
-	    (ret = print_review(&rv, &a, template_dir, publishing ? &fr : NULL, ctx.number))) {
+	if ((publishing && (ret = publish_build(&fr, &rc.rv, report_template_dir(template_dir),
+						review_fails(&rc.rv, cfg->fail_on)))) ||
+	    (ret = print_review(&rc.rv, &rc.a, template_dir, publishing ? &fr : NULL, ctx.number))) {
 		ret = cmd_fail(ret);
 		goto out;
 	}
-	ret = review_fails(&rv, cfg->fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
-	if (publishing && !a.no_publish)
-		ret = publish_review(&rv, &ctx, &fr, &a, ret);
+	ret = review_fails(&rc.rv, cfg->fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (publishing && !rc.a.no_publish)
+		ret = publish_review(&rc.rv, &ctx, &fr, &rc.a, ret);
 out:
 	forge_review_release(&fr);
 	forge_context_release(&ctx);
-	profile_release(&prof);
-	review_release(&rv);
-	cli_args_release(&a);
+	review_cmd_release(&rc);
 	return ret;
+}
+
+int cmd_review_packages(struct review *rv, struct review_opts *ro, const char *const *pkgs,
+			size_t nr, struct pkgset *analysed)
+{
+	int ret;
+
+	ro->packages = pkgs;
+	ro->packages_nr = nr;
+	ro->packages_out = analysed;
+	ret = review_run(rv, ro);
+	return ret ? cmd_fail(ret) : 0;
 }
 
 /* `baseline update|check [--changed | PACKAGE...]` */
@@ -338,42 +359,29 @@ int cmd_baseline(int argc, char **argv, struct config *cfg)
 	const char *action = argv[0];
 	struct baseline bl = BASELINE_INIT;
 	struct pkgset analysed = PKGSET_INIT;
-	struct cli_args a;
-	struct review_opts ro;
-	struct review rv = { 0 };
-	struct profile prof = PROFILE_INIT;
+	struct review_cmd rc;
 	int ret;
 
-	ret = parse_review(&a, &ro, CMD_BASELINE, argc - 1, argv + 1, cfg);
-	if (!ret && a.changed && a.operands_nr)
+	ret = parse_review(&rc, CMD_BASELINE, argc - 1, argv + 1, cfg);
+	if (!ret && rc.a.changed && rc.a.operands_nr)
 		ret = error_set(ER_EUSAGE, "baseline: give --changed or packages, not both");
 	if (ret) {
 		ret = cmd_fail(ret);
 		goto out;
 	}
-	ro.mode = MODE_ALL;
-	ro.no_baseline = !strcmp(action, "update");
-	ro.show_baseline = 1;
-	ro.baseline_out = &bl;
+	rc.ro.mode = MODE_ALL;
+	rc.ro.no_baseline = !strcmp(action, "update");
+	rc.ro.show_baseline = 1;
+	rc.ro.baseline_out = &bl;
 	/* every package unless narrowed: what is not analysed is kept */
-	ro.all_packages = !a.changed && !a.operands_nr;
-	ro.packages = a.operands;
-	ro.packages_nr = a.operands_nr;
-	ro.packages_out = &analysed;
-	if ((ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build)) ||
-	    (ret = review_run(&rv, &ro))) {
-		ret = cmd_fail(ret);
+	rc.ro.all_packages = !rc.a.changed && !rc.a.operands_nr;
+	if ((ret = cmd_review_packages(&rc.rv, &rc.ro, rc.a.operands, rc.a.operands_nr, &analysed)))
 		goto out;
-	}
-	if (a.profiles_nr)
-		profile_apply(&rv, &prof, cfg->hot_share);
-	ret = finish_baseline(action, &rv, &bl, &analysed, ro.tests, ro.verbose, cfg);
+	ret = finish_baseline(action, &rc.rv, &bl, &analysed, rc.ro.tests, rc.ro.verbose, cfg);
 out:
-	profile_release(&prof);
-	review_release(&rv);
 	baseline_release(&bl);
 	pkgset_release(&analysed);
-	cli_args_release(&a);
+	review_cmd_release(&rc);
 	return ret;
 }
 
@@ -383,36 +391,26 @@ out:
  */
 int cmd_report(int argc, char **argv, struct config *cfg)
 {
-	struct cli_args a;
-	struct review_opts ro;
-	struct review rv = { 0 };
-	struct profile prof = PROFILE_INIT;
+	struct review_cmd rc;
 	struct strbuf out = STRBUF_INIT;
 	const char *template_dir;
 	int ret;
 
-	ret = parse_review(&a, &ro, CMD_REPORT, argc, argv, cfg);
+	ret = parse_review(&rc, CMD_REPORT, argc, argv, cfg);
 	template_dir = config_template_dir(cfg);
-	if (!ret && !a.base)
+	if (!ret && !rc.a.base)
 		ret = error_set(ER_EUSAGE, "report needs --base REV (the older release), and --head REV unless it is HEAD");
 	if (!ret) {
-		release_review_opts(&ro, a.base, a.head ? a.head : "HEAD");
-		ret = profile_read_all(&prof, a.profiles, a.profiles_nr, &ro.build);
+		release_review_opts(&rc.ro, rc.a.base, rc.a.head ? rc.a.head : "HEAD");
+		ret = review_run(&rc.rv, &rc.ro);
 	}
 	if (!ret)
-		ret = review_run(&rv, &ro);
-	if (!ret) {
-		if (a.profiles_nr)
-			profile_apply(&rv, &prof, cfg->hot_share);
-		ret = release_render(&out, &rv, a.base, a.head ? a.head : "HEAD",
-				     a.format ? a.format : "html", report_template_dir(template_dir));
-	}
+		ret = release_render(&out, &rc.rv, rc.a.base, rc.a.head ? rc.a.head : "HEAD",
+				     rc.a.format ? rc.a.format : "html", report_template_dir(template_dir));
 	if (!ret)
 		cmd_print(&out);
 	ret = ret ? cmd_fail(ret) : EXIT_CLEAN;
 	strbuf_release(&out);
-	profile_release(&prof);
-	review_release(&rv);
-	cli_args_release(&a);
+	review_cmd_release(&rc);
 	return ret;
 }

@@ -717,7 +717,7 @@ void base_cache_set_key(struct base_cache *bc, const struct change *c, const cha
 	strbuf_addf(&bc->key, "escape-review base analysis %d\ntree %s\ngo %s\nbuild_flags %s\ngcflags %s\ntests %d\nmax_flow %d\n",
 		    CACHE_VERSION, tree, go_version, b->build_flags ? b->build_flags : "",
 		    b->gcflags ? b->gcflags : "", b->tests, b->max_flow);
-	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(vars); i++) {
 		const char *val = getenv(vars[i]);
 
 		strbuf_addf(&bc->key, "%s=%s\n", vars[i], val ? val : "");

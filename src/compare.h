@@ -26,6 +26,11 @@
  * Baseline.  `.escape-baseline.json` at the repository root lists accepted
  * findings, sorted, one entry per line: fingerprint, rule, location and
  * message.  Entries found again get status "baseline".
+ *
+ * Owns: fingerprints, matching head findings with base ones (new,
+ * existing, fixed), the base-analysis cache and the baseline file.  Never:
+ * runs the compiler or classifies (it is given findings), formats output,
+ * or touches the network.
  */
 
 #include "finding.h"

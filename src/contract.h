@@ -24,6 +24,10 @@
  * The rest of the pipeline (fingerprints, new/existing/fixed, reports)
  * treats them as any finding, except that //escape:ok and the baseline
  * never accept them.
+ *
+ * Owns: reading the directives and turning broken contracts into findings.
+ * Never: formats output, opens repositories, touches the network, or
+ * decides what fails (the review and the commands do).
  */
 
 #include "finding.h"

@@ -18,6 +18,10 @@
  * per module (run from the module's root), cached under
  * GITDIR/escape-review/deps/ by tree, module and Go version.  With no
  * summary change no go list runs and nothing else is built.
+ *
+ * Owns: the import graph, its cache and the rounds of importers analysed.
+ * Never: builds or parses itself (the caller's `analyse` does), formats
+ * output, or touches the network.
  */
 
 #include "finding.h"

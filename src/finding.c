@@ -316,20 +316,6 @@ void finding_list_move(struct finding_list *to, struct finding_list *from)
 	from->nr = 0;
 }
 
-void review_release(struct review *rv)
-{
-	finding_list_release(&rv->findings);
-	finding_list_release(&rv->fixed);
-	free(rv->go_version);
-	rv->go_version = NULL;
-	free(rv->workdir);
-	rv->workdir = NULL;
-	while (rv->not_analysed_nr)
-		free(rv->not_analysed[--rv->not_analysed_nr]);
-	free(rv->not_analysed);
-	rv->not_analysed = NULL;
-}
-
 void finding_json_str(cJSON *o, const char *k, const char *v, unsigned flags)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -263,34 +263,4 @@ const char *reason_name(enum flow_reason r);
 /* REASON_OTHER when unknown. */
 enum flow_reason reason_parse(const char *s, size_t len);
 
-/*
- * A review: what one run found.  `findings` are the findings reported
- * (status new, existing, baseline or acknowledged), `fixed` the base
- * findings that have no partner at head (new-versus-base mode).
- */
-struct review {
-	const char *mode;            /* "added", "context", "file", "all", "new" */
-	char base[41], head[41];     /* commit ids, "" when unknown */
-	char *go_version;            /* "go1.19.8" or NULL */
-	char *workdir;               /* the repository's work tree, or NULL */
-	struct finding_list findings;
-	struct finding_list fixed;
-	unsigned analysed_packages;
-	unsigned hidden_existing;    /* existing findings not listed (new mode) */
-	unsigned hidden_baseline;    /* baseline findings not listed */
-	unsigned base_cached : 1;    /* the base analysis came from the cache */
-	unsigned dependents;         /* importing packages analysed (dependents.h) */
-	char **not_analysed;         /* importers left out by --max-dependents */
-	size_t not_analysed_nr;
-	/* --profile (profile.h): how many profiles weighted the findings, the
-	 * hot share used, the profile lines (heap) and functions (CPU) that
-	 * matched no finding, and the findings that matched nothing */
-	unsigned profiles_nr;
-	double hot_share;
-	unsigned long long profile_unmatched;
-	unsigned findings_unmatched;
-};
-
-void review_release(struct review *rv);
-
 #endif

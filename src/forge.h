@@ -22,6 +22,11 @@
  * that could not be posted inline (over FORGE_MAX_INLINE, or refused by the
  * forge as outside the diff) are listed in the summary, which is therefore
  * written after the inline comments.
+ *
+ * Owns: the context (CI environment and flags), the rendered review handed
+ * to a publisher, and the forges' shared comment rules (markers, limits).
+ * Never: renders findings, decides policy, or talks HTTP but through
+ * http.h.
  */
 
 #include "strbuf.h"

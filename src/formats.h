@@ -32,7 +32,7 @@
  * U+FFFD, as in report_json()).  Output is appended; nothing can fail.
  */
 
-#include "finding.h"
+#include "review.h"
 
 struct strbuf;
 

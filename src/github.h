@@ -37,6 +37,10 @@
  * FORGE_READONLY without writing anything when the pull request comes from
  * a fork (read-only token), or when the first write is refused with 403:
  * error_last() then says so, and main.c falls back to annotations.
+ *
+ * Owns: GitHub's endpoints, their order and GitHub's answers.  Never:
+ * renders or filters findings (forge.h hands it text), reads the
+ * repository, or talks HTTP but through http.h.
  */
 
 struct forge_context;

@@ -32,6 +32,10 @@
  * Returns 0, ER_EPUBLISH with the message set, or FORGE_READONLY without
  * writing when only CI_JOB_TOKEN is available (it cannot write notes) or
  * the first write is refused with 403; error_last() then says so.
+ *
+ * Owns: GitLab's endpoints, their order and GitLab's answers.  Never:
+ * renders or filters findings (forge.h hands it text), reads the
+ * repository, or talks HTTP but through http.h.
  */
 
 struct forge_context;

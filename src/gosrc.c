@@ -420,16 +420,10 @@ static int skip_result_to_body(struct scanner *st)
 static long add_scope(struct scanner *st, enum goscope_kind kind, char *name, int line, int col)
 {
 	struct goscopes *out = st->out;
-	struct goscope *s;
 
 	ALLOC_GROW(out->items, out->nr + 1, out->alloc);
-	s = &out->items[out->nr];
-	memset(s, 0, sizeof(*s));
-	s->kind = kind;
-	s->name = name;
-	s->start_line = line;
-	s->start_col = col;
-	s->end_line = INT_MAX;
+	out->items[out->nr] = (struct goscope){ .kind = kind, .name = name, .start_line = line,
+						.start_col = col, .end_line = INT_MAX };
 	return (long)out->nr++;
 }
 

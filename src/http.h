@@ -44,6 +44,10 @@
  * set), and answered with status 0 and no JSON; http_get_all() answers an
  * empty list.  Publishers therefore see "nothing exists yet" and print
  * every write they would do.
+ *
+ * Owns: libcurl, the token on the wire, retries and bounded answers.
+ * Never: knows a forge's endpoints or findings, logs or returns the
+ * token, or turns TLS verification off.
  */
 
 #include "strbuf.h"

@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 			i += 2;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage_text, stdout);
-			options_usage(stdout, CMD_REVIEW | CMD_BASELINE);
+			options_usage(stdout, CMD_REVIEW | CMD_BASELINE | CMD_PUBLISH);
 			fputs(usage_text_more, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {

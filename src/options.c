@@ -147,24 +147,25 @@ static int set_pr(struct cli_args *a, const char *v)
 	return 0;
 }
 
-static int set_max_comment(struct cli_args *a, const char *v)
+/* A count option's value in [min, max] into `out`, or the usage error naming it. */
+static int count_arg(size_t *out, const char *name, const char *v, long min, long max)
 {
-	long n = number(v, 256, 100000000L);
+	long n = number(v, min, max);
 
 	if (n < 0)
-		return error_set(ER_EUSAGE, "--max-comment-bytes takes a number from 256 to 100000000, not '%s'", v);
-	a->max_comment_bytes = (size_t)n;
+		return error_set(ER_EUSAGE, "%s takes a number from %ld to %ld, not '%s'", name, min, max, v);
+	*out = (size_t)n;
 	return 0;
+}
+
+static int set_max_comment(struct cli_args *a, const char *v)
+{
+	return count_arg(&a->max_comment_bytes, "--max-comment-bytes", v, 256, 100000000L);
 }
 
 static int set_max_dependents(struct cli_args *a, const char *v)
 {
-	long n = number(v, 1, 100000L);
-
-	if (n < 0)
-		return error_set(ER_EUSAGE, "--max-dependents takes a number from 1 to 100000, not '%s'", v);
-	a->max_dependents = (size_t)n;
-	return 0;
+	return count_arg(&a->max_dependents, "--max-dependents", v, 1, 100000L);
 }
 
 static int set_verbose(struct cli_args *a, const char *v)
@@ -176,9 +177,9 @@ static int set_verbose(struct cli_args *a, const char *v)
 
 static const struct option options[] = {
 	OPT_SECTION("Revisions:"),
-	OPT_STRING("--base", "REV", REVIEWS | CMD_REPORT, base,
+	OPT_STRING("--base", "REV", REVIEWS | CMD_REPORT | CMD_PUBLISH, base,
 		   "compare against REV: the change is base...head (merge-base)"),
-	OPT_STRING("--head", "REV", REVIEWS | CMD_REPORT, head, "the revision under review (default HEAD)"),
+	OPT_STRING("--head", "REV", REVIEWS | CMD_REPORT | CMD_PUBLISH, head, "the revision under review (default HEAD)"),
 	OPT_SWITCH("--worktree", REVIEWS, worktree,
 		   "review uncommitted changes against HEAD (the default when no --base is given)"),
 	OPT_SWITCH("--tests", REVIEWS | CMD_CHECK | CMD_CONTRACTS | CMD_REPORT, tests,
@@ -239,24 +240,27 @@ static const struct option options[] = {
 	OPT_CONFIG("--fail-on", "LEVEL", REVIEWS | CMD_CONFIG, CONFIG_FAIL_ON,
 		   "none|info|warning|error (default error): exit 1 when a reported finding is at "
 		   "or above LEVEL"),
-	{ OPT_KIND_CALL, "--verbose", "-v", NULL, REVIEWS | CMD_CHECK, 0, 0, set_verbose,
+	{ OPT_KIND_CALL, "--verbose", "-v", NULL, REVIEWS | CMD_CHECK | CMD_PUBLISH, 0, 0, set_verbose,
 	  "print the go commands (and HTTP requests) that run" },
 	OPT_SECTION("Publishing (see docs/publishing.md):"),
-	OPT_CALL("--reporter", "R", REVIEWS, set_reporter,
+	OPT_CALL("--reporter", "R", REVIEWS | CMD_PUBLISH, set_reporter,
 		 "local (default): print only; github or gitlab: also post inline comments on lines "
 		 "of the diff, one sticky summary and a commit status; auto: from GITHUB_ACTIONS or "
 		 "GITLAB_CI.  The token comes from GITHUB_TOKEN or GITLAB_TOKEN only; base and head "
 		 "default to the pull or merge request's"),
-	OPT_CALL("--pr", "N", REVIEWS, set_pr, "the pull or merge request to publish on"),
-	OPT_STRING("--repo-slug", "OWNER/REPO", REVIEWS, repo_slug, "the repository to publish on"),
-	OPT_STRING("--api-url", "URL", REVIEWS, api_url,
+	OPT_CALL("--pr", "N", REVIEWS | CMD_PUBLISH, set_pr, "the pull or merge request to publish on"),
+	OPT_STRING("--repo-slug", "OWNER/REPO", REVIEWS | CMD_PUBLISH, repo_slug, "the repository to publish on"),
+	OPT_STRING("--api-url", "URL", REVIEWS | CMD_PUBLISH, api_url,
 		   "the forge's API (--pr, --repo-slug and --api-url: for CI systems other than "
 		   "GitHub Actions and GitLab CI)"),
-	OPT_SWITCH("--dry-run", REVIEWS, dry_run, "print each request that would be sent; send nothing"),
+	OPT_SWITCH("--dry-run", REVIEWS | CMD_PUBLISH, dry_run, "print each request that would be sent; send nothing"),
 	OPT_SWITCH("--no-publish", REVIEWS, no_publish,
 		   "with --reporter: send nothing and need no token; --format json then carries "
 		   "what to publish, for `escape-review publish --from FILE` in a trusted job "
 		   "(docs/integrations.md: pull requests from forks)"),
+	OPT_STRING("--from", "FILE", CMD_PUBLISH, from,
+		   "publish: the review written by --no-publish --format json; it is checked "
+		   "before anything is sent"),
 	OPT_STRING("--data", "FILE.json", CMD_RENDER, data, NULL),
 	OPT_STRING("--partials", "DIR", CMD_RENDER, partials, NULL),
 	OPT_CALL("--escape", "html|markdown|none", CMD_RENDER, set_escape, NULL),

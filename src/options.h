@@ -44,6 +44,7 @@ enum cli_command {
 	CMD_CHECK = 1 << 5,       /* check: every performance contract */
 	CMD_CONTRACTS = 1 << 6,   /* contracts: the list */
 	CMD_REPORT = 1 << 7,      /* report: two releases compared */
+	CMD_PUBLISH = 1 << 8,     /* publish --from FILE: the second phase (publish.h) */
 };
 
 /* Every value an option sets.  Zeroed, then cli_args_init(). */
@@ -51,6 +52,7 @@ struct cli_args {
 	struct config *config;        /* OPT_CONFIG values (source "command line") */
 	const char *base, *head;      /* revisions */
 	const char *input;            /* --input FILE */
+	const char *from;             /* publish --from FILE */
 	const char *format;           /* NULL: the command's default */
 	const char *reporter;         /* "local" (default), "github", "gitlab", "auto" */
 	const char *repo_slug, *api_url;

@@ -594,7 +594,7 @@ static int is_other_m(const char *m, size_t n)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(subs); i++)
 		if (memmem(m, n, subs[i], strlen(subs[i])))
 			return 1;
 	return 0;
@@ -916,7 +916,7 @@ const char *parse_note_kind_name(enum parse_note_kind k)
 	static const char *const names[] = { "can_inline", "cannot_inline", "inlining_call",
 					     "bounds_check" };
 
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "?";
 }
 
 /* Keep one note (func/reason/text as given, lengths 0 for none). */

@@ -41,6 +41,9 @@
  * Lines that are not -m output (compiler errors, `go:` messages) are kept,
  * bounded, as the build's error text: the caller reports them when go
  * failed.
+ *
+ * Owns: reading the compiler's text into findings and their flows.  Never:
+ * knows a repository or revision, runs go, classifies, or formats.
  */
 
 #include "finding.h"

@@ -519,24 +519,26 @@ static void sort_by_weight(struct finding_list *l)
 	free(r);
 }
 
-void profile_apply(struct review *rv, struct profile *p, double hot_share)
+void profile_apply(struct profile_stats *out, struct finding_list *findings,
+		   struct finding_list *fixed, struct profile *p, double hot_share)
 {
 	struct strmap by_line = STRMAP_INIT, by_name = STRMAP_INIT;
 	size_t i;
 
+	memset(out, 0, sizeof(*out));
 	build_chains(p, &by_line, &by_name);
-	for (i = 0; i < rv->findings.nr; i++)
-		if (!weigh(rv->findings.items[i], p, &by_line, &by_name, hot_share))
-			rv->findings_unmatched++;
-	for (i = 0; i < rv->fixed.nr; i++)
-		weigh(rv->fixed.items[i], p, &by_line, &by_name, hot_share);
+	for (i = 0; i < findings->nr; i++)
+		if (!weigh(findings->items[i], p, &by_line, &by_name, hot_share))
+			out->findings_unmatched++;
+	for (i = 0; i < fixed->nr; i++)
+		weigh(fixed->items[i], p, &by_line, &by_name, hot_share);
 	for (i = 0; i < p->lines_nr; i++)
 		if (p->lines[i].bytes && !p->lines[i].matched)
-			rv->profile_unmatched++;
-	rv->profiles_nr = p->files_nr;
-	rv->hot_share = hot_share;
-	sort_by_weight(&rv->findings);
-	sort_by_weight(&rv->fixed);
+			out->profile_unmatched++;
+	out->profiles_nr = p->files_nr;
+	out->hot_share = hot_share;
+	sort_by_weight(findings);
+	sort_by_weight(fixed);
 	strmap_release(&by_line);
 	strmap_release(&by_name);
 }

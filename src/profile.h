@@ -24,6 +24,9 @@
  * and raised one severity (info to warning, warning to error).  The
  * findings are then ordered by weight (the heaviest first; equal weights
  * keep their order).
+ *
+ * Owns: reading pprof files and weighting findings by them.  Never:
+ * formats output, opens repositories, or touches the network.
  */
 
 #include "finding.h"
@@ -76,13 +79,20 @@ struct profile {
  */
 int profile_read(struct profile *p, const char *path, const struct build_opts *bo);
 
+/* What weighting found, for the report's profile note (struct review keeps it). */
+struct profile_stats {
+	unsigned profiles_nr;                 /* profiles that weighted the findings; 0: none */
+	double hot_share;                     /* the hot share used */
+	unsigned long long profile_unmatched; /* profile lines (heap) that matched no finding */
+	unsigned findings_unmatched;          /* findings nothing of the profiles matched */
+};
+
 /*
- * Weight the findings of `rv` (findings and fixed) with `p` and mark the
- * hot ones, raising their severity; order rv->findings by weight; record
- * the counts in rv (profiles_nr, hot_share, profile_unmatched,
- * findings_unmatched).
+ * Weight `findings` and `fixed` with `p` and mark the hot ones, raising
+ * their severity; order both lists by weight; `out` receives the counts.
  */
-void profile_apply(struct review *rv, struct profile *p, double hot_share);
+void profile_apply(struct profile_stats *out, struct finding_list *findings,
+		   struct finding_list *fixed, struct profile *p, double hot_share);
 
 void profile_release(struct profile *p);
 

@@ -370,54 +370,20 @@ int publish_send(const struct forge_context *ctx, struct forge_review *fr, int v
 	return ret;
 }
 
-static int usage(const char *what, const char *arg)
+int publish_file(const char *path, const char *reporter, struct forge_flags *ff, int verbose)
 {
-	return error_set(ER_EUSAGE, "publish: %s%s (usage: escape-review publish --from FILE "
-			 "--reporter github|gitlab|auto [--pr N] [--repo-slug S] [--api-url URL] "
-			 "[--head SHA] [--base SHA] [--dry-run] [-v])", what, arg);
-}
-
-int publish_command(int argc, char **argv)
-{
-	struct forge_flags ff = FORGE_FLAGS_INIT;
 	struct forge_context ctx = FORGE_CONTEXT_INIT;
 	struct forge_review fr = FORGE_REVIEW_INIT;
-	const char *from = NULL, *reporter = NULL;
-	char *end;
-	int k, verbose = 0, ret;
+	int ret;
 	long number;
 
-	for (k = 0; k < argc; k++) {
-		const char *a = argv[k], *v = k + 1 < argc ? argv[k + 1] : NULL;
-		const char **dst = !strcmp(a, "--from") ? &from :
-				   !strcmp(a, "--reporter") ? &reporter :
-				   !strcmp(a, "--repo-slug") ? &ff.repo_slug :
-				   !strcmp(a, "--api-url") ? &ff.api_url :
-				   !strcmp(a, "--head") ? &ff.head_sha :
-				   !strcmp(a, "--base") ? &ff.base_sha : NULL;
-
-		if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
-			verbose = 1;
-		else if (!strcmp(a, "--dry-run"))
-			ff.dry_run = 1;
-		else if (!dst && strcmp(a, "--pr"))
-			return usage("unknown option ", a);
-		else if (!v)
-			return usage("a value is needed after ", a);
-		else if (dst)
-			*dst = argv[++k];
-		else if ((ff.pr = strtol(argv[++k], &end, 10)) <= 0 || *end)
-			return usage("--pr takes a number, not ", v);
-	}
-	if (!from || !reporter)
-		return usage("--from and --reporter are needed", "");
-	if ((ret = publish_read(&fr, &number, from)))
+	if ((ret = publish_read(&fr, &number, path)))
 		goto out;
-	ff.fallback_pr = number;
-	if ((ret = forge_context_from_env(&ctx, reporter, &ff)) ||
+	ff->fallback_pr = number;
+	if ((ret = forge_context_from_env(&ctx, reporter, ff)) ||
 	    (ret = publish_check_context(&fr, number, &ctx)))
 		goto out;
-	ret = publish_send(&ctx, &fr, verbose, ff.dry_run);
+	ret = publish_send(&ctx, &fr, verbose, ff->dry_run);
 out:
 	forge_review_release(&fr);
 	forge_context_release(&ctx);

@@ -30,12 +30,17 @@
  * (equal to the context's when it names one), fingerprints (hex), and no
  * body may carry our hidden markers.  Anything else is ER_EINPUT (exit 2)
  * with one line naming the field, and nothing is sent.
+ *
+ * Owns: the two-phase document ("publish") and checking it on the way
+ * back.  Never: analyses findings, renders them but through render.h, or
+ * sends a request but through the publishers (github.h, gitlab.h).
  */
 
 #include <stddef.h>
 
 struct cJSON;
 struct forge_context;
+struct forge_flags;
 struct forge_review;
 struct review;
 
@@ -84,12 +89,12 @@ int publish_send(const struct forge_context *ctx, struct forge_review *fr, int v
 		 int dry_run);
 
 /*
- * `escape-review publish --from FILE --reporter github|gitlab|auto
- * [--pr N] [--repo-slug S] [--api-url URL] [--head SHA] [--base SHA]
- * [--dry-run] [-v]`: read and check FILE, then publish it.  0, ER_EUSAGE,
- * ER_EINPUT (the file is refused: nothing sent), ER_EPUBLISH, or
- * FORGE_READONLY (error_last() explains).
+ * `escape-review publish --from FILE --reporter R` (cmd_publish.c parses
+ * the options): read and check `path`, find the context for `reporter`
+ * ("github", "gitlab" or "auto") with the flags `ff`, then publish it.
+ * 0, ER_EUSAGE, ER_EINPUT (the file is refused: nothing sent),
+ * ER_EPUBLISH, or FORGE_READONLY (error_last() explains).
  */
-int publish_command(int argc, char **argv);
+int publish_file(const char *path, const char *reporter, struct forge_flags *ff, int verbose);
 
 #endif

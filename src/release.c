@@ -189,9 +189,7 @@ static cJSON *package_list(struct tallies *pk, double total)
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "package", t->package);
-		cJSON_AddNumberToObject(o, "new", t->new_nr);
-		cJSON_AddNumberToObject(o, "fixed", t->fixed_nr);
-		cJSON_AddNumberToObject(o, "existing", t->existing_nr);
+		report_add_counts(o, t->new_nr, t->fixed_nr, t->existing_nr);
 		cJSON_AddNumberToObject(o, "bytes", t->bytes);
 		add_size(o, "size", t->bytes);
 		add_share(o, "share", total > 0 ? t->bytes / total : 0);
@@ -200,46 +198,17 @@ static cJSON *package_list(struct tallies *pk, double total)
 	return arr;
 }
 
-/* New, fixed and existing per rule, in id order. */
-static cJSON *rule_counts(const struct review *rv)
+/* A rule's row: new, fixed and existing; rules with none are left out. */
+static int rule_row(cJSON *o, const struct rule *r, const struct rule_counts *c,
+		    const cJSON *rows, const void *data)
 {
-	cJSON *arr = cJSON_CreateArray();
-	const struct rule *rules;
-	size_t nr, i, j;
-
-	rules = checklist_rules(&nr);
-	for (i = 0; i < nr; i++) {
-		unsigned n = 0, fx = 0, ex = 0;
-		char url[512];
-		cJSON *o;
-
-		for (j = 0; j < rv->findings.nr; j++) {
-			const struct finding *f = rv->findings.items[j];
-
-			if (strcmp(f->rule ? f->rule : CHECKLIST_GENERIC_RULE, rules[i].id))
-				continue;
-			n += f->status == STATUS_NEW;
-			ex += f->status == STATUS_EXISTING;
-		}
-		for (j = 0; j < rv->fixed.nr; j++) {
-			const struct finding *f = rv->fixed.items[j];
-
-			fx += !strcmp(f->rule ? f->rule : CHECKLIST_GENERIC_RULE, rules[i].id);
-		}
-		if (!n && !fx && !ex)
-			continue;
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "rule", rules[i].id);
-		cJSON_AddStringToObject(o, "title", rules[i].title);
-		cJSON_AddStringToObject(o, "severity", severity_name(rules[i].severity));
-		cJSON_AddNumberToObject(o, "new", n);
-		cJSON_AddNumberToObject(o, "fixed", fx);
-		cJSON_AddNumberToObject(o, "existing", ex);
-		snprintf(url, sizeof(url), "%s#%s", REPORT_RULES_URL, rules[i].anchor);
-		cJSON_AddStringToObject(o, "doc_url", url);
-		cJSON_AddItemToArray(arr, o);
-	}
-	return arr;
+	(void)rows;
+	(void)data;
+	if (!c->new_nr && !c->fixed_nr && !c->existing_nr)
+		return 0;
+	report_add_counts(o, c->new_nr, c->fixed_nr, c->existing_nr);
+	report_add_doc_url(o, r);
+	return 1;
 }
 
 /* Size, share and status flags on each finding object of `arr` (parallel to `l`). */
@@ -418,14 +387,14 @@ cJSON *release_data(const struct review *rv, const char *base_rev, const char *h
 	rep = cJSON_AddObjectToObject(d, "report");
 	cJSON_AddStringToObject(rep, "base_rev", base_rev);
 	cJSON_AddStringToObject(rep, "head_rev", head_rev);
-	cJSON_AddBoolToObject(rep, "has_profile", rv->profiles_nr > 0);
+	cJSON_AddBoolToObject(rep, "has_profile", rv->profile.profiles_nr > 0);
 	add_size(rep, "total_size", total);
 	cJSON_AddItemToObject(d, "package_rows", package_list(&pk, total));
-	cJSON_AddItemToObject(d, "rules", rule_counts(rv));
+	cJSON_AddItemToObject(d, "rules", report_rule_rows(rv, rule_row, NULL));
 	cJSON_AddItemToObject(d, "top", top_list(findings, &rv->findings));
 	cJSON_AddBoolToObject(rep, "has_top", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "top")) > 0);
 	cJSON_AddItemToObject(d, "chart", bar_chart(&pk));
-	if (rv->profiles_nr)
+	if (rv->profile.profiles_nr)
 		cJSON_AddItemToObject(d, "hotmap", hot_map(&fn, &pk));
 	tallies_release(&pk);
 	tallies_release(&fn);

@@ -26,9 +26,11 @@
  * `--format json` prints the document (the data `render` previews the
  * templates with); html and markdown render templates/report.html and
  * templates/report.md.
+ *
+ * Owns: the release report's document and its chart geometry.  Never:
+ * touches the network, decides policy or changes the review it is given.
  */
 
-#include "finding.h"
 #include "review.h"
 #include <cJSON.h>
 

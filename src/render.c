@@ -111,15 +111,6 @@ static void add_plural(cJSON *o, const char *k, double n)
 	cJSON_AddStringToObject(o, k, n == 1 ? "" : "s");
 }
 
-static void add_doc_url(cJSON *o, const struct rule *r)
-{
-	struct strbuf url = STRBUF_INIT;
-
-	strbuf_addf(&url, "%s#%s", REPORT_RULES_URL, r ? r->anchor : "");
-	cJSON_AddStringToObject(o, "doc_url", url.buf);
-	strbuf_release(&url);
-}
-
 /* o.location = "o.file:o.line" (the sanitised, valid UTF-8 name
  * report_finding_json() stored). */
 static void add_location(cJSON *o)
@@ -160,7 +151,7 @@ static void derive_finding(cJSON *o, const struct finding *f)
 	cJSON_AddBoolToObject(o, "is_induced", f->induced_by != NULL);
 	cJSON_AddStringToObject(o, "explanation", r ? r->explanation : "");
 	cJSON_AddStringToObject(o, "anchor", r ? r->anchor : "");
-	add_doc_url(o, r);
+	report_add_doc_url(o, r);
 	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(o, "flow")) {
 		cJSON_AddBoolToObject(step, "is_flow", starts_with(str_of(step, "text"), "flow:"));
 		add_location(step);
@@ -203,7 +194,7 @@ static void add_contracts(cJSON *d, const cJSON *arr, const struct finding_list 
 	cJSON *out = cJSON_AddArrayToObject(d, "contracts"), *item;
 	size_t k, i;
 
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < ARRAY_SIZE(order); k++) {
 		const cJSON *a = order[k] == STATUS_FIXED ? fixed_arr : arr;
 		const struct finding_list *fl = order[k] == STATUS_FIXED ? fixed : l;
 
@@ -222,44 +213,24 @@ static void add_contracts(cJSON *d, const cJSON *arr, const struct finding_list 
 	cJSON_AddBoolToObject(d, "has_contracts", cJSON_GetArraySize(out) > 0);
 }
 
-/* Rules of the findings whose status is `st1` or `st2`, in id order:
- * [{rule, title, severity, count, plural, fix, explanation, anchor,
- * doc_url, first}]. */
-static cJSON *rule_list(const struct review *rv, enum finding_status st1,
-			enum finding_status st2)
+/* A rule's entry of "by_rule" (new and existing findings; `data` points
+ * to 1) or "checklist" (new ones; to 0): {rule, title, severity, count,
+ * plural, fix, explanation, anchor, doc_url, first}; none: left out. */
+static int rule_entry(cJSON *o, const struct rule *r, const struct rule_counts *c,
+		      const cJSON *rows, const void *data)
 {
-	cJSON *arr = cJSON_CreateArray();
-	const struct rule *rules;
-	size_t nr, i, j;
+	unsigned count = c->new_nr + (*(const int *)data ? c->existing_nr : 0);
 
-	rules = checklist_rules(&nr);
-	for (i = 0; i < nr; i++) {
-		unsigned count = 0;
-		cJSON *o;
-
-		for (j = 0; j < rv->findings.nr; j++) {
-			const struct finding *f = rv->findings.items[j];
-			const char *id = f->rule ? f->rule : CHECKLIST_GENERIC_RULE;
-
-			if ((f->status == st1 || f->status == st2) && !strcmp(id, rules[i].id))
-				count++;
-		}
-		if (!count)
-			continue;
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "rule", rules[i].id);
-		cJSON_AddStringToObject(o, "title", rules[i].title);
-		cJSON_AddStringToObject(o, "severity", severity_name(rules[i].severity));
-		cJSON_AddNumberToObject(o, "count", count);
-		add_plural(o, "plural", count);
-		cJSON_AddStringToObject(o, "fix", rules[i].fix);
-		cJSON_AddStringToObject(o, "explanation", rules[i].explanation);
-		cJSON_AddStringToObject(o, "anchor", rules[i].anchor);
-		add_doc_url(o, &rules[i]);
-		cJSON_AddBoolToObject(o, "first", cJSON_GetArraySize(arr) == 0);
-		cJSON_AddItemToArray(arr, o);
-	}
-	return arr;
+	if (!count)
+		return 0;
+	cJSON_AddNumberToObject(o, "count", count);
+	add_plural(o, "plural", count);
+	cJSON_AddStringToObject(o, "fix", r->fix);
+	cJSON_AddStringToObject(o, "explanation", r->explanation);
+	cJSON_AddStringToObject(o, "anchor", r->anchor);
+	report_add_doc_url(o, r);
+	cJSON_AddBoolToObject(o, "first", cJSON_GetArraySize(rows) == 0);
+	return 1;
 }
 
 cJSON *report_template_data(const struct review *rv)
@@ -317,10 +288,10 @@ cJSON *report_template_data(const struct review *rv)
 
 	o = cJSON_AddObjectToObject(cJSON_GetObjectItemCaseSensitive(d, "summary"),
 				    "new_by_severity");
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < ARRAY_SIZE(sev_order); k++)
 		cJSON_AddNumberToObject(o, sev_order[k], new_sev[SEVERITY_ERROR - k]);
 	arr = cJSON_AddArrayToObject(d, "new_severities");
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < ARRAY_SIZE(sev_order); k++) {
 		unsigned n = new_sev[SEVERITY_ERROR - k];
 
 		if (!n)
@@ -338,8 +309,8 @@ cJSON *report_template_data(const struct review *rv)
 	if (max != SEVERITY_NONE)
 		cJSON_AddBoolToObject(o, severity_name(max), 1);
 
-	cJSON_AddItemToObject(d, "by_rule", rule_list(rv, STATUS_NEW, STATUS_EXISTING));
-	cJSON_AddItemToObject(d, "checklist", rule_list(rv, STATUS_NEW, STATUS_NEW));
+	cJSON_AddItemToObject(d, "by_rule", report_rule_rows(rv, rule_entry, &(const int){ 1 }));
+	cJSON_AddItemToObject(d, "checklist", report_rule_rows(rv, rule_entry, &(const int){ 0 }));
 
 	o = cJSON_AddObjectToObject(d, "plural");
 	add_plural(o, "new", c.new_nr);

@@ -17,7 +17,7 @@
  * review it is given.
  */
 
-#include "finding.h"
+#include "review.h"
 #include "mustache.h"
 #include <cJSON.h>
 #include <stddef.h>

@@ -37,6 +37,65 @@ void review_count(struct review_counts *out, const struct review *rv)
 	out->baseline_nr += rv->hidden_baseline;
 }
 
+void review_count_rule(struct rule_counts *out, const struct review *rv, const char *rule)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < rv->findings.nr; i++) {
+		const struct finding *f = rv->findings.items[i];
+
+		if (strcmp(f->rule ? f->rule : CHECKLIST_GENERIC_RULE, rule))
+			continue;
+		out->new_nr += f->status == STATUS_NEW;
+		out->existing_nr += f->status == STATUS_EXISTING;
+	}
+	for (i = 0; i < rv->fixed.nr; i++) {
+		const struct finding *f = rv->fixed.items[i];
+
+		out->fixed_nr += !strcmp(f->rule ? f->rule : CHECKLIST_GENERIC_RULE, rule);
+	}
+}
+
+void report_add_counts(cJSON *o, unsigned new_nr, unsigned fixed_nr, unsigned existing_nr)
+{
+	cJSON_AddNumberToObject(o, "new", new_nr);
+	cJSON_AddNumberToObject(o, "fixed", fixed_nr);
+	cJSON_AddNumberToObject(o, "existing", existing_nr);
+}
+
+cJSON *report_rule_rows(const struct review *rv, report_rule_fill_fn *fill, const void *data)
+{
+	cJSON *rows = cJSON_CreateArray();
+	const struct rule *rules;
+	size_t nr, i;
+
+	rules = checklist_rules(&nr);
+	for (i = 0; i < nr; i++) {
+		struct rule_counts c;
+		cJSON *o = cJSON_CreateObject();
+
+		review_count_rule(&c, rv, rules[i].id);
+		cJSON_AddStringToObject(o, "rule", rules[i].id);
+		cJSON_AddStringToObject(o, "title", rules[i].title);
+		cJSON_AddStringToObject(o, "severity", severity_name(rules[i].severity));
+		if (fill(o, &rules[i], &c, rows, data))
+			cJSON_AddItemToArray(rows, o);
+		else
+			cJSON_Delete(o);
+	}
+	return rows;
+}
+
+void report_add_doc_url(cJSON *o, const struct rule *r)
+{
+	struct strbuf url = STRBUF_INIT;
+
+	strbuf_addf(&url, "%s#%s", REPORT_RULES_URL, r ? r->anchor : "");
+	cJSON_AddStringToObject(o, "doc_url", url.buf);
+	strbuf_release(&url);
+}
+
 static void add_str(cJSON *o, const char *k, const char *v)
 {
 	finding_json_str(o, k, v, 0);
@@ -113,9 +172,7 @@ static cJSON *json_head(const struct review *rv)
 	add_str(doc, "head", rv->head[0] ? rv->head : NULL);
 	add_str(doc, "go_version", rv->go_version);
 	sum = cJSON_AddObjectToObject(doc, "summary");
-	cJSON_AddNumberToObject(sum, "new", c.new_nr);
-	cJSON_AddNumberToObject(sum, "fixed", c.fixed_nr);
-	cJSON_AddNumberToObject(sum, "existing", c.existing_nr);
+	report_add_counts(sum, c.new_nr, c.fixed_nr, c.existing_nr);
 	cJSON_AddNumberToObject(sum, "baseline", c.baseline_nr);
 	cJSON_AddNumberToObject(sum, "acknowledged", c.acknowledged_nr);
 	by_rule = cJSON_AddObjectToObject(sum, "by_rule");
@@ -143,17 +200,17 @@ static cJSON *json_head(const struct review *rv)
 		for (i = 0; i < rv->not_analysed_nr; i++)
 			cJSON_AddItemToArray(na, cJSON_CreateString(rv->not_analysed[i]));
 	}
-	if (rv->profiles_nr) {
+	if (rv->profile.profiles_nr) {
 		cJSON *prof = cJSON_AddObjectToObject(sum, "profile");
 		unsigned hot = 0;
 
 		for (i = 0; i < rv->findings.nr; i++)
 			hot += rv->findings.items[i]->hot;
-		cJSON_AddNumberToObject(prof, "files", rv->profiles_nr);
-		cJSON_AddNumberToObject(prof, "hot_share", rv->hot_share);
+		cJSON_AddNumberToObject(prof, "files", rv->profile.profiles_nr);
+		cJSON_AddNumberToObject(prof, "hot_share", rv->profile.hot_share);
 		cJSON_AddNumberToObject(prof, "hot", hot);
-		cJSON_AddNumberToObject(prof, "findings_unmatched", rv->findings_unmatched);
-		cJSON_AddNumberToObject(prof, "profile_lines_unmatched", (double)rv->profile_unmatched);
+		cJSON_AddNumberToObject(prof, "findings_unmatched", rv->profile.findings_unmatched);
+		cJSON_AddNumberToObject(prof, "profile_lines_unmatched", (double)rv->profile.profile_unmatched);
 	}
 	return doc;
 }
@@ -317,15 +374,15 @@ void report_text(struct strbuf *out, const struct review *rv, const struct repor
 		}
 		strbuf_addch(out, '\n');
 	}
-	if (rv->profiles_nr) {
+	if (rv->profile.profiles_nr) {
 		unsigned hot = 0;
 
 		for (i = 0; i < rv->findings.nr; i++)
 			hot += rv->findings.items[i]->hot;
 		strbuf_addf(out, "escape-review: profile: %u hot (at or above %g%% of the profile), %u finding%s matched nothing in the profile, %llu allocating line%s of the profile matched no finding\n",
-			    hot, rv->hot_share * 100, rv->findings_unmatched,
-			    rv->findings_unmatched == 1 ? "" : "s", rv->profile_unmatched,
-			    rv->profile_unmatched == 1 ? "" : "s");
+			    hot, rv->profile.hot_share * 100, rv->profile.findings_unmatched,
+			    rv->profile.findings_unmatched == 1 ? "" : "s", rv->profile.profile_unmatched,
+			    rv->profile.profile_unmatched == 1 ? "" : "s");
 	}
 }
 

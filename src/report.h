@@ -2,7 +2,7 @@
 #define REPORT_H
 
 /*
- * report.h: turning a review (finding.h) into output: the JSON document
+ * report.h: turning a review (review.h) into output: the JSON document
  * (also the data the Mustache templates render, render.h), and the
  * terminal text.
  *
@@ -26,7 +26,7 @@
  *   importing packages were followed (dependents.h).
  */
 
-#include "finding.h"
+#include "review.h"
 #include <cJSON.h>
 #include <stdio.h>
 
@@ -62,6 +62,26 @@ struct review_counts {
 	unsigned by_severity[4];   /* of new + existing findings */
 };
 void review_count(struct review_counts *out, const struct review *rv);
+
+/* One rule's findings: new and existing (the listed ones), and fixed. */
+struct rule_counts {
+	unsigned new_nr, existing_nr, fixed_nr;
+};
+void review_count_rule(struct rule_counts *out, const struct review *rv, const char *rule);
+
+/* The members "new", "fixed" and "existing" of `o`, in that order (the
+ * summary, and the release report's rows). */
+void report_add_counts(cJSON *o, unsigned new_nr, unsigned fixed_nr, unsigned existing_nr);
+/*
+ * The rules of the catalog with their counts, in id order: an array of
+ * objects {"rule", "title", "severity", ...} where `fill` adds the rest of
+ * each (`rows` is the array so far) and returns 0 to leave that rule out.
+ */
+typedef int report_rule_fill_fn(cJSON *o, const struct rule *r, const struct rule_counts *c,
+				const cJSON *rows, const void *data);
+cJSON *report_rule_rows(const struct review *rv, report_rule_fill_fn *fill, const void *data);
+/* Member "doc_url" of `o`: the rule's section of the catalog (r NULL: its top). */
+void report_add_doc_url(cJSON *o, const struct rule *r);
 
 /* The project's page, and the rule catalog there (rule anchors follow '#'). */
 #define REPORT_HOMEPAGE "https://github.com/escape-review/escape-review"

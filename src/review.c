@@ -968,6 +968,7 @@ static int run_stages(struct run *r)
 int review_run(struct review *out, const struct review_opts *opts)
 {
 	struct run r = { 0 };
+	struct profile prof = PROFILE_INIT;
 	int ret;
 
 	r.opts = opts;
@@ -975,6 +976,9 @@ int review_run(struct review *out, const struct review_opts *opts)
 	r.mode = opts->mode;
 	change_init(&r.change);
 	strbuf_init(&r.root, 0);
+	/* the profiles first: a bad one fails before the build */
+	if ((ret = profile_read_all(&prof, opts->profiles, opts->profiles_nr, &opts->build)))
+		goto out;
 	if (r.mode == MODE_DEFAULT)
 		r.mode = opts->input ? MODE_ADDED : MODE_NEW;
 	if (opts->input && r.mode == MODE_NEW) {
@@ -986,6 +990,8 @@ int review_run(struct review *out, const struct review_opts *opts)
 	out->mode = config_mode_name(r.mode);
 	if ((ret = run_stages(&r)) || (ret = stage_policy(&r)))
 		goto out;
+	if (opts->profiles_nr)
+		profile_apply(&out->profile, &out->findings, &out->fixed, &prof, opts->hot_share);
 	if (opts->packages_out) {
 		*opts->packages_out = r.set;
 		memset(&r.set, 0, sizeof(r.set));
@@ -995,5 +1001,20 @@ out:
 	change_release(&r.change);
 	strbuf_release(&r.root);
 	git_repository_free(r.repo);
+	profile_release(&prof);
 	return ret;
+}
+
+void review_release(struct review *rv)
+{
+	finding_list_release(&rv->findings);
+	finding_list_release(&rv->fixed);
+	free(rv->go_version);
+	rv->go_version = NULL;
+	free(rv->workdir);
+	rv->workdir = NULL;
+	while (rv->not_analysed_nr)
+		free(rv->not_analysed[--rv->not_analysed_nr]);
+	free(rv->not_analysed);
+	rv->not_analysed = NULL;
 }

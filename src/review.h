@@ -7,7 +7,8 @@
  *   (packages.h, config.h) -> the go process and the parser (parse.h) ->
  *   locate (gosrc.h) -> checklist with the rule overrides (checklist.h) ->
  *   compare with the base (compare.h) -> policy: exclusion, the mode (and
- *   what it hides, counted), the baseline, acknowledgements (ack.h).
+ *   what it hides, counted), the baseline, acknowledgements (ack.h) ->
+ *   weighting by --profile files (profile.h), read before the build.
  * It owns the order of the stages and every policy decision, so the CLI,
  * the hook and `baseline` behave alike.  It must never format a report,
  * touch the network or decide an exit code; its only output is warnings
@@ -18,6 +19,7 @@
 #include "config.h"
 #include "finding.h"
 #include "packages.h"
+#include "profile.h"
 
 struct baseline;
 
@@ -48,7 +50,36 @@ struct review_opts {
 	 * summaries into importing packages (dependents.h), MODE_NEW only */
 	enum review_scope scope;
 	size_t max_dependents;         /* 0: REVIEW_MAX_DEPENDENTS */
+	/* --profile (profile.h): read before the build (a bad file fails
+	 * first), the findings weighted after every other stage */
+	const char *const *profiles;
+	size_t profiles_nr;
+	double hot_share;              /* a weighted finding at or above it is hot */
 };
+
+/*
+ * A review: what one run found.  `findings` are the findings reported
+ * (status new, existing, baseline or acknowledged), `fixed` the base
+ * findings that have no partner at head (new-versus-base mode).
+ */
+struct review {
+	const char *mode;            /* "added", "context", "file", "all", "new" */
+	char base[41], head[41];     /* commit ids, "" when unknown */
+	char *go_version;            /* "go1.19.8" or NULL */
+	char *workdir;               /* the repository's work tree, or NULL */
+	struct finding_list findings;
+	struct finding_list fixed;
+	unsigned analysed_packages;
+	unsigned hidden_existing;    /* existing findings not listed (new mode) */
+	unsigned hidden_baseline;    /* baseline findings not listed */
+	unsigned base_cached : 1;    /* the base analysis came from the cache */
+	unsigned dependents;         /* importing packages analysed (dependents.h) */
+	char **not_analysed;         /* importers left out by --max-dependents */
+	size_t not_analysed_nr;
+	struct profile_stats profile; /* --profile: what weighting found */
+};
+
+void review_release(struct review *rv);
 
 #define REVIEW_MAX_DEPENDENTS 200
 

@@ -139,7 +139,7 @@ int child_start(struct child_process *cp)
 		return error_set(ER_ERROR, "internal error: empty argv");
 	posix_spawn_file_actions_init(&fa);
 	pthread_mutex_lock(&spawn_lock);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < (int)ARRAY_SIZE(fields); i++) {
 		rc = setup_stream(&fa, fields[i], i, nulls[i], p[i], &parent[i]);
 		if (rc) {
 			ret = error_set(ER_ERROR, "cannot set up pipes for %s: %s",
@@ -163,12 +163,12 @@ int child_start(struct child_process *cp)
 		ret = error_set(ER_ERROR, "cannot run %s: %s", cp->argv[0], strerror(rc));
 		goto out;
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < (int)ARRAY_SIZE(fields); i++)
 		if (parent[i] >= 0)
 			*fields[i] = parent[i];
 out:
 	pthread_mutex_unlock(&spawn_lock);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < (int)ARRAY_SIZE(fields); i++) {
 		/* close the child's ends, and on failure our ends too */
 		if (p[i][0] >= 0 && p[i][0] != parent[i])
 			close(p[i][0]);

@@ -17,6 +17,10 @@
  * them ("Observe", "(*T).M").  A difference in a function that exists at
  * both revisions is a summary change: callers in importing packages may
  * now allocate (or stop allocating) without changing themselves.
+ *
+ * Owns: the summaries' sets and their differences.  Never: runs go,
+ * opens repositories, formats output, or decides what a change induces
+ * (dependents.h does).
  */
 
 #include "finding.h"

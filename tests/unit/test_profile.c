@@ -57,15 +57,16 @@ static void add_func(struct profile *p, const char *name, const char *file, doub
 
 static void test_heap(void **state)
 {
-	struct review rv = { 0 };
+	struct finding_list findings = FINDING_LIST_INIT, fixed = FINDING_LIST_INIT;
+	struct profile_stats st;
 	struct profile p = PROFILE_INIT;
 	struct finding *cold, *hot, *info, *none;
 
 	(void)state;
-	cold = mk(&rv.findings, "campus/scores.go", 23, "Count", SEVERITY_WARNING);
-	info = mk(&rv.findings, "campus/scores.go", 17, "keep", SEVERITY_INFO);
-	hot = mk(&rv.findings, "campus/scores.go", 30, "NewStudent", SEVERITY_WARNING);
-	none = mk(&rv.findings, "other/scores.go", 30, "NewStudent", SEVERITY_WARNING);
+	cold = mk(&findings, "campus/scores.go", 23, "Count", SEVERITY_WARNING);
+	info = mk(&findings, "campus/scores.go", 17, "keep", SEVERITY_INFO);
+	hot = mk(&findings, "campus/scores.go", 30, "NewStudent", SEVERITY_WARNING);
+	none = mk(&findings, "other/scores.go", 30, "NewStudent", SEVERITY_WARNING);
 	p.files_nr = 1;
 	add_line(&p, "/build/x/campus/scores.go", 30, 9000, 300);
 	add_line(&p, "/build/x/campus/scores.go", 23, 50, 5);
@@ -73,7 +74,7 @@ static void test_heap(void **state)
 	/* same line, a file that only ends like ours: not a match */
 	add_line(&p, "/build/x/notcampus/scores.go", 23, 700, 7);
 	add_line(&p, "/usr/lib/go/src/fmt/print.go", 12, 100, 1);
-	profile_apply(&rv, &p, 0.01);
+	profile_apply(&st, &findings, &fixed, &p, 0.01);
 
 	assert_int_equal(hot->alloc_bytes, 9000);
 	assert_int_equal(hot->alloc_objects, 300);
@@ -88,39 +89,42 @@ static void test_heap(void **state)
 	assert_int_equal(none->alloc_bytes, 0);
 	assert_false(none->hot);
 	/* heaviest first; the unweighted keep their place */
-	assert_ptr_equal(rv.findings.items[0], hot);
-	assert_ptr_equal(rv.findings.items[1], info);
-	assert_ptr_equal(rv.findings.items[2], cold);
-	assert_ptr_equal(rv.findings.items[3], none);
-	assert_int_equal(rv.findings_unmatched, 1);
-	assert_int_equal(rv.profile_unmatched, 2);
-	assert_int_equal(rv.profiles_nr, 1);
+	assert_ptr_equal(findings.items[0], hot);
+	assert_ptr_equal(findings.items[1], info);
+	assert_ptr_equal(findings.items[2], cold);
+	assert_ptr_equal(findings.items[3], none);
+	assert_int_equal(st.findings_unmatched, 1);
+	assert_int_equal(st.profile_unmatched, 2);
+	assert_int_equal(st.profiles_nr, 1);
 	profile_release(&p);
-	review_release(&rv);
+	finding_list_release(&findings);
+	finding_list_release(&fixed);
 }
 
 static void test_cpu(void **state)
 {
-	struct review rv = { 0 };
+	struct finding_list findings = FINDING_LIST_INIT, fixed = FINDING_LIST_INIT;
+	struct profile_stats st;
 	struct profile p = PROFILE_INIT;
 	struct finding *a, *b;
 
 	(void)state;
-	a = mk(&rv.findings, "pkg/a.go", 10, "(*T).Serve", SEVERITY_INFO);
-	b = mk(&rv.findings, "pkg/a.go", 20, "Init", SEVERITY_WARNING);
+	a = mk(&findings, "pkg/a.go", 10, "(*T).Serve", SEVERITY_INFO);
+	b = mk(&findings, "pkg/a.go", 20, "Init", SEVERITY_WARNING);
 	p.files_nr = 1;
 	p.total_cpu = 1000;
 	add_func(&p, "(*T).Serve", "/src/pkg/a.go", 100, 600);
 	add_func(&p, "Init", "/src/other/a.go", 5, 5);
-	profile_apply(&rv, &p, 0.5);
+	profile_apply(&st, &findings, &fixed, &p, 0.5);
 	assert_true(a->cpu_flat > 0.099 && a->cpu_flat < 0.101);
 	assert_true(a->cpu_cum > 0.599 && a->cpu_cum < 0.601);
 	assert_true(a->hot);
 	assert_int_equal(a->severity, SEVERITY_WARNING);
 	assert_true(b->cpu_cum == 0); /* its function in another file */
-	assert_int_equal(rv.findings_unmatched, 1);
+	assert_int_equal(st.findings_unmatched, 1);
 	profile_release(&p);
-	review_release(&rv);
+	finding_list_release(&findings);
+	finding_list_release(&fixed);
 }
 
 static void test_share(void **state)
