@@ -459,15 +459,15 @@ int compare_cache_read(struct finding_list *out, const char *path, const char *k
 	if (n < 0 && errno == ENOENT) {
 		ret = 1;
 	} else if (n < 0) {
-		ret = error_set(ER_EINPUT, "ignoring the base cache entry %s: %s", path, strerror(errno));
+		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: %s", path, strerror(errno));
 	} else if ((size_t)n > MAX_CACHE_BYTES) {
-		ret = error_set(ER_EINPUT, "ignoring the base cache entry %s: it is larger than %u MiB",
+		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: it is larger than %u MiB",
 				path, MAX_CACHE_BYTES >> 20);
 	} else if ((ret = compare_cache_parse(&tmp, sb.buf, sb.len, key))) {
 		struct strbuf why = STRBUF_INIT;
 
 		strbuf_addstr(&why, error_last());
-		ret = error_set(ER_EINPUT, "ignoring the base cache entry %s: %s", path, why.buf);
+		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: %s", path, why.buf);
 		strbuf_release(&why);
 	}
 	/* all or nothing: a rejected entry adds no finding */
@@ -700,21 +700,22 @@ int base_cache_lock(struct base_cache *bc)
 	return ret;
 }
 
-void base_cache_set_key(struct base_cache *bc, const struct change *c, const char *go_version,
-			const struct build_opts *b, const struct pkgset *set)
+void base_cache_set_key(struct base_cache *bc, const git_oid *tree_id, const char *go_version,
+			const char *go_env, const struct build_opts *b, const struct pkgset *set)
 {
-	/* the environment that changes what the compiler decides */
+	/* the environment that changes what the compiler decides, as this
+	 * process passes it on (go_env: as the go command resolves it) */
 	static const char *const vars[] = { "GOFLAGS", "GOOS", "GOARCH", "GOAMD64", "GOARM",
 					    "GOARM64", "GO386", "GOPPC64", "GORISCV64",
 					    "CGO_ENABLED", "GOEXPERIMENT", "GOROOT", "GOWORK",
-					    "GOTOOLCHAIN" };
+					    "GOTOOLCHAIN", "CC", "CXX", "CGO_CFLAGS", "CGO_CPPFLAGS" };
 	char tree[GIT_OID_HEXSZ + 1];
 	git_oid digest;
 	size_t i, j;
 
-	git_oid_tostr(tree, sizeof(tree), &c->merge_base_tree);
+	git_oid_tostr(tree, sizeof(tree), tree_id);
 	strbuf_reset(&bc->key);
-	strbuf_addf(&bc->key, "escape-review base analysis %d\ntree %s\ngo %s\nbuild_flags %s\ngcflags %s\ntests %d\nmax_flow %d\n",
+	strbuf_addf(&bc->key, "escape-review analysis %d\ntree %s\ngo %s\nbuild_flags %s\ngcflags %s\ntests %d\nmax_flow %d\n",
 		    CACHE_VERSION, tree, go_version, b->build_flags ? b->build_flags : "",
 		    b->gcflags ? b->gcflags : "", b->tests, b->max_flow);
 	for (i = 0; i < ARRAY_SIZE(vars); i++) {
@@ -722,13 +723,15 @@ void base_cache_set_key(struct base_cache *bc, const struct change *c, const cha
 
 		strbuf_addf(&bc->key, "%s=%s\n", vars[i], val ? val : "");
 	}
+	if (go_env)
+		strbuf_addf(&bc->key, "go env:\n%s", go_env);
 	for (i = 0; i < set->nr; i++)
 		for (j = 0; j < set->mods[i].pkgs_nr; j++)
 			strbuf_addf(&bc->key, "package %s:%s\n", set->mods[i].dir, set->mods[i].pkgs[j]);
 	/* a real digest of the whole key names the entry; the key is stored
 	 * in it and compared on read */
 	if (git_odb_hash(&digest, bc->key.buf, bc->key.len, GIT_OBJECT_BLOB))
-		die("cannot hash the base cache key");
+		die("cannot hash the analysis cache key");
 	git_oid_tostr(tree, sizeof(tree), &digest);
 	strbuf_reset(&bc->path);
 	strbuf_addf(&bc->path, "%s/%s.json", bc->cache.buf, tree);

@@ -18,11 +18,13 @@
  * the fingerprint; findings of a function moved to another file of the
  * package are matched in a second pass that ignores the file.
  *
- * Cache.  The base analysis is cached as JSON (the raw findings before
- * classification, so a changed rule policy applies to it too) under the
- * repository's git directory: GITDIR/escape-review/cache/DIGEST.json (see
- * struct base_cache), the key stored in it and compared on read.
- *
+ * Cache.  The analysis of a committed revision (the base, and the head
+ * when it is committed) is cached as JSON: the raw findings before
+ * classification, so a changed rule policy applies to them too, and the
+ * escape summaries of dependents.h are made from them.  Entries are
+ * CACHEDIR/DIGEST.json (see struct base_cache), the key stored in each and
+ * compared on read.
+
  * Baseline.  `.escape-baseline.json` at the repository root lists accepted
  * findings, sorted, one entry per line: fingerprint, rule, location and
  * message.  Entries found again get status "baseline".
@@ -41,6 +43,7 @@
 struct build_opts;
 struct change;
 struct config;
+struct git_oid;
 struct pkgset;
 
 /* Set f->fingerprint on every finding of `l`.  `renames` maps base paths to
@@ -82,14 +85,18 @@ int compare_lock(struct strbuf *held, const char *path);
 void compare_unlock(struct strbuf *held);
 
 /*
- * The base revision's analysis: its checkout GITDIR/escape-review/base and
- * its cache CACHEDIR/DIGEST.json, used under one lock,
- * GITDIR/escape-review/base.lock, so that two runs (the hook and an
- * editor's) never check out or read one while the other writes it.
- * DIGEST is libgit2's object hash of the whole key: the base tree, the Go
- * version, build and compiler flags, tests, max_flow, the Go environment
- * (GOFLAGS, GOOS, GOARCH, CGO_ENABLED, GOEXPERIMENT, GOROOT, GOWORK,
- * GOTOOLCHAIN, ...) and the packages.
+ * The analysis cache, and the base revision's checkout
+ * GITDIR/escape-review/base.  An entry is CACHEDIR/DIGEST.json, DIGEST
+ * libgit2's object hash of the whole key: the revision's tree (which holds
+ * every module's go.mod and go.sum), the Go version, build and compiler
+ * flags, tests, max_flow, the Go environment as passed on (GOFLAGS, GOOS,
+ * GOARCH, CGO_ENABLED, CC, GOEXPERIMENT, GOROOT, GOWORK, GOTOOLCHAIN, ...)
+ * and as the go command resolves it (go_env_key), and the packages.  The
+ * same key for the head of one review and the base of the next names the
+ * same entry.  The base checkout and the base's entry are used under one
+ * lock, GITDIR/escape-review/base.lock, so that two runs (the hook and an
+ * editor's) never check out or read one while the other writes it; entries
+ * are written atomically (a rename), so a head entry needs no lock.
  */
 struct base_cache {
 	struct strbuf dir;    /* GITDIR/escape-review/base: the checkout */
@@ -108,8 +115,10 @@ struct base_cache {
 void base_cache_init(struct base_cache *bc, const char *gitdir, const char *cache_dir);
 /* Take the lock (compare_lock).  Hold it from the checkout to the cache write. */
 int base_cache_lock(struct base_cache *bc);
-void base_cache_set_key(struct base_cache *bc, const struct change *c, const char *go_version,
-			const struct build_opts *b, const struct pkgset *set);
+/* The key and entry of the analysis of `set` in the revision whose tree is
+ * `tree` (go_env: go_env_key()'s lines, or NULL). */
+void base_cache_set_key(struct base_cache *bc, const struct git_oid *tree, const char *go_version,
+			const char *go_env, const struct build_opts *b, const struct pkgset *set);
 /* compare_cache_read() of the entry for the key. */
 int base_cache_read(struct finding_list *out, const struct base_cache *bc);
 int base_cache_write(const struct base_cache *bc, const struct finding_list *l);

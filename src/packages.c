@@ -745,3 +745,230 @@ int go_version(struct strbuf *out, const struct build_opts *opts)
 	strbuf_trim(out);
 	return 0;
 }
+
+/* ---- what the analysis cache's key cannot see (packages.h) ---- */
+
+#define MAX_GOMOD_BYTES (4u << 20)
+
+/* `path` (made absolute against `dir`) resolved, and whether it is `real_root` or below it. */
+static int path_inside(const char *real_root, const char *dir, const char *path)
+{
+	char *p = path[0] == '/' ? xstrdup(path) : path_join(dir, path), *real = realpath(p, NULL);
+	size_t rl = strlen(real_root);
+	int inside = real && !strncmp(real, real_root, rl) && (!real[rl] || real[rl] == '/');
+
+	free(p);
+	free(real);
+	return inside;
+}
+
+/* A path operand as go.mod and go.work write it: bare, "quoted" or `raw`. */
+static void first_operand(struct strbuf *out, const char *s)
+{
+	size_t n;
+
+	strbuf_reset(out);
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '"' || *s == '`') {
+		const char *end = strchr(s + 1, *s);
+
+		n = end ? (size_t)(end - s - 1) : strlen(s + 1);
+		strbuf_add(out, s + 1, n);
+		return;
+	}
+	n = strcspn(s, " \t");
+	strbuf_add(out, s, n);
+}
+
+/* One `use` or `replace` operand list `s`: 1 with `why` set when its directory is outside. */
+static int directive_outside(struct strbuf *why, const char *real_root, const char *dir,
+			     const char *file, int is_use, const char *s)
+{
+	struct strbuf op = STRBUF_INIT;
+	const char *arrow = is_use ? s : strstr(s, "=>");
+	int outside = 0;
+
+	if (!arrow)
+		return 0;
+	first_operand(&op, is_use ? arrow : arrow + 2);
+	/* a module path is not a directory: only ., .., ./, ../ and / are */
+	if ((starts_with(op.buf, "./") || starts_with(op.buf, "../") || op.buf[0] == '/' ||
+	     !strcmp(op.buf, ".") || !strcmp(op.buf, "..")) && !path_inside(real_root, dir, op.buf)) {
+		strbuf_addf(why, "%s %s %s, outside the repository", file,
+			    is_use ? "uses" : "replaces a module with", op.buf);
+		outside = 1;
+	}
+	strbuf_release(&op);
+	return outside;
+}
+
+/* The directive word that starts `s` ("replace", "use"), its length, or 0. */
+static size_t directive_word(const char *s)
+{
+	if (starts_with(s, "replace") && (!s[7] || strchr(" \t(", s[7])))
+		return 7;
+	if (starts_with(s, "use") && (!s[3] || strchr(" \t(", s[3])))
+		return 3;
+	return 0;
+}
+
+/*
+ * The directories a go.mod or go.work at `file` points the go command at:
+ * every `replace ... => PATH` with a file system path, and (go.work) every
+ * `use PATH`, one-line or in a ( ) block.  The first one that is not inside
+ * `real_root` is named in `why`; returns 1 then.
+ */
+static int directives_outside(struct strbuf *why, const char *real_root, const char *file)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *dir = xstrndup(file, (size_t)(strrchr(file, '/') - file)), *line, *next;
+	int found = 0, in_block = 0, block_use = 0;
+
+	if (strbuf_read_file(&sb, file, MAX_GOMOD_BYTES) < 0)
+		goto out;
+	for (line = sb.buf; !found && line; line = next) {
+		char *c;
+		size_t w;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if ((c = strstr(line, "//")))
+			*c = '\0';
+		line += strspn(line, " \t\r");
+		if (in_block) {
+			if (*line == ')')
+				in_block = 0;
+			else if (*line)
+				found = directive_outside(why, real_root, dir, file, block_use, line);
+			continue;
+		}
+		if (!(w = directive_word(line)))
+			continue;
+		block_use = w == 3;
+		line += w;
+		line += strspn(line, " \t");
+		if (*line == '(')
+			in_block = 1;
+		else
+			found = directive_outside(why, real_root, dir, file, block_use, line);
+	}
+out:
+	free(dir);
+	strbuf_release(&sb);
+	return found;
+}
+
+/* The go.work the go command finds for a module at `moddir` (absolute), or NULL. */
+static char *find_gowork(const char *moddir)
+{
+	const char *env = getenv("GOWORK");
+	char *dir = xstrdup(moddir);
+
+	if (env && *env) {
+		free(dir);
+		return strcmp(env, "off") ? xstrdup(env) : NULL;
+	}
+	for (;;) {
+		char *p = path_join(dir, "go.work"), *slash;
+		struct stat st;
+
+		if (!stat(p, &st) && S_ISREG(st.st_mode)) {
+			free(dir);
+			return p;
+		}
+		free(p);
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+	}
+	free(dir);
+	return NULL;
+}
+
+int pkgset_outside_root(struct strbuf *why, const char *root, const struct pkgset *set)
+{
+	char *real_root = realpath(root, NULL);
+	size_t i;
+	int found = 0;
+
+	if (!real_root) {
+		strbuf_addf(why, "%s cannot be resolved", root);
+		return 1;
+	}
+	for (i = 0; i < set->nr && !found; i++) {
+		char *moddir = *set->mods[i].dir ? path_join(real_root, set->mods[i].dir) : xstrdup(real_root);
+		char *gomod = path_join(moddir, "go.mod"), *work = find_gowork(moddir);
+
+		found = directives_outside(why, real_root, gomod);
+		if (!found && work && work[0] != '/') {
+			strbuf_addf(why, "GOWORK=%s is not an absolute path", work);
+			found = 1;
+		} else if (!found && work) {
+			if (!path_inside(real_root, moddir, work)) {
+				strbuf_addf(why, "the workspace %s is outside the repository", work);
+				found = 1;
+			} else {
+				found = directives_outside(why, real_root, work);
+			}
+		}
+		free(moddir);
+		free(gomod);
+		free(work);
+	}
+	free(real_root);
+	return found;
+}
+
+int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_opts *opts)
+{
+	/* what `go build` reads beside the sources and flags: its defaults,
+	 * the environment and `go env -w` alike */
+	static const char *const vars[] = { "GOVERSION", "GOROOT", "GOFLAGS", "GOOS", "GOARCH",
+					    "GOAMD64", "GOARM", "GOARM64", "GO386", "GOPPC64",
+					    "GORISCV64", "GOEXPERIMENT", "GOTOOLCHAIN", "CGO_ENABLED",
+					    "CC", "CXX", "CGO_CFLAGS", "CGO_CPPFLAGS" };
+	const char *argv[ARRAY_SIZE(vars) + 3];
+	struct child_process cp = CHILD_PROCESS_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	const char *line;
+	size_t i;
+	int ret;
+
+	argv[0] = opts->go ? opts->go : "go";
+	argv[1] = "env";
+	for (i = 0; i < ARRAY_SIZE(vars); i++)
+		argv[i + 2] = vars[i];
+	argv[i + 2] = NULL;
+	cp.argv = argv;
+	ret = child_capture(&cp, &sb, NULL, 1 << 16);
+	if (ret < 0 && cp.spawn_errno == ENOENT) {
+		ret = error_set(ER_ENOGO, "cannot run '%s': not found on PATH; install Go (Debian/Ubuntu: apt-get install golang-go) or put it on PATH",
+				argv[0]);
+		goto out;
+	}
+	if (ret) {
+		ret = ret < 0 ? ret : error_set(ER_EANALYSIS, "'%s env' failed", argv[0]);
+		goto out;
+	}
+	/* one line a variable, in order (an unknown one is an empty line; a
+	 * wrapper may print fewer) */
+	line = sb.buf;
+	for (i = 0; i < ARRAY_SIZE(vars) && line; i++) {
+		size_t n = strcspn(line, "\n");
+
+		if (!i) {
+			strbuf_add(version, line, n);
+			strbuf_trim(version);
+		}
+		strbuf_addf(env, "%s=%.*s\n", vars[i], (int)n, line);
+		line = line[n] ? line + n + 1 : NULL;
+	}
+	if (!version->len)
+		ret = error_set(ER_EANALYSIS, "'%s env' printed no GOVERSION", argv[0]);
+out:
+	strbuf_release(&sb);
+	return ret;
+}

@@ -120,4 +120,23 @@ int go_version_supported(const char *version);
 
 int go_version(struct strbuf *out, const struct build_opts *opts);
 
+/*
+ * What of the go command decides the compiler's output besides the sources
+ * and flags, from one `go env` of GOVERSION, GOROOT, GOFLAGS, GOOS, GOARCH
+ * and the GO* architecture levels, GOEXPERIMENT, GOTOOLCHAIN, CGO_ENABLED,
+ * CC, CXX, CGO_CFLAGS and CGO_CPPFLAGS (the environment, `go env -w` and
+ * the defaults alike): "NAME=VALUE" lines appended to `env`, the version
+ * ("go1.26.8") to `version`.  Errors as go_version().
+ */
+int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_opts *opts);
+
+/*
+ * What the analysis cache's key (a revision's tree) cannot see: 1 with
+ * `why` naming it when a module of `set` in the checkout at `root` has a
+ * go.mod `replace` with a directory outside `root`, or the go command
+ * would use a go.work (GOWORK, or one found above the module) that is
+ * outside `root` or uses or replaces with a directory outside it; else 0.
+ */
+int pkgset_outside_root(struct strbuf *why, const char *root, const struct pkgset *set);
+
 #endif

@@ -353,6 +353,9 @@ struct analysis {
 	int warn;          /* warnings about this analysis go to stderr */
 	char *msg;         /* the error's message when ret */
 	struct contract_run contracts;
+	int cacheable;     /* its key is set in `cache`: read, else written after */
+	int cached;        /* the findings came from the cache */
+	struct base_cache *cache;
 };
 
 static void *analyse(void *data)
@@ -380,9 +383,9 @@ static void analysis_release(struct analysis *a)
 	contract_run_release(&a->contracts);
 }
 
-/* The base cache keeps the compiler's findings only: contract findings are
- * checked again from the source and the notes (cache_write_escapes), and a
- * base with contracts is analysed rather than read from the cache. */
+/* The cache keeps the compiler's findings only: contract findings are
+ * checked again from the source and the notes, and a package set with
+ * contracts is analysed rather than read from the cache (cache_lookup). */
 static int cache_write_escapes(const struct base_cache *bc, const struct finding_list *l)
 {
 	struct finding_list only = FINDING_LIST_INIT;
@@ -398,12 +401,82 @@ static int cache_write_escapes(const struct base_cache *bc, const struct finding
 	return ret;
 }
 
+/* What the key of one revision's analysis needs beside the packages. */
+struct cache_env {
+	const char *go_version;
+	const char *go_env;        /* go_env_key()'s lines */
+	const struct review_opts *opts;
+};
+
+/*
+ * Whether the analysis `a` of the revision whose tree is `tree` (NULL: the
+ * work tree, not committed) may be cached: then its key is set in `bc` and
+ * the entry read into a->findings when it is there and trusted (a corrupt
+ * or foreign one is ignored with a warning).  What the key cannot see is
+ * never cached, and -v says why.  `what` names the revision.
+ */
+static void cache_lookup(struct analysis *a, struct base_cache *bc, const git_oid *tree,
+			 const struct cache_env *e, const char *what)
+{
+	struct strbuf why = STRBUF_INIT;
+	int ret;
+
+	a->cacheable = a->cached = 0;
+	a->cache = bc;
+	if (e->opts->no_cache || !a->set->nr)
+		return;
+	if (!tree)
+		strbuf_addstr(&why, "the work tree is under review, and it is not a commit");
+	else if (contract_any(a->root, a->set, a->build.tests))
+		strbuf_addstr(&why, "it has performance contracts, which are checked from the source");
+	else
+		pkgset_outside_root(&why, a->root, a->set);
+	if (why.len) {
+		if (e->opts->verbose)
+			fprintf(stderr, "escape-review: not caching the analysis of %s: %s\n", what, why.buf);
+		strbuf_release(&why);
+		return;
+	}
+	strbuf_release(&why);
+	a->cacheable = 1;
+	base_cache_set_key(bc, tree, e->go_version, e->go_env, &a->build, a->set);
+	ret = base_cache_read(&a->findings, bc);
+	if (ret < 0)
+		fprintf(stderr, "escape-review: warning: %s\n", error_last());
+	a->cached = !ret;
+	if (a->cached && e->opts->verbose)
+		fprintf(stderr, "escape-review: the analysis of %s is read from the cache: %s\n", what,
+			bc->path.buf);
+}
+
+/* Write the analysis `a` to its cache entry when it may be cached and was analysed. */
+static void cache_store(const struct analysis *a)
+{
+	if (!a->cacheable || a->cached || a->ret)
+		return;
+	if (cache_write_escapes(a->cache, &a->findings))
+		fprintf(stderr, "escape-review: warning: %s (it will be analysed again next time)\n",
+			error_last());
+}
+
+/* Analyse `a` in a thread (`th`) unless its findings came from the cache; 1 when a thread runs. */
+static int analyse_start(pthread_t *th, struct analysis *a)
+{
+	if (a->cached)
+		return 0;
+	if (!pthread_create(th, NULL, analyse, a))
+		return 1;
+	analyse(a);
+	return 0;
+}
+
 /* Dependents: what the rounds of dependents.h need from this review. */
 struct dep_ctx {
 	git_repository *repo;
 	const struct change *c;
 	const char *head_dir, *base_dir, *go_version;
 	const struct review_opts *opts;
+	const char *go_env;
 };
 
 /* The packages of `set` whose directory exists in the checkout at `root`. */
@@ -425,16 +498,17 @@ static void existing_packages(struct pkgset *out, const char *root, const struct
 		}
 }
 
-/* Importers at head and base (base cached under its own key), concurrently. */
+/* Importers at head and base (each cached under its own key), concurrently. */
 static int dep_analyse(void *data, struct finding_list *h, struct finding_list *b,
 		       const struct pkgset *set)
 {
 	struct dep_ctx *x = data;
 	struct analysis head = { 0 }, base = { 0 };
 	struct pkgset base_set = PKGSET_INIT;
-	struct base_cache bc;
+	struct base_cache hc, bc;
+	struct cache_env e = { x->go_version, x->go_env, x->opts };
 	pthread_t th;
-	int threaded, ret = 0, cached = 1;
+	int threaded, ret = 0;
 
 	head.root = x->head_dir;
 	head.set = set;
@@ -444,24 +518,20 @@ static int dep_analyse(void *data, struct finding_list *h, struct finding_list *
 	base.build = head.build;
 	strbuf_init(&head.errors, 0);
 	strbuf_init(&base.errors, 0);
-	threaded = !pthread_create(&th, NULL, analyse, &head);
-	if (!threaded)
-		analyse(&head);
-	existing_packages(&base_set, x->base_dir, set);
+	base_cache_init(&hc, git_repository_path(x->repo), x->opts->cache_dir);
 	base_cache_init(&bc, git_repository_path(x->repo), x->opts->cache_dir);
-	base_cache_set_key(&bc, x->c, x->go_version, &base.build, &base_set);
-	if (!x->opts->no_cache && !contract_any(x->base_dir, &base_set, base.build.tests) &&
-	    (cached = base_cache_read(&base.findings, &bc)) < 0)
-		fprintf(stderr, "escape-review: warning: %s\n", error_last());
-	if (cached && base_set.nr) {
-		base.root = x->base_dir;
-		base.set = &base_set;
+	cache_lookup(&head, &hc, x->c->worktree ? NULL : &x->c->head_tree, &e, "the importers at head");
+	threaded = analyse_start(&th, &head);
+	existing_packages(&base_set, x->base_dir, set);
+	base.root = x->base_dir;
+	base.set = &base_set;
+	cache_lookup(&base, &bc, &x->c->merge_base_tree, &e, "the importers at base");
+	if (!base.cached && base_set.nr)
 		analyse(&base);
-		if (!base.ret && !x->opts->no_cache && cache_write_escapes(&bc, &base.findings))
-			fprintf(stderr, "escape-review: warning: %s\n", error_last());
-	}
 	if (threaded)
 		pthread_join(th, NULL);
+	cache_store(&head);
+	cache_store(&base);
 	if (head.ret || base.ret)
 		ret = error_set(head.ret ? head.ret : base.ret, "%s", head.ret ? head.msg : base.msg);
 	finding_list_move(h, &head.findings);
@@ -469,6 +539,7 @@ static int dep_analyse(void *data, struct finding_list *h, struct finding_list *
 	analysis_release(&head);
 	analysis_release(&base);
 	pkgset_release(&base_set);
+	base_cache_release(&hc);
 	base_cache_release(&bc);
 	return ret;
 }
@@ -530,11 +601,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 {
 	struct analysis head = { 0 }, base = { 0 };
 	struct pkgset base_set = PKGSET_INIT;
-	struct strbuf gov = STRBUF_INIT;
-	struct base_cache bc;
+	struct strbuf gov = STRBUF_INIT, goenv = STRBUF_INIT;
+	struct base_cache bc, hc;
+	struct cache_env e = { NULL, NULL, opts };
 	const char **old = NULL;
 	pthread_t th;
-	int threaded = 0, have_base = 0, ret, cached = 1;
+	int threaded = 0, have_base = 0, ret;
 	size_t i, n = 0;
 
 	head.root = head_dir;
@@ -547,6 +619,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	strbuf_init(&base.errors, 0);
 
 	base_cache_init(&bc, git_repository_path(repo), opts->cache_dir);
+	base_cache_init(&hc, git_repository_path(repo), opts->cache_dir);
 	old = xcalloc(c->files_nr, sizeof(*old));
 	for (i = 0; i < c->files_nr; i++) {
 		const char *path = c->files[i].old_path ? c->files[i].old_path : c->files[i].path;
@@ -556,38 +629,36 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	}
 
 	/*
-	 * Head's build starts first: everything about the base (the Go
-	 * version, its checkout, the cache) happens while it runs, and a cold
-	 * base is built at the same time.
+	 * The go environment (one `go env`, the caches' key) first, then
+	 * head's build unless the head is cached: everything about the base
+	 * (its checkout, the cache) happens while it runs, and a cold base
+	 * is built at the same time.
 	 */
-	threaded = !pthread_create(&th, NULL, analyse, &head);
-	if (!threaded)
-		analyse(&head);
-	ret = go_version(&gov, &opts->build);
-	if (!ret) {
-		free(out->go_version);
-		out->go_version = xstrdup(gov.buf);
-		if (!git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
-		    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf))) {
-			if (opts->all_packages) /* every package at both revisions */
-				pkgset_add_all(&base_set, bc.dir.buf);
-			else
-				pkgset_add_files(&base_set, bc.dir.buf, old, n);
-		}
+	if ((ret = go_env_key(&gov, &goenv, &opts->build)))
+		goto out;
+	free(out->go_version);
+	out->go_version = xstrdup(gov.buf);
+	e.go_version = gov.buf;
+	e.go_env = goenv.buf;
+	cache_lookup(&head, &hc, c->worktree ? NULL : &c->head_tree, &e, "the head revision");
+	threaded = analyse_start(&th, &head);
+	if (!git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
+	    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf))) {
+		if (opts->all_packages) /* every package at both revisions */
+			pkgset_add_all(&base_set, bc.dir.buf);
+		else
+			pkgset_add_files(&base_set, bc.dir.buf, old, n);
 	}
 	if (!ret) {
-		base_cache_set_key(&bc, c, gov.buf, &base.build, &base_set);
-		if (!opts->no_cache && !contract_any(bc.dir.buf, &base_set, base.build.tests) &&
-		    (cached = base_cache_read(&base.findings, &bc)) < 0)
-			fprintf(stderr, "escape-review: warning: %s\n", error_last());
-		if (!cached) {
+		base.root = bc.dir.buf;
+		base.set = &base_set;
+		cache_lookup(&base, &bc, &c->merge_base_tree, &e, "the base revision");
+		if (base.cached) {
 			have_base = 1;
 			out->base_cached = 1;
 		} else if (!base_set.nr) {
 			have_base = 1; /* the changed packages do not exist at base */
 		} else {
-			base.root = bc.dir.buf;
-			base.set = &base_set;
 			analyse(&base);
 		}
 	}
@@ -599,6 +670,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		ret = error_set(head.ret, "%s", head.msg);
 		goto out;
 	}
+	cache_store(&head);
 	if (!have_base) {
 		if (base.ret == ER_ENOGO) {
 			ret = error_set(base.ret, "%s", base.msg);
@@ -609,14 +681,11 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 				"escape-review: warning: the base revision %.12s could not be analysed, so findings are limited to added lines instead of compared with it:\n%s\n",
 				c->merge_base_hex, base.msg);
 			*fell_back = 1;
-		} else if (!opts->no_cache) {
-			if (cache_write_escapes(&bc, &base.findings))
-				fprintf(stderr, "escape-review: warning: %s (the base will be analysed again next time)\n",
-					error_last());
 		}
+		cache_store(&base);
 	}
 	if (!*fell_back && opts->scope == SCOPE_DEPENDENTS && !opts->all_packages && !git_oid_is_zero(&c->merge_base_tree)) {
-		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts };
+		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf };
 
 		follow_dependents(out, &x, head_set, &head.findings, &base.findings);
 	}
@@ -637,7 +706,9 @@ out:
 	analysis_release(&base);
 	pkgset_release(&base_set);
 	base_cache_release(&bc);
+	base_cache_release(&hc);
 	strbuf_release(&gov);
+	strbuf_release(&goenv);
 	free(old);
 	return ret;
 }
@@ -863,9 +934,10 @@ static int stage_analyse(struct run *r)
 {
 	const struct review_opts *opts = r->opts;
 	struct review *out = r->out;
-	struct build_opts bo = opts->build;
-	struct strbuf errors = STRBUF_INIT, gov = STRBUF_INIT;
-	struct contract_run contracts = CONTRACT_RUN_INIT;
+	struct analysis head = { 0 };
+	struct base_cache hc;
+	struct strbuf gov = STRBUF_INIT, goenv = STRBUF_INIT;
+	struct cache_env e = { NULL, NULL, opts };
 	int ret, fell_back = 0;
 
 	if (r->mode == MODE_NEW) {
@@ -877,22 +949,41 @@ static int stage_analyse(struct run *r)
 		}
 		return ret;
 	}
-	bo.tests = opts->tests;
-	contract_run_prepare(&contracts, &bo, r->root.buf, &r->set, bo.tests);
-	ret = packages_analyze(&out->findings, &errors, r->root.buf, &r->set, &bo);
-	strbuf_release(&errors);
-	if (ret)
+	head.root = r->root.buf;
+	head.set = &r->set;
+	head.warn = 1;
+	head.build = opts->build;
+	head.build.tests = opts->tests;
+	strbuf_init(&head.errors, 0);
+	base_cache_init(&hc, git_repository_path(r->repo), opts->cache_dir);
+	/* a committed revision's analysis may be cached: its key needs the go
+	 * environment first */
+	if (!opts->no_cache && !r->change.worktree) {
+		if ((ret = go_env_key(&gov, &goenv, &opts->build)))
+			goto out;
+		e.go_version = gov.buf;
+		e.go_env = goenv.buf;
+		cache_lookup(&head, &hc, &r->change.head_tree, &e, "the head revision");
+	} else if (opts->verbose && !opts->no_cache) {
+		cache_lookup(&head, &hc, NULL, &e, "the head revision"); /* says why not */
+	}
+	if (!head.cached)
+		analyse(&head);
+	if ((ret = head.ret)) {
+		error_set(ret, "%s", head.msg);
 		goto out;
-	if (!out->go_version && !go_version(&gov, &bo))
+	}
+	cache_store(&head);
+	if (!out->go_version && (gov.len || !go_version(&gov, &head.build)))
 		out->go_version = strbuf_detach(&gov, NULL);
-	strbuf_release(&gov);
-	drop_missing(&out->findings, r->root.buf, 1);
-	gosrc_locate(&out->findings, r->root.buf);
-	contract_run_check(&contracts, &out->findings, r->root.buf);
+	finding_list_move(&out->findings, &head.findings);
 	classify_all(&out->findings, policy_of(opts), opts->build.max_flow);
 	compare_fingerprint(&out->findings, NULL);
 out:
-	contract_run_release(&contracts);
+	analysis_release(&head);
+	base_cache_release(&hc);
+	strbuf_release(&gov);
+	strbuf_release(&goenv);
 	return ret;
 }
 

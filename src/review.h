@@ -89,9 +89,13 @@ void review_release(struct review *rv);
  * findings the mode keeps, classified, fingerprinted, sorted by file and
  * line.  In MODE_NEW (the default when not reading --input) the changed
  * packages are analysed at the base revision too (a libgit2 checkout under
- * GITDIR/escape-review/base, its result cached, built concurrently with
- * head) and only findings without a partner there are kept; base findings
- * without a partner at head are in out->fixed.  With SCOPE_DEPENDENTS,
+ * GITDIR/escape-review/base, built concurrently with head) and only
+ * findings without a partner there are kept; base findings without a
+ * partner at head are in out->fixed.  The analysis of a committed revision,
+ * base or head, is read from the analysis cache (compare.h) when its key
+ * matches and written to it otherwise, unless no_cache or the key cannot
+ * see what decides it (the work tree, pkgset_outside_root, contracts; -v
+ * says why).  With SCOPE_DEPENDENTS,
  * findings that appear (or go) in importing packages because a changed
  * function's escape summary changed are added too, with induced_by set.  Findings listed in the
  * baseline file get STATUS_BASELINE and are dropped unless show_baseline.

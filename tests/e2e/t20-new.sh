@@ -34,13 +34,20 @@ expect_eq "c1..c2: cold run built base and head" "$(grep -c '^build ' "$TMP/go-c
 expect_eq "fingerprints are 16 hex digits" \
 	"$(json_get "$TMP/out" "all(len(f['fingerprint']) == 16 and int(f['fingerprint'], 16) >= 0 for f in d['findings'])")" "True"
 
-# a second identical run takes the base from the cache: one go build (head)
+cp "$TMP/out" "$TMP/c1c2.json"
+
+# a second identical run takes both revisions from the cache: no go build
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json
 expect_eq "warm run: same result" "$(summary | tail -1)" "mode=new new=4 fixed=0 existing=0 baseline=0"
-expect_eq "warm run: the base is not compiled again" "$(grep -c '^build ' "$TMP/go-calls")" "1"
-expect_eq "warm run: the head build names only the changed package" "$(grep '^build ' "$TMP/go-calls")" \
+expect_eq "warm run: neither revision is compiled again" "$(grep -c '^build ' "$TMP/go-calls")" "0"
+# the base cached, the head not (its entry gone): one go build, head's
+rm "$(grep -l "tree $(git rev-parse 'c2^{tree}')" .git/escape-review/cache/*.json)"
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json
+expect_eq "base cached: the head build names only the changed package" "$(grep '^build ' "$TMP/go-calls")" \
 	"build -gcflags=-m=2 -o /dev/null ./campus"
+expect_eq "base cached: the same output" "$(cmp "$TMP/out" "$TMP/c1c2.json" && echo same)" "same"
 
 # c2 -> c3: the article's "3-line fix" still allocates: one new, one fixed
 er --base c2 --head c3 --format json

@@ -275,10 +275,14 @@ expect_grep "two concurrent runs: the second waits for the first" \
 expect_eq "two concurrent runs: the base is built once, the second reads the cache" \
 	"$(grep -c '^build ' "$TMP/go-calls")" "3"
 expect_eq "two concurrent runs: the lock is gone" "$(ls "$lock" 2>/dev/null)" ""
-expect_eq "the cache entry is named by a 40-digit digest" \
-	"$(ls .git/escape-review/cache | grep -c '^[0-9a-f]\{40\}\.json$')" "1"
-entry=$(pwd)/$(ls .git/escape-review/cache/*.json)
-expect_grep "the cache entry holds its key" '"key":"escape-review base analysis 4\\ntree ' "$entry"
+expect_eq "the cache entries (base and head) are named by a 40-digit digest" \
+	"$(ls .git/escape-review/cache | grep -c '^[0-9a-f]\{40\}\.json$')" "2"
+base_tree=$(git rev-parse 'c1^{tree}')
+head_tree=$(git rev-parse 'c2^{tree}')
+entry=$(grep -l "tree $base_tree" "$(pwd)"/.git/escape-review/cache/*.json)
+head_entry=$(grep -l "tree $head_tree" "$(pwd)"/.git/escape-review/cache/*.json)
+expect_grep "the base's cache entry holds its key" '"key":"escape-review analysis 4\\ntree '"$base_tree" "$entry"
+expect_grep "the head's cache entry holds its key" '"key":"escape-review analysis 4\\ntree '"$head_tree" "$head_entry"
 
 # a corrupt entry and an entry for another key are ignored, saying so
 echo garbage >"$entry"
@@ -286,8 +290,9 @@ echo garbage >"$entry"
 er --base c1 --head c2 --format json
 expect_eq "corrupt cache entry: the same findings" "$(summary_of "$TMP/out")" "$want"
 expect_eq "corrupt cache entry: says so" "$(cat "$TMP/err")" \
-	"escape-review: warning: ignoring the base cache entry $entry: it is not JSON"
-expect_eq "corrupt cache entry: the base is built again" "$(grep -c '^build ' "$TMP/go-calls")" "2"
+	"escape-review: warning: ignoring the analysis cache entry $entry: it is not JSON"
+expect_eq "corrupt cache entry: the base is built again (the head is cached)" "$(grep '^build ' "$TMP/go-calls")" \
+	"build -gcflags=-m=2 -o /dev/null ./campus"
 python3 - "$entry" <<'PY2'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -299,35 +304,50 @@ PY2
 er --base c1 --head c2 --format json
 expect_eq "cache entry for another key: not trusted" "$(summary_of "$TMP/out")" "$want"
 expect_eq "cache entry for another key: says so" "$(cat "$TMP/err")" \
-	"escape-review: warning: ignoring the base cache entry $entry: it was written for another key"
+	"escape-review: warning: ignoring the analysis cache entry $entry: it was written for another key"
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json
-expect_eq "rewritten entry: warm again, nothing said" "$(grep -c '^build ' "$TMP/go-calls") $(cat "$TMP/err")" "1 "
+expect_eq "rewritten entry: warm again, nothing built, nothing said" "$(grep -c '^build ' "$TMP/go-calls") $(cat "$TMP/err")" "0 "
+# a corrupt head entry is ignored the same way: the head is built again
+printf '{"version":4,"key":' >"$head_entry"
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json
+expect_eq "corrupt head entry: the same findings, the head built again" \
+	"$(summary_of "$TMP/out") $(grep -c '^build ' "$TMP/go-calls")" "$want 1"
+expect_eq "corrupt head entry: says so" "$(cat "$TMP/err")" \
+	"escape-review: warning: ignoring the analysis cache entry $head_entry: it is not JSON"
 # GOTOOLCHAIN is part of the key
 : >"$TMP/go-calls"
 GOTOOLCHAIN=local+auto er --base c1 --head c2 --format json
-expect_eq "another GOTOOLCHAIN: another entry" "$(grep -c '^build ' "$TMP/go-calls") $(ls .git/escape-review/cache | wc -l | tr -d ' ')" "2 2"
+expect_eq "another GOTOOLCHAIN: other entries" "$(grep -c '^build ' "$TMP/go-calls") $(ls .git/escape-review/cache | wc -l | tr -d ' ')" "2 4"
 
 # a cache CI keeps (issue 16): --cache-dir DIR or $ESCAPE_REVIEW_CACHE, saved
 # and restored by the CI into a fresh clone whose .git/escape-review is empty
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json --cache-dir "$TMP/ci-cache"
-expect_eq "--cache-dir: base and head built, the entry written in DIR" \
-	"$(grep -c '^build ' "$TMP/go-calls") $(ls "$TMP/ci-cache" | grep -c '^[0-9a-f]\{40\}\.json$')" "2 1"
+expect_eq "--cache-dir: base and head built, their entries written in DIR" \
+	"$(grep -c '^build ' "$TMP/go-calls") $(ls "$TMP/ci-cache" | grep -c '^[0-9a-f]\{40\}\.json$')" "2 2"
 rm -rf .git/escape-review
+rm "$(grep -l "tree $head_tree" "$TMP"/ci-cache/*.json)"
 : >"$TMP/go-calls"
 ESCAPE_REVIEW_CACHE=$TMP/ci-cache er --base c1 --head c2 --format json
-expect_eq "ESCAPE_REVIEW_CACHE restored, .git/escape-review empty: one go build (head)" \
+expect_eq "ESCAPE_REVIEW_CACHE restored (a new head), .git/escape-review empty: one go build (head)" \
 	"$(grep -c '^build ' "$TMP/go-calls")" "1"
 expect_eq "ESCAPE_REVIEW_CACHE: the same findings" "$(summary_of "$TMP/out")" "$want"
 expect_eq "ESCAPE_REVIEW_CACHE: nothing written under .git/escape-review/cache" \
 	"$(ls .git/escape-review/cache 2>/dev/null | wc -l | tr -d ' ')" "0"
-echo '{"version":4,"key":"escape-review base analysis 4\ntree 0","findings":[]}' >"$TMP/ci-cache/$(ls "$TMP/ci-cache")"
+rm -rf .git/escape-review
+: >"$TMP/go-calls"
+ESCAPE_REVIEW_CACHE=$TMP/ci-cache er --base c1 --head c2 --format json
+expect_eq "ESCAPE_REVIEW_CACHE: a CI re-run of the same commits builds nothing" \
+	"$(grep -c '^build ' "$TMP/go-calls") $(summary_of "$TMP/out")" "0 $want"
+ci_base=$(grep -l "tree $base_tree" "$TMP"/ci-cache/*.json)
+echo '{"version":4,"key":"escape-review analysis 4\ntree 0","findings":[]}' >"$ci_base"
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json --cache-dir "$TMP/ci-cache/"
-expect_eq "--cache-dir: a foreign entry is not trusted" "$(summary_of "$TMP/out") $(grep -c '^build ' "$TMP/go-calls")" "$want 2"
+expect_eq "--cache-dir: a foreign entry is not trusted" "$(summary_of "$TMP/out") $(grep -c '^build ' "$TMP/go-calls")" "$want 1"
 expect_grep "--cache-dir: a foreign entry is ignored, saying so" \
-	"^escape-review: warning: ignoring the base cache entry $TMP/ci-cache/[0-9a-f]*\.json: it was written for another key$" "$TMP/err"
+	"^escape-review: warning: ignoring the analysis cache entry $TMP/ci-cache/[0-9a-f]*\.json: it was written for another key$" "$TMP/err"
 
 # a stale lock (its process is gone) is taken over; a live one is waited for
 host=$(uname -n)

@@ -332,7 +332,7 @@ static void test_cache_round_trip(void **state)
 
 			write_file(path, bad[b][0]);
 			assert_int_equal(compare_cache_read(&r, path, "k"), ER_EINPUT);
-			strbuf_addf(&want, "ignoring the base cache entry %s: %s", path, bad[b][1]);
+			strbuf_addf(&want, "ignoring the analysis cache entry %s: %s", path, bad[b][1]);
 			assert_string_equal(error_last(), want.buf);
 			assert_int_equal(r.nr, 0);
 			strbuf_release(&want);
@@ -753,7 +753,7 @@ static void test_base_cache_key(void **state)
 	base_cache_init(&bc, "/repo/.git/", NULL);
 	assert_string_equal(bc.dir.buf, "/repo/.git/escape-review/base");
 	setenv("GOTOOLCHAIN", "local", 1);
-	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);
+	base_cache_set_key(&bc, &ch.merge_base_tree, "go1.19.8", NULL, &bo, &set);
 	assert_non_null(strstr(bc.key.buf, "\ngo go1.19.8\n"));
 	assert_non_null(strstr(bc.key.buf, "\nGOTOOLCHAIN=local\n"));
 	assert_non_null(strstr(bc.key.buf, "\npackage :./a\n"));
@@ -764,17 +764,36 @@ static void test_base_cache_key(void **state)
 		assert_non_null(strchr("0123456789abcdef", p[i]));
 	snprintf(first, sizeof(first), "%s", bc.path.buf);
 	/* the same key, the same entry */
-	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);
+	base_cache_set_key(&bc, &ch.merge_base_tree, "go1.19.8", NULL, &bo, &set);
 	assert_string_equal(bc.path.buf, first);
 	/* GOTOOLCHAIN, and the last package of the key, make another one */
 	setenv("GOTOOLCHAIN", "go1.22.0", 1);
-	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);
+	base_cache_set_key(&bc, &ch.merge_base_tree, "go1.19.8", NULL, &bo, &set);
 	assert_string_not_equal(bc.path.buf, first);
 	unsetenv("GOTOOLCHAIN");
-	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);
+	base_cache_set_key(&bc, &ch.merge_base_tree, "go1.19.8", NULL, &bo, &set);
 	snprintf(first, sizeof(first), "%s", bc.path.buf);
 	pkgs[0] = "./b";
-	base_cache_set_key(&bc, &ch, "go1.19.8", &bo, &set);
+	base_cache_set_key(&bc, &ch.merge_base_tree, "go1.19.8", NULL, &bo, &set);
+	assert_string_not_equal(bc.path.buf, first);
+	/* the go command's own environment (go_env_key) and CC are part of it */
+	snprintf(first, sizeof(first), "%s", bc.path.buf);
+	base_cache_set_key(&bc, &ch.merge_base_tree, "go1.19.8", "GOVERSION=go1.19.8\nGOFLAGS=-tags=x\n",
+			   &bo, &set);
+	assert_non_null(strstr(bc.key.buf, "\ngo env:\nGOVERSION=go1.19.8\nGOFLAGS=-tags=x\npackage :./b\n"));
+	assert_string_not_equal(bc.path.buf, first);
+	snprintf(first, sizeof(first), "%s", bc.path.buf);
+	setenv("CC", "clang", 1);
+	base_cache_set_key(&bc, &ch.merge_base_tree, "go1.19.8", "GOVERSION=go1.19.8\nGOFLAGS=-tags=x\n",
+			   &bo, &set);
+	unsetenv("CC");
+	assert_non_null(strstr(bc.key.buf, "\nCC=clang\n"));
+	assert_string_not_equal(bc.path.buf, first);
+	/* another tree, another entry */
+	snprintf(first, sizeof(first), "%s", bc.path.buf);
+	ch.merge_base_tree.id[0] = 1;
+	base_cache_set_key(&bc, &ch.merge_base_tree, "go1.19.8", "GOVERSION=go1.19.8\nGOFLAGS=-tags=x\n",
+			   &bo, &set);
 	assert_string_not_equal(bc.path.buf, first);
 	base_cache_release(&bc);
 }

@@ -1,0 +1,154 @@
+#!/bin/sh
+# t22-revcache: the analysis cache of any committed revision (issue 17).  A
+# re-review of reviewed commits (review --base A --head B run twice, the
+# pre-push hook after a refused push) starts no go build and no go list and
+# prints byte for byte what the first run printed; the head of one review is
+# the base of the next; what the key cannot see (a replace or go.work
+# outside the repository, the work tree) is never cached, and -v says why.
+. "$(dirname "$0")/lib.sh"
+
+sh "$ER_SRC/examples/make-campus-repo.sh" "$TMP/campus" >/dev/null
+cd "$TMP/campus"
+git checkout -q c2
+go_counter
+builds() { grep -c '^build \|^test ' "$TMP/go-calls"; }
+lists() { grep -c '^list ' "$TMP/go-calls"; }
+
+# review --base A --head B twice, text and JSON
+er --base c1 --head c2 --format json
+expect_rc "c1..c2 (exit code)" 0
+cp "$TMP/out" "$TMP/first.json"
+cp "$TMP/err" "$TMP/first.err"
+expect_eq "c1..c2 first run: base and head built" "$(builds)" 2
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json
+expect_eq "c1..c2 again: no go build, no go list" "$(builds) $(lists)" "0 0"
+expect_eq "c1..c2 again: only the go environment was asked" "$(sed 's/ .*//' "$TMP/go-calls" | sort -u)" "env"
+expect_eq "c1..c2 again: the JSON byte for byte" "$(cmp "$TMP/out" "$TMP/first.json" && echo identical)" "identical"
+expect_eq "c1..c2 again: the same stderr" "$(cat "$TMP/err")" "$(cat "$TMP/first.err")"
+er --base c1 --head c2 --explain
+cp "$TMP/out" "$TMP/first.txt"
+: >"$TMP/go-calls"
+er --base c1 --head c2 --explain
+expect_eq "text again: byte for byte, nothing built" "$(cmp "$TMP/out" "$TMP/first.txt" && echo identical) $(builds)" "identical 0"
+expect_grep "the findings are the seed's" "^campus/score.go:27:[0-9]*: \[ER" "$TMP/out"
+
+# the head of one review is the base of the next: c2..c3 builds c3 only
+: >"$TMP/go-calls"
+er --base c2 --head c3 --format json
+expect_eq "c2..c3 after c1..c2: c2 (now the base) is not built again" "$(builds)" 1
+
+# with -v it says where the analyses came from
+: >"$TMP/go-calls"
+er --base c1 --head c2 -v --format json
+expect_grep "-v: the head read from the cache" \
+	"^escape-review: the analysis of the head revision is read from the cache: .*/\.git/escape-review/cache/[0-9a-f]\{40\}\.json$" "$TMP/err"
+expect_grep "-v: the base read from the cache" \
+	"^escape-review: the analysis of the base revision is read from the cache: " "$TMP/err"
+
+# other modes of a committed head are cached too
+er --base c1 --head c2 --mode file --format json
+cp "$TMP/out" "$TMP/file.json"
+: >"$TMP/go-calls"
+er --base c1 --head c2 --mode file --format json
+expect_eq "--mode file again: nothing built, the same JSON" \
+	"$(builds) $(cmp "$TMP/out" "$TMP/file.json" && echo identical)" "0 identical"
+
+# the pre-push hook after a refused push: the second push builds nothing
+c1=$(git rev-parse c1) c2=$(git rev-parse c2)
+echo "refs/heads/main $c2 refs/heads/main $c1" >"$TMP/push"
+rm -rf .git/escape-review
+er hook pre-push origin url <"$TMP/push"
+expect_rc "the hook refuses the push" 1
+cp "$TMP/err" "$TMP/hook1.err"
+: >"$TMP/go-calls"
+er hook pre-push origin url <"$TMP/push"
+expect_rc "the hook refuses again" 1
+expect_eq "the hook again: no go build, no go list" "$(builds) $(lists)" "0 0"
+expect_eq "the hook again: the same findings, byte for byte" "$(cat "$TMP/err")" "$(cat "$TMP/hook1.err")"
+
+# the work tree under review is not a commit: never cached, -v says so
+echo "// an uncommitted line" >>campus/score.go
+: >"$TMP/go-calls"
+er --worktree --mode file -v --format json
+expect_grep "--worktree -v: not cached, saying why" \
+	"^escape-review: not caching the analysis of the head revision: the work tree is under review, and it is not a commit$" "$TMP/err"
+n=$(ls .git/escape-review/cache | wc -l)
+er --worktree --mode file --format json
+expect_eq "--worktree: built every time, no entry written" "$(builds) $(ls .git/escape-review/cache | wc -l)" "2 $n"
+git checkout -q -- .
+
+# a replace outside the repository: the key cannot see it
+mkdir -p "$TMP/outside/dep" "$TMP/rep/r"
+cat >"$TMP/outside/dep/go.mod" <<'EOF'
+module example.com/dep
+
+go 1.19
+EOF
+cat >"$TMP/outside/dep/dep.go" <<'EOF'
+package dep
+
+var Last *int
+
+func Keep(p *int) { Last = p }
+EOF
+cd "$TMP/rep"
+new_repo .
+cat >go.mod <<EOF
+module example.com/rep
+
+go 1.19
+
+require example.com/dep v0.0.0
+
+replace example.com/dep => $TMP/outside/dep
+EOF
+cat >r/r.go <<'EOF'
+package r
+
+import "example.com/dep"
+
+func F() {
+	x := 1
+	dep.Keep(&x)
+}
+EOF
+commit_all . r1
+echo '// r2' >>r/r.go
+commit_all . r2
+: >"$TMP/go-calls"
+er --base HEAD~1 --head HEAD -v --format json
+expect_rc "replace outside (exit code)" 0
+expect_eq "replace outside: compared with the base (both built)" "$(json_get "$TMP/out" "d['mode']")" "new"
+expect_grep "replace outside -v: not cached, saying why" \
+	"^escape-review: not caching the analysis of the head revision: $(pwd -P)/go.mod replaces a module with $TMP/outside/dep, outside the repository$" "$TMP/err"
+er --base HEAD~1 --head HEAD --format json
+expect_eq "replace outside: built again (head and base, both runs)" "$(builds)" 4
+expect_eq "replace outside: no entry written" "$(ls .git/escape-review/cache 2>/dev/null | wc -l | tr -d ' ')" 0
+# the same dependency inside the repository is cached
+mkdir -p third
+cp -R "$TMP/outside/dep" third/dep
+sed -i "s|=> $TMP/outside/dep|=> ./third/dep|" go.mod
+commit_all . r3
+echo '// r4' >>r/r.go
+commit_all . r4
+er --base HEAD~1 --head HEAD --format json
+: >"$TMP/go-calls"
+er --base HEAD~1 --head HEAD -v --format json
+expect_eq "replace inside the repository: cached (no build the second time)" "$(builds)" 0
+expect_no_grep "replace inside: nothing refused" "not caching" "$TMP/err"
+
+# a go.work above the repository (not in any commit): not cached
+cat >"$TMP/go.work" <<'EOF'
+go 1.19
+
+use ./rep
+EOF
+: >"$TMP/go-calls"
+er --base HEAD~1 --head HEAD -v --format json
+expect_grep "go.work outside -v: not cached, saying why" \
+	"^escape-review: not caching the analysis of the head revision: the workspace $TMP/go.work is outside the repository$" "$TMP/err"
+expect_eq "go.work outside: built (head and base)" "$(builds)" 2
+rm "$TMP/go.work"
+
+finish
