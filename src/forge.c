@@ -434,11 +434,6 @@ int forge_find_fingerprint(struct strbuf *out, const char *body)
 	return out->len > 0 && starts_with(p, FORGE_FP_MARKER_SUFFIX);
 }
 
-void forge_escape_markdown(struct strbuf *out, const char *s)
-{
-	mustache_escape_markdown(out, s);
-}
-
 static int moved(const struct forge_comment *fc)
 {
 	return fc->state == FORGE_OVER_LIMIT || fc->state == FORGE_REFUSED;

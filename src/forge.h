@@ -226,9 +226,4 @@ void forge_thread_note(struct strbuf *out, int fixed, const char *sha);
 /* Append `s` cut to `max` bytes on a UTF-8 boundary (status descriptions). */
 void forge_add_cut(struct strbuf *out, const char *s, size_t max);
 
-/* Make prose `s` inert in Markdown: mustache_escape_markdown() (no
- * markup, no @mention, no #123 link; see mustache.h).  Paths, names and
- * messages go in code spans instead: mustache_markdown_code(). */
-void forge_escape_markdown(struct strbuf *out, const char *s);
-
 #endif

@@ -106,17 +106,6 @@ static void test_fingerprint_roundtrip(void **state)
 	forge_review_release(&rv);
 }
 
-static void test_escape_markdown(void **state)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	(void)state;
-	forge_escape_markdown(&sb, "a_b *c* [d](e) <img> `x` #1 | ~s~ & \\\nnext");
-	assert_string_equal(sb.buf, "a_b \\*c\\* \\[d\\](e) \\<img> \\`x\\` #" MUSTACHE_ZWSP "1 \\| "
-				    "\\~" MUSTACHE_ZWSP "s\\~ & \\\\<br>next");
-	strbuf_release(&sb);
-}
-
 static void test_summary_body(void **state)
 {
 	struct forge_review rv = FORGE_REVIEW_INIT;
@@ -379,7 +368,6 @@ int main(void)
 		cmocka_unit_test(test_cut_body),
 		cmocka_unit_test(test_add_cut),
 		cmocka_unit_test(test_fingerprint_roundtrip),
-		cmocka_unit_test(test_escape_markdown),
 		cmocka_unit_test(test_summary_body),
 		cmocka_unit_test_setup_teardown(test_github_context, clear_env, remove_event),
 		cmocka_unit_test_setup_teardown(test_github_fork, clear_env, remove_event),
