@@ -434,14 +434,19 @@ int forge_find_fingerprint(struct strbuf *out, const char *body)
 	return out->len > 0 && starts_with(p, FORGE_FP_MARKER_SUFFIX);
 }
 
-void forge_escape_markdown(struct strbuf *out, const char *s)
-{
-	mustache_escape_markdown(out, s);
-}
-
 static int moved(const struct forge_comment *fc)
 {
 	return fc->state == FORGE_OVER_LIMIT || fc->state == FORGE_REFUSED;
+}
+
+/* `path:line` as a code span (a paragraph, list item or heading). */
+static void add_location_code(struct strbuf *out, const struct forge_comment *fc)
+{
+	struct strbuf loc = STRBUF_INIT;
+
+	strbuf_addf(&loc, "%s:%d", fc->path, fc->line);
+	mustache_markdown_code(out, loc.buf, MUSTACHE_MD_TEXT);
+	strbuf_release(&loc);
 }
 
 void forge_summary_body(struct strbuf *out, const struct forge_review *rv, size_t max)
@@ -461,12 +466,11 @@ void forge_summary_body(struct strbuf *out, const struct forge_review *rv, size_
 
 			if (!moved(fc))
 				continue;
-			strbuf_addstr(&sb, "- **");
-			forge_escape_markdown(&sb, fc->path);
-			strbuf_addf(&sb, ":%d**", fc->line);
-			if (fc->title) {
+			strbuf_addstr(&sb, "- ");
+			add_location_code(&sb, fc);
+			if (fc->title && *fc->title) {
 				strbuf_addstr(&sb, ": ");
-				forge_escape_markdown(&sb, fc->title);
+				mustache_markdown_code(&sb, fc->title, MUSTACHE_MD_TEXT);
 			}
 			strbuf_addstr(&sb, fc->state == FORGE_REFUSED
 					   ? " (the forge refused this line as outside the diff)\n"
@@ -479,8 +483,8 @@ void forge_summary_body(struct strbuf *out, const struct forge_review *rv, size_
 			if (!moved(fc))
 				continue;
 			strbuf_addstr(&sb, "#### ");
-			forge_escape_markdown(&sb, fc->path);
-			strbuf_addf(&sb, ":%d\n\n%s\n\n", fc->line, fc->body);
+			add_location_code(&sb, fc);
+			strbuf_addf(&sb, "\n\n%s\n\n", fc->body);
 		}
 		strbuf_addstr(&sb, "</details>\n");
 	}

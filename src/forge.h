@@ -64,7 +64,7 @@ struct forge_comment {          /* one inline comment candidate */
 				 * 0 when the line was added */
 	char *fingerprint;      /* stable id of the finding (hex) */
 	char *title;            /* one line of plain text ("ER012 x escapes to
-				 * heap"), listed (escaped) in the summary when
+				 * heap"), listed (as code) in the summary when
 				 * the comment cannot be posted inline; may be NULL */
 	char *body;             /* Markdown body, already rendered */
 	enum forge_comment_state state; /* set by the publisher */
@@ -183,8 +183,8 @@ void forge_inline_body(struct strbuf *out, const struct forge_comment *fc, size_
 /*
  * The summary's body: the marker, the rendered summary, then a section
  * listing the comments in state FORGE_OVER_LIMIT or FORGE_REFUSED
- * (path:line and title, Markdown-escaped, then their bodies in a
- * <details> block), cut to `max`.
+ * (path:line and title as code spans, mustache_markdown_code(), then
+ * their bodies in a <details> block), cut to `max`.
  */
 void forge_summary_body(struct strbuf *out, const struct forge_review *rv, size_t max);
 
@@ -225,9 +225,5 @@ void forge_thread_note(struct strbuf *out, int fixed, const char *sha);
 
 /* Append `s` cut to `max` bytes on a UTF-8 boundary (status descriptions). */
 void forge_add_cut(struct strbuf *out, const char *s, size_t max);
-
-/* Make plain text `s` inert in Markdown: mustache_escape_markdown() (no
- * markup, no @mention, no #123 link; see mustache.h). */
-void forge_escape_markdown(struct strbuf *out, const char *s);
 
 #endif

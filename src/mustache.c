@@ -18,12 +18,12 @@
 
 #define DELIM_MAX 16
 #define NO_POS ((size_t)-1)
-#define ZWSP "&#8203;"
 
 enum node_type {
 	NODE_TEXT,
 	NODE_VAR,       /* {{x}}: escaped */
 	NODE_RAW,       /* {{{x}}} and {{&x}} */
+	NODE_CODE,      /* {{`x}}: code (a code span in Markdown) */
 	NODE_SECTION,   /* {{#x}}, also the root of a template */
 	NODE_INVERTED,  /* {{^x}} */
 	NODE_PARTIAL,   /* {{>x}} */
@@ -65,8 +65,17 @@ struct parser {
 	int line;           /* ... and this is the line there */
 };
 
+/* What the Markdown written so far says about its current block. */
+struct md_scan {
+	size_t pos;         /* the output is read up to here, */
+	size_t line;        /* where the current line starts */
+	unsigned html : 1;  /* a line of the block begins with an HTML tag */
+	unsigned table : 1; /* a line of the block is a table's delimiter row */
+};
+
 struct render {
 	struct strbuf *out;
+	struct md_scan scan;
 	size_t out_start;
 	enum mustache_escape esc;
 	const struct mustache_loader *loader;
@@ -339,6 +348,9 @@ static int parse_tag(struct tmpl *t, struct node *cur, const char *src, size_t a
 	case '{':
 		n = node_add(cur, NODE_RAW, line);
 		break;
+	case '`':
+		n = node_add(cur, NODE_CODE, line);
+		break;
 	default:
 		n = node_add(cur, NODE_VAR, line);
 		break;
@@ -377,7 +389,7 @@ static int parse(struct tmpl *t, const char *src, size_t len)
 		}
 		line = line_at(&p, open);
 		in = open + p.olen;
-		if (in < len && src[in] && strchr("#^/!>&{=", src[in]))
+		if (in < len && src[in] && strchr("#^/!>&{=`", src[in]))
 			kind = src[in++];
 		if (kind == '{' || kind == '=') {
 			close[0] = kind == '{' ? '}' : '=';
@@ -479,51 +491,261 @@ static int lower(char c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-void mustache_escape_markdown(struct strbuf *out, const char *s)
+static int is_alnum(unsigned char c)
 {
-	const char *start = s;
-	int leading = 1;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * The invisible space that goes after s[0] (or, for "www." and "GH-1",
+ * before it; `start` is the value's first byte): 1 after, -1 before, 0.
+ */
+static int zwsp_at(const char *start, const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+
+	if (c == '.' && s - start >= 3 && lower(s[-3]) == 'w' && lower(s[-2]) == 'w' &&
+	    lower(s[-1]) == 'w')
+		return -1;
+	if (c == '-' && s - start >= 2 && lower(s[-2]) == 'g' && lower(s[-1]) == 'h' &&
+	    s[1] >= '0' && s[1] <= '9')
+		return -1;
+	if (strchr("@#!~%$&", c) && s[1] && !is_space(s[1]))
+		return 1;
+	if ((c == '{' || c == '[') && (s[1] == '+' || s[1] == '-'))
+		return 1;
+	return c == ':' && s[1] == '/' && s[2] == '/';
+}
+
+/*
+ * The byte of a value's start `s` (after its leading blanks) that would
+ * begin a block there, a heading, quote, list item, thematic break or
+ * setext underline ("# x", "> x", "- x", "+ x", "===", "1. x", "1) x"),
+ * or NULL.
+ */
+static const char *block_start(const char *s)
+{
+	const char *d = s;
+
+	if (*s && strchr("#>-+=", *s))
+		return s;
+	while (*d >= '0' && *d <= '9')
+		d++;
+	return d > s && d - s <= 9 && (*d == '.' || *d == ')') ? d : NULL;
+}
+
+/*
+ * `s` without its leading blanks and without the control characters that
+ * are dropped (all below 0x20 but tab, CR and LF, and 0x7f): dropped first,
+ * so that none can hide "www." or "http://" from zwsp_at().
+ */
+static const char *clean_prose(struct strbuf *sb, const char *s)
+{
+	const char *p;
 
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == ' ' || c == '\t') {
-			strbuf_addstr(out, leading ? "&#32;" : " ");
-			continue;
-		}
-		leading = 0;
+		if ((c >= 0x20 && c != 0x7f) || c == '\t' || c == '\r' || c == '\n')
+			strbuf_addch(sb, c);
+	}
+	for (p = sb->buf; is_blank(*p); p++)
+		;
+	return p;
+}
+
+/* Prose in Markdown (a paragraph, list item, heading or table cell). */
+static void text_markdown(struct strbuf *out, const char *value)
+{
+	struct strbuf clean = STRBUF_INIT;
+	const char *s = clean_prose(&clean, value), *start = s, *block = block_start(s);
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int z = zwsp_at(start, s);
+
 		if (c == '\r' || c == '\n') {
 			if (c == '\r' && s[1] == '\n')
 				s++;
 			strbuf_addstr(out, "<br>");
 			continue;
 		}
+		if (c == '\t') {
+			strbuf_addch(out, ' ');
+			continue;
+		}
+		if (z < 0)
+			strbuf_addstr(out, MUSTACHE_ZWSP);
+		if (strchr("\\`*[]|<$~", c) || s == block ||
+		    (c == '_' && !(s > start && is_alnum(s[-1]) && is_alnum(s[1]))))
+			strbuf_addch(out, '\\');
+		strbuf_addch(out, c);
+		if (z > 0)
+			strbuf_addstr(out, MUSTACHE_ZWSP);
+	}
+	strbuf_release(&clean);
+}
+
+/* `s` with HTML's escapes, newlines as `br` (code: spaces), no controls
+ * (tabs: spaces in prose, kept in code). */
+static void html_text(struct strbuf *out, const char *s, int prose)
+{
+	const char *start = s;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int z = prose ? zwsp_at(start, s) : 0;
+
+		if (c == '\r' || c == '\n') {
+			if (c == '\r' && s[1] == '\n')
+				s++;
+			strbuf_addstr(out, prose ? "<br>" : " ");
+			continue;
+		}
+		if (c == '\t') {
+			strbuf_addch(out, prose ? ' ' : '\t');
+			continue;
+		}
 		if (c < 0x20 || c == 0x7f)
 			continue;
-		/* www. and GH-1: the invisible space goes before the '.' / '-' */
-		if (c == '.' && s - start >= 3 && lower(s[-3]) == 'w' &&
-		    lower(s[-2]) == 'w' && lower(s[-1]) == 'w')
-			strbuf_addstr(out, ZWSP);
-		if (c == '-' && s - start >= 2 && lower(s[-2]) == 'g' &&
-		    lower(s[-1]) == 'h' && s[1] >= '0' && s[1] <= '9')
-			strbuf_addstr(out, ZWSP);
+		if (z < 0)
+			strbuf_addstr(out, MUSTACHE_ZWSP);
 		switch (c) {
 		case '&': strbuf_addstr(out, "&amp;"); break;
 		case '<': strbuf_addstr(out, "&lt;"); break;
 		case '>': strbuf_addstr(out, "&gt;"); break;
 		case '"': strbuf_addstr(out, "&quot;"); break;
-		default:
-			if (strchr("\\`*_{}[]()#+-.!|~'=^$%:", c))
-				strbuf_addf(out, "&#%u;", (unsigned)c);
-			else
-				strbuf_addch(out, c);
-			break;
+		default: strbuf_addch(out, c); break;
 		}
-		if (strchr("@#!~%$&", c) && s[1] && !is_space(s[1]))
-			strbuf_addstr(out, ZWSP);
-		else if (c == ':' && s[1] == '/' && s[2] == '/')
-			strbuf_addstr(out, ZWSP);
+		if (z > 0)
+			strbuf_addstr(out, MUSTACHE_ZWSP);
 	}
+}
+
+void mustache_markdown_text(struct strbuf *out, const char *s, enum mustache_md_place where)
+{
+	if (where == MUSTACHE_MD_HTML) {
+		struct strbuf clean = STRBUF_INIT;
+
+		html_text(out, clean_prose(&clean, s), 1);
+		strbuf_release(&clean);
+	} else {
+		text_markdown(out, s);
+	}
+}
+
+void mustache_escape_markdown(struct strbuf *out, const char *s)
+{
+	text_markdown(out, s);
+}
+
+void mustache_markdown_code(struct strbuf *out, const char *s, enum mustache_md_place where)
+{
+	struct strbuf body = STRBUF_INIT;
+	size_t run = 0, longest = 0, i;
+	int pad;
+
+	if (where == MUSTACHE_MD_HTML) {
+		if (*s) {
+			strbuf_addstr(out, "<code>");
+			html_text(out, s, 0);
+			strbuf_addstr(out, "</code>");
+		}
+		return;
+	}
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\r' || c == '\n') {
+			if (c == '\r' && s[1] == '\n')
+				s++;
+			c = ' ';
+		} else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			continue;
+		}
+		run = c == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+		if (c == '|' && where == MUSTACHE_MD_TABLE)
+			strbuf_addch(&body, '\\');
+		strbuf_addch(&body, c);
+	}
+	if (body.len) {
+		for (i = 0; i < body.len && body.buf[i] == ' '; i++)
+			;
+		pad = body.buf[0] == '`' || body.buf[body.len - 1] == '`' ||
+		      (body.buf[0] == ' ' && body.buf[body.len - 1] == ' ' && i < body.len);
+		strbuf_addchars(out, '`', longest + 1);
+		if (pad)
+			strbuf_addch(out, ' ');
+		strbuf_addbuf(out, &body);
+		if (pad)
+			strbuf_addch(out, ' ');
+		strbuf_addchars(out, '`', longest + 1);
+	}
+	strbuf_release(&body);
+}
+
+/* ---- where a value lands in a Markdown document ---- */
+
+/* The line [s, e) begins an HTML block (over-approximated: any tag). */
+static int html_line(const char *s, const char *e)
+{
+	int n = 0;
+
+	while (s < e && *s == ' ' && n++ < 3)
+		s++;
+	return e - s >= 2 && s[0] == '<' &&
+	       ((lower(s[1]) >= 'a' && lower(s[1]) <= 'z') || (s[1] && strchr("/!?", s[1])));
+}
+
+/* The line [s, e) is a table's delimiter row: | - : and blanks, a | and a -. */
+static int delimiter_row(const char *s, const char *e)
+{
+	int bar = 0, dash = 0;
+
+	for (; s < e; s++) {
+		if (*s == '|')
+			bar = 1;
+		else if (*s == '-')
+			dash = 1;
+		else if (*s != ':' && !is_space(*s))
+			return 0;
+	}
+	return bar && dash;
+}
+
+/*
+ * Where the end of `out` is: the lines after out->buf[scan->pos] are read
+ * once (so a long comment is read in linear time), a block being the lines
+ * since the last blank one.
+ */
+static enum mustache_md_place md_place(struct md_scan *scan, const struct strbuf *out)
+{
+	const char *b = out->buf, *nl, *cur;
+
+	while (scan->pos < out->len && (nl = memchr(b + scan->pos, '\n', out->len - scan->pos))) {
+		const char *ls = b + scan->line, *p = ls;
+
+		while (p < nl && is_space(*p))
+			p++;
+		if (p == nl) {
+			scan->html = scan->table = 0;
+		} else {
+			scan->html |= html_line(ls, nl);
+			scan->table |= delimiter_row(ls, nl);
+		}
+		scan->pos = scan->line = (size_t)(nl - b) + 1;
+	}
+	scan->pos = out->len;
+	cur = b + scan->line;
+	if (scan->html || html_line(cur, b + out->len))
+		return MUSTACHE_MD_HTML;
+	while (cur < b + out->len && is_blank(*cur))
+		cur++;
+	if (scan->table || (cur < b + out->len && *cur == '|'))
+		return MUSTACHE_MD_TABLE;
+	return MUSTACHE_MD_TEXT;
 }
 
 /* ---- rendering ---- */
@@ -589,7 +811,7 @@ static void format_number(struct strbuf *sb, double d)
 	strbuf_addstr(sb, buf);
 }
 
-static void interpolate(struct render *r, const cJSON *v, enum mustache_escape esc)
+static void interpolate(struct render *r, const cJSON *v, enum mustache_escape esc, int code)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	const char *s;
@@ -613,9 +835,22 @@ static void interpolate(struct render *r, const cJSON *v, enum mustache_escape e
 		s = tmp.buf;
 	}
 	switch (esc) {
-	case MUSTACHE_ESCAPE_HTML: mustache_escape_html(r->out, s); break;
-	case MUSTACHE_ESCAPE_MARKDOWN: mustache_escape_markdown(r->out, s); break;
-	case MUSTACHE_ESCAPE_NONE: strbuf_addstr(r->out, s); break;
+	case MUSTACHE_ESCAPE_HTML:
+		if (code && *s)
+			strbuf_addstr(r->out, "<code>");
+		mustache_escape_html(r->out, s);
+		if (code && *s)
+			strbuf_addstr(r->out, "</code>");
+		break;
+	case MUSTACHE_ESCAPE_MARKDOWN:
+		if (code)
+			mustache_markdown_code(r->out, s, md_place(&r->scan, r->out));
+		else
+			mustache_markdown_text(r->out, s, md_place(&r->scan, r->out));
+		break;
+	case MUSTACHE_ESCAPE_NONE:
+		strbuf_addstr(r->out, s);
+		break;
 	}
 	strbuf_release(&tmp);
 }
@@ -770,10 +1005,13 @@ static int render_nodes(struct render *r, const struct tmpl *t, const struct nod
 			strbuf_add(r->out, n->text, n->len);
 			break;
 		case NODE_VAR:
-			interpolate(r, lookup(r, n), r->esc);
+			interpolate(r, lookup(r, n), r->esc, 0);
 			break;
 		case NODE_RAW:
-			interpolate(r, lookup(r, n), MUSTACHE_ESCAPE_NONE);
+			interpolate(r, lookup(r, n), MUSTACHE_ESCAPE_NONE, 0);
+			break;
+		case NODE_CODE:
+			interpolate(r, lookup(r, n), r->esc, 1);
 			break;
 		case NODE_SECTION:
 		case NODE_INVERTED:
@@ -800,6 +1038,10 @@ static int render_tmpl(struct strbuf *out, const struct tmpl *t, const cJSON *da
 	memset(&r, 0, sizeof(r));
 	r.out = out;
 	r.out_start = out->len;
+	/* a block starts with this output; a line may have begun before it */
+	r.scan.pos = r.scan.line = out->len;
+	while (r.scan.line > 0 && out->buf[r.scan.line - 1] != '\n')
+		r.scan.line--;
 	r.esc = esc;
 	r.loader = loader;
 	if (data)

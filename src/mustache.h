@@ -22,6 +22,12 @@
  *		return ret;  // error_last(): "template summary.md.mustache:12:
  *		             //   section 'findings' is not closed"
  *
+ * Code: `{{`x}}` (a backtick after the opening delimiter) interpolates x
+ * as code: a Markdown code span, or <code> where the line is HTML
+ * (mustache_markdown_code()); <code> with HTML escaping in HTML
+ * templates; x as it is in plain text.  Not in the spec (other renderers
+ * look up a name with a backtick).
+ *
  * Data semantics:
  *  - Names are looked up from the innermost section's value outwards; the
  *    first object holding the key wins, even when the value is null.  In a
@@ -136,42 +142,88 @@ int mustache_check(const char *tmpl, size_t len, const char *tmpl_name);
 /* Append `s` escaped for HTML (see MUSTACHE_ESCAPE_HTML). */
 void mustache_escape_html(struct strbuf *out, const char *s);
 
+/* U+200B ZERO WIDTH SPACE, as the UTF-8 bytes it is (never `&#8203;`). */
+#define MUSTACHE_ZWSP "\xe2\x80\x8b"
+
 /*
- * Append `s` so that GitHub- and GitLab-flavoured Markdown shows it as
- * the literal text it is, in a paragraph, heading, list item, table cell
- * or inside an HTML block such as <details>.  (Not inside code spans or
- * fenced code blocks: there it shows the escapes.)  Byte by byte:
+ * Where a value lands in GitHub- or GitLab-flavoured Markdown.  While
+ * rendering a Markdown template the renderer finds it from what it wrote
+ * so far, per block (the lines since the last blank one):
+ *  - HTML when a line of the block begins (after up to three spaces) with
+ *    `<` and a letter, '/', '!' or '?': an HTML block such as <details> or
+ *    <summary>, where Markdown does nothing until the next blank line.
+ *    (This over-approximates: a paragraph whose line begins with inline
+ *    HTML such as <b> counts too; the escaping is then HTML's, which
+ *    injects no markup there either, but Markdown emphasis can show.)
+ *  - TABLE when the current line begins (after blanks) with '|', or a line
+ *    of the block is a delimiter row (only '|', '-', ':' and blanks, with
+ *    a '|' and a '-'): a cell of a GFM table.  Write table rows with a
+ *    leading '|'.
+ *  - TEXT otherwise: a paragraph, heading or list item.
+ * Values inside a code span or fenced code block of the template itself
+ * are not known as such: do not put {{x}} there.
+ */
+enum mustache_md_place {
+	MUSTACHE_MD_TEXT,
+	MUSTACHE_MD_TABLE,
+	MUSTACHE_MD_HTML,
+};
+
+/*
+ * Append prose `s` (a sentence, a reason, a title) so that Markdown shows
+ * it as the text it is, escaping only what Markdown or the forge would act
+ * on, so that the raw text (a terminal, an e-mail notification, the API)
+ * stays readable.  `{{x}}` in a Markdown template.  In TEXT and TABLE:
  *
- *  - `& < > "` become `&amp; &lt; &gt; &quot;`, and the Markdown
- *    punctuation  \ ` * _ { } [ ] ( ) # + - . ! | ~ ' = ^ $ % :  becomes
- *    a decimal character reference (`*` -> `&#42;`, `|` -> `&#124;`).
- *    Character references are always text, never Markdown syntax: no
- *    emphasis, code, link, image, heading, list, quote, table cell
- *    border (a `|` in data stays in its cell), setext underline,
- *    strikethrough or HTML tag can come out of data, and unlike
- *    backslash escapes they also work inside HTML blocks.  Escaping ':'
- *    and '.' also keeps `http://` and `www.` from becoming autolinks.
+ *  - `\ ` * [ ] | < $ ~` get a backslash (no emphasis, code, link, image,
+ *    raw HTML, autolink, cell border, math or strikethrough can come out of
+ *    data); `_` too, unless it stands between two ASCII letters or digits
+ *    (`snake_case` stays as it is: Markdown does not act there).
+ *  - At the value's start (after its leading blanks, which are dropped, so
+ *    no indented code block either) the byte that would begin a block gets
+ *    a backslash: `# > - + =` and the '.' or ')' after 1-9 digits.
  *  - References and mentions: after `@ # ! ~ % $ &` followed by any
- *    character but white space, a zero width space (U+200B, written
- *    `&#8203;`) is added: `@here` shows as "@here" without pinging anyone
- *    (GitHub links a mention only when the name follows the @), `#123` and
- *    `!123` (GitHub issue, GitLab merge request) and GitLab's `~label`,
- *    `%milestone`, `$snippet`, `&epic` link nothing, and
- *    `name@example.com` is no e-mail autolink.  The same space goes
- *    between `www` and `.`, after ':' before "//" and between `GH` and
- *    `-` followed by a digit (GitHub's GH-123 issue links).  The reader
- *    sees the text unchanged; copying it copies the invisible space.
- *  - A newline ("\n", "\r\n" or "\r") becomes `<br>`: the text stays on
- *    one source line, so a newline in data cannot end a table row or a
- *    list item; a tab becomes a space; spaces and tabs at the start of `s`
- *    become `&#32;`, so data at the start of a line cannot indent a code
- *    block.
- *  - Other control characters (below 0x20, and 0x7f) are dropped.
- *  - Everything else, UTF-8 included, is copied.
+ *    character but white space, a zero width space (MUSTACHE_ZWSP, the
+ *    character itself) is added: `@here` pings no one (GitHub links a
+ *    mention only when the name follows the @), `#123` and `!123` link no
+ *    issue or merge request, GitLab's `~label`, `%milestone`, `$snippet`
+ *    and `&epic` link nothing, `&amp;` is no character reference and
+ *    `name@example.com` no e-mail autolink.  The same space goes between
+ *    `www` and `.`, after ':' before "//" (no URL autolink), between `GH`
+ *    and `-` followed by a digit (GitHub's GH-123) and after `{` or `[`
+ *    followed by `+` or `-` (GitLab's inline diff).  The reader sees the
+ *    text unchanged; copying it copies the invisible space.
+ *  - A newline ("\n", "\r\n" or "\r") becomes `<br>` (the text stays on
+ *    one source line: a newline in data cannot end a table row or a list
+ *    item); a tab becomes a space; other control characters (below 0x20,
+ *    and 0x7f) are dropped; everything else, UTF-8 included, is copied.
+ * In HTML (where backslashes would show): `& < > "` become `&amp; &lt;
+ * &gt; &quot;`, the same invisible spaces are added, newlines become
+ * `<br>`, leading blanks are dropped, controls too.
  * Not neutralised: emoji shortcodes (":smile:" shows an emoji; nothing
  * is pinged or linked) and commit hashes (GitHub links existing ones).
  */
+void mustache_markdown_text(struct strbuf *out, const char *s, enum mustache_md_place where);
+
+/* Prose in TEXT (or TABLE): mustache_markdown_text(out, s, MUSTACHE_MD_TEXT). */
 void mustache_escape_markdown(struct strbuf *out, const char *s);
+
+/*
+ * Append `s` (a path, a location, a compiler message, a chain, a name) as
+ * code: `{{`x}}` in a Markdown template.  In TEXT and TABLE a code span:
+ * `s` verbatim between two runs of backticks one longer than the longest
+ * run in `s` (`` a`b `` for "a`b"), with a space inside each run when `s`
+ * begins or ends with a backtick, or begins and ends with a space (which
+ * Markdown would otherwise take away).  Inside a code span nothing is
+ * markup, no one is mentioned and nothing is linked, so nothing else is
+ * escaped, except in TABLE, where a '|' becomes `\|` (GFM splits cells
+ * at a '|' even inside code spans, and shows `\|` as '|').  In HTML,
+ * `<code>s</code>` with `& < > "` as entities.  Everywhere a newline
+ * becomes a space (the span stays on its line: it cannot end a table row
+ * or start a block), other control characters but tab are dropped, and an
+ * empty `s` writes nothing.
+ */
+void mustache_markdown_code(struct strbuf *out, const char *s, enum mustache_md_place where);
 
 /*
  * Cut `sb` so that it fits in `max_bytes` together with `note`, and add

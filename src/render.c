@@ -111,17 +111,36 @@ static void add_plural(cJSON *o, const char *k, double n)
 	cJSON_AddStringToObject(o, k, n == 1 ? "" : "s");
 }
 
+/* o.location = "o.file:o.line" (the sanitised, valid UTF-8 name
+ * report_finding_json() stored). */
+static void add_location(cJSON *o)
+{
+	const cJSON *line = cJSON_GetObjectItemCaseSensitive(o, "line");
+	struct strbuf loc = STRBUF_INIT;
+
+	strbuf_addf(&loc, "%s:%d", str_of(o, "file"),
+		    cJSON_IsNumber(line) ? (int)line->valuedouble : 0);
+	cJSON_AddStringToObject(o, "location", loc.buf);
+	strbuf_release(&loc);
+}
+
 /* The derived fields of one finding's object (report_finding_json()). */
 static void derive_finding(cJSON *o, const struct finding *f)
 {
 	const struct rule *r = checklist_find(f->rule ? f->rule : CHECKLIST_GENERIC_RULE);
-	struct strbuf loc = STRBUF_INIT;
-	cJSON *step;
+	cJSON *step, *c;
 
-	/* the sanitised (valid UTF-8) name report_finding_json() stored */
-	strbuf_addf(&loc, "%s:%d", str_of(o, "file"), f->line);
-	cJSON_AddStringToObject(o, "location", loc.buf);
-	strbuf_release(&loc);
+	add_location(o);
+	if ((c = cJSON_GetObjectItemCaseSensitive(o, "contract"))) {
+		struct strbuf text = STRBUF_INIT;
+
+		strbuf_addf(&text, "//escape:%s", str_of(c, "directive"));
+		cJSON_AddStringToObject(c, "text", text.buf);
+		strbuf_release(&text);
+		add_location(c);
+	}
+	if ((c = cJSON_GetObjectItemCaseSensitive(o, "induced_by")))
+		add_location(c);
 	cJSON_AddBoolToObject(o, "is_error", f->severity == SEVERITY_ERROR);
 	cJSON_AddBoolToObject(o, "is_warning", f->severity == SEVERITY_WARNING);
 	cJSON_AddBoolToObject(o, "is_info", f->severity == SEVERITY_INFO);
@@ -133,8 +152,10 @@ static void derive_finding(cJSON *o, const struct finding *f)
 	cJSON_AddStringToObject(o, "explanation", r ? r->explanation : "");
 	cJSON_AddStringToObject(o, "anchor", r ? r->anchor : "");
 	report_add_doc_url(o, r);
-	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(o, "flow"))
+	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(o, "flow")) {
 		cJSON_AddBoolToObject(step, "is_flow", starts_with(str_of(step, "text"), "flow:"));
+		add_location(step);
+	}
 }
 
 static void derive_list(cJSON *arr, const struct finding_list *l)

@@ -60,10 +60,10 @@ expect_eq "sarif: relatedLocations" "$(json_get "$TMP/out" '"\n".join("%s %s:%d 
 # the summary comment lists them in their own section, with the cause
 er --base d1 --head d2 --format markdown
 expect_eq "markdown: the induced section" "$(sed -n '/^#### Caused in packages that import the change$/,/^#### /p' "$TMP/out" | grep '^- ')" \
-"- api/api&#46;go&#58;7: moved to heap&#58; x in probe (ER013), because store&#46;Observe, changed in this diff, now keeps its argument p (store/store&#46;go:9)
-- api/api&#46;go&#58;13: moved to heap&#58; x in Probe (ER013), because store&#46;Observe, changed in this diff, now keeps its argument p (store/store&#46;go:9)
-- web/web&#46;go&#58;8: moved to heap&#58; y in Handle (ER013), because store&#46;Observe, changed in this diff, now keeps its argument p &#40;through api&#46;Probe, which now keeps its argument p&#41; (store/store&#46;go:9)
-- web/web&#46;go&#58;9: moved to heap&#58; api&#46;x in Handle (ER013), because store&#46;Observe, changed in this diff, now keeps its argument p &#40;through api&#46;Probe, which now keeps its argument p&#41; (store/store&#46;go:9)"
+'- `api/api.go:7`: `moved to heap: x` in `probe` (ER013), because store.Observe, changed in this diff, now keeps its argument p (`store/store.go:9`)
+- `api/api.go:13`: `moved to heap: x` in `Probe` (ER013), because store.Observe, changed in this diff, now keeps its argument p (`store/store.go:9`)
+- `web/web.go:8`: `moved to heap: y` in `Handle` (ER013), because store.Observe, changed in this diff, now keeps its argument p (through api.Probe, which now keeps its argument p) (`store/store.go:9`)
+- `web/web.go:9`: `moved to heap: api.x` in `Handle` (ER013), because store.Observe, changed in this diff, now keeps its argument p (through api.Probe, which now keeps its argument p) (`store/store.go:9`)'
 er --base d1 --head d2 --format template-data
 expect_eq "template data: has_induced, induced, is_induced" "$(json_get "$TMP/out" '"%s %d %s" % (d["has_induced"], len(d["induced"]), [f["is_induced"] for f in d["new"]])')" \
 	"True 4 [True, True, False, True, True]"

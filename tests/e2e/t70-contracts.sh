@@ -78,8 +78,8 @@ expect_eq "//escape:ok: the allocation acknowledged, the contract not" \
 # --- the summary comment has a section of its own ---
 er --base c1 --head c2 --format markdown
 expect_grep "markdown: the contracts section" "^#### Performance contracts$" "$TMP/out"
-expect_grep "markdown: a broken contract row" "^| broken | hot/hot&#46;go&#58;23 | //escape:inline (function, hot/hot&#46;go:22) | escape&#58;inline broken&#58; Scale is not inlinable | ER042 |$" "$TMP/out"
-expect_grep "markdown: a contract that holds again" "^| holds again | hot/hot&#46;go&#58;45 | //escape:bce (line, hot/hot&#46;go:45) |" "$TMP/out"
+expect_grep "markdown: a broken contract row" "^| broken | \`hot/hot.go:23\` | \`//escape:inline\` (function, \`hot/hot.go:22\`) | \`escape:inline broken: Scale is not inlinable\` | ER042 |\$" "$TMP/out"
+expect_grep "markdown: a contract that holds again" "^| holds again | \`hot/hot.go:45\` | \`//escape:bce\` (line, \`hot/hot.go:45\`) |" "$TMP/out"
 er --base c1 --head c2 --format sarif
 expect_eq "sarif: the contract in the result's properties" \
 	"$(json_get "$TMP/out" "[r['properties']['contract'] for r in d['runs'][0]['results'] if r['ruleId'] == 'ER044'][0]")" \

@@ -51,7 +51,7 @@ C1='{"body":"**ER001** x escapes\n\n<!-- escape-review:fp=aa11 -->","line":10,"p
 C2='{"body":"**ER002** y\n\n<!-- escape-review:fp=bb22 -->","line":11,"path":"pkg/a.go","side":"RIGHT"}'
 C3='{"body":"**ER003** z\n\n<!-- escape-review:fp=cc33 -->","line":99,"path":"pkg/a.go","side":"RIGHT"}'
 C4='{"body":"**ER004** w\n\n<!-- escape-review:fp=dd44 -->","line":5,"path":"pkg/b.go","side":"RIGHT"}'
-SUMMARY='{"body":"<!-- escape-review:summary -->\n## escape-review\n\n2 findings.\n\n### Findings not posted inline (1)\n\n- **pkg/a&#46;go:99**: ER003 z&#95;&#91;x&#93; (the forge refused this line as outside the diff)\n\n<details><summary>Details</summary>\n\n#### pkg/a&#46;go:99\n\n**ER003** z\n\n</details>\n"}'
+SUMMARY='{"body":"<!-- escape-review:summary -->\n## escape-review\n\n2 findings.\n\n### Findings not posted inline (1)\n\n- `pkg/a.go:99`: `ER003 z_[x]` (the forge refused this line as outside the diff)\n\n<details><summary>Details</summary>\n\n#### `pkg/a.go:99`\n\n**ER003** z\n\n</details>\n"}'
 
 # 1. first run: inline comments for the diff-visible lines, a summary, a status
 mark
@@ -219,8 +219,8 @@ check_contains "gh many: cut body keeps note and marker" \
 check_contains "gh many: summary lists the two over the limit" \
 	"### Findings not posted inline (2)
 
-- **pkg/many&#46;go:31**: ER031 (over the limit of inline comments per run)
-- **pkg/many&#46;go:32**: ER032 (over the limit of inline comments per run)" \
+- \`pkg/many.go:31\`: \`ER031\` (over the limit of inline comments per run)
+- \`pkg/many.go:32\`: \`ER032\` (over the limit of inline comments per run)" \
 	"$(recs get $((MARK + 5)) body)"
 check_eq "gh many: status description cut to 140 bytes" "len=140 valid" \
 	"$(recs utf8 $((MARK + 6)) description)"
@@ -405,7 +405,7 @@ check_contains "gl run 1: summary lists the refused one" \
 
 ### Findings not posted inline (1)
 
-- **pkg/a&#46;go:99**: ER003 z (the forge refused this line as outside the diff)" "$(recs get 10 body)"
+- \`pkg/a.go:99\`: \`ER003 z\` (the forge refused this line as outside the diff)" "$(recs get 10 body)"
 check_eq "gl run 1: status" \
 	'{"description":"2 new escape findings","name":"escape-review","state":"failed"}' "$(recs body 11)"
 

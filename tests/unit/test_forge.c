@@ -16,6 +16,7 @@
 
 #include "errors.h"
 #include "forge.h"
+#include "mustache.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -105,18 +106,6 @@ static void test_fingerprint_roundtrip(void **state)
 	forge_review_release(&rv);
 }
 
-static void test_escape_markdown(void **state)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	(void)state;
-	forge_escape_markdown(&sb, "a_b *c* [d](e) <img> `x` #1 | ~s~ & \\\nnext");
-	assert_string_equal(sb.buf, "a&#95;b &#42;c&#42; &#91;d&#93;&#40;e&#41; &lt;img&gt; "
-				    "&#96;x&#96; &#35;&#8203;1 &#124; &#126;&#8203;s&#126; &amp; "
-				    "&#92;<br>next");
-	strbuf_release(&sb);
-}
-
 static void test_summary_body(void **state)
 {
 	struct forge_review rv = FORGE_REVIEW_INIT;
@@ -136,11 +125,11 @@ static void test_summary_body(void **state)
 	assert_string_equal(sb.buf,
 		"<!-- escape-review:summary -->\n## Summary\n\n3 findings.\n\n"
 		"### Findings not posted inline (2)\n\n"
-		"- **p/c&#46;go:9**: ER002 y (the forge refused this line as outside the diff)\n"
-		"- **p/d&#46;go:1** (over the limit of inline comments per run)\n"
+		"- `p/c.go:9`: `ER002 y` (the forge refused this line as outside the diff)\n"
+		"- `p/d.go:1` (over the limit of inline comments per run)\n"
 		"\n<details><summary>Details</summary>\n\n"
-		"#### p/c&#46;go:9\n\n**ER002** y\n\n"
-		"#### p/d&#46;go:1\n\n**ER003** z\n\n"
+		"#### `p/c.go:9`\n\n**ER002** y\n\n"
+		"#### `p/d.go:1`\n\n**ER003** z\n\n"
 		"</details>\n");
 
 	/* nothing moved: marker and summary only */
@@ -379,7 +368,6 @@ int main(void)
 		cmocka_unit_test(test_cut_body),
 		cmocka_unit_test(test_add_cut),
 		cmocka_unit_test(test_fingerprint_roundtrip),
-		cmocka_unit_test(test_escape_markdown),
 		cmocka_unit_test(test_summary_body),
 		cmocka_unit_test_setup_teardown(test_github_context, clear_env, remove_event),
 		cmocka_unit_test_setup_teardown(test_github_fork, clear_env, remove_event),

@@ -137,6 +137,22 @@ static void assert_md(const char *in, const char *expected)
 
 	mustache_escape_markdown(&sb, in);
 	assert_string_equal(sb.buf, expected);
+	strbuf_reset(&sb);
+	mustache_markdown_text(&sb, in, MUSTACHE_MD_TABLE);
+	assert_string_equal(sb.buf, expected);
+	strbuf_release(&sb);
+}
+
+static void assert_md_in(const char *in, enum mustache_md_place where, int code,
+			 const char *expected)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (code)
+		mustache_markdown_code(&sb, in, where);
+	else
+		mustache_markdown_text(&sb, in, where);
+	assert_string_equal(sb.buf, expected);
 	strbuf_release(&sb);
 }
 
@@ -157,37 +173,98 @@ static void assert_error(const char *tmpl, const char *name, const char *message
 
 /* ---- escaping ---- */
 
+#define Z MUSTACHE_ZWSP
+
 static void test_markdown_escape(void **state)
 {
 	(void)state;
-	assert_md("*bold* _it_", "&#42;bold&#42; &#95;it&#95;");
-	assert_md("`rm -rf`", "&#96;rm &#45;rf&#96;");
-	assert_md("<script>alert(1)</script>",
-		  "&lt;script&gt;alert&#40;1&#41;&lt;/script&gt;");
-	assert_md("@here", "@&#8203;here");
-	assert_md("ping @octo-org/team now", "ping @&#8203;octo&#45;org/team now");
-	assert_md("fixes #123", "fixes &#35;&#8203;123");
-	assert_md("a | b", "a &#124; b");
+	assert_md("*bold* _it_ snake_case a_ _b", "\\*bold\\* \\_it\\_ snake_case a\\_ \\_b");
+	assert_md("`rm -rf`", "\\`rm -rf\\`");
+	assert_md("<script>alert(1)</script>", "\\<script>alert(1)\\</script>");
+	assert_md("@here", "@" Z "here");
+	assert_md("ping @octo-org/team now", "ping @" Z "octo-org/team now");
+	assert_md("fixes #123", "fixes #" Z "123");
+	assert_md("a | b", "a \\| b");
 	assert_md("line1\nline2\r\nline3\rline4", "line1<br>line2<br>line3<br>line4");
-	assert_md("[x](javascript:alert)", "&#91;x&#93;&#40;javascript&#58;alert&#41;");
-	assert_md("![img](a.png)", "&#33;&#8203;&#91;img&#93;&#40;a&#46;png&#41;");
-	assert_md("~~gone~~ !42 ~bug %m $1", "&#126;&#8203;&#126;&#8203;gone&#126;&#8203;&#126; "
-		  "&#33;&#8203;42 &#126;&#8203;bug &#37;&#8203;m &#36;&#8203;1");
-	assert_md("a & b &amp;", "a &amp; b &amp;&#8203;amp;");
-	assert_md("back\\slash \"q\" 'a'", "back&#92;slash &quot;q&quot; &#39;a&#39;");
-	assert_md("# Title\n- item\n1. x\n===", "&#35; Title<br>&#45; item<br>1&#46; x<br>&#61;&#61;&#61;");
-	assert_md("    code", "&#32;&#32;&#32;&#32;code");
-	assert_md("\tx\ty", "&#32;x y");
-	assert_md("mail me@example.com", "mail me@&#8203;example&#46;com");
-	assert_md("see https://evil.example/x", "see https&#58;&#8203;//evil&#46;example/x");
-	assert_md("www.evil.com", "www&#8203;&#46;evil&#46;com");
-	assert_md("GH-12 gh-x", "GH&#8203;&#45;12 gh&#45;x");
-	assert_md("main.go:12:3", "main&#46;go&#58;12&#58;3");
-	assert_md("{+ins+} a^b", "&#123;&#43;ins&#43;&#125; a&#94;b");
-	assert_md("ctl\x01\x1b[31m\x7f!", "ctl&#91;31m&#33;");
+	assert_md("[x](javascript:alert)", "\\[x\\](javascript:alert)");
+	assert_md("![img](a.png)", "!" Z "\\[img\\](a.png)");
+	assert_md("~~gone~~ !42 ~bug %m $1 $x$", "\\~" Z "\\~" Z "gone\\~" Z "\\~ "
+		  "!" Z "42 \\~" Z "bug %" Z "m \\$" Z "1 \\$" Z "x\\$");
+	assert_md("a & b &amp; &#42;", "a & b &" Z "amp; &" Z "#" Z "42;");
+	assert_md("back\\slash \"q\" 'a' a > b", "back\\\\slash \"q\" 'a' a > b");
+	/* what would begin a block, at the value's start only */
+	assert_md("# Title\n- item", "\\# Title<br>- item");
+	assert_md("#1", "\\#" Z "1");
+	assert_md("> quote", "\\> quote");
+	assert_md("- item", "\\- item");
+	assert_md("+ item", "\\+ item");
+	assert_md("===", "\\===");
+	assert_md("1. x", "1\\. x");
+	assert_md("12) x", "12\\) x");
+	assert_md("1234567890. x", "1234567890. x");
+	assert_md("v1. x - y + z = w", "v1. x - y + z = w");
+	assert_md("    code", "code");
+	assert_md("\tx\ty", "x y");
+	assert_md("  - x", "\\- x");
+	assert_md("mail me@example.com", "mail me@" Z "example.com");
+	assert_md("see https://evil.example/x", "see https:" Z "//evil.example/x");
+	assert_md("www.evil.com", "www" Z ".evil.com");
+	assert_md("GH-12 gh-x", "GH" Z "-12 gh-x");
+	assert_md("main.go:12:3", "main.go:12:3");
+	assert_md("{+ins+} [-del-] a^b {x}", "{" Z "+ins+} \\[" Z "-del-\\] a^b {x}");
+	assert_md("ctl\x01\x1b[31m\x7f!", "ctl\\[31m!");
+	/* a dropped control character hides no link */
+	assert_md("www\x01.x http:\x02//y @\x03z GH\x04-1", "www" Z ".x http:" Z "//y @" Z "z GH" Z "-1");
+	assert_md_in("www\x01.x @\x03z", MUSTACHE_MD_HTML, 0, "www" Z ".x @" Z "z");
+	assert_md("\x01 - x", "\\- x");
 	assert_md("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80");
-	assert_md("trailing @ and # ", "trailing @ and &#35; ");
+	assert_md("trailing @ and # ", "trailing @ and # ");
 	assert_md("", "");
+}
+
+/* Prose in an HTML block: HTML's escapes, no backslashes (they would show). */
+static void test_markdown_escape_html(void **state)
+{
+	(void)state;
+	assert_md_in("<script>&x \"q\" *a* _b_ | `c`", MUSTACHE_MD_HTML, 0,
+		     "&lt;script&gt;&amp;" Z "x &quot;q&quot; *a* _b_ | `c`");
+	assert_md_in("  @here #1 a\nb http://x", MUSTACHE_MD_HTML, 0,
+		     "@" Z "here #" Z "1 a<br>b http:" Z "//x");
+	assert_md_in("", MUSTACHE_MD_HTML, 0, "");
+}
+
+/* Code: a span fenced by a backtick run longer than any inside. */
+static void test_markdown_code(void **state)
+{
+	(void)state;
+	assert_md_in("roster/roster.go:12", MUSTACHE_MD_TEXT, 1, "`roster/roster.go:12`");
+	assert_md_in("moved to heap: x", MUSTACHE_MD_TEXT, 1, "`moved to heap: x`");
+	assert_md_in("&s escapes to heap", MUSTACHE_MD_TEXT, 1, "`&s escapes to heap`");
+	assert_md_in("<script>@here #1 *a* _b_ [x](javascript:y) http://z &#42; \\",
+		     MUSTACHE_MD_TEXT, 1,
+		     "`<script>@here #1 *a* _b_ [x](javascript:y) http://z &#42; \\`");
+	/* backtick runs: the fence is one longer than the longest run */
+	assert_md_in("a`b", MUSTACHE_MD_TEXT, 1, "``a`b``");
+	assert_md_in("a``b`c", MUSTACHE_MD_TEXT, 1, "```a``b`c```");
+	assert_md_in("x ```` y", MUSTACHE_MD_TEXT, 1, "`````x ```` y`````");
+	/* a backtick at either end, or spaces at both: a space inside the fence */
+	assert_md_in("`x`", MUSTACHE_MD_TEXT, 1, "`` `x` ``");
+	assert_md_in("`", MUSTACHE_MD_TEXT, 1, "`` ` ``");
+	assert_md_in("x`", MUSTACHE_MD_TEXT, 1, "`` x` ``");
+	assert_md_in(" x ", MUSTACHE_MD_TEXT, 1, "`  x  `");
+	assert_md_in(" x", MUSTACHE_MD_TEXT, 1, "` x`");
+	assert_md_in("  ", MUSTACHE_MD_TEXT, 1, "`  `");
+	/* one line: newlines become spaces; controls but tab are dropped */
+	assert_md_in("a\nb\r\nc\rd\te\x01\x7f", MUSTACHE_MD_TEXT, 1, "`a b c d\te`");
+	assert_md_in("", MUSTACHE_MD_TEXT, 1, "");
+	/* '|' in a table row: \| (GFM splits cells even inside code spans) */
+	assert_md_in("a|b", MUSTACHE_MD_TEXT, 1, "`a|b`");
+	assert_md_in("a|b\\|c`", MUSTACHE_MD_TABLE, 1, "`` a\\|b\\\\|c` ``");
+	/* an HTML line: <code> with HTML's escapes */
+	assert_md_in("p/a_*b*_`x`_<s>&|.go:8", MUSTACHE_MD_HTML, 1,
+		     "<code>p/a_*b*_`x`_&lt;s&gt;&amp;|.go:8</code>");
+	assert_md_in("a\nb\tc", MUSTACHE_MD_HTML, 1, "<code>a b\tc</code>");
+	assert_md_in("", MUSTACHE_MD_HTML, 1, "");
 }
 
 static void test_markdown_table_row(void **state)
@@ -195,13 +272,52 @@ static void test_markdown_table_row(void **state)
 	struct strbuf out = STRBUF_INIT;
 
 	(void)state;
-	assert_int_equal(render(&out, "| {{file}} | {{msg}} | {{{raw}}} |\n",
-				"{\"file\":\"a|b.go\",\"msg\":\"x\\ny <b>\",\"raw\":\"*r*\"}",
+	assert_int_equal(render(&out, "| {{`file}} | {{msg}} | {{{raw}}} |\n",
+				"{\"file\":\"a|b.go\",\"msg\":\"x\\ny <b> a|b\",\"raw\":\"*r*\"}",
 				MUSTACHE_ESCAPE_MARKDOWN, NULL), 0);
-	assert_string_equal(out.buf, "| a&#124;b&#46;go | x<br>y &lt;b&gt; | *r* |\n");
-	assert_int_equal(render(&out, "{{&raw}} {{msg}}", "{\"raw\":\"@x\",\"msg\":\"@x\"}",
+	assert_string_equal(out.buf, "| `a\\|b.go` | x<br>y \\<b> a\\|b | *r* |\n");
+	assert_int_equal(render(&out, "{{&raw}} {{msg}} {{`msg}}", "{\"raw\":\"@x\",\"msg\":\"@x\"}",
 				MUSTACHE_ESCAPE_NONE, NULL), 0);
-	assert_string_equal(out.buf, "@x @x");
+	assert_string_equal(out.buf, "@x @x @x");
+	assert_int_equal(render(&out, "{{msg}} {{`msg}} {{`empty}}.",
+				"{\"msg\":\"<a>&\",\"empty\":\"\"}", MUSTACHE_ESCAPE_HTML, NULL), 0);
+	assert_string_equal(out.buf, "&lt;a&gt;&amp; <code>&lt;a&gt;&amp;</code> .");
+	strbuf_release(&out);
+}
+
+/* Where a value lands: found from the output so far, block by block. */
+static void test_markdown_place(void **state)
+{
+	static const char *const data = "{\"v\":\"a|<b>*@x\"}";
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	/* a paragraph, a table row, an HTML block, Markdown again after a blank line */
+	assert_int_equal(render(&out, "{{`v}} {{v}}\n| {{`v}} | {{v}} |\n\n<details>\n"
+				"<summary>{{`v}} {{v}}</summary>\n{{`v}}\n\n- {{`v}} {{v}}\n",
+				data, MUSTACHE_ESCAPE_MARKDOWN, NULL), 0);
+	assert_string_equal(out.buf,
+			    "`a|<b>*@x` a\\|\\<b>\\*@" Z "x\n"
+			    "| `a\\|<b>*@x` | a\\|\\<b>\\*@" Z "x |\n\n<details>\n"
+			    "<summary><code>a|&lt;b&gt;*@x</code> a|&lt;b&gt;*@" Z "x</summary>\n"
+			    "<code>a|&lt;b&gt;*@x</code>\n\n"
+			    "- `a|<b>*@x` a\\|\\<b>\\*@" Z "x\n");
+	/* a table without leading pipes: known by its delimiter row */
+	assert_int_equal(render(&out, "a | b\n--|--\n{{`v}} | x\n\n{{`v}}\n", data,
+				MUSTACHE_ESCAPE_MARKDOWN, NULL), 0);
+	assert_string_equal(out.buf, "a | b\n--|--\n`a\\|<b>*@x` | x\n\n`a|<b>*@x`\n");
+	/* a long table: every row is known as one */
+	{
+		struct strbuf tmpl = STRBUF_INIT;
+		int i;
+
+		strbuf_addstr(&tmpl, "| a |\n|---|\n");
+		for (i = 0; i < 20000; i++)
+			strbuf_addstr(&tmpl, "| {{`v}} |\n");
+		assert_int_equal(render(&out, tmpl.buf, data, MUSTACHE_ESCAPE_MARKDOWN, NULL), 0);
+		assert_int_equal(out.len, 12 + 20000 * strlen("| `a\\|<b>*@x` |\n"));
+		strbuf_release(&tmpl);
+	}
 	strbuf_release(&out);
 }
 
@@ -353,7 +469,7 @@ static void test_partials(void **state)
 	assert_int_equal(render(&out, "list:\n  {{#rows}}\n  {{>row}}\n  {{/rows}}\nend\n",
 				"{\"rows\":[{\"name\":\"*a*\"},{\"name\":\"b|c\"}]}",
 				MUSTACHE_ESCAPE_MARKDOWN, &loader), 0);
-	assert_string_equal(out.buf, "list:\n  | &#42;a&#42; |\n  | b&#124;c |\nend\n");
+	assert_string_equal(out.buf, "list:\n  | \\*a\\* |\n  | b\\|c |\nend\n");
 	strbuf_release(&out);
 }
 
@@ -466,7 +582,7 @@ static void test_load_dir(void **state)
 
 	assert_int_equal(mustache_render_name(&out, "summary.md", data,
 					      MUSTACHE_ESCAPE_MARKDOWN, &loader), 0);
-	assert_string_equal(out.buf, "- a&#95;b&#46;go\n  item a&#95;b&#46;go\n");
+	assert_string_equal(out.buf, "- a_b.go\n  item a_b.go\n");
 	strbuf_reset(&out);
 	assert_int_equal(mustache_render_name(&out, "nothing", data,
 					      MUSTACHE_ESCAPE_MARKDOWN, &loader), ER_ETEMPLATE);
@@ -573,7 +689,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_markdown_escape),
+		cmocka_unit_test(test_markdown_escape_html),
+		cmocka_unit_test(test_markdown_code),
 		cmocka_unit_test(test_markdown_table_row),
+		cmocka_unit_test(test_markdown_place),
 		cmocka_unit_test(test_html_escape),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors),
