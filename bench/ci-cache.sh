@@ -41,29 +41,11 @@ W=$CACHE/ci
 PKG=go/ssa
 
 die() { echo "bench/ci-cache.sh: $*" >&2; exit 1; }
-for t in go git hyperfine; do command -v "$t" >/dev/null || die "$t is missing"; done
-if [ ! -x "$ER" ]; then
-	[ "$ER" = "$ROOT/build-bench/escape-review" ] || die "ER=$ER is not executable"
-	(cd "$ROOT" && make BUILD=build-bench) >/dev/null
-fi
+. "$HERE/xtools.sh"
+bench_prepare
 ER=$(cd "$(dirname "$ER")" && pwd -P)/$(basename "$ER")
-mkdir -p "$CACHE" "$OUT"
-git_c() { git -c user.name=bench -c user.email=bench@localhost -c commit.gpgsign=false "$@"; }
-
 if [ ! -f "$REPO/.git/bench-ready" ]; then
-	echo "setting up $REPO: golang.org/x/tools@$XT_VERSION from the Go module proxy"
-	dir=$(cd "$CACHE" && GOFLAGS=-mod=mod go mod download -json "golang.org/x/tools@$XT_VERSION" |
-		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-	[ -d "$dir" ] || die "go mod download golang.org/x/tools@$XT_VERSION failed"
-	rm -rf "$REPO"
-	cp -r "$dir" "$REPO"
-	chmod -R u+w "$REPO"
-	cd "$REPO"
-	go mod download
-	GOPROXY=off go build ./$PKG || die "x/tools does not build"
-	git init -q -b main
-	git add -A
-	git_c commit -q -m "golang.org/x/tools $XT_VERSION"
+	xtools_repo "$REPO" ./$PKG
 	# the pull request: a first push, then a second (one line each)
 	git checkout -q -b pr
 	echo 'func benchFirstPush() *int { x := 0; return &x }' >>"$PKG/util.go"

@@ -36,28 +36,10 @@ REPO=$CACHE/xtools-proxy
 PKG=internal/typesinternal
 
 die() { echo "bench/dependents.sh: $*" >&2; exit 1; }
-for t in go git hyperfine; do command -v "$t" >/dev/null || die "$t is missing"; done
-if [ ! -x "$ER" ]; then
-	[ "$ER" = "$ROOT/build-bench/escape-review" ] || die "ER=$ER is not executable"
-	(cd "$ROOT" && make BUILD=build-bench) >/dev/null
-fi
-mkdir -p "$CACHE" "$OUT"
-git_c() { git -c user.name=bench -c user.email=bench@localhost -c commit.gpgsign=false "$@"; }
-
+. "$HERE/xtools.sh"
+bench_prepare
 if [ ! -f "$REPO/.git/bench-ready" ]; then
-	echo "setting up $REPO: golang.org/x/tools@$XT_VERSION from the Go module proxy"
-	dir=$(cd "$CACHE" && GOFLAGS=-mod=mod go mod download -json "golang.org/x/tools@$XT_VERSION" |
-		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-	[ -d "$dir" ] || die "go mod download golang.org/x/tools@$XT_VERSION failed"
-	rm -rf "$REPO"
-	cp -r "$dir" "$REPO"
-	chmod -R u+w "$REPO"
-	cd "$REPO"
-	go mod download
-	GOPROXY=off go build ./... || die "x/tools does not build"
-	git init -q -b main
-	git add -A
-	git_c commit -q -m "golang.org/x/tools $XT_VERSION"
+	xtools_repo "$REPO" ./...
 	git checkout -q -b summary
 	sed -i 's/^func ClassifyCall(info \*types.Info, call \*ast.CallExpr) CallKind {$/var benchLastCall *ast.CallExpr\n\n&\n\tbenchLastCall = call/' \
 		"$PKG/classify_call.go"
