@@ -118,6 +118,24 @@ SH
 }
 go_calls() { wc -l <"$TMP/go-calls" | tr -d ' '; }
 
+# hook_push BASE HEAD: in the current repository, the pre-push hook of the
+# binary under test (first on PATH), a bare remote "origin" holding BASE as
+# main (pushed past the hook), then `git push origin main` of HEAD: output
+# in $TMP/out and $TMP/err, exit code in $rc.
+hook_push() {
+	mkdir -p "$TMP/bin"
+	ln -sf "$ER_BIN" "$TMP/bin/escape-review"
+	PATH="$TMP/bin:$PATH"
+	git init -q --bare "$TMP/remote.git"
+	git remote add origin "$TMP/remote.git"
+	sh "$ER_SRC/install.sh" --hook . >/dev/null
+	git checkout -q -B main "$1"
+	ESCAPE_REVIEW_SKIP=1 git push -q origin main >/dev/null 2>&1
+	git reset -q --hard "$2"
+	git push origin main >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
 # new_repo DIR: an empty repository with a go.mod for module example.com/m
 new_repo() {
 	mkdir -p "$1"

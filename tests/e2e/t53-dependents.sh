@@ -126,17 +126,7 @@ expect_grep "importers that no longer build: the compiler's message" "^api/api.g
 git checkout -q main
 
 # 6. the pre-push hook blocks the push of d2 at hook.fail_on: warning
-mkdir -p "$TMP/bin"
-ln -s "$ER_BIN" "$TMP/bin/escape-review"
-PATH="$TMP/bin:$PATH"
-git init -q --bare "$TMP/remote.git"
-git remote add origin "$TMP/remote.git"
-sh "$ER_SRC/install.sh" --hook . >/dev/null
-git checkout -q -B main d1
-git push -q origin main >/dev/null 2>&1
-git reset -q --hard d2
-git push origin main >"$TMP/out" 2>"$TMP/err"
-rc=$?
+hook_push d1 d2
 expect_rc "hook: the induced escapes block the push" 1
 expect_grep "hook: names api's allocation" "^api/api.go:7:2: \[ER013 warning\] moved to heap: x$" "$TMP/err"
 expect_grep "hook: names the cause" "^    because store.Observe, changed in this diff, now keeps its argument p (store/store.go:9)$" "$TMP/err"

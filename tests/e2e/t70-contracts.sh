@@ -182,17 +182,7 @@ expect_eq "cold is built with -m=2 alone, as without contracts" "$(grep '^build'
 	"build -gcflags=-m=2 -o /dev/null ./cold"
 
 # --- the pre-push hook blocks a broken contract ---
-git init -q --bare "$TMP/remote.git"
-git remote add origin "$TMP/remote.git"
-mkdir -p "$TMP/bin"
-ln -s "$ER_BIN" "$TMP/bin/escape-review"
-PATH="$TMP/bin:$PATH"
-sh "$ER_SRC/install.sh" --hook . >/dev/null
-git checkout -q -B main c1
-ESCAPE_REVIEW_SKIP=1 git push -q origin main >/dev/null 2>&1
-git checkout -q -B main c2
-git push origin main >"$TMP/out" 2>"$TMP/err"
-rc=$?
+hook_push c1 c2
 expect_rc "hook: a push breaking contracts is blocked" 1
 expect_grep "hook: names the broken contract" "hot/hot.go:75:9: \[ER041 error\] escape:none broken: &pair{...} escapes to heap" "$TMP/err"
 git checkout -q -B held c1

@@ -197,17 +197,7 @@ expect_eq "neutral: nothing found, lib alone built, no go list" \
 git checkout -q main
 
 # --- the pre-push hook blocks the push of c2 ---
-mkdir -p "$TMP/bin"
-ln -s "$ER_BIN" "$TMP/bin/escape-review"
-PATH="$TMP/bin:$PATH"
-git init -q --bare "$TMP/remote.git"
-git remote add origin "$TMP/remote.git"
-sh "$ER_SRC/install.sh" --hook . >/dev/null
-git checkout -q -B main c1
-git push -q origin main >/dev/null 2>&1
-git reset -q --hard c2
-git push origin main >"$TMP/out" 2>"$TMP/err"
-rc=$?
+hook_push c1 c2
 expect_rc "hook: the broken contract blocks the push" 1
 expect_grep "hook: names app's contract line" \
 	"^app/app.go:6:16: \[ER042 error\] escape:inline broken: call to lib.Add not inlined$" "$TMP/err"
