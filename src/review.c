@@ -665,6 +665,21 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
  * warning printed) when the base could not be analysed and the review
  * falls back to added lines.
  */
+/* The base-side paths of the changed files that are not excluded, in `*old`; their count. */
+static size_t base_paths(const char ***old, const struct change *c, const struct review_opts *opts)
+{
+	size_t i, n = 0;
+
+	*old = xcalloc(c->files_nr, sizeof(**old));
+	for (i = 0; i < c->files_nr; i++) {
+		const char *path = c->files[i].old_path ? c->files[i].old_path : c->files[i].path;
+
+		if (!excluded(opts, c->files[i].path) && !excluded(opts, path))
+			(*old)[n++] = path;
+	}
+	return n;
+}
+
 static int compare_with_base(struct review *out, git_repository *repo, const struct change *c,
 			     const char *head_dir, const struct pkgset *head_set,
 			     const struct review_opts *opts, int *fell_back)
@@ -677,8 +692,8 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	struct cache_env e = { NULL, NULL, opts };
 	const char **old = NULL;
 	pthread_t th;
-	int threaded = 0, have_base = 0, ret;
-	size_t i, n = 0;
+	int threaded = 0, have_base = 0, early, ret;
+	size_t i, n;
 
 	head.root = head_dir;
 	head.set = head_set;
@@ -693,29 +708,27 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 
 	base_cache_init(&bc, git_repository_path(repo), opts->cache_dir);
 	base_cache_init(&hc, git_repository_path(repo), opts->cache_dir);
-	old = xcalloc(c->files_nr, sizeof(*old));
-	for (i = 0; i < c->files_nr; i++) {
-		const char *path = c->files[i].old_path ? c->files[i].old_path : c->files[i].path;
+	n = base_paths(&old, c, opts);
 
-		if (!excluded(opts, c->files[i].path) && !excluded(opts, path))
-			old[n++] = path;
+	/* Head's build starts first: before the go environment (one `go env`,
+	 * the caches' key) when it has no cache entry (the work tree,
+	 * --no-cache), else right after it unless it is cached.  The base's
+	 * checkout and cache happen while it runs; a cold base builds too. */
+	if ((early = c->worktree || opts->no_cache)) {
+		cache_lookup(&head, &hc, NULL, &e, "the head revision"); /* only -v's why */
+		threaded = analyse_start(&th, &head);
 	}
-
-	/*
-	 * The go environment (one `go env`, the caches' key) first, then
-	 * head's build unless the head is cached: everything about the base
-	 * (its checkout, the cache) happens while it runs, and a cold base
-	 * is built at the same time.
-	 */
-	if ((ret = go_env_key(&gov, &goenv, &opts->build)))
-		goto out;
-	free(out->go_version);
-	out->go_version = xstrdup(gov.buf);
-	e.go_version = gov.buf;
-	e.go_env = goenv.buf;
-	cache_lookup(&head, &hc, c->worktree ? NULL : &c->head_tree, &e, "the head revision");
-	threaded = analyse_start(&th, &head);
-	if (!git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
+	if (!(ret = go_env_key(&gov, &goenv, &opts->build))) {
+		free(out->go_version);
+		out->go_version = xstrdup(gov.buf);
+		e.go_version = gov.buf;
+		e.go_env = goenv.buf;
+	}
+	if (!ret && !early) {
+		cache_lookup(&head, &hc, &c->head_tree, &e, "the head revision");
+		threaded = analyse_start(&th, &head);
+	}
+	if (!ret && !git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
 	    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf))) {
 		if (opts->all_packages) /* every package at both revisions */
 			pkgset_add_all(&base_set, bc.dir.buf);
