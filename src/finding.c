@@ -116,19 +116,27 @@ void finding_flow_shrink(struct finding *f)
 	f->flow_alloc = f->flow_nr;
 }
 
-struct flow_step *finding_add_step(struct finding *f, const char *file, int line, int column,
-				   const char *text)
+struct flow_step *finding_add_pooled_step(struct finding *f, const char *file, int line,
+					  int column, const char *text)
 {
 	struct flow_step *s;
 
 	ALLOC_GROW(f->flow, f->flow_nr + 1, f->flow_alloc);
 	s = &f->flow[f->flow_nr++];
 	memset(s, 0, sizeof(*s));
-	s->file = own_str(f, file);
+	s->file = file;
 	s->line = line;
 	s->column = column;
-	s->text = own_str(f, text);
+	s->text = text;
 	return s;
+}
+
+struct flow_step *finding_add_step(struct finding *f, const char *file, int line, int column,
+				   const char *text)
+{
+	const char *fc = own_str(f, file);
+
+	return finding_add_pooled_step(f, fc, line, column, own_str(f, text));
 }
 
 void finding_step_set_file(struct finding *f, struct flow_step *st, const char *file)

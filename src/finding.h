@@ -212,6 +212,9 @@ void finding_cut_flow(struct finding *f, int max);
 /* Append a step (copying or interning its strings); returns it. */
 struct flow_step *finding_add_step(struct finding *f, const char *file, int line, int column,
 				   const char *text);
+/* Append a step whose strings are already interned in f->pool (set); returns it. */
+struct flow_step *finding_add_pooled_step(struct finding *f, const char *file, int line,
+					  int column, const char *text);
 /* Replace a step's file / inlined function (copied or interned; NULL clears inlined). */
 void finding_step_set_file(struct finding *f, struct flow_step *st, const char *file);
 void finding_step_set_inlined(struct finding *f, struct flow_step *st, const char *name);

@@ -10,11 +10,29 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_LINE (1u << 20)      /* longer lines are cut (and never findings) */
 #define MAX_ERROR_LINES 200
+
+/*
+ * A set of steps by value, the scratch of compact_tail: the strings are
+ * interned, so equal steps have equal pointers.  A slot holds the step's
+ * index in the flow + 1 (0: empty); `alloc` slots are allocated, the first
+ * `cap` (a power of two) in use.
+ */
+struct step_set {
+	size_t *slots;
+	size_t cap, alloc;
+};
+
+/* A step's path as the parser keeps it (interned in the pool). */
+struct step_file {
+	const char *path;     /* repository-relative, or as printed when outside */
+	unsigned outside;
+};
 
 struct parser {
 	struct parse_opts opts;
@@ -35,7 +53,10 @@ struct parser {
 	unsigned block_line_nr;
 	struct strbuf key;            /* scratch */
 	struct strpool *pool;         /* the steps' strings, shared with the findings */
-	struct strmap tail_seen;      /* scratch of compact_tail */
+	const char *empty;            /* "" in the pool */
+	struct strmap step_files;     /* a step's path as printed -> struct step_file * */
+	struct step_set tail_seen;    /* scratch of compact_tail */
+	struct strbuf pos;            /* scratch of handle_from */
 	struct parse_stats stats;
 	struct note_state *notes;     /* with opts.keep_notes (the notes block below) */
 };
@@ -61,7 +82,9 @@ struct parser *parser_new(const struct parse_opts *opts)
 	strbuf_init(&p->errors, 0);
 	strbuf_init(&p->block_lines, 0);
 	strbuf_init(&p->key, 0);
+	strbuf_init(&p->pos, 0);
 	p->pool = strpool_new();
+	p->empty = strpool_intern(p->pool, "", 0);
 	if (opts->keep_notes)
 		p->notes = notes_new();
 	return p;
@@ -80,6 +103,9 @@ static void drop_pending(struct parser *p)
 
 void parser_free(struct parser *p)
 {
+	size_t it = 0;
+	const struct strmap_entry *e;
+
 	if (!p)
 		return;
 	drop_pending(p);
@@ -91,8 +117,12 @@ void parser_free(struct parser *p)
 	strbuf_release(&p->errors);
 	strbuf_release(&p->block_lines);
 	strbuf_release(&p->key);
+	while (strmap_next(&p->step_files, &it, &e))
+		free(e->value);
+	strmap_release(&p->step_files);
 	strpool_unref(p->pool);
-	strmap_release(&p->tail_seen);
+	free(p->tail_seen.slots);
+	strbuf_release(&p->pos);
 	free(p->package);
 	free(p->prefix);
 	free(p->root_abs);
@@ -263,7 +293,11 @@ static void make_key(struct strbuf *key, const char *file, size_t file_len, int 
 {
 	strbuf_reset(key);
 	strbuf_add(key, file, file_len);
-	strbuf_addf(key, "%c%d%c%d%c", 0, line, 0, col, 0);
+	strbuf_addch(key, 0);
+	strbuf_addint(key, line);
+	strbuf_addch(key, 0);
+	strbuf_addint(key, col);
+	strbuf_addch(key, 0);
 	strbuf_add(key, subject, subject_len);
 }
 
@@ -335,27 +369,65 @@ static void add_callee(struct flow_facts *fa, const char *expr, size_t n)
  * last step of a kind, which this keeps; the first steps are the display.
  * The strings are interned, so equal steps have equal pointers.
  */
+static size_t step_hash(const struct flow_step *st)
+{
+	uint64_t h = (uint64_t)(uintptr_t)st->text * 0x9e3779b97f4a7c15ULL;
+
+	h ^= (uint64_t)(uintptr_t)st->file * 0xc2b2ae3d27d4eb4fULL;
+	h ^= (uint64_t)(uintptr_t)st->inlined * 0x165667b19e3779f9ULL;
+	h ^= ((uint64_t)(unsigned)st->line << 32 | (uint32_t)st->column) * 0xff51afd7ed558ccdULL;
+	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+static int step_same(const struct flow_step *a, const struct flow_step *b)
+{
+	return a->text == b->text && a->file == b->file && a->inlined == b->inlined &&
+	       a->line == b->line && a->column == b->column;
+}
+
+/* Empty the set, with room for `n` steps. */
+static void step_set_clear(struct step_set *s, size_t n)
+{
+	for (s->cap = 16; s->cap < 2 * n; s->cap *= 2)
+		;
+	if (s->alloc < s->cap) {
+		free(s->slots);
+		s->slots = xmalloc(s->cap * sizeof(*s->slots));
+		s->alloc = s->cap;
+	}
+	memset(s->slots, 0, s->cap * sizeof(*s->slots));
+}
+
+/*
+ * Add flow[i], to be stored at flow[dst], unless an equal step is in the
+ * set: 0 then.  The set's steps are read where they were stored.
+ */
+static int step_set_add(struct step_set *s, const struct flow_step *flow, size_t i, size_t dst)
+{
+	size_t k = step_hash(&flow[i]) & (s->cap - 1);
+
+	for (; s->slots[k]; k = (k + 1) & (s->cap - 1))
+		if (step_same(&flow[s->slots[k] - 1], &flow[i]))
+			return 0;
+	s->slots[k] = dst + 1;
+	return 1;
+}
+
 static void compact_tail(struct parser *p, struct finding *f)
 {
 	size_t k = (size_t)p->opts.exact_steps, i, w = f->flow_nr;
 
 	if (!p->opts.exact_steps || f->flow_nr <= k + 1)
 		return;
+	step_set_clear(&p->tail_seen, f->flow_nr - k);
 	for (i = f->flow_nr; i-- > k;) {
-		const struct flow_step *st = &f->flow[i];
-		struct { const char *file, *text, *inlined; int line, column; } key;
-
-		memset(&key, 0, sizeof(key));
-		key.file = st->file;
-		key.text = st->text;
-		key.inlined = st->inlined;
-		key.line = st->line;
-		key.column = st->column;
-		if (strmap_put(&p->tail_seen, (const char *)&key, sizeof(key), (void *)1))
+		/* the kept steps are stored at w and above, at or after i */
+		if (!step_set_add(&p->tail_seen, f->flow, i, w - 1))
 			continue;
-		f->flow[--w] = *st;
+		f->flow[--w] = f->flow[i];
 	}
-	strmap_release(&p->tail_seen);
 	memmove(f->flow + k, f->flow + w, (f->flow_nr - w) * sizeof(*f->flow));
 	f->flow_nr = k + (f->flow_nr - w);
 }
@@ -372,11 +444,29 @@ static void make_room(struct parser *p, struct finding *f)
 		ALLOC_GROW(f->flow, f->flow_alloc + 1, f->flow_alloc);
 }
 
+/* A step's path, normalised once per distinct path as printed. */
+static const struct step_file *step_file(struct parser *p, const char *file, size_t file_len)
+{
+	struct step_file *sf = strmap_get(&p->step_files, file, file_len);
+	char *norm;
+
+	if (sf)
+		return sf;
+	sf = xmalloc(sizeof(*sf));
+	norm = parse_normalize_path(&p->opts, file, file_len);
+	sf->outside = !norm;
+	sf->path = norm ? strpool_intern(p->pool, norm, strlen(norm))
+			: strpool_intern(p->pool, file, file_len);
+	free(norm);
+	strmap_put(&p->step_files, file, file_len, sf);
+	return sf;
+}
+
 static void add_step(struct parser *p, struct finding *f, const char *file, size_t file_len,
 		     int line, int col, const char *text, size_t text_len)
 {
 	const char *inlined = NULL;
-	char *norm, *t;
+	const struct step_file *sf = NULL;
 	struct flow_step *st;
 
 	f->facts.steps++;
@@ -392,16 +482,12 @@ static void add_step(struct parser *p, struct finding *f, const char *file, size
 		f->flow_truncated = 1;
 		return;
 	}
-	norm = file_len ? parse_normalize_path(&p->opts, file, file_len) : NULL;
-	t = xstrndup(text, text_len);
-	st = finding_add_step(f, norm ? norm : "", line, col, t);
-	if (!norm && file_len) {
-		st->outside = 1;
-		st->file = strpool_intern(p->pool, file, file_len);
-	}
+	if (file_len)
+		sf = step_file(p, file, file_len);
+	st = finding_add_pooled_step(f, sf ? sf->path : p->empty, line, col,
+				     strpool_intern(p->pool, text, text_len));
+	st->outside = sf && sf->outside;
 	st->inlined = inlined;
-	free(norm);
-	free(t);
 }
 
 /* "  flow: DST = OPS SRC:" */
@@ -463,17 +549,13 @@ static void handle_from(struct parser *p, const char *m, size_t n)
 			add_callee(&f->facts, expr, (size_t)(open - 1 - expr));
 	}
 	/* the step's own position */
-	{
-		struct strbuf pos = STRBUF_INIT;
-
-		strbuf_add(&pos, at + 4, (size_t)(m + n - (at + 4)));
-		strbuf_addstr(&pos, ": ");
-		if (parse_position(pos.buf, pos.len, &fl, &l, &c, &dummy))
-			add_step(p, f, pos.buf, fl, l, c, m, (size_t)(at - m));
-		else
-			add_step(p, f, "", 0, 0, 0, m, (size_t)(at - m));
-		strbuf_release(&pos);
-	}
+	strbuf_reset(&p->pos);
+	strbuf_add(&p->pos, at + 4, (size_t)(m + n - (at + 4)));
+	strbuf_addstr(&p->pos, ": ");
+	if (parse_position(p->pos.buf, p->pos.len, &fl, &l, &c, &dummy))
+		add_step(p, f, p->pos.buf, fl, l, c, m, (size_t)(at - m));
+	else
+		add_step(p, f, "", 0, 0, 0, m, (size_t)(at - m));
 	(void)i;
 }
 
