@@ -311,7 +311,8 @@ enum flow_reason reason_parse(const char *s, size_t len)
 	int i;
 
 	for (i = 0; i < REASON__COUNT; i++)
-		if (i != REASON_OTHER && strlen(reason_names[i]) == len && !memcmp(reason_names[i], s, len))
+		if (i != REASON_OTHER && len && reason_names[i][0] == s[0] &&
+		    strlen(reason_names[i]) == len && !memcmp(reason_names[i], s, len))
 			return (enum flow_reason)i;
 	return REASON_OTHER;
 }

@@ -4,6 +4,7 @@
  * brackets) and the locate stage of gosrc.h, which sweeps a file's findings
  * in position order against its scopes, sorted by start.
  */
+#include "compat.h"
 #include "gosrc.h"
 #include "finding.h"
 #include "strbuf.h"
@@ -1236,7 +1237,9 @@ static struct pkgtypes *package_types(struct strmap *cache, const char *root, co
 		files++;
 		path = path_join(dir.buf, de->d_name);
 		strbuf_reset(&src);
-		if (strbuf_read_file(&src, path, MAX_SOURCE) >= 0 && src.len <= MAX_SOURCE) {
+		/* a file without the bytes "type" declares none: not scanned */
+		if (strbuf_read_file(&src, path, MAX_SOURCE) >= 0 && src.len <= MAX_SOURCE &&
+		    memmem(src.buf, src.len, "type", 4)) {
 			struct goscopes one = GOSCOPES_INIT;
 			size_t i;
 
