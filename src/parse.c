@@ -28,10 +28,26 @@ struct step_set {
 	size_t cap, alloc;
 };
 
-/* A step's path as the parser keeps it (interned in the pool). */
+/* A path as printed (a finding's or a step's), normalised once (interned in the pool). */
 struct step_file {
 	const char *path;     /* repository-relative, or as printed when outside */
 	unsigned outside;
+};
+
+/*
+ * The current block's "inlining call to NAME" by position: the path as
+ * printed (its struct step_file, one per distinct path) and line:col ->
+ * NAME (interned).  Open addressing; `cap` a power of two, 0 when empty.
+ */
+struct inline_at {
+	const struct step_file *file;   /* NULL: an empty slot */
+	int line, col;
+	const char *name;
+};
+
+struct inline_map {
+	struct inline_at *slots;
+	size_t cap, nr;
 };
 
 struct parser {
@@ -44,7 +60,7 @@ struct parser {
 	struct finding *cur;          /* the explanation flow lines attach to */
 	struct strbuf cur_pos;        /* raw "file:line:col" of cur */
 	struct strmap seen;           /* key(file, line, col, message) of kept findings */
-	struct strmap inlined;        /* key(file, line, col) -> name: "inlining call to NAME" */
+	struct inline_map inlined;    /* "inlining call to NAME" of the block */
 	struct finding_list out;
 	struct strbuf errors;
 	unsigned error_lines;
@@ -54,13 +70,14 @@ struct parser {
 	struct strbuf key;            /* scratch */
 	struct strpool *pool;         /* the steps' strings, shared with the findings */
 	const char *empty;            /* "" in the pool */
-	struct strmap step_files;     /* a step's path as printed -> struct step_file * */
+	struct strmap step_files;     /* a path as printed -> struct step_file * */
 	struct step_set tail_seen;    /* scratch of compact_tail */
 	struct strbuf pos;            /* scratch of handle_from */
 	struct parse_stats stats;
 	struct note_state *notes;     /* with opts.keep_notes (the notes block below) */
 };
 
+static void inline_clear(struct inline_map *m);
 static int note_diag(struct parser *p, const char *file, size_t file_len, int lineno, int col,
 		     const char *m, size_t n);
 static struct note_state *notes_new(void);
@@ -109,7 +126,7 @@ void parser_free(struct parser *p)
 	if (!p)
 		return;
 	drop_pending(p);
-	strmap_release(&p->inlined);
+	inline_clear(&p->inlined);
 	strmap_release(&p->seen);
 	finding_list_release(&p->out);
 	strbuf_release(&p->partial);
@@ -285,7 +302,7 @@ static void end_block(struct parser *p)
 	p->block_line_nr = 0;
 	p->block_has_m = 0;
 	drop_pending(p);
-	strmap_release(&p->inlined);
+	inline_clear(&p->inlined);
 }
 
 static void make_key(struct strbuf *key, const char *file, size_t file_len, int line, int col,
@@ -444,7 +461,61 @@ static void make_room(struct parser *p, struct finding *f)
 		ALLOC_GROW(f->flow, f->flow_alloc + 1, f->flow_alloc);
 }
 
-/* A step's path, normalised once per distinct path as printed. */
+static size_t inline_slot(const struct inline_map *m, const struct step_file *file, int line,
+			  int col)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)file * 0x9e3779b97f4a7c15ULL) ^
+		     (((uint64_t)(unsigned)line << 32 | (unsigned)col) * 0xc4ceb9fe1a85ec53ULL);
+	size_t i = (size_t)(h ^ (h >> 29)) & (m->cap - 1);
+
+	while (m->slots[i].file && (m->slots[i].file != file || m->slots[i].line != line ||
+				    m->slots[i].col != col))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static const char *inline_get(const struct inline_map *m, const struct step_file *file, int line,
+			      int col)
+{
+	return m->nr ? m->slots[inline_slot(m, file, line, col)].name : NULL;
+}
+
+/* Keep `name` at the position unless one is there (the first wins). */
+static void inline_put(struct inline_map *m, const struct step_file *file, int line, int col,
+		       const char *name)
+{
+	size_t i;
+
+	if ((m->nr + 1) * 2 > m->cap) {
+		struct inline_map grown;
+
+		grown.cap = m->cap ? m->cap * 2 : 64;
+		grown.nr = m->nr;
+		grown.slots = xcalloc(grown.cap, sizeof(*grown.slots));
+		for (i = 0; i < m->cap; i++)
+			if (m->slots[i].file)
+				grown.slots[inline_slot(&grown, m->slots[i].file, m->slots[i].line,
+							m->slots[i].col)] = m->slots[i];
+		free(m->slots);
+		*m = grown;
+	}
+	i = inline_slot(m, file, line, col);
+	if (m->slots[i].file)
+		return;
+	m->slots[i].file = file;
+	m->slots[i].line = line;
+	m->slots[i].col = col;
+	m->slots[i].name = name;
+	m->nr++;
+}
+
+static void inline_clear(struct inline_map *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* A finding's or step's path, normalised once per distinct path as printed. */
 static const struct step_file *step_file(struct parser *p, const char *file, size_t file_len)
 {
 	struct step_file *sf = strmap_get(&p->step_files, file, file_len);
@@ -470,10 +541,11 @@ static void add_step(struct parser *p, struct finding *f, const char *file, size
 	struct flow_step *st;
 
 	f->facts.steps++;
-	if (file_len && col && p->inlined.nr) {
+	if (file_len)
+		sf = step_file(p, file, file_len);
+	if (sf && col && p->inlined.nr) {
 		/* a step at a call the compiler inlined: the function called there */
-		make_key(&p->key, file, file_len, line, col, "", 0);
-		inlined = strmap_get(&p->inlined, p->key.buf, p->key.len);
+		inlined = inline_get(&p->inlined, sf, line, col);
 		if (inlined)
 			add_callee_name(&f->facts, inlined, strlen(inlined));
 	}
@@ -482,8 +554,6 @@ static void add_step(struct parser *p, struct finding *f, const char *file, size
 		f->flow_truncated = 1;
 		return;
 	}
-	if (file_len)
-		sf = step_file(p, file, file_len);
 	st = finding_add_pooled_step(f, sf ? sf->path : p->empty, line, col,
 				     strpool_intern(p->pool, text, text_len));
 	st->outside = sf && sf->outside;
@@ -620,8 +690,8 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 			   int col, enum verdict v, const char *msg, size_t msg_len,
 			   const char *subject, size_t subject_len)
 {
+	const struct step_file *sf;
 	struct finding *f;
-	char *norm;
 
 	p->stats.verdicts++;
 	make_key(&p->key, file, file_len, line, col, subject, subject_len);
@@ -630,15 +700,14 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 		f = take_only_at(p, file, file_len, line, col);
 	if (f == p->cur)
 		p->cur = NULL;
-	norm = parse_normalize_path(&p->opts, file, file_len);
-	if (!norm) {
+	sf = step_file(p, file, file_len);
+	if (sf->outside) {
 		p->stats.dropped++;
 		finding_free(f);
 		return;
 	}
-	make_key(&p->key, norm, strlen(norm), line, col, msg, msg_len);
+	make_key(&p->key, sf->path, strlen(sf->path), line, col, msg, msg_len);
 	if (strmap_get(&p->seen, p->key.buf, p->key.len)) {
-		free(norm);
 		finding_free(f);
 		return;
 	}
@@ -647,7 +716,7 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 		f = finding_new();
 	compact_tail(p, f);
 	finding_flow_shrink(f);
-	f->file = norm;
+	f->file = xstrdup(sf->path);
 	f->line = line;
 	f->column = col;
 	f->verdict = v;
@@ -754,6 +823,7 @@ static void note_inlined(struct parser *p, const char *file, size_t file_len, in
 			 const char *m, size_t n)
 {
 	const char *name = m + 17, *end = m + n, *ws;
+	const struct step_file *sf;
 
 	if (!col)
 		return;
@@ -762,14 +832,13 @@ static void note_inlined(struct parser *p, const char *file, size_t file_len, in
 		end = ws;
 	if (end <= name)
 		return;
-	make_key(&p->key, file, file_len, lineno, col, "", 0);
 	/* the first call inlined at a position is the one the source makes;
 	 * the compiler reports the calls inlined into its body at the same
 	 * position after it (reflect.ValueOf, then reflect.unpackEface, ...) */
-	if (strmap_get(&p->inlined, p->key.buf, p->key.len))
-		return;
-	strmap_put(&p->inlined, p->key.buf, p->key.len,
-		   (void *)strpool_intern(p->pool, name, (size_t)(end - name)));
+	sf = step_file(p, file, file_len);
+	if (!inline_get(&p->inlined, sf, lineno, col))
+		inline_put(&p->inlined, sf, lineno, col,
+			   strpool_intern(p->pool, name, (size_t)(end - name)));
 }
 
 static void handle_diag(struct parser *p, const char *line, size_t len, size_t file_len,
