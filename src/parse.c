@@ -19,9 +19,9 @@
 
 /*
  * A set of steps by value, the scratch of compact_tail: the strings are
- * interned, so equal steps have equal pointers.  A slot holds the step's
- * index in the flow + 1 (0: empty); `alloc` slots are allocated, the first
- * `cap` (a power of two) in use.
+ * interned, so equal steps have equal pointers.  A slot holds the index + 1
+ * of a kept step in the flow (0: empty); `alloc` slots are allocated, the
+ * first `cap` (a power of two) in use.
  */
 struct step_set {
 	size_t *slots;
@@ -379,13 +379,6 @@ static void add_callee(struct flow_facts *fa, const char *expr, size_t n)
 		add_callee_name(fa, expr, open);
 }
 
-/*
- * Drop the steps after the first opts.exact_steps that occur again later in
- * the chain, keeping each one's last occurrence in order.  The checklist
- * asks a chain for sets (reasons, texts, inlined functions) and for the
- * last step of a kind, which this keeps; the first steps are the display.
- * The strings are interned, so equal steps have equal pointers.
- */
 static size_t step_hash(const struct flow_step *st)
 {
 	uint64_t h = (uint64_t)(uintptr_t)st->text * 0x9e3779b97f4a7c15ULL;
@@ -432,6 +425,13 @@ static int step_set_add(struct step_set *s, const struct flow_step *flow, size_t
 	return 1;
 }
 
+/*
+ * Drop the steps after the first opts.exact_steps that occur again later in
+ * the chain, keeping each one's last occurrence in order.  The checklist
+ * asks a chain for sets (reasons, texts, inlined functions) and for the
+ * last step of a kind, which this keeps; the first steps are the display.
+ * The strings are interned, so equal steps have equal pointers.
+ */
 static void compact_tail(struct parser *p, struct finding *f)
 {
 	size_t k = (size_t)p->opts.exact_steps, i, w = f->flow_nr;
