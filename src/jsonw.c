@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,53 +27,62 @@ void jsonw_init_tree(struct jsonw *w, struct cJSON *container)
 	w->open[0] = container;
 }
 
-/* The escape of a byte cJSON escapes (below 0x20, '"', '\\'). */
-static void add_escape(struct strbuf *out, unsigned char c)
+/* Write the escape of a byte cJSON escapes (below 0x20, '"', '\\') at o; past it. */
+static char *put_escape(char *o, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	char e[6] = { '\\', 'u', '0', '0', 0, 0 };
 
+	*o++ = '\\';
 	switch (c) {
-	case '"': strbuf_add(out, "\\\"", 2); return;
-	case '\\': strbuf_add(out, "\\\\", 2); return;
-	case '\b': strbuf_add(out, "\\b", 2); return;
-	case '\f': strbuf_add(out, "\\f", 2); return;
-	case '\n': strbuf_add(out, "\\n", 2); return;
-	case '\r': strbuf_add(out, "\\r", 2); return;
-	case '\t': strbuf_add(out, "\\t", 2); return;
+	case '"': *o++ = '"'; return o;
+	case '\\': *o++ = '\\'; return o;
+	case '\b': *o++ = 'b'; return o;
+	case '\f': *o++ = 'f'; return o;
+	case '\n': *o++ = 'n'; return o;
+	case '\r': *o++ = 'r'; return o;
+	case '\t': *o++ = 't'; return o;
 	}
-	e[4] = hex[c >> 4];
-	e[5] = hex[c & 15];
-	strbuf_add(out, e, 6);
+	*o++ = 'u';
+	*o++ = '0';
+	*o++ = '0';
+	*o++ = hex[c >> 4];
+	*o++ = hex[c & 15];
+	return o;
 }
 
 void jsonw_quote(struct strbuf *out, const char *s, size_t len, int utf8)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0, n;
+	size_t i = 0, n;
+	char *o;
 
-	strbuf_grow(out, len + 2);
-	strbuf_addch(out, '"');
+	/* room for the worst case: every byte \u00xx (U+FFFD takes 3) */
+	if (len > (SIZE_MAX - 2) / 6)
+		die("jsonw: a string of %zu bytes", len);
+	strbuf_grow(out, len * 6 + 2);
+	o = out->buf + out->len;
+	*o++ = '"';
 	while (i < len) {
 		unsigned char c = u[i];
 
 		if (c >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || !utf8)) {
+			*o++ = (char)c;
 			i++;
-			continue;
-		}
-		if (c >= 0x80 && (n = utf8_seq_len(s + i, len - i))) {
+		} else if (c < 0x80) {
+			o = put_escape(o, c);
+			i++;
+		} else if ((n = utf8_seq_len(s + i, len - i))) {
+			memcpy(o, s + i, n);
+			o += n;
 			i += n;
-			continue;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
 		}
-		strbuf_add(out, s + run, i - run);
-		if (c >= 0x80)
-			strbuf_add(out, "\xef\xbf\xbd", 3);
-		else
-			add_escape(out, c);
-		run = ++i;
 	}
-	strbuf_add(out, s + run, i - run);
-	strbuf_addch(out, '"');
+	*o++ = '"';
+	strbuf_setlen(out, (size_t)(o - out->buf));
 }
 
 /* Text: the separator before a value and its key. */
