@@ -115,93 +115,97 @@ static void base_key(struct strbuf *k, const struct finding *f, const char *file
 
 static _Thread_local const struct finding_list *sort_list; /* qsort has no context argument */
 
-static int cmp_pos(const void *a, const void *b)
-{
-	const struct finding *x = sort_list->items[*(const size_t *)a];
-	const struct finding *y = sort_list->items[*(const size_t *)b];
+/* A finding's index and the hash of its key without the occurrence. */
+struct keyed {
+	unsigned long long hash;
+	size_t index;
+};
 
+/* By key hash, then line, column and message (the occurrence order), then
+ * index (the order glibc's stable sort kept). */
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *p = a, *q = b;
+	const struct finding *x = sort_list->items[p->index];
+	const struct finding *y = sort_list->items[q->index];
+	int c;
+
+	if (p->hash != q->hash)
+		return p->hash < q->hash ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	if (x->column != y->column)
 		return x->column < y->column ? -1 : 1;
-	return strcmp(x->message, y->message);
+	c = strcmp(x->message, y->message);
+	if (c)
+		return c;
+	return p->index < q->index ? -1 : p->index > q->index;
 }
 
 /*
- * The key, with its occurrence index, of every finding: malloc'd
- * length-prefixed strings parallel to l->items (keys contain NULs).
+ * The hash of every finding's key with its occurrence index (the
+ * fingerprint's value), parallel to l->items.  No key is kept: findings
+ * are sorted by the hash of their key without the occurrence, and the
+ * occurrence is the place in the run of equal hashes.  Two keys with one
+ * hash already share their fingerprints' values, so counting them as one
+ * key changes nothing but which of the two gets which index.
  */
-static char **make_keys(const struct finding_list *l, const struct change *c, int with_file)
+static unsigned long long *make_keys(const struct finding_list *l, const struct change *c,
+				     int with_file)
 {
-	char **keys = xcalloc(l->nr ? l->nr : 1, sizeof(*keys));
-	size_t *order = xmalloc((l->nr ? l->nr : 1) * sizeof(*order));
-	struct strmap counts = STRMAP_INIT;
+	unsigned long long *keys = xmalloc((l->nr ? l->nr : 1) * sizeof(*keys));
+	struct keyed *order = xmalloc((l->nr ? l->nr : 1) * sizeof(*order));
 	struct strbuf k = STRBUF_INIT;
-	size_t i;
+	size_t i, occurrence = 0;
 
-	for (i = 0; i < l->nr; i++)
-		order[i] = i;
-	sort_list = l;
-	if (l->nr > 1)
-		qsort(order, l->nr, sizeof(*order), cmp_pos);
 	for (i = 0; i < l->nr; i++) {
-		const struct finding *f = l->items[order[i]];
+		const struct finding *f = l->items[i];
 		const char *file = f->file, *renamed;
-		size_t n;
-		char *key;
 
 		if (c && file && (renamed = change_renamed_to(c, file)))
 			file = renamed;
 		base_key(&k, f, file, with_file);
-		n = (size_t)(uintptr_t)strmap_get(&counts, k.buf, k.len);
-		strmap_put(&counts, k.buf, k.len, (void *)(uintptr_t)(n + 1));
-		strbuf_addf(&k, "%zu", n);
-		key = xmalloc(sizeof(size_t) + k.len + 1);
-		memcpy(key, &k.len, sizeof(size_t));
-		memcpy(key + sizeof(size_t), k.buf, k.len + 1);
-		keys[order[i]] = key;
+		order[i].hash = strmap_hash(k.buf, k.len);
+		order[i].index = i;
+	}
+	sort_list = l;
+	if (l->nr > 1)
+		qsort(order, l->nr, sizeof(*order), cmp_keyed);
+	for (i = 0; i < l->nr; i++) {
+		char num[24];
+		int len;
+
+		occurrence = i && order[i].hash == order[i - 1].hash ? occurrence + 1 : 0;
+		len = snprintf(num, sizeof(num), "%zu", occurrence);
+		keys[order[i].index] = strmap_hash_continue(order[i].hash, num, (size_t)len);
 	}
 	free(order);
-	strmap_release(&counts);
 	strbuf_release(&k);
 	return keys;
 }
 
-#define KEY_LEN(k) (*(const size_t *)(const void *)(k))
-#define KEY_DATA(k) ((k) + sizeof(size_t))
-
-static void free_keys(char **keys, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
-}
-
 void compare_fingerprint(struct finding_list *l, const struct change *renames)
 {
-	char **keys = make_keys(l, renames, 1);
+	unsigned long long *keys = make_keys(l, renames, 1);
 	size_t i;
 
 	for (i = 0; i < l->nr; i++) {
 		struct finding *f = l->items[i];
-		unsigned long long h = strmap_hash(KEY_DATA(keys[i]), KEY_LEN(keys[i]));
 		char hex[17];
 
-		snprintf(hex, sizeof(hex), "%016llx", h);
+		snprintf(hex, sizeof(hex), "%016llx", keys[i]);
 		free(f->fingerprint);
 		f->fingerprint = xstrdup(hex);
 	}
-	free_keys(keys, l->nr);
+	free(keys);
 }
 
 /* One matching pass: returns how many base findings got a partner. */
 static void match_pass(struct finding_list *head, unsigned char *head_done,
 		       struct finding_list *base, unsigned char *base_done, int with_file)
 {
-	char **hk = make_keys(head, NULL, with_file);
-	char **bk = make_keys(base, NULL, with_file);
+	unsigned long long *hk = make_keys(head, NULL, with_file);
+	unsigned long long *bk = make_keys(base, NULL, with_file);
 	struct strmap m = STRMAP_INIT;
 	size_t i;
 
@@ -214,7 +218,7 @@ static void match_pass(struct finding_list *head, unsigned char *head_done,
 			strmap_put(&m, base->items[i]->fingerprint, strlen(base->items[i]->fingerprint),
 				   (void *)(uintptr_t)(i + 1));
 		else
-			strmap_put(&m, KEY_DATA(bk[i]), KEY_LEN(bk[i]), (void *)(uintptr_t)(i + 1));
+			strmap_put(&m, (const char *)&bk[i], sizeof(bk[i]), (void *)(uintptr_t)(i + 1));
 	}
 	for (i = 0; i < head->nr; i++) {
 		uintptr_t hit;
@@ -225,15 +229,15 @@ static void match_pass(struct finding_list *head, unsigned char *head_done,
 			hit = (uintptr_t)strmap_remove(&m, head->items[i]->fingerprint,
 						       strlen(head->items[i]->fingerprint));
 		else
-			hit = (uintptr_t)strmap_remove(&m, KEY_DATA(hk[i]), KEY_LEN(hk[i]));
+			hit = (uintptr_t)strmap_remove(&m, (const char *)&hk[i], sizeof(hk[i]));
 		if (hit) {
 			head_done[i] = 1;
 			base_done[hit - 1] = 1;
 		}
 	}
 	strmap_release(&m);
-	free_keys(hk, head->nr);
-	free_keys(bk, base->nr);
+	free(hk);
+	free(bk);
 }
 
 void compare_match(struct finding_list *head, struct finding_list *base,

@@ -11,11 +11,15 @@
 
 unsigned long long strmap_hash(const char *key, size_t len)
 {
-	unsigned long long h = 14695981039346656037ULL; /* FNV-1a offset basis */
+	return strmap_hash_continue(14695981039346656037ULL, key, len); /* FNV-1a offset basis */
+}
+
+unsigned long long strmap_hash_continue(unsigned long long h, const char *more, size_t len)
+{
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)key[i];
+		h ^= (unsigned char)more[i];
 		h *= 1099511628211ULL;
 	}
 	return h;

@@ -64,5 +64,8 @@ size_t strmap_table_hash(const char *key, size_t len);
 
 /* FNV-1a 64-bit hash, exposed for fingerprints (the table uses its own). */
 unsigned long long strmap_hash(const char *key, size_t len);
+/* The hash `h` (strmap_hash's) carried on over `len` more bytes:
+ * strmap_hash("ab") == strmap_hash_continue(strmap_hash("a"), "b"). */
+unsigned long long strmap_hash_continue(unsigned long long h, const char *more, size_t len);
 
 #endif

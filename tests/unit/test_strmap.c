@@ -273,6 +273,11 @@ static void test_hash_vectors(void **state)
 	assert_true(strmap_hash("a", 1) == 0xaf63dc4c8601ec8cULL);
 	assert_true(strmap_hash("foobar", 6) == 0x85944171f73967e8ULL);
 	assert_true(strmap_hash("a\0b", 3) != strmap_hash("a\0c", 3));
+	/* carried on: the same value as hashing the whole at once */
+	assert_true(strmap_hash_continue(strmap_hash("foo", 3), "bar", 3) == 0x85944171f73967e8ULL);
+	assert_true(strmap_hash_continue(strmap_hash("a\0", 2), "b", 1) == strmap_hash("a\0b", 3));
+	assert_true(strmap_hash_continue(0xcbf29ce484222325ULL, "a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(strmap_hash_continue(strmap_hash("a", 1), "", 0) == 0xaf63dc4c8601ec8cULL);
 }
 
 static void test_intern_and_pool(void **state)
