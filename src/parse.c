@@ -137,6 +137,7 @@ void parser_free(struct parser *p)
 	while (strmap_next(&p->step_files, &it, &e))
 		free(e->value);
 	strmap_release(&p->step_files);
+	strpool_compact(p->pool); /* the findings keep the strings, not the table */
 	strpool_unref(p->pool);
 	free(p->tail_seen.slots);
 	strbuf_release(&p->pos);

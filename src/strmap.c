@@ -193,8 +193,28 @@ const char *strmap_intern(struct strmap *m, const char *key, size_t keylen)
 	return m->slots[i].key;
 }
 
+/*
+ * The pool's strings live in blocks, each as its length (4 bytes), its
+ * bytes and a NUL, so a block can be walked to rebuild the table; the
+ * table holds each string's place and the high half of its hash.
+ */
+#define POOL_BLOCK (64u << 10)
+
+struct pool_block {
+	struct pool_block *next;
+	size_t used, size;
+	char data[];
+};
+
+struct pool_slot {
+	const char *s;      /* NULL: empty */
+	uint32_t tag;       /* high bits of the string's strmap_table_hash */
+};
+
 struct strpool {
-	struct strmap map;
+	struct pool_block *blocks;    /* the newest first */
+	struct pool_slot *slots;      /* NULL after strpool_compact */
+	size_t cap, nr;
 	unsigned long refs;
 };
 
@@ -216,11 +236,133 @@ void strpool_unref(struct strpool *p)
 {
 	if (!p || --p->refs)
 		return;
-	strmap_release(&p->map);
+	while (p->blocks) {
+		struct pool_block *b = p->blocks;
+
+		p->blocks = b->next;
+		free(b);
+	}
+	free(p->slots);
 	free(p);
+}
+
+static uint32_t pool_len(const char *s)
+{
+	uint32_t n;
+
+	memcpy(&n, s - sizeof(n), sizeof(n));
+	return n;
+}
+
+/* The slot holding the string, or the empty one where it would go. */
+static size_t pool_slot(const struct strpool *p, const char *s, size_t len, size_t hash)
+{
+	size_t i = hash & (p->cap - 1);
+	uint32_t tag = (uint32_t)((uint64_t)hash >> 32);
+
+	for (; p->slots[i].s; i = (i + 1) & (p->cap - 1))
+		if (p->slots[i].tag == tag && pool_len(p->slots[i].s) == len &&
+		    !memcmp(p->slots[i].s, s, len))
+			break;
+	return i;
+}
+
+static void pool_place(struct strpool *p, const char *s, size_t len)
+{
+	size_t hash = strmap_table_hash(s, len), i = pool_slot(p, s, len, hash);
+
+	p->slots[i].s = s;
+	p->slots[i].tag = (uint32_t)((uint64_t)hash >> 32);
+}
+
+/* A table of `cap` slots holding every string of the blocks. */
+static void pool_rebuild(struct strpool *p, size_t cap)
+{
+	const struct pool_block *b;
+
+	free(p->slots);
+	p->slots = xcalloc(cap, sizeof(*p->slots));
+	p->cap = cap;
+	for (b = p->blocks; b; b = b->next) {
+		size_t at = 0;
+
+		while (at < b->used) {
+			const char *s = b->data + at + sizeof(uint32_t);
+			uint32_t n = pool_len(s);
+
+			pool_place(p, s, n);
+			at += sizeof(uint32_t) + n + 1;
+		}
+	}
+}
+
+/* A copy of s[0..len) in the newest block (a new one when it is full). */
+static const char *pool_store(struct strpool *p, const char *s, size_t len)
+{
+	size_t need = sizeof(uint32_t) + len + 1;
+	uint32_t n = (uint32_t)len;
+	char *at;
+
+	if (len > UINT32_MAX - 8)
+		die("strpool: string of %zu bytes", len);
+	if (!p->blocks || p->blocks->size - p->blocks->used < need) {
+		size_t size = need > POOL_BLOCK / 4 ? need : POOL_BLOCK - sizeof(struct pool_block);
+		struct pool_block *b = xmalloc(sizeof(*b) + size);
+
+		b->used = 0;
+		b->size = size;
+		/* a string of its own block goes behind the current one, which
+		 * keeps its room */
+		if (need > POOL_BLOCK / 4 && p->blocks) {
+			b->next = p->blocks->next;
+			p->blocks->next = b;
+		} else {
+			b->next = p->blocks;
+			p->blocks = b;
+		}
+		at = b->data;
+		b->used = need;
+	} else {
+		at = p->blocks->data + p->blocks->used;
+		p->blocks->used += need;
+	}
+	memcpy(at, &n, sizeof(n));
+	memcpy(at + sizeof(n), s, len);
+	at[sizeof(n) + len] = '\0';
+	p->nr++;
+	return at + sizeof(n);
+}
+
+/* The smallest table size holding `n` strings under three quarters full. */
+static size_t pool_cap(size_t n)
+{
+	size_t cap = 16;
+
+	while ((n + 1) * 4 >= cap * 3)
+		cap *= 2;
+	return cap;
 }
 
 const char *strpool_intern(struct strpool *p, const char *s, size_t len)
 {
-	return strmap_intern(&p->map, s, len);
+	size_t hash, i;
+	const char *copy;
+
+	if (!p->slots || (p->nr + 1) * 4 >= p->cap * 3)
+		pool_rebuild(p, p->slots && p->cap ? p->cap * 2 : pool_cap(p->nr + 1));
+	hash = strmap_table_hash(s, len);
+	i = pool_slot(p, s, len, hash);
+	if (p->slots[i].s)
+		return p->slots[i].s;
+	copy = pool_store(p, s, len);
+	p->slots[i].s = copy;
+	p->slots[i].tag = (uint32_t)((uint64_t)hash >> 32);
+	return copy;
+}
+
+void strpool_compact(struct strpool *p)
+{
+	free(p->slots);
+	p->slots = NULL;
+	p->cap = 0;
 }

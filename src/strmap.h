@@ -56,7 +56,15 @@ struct strpool *strpool_new(void);
 struct strpool *strpool_ref(struct strpool *p);
 /* Drop a reference; NULL does nothing. */
 void strpool_unref(struct strpool *p);
+/* The pool's copy of s[0..len) (NUL-terminated), stored when absent: equal
+ * strings share one copy, which lives as long as the pool. */
 const char *strpool_intern(struct strpool *p, const char *s, size_t len);
+/*
+ * Free the lookup table (the strings stay where they are): a parse calls
+ * it when its interning is over.  A later strpool_intern builds the table
+ * again from the strings.
+ */
+void strpool_compact(struct strpool *p);
 
 /* The hash the table places a key by (its slot: the low bits); kept in
  * strmap_entry.hash. */

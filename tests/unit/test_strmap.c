@@ -312,6 +312,46 @@ static void test_intern_and_pool(void **state)
 	strpool_unref(NULL);
 }
 
+/* Many strings (the table grows), one larger than a block's quarter (a
+ * block of its own), NUL bytes inside, and a compacted pool that finds its
+ * strings again. */
+static void test_pool_compact(void **state)
+{
+	struct strpool *p = strpool_new();
+	const char **got = malloc(5000 * sizeof(*got));
+	char *big = malloc(40000), buf[32];
+	const char *bigc, *nul;
+	size_t i;
+
+	(void)state;
+	memset(big, 'x', 40000);
+	for (i = 0; i < 5000; i++) {
+		int n = snprintf(buf, sizeof(buf), "from s%zu (spill)", i);
+
+		got[i] = strpool_intern(p, buf, (size_t)n);
+		if (i == 2500)
+			bigc = strpool_intern(p, big, 40000);
+	}
+	nul = strpool_intern(p, "a\0b", 3);
+	assert_ptr_not_equal(strpool_intern(p, "a\0c", 3), nul);
+	assert_ptr_not_equal(strpool_intern(p, "a", 1), nul);
+	assert_int_equal(memcmp(nul, "a\0b", 4), 0);
+	assert_int_equal(strlen(bigc), 40000);
+	strpool_compact(p);
+	strpool_compact(p);
+	for (i = 0; i < 5000; i++) {
+		int n = snprintf(buf, sizeof(buf), "from s%zu (spill)", i);
+
+		assert_ptr_equal(strpool_intern(p, buf, (size_t)n), got[i]);
+		assert_string_equal(got[i], buf);
+	}
+	assert_ptr_equal(strpool_intern(p, big, 40000), bigc);
+	assert_ptr_equal(strpool_intern(p, "a\0b", 3), nul);
+	strpool_unref(p);
+	free(big);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_iteration),
 		cmocka_unit_test(test_hash_vectors),
 		cmocka_unit_test(test_intern_and_pool),
+		cmocka_unit_test(test_pool_compact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
