@@ -1785,7 +1785,8 @@ int checklist_classify(struct finding *f, const char *source_line,
 		build_generic_why(&why, f);
 	nothing = add_when(&why, f, rule, c.kind);
 	free(f->why);
-	f->why = strbuf_detach(&why, NULL);
+	f->why = xstrndup(why.buf, why.len); /* no room to spare: it lives as long as the finding */
+	strbuf_release(&why);
 
 	o = policy_get(policy, rule->id);
 	if (o && o->disabled)
