@@ -28,6 +28,21 @@ struct step_set {
 	size_t cap, alloc;
 };
 
+/*
+ * The kept findings of p->out by file, line, column and message: a slot
+ * holds an index + 1 into p->out (0: empty) and its hash; the finding is
+ * the key.  Open addressing, `cap` a power of two.
+ */
+struct seen_slot {
+	uint32_t index;
+	uint32_t hash;
+};
+
+struct seen_set {
+	struct seen_slot *slots;
+	size_t cap, nr;
+};
+
 /* A path as printed (a finding's or a step's), normalised once (interned in the pool). */
 struct step_file {
 	const char *path;     /* repository-relative, or as printed when outside */
@@ -59,7 +74,9 @@ struct parser {
 	struct strmap pending;        /* key(pos, subject) -> struct finding * */
 	struct finding *cur;          /* the explanation flow lines attach to */
 	struct strbuf cur_pos;        /* raw "file:line:col" of cur */
-	struct strmap seen;           /* key(file, line, col, message) of kept findings */
+	struct seen_set seen;         /* the findings of `out` */
+	struct strmap seen_taken;     /* key(file, line, col, message) of findings taken */
+	int finished;                 /* parser_finish was called */
 	struct inline_map inlined;    /* "inlining call to NAME" of the block */
 	struct finding_list out;
 	struct strbuf errors;
@@ -127,7 +144,8 @@ void parser_free(struct parser *p)
 		return;
 	drop_pending(p);
 	inline_clear(&p->inlined);
-	strmap_release(&p->seen);
+	free(p->seen.slots);
+	strmap_release(&p->seen_taken);
 	finding_list_release(&p->out);
 	strbuf_release(&p->partial);
 	strbuf_release(&p->cur_pos);
@@ -687,6 +705,106 @@ static struct finding *take_only_at(struct parser *p, const char *file, size_t f
 	return strmap_remove(&p->pending, p->key.buf, p->key.len);
 }
 
+static uint32_t seen_hash(const char *path, int line, int col, const char *msg, size_t msg_len)
+{
+	uint64_t h = (uint64_t)strmap_table_hash(msg, msg_len);
+
+	h ^= (uint64_t)(uintptr_t)path * 0x9e3779b97f4a7c15ULL; /* interned: one pointer per path */
+	h ^= ((uint64_t)(unsigned)line << 32 | (unsigned)col) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	h *= 0xff51afd7ed558ccdULL;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The slot of the finding of `out` at the position with the message, or
+ * the empty slot where it would go. */
+static size_t seen_slot(const struct parser *p, uint32_t hash, const char *path, int line,
+			int col, const char *msg, size_t msg_len)
+{
+	const struct seen_set *s = &p->seen;
+	size_t i = hash & (s->cap - 1);
+
+	for (; s->slots[i].index; i = (i + 1) & (s->cap - 1)) {
+		const struct finding *f = p->out.items[s->slots[i].index - 1];
+
+		if (s->slots[i].hash == hash && f->line == line && f->column == col &&
+		    !strncmp(f->message, msg, msg_len) && !f->message[msg_len] &&
+		    !strcmp(f->file, path))
+			break;
+	}
+	return i;
+}
+
+/*
+ * 1 when a finding at the position with the message was kept (a verdict
+ * printed again, by another build of the package); else 0, and the next
+ * finding of `out` (p->out.nr) is recorded as that one.
+ */
+static int seen_before(struct parser *p, const char *path, int line, int col, const char *msg,
+		       size_t msg_len)
+{
+	struct seen_set *s = &p->seen;
+	uint32_t hash = seen_hash(path, line, col, msg, msg_len);
+	size_t i;
+
+	if (p->seen_taken.nr || memchr(msg, 0, msg_len)) {
+		make_key(&p->key, path, strlen(path), line, col, msg, msg_len);
+		if (strmap_get(&p->seen_taken, p->key.buf, p->key.len))
+			return 1;
+		if (memchr(msg, 0, msg_len)) {
+			/* a finding's message stops at a NUL: its key is kept whole */
+			strmap_put(&p->seen_taken, p->key.buf, p->key.len, (void *)1);
+			return 0;
+		}
+	}
+	if ((s->nr + 1) * 4 >= s->cap * 3) {
+		struct seen_set grown = { NULL, s->cap ? s->cap * 2 : 1024, s->nr };
+
+		grown.slots = xcalloc(grown.cap, sizeof(*grown.slots));
+		for (i = 0; i < s->cap; i++) {
+			size_t k = s->slots[i].hash & (grown.cap - 1);
+
+			if (!s->slots[i].index)
+				continue;
+			while (grown.slots[k].index)
+				k = (k + 1) & (grown.cap - 1);
+			grown.slots[k] = s->slots[i];
+		}
+		free(s->slots);
+		*s = grown;
+	}
+	i = seen_slot(p, hash, path, line, col, msg, msg_len);
+	if (s->slots[i].index)
+		return 1;
+	if (p->out.nr >= UINT32_MAX)
+		die("parse: more than %u findings", (unsigned)UINT32_MAX);
+	s->slots[i].index = (uint32_t)p->out.nr + 1;
+	s->slots[i].hash = hash;
+	s->nr++;
+	return 0;
+}
+
+/* The findings of `out` leave: keep their keys when more input may come
+ * (those with a NUL in their message are kept already). */
+static void seen_forget_out(struct parser *p)
+{
+	size_t i;
+
+	for (i = 0; !p->finished && i < p->seen.cap; i++) {
+		const struct finding *f;
+
+		if (!p->seen.slots[i].index)
+			continue;
+		f = p->out.items[p->seen.slots[i].index - 1];
+
+		make_key(&p->key, f->file, strlen(f->file), f->line, f->column, f->message,
+			 strlen(f->message));
+		strmap_put(&p->seen_taken, p->key.buf, p->key.len, (void *)1);
+	}
+	free(p->seen.slots);
+	memset(&p->seen, 0, sizeof(p->seen));
+}
+
 static void handle_verdict(struct parser *p, const char *file, size_t file_len, int line,
 			   int col, enum verdict v, const char *msg, size_t msg_len,
 			   const char *subject, size_t subject_len)
@@ -707,12 +825,10 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 		finding_free(f);
 		return;
 	}
-	make_key(&p->key, sf->path, strlen(sf->path), line, col, msg, msg_len);
-	if (strmap_get(&p->seen, p->key.buf, p->key.len)) {
+	if (seen_before(p, sf->path, line, col, msg, msg_len)) {
 		finding_free(f);
 		return;
 	}
-	strmap_put(&p->seen, p->key.buf, p->key.len, (void *)1);
 	if (!f)
 		f = finding_new();
 	compact_tail(p, f);
@@ -997,12 +1113,14 @@ void parser_finish(struct parser *p)
 	p->partial_overlong = 0;
 	end_block(p);
 	p->in_block = 0;
+	p->finished = 1;
 }
 
 void parser_take_findings(struct parser *p, struct finding_list *out)
 {
 	size_t i;
 
+	seen_forget_out(p);
 	for (i = 0; i < p->out.nr; i++)
 		finding_list_add(out, p->out.items[i]);
 	p->out.nr = 0;

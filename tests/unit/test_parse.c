@@ -725,6 +725,37 @@ static void test_take_findings_twice(void **state)
 	parser_free(NULL);
 }
 
+/* Duplicates found through the index of kept findings, across many (its
+ * table grows), and with a NUL byte in the message (kept by its whole key). */
+static void test_duplicates_many(void **state)
+{
+	static const char nul_lines[] = "./x.go:9:2: moved to heap: a\0b\n./x.go:9:2: moved to heap: a\0b\n"
+					"./x.go:9:2: moved to heap: a\0c\n";
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p = parser_new(&plain);
+	struct strbuf in = STRBUF_INIT;
+	int i, round;
+
+	(void)state;
+	for (round = 0; round < 2; round++)
+		for (i = 1; i <= 3000; i++)
+			strbuf_addf(&in, "./x.go:%d:%d: moved to heap: v%d\n", i, i % 7 + 1, i % 5);
+	strbuf_addstr(&in, "./y.go:1:2: moved to heap: v1\n./x.go:1:2: moved to heap: v2\n");
+	parser_feed(p, in.buf, in.len);
+	parser_feed(p, nul_lines, sizeof(nul_lines) - 1);
+	parser_finish(p);
+	parser_take_findings(p, &l);
+	/* 3000 once each, y.go's and the other message at x.go:1:2, a\0b once, a\0c */
+	assert_int_equal(l.nr, 3004);
+	assert_string_equal(l.items[3000]->file, "y.go");
+	assert_string_equal(l.items[3001]->message, "moved to heap: v2");
+	assert_int_equal(l.items[3002]->line, 9);
+	assert_int_equal(l.items[3003]->line, 9);
+	parser_free(p);
+	strbuf_release(&in);
+	finding_list_release(&l);
+}
+
 static void test_malformed_headers(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
@@ -1133,6 +1164,7 @@ int main(void)
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_crlf_and_partial_last_line),
 		cmocka_unit_test(test_take_findings_twice),
+		cmocka_unit_test(test_duplicates_many),
 		cmocka_unit_test(test_malformed_headers),
 		cmocka_unit_test(test_go126_real_output),
 		cmocka_unit_test(test_go126_inlining_scores),
