@@ -71,9 +71,10 @@ struct flow_facts {
 	int derefs;               /* from "leaks to ... with derefs=N", -1 if none */
 	unsigned cycle_warning:1; /* "truncated explanation due to assignment cycle" */
 	/* distinct callees of `call parameter` steps, as printed ("log.Printf",
-	 * "sort.Slice", "p.Put"), first FACTS_MAX_CALLEES of them */
+	 * "sort.Slice", "p.Put"), first FACTS_MAX_CALLEES of them (the 4-byte
+	 * fields are paired: no padding, in a struct allocated per finding) */
+	unsigned callees_nr;
 	char *callees[FACTS_MAX_CALLEES];
-	size_t callees_nr;
 	char *leak_dst;           /* "{heap}", "~r0", "s": from the leak header */
 	/* the function the compiler named in the explanation's header
 	 * ("escapes to heap in F:", "leaks to DST for F"; Go 1.2x), or NULL */
@@ -142,12 +143,12 @@ struct finding {
 	char *file;         /* relative to the repository root, '/' separators */
 	int line, column;
 	enum verdict verdict;
+	unsigned flow_truncated : 1; /* `flow` below was cut (4-byte fields paired) */
 	char *message;      /* the verdict as printed: "result escapes to heap" */
 	char *subject;      /* x / EXPR / p: what the verdict is about */
 
 	struct flow_step *flow;
 	size_t flow_nr, flow_alloc;
-	unsigned flow_truncated : 1;
 	/* when set, the flow's strings are interned here (shared with the
 	 * other findings of one parse; the finding holds a reference) */
 	struct strpool *pool;
@@ -169,13 +170,14 @@ struct finding {
 			     * &T{} or new(T): nothing is allocated; else NULL */
 
 	const char *rule;   /* rule id from the checklist ("ER001"); static */
-	enum severity severity;
 	char *why;          /* one sentence built from the chain (checklist) */
+	enum severity severity;
 
 	enum finding_status status;
 	unsigned added_line : 1;   /* the change added this line */
 	unsigned in_hunk : 1;      /* the line is inside a hunk (context) */
 	unsigned in_changed_file : 1;
+	unsigned profiled : 1, hot : 1; /* profile weighting, below */
 	int old_line;       /* old-side line of an unchanged line in a hunk, else 0 */
 	char *old_path;     /* the file's path at base (renames), or NULL */
 	char *fingerprint;  /* compare.h */
@@ -190,7 +192,6 @@ struct finding {
 	 * shares; hot when weight reached the hot share (severity raised) */
 	unsigned long long alloc_bytes, alloc_objects;
 	double cpu_flat, cpu_cum, weight;
-	unsigned profiled : 1, hot : 1;
 };
 
 struct finding_list {
