@@ -407,7 +407,7 @@ static int cache_write_escapes(const struct base_cache *bc, const struct finding
 
 /*
  * A cached analysis has no notes: the inlining notes the summaries need are
- * saved next to the entry CACHEDIR/DIGEST.json, as CACHEDIR/.DIGEST.inline
+ * saved next to the entry CACHEDIR/DIGEST.findings, as CACHEDIR/.DIGEST.inline
  * (hidden: the directory lists the entries), with the entry's key.  A
  * cache hit without them is a miss: the findings read are dropped and the
  * packages are analysed (and both written again).
@@ -418,8 +418,8 @@ static void notes_path(struct strbuf *path, const struct base_cache *bc)
 	size_t dir = slash ? (size_t)(slash - bc->path.buf + 1) : 0;
 	size_t len = bc->path.len - dir;
 
-	if (len > 5 && !strcmp(bc->path.buf + bc->path.len - 5, ".json"))
-		len -= 5;
+	if (len > 9 && !strcmp(bc->path.buf + bc->path.len - 9, ".findings"))
+		len -= 9;
 	strbuf_addf(path, "%.*s.%.*s.inline", (int)dir, bc->path.buf, (int)len, bc->path.buf + dir);
 }
 

@@ -42,7 +42,7 @@ expect_eq "c2..c3 after c1..c2: c2 (now the base) is not built again" "$(builds)
 : >"$TMP/go-calls"
 er --base c1 --head c2 -v --format json
 expect_grep "-v: the head read from the cache" \
-	"^escape-review: the analysis of the head revision is read from the cache: .*/\.git/escape-review/cache/[0-9a-f]\{40\}\.json$" "$TMP/err"
+	"^escape-review: the analysis of the head revision is read from the cache: .*/\.git/escape-review/cache/[0-9a-f]\{40\}\.findings$" "$TMP/err"
 expect_grep "-v: the base read from the cache" \
 	"^escape-review: the analysis of the base revision is read from the cache: " "$TMP/err"
 
