@@ -682,7 +682,7 @@ static size_t base_paths(const char ***old, const struct change *c, const struct
 
 static int compare_with_base(struct review *out, git_repository *repo, const struct change *c,
 			     const char *head_dir, const struct pkgset *head_set,
-			     const struct review_opts *opts, int *fell_back)
+			     const struct review_opts *opts, struct go_env_query *goq, int *fell_back)
 {
 	struct analysis head = { 0 }, base = { 0 };
 	struct finding_list induced = FINDING_LIST_INIT;
@@ -718,7 +718,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		cache_lookup(&head, &hc, NULL, &e, "the head revision"); /* only -v's why */
 		threaded = analyse_start(&th, &head);
 	}
-	if (!(ret = go_env_key(&gov, &goenv, &opts->build))) {
+	if (!(ret = go_env_finish(goq, &gov, &goenv, &opts->build))) {
 		free(out->go_version);
 		out->go_version = xstrdup(gov.buf);
 		e.go_version = gov.buf;
@@ -905,6 +905,8 @@ struct run {
 	int have_change;
 	struct pkgset set;
 	struct strbuf root;
+	/* the cache key's `go env`, started before the work tree is examined */
+	struct go_env_query goq;
 };
 
 /* Number of distinct directories of the findings: the packages --input covered. */
@@ -1029,7 +1031,7 @@ static int stage_analyse(struct run *r)
 	int ret, fell_back = 0;
 
 	if (r->mode == MODE_NEW) {
-		ret = compare_with_base(out, r->repo, &r->change, r->root.buf, &r->set, opts,
+		ret = compare_with_base(out, r->repo, &r->change, r->root.buf, &r->set, opts, &r->goq,
 					&fell_back);
 		if (!ret && fell_back) {
 			r->mode = MODE_ADDED;
@@ -1047,7 +1049,7 @@ static int stage_analyse(struct run *r)
 	/* a committed revision's analysis may be cached: its key needs the go
 	 * environment first */
 	if (!opts->no_cache && !r->change.worktree) {
-		if ((ret = go_env_key(&gov, &goenv, &opts->build)))
+		if ((ret = go_env_finish(&r->goq, &gov, &goenv, &opts->build)))
 			goto out;
 		e.go_version = gov.buf;
 		e.go_env = goenv.buf;
@@ -1139,6 +1141,11 @@ static int run_stages(struct run *r)
 	}
 	if (!r->change.files_nr && !opts->all_packages && !opts->packages_nr)
 		return 0; /* no Go files: the toolchain is never started */
+	/* a committed head's cache key needs the go environment: `go env` runs
+	 * while the work tree is examined and the packages are found (a head
+	 * without an entry to look up starts its build first instead) */
+	if (!opts->no_cache && !r->change.worktree)
+		go_env_start(&r->goq, &opts->build);
 	if ((ret = head_root(&r->root, r->repo, &r->change)) || (ret = stage_packages(r)))
 		return ret;
 	return stage_analyse(r);
@@ -1176,6 +1183,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 		memset(&r.set, 0, sizeof(r.set));
 	}
 out:
+	go_env_abandon(&r.goq);
 	pkgset_release(&r.set);
 	change_release(&r.change);
 	strbuf_release(&r.root);
