@@ -8,6 +8,7 @@
 #include "config.h"
 #include "errors.h"
 #include "options.h"
+#include "repo.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -164,7 +165,7 @@ int main(int argc, char **argv)
 		}
 	}
 	config_init(&config);
-	git_libgit2_init();
+	repo_global_init();
 	if (i < argc && !strcmp(argv[i], "rules"))
 		ret = cmd_rules(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "config"))

@@ -15,6 +15,14 @@
 
 #include <git2.h>
 
+/*
+ * libgit2's global state (git_libgit2_init), without the TLS trust store
+ * a libgit2 built with mbedTLS would parse for network transports
+ * escape-review never uses (repo.c says how).  Once per process, before
+ * any other call here; git_libgit2_shutdown() undoes it.
+ */
+void repo_global_init(void);
+
 /* Pass a libgit2 failure on as ER_EREPO with `what` and libgit2's message. */
 int repo_error(const char *what);
 

@@ -232,4 +232,16 @@ expect_eq "outside the range: one warning line" "$(cat "$TMP/err")" \
 expect_eq "outside the range: the findings and the version recorded" \
 	"$(json_get "$TMP/out" "(len(d['findings']), d['go_version'])")" "(2, 'go1.99.0')"
 
+# --- libgit2's TLS trust store is never parsed (issue 17: no TLS set-up
+# unless publishing): with a libgit2 built on mbedTLS (Debian's), the
+# dynamic linker binds its mbedtls_x509_crt_parse_file to the program's
+# no-op (src/repo.c), and the CA bundle is never opened
+if ldd "$ER_BIN" | grep -q 'libmbedx509'; then
+	binding=$(LD_DEBUG=bindings "$ER_BIN" rules ER001 2>&1 >/dev/null |
+		sed -n "s/.*binding file [^ ]*\/\(libgit2\)[^ ]* .* to [^ ]*\/\([^ /]*\) .*symbol .mbedtls_x509_crt_parse_file'.*/\1 -> \2/p")
+	expect_eq "libgit2's CA bundle parse binds to the program" "$binding" "libgit2 -> $(basename "$ER_BIN")"
+else
+	echo "  skip: $ER_BIN's libgit2 does not use mbedTLS"
+fi
+
 finish
