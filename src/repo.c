@@ -121,7 +121,8 @@ int repo_merge_base(git_oid *out, git_repository *repo, const git_oid *base, con
 	return 0;
 }
 
-int repo_worktree_is(git_repository *repo, const git_oid *id)
+/* repo_worktree_is(), looking at untracked files or not. */
+static int worktree_matches(git_repository *repo, const git_oid *id, int untracked)
 {
 	git_oid head;
 	git_status_list *st = NULL;
@@ -134,8 +135,9 @@ int repo_worktree_is(git_repository *repo, const git_oid *id)
 	    git_oid_cmp(&head, id))
 		return 0;
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (untracked)
+		so.flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	if (git_status_list_new(&st, repo, &so) < 0)
 		return 0;
 	n = git_status_list_entrycount(st);
@@ -153,6 +155,16 @@ int repo_worktree_is(git_repository *repo, const git_oid *id)
 	}
 	git_status_list_free(st);
 	return clean;
+}
+
+int repo_worktree_is(git_repository *repo, const git_oid *id)
+{
+	return worktree_matches(repo, id, 1);
+}
+
+int repo_worktree_tracked_is(git_repository *repo, const git_oid *id)
+{
+	return worktree_matches(repo, id, 0);
 }
 
 char *repo_git_path(git_repository *repo, const char *name)

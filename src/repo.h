@@ -53,6 +53,9 @@ int repo_merge_base(git_oid *out, git_repository *repo, const git_oid *base, con
 /* 1 when HEAD is commit `id` and the work tree has no changes to tracked
  * files and no untracked .go, go.mod or go.work files. */
 int repo_worktree_is(git_repository *repo, const git_oid *id);
+/* The same without looking for untracked files (no walk of the whole work
+ * tree): HEAD is `id` and no tracked file differs from it. */
+int repo_worktree_tracked_is(git_repository *repo, const git_oid *id);
 
 /* `name` inside the repository's git directory (".git/NAME"); caller frees. */
 char *repo_git_path(git_repository *repo, const char *name);

@@ -223,6 +223,9 @@ static void test_worktree_is(void **state)
 
 	gitrepo_write(&g, "sub/new.go", "package sub\n");
 	assert_int_equal(repo_worktree_is(g.repo, &c2), 0);
+	/* the tracked files alone still match */
+	assert_int_equal(repo_worktree_tracked_is(g.repo, &c2), 1);
+	assert_int_equal(repo_worktree_tracked_is(g.repo, &c1), 0);
 	gitrepo_remove(&g, "sub/new.go");
 	assert_int_equal(repo_worktree_is(g.repo, &c2), 1);
 	gitrepo_write(&g, "tool/go.mod", "module example.com/tool\n");
@@ -235,10 +238,12 @@ static void test_worktree_is(void **state)
 	/* a change to a tracked file, of any kind */
 	gitrepo_write(&g, ".gitignore", "build/\n*.tmp\n");
 	assert_int_equal(repo_worktree_is(g.repo, &c2), 0);
+	assert_int_equal(repo_worktree_tracked_is(g.repo, &c2), 0);
 	gitrepo_reset_hard(&g);
 	assert_int_equal(repo_worktree_is(g.repo, &c2), 1);
 	gitrepo_remove(&g, "a.go");
 	assert_int_equal(repo_worktree_is(g.repo, &c2), 0);
+	assert_int_equal(repo_worktree_tracked_is(g.repo, &c2), 0);
 	gitrepo_release(&g);
 
 	gitrepo_init(&g, "worktree-bare", 1);
