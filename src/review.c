@@ -280,10 +280,13 @@ static void trim_slashes(struct strbuf *sb)
 }
 
 /*
- * Whether the work tree is the committed head, when that is only known for
- * its tracked files: untracked Go files would be built with it, but a head
- * read from the cache builds nothing, so the walk of the whole work tree
- * for them waits until something is to be built there (root_check_settle).
+ * Whether the work tree is the committed head when HEAD is that commit,
+ * found out as late and as little as possible: what an analysis reads of
+ * the root before its cache entry (its packages' files, go.mod, go.sum,
+ * go.work) is checked first, by those paths alone (root_check_paths); a
+ * head read from the cache builds nothing, so the walk of the whole work
+ * tree (changed files anywhere, untracked Go files) waits until something
+ * is to be built there (root_check_settle).
  */
 struct root_check {
 	git_repository *repo;
@@ -293,16 +296,72 @@ struct root_check {
 	int verbose;
 };
 
+static void root_check_dirty(struct root_check *rc)
+{
+	rc->pending = 0;
+	rc->dirty = 1;
+	if (rc->verbose)
+		fprintf(stderr, "escape-review: the work tree is not the head revision (changed or untracked Go files): the head revision is built in a checkout\n");
+}
+
 /* 1 when the work tree, taken for the head, turns out not to be it (the
- * review starts again in a checkout: run_stages). */
+ * review starts again in a checkout: stage_head). */
 static int root_check_settle(struct root_check *rc)
 {
 	if (!rc || !rc->pending)
 		return rc && rc->dirty;
+	if (!repo_worktree_is(rc->repo, &rc->head))
+		root_check_dirty(rc);
 	rc->pending = 0;
-	rc->dirty = !repo_worktree_is(rc->repo, &rc->head);
-	if (rc->dirty && rc->verbose)
-		fprintf(stderr, "escape-review: the work tree has untracked Go or module files: the head revision is built in a checkout\n");
+	return rc->dirty;
+}
+
+/* DIR/NAME repository-relative ("" DIR: NAME); NAME "./x/..." is x, "." is DIR. */
+static char *repo_path(const char *dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len;
+
+	while (!strncmp(name, "./", 2))
+		name += 2;
+	if (!strcmp(name, ".") || !strcmp(name, "..."))
+		name = "";
+	len = strlen(name);
+	if (len >= 4 && !strcmp(name + len - 4, "/..."))
+		len -= 4;
+	strbuf_addstr(&sb, dir);
+	if (sb.len && len)
+		strbuf_addch(&sb, '/');
+	strbuf_add(&sb, name, len);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The same for what the analysis of `set` reads before its cache entry. */
+static int root_check_paths(struct root_check *rc, const struct pkgset *set)
+{
+	static const char *const files[] = { "go.mod", "go.sum", "go.work" };
+	char **paths;
+	size_t i, j, n = 0, max = 1, whole = 0;
+
+	if (!rc || !rc->pending)
+		return rc && rc->dirty;
+	for (i = 0; i < set->nr; i++)
+		max += ARRAY_SIZE(files) + set->mods[i].pkgs_nr;
+	paths = xcalloc(max, sizeof(*paths));
+	paths[n++] = xstrdup("go.work");
+	for (i = 0; i < set->nr; i++) {
+		for (j = 0; j < ARRAY_SIZE(files); j++)
+			paths[n++] = repo_path(set->mods[i].dir, files[j]);
+		for (j = 0; j < set->mods[i].pkgs_nr; j++) {
+			paths[n] = repo_path(set->mods[i].dir, set->mods[i].pkgs[j]);
+			whole |= !*paths[n++]; /* the root package: every file */
+		}
+	}
+	if (!repo_worktree_paths_are(rc->repo, &rc->head, (const char **)paths, whole ? 0 : n))
+		root_check_dirty(rc);
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
 	return rc->dirty;
 }
 
@@ -327,7 +386,7 @@ static int head_root(struct strbuf *out, git_repository *repo, const struct chan
 		return 0;
 	}
 	git_oid_fromstr(&head, c->head_hex);
-	if (wd && rc && !rc->dirty && repo_worktree_tracked_is(repo, &head)) {
+	if (wd && rc && !rc->dirty && repo_head_is(repo, &head)) {
 		rc->repo = repo;
 		git_oid_cpy(&rc->head, &head);
 		rc->pending = 1;
@@ -542,7 +601,8 @@ static void cache_find(struct analysis *a, struct base_cache *bc, const git_oid 
 static void cache_lookup(struct analysis *a, struct base_cache *bc, const git_oid *tree,
 			 const struct cache_env *e, const char *what)
 {
-	cache_find(a, bc, tree, e, what);
+	if (!root_check_paths(a->check, a->set))
+		cache_find(a, bc, tree, e, what);
 	if (!a->cached && root_check_settle(a->check)) {
 		a->ret = error_set(ER_EREPO, "the work tree is not the head revision");
 		a->msg = xstrdup(error_last());

@@ -60,7 +60,7 @@ er --base c1 --head c2 -v --format json
 expect_eq "untracked Go file, nothing cached: the same JSON (the file is not the head's)" \
 	"$(cmp "$TMP/out" "$TMP/first.json" && echo identical)" "identical"
 expect_grep "untracked Go file: -v says the head is built in a checkout" \
-	"^escape-review: the work tree has untracked Go or module files: the head revision is built in a checkout$" "$TMP/err"
+	"^escape-review: the work tree is not the head revision (changed or untracked Go files): the head revision is built in a checkout$" "$TMP/err"
 expect_grep "untracked Go file: the head built in the checkout" \
 	"^escape-review: running in .*/\.git/escape-review/head: go build " "$TMP/err"
 expect_eq "untracked Go file: base and head built once each" "$(builds)" 2
@@ -70,6 +70,17 @@ expect_eq "untracked Go file, the head cached: nothing built, the same JSON" \
 	"$(builds) $(cmp "$TMP/out" "$TMP/first.json" && echo identical)" "0 identical"
 expect_no_grep "untracked Go file, the head cached: nothing said of untracked files (none looked for)" "untracked" "$TMP/err"
 rm campus/untracked_extra.go
+# a change to a tracked file of the package: seen before the cache entry is
+# read (what the analysis reads of the work tree is checked first), so the
+# head is reviewed from its checkout: the cached analysis, nothing built
+echo 'func trackedExtra() *int { w := 4; return &w }' >>campus/score.go
+: >"$TMP/go-calls"
+er --base c1 --head c2 -v --format json
+expect_eq "a changed tracked file, the head cached: nothing built, the same JSON" \
+	"$(builds) $(cmp "$TMP/out" "$TMP/first.json" && echo identical)" "0 identical"
+expect_grep "a changed tracked file: -v says the head is reviewed in a checkout" \
+	"^escape-review: the work tree is not the head revision (changed or untracked Go files): the head revision is built in a checkout$" "$TMP/err"
+git checkout -q -- campus/score.go
 
 # other modes of a committed head are cached too
 er --base c1 --head c2 --mode file --format json
