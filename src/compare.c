@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <stdio.h>
@@ -339,9 +340,10 @@ static void put_record(struct strbuf *sb, const struct finding *f)
 	strbuf_addch(sb, '\n');
 }
 
-/* A cursor over an entry being read; `bad` once anything did not fit. */
+/* A cursor over an entry being read (never written: it may be a mapped
+ * file); `bad` once anything did not fit. */
 struct rd {
-	char *p, *end;
+	const char *p, *end;
 	int bad;
 };
 
@@ -385,34 +387,45 @@ static long long rd_num(struct rd *r, long long lo, long long hi)
 	return v;
 }
 
-/* A string, NUL-terminated in place of its space; NULL for "~" (or when bad). */
-static char *rd_str(struct rd *r)
+/* A string: its bytes and `*len`; NULL for "~" (or when bad). */
+static const char *rd_str(struct rd *r, size_t *len)
 {
-	unsigned long long len;
-	char *s;
+	unsigned long long n;
+	const char *s;
 
+	*len = 0;
 	if (r->bad)
 		return NULL;
 	if (r->end - r->p >= 2 && r->p[0] == '~' && r->p[1] == ' ') {
 		r->p += 2;
 		return NULL;
 	}
-	len = rd_u64(r, ':');
-	if (r->bad || len >= (unsigned long long)(r->end - r->p) || r->p[len] != ' ') {
+	n = rd_u64(r, ':');
+	if (r->bad || n >= (unsigned long long)(r->end - r->p) || r->p[n] != ' ') {
 		r->bad = 1;
 		return NULL;
 	}
 	s = r->p;
-	s[len] = '\0';
-	r->p += len + 1;
+	*len = (size_t)n;
+	r->p += n + 1;
 	return s;
 }
 
 static char *rd_dup(struct rd *r)
 {
-	char *s = rd_str(r);
+	size_t len;
+	const char *s = rd_str(r, &len);
 
-	return s ? xstrdup(s) : NULL;
+	return s ? xstrndup(s, len) : NULL;
+}
+
+/* A string interned in `pool` (NUL-terminated there); NULL for "~". */
+static const char *rd_pooled(struct rd *r, struct strpool *pool)
+{
+	size_t len;
+	const char *s = rd_str(r, &len);
+
+	return s ? strpool_intern(pool, s, len) : NULL;
 }
 
 static void rd_char(struct rd *r, char c)
@@ -437,12 +450,12 @@ static void rd_chain(struct rd *r, struct finding *f, struct strpool *pool)
 	f->facts.func = rd_dup(r);
 	n = (size_t)rd_num(r, 0, FACTS_MAX_CALLEES);
 	for (i = 0; i < n && !r->bad; i++) {
-		char *s = rd_str(r);
+		char *s = rd_dup(r);
 
 		if (!s)
 			r->bad = 1;
 		else
-			f->facts.callees[f->facts.callees_nr++] = xstrdup(s);
+			f->facts.callees[f->facts.callees_nr++] = s;
 	}
 	/* a step takes 14 bytes at least: the count is bounded by the entry */
 	n = (size_t)rd_num(r, 0, (r->end - r->p) / 14);
@@ -452,7 +465,8 @@ static void rd_chain(struct rd *r, struct finding *f, struct strpool *pool)
 		f->flow_alloc = n;
 	}
 	for (i = 0; i < n && !r->bad; i++) {
-		const char *file = rd_str(r), *text = rd_str(r), *inl = rd_str(r);
+		const char *file = rd_pooled(r, pool), *text = rd_pooled(r, pool);
+		const char *inl = rd_pooled(r, pool);
 		int line = (int)rd_num(r, INT_MIN, INT_MAX);
 		int col = (int)rd_num(r, -(1 << 30), (1 << 30) - 1);
 		unsigned outside = (unsigned)rd_num(r, 0, 1);
@@ -553,15 +567,14 @@ int compare_cache_write(const char *path, const char *key, const struct finding_
 	return ret;
 }
 
-/* compare_cache_parse() of a buffer it may write into (strings end in place). */
-static int cache_parse_in_place(struct finding_list *out, char *buf, size_t len, const char *key)
+int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key)
 {
 	struct rd r = { buf, buf + len, 0 };
 	struct finding_list tmp = FINDING_LIST_INIT;
 	struct strbuf magic = STRBUF_INIT;
 	struct strpool *pool;
 	const char *k;
-	size_t i, n;
+	size_t i, n, klen;
 	int ret = 0;
 
 	strbuf_addf(&magic, CACHE_MAGIC "%d\n", CACHE_VERSION);
@@ -571,11 +584,11 @@ static int cache_parse_in_place(struct finding_list *out, char *buf, size_t len,
 	}
 	r.p += magic.len;
 	strbuf_release(&magic);
-	k = rd_str(&r);
+	k = rd_str(&r, &klen);
 	rd_char(&r, '\n');
 	if (r.bad || !k)
 		return error_set(ER_EINPUT, "it is truncated or corrupt (at byte %zu)", (size_t)(r.p - buf));
-	if (key && strcmp(k, key))
+	if (key && (klen != strlen(key) || memcmp(k, key, klen)))
 		return error_set(ER_EINPUT, "it was written for another key");
 	/* a record takes 40 bytes at least */
 	n = (size_t)rd_u64(&r, '\n');
@@ -600,48 +613,39 @@ static int cache_parse_in_place(struct finding_list *out, char *buf, size_t len,
 	return ret;
 }
 
-int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key)
-{
-	char *copy = xmalloc(len + 1);
-	int ret;
-
-	memcpy(copy, buf, len);
-	copy[len] = '\0';
-	ret = cache_parse_in_place(out, copy, len, key);
-	free(copy);
-	return ret;
-}
-
 int compare_cache_read(struct finding_list *out, const char *path, const char *key)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct stat st;
-	long n = -1;
-	int fd, ret;
+	void *map = MAP_FAILED;
+	size_t len = 0;
+	int fd, ret = 0;
 
+	/* mapped, not read: the entry's pages come from the page cache as
+	 * they are parsed, with no copy to fault in (an entry is replaced by
+	 * a rename, never rewritten in place) */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		/* one buffer of the file's size: no regrowth */
-		if (!fstat(fd, &st) && st.st_size > 0 && (unsigned long long)st.st_size <= MAX_CACHE_BYTES)
-			strbuf_grow(&sb, (size_t)st.st_size + 1);
-		n = strbuf_read_fd(&sb, fd, MAX_CACHE_BYTES);
-		close(fd);
-	}
-	if (n < 0 && errno == ENOENT) {
-		ret = 1;
-	} else if (n < 0) {
+	if (fd < 0 && errno == ENOENT)
+		return 1;
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: %s", path, strerror(errno));
-	} else if ((size_t)n > MAX_CACHE_BYTES) {
+	} else if ((unsigned long long)st.st_size > MAX_CACHE_BYTES) {
 		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: it is larger than %u MiB",
 				path, MAX_CACHE_BYTES >> 20);
-	} else if ((ret = cache_parse_in_place(out, sb.buf, sb.len, key))) {
+	} else if ((len = (size_t)st.st_size) &&
+		   (map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: %s", path, strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!ret && (ret = compare_cache_parse(out, len ? map : "", len, key))) {
 		struct strbuf why = STRBUF_INIT;
 
 		strbuf_addstr(&why, error_last());
 		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: %s", path, why.buf);
 		strbuf_release(&why);
 	}
-	strbuf_release(&sb);
+	if (map != MAP_FAILED)
+		munmap(map, len);
 	return ret;
 }
 
