@@ -67,12 +67,12 @@ fi
 } | tee "$OUT/rereview.txt"
 args=()
 if [ -n "$ER_BASE" ]; then
-	args+=(-n "ER_BASE: re-review, --mode added" "$ER_BASE -C $W/clone --base origin/main --fail-on none --cache-dir $W/cache-base --mode added")
-	args+=(-n "ER_BASE: re-review, new" "$ER_BASE -C $W/clone --base origin/main --fail-on none --cache-dir $W/cache-base")
+	args+=(-n "ER_BASE: re-review --mode added" "$ER_BASE -C $W/clone --base origin/main --fail-on none --cache-dir $W/cache-base --mode added")
+	args+=(-n "ER_BASE: re-review new" "$ER_BASE -C $W/clone --base origin/main --fail-on none --cache-dir $W/cache-base")
 fi
 hyperfine -N -w 3 --runs "$RUNS" --export-csv "$OUT/rereview.csv" "${args[@]}" \
-	-n "re-review, --mode added" "$ER -C $W/clone --base origin/main --fail-on none --cache-dir $W/cache --mode added" \
-	-n "re-review, new (base cached)" "$ER -C $W/clone --base origin/main --fail-on none --cache-dir $W/cache" \
+	-n "re-review --mode added" "$ER -C $W/clone --base origin/main --fail-on none --cache-dir $W/cache --mode added" \
+	-n "re-review new (base cached)" "$ER -C $W/clone --base origin/main --fail-on none --cache-dir $W/cache" \
 	-n "floor: go build -gcflags=-m=2 ./$PKG" "go -C $W/clone build -gcflags=-m=2 ./$PKG" >/dev/null
 echo "uptime after: $(uptime)" | tee -a "$OUT/rereview.txt"
 # medians and CPU time (user + sys, means) beside the floor's
