@@ -39,7 +39,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN := $(BUILD)/escape-review
 
-.PHONY: all test test-go119 check-portable check-layering check-style unit e2e http demo install uninstall clean check-asan check-valgrind fuzz fuzz-regress help docs check-browser report-screenshot
+.PHONY: all test test-go119 check-portable check-layering check-style unit e2e http demo install uninstall clean check-asan check-valgrind valgrind-e2e fuzz fuzz-regress help docs check-browser report-screenshot
 
 all: $(BIN)
 
@@ -134,8 +134,10 @@ report-screenshot: $(BIN)
 	@ER_BIN=$(abspath $(BIN)) ER_SRC=$(CURDIR) ER_SCREENSHOT=$(CURDIR)/docs/report.png sh tests/browser/run.sh
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# ER_FREE_AT_EXIT: the commands free everything before they return (main.c),
+# so a leak is a leak.
 check-asan:
-	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' CFLAGS='$(CFLAGS) -DER_FREE_AT_EXIT' \
 		SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' test fuzz-regress
 
 # The end-to-end tests with the binary run under valgrind memcheck: the
@@ -150,7 +152,12 @@ $(BUILD)/valgrind/escape-review: $(BIN)
 	@printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(VALGRIND)' '$(abspath $(BIN))' >$@
 	@chmod +x $@
 
-check-valgrind: $(BIN) $(BUILD)/valgrind/escape-review
+# Built in build-valgrind with ER_FREE_AT_EXIT (the commands free everything
+# before they return, main.c), so the leak check sees every block.
+check-valgrind:
+	@$(MAKE) --no-print-directory BUILD=build-valgrind CFLAGS='$(CFLAGS) -DER_FREE_AT_EXIT' valgrind-e2e
+
+valgrind-e2e: $(BIN) $(BUILD)/valgrind/escape-review
 	@ER_BIN=$(abspath $(BIN)) ER_SRC=$(CURDIR) ER_VALGRIND=1 sh tests/e2e/run.sh
 	@for t in $(VALGRIND_DIRECT); do echo "== $$t (valgrind wrapper)"; \
 		ER_BIN=$(abspath $(BUILD))/valgrind/escape-review ER_SRC=$(CURDIR) sh $$t || exit 1; done

@@ -46,6 +46,12 @@ int cmd_usage_error(const char *fmt, const char *arg);
  */
 int cmd_review_packages(struct review *rv, struct review_opts *ro, const char *const *pkgs,
 			size_t nr, struct pkgset *analysed);
+/*
+ * 1 when a command frees what it holds before it returns to main() (the
+ * builds that check for leaks), 0 when the exit returns the memory (the
+ * others: freeing a review's findings one by one only costs time).
+ */
+int cmd_free_at_exit(void);
 /* Write `sb` to stdout. */
 void cmd_print(const struct strbuf *sb);
 /* Flush stdout, remembering why it failed: main() exits 3 with that message. */

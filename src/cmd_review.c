@@ -337,7 +337,8 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 out:
 	forge_review_release(&fr);
 	forge_context_release(&ctx);
-	review_cmd_release(&rc);
+	if (cmd_free_at_exit())
+		review_cmd_release(&rc);
 	return ret;
 }
 

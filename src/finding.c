@@ -4,6 +4,7 @@
  * the one finding-to-JSON serialiser (the report's and the cache's).
  */
 #include "finding.h"
+#include "jsonw.h"
 #include "strbuf.h"
 #include "strmap.h"
 #include "util.h"
@@ -116,19 +117,27 @@ void finding_flow_shrink(struct finding *f)
 	f->flow_alloc = f->flow_nr;
 }
 
-struct flow_step *finding_add_step(struct finding *f, const char *file, int line, int column,
-				   const char *text)
+struct flow_step *finding_add_pooled_step(struct finding *f, const char *file, int line,
+					  int column, const char *text)
 {
 	struct flow_step *s;
 
 	ALLOC_GROW(f->flow, f->flow_nr + 1, f->flow_alloc);
 	s = &f->flow[f->flow_nr++];
 	memset(s, 0, sizeof(*s));
-	s->file = own_str(f, file);
+	s->file = file;
 	s->line = line;
 	s->column = column;
-	s->text = own_str(f, text);
+	s->text = text;
 	return s;
+}
+
+struct flow_step *finding_add_step(struct finding *f, const char *file, int line, int column,
+				   const char *text)
+{
+	const char *fc = own_str(f, file);
+
+	return finding_add_pooled_step(f, fc, line, column, own_str(f, text));
 }
 
 void finding_step_set_file(struct finding *f, struct flow_step *st, const char *file)
@@ -302,7 +311,8 @@ enum flow_reason reason_parse(const char *s, size_t len)
 	int i;
 
 	for (i = 0; i < REASON__COUNT; i++)
-		if (i != REASON_OTHER && strlen(reason_names[i]) == len && !memcmp(reason_names[i], s, len))
+		if (i != REASON_OTHER && len && reason_names[i][0] == s[0] &&
+		    strlen(reason_names[i]) == len && !memcmp(reason_names[i], s, len))
 			return (enum flow_reason)i;
 	return REASON_OTHER;
 }
@@ -316,102 +326,110 @@ void finding_list_move(struct finding_list *to, struct finding_list *from)
 	from->nr = 0;
 }
 
+void finding_jsonw_str(struct jsonw *w, const char *k, const char *v, unsigned flags)
+{
+	if (flags & FINDING_JSON_RAW) {
+		jsonw_str(w, k, v);
+	} else if (!v) {
+		jsonw_null(w, k);
+	} else {
+		/* JSON strings must be UTF-8: invalid bytes (a file name in
+		 * Latin-1, say) become U+FFFD */
+		jsonw_str_utf8(w, k, v);
+	}
+}
+
 void finding_json_str(cJSON *o, const char *k, const char *v, unsigned flags)
 {
-	struct strbuf sb = STRBUF_INIT;
-	size_t n, i, len;
+	struct jsonw w;
 
-	if (!v) {
-		if (!(flags & FINDING_JSON_RAW))
-			cJSON_AddNullToObject(o, k);
-		return;
-	}
-	if (flags & FINDING_JSON_RAW) {
-		cJSON_AddStringToObject(o, k, v);
-		return;
-	}
-	/* JSON strings must be UTF-8: invalid bytes (a file name in Latin-1,
-	 * say) become U+FFFD */
-	n = strlen(v);
-	for (i = 0; i < n; i += len) {
-		len = utf8_seq_len(v + i, n - i);
-		if (!len) {
-			strbuf_addstr(&sb, "\xef\xbf\xbd");
-			len = 1;
-		} else {
-			strbuf_add(&sb, v + i, len);
-		}
-	}
-	cJSON_AddStringToObject(o, k, sb.buf);
-	strbuf_release(&sb);
+	jsonw_init_tree(&w, o);
+	finding_jsonw_str(&w, k, v, flags);
 }
 
 /* What the stages before the checklist set, for the cache. */
-static void add_raw(cJSON *o, const struct finding *f)
+static void add_raw(struct jsonw *w, const struct finding *f)
 {
-	cJSON *fa, *arr;
 	char hex[32];
 	size_t i;
 
-	cJSON_AddNumberToObject(o, "verdict", f->verdict);
-	finding_json_str(o, "subject", f->subject, FINDING_JSON_RAW);
-	finding_json_str(o, "source", f->source, FINDING_JSON_RAW);
-	finding_json_str(o, "source_above", f->source_above, FINDING_JSON_RAW);
-	cJSON_AddNumberToObject(o, "source_state", f->source_state);
-	cJSON_AddNumberToObject(o, "source_above_state", f->source_above_state);
-	cJSON_AddBoolToObject(o, "in_init", f->in_init);
-	cJSON_AddBoolToObject(o, "in_loop", f->in_loop);
-	cJSON_AddNumberToObject(o, "loop_line", f->loop_line);
-	finding_json_str(o, "zero_size", f->zero_size, FINDING_JSON_RAW);
-	fa = cJSON_AddObjectToObject(o, "facts");
+	jsonw_int(w, "verdict", f->verdict);
+	jsonw_str(w, "subject", f->subject);
+	jsonw_str(w, "source", f->source);
+	jsonw_str(w, "source_above", f->source_above);
+	jsonw_int(w, "source_state", f->source_state);
+	jsonw_int(w, "source_above_state", f->source_above_state);
+	jsonw_bool(w, "in_init", f->in_init);
+	jsonw_bool(w, "in_loop", f->in_loop);
+	jsonw_int(w, "loop_line", f->loop_line);
+	jsonw_str(w, "zero_size", f->zero_size);
+	jsonw_object_begin(w, "facts");
 	snprintf(hex, sizeof(hex), "%llx", (unsigned long long)f->facts.reasons);
-	cJSON_AddStringToObject(fa, "reasons", hex);
-	cJSON_AddNumberToObject(fa, "dsts", f->facts.dsts);
-	cJSON_AddNumberToObject(fa, "steps", f->facts.steps);
-	cJSON_AddNumberToObject(fa, "flows", f->facts.flows);
-	cJSON_AddNumberToObject(fa, "derefs", f->facts.derefs);
-	cJSON_AddBoolToObject(fa, "cycle", f->facts.cycle_warning);
-	finding_json_str(fa, "leak_dst", f->facts.leak_dst, FINDING_JSON_RAW);
-	finding_json_str(fa, "func", f->facts.func, FINDING_JSON_RAW);
-	arr = cJSON_AddArrayToObject(fa, "callees");
+	jsonw_str(w, "reasons", hex);
+	jsonw_int(w, "dsts", f->facts.dsts);
+	jsonw_int(w, "steps", f->facts.steps);
+	jsonw_int(w, "flows", f->facts.flows);
+	jsonw_int(w, "derefs", f->facts.derefs);
+	jsonw_bool(w, "cycle", f->facts.cycle_warning);
+	jsonw_str(w, "leak_dst", f->facts.leak_dst);
+	jsonw_str(w, "func", f->facts.func);
+	jsonw_array_begin(w, "callees");
 	for (i = 0; i < f->facts.callees_nr; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateString(f->facts.callees[i]));
+		jsonw_str(w, NULL, f->facts.callees[i]);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
+}
+
+void finding_jsonw_open(struct jsonw *w, const struct finding *f, unsigned flags)
+{
+	finding_jsonw_str(w, "file", f->file, flags);
+	jsonw_int(w, "line", f->line);
+	jsonw_int(w, "column", f->column);
+	finding_jsonw_str(w, "function", f->function, flags);
+	finding_jsonw_str(w, "package", f->package, flags);
+	finding_jsonw_str(w, "message", f->message, flags);
+	if (flags & FINDING_JSON_RAW)
+		add_raw(w, f);
+}
+
+void finding_jsonw_close(struct jsonw *w, const struct finding *f, unsigned flags)
+{
+	size_t i;
+
+	jsonw_array_begin(w, "flow");
+	for (i = 0; i < f->flow_nr; i++) {
+		const struct flow_step *st = &f->flow[i];
+
+		jsonw_object_begin(w, NULL);
+		finding_jsonw_str(w, "file", st->file, flags);
+		jsonw_int(w, "line", st->line);
+		jsonw_int(w, "column", st->column);
+		finding_jsonw_str(w, "text", st->text, flags);
+		if (flags & FINDING_JSON_RAW) {
+			finding_jsonw_str(w, "inlined", st->inlined, flags);
+			if (st->outside)
+				jsonw_bool(w, "outside", 1);
+		}
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+	jsonw_bool(w, "flow_truncated", f->flow_truncated);
 }
 
 cJSON *finding_json_open(const struct finding *f, unsigned flags)
 {
 	cJSON *o = cJSON_CreateObject();
+	struct jsonw w;
 
-	finding_json_str(o, "file", f->file, flags);
-	cJSON_AddNumberToObject(o, "line", f->line);
-	cJSON_AddNumberToObject(o, "column", f->column);
-	finding_json_str(o, "function", f->function, flags);
-	finding_json_str(o, "package", f->package, flags);
-	finding_json_str(o, "message", f->message, flags);
-	if (flags & FINDING_JSON_RAW)
-		add_raw(o, f);
+	jsonw_init_tree(&w, o);
+	finding_jsonw_open(&w, f, flags);
 	return o;
 }
 
 void finding_json_close(cJSON *o, const struct finding *f, unsigned flags)
 {
-	cJSON *flow = cJSON_AddArrayToObject(o, "flow");
-	size_t i;
+	struct jsonw w;
 
-	for (i = 0; i < f->flow_nr; i++) {
-		const struct flow_step *st = &f->flow[i];
-		cJSON *s = cJSON_CreateObject();
-
-		finding_json_str(s, "file", st->file, flags);
-		cJSON_AddNumberToObject(s, "line", st->line);
-		cJSON_AddNumberToObject(s, "column", st->column);
-		finding_json_str(s, "text", st->text, flags);
-		if (flags & FINDING_JSON_RAW) {
-			finding_json_str(s, "inlined", st->inlined, flags);
-			if (st->outside)
-				cJSON_AddBoolToObject(s, "outside", 1);
-		}
-		cJSON_AddItemToArray(flow, s);
-	}
-	cJSON_AddBoolToObject(o, "flow_truncated", f->flow_truncated);
+	jsonw_init_tree(&w, o);
+	finding_jsonw_close(&w, f, flags);
 }

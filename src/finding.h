@@ -212,6 +212,9 @@ void finding_cut_flow(struct finding *f, int max);
 /* Append a step (copying or interning its strings); returns it. */
 struct flow_step *finding_add_step(struct finding *f, const char *file, int line, int column,
 				   const char *text);
+/* Append a step whose strings are already interned in f->pool (set); returns it. */
+struct flow_step *finding_add_pooled_step(struct finding *f, const char *file, int line,
+					  int column, const char *text);
 /* Replace a step's file / inlined function (copied or interned; NULL clears inlined). */
 void finding_step_set_file(struct finding *f, struct flow_step *st, const char *file);
 void finding_step_set_inlined(struct finding *f, struct flow_step *st, const char *name);
@@ -252,6 +255,15 @@ struct cJSON *finding_json_open(const struct finding *f, unsigned flags);
 void finding_json_close(struct cJSON *o, const struct finding *f, unsigned flags);
 /* Add string `v` under `k` as finding_json_open() does with `flags`. */
 void finding_json_str(struct cJSON *o, const char *k, const char *v, unsigned flags);
+/*
+ * The same three written through a jsonw (jsonw.h) into its open object:
+ * into a tree they are the functions above; as text they stream the
+ * object's members (the JSON report) byte for byte as cJSON prints them.
+ */
+struct jsonw;
+void finding_jsonw_open(struct jsonw *w, const struct finding *f, unsigned flags);
+void finding_jsonw_close(struct jsonw *w, const struct finding *f, unsigned flags);
+void finding_jsonw_str(struct jsonw *w, const char *k, const char *v, unsigned flags);
 
 const char *verdict_name(enum verdict v);
 const char *severity_name(enum severity s);

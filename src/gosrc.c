@@ -4,6 +4,7 @@
  * brackets) and the locate stage of gosrc.h, which sweeps a file's findings
  * in position order against its scopes, sorted by start.
  */
+#include "compat.h"
 #include "gosrc.h"
 #include "finding.h"
 #include "strbuf.h"
@@ -969,12 +970,18 @@ size_t gotokens_match(const struct gotokens *tk, size_t i, size_t e)
 	return e;
 }
 
+struct pkgtypes;
+
 struct zctx {
 	const struct gotype *types;
 	size_t nr;
 	int depth;
 	int missing;        /* a name was looked up and not found */
+	/* instead of types/nr: a package's types, read as far as a lookup needs */
+	struct pkgtypes *pkg;
 };
+
+static const struct gotype *pkg_type(struct pkgtypes *pt, const char *name, size_t n);
 
 static int zero_text(struct zctx *z, const char *s, size_t len);
 
@@ -1065,18 +1072,23 @@ static int zero_range(struct zctx *z, const struct gotokens *tk, size_t b, size_
 	if (e == b + 1 && tk->t[b].kind == GOTOK_IDENT) {
 		const char *name = tk->lx.s + tk->t[b].off;
 		size_t n = tk->t[b].len, i;
+		const struct gotype *ty = NULL;
 
-		for (i = 0; i < z->nr; i++)
-			if (strlen(z->types[i].name) == n && !memcmp(z->types[i].name, name, n)) {
-				int r;
+		if (z->pkg)
+			ty = pkg_type(z->pkg, name, n);
+		for (i = 0; !z->pkg && i < z->nr && !ty; i++)
+			if (strlen(z->types[i].name) == n && !memcmp(z->types[i].name, name, n))
+				ty = &z->types[i];
+		if (ty) {
+			int r;
 
-				if (z->depth >= 8)
-					return 0;
-				z->depth++;
-				r = zero_text(z, z->types[i].expr, strlen(z->types[i].expr));
-				z->depth--;
-				return r;
-			}
+			if (z->depth >= 8)
+				return 0;
+			z->depth++;
+			r = zero_text(z, ty->expr, strlen(ty->expr));
+			z->depth--;
+			return r;
+		}
 		if (!is_builtin_type(name, n))
 			z->missing = 1;
 	}
@@ -1096,7 +1108,7 @@ static int zero_text(struct zctx *z, const char *s, size_t len)
 
 int gosrc_type_is_zero(const char *expr, size_t len, const struct gotype *types, size_t nr)
 {
-	struct zctx z = { types, nr, 0, 0 };
+	struct zctx z = { types, nr, 0, 0, NULL };
 
 	return zero_text(&z, expr, len);
 }
@@ -1203,9 +1215,15 @@ static unsigned line_state(const struct srcfile *sf, int line)
 	return line >= 1 && (size_t)line <= sf->lines ? sf->state[line] : GOLEX_CODE;
 }
 
-/* The type declarations of a package's directory, read once. */
+/*
+ * The type declarations of a package's directory, read file by file (in
+ * the directory's order) only as far as a lookup needs: the first
+ * declaration of a name is the one reading them all would find first.
+ */
 struct pkgtypes {
-	struct goscopes sc;
+	struct goscopes sc;         /* the types of files[0..next) */
+	char **files;               /* the directory's .go files (paths) */
+	size_t files_nr, files_alloc, next;
 };
 
 static struct pkgtypes *package_types(struct strmap *cache, const char *root, const char *file)
@@ -1213,10 +1231,9 @@ static struct pkgtypes *package_types(struct strmap *cache, const char *root, co
 	const char *slash = strrchr(file, '/');
 	size_t dn = slash ? (size_t)(slash - file) : 0;
 	struct pkgtypes *pt = strmap_get(cache, file, dn);
-	struct strbuf dir = STRBUF_INIT, src = STRBUF_INIT;
+	struct strbuf dir = STRBUF_INIT;
 	DIR *d;
 	struct dirent *de;
-	size_t files = 0;
 
 	if (pt)
 		return pt;
@@ -1228,15 +1245,31 @@ static struct pkgtypes *package_types(struct strmap *cache, const char *root, co
 		strbuf_add(&dir, file, dn);
 	}
 	d = opendir(dir.buf);
-	while (d && (de = readdir(d)) && files < MAX_PACKAGE_FILES) {
-		char *path;
-
+	while (d && (de = readdir(d)) && pt->files_nr < MAX_PACKAGE_FILES) {
 		if (!ends_with(de->d_name, ".go") || de->d_name[0] == '.')
 			continue;
-		files++;
-		path = path_join(dir.buf, de->d_name);
+		ALLOC_GROW(pt->files, pt->files_nr + 1, pt->files_alloc);
+		pt->files[pt->files_nr++] = path_join(dir.buf, de->d_name);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&dir);
+	return pt;
+}
+
+/* Read the package's next file that declares a type; 0 when none is left. */
+static int pkg_read_more(struct pkgtypes *pt)
+{
+	struct strbuf src = STRBUF_INIT;
+	size_t before = pt->sc.types_nr;
+
+	while (pt->next < pt->files_nr && pt->sc.types_nr == before) {
+		const char *path = pt->files[pt->next++];
+
 		strbuf_reset(&src);
-		if (strbuf_read_file(&src, path, MAX_SOURCE) >= 0 && src.len <= MAX_SOURCE) {
+		/* a file without the bytes "type" declares none: not scanned */
+		if (strbuf_read_file(&src, path, MAX_SOURCE) >= 0 && src.len <= MAX_SOURCE &&
+		    memmem(src.buf, src.len, "type", 4)) {
 			struct goscopes one = GOSCOPES_INIT;
 			size_t i;
 
@@ -1248,13 +1281,31 @@ static struct pkgtypes *package_types(struct strmap *cache, const char *root, co
 			one.types_nr = 0;
 			goscopes_release(&one);
 		}
-		free(path);
 	}
-	if (d)
-		closedir(d);
-	strbuf_release(&dir);
 	strbuf_release(&src);
-	return pt;
+	return pt->sc.types_nr > before;
+}
+
+/* The package's first declaration of the type `name`, or NULL. */
+static const struct gotype *pkg_type(struct pkgtypes *pt, const char *name, size_t n)
+{
+	size_t i = 0;
+
+	do {
+		for (; i < pt->sc.types_nr; i++)
+			if (strlen(pt->sc.types[i].name) == n && !memcmp(pt->sc.types[i].name, name, n))
+				return &pt->sc.types[i];
+	} while (pkg_read_more(pt));
+	return NULL;
+}
+
+static void pkgtypes_free(struct pkgtypes *pt)
+{
+	while (pt->files_nr)
+		free(pt->files[--pt->files_nr]);
+	free(pt->files);
+	goscopes_release(&pt->sc);
+	free(pt);
 }
 
 /*
@@ -1373,13 +1424,12 @@ static char *zero_size_of(const struct finding *f, const struct srcfile *sf, str
 		}
 	}
 	if (found && e > b) {
-		struct zctx z = { sf->sc.types, sf->sc.types_nr, 0, 0 };
+		struct zctx z = { sf->sc.types, sf->sc.types_nr, 0, 0, NULL };
 		int zero = zero_range(&z, &tk, b, e);
 
 		if (!zero && z.missing) {
 			/* a name declared in another file of the package */
-			const struct pkgtypes *pt = package_types(cache, root, f->file);
-			struct zctx z2 = { pt->sc.types, pt->sc.types_nr, 0, 0 };
+			struct zctx z2 = { NULL, 0, 0, 0, package_types(cache, root, f->file) };
 
 			zero = zero_range(&z2, &tk, b, e);
 		}
@@ -1516,12 +1566,8 @@ void gosrc_locate(struct finding_list *list, const char *root)
 		}
 		free(path);
 	}
-	for (it = 0; strmap_next(&types, &it, &e);) {
-		struct pkgtypes *pt = e->value;
-
-		goscopes_release(&pt->sc);
-		free(pt);
-	}
+	for (it = 0; strmap_next(&types, &it, &e);)
+		pkgtypes_free(e->value);
 	strmap_release(&types);
 	free(order);
 	srcfile_release(&sf);

@@ -10,11 +10,45 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_LINE (1u << 20)      /* longer lines are cut (and never findings) */
 #define MAX_ERROR_LINES 200
+
+/*
+ * A set of steps by value, the scratch of compact_tail: the strings are
+ * interned, so equal steps have equal pointers.  A slot holds the index + 1
+ * of a kept step in the flow (0: empty); `alloc` slots are allocated, the
+ * first `cap` (a power of two) in use.
+ */
+struct step_set {
+	size_t *slots;
+	size_t cap, alloc;
+};
+
+/* A path as printed (a finding's or a step's), normalised once (interned in the pool). */
+struct step_file {
+	const char *path;     /* repository-relative, or as printed when outside */
+	unsigned outside;
+};
+
+/*
+ * The current block's "inlining call to NAME" by position: the path as
+ * printed (its struct step_file, one per distinct path) and line:col ->
+ * NAME (interned).  Open addressing; `cap` a power of two, 0 when empty.
+ */
+struct inline_at {
+	const struct step_file *file;   /* NULL: an empty slot */
+	int line, col;
+	const char *name;
+};
+
+struct inline_map {
+	struct inline_at *slots;
+	size_t cap, nr;
+};
 
 struct parser {
 	struct parse_opts opts;
@@ -26,7 +60,7 @@ struct parser {
 	struct finding *cur;          /* the explanation flow lines attach to */
 	struct strbuf cur_pos;        /* raw "file:line:col" of cur */
 	struct strmap seen;           /* key(file, line, col, message) of kept findings */
-	struct strmap inlined;        /* key(file, line, col) -> name: "inlining call to NAME" */
+	struct inline_map inlined;    /* "inlining call to NAME" of the block */
 	struct finding_list out;
 	struct strbuf errors;
 	unsigned error_lines;
@@ -35,11 +69,15 @@ struct parser {
 	unsigned block_line_nr;
 	struct strbuf key;            /* scratch */
 	struct strpool *pool;         /* the steps' strings, shared with the findings */
-	struct strmap tail_seen;      /* scratch of compact_tail */
+	const char *empty;            /* "" in the pool */
+	struct strmap step_files;     /* a path as printed -> struct step_file * */
+	struct step_set tail_seen;    /* scratch of compact_tail */
+	struct strbuf pos;            /* scratch of handle_from */
 	struct parse_stats stats;
 	struct note_state *notes;     /* with opts.keep_notes (the notes block below) */
 };
 
+static void inline_clear(struct inline_map *m);
 static int note_diag(struct parser *p, const char *file, size_t file_len, int lineno, int col,
 		     const char *m, size_t n);
 static struct note_state *notes_new(void);
@@ -61,7 +99,9 @@ struct parser *parser_new(const struct parse_opts *opts)
 	strbuf_init(&p->errors, 0);
 	strbuf_init(&p->block_lines, 0);
 	strbuf_init(&p->key, 0);
+	strbuf_init(&p->pos, 0);
 	p->pool = strpool_new();
+	p->empty = strpool_intern(p->pool, "", 0);
 	if (opts->keep_notes)
 		p->notes = notes_new();
 	return p;
@@ -80,10 +120,13 @@ static void drop_pending(struct parser *p)
 
 void parser_free(struct parser *p)
 {
+	size_t it = 0;
+	const struct strmap_entry *e;
+
 	if (!p)
 		return;
 	drop_pending(p);
-	strmap_release(&p->inlined);
+	inline_clear(&p->inlined);
 	strmap_release(&p->seen);
 	finding_list_release(&p->out);
 	strbuf_release(&p->partial);
@@ -91,8 +134,12 @@ void parser_free(struct parser *p)
 	strbuf_release(&p->errors);
 	strbuf_release(&p->block_lines);
 	strbuf_release(&p->key);
+	while (strmap_next(&p->step_files, &it, &e))
+		free(e->value);
+	strmap_release(&p->step_files);
 	strpool_unref(p->pool);
-	strmap_release(&p->tail_seen);
+	free(p->tail_seen.slots);
+	strbuf_release(&p->pos);
 	free(p->package);
 	free(p->prefix);
 	free(p->root_abs);
@@ -255,7 +302,7 @@ static void end_block(struct parser *p)
 	p->block_line_nr = 0;
 	p->block_has_m = 0;
 	drop_pending(p);
-	strmap_release(&p->inlined);
+	inline_clear(&p->inlined);
 }
 
 static void make_key(struct strbuf *key, const char *file, size_t file_len, int line, int col,
@@ -263,7 +310,11 @@ static void make_key(struct strbuf *key, const char *file, size_t file_len, int 
 {
 	strbuf_reset(key);
 	strbuf_add(key, file, file_len);
-	strbuf_addf(key, "%c%d%c%d%c", 0, line, 0, col, 0);
+	strbuf_addch(key, 0);
+	strbuf_addint(key, line);
+	strbuf_addch(key, 0);
+	strbuf_addint(key, col);
+	strbuf_addch(key, 0);
 	strbuf_add(key, subject, subject_len);
 }
 
@@ -328,6 +379,52 @@ static void add_callee(struct flow_facts *fa, const char *expr, size_t n)
 		add_callee_name(fa, expr, open);
 }
 
+static size_t step_hash(const struct flow_step *st)
+{
+	uint64_t h = (uint64_t)(uintptr_t)st->text * 0x9e3779b97f4a7c15ULL;
+
+	h ^= (uint64_t)(uintptr_t)st->file * 0xc2b2ae3d27d4eb4fULL;
+	h ^= (uint64_t)(uintptr_t)st->inlined * 0x165667b19e3779f9ULL;
+	h ^= ((uint64_t)(unsigned)st->line << 32 | (uint32_t)st->column) * 0xff51afd7ed558ccdULL;
+	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+static int step_same(const struct flow_step *a, const struct flow_step *b)
+{
+	return a->text == b->text && a->file == b->file && a->inlined == b->inlined &&
+	       a->line == b->line && a->column == b->column;
+}
+
+/* Empty the set, with room for `n` steps. */
+static void step_set_clear(struct step_set *s, size_t n)
+{
+	for (s->cap = 16; s->cap < 2 * n; s->cap *= 2)
+		;
+	if (s->alloc < s->cap) {
+		free(s->slots);
+		s->slots = xmalloc(s->cap * sizeof(*s->slots));
+		s->alloc = s->cap;
+	}
+	memset(s->slots, 0, s->cap * sizeof(*s->slots));
+}
+
+/*
+ * Add flow[i], to be stored at flow[dst], unless an equal step is in the
+ * set: 0 then.  The set's steps are read where they were stored.
+ */
+static int step_set_add(struct step_set *s, const struct flow_step *flow, size_t i, size_t dst)
+{
+	size_t k = step_hash(&flow[i]) & (s->cap - 1);
+
+	for (; s->slots[k]; k = (k + 1) & (s->cap - 1))
+		if (step_same(&flow[s->slots[k] - 1], &flow[i]))
+			return 0;
+	s->slots[k] = dst + 1;
+	return 1;
+}
+
 /*
  * Drop the steps after the first opts.exact_steps that occur again later in
  * the chain, keeping each one's last occurrence in order.  The checklist
@@ -341,21 +438,13 @@ static void compact_tail(struct parser *p, struct finding *f)
 
 	if (!p->opts.exact_steps || f->flow_nr <= k + 1)
 		return;
+	step_set_clear(&p->tail_seen, f->flow_nr - k);
 	for (i = f->flow_nr; i-- > k;) {
-		const struct flow_step *st = &f->flow[i];
-		struct { const char *file, *text, *inlined; int line, column; } key;
-
-		memset(&key, 0, sizeof(key));
-		key.file = st->file;
-		key.text = st->text;
-		key.inlined = st->inlined;
-		key.line = st->line;
-		key.column = st->column;
-		if (strmap_put(&p->tail_seen, (const char *)&key, sizeof(key), (void *)1))
+		/* the kept steps are stored at w and above, at or after i */
+		if (!step_set_add(&p->tail_seen, f->flow, i, w - 1))
 			continue;
-		f->flow[--w] = *st;
+		f->flow[--w] = f->flow[i];
 	}
-	strmap_release(&p->tail_seen);
 	memmove(f->flow + k, f->flow + w, (f->flow_nr - w) * sizeof(*f->flow));
 	f->flow_nr = k + (f->flow_nr - w);
 }
@@ -372,18 +461,91 @@ static void make_room(struct parser *p, struct finding *f)
 		ALLOC_GROW(f->flow, f->flow_alloc + 1, f->flow_alloc);
 }
 
+static size_t inline_slot(const struct inline_map *m, const struct step_file *file, int line,
+			  int col)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)file * 0x9e3779b97f4a7c15ULL) ^
+		     (((uint64_t)(unsigned)line << 32 | (unsigned)col) * 0xc4ceb9fe1a85ec53ULL);
+	size_t i = (size_t)(h ^ (h >> 29)) & (m->cap - 1);
+
+	while (m->slots[i].file && (m->slots[i].file != file || m->slots[i].line != line ||
+				    m->slots[i].col != col))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static const char *inline_get(const struct inline_map *m, const struct step_file *file, int line,
+			      int col)
+{
+	return m->nr ? m->slots[inline_slot(m, file, line, col)].name : NULL;
+}
+
+/* Keep `name` at the position unless one is there (the first wins). */
+static void inline_put(struct inline_map *m, const struct step_file *file, int line, int col,
+		       const char *name)
+{
+	size_t i;
+
+	if ((m->nr + 1) * 2 > m->cap) {
+		struct inline_map grown;
+
+		grown.cap = m->cap ? m->cap * 2 : 64;
+		grown.nr = m->nr;
+		grown.slots = xcalloc(grown.cap, sizeof(*grown.slots));
+		for (i = 0; i < m->cap; i++)
+			if (m->slots[i].file)
+				grown.slots[inline_slot(&grown, m->slots[i].file, m->slots[i].line,
+							m->slots[i].col)] = m->slots[i];
+		free(m->slots);
+		*m = grown;
+	}
+	i = inline_slot(m, file, line, col);
+	if (m->slots[i].file)
+		return;
+	m->slots[i].file = file;
+	m->slots[i].line = line;
+	m->slots[i].col = col;
+	m->slots[i].name = name;
+	m->nr++;
+}
+
+static void inline_clear(struct inline_map *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* A finding's or step's path, normalised once per distinct path as printed. */
+static const struct step_file *step_file(struct parser *p, const char *file, size_t file_len)
+{
+	struct step_file *sf = strmap_get(&p->step_files, file, file_len);
+	char *norm;
+
+	if (sf)
+		return sf;
+	sf = xmalloc(sizeof(*sf));
+	norm = parse_normalize_path(&p->opts, file, file_len);
+	sf->outside = !norm;
+	sf->path = norm ? strpool_intern(p->pool, norm, strlen(norm))
+			: strpool_intern(p->pool, file, file_len);
+	free(norm);
+	strmap_put(&p->step_files, file, file_len, sf);
+	return sf;
+}
+
 static void add_step(struct parser *p, struct finding *f, const char *file, size_t file_len,
 		     int line, int col, const char *text, size_t text_len)
 {
 	const char *inlined = NULL;
-	char *norm, *t;
+	const struct step_file *sf = NULL;
 	struct flow_step *st;
 
 	f->facts.steps++;
-	if (file_len && col && p->inlined.nr) {
+	if (file_len)
+		sf = step_file(p, file, file_len);
+	if (sf && col && p->inlined.nr) {
 		/* a step at a call the compiler inlined: the function called there */
-		make_key(&p->key, file, file_len, line, col, "", 0);
-		inlined = strmap_get(&p->inlined, p->key.buf, p->key.len);
+		inlined = inline_get(&p->inlined, sf, line, col);
 		if (inlined)
 			add_callee_name(&f->facts, inlined, strlen(inlined));
 	}
@@ -392,16 +554,10 @@ static void add_step(struct parser *p, struct finding *f, const char *file, size
 		f->flow_truncated = 1;
 		return;
 	}
-	norm = file_len ? parse_normalize_path(&p->opts, file, file_len) : NULL;
-	t = xstrndup(text, text_len);
-	st = finding_add_step(f, norm ? norm : "", line, col, t);
-	if (!norm && file_len) {
-		st->outside = 1;
-		st->file = strpool_intern(p->pool, file, file_len);
-	}
+	st = finding_add_pooled_step(f, sf ? sf->path : p->empty, line, col,
+				     strpool_intern(p->pool, text, text_len));
+	st->outside = sf && sf->outside;
 	st->inlined = inlined;
-	free(norm);
-	free(t);
 }
 
 /* "  flow: DST = OPS SRC:" */
@@ -463,17 +619,13 @@ static void handle_from(struct parser *p, const char *m, size_t n)
 			add_callee(&f->facts, expr, (size_t)(open - 1 - expr));
 	}
 	/* the step's own position */
-	{
-		struct strbuf pos = STRBUF_INIT;
-
-		strbuf_add(&pos, at + 4, (size_t)(m + n - (at + 4)));
-		strbuf_addstr(&pos, ": ");
-		if (parse_position(pos.buf, pos.len, &fl, &l, &c, &dummy))
-			add_step(p, f, pos.buf, fl, l, c, m, (size_t)(at - m));
-		else
-			add_step(p, f, "", 0, 0, 0, m, (size_t)(at - m));
-		strbuf_release(&pos);
-	}
+	strbuf_reset(&p->pos);
+	strbuf_add(&p->pos, at + 4, (size_t)(m + n - (at + 4)));
+	strbuf_addstr(&p->pos, ": ");
+	if (parse_position(p->pos.buf, p->pos.len, &fl, &l, &c, &dummy))
+		add_step(p, f, p->pos.buf, fl, l, c, m, (size_t)(at - m));
+	else
+		add_step(p, f, "", 0, 0, 0, m, (size_t)(at - m));
 	(void)i;
 }
 
@@ -538,8 +690,8 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 			   int col, enum verdict v, const char *msg, size_t msg_len,
 			   const char *subject, size_t subject_len)
 {
+	const struct step_file *sf;
 	struct finding *f;
-	char *norm;
 
 	p->stats.verdicts++;
 	make_key(&p->key, file, file_len, line, col, subject, subject_len);
@@ -548,15 +700,14 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 		f = take_only_at(p, file, file_len, line, col);
 	if (f == p->cur)
 		p->cur = NULL;
-	norm = parse_normalize_path(&p->opts, file, file_len);
-	if (!norm) {
+	sf = step_file(p, file, file_len);
+	if (sf->outside) {
 		p->stats.dropped++;
 		finding_free(f);
 		return;
 	}
-	make_key(&p->key, norm, strlen(norm), line, col, msg, msg_len);
+	make_key(&p->key, sf->path, strlen(sf->path), line, col, msg, msg_len);
 	if (strmap_get(&p->seen, p->key.buf, p->key.len)) {
-		free(norm);
 		finding_free(f);
 		return;
 	}
@@ -565,7 +716,7 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 		f = finding_new();
 	compact_tail(p, f);
 	finding_flow_shrink(f);
-	f->file = norm;
+	f->file = xstrdup(sf->path);
 	f->line = line;
 	f->column = col;
 	f->verdict = v;
@@ -672,6 +823,7 @@ static void note_inlined(struct parser *p, const char *file, size_t file_len, in
 			 const char *m, size_t n)
 {
 	const char *name = m + 17, *end = m + n, *ws;
+	const struct step_file *sf;
 
 	if (!col)
 		return;
@@ -680,14 +832,13 @@ static void note_inlined(struct parser *p, const char *file, size_t file_len, in
 		end = ws;
 	if (end <= name)
 		return;
-	make_key(&p->key, file, file_len, lineno, col, "", 0);
 	/* the first call inlined at a position is the one the source makes;
 	 * the compiler reports the calls inlined into its body at the same
 	 * position after it (reflect.ValueOf, then reflect.unpackEface, ...) */
-	if (strmap_get(&p->inlined, p->key.buf, p->key.len))
-		return;
-	strmap_put(&p->inlined, p->key.buf, p->key.len,
-		   (void *)strpool_intern(p->pool, name, (size_t)(end - name)));
+	sf = step_file(p, file, file_len);
+	if (!inline_get(&p->inlined, sf, lineno, col))
+		inline_put(&p->inlined, sf, lineno, col,
+			   strpool_intern(p->pool, name, (size_t)(end - name)));
 }
 
 static void handle_diag(struct parser *p, const char *line, size_t len, size_t file_len,

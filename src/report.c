@@ -6,6 +6,7 @@
 #include "report.h"
 #include "checklist.h"
 #include "errors.h"
+#include "jsonw.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -101,58 +102,83 @@ static void add_str(cJSON *o, const char *k, const char *v)
 	finding_json_str(o, k, v, 0);
 }
 
-/* The finding serialiser (finding.h) with what the report adds between its halves. */
-cJSON *report_finding_json(const struct finding *f)
+static void put_str(struct jsonw *w, const char *k, const char *v)
 {
-	cJSON *o = finding_json_open(f, 0);
+	finding_jsonw_str(w, k, v, 0);
+}
+
+/* What the report adds to the finding serialiser's object (finding.h). */
+static void finding_members(struct jsonw *w, const struct finding *f)
+{
 	const struct rule *r = f->rule ? checklist_find(f->rule) : NULL;
 
-	add_str(o, "rule", f->rule ? f->rule : CHECKLIST_GENERIC_RULE);
-	add_str(o, "severity", severity_name(f->severity));
-	add_str(o, "title", r ? r->title : "");
-	add_str(o, "why", f->why ? f->why : "");
-	add_str(o, "fix", r ? r->fix : "");
-	add_str(o, "status", status_name(f->status));
-	cJSON_AddBoolToObject(o, "added_line", f->added_line);
-	cJSON_AddBoolToObject(o, "in_loop", f->in_loop);
+	put_str(w, "rule", f->rule ? f->rule : CHECKLIST_GENERIC_RULE);
+	put_str(w, "severity", severity_name(f->severity));
+	put_str(w, "title", r ? r->title : "");
+	put_str(w, "why", f->why ? f->why : "");
+	put_str(w, "fix", r ? r->fix : "");
+	put_str(w, "status", status_name(f->status));
+	jsonw_bool(w, "added_line", f->added_line);
+	jsonw_bool(w, "in_loop", f->in_loop);
 	if (f->in_loop && f->loop_line > 0)
-		cJSON_AddNumberToObject(o, "loop_line", f->loop_line);
+		jsonw_int(w, "loop_line", f->loop_line);
 	else
-		cJSON_AddNullToObject(o, "loop_line");
-	add_str(o, "fingerprint", f->fingerprint);
+		jsonw_null(w, "loop_line");
+	put_str(w, "fingerprint", f->fingerprint);
 	if (f->profiled) {
-		cJSON_AddNumberToObject(o, "weight", f->weight);
-		cJSON_AddBoolToObject(o, "hot", f->hot);
-		cJSON_AddNumberToObject(o, "alloc_bytes", (double)f->alloc_bytes);
-		cJSON_AddNumberToObject(o, "alloc_objects", (double)f->alloc_objects);
-		cJSON_AddNumberToObject(o, "cpu_flat", f->cpu_flat);
-		cJSON_AddNumberToObject(o, "cpu_cum", f->cpu_cum);
+		jsonw_num(w, "weight", f->weight);
+		jsonw_bool(w, "hot", f->hot);
+		jsonw_num(w, "alloc_bytes", (double)f->alloc_bytes);
+		jsonw_num(w, "alloc_objects", (double)f->alloc_objects);
+		jsonw_num(w, "cpu_flat", f->cpu_flat);
+		jsonw_num(w, "cpu_cum", f->cpu_cum);
 	}
 	if (f->ack_reason)
-		add_str(o, "acknowledged_reason", f->ack_reason);
+		put_str(w, "acknowledged_reason", f->ack_reason);
 	if (f->contract) {
-		cJSON *c = cJSON_AddObjectToObject(o, "contract");
-
-		add_str(c, "directive", f->contract->directive);
-		add_str(c, "scope", f->contract->scope);
-		add_str(c, "file", f->contract->file);
-		cJSON_AddNumberToObject(c, "line", f->contract->line);
-		add_str(c, "function", f->contract->func);
+		jsonw_object_begin(w, "contract");
+		put_str(w, "directive", f->contract->directive);
+		put_str(w, "scope", f->contract->scope);
+		put_str(w, "file", f->contract->file);
+		jsonw_int(w, "line", f->contract->line);
+		put_str(w, "function", f->contract->func);
+		jsonw_object_end(w);
 	}
 	if (f->induced_by) {
 		const struct finding_cause *k = f->induced_by;
-		cJSON *c = cJSON_AddObjectToObject(o, "induced_by");
 
-		add_str(c, "package", k->package);
-		add_str(c, "function", k->function);
-		add_str(c, "file", k->file);
-		cJSON_AddNumberToObject(c, "line", k->line);
-		add_str(c, "summary_before", k->before);
-		add_str(c, "summary_after", k->after);
-		add_str(c, "via", k->via);
-		add_str(c, "why", k->why);
+		jsonw_object_begin(w, "induced_by");
+		put_str(w, "package", k->package);
+		put_str(w, "function", k->function);
+		put_str(w, "file", k->file);
+		jsonw_int(w, "line", k->line);
+		put_str(w, "summary_before", k->before);
+		put_str(w, "summary_after", k->after);
+		put_str(w, "via", k->via);
+		put_str(w, "why", k->why);
+		jsonw_object_end(w);
 	}
-	finding_json_close(o, f, 0);
+}
+
+void report_finding_jsonw(struct jsonw *w, const struct finding *f)
+{
+	jsonw_object_begin(w, NULL);
+	finding_jsonw_open(w, f, 0);
+	finding_members(w, f);
+	finding_jsonw_close(w, f, 0);
+	jsonw_object_end(w);
+}
+
+/* The finding serialiser (finding.h) with what the report adds between its halves. */
+cJSON *report_finding_json(const struct finding *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	struct jsonw w;
+
+	jsonw_init_tree(&w, o);
+	finding_jsonw_open(&w, f, 0);
+	finding_members(&w, f);
+	finding_jsonw_close(&w, f, 0);
 	return o;
 }
 
@@ -386,19 +412,27 @@ void report_text(struct strbuf *out, const struct review *rv, const struct repor
 	}
 }
 
+/* The findings one per line, each as cJSON_PrintUnformatted() prints it,
+ * written in pieces of about 64 KiB. */
 static int write_array(FILE *fp, const char *name, const struct finding_list *l, int last)
 {
+	struct strbuf sb = STRBUF_INIT;
+	struct jsonw w;
 	size_t i;
 
 	fprintf(fp, "\t\"%s\":\t[", name);
+	strbuf_grow(&sb, 1 << 16);
 	for (i = 0; i < l->nr; i++) {
-		cJSON *o = report_finding_json(l->items[i]);
-		char *s = cJSON_PrintUnformatted(o);
-
-		fprintf(fp, "%s\n\t\t%s", i ? "," : "", s);
-		free(s);
-		cJSON_Delete(o);
+		strbuf_addstr(&sb, i ? ",\n\t\t" : "\n\t\t");
+		jsonw_init_text(&w, &sb);
+		report_finding_jsonw(&w, l->items[i]);
+		if (sb.len >= 1 << 16) {
+			fwrite(sb.buf, 1, sb.len, fp);
+			strbuf_reset(&sb);
+		}
 	}
+	fwrite(sb.buf, 1, sb.len, fp);
+	strbuf_release(&sb);
 	fprintf(fp, "%s]%s\n", l->nr ? "\n\t" : "", last ? "" : ",");
 	return ferror(fp) ? ER_ERROR : 0;
 }

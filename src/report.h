@@ -52,6 +52,10 @@ int report_json_write_extra(FILE *fp, const struct review *rv, const char *name,
 			    const cJSON *extra);
 /* One finding as a JSON object. */
 cJSON *report_finding_json(const struct finding *f);
+/* The same object written through `w` (jsonw.h): as text, byte for byte
+ * what cJSON_PrintUnformatted() prints of report_finding_json(f). */
+struct jsonw;
+void report_finding_jsonw(struct jsonw *w, const struct finding *f);
 
 /* The terminal text: one block per finding, then a summary line. */
 void report_text(struct strbuf *out, const struct review *rv, const struct report_opts *opts);

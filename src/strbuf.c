@@ -108,6 +108,22 @@ void strbuf_addchars(struct strbuf *sb, int c, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
+void strbuf_addint(struct strbuf *sb, long long v)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+	/* the magnitude, unsigned so that LLONG_MIN has one */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--n] = '-';
+	strbuf_add(sb, digits + n, sizeof(digits) - n);
+}
+
 void strbuf_addbuf(struct strbuf *sb, const struct strbuf *other)
 {
 	strbuf_add(sb, other->buf, other->len);

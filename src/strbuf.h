@@ -51,6 +51,8 @@ void strbuf_addbuf(struct strbuf *sb, const struct strbuf *other);
 __attribute__((format(printf, 2, 3)))
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Append `v` in decimal, as "%lld" prints it (without printf's cost). */
+void strbuf_addint(struct strbuf *sb, long long v);
 
 /* Remove trailing / leading / both kinds of ASCII white space. */
 void strbuf_rtrim(struct strbuf *sb);

@@ -5,6 +5,7 @@
 #include "strmap.h"
 #include "util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,15 +21,53 @@ unsigned long long strmap_hash(const char *key, size_t len)
 	return h;
 }
 
-static size_t find_slot(const struct strmap *m, const char *key, size_t keylen)
+/*
+ * Eight bytes at a time (the map hashes every key it looks up, and most
+ * are tens of bytes long), mixed by multiplication with odd constants and
+ * folded so the low bits (the slot) depend on all of them.
+ */
+size_t strmap_table_hash(const char *key, size_t len)
 {
-	size_t i = (size_t)strmap_hash(key, keylen) & (m->cap - 1);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)len * 0xff51afd7ed558ccdULL), w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, key + i, 8);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+		h ^= h >> 31;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, key + i, len - i);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 29;
+	return (size_t)h;
+}
+
+/* The slot holding the key, or the empty slot where it would go. */
+static size_t find_slot(const struct strmap *m, const char *key, size_t keylen, size_t hash)
+{
+	size_t i = hash & (m->cap - 1);
 
 	while (m->slots[i].key) {
-		if (m->slots[i].keylen == keylen && !memcmp(m->slots[i].key, key, keylen))
+		if (m->slots[i].hash == hash && m->slots[i].keylen == keylen &&
+		    !memcmp(m->slots[i].key, key, keylen))
 			return i;
 		i = (i + 1) & (m->cap - 1);
 	}
+	return i;
+}
+
+/* The empty slot where an entry of `hash`, known absent, goes. */
+static size_t free_slot(const struct strmap *m, size_t hash)
+{
+	size_t i = hash & (m->cap - 1);
+
+	while (m->slots[i].key)
+		i = (i + 1) & (m->cap - 1);
 	return i;
 }
 
@@ -38,7 +77,7 @@ void *strmap_get(const struct strmap *m, const char *key, size_t keylen)
 
 	if (!m->cap)
 		return NULL;
-	i = find_slot(m, key, keylen);
+	i = find_slot(m, key, keylen, strmap_table_hash(key, keylen));
 	return m->slots[i].key ? m->slots[i].value : NULL;
 }
 
@@ -51,18 +90,18 @@ static void rehash(struct strmap *m, size_t cap)
 	m->cap = cap;
 	for (i = 0; i < oldcap; i++)
 		if (old[i].key)
-			m->slots[find_slot(m, old[i].key, old[i].keylen)] = old[i];
+			m->slots[free_slot(m, old[i].hash)] = old[i];
 	free(old);
 }
 
 void *strmap_put(struct strmap *m, const char *key, size_t keylen, void *value)
 {
-	size_t i;
+	size_t i, hash = strmap_table_hash(key, keylen);
 	void *prev;
 
 	if ((m->nr + 1) * 4 >= m->cap * 3)
 		rehash(m, m->cap ? m->cap * 2 : 16);
-	i = find_slot(m, key, keylen);
+	i = find_slot(m, key, keylen, hash);
 	if (m->slots[i].key) {
 		prev = m->slots[i].value;
 		m->slots[i].value = value;
@@ -70,6 +109,7 @@ void *strmap_put(struct strmap *m, const char *key, size_t keylen, void *value)
 	}
 	m->slots[i].key = xstrndup(key, keylen);
 	m->slots[i].keylen = keylen;
+	m->slots[i].hash = hash;
 	m->slots[i].value = value;
 	m->nr++;
 	return NULL;
@@ -82,7 +122,7 @@ void *strmap_remove(struct strmap *m, const char *key, size_t keylen)
 
 	if (!m->cap)
 		return NULL;
-	i = find_slot(m, key, keylen);
+	i = find_slot(m, key, keylen, strmap_table_hash(key, keylen));
 	if (!m->slots[i].key)
 		return NULL;
 	value = m->slots[i].value;
@@ -97,7 +137,7 @@ void *strmap_remove(struct strmap *m, const char *key, size_t keylen)
 		j = (j + 1) & (m->cap - 1);
 		if (!m->slots[j].key)
 			break;
-		home = (size_t)strmap_hash(m->slots[j].key, m->slots[j].keylen) & (m->cap - 1);
+		home = m->slots[j].hash & (m->cap - 1);
 		/* can the entry at j move to i? only if home is not in (i, j] cyclically */
 		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
 			m->slots[i] = m->slots[j];
@@ -134,14 +174,15 @@ int strmap_next(const struct strmap *m, size_t *iter, const struct strmap_entry 
 
 const char *strmap_intern(struct strmap *m, const char *key, size_t keylen)
 {
-	size_t i;
+	size_t i, hash = strmap_table_hash(key, keylen);
 
 	if ((m->nr + 1) * 4 >= m->cap * 3)
 		rehash(m, m->cap ? m->cap * 2 : 16);
-	i = find_slot(m, key, keylen);
+	i = find_slot(m, key, keylen, hash);
 	if (!m->slots[i].key) {
 		m->slots[i].key = xstrndup(key, keylen);
 		m->slots[i].keylen = keylen;
+		m->slots[i].hash = hash;
 		m->slots[i].value = (void *)1;
 		m->nr++;
 	}

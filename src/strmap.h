@@ -15,6 +15,7 @@ struct strmap_entry {
 	char *key;
 	size_t keylen;
 	void *value;
+	size_t hash;    /* the table's hash of the key (the map's own) */
 };
 
 struct strmap {
@@ -57,7 +58,11 @@ struct strpool *strpool_ref(struct strpool *p);
 void strpool_unref(struct strpool *p);
 const char *strpool_intern(struct strpool *p, const char *s, size_t len);
 
-/* FNV-1a 64-bit hash, exposed for fingerprints. */
+/* The hash the table places a key by (its slot: the low bits); kept in
+ * strmap_entry.hash. */
+size_t strmap_table_hash(const char *key, size_t len);
+
+/* FNV-1a 64-bit hash, exposed for fingerprints (the table uses its own). */
 unsigned long long strmap_hash(const char *key, size_t len);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +384,29 @@ static void test_getline_appends(void **state)
 	strbuf_release(&sb);
 }
 
+/* strbuf_addint prints what "%lld" prints, the extremes included. */
+static void test_addint(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	strbuf_addstr(&sb, "x");
+	strbuf_addint(&sb, 0);
+	strbuf_addch(&sb, ' ');
+	strbuf_addint(&sb, 7);
+	strbuf_addch(&sb, ' ');
+	strbuf_addint(&sb, -42);
+	strbuf_addch(&sb, ' ');
+	strbuf_addint(&sb, 1000000);
+	strbuf_addch(&sb, ' ');
+	strbuf_addint(&sb, LLONG_MAX);
+	strbuf_addch(&sb, ' ');
+	strbuf_addint(&sb, LLONG_MIN);
+	assert_string_equal(sb.buf, "x0 7 -42 1000000 9223372036854775807 -9223372036854775808");
+	assert_int_equal(sb.len, strlen(sb.buf));
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_getline),
 		cmocka_unit_test(test_getline_overlong),
 		cmocka_unit_test(test_getline_appends),
+		cmocka_unit_test(test_addint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

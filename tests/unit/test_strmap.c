@@ -98,7 +98,7 @@ static int keys_with_home(size_t home, char out[][16], int want)
 		char k[16];
 
 		snprintf(k, sizeof(k), "k%d", i);
-		if ((strmap_hash(k, strlen(k)) & 15) == home)
+		if ((strmap_table_hash(k, strlen(k)) & 15) == home)
 			memcpy(out[n++], k, sizeof(k));
 	}
 	return n;
