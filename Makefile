@@ -12,7 +12,8 @@ PKGS := libgit2 libcurl libcjson
 # curl is keg-only: its .pc is added when `brew` is there (macOS's own
 # libcurl is used otherwise).
 PKG_CONFIG ?= pkg-config
-BREW_CURL_PC := $(wildcard $(shell brew --prefix curl 2>/dev/null)/lib/pkgconfig)
+BREW_CURL_PREFIX := $(shell brew --prefix curl 2>/dev/null)
+BREW_CURL_PC := $(if $(BREW_CURL_PREFIX),$(wildcard $(BREW_CURL_PREFIX)/lib/pkgconfig))
 ifneq ($(BREW_CURL_PC),)
 export PKG_CONFIG_PATH := $(BREW_CURL_PC)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 endif
@@ -21,7 +22,14 @@ endif
 # cmocka's fail_msg("text") would fail the build there).
 SYSTEM_INCLUDES = $(patsubst -I%,-isystem %,$(1))
 PKG_CFLAGS := $(call SYSTEM_INCLUDES,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lgit2 -lcurl -lcjson)
+# libcurl is not linked: http.c loads it (dlopen) when something is published,
+# so its headers come from pkg-config and the library's name from ER_CURL_LIB
+# (Homebrew's keg-only curl: its full path).  -ldl: glibc before 2.34.
+LINK_PKGS := libgit2 libcjson
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null || echo -lgit2 -lcjson) -ldl
+ifneq ($(BREW_CURL_PC),)
+CURL_LIB_DEF := -DER_CURL_LIB='"$(shell $(PKG_CONFIG) --variable=libdir libcurl)/libcurl.4.dylib"'
+endif
 CMOCKA_CFLAGS := $(call SYSTEM_INCLUDES,$(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -29,7 +37,7 @@ WARN := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes -Werror
 OPT ?= -O2 -g
 SAN ?=
 ALL_CFLAGS := $(WARN) $(OPT) $(SAN) -D_POSIX_C_SOURCE=200809L -DER_VERSION='"$(VERSION)"' \
-	-DER_DATADIR='"$(PREFIX)/share/escape-review"' $(PKG_CFLAGS) $(CFLAGS)
+	-DER_DATADIR='"$(PREFIX)/share/escape-review"' $(CURL_LIB_DEF) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SAN) $(LDFLAGS)
 
 SRCS := $(wildcard src/*.c)

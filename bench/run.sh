@@ -181,6 +181,8 @@ setup_repo() {
 	git add README.md
 	git_c commit -q -m "README only"
 	git checkout -q main
+	# packed, as a clone is (loose objects would make every diff read a file per object)
+	git gc -q
 	touch .git/bench-ready) || die "setting up $REPO failed"
 }
 

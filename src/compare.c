@@ -1,6 +1,7 @@
 /*
  * compare.c: fingerprints, matching head findings against base findings,
- * the JSON cache of a base analysis, and the baseline file (compare.h).
+ * the analysis cache (a compact entry read in place), and the baseline file
+ * (compare.h).
  */
 #include "compare.h"
 #include "config.h"
@@ -8,13 +9,14 @@
 #include "errors.h"
 #include "packages.h"
 #include "strbuf.h"
+#include "strmap.h"
 #include "util.h"
 
-#include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <stdio.h>
@@ -22,10 +24,12 @@
 #include <string.h>
 #include <strings.h>
 #include <stdint.h>
+#include <limits.h>
 #include <unistd.h>
 
 /* 2: steps carry "inlined" and "outside", facts "func"; 3: the key is stored */
-#define CACHE_VERSION 4  /* 4: locate's in_init, in_loop, loop_line, zero_size, states */
+/* 4: locate's in_init, in_loop, loop_line, zero_size, states */
+#define CACHE_VERSION 5  /* 5: a compact entry read in place, not JSON */
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 
@@ -266,90 +270,252 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 
 /* ---- cache ---- */
 
-/* The raw findings: finding.h's serialiser with FINDING_JSON_RAW. */
-static cJSON *raw_json(const struct finding *f)
-{
-	cJSON *o = finding_json_open(f, FINDING_JSON_RAW);
+/*
+ * An entry (compare.h): the header line, the key, the count, one record a
+ * line, "end".  A string is LEN:BYTES (or "~" for none), a number decimal;
+ * each token is followed by a space.  Read in place, without a JSON tree:
+ * a re-review's time is reading its entries.
+ */
+#define CACHE_MAGIC "escape-review analysis cache "
+/* record flags */
+#define RF_IN_INIT (1u << 4)
+#define RF_IN_LOOP (1u << 5)
+#define RF_FLOW_TRUNCATED (1u << 6)
+#define RF_CYCLE (1u << 7)
 
-	finding_json_close(o, f, FINDING_JSON_RAW);
-	return o;
+static void put_str(struct strbuf *sb, const char *s)
+{
+	if (!s) {
+		strbuf_addstr(sb, "~ ");
+		return;
+	}
+	strbuf_addf(sb, "%zu:", strlen(s));
+	strbuf_addstr(sb, s);
+	strbuf_addch(sb, ' ');
 }
 
-static char *get_str(const cJSON *o, const char *k)
+static void put_num(struct strbuf *sb, long long v)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+	strbuf_addf(sb, "%lld ", v);
 }
 
-static int get_int(const cJSON *o, const char *k, int def)
+static void put_record(struct strbuf *sb, const struct finding *f)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	const struct flow_facts *fa = &f->facts;
+	unsigned flags = f->source_state | f->source_above_state << 2 | (f->in_init ? RF_IN_INIT : 0) |
+			 (f->in_loop ? RF_IN_LOOP : 0) | (f->flow_truncated ? RF_FLOW_TRUNCATED : 0) |
+			 (fa->cycle_warning ? RF_CYCLE : 0);
+	size_t i;
 
-	/* in range first: converting an out-of-range double to int is undefined */
-	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -2147483648.0 && v->valuedouble <= 2147483647.0))
-		return def;
-	return (int)v->valuedouble;
+	put_str(sb, f->file);
+	put_str(sb, f->package);
+	put_str(sb, f->function);
+	put_str(sb, f->message);
+	put_str(sb, f->subject);
+	put_str(sb, f->source);
+	put_str(sb, f->source_above);
+	put_str(sb, f->zero_size);
+	put_num(sb, f->line);
+	put_num(sb, f->column);
+	put_num(sb, f->verdict);
+	put_num(sb, flags);
+	put_num(sb, f->loop_line);
+	strbuf_addf(sb, "%llu ", (unsigned long long)fa->reasons);
+	put_num(sb, fa->dsts);
+	put_num(sb, fa->steps);
+	put_num(sb, fa->flows);
+	put_num(sb, fa->derefs);
+	put_str(sb, fa->leak_dst);
+	put_str(sb, fa->func);
+	put_num(sb, (long long)fa->callees_nr);
+	for (i = 0; i < fa->callees_nr; i++)
+		put_str(sb, fa->callees[i]);
+	put_num(sb, (long long)f->flow_nr);
+	for (i = 0; i < f->flow_nr; i++) {
+		const struct flow_step *st = &f->flow[i];
+
+		put_str(sb, st->file);
+		put_str(sb, st->text);
+		put_str(sb, st->inlined);
+		put_num(sb, st->line);
+		put_num(sb, st->column);
+		put_num(sb, st->outside);
+	}
+	strbuf_addch(sb, '\n');
 }
 
-static struct finding *raw_from_json(const cJSON *o)
+/* A cursor over an entry being read (never written: it may be a mapped
+ * file); `bad` once anything did not fit. */
+struct rd {
+	const char *p, *end;
+	int bad;
+};
+
+/* An unsigned decimal ended by `stop`. */
+static unsigned long long rd_u64(struct rd *r, int stop)
+{
+	unsigned long long v = 0;
+	const char *start = r->p;
+
+	while (!r->bad && r->p < r->end && *r->p >= '0' && *r->p <= '9') {
+		unsigned d = (unsigned)(*r->p++ - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			r->bad = 1;
+		v = v * 10 + d;
+	}
+	if (r->p == start || r->p - start > 20 || r->p >= r->end || *r->p != stop)
+		r->bad = 1;
+	if (r->bad)
+		return 0;
+	r->p++;
+	return v;
+}
+
+/* A number in [lo, hi]. */
+static long long rd_num(struct rd *r, long long lo, long long hi)
+{
+	int neg = r->p < r->end && *r->p == '-';
+	unsigned long long m;
+	long long v;
+
+	r->p += neg;
+	m = rd_u64(r, ' ');
+	if (m > (unsigned long long)LLONG_MAX)
+		r->bad = 1;
+	v = neg ? -(long long)m : (long long)m;
+	if (r->bad || v < lo || v > hi) {
+		r->bad = 1;
+		return 0;
+	}
+	return v;
+}
+
+/* A string: its bytes and `*len`; NULL for "~" (or when bad). */
+static const char *rd_str(struct rd *r, size_t *len)
+{
+	unsigned long long n;
+	const char *s;
+
+	*len = 0;
+	if (r->bad)
+		return NULL;
+	if (r->end - r->p >= 2 && r->p[0] == '~' && r->p[1] == ' ') {
+		r->p += 2;
+		return NULL;
+	}
+	n = rd_u64(r, ':');
+	if (r->bad || n >= (unsigned long long)(r->end - r->p) || r->p[n] != ' ') {
+		r->bad = 1;
+		return NULL;
+	}
+	s = r->p;
+	*len = (size_t)n;
+	r->p += n + 1;
+	return s;
+}
+
+static char *rd_dup(struct rd *r)
+{
+	size_t len;
+	const char *s = rd_str(r, &len);
+
+	return s ? xstrndup(s, len) : NULL;
+}
+
+/* A string interned in `pool` (NUL-terminated there); NULL for "~". */
+static const char *rd_pooled(struct rd *r, struct strpool *pool)
+{
+	size_t len;
+	const char *s = rd_str(r, &len);
+
+	return s ? strpool_intern(pool, s, len) : NULL;
+}
+
+static void rd_char(struct rd *r, char c)
+{
+	if (r->bad || r->p >= r->end || *r->p != c)
+		r->bad = 1;
+	else
+		r->p++;
+}
+
+/* The facts and the flow of a record; step strings go to the findings' `pool`. */
+static void rd_chain(struct rd *r, struct finding *f, struct strpool *pool)
+{
+	size_t i, n;
+
+	f->facts.reasons = rd_u64(r, ' ');
+	f->facts.dsts = (unsigned)rd_num(r, 0, UINT_MAX);
+	f->facts.steps = (unsigned)rd_num(r, 0, UINT_MAX);
+	f->facts.flows = (unsigned)rd_num(r, 0, UINT_MAX);
+	f->facts.derefs = (int)rd_num(r, INT_MIN, INT_MAX);
+	f->facts.leak_dst = rd_dup(r);
+	f->facts.func = rd_dup(r);
+	n = (size_t)rd_num(r, 0, FACTS_MAX_CALLEES);
+	for (i = 0; i < n && !r->bad; i++) {
+		char *s = rd_dup(r);
+
+		if (!s)
+			r->bad = 1;
+		else
+			f->facts.callees[f->facts.callees_nr++] = s;
+	}
+	/* a step takes 14 bytes at least: the count is bounded by the entry */
+	n = (size_t)rd_num(r, 0, (r->end - r->p) / 14);
+	if (n && !r->bad) {
+		f->pool = strpool_ref(pool);
+		f->flow = xcalloc(n, sizeof(*f->flow));
+		f->flow_alloc = n;
+	}
+	for (i = 0; i < n && !r->bad; i++) {
+		const char *file = rd_pooled(r, pool), *text = rd_pooled(r, pool);
+		const char *inl = rd_pooled(r, pool);
+		int line = (int)rd_num(r, INT_MIN, INT_MAX);
+		int col = (int)rd_num(r, -(1 << 30), (1 << 30) - 1);
+		unsigned outside = (unsigned)rd_num(r, 0, 1);
+		struct flow_step *st;
+
+		if (!file || !text || r->bad) {
+			r->bad = 1;
+			break;
+		}
+		st = finding_add_step(f, file, line, col, text);
+		if (inl)
+			finding_step_set_inlined(f, st, inl);
+		st->outside = outside;
+	}
+}
+
+/* One record, or NULL (r->bad) when it does not parse. */
+static struct finding *rd_record(struct rd *r, struct strpool *pool)
 {
 	struct finding *f = finding_new();
-	const cJSON *fa = cJSON_GetObjectItemCaseSensitive(o, "facts"), *arr, *it;
-	char *reasons;
+	unsigned flags;
 
-	f->package = get_str(o, "package");
-	f->file = get_str(o, "file");
-	f->line = get_int(o, "line", 0);
-	f->column = get_int(o, "column", 0);
-	f->verdict = (enum verdict)get_int(o, "verdict", 0);
-	if (f->verdict > VERDICT_LEAK_CONTENT)
-		f->verdict = VERDICT_ESCAPES;
-	f->message = get_str(o, "message");
-	f->subject = get_str(o, "subject");
-	f->function = get_str(o, "function");
-	f->source = get_str(o, "source");
-	f->source_above = get_str(o, "source_above");
-	f->source_state = (unsigned)get_int(o, "source_state", 0) & 3;
-	f->source_above_state = (unsigned)get_int(o, "source_above_state", 0) & 3;
-	f->in_init = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "in_init"));
-	f->in_loop = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "in_loop"));
-	f->loop_line = get_int(o, "loop_line", 0);
-	f->zero_size = get_str(o, "zero_size");
-	f->flow_truncated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "flow_truncated"));
-	arr = cJSON_GetObjectItemCaseSensitive(o, "flow");
-	cJSON_ArrayForEach(it, arr) {
-		const cJSON *file = cJSON_GetObjectItemCaseSensitive(it, "file");
-		const cJSON *text = cJSON_GetObjectItemCaseSensitive(it, "text");
-
-		if (cJSON_IsString(file) && cJSON_IsString(text)) {
-			const cJSON *inl = cJSON_GetObjectItemCaseSensitive(it, "inlined");
-			struct flow_step *st;
-
-			st = finding_add_step(f, file->valuestring, get_int(it, "line", 0),
-					      get_int(it, "column", 0), text->valuestring);
-			if (cJSON_IsString(inl))
-				finding_step_set_inlined(f, st, inl->valuestring);
-			st->outside = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "outside"));
-		}
-	}
-	if (fa) {
-		reasons = get_str(fa, "reasons");
-		f->facts.reasons = reasons ? strtoull(reasons, NULL, 16) : 0;
-		free(reasons);
-		f->facts.dsts = (unsigned)get_int(fa, "dsts", 0);
-		f->facts.steps = (unsigned)get_int(fa, "steps", 0);
-		f->facts.flows = (unsigned)get_int(fa, "flows", 0);
-		f->facts.derefs = get_int(fa, "derefs", -1);
-		f->facts.cycle_warning = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fa, "cycle"));
-		f->facts.leak_dst = get_str(fa, "leak_dst");
-		f->facts.func = get_str(fa, "func");
-		arr = cJSON_GetObjectItemCaseSensitive(fa, "callees");
-		cJSON_ArrayForEach(it, arr)
-			if (cJSON_IsString(it) && f->facts.callees_nr < FACTS_MAX_CALLEES)
-				f->facts.callees[f->facts.callees_nr++] = xstrdup(it->valuestring);
-	}
-	if (!f->file || !f->message || !f->subject) {
+	f->file = rd_dup(r);
+	f->package = rd_dup(r);
+	f->function = rd_dup(r);
+	f->message = rd_dup(r);
+	f->subject = rd_dup(r);
+	f->source = rd_dup(r);
+	f->source_above = rd_dup(r);
+	f->zero_size = rd_dup(r);
+	f->line = (int)rd_num(r, INT_MIN, INT_MAX);
+	f->column = (int)rd_num(r, INT_MIN, INT_MAX);
+	f->verdict = (enum verdict)rd_num(r, VERDICT_MOVED, VERDICT_LEAK_CONTENT);
+	flags = (unsigned)rd_num(r, 0, 255);
+	f->source_state = flags & 3;
+	f->source_above_state = flags >> 2 & 3;
+	f->in_init = !!(flags & RF_IN_INIT);
+	f->in_loop = !!(flags & RF_IN_LOOP);
+	f->flow_truncated = !!(flags & RF_FLOW_TRUNCATED);
+	f->facts.cycle_warning = !!(flags & RF_CYCLE);
+	f->loop_line = (int)rd_num(r, INT_MIN, INT_MAX);
+	rd_chain(r, f, pool);
+	rd_char(r, '\n');
+	if (r->bad || !f->file || !f->message || !f->subject) {
+		r->bad = 1;
 		finding_free(f);
 		return NULL;
 	}
@@ -391,26 +557,15 @@ out:
 int compare_cache_write(const char *path, const char *key, const struct finding_list *l)
 {
 	struct strbuf sb = STRBUF_INIT;
-	cJSON *k = cJSON_CreateString(key ? key : "");
-	char *ks = cJSON_PrintUnformatted(k);
 	size_t i;
 	int ret;
 
-	if (!ks)
-		die("out of memory");
-	strbuf_addf(&sb, "{\"version\":%d,\"key\":%s,\"findings\":[\n", CACHE_VERSION, ks);
-	free(ks);
-	cJSON_Delete(k);
-	for (i = 0; i < l->nr; i++) {
-		cJSON *o = raw_json(l->items[i]);
-		char *s = cJSON_PrintUnformatted(o);
-
-		strbuf_addstr(&sb, s);
-		strbuf_addstr(&sb, i + 1 < l->nr ? ",\n" : "\n");
-		free(s);
-		cJSON_Delete(o);
-	}
-	strbuf_addstr(&sb, "]}\n");
+	strbuf_addf(&sb, CACHE_MAGIC "%d\n", CACHE_VERSION);
+	put_str(&sb, key ? key : "");
+	strbuf_addf(&sb, "\n%zu\n", l->nr);
+	for (i = 0; i < l->nr; i++)
+		put_record(&sb, l->items[i]);
+	strbuf_addstr(&sb, "end\n");
 	ret = write_atomically(path, &sb);
 	strbuf_release(&sb);
 	return ret;
@@ -418,71 +573,83 @@ int compare_cache_write(const char *path, const char *key, const struct finding_
 
 int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key)
 {
-	cJSON *doc = cJSON_ParseWithLength(buf, len);
-	const cJSON *arr, *it, *k;
+	struct rd r = { buf, buf + len, 0 };
+	struct finding_list tmp = FINDING_LIST_INIT;
+	struct strbuf magic = STRBUF_INIT;
+	struct strpool *pool;
+	const char *k;
+	size_t i, n, klen;
 	int ret = 0;
 
-	if (!doc) {
-		ret = error_set(ER_EINPUT, "it is not JSON");
-		goto out;
+	strbuf_addf(&magic, CACHE_MAGIC "%d\n", CACHE_VERSION);
+	if (len < magic.len || memcmp(buf, magic.buf, magic.len)) {
+		strbuf_release(&magic);
+		return error_set(ER_EINPUT, "it is not a version %d cache entry", CACHE_VERSION);
 	}
-	if (get_int(doc, "version", 0) != CACHE_VERSION) {
-		ret = error_set(ER_EINPUT, "it is not a version %d cache entry", CACHE_VERSION);
-		goto out;
-	}
-	k = cJSON_GetObjectItemCaseSensitive(doc, "key");
-	if (key && (!cJSON_IsString(k) || strcmp(k->valuestring, key))) {
-		ret = error_set(ER_EINPUT, "it was written for another key");
-		goto out;
-	}
-	arr = cJSON_GetObjectItemCaseSensitive(doc, "findings");
-	if (!cJSON_IsArray(arr)) {
-		ret = error_set(ER_EINPUT, "it has no findings array");
-		goto out;
-	}
-	cJSON_ArrayForEach(it, arr) {
-		struct finding *f = raw_from_json(it);
+	r.p += magic.len;
+	strbuf_release(&magic);
+	k = rd_str(&r, &klen);
+	rd_char(&r, '\n');
+	if (r.bad || !k)
+		return error_set(ER_EINPUT, "it is truncated or corrupt (at byte %zu)", (size_t)(r.p - buf));
+	if (key && (klen != strlen(key) || memcmp(k, key, klen)))
+		return error_set(ER_EINPUT, "it was written for another key");
+	/* a record takes 40 bytes at least */
+	n = (size_t)rd_u64(&r, '\n');
+	if (n > len / 40)
+		r.bad = 1;
+	pool = strpool_new();
+	for (i = 0; i < n && !r.bad; i++) {
+		struct finding *f = rd_record(&r, pool);
 
 		if (f)
-			finding_list_add(out, f);
+			finding_list_add(&tmp, f);
 	}
-out:
-	cJSON_Delete(doc);
+	strpool_unref(pool);
+	if (r.bad || r.end - r.p != 4 || memcmp(r.p, "end\n", 4))
+		ret = error_set(ER_EINPUT, "it is truncated or corrupt (at byte %zu)", (size_t)(r.p - buf));
+	/* all or nothing: a rejected entry adds no finding */
+	if (ret)
+		finding_list_release(&tmp);
+	else
+		finding_list_move(out, &tmp);
+	free(tmp.items);
 	return ret;
 }
 
 int compare_cache_read(struct finding_list *out, const char *path, const char *key)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct finding_list tmp = FINDING_LIST_INIT;
-	long n;
-	int ret;
-	size_t i;
+	struct stat st;
+	void *map = MAP_FAILED;
+	size_t len = 0;
+	int fd, ret = 0;
 
-	n = strbuf_read_file(&sb, path, MAX_CACHE_BYTES);
-	if (n < 0 && errno == ENOENT) {
-		ret = 1;
-	} else if (n < 0) {
+	/* mapped, not read: the entry's pages come from the page cache as
+	 * they are parsed, with no copy to fault in (an entry is replaced by
+	 * a rename, never rewritten in place) */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 1;
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: %s", path, strerror(errno));
-	} else if ((size_t)n > MAX_CACHE_BYTES) {
+	} else if ((unsigned long long)st.st_size > MAX_CACHE_BYTES) {
 		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: it is larger than %u MiB",
 				path, MAX_CACHE_BYTES >> 20);
-	} else if ((ret = compare_cache_parse(&tmp, sb.buf, sb.len, key))) {
+	} else if ((len = (size_t)st.st_size) &&
+		   (map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: %s", path, strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!ret && (ret = compare_cache_parse(out, len ? map : "", len, key))) {
 		struct strbuf why = STRBUF_INIT;
 
 		strbuf_addstr(&why, error_last());
 		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: %s", path, why.buf);
 		strbuf_release(&why);
 	}
-	/* all or nothing: a rejected entry adds no finding */
-	for (i = 0; i < tmp.nr; i++) {
-		if (ret)
-			finding_free(tmp.items[i]);
-		else
-			finding_list_add(out, tmp.items[i]);
-	}
-	free(tmp.items);
-	strbuf_release(&sb);
+	if (map != MAP_FAILED)
+		munmap(map, len);
 	return ret;
 }
 
@@ -738,7 +905,7 @@ void base_cache_set_key(struct base_cache *bc, const git_oid *tree_id, const cha
 		die("cannot hash the analysis cache key");
 	git_oid_tostr(tree, sizeof(tree), &digest);
 	strbuf_reset(&bc->path);
-	strbuf_addf(&bc->path, "%s/%s.json", bc->cache.buf, tree);
+	strbuf_addf(&bc->path, "%s/%s.findings", bc->cache.buf, tree);
 }
 
 int base_cache_read(struct finding_list *out, const struct base_cache *bc)

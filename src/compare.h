@@ -19,11 +19,17 @@
  * package are matched in a second pass that ignores the file.
  *
  * Cache.  The analysis of a committed revision (the base, and the head
- * when it is committed) is cached as JSON: the raw findings before
+ * when it is committed) is cached: the raw findings before
  * classification, so a changed rule policy applies to them too, and the
  * escape summaries of dependents.h are made from them.  Entries are
- * CACHEDIR/DIGEST.json (see struct base_cache), the key stored in each and
- * compared on read.
+ * CACHEDIR/DIGEST.findings (see struct base_cache), the key stored in each
+ * and compared on read.  An entry is compact text read in place (no JSON
+ * tree: a re-review's time is reading its entries):
+ *   "escape-review analysis cache VERSION\n" KEY "\n" COUNT "\n"
+ *   COUNT records, each ending in "\n", then "end\n"
+ * where a string is LEN:BYTES or "~" (none), a number is decimal, and each
+ * is followed by one space.  A record holds the finding's strings, numbers,
+ * facts and every step of its flow (compare.c: put_record).
 
  * Baseline.  `.escape-baseline.json` at the repository root lists accepted
  * findings, sorted, one entry per line: fingerprint, rule, location and
@@ -62,10 +68,12 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 /*
  * Cache of an analysis: the raw findings (paths as stored) and the key they
  * were computed for.  Reading returns 0 and appends the findings, 1 when
- * there is no entry, or ER_EINPUT (message set: "ignoring the base cache
- * entry PATH: why") when the entry cannot be trusted: not JSON, another
- * version, another key (NULL: not compared), too large.  A rejected entry
- * adds nothing.
+ * there is no entry, or ER_EINPUT (message set: "ignoring the analysis
+ * cache entry PATH: why") when the entry cannot be trusted: another
+ * version or format, another key (NULL: not compared), truncated or
+ * corrupt (any record that does not parse, a number out of range, a count
+ * larger than the entry can hold), too large.  A rejected entry adds
+ * nothing.
  */
 int compare_cache_write(const char *path, const char *key, const struct finding_list *l);
 int compare_cache_read(struct finding_list *out, const char *path, const char *key);
@@ -86,7 +94,7 @@ void compare_unlock(struct strbuf *held);
 
 /*
  * The analysis cache, and the base revision's checkout
- * GITDIR/escape-review/base.  An entry is CACHEDIR/DIGEST.json, DIGEST
+ * GITDIR/escape-review/base.  An entry is CACHEDIR/DIGEST.findings, DIGEST
  * libgit2's object hash of the whole key: the revision's tree (which holds
  * every module's go.mod and go.sum), the Go version, build and compiler
  * flags, tests, max_flow, the Go environment as passed on (GOFLAGS, GOOS,

@@ -1,7 +1,9 @@
 /*
  * http.c: JSON over HTTPS with libcurl for the publishers: bounded reads,
  * retries with backoff, pagination, same-origin checks and token
- * redaction.  The only file that includes <curl/curl.h>.
+ * redaction.  The only file that includes <curl/curl.h>; libcurl itself is
+ * loaded (dlopen) the first time a request or URL needs it, so a review
+ * that publishes nothing never maps it and its 20 dependencies.
  */
 #include "http.h"
 #include "errors.h"
@@ -10,6 +12,7 @@
 #include <cJSON.h>
 #include <curl/curl.h>
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +29,86 @@
 #define MAX_HEADER_VALUE 8192
 #define MAX_API_MESSAGE 300
 #define MAX_BACKOFF_MS 60000L
+
+/*
+ * libcurl, loaded on first use.  Linking it costs every run of the program
+ * the dynamic loader's work on libcurl and the twenty libraries it pulls in
+ * (GnuTLS, OpenSSL, Kerberos, LDAP, ...): about half of a hook's start-up
+ * here, for the one command in ten that publishes.  ER_CURL_LIB is the
+ * library's name as the dynamic loader looks it up (the Makefile sets it
+ * for Homebrew's keg-only curl).
+ */
+#ifndef ER_CURL_LIB
+#ifdef __APPLE__
+#define ER_CURL_LIB "libcurl.4.dylib"
+#else
+#define ER_CURL_LIB "libcurl.so.4"
+#endif
+#endif
+
+struct curl_api {
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	void (*easy_cleanup)(CURL *h);
+	void (*easy_reset)(CURL *h);
+	CURLcode (*easy_setopt)(CURL *h, CURLoption opt, ...);
+	CURLcode (*easy_perform)(CURL *h);
+	CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
+	const char *(*easy_strerror)(CURLcode cc);
+	time_t (*getdate)(const char *date, const time_t *unused);
+	CURLU *(*url)(void);
+	void (*url_cleanup)(CURLU *h);
+	CURLUcode (*url_get)(CURLU *h, CURLUPart what, char **part, unsigned int flags);
+	CURLUcode (*url_set)(CURLU *h, CURLUPart what, const char *part, unsigned int flags);
+	void (*free)(void *p);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+	void (*slist_free_all)(struct curl_slist *list);
+};
+
+/* dlsym's object pointer into a function pointer, the way POSIX allows */
+static void curl_sym(void *lib, void *fn, size_t size, const char *name)
+{
+	void *p = dlsym(lib, name);
+
+	if (!p)
+		die("%s has no %s: install libcurl 7.62 or newer (apt-get install libcurl4)", ER_CURL_LIB, name);
+	memcpy(fn, &p, size);
+}
+
+#define CURL_SYM(lib, field, name) curl_sym(lib, &api.field, sizeof(api.field), name)
+
+static const struct curl_api *curl_api(void)
+{
+	static struct curl_api api;
+	static int loaded;
+	void *lib;
+
+	if (loaded)
+		return &api;
+	lib = dlopen(ER_CURL_LIB, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		die("cannot load %s (%s): install libcurl (apt-get install libcurl4)", ER_CURL_LIB, dlerror());
+	CURL_SYM(lib, global_init, "curl_global_init");
+	CURL_SYM(lib, easy_init, "curl_easy_init");
+	CURL_SYM(lib, easy_cleanup, "curl_easy_cleanup");
+	CURL_SYM(lib, easy_reset, "curl_easy_reset");
+	CURL_SYM(lib, easy_setopt, "curl_easy_setopt");
+	CURL_SYM(lib, easy_perform, "curl_easy_perform");
+	CURL_SYM(lib, easy_getinfo, "curl_easy_getinfo");
+	CURL_SYM(lib, easy_strerror, "curl_easy_strerror");
+	CURL_SYM(lib, getdate, "curl_getdate");
+	CURL_SYM(lib, url, "curl_url");
+	CURL_SYM(lib, url_cleanup, "curl_url_cleanup");
+	CURL_SYM(lib, url_get, "curl_url_get");
+	CURL_SYM(lib, url_set, "curl_url_set");
+	CURL_SYM(lib, free, "curl_free");
+	CURL_SYM(lib, slist_append, "curl_slist_append");
+	CURL_SYM(lib, slist_free_all, "curl_slist_free_all");
+	if (api.global_init(CURL_GLOBAL_DEFAULT))
+		die("cannot initialise libcurl");
+	loaded = 1;
+	return &api;
+}
 
 static void wipe(char *s)
 {
@@ -55,14 +138,9 @@ static long env_long(const char *name, long dflt)
 void http_client_init(struct http_client *c, const char *base_url, const char *token,
 		      enum http_auth auth, const char *token_name)
 {
-	static int curl_ready;
 	size_t len;
 
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT))
-			die("cannot initialise libcurl");
-		curl_ready = 1;
-	}
+	curl_api();
 	memset(c, 0, sizeof(*c));
 	len = strlen(base_url);
 	while (len && base_url[len - 1] == '/')
@@ -81,7 +159,7 @@ void http_client_init(struct http_client *c, const char *base_url, const char *t
 void http_client_release(struct http_client *c)
 {
 	if (c->curl)
-		curl_easy_cleanup(c->curl);
+		curl_api()->easy_cleanup(c->curl);
 	wipe(c->token);
 	free(c->token);
 	free(c->base_url);
@@ -247,7 +325,7 @@ long http_retry_delay_ms(long base_ms, int attempt, const struct http_response *
 				return 86400L * 1000;
 			return atol(v) * 1000;
 		} else {
-			time_t t = curl_getdate(v, NULL);
+			time_t t = curl_api()->getdate(v, NULL);
 
 			if (t != -1)
 				return t > now ? (long)(t - now) * 1000 : 0;
@@ -272,19 +350,19 @@ long http_retry_delay_ms(long base_ms, int attempt, const struct http_response *
 static int url_part(CURLU *h, CURLUPart what, char **out, unsigned flags)
 {
 	*out = NULL;
-	return curl_url_get(h, what, out, flags) == CURLUE_OK;
+	return curl_api()->url_get(h, what, out, flags) == CURLUE_OK;
 }
 
 int http_same_origin(const char *base, const char *url)
 {
-	CURLU *a = curl_url(), *b = curl_url();
+	CURLU *a = curl_api()->url(), *b = curl_api()->url();
 	char *as = NULL, *ah = NULL, *ap = NULL, *bs = NULL, *bh = NULL, *bp = NULL, *bu = NULL;
 	int same = 0;
 
 	if (!a || !b)
 		die("out of memory");
-	if (curl_url_set(a, CURLUPART_URL, base, 0) != CURLUE_OK ||
-	    curl_url_set(b, CURLUPART_URL, url, 0) != CURLUE_OK)
+	if (curl_api()->url_set(a, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_api()->url_set(b, CURLUPART_URL, url, 0) != CURLUE_OK)
 		goto out;
 	if (!url_part(a, CURLUPART_SCHEME, &as, 0) || !url_part(b, CURLUPART_SCHEME, &bs, 0) ||
 	    !url_part(a, CURLUPART_HOST, &ah, 0) || !url_part(b, CURLUPART_HOST, &bh, 0) ||
@@ -295,10 +373,10 @@ int http_same_origin(const char *base, const char *url)
 		goto out; /* credentials in a next link: never */
 	same = !strcasecmp(as, bs) && !strcasecmp(ah, bh) && !strcmp(ap, bp);
 out:
-	curl_free(as); curl_free(ah); curl_free(ap);
-	curl_free(bs); curl_free(bh); curl_free(bp); curl_free(bu);
-	curl_url_cleanup(a);
-	curl_url_cleanup(b);
+	curl_api()->free(as); curl_api()->free(ah); curl_api()->free(ap);
+	curl_api()->free(bs); curl_api()->free(bh); curl_api()->free(bp); curl_api()->free(bu);
+	curl_api()->url_cleanup(a);
+	curl_api()->url_cleanup(b);
 	return same;
 }
 
@@ -484,64 +562,64 @@ static CURLcode perform(struct http_client *c, struct http_response *r, const ch
 	CURL *h;
 	CURLcode cc;
 
-	if (!c->curl && !(c->curl = curl_easy_init()))
+	if (!c->curl && !(c->curl = curl_api()->easy_init()))
 		die("cannot initialise libcurl");
 	h = c->curl;
-	curl_easy_reset(h);
+	curl_api()->easy_reset(h);
 	http_response_release(r);
 	errbuf[0] = '\0';
 
 	if (c->auth == HTTP_AUTH_BEARER) {
-		hdrs = curl_slist_append(hdrs, "Accept: application/vnd.github+json");
-		hdrs = curl_slist_append(hdrs, "X-GitHub-Api-Version: 2022-11-28");
+		hdrs = curl_api()->slist_append(hdrs, "Accept: application/vnd.github+json");
+		hdrs = curl_api()->slist_append(hdrs, "X-GitHub-Api-Version: 2022-11-28");
 	} else {
-		hdrs = curl_slist_append(hdrs, "Accept: application/json");
+		hdrs = curl_api()->slist_append(hdrs, "Accept: application/json");
 	}
 	if (json)
-		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-	hdrs = curl_slist_append(hdrs, "Expect:");
+		hdrs = curl_api()->slist_append(hdrs, "Content-Type: application/json");
+	hdrs = curl_api()->slist_append(hdrs, "Expect:");
 	if (c->token && *c->token) {
 		strbuf_addstr(&auth, c->auth == HTTP_AUTH_BEARER ? "Authorization: Bearer "
 								  : "PRIVATE-TOKEN: ");
 		strbuf_addstr(&auth, c->token);
-		hdrs = curl_slist_append(hdrs, auth.buf);
+		hdrs = curl_api()->slist_append(hdrs, auth.buf);
 	}
 	if (!hdrs)
 		die("out of memory");
 
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_api()->easy_setopt(h, CURLOPT_URL, url);
+	curl_api()->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_api()->easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
+	curl_api()->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_api()->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	curl_api()->easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &sink);
+	curl_api()->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
+	curl_api()->easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	curl_api()->easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl_api()->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_api()->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_api()->easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	curl_api()->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_api()->easy_setopt(h, CURLOPT_HEADERDATA, &sink);
 	if (!strcmp(method, "GET")) {
-		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+		curl_api()->easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	} else {
 		if (strcmp(method, "POST"))
-			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, json ? json : "");
+			curl_api()->easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+		curl_api()->easy_setopt(h, CURLOPT_POSTFIELDS, json ? json : "");
 	}
 
-	cc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	cc = curl_api()->easy_perform(h);
+	curl_api()->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
 	/* nothing of the request may outlive it (header list with the token,
 	 * pointers to our stack): reset the handle, keeping its connections */
-	curl_easy_reset(h);
+	curl_api()->easy_reset(h);
 	for (struct curl_slist *it = hdrs; it; it = it->next)
 		wipe(it->data);
-	curl_slist_free_all(hdrs);
+	curl_api()->slist_free_all(hdrs);
 	wipe(auth.buf);
 	strbuf_release(&auth);
 	*too_large = sink.too_large;
@@ -771,7 +849,7 @@ int http_request(struct http_response *out, struct http_client *c, const char *m
 				    out->status, now_ms() - started);
 		else
 			verbose_log(c, "%s %s -> error: %s", method, display_path(url.buf),
-				    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+				    errbuf[0] ? errbuf : curl_api()->easy_strerror(cc));
 		if (cc == CURLE_OK && out->status >= 200 && out->status < 300)
 			goto out;
 		if (too_large)
@@ -788,7 +866,7 @@ int http_request(struct http_response *out, struct http_client *c, const char *m
 				strbuf_addstr(&why, " (retrying would wait ");
 			} else {
 				strbuf_addf(&why, "%s (retrying would wait ",
-					    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+					    errbuf[0] ? errbuf : curl_api()->easy_strerror(cc));
 			}
 			fmt_seconds(&why, waited + delay);
 			strbuf_addstr(&why, " in all, more than the ");
@@ -808,9 +886,9 @@ int http_request(struct http_response *out, struct http_client *c, const char *m
 	} else if (cc == CURLE_OPERATION_TIMEDOUT) {
 		strbuf_addstr(&why, "timed out (no answer within ");
 		fmt_seconds(&why, c->timeout_ms);
-		strbuf_addf(&why, "; %s)", errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		strbuf_addf(&why, "; %s)", errbuf[0] ? errbuf : curl_api()->easy_strerror(cc));
 	} else if (cc != CURLE_OK) {
-		strbuf_addstr(&why, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		strbuf_addstr(&why, errbuf[0] ? errbuf : curl_api()->easy_strerror(cc));
 	} else {
 		strbuf_addf(&why, "%ld", out->status);
 		api_message(&why, out);

@@ -922,53 +922,102 @@ int pkgset_outside_root(struct strbuf *why, const char *root, const struct pkgse
 	return found;
 }
 
-int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_opts *opts)
-{
-	/* what `go build` reads beside the sources and flags: its defaults,
-	 * the environment and `go env -w` alike */
-	static const char *const vars[] = { "GOVERSION", "GOROOT", "GOFLAGS", "GOOS", "GOARCH",
-					    "GOAMD64", "GOARM", "GOARM64", "GO386", "GOPPC64",
-					    "GORISCV64", "GOEXPERIMENT", "GOTOOLCHAIN", "CGO_ENABLED",
-					    "CC", "CXX", "CGO_CFLAGS", "CGO_CPPFLAGS" };
-	const char *argv[ARRAY_SIZE(vars) + 3];
-	struct child_process cp = CHILD_PROCESS_INIT;
-	struct strbuf sb = STRBUF_INIT;
-	const char *line;
-	size_t i;
-	int ret;
+/* what `go build` reads beside the sources and flags: its defaults, the
+ * environment and `go env -w` alike */
+static const char *const go_env_vars[GO_ENV_VARS_NR] = {
+	"GOVERSION", "GOROOT", "GOFLAGS", "GOOS", "GOARCH", "GOAMD64", "GOARM", "GOARM64", "GO386",
+	"GOPPC64", "GORISCV64", "GOEXPERIMENT", "GOTOOLCHAIN", "CGO_ENABLED", "CC", "CXX",
+	"CGO_CFLAGS", "CGO_CPPFLAGS"
+};
 
-	argv[0] = opts->go ? opts->go : "go";
-	argv[1] = "env";
-	for (i = 0; i < ARRAY_SIZE(vars); i++)
-		argv[i + 2] = vars[i];
-	argv[i + 2] = NULL;
-	cp.argv = argv;
-	ret = child_capture(&cp, &sb, NULL, 1 << 16);
-	if (ret < 0 && cp.spawn_errno == ENOENT) {
-		ret = error_set(ER_ENOGO, "cannot run '%s': not found on PATH; install Go (Debian/Ubuntu: apt-get install golang-go) or put it on PATH",
-				argv[0]);
-		goto out;
+void go_env_start(struct go_env_query *q, const struct build_opts *opts)
+{
+	size_t i;
+
+	memset(q, 0, sizeof(*q));
+	q->cp = (struct child_process)CHILD_PROCESS_INIT;
+	q->argv[0] = opts->go ? opts->go : "go";
+	q->argv[1] = "env";
+	for (i = 0; i < GO_ENV_VARS_NR; i++)
+		q->argv[i + 2] = go_env_vars[i];
+	q->argv[i + 2] = NULL;
+	q->cp.argv = q->argv;
+	q->ret = child_capture_start(&q->cp);
+	q->started = q->ret ? -1 : 1;
+	if (q->ret) {
+		q->spawn_errno = q->cp.spawn_errno;
+		q->msg = xstrdup(error_last());
 	}
-	if (ret) {
-		ret = ret < 0 ? ret : error_set(ER_EANALYSIS, "'%s env' failed", argv[0]);
-		goto out;
-	}
-	/* one line a variable, in order (an unknown one is an empty line; a
-	 * wrapper may print fewer) */
-	line = sb.buf;
-	for (i = 0; i < ARRAY_SIZE(vars) && line; i++) {
+}
+
+/* One line a variable, in order (an unknown one is an empty line; a wrapper may print fewer). */
+static int go_env_lines(struct strbuf *version, struct strbuf *env, const char *out,
+			const char *go)
+{
+	const char *line = out;
+	size_t i;
+
+	for (i = 0; i < GO_ENV_VARS_NR && line; i++) {
 		size_t n = strcspn(line, "\n");
 
 		if (!i) {
 			strbuf_add(version, line, n);
 			strbuf_trim(version);
 		}
-		strbuf_addf(env, "%s=%.*s\n", vars[i], (int)n, line);
+		strbuf_addf(env, "%s=%.*s\n", go_env_vars[i], (int)n, line);
 		line = line[n] ? line + n + 1 : NULL;
 	}
-	if (!version->len)
-		ret = error_set(ER_EANALYSIS, "'%s env' printed no GOVERSION", argv[0]);
-out:
+	return version->len ? 0 : error_set(ER_EANALYSIS, "'%s env' printed no GOVERSION", go);
+}
+
+int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf *env,
+		  const struct build_opts *opts)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret;
+
+	if (!q->started)
+		go_env_start(q, opts);
+	ret = q->ret;
+	if (q->started > 0)
+		ret = child_capture_finish(&q->cp, &sb, 1 << 16);
+	q->started = 0;
+	if (ret < 0 && (q->spawn_errno == ENOENT || q->cp.spawn_errno == ENOENT)) {
+		ret = error_set(ER_ENOGO, "cannot run '%s': not found on PATH; install Go (Debian/Ubuntu: apt-get install golang-go) or put it on PATH",
+				q->argv[0]);
+	} else if (ret < 0 && q->msg) {
+		ret = error_set(ret, "%s", q->msg);
+	} else if (ret) {
+		ret = ret < 0 ? ret : error_set(ER_EANALYSIS, "'%s env' failed", q->argv[0]);
+	} else {
+		ret = go_env_lines(version, env, sb.buf, q->argv[0]);
+	}
+	free(q->msg);
+	q->msg = NULL;
 	strbuf_release(&sb);
 	return ret;
+}
+
+void go_env_abandon(struct go_env_query *q)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct strbuf saved = STRBUF_INIT;
+
+	if (q->started > 0) {
+		strbuf_addstr(&saved, error_last());
+		(void)child_capture_finish(&q->cp, &sb, 0);
+		error_set(ER_ERROR, "%s", saved.buf); /* the caller's message stays */
+	}
+	q->started = 0;
+	free(q->msg);
+	q->msg = NULL;
+	strbuf_release(&sb);
+	strbuf_release(&saved);
+}
+
+int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_opts *opts)
+{
+	struct go_env_query q = { .started = 0 };
+
+	return go_env_finish(&q, version, env, opts);
 }

@@ -22,6 +22,7 @@
  */
 
 #include "finding.h"
+#include "run.h"
 #include "parse.h"
 #include <stddef.h>
 
@@ -129,6 +130,28 @@ int go_version(struct strbuf *out, const struct build_opts *opts);
  * ("go1.26.8") to `version`.  Errors as go_version().
  */
 int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_opts *opts);
+
+/*
+ * go_env_key() in two halves around other work (the repository's, while
+ * `go env` runs): go_env_start() starts it, go_env_finish() collects it
+ * (and reports a failed start then).  finish is called once for every
+ * start (or go_env_abandon), whatever happened in between; finish without
+ * a start runs go_env_key().
+ */
+#define GO_ENV_VARS_NR 18
+struct go_env_query {
+	struct child_process cp;
+	const char *argv[GO_ENV_VARS_NR + 3];
+	int started;          /* 1: running; -1: the start failed (ret, msg) */
+	int ret;
+	int spawn_errno;
+	char *msg;
+};
+void go_env_start(struct go_env_query *q, const struct build_opts *opts);
+int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf *env,
+		  const struct build_opts *opts);
+/* Wait for a started query that is no longer needed (an error came first); no message set. */
+void go_env_abandon(struct go_env_query *q);
 
 /*
  * What the analysis cache's key (a revision's tree) cannot see: 1 with

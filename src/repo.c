@@ -155,6 +155,43 @@ int repo_worktree_is(git_repository *repo, const git_oid *id)
 	return clean;
 }
 
+int repo_head_is(git_repository *repo, const git_oid *id)
+{
+	git_oid head;
+
+	return !git_repository_is_bare(repo) && !git_reference_name_to_id(&head, repo, "HEAD") &&
+	       !git_oid_cmp(&head, id);
+}
+
+int repo_worktree_paths_are(git_repository *repo, const git_oid *id, const char **paths, size_t n)
+{
+	git_status_list *st = NULL;
+	git_status_options so;
+	size_t i, count;
+	int clean = 1;
+
+	if (!repo_head_is(repo, id))
+		return 0;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	/* literal paths: a directory stands for everything under it, and
+	 * nothing else of the work tree is looked at */
+	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
+	so.pathspec.strings = (char **)paths;
+	so.pathspec.count = n;
+	if (git_status_list_new(&st, repo, &so) < 0)
+		return 0;
+	count = git_status_list_entrycount(st);
+	for (i = 0; i < count && clean; i++) {
+		const git_status_entry *e = git_status_byindex(st, i);
+
+		if (e->status != GIT_STATUS_IGNORED && e->status != GIT_STATUS_CURRENT)
+			clean = 0;
+	}
+	git_status_list_free(st);
+	return clean;
+}
+
 char *repo_git_path(git_repository *repo, const char *name)
 {
 	return path_join(git_repository_path(repo), name);

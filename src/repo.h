@@ -53,6 +53,12 @@ int repo_merge_base(git_oid *out, git_repository *repo, const git_oid *base, con
 /* 1 when HEAD is commit `id` and the work tree has no changes to tracked
  * files and no untracked .go, go.mod or go.work files. */
 int repo_worktree_is(git_repository *repo, const git_oid *id);
+/* 1 when HEAD is commit `id` (and the repository has a work tree). */
+int repo_head_is(git_repository *repo, const git_oid *id);
+/* 1 when HEAD is commit `id` and no tracked file under `paths` (n
+ * repository-relative files or directories, taken literally) differs from
+ * it; untracked files are not looked for, nothing else is looked at. */
+int repo_worktree_paths_are(git_repository *repo, const git_oid *id, const char **paths, size_t n);
 
 /* `name` inside the repository's git directory (".git/NAME"); caller frees. */
 char *repo_git_path(git_repository *repo, const char *name);

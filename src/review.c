@@ -279,8 +279,99 @@ static void trim_slashes(struct strbuf *sb)
 		strbuf_setlen(sb, sb->len - 1);
 }
 
-/* Where to build the head revision: the work tree when it is head, else a checkout. */
-static int head_root(struct strbuf *out, git_repository *repo, const struct change *c)
+/*
+ * Whether the work tree is the committed head when HEAD is that commit,
+ * found out as late and as little as possible: what an analysis reads of
+ * the root before its cache entry (its packages' files, go.mod, go.sum,
+ * go.work) is checked first, by those paths alone (root_check_paths); a
+ * head read from the cache builds nothing, so the walk of the whole work
+ * tree (changed files anywhere, untracked Go files) waits until something
+ * is to be built there (root_check_settle).
+ */
+struct root_check {
+	git_repository *repo;
+	git_oid head;
+	int pending;       /* the root is the work tree, its untracked files unseen */
+	int dirty;         /* they were seen: the head is to be built in a checkout */
+	int verbose;
+};
+
+static void root_check_dirty(struct root_check *rc)
+{
+	rc->pending = 0;
+	rc->dirty = 1;
+	if (rc->verbose)
+		fprintf(stderr, "escape-review: the work tree is not the head revision (changed or untracked Go files): the head revision is built in a checkout\n");
+}
+
+/* 1 when the work tree, taken for the head, turns out not to be it (the
+ * review starts again in a checkout: stage_head). */
+static int root_check_settle(struct root_check *rc)
+{
+	if (!rc || !rc->pending)
+		return rc && rc->dirty;
+	if (!repo_worktree_is(rc->repo, &rc->head))
+		root_check_dirty(rc);
+	rc->pending = 0;
+	return rc->dirty;
+}
+
+/* DIR/NAME repository-relative ("" DIR: NAME); NAME "./x/..." is x, "." is DIR. */
+static char *repo_path(const char *dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len;
+
+	while (!strncmp(name, "./", 2))
+		name += 2;
+	if (!strcmp(name, ".") || !strcmp(name, "..."))
+		name = "";
+	len = strlen(name);
+	if (len >= 4 && !strcmp(name + len - 4, "/..."))
+		len -= 4;
+	strbuf_addstr(&sb, dir);
+	if (sb.len && len)
+		strbuf_addch(&sb, '/');
+	strbuf_add(&sb, name, len);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The same for what the analysis of `set` reads before its cache entry. */
+static int root_check_paths(struct root_check *rc, const struct pkgset *set)
+{
+	static const char *const files[] = { "go.mod", "go.sum", "go.work" };
+	char **paths;
+	size_t i, j, n = 0, max = 1, whole = 0;
+
+	if (!rc || !rc->pending)
+		return rc && rc->dirty;
+	for (i = 0; i < set->nr; i++)
+		max += ARRAY_SIZE(files) + set->mods[i].pkgs_nr;
+	paths = xcalloc(max, sizeof(*paths));
+	paths[n++] = xstrdup("go.work");
+	for (i = 0; i < set->nr; i++) {
+		for (j = 0; j < ARRAY_SIZE(files); j++)
+			paths[n++] = repo_path(set->mods[i].dir, files[j]);
+		for (j = 0; j < set->mods[i].pkgs_nr; j++) {
+			paths[n] = repo_path(set->mods[i].dir, set->mods[i].pkgs[j]);
+			whole |= !*paths[n++]; /* the root package: every file */
+		}
+	}
+	if (!repo_worktree_paths_are(rc->repo, &rc->head, (const char **)paths, whole ? 0 : n))
+		root_check_dirty(rc);
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return rc->dirty;
+}
+
+/*
+ * Where to build the head revision: the work tree when it is head, else a
+ * checkout.  With `rc` (a committed head that may be read from the cache)
+ * the work tree's untracked files are looked for only later, if at all.
+ */
+static int head_root(struct strbuf *out, git_repository *repo, const struct change *c,
+		     struct root_check *rc)
 {
 	const char *wd = git_repository_workdir(repo);
 	git_oid head;
@@ -295,7 +386,12 @@ static int head_root(struct strbuf *out, git_repository *repo, const struct chan
 		return 0;
 	}
 	git_oid_fromstr(&head, c->head_hex);
-	if (wd && repo_worktree_is(repo, &head)) {
+	if (wd && rc && !rc->dirty && repo_head_is(repo, &head)) {
+		rc->repo = repo;
+		git_oid_cpy(&rc->head, &head);
+		rc->pending = 1;
+	}
+	if (wd && (rc ? rc->pending : repo_worktree_is(repo, &head))) {
 		strbuf_addstr(out, wd);
 		trim_slashes(out);
 		return 0;
@@ -358,12 +454,15 @@ struct analysis {
 	int cacheable;     /* its key is set in `cache`: read, else written after */
 	int cached;        /* the findings came from the cache */
 	struct base_cache *cache;
+	struct root_check *check; /* a head in the work tree: settled before it is built */
 };
 
 static void *analyse(void *data)
 {
 	struct analysis *a = data;
 
+	if (a->ret)
+		return NULL; /* refused before it started (cache_lookup) */
 	contract_run_prepare(&a->contracts, &a->build, a->root, a->set, a->build.tests);
 	if (a->notes)
 		a->build.notes = &a->contracts.notes;
@@ -407,7 +506,7 @@ static int cache_write_escapes(const struct base_cache *bc, const struct finding
 
 /*
  * A cached analysis has no notes: the inlining notes the summaries need are
- * saved next to the entry CACHEDIR/DIGEST.json, as CACHEDIR/.DIGEST.inline
+ * saved next to the entry CACHEDIR/DIGEST.findings, as CACHEDIR/.DIGEST.inline
  * (hidden: the directory lists the entries), with the entry's key.  A
  * cache hit without them is a miss: the findings read are dropped and the
  * packages are analysed (and both written again).
@@ -418,8 +517,8 @@ static void notes_path(struct strbuf *path, const struct base_cache *bc)
 	size_t dir = slash ? (size_t)(slash - bc->path.buf + 1) : 0;
 	size_t len = bc->path.len - dir;
 
-	if (len > 5 && !strcmp(bc->path.buf + bc->path.len - 5, ".json"))
-		len -= 5;
+	if (len > 9 && !strcmp(bc->path.buf + bc->path.len - 9, ".findings"))
+		len -= 9;
 	strbuf_addf(path, "%.*s.%.*s.inline", (int)dir, bc->path.buf, (int)len, bc->path.buf + dir);
 }
 
@@ -463,8 +562,8 @@ struct cache_env {
  * or foreign one is ignored with a warning).  What the key cannot see is
  * never cached, and -v says why.  `what` names the revision.
  */
-static void cache_lookup(struct analysis *a, struct base_cache *bc, const git_oid *tree,
-			 const struct cache_env *e, const char *what)
+static void cache_find(struct analysis *a, struct base_cache *bc, const git_oid *tree,
+		       const struct cache_env *e, const char *what)
 {
 	struct strbuf why = STRBUF_INIT;
 	int ret;
@@ -497,6 +596,19 @@ static void cache_lookup(struct analysis *a, struct base_cache *bc, const git_oi
 			bc->path.buf);
 }
 
+/* cache_find(); an analysis that is to be built in a work tree taken for
+ * the head is refused (a->ret) when that turns out not to be so. */
+static void cache_lookup(struct analysis *a, struct base_cache *bc, const git_oid *tree,
+			 const struct cache_env *e, const char *what)
+{
+	if (!root_check_paths(a->check, a->set))
+		cache_find(a, bc, tree, e, what);
+	if (!a->cached && root_check_settle(a->check)) {
+		a->ret = error_set(ER_EREPO, "the work tree is not the head revision");
+		a->msg = xstrdup(error_last());
+	}
+}
+
 /* Write the analysis `a` to its cache entry when it may be cached and was analysed. */
 static void cache_store(const struct analysis *a)
 {
@@ -527,6 +639,7 @@ struct dep_ctx {
 	const char *head_dir, *base_dir, *go_version;
 	const struct review_opts *opts;
 	const char *go_env;
+	struct root_check *check;
 };
 
 static void notes_move(struct parse_note_list *dst, struct parse_note_list *src)
@@ -578,6 +691,7 @@ static int dep_analyse(void *data, struct finding_list *h, struct finding_list *
 	head.build = x->opts->build;
 	head.build.tests = x->opts->tests;
 	head.notes = 1;
+	head.check = x->check;
 	base.build = head.build;
 	base.notes = 1;
 	strbuf_init(&head.errors, 0);
@@ -645,7 +759,8 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	o.classify = dep_classify;
 	o.ctx = x;
 	if (dependents_run(&res, &o, changed, &head->findings, &base->findings,
-			   &head->contracts.notes, &base->contracts.notes))
+			   &head->contracts.notes, &base->contracts.notes) &&
+	    !(x->check && x->check->dirty)) /* else the review starts again */
 		fprintf(stderr, "escape-review: warning: the packages importing the changed ones could not be analysed, so escapes the change causes there are not reported:\n%s\n",
 			error_last());
 	finding_list_move(found, &res.found);
@@ -682,7 +797,8 @@ static size_t base_paths(const char ***old, const struct change *c, const struct
 
 static int compare_with_base(struct review *out, git_repository *repo, const struct change *c,
 			     const char *head_dir, const struct pkgset *head_set,
-			     const struct review_opts *opts, int *fell_back)
+			     const struct review_opts *opts, struct go_env_query *goq,
+			     struct root_check *rc, int *fell_back)
 {
 	struct analysis head = { 0 }, base = { 0 };
 	struct finding_list induced = FINDING_LIST_INIT;
@@ -698,6 +814,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	head.root = head_dir;
 	head.set = head_set;
 	head.warn = 1;
+	head.check = rc;
 	head.build = opts->build;
 	head.build.tests = opts->tests;
 	base.build = head.build;
@@ -718,7 +835,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		cache_lookup(&head, &hc, NULL, &e, "the head revision"); /* only -v's why */
 		threaded = analyse_start(&th, &head);
 	}
-	if (!(ret = go_env_key(&gov, &goenv, &opts->build))) {
+	if (!(ret = go_env_finish(goq, &gov, &goenv, &opts->build))) {
 		free(out->go_version);
 		out->go_version = xstrdup(gov.buf);
 		e.go_version = gov.buf;
@@ -726,7 +843,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	}
 	if (!ret && !early) {
 		cache_lookup(&head, &hc, &c->head_tree, &e, "the head revision");
-		threaded = analyse_start(&th, &head);
+		threaded = !(ret = head.ret) && analyse_start(&th, &head);
 	}
 	if (!ret && !git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
 	    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf))) {
@@ -771,7 +888,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		cache_store(&base);
 	}
 	if (!*fell_back && opts->scope == SCOPE_DEPENDENTS && !opts->all_packages && !git_oid_is_zero(&c->merge_base_tree)) {
-		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf };
+		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf, rc };
 
 		follow_dependents(out, &induced, &x, head_set, &head, &base);
 	}
@@ -905,6 +1022,10 @@ struct run {
 	int have_change;
 	struct pkgset set;
 	struct strbuf root;
+	/* the cache key's `go env`, started before the work tree is examined */
+	struct go_env_query goq;
+	struct root_check check;
+	struct root_check *rc;  /* &check while the work tree is taken for the head */
 };
 
 /* Number of distinct directories of the findings: the packages --input covered. */
@@ -1029,8 +1150,8 @@ static int stage_analyse(struct run *r)
 	int ret, fell_back = 0;
 
 	if (r->mode == MODE_NEW) {
-		ret = compare_with_base(out, r->repo, &r->change, r->root.buf, &r->set, opts,
-					&fell_back);
+		ret = compare_with_base(out, r->repo, &r->change, r->root.buf, &r->set, opts, &r->goq,
+					r->rc, &fell_back);
 		if (!ret && fell_back) {
 			r->mode = MODE_ADDED;
 			out->mode = config_mode_name(r->mode);
@@ -1040,6 +1161,7 @@ static int stage_analyse(struct run *r)
 	head.root = r->root.buf;
 	head.set = &r->set;
 	head.warn = 1;
+	head.check = r->rc;
 	head.build = opts->build;
 	head.build.tests = opts->tests;
 	strbuf_init(&head.errors, 0);
@@ -1047,7 +1169,7 @@ static int stage_analyse(struct run *r)
 	/* a committed revision's analysis may be cached: its key needs the go
 	 * environment first */
 	if (!opts->no_cache && !r->change.worktree) {
-		if ((ret = go_env_key(&gov, &goenv, &opts->build)))
+		if ((ret = go_env_finish(&r->goq, &gov, &goenv, &opts->build)))
 			goto out;
 		e.go_version = gov.buf;
 		e.go_env = goenv.buf;
@@ -1113,6 +1235,50 @@ static int stage_policy(struct run *r)
 	return 0;
 }
 
+/* What a first attempt in the work tree left, before the second in a checkout. */
+static void head_restart(struct run *r)
+{
+	struct review *out = r->out;
+
+	finding_list_release(&out->findings);
+	finding_list_release(&out->fixed);
+	free(out->go_version);
+	out->go_version = NULL;
+	out->base_cached = 0;
+	out->dependents = 0;
+	while (out->not_analysed_nr)
+		free(out->not_analysed[--out->not_analysed_nr]);
+	free(out->not_analysed);
+	out->not_analysed = NULL;
+	pkgset_release(&r->set);
+	strbuf_reset(&r->root);
+	error_clear();
+}
+
+/*
+ * Stage: where the head is (head_root), its packages, the analysis.  A
+ * committed head that is HEAD is taken to be the work tree from its tracked
+ * files; when something must be built there and untracked Go files show it
+ * is not, the review starts again with the head checked out.
+ */
+static int stage_head(struct run *r)
+{
+	int ret;
+
+	r->check.verbose = r->opts->verbose;
+	r->rc = r->opts->no_cache ? NULL : &r->check;
+	if ((ret = head_root(&r->root, r->repo, &r->change, r->rc)) || (ret = stage_packages(r)))
+		return ret;
+	ret = stage_analyse(r);
+	if (!r->check.dirty)
+		return ret;
+	head_restart(r);
+	r->rc = NULL;
+	if ((ret = head_root(&r->root, r->repo, &r->change, &r->check)) || (ret = stage_packages(r)))
+		return ret;
+	return stage_analyse(r);
+}
+
 /* The stages up to the findings, without policy. */
 static int run_stages(struct run *r)
 {
@@ -1139,9 +1305,12 @@ static int run_stages(struct run *r)
 	}
 	if (!r->change.files_nr && !opts->all_packages && !opts->packages_nr)
 		return 0; /* no Go files: the toolchain is never started */
-	if ((ret = head_root(&r->root, r->repo, &r->change)) || (ret = stage_packages(r)))
-		return ret;
-	return stage_analyse(r);
+	/* a committed head's cache key needs the go environment: `go env` runs
+	 * while the work tree is examined and the packages are found (a head
+	 * without an entry to look up starts its build first instead) */
+	if (!opts->no_cache && !r->change.worktree)
+		go_env_start(&r->goq, &opts->build);
+	return stage_head(r);
 }
 
 int review_run(struct review *out, const struct review_opts *opts)
@@ -1176,6 +1345,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 		memset(&r.set, 0, sizeof(r.set));
 	}
 out:
+	go_env_abandon(&r.goq);
 	pkgset_release(&r.set);
 	change_release(&r.change);
 	strbuf_release(&r.root);

@@ -283,6 +283,22 @@ int child_capture(struct child_process *cp, struct strbuf *out, struct strbuf *e
 	return child_finish(cp);
 }
 
+int child_capture_start(struct child_process *cp)
+{
+	cp->no_stdin = 1;
+	cp->out = -1;
+	cp->err = 0;
+	return child_start(cp);
+}
+
+int child_capture_finish(struct child_process *cp, struct strbuf *out, size_t max)
+{
+	struct sink s = { cp->out, out, max, NULL, NULL };
+
+	drain(&s, 1);
+	return child_finish(cp);
+}
+
 int child_stream_stderr(struct child_process *cp,
 			void (*cb)(void *data, const char *buf, size_t len), void *data,
 			struct strbuf *out, size_t max_out)

@@ -66,6 +66,15 @@ int child_capture(struct child_process *cp, struct strbuf *out, struct strbuf *e
 		  size_t max);
 
 /*
+ * child_capture() of stdout in two halves, for a child that runs while the
+ * caller does other work: child_capture_start() starts it (stdin /dev/null,
+ * stdout on a pipe, stderr inherited); child_capture_finish() reads its
+ * stdout into `out` (at most `max` bytes kept, the rest discarded) and waits
+ * for it.  A child whose output fills the pipe waits for the finish.
+ */
+int child_capture_start(struct child_process *cp);
+int child_capture_finish(struct child_process *cp, struct strbuf *out, size_t max);
+/*
  * Run the child and hand each chunk of its stderr to `cb` as it arrives
  * (for streaming the compiler's output into a parser); stdout goes to
  * `out` (bounded by `max_out`) when not NULL, else /dev/null.

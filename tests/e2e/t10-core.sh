@@ -244,4 +244,10 @@ else
 	echo "  skip: $ER_BIN's libgit2 does not use mbedTLS"
 fi
 
+# --- libcurl is loaded only to publish (src/http.c): a review never maps it
+cd "$TMP/campus" || exit 1
+LD_DEBUG=files "$ER_BIN" --base c1 --mode added >/dev/null 2>"$TMP/ld-files"
+expect_eq "a review maps no libcurl" "$(grep -c 'file=libcurl' "$TMP/ld-files")" "0"
+expect_eq "but it maps libgit2" "$(grep -c 'file=libgit2.*\[0\];  needed by' "$TMP/ld-files")" "1"
+
 finish

@@ -42,7 +42,7 @@ er --base c1 --head c2 --format json
 expect_eq "warm run: same result" "$(summary | tail -1)" "mode=new new=4 fixed=0 existing=0 baseline=0"
 expect_eq "warm run: neither revision is compiled again" "$(grep -c '^build ' "$TMP/go-calls")" "0"
 # the base cached, the head not (its entry gone): one go build, head's
-rm "$(grep -l "tree $(git rev-parse 'c2^{tree}')" .git/escape-review/cache/*.json)"
+rm "$(grep -l "^tree $(git rev-parse 'c2^{tree}')$" .git/escape-review/cache/*.findings)"
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json
 expect_eq "base cached: the head build names only the changed package" "$(grep '^build ' "$TMP/go-calls")" \

@@ -276,30 +276,33 @@ expect_eq "two concurrent runs: the base is built once, the second reads the cac
 	"$(grep -c '^build ' "$TMP/go-calls")" "3"
 expect_eq "two concurrent runs: the lock is gone" "$(ls "$lock" 2>/dev/null)" ""
 expect_eq "the cache entries (base and head) are named by a 40-digit digest" \
-	"$(ls .git/escape-review/cache | grep -c '^[0-9a-f]\{40\}\.json$')" "2"
+	"$(ls .git/escape-review/cache | grep -c '^[0-9a-f]\{40\}\.findings$')" "2"
 base_tree=$(git rev-parse 'c1^{tree}')
 head_tree=$(git rev-parse 'c2^{tree}')
-entry=$(grep -l "tree $base_tree" "$(pwd)"/.git/escape-review/cache/*.json)
-head_entry=$(grep -l "tree $head_tree" "$(pwd)"/.git/escape-review/cache/*.json)
-expect_grep "the base's cache entry holds its key" '"key":"escape-review analysis 4\\ntree '"$base_tree" "$entry"
-expect_grep "the head's cache entry holds its key" '"key":"escape-review analysis 4\\ntree '"$head_tree" "$head_entry"
+entry=$(grep -l "^tree $base_tree$" "$(pwd)"/.git/escape-review/cache/*.findings)
+head_entry=$(grep -l "^tree $head_tree$" "$(pwd)"/.git/escape-review/cache/*.findings)
+expect_eq "the base's cache entry: its format, then its key" "$(sed -n '1p; 2s/^[0-9]*://p; 3p' "$entry")" \
+	"escape-review analysis cache 5
+escape-review analysis 5
+tree $base_tree"
+expect_eq "the head's cache entry: its format, then its key" "$(sed -n '1p; 2s/^[0-9]*://p; 3p' "$head_entry")" \
+	"escape-review analysis cache 5
+escape-review analysis 5
+tree $head_tree"
 
-# a corrupt entry and an entry for another key are ignored, saying so
-echo garbage >"$entry"
+# an entry of the old format (JSON, version 4), a corrupt entry and an
+# entry for another key are ignored, saying so, and rewritten
+printf '{"version":4,"key":"escape-review analysis 4\\ntree %s","findings":[]}\n' "$base_tree" >"$entry"
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json
-expect_eq "corrupt cache entry: the same findings" "$(summary_of "$TMP/out")" "$want"
-expect_eq "corrupt cache entry: says so" "$(cat "$TMP/err")" \
-	"escape-review: warning: ignoring the analysis cache entry $entry: it is not JSON"
-expect_eq "corrupt cache entry: the base is built again (the head is cached)" "$(grep '^build ' "$TMP/go-calls")" \
+expect_eq "old-format cache entry: the same findings" "$(summary_of "$TMP/out")" "$want"
+expect_eq "old-format cache entry: says so" "$(cat "$TMP/err")" \
+	"escape-review: warning: ignoring the analysis cache entry $entry: it is not a version 5 cache entry"
+expect_eq "old-format cache entry: the base is built again (the head is cached)" "$(grep '^build ' "$TMP/go-calls")" \
 	"build -gcflags=-m=2 -o /dev/null ./campus"
-python3 - "$entry" <<'PY2'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["key"] = d["key"].replace("tree ", "tree 0")
-d["findings"] = []
-json.dump(d, open(sys.argv[1], "w"))
-PY2
+expect_eq "old-format cache entry: rewritten in the new format" "$(sed -n 1p "$entry")" "escape-review analysis cache 5"
+# another key of the same length (a tree id's first digit changed)
+sed -i '3s/^tree ./tree x/' "$entry"
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json
 expect_eq "cache entry for another key: not trusted" "$(summary_of "$TMP/out")" "$want"
@@ -308,14 +311,16 @@ expect_eq "cache entry for another key: says so" "$(cat "$TMP/err")" \
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json
 expect_eq "rewritten entry: warm again, nothing built, nothing said" "$(grep -c '^build ' "$TMP/go-calls") $(cat "$TMP/err")" "0 "
-# a corrupt head entry is ignored the same way: the head is built again
-printf '{"version":4,"key":' >"$head_entry"
+# a corrupt head entry (cut short: a full disk, a killed copy) is ignored
+# the same way: the head is built again
+head -c $(($(wc -c <"$head_entry") - 100)) "$head_entry" >"$TMP/cut" && cat "$TMP/cut" >"$head_entry"
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json
 expect_eq "corrupt head entry: the same findings, the head built again" \
 	"$(summary_of "$TMP/out") $(grep -c '^build ' "$TMP/go-calls")" "$want 1"
-expect_eq "corrupt head entry: says so" "$(cat "$TMP/err")" \
-	"escape-review: warning: ignoring the analysis cache entry $head_entry: it is not JSON"
+expect_grep "corrupt head entry: says so" \
+	"^escape-review: warning: ignoring the analysis cache entry $head_entry: it is truncated or corrupt (at byte [0-9]*)$" "$TMP/err"
+expect_eq "corrupt head entry: one line said" "$(wc -l <"$TMP/err" | tr -d ' ')" "1"
 # GOTOOLCHAIN is part of the key
 : >"$TMP/go-calls"
 GOTOOLCHAIN=local+auto er --base c1 --head c2 --format json
@@ -326,9 +331,9 @@ expect_eq "another GOTOOLCHAIN: other entries" "$(grep -c '^build ' "$TMP/go-cal
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json --cache-dir "$TMP/ci-cache"
 expect_eq "--cache-dir: base and head built, their entries written in DIR" \
-	"$(grep -c '^build ' "$TMP/go-calls") $(ls "$TMP/ci-cache" | grep -c '^[0-9a-f]\{40\}\.json$')" "2 2"
+	"$(grep -c '^build ' "$TMP/go-calls") $(ls "$TMP/ci-cache" | grep -c '^[0-9a-f]\{40\}\.findings$')" "2 2"
 rm -rf .git/escape-review
-rm "$(grep -l "tree $head_tree" "$TMP"/ci-cache/*.json)"
+rm "$(grep -l "^tree $head_tree$" "$TMP"/ci-cache/*.findings)"
 : >"$TMP/go-calls"
 ESCAPE_REVIEW_CACHE=$TMP/ci-cache er --base c1 --head c2 --format json
 expect_eq "ESCAPE_REVIEW_CACHE restored (a new head), .git/escape-review empty: one go build (head)" \
@@ -341,13 +346,13 @@ rm -rf .git/escape-review
 ESCAPE_REVIEW_CACHE=$TMP/ci-cache er --base c1 --head c2 --format json
 expect_eq "ESCAPE_REVIEW_CACHE: a CI re-run of the same commits builds nothing" \
 	"$(grep -c '^build ' "$TMP/go-calls") $(summary_of "$TMP/out")" "0 $want"
-ci_base=$(grep -l "tree $base_tree" "$TMP"/ci-cache/*.json)
-echo '{"version":4,"key":"escape-review analysis 4\ntree 0","findings":[]}' >"$ci_base"
+ci_base=$(grep -l "^tree $base_tree$" "$TMP"/ci-cache/*.findings)
+printf 'escape-review analysis cache 5\n31:escape-review analysis 5\ntree 0 \n0\nend\n' >"$ci_base"
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json --cache-dir "$TMP/ci-cache/"
 expect_eq "--cache-dir: a foreign entry is not trusted" "$(summary_of "$TMP/out") $(grep -c '^build ' "$TMP/go-calls")" "$want 1"
 expect_grep "--cache-dir: a foreign entry is ignored, saying so" \
-	"^escape-review: warning: ignoring the analysis cache entry $TMP/ci-cache/[0-9a-f]*\.json: it was written for another key$" "$TMP/err"
+	"^escape-review: warning: ignoring the analysis cache entry $TMP/ci-cache/[0-9a-f]*\.findings: it was written for another key$" "$TMP/err"
 
 # a stale lock (its process is gone) is taken over; a live one is waited for
 host=$(uname -n)

@@ -42,9 +42,45 @@ expect_eq "c2..c3 after c1..c2: c2 (now the base) is not built again" "$(builds)
 : >"$TMP/go-calls"
 er --base c1 --head c2 -v --format json
 expect_grep "-v: the head read from the cache" \
-	"^escape-review: the analysis of the head revision is read from the cache: .*/\.git/escape-review/cache/[0-9a-f]\{40\}\.json$" "$TMP/err"
+	"^escape-review: the analysis of the head revision is read from the cache: .*/\.git/escape-review/cache/[0-9a-f]\{40\}\.findings$" "$TMP/err"
 expect_grep "-v: the base read from the cache" \
 	"^escape-review: the analysis of the base revision is read from the cache: " "$TMP/err"
+
+# the committed head is HEAD: the work tree is taken for it from its tracked
+# files; untracked Go files are looked for only when something is to be
+# built there, and then the head is built in a checkout instead
+cat >campus/untracked_extra.go <<'GO'
+package campus
+
+func untrackedExtra() *int { z := 3; return &z }
+GO
+rm -rf .git/escape-review
+: >"$TMP/go-calls"
+er --base c1 --head c2 -v --format json
+expect_eq "untracked Go file, nothing cached: the same JSON (the file is not the head's)" \
+	"$(cmp "$TMP/out" "$TMP/first.json" && echo identical)" "identical"
+expect_grep "untracked Go file: -v says the head is built in a checkout" \
+	"^escape-review: the work tree is not the head revision (changed or untracked Go files): the head revision is built in a checkout$" "$TMP/err"
+expect_grep "untracked Go file: the head built in the checkout" \
+	"^escape-review: running in .*/\.git/escape-review/head: go build " "$TMP/err"
+expect_eq "untracked Go file: base and head built once each" "$(builds)" 2
+: >"$TMP/go-calls"
+er --base c1 --head c2 -v --format json
+expect_eq "untracked Go file, the head cached: nothing built, the same JSON" \
+	"$(builds) $(cmp "$TMP/out" "$TMP/first.json" && echo identical)" "0 identical"
+expect_no_grep "untracked Go file, the head cached: nothing said of untracked files (none looked for)" "untracked" "$TMP/err"
+rm campus/untracked_extra.go
+# a change to a tracked file of the package: seen before the cache entry is
+# read (what the analysis reads of the work tree is checked first), so the
+# head is reviewed from its checkout: the cached analysis, nothing built
+echo 'func trackedExtra() *int { w := 4; return &w }' >>campus/score.go
+: >"$TMP/go-calls"
+er --base c1 --head c2 -v --format json
+expect_eq "a changed tracked file, the head cached: nothing built, the same JSON" \
+	"$(builds) $(cmp "$TMP/out" "$TMP/first.json" && echo identical)" "0 identical"
+expect_grep "a changed tracked file: -v says the head is reviewed in a checkout" \
+	"^escape-review: the work tree is not the head revision (changed or untracked Go files): the head revision is built in a checkout$" "$TMP/err"
+git checkout -q -- campus/score.go
 
 # other modes of a committed head are cached too
 er --base c1 --head c2 --mode file --format json

@@ -136,7 +136,7 @@ expect_eq "c2 again: lib not built" \
 notes=$(grep -l '^can	example.com/xc/lib	lib/lib.go	6	Add	$' .git/escape-review/cache/.*.inline)
 name=$(basename "$notes" .inline)
 expect_eq "the inlining notes of lib's base (Add inlinable at c1), hidden next to its entry" \
-	"$(ls .git/escape-review/cache | grep -c "^${name#.}\.json$") $(sed -n 1p "$notes")" \
+	"$(ls .git/escape-review/cache | grep -c "^${name#.}\.findings$") $(sed -n 1p "$notes")" \
 	"1 escape-review inline notes 1"
 sed -i '3s/^./x/' "$notes" # the key's first line, same length
 : >"$TMP/go-calls"

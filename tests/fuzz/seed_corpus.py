@@ -132,17 +132,33 @@ put("event", json.dumps({"ref": "refs/heads/main", "before": b, "after": a,
                          "repository": {"full_name": "o/r"}}))
 
 # compare: a cache (0x00) and a baseline (0x01) as the program writes them
-step = {"file": "campus/student.go", "line": 14, "column": 6, "text": "flow: {heap} = ids"}
-cache = {"version": 3, "key": "escape-review base analysis 3\ntree 0123\n", "findings": [
-    {"package": "example.com/campus", "file": "campus/student.go", "line": 14, "column": 15,
-     "verdict": 2, "message": "leaking param: ids", "subject": "ids", "function": "Roster",
-     "source": "func Roster(ids []int) *R {", "source_above": "", "flow_truncated": False,
-     "flow": [step, dict(step, text="from r.ids = ids (assign) at campus/student.go:15:8")],
-     "facts": {"reasons": "8000001", "dsts": 1, "steps": 2, "flows": 1, "derefs": 0,
-               "cycle": False, "leak_dst": "{heap}", "callees": ["log.Printf"]}},
-    {"file": "a.go", "line": 3, "column": 2, "verdict": 0, "message": "moved to heap: x",
-     "subject": "x", "function": "F.func1", "flow": [], "facts": {"reasons": "0"}}]}
-put("compare", b"\x00" + json.dumps(cache, separators=(",", ":")).encode())
+# (compare.h: an entry's strings LEN:BYTES or "~", numbers decimal, each
+# followed by a space; one record a line)
+def entry_str(x):
+    return b"~ " if x is None else b"%d:%s " % (len(x.encode()), x.encode())
+
+
+def entry_num(*ns):
+    return b"".join(b"%d " % n for n in ns)
+
+
+step = ("campus/student.go", "flow: {heap} = ids", None, 14, 6, 0)
+records = [
+    # file package function message subject source source_above zero_size;
+    # line column verdict flags loop_line; reasons dsts steps flows derefs
+    # leak_dst func; callees; steps (file text inlined line column outside)
+    b"".join([entry_str(x) for x in ("campus/student.go", "example.com/campus", "Roster",
+                                     "leaking param: ids", "ids", "func Roster(ids []int) *R {", "", None)]
+             + [entry_num(14, 15, 2, 0, 0, 0x8000001, 1, 2, 1, 0), entry_str("{heap}"), entry_str("Roster"),
+                entry_num(1), entry_str("log.Printf"), entry_num(2)]
+             + [entry_str(step[0]) + entry_str(step[1]) + entry_str(step[2]) + entry_num(*step[3:]),
+                entry_str(step[0]) + entry_str("from r.ids = ids (assign) at campus/student.go:15:8")
+                + entry_str("log.Printf") + entry_num(15, 8, 1)]) + b"\n",
+    b"".join([entry_str(x) for x in ("a.go", None, "F.func1", "moved to heap: x", "x", None, None, None)]
+             + [entry_num(3, 2, 0, 0x30, 0, 0, 0, 0, 0, -1), entry_str(None), entry_str(None), entry_num(0, 0)]) + b"\n",
+]
+put("compare", b"\x00escape-review analysis cache 5\n" + entry_str("escape-review analysis 5\ntree 0123\n")
+    + b"\n%d\n" % len(records) + b"".join(records) + b"end\n")
 put("compare", b"\x01" + b'{"version": 1, "findings": [\n'
     b'  {"fingerprint":"23ad18047477703c","rule":"ER001","location":"campus/student.go:14 Roster","message":"leaking param: ids"},\n'
     b'  {"fingerprint":"5f0e8a1c2b3d4e6f","rule":"ER017","location":"campus/c.go:3 F","message":"moved to heap: x"}\n'

@@ -314,18 +314,38 @@ static void test_cache_round_trip(void **state)
 	assert_int_equal(x->flow_nr, 0);
 	finding_list_release(&r);
 
+	/* the entry as written: the header, the key, the count, one record a line */
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		assert_true(strbuf_read_file(&sb, path, 1 << 20) > 0);
+		assert_true(strbuf_starts_with(&sb, "escape-review analysis cache 5\n7:key\n\"1\" \n2\n10:pkg/a b.go 13:example.com/m "));
+		assert_true(strbuf_ends_with(&sb, "\n4:b.go ~ ~ 16:moved to heap: y 1:y ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \nend\n"));
+		strbuf_release(&sb);
+	}
+
 	/* entries that cannot be trusted: ignored, saying why, adding nothing */
 	{
 		static const char *const bad[][2] = {
-			{ "{\"version\":1,\"key\":\"k\",\"findings\":[]}", "it is not a version 4 cache entry" },
-			{ "{\"version\":4,\"key\":\"k\",\"findings\":{}}", "it has no findings array" },
-			{ "{\"version\":4,\"key\":\"k\",\"findings\":[", "it is not JSON" },
-			{ "{\"version\":4,\"key\":\"other\",\"findings\":[{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\"}]}",
-			  "it was written for another key" },
-			{ "{\"version\":4,\"findings\":[{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\"}]}",
-			  "it was written for another key" },
+			{ "{\"version\":4,\"key\":\"k\",\"findings\":[]}", "it is not a version 5 cache entry" },
+			{ "escape-review analysis cache 4\n1:k \n0\nend\n", "it is not a version 5 cache entry" },
+			{ "escape-review analysis cache 5\n5:other \n0\nend\n", "it was written for another key" },
+			{ "escape-review analysis cache 5\n1:k \n0\n", "it is truncated or corrupt (at byte 38)" },
+			{ "escape-review analysis cache 5\n1:k \n0\nend\nmore", "it is truncated or corrupt (at byte 38)" },
+			{ "escape-review analysis cache 5\n9:k \n0\nend\n", "it is truncated or corrupt (at byte 33)" },
+			/* more records than the entry can hold */
+			{ "escape-review analysis cache 5\n1:k \n99\nend\n", "it is truncated or corrupt (at byte 39)" },
+			/* no file; a verdict out of range; a step count larger than the entry */
+			{ "escape-review analysis cache 5\n1:k \n1\n~ ~ ~ 1:m 1:s ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \n"
+			  "end\n", "it is truncated or corrupt (at byte 88)" },
+			{ "escape-review analysis cache 5\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ 0 0 9 0 0 0 0 0 0 -1 ~ ~ 0 0 \n"
+			  "end\n", "it is truncated or corrupt (at byte 69)" },
+			{ "escape-review analysis cache 5\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 99 \n"
+			  "end\n", "it is truncated or corrupt (at byte 93)" },
 		};
-		size_t b;
+		static const char *const good =
+			"escape-review analysis cache 5\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ 1 -7 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \nend\n";
+		size_t b, cut;
 
 		for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
 			struct strbuf want = STRBUF_INIT;
@@ -338,21 +358,34 @@ static void test_cache_round_trip(void **state)
 			strbuf_release(&want);
 		}
 		/* the fuzz target's entry point compares no key when given none */
-		assert_int_equal(compare_cache_parse(&r, bad[3][0], strlen(bad[3][0]), NULL), 0);
+		assert_int_equal(compare_cache_parse(&r, bad[2][0], strlen(bad[2][0]), NULL), 0);
+		assert_int_equal(compare_cache_parse(&r, good, strlen(good), NULL), 0);
 		assert_int_equal(r.nr, 1);
+		assert_int_equal(r.items[0]->line, 1);
+		assert_int_equal(r.items[0]->column, -7);
 		finding_list_release(&r);
+		/* every truncation of a good entry is refused, adding nothing */
+		for (cut = 0; cut < strlen(good); cut++) {
+			assert_int_equal(compare_cache_parse(&r, good, cut, "k"), ER_EINPUT);
+			assert_int_equal(r.nr, 0);
+		}
 	}
-	/* entries without file, message or subject are skipped; bad numbers default */
-	write_file(path, "{\"version\":4,\"key\":\"k\",\"findings\":[{\"file\":\"a.go\"},"
-			 "{\"file\":\"a.go\",\"message\":\"m\",\"subject\":\"s\",\"line\":1e300,"
-			 "\"verdict\":99,\"column\":-7,\"facts\":{\"derefs\":\"x\"}}]}");
-	assert_int_equal(compare_cache_read(&r, path, "k"), 0);
-	assert_int_equal(r.nr, 1);
-	assert_int_equal(r.items[0]->line, 0);
-	assert_int_equal(r.items[0]->column, -7);
-	assert_int_equal(r.items[0]->verdict, VERDICT_ESCAPES);
-	assert_int_equal(r.items[0]->facts.derefs, -1);
-	finding_list_release(&r);
+	/* the round trip's entry cut anywhere (a disk full, a killed copy): refused */
+	assert_int_equal(compare_cache_write(path, "k", &l), 0);
+	{
+		struct strbuf sb = STRBUF_INIT;
+		size_t cut;
+
+		assert_true(strbuf_read_file(&sb, path, 1 << 20) > 0);
+		for (cut = 0; cut < sb.len; cut++) {
+			assert_int_equal(compare_cache_parse(&r, sb.buf, cut, "k"), ER_EINPUT);
+			assert_int_equal(r.nr, 0);
+		}
+		assert_int_equal(compare_cache_parse(&r, sb.buf, sb.len, "k"), 0);
+		assert_int_equal(r.nr, 2);
+		finding_list_release(&r);
+		strbuf_release(&sb);
+	}
 	unlink(path);
 	/* no entry: 1, nothing said */
 	assert_int_equal(compare_cache_read(&r, path, "k"), 1);
@@ -759,7 +792,7 @@ static void test_base_cache_key(void **state)
 	assert_non_null(strstr(bc.key.buf, "\npackage :./a\n"));
 	assert_true(starts_with(bc.path.buf, "/repo/.git/escape-review/cache/"));
 	p = bc.path.buf + strlen("/repo/.git/escape-review/cache/");
-	assert_int_equal(strlen(p), 40 + strlen(".json"));
+	assert_int_equal(strlen(p), 40 + strlen(".findings"));
 	for (i = 0; i < 40; i++)
 		assert_non_null(strchr("0123456789abcdef", p[i]));
 	snprintf(first, sizeof(first), "%s", bc.path.buf);

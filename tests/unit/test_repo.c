@@ -223,6 +223,20 @@ static void test_worktree_is(void **state)
 
 	gitrepo_write(&g, "sub/new.go", "package sub\n");
 	assert_int_equal(repo_worktree_is(g.repo, &c2), 0);
+	/* the tracked files alone still match */
+	{
+		const char *all[] = { "a.go", "go.mod", "sub" }, *gm[] = { "go.mod" };
+
+		assert_int_equal(repo_head_is(g.repo, &c2), 1);
+		assert_int_equal(repo_head_is(g.repo, &c1), 0);
+		assert_int_equal(repo_worktree_paths_are(g.repo, &c2, all, 3), 1);
+		assert_int_equal(repo_worktree_paths_are(g.repo, &c1, all, 3), 0);
+		gitrepo_write(&g, "a.go", "package a\n\nvar Y int\n");
+		assert_int_equal(repo_worktree_paths_are(g.repo, &c2, all, 3), 0);
+		assert_int_equal(repo_worktree_paths_are(g.repo, &c2, gm, 1), 1); /* a.go not looked at */
+		gitrepo_write(&g, "a.go", "package a\n\nvar X int\n");
+		assert_int_equal(repo_worktree_paths_are(g.repo, &c2, all, 3), 1);
+	}
 	gitrepo_remove(&g, "sub/new.go");
 	assert_int_equal(repo_worktree_is(g.repo, &c2), 1);
 	gitrepo_write(&g, "tool/go.mod", "module example.com/tool\n");
@@ -239,6 +253,11 @@ static void test_worktree_is(void **state)
 	assert_int_equal(repo_worktree_is(g.repo, &c2), 1);
 	gitrepo_remove(&g, "a.go");
 	assert_int_equal(repo_worktree_is(g.repo, &c2), 0);
+	{
+		const char *one[] = { "a.go" };
+
+		assert_int_equal(repo_worktree_paths_are(g.repo, &c2, one, 1), 0); /* a deleted file */
+	}
 	gitrepo_release(&g);
 
 	gitrepo_init(&g, "worktree-bare", 1);
