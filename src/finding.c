@@ -326,11 +326,9 @@ void finding_list_move(struct finding_list *to, struct finding_list *from)
 	from->nr = 0;
 }
 
-void finding_jsonw_str(struct jsonw *w, const char *k, const char *v, unsigned flags)
+void finding_jsonw_str(struct jsonw *w, const char *k, const char *v)
 {
-	if (flags & FINDING_JSON_RAW) {
-		jsonw_str(w, k, v);
-	} else if (!v) {
+	if (!v) {
 		jsonw_null(w, k);
 	} else {
 		/* JSON strings must be UTF-8: invalid bytes (a file name in
@@ -339,60 +337,25 @@ void finding_jsonw_str(struct jsonw *w, const char *k, const char *v, unsigned f
 	}
 }
 
-void finding_json_str(cJSON *o, const char *k, const char *v, unsigned flags)
+void finding_json_str(cJSON *o, const char *k, const char *v)
 {
 	struct jsonw w;
 
 	jsonw_init_tree(&w, o);
-	finding_jsonw_str(&w, k, v, flags);
+	finding_jsonw_str(&w, k, v);
 }
 
-/* What the stages before the checklist set, for the cache. */
-static void add_raw(struct jsonw *w, const struct finding *f)
+void finding_jsonw_open(struct jsonw *w, const struct finding *f)
 {
-	char hex[32];
-	size_t i;
-
-	jsonw_int(w, "verdict", f->verdict);
-	jsonw_str(w, "subject", f->subject);
-	jsonw_str(w, "source", f->source);
-	jsonw_str(w, "source_above", f->source_above);
-	jsonw_int(w, "source_state", f->source_state);
-	jsonw_int(w, "source_above_state", f->source_above_state);
-	jsonw_bool(w, "in_init", f->in_init);
-	jsonw_bool(w, "in_loop", f->in_loop);
-	jsonw_int(w, "loop_line", f->loop_line);
-	jsonw_str(w, "zero_size", f->zero_size);
-	jsonw_object_begin(w, "facts");
-	snprintf(hex, sizeof(hex), "%llx", (unsigned long long)f->facts.reasons);
-	jsonw_str(w, "reasons", hex);
-	jsonw_int(w, "dsts", f->facts.dsts);
-	jsonw_int(w, "steps", f->facts.steps);
-	jsonw_int(w, "flows", f->facts.flows);
-	jsonw_int(w, "derefs", f->facts.derefs);
-	jsonw_bool(w, "cycle", f->facts.cycle_warning);
-	jsonw_str(w, "leak_dst", f->facts.leak_dst);
-	jsonw_str(w, "func", f->facts.func);
-	jsonw_array_begin(w, "callees");
-	for (i = 0; i < f->facts.callees_nr; i++)
-		jsonw_str(w, NULL, f->facts.callees[i]);
-	jsonw_array_end(w);
-	jsonw_object_end(w);
-}
-
-void finding_jsonw_open(struct jsonw *w, const struct finding *f, unsigned flags)
-{
-	finding_jsonw_str(w, "file", f->file, flags);
+	finding_jsonw_str(w, "file", f->file);
 	jsonw_int(w, "line", f->line);
 	jsonw_int(w, "column", f->column);
-	finding_jsonw_str(w, "function", f->function, flags);
-	finding_jsonw_str(w, "package", f->package, flags);
-	finding_jsonw_str(w, "message", f->message, flags);
-	if (flags & FINDING_JSON_RAW)
-		add_raw(w, f);
+	finding_jsonw_str(w, "function", f->function);
+	finding_jsonw_str(w, "package", f->package);
+	finding_jsonw_str(w, "message", f->message);
 }
 
-void finding_jsonw_close(struct jsonw *w, const struct finding *f, unsigned flags)
+void finding_jsonw_close(struct jsonw *w, const struct finding *f)
 {
 	size_t i;
 
@@ -401,35 +364,13 @@ void finding_jsonw_close(struct jsonw *w, const struct finding *f, unsigned flag
 		const struct flow_step *st = &f->flow[i];
 
 		jsonw_object_begin(w, NULL);
-		finding_jsonw_str(w, "file", st->file, flags);
+		finding_jsonw_str(w, "file", st->file);
 		jsonw_int(w, "line", st->line);
 		jsonw_int(w, "column", st->column);
-		finding_jsonw_str(w, "text", st->text, flags);
-		if (flags & FINDING_JSON_RAW) {
-			finding_jsonw_str(w, "inlined", st->inlined, flags);
-			if (st->outside)
-				jsonw_bool(w, "outside", 1);
-		}
+		finding_jsonw_str(w, "text", st->text);
 		jsonw_object_end(w);
 	}
 	jsonw_array_end(w);
 	jsonw_bool(w, "flow_truncated", f->flow_truncated);
 }
 
-cJSON *finding_json_open(const struct finding *f, unsigned flags)
-{
-	cJSON *o = cJSON_CreateObject();
-	struct jsonw w;
-
-	jsonw_init_tree(&w, o);
-	finding_jsonw_open(&w, f, flags);
-	return o;
-}
-
-void finding_json_close(cJSON *o, const struct finding *f, unsigned flags)
-{
-	struct jsonw w;
-
-	jsonw_init_tree(&w, o);
-	finding_jsonw_close(&w, f, flags);
-}

@@ -240,31 +240,20 @@ void finding_list_sort(struct finding_list *l);
 
 /*
  * The one finding serialiser, in two halves around what a caller adds
- * between them (the report: rule, severity, status, ...):
- * finding_json_open() makes the object with file, line, column, function,
- * package and message; finding_json_close() appends the flow and
- * flow_truncated.  FINDING_JSON_RAW (the analysis cache) also stores what
- * the stages before the checklist filled (verdict, subject, source lines,
- * lexer states, in_init/in_loop/loop_line, zero_size, each step's inlined
- * function and outside bit, the facts), strings exactly as they are, absent
- * when NULL; without it (documents people and tools read) strings are made
- * valid UTF-8 (U+FFFD) and NULL is null.
- */
-#define FINDING_JSON_RAW 1u
-struct cJSON;
-struct cJSON *finding_json_open(const struct finding *f, unsigned flags);
-void finding_json_close(struct cJSON *o, const struct finding *f, unsigned flags);
-/* Add string `v` under `k` as finding_json_open() does with `flags`. */
-void finding_json_str(struct cJSON *o, const char *k, const char *v, unsigned flags);
-/*
- * The same three written through a jsonw (jsonw.h) into its open object:
- * into a tree they are the functions above; as text they stream the
- * object's members (the JSON report) byte for byte as cJSON prints them.
+ * between them (the report: rule, severity, status, ...), written through a
+ * jsonw (jsonw.h) into its open object: into a cJSON tree, or as text
+ * streaming the object's members (the JSON report) byte for byte as cJSON
+ * prints them.  finding_jsonw_open() writes file, line, column, function,
+ * package and message; finding_jsonw_close() the flow and flow_truncated.
+ * Strings are made valid UTF-8 (U+FFFD for invalid bytes); NULL is null.
  */
 struct jsonw;
-void finding_jsonw_open(struct jsonw *w, const struct finding *f, unsigned flags);
-void finding_jsonw_close(struct jsonw *w, const struct finding *f, unsigned flags);
-void finding_jsonw_str(struct jsonw *w, const char *k, const char *v, unsigned flags);
+void finding_jsonw_open(struct jsonw *w, const struct finding *f);
+void finding_jsonw_close(struct jsonw *w, const struct finding *f);
+/* Add string `v` under `k` as finding_jsonw_open() does. */
+void finding_jsonw_str(struct jsonw *w, const char *k, const char *v);
+struct cJSON;
+void finding_json_str(struct cJSON *o, const char *k, const char *v);
 
 const char *verdict_name(enum verdict v);
 const char *severity_name(enum severity s);

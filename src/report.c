@@ -99,12 +99,12 @@ void report_add_doc_url(cJSON *o, const struct rule *r)
 
 static void add_str(cJSON *o, const char *k, const char *v)
 {
-	finding_json_str(o, k, v, 0);
+	finding_json_str(o, k, v);
 }
 
 static void put_str(struct jsonw *w, const char *k, const char *v)
 {
-	finding_jsonw_str(w, k, v, 0);
+	finding_jsonw_str(w, k, v);
 }
 
 /* What the report adds to the finding serialiser's object (finding.h). */
@@ -163,9 +163,9 @@ static void finding_members(struct jsonw *w, const struct finding *f)
 void report_finding_jsonw(struct jsonw *w, const struct finding *f)
 {
 	jsonw_object_begin(w, NULL);
-	finding_jsonw_open(w, f, 0);
+	finding_jsonw_open(w, f);
 	finding_members(w, f);
-	finding_jsonw_close(w, f, 0);
+	finding_jsonw_close(w, f);
 	jsonw_object_end(w);
 }
 
@@ -176,9 +176,9 @@ cJSON *report_finding_json(const struct finding *f)
 	struct jsonw w;
 
 	jsonw_init_tree(&w, o);
-	finding_jsonw_open(&w, f, 0);
+	finding_jsonw_open(&w, f);
 	finding_members(&w, f);
-	finding_jsonw_close(&w, f, 0);
+	finding_jsonw_close(&w, f);
 	return o;
 }
 
