@@ -976,6 +976,8 @@ int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf 
 	struct strbuf sb = STRBUF_INIT;
 	int ret;
 
+	if (q->done)
+		return go_env_lines(version, env, q->out.buf, q->argv[0]);
 	if (!q->started)
 		go_env_start(q, opts);
 	ret = q->ret;
@@ -989,8 +991,12 @@ int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf 
 		ret = error_set(ret, "%s", q->msg);
 	} else if (ret) {
 		ret = ret < 0 ? ret : error_set(ER_EANALYSIS, "'%s env' failed", q->argv[0]);
-	} else {
-		ret = go_env_lines(version, env, sb.buf, q->argv[0]);
+	} else if (!(ret = go_env_lines(version, env, sb.buf, q->argv[0]))) {
+		struct strbuf t = q->out;
+
+		q->out = sb; /* kept for a second finish */
+		sb = t;
+		q->done = 1;
 	}
 	free(q->msg);
 	q->msg = NULL;
@@ -1009,8 +1015,10 @@ void go_env_abandon(struct go_env_query *q)
 		error_set(ER_ERROR, "%s", saved.buf); /* the caller's message stays */
 	}
 	q->started = 0;
+	q->done = 0;
 	free(q->msg);
 	q->msg = NULL;
+	strbuf_release(&q->out);
 	strbuf_release(&sb);
 	strbuf_release(&saved);
 }
@@ -1018,6 +1026,8 @@ void go_env_abandon(struct go_env_query *q)
 int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_opts *opts)
 {
 	struct go_env_query q = { .started = 0 };
+	int ret = go_env_finish(&q, version, env, opts);
 
-	return go_env_finish(&q, version, env, opts);
+	go_env_abandon(&q);
+	return ret;
 }

@@ -23,6 +23,7 @@
 
 #include "finding.h"
 #include "run.h"
+#include "strbuf.h"
 #include "parse.h"
 #include <stddef.h>
 
@@ -136,13 +137,17 @@ int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_op
  * `go env` runs): go_env_start() starts it, go_env_finish() collects it
  * (and reports a failed start then).  finish is called once for every
  * start (or go_env_abandon), whatever happened in between; finish without
- * a start runs go_env_key().
+ * a start runs go_env_key().  A query that succeeded keeps its answer: a
+ * second finish gives it again without another `go env` (a review that
+ * starts again in a checkout); go_env_abandon() frees it.
  */
 #define GO_ENV_VARS_NR 18
 struct go_env_query {
 	struct child_process cp;
 	const char *argv[GO_ENV_VARS_NR + 3];
 	int started;          /* 1: running; -1: the start failed (ret, msg) */
+	int done;             /* `out` holds a successful answer */
+	struct strbuf out;
 	int ret;
 	int spawn_errno;
 	char *msg;
@@ -150,7 +155,8 @@ struct go_env_query {
 void go_env_start(struct go_env_query *q, const struct build_opts *opts);
 int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf *env,
 		  const struct build_opts *opts);
-/* Wait for a started query that is no longer needed (an error came first); no message set. */
+/* Wait for a started query that is no longer needed (an error came first),
+ * and free what it kept; no message set. */
 void go_env_abandon(struct go_env_query *q);
 
 /*

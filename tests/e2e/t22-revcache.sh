@@ -64,6 +64,8 @@ expect_grep "untracked Go file: -v says the head is built in a checkout" \
 expect_grep "untracked Go file: the head built in the checkout" \
 	"^escape-review: running in .*/\.git/escape-review/head: go build " "$TMP/err"
 expect_eq "untracked Go file: base and head built once each" "$(builds)" 2
+expect_eq "untracked Go file: the go environment asked once, though the review started again" \
+	"$(grep -c '^env ' "$TMP/go-calls")" 1
 : >"$TMP/go-calls"
 er --base c1 --head c2 -v --format json
 expect_eq "untracked Go file, the head cached: nothing built, the same JSON" \
