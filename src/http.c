@@ -65,49 +65,72 @@ struct curl_api {
 	void (*slist_free_all)(struct curl_slist *list);
 };
 
-/* dlsym's object pointer into a function pointer, the way POSIX allows */
-static void curl_sym(void *lib, void *fn, size_t size, const char *name)
+static struct curl_api curl_fns;
+
+/* dlsym's object pointer into a function pointer, the way POSIX allows; 0 when missing. */
+static int curl_sym(void *lib, void *fn, size_t size, const char *name)
 {
 	void *p = dlsym(lib, name);
 
-	if (!p)
-		die("%s has no %s: install libcurl 7.62 or newer (apt-get install libcurl4)", ER_CURL_LIB, name);
-	memcpy(fn, &p, size);
+	if (p)
+		memcpy(fn, &p, size);
+	return !!p;
 }
 
-#define CURL_SYM(lib, field, name) curl_sym(lib, &api.field, sizeof(api.field), name)
+#define CURL_SYM(lib, field, name) curl_sym(lib, &curl_fns.field, sizeof(curl_fns.field), name)
 
-static const struct curl_api *curl_api(void)
+/*
+ * Load and initialise libcurl once; ER_EPUBLISH naming the library and what
+ * to install when it cannot be (the findings were printed before anything
+ * is published: exit code 4).
+ */
+static int curl_load(void)
 {
-	static struct curl_api api;
-	static int loaded;
+	static int state; /* 1 loaded, -1 failed */
+	static char *msg;
 	void *lib;
 
-	if (loaded)
-		return &api;
+	if (state > 0)
+		return 0;
+	if (state < 0)
+		return error_set(ER_EPUBLISH, "%s", msg);
 	lib = dlopen(ER_CURL_LIB, RTLD_NOW | RTLD_LOCAL);
-	if (!lib)
-		die("cannot load %s (%s): install libcurl (apt-get install libcurl4)", ER_CURL_LIB, dlerror());
-	CURL_SYM(lib, global_init, "curl_global_init");
-	CURL_SYM(lib, easy_init, "curl_easy_init");
-	CURL_SYM(lib, easy_cleanup, "curl_easy_cleanup");
-	CURL_SYM(lib, easy_reset, "curl_easy_reset");
-	CURL_SYM(lib, easy_setopt, "curl_easy_setopt");
-	CURL_SYM(lib, easy_perform, "curl_easy_perform");
-	CURL_SYM(lib, easy_getinfo, "curl_easy_getinfo");
-	CURL_SYM(lib, easy_strerror, "curl_easy_strerror");
-	CURL_SYM(lib, getdate, "curl_getdate");
-	CURL_SYM(lib, url, "curl_url");
-	CURL_SYM(lib, url_cleanup, "curl_url_cleanup");
-	CURL_SYM(lib, url_get, "curl_url_get");
-	CURL_SYM(lib, url_set, "curl_url_set");
-	CURL_SYM(lib, free, "curl_free");
-	CURL_SYM(lib, slist_append, "curl_slist_append");
-	CURL_SYM(lib, slist_free_all, "curl_slist_free_all");
-	if (api.global_init(CURL_GLOBAL_DEFAULT))
-		die("cannot initialise libcurl");
-	loaded = 1;
-	return &api;
+	if (!lib) {
+		const char *why = dlerror();
+
+		error_set(ER_EPUBLISH, "cannot load %s (%s): install libcurl (Debian/Ubuntu: apt-get install libcurl4)",
+			  ER_CURL_LIB, why ? why : "not found");
+	} else if (!CURL_SYM(lib, global_init, "curl_global_init") ||
+		   !CURL_SYM(lib, easy_init, "curl_easy_init") ||
+		   !CURL_SYM(lib, easy_cleanup, "curl_easy_cleanup") ||
+		   !CURL_SYM(lib, easy_reset, "curl_easy_reset") ||
+		   !CURL_SYM(lib, easy_setopt, "curl_easy_setopt") ||
+		   !CURL_SYM(lib, easy_perform, "curl_easy_perform") ||
+		   !CURL_SYM(lib, easy_getinfo, "curl_easy_getinfo") ||
+		   !CURL_SYM(lib, easy_strerror, "curl_easy_strerror") ||
+		   !CURL_SYM(lib, getdate, "curl_getdate") || !CURL_SYM(lib, url, "curl_url") ||
+		   !CURL_SYM(lib, url_cleanup, "curl_url_cleanup") ||
+		   !CURL_SYM(lib, url_get, "curl_url_get") || !CURL_SYM(lib, url_set, "curl_url_set") ||
+		   !CURL_SYM(lib, free, "curl_free") ||
+		   !CURL_SYM(lib, slist_append, "curl_slist_append") ||
+		   !CURL_SYM(lib, slist_free_all, "curl_slist_free_all")) {
+		error_set(ER_EPUBLISH, "%s lacks functions escape-review calls: install libcurl 7.62 or newer (Debian/Ubuntu: apt-get install libcurl4)",
+			  ER_CURL_LIB);
+	} else if (curl_fns.global_init(CURL_GLOBAL_DEFAULT)) {
+		error_set(ER_EPUBLISH, "cannot initialise libcurl (%s)", ER_CURL_LIB);
+	} else {
+		state = 1;
+		return 0;
+	}
+	state = -1;
+	msg = xstrdup(error_last());
+	return error_set(ER_EPUBLISH, "%s", msg);
+}
+
+/* The loaded library's functions: only after curl_load() succeeded. */
+static const struct curl_api *curl_api(void)
+{
+	return &curl_fns;
 }
 
 static void wipe(char *s)
@@ -140,7 +163,6 @@ void http_client_init(struct http_client *c, const char *base_url, const char *t
 {
 	size_t len;
 
-	curl_api();
 	memset(c, 0, sizeof(*c));
 	len = strlen(base_url);
 	while (len && base_url[len - 1] == '/')
@@ -325,7 +347,8 @@ long http_retry_delay_ms(long base_ms, int attempt, const struct http_response *
 				return 86400L * 1000;
 			return atol(v) * 1000;
 		} else {
-			time_t t = curl_api()->getdate(v, NULL);
+			/* an HTTP date; without libcurl, as if it did not parse */
+			time_t t = curl_load() ? (time_t)-1 : curl_api()->getdate(v, NULL);
 
 			if (t != -1)
 				return t > now ? (long)(t - now) * 1000 : 0;
@@ -355,10 +378,14 @@ static int url_part(CURLU *h, CURLUPart what, char **out, unsigned flags)
 
 int http_same_origin(const char *base, const char *url)
 {
-	CURLU *a = curl_api()->url(), *b = curl_api()->url();
+	CURLU *a, *b;
 	char *as = NULL, *ah = NULL, *ap = NULL, *bs = NULL, *bh = NULL, *bp = NULL, *bu = NULL;
 	int same = 0;
 
+	if (curl_load())
+		return 0;
+	a = curl_api()->url();
+	b = curl_api()->url();
 	if (!a || !b)
 		die("out of memory");
 	if (curl_api()->url_set(a, CURLUPART_URL, base, 0) != CURLUE_OK ||
@@ -808,6 +835,8 @@ int http_request(struct http_response *out, struct http_client *c, const char *m
 	CURLcode cc = CURLE_OK;
 
 	http_response_release(out);
+	if ((ret = curl_load()))
+		goto out;
 	if (starts_with(path_or_url, "http://") || starts_with(path_or_url, "https://")) {
 		if (!http_same_origin(c->base_url, path_or_url)) {
 			strbuf_addstr(&why, "refusing to follow a URL outside the API's origin "
