@@ -29,13 +29,17 @@ struct step_set {
 };
 
 /*
- * The kept findings of p->out by file, line, column and message: a slot
- * holds an index + 1 into p->out (0: empty) and its hash; the finding is
- * the key.  Open addressing, `cap` a power of two.
+ * Every finding kept, by file, line, column and message, so that a verdict
+ * printed again (by another build of the package) is dropped, also after
+ * its finding left with parser_take_*(): a slot holds the interned path
+ * (one pointer per path), the position and a 64-bit hash of the message's
+ * bytes.  Two messages at one position are taken for one only when their
+ * hashes collide.  Open addressing, `cap` a power of two, path NULL: empty.
  */
 struct seen_slot {
-	uint32_t index;
-	uint32_t hash;
+	const char *path;
+	uint64_t msg_hash;
+	int line, col;
 };
 
 struct seen_set {
@@ -74,8 +78,7 @@ struct parser {
 	struct strmap pending;        /* key(pos, subject) -> struct finding * */
 	struct finding *cur;          /* the explanation flow lines attach to */
 	struct strbuf cur_pos;        /* raw "file:line:col" of cur */
-	struct seen_set seen;         /* the findings of `out` */
-	struct strmap seen_taken;     /* key(file, line, col, message) of findings taken */
+	struct seen_set seen;         /* every finding kept */
 	int finished;                 /* parser_finish was called */
 	struct inline_map inlined;    /* "inlining call to NAME" of the block */
 	struct finding_list out;
@@ -92,6 +95,7 @@ struct parser {
 	struct strbuf pos;            /* scratch of handle_from */
 	struct parse_stats stats;
 	struct note_state *notes;     /* with opts.keep_notes (the notes block below) */
+	size_t ended_nr;              /* the findings of `out` whose block has ended */
 };
 
 static void inline_clear(struct inline_map *m);
@@ -145,7 +149,6 @@ void parser_free(struct parser *p)
 	drop_pending(p);
 	inline_clear(&p->inlined);
 	free(p->seen.slots);
-	strmap_release(&p->seen_taken);
 	finding_list_release(&p->out);
 	strbuf_release(&p->partial);
 	strbuf_release(&p->cur_pos);
@@ -322,6 +325,7 @@ static void end_block(struct parser *p)
 	p->block_has_m = 0;
 	drop_pending(p);
 	inline_clear(&p->inlined);
+	p->ended_nr = p->out.nr;
 }
 
 static void make_key(struct strbuf *key, const char *file, size_t file_len, int line, int col,
@@ -705,104 +709,64 @@ static struct finding *take_only_at(struct parser *p, const char *file, size_t f
 	return strmap_remove(&p->pending, p->key.buf, p->key.len);
 }
 
-static uint32_t seen_hash(const char *path, int line, int col, const char *msg, size_t msg_len)
+static size_t seen_slot_hash(const struct seen_slot *k)
 {
-	uint64_t h = (uint64_t)strmap_table_hash(msg, msg_len);
+	uint64_t h = k->msg_hash;
 
-	h ^= (uint64_t)(uintptr_t)path * 0x9e3779b97f4a7c15ULL; /* interned: one pointer per path */
-	h ^= ((uint64_t)(unsigned)line << 32 | (unsigned)col) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= (uint64_t)(uintptr_t)k->path * 0x9e3779b97f4a7c15ULL;
+	h ^= ((uint64_t)(unsigned)k->line << 32 | (unsigned)k->col) * 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 29;
 	h *= 0xff51afd7ed558ccdULL;
-	return (uint32_t)(h ^ (h >> 32));
+	return (size_t)(h ^ (h >> 32));
 }
 
-/* The slot of the finding of `out` at the position with the message, or
- * the empty slot where it would go. */
-static size_t seen_slot(const struct parser *p, uint32_t hash, const char *path, int line,
-			int col, const char *msg, size_t msg_len)
+static void seen_grow(struct seen_set *s)
 {
-	const struct seen_set *s = &p->seen;
-	size_t i = hash & (s->cap - 1);
+	struct seen_set grown = { NULL, s->cap ? s->cap * 2 : 1024, s->nr };
+	size_t i;
 
-	for (; s->slots[i].index; i = (i + 1) & (s->cap - 1)) {
-		const struct finding *f = p->out.items[s->slots[i].index - 1];
+	grown.slots = xcalloc(grown.cap, sizeof(*grown.slots));
+	for (i = 0; i < s->cap; i++) {
+		size_t k;
 
-		if (s->slots[i].hash == hash && f->line == line && f->column == col &&
-		    !strncmp(f->message, msg, msg_len) && !f->message[msg_len] &&
-		    !strcmp(f->file, path))
-			break;
+		if (!s->slots[i].path)
+			continue;
+		k = seen_slot_hash(&s->slots[i]) & (grown.cap - 1);
+		while (grown.slots[k].path)
+			k = (k + 1) & (grown.cap - 1);
+		grown.slots[k] = s->slots[i];
 	}
-	return i;
+	free(s->slots);
+	*s = grown;
 }
 
 /*
  * 1 when a finding at the position with the message was kept (a verdict
- * printed again, by another build of the package); else 0, and the next
- * finding of `out` (p->out.nr) is recorded as that one.
+ * printed again, by another build of the package); else 0, and it is
+ * recorded as kept.  `path` is interned (step_file).
  */
 static int seen_before(struct parser *p, const char *path, int line, int col, const char *msg,
 		       size_t msg_len)
 {
 	struct seen_set *s = &p->seen;
-	uint32_t hash = seen_hash(path, line, col, msg, msg_len);
+	struct seen_slot k;
 	size_t i;
 
-	if (p->seen_taken.nr || memchr(msg, 0, msg_len)) {
-		make_key(&p->key, path, strlen(path), line, col, msg, msg_len);
-		if (strmap_get(&p->seen_taken, p->key.buf, p->key.len))
+	k.path = path;
+	k.line = line;
+	k.col = col;
+	k.msg_hash = (uint64_t)strmap_hash(msg, msg_len);
+	if ((s->nr + 1) * 4 >= s->cap * 3)
+		seen_grow(s);
+	for (i = seen_slot_hash(&k) & (s->cap - 1); s->slots[i].path; i = (i + 1) & (s->cap - 1)) {
+		const struct seen_slot *e = &s->slots[i];
+
+		if (e->path == path && e->line == line && e->col == col && e->msg_hash == k.msg_hash)
 			return 1;
-		if (memchr(msg, 0, msg_len)) {
-			/* a finding's message stops at a NUL: its key is kept whole */
-			strmap_put(&p->seen_taken, p->key.buf, p->key.len, (void *)1);
-			return 0;
-		}
 	}
-	if ((s->nr + 1) * 4 >= s->cap * 3) {
-		struct seen_set grown = { NULL, s->cap ? s->cap * 2 : 1024, s->nr };
-
-		grown.slots = xcalloc(grown.cap, sizeof(*grown.slots));
-		for (i = 0; i < s->cap; i++) {
-			size_t k = s->slots[i].hash & (grown.cap - 1);
-
-			if (!s->slots[i].index)
-				continue;
-			while (grown.slots[k].index)
-				k = (k + 1) & (grown.cap - 1);
-			grown.slots[k] = s->slots[i];
-		}
-		free(s->slots);
-		*s = grown;
-	}
-	i = seen_slot(p, hash, path, line, col, msg, msg_len);
-	if (s->slots[i].index)
-		return 1;
-	if (p->out.nr >= UINT32_MAX)
-		die("parse: more than %u findings", (unsigned)UINT32_MAX);
-	s->slots[i].index = (uint32_t)p->out.nr + 1;
-	s->slots[i].hash = hash;
+	s->slots[i] = k;
 	s->nr++;
 	return 0;
-}
-
-/* The findings of `out` leave: keep their keys when more input may come
- * (those with a NUL in their message are kept already). */
-static void seen_forget_out(struct parser *p)
-{
-	size_t i;
-
-	for (i = 0; !p->finished && i < p->seen.cap; i++) {
-		const struct finding *f;
-
-		if (!p->seen.slots[i].index)
-			continue;
-		f = p->out.items[p->seen.slots[i].index - 1];
-
-		make_key(&p->key, f->file, strlen(f->file), f->line, f->column, f->message,
-			 strlen(f->message));
-		strmap_put(&p->seen_taken, p->key.buf, p->key.len, (void *)1);
-	}
-	free(p->seen.slots);
-	memset(&p->seen, 0, sizeof(p->seen));
 }
 
 static void handle_verdict(struct parser *p, const char *file, size_t file_len, int line,
@@ -1120,10 +1084,24 @@ void parser_take_findings(struct parser *p, struct finding_list *out)
 {
 	size_t i;
 
-	seen_forget_out(p);
 	for (i = 0; i < p->out.nr; i++)
 		finding_list_add(out, p->out.items[i]);
 	p->out.nr = 0;
+	p->ended_nr = 0;
+}
+
+size_t parser_take_ended(struct parser *p, struct finding_list *out)
+{
+	size_t i, n = p->ended_nr;
+
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++)
+		finding_list_add(out, p->out.items[i]);
+	memmove(p->out.items, p->out.items + n, (p->out.nr - n) * sizeof(*p->out.items));
+	p->out.nr -= n;
+	p->ended_nr = 0;
+	return n;
 }
 
 const char *parser_errors(const struct parser *p)

@@ -78,6 +78,13 @@ void parser_finish(struct parser *p);
 
 /* Move the findings parsed so far to the end of `out`, in input order. */
 void parser_take_findings(struct parser *p, struct finding_list *out);
+/*
+ * Move to the end of `out`, in input order, the findings of the package
+ * blocks that have ended (a later "# " header was read): nothing more is
+ * added to them, and no later line changes them.  Returns how many.  A
+ * verdict printed again later is still recognised (and dropped).
+ */
+size_t parser_take_ended(struct parser *p, struct finding_list *out);
 
 /*
  * The lines that were not -m diagnostics (build errors and the like),
