@@ -28,7 +28,7 @@ src=${1:-$(cd "$(dirname "$0")/.." && pwd)/src}
 STAGES='errors:0 util:0 strbuf:0 strmap:0 compat:0 jsonw:0
 finding:1 run:1 http:1 mustache:1 repo:1
 gosrc:2 parse:2 diff:2 checkout:2 hook:2
-ack:3 checklist:3 packages:3 contract:3 summary:3 profile:3
+ack:3 checklist:3 packages:3 contract:3 summary:3 profile:3 input:3
 config:4 options:4
 compare:5 dependents:5
 review:6
@@ -38,7 +38,7 @@ main:9 cmd:9 cmd_review:9 cmd_hook:9 cmd_tools:9 cmd_contracts:9 cmd_publish:9'
 
 # module:header pairs that must not occur even when the stages allow them
 NEVER=''
-for m in parse gosrc checklist report render formats mustache; do
+for m in parse gosrc input checklist report render formats mustache; do
 	for h in git2.h repo.h diff.h checkout.h; do NEVER="$NEVER $m:$h"; done
 done
 for m in errors util strbuf strmap compat finding run mustache repo gosrc parse diff checkout \
