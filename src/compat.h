@@ -58,4 +58,13 @@ char *compat_exe_path(void);
  */
 int compat_spawn_addchdir(posix_spawn_file_actions_t *fa, const char *dir);
 
+/*
+ * The process is about to fill about `expect` bytes of heap: where the C
+ * library and the kernel allow it (glibc; transparent huge pages on
+ * request), the main heap is grown by that much at once and given huge
+ * pages, which takes a page fault per 2 MiB instead of per 4 KiB.
+ * Elsewhere, or below 8 MiB, it does nothing.
+ */
+void compat_heap_hugepages(size_t expect);
+
 #endif
