@@ -157,7 +157,8 @@ struct finding {
 	char *function;     /* enclosing function: "CalcAvgScore", "(*T).M", "F.func1";
 			     * in a package-level var's initialiser the variable ("ErrX") */
 	char *source;       /* text of the finding's line (locate), or NULL */
-	char *source_above; /* text of the line above it, or NULL */
+	char *source_above; /* text of the line above it when it holds "escape:ok"
+			     * (the acknowledgement ack.h looks for), else NULL */
 	/* the lexer state (gosrc.h enum golex_state) at the start of those two
 	 * lines: 0 code, 1 inside a raw string, 2 inside a block comment */
 	unsigned source_state : 2, source_above_state : 2;
@@ -207,6 +208,13 @@ void finding_release(struct finding *f);
 /* finding_release() + free(); NULL does nothing. */
 void finding_free(struct finding *f);
 
+/*
+ * Free the names the facts hold (callees, leak_dst, func), keeping their
+ * counts and bits: once classified, a finding of --input is never asked
+ * for them again (no summaries, no cache), and a large log keeps tens of
+ * thousands.
+ */
+void finding_release_facts_names(struct finding *f);
 /* Keep the first `max` steps of the flow (0 keeps all); flow_truncated says
  * when some were dropped. */
 void finding_cut_flow(struct finding *f, int max);

@@ -1210,6 +1210,15 @@ static char *line_text(const struct srcfile *sf, int line)
 	return l ? xstrndup(l, n) : NULL;
 }
 
+/* The line's text when it may hold an acknowledgement ("escape:ok", ack.h), else NULL. */
+static char *marker_line_text(const struct srcfile *sf, int line)
+{
+	size_t n;
+	const char *l = line_at(sf, line, &n);
+
+	return l && memmem(l, n, "escape:ok", 9) ? xstrndup(l, n) : NULL;
+}
+
 static unsigned line_state(const struct srcfile *sf, int line)
 {
 	return line >= 1 && (size_t)line <= sf->lines ? sf->state[line] : GOLEX_CODE;
@@ -1524,7 +1533,7 @@ static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf
 		if (!f->source)
 			f->source = line_text(sf, f->line);
 		if (!f->source_above && f->line > 1)
-			f->source_above = line_text(sf, f->line - 1);
+			f->source_above = marker_line_text(sf, f->line - 1);
 		f->source_state = line_state(sf, f->line);
 		f->source_above_state = line_state(sf, f->line - 1);
 		if (!f->zero_size)

@@ -167,7 +167,10 @@ struct finding_list;
  *   in_init      a package-level var's initialiser or `func init`'s own body;
  *   in_loop, loop_line   inside a for loop's body of the finding's own function;
  *   zero_size    the zero-size type of a moved variable, &T{} or new(T);
- *   source, source_above, and the lexer state at their starts.
+ *   source       the finding's line;
+ *   source_above the line above it when it holds "escape:ok" (all that
+ *                ack.h reads there: a large review keeps no other line);
+ *   and the lexer state at their starts.
  * Files that cannot be read are skipped; the list keeps its order.
  */
 void gosrc_locate(struct finding_list *list, const char *root);
