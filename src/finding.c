@@ -94,6 +94,20 @@ void finding_free(struct finding *f)
 	free(f);
 }
 
+void finding_release_facts_names(struct finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->facts.callees_nr; i++) {
+		free(f->facts.callees[i]);
+		f->facts.callees[i] = NULL;
+	}
+	f->facts.callees_nr = 0;
+	free(f->facts.leak_dst);
+	free(f->facts.func);
+	f->facts.leak_dst = f->facts.func = NULL;
+}
+
 void finding_cut_flow(struct finding *f, int max)
 {
 	if (max <= 0 || f->flow_nr <= (size_t)max)
