@@ -395,7 +395,7 @@ int input_read(struct finding_list *out, const char *input, const char *root, in
 	set_parse_opts(&po, prefix, root, max_flow);
 	/* what a large log keeps is a third of its size (the standard
 	 * library's: 58 MB of 150) */
-	if (!getenv("NOHUGE")) compat_heap_hugepages((size_t)(input_size(fd) / 2));
+	compat_heap_hugepages((size_t)(input_size(fd) / 2));
 	real_root = realpath(root, NULL);
 	place_init(&pl, real_root);
 	free(real_root);
