@@ -148,6 +148,80 @@ static void test_chunking(void **state)
 	}
 }
 
+/*
+ * parser_take_ended() after every chunk hands out the same findings, in
+ * the same order, as one parser_take_findings() at the end; a block's
+ * findings leave only once a later header ended it; a verdict printed
+ * again by a later block is dropped although its first finding left.
+ */
+static void test_take_ended(void **state)
+{
+	static const char *const files[] = { DATA "escape-m2.txt", DATA "cycle-m2.txt",
+					     DATA "escape-m2-go126.txt", DATA "go126-m2.txt",
+					     DATA "notes-m2-go126.txt" };
+	static const char two_builds[] =
+		"# example.com/a\n"
+		"a.go:3:2: moved to heap: x\n"
+		"a.go:9:6: leaking param: p\n"
+		"# example.com/a [example.com/a.test]\n"
+		"a.go:3:2: moved to heap: x\n"
+		"a_test.go:5:7: moved to heap: y\n"
+		"a.go:9:6: leaking param: q\n";
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p;
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+		static const size_t chunks[] = { 1, 7, 4096 };
+		struct strbuf whole = STRBUF_INIT;
+		size_t len, c, i;
+		char *buf = slurp(files[k], &len);
+
+		parser_free(run(&plain, buf, len, len + 1, &l));
+		assert_true(l.nr > 0);
+		dump(&whole, &l);
+		finding_list_release(&l);
+		for (c = 0; c < 3; c++) {
+			struct strbuf taken = STRBUF_INIT;
+
+			p = parser_new(&plain);
+			for (i = 0; i < len; i += chunks[c]) {
+				parser_feed(p, buf + i, len - i < chunks[c] ? len - i : chunks[c]);
+				parser_take_ended(p, &l);
+			}
+			parser_finish(p);
+			parser_take_findings(p, &l);
+			dump(&taken, &l);
+			assert_string_equal(taken.buf, whole.buf);
+			finding_list_release(&l);
+			parser_free(p);
+			strbuf_release(&taken);
+		}
+		strbuf_release(&whole);
+		free(buf);
+	}
+
+	p = parser_new(&plain);
+	feed(p, "# example.com/a\na.go:3:2: moved to heap: x\n");
+	assert_int_equal(parser_take_ended(p, &l), 0); /* the block goes on */
+	assert_int_equal(l.nr, 0);
+	feed(p, two_builds + strlen("# example.com/a\na.go:3:2: moved to heap: x\n"));
+	assert_int_equal(parser_take_ended(p, &l), 2); /* the first block ended */
+	assert_int_equal(l.nr, 2);
+	assert_string_equal(l.items[0]->message, "moved to heap: x");
+	assert_string_equal(l.items[1]->message, "leaking param: p");
+	parser_finish(p);
+	parser_take_findings(p, &l);
+	/* x again at a.go:3:2 is dropped: its first finding had left */
+	assert_int_equal(l.nr, 4);
+	assert_string_equal(l.items[2]->file, "a_test.go");
+	assert_string_equal(l.items[3]->message, "leaking param: q");
+	assert_int_equal(parser_take_ended(p, &l), 0);
+	finding_list_release(&l);
+	parser_free(p);
+}
+
 static void test_real_output(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
@@ -1172,6 +1246,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_line_number),
 		cmocka_unit_test(test_notes_real_output),
 		cmocka_unit_test(test_notes_hand_written),
+		cmocka_unit_test(test_take_ended),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
