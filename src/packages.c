@@ -926,8 +926,7 @@ int pkgset_outside_root(struct strbuf *why, const char *root, const struct pkgse
  * environment and `go env -w` alike */
 static const char *const go_env_vars[GO_ENV_VARS_NR] = {
 	"GOVERSION", "GOROOT", "GOFLAGS", "GOOS", "GOARCH", "GOAMD64", "GOARM", "GOARM64", "GO386",
-	"GOPPC64", "GORISCV64", "GOEXPERIMENT", "GOTOOLCHAIN", "CGO_ENABLED", "CC", "CXX",
-	"CGO_CFLAGS", "CGO_CPPFLAGS"
+	"GOPPC64", "GORISCV64", "GOEXPERIMENT", "GOTOOLCHAIN", "CGO_ENABLED", "CC", "CXX", "GOENV"
 };
 
 void go_env_start(struct go_env_query *q, const struct build_opts *opts)
@@ -950,10 +949,34 @@ void go_env_start(struct go_env_query *q, const struct build_opts *opts)
 	}
 }
 
-/* One line a variable, in order (an unknown one is an empty line; a wrapper may print fewer). */
+/*
+ * A file that sets variables of the go command, in the key as its length
+ * and a 64-bit hash of its bytes (up to 1 MiB; "none" when it cannot be read).
+ */
+static void env_file_key(struct strbuf *env, const char *label, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (*path && strcmp(path, "off") && strbuf_read_file(&sb, path, 1 << 20) >= 0)
+		strbuf_addf(env, "%s=%zu:%016llx\n", label, sb.len, strmap_hash(sb.buf, sb.len));
+	else
+		strbuf_addf(env, "%s=none\n", label);
+	strbuf_release(&sb);
+}
+
+/*
+ * One line a variable, in order (an unknown one is an empty line; a
+ * wrapper may print fewer), then the files the go command reads its
+ * settings from: GOENV (`go env -w`) and GOROOT/go.env (defaults, Go
+ * 1.21+).  CGO_CFLAGS and CGO_CPPFLAGS are not asked: `go env` runs the C
+ * compiler's set-up for them (8 ms of its 20); the key has them from the
+ * environment (base_cache_set_key) and from these files, which is where go
+ * takes them from besides its built-in default.
+ */
 static int go_env_lines(struct strbuf *version, struct strbuf *env, const char *out,
 			const char *go)
 {
+	struct strbuf goroot = STRBUF_INIT, goenv = STRBUF_INIT;
 	const char *line = out;
 	size_t i;
 
@@ -964,9 +987,19 @@ static int go_env_lines(struct strbuf *version, struct strbuf *env, const char *
 			strbuf_add(version, line, n);
 			strbuf_trim(version);
 		}
+		if (!strcmp(go_env_vars[i], "GOROOT"))
+			strbuf_add(&goroot, line, n);
+		if (!strcmp(go_env_vars[i], "GOENV"))
+			strbuf_add(&goenv, line, n);
 		strbuf_addf(env, "%s=%.*s\n", go_env_vars[i], (int)n, line);
 		line = line[n] ? line + n + 1 : NULL;
 	}
+	env_file_key(env, "GOENV file", goenv.buf);
+	if (goroot.len)
+		strbuf_addstr(&goroot, "/go.env");
+	env_file_key(env, "GOROOT/go.env", goroot.buf);
+	strbuf_release(&goroot);
+	strbuf_release(&goenv);
 	return version->len ? 0 : error_set(ER_EANALYSIS, "'%s env' printed no GOVERSION", go);
 }
 

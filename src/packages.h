@@ -126,9 +126,12 @@ int go_version(struct strbuf *out, const struct build_opts *opts);
  * What of the go command decides the compiler's output besides the sources
  * and flags, from one `go env` of GOVERSION, GOROOT, GOFLAGS, GOOS, GOARCH
  * and the GO* architecture levels, GOEXPERIMENT, GOTOOLCHAIN, CGO_ENABLED,
- * CC, CXX, CGO_CFLAGS and CGO_CPPFLAGS (the environment, `go env -w` and
- * the defaults alike): "NAME=VALUE" lines appended to `env`, the version
- * ("go1.26.8") to `version`.  Errors as go_version().
+ * CC, CXX and GOENV (the environment, `go env -w` and the defaults alike),
+ * and the files go reads settings from: the GOENV file and GOROOT/go.env,
+ * by length and hash (so the CGO_* flags `go env -w` set count without
+ * asking `go env` for them, which costs it a C compiler set-up):
+ * "NAME=VALUE" lines appended to `env`, the version ("go1.26.8") to
+ * `version`.  Errors as go_version().
  */
 int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_opts *opts);
 
@@ -141,7 +144,7 @@ int go_env_key(struct strbuf *version, struct strbuf *env, const struct build_op
  * second finish gives it again without another `go env` (a review that
  * starts again in a checkout); go_env_abandon() frees it.
  */
-#define GO_ENV_VARS_NR 18
+#define GO_ENV_VARS_NR 17
 struct go_env_query {
 	struct child_process cp;
 	const char *argv[GO_ENV_VARS_NR + 3];

@@ -325,6 +325,18 @@ expect_eq "corrupt head entry: one line said" "$(wc -l <"$TMP/err" | tr -d ' ')"
 : >"$TMP/go-calls"
 GOTOOLCHAIN=local+auto er --base c1 --head c2 --format json
 expect_eq "another GOTOOLCHAIN: other entries" "$(grep -c '^build ' "$TMP/go-calls") $(ls .git/escape-review/cache | wc -l | tr -d ' ')" "2 4"
+# so is a `go env -w` setting (the GOENV file's contents; CGO_CFLAGS is not
+# asked of `go env`, which would cost it a C compiler set-up)
+GOENV=$TMP/goenv go env -w CGO_CFLAGS=-O1
+: >"$TMP/go-calls"
+GOENV=$TMP/goenv er --base c1 --head c2 --format json
+expect_eq "go env -w CGO_CFLAGS=-O1: other entries" "$(grep -c '^build ' "$TMP/go-calls") $(ls .git/escape-review/cache | grep -c 'findings$')" "2 6"
+expect_eq "go env -w: the same findings" "$(summary_of "$TMP/out")" "$want"
+: >"$TMP/go-calls"
+GOENV=$TMP/goenv er --base c1 --head c2 --format json
+expect_eq "the same GOENV file again: read from the cache" "$(grep -c '^build ' "$TMP/go-calls")" "0"
+expect_eq "the go environment asked without CGO_CFLAGS" "$(grep '^env ' "$TMP/go-calls")" \
+	"env GOVERSION GOROOT GOFLAGS GOOS GOARCH GOAMD64 GOARM GOARM64 GO386 GOPPC64 GORISCV64 GOEXPERIMENT GOTOOLCHAIN CGO_ENABLED CC CXX GOENV"
 
 # a cache CI keeps (issue 16): --cache-dir DIR or $ESCAPE_REVIEW_CACHE, saved
 # and restored by the CI into a fresh clone whose .git/escape-review is empty
