@@ -254,6 +254,10 @@ struct analysis {
 	int cached;        /* the findings came from the cache */
 	struct base_cache *cache;
 	struct root_check *check; /* a head in the work tree: settled before it is built */
+	const char *what;  /* "the head revision", for -v */
+	int verbose;
+	int defer_said;    /* the caller prints `said` (the head's is read in a thread) */
+	struct strbuf said; /* what a lookup has to say, printed by the main thread */
 };
 
 static void *analyse(void *data)
@@ -279,6 +283,7 @@ static void *analyse(void *data)
 
 static void analysis_release(struct analysis *a)
 {
+	strbuf_release(&a->said);
 	free(a->msg);
 	finding_list_release(&a->findings);
 	strbuf_release(&a->errors);
@@ -330,7 +335,7 @@ static int cache_read_notes(const struct base_cache *bc, struct analysis *a)
 	notes_path(&path, bc);
 	ret = summary_notes_read(&a->contracts.notes, path.buf, bc->key.buf);
 	if (ret < 0)
-		fprintf(stderr, "escape-review: warning: %s\n", error_last());
+		strbuf_addf(&a->said, "escape-review: warning: %s\n", error_last());
 	if (ret)
 		finding_list_release(&a->findings);
 	strbuf_release(&path);
@@ -357,20 +362,18 @@ struct cache_env {
 /*
  * Whether the analysis `a` of the revision whose tree is `tree` (NULL: the
  * work tree, not committed) may be cached: then its key is set in `bc` and
- * the entry read into a->findings when it is there and trusted (a corrupt
- * or foreign one is ignored with a warning).  What the key cannot see is
- * never cached, and -v says why.  `what` names the revision.
+ * 1 returned.  What the key cannot see is never cached, and -v says why.
+ * `what` names the revision.
  */
-static void cache_find(struct analysis *a, struct base_cache *bc, const git_oid *tree,
-		       const struct cache_env *e, const char *what)
+static int cache_key(struct analysis *a, struct base_cache *bc, const git_oid *tree,
+		     const struct cache_env *e, const char *what)
 {
 	struct strbuf why = STRBUF_INIT;
-	int ret;
 
 	a->cacheable = a->cached = 0;
 	a->cache = bc;
 	if (e->opts->no_cache || !a->set->nr)
-		return;
+		return 0;
 	if (!tree)
 		strbuf_addstr(&why, "the work tree is under review, and it is not a commit");
 	else if (contract_any(a->root, a->set, a->build.tests))
@@ -379,33 +382,78 @@ static void cache_find(struct analysis *a, struct base_cache *bc, const git_oid 
 		pkgset_outside_root(&why, a->root, a->set);
 	if (why.len) {
 		if (e->opts->verbose)
-			fprintf(stderr, "escape-review: not caching the analysis of %s: %s\n", what, why.buf);
+			strbuf_addf(&a->said, "escape-review: not caching the analysis of %s: %s\n", what,
+				    why.buf);
 		strbuf_release(&why);
-		return;
+		return 0;
 	}
 	strbuf_release(&why);
 	a->cacheable = 1;
 	base_cache_set_key(bc, tree, e->go_version, e->go_env, &a->build, a->set);
-	ret = base_cache_read(&a->findings, bc);
-	if (ret < 0)
-		fprintf(stderr, "escape-review: warning: %s\n", error_last());
-	a->cached = !ret && !(a->notes && cache_read_notes(bc, a));
-	if (a->cached && e->opts->verbose)
-		fprintf(stderr, "escape-review: the analysis of %s is read from the cache: %s\n", what,
-			bc->path.buf);
+	return 1;
 }
 
-/* cache_find(); an analysis that is to be built in a work tree taken for
- * the head is refused (a->ret) when that turns out not to be so. */
+/*
+ * Read the entry of a cacheable analysis into a->findings when it is there
+ * and trusted (a corrupt or foreign one is ignored with a warning); what
+ * is to be said goes to a->said (no libgit2, no printing: a thread may
+ * read one entry while the other is looked up).
+ */
+static void cache_read(struct analysis *a)
+{
+	int ret = base_cache_read(&a->findings, a->cache);
+
+	if (ret < 0)
+		strbuf_addf(&a->said, "escape-review: warning: %s\n", error_last());
+	a->cached = !ret && !(a->notes && cache_read_notes(a->cache, a));
+	if (a->cached && a->verbose)
+		strbuf_addf(&a->said, "escape-review: the analysis of %s is read from the cache: %s\n",
+			    a->what, a->cache->path.buf);
+}
+
+static void *cache_read_thread(void *data)
+{
+	cache_read(data);
+	error_clear(); /* this thread's own message: freed before it ends */
+	return NULL;
+}
+
+/* Print what the lookup had to say. */
+static void cache_said(struct analysis *a)
+{
+	fputs(a->said.buf, stderr);
+	strbuf_reset(&a->said);
+}
+
+/* cache_key() and cache_read(), saying what they found. */
+static void cache_find(struct analysis *a, struct base_cache *bc, const git_oid *tree,
+		       const struct cache_env *e, const char *what)
+{
+	a->what = what;
+	a->verbose = e->opts->verbose;
+	if (cache_key(a, bc, tree, e, what))
+		cache_read(a);
+	if (!a->defer_said)
+		cache_said(a);
+}
+
+/* An analysis that is to be built in a work tree taken for the head is
+ * refused (a->ret) when that turns out not to be so. */
+static void cache_settle(struct analysis *a)
+{
+	if (!a->cached && root_check_settle(a->check)) {
+		a->ret = error_set(ER_EREPO, "the work tree is not the head revision");
+		a->msg = xstrdup(error_last());
+	}
+}
+
+/* cache_find(), then cache_settle(). */
 static void cache_lookup(struct analysis *a, struct base_cache *bc, const git_oid *tree,
 			 const struct cache_env *e, const char *what)
 {
 	if (!root_check_paths(a->check, a->set))
 		cache_find(a, bc, tree, e, what);
-	if (!a->cached && root_check_settle(a->check)) {
-		a->ret = error_set(ER_EREPO, "the work tree is not the head revision");
-		a->msg = xstrdup(error_last());
-	}
+	cache_settle(a);
 }
 
 /* Write the analysis `a` to its cache entry when it may be cached and was analysed. */
@@ -429,6 +477,88 @@ static int analyse_start(pthread_t *th, struct analysis *a)
 		return 1;
 	analyse(a);
 	return 0;
+}
+
+/*
+ * The committed head's lookup, started.  When its entry is there, it is
+ * read in a thread `th` while this one checks that what the analysis reads
+ * of the work tree is the head's (root_check_paths), then checks out and
+ * looks up the base (returns 2; head_read_finish() after the join); what
+ * was read is dropped when the work tree is not the head.  Else as
+ * cache_lookup(), the build started in `th` when needed (returns 1), or
+ * nothing runs (0).
+ */
+static int head_start(pthread_t *th, struct analysis *a, struct base_cache *bc,
+		      const git_oid *tree, const struct cache_env *e)
+{
+	const char *what = "the head revision";
+	int reading = 0, dirty;
+
+	a->what = what;
+	a->verbose = e->opts->verbose;
+	if (cache_key(a, bc, tree, e, what) && !access(bc->path.buf, F_OK))
+		reading = !pthread_create(th, NULL, cache_read_thread, a);
+	dirty = root_check_paths(a->check, a->set);
+	if (reading && !dirty)
+		return 2;
+	if (reading) {
+		/* not the head's work tree: nothing of it is said or kept */
+		pthread_join(*th, NULL);
+		finding_list_release(&a->findings);
+		a->cached = 0;
+	} else if (!dirty && a->cacheable) {
+		cache_read(a);
+	}
+	if (dirty)
+		strbuf_reset(&a->said);
+	cache_said(a);
+	cache_settle(a);
+	return !a->ret && analyse_start(th, a);
+}
+
+/* After the thread of head_start() returning 2: say what it found, and
+ * when the entry could not be used, settle and build the head here
+ * (unless `build` is 0: the review failed meanwhile). */
+static void head_read_finish(struct analysis *a, int build)
+{
+	cache_said(a);
+	if (!build)
+		return;
+	cache_settle(a);
+	if (!a->cached && !a->ret)
+		analyse(a);
+}
+
+/* Classify and fingerprint one side (base paths through the change's renames). */
+struct classify_side {
+	struct finding_list *l;
+	const struct change *renames;
+	const struct review_opts *opts;
+};
+
+static void *classify_side(void *data)
+{
+	struct classify_side *cs = data;
+
+	classify_all(cs->l, policy_of(cs->opts), cs->opts->build.max_flow);
+	compare_fingerprint(cs->l, cs->renames);
+	return NULL;
+}
+
+/* Classify and fingerprint head and base (NULL: none), the head in a thread of its own. */
+static void classify_both(struct finding_list *head, struct finding_list *base,
+			  const struct change *c, const struct review_opts *opts)
+{
+	struct classify_side h = { head, NULL, opts }, b = { base, c, opts };
+	pthread_t th;
+	int threaded = base && !pthread_create(&th, NULL, classify_side, &h);
+
+	if (!threaded)
+		classify_side(&h);
+	if (base)
+		classify_side(&b);
+	if (threaded)
+		pthread_join(th, NULL);
 }
 
 /* Dependents: what the rounds of dependents.h need from this review. */
@@ -494,7 +624,9 @@ static int dep_analyse(void *data, struct finding_list *h, struct finding_list *
 	base.build = head.build;
 	base.notes = 1;
 	strbuf_init(&head.errors, 0);
+	strbuf_init(&head.said, 0);
 	strbuf_init(&base.errors, 0);
+	strbuf_init(&base.said, 0);
 	base_cache_init(&hc, git_repository_path(x->repo), x->opts->cache_dir);
 	base_cache_init(&bc, git_repository_path(x->repo), x->opts->cache_dir);
 	cache_lookup(&head, &hc, x->c->worktree ? NULL : &x->c->head_tree, &e, "the importers at head");
@@ -607,7 +739,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	struct cache_env e = { NULL, NULL, opts };
 	const char **old = NULL;
 	pthread_t th;
-	int threaded = 0, have_base = 0, early, ret;
+	int threaded = 0, reading = 0, have_base = 0, early, ret;
 	size_t i, n;
 
 	head.root = head_dir;
@@ -620,7 +752,9 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	/* the inlining notes, for the summaries the dependents' rounds compare */
 	head.notes = base.notes = opts->scope == SCOPE_DEPENDENTS && !opts->all_packages;
 	strbuf_init(&head.errors, 0);
+	strbuf_init(&head.said, 0);
 	strbuf_init(&base.errors, 0);
+	strbuf_init(&base.said, 0);
 
 	base_cache_init(&bc, git_repository_path(repo), opts->cache_dir);
 	base_cache_init(&hc, git_repository_path(repo), opts->cache_dir);
@@ -641,8 +775,9 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		e.go_env = goenv.buf;
 	}
 	if (!ret && !early) {
-		cache_lookup(&head, &hc, &c->head_tree, &e, "the head revision");
-		threaded = !(ret = head.ret) && analyse_start(&th, &head);
+		reading = head_start(&th, &head, &hc, &c->head_tree, &e);
+		threaded = reading != 0;
+		ret = head.ret;
 	}
 	if (!ret && !git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
 	    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf))) {
@@ -654,6 +789,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	if (!ret) {
 		base.root = bc.dir.buf;
 		base.set = &base_set;
+		base.defer_said = reading == 2; /* said after the head's */
 		cache_lookup(&base, &bc, &c->merge_base_tree, &e, "the base revision");
 		if (base.cached) {
 			have_base = 1;
@@ -666,6 +802,10 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	}
 	if (threaded)
 		pthread_join(th, NULL);
+	if (reading == 2) {
+		head_read_finish(&head, !ret);
+		cache_said(&base);
+	}
 	if (ret)
 		goto out;
 	if (head.ret) {
@@ -691,17 +831,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 
 		follow_dependents(out, &induced, &x, head_set, &head, &base);
 	}
-	classify_all(&head.findings, policy_of(opts), opts->build.max_flow);
-	compare_fingerprint(&head.findings, NULL);
+	classify_both(&head.findings, *fell_back ? NULL : &base.findings, c, opts);
 	for (i = 0; i < head.findings.nr; i++)
 		finding_list_add(&out->findings, head.findings.items[i]);
 	head.findings.nr = 0;
-	if (!*fell_back) {
-		classify_all(&base.findings, policy_of(opts), opts->build.max_flow);
-		compare_fingerprint(&base.findings, c);
-		/* base paths become head paths for display of what was fixed */
+	if (!*fell_back) /* base paths become head paths for display of what was fixed */
 		compare_match(&out->findings, &base.findings, &out->fixed);
-	}
 	finding_list_move(&out->findings, &induced);
 	ret = 0;
 out:
@@ -982,6 +1117,7 @@ static int stage_analyse(struct run *r)
 	head.build = opts->build;
 	head.build.tests = opts->tests;
 	strbuf_init(&head.errors, 0);
+	strbuf_init(&head.said, 0);
 	base_cache_init(&hc, git_repository_path(r->repo), opts->cache_dir);
 	/* a committed revision's analysis may be cached: its key needs the go
 	 * environment first */
