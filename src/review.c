@@ -281,6 +281,16 @@ static void *analyse(void *data)
 	return NULL;
 }
 
+/* An analysis built with the review's build options and --tests. */
+static void analysis_init(struct analysis *a, const struct review_opts *opts)
+{
+	memset(a, 0, sizeof(*a));
+	a->build = opts->build;
+	a->build.tests = opts->tests;
+	strbuf_init(&a->errors, 0);
+	strbuf_init(&a->said, 0);
+}
+
 static void analysis_release(struct analysis *a)
 {
 	strbuf_release(&a->said);
@@ -607,26 +617,21 @@ static int dep_analyse(void *data, struct finding_list *h, struct finding_list *
 		       const struct pkgset *set)
 {
 	struct dep_ctx *x = data;
-	struct analysis head = { 0 }, base = { 0 };
+	struct analysis head, base;
 	struct pkgset base_set = PKGSET_INIT;
 	struct base_cache hc, bc;
 	struct cache_env e = { x->go_version, x->go_env, x->opts };
 	pthread_t th;
 	int threaded, ret = 0;
 
+	analysis_init(&head, x->opts);
+	analysis_init(&base, x->opts);
 	head.root = x->head_dir;
 	head.set = set;
 	head.warn = 1;
-	head.build = x->opts->build;
-	head.build.tests = x->opts->tests;
 	head.notes = 1;
 	head.check = x->check;
-	base.build = head.build;
 	base.notes = 1;
-	strbuf_init(&head.errors, 0);
-	strbuf_init(&head.said, 0);
-	strbuf_init(&base.errors, 0);
-	strbuf_init(&base.said, 0);
 	base_cache_init(&hc, git_repository_path(x->repo), x->opts->cache_dir);
 	base_cache_init(&bc, git_repository_path(x->repo), x->opts->cache_dir);
 	cache_lookup(&head, &hc, x->c->worktree ? NULL : &x->c->head_tree, &e, "the importers at head");
@@ -731,7 +736,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 			     const struct review_opts *opts, struct go_env_query *goq,
 			     struct root_check *rc, int *fell_back)
 {
-	struct analysis head = { 0 }, base = { 0 };
+	struct analysis head, base;
 	struct finding_list induced = FINDING_LIST_INIT;
 	struct pkgset base_set = PKGSET_INIT;
 	struct strbuf gov = STRBUF_INIT, goenv = STRBUF_INIT;
@@ -742,19 +747,14 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	int threaded = 0, reading = 0, have_base = 0, early, ret;
 	size_t i, n;
 
+	analysis_init(&head, opts);
+	analysis_init(&base, opts);
 	head.root = head_dir;
 	head.set = head_set;
 	head.warn = 1;
 	head.check = rc;
-	head.build = opts->build;
-	head.build.tests = opts->tests;
-	base.build = head.build;
 	/* the inlining notes, for the summaries the dependents' rounds compare */
 	head.notes = base.notes = opts->scope == SCOPE_DEPENDENTS && !opts->all_packages;
-	strbuf_init(&head.errors, 0);
-	strbuf_init(&head.said, 0);
-	strbuf_init(&base.errors, 0);
-	strbuf_init(&base.said, 0);
 
 	base_cache_init(&bc, git_repository_path(repo), opts->cache_dir);
 	base_cache_init(&hc, git_repository_path(repo), opts->cache_dir);
@@ -1095,7 +1095,7 @@ static int stage_analyse(struct run *r)
 {
 	const struct review_opts *opts = r->opts;
 	struct review *out = r->out;
-	struct analysis head = { 0 };
+	struct analysis head;
 	struct base_cache hc;
 	struct strbuf gov = STRBUF_INIT, goenv = STRBUF_INIT;
 	struct cache_env e = { NULL, NULL, opts };
@@ -1110,14 +1110,11 @@ static int stage_analyse(struct run *r)
 		}
 		return ret;
 	}
+	analysis_init(&head, opts);
 	head.root = r->root.buf;
 	head.set = &r->set;
 	head.warn = 1;
 	head.check = r->rc;
-	head.build = opts->build;
-	head.build.tests = opts->tests;
-	strbuf_init(&head.errors, 0);
-	strbuf_init(&head.said, 0);
 	base_cache_init(&hc, git_repository_path(r->repo), opts->cache_dir);
 	/* a committed revision's analysis may be cached: its key needs the go
 	 * environment first */
