@@ -11,6 +11,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -412,26 +413,123 @@ void report_text(struct strbuf *out, const struct review *rv, const struct repor
 	}
 }
 
-/* The findings one per line, each as cJSON_PrintUnformatted() prints it,
- * written in pieces of about 64 KiB. */
-static int write_array(FILE *fp, const char *name, const struct finding_list *l, int last)
+/* Append findings [from, to) of `l` as the array's lines. */
+static void render_findings(struct strbuf *sb, const struct finding_list *l, size_t from, size_t to)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct jsonw w;
 	size_t i;
 
-	fprintf(fp, "\t\"%s\":\t[", name);
-	strbuf_grow(&sb, 1 << 16);
-	for (i = 0; i < l->nr; i++) {
-		strbuf_addstr(&sb, i ? ",\n\t\t" : "\n\t\t");
-		jsonw_init_text(&w, &sb);
+	for (i = from; i < to; i++) {
+		strbuf_addstr(sb, i ? ",\n\t\t" : "\n\t\t");
+		jsonw_init_text(&w, sb);
 		report_finding_jsonw(&w, l->items[i]);
-		if (sb.len >= 1 << 16) {
-			fwrite(sb.buf, 1, sb.len, fp);
-			strbuf_reset(&sb);
-		}
 	}
-	fwrite(sb.buf, 1, sb.len, fp);
+}
+
+/*
+ * A long array is rendered by two threads in turn, in chunks of
+ * RENDER_CHUNK findings: this one renders and writes the even chunks, a
+ * helper renders the odd ones into its buffer, which this one writes next.
+ */
+#define RENDER_CHUNK 256
+#define RENDER_THREADED (8 * RENDER_CHUNK)
+
+struct render_helper {
+	const struct finding_list *l;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct strbuf buf;
+	size_t chunk;      /* the chunk in buf (odd), or 0: buf is free */
+	size_t next;       /* the next odd chunk to render */
+};
+
+static void *render_odd(void *data)
+{
+	struct render_helper *h = data;
+	size_t n = (h->l->nr + RENDER_CHUNK - 1) / RENDER_CHUNK;
+
+	for (; h->next < n; h->next += 2) {
+		size_t from = h->next * RENDER_CHUNK, to = from + RENDER_CHUNK;
+		struct strbuf sb = STRBUF_INIT;
+
+		render_findings(&sb, h->l, from, to < h->l->nr ? to : h->l->nr);
+		pthread_mutex_lock(&h->lock);
+		while (h->chunk)
+			pthread_cond_wait(&h->cond, &h->lock);
+		{
+			struct strbuf t = h->buf; /* empty: written and reset */
+
+			h->buf = sb;
+			sb = t;
+		}
+		h->chunk = h->next;
+		pthread_cond_broadcast(&h->cond);
+		pthread_mutex_unlock(&h->lock);
+		strbuf_release(&sb);
+	}
+	return NULL;
+}
+
+/* Write the helper's chunk `k` when it is rendered, and free its buffer. */
+static void write_odd(FILE *fp, struct render_helper *h, size_t k)
+{
+	pthread_mutex_lock(&h->lock);
+	while (h->chunk != k)
+		pthread_cond_wait(&h->cond, &h->lock);
+	fwrite(h->buf.buf, 1, h->buf.len, fp);
+	strbuf_reset(&h->buf);
+	h->chunk = 0;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* The array's lines, rendered by two threads (render_odd); 0 when the helper could not start. */
+static int write_findings_threaded(FILE *fp, const struct finding_list *l)
+{
+	struct render_helper h = { l, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+				   STRBUF_INIT, 0, 1 };
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = (l->nr + RENDER_CHUNK - 1) / RENDER_CHUNK, k;
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, render_odd, &h))
+		return 0;
+	for (k = 0; k < n; k += 2) {
+		size_t to = (k + 1) * RENDER_CHUNK;
+
+		render_findings(&sb, l, k * RENDER_CHUNK, to < l->nr ? to : l->nr);
+		fwrite(sb.buf, 1, sb.len, fp);
+		strbuf_reset(&sb);
+		if (k + 1 < n)
+			write_odd(fp, &h, k + 1);
+	}
+	pthread_join(th, NULL);
+	strbuf_release(&sb);
+	strbuf_release(&h.buf);
+	pthread_cond_destroy(&h.cond);
+	pthread_mutex_destroy(&h.lock);
+	return 1;
+}
+
+/* The findings one per line, each as cJSON_PrintUnformatted() prints it,
+ * written in pieces of about 64 KiB (a long array: see render_odd). */
+static int write_array(FILE *fp, const char *name, const struct finding_list *l, int last)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	fprintf(fp, "\t\"%s\":\t[", name);
+	if (l->nr < RENDER_THREADED || !write_findings_threaded(fp, l)) {
+		strbuf_grow(&sb, 1 << 16);
+		for (i = 0; i < l->nr; i++) {
+			render_findings(&sb, l, i, i + 1);
+			if (sb.len >= 1 << 16) {
+				fwrite(sb.buf, 1, sb.len, fp);
+				strbuf_reset(&sb);
+			}
+		}
+		fwrite(sb.buf, 1, sb.len, fp);
+	}
 	strbuf_release(&sb);
 	fprintf(fp, "%s]%s\n", l->nr ? "\n\t" : "", last ? "" : ",");
 	return ferror(fp) ? ER_ERROR : 0;
