@@ -459,7 +459,7 @@ static void rd_chain(struct rd *r, struct finding *f, struct strpool *pool)
 		if (!s)
 			r->bad = 1;
 		else
-			f->facts.callees[f->facts.callees_nr++] = s;
+			flow_facts_add_callee(&f->facts, s);
 	}
 	/* a step takes 14 bytes at least: the count is bounded by the entry */
 	n = (size_t)rd_num(r, 0, (r->end - r->p) / 14);

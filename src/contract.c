@@ -571,7 +571,7 @@ static void check_inline_line(struct finding_list *out, const struct contract *c
 		f = contract_finding(out, c, s, CONTRACT_RULE_INLINE, c->first, calls[i].col, "inline");
 		/* the callee as written ("hot.Mid"): a change to it in another
 		 * package is named as the cause (dependents.h) */
-		f->facts.callees[f->facts.callees_nr++] = xstrndup(calls[i].qual, calls[i].qual_len);
+		flow_facts_add_callee(&f->facts, xstrndup(calls[i].qual, calls[i].qual_len));
 		strbuf_addf(&sb, "escape:inline broken: call to %.*s not inlined", (int)calls[i].qual_len,
 			    calls[i].qual);
 		set_text(&f->message, &sb);

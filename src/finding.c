@@ -56,6 +56,7 @@ void finding_release(struct finding *f)
 	strpool_unref(f->pool);
 	for (i = 0; i < f->facts.callees_nr; i++)
 		free(f->facts.callees[i]);
+	free(f->facts.callees);
 	free(f->facts.leak_dst);
 	free(f->facts.func);
 	free(f->function);
@@ -94,14 +95,25 @@ void finding_free(struct finding *f)
 	free(f);
 }
 
+void flow_facts_add_callee(struct flow_facts *fa, char *name)
+{
+	if (fa->callees_nr >= FACTS_MAX_CALLEES) {
+		free(name);
+		return;
+	}
+	if (!fa->callees)
+		fa->callees = xcalloc(FACTS_MAX_CALLEES, sizeof(*fa->callees));
+	fa->callees[fa->callees_nr++] = name;
+}
+
 void finding_release_facts_names(struct finding *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->facts.callees_nr; i++) {
+	for (i = 0; i < f->facts.callees_nr; i++)
 		free(f->facts.callees[i]);
-		f->facts.callees[i] = NULL;
-	}
+	free(f->facts.callees);
+	f->facts.callees = NULL;
 	f->facts.callees_nr = 0;
 	free(f->facts.leak_dst);
 	free(f->facts.func);

@@ -71,10 +71,11 @@ struct flow_facts {
 	int derefs;               /* from "leaks to ... with derefs=N", -1 if none */
 	unsigned cycle_warning:1; /* "truncated explanation due to assignment cycle" */
 	/* distinct callees of `call parameter` steps, as printed ("log.Printf",
-	 * "sort.Slice", "p.Put"), first FACTS_MAX_CALLEES of them (the 4-byte
-	 * fields are paired: no padding, in a struct allocated per finding) */
+	 * "sort.Slice", "p.Put"), first FACTS_MAX_CALLEES of them, in an array
+	 * allocated with the first (flow_facts_add_callee; most findings have
+	 * none, and a finding is allocated per verdict) */
 	unsigned callees_nr;
-	char *callees[FACTS_MAX_CALLEES];
+	char **callees;
 	char *leak_dst;           /* "{heap}", "~r0", "s": from the leak header */
 	/* the function the compiler named in the explanation's header
 	 * ("escapes to heap in F:", "leaks to DST for F"; Go 1.2x), or NULL */
@@ -201,6 +202,9 @@ struct finding_list {
 };
 
 #define FINDING_LIST_INIT { NULL, 0, 0 }
+
+/* Add a callee to the facts (takes `name`; freed when they are full). */
+void flow_facts_add_callee(struct flow_facts *fa, char *name);
 
 /* A zeroed finding (facts.derefs = -1). */
 struct finding *finding_new(void);

@@ -406,6 +406,9 @@ int input_read(struct finding_list *out, const char *input, const char *root, in
 				dropped, input, root,
 				keep ? "" : "; --mode all keeps them with their paths as written");
 	place_drop(&pl, &l, keep);
+	/* the parser's and the threads' temporary memory is free now: what
+	 * follows (fingerprints, the report) should not stand on it */
+	compat_heap_trim();
 	finding_list_move(out, &l);
 	finding_list_release(&l);
 	place_release(&pl);

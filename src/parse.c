@@ -31,19 +31,14 @@ struct step_set {
 /*
  * Every finding kept, by file, line, column and message, so that a verdict
  * printed again (by another build of the package) is dropped, also after
- * its finding left with parser_take_*(): a slot holds the interned path
- * (one pointer per path), the position and a 64-bit hash of the message's
- * bytes.  Two messages at one position are taken for one only when their
- * hashes collide.  Open addressing, `cap` a power of two, path NULL: empty.
+ * its finding left with parser_take_*(): a slot holds a 64-bit hash of the
+ * interned path (one pointer per path), the position and the message's
+ * bytes (8 bytes a finding: the standard library's 41,000 take 512 KiB).
+ * Two verdicts are taken for one only when their hashes collide.  Open
+ * addressing, `cap` a power of two, 0: empty.
  */
-struct seen_slot {
-	const char *path;
-	uint64_t msg_hash;
-	int line, col;
-};
-
 struct seen_set {
-	struct seen_slot *slots;
+	uint64_t *slots;
 	size_t cap, nr;
 };
 
@@ -365,7 +360,7 @@ static void add_callee_name(struct flow_facts *fa, const char *name, size_t n)
 		if (strlen(fa->callees[i]) == n && !memcmp(fa->callees[i], name, n))
 			return;
 	if (fa->callees_nr < FACTS_MAX_CALLEES)
-		fa->callees[fa->callees_nr++] = xstrndup(name, n);
+		flow_facts_add_callee(fa, xstrndup(name, n));
 }
 
 /* The callee of a call expression: the text before its last top-level '('. */
@@ -709,15 +704,16 @@ static struct finding *take_only_at(struct parser *p, const char *file, size_t f
 	return strmap_remove(&p->pending, p->key.buf, p->key.len);
 }
 
-static size_t seen_slot_hash(const struct seen_slot *k)
+static uint64_t seen_key(const char *path, int line, int col, const char *msg, size_t msg_len)
 {
-	uint64_t h = k->msg_hash;
+	uint64_t h = (uint64_t)strmap_hash(msg, msg_len);
 
-	h ^= (uint64_t)(uintptr_t)k->path * 0x9e3779b97f4a7c15ULL;
-	h ^= ((uint64_t)(unsigned)k->line << 32 | (unsigned)k->col) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= (uint64_t)(uintptr_t)path * 0x9e3779b97f4a7c15ULL;
+	h ^= ((uint64_t)(unsigned)line << 32 | (unsigned)col) * 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 29;
 	h *= 0xff51afd7ed558ccdULL;
-	return (size_t)(h ^ (h >> 32));
+	h ^= h >> 32;
+	return h ? h : 1;
 }
 
 static void seen_grow(struct seen_set *s)
@@ -729,10 +725,10 @@ static void seen_grow(struct seen_set *s)
 	for (i = 0; i < s->cap; i++) {
 		size_t k;
 
-		if (!s->slots[i].path)
+		if (!s->slots[i])
 			continue;
-		k = seen_slot_hash(&s->slots[i]) & (grown.cap - 1);
-		while (grown.slots[k].path)
+		k = (size_t)s->slots[i] & (grown.cap - 1);
+		while (grown.slots[k])
 			k = (k + 1) & (grown.cap - 1);
 		grown.slots[k] = s->slots[i];
 	}
@@ -749,21 +745,14 @@ static int seen_before(struct parser *p, const char *path, int line, int col, co
 		       size_t msg_len)
 {
 	struct seen_set *s = &p->seen;
-	struct seen_slot k;
+	uint64_t k = seen_key(path, line, col, msg, msg_len);
 	size_t i;
 
-	k.path = path;
-	k.line = line;
-	k.col = col;
-	k.msg_hash = (uint64_t)strmap_hash(msg, msg_len);
 	if ((s->nr + 1) * 4 >= s->cap * 3)
 		seen_grow(s);
-	for (i = seen_slot_hash(&k) & (s->cap - 1); s->slots[i].path; i = (i + 1) & (s->cap - 1)) {
-		const struct seen_slot *e = &s->slots[i];
-
-		if (e->path == path && e->line == line && e->col == col && e->msg_hash == k.msg_hash)
+	for (i = (size_t)k & (s->cap - 1); s->slots[i]; i = (i + 1) & (s->cap - 1))
+		if (s->slots[i] == k)
 			return 1;
-	}
 	s->slots[i] = k;
 	s->nr++;
 	return 0;

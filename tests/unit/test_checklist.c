@@ -55,7 +55,7 @@ static void flow(struct finding *f, const char *text, unsigned dst)
 
 static void callee(struct finding *f, const char *c)
 {
-	f->facts.callees[f->facts.callees_nr++] = xstrdup(c);
+	flow_facts_add_callee(&f->facts, xstrdup(c));
 }
 
 static void assert_classified(struct finding *f, const char *line, const char *rule,

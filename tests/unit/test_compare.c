@@ -261,9 +261,8 @@ static void test_cache_round_trip(void **state)
 	f->facts.derefs = 2;
 	f->facts.cycle_warning = 1;
 	f->facts.leak_dst = xstrdup("{storage for x}");
-	f->facts.callees[0] = xstrdup("log.Printf");
-	f->facts.callees[1] = xstrdup("(*sync.Pool).Put");
-	f->facts.callees_nr = 2;
+	flow_facts_add_callee(&f->facts, xstrdup("log.Printf"));
+	flow_facts_add_callee(&f->facts, xstrdup("(*sync.Pool).Put"));
 	f->fingerprint = xstrdup("not cached");
 	finding_list_add(&l, f);
 	/* the minimum: file, message, subject; derefs -1 */
