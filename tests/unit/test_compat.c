@@ -2,8 +2,9 @@
  * test_compat.c: the compat module (compat.h): memmem's edges (empty
  * needle, needle at either end, longer than the haystack, NUL bytes, a
  * near miss at the end), close-on-exec pipes that a spawned child really
- * does not inherit, the executable's path, and the child's working
- * directory through compat_spawn_addchdir().
+ * does not inherit, the executable's path, the child's working
+ * directory through compat_spawn_addchdir(), and (glibc on Linux, huge
+ * pages on request) the heap given huge pages and trimmed.
  */
 #define _XOPEN_SOURCE 700  /* realpath() */
 #include <stdarg.h>
@@ -175,6 +176,115 @@ static void test_spawn_addchdir(void **state)
 	free(real);
 }
 
+/* glibc's own malloc (not a sanitizer's, which maps its heap elsewhere). */
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define GLIBC_MALLOC 1
+#endif
+
+#if GLIBC_MALLOC
+/* KiB of the heap's mappings ("[heap]" in /proc/self/smaps) with huge
+ * pages asked for (VmFlags "hg"); -1 when there is no smaps. */
+static long heap_hg_kib(void)
+{
+	FILE *fp = fopen("/proc/self/smaps", "r");
+	char line[512];
+	long kib = 0, size = 0;
+	int heap = 0;
+
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		if (strchr(line, '-') && strstr(line, " rw") && line[0] != ' ' &&
+		    strncmp(line, "VmFlags", 7) && strncmp(line, "Size:", 5)) {
+			heap = strstr(line, "[heap]") != NULL;
+			size = 0;
+		} else if (!strncmp(line, "Size:", 5)) {
+			size = strtol(line + 5, NULL, 10);
+		} else if (!strncmp(line, "VmFlags:", 8) && heap && strstr(line, " hg")) {
+			kib += size;
+		}
+	}
+	fclose(fp);
+	return kib;
+}
+
+/* RssAnon of /proc/self/status in KiB, or -1. */
+static long rss_anon_kib(void)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = -1;
+
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp))
+		if (!strncmp(line, "RssAnon:", 8))
+			kib = strtol(line + 8, NULL, 10);
+	fclose(fp);
+	return kib;
+}
+
+/* Huge pages are given on request ("[madvise]") or always. */
+static int thp_on_request(void)
+{
+	FILE *fp = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	char line[128] = "";
+
+	if (!fp)
+		return 0;
+	if (!fgets(line, sizeof(line), fp))
+		line[0] = '\0';
+	fclose(fp);
+	return strstr(line, "[madvise]") || strstr(line, "[always]");
+}
+#endif
+
+static void test_heap_hugepages(void **state)
+{
+	(void)state;
+#if GLIBC_MALLOC
+	if (heap_hg_kib() < 0 || !thp_on_request())
+		skip();
+	compat_heap_hugepages(1 << 20); /* below 8 MiB: nothing asked */
+	assert_int_equal(heap_hg_kib(), 0);
+	compat_heap_hugepages(32 << 20);
+	/* the heap grew by 32 MiB at once, all but its unaligned ends asked for */
+	assert_true(heap_hg_kib() >= 28 * 1024);
+#else
+	skip();
+#endif
+}
+
+/* After compat_heap_hugepages() the heap is not trimmed by free(): the
+ * pages of 16 MiB of freed blocks stay until compat_heap_trim(). */
+static void test_heap_trim(void **state)
+{
+	(void)state;
+#if GLIBC_MALLOC
+	char *blocks[4096];
+	long before, after;
+	size_t i;
+
+	if (rss_anon_kib() < 0)
+		skip();
+	compat_heap_hugepages(32 << 20);
+	for (i = 0; i < 4096; i++) {
+		blocks[i] = malloc(4000);
+		assert_non_null(blocks[i]);
+		memset(blocks[i], 1, 4000);
+	}
+	for (i = 0; i + 1 < 4096; i++)
+		free(blocks[i]); /* the last one stays: the freed ones are inside the heap */
+	before = rss_anon_kib();
+	compat_heap_trim();
+	after = rss_anon_kib();
+	assert_true(before - after >= 8 * 1024);
+	free(blocks[4095]);
+#else
+	skip();
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +292,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pipe_cloexec),
 		cmocka_unit_test(test_exe_path),
 		cmocka_unit_test(test_spawn_addchdir),
+		cmocka_unit_test(test_heap_hugepages),
+		cmocka_unit_test(test_heap_trim),
 	};
 
 	(void)argc;
