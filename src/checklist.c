@@ -1753,16 +1753,13 @@ static int add_when(struct strbuf *sb, const struct finding *f, const struct rul
 	return 0;
 }
 
-int checklist_classify(struct finding *f, const char *source_line,
-		       const struct checklist_policy *policy)
+void checklist_classify_finding(struct finding *f, const char *source_line)
 {
 	struct ctx c;
 	const struct rule_match *best = NULL;
 	const struct rule *rule;
-	const struct rule_override *o;
 	struct strbuf why = STRBUF_INIT;
 	size_t i;
-	int nothing;
 
 	c.f = f;
 	c.line = source_line ? source_line : "";
@@ -1783,19 +1780,35 @@ int checklist_classify(struct finding *f, const char *source_line,
 		build_why(&why, f, best);
 	else
 		build_generic_why(&why, f);
-	nothing = add_when(&why, f, rule, c.kind);
+	f->allocates_nothing = !!add_when(&why, f, rule, c.kind);
 	free(f->why);
 	f->why = xstrndup(why.buf, why.len); /* no room to spare: it lives as long as the finding */
 	strbuf_release(&why);
+}
 
+int checklist_apply_policy(struct finding *f, const struct checklist_policy *policy)
+{
+	const struct rule *rule = f->rule ? checklist_find(f->rule) : NULL;
+	const struct rule_override *o;
+
+	if (!rule)
+		return 0;
+	f->severity = rule->severity;
 	o = policy_get(policy, rule->id);
 	if (o && o->disabled)
 		return 1;
 	if (o && o->severity >= SEVERITY_INFO && o->severity <= SEVERITY_ERROR)
 		f->severity = (enum severity)o->severity;
-	if (nothing)
+	if (f->allocates_nothing)
 		f->severity = SEVERITY_INFO;
 	return 0;
+}
+
+int checklist_classify(struct finding *f, const char *source_line,
+		       const struct checklist_policy *policy)
+{
+	checklist_classify_finding(f, source_line);
+	return checklist_apply_policy(f, policy);
 }
 
 /* ------------------------------------------------------------------ */

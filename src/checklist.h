@@ -79,6 +79,16 @@ void checklist_policy_set(struct checklist_policy *p, const char *id, int severi
 int checklist_classify(struct finding *f, const char *source_line,
 		       const struct checklist_policy *policy);
 
+/*
+ * checklist_classify() in its two halves.  The classification depends on
+ * the finding alone: f->rule, f->why, f->allocates_nothing, and f->severity
+ * the rule's (an analysis cache entry stores it, compare.h).  The policy
+ * then sets f->severity (an override, or info when nothing is allocated)
+ * and returns 1 when the rule is disabled (the caller drops the finding).
+ */
+void checklist_classify_finding(struct finding *f, const char *source_line);
+int checklist_apply_policy(struct finding *f, const struct checklist_policy *policy);
+
 struct strbuf;
 
 /*

@@ -4,6 +4,7 @@
  * (compare.h).
  */
 #include "compare.h"
+#include "checklist.h"
 #include "config.h"
 #include "diff.h"
 #include "errors.h"
@@ -29,7 +30,7 @@
 
 /* 2: steps carry "inlined" and "outside", facts "func"; 3: the key is stored */
 /* 4: locate's in_init, in_loop, loop_line, zero_size, states */
-#define CACHE_VERSION 5  /* 5: a compact entry read in place, not JSON */
+#define CACHE_VERSION 6  /* 5: a compact entry read in place, not JSON; 6: with the classification */
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 
@@ -282,6 +283,7 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 #define RF_IN_LOOP (1u << 5)
 #define RF_FLOW_TRUNCATED (1u << 6)
 #define RF_CYCLE (1u << 7)
+#define RF_NOTHING (1u << 8)
 
 static void put_str(struct strbuf *sb, const char *s)
 {
@@ -304,7 +306,7 @@ static void put_record(struct strbuf *sb, const struct finding *f)
 	const struct flow_facts *fa = &f->facts;
 	unsigned flags = f->source_state | f->source_above_state << 2 | (f->in_init ? RF_IN_INIT : 0) |
 			 (f->in_loop ? RF_IN_LOOP : 0) | (f->flow_truncated ? RF_FLOW_TRUNCATED : 0) |
-			 (fa->cycle_warning ? RF_CYCLE : 0);
+			 (fa->cycle_warning ? RF_CYCLE : 0) | (f->allocates_nothing ? RF_NOTHING : 0);
 	size_t i;
 
 	put_str(sb, f->file);
@@ -315,6 +317,9 @@ static void put_record(struct strbuf *sb, const struct finding *f)
 	put_str(sb, f->source);
 	put_str(sb, f->source_above);
 	put_str(sb, f->zero_size);
+	/* the classification (checklist_classify_finding), when it was made */
+	put_str(sb, f->rule ? f->rule : NULL);
+	put_str(sb, f->rule ? f->why : NULL);
 	put_num(sb, f->line);
 	put_num(sb, f->column);
 	put_num(sb, f->verdict);
@@ -487,6 +492,31 @@ static void rd_chain(struct rd *r, struct finding *f, struct strpool *pool)
 	}
 }
 
+/* The classification of a record: a rule of this build's checklist and its
+ * sentence, or none (an id this build does not know is none: classified
+ * again). */
+static void rd_rule(struct rd *r, struct finding *f)
+{
+	size_t len;
+	const char *id = rd_str(r, &len);
+	char *why = rd_dup(r);
+	const struct rule *rule = NULL;
+
+	if (id && why && len < 16) {
+		char buf[16];
+
+		memcpy(buf, id, len);
+		buf[len] = '\0';
+		rule = checklist_find(buf);
+	}
+	if (rule) {
+		f->rule = rule->id;
+		f->why = why;
+	} else {
+		free(why);
+	}
+}
+
 /* One record, or NULL (r->bad) when it does not parse. */
 static struct finding *rd_record(struct rd *r, struct strpool *pool)
 {
@@ -501,16 +531,18 @@ static struct finding *rd_record(struct rd *r, struct strpool *pool)
 	f->source = rd_dup(r);
 	f->source_above = rd_dup(r);
 	f->zero_size = rd_dup(r);
+	rd_rule(r, f);
 	f->line = (int)rd_num(r, INT_MIN, INT_MAX);
 	f->column = (int)rd_num(r, INT_MIN, INT_MAX);
 	f->verdict = (enum verdict)rd_num(r, VERDICT_MOVED, VERDICT_LEAK_CONTENT);
-	flags = (unsigned)rd_num(r, 0, 255);
+	flags = (unsigned)rd_num(r, 0, 511);
 	f->source_state = flags & 3;
 	f->source_above_state = flags >> 2 & 3;
 	f->in_init = !!(flags & RF_IN_INIT);
 	f->in_loop = !!(flags & RF_IN_LOOP);
 	f->flow_truncated = !!(flags & RF_FLOW_TRUNCATED);
 	f->facts.cycle_warning = !!(flags & RF_CYCLE);
+	f->allocates_nothing = !!(flags & RF_NOTHING);
 	f->loop_line = (int)rd_num(r, INT_MIN, INT_MAX);
 	rd_chain(r, f, pool);
 	rd_char(r, '\n');

@@ -19,9 +19,12 @@
  * package are matched in a second pass that ignores the file.
  *
  * Cache.  The analysis of a committed revision (the base, and the head
- * when it is committed) is cached: the raw findings before
- * classification, so a changed rule policy applies to them too, and the
- * escape summaries of dependents.h are made from them.  Entries are
+ * when it is committed) is cached: the findings with their whole chains
+ * (the escape summaries of dependents.h are made from them) and their
+ * classification (rule, why: checklist_classify_finding(), which depends
+ * on the finding alone) but not the policy, which is applied after reading,
+ * so a changed rule policy applies to them too; a rule this build does not
+ * know is classified again.  Entries are
  * CACHEDIR/DIGEST.findings (see struct base_cache), the key stored in each
  * and compared on read.  An entry is compact text read in place (no JSON
  * tree: a re-review's time is reading its entries):

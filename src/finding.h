@@ -180,6 +180,8 @@ struct finding {
 	unsigned in_hunk : 1;      /* the line is inside a hunk (context) */
 	unsigned in_changed_file : 1;
 	unsigned profiled : 1, hot : 1; /* profile weighting, below */
+	/* the checklist found that nothing is allocated (zero-size): info */
+	unsigned allocates_nothing : 1;
 	int old_line;       /* old-side line of an unchanged line in a hunk, else 0 */
 	char *old_path;     /* the file's path at base (renames), or NULL */
 	char *fingerprint;  /* compare.h */

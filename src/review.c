@@ -61,7 +61,9 @@ static void classify_all(struct finding_list *l, const struct checklist_policy *
 			l->items[k++] = f; /* a contract's rule is its own */
 			continue;
 		}
-		if (checklist_classify(f, f->source, policy)) {
+		/* classified already (by analyse(), or read so from the cache):
+		 * only the policy is left */
+		if (f->rule ? checklist_apply_policy(f, policy) : checklist_classify(f, f->source, policy)) {
 			finding_free(f);
 			continue;
 		}
@@ -260,6 +262,22 @@ struct analysis {
 	struct strbuf said; /* what a lookup has to say, printed by the main thread */
 };
 
+/*
+ * Classify what an analysis found (not its contract findings, whose rule
+ * is their own), in its thread: the classification is the finding's alone
+ * and its cache entry keeps it; classify_all() applies the policy.  After
+ * the contracts are checked: they describe the findings as the compiler
+ * printed them.
+ */
+static void classify_found(struct finding_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (!l->items[i]->contract)
+			checklist_classify_finding(l->items[i], l->items[i]->source);
+}
+
 static void *analyse(void *data)
 {
 	struct analysis *a = data;
@@ -277,6 +295,7 @@ static void *analyse(void *data)
 		drop_missing(&a->findings, a->root, a->warn);
 		gosrc_locate(&a->findings, a->root);
 		contract_run_check(&a->contracts, &a->findings, a->root);
+		classify_found(&a->findings);
 	}
 	return NULL;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "checklist.h"
 #include "compare.h"
 #include "config.h"
 #include "packages.h"
@@ -264,6 +265,10 @@ static void test_cache_round_trip(void **state)
 	flow_facts_add_callee(&f->facts, xstrdup("log.Printf"));
 	flow_facts_add_callee(&f->facts, xstrdup("(*sync.Pool).Put"));
 	f->fingerprint = xstrdup("not cached");
+	/* classified (checklist_classify_finding): the rule, why and the bit are kept */
+	f->rule = checklist_find("ER010")->id;
+	f->why = xstrdup("the address of x is returned at a.go:9");
+	f->allocates_nothing = 1;
 	finding_list_add(&l, f);
 	/* the minimum: file, message, subject; derefs -1 */
 	g->file = xstrdup("b.go");
@@ -302,9 +307,16 @@ static void test_cache_round_trip(void **state)
 	assert_int_equal(x->facts.callees_nr, 2);
 	assert_string_equal(x->facts.callees[0], "log.Printf");
 	assert_string_equal(x->facts.callees[1], "(*sync.Pool).Put");
+	assert_ptr_equal(x->rule, checklist_find("ER010")->id);
+	assert_string_equal(x->why, "the address of x is returned at a.go:9");
+	assert_int_equal(x->allocates_nothing, 1);
 	/* what a later stage sets is not cached */
 	assert_null(x->fingerprint);
+	assert_int_equal(x->severity, SEVERITY_NONE); /* the policy's, applied after */
 	x = r.items[1];
+	assert_null(x->rule);
+	assert_null(x->why);
+	assert_int_equal(x->allocates_nothing, 0);
 	assert_null(x->package);
 	assert_null(x->function);
 	assert_null(x->source);
@@ -318,32 +330,32 @@ static void test_cache_round_trip(void **state)
 		struct strbuf sb = STRBUF_INIT;
 
 		assert_true(strbuf_read_file(&sb, path, 1 << 20) > 0);
-		assert_true(strbuf_starts_with(&sb, "escape-review analysis cache 5\n7:key\n\"1\" \n2\n10:pkg/a b.go 13:example.com/m "));
-		assert_true(strbuf_ends_with(&sb, "\n4:b.go ~ ~ 16:moved to heap: y 1:y ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \nend\n"));
+		assert_true(strbuf_starts_with(&sb, "escape-review analysis cache 6\n7:key\n\"1\" \n2\n10:pkg/a b.go 13:example.com/m "));
+		assert_true(strbuf_ends_with(&sb, "\n4:b.go ~ ~ 16:moved to heap: y 1:y ~ ~ ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \nend\n"));
 		strbuf_release(&sb);
 	}
 
 	/* entries that cannot be trusted: ignored, saying why, adding nothing */
 	{
 		static const char *const bad[][2] = {
-			{ "{\"version\":4,\"key\":\"k\",\"findings\":[]}", "it is not a version 5 cache entry" },
-			{ "escape-review analysis cache 4\n1:k \n0\nend\n", "it is not a version 5 cache entry" },
-			{ "escape-review analysis cache 5\n5:other \n0\nend\n", "it was written for another key" },
-			{ "escape-review analysis cache 5\n1:k \n0\n", "it is truncated or corrupt (at byte 38)" },
-			{ "escape-review analysis cache 5\n1:k \n0\nend\nmore", "it is truncated or corrupt (at byte 38)" },
-			{ "escape-review analysis cache 5\n9:k \n0\nend\n", "it is truncated or corrupt (at byte 33)" },
+			{ "{\"version\":4,\"key\":\"k\",\"findings\":[]}", "it is not a version 6 cache entry" },
+			{ "escape-review analysis cache 4\n1:k \n0\nend\n", "it is not a version 6 cache entry" },
+			{ "escape-review analysis cache 6\n5:other \n0\nend\n", "it was written for another key" },
+			{ "escape-review analysis cache 6\n1:k \n0\n", "it is truncated or corrupt (at byte 38)" },
+			{ "escape-review analysis cache 6\n1:k \n0\nend\nmore", "it is truncated or corrupt (at byte 38)" },
+			{ "escape-review analysis cache 6\n9:k \n0\nend\n", "it is truncated or corrupt (at byte 33)" },
 			/* more records than the entry can hold */
-			{ "escape-review analysis cache 5\n1:k \n99\nend\n", "it is truncated or corrupt (at byte 39)" },
+			{ "escape-review analysis cache 6\n1:k \n99\nend\n", "it is truncated or corrupt (at byte 39)" },
 			/* no file; a verdict out of range; a step count larger than the entry */
-			{ "escape-review analysis cache 5\n1:k \n1\n~ ~ ~ 1:m 1:s ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \n"
-			  "end\n", "it is truncated or corrupt (at byte 88)" },
-			{ "escape-review analysis cache 5\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ 0 0 9 0 0 0 0 0 0 -1 ~ ~ 0 0 \n"
-			  "end\n", "it is truncated or corrupt (at byte 69)" },
-			{ "escape-review analysis cache 5\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 99 \n"
-			  "end\n", "it is truncated or corrupt (at byte 93)" },
+			{ "escape-review analysis cache 6\n1:k \n1\n~ ~ ~ 1:m 1:s ~ ~ ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \n"
+			  "end\n", "it is truncated or corrupt (at byte 92)" },
+			{ "escape-review analysis cache 6\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ ~ ~ 0 0 9 0 0 0 0 0 0 -1 ~ ~ 0 0 \n"
+			  "end\n", "it is truncated or corrupt (at byte 73)" },
+			{ "escape-review analysis cache 6\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 99 \n"
+			  "end\n", "it is truncated or corrupt (at byte 97)" },
 		};
 		static const char *const good =
-			"escape-review analysis cache 5\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ 1 -7 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \nend\n";
+			"escape-review analysis cache 6\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ ~ ~ 1 -7 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \nend\n";
 		size_t b, cut;
 
 		for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
@@ -362,7 +374,19 @@ static void test_cache_round_trip(void **state)
 		assert_int_equal(r.nr, 1);
 		assert_int_equal(r.items[0]->line, 1);
 		assert_int_equal(r.items[0]->column, -7);
+		assert_null(r.items[0]->rule);
 		finding_list_release(&r);
+		/* a rule this build does not know: the finding is classified again */
+		{
+			static const char unknown[] = "escape-review analysis cache 6\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ "
+						      "5:ER999 3:why 1 -7 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \nend\n";
+
+			assert_int_equal(compare_cache_parse(&r, unknown, strlen(unknown), "k"), 0);
+			assert_int_equal(r.nr, 1);
+			assert_null(r.items[0]->rule);
+			assert_null(r.items[0]->why);
+			finding_list_release(&r);
+		}
 		/* every truncation of a good entry is refused, adding nothing */
 		for (cut = 0; cut < strlen(good); cut++) {
 			assert_int_equal(compare_cache_parse(&r, good, cut, "k"), ER_EINPUT);
