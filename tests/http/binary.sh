@@ -177,11 +177,12 @@ mark
 check_eq "publish --from: exit" 0 "$(cat "$TMP/rc")"
 check_eq "publish --from: quiet" "" "$(cat "$TMP/err2")"
 check_eq "publish --from: no go run" "" "$(cat "$TMP/nogo/ran" 2>/dev/null)"
-reqs() { # FROM TO NUMBER: request lines and bodies, the number made N
-	"$PY" -c 'import json,sys
+reqs() { # FROM TO NUMBER: request lines and bodies, the number made N (a whole
+	# path segment only: a commit id in the path may start with its digits)
+	"$PY" -c 'import json,re,sys
 recs = [json.loads(l) for l in open(sys.argv[1])][int(sys.argv[2]):int(sys.argv[3])]
 for r in recs:
-    print(r["method"], r["path"].replace("/%s/" % sys.argv[4], "/N/").replace("/%s" % sys.argv[4], "/N")
+    print(r["method"], re.sub("/%s(?=/|$)" % sys.argv[4], "/N", r["path"])
           if "/issues/comments/" not in r["path"] else "PATCH-ID", json.dumps(r["body"], sort_keys=True))' \
 	"$TMP/gh.rec" "$1" "$2" "$3"
 }
