@@ -92,6 +92,20 @@ er --base c1 --head c2 --mode file --format json
 expect_eq "--mode file again: nothing built, the same JSON" \
 	"$(builds) $(cmp "$TMP/out" "$TMP/file.json" && echo identical)" "0 identical"
 
+# the entries keep the classification, not the rule policy: a policy
+# written after them applies to what is read, and nothing is built
+json_get "$TMP/first.json" '" ".join("%s:%d:%s:%s" % (f["file"], f["line"], f["rule"], f["severity"]) for f in d["findings"])' >"$TMP/first.rules"
+expect_grep "c1..c2 before the policy: ER001 is a warning" "campus/score.go:39:ER001:warning" "$TMP/first.rules"
+expect_grep "c1..c2 before the policy: ER010 is there" ":ER010:" "$TMP/first.rules"
+echo '{"rules": {"ER010": "off", "ER001": "error"}}' >.escape-review.json
+: >"$TMP/go-calls"
+er --base c1 --head c2 --format json
+expect_eq "a new rule policy, the entries cached: nothing built" "$(builds)" 0
+expect_eq "a new rule policy: applied to the cached findings (ER010 off, ER001 an error)" \
+	"$(json_get "$TMP/out" '" ".join("%s:%d:%s:%s" % (f["file"], f["line"], f["rule"], f["severity"]) for f in d["findings"])')" \
+	"$(sed -e 's/:ER001:warning/:ER001:error/' "$TMP/first.rules" | tr ' ' '\n' | grep -v ':ER010:' | paste -sd' ')"
+rm .escape-review.json
+
 # the pre-push hook after a refused push: the second push builds nothing
 c1=$(git rev-parse c1) c2=$(git rev-parse c2)
 echo "refs/heads/main $c2 refs/heads/main $c1" >"$TMP/push"
