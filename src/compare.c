@@ -318,7 +318,7 @@ static void put_record(struct strbuf *sb, const struct finding *f)
 	put_str(sb, f->source_above);
 	put_str(sb, f->zero_size);
 	/* the classification (checklist_classify_finding), when it was made */
-	put_str(sb, f->rule ? f->rule : NULL);
+	put_str(sb, f->rule);
 	put_str(sb, f->rule ? f->why : NULL);
 	put_num(sb, f->line);
 	put_num(sb, f->column);

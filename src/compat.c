@@ -143,13 +143,6 @@ char *compat_exe_path(void)
  * by `expect` bytes at once, keep it (no trim), and ask for huge pages on
  * it: as glibc.malloc.hugetlb=1 would, for this process only.
  */
-void compat_heap_trim(void)
-{
-#if defined(__GLIBC__)
-	malloc_trim(0);
-#endif
-}
-
 void compat_heap_hugepages(size_t expect)
 {
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
@@ -175,5 +168,12 @@ void compat_heap_hugepages(size_t expect)
 		madvise((void *)from, to - from, MADV_HUGEPAGE);
 #else
 	(void)expect;
+#endif
+}
+
+void compat_heap_trim(void)
+{
+#if defined(__GLIBC__)
+	malloc_trim(0);
 #endif
 }

@@ -1,9 +1,9 @@
 /*
- * input.c: --input, a compiler log read into findings (input.h): cut into
- * parts at package headers and parsed in threads when it is a large file,
- * joined in input order, then its paths placed under the repository.
+ * input.c: --input, a compiler log read into findings (input.h): read and
+ * parsed in one thread, each ended package block placed and handed to the
+ * caller's callback in a second, the batches joined in input order.
  */
-#define _XOPEN_SOURCE 700 /* realpath, pread */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "input.h"
 #include "compat.h"
 #include "errors.h"
@@ -64,6 +64,12 @@ static char *resolve_outside(struct strmap *resolved, const char *real_root, con
 static int outside_root(const char *path)
 {
 	return path[0] == '/' || path[0] == '$' || path[0] == '<' || starts_with(path, "../");
+}
+
+/* An outside path --mode all never keeps: not a .go file, or the go command's $WORK. */
+static int never_kept(const char *path)
+{
+	return !ends_with(path, ".go") || starts_with(path, "$WORK/");
 }
 
 /*
@@ -135,7 +141,7 @@ static void place_resolve(struct place *pl, struct finding_list *l)
 			pl->inside++;
 		} else {
 			pl->outside++;
-			pl->outside_other += !ends_with(f->file, ".go") || starts_with(f->file, "$WORK/");
+			pl->outside_other += never_kept(f->file);
 		}
 	}
 }
@@ -155,8 +161,7 @@ static void place_drop(const struct place *pl, struct finding_list *l, int keep)
 		struct finding *f = l->items[i];
 
 		if (starts_with(f->file, "<") ||
-		    (outside_root(f->file) && (!keep || pl->inside || !ends_with(f->file, ".go") ||
-					       starts_with(f->file, "$WORK/")))) {
+		    (outside_root(f->file) && (!keep || pl->inside || never_kept(f->file)))) {
 			finding_free(f);
 			continue;
 		}

@@ -19,7 +19,10 @@
 
 #include "finding.h"
 
-/* Called on each batch of findings (in input order, placed); it may drop some. */
+/*
+ * Called on each batch of findings (placed; the batches keep input order);
+ * it may drop some.  Two threads may call it at once, on different batches.
+ */
 typedef void input_batch_fn(void *data, struct finding_list *l);
 
 /*
@@ -28,7 +31,8 @@ typedef void input_batch_fn(void *data, struct finding_list *l);
  * `root`; findings outside `root` are dropped, or with `keep` (--mode all)
  * kept as written when no finding lies under the root (a log read in
  * another directory).  `max_flow` is parse_opts.exact_steps.  `fn` (may
- * be NULL) is called with `data` on every batch, in a thread of its own.
+ * be NULL) is called with `data` on every batch, in the second thread (and,
+ * once the log is read, in this one too).
  * Appends to `out`.  Dropping every finding read is ER_EINPUT, never a
  * silent empty review; a file that cannot be read is ER_EUSAGE.
  */

@@ -74,7 +74,6 @@ struct parser {
 	struct finding *cur;          /* the explanation flow lines attach to */
 	struct strbuf cur_pos;        /* raw "file:line:col" of cur */
 	struct seen_set seen;         /* every finding kept */
-	int finished;                 /* parser_finish was called */
 	struct inline_map inlined;    /* "inlining call to NAME" of the block */
 	struct finding_list out;
 	struct strbuf errors;
@@ -1066,7 +1065,6 @@ void parser_finish(struct parser *p)
 	p->partial_overlong = 0;
 	end_block(p);
 	p->in_block = 0;
-	p->finished = 1;
 }
 
 void parser_take_findings(struct parser *p, struct finding_list *out)

@@ -413,13 +413,13 @@ void report_text(struct strbuf *out, const struct review *rv, const struct repor
 	}
 }
 
-/* Append findings [from, to) of `l` as the array's lines. */
+/* Append findings [from, to) of `l` (to: at most l->nr) as the array's lines. */
 static void render_findings(struct strbuf *sb, const struct finding_list *l, size_t from, size_t to)
 {
 	struct jsonw w;
 	size_t i;
 
-	for (i = from; i < to; i++) {
+	for (i = from; i < to && i < l->nr; i++) {
 		strbuf_addstr(sb, i ? ",\n\t\t" : "\n\t\t");
 		jsonw_init_text(&w, sb);
 		report_finding_jsonw(&w, l->items[i]);
@@ -449,10 +449,9 @@ static void *render_odd(void *data)
 	size_t n = (h->l->nr + RENDER_CHUNK - 1) / RENDER_CHUNK;
 
 	for (; h->next < n; h->next += 2) {
-		size_t from = h->next * RENDER_CHUNK, to = from + RENDER_CHUNK;
 		struct strbuf sb = STRBUF_INIT;
 
-		render_findings(&sb, h->l, from, to < h->l->nr ? to : h->l->nr);
+		render_findings(&sb, h->l, h->next * RENDER_CHUNK, (h->next + 1) * RENDER_CHUNK);
 		pthread_mutex_lock(&h->lock);
 		while (h->chunk)
 			pthread_cond_wait(&h->cond, &h->lock);
@@ -495,9 +494,7 @@ static int write_findings_threaded(FILE *fp, const struct finding_list *l)
 	if (pthread_create(&th, NULL, render_odd, &h))
 		return 0;
 	for (k = 0; k < n; k += 2) {
-		size_t to = (k + 1) * RENDER_CHUNK;
-
-		render_findings(&sb, l, k * RENDER_CHUNK, to < l->nr ? to : l->nr);
+		render_findings(&sb, l, k * RENDER_CHUNK, (k + 1) * RENDER_CHUNK);
 		fwrite(sb.buf, 1, sb.len, fp);
 		strbuf_reset(&sb);
 		if (k + 1 < n)
