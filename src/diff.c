@@ -12,6 +12,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 void change_init(struct change *c)
 {
@@ -49,6 +51,14 @@ static int has_component(const char *path, const char *comp)
 			return 0;
 		s++;
 	}
+}
+
+/* A new-side path the review keeps, before the generated-file check. */
+static int go_file_kept(const char *path, uint32_t mode, int tests)
+{
+	return ends_with(path, ".go") && mode != GIT_FILEMODE_LINK && mode != GIT_FILEMODE_COMMIT &&
+	       !has_component(path, "vendor") && !has_component(path, "testdata") &&
+	       (tests || !ends_with(path, "_test.go"));
 }
 
 /* Is this new-side file generated?  Reads the blob or the work-tree file. */
@@ -137,15 +147,8 @@ static int collect(struct change *out, git_repository *repo, git_diff *diff, int
 		    d->status != GIT_DELTA_RENAMED && d->status != GIT_DELTA_UNTRACKED &&
 		    d->status != GIT_DELTA_COPIED)
 			continue;
-		if (!ends_with(path, ".go"))
-			continue;
-		if (d->new_file.mode == GIT_FILEMODE_LINK || d->new_file.mode == GIT_FILEMODE_COMMIT)
-			continue;
-		if (has_component(path, "vendor") || has_component(path, "testdata"))
-			continue;
-		if (!tests && ends_with(path, "_test.go"))
-			continue;
-		if (is_generated(repo, &d->new_file, out->worktree))
+		if (!go_file_kept(path, d->new_file.mode, tests) ||
+		    is_generated(repo, &d->new_file, out->worktree))
 			continue;
 		ALLOC_GROW(out->files, out->files_nr + 1, out->files_alloc);
 		cf = &out->files[out->files_nr++];
@@ -169,6 +172,21 @@ static int collect(struct change *out, git_repository *repo, git_diff *diff, int
 	}
 out:
 	return ret;
+}
+
+/* change_opts.go_files, once, when a path on either side ends in .go */
+static void announce_go_files(git_diff *diff, const struct change_opts *opts)
+{
+	size_t i, n = git_diff_num_deltas(diff);
+
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (ends_with(d->new_file.path, ".go") || ends_with(d->old_file.path, ".go")) {
+			opts->go_files(opts->go_files_data);
+			return;
+		}
+	}
 }
 
 int change_compute(struct change *out, git_repository *repo, const struct change_opts *opts)
@@ -242,6 +260,8 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 			goto out;
 		}
 	}
+	if (opts->go_files)
+		announce_go_files(diff, opts);
 	fopts.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
 	if (git_diff_find_similar(diff, &fopts) < 0) {
 		ret = repo_error("cannot detect renames");
@@ -252,6 +272,139 @@ out:
 	git_diff_free(diff);
 	git_tree_free(old_tree);
 	git_tree_free(new_tree);
+	return ret;
+}
+
+/* ---- a quick guess at a work-tree change ---- */
+
+void change_guess_release(struct change_guess *g)
+{
+	while (g->nr)
+		free(g->paths[--g->nr]);
+	free(g->paths);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Keep `path` when the review keeps its work-tree file: staged (`index_id`
+ * NULL), or its bytes or executable bit differ from the index's entry
+ * (`index_id`, `index_mode`); 1 past the limit. */
+static int guess_file(struct change_guess *g, git_repository *repo, const char *path,
+		      const git_oid *index_id, uint32_t index_mode, int tests)
+{
+	git_diff_file df;
+	git_oid id;
+	struct stat st;
+	char *full;
+	int ret = 0;
+	size_t i;
+
+	for (i = 0; i < g->nr; i++)
+		if (!strcmp(g->paths[i], path))
+			return 0;
+	if (!go_file_kept(path, GIT_FILEMODE_BLOB, tests))
+		return 0;
+	full = path_join(git_repository_workdir(repo), path);
+	if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode))
+		goto out; /* deleted, or a link: not kept */
+	if (index_id && ((st.st_mode & 0111) != 0) == (index_mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
+		if (git_repository_hashfile(&id, repo, path, GIT_OBJECT_BLOB, NULL) < 0)
+			git_error_clear(); /* kept: the diff decides */
+		else if (git_oid_equal(&id, index_id))
+			goto out; /* touched, not changed */
+	}
+	memset(&df, 0, sizeof(df));
+	df.path = path;
+	if (is_generated(repo, &df, 1))
+		goto out;
+	if (g->nr == CHANGE_GUESS_MAX) {
+		ret = 1;
+		goto out;
+	}
+	ALLOC_GROW(g->paths, g->nr + 1, g->alloc);
+	g->paths[g->nr++] = xstrdup(path);
+out:
+	free(full);
+	return ret;
+}
+
+/* Racy or changed: the entry's stat data do not show the file unchanged
+ * since the index (`ist`) was written. */
+static int stat_dirty(const git_index_entry *e, const struct stat *st, const struct stat *ist)
+{
+	return (uint32_t)st->st_size != e->file_size || (int32_t)st->st_mtime != e->mtime.seconds ||
+	       (st->st_mode & 0111) != (e->mode & 0111) || (time_t)e->mtime.seconds >= ist->st_mtime;
+}
+
+/* Index entries whose file's stat data say it may have changed. */
+static int guess_unstaged(struct change_guess *g, git_repository *repo, git_index *idx, int tests)
+{
+	struct stat ist, st;
+	char *ipath = path_join(git_repository_path(repo), "index");
+	size_t i, n = git_index_entrycount(idx);
+	int ret = 0;
+
+	if (stat(ipath, &ist) < 0)
+		memset(&ist, 0, sizeof(ist)); /* no index file: every entry is racy */
+	for (i = 0; i < n && !ret; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		char *full;
+
+		if (git_index_entry_stage(e)) {
+			ret = 1; /* a conflict: the diff knows best */
+			break;
+		}
+		if (!ends_with(e->path, ".go") || e->mode == GIT_FILEMODE_COMMIT ||
+		    (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE))
+			continue;
+		full = path_join(git_repository_workdir(repo), e->path);
+		if (!lstat(full, &st) && stat_dirty(e, &st, &ist))
+			ret = guess_file(g, repo, e->path, &e->id, e->mode, tests);
+		free(full);
+	}
+	free(ipath);
+	return ret;
+}
+
+int change_guess_worktree(struct change_guess *out, git_repository *repo,
+			  const struct change_opts *opts)
+{
+	git_oid commit, tree_id;
+	git_tree *base = NULL;
+	git_index *idx = NULL;
+	git_diff *staged = NULL;
+	git_diff_options dopts;
+	size_t i, n;
+	int ret;
+
+	if (!git_repository_workdir(repo))
+		return 1;
+	if ((ret = repo_resolve(&commit, repo, opts->base ? opts->base : "HEAD")) ||
+	    (ret = repo_commit_tree(&tree_id, repo, &commit)))
+		goto out;
+	if (git_tree_lookup(&base, repo, &tree_id) < 0 || git_repository_index(&idx, repo) < 0) {
+		ret = repo_error("cannot read the base tree or the index");
+		goto out;
+	}
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	if (git_diff_tree_to_index(&staged, repo, base, idx, &dopts) < 0) {
+		ret = repo_error("cannot diff the index");
+		goto out;
+	}
+	n = git_diff_num_deltas(staged);
+	for (i = 0; i < n && !ret; i++) {
+		const git_diff_delta *d = git_diff_get_delta(staged, i);
+
+		if (d->status != GIT_DELTA_DELETED)
+			ret = guess_file(out, repo, d->new_file.path, NULL, 0, opts->tests);
+	}
+	if (!ret)
+		ret = guess_unstaged(out, repo, idx, opts->tests);
+out:
+	git_diff_free(staged);
+	git_index_free(idx);
+	git_tree_free(base);
+	if (ret)
+		change_guess_release(out);
 	return ret;
 }
 

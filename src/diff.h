@@ -64,6 +64,11 @@ struct change_opts {
 	int worktree;         /* HEAD (or base) against the work tree */
 	int tests;            /* keep _test.go files */
 	int base_empty;       /* no base: every file of head is added */
+	/* called once, when the diff's file list has a .go path and before
+	 * its lines are read (a caller starts what the Go files will need);
+	 * may be NULL */
+	void (*go_files)(void *data);
+	void *go_files_data;
 };
 
 void change_init(struct change *c);
@@ -71,6 +76,30 @@ void change_release(struct change *c);
 
 /* Compute the change; ER_EREPO with a message naming the revision at fault. */
 int change_compute(struct change *out, git_repository *repo, const struct change_opts *opts);
+
+/*
+ * A quick guess at the Go files of a work-tree change (worktree mode),
+ * for a caller that starts their build before change_compute() is done:
+ * the .go paths the review would keep among the tracked files that are
+ * staged (the index's blob is not the base's) or whose work-tree bytes
+ * differ from the index's (those whose stat data differ or are racy,
+ * hashed), as libgit2's diff of the base against the work tree through
+ * the index counts them.  It walks no directory, so untracked files are
+ * not seen, and it may be wrong where the diff applies rules it does not
+ * (core.filemode off, an assume-unchanged entry): the caller compares
+ * what it started with what change_compute() finds.  Returns 0 with
+ * `out` filled (perhaps empty), 1 when it cannot guess cheaply (a
+ * conflict, more than CHANGE_GUESS_MAX files), or a negative code with
+ * the message set.
+ */
+#define CHANGE_GUESS_MAX 64
+struct change_guess {
+	char **paths;       /* repository-relative, in index order */
+	size_t nr, alloc;
+};
+int change_guess_worktree(struct change_guess *out, git_repository *repo,
+			  const struct change_opts *opts);
+void change_guess_release(struct change_guess *g);
 
 /* The changed file with this new path, or NULL. */
 const struct changed_file *change_file(const struct change *c, const char *path);

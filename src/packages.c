@@ -204,6 +204,24 @@ void pkgset_add_all(struct pkgset *set, const char *root)
 	find_modules(set, root, "", 0);
 }
 
+int pkgset_same_build(const struct pkgset *a, const struct pkgset *b)
+{
+	size_t i, j;
+
+	if (a->nr != b->nr)
+		return 0;
+	for (i = 0; i < a->nr; i++) {
+		const struct gomodule *x = &a->mods[i], *y = &b->mods[i];
+
+		if (strcmp(x->dir, y->dir) || x->pkgs_nr != y->pkgs_nr)
+			return 0;
+		for (j = 0; j < x->pkgs_nr; j++)
+			if (strcmp(x->pkgs[j], y->pkgs[j]))
+				return 0;
+	}
+	return 1;
+}
+
 void pkgset_release(struct pkgset *set)
 {
 	size_t i, j;
@@ -721,20 +739,32 @@ int go_version_supported(const char *version)
 	return minor >= GO_MINOR_OLDEST && minor <= GO_MINOR_NEWEST;
 }
 
+/* the VERSION file is the answer only when the go command will not
+ * switch toolchains (GOTOOLCHAIN, a go.mod `toolchain` line) */
+static int version_from_file(struct strbuf *out, const char *go)
+{
+	const char *tc = getenv("GOTOOLCHAIN");
+
+	return tc && !strcmp(tc, "local") && !version_file(out, go);
+}
+
+int go_version_runs_go(const struct build_opts *opts)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int file = version_from_file(&sb, opts->go ? opts->go : "go");
+
+	strbuf_release(&sb);
+	return !file;
+}
+
 int go_version(struct strbuf *out, const struct build_opts *opts)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
 	const char *argv[] = { opts->go ? opts->go : "go", "env", "GOVERSION", NULL };
 	int ret;
 
-	/* the VERSION file is the answer only when the go command will not
-	 * switch toolchains (GOTOOLCHAIN, a go.mod `toolchain` line) */
-	{
-		const char *tc = getenv("GOTOOLCHAIN");
-
-		if (tc && !strcmp(tc, "local") && !version_file(out, argv[0]))
-			return 0;
-	}
+	if (version_from_file(out, argv[0]))
+		return 0;
 	cp.argv = argv;
 	ret = child_capture(&cp, out, NULL, 4096);
 	if (ret < 0 && cp.spawn_errno == ENOENT)
@@ -1039,12 +1069,11 @@ int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf 
 
 void go_env_abandon(struct go_env_query *q)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct strbuf saved = STRBUF_INIT;
 
 	if (q->started > 0) {
 		strbuf_addstr(&saved, error_last());
-		(void)child_capture_finish(&q->cp, &sb, 0);
+		(void)child_capture_abort(&q->cp);
 		error_set(ER_ERROR, "%s", saved.buf); /* the caller's message stays */
 	}
 	q->started = 0;
@@ -1052,7 +1081,6 @@ void go_env_abandon(struct go_env_query *q)
 	free(q->msg);
 	q->msg = NULL;
 	strbuf_release(&q->out);
-	strbuf_release(&sb);
 	strbuf_release(&saved);
 }
 

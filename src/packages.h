@@ -99,6 +99,10 @@ struct build_opts {
 	size_t bce_dirs_nr;
 };
 
+/* 1 when `a` and `b` build the same modules' packages, in the same order
+ * (their orphans aside: nothing builds them). */
+int pkgset_same_build(const struct pkgset *a, const struct pkgset *b);
+
 /*
  * Analyse every package of `set` in the checkout at `root` (absolute).
  * Findings (paths relative to `root`) are appended to `out`.  Returns 0,
@@ -121,6 +125,8 @@ int packages_analyze(struct finding_list *out, struct strbuf *errors, const char
 int go_version_supported(const char *version);
 
 int go_version(struct strbuf *out, const struct build_opts *opts);
+/* 1 when go_version() would start the go command (no VERSION file to read). */
+int go_version_runs_go(const struct build_opts *opts);
 
 /*
  * What of the go command decides the compiler's output besides the sources
@@ -158,8 +164,9 @@ struct go_env_query {
 void go_env_start(struct go_env_query *q, const struct build_opts *opts);
 int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf *env,
 		  const struct build_opts *opts);
-/* Wait for a started query that is no longer needed (an error came first),
- * and free what it kept; no message set. */
+/* Stop a started query that is no longer needed (an error came first, or
+ * the change has no Go file: child_capture_abort()), and free what it
+ * kept; no message set. */
 void go_env_abandon(struct go_env_query *q);
 
 /*

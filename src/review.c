@@ -319,6 +319,20 @@ static void analysis_release(struct analysis *a)
 	contract_run_release(&a->contracts);
 }
 
+/* The head's analysis of `set` at `root`, as `mode` builds it. */
+static void head_analysis_init(struct analysis *a, const struct review_opts *opts,
+			       enum review_mode mode, const char *root, const struct pkgset *set,
+			       struct root_check *rc)
+{
+	analysis_init(a, opts);
+	a->root = root;
+	a->set = set;
+	a->warn = 1;
+	a->check = rc;
+	/* the inlining notes, for the summaries the dependents' rounds compare */
+	a->notes = mode == MODE_NEW && opts->scope == SCOPE_DEPENDENTS && !opts->all_packages;
+}
+
 /* The cache keeps the compiler's findings only: contract findings are
  * checked again from the source and the notes, and a package set with
  * contracts is analysed rather than read from the cache (cache_lookup). */
@@ -506,6 +520,37 @@ static int analyse_start(pthread_t *th, struct analysis *a)
 		return 1;
 	analyse(a);
 	return 0;
+}
+
+/*
+ * The work tree's head build, started on a guess at its packages
+ * (change_guess_worktree) while the diff runs (early_head_start): the
+ * review takes it when the diff's packages are the guess's, else builds
+ * what the diff found and leaves this one to finish, dropped.
+ */
+struct early_head {
+	struct analysis a;
+	struct pkgset set;
+	struct strbuf root;
+	struct base_cache hc;  /* for -v's why it is not cached */
+	struct strbuf said;    /* what its lookup said, printed when it is taken */
+	pthread_t th;
+	int started;           /* `a` was started (and `hc` set up) */
+	int joinable;          /* `th` runs analyse(&a), not joined yet */
+	int taken;
+};
+
+/* A taken early head's thread, handed to the caller to join (1), after
+ * what its lookup said is printed. */
+static int early_head_join_later(struct early_head *eh, pthread_t *th)
+{
+	int running = eh->joinable;
+
+	fputs(eh->said.buf, stderr);
+	strbuf_reset(&eh->said);
+	*th = eh->th;
+	eh->joinable = 0;
+	return running;
 }
 
 /*
@@ -753,9 +798,9 @@ static size_t base_paths(const char ***old, const struct change *c, const struct
 static int compare_with_base(struct review *out, git_repository *repo, const struct change *c,
 			     const char *head_dir, const struct pkgset *head_set,
 			     const struct review_opts *opts, struct go_env_query *goq,
-			     struct root_check *rc, int *fell_back)
+			     struct root_check *rc, struct early_head *eh, int *fell_back)
 {
-	struct analysis head, base;
+	struct analysis own, base, *h = eh ? &eh->a : &own;
 	struct finding_list induced = FINDING_LIST_INIT;
 	struct pkgset base_set = PKGSET_INIT;
 	struct strbuf gov = STRBUF_INIT, goenv = STRBUF_INIT;
@@ -763,17 +808,13 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	struct cache_env e = { NULL, NULL, opts };
 	const char **old = NULL;
 	pthread_t th;
-	int threaded = 0, reading = 0, have_base = 0, early, ret;
+	int threaded = 0, reading = 0, have_base = 0, first, ret;
 	size_t i, n;
 
-	analysis_init(&head, opts);
+	if (!eh)
+		head_analysis_init(&own, opts, MODE_NEW, head_dir, head_set, rc);
 	analysis_init(&base, opts);
-	head.root = head_dir;
-	head.set = head_set;
-	head.warn = 1;
-	head.check = rc;
-	/* the inlining notes, for the summaries the dependents' rounds compare */
-	head.notes = base.notes = opts->scope == SCOPE_DEPENDENTS && !opts->all_packages;
+	base.notes = h->notes;
 
 	base_cache_init(&bc, git_repository_path(repo), opts->cache_dir);
 	base_cache_init(&hc, git_repository_path(repo), opts->cache_dir);
@@ -782,10 +823,13 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	/* Head's build starts first: before the go environment (one `go env`,
 	 * the caches' key) when it has no cache entry (the work tree,
 	 * --no-cache), else right after it unless it is cached.  The base's
-	 * checkout and cache happen while it runs; a cold base builds too. */
-	if ((early = c->worktree || opts->no_cache)) {
-		cache_lookup(&head, &hc, NULL, &e, "the head revision"); /* only -v's why */
-		threaded = analyse_start(&th, &head);
+	 * checkout and cache happen while it runs; a cold base builds too.  A
+	 * work tree's may have started before the diff (early_head_take). */
+	if ((first = c->worktree || opts->no_cache) && eh) {
+		threaded = early_head_join_later(eh, &th);
+	} else if (first) {
+		cache_lookup(h, &hc, NULL, &e, "the head revision"); /* only -v's why */
+		threaded = analyse_start(&th, h);
 	}
 	if (!(ret = go_env_finish(goq, &gov, &goenv, &opts->build))) {
 		free(out->go_version);
@@ -793,10 +837,10 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		e.go_version = gov.buf;
 		e.go_env = goenv.buf;
 	}
-	if (!ret && !early) {
-		reading = head_start(&th, &head, &hc, &c->head_tree, &e);
+	if (!ret && !first) {
+		reading = head_start(&th, h, &hc, &c->head_tree, &e);
 		threaded = reading != 0;
-		ret = head.ret;
+		ret = h->ret;
 	}
 	if (!ret && !git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
 	    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf))) {
@@ -822,16 +866,16 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	if (threaded)
 		pthread_join(th, NULL);
 	if (reading == 2) {
-		head_read_finish(&head, !ret);
+		head_read_finish(h, !ret);
 		cache_said(&base);
 	}
 	if (ret)
 		goto out;
-	if (head.ret) {
-		ret = error_set(head.ret, "%s", head.msg);
+	if (h->ret) {
+		ret = error_set(h->ret, "%s", h->msg);
 		goto out;
 	}
-	cache_store(&head);
+	cache_store(h);
 	if (!have_base) {
 		if (base.ret == ER_ENOGO) {
 			ret = error_set(base.ret, "%s", base.msg);
@@ -848,19 +892,20 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	if (!*fell_back && opts->scope == SCOPE_DEPENDENTS && !opts->all_packages && !git_oid_is_zero(&c->merge_base_tree)) {
 		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf, rc };
 
-		follow_dependents(out, &induced, &x, head_set, &head, &base);
+		follow_dependents(out, &induced, &x, head_set, h, &base);
 	}
-	classify_both(&head.findings, *fell_back ? NULL : &base.findings, c, opts);
-	for (i = 0; i < head.findings.nr; i++)
-		finding_list_add(&out->findings, head.findings.items[i]);
-	head.findings.nr = 0;
+	classify_both(&h->findings, *fell_back ? NULL : &base.findings, c, opts);
+	for (i = 0; i < h->findings.nr; i++)
+		finding_list_add(&out->findings, h->findings.items[i]);
+	h->findings.nr = 0;
 	if (!*fell_back) /* base paths become head paths for display of what was fixed */
 		compare_match(&out->findings, &base.findings, &out->fixed);
 	finding_list_move(&out->findings, &induced);
 	ret = 0;
 out:
 	finding_list_release(&induced);
-	analysis_release(&head);
+	if (h == &own)
+		analysis_release(&own);
 	analysis_release(&base);
 	pkgset_release(&base_set);
 	base_cache_release(&bc);
@@ -968,6 +1013,7 @@ int review_fails(const struct review *rv, enum severity fail_on)
 /* What one review_run() holds between its stages. */
 struct run {
 	const struct review_opts *opts;
+	struct early_head early;  /* the work tree's head build on a guess */
 	struct review *out;
 	enum review_mode mode;
 	git_repository *repo;
@@ -1042,6 +1088,7 @@ static void hint_tests(git_repository *repo, const struct change_opts *co)
 	struct change c;
 
 	with_tests.tests = 1;
+	with_tests.go_files = NULL;
 	change_init(&c);
 	if (!change_compute(&c, repo, &with_tests) && c.files_nr)
 		fprintf(stderr, "escape-review: the change touches only _test.go files (%zu), which are reviewed with --tests\n",
@@ -1050,12 +1097,107 @@ static void hint_tests(git_repository *repo, const struct change_opts *co)
 	change_release(&c);
 }
 
+static void start_go_env(void *data)
+{
+	struct run *r = data;
+
+	go_env_start(&r->goq, &r->opts->build);
+}
+
+/* The packages of the changed `paths` that are not excluded, added to `set`. */
+static void changed_packages(struct pkgset *set, const char *root, const char *const *paths,
+			     size_t nr, const struct review_opts *opts)
+{
+	const char **files = xcalloc(nr + 1, sizeof(*files));
+	size_t i, n = 0;
+
+	for (i = 0; i < nr; i++)
+		if (!excluded(opts, paths[i]))
+			files[n++] = paths[i];
+	pkgset_add_files(set, root, files, n);
+	free(files);
+}
+
+/*
+ * Start the work tree's head build before the diff, on a guess at the
+ * packages it changes (change_guess_worktree): the diff walks the whole
+ * work tree, the guess only the index's files.  Nothing starts when the
+ * packages are named, or when there is no cheap guess.
+ */
+static void early_head_start(struct run *r, const struct change_opts *co)
+{
+	const struct review_opts *opts = r->opts;
+	struct early_head *eh = &r->early;
+	struct change_guess g = { NULL, 0, 0 };
+	struct cache_env e = { NULL, NULL, opts };
+	const char *wd = git_repository_workdir(r->repo);
+
+	if (!wd || opts->packages_nr || opts->all_packages)
+		return;
+	if (change_guess_worktree(&g, r->repo, co) || !g.nr) {
+		error_clear();
+		goto out;
+	}
+	strbuf_addstr(&eh->root, wd);
+	trim_slashes(&eh->root);
+	changed_packages(&eh->set, eh->root.buf, (const char *const *)g.paths, g.nr, opts);
+	if (opts->config && opts->config->exclude_nr)
+		pkgset_exclude(&eh->set, eh->root.buf, excluded_cb, opts);
+	if (!eh->set.nr)
+		goto out;
+	head_analysis_init(&eh->a, opts, r->mode, eh->root.buf, &eh->set, NULL);
+	base_cache_init(&eh->hc, git_repository_path(r->repo), opts->cache_dir);
+	eh->a.defer_said = 1;
+	cache_lookup(&eh->a, &eh->hc, NULL, &e, "the head revision"); /* only -v's why */
+	strbuf_addbuf(&eh->said, &eh->a.said);
+	strbuf_reset(&eh->a.said);
+	eh->started = eh->joinable = !pthread_create(&eh->th, NULL, analyse, &eh->a);
+	if (!eh->started) {
+		analysis_release(&eh->a);
+		base_cache_release(&eh->hc);
+	}
+out:
+	if (!eh->started)
+		pkgset_release(&eh->set);
+	change_guess_release(&g);
+}
+
+/* The early head when it builds what the diff found, else NULL (it is
+ * left to finish: early_head_release). */
+static struct early_head *early_head_take(struct run *r)
+{
+	struct early_head *eh = &r->early;
+
+	if (!eh->started || eh->taken)
+		return NULL;
+	if (strcmp(eh->root.buf, r->root.buf) || !pkgset_same_build(&eh->set, &r->set)) {
+		if (r->opts->verbose)
+			fprintf(stderr, "escape-review: the packages guessed before the diff are not the change's: building the change's\n");
+		return NULL;
+	}
+	eh->taken = 1;
+	return eh;
+}
+
+static void early_head_release(struct early_head *eh)
+{
+	if (eh->joinable)
+		pthread_join(eh->th, NULL);
+	if (eh->started) {
+		analysis_release(&eh->a);
+		base_cache_release(&eh->hc);
+	}
+	pkgset_release(&eh->set);
+	strbuf_release(&eh->root);
+	strbuf_release(&eh->said);
+}
+
 /* Stage: the revisions, the diff, and the repository's work tree. */
 static int stage_change(struct run *r)
 {
 	const struct review_opts *opts = r->opts;
 	struct change_opts co = { opts->base, opts->head, opts->worktree, opts->tests,
-				  opts->base_empty };
+				  opts->base_empty, NULL, NULL };
 	const char *wd;
 	int ret;
 
@@ -1063,6 +1205,22 @@ static int stage_change(struct run *r)
 		return ret;
 	if (!co.base && !co.worktree && !co.base_empty)
 		co.worktree = 1;
+	/* a committed head's cache key needs the go environment: `go env`
+	 * starts as soon as the diff lists a Go file, and runs while its lines
+	 * are read, the work tree is examined and the packages found (a head
+	 * without an entry to look up, the work tree, starts its build first
+	 * instead); review_run() stops it when nothing is built after all */
+	if (!opts->no_cache && !opts->input && !co.worktree) {
+		co.go_files = start_go_env;
+		co.go_files_data = r;
+	}
+	if (co.worktree && !opts->input) {
+		early_head_start(r, &co);
+		/* `go env` runs beside the head's build: new mode's cache key of
+		 * the base, and the Go version (unless a file says it) */
+		if ((r->mode == MODE_NEW && !opts->no_cache) || go_version_runs_go(&opts->build))
+			go_env_start(&r->goq, &opts->build);
+	}
 	if ((ret = change_compute(&r->change, r->repo, &co)))
 		return ret;
 	r->have_change = 1;
@@ -1088,7 +1246,7 @@ static int stage_packages(struct run *r)
 {
 	const struct review_opts *opts = r->opts;
 	const char **files = NULL;
-	size_t i, n = 0;
+	size_t i;
 	int ret = 0;
 
 	if (opts->all_packages) {
@@ -1096,11 +1254,10 @@ static int stage_packages(struct run *r)
 	} else if (opts->packages_nr) {
 		ret = pkgset_add_args(&r->set, r->root.buf, opts->packages, opts->packages_nr);
 	} else {
-		files = xcalloc(r->change.files_nr, sizeof(*files));
+		files = xcalloc(r->change.files_nr + 1, sizeof(*files));
 		for (i = 0; i < r->change.files_nr; i++)
-			if (!excluded(opts, r->change.files[i].path))
-				files[n++] = r->change.files[i].path;
-		pkgset_add_files(&r->set, r->root.buf, files, n);
+			files[i] = r->change.files[i].path;
+		changed_packages(&r->set, r->root.buf, files, r->change.files_nr, opts);
 	}
 	if (!ret && opts->config && opts->config->exclude_nr)
 		pkgset_exclude(&r->set, r->root.buf, excluded_cb, opts);
@@ -1114,52 +1271,59 @@ static int stage_analyse(struct run *r)
 {
 	const struct review_opts *opts = r->opts;
 	struct review *out = r->out;
-	struct analysis head;
+	struct early_head *eh = early_head_take(r);
+	struct analysis own, *h = eh ? &eh->a : &own;
 	struct base_cache hc;
 	struct strbuf gov = STRBUF_INIT, goenv = STRBUF_INIT;
 	struct cache_env e = { NULL, NULL, opts };
+	pthread_t th;
 	int ret, fell_back = 0;
 
 	if (r->mode == MODE_NEW) {
 		ret = compare_with_base(out, r->repo, &r->change, r->root.buf, &r->set, opts, &r->goq,
-					r->rc, &fell_back);
+					r->rc, eh, &fell_back);
 		if (!ret && fell_back) {
 			r->mode = MODE_ADDED;
 			out->mode = config_mode_name(r->mode);
 		}
 		return ret;
 	}
-	analysis_init(&head, opts);
-	head.root = r->root.buf;
-	head.set = &r->set;
-	head.warn = 1;
-	head.check = r->rc;
+	if (!eh)
+		head_analysis_init(&own, opts, r->mode, r->root.buf, &r->set, r->rc);
 	base_cache_init(&hc, git_repository_path(r->repo), opts->cache_dir);
 	/* a committed revision's analysis may be cached: its key needs the go
 	 * environment first */
-	if (!opts->no_cache && !r->change.worktree) {
+	if (eh) {
+		if (early_head_join_later(eh, &th))
+			pthread_join(th, NULL);
+	} else if (!opts->no_cache && !r->change.worktree) {
 		if ((ret = go_env_finish(&r->goq, &gov, &goenv, &opts->build)))
 			goto out;
 		e.go_version = gov.buf;
 		e.go_env = goenv.buf;
-		cache_lookup(&head, &hc, &r->change.head_tree, &e, "the head revision");
+		cache_lookup(h, &hc, &r->change.head_tree, &e, "the head revision");
 	} else if (opts->verbose && !opts->no_cache) {
-		cache_lookup(&head, &hc, NULL, &e, "the head revision"); /* says why not */
+		cache_lookup(h, &hc, NULL, &e, "the head revision"); /* says why not */
 	}
-	if (!head.cached)
-		analyse(&head);
-	if ((ret = head.ret)) {
-		error_set(ret, "%s", head.msg);
+	if (!eh && !h->cached)
+		analyse(h);
+	if ((ret = h->ret)) {
+		error_set(ret, "%s", h->msg);
 		goto out;
 	}
-	cache_store(&head);
-	if (!out->go_version && (gov.len || !go_version(&gov, &head.build)))
+	cache_store(h);
+	if (!gov.len && r->goq.started > 0 && !go_env_finish(&r->goq, &gov, &goenv, &opts->build))
+		; /* the version of the go environment asked beside the build */
+	else if (!gov.len)
+		go_version(&gov, &h->build);
+	if (!out->go_version && gov.len)
 		out->go_version = strbuf_detach(&gov, NULL);
-	finding_list_move(&out->findings, &head.findings);
+	finding_list_move(&out->findings, &h->findings);
 	classify_all(&out->findings, policy_of(opts), opts->build.max_flow);
 	compare_fingerprint(&out->findings, NULL);
 out:
-	analysis_release(&head);
+	if (h == &own)
+		analysis_release(&own);
 	base_cache_release(&hc);
 	strbuf_release(&gov);
 	strbuf_release(&goenv);
@@ -1273,12 +1437,7 @@ static int run_stages(struct run *r)
 		return stage_input(r, r->root.buf, 0);
 	}
 	if (!r->change.files_nr && !opts->all_packages && !opts->packages_nr)
-		return 0; /* no Go files: the toolchain is never started */
-	/* a committed head's cache key needs the go environment: `go env` runs
-	 * while the work tree is examined and the packages are found (a head
-	 * without an entry to look up starts its build first instead) */
-	if (!opts->no_cache && !r->change.worktree)
-		go_env_start(&r->goq, &opts->build);
+		return 0; /* no Go files: nothing is built (review_run stops `go env`) */
 	return stage_head(r);
 }
 
@@ -1293,6 +1452,8 @@ int review_run(struct review *out, const struct review_opts *opts)
 	r.mode = opts->mode;
 	change_init(&r.change);
 	strbuf_init(&r.root, 0);
+	strbuf_init(&r.early.root, 0);
+	strbuf_init(&r.early.said, 0);
 	/* the profiles first: a bad one fails before the build */
 	if ((ret = profile_read_all(&prof, opts->profiles, opts->profiles_nr, &opts->build)))
 		goto out;
@@ -1314,6 +1475,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 		memset(&r.set, 0, sizeof(r.set));
 	}
 out:
+	early_head_release(&r.early);
 	go_env_abandon(&r.goq);
 	pkgset_release(&r.set);
 	change_release(&r.change);

@@ -299,6 +299,18 @@ int child_capture_finish(struct child_process *cp, struct strbuf *out, size_t ma
 	return child_finish(cp);
 }
 
+int child_capture_abort(struct child_process *cp)
+{
+	struct sink s = { cp->out, NULL, 0, NULL, NULL };
+
+	/* the pid is ours until child_finish() reaps it: no other process
+	 * can have been given it meanwhile */
+	if (cp->pid > 0)
+		kill(cp->pid, SIGTERM);
+	drain(&s, 1);
+	return child_finish(cp);
+}
+
 int child_stream_stderr(struct child_process *cp,
 			void (*cb)(void *data, const char *buf, size_t len), void *data,
 			struct strbuf *out, size_t max_out)

@@ -75,6 +75,13 @@ int child_capture(struct child_process *cp, struct strbuf *out, struct strbuf *e
 int child_capture_start(struct child_process *cp);
 int child_capture_finish(struct child_process *cp, struct strbuf *out, size_t max);
 /*
+ * A child of child_capture_start() that is no longer wanted: sent SIGTERM,
+ * its stdout read to the end and dropped, and waited for (so it is never
+ * left behind, and no time is spent on an answer nobody reads).  Its
+ * status as child_finish() (143 when the signal ended it).
+ */
+int child_capture_abort(struct child_process *cp);
+/*
  * Run the child and hand each chunk of its stderr to `cb` as it arrives
  * (for streaming the compiler's output into a parser); stdout goes to
  * `out` (bounded by `max_out`) when not NULL, else /dev/null.

@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "errors.h"
@@ -205,6 +207,27 @@ static void test_stream_stderr(void **state)
 	strbuf_release(&out);
 }
 
+/* A child no longer wanted is stopped, not waited for: a `sleep 30`
+ * ends by SIGTERM at once, its output dropped. */
+static void test_capture_abort(void **state)
+{
+	const char *argv[] = { "sh", "-c", "echo started; exec sleep 30", NULL };
+	struct child_process cp = CHILD_PROCESS_INIT;
+	struct timespec t0, t1;
+	char buf[16];
+
+	(void)state;
+	cp.argv = argv;
+	assert_int_equal(child_capture_start(&cp), 0);
+	assert_int_equal(read(cp.out, buf, 8), 8); /* it runs: "started\n" */
+	assert_memory_equal(buf, "started\n", 8);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(child_capture_abort(&cp), 128 + SIGTERM);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 20); /* not the 30 s of the sleep */
+	assert_int_equal(cp.pid, -1);
+}
+
 static void test_pipes(void **state)
 {
 	const char *argv[] = { "tr", "a-z", "A-Z", NULL };
@@ -311,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_dir_and_env),
 		cmocka_unit_test(test_stream_stderr),
+		cmocka_unit_test(test_capture_abort),
 		cmocka_unit_test(test_pipes),
 		cmocka_unit_test(test_which_and_missing),
 	};

@@ -1,0 +1,89 @@
+#!/bin/sh
+# t23-early: a work-tree review starts its head's build before the diff is
+# done, on a guess from the index (change_guess_worktree).  When the diff's
+# packages are the guess's, that build is the review's: one go build, the
+# same findings.  When they are not (an untracked Go file makes a new
+# package), the change's packages are built and the guess's build is
+# dropped: the findings are still the whole change's, and -v says so.
+. "$(dirname "$0")/lib.sh"
+
+sh "$ER_SRC/examples/make-campus-repo.sh" "$TMP/campus" >/dev/null
+cd "$TMP/campus"
+git checkout -q c2
+go_counter
+builds() { grep -c '^build ' "$TMP/go-calls"; }
+
+# the first build of each package set fills go's cache: the counts below
+# are of the reviews, not of a cold toolchain
+cat >>campus/score.go <<'GO'
+
+// Early is a function this test adds.
+func Early() *int {
+	e := 4
+	return &e
+}
+GO
+er --mode added --format json -v
+expect_rc "unstaged change (warnings only)" 0
+expect_eq "unstaged change: the guessed build is the review's (one go build)" "$(builds)" 1
+expect_no_grep "unstaged change: no word of a wrong guess" "guessed before the diff" "$TMP/err"
+expect_eq "unstaged change: the added function's finding" \
+	"$(findings "$TMP/out" | grep -c '^campus/score.go:[0-9]*:Early:moved to heap: e$')" 1
+cp "$TMP/out" "$TMP/unstaged.json"
+
+# the same change staged: the guess reads it from the index
+git add campus/score.go
+: >"$TMP/go-calls"
+er --mode added --format json
+expect_eq "staged change: one go build, the same JSON" \
+	"$(builds) $(cmp "$TMP/out" "$TMP/unstaged.json" && echo identical)" "1 identical"
+
+# new mode compares with the base as before; the head built once
+: >"$TMP/go-calls"
+er --format json --no-cache
+expect_eq "new mode: head and base built once each" "$(builds)" 2
+expect_eq "new mode: the added function is new" \
+	"$(findings "$TMP/out" | grep -c '^campus/score.go:[0-9]*:Early:moved to heap: e$')" 1
+
+# an untracked package beside it: the guess (campus) is not the change's
+# (campus and extra), so both are built and the guess's build is dropped
+mkdir extra
+cat >extra/extra.go <<'GO'
+package extra
+
+// Extra is in an untracked file.
+func Extra() *int {
+	x := 5
+	return &x
+}
+GO
+: >"$TMP/go-calls"
+er --mode added --format json -v
+expect_rc "untracked package (warnings only)" 0
+expect_grep "untracked package: -v says the guess was not the change" \
+	"^escape-review: the packages guessed before the diff are not the change's: building the change's$" "$TMP/err"
+expect_eq "untracked package: the guess's build and the change's" "$(builds)" 2
+expect_eq "untracked package: the change's build names both packages" \
+	"$(grep -c '^build .*\./campus.*\./extra' "$TMP/go-calls")" 1
+expect_eq "untracked package: findings of both files, once each" \
+	"$(findings "$TMP/out" | grep -E ':(Early|Extra):moved to heap' | sort)" \
+	"campus/score.go:45:Early:moved to heap: e
+extra/extra.go:5:Extra:moved to heap: x"
+
+# only untracked files: nothing to guess, one build
+git reset -q --hard c2
+: >"$TMP/go-calls"
+er --mode added --format json -v
+expect_eq "only untracked: one go build" "$(builds)" 1
+expect_no_grep "only untracked: no word of a guess" "guessed before the diff" "$TMP/err"
+expect_eq "only untracked: its finding" "$(findings "$TMP/out" | grep -c '^extra/extra.go:5:Extra:moved to heap: x$')" 1
+
+# a file rewritten with its own bytes is no change: nothing is built
+rm -rf extra
+cp campus/score.go "$TMP/score.go" && cp "$TMP/score.go" campus/score.go
+: >"$TMP/go-calls"
+er --mode added
+expect_rc "a file rewritten unchanged" 0
+expect_eq "a file rewritten unchanged: no go build" "$(builds)" 0
+
+finish
