@@ -205,12 +205,13 @@ void compare_fingerprint(struct finding_list *l, const struct change *renames)
 	free(keys);
 }
 
-/* One matching pass: returns how many base findings got a partner. */
+/* One matching pass: marks the findings that got a partner. */
 static void match_pass(struct finding_list *head, unsigned char *head_done,
 		       struct finding_list *base, unsigned char *base_done, int with_file)
 {
-	unsigned long long *hk = make_keys(head, NULL, with_file);
-	unsigned long long *bk = make_keys(base, NULL, with_file);
+	/* the exact pass matches fingerprints: only the file-less one needs keys */
+	unsigned long long *hk = with_file ? NULL : make_keys(head, NULL, 0);
+	unsigned long long *bk = with_file ? NULL : make_keys(base, NULL, 0);
 	struct strmap m = STRMAP_INIT;
 	size_t i;
 
@@ -252,7 +253,9 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 	size_t i;
 
 	match_pass(head, hd, base, bd, 1);
-	match_pass(head, hd, base, bd, 0);
+	/* the file-less pass, when both sides have findings left to match */
+	if (memchr(hd, 0, head->nr) && memchr(bd, 0, base->nr))
+		match_pass(head, hd, base, bd, 0);
 	for (i = 0; i < head->nr; i++)
 		head->items[i]->status = hd[i] ? STATUS_EXISTING : STATUS_NEW;
 	for (i = 0; i < base->nr; i++) {
@@ -875,6 +878,10 @@ void base_cache_init(struct base_cache *bc, const char *gitdir, const char *cach
 	strbuf_init(&bc->key, 0);
 	strbuf_init(&bc->path, 0);
 	strbuf_init(&bc->lock, 0);
+	bc->pre = (struct finding_list)FINDING_LIST_INIT;
+	strbuf_init(&bc->pre_key, 0);
+	strbuf_init(&bc->pre_msg, 0);
+	bc->pre_ret = 0;
 	strbuf_addstr(&bc->dir, gitdir);
 	while (bc->dir.len > 1 && bc->dir.buf[bc->dir.len - 1] == '/')
 		strbuf_setlen(&bc->dir, bc->dir.len - 1);
@@ -940,9 +947,74 @@ void base_cache_set_key(struct base_cache *bc, const git_oid *tree_id, const cha
 	strbuf_addf(&bc->path, "%s/%s.findings", bc->cache.buf, tree);
 }
 
-int base_cache_read(struct finding_list *out, const struct base_cache *bc)
+int base_cache_read(struct finding_list *out, struct base_cache *bc)
 {
-	return compare_cache_read(out, bc->path.buf, bc->key.buf);
+	int ret;
+
+	if (!bc->pre_key.len || strcmp(bc->pre_key.buf, bc->key.buf)) {
+		finding_list_release(&bc->pre);
+		strbuf_reset(&bc->pre_key);
+		return compare_cache_read(out, bc->path.buf, bc->key.buf);
+	}
+	ret = bc->pre_ret;
+	if (ret < 0)
+		error_set(ret, "%s", bc->pre_msg.buf);
+	finding_list_move(out, &bc->pre);
+	strbuf_reset(&bc->pre_key);
+	return ret;
+}
+
+#define GO_ENV_MEMO_MAX (1u << 16)
+
+static void go_env_memo_path(struct strbuf *path, const struct base_cache *bc)
+{
+	strbuf_addf(path, "%s/go-env", bc->cache.buf);
+}
+
+int base_cache_recall_env(struct strbuf *raw, const struct base_cache *bc)
+{
+	struct strbuf path = STRBUF_INIT;
+	long n;
+
+	go_env_memo_path(&path, bc);
+	n = strbuf_read_file(raw, path.buf, GO_ENV_MEMO_MAX);
+	strbuf_release(&path);
+	if (n > 0 && raw->len < GO_ENV_MEMO_MAX)
+		return 0;
+	strbuf_reset(raw);
+	return -1;
+}
+
+void base_cache_remember_env(const struct base_cache *bc, const char *raw)
+{
+	struct strbuf path = STRBUF_INIT, old = STRBUF_INIT, now = STRBUF_INIT;
+
+	if (!base_cache_recall_env(&old, bc) && !strcmp(old.buf, raw))
+		goto out; /* the same answer: nothing to write */
+	strbuf_addstr(&now, raw);
+	if (now.len && now.len < GO_ENV_MEMO_MAX) {
+		mkdirs(bc->cache.buf);
+		go_env_memo_path(&path, bc);
+		if (write_atomically(path.buf, &now))
+			error_clear(); /* only a guess is lost */
+	}
+out:
+	strbuf_release(&path);
+	strbuf_release(&old);
+	strbuf_release(&now);
+}
+
+void base_cache_preread(struct base_cache *bc)
+{
+	finding_list_release(&bc->pre);
+	strbuf_reset(&bc->pre_msg);
+	bc->pre_ret = compare_cache_read(&bc->pre, bc->path.buf, bc->key.buf);
+	if (bc->pre_ret < 0) {
+		strbuf_addstr(&bc->pre_msg, error_last());
+		error_clear();
+	}
+	strbuf_reset(&bc->pre_key);
+	strbuf_addbuf(&bc->pre_key, &bc->key);
 }
 
 int base_cache_write(const struct base_cache *bc, const struct finding_list *l)
@@ -961,6 +1033,9 @@ void base_cache_release(struct base_cache *bc)
 	strbuf_release(&bc->dir);
 	strbuf_release(&bc->key);
 	strbuf_release(&bc->path);
+	finding_list_release(&bc->pre);
+	strbuf_release(&bc->pre_key);
+	strbuf_release(&bc->pre_msg);
 }
 
 /* ---- baseline ---- */

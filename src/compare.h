@@ -115,6 +115,11 @@ struct base_cache {
 	struct strbuf key;    /* what determines the analysis */
 	struct strbuf path;   /* the cache entry (after base_cache_set_key) */
 	struct strbuf lock;   /* the lock file while held */
+	/* an entry read ahead (base_cache_preread) under `pre_key`, and
+	 * what reading it returned (its message in pre_msg) */
+	struct finding_list pre;
+	struct strbuf pre_key, pre_msg;
+	int pre_ret;
 };
 
 /*
@@ -130,8 +135,26 @@ int base_cache_lock(struct base_cache *bc);
  * `tree` (go_env: go_env_key()'s lines, or NULL). */
 void base_cache_set_key(struct base_cache *bc, const struct git_oid *tree, const char *go_version,
 			const char *go_env, const struct build_opts *b, const struct pkgset *set);
-/* compare_cache_read() of the entry for the key. */
-int base_cache_read(struct finding_list *out, const struct base_cache *bc);
+/* compare_cache_read() of the entry for the key: what base_cache_preread()
+ * read when it read under this very key, else the file. */
+int base_cache_read(struct finding_list *out, struct base_cache *bc);
+/*
+ * Read the entry for the key now, to be taken by base_cache_read() if the
+ * key is still the same then (a key made from a remembered go environment
+ * while `go env` runs: go_env_recall); touches nothing but `bc`, so a
+ * thread may read one entry while another is read.
+ */
+void base_cache_preread(struct base_cache *bc);
+/*
+ * The raw answer of the last `go env` run for this cache (CACHEDIR/go-env,
+ * at most 64 KiB): what base_cache_preread()'s key is made from while the
+ * real `go env` runs.  Never trusted alone: an entry read by it is taken
+ * only when the real answer makes the same key.  recall: 0, or -1 when
+ * there is none; remember writes it (atomically) when it changed, and
+ * says nothing when it cannot.
+ */
+int base_cache_recall_env(struct strbuf *raw, const struct base_cache *bc);
+void base_cache_remember_env(const struct base_cache *bc, const char *raw);
 int base_cache_write(const struct base_cache *bc, const struct finding_list *l);
 /* Release the lock and the memory. */
 void base_cache_release(struct base_cache *bc);

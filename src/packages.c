@@ -1067,6 +1067,17 @@ int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf 
 	return ret;
 }
 
+const char *go_env_answer(const struct go_env_query *q)
+{
+	return q->done ? q->out.buf : NULL;
+}
+
+int go_env_parse(struct strbuf *version, struct strbuf *env, const char *raw,
+		 const struct build_opts *opts)
+{
+	return go_env_lines(version, env, raw, opts->go ? opts->go : "go");
+}
+
 void go_env_abandon(struct go_env_query *q)
 {
 	struct strbuf saved = STRBUF_INIT;

@@ -164,6 +164,13 @@ struct go_env_query {
 void go_env_start(struct go_env_query *q, const struct build_opts *opts);
 int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf *env,
 		  const struct build_opts *opts);
+/* The raw output of a query that succeeded (what go_env_finish() read
+ * its answer from), or NULL. */
+const char *go_env_answer(const struct go_env_query *q);
+/* go_env_finish()'s answer from such an output, read again (a remembered
+ * one: base_cache_recall_env); its errors as go_env_finish()'s. */
+int go_env_parse(struct strbuf *version, struct strbuf *env, const char *raw,
+		 const struct build_opts *opts);
 /* Stop a started query that is no longer needed (an error came first, or
  * the change has no Go file: child_capture_abort()), and free what it
  * kept; no message set. */

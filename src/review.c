@@ -795,6 +795,68 @@ static size_t base_paths(const char ***old, const struct change *c, const struct
 	return n;
 }
 
+static void *preread_thread(void *data)
+{
+	base_cache_preread(data);
+	return NULL;
+}
+
+/*
+ * While `go env` runs: the entries the review will look up, read under
+ * the keys the last answer makes (base_cache_recall_env), the head's in a
+ * thread and the base's here.  cache_read() takes them only when the real
+ * answer makes the same keys; a wrong guess costs the reading.
+ */
+static void preread_entries(const struct analysis *head, struct base_cache *hc,
+			    const git_oid *head_tree, const struct analysis *base,
+			    struct base_cache *bc, const git_oid *base_tree,
+			    const struct review_opts *opts)
+{
+	struct strbuf raw = STRBUF_INIT, gov = STRBUF_INIT, goenv = STRBUF_INIT;
+	pthread_t th;
+	int threaded = 0;
+
+	if (base_cache_recall_env(&raw, hc) || go_env_parse(&gov, &goenv, raw.buf, &opts->build)) {
+		error_clear();
+		goto out;
+	}
+	if (head->set->nr) {
+		base_cache_set_key(hc, head_tree, gov.buf, goenv.buf, &head->build, head->set);
+		threaded = !pthread_create(&th, NULL, preread_thread, hc);
+		if (!threaded)
+			base_cache_preread(hc);
+	}
+	if (base->set->nr && !git_oid_is_zero(base_tree)) {
+		base_cache_set_key(bc, base_tree, gov.buf, goenv.buf, &base->build, base->set);
+		base_cache_preread(bc);
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+out:
+	strbuf_release(&raw);
+	strbuf_release(&gov);
+	strbuf_release(&goenv);
+}
+
+/* The base's lock, checkout and packages (`old`: its changed paths): they
+ * need nothing of the go environment. */
+static int base_prepare(struct pkgset *base_set, struct base_cache *bc, git_repository *repo,
+			const struct change *c, const char **old, size_t n,
+			const struct review_opts *opts)
+{
+	int ret;
+
+	if (git_oid_is_zero(&c->merge_base_tree))
+		return 0;
+	if ((ret = base_cache_lock(bc)) || (ret = tree_checkout(repo, &c->merge_base_tree, bc->dir.buf)))
+		return ret;
+	if (opts->all_packages) /* every package at both revisions */
+		pkgset_add_all(base_set, bc->dir.buf);
+	else
+		pkgset_add_files(base_set, bc->dir.buf, old, n);
+	return 0;
+}
+
 static int compare_with_base(struct review *out, git_repository *repo, const struct change *c,
 			     const char *head_dir, const struct pkgset *head_set,
 			     const struct review_opts *opts, struct go_env_query *goq,
@@ -831,27 +893,25 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		cache_lookup(h, &hc, NULL, &e, "the head revision"); /* only -v's why */
 		threaded = analyse_start(&th, h);
 	}
-	if (!(ret = go_env_finish(goq, &gov, &goenv, &opts->build))) {
+	ret = base_prepare(&base_set, &bc, repo, c, old, n, opts);
+	base.root = bc.dir.buf;
+	base.set = &base_set;
+	if (!ret && !first && !opts->no_cache)
+		preread_entries(h, &hc, &c->head_tree, &base, &bc, &c->merge_base_tree, opts);
+	if (!ret && !(ret = go_env_finish(goq, &gov, &goenv, &opts->build))) {
 		free(out->go_version);
 		out->go_version = xstrdup(gov.buf);
 		e.go_version = gov.buf;
 		e.go_env = goenv.buf;
+		if (!opts->no_cache && go_env_answer(goq))
+			base_cache_remember_env(&hc, go_env_answer(goq));
 	}
 	if (!ret && !first) {
 		reading = head_start(&th, h, &hc, &c->head_tree, &e);
 		threaded = reading != 0;
 		ret = h->ret;
 	}
-	if (!ret && !git_oid_is_zero(&c->merge_base_tree) && !(ret = base_cache_lock(&bc)) &&
-	    !(ret = tree_checkout(repo, &c->merge_base_tree, bc.dir.buf))) {
-		if (opts->all_packages) /* every package at both revisions */
-			pkgset_add_all(&base_set, bc.dir.buf);
-		else
-			pkgset_add_files(&base_set, bc.dir.buf, old, n);
-	}
 	if (!ret) {
-		base.root = bc.dir.buf;
-		base.set = &base_set;
 		base.defer_said = reading == 2; /* said after the head's */
 		cache_lookup(&base, &bc, &c->merge_base_tree, &e, "the base revision");
 		if (base.cached) {

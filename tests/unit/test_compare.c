@@ -854,6 +854,90 @@ static void test_base_cache_key(void **state)
 	base_cache_release(&bc);
 }
 
+/*
+ * An entry read ahead under a key is what base_cache_read() gives for that
+ * key (even once the file is gone), and nothing for another key (the file
+ * is read); the go environment kept for the next run's guess.
+ */
+static void test_preread(void **state)
+{
+	struct base_cache bc;
+	struct build_opts bo = { 0 };
+	struct pkgset set = PKGSET_INIT;
+	struct gomodule mod;
+	struct finding_list l = FINDING_LIST_INIT, r = FINDING_LIST_INIT;
+	struct strbuf raw = STRBUF_INIT, content = STRBUF_INIT;
+	char dir[] = "/tmp/test_compare_pre.XXXXXX", *pkgs[] = { "./a" };
+	git_oid tree;
+	char first[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	memset(&mod, 0, sizeof(mod));
+	memset(&tree, 0, sizeof(tree));
+	mod.dir = "";
+	mod.pkgs = pkgs;
+	mod.pkgs_nr = 1;
+	set.mods = &mod;
+	set.nr = 1;
+	base_cache_init(&bc, "/repo/.git", dir);
+	base_cache_set_key(&bc, &tree, "go1.26.8", "GOVERSION=go1.26.8\n", &bo, &set);
+	finding_list_add(&l, mk("a/a.go", 3, "F", "moved to heap: x"));
+	assert_int_equal(base_cache_write(&bc, &l), 0);
+	snprintf(first, sizeof(first), "%s", bc.path.buf);
+
+	/* read ahead, the file removed: the same key takes what was read */
+	base_cache_preread(&bc);
+	assert_int_equal(unlink(first), 0);
+	assert_int_equal(base_cache_read(&r, &bc), 0);
+	assert_int_equal(r.nr, 1);
+	assert_string_equal(r.items[0]->message, "moved to heap: x");
+	finding_list_release(&r);
+	/* taken once: read again, it is the file's (gone) */
+	assert_int_equal(base_cache_read(&r, &bc), 1);
+	assert_int_equal(r.nr, 0);
+
+	/* read ahead under one key, looked up under another: the file's */
+	assert_int_equal(base_cache_write(&bc, &l), 0);
+	base_cache_set_key(&bc, &tree, "go1.26.7", "GOVERSION=go1.26.7\n", &bo, &set);
+	base_cache_preread(&bc);                       /* no such entry */
+	base_cache_set_key(&bc, &tree, "go1.26.8", "GOVERSION=go1.26.8\n", &bo, &set);
+	assert_int_equal(base_cache_read(&r, &bc), 0);
+	assert_int_equal(r.nr, 1);
+	finding_list_release(&r);
+
+	/* a corrupt entry read ahead: its message when it is taken */
+	write_file(first, "escape-review analysis cache 1\n");
+	base_cache_preread(&bc);
+	error_clear();
+	assert_true(base_cache_read(&r, &bc) < 0);
+	assert_non_null(strstr(error_last(), "it is not a version"));
+	assert_int_equal(r.nr, 0);
+
+	/* the go environment: none, then remembered, then replaced */
+	assert_int_equal(base_cache_recall_env(&raw, &bc), -1);
+	assert_int_equal(raw.len, 0);
+	base_cache_remember_env(&bc, "go1.26.8\n/usr/local/go\n");
+	assert_int_equal(base_cache_recall_env(&raw, &bc), 0);
+	assert_string_equal(raw.buf, "go1.26.8\n/usr/local/go\n");
+	strbuf_reset(&raw);
+	base_cache_remember_env(&bc, "go1.26.9\n/usr/local/go\n");
+	assert_int_equal(base_cache_recall_env(&raw, &bc), 0);
+	assert_string_equal(raw.buf, "go1.26.9\n/usr/local/go\n");
+	strbuf_reset(&raw);
+	snprintf(first, sizeof(first), "%s/go-env", dir);
+	assert_true(strbuf_read_file(&content, first, 1024) > 0);
+	assert_string_equal(content.buf, "go1.26.9\n/usr/local/go\n");
+
+	assert_int_equal(unlink(first), 0);             /* go-env */
+	assert_int_equal(unlink(bc.path.buf), 0);       /* the entry */
+	assert_int_equal(rmdir(dir), 0);                /* nothing else was left */
+	finding_list_release(&l);
+	base_cache_release(&bc);
+	strbuf_release(&raw);
+	strbuf_release(&content);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -869,6 +953,7 @@ int main(void)
 		cmocka_unit_test(test_baseline_update),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_base_cache_key),
+		cmocka_unit_test(test_preread),
 	};
 
 	util_init();
