@@ -174,6 +174,89 @@ out:
 	return ret;
 }
 
+/*
+ * The paths where two trees differ, on either side, found by descending
+ * only into subtrees whose ids differ (libgit2's diff walks every entry of
+ * both): what the diff then needs to look at, as its pathspec.
+ */
+#define TREE_CHANGES_MAX 256
+struct tree_changes {
+	char **paths;
+	size_t nr, alloc;
+	int go;            /* one of them ends in .go */
+};
+
+static void tree_changes_release(struct tree_changes *tc)
+{
+	while (tc->nr)
+		free(tc->paths[--tc->nr]);
+	free(tc->paths);
+	memset(tc, 0, sizeof(*tc));
+}
+
+static int tree_changes_walk(struct tree_changes *tc, git_repository *repo, const git_tree *a,
+			     const git_tree *b, struct strbuf *prefix);
+
+/* A changed entry (`a` and/or `b`, one name); 1 past the limit. */
+static int tree_changes_entry(struct tree_changes *tc, git_repository *repo,
+			      const git_tree_entry *a, const git_tree_entry *b, struct strbuf *prefix)
+{
+	const git_tree_entry *e = b ? b : a;
+	size_t len = prefix->len;
+	git_tree *ta = NULL, *tb = NULL;
+	int ret = 0, sub_a = a && git_tree_entry_type(a) == GIT_OBJECT_TREE,
+	    sub_b = b && git_tree_entry_type(b) == GIT_OBJECT_TREE;
+
+	strbuf_addstr(prefix, git_tree_entry_name(e));
+	if ((a && !sub_a) || (b && !sub_b)) { /* a file (or a link, a submodule) on a side */
+		if (tc->nr == TREE_CHANGES_MAX) {
+			ret = 1;
+			goto out;
+		}
+		tc->go |= ends_with(prefix->buf, ".go");
+		ALLOC_GROW(tc->paths, tc->nr + 1, tc->alloc);
+		tc->paths[tc->nr++] = xstrdup(prefix->buf);
+	}
+	if (sub_a || sub_b) {
+		if ((sub_a && git_tree_lookup(&ta, repo, git_tree_entry_id(a)) < 0) ||
+		    (sub_b && git_tree_lookup(&tb, repo, git_tree_entry_id(b)) < 0)) {
+			ret = -1;
+			goto out;
+		}
+		strbuf_addch(prefix, '/');
+		ret = tree_changes_walk(tc, repo, ta, tb, prefix);
+	}
+out:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	strbuf_setlen(prefix, len);
+	return ret;
+}
+
+/* 0, 1 past TREE_CHANGES_MAX paths, -1 when a tree cannot be read. */
+static int tree_changes_walk(struct tree_changes *tc, git_repository *repo, const git_tree *a,
+			     const git_tree *b, struct strbuf *prefix)
+{
+	size_t i, na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	int ret = 0;
+
+	for (i = 0; i < nb && !ret; i++) {
+		const git_tree_entry *eb = git_tree_entry_byindex(b, i);
+		const git_tree_entry *ea = a ? git_tree_entry_byname(a, git_tree_entry_name(eb)) : NULL;
+
+		if (!ea || !git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
+		    git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb))
+			ret = tree_changes_entry(tc, repo, ea, eb, prefix);
+	}
+	for (i = 0; i < na && !ret; i++) {
+		const git_tree_entry *ea = git_tree_entry_byindex(a, i);
+
+		if (!b || !git_tree_entry_byname(b, git_tree_entry_name(ea)))
+			ret = tree_changes_entry(tc, repo, ea, NULL, prefix);
+	}
+	return ret;
+}
+
 /* change_opts.go_files, once, when a path on either side ends in .go */
 static void announce_go_files(git_diff *diff, const struct change_opts *opts)
 {
@@ -196,7 +279,9 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 	git_diff *diff = NULL;
 	git_diff_options dopts;
 	git_diff_find_options fopts;
-	int ret;
+	struct tree_changes tc = { NULL, 0, 0, 0 };
+	struct strbuf prefix;
+	int ret, walked = 1;
 
 	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
@@ -255,12 +340,28 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 			ret = repo_error("cannot read the head tree");
 			goto out;
 		}
+		/* the paths that differ first: Go files among them are announced
+		 * at once, and the diff looks at those paths only */
+		strbuf_init(&prefix, 0);
+		walked = tree_changes_walk(&tc, repo, old_tree, new_tree, &prefix);
+		strbuf_release(&prefix);
+		if (walked < 0) {
+			ret = repo_error("cannot read a tree of the revisions");
+			goto out;
+		}
+		if (!walked && tc.go && opts->go_files)
+			opts->go_files(opts->go_files_data);
+		if (!walked && tc.nr) {
+			dopts.pathspec.strings = tc.paths;
+			dopts.pathspec.count = tc.nr;
+			dopts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+		}
 		if (git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, &dopts) < 0) {
 			ret = repo_error("cannot diff the revisions");
 			goto out;
 		}
 	}
-	if (opts->go_files)
+	if (opts->go_files && (opts->worktree || walked))
 		announce_go_files(diff, opts);
 	fopts.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
 	if (git_diff_find_similar(diff, &fopts) < 0) {
@@ -272,6 +373,7 @@ out:
 	git_diff_free(diff);
 	git_tree_free(old_tree);
 	git_tree_free(new_tree);
+	tree_changes_release(&tc);
 	return ret;
 }
 

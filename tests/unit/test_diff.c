@@ -497,6 +497,74 @@ static void test_guess_worktree(void **state)
 	gitrepo_release(&g);
 }
 
+static void p_unlink(const struct gitrepo *g, const char *path)
+{
+	char *p = gitrepo_path(g, path);
+
+	assert_int_equal(unlink(p), 0);
+	free(p);
+}
+
+/*
+ * A committed change is diffed on the paths where the trees differ (found
+ * by descending only into differing subtrees): a mode change, a file that
+ * became a directory, deep paths, and more changed paths than that list
+ * holds (the whole diff then) give what the diff of the whole trees gives.
+ */
+static void test_changed_paths(void **state)
+{
+	struct gitrepo g;
+	struct change c;
+	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, count_call, NULL };
+	struct strbuf sb = STRBUF_INIT, want = STRBUF_INIT;
+	git_oid c1, c2, c3, c4;
+	char path[64];
+	int calls = 0, i;
+
+	(void)state;
+	o.go_files_data = &calls;
+	gitrepo_init(&g, "diff-paths", 0);
+	gitrepo_write(&g, "x.go", "package a\n");
+	gitrepo_write(&g, "dir", "not a directory yet\n");
+	gitrepo_write(&g, "deep/a/b/c/d.go", "package d\n");
+	gitrepo_write(&g, "deep/a/other.go", "package a\n");
+	gitrepo_write(&g, "README", "one\n");
+	gitrepo_commit(&g, &c1, "one");
+	gitrepo_write_mode(&g, "x.go", "package a\n", 10, 0755);          /* mode only */
+	p_unlink(&g, "dir");
+	gitrepo_write(&g, "dir/in.go", "package dir\n\nvar D = 1\n");   /* file -> directory */
+	gitrepo_write(&g, "deep/a/b/c/d.go", "package d\n\nvar E = 1\n");
+	gitrepo_commit(&g, &c2, "two");
+	change_init(&c);
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_string_equal(file_paths(&c, &sb), "M deep/a/b/c/d.go\nA dir/in.go\nM x.go\n");
+	assert_int_equal(calls, 1);
+	change_release(&c);
+
+	/* a change of README only: nothing kept, no Go file announced */
+	gitrepo_write(&g, "README", "two\n");
+	gitrepo_commit(&g, &c3, "three");
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_int_equal(c.files_nr, 0);
+	assert_int_equal(calls, 1);
+	change_release(&c);
+
+	/* 300 files at once: more than the list holds */
+	for (i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "many/f%03d.go", i);
+		gitrepo_write(&g, path, "package many\n");
+		strbuf_addf(&want, "A %s\n", path);
+	}
+	gitrepo_commit(&g, &c4, "four");
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_string_equal(file_paths(&c, &sb), want.buf);
+	assert_int_equal(calls, 2);
+	change_release(&c);
+	strbuf_release(&sb);
+	strbuf_release(&want);
+	gitrepo_release(&g);
+}
+
 static void test_base_empty(void **state)
 {
 	struct gitrepo g;
@@ -594,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_merge_base),
 		cmocka_unit_test(test_worktree),
 		cmocka_unit_test(test_guess_worktree),
+		cmocka_unit_test(test_changed_paths),
 		cmocka_unit_test(test_base_empty),
 		cmocka_unit_test(test_errors),
 	};
