@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1542,16 +1543,124 @@ static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf
 	free(stack);
 }
 
-void gosrc_locate(struct finding_list *list, const char *root)
+/*
+ * What a locate reads, read ahead (gosrc_preload_start) while the compiler
+ * runs: the .go files of the packages' directories, indexed, and each
+ * directory's type declarations read to the end.
+ */
+struct gosrc_preload {
+	pthread_t th;
+	int started;
+	char *root;
+	char **dirs;                /* repository-relative, "" for the root */
+	size_t dirs_nr;
+	struct strmap files;        /* relative path -> struct srcfile * */
+	struct strmap types;        /* as locate's: directory -> struct pkgtypes */
+};
+
+/* Bounds of a read ahead: beyond them the locate reads what it needs. */
+#define PRELOAD_MAX_FILES 512
+#define PRELOAD_MAX_BYTES (32u << 20)
+
+static void *preload_run(void *data)
+{
+	struct gosrc_preload *pre = data;
+	struct strbuf rel = STRBUF_INIT;
+	size_t i, j, files = 0, bytes = 0;
+
+	for (i = 0; i < pre->dirs_nr; i++) {
+		struct pkgtypes *pt;
+
+		strbuf_reset(&rel);
+		strbuf_addstr(&rel, pre->dirs[i]);
+		if (rel.len)
+			strbuf_addch(&rel, '/');
+		strbuf_addstr(&rel, "x.go"); /* package_types() takes a file's directory */
+		pt = package_types(&pre->types, pre->root, rel.buf);
+		while (pkg_read_more(pt))
+			;
+		for (j = 0; j < pt->files_nr && files < PRELOAD_MAX_FILES && bytes < PRELOAD_MAX_BYTES; j++) {
+			const char *name = strrchr(pt->files[j], '/') + 1;
+			struct srcfile *sf = xcalloc(1, sizeof(*sf));
+
+			strbuf_init(&sf->text, 0);
+			strbuf_setlen(&rel, rel.len - strlen("x.go"));
+			strbuf_addstr(&rel, name);
+			if (strbuf_read_file(&sf->text, pt->files[j], MAX_SOURCE) >= 0 &&
+			    sf->text.len <= MAX_SOURCE) {
+				srcfile_index(sf);
+				strmap_put(&pre->files, rel.buf, rel.len, sf);
+				files++;
+				bytes += sf->text.len;
+			} else {
+				srcfile_release(sf);
+				free(sf);
+			}
+			strbuf_setlen(&rel, rel.len - strlen(name));
+			strbuf_addstr(&rel, "x.go");
+		}
+	}
+	strbuf_release(&rel);
+	return NULL;
+}
+
+struct gosrc_preload *gosrc_preload_start(const char *root, const char *const *dirs, size_t nr)
+{
+	struct gosrc_preload *pre = xcalloc(1, sizeof(*pre));
+	size_t i;
+
+	pre->root = xstrdup(root);
+	pre->dirs = xcalloc(nr + 1, sizeof(*pre->dirs));
+	for (i = 0; i < nr; i++)
+		pre->dirs[i] = xstrdup(dirs[i]);
+	pre->dirs_nr = nr;
+	pre->started = !pthread_create(&pre->th, NULL, preload_run, pre);
+	return pre;
+}
+
+void gosrc_preload_free(struct gosrc_preload *pre)
+{
+	const struct strmap_entry *e;
+	size_t it;
+
+	if (!pre)
+		return;
+	if (pre->started)
+		pthread_join(pre->th, NULL);
+	for (it = 0; strmap_next(&pre->files, &it, &e);) {
+		srcfile_release(e->value);
+		free(e->value);
+	}
+	strmap_release(&pre->files);
+	for (it = 0; strmap_next(&pre->types, &it, &e);)
+		pkgtypes_free(e->value);
+	strmap_release(&pre->types);
+	while (pre->dirs_nr)
+		free(pre->dirs[--pre->dirs_nr]);
+	free(pre->dirs);
+	free(pre->root);
+	free(pre);
+}
+
+void gosrc_locate_preloaded(struct finding_list *list, const char *root,
+			    struct gosrc_preload *pre)
 {
 	struct finding **order;
 	struct srcfile sf;
-	struct strmap types = STRMAP_INIT;
+	struct strmap own = STRMAP_INIT, *types = &own;
 	const struct strmap_entry *e;
 	size_t i, j, it;
 
+	if (pre && pre->started) {
+		pthread_join(pre->th, NULL);
+		pre->started = 0;
+	}
+	if (pre && !strcmp(pre->root, root))
+		types = &pre->types;
+	else
+		pre = NULL;
 	if (!list->nr)
-		return;
+		goto out;
 	memset(&sf, 0, sizeof(sf));
 	strbuf_init(&sf.text, 0);
 	/* visit the findings grouped by file, in position order, without
@@ -1561,23 +1670,34 @@ void gosrc_locate(struct finding_list *list, const char *root)
 	qsort(order, list->nr, sizeof(*order), cmp_by_file);
 	for (i = 0; i < list->nr; i = j) {
 		const char *file = order[i]->file;
+		const struct srcfile *ready;
 		char *path;
 
 		for (j = i + 1; j < list->nr && file && order[j]->file && !strcmp(order[j]->file, file); j++)
 			;
 		if (!file)
 			continue;
+		if (pre && (ready = strmap_get(&pre->files, file, strlen(file)))) {
+			locate_file(order + i, j - i, ready, types, root);
+			continue;
+		}
 		path = file[0] == '/' ? xstrdup(file) : path_join(root, file);
 		srcfile_reset(&sf);
 		if (strbuf_read_file(&sf.text, path, MAX_SOURCE) >= 0 && sf.text.len <= MAX_SOURCE) {
 			srcfile_index(&sf);
-			locate_file(order + i, j - i, &sf, &types, root);
+			locate_file(order + i, j - i, &sf, types, root);
 		}
 		free(path);
 	}
-	for (it = 0; strmap_next(&types, &it, &e);)
-		pkgtypes_free(e->value);
-	strmap_release(&types);
 	free(order);
 	srcfile_release(&sf);
+out:
+	for (it = 0; strmap_next(&own, &it, &e);)
+		pkgtypes_free(e->value);
+	strmap_release(&own);
+}
+
+void gosrc_locate(struct finding_list *list, const char *root)
+{
+	gosrc_locate_preloaded(list, root, NULL);
 }

@@ -278,25 +278,56 @@ static void classify_found(struct finding_list *l)
 			checklist_classify_finding(l->items[i], l->items[i]->source);
 }
 
+/* Below this many package directories the sources are read ahead (a
+ * pattern with "..." names an unknown number: not read ahead). */
+#define PRELOAD_MAX_DIRS 64
+
+/* Read the packages' sources for the locate while the compiler runs. */
+static struct gosrc_preload *preload_sources(const struct analysis *a)
+{
+	struct gosrc_preload *pre = NULL;
+	char **dirs;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < a->set->nr; i++)
+		for (j = 0; j < a->set->mods[i].pkgs_nr; j++)
+			if (strstr(a->set->mods[i].pkgs[j], "...") || ++n > PRELOAD_MAX_DIRS)
+				return NULL;
+	dirs = xcalloc(n + 1, sizeof(*dirs));
+	n = 0;
+	for (i = 0; i < a->set->nr; i++)
+		for (j = 0; j < a->set->mods[i].pkgs_nr; j++)
+			dirs[n++] = repo_path(a->set->mods[i].dir, a->set->mods[i].pkgs[j]);
+	if (n)
+		pre = gosrc_preload_start(a->root, (const char *const *)dirs, n);
+	while (n)
+		free(dirs[--n]);
+	free(dirs);
+	return pre;
+}
+
 static void *analyse(void *data)
 {
 	struct analysis *a = data;
+	struct gosrc_preload *pre;
 
 	if (a->ret)
 		return NULL; /* refused before it started (cache_lookup) */
 	contract_run_prepare(&a->contracts, &a->build, a->root, a->set, a->build.tests);
 	if (a->notes)
 		a->build.notes = &a->contracts.notes;
+	pre = preload_sources(a);
 	a->ret = packages_analyze(&a->findings, &a->errors, a->root, a->set, &a->build);
 	if (a->ret) {
 		a->msg = xstrdup(error_last());
 		error_clear(); /* this thread's own message: freed before it ends */
 	} else {
 		drop_missing(&a->findings, a->root, a->warn);
-		gosrc_locate(&a->findings, a->root);
+		gosrc_locate_preloaded(&a->findings, a->root, pre);
 		contract_run_check(&a->contracts, &a->findings, a->root);
 		classify_found(&a->findings);
 	}
+	gosrc_preload_free(pre);
 	return NULL;
 }
 

@@ -9,8 +9,9 @@
  * in the header), package-level var specs and type declarations;
  * zero-size types; gosrc_is_generated; gosrc_locate on real files
  * (functions, package initialisation named after the variable, loops,
- * zero-size types from another file of the package, line states), and
- * that its one-pass sweep agrees with the lookup of every position.
+ * zero-size types from another file of the package, line states), the
+ * same with the files read ahead (gosrc_preload_start), and that its
+ * one-pass sweep agrees with the lookup of every position.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -475,14 +476,22 @@ static void test_locate(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
 
-	(void)state;
 	/* tests/unit/data/escape/main.go, the program of the parser tests */
 	finding_list_add(&l, at("escape/main.go", 57, 9));
 	finding_list_add(&l, at("escape/sub/sub.go", 6, 2));
 	finding_list_add(&l, at("escape/main.go", 20, 2));
 	finding_list_add(&l, at("escape/missing.go", 1, 1));
 	finding_list_add(&l, at("escape/main.go", 1, 1));
-	gosrc_locate(&l, "tests/unit/data");
+	if (*state) {
+		/* escape/ read ahead: escape/sub/ is read when it is needed */
+		const char *dirs[] = { "escape" };
+		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 1);
+
+		gosrc_locate_preloaded(&l, "tests/unit/data", pre);
+		gosrc_preload_free(pre);
+	} else {
+		gosrc_locate(&l, "tests/unit/data");
+	}
 	/* the list keeps its order */
 	assert_int_equal(l.items[0]->line, 57);
 	assert_string_equal(l.items[0]->function, "Closure");
@@ -514,7 +523,7 @@ static struct finding *verdict_at(const char *file, int line, int col, enum verd
  * variable, func init, loops (the finding's own function's only), a line
  * after a multi-line raw string, zero-size types declared in types.go.
  */
-static void test_locate_scopes(void **state)
+static void locate_scopes(int preload)
 {
 	static const struct {
 		int line, col;
@@ -547,14 +556,22 @@ static void test_locate_scopes(void **state)
 	struct finding_list l = FINDING_LIST_INIT;
 	size_t i;
 
-	(void)state;
 	/* in reverse: the list keeps its order whatever it is */
 	for (i = sizeof(w) / sizeof(w[0]); i-- > 0;)
 		finding_list_add(&l, verdict_at("locate/a.go", w[i].line, w[i].col, w[i].v,
 						w[i].subject));
 	/* as Go 1.26 names package initialisation: the variable's name wins */
 	l.items[l.nr - 1]->function = xstrdup("init");
-	gosrc_locate(&l, "tests/unit/data");
+	if (preload) {
+		/* read ahead: the same answers (types.go's declarations too) */
+		const char *dirs[] = { "locate", "nope" };
+		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 2);
+
+		gosrc_locate_preloaded(&l, "tests/unit/data", pre);
+		gosrc_preload_free(pre);
+	} else {
+		gosrc_locate(&l, "tests/unit/data");
+	}
 	for (i = 0; i < l.nr; i++) {
 		const struct finding *f = l.items[l.nr - 1 - i];
 
@@ -583,6 +600,13 @@ static void test_locate_scopes(void **state)
 		assert_int_equal(f->source_above_state, GOLEX_CODE);
 	}
 	finding_list_release(&l);
+}
+
+static void test_locate_scopes(void **state)
+{
+	(void)state;
+	locate_scopes(0);
+	locate_scopes(1);
 }
 
 /*
@@ -693,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_zero_size),
 		cmocka_unit_test(test_is_generated),
 		cmocka_unit_test(test_locate),
+		cmocka_unit_test_prestate(test_locate, (void *)"preloaded"),
 		cmocka_unit_test(test_locate_scopes),
 		cmocka_unit_test(test_locate_sweep),
 	};
