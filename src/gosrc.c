@@ -1577,8 +1577,6 @@ static void *preload_run(void *data)
 			strbuf_addch(&rel, '/');
 		strbuf_addstr(&rel, "x.go"); /* package_types() takes a file's directory */
 		pt = package_types(&pre->types, pre->root, rel.buf);
-		while (pkg_read_more(pt))
-			;
 		for (j = 0; j < pt->files_nr && files < PRELOAD_MAX_FILES && bytes < PRELOAD_MAX_BYTES; j++) {
 			const char *name = strrchr(pt->files[j], '/') + 1;
 			struct srcfile *sf = xcalloc(1, sizeof(*sf));
@@ -1599,6 +1597,10 @@ static void *preload_run(void *data)
 			strbuf_setlen(&rel, rel.len - strlen(name));
 			strbuf_addstr(&rel, "x.go");
 		}
+		/* the directory's types, within the same bounds (past them a
+		 * lookup reads on from where this stopped) */
+		while (files < PRELOAD_MAX_FILES && bytes < PRELOAD_MAX_BYTES && pkg_read_more(pt))
+			;
 	}
 	strbuf_release(&rel);
 	return NULL;
