@@ -183,7 +183,8 @@ out:
 struct tree_changes {
 	char **paths;
 	size_t nr, alloc;
-	int go;            /* one of them ends in .go */
+	int tests;         /* _test.go files are kept */
+	int go;            /* a new-side file the review keeps is among them */
 };
 
 static void tree_changes_release(struct tree_changes *tc)
@@ -213,7 +214,15 @@ static int tree_changes_entry(struct tree_changes *tc, git_repository *repo,
 			ret = 1;
 			goto out;
 		}
-		tc->go |= ends_with(prefix->buf, ".go");
+		if (!tc->go && b && !sub_b &&
+		    go_file_kept(prefix->buf, git_tree_entry_filemode(b), tc->tests)) {
+			git_diff_file df;
+
+			memset(&df, 0, sizeof(df));
+			git_oid_cpy(&df.id, git_tree_entry_id(b));
+			df.path = prefix->buf;
+			tc->go = !is_generated(repo, &df, 0);
+		}
 		ALLOC_GROW(tc->paths, tc->nr + 1, tc->alloc);
 		tc->paths[tc->nr++] = xstrdup(prefix->buf);
 	}
@@ -257,21 +266,6 @@ static int tree_changes_walk(struct tree_changes *tc, git_repository *repo, cons
 	return ret;
 }
 
-/* change_opts.go_files, once, when a path on either side ends in .go */
-static void announce_go_files(git_diff *diff, const struct change_opts *opts)
-{
-	size_t i, n = git_diff_num_deltas(diff);
-
-	for (i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-
-		if (ends_with(d->new_file.path, ".go") || ends_with(d->old_file.path, ".go")) {
-			opts->go_files(opts->go_files_data);
-			return;
-		}
-	}
-}
-
 int change_compute(struct change *out, git_repository *repo, const struct change_opts *opts)
 {
 	git_oid base, head, mb;
@@ -279,7 +273,7 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 	git_diff *diff = NULL;
 	git_diff_options dopts;
 	git_diff_find_options fopts;
-	struct tree_changes tc = { NULL, 0, 0, 0 };
+	struct tree_changes tc = { NULL, 0, 0, opts->tests, 0 };
 	struct strbuf prefix;
 	int ret, walked = 1;
 
@@ -340,8 +334,9 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 			ret = repo_error("cannot read the head tree");
 			goto out;
 		}
-		/* the paths that differ first: Go files among them are announced
-		 * at once, and the diff looks at those paths only */
+		/* the paths that differ first: a Go file the review keeps among
+		 * them is announced at once, and the diff looks at those paths
+		 * only */
 		strbuf_init(&prefix, 0);
 		walked = tree_changes_walk(&tc, repo, old_tree, new_tree, &prefix);
 		strbuf_release(&prefix);
@@ -361,14 +356,15 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 			goto out;
 		}
 	}
-	if (opts->go_files && (opts->worktree || walked))
-		announce_go_files(diff, opts);
 	fopts.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
 	if (git_diff_find_similar(diff, &fopts) < 0) {
 		ret = repo_error("cannot detect renames");
 		goto out;
 	}
 	ret = collect(out, repo, diff, opts->tests);
+	/* too many paths to list first: announced once the files are known */
+	if (!ret && opts->go_files && !(!walked && tc.go) && out->files_nr)
+		opts->go_files(opts->go_files_data);
 out:
 	git_diff_free(diff);
 	git_tree_free(old_tree);

@@ -64,9 +64,10 @@ struct change_opts {
 	int worktree;         /* HEAD (or base) against the work tree */
 	int tests;            /* keep _test.go files */
 	int base_empty;       /* no base: every file of head is added */
-	/* called once, when the diff's file list has a .go path and before
-	 * its lines are read (a caller starts what the Go files will need);
-	 * may be NULL */
+	/* called once when the change has a Go file the review keeps (one
+	 * of `files` below), as soon as that is known: for a committed head
+	 * before the diff's lines are read (a caller starts what the Go files
+	 * will need); never for a change without one; may be NULL */
 	void (*go_files)(void *data);
 	void *go_files_data;
 };

@@ -1297,10 +1297,10 @@ static int stage_change(struct run *r)
 	if (!co.base && !co.worktree && !co.base_empty)
 		co.worktree = 1;
 	/* a committed head's cache key needs the go environment: `go env`
-	 * starts as soon as the diff lists a Go file, and runs while its lines
-	 * are read, the work tree is examined and the packages found (a head
-	 * without an entry to look up, the work tree, starts its build first
-	 * instead); review_run() stops it when nothing is built after all */
+	 * starts as soon as the diff finds a Go file the review keeps, and
+	 * runs while its lines are read, the work tree is examined and the
+	 * packages found (a head without an entry to look up, the work tree,
+	 * starts its build first instead) */
 	if (!opts->no_cache && !opts->input && !co.worktree) {
 		co.go_files = start_go_env;
 		co.go_files_data = r;
@@ -1308,8 +1308,11 @@ static int stage_change(struct run *r)
 	if (co.worktree && !opts->input) {
 		early_head_start(r, &co);
 		/* `go env` runs beside the head's build: new mode's cache key of
-		 * the base, and the Go version (unless a file says it) */
-		if ((r->mode == MODE_NEW && !opts->no_cache) || go_version_runs_go(&opts->build))
+		 * the base, and the Go version (unless a file says it); without
+		 * an early build it waits until it is needed (a change without Go
+		 * files never starts the toolchain) */
+		if (r->early.started &&
+		    ((r->mode == MODE_NEW && !opts->no_cache) || go_version_runs_go(&opts->build)))
 			go_env_start(&r->goq, &opts->build);
 	}
 	if ((ret = change_compute(&r->change, r->repo, &co)))
@@ -1528,7 +1531,7 @@ static int run_stages(struct run *r)
 		return stage_input(r, r->root.buf, 0);
 	}
 	if (!r->change.files_nr && !opts->all_packages && !opts->packages_nr)
-		return 0; /* no Go files: nothing is built (review_run stops `go env`) */
+		return 0; /* no Go files: the toolchain is never started */
 	return stage_head(r);
 }
 
