@@ -633,10 +633,16 @@ static int run_go(struct finding_list *out, struct strbuf *errors, const char *r
 		argv_push(&a, pkgs[i]);
 
 	if (opts->verbose) {
-		fprintf(stderr, "escape-review: running in %s:", dir.buf);
+		/* one write: another thread (an analysis beside this one) may
+		 * print at the same time */
+		struct strbuf line = STRBUF_INIT;
+
+		strbuf_addf(&line, "escape-review: running in %s:", dir.buf);
 		for (i = 0; i < a.nr; i++)
-			fprintf(stderr, " %s", a.v[i]);
-		fputc('\n', stderr);
+			strbuf_addf(&line, " %s", a.v[i]);
+		strbuf_addch(&line, '\n');
+		fputs(line.buf, stderr);
+		strbuf_release(&line);
 	}
 	po.prefix = prefix.buf;
 	po.root_abs = root;
