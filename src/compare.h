@@ -141,7 +141,7 @@ int base_cache_read(struct finding_list *out, struct base_cache *bc);
 /*
  * Read the entry for the key now, to be taken by base_cache_read() if the
  * key is still the same then (a key made from a remembered go environment
- * while `go env` runs: go_env_recall); touches nothing but `bc`, so a
+ * while `go env` runs: base_cache_recall_env); touches nothing but `bc`, so a
  * thread may read one entry while another is read.
  */
 void base_cache_preread(struct base_cache *bc);

@@ -1546,7 +1546,8 @@ static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf
 /*
  * What a locate reads, read ahead (gosrc_preload_start) while the compiler
  * runs: the .go files of the packages' directories, indexed, and each
- * directory's type declarations read to the end.
+ * directory's type declarations, as far as PRELOAD_MAX_FILES and
+ * PRELOAD_MAX_BYTES allow.
  */
 struct gosrc_preload {
 	pthread_t th;

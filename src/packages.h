@@ -172,7 +172,7 @@ const char *go_env_answer(const struct go_env_query *q);
 int go_env_parse(struct strbuf *version, struct strbuf *env, const char *raw,
 		 const struct build_opts *opts);
 /* Stop a started query that is no longer needed (an error came first, or
- * the change has no Go file: child_capture_abort()), and free what it
+ * nothing is built after all: child_capture_abort()), and free what it
  * kept; no message set. */
 void go_env_abandon(struct go_env_query *q);
 

@@ -1195,6 +1195,13 @@ static void start_go_env(void *data)
 	go_env_start(&r->goq, &r->opts->build);
 }
 
+/* The configuration's excluded packages, taken out of `set`. */
+static void exclude_packages(struct pkgset *set, const char *root, const struct review_opts *opts)
+{
+	if (opts->config && opts->config->exclude_nr)
+		pkgset_exclude(set, root, excluded_cb, opts);
+}
+
 /* The packages of the changed `paths` that are not excluded, added to `set`. */
 static void changed_packages(struct pkgset *set, const char *root, const char *const *paths,
 			     size_t nr, const struct review_opts *opts)
@@ -1232,8 +1239,7 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 	strbuf_addstr(&eh->root, wd);
 	trim_slashes(&eh->root);
 	changed_packages(&eh->set, eh->root.buf, (const char *const *)g.paths, g.nr, opts);
-	if (opts->config && opts->config->exclude_nr)
-		pkgset_exclude(&eh->set, eh->root.buf, excluded_cb, opts);
+	exclude_packages(&eh->set, eh->root.buf, opts);
 	if (!eh->set.nr)
 		goto out;
 	head_analysis_init(&eh->a, opts, r->mode, eh->root.buf, &eh->set, NULL);
@@ -1353,8 +1359,8 @@ static int stage_packages(struct run *r)
 			files[i] = r->change.files[i].path;
 		changed_packages(&r->set, r->root.buf, files, r->change.files_nr, opts);
 	}
-	if (!ret && opts->config && opts->config->exclude_nr)
-		pkgset_exclude(&r->set, r->root.buf, excluded_cb, opts);
+	if (!ret)
+		exclude_packages(&r->set, r->root.buf, opts);
 	r->out->analysed_packages = (unsigned)pkgset_count(&r->set, r->root.buf);
 	free(files);
 	return ret;

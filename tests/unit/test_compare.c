@@ -774,6 +774,17 @@ static void test_lock(void **state)
 }
 
 /* The base cache key: a digest of all of it, GOTOOLCHAIN included. */
+/* `set` of one module at the root with the one package `pkgs[0]` */
+static void one_package(struct pkgset *set, struct gomodule *mod, char **pkgs)
+{
+	memset(mod, 0, sizeof(*mod));
+	mod->dir = "";
+	mod->pkgs = pkgs;
+	mod->pkgs_nr = 1;
+	set->mods = mod;
+	set->nr = 1;
+}
+
 static void test_base_cache_key(void **state)
 {
 	struct base_cache bc;
@@ -787,12 +798,7 @@ static void test_base_cache_key(void **state)
 
 	(void)state;
 	memset(&ch, 0, sizeof(ch));
-	memset(&mod, 0, sizeof(mod));
-	mod.dir = "";
-	mod.pkgs = pkgs;
-	mod.pkgs_nr = 1;
-	set.mods = &mod;
-	set.nr = 1;
+	one_package(&set, &mod, pkgs);
 	/* --cache-dir first, then $ESCAPE_REVIEW_CACHE, then the git directory */
 	setenv("ESCAPE_REVIEW_CACHE", "/ci/env-cache", 1);
 	base_cache_init(&bc, "/repo/.git/", "/ci/cache//");
@@ -873,13 +879,8 @@ static void test_preread(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	memset(&mod, 0, sizeof(mod));
 	memset(&tree, 0, sizeof(tree));
-	mod.dir = "";
-	mod.pkgs = pkgs;
-	mod.pkgs_nr = 1;
-	set.mods = &mod;
-	set.nr = 1;
+	one_package(&set, &mod, pkgs);
 	base_cache_init(&bc, "/repo/.git", dir);
 	base_cache_set_key(&bc, &tree, "go1.26.8", "GOVERSION=go1.26.8\n", &bo, &set);
 	finding_list_add(&l, mk("a/a.go", 3, "F", "moved to heap: x"));
