@@ -8,6 +8,7 @@
 #include "strbuf.h"
 #include "util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +16,31 @@
 #define NOTES_HEADER "escape-review inline notes 1\n"
 #define NOTES_MAX (64u << 20)
 
+static void index_key(struct strbuf *k, const char *package, const char *function)
+{
+	strbuf_reset(k);
+	strbuf_addstr(k, package);
+	strbuf_addch(k, '\0');
+	strbuf_addstr(k, function);
+}
+
 static struct summary_entry *get_entry(struct summary *s, const char *package,
 				       const char *function, const char *file, int line)
 {
+	struct strbuf k = STRBUF_INIT;
 	struct summary_entry *e;
-	size_t i;
+	uintptr_t at;
 
-	for (i = s->nr; i > 0; i--) {
-		e = &s->items[i - 1];
-		if (!strcmp(e->package, package) && !strcmp(e->function, function))
-			return e;
+	for (; s->indexed < s->nr; s->indexed++) {
+		e = &s->items[s->indexed];
+		index_key(&k, e->package, e->function);
+		strmap_put(&s->index, k.buf, k.len, (void *)(uintptr_t)(s->indexed + 1));
 	}
+	index_key(&k, package, function);
+	at = (uintptr_t)strmap_get(&s->index, k.buf, k.len);
+	strbuf_release(&k);
+	if (at)
+		return &s->items[at - 1];
 	ALLOC_GROW(s->items, s->nr + 1, s->alloc);
 	e = &s->items[s->nr++];
 	memset(e, 0, sizeof(*e));
@@ -141,6 +156,7 @@ void summary_release(struct summary *s)
 		free(e->file);
 	}
 	free(s->items);
+	strmap_release(&s->index);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -169,6 +185,9 @@ static void summary_sort(struct summary *s)
 	if (s->nr > 1)
 		qsort(s->items, s->nr, sizeof(s->items[0]), cmp_entry);
 	s->sorted = 1;
+	/* the indices moved: indexed again by the next get_entry() */
+	strmap_release(&s->index);
+	s->indexed = 0;
 }
 
 static int is_leak(const char *line)

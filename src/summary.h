@@ -29,6 +29,7 @@
 
 #include "finding.h"
 #include "parse.h"
+#include "strmap.h"
 #include <stddef.h>
 
 struct summary_entry {
@@ -46,9 +47,13 @@ struct summary {
 	struct summary_entry *items;
 	size_t nr, alloc;
 	int sorted;
+	/* "package\0function" to index + 1 of items[0..indexed) (a package's
+	 * summaries have thousands of functions: found by hash, not by scan) */
+	struct strmap index;
+	size_t indexed;
 };
 
-#define SUMMARY_INIT { NULL, 0, 0, 0 }
+#define SUMMARY_INIT { NULL, 0, 0, 0, STRMAP_INIT, 0 }
 
 /* The leaking-param findings of `l` (other verdicts are ignored). */
 void summary_add_findings(struct summary *s, const struct finding_list *l);

@@ -274,6 +274,50 @@ static void test_notes_file(void **state)
 	parse_note_list_release(&back);
 }
 
+/* Many functions, a function found again after summary_diff() sorted the
+ * set (its index rebuilt), one name in two packages: one entry each. */
+static void test_many_functions(void **state)
+{
+	struct finding_list b = FINDING_LIST_INIT, h = FINDING_LIST_INIT;
+	struct summary_changes cs = SUMMARY_CHANGES_INIT;
+	struct summary sb = SUMMARY_INIT, sh = SUMMARY_INIT;
+	char fn[32];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		snprintf(fn, sizeof(fn), "F%04d", 2999 - i);
+		add(&b, "example.com/m/store", fn, VERDICT_LEAK_PARAM, "leaking param: p", i + 1);
+		add(&h, "example.com/m/store", fn, VERDICT_LEAK_PARAM, "leaking param: p", i + 1);
+	}
+	add(&b, "example.com/m/other", "F0007", VERDICT_LEAK_PARAM, "leaking param: q", 5);
+	add(&h, "example.com/m/other", "F0007", VERDICT_LEAK_PARAM, "leaking param: q", 5);
+	summary_add_findings(&sb, &b);
+	summary_add_findings(&sh, &h);
+	assert_int_equal(sb.nr, 3001);
+	summary_diff(&cs, &sb, &sh);
+	assert_int_equal(cs.nr, 0);
+	summary_changes_release(&cs);
+	/* sorted now: F0007 of store moved; a second line joins its entry */
+	summary_add_line(&sh, "example.com/m/store", "F0007", "store/store.go", 2993,
+			 "leaking param content: r");
+	summary_add_line(&sh, "example.com/m/store", "F3000", "store/store.go", 3001,
+			 "leaking param: s");
+	assert_int_equal(sh.nr, 3002);
+	summary_diff(&cs, &sb, &sh);
+	assert_int_equal(cs.nr, 2);
+	assert_string_equal(cs.items[0]->package, "example.com/m/store");
+	assert_string_equal(cs.items[0]->function, "F0007");
+	assert_string_equal(cs.items[0]->before, "leaking param: p");
+	assert_string_equal(cs.items[0]->after, "leaking param content: r; leaking param: p");
+	assert_string_equal(cs.items[1]->function, "F3000");
+	summary_changes_release(&cs);
+	summary_release(&sb);
+	summary_release(&sh);
+	finding_list_release(&b);
+	finding_list_release(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_inlining),
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_notes_file),
+		cmocka_unit_test(test_many_functions),
 	};
 
 	util_init();
