@@ -448,9 +448,15 @@ static int cache_key(struct analysis *a, struct base_cache *bc, const git_oid *t
 	a->cache = bc;
 	if (e->opts->no_cache || !a->set->nr)
 		return 0;
+	if (tree)
+		base_cache_set_key(bc, tree, e->go_version, e->go_env, &a->build, a->set);
+	/* An entry is written only for a set without contracts, and its key
+	 * holds the tree the set's sources are read from (a work tree only
+	 * once root_check has found its paths the tree's): when the entry is
+	 * there, the sources need no scan. */
 	if (!tree)
 		strbuf_addstr(&why, "the work tree is under review, and it is not a commit");
-	else if (contract_any(a->root, a->set, a->build.tests))
+	else if (!base_cache_present(bc) && contract_any(a->root, a->set, a->build.tests))
 		strbuf_addstr(&why, "it has performance contracts, which are checked from the source");
 	else
 		pkgset_outside_root(&why, a->root, a->set);
@@ -463,7 +469,6 @@ static int cache_key(struct analysis *a, struct base_cache *bc, const git_oid *t
 	}
 	strbuf_release(&why);
 	a->cacheable = 1;
-	base_cache_set_key(bc, tree, e->go_version, e->go_env, &a->build, a->set);
 	return 1;
 }
 

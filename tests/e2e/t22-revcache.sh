@@ -143,6 +143,33 @@ er --worktree --mode file --format json
 expect_eq "--worktree: built every time, no entry written" "$(builds) $(ls .git/escape-review/cache | wc -l)" "2 $n"
 git checkout -q -- .
 
+# a commit whose package has a performance contract: checked from the
+# source every time, so never cached (-v says why); its base, cached, is
+# read without a scan of its sources (an entry exists only for a set
+# without contracts, under a key that holds the tree)
+git checkout -q -b contracted c2
+cat >>campus/score.go <<'GO'
+
+//escape:none
+func contracted() *int { v := 5; return &v }
+GO
+commit_all . ck
+line=$(grep -n '^func contracted' campus/score.go | cut -d: -f1)
+broken() { json_get "$TMP/out" '" ".join("%s:%d:%s:%s" % (f["file"], f["line"], f["rule"], f["status"]) for f in d["findings"] if f["rule"] == "ER041")'; }
+: >"$TMP/go-calls"
+er --base c2 --head contracted -v --format json
+expect_grep "a contract -v: the head not cached, saying why" \
+	"^escape-review: not caching the analysis of the head revision: it has performance contracts, which are checked from the source$" "$TMP/err"
+expect_grep "a contract -v: the base read from the cache" \
+	"^escape-review: the analysis of the base revision is read from the cache: " "$TMP/err"
+expect_eq "a contract: the head built, the base not" "$(builds)" 1
+expect_eq "a contract: its breach reported" "$(broken)" "campus/score.go:$line:ER041:new"
+: >"$TMP/go-calls"
+er --base c2 --head contracted --format json
+expect_eq "a contract again: the head built again, its breach reported again" "$(builds) $(broken)" \
+	"1 campus/score.go:$line:ER041:new"
+git checkout -q c2
+
 # a replace outside the repository: the key cannot see it
 mkdir -p "$TMP/outside/dep" "$TMP/rep/r"
 cat >"$TMP/outside/dep/go.mod" <<'EOF'
