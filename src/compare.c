@@ -30,7 +30,8 @@
 
 /* 2: steps carry "inlined" and "outside", facts "func"; 3: the key is stored */
 /* 4: locate's in_init, in_loop, loop_line, zero_size, states */
-#define CACHE_VERSION 6  /* 5: a compact entry read in place, not JSON; 6: with the classification */
+/* 5: a compact entry read in place, not JSON; 6: with the classification */
+#define CACHE_VERSION 7  /* 7: what matching needs first, the rest after it */
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 
@@ -304,6 +305,12 @@ static void put_num(struct strbuf *sb, long long v)
 	strbuf_addf(sb, "%lld ", v);
 }
 
+/*
+ * A record: first what matching, the mode and the policy read of every
+ * finding (where, what, the rule), then the rest (source lines, the rule's
+ * sentence, the facts, the flow), which a lazy read leaves in the entry
+ * for the findings a review prints (compare_cache_complete).
+ */
 static void put_record(struct strbuf *sb, const struct finding *f)
 {
 	const struct flow_facts *fa = &f->facts;
@@ -317,17 +324,17 @@ static void put_record(struct strbuf *sb, const struct finding *f)
 	put_str(sb, f->function);
 	put_str(sb, f->message);
 	put_str(sb, f->subject);
-	put_str(sb, f->source);
-	put_str(sb, f->source_above);
-	put_str(sb, f->zero_size);
 	/* the classification (checklist_classify_finding), when it was made */
-	put_str(sb, f->rule);
-	put_str(sb, f->rule ? f->why : NULL);
+	put_str(sb, f->rule && f->why ? f->rule : NULL);
 	put_num(sb, f->line);
 	put_num(sb, f->column);
 	put_num(sb, f->verdict);
 	put_num(sb, flags);
 	put_num(sb, f->loop_line);
+	put_str(sb, f->source);
+	put_str(sb, f->source_above);
+	put_str(sb, f->zero_size);
+	put_str(sb, f->rule ? f->why : NULL);
 	strbuf_addf(sb, "%llu ", (unsigned long long)fa->reasons);
 	put_num(sb, fa->dsts);
 	put_num(sb, fa->steps);
@@ -431,15 +438,6 @@ static char *rd_dup(struct rd *r)
 	return s ? xstrndup(s, len) : NULL;
 }
 
-/* A string interned in `pool` (NUL-terminated there); NULL for "~". */
-static const char *rd_pooled(struct rd *r, struct strpool *pool)
-{
-	size_t len;
-	const char *s = rd_str(r, &len);
-
-	return s ? strpool_intern(pool, s, len) : NULL;
-}
-
 static void rd_char(struct rd *r, char c)
 {
 	if (r->bad || r->p >= r->end || *r->p != c)
@@ -448,37 +446,77 @@ static void rd_char(struct rd *r, char c)
 		r->p++;
 }
 
-/* The facts and the flow of a record; step strings go to the findings' `pool`. */
-static void rd_chain(struct rd *r, struct finding *f, struct strpool *pool)
+/* A string of a record's rest: a copy when `keep`, else only checked. */
+static char *rd_take(struct rd *r, int keep)
 {
-	size_t i, n;
+	size_t len;
+	const char *s = rd_str(r, &len);
 
-	f->facts.reasons = rd_u64(r, ' ');
-	f->facts.dsts = (unsigned)rd_num(r, 0, UINT_MAX);
-	f->facts.steps = (unsigned)rd_num(r, 0, UINT_MAX);
-	f->facts.flows = (unsigned)rd_num(r, 0, UINT_MAX);
-	f->facts.derefs = (int)rd_num(r, INT_MIN, INT_MAX);
-	f->facts.leak_dst = rd_dup(r);
-	f->facts.func = rd_dup(r);
+	return s && keep ? xstrndup(s, len) : NULL;
+}
+
+/*
+ * The rest of a record (put_record): source lines, the rule's sentence,
+ * the facts and the flow, into `f`, step strings into `pool` (or owned by
+ * the steps when it is NULL).  With `f` NULL it is only checked, with the
+ * same bounds, so that what a lazy read accepted reads the same later.
+ * Returns whether the sentence was there (a rule without it is none).
+ */
+static int rd_rest(struct rd *r, struct finding *f, struct strpool *pool)
+{
+	size_t i, n, len;
+	int why;
+
+	if (f) {
+		f->source = rd_take(r, 1);
+		f->source_above = rd_take(r, 1);
+		f->zero_size = rd_take(r, 1);
+		f->why = rd_take(r, 1);
+		why = f->why != NULL;
+	} else {
+		for (i = 0; i < 3; i++)
+			rd_str(r, &len);
+		why = rd_str(r, &len) != NULL;
+	}
+	if (f) {
+		f->facts.reasons = rd_u64(r, ' ');
+		f->facts.dsts = (unsigned)rd_num(r, 0, UINT_MAX);
+		f->facts.steps = (unsigned)rd_num(r, 0, UINT_MAX);
+		f->facts.flows = (unsigned)rd_num(r, 0, UINT_MAX);
+		f->facts.derefs = (int)rd_num(r, INT_MIN, INT_MAX);
+	} else {
+		rd_u64(r, ' ');
+		for (i = 0; i < 3; i++)
+			rd_num(r, 0, UINT_MAX);
+		rd_num(r, INT_MIN, INT_MAX);
+	}
+	if (f) {
+		f->facts.leak_dst = rd_take(r, 1);
+		f->facts.func = rd_take(r, 1);
+	} else {
+		rd_str(r, &len);
+		rd_str(r, &len);
+	}
 	n = (size_t)rd_num(r, 0, FACTS_MAX_CALLEES);
 	for (i = 0; i < n && !r->bad; i++) {
-		char *s = rd_dup(r);
+		const char *s = rd_str(r, &len);
 
 		if (!s)
 			r->bad = 1;
-		else
-			flow_facts_add_callee(&f->facts, s);
+		else if (f)
+			flow_facts_add_callee(&f->facts, xstrndup(s, len));
 	}
 	/* a step takes 14 bytes at least: the count is bounded by the entry */
 	n = (size_t)rd_num(r, 0, (r->end - r->p) / 14);
-	if (n && !r->bad) {
-		f->pool = strpool_ref(pool);
+	if (f && n && !r->bad) {
+		f->pool = pool ? strpool_ref(pool) : NULL;
 		f->flow = xcalloc(n, sizeof(*f->flow));
 		f->flow_alloc = n;
 	}
 	for (i = 0; i < n && !r->bad; i++) {
-		const char *file = rd_pooled(r, pool), *text = rd_pooled(r, pool);
-		const char *inl = rd_pooled(r, pool);
+		size_t flen, tlen, ilen;
+		const char *file = rd_str(r, &flen), *text = rd_str(r, &tlen);
+		const char *inl = rd_str(r, &ilen);
 		int line = (int)rd_num(r, INT_MIN, INT_MAX);
 		int col = (int)rd_num(r, -(1 << 30), (1 << 30) - 1);
 		unsigned outside = (unsigned)rd_num(r, 0, 1);
@@ -488,52 +526,79 @@ static void rd_chain(struct rd *r, struct finding *f, struct strpool *pool)
 			r->bad = 1;
 			break;
 		}
-		st = finding_add_step(f, file, line, col, text);
-		if (inl)
-			finding_step_set_inlined(f, st, inl);
+		if (!f)
+			continue;
+		if (pool) {
+			st = finding_add_pooled_step(f, strpool_intern(pool, file, flen), line, col,
+						     strpool_intern(pool, text, tlen));
+			if (inl)
+				finding_step_set_inlined(f, st, strpool_intern(pool, inl, ilen));
+		} else {
+			char *fc = xstrndup(file, flen), *tc = xstrndup(text, tlen);
+
+			st = finding_add_step(f, fc, line, col, tc);
+			free(fc);
+			free(tc);
+			if (inl) {
+				char *ic = xstrndup(inl, ilen);
+
+				finding_step_set_inlined(f, st, ic);
+				free(ic);
+			}
+		}
 		st->outside = outside;
 	}
+	return why;
 }
 
-/* The classification of a record: a rule of this build's checklist and its
- * sentence, or none (an id this build does not know is none: classified
- * again). */
+/* The rule of a record: one of this build's checklist, or none (an id
+ * this build does not know is none: classified again). */
 static void rd_rule(struct rd *r, struct finding *f)
 {
 	size_t len;
 	const char *id = rd_str(r, &len);
-	char *why = rd_dup(r);
 	const struct rule *rule = NULL;
 
-	if (id && why && len < 16) {
+	if (id && len < 16) {
 		char buf[16];
 
 		memcpy(buf, id, len);
 		buf[len] = '\0';
 		rule = checklist_find(buf);
 	}
-	if (rule) {
-		f->rule = rule->id;
-		f->why = why;
-	} else {
-		free(why);
-	}
+	f->rule = rule ? rule->id : NULL;
 }
 
-/* One record, or NULL (r->bad) when it does not parse. */
-static struct finding *rd_record(struct rd *r, struct strpool *pool)
+/* What a lazy read keeps of an entry: the mapped bytes its findings' rests
+ * are read from, unmapped with the last of them. */
+struct entry_map {
+	struct finding_deferred d;
+	void *map;
+	size_t len;
+};
+
+static void entry_map_release(struct finding_deferred *d)
+{
+	struct entry_map *m = (struct entry_map *)d;
+
+	munmap(m->map, m->len);
+	free(m);
+}
+
+/* One record, or NULL (r->bad) when it does not parse.  With `lazy` its
+ * rest is checked and left in the entry, for compare_cache_complete(). */
+static struct finding *rd_record(struct rd *r, struct strpool *pool, struct finding_deferred *lazy)
 {
 	struct finding *f = finding_new();
+	const char *rest;
 	unsigned flags;
+	int why;
 
 	f->file = rd_dup(r);
 	f->package = rd_dup(r);
 	f->function = rd_dup(r);
 	f->message = rd_dup(r);
 	f->subject = rd_dup(r);
-	f->source = rd_dup(r);
-	f->source_above = rd_dup(r);
-	f->zero_size = rd_dup(r);
 	rd_rule(r, f);
 	f->line = (int)rd_num(r, INT_MIN, INT_MAX);
 	f->column = (int)rd_num(r, INT_MIN, INT_MAX);
@@ -547,12 +612,24 @@ static struct finding *rd_record(struct rd *r, struct strpool *pool)
 	f->facts.cycle_warning = !!(flags & RF_CYCLE);
 	f->allocates_nothing = !!(flags & RF_NOTHING);
 	f->loop_line = (int)rd_num(r, INT_MIN, INT_MAX);
-	rd_chain(r, f, pool);
+	rest = r->p;
+	why = rd_rest(r, lazy ? NULL : f, pool);
 	rd_char(r, '\n');
 	if (r->bad || !f->file || !f->message || !f->subject) {
 		r->bad = 1;
 		finding_free(f);
 		return NULL;
+	}
+	if (!why || !f->rule) { /* a rule without its sentence, or none: classified again */
+		f->rule = NULL;
+		free(f->why);
+		f->why = NULL;
+	}
+	if (lazy) {
+		lazy->refs++;
+		f->deferred = lazy;
+		f->deferred_at = rest;
+		f->deferred_len = (size_t)(r->p - rest);
 	}
 	return f;
 }
@@ -606,7 +683,8 @@ int compare_cache_write(const char *path, const char *key, const struct finding_
 	return ret;
 }
 
-int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key)
+static int cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key,
+		       struct finding_deferred *lazy)
 {
 	struct rd r = { buf, buf + len, 0 };
 	struct finding_list tmp = FINDING_LIST_INIT;
@@ -633,9 +711,9 @@ int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, c
 	n = (size_t)rd_u64(&r, '\n');
 	if (n > len / 40)
 		r.bad = 1;
-	pool = strpool_new();
+	pool = lazy ? NULL : strpool_new();
 	for (i = 0; i < n && !r.bad; i++) {
-		struct finding *f = rd_record(&r, pool);
+		struct finding *f = rd_record(&r, pool, lazy);
 
 		if (f)
 			finding_list_add(&tmp, f);
@@ -652,8 +730,41 @@ int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, c
 	return ret;
 }
 
-int compare_cache_read(struct finding_list *out, const char *path, const char *key)
+int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key)
 {
+	return cache_parse(out, buf, len, key, NULL);
+}
+
+int compare_cache_parse_lazy(struct finding_list *out, const char *buf, size_t len,
+			     const char *key, struct finding_deferred *owner)
+{
+	return cache_parse(out, buf, len, key, owner);
+}
+
+int compare_cache_complete(struct finding *f)
+{
+	struct rd r;
+
+	if (!f->deferred)
+		return 0;
+	r.p = f->deferred_at;
+	r.end = f->deferred_at + f->deferred_len;
+	r.bad = 0;
+	/* checked when the record was read, which kept the rule only with
+	 * its sentence: it reads the same now */
+	rd_rest(&r, f, NULL);
+	if (!f->rule) {
+		free(f->why);
+		f->why = NULL;
+	}
+	finding_drop_deferred(f);
+	return 1;
+}
+
+/* compare_cache_read(), lazily when `lazy`. */
+static int cache_read(struct finding_list *out, const char *path, const char *key, int lazy)
+{
+	struct entry_map *em = NULL;
 	struct stat st;
 	void *map = MAP_FAILED;
 	size_t len = 0;
@@ -661,7 +772,8 @@ int compare_cache_read(struct finding_list *out, const char *path, const char *k
 
 	/* mapped, not read: the entry's pages come from the page cache as
 	 * they are parsed, with no copy to fault in (an entry is replaced by
-	 * a rename, never rewritten in place) */
+	 * a rename, never rewritten in place); a lazy read keeps the mapping
+	 * for its findings' rests */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		return 1;
@@ -676,16 +788,31 @@ int compare_cache_read(struct finding_list *out, const char *path, const char *k
 	}
 	if (fd >= 0)
 		close(fd);
-	if (!ret && (ret = compare_cache_parse(out, len ? map : "", len, key))) {
+	if (!ret && lazy && map != MAP_FAILED) {
+		em = xcalloc(1, sizeof(*em));
+		em->d.refs = 1; /* this function's, dropped below */
+		em->d.release = entry_map_release;
+		em->map = map;
+		em->len = len;
+		map = MAP_FAILED;
+	}
+	if (!ret && (ret = cache_parse(out, em ? em->map : len ? map : "", len, key, em ? &em->d : NULL))) {
 		struct strbuf why = STRBUF_INIT;
 
 		strbuf_addstr(&why, error_last());
 		ret = error_set(ER_EINPUT, "ignoring the analysis cache entry %s: %s", path, why.buf);
 		strbuf_release(&why);
 	}
+	if (em && !--em->d.refs)
+		entry_map_release(&em->d);
 	if (map != MAP_FAILED)
 		munmap(map, len);
 	return ret;
+}
+
+int compare_cache_read(struct finding_list *out, const char *path, const char *key)
+{
+	return cache_read(out, path, key, 0);
 }
 
 /* ---- the base revision's checkout, its cache, and their lock ---- */
@@ -882,6 +1009,7 @@ void base_cache_init(struct base_cache *bc, const char *gitdir, const char *cach
 	strbuf_init(&bc->pre_key, 0);
 	strbuf_init(&bc->pre_msg, 0);
 	bc->pre_ret = 0;
+	bc->lazy = 0;
 	strbuf_addstr(&bc->dir, gitdir);
 	while (bc->dir.len > 1 && bc->dir.buf[bc->dir.len - 1] == '/')
 		strbuf_setlen(&bc->dir, bc->dir.len - 1);
@@ -954,7 +1082,7 @@ int base_cache_read(struct finding_list *out, struct base_cache *bc)
 	if (!bc->pre_key.len || strcmp(bc->pre_key.buf, bc->key.buf)) {
 		finding_list_release(&bc->pre);
 		strbuf_reset(&bc->pre_key);
-		return compare_cache_read(out, bc->path.buf, bc->key.buf);
+		return cache_read(out, bc->path.buf, bc->key.buf, bc->lazy);
 	}
 	ret = bc->pre_ret;
 	if (ret < 0)
@@ -1015,7 +1143,7 @@ void base_cache_preread(struct base_cache *bc)
 {
 	finding_list_release(&bc->pre);
 	strbuf_reset(&bc->pre_msg);
-	bc->pre_ret = compare_cache_read(&bc->pre, bc->path.buf, bc->key.buf);
+	bc->pre_ret = cache_read(&bc->pre, bc->path.buf, bc->key.buf, bc->lazy);
 	if (bc->pre_ret < 0) {
 		strbuf_addstr(&bc->pre_msg, error_last());
 		error_clear();

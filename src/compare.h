@@ -82,6 +82,20 @@ int compare_cache_write(const char *path, const char *key, const struct finding_
 int compare_cache_read(struct finding_list *out, const char *path, const char *key);
 /* The same from `len` bytes in memory (the fuzz target's entry point). */
 int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key);
+/*
+ * A lazy read (base_cache.lazy) reads of each record what matching, the
+ * mode, the policy and the summaries need (file, package, function,
+ * message, subject, position, verdict, rule and flags) and checks the
+ * rest, which stays in the mapped entry (finding.deferred) until this
+ * reads it into `f`: source lines, the rule's sentence, facts and flow.
+ * Returns 1 when it read them, 0 when `f` had nothing left to read.
+ */
+int compare_cache_complete(struct finding *f);
+/* compare_cache_parse(), lazily: the rests stay in `buf`, which must
+ * outlive them; each finding holds a reference to `owner`, released with
+ * the last (the fuzz target's lazy entry point). */
+int compare_cache_parse_lazy(struct finding_list *out, const char *buf, size_t len,
+			     const char *key, struct finding_deferred *owner);
 
 /*
  * A lock file as git takes them: PATH created with O_CREAT|O_EXCL, holding
@@ -120,6 +134,9 @@ struct base_cache {
 	struct finding_list pre;
 	struct strbuf pre_key, pre_msg;
 	int pre_ret;
+	/* read the entry lazily (compare_cache_complete): for a review that
+	 * prints few of its findings */
+	int lazy;
 };
 
 /*

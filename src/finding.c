@@ -43,6 +43,17 @@ static const char *own_str(struct finding *f, const char *s)
 	return f->pool ? strpool_intern(f->pool, s, strlen(s)) : xstrdup(s);
 }
 
+void finding_drop_deferred(struct finding *f)
+{
+	struct finding_deferred *d = f->deferred;
+
+	f->deferred = NULL;
+	f->deferred_at = NULL;
+	f->deferred_len = 0;
+	if (d && !--d->refs)
+		d->release(d);
+}
+
 void finding_release(struct finding *f)
 {
 	size_t i;
@@ -83,6 +94,7 @@ void finding_release(struct finding *f)
 		free(f->induced_by->why);
 		free(f->induced_by);
 	}
+	finding_drop_deferred(f);
 	memset(f, 0, sizeof(*f));
 	f->facts.derefs = -1;
 }

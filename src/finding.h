@@ -139,6 +139,17 @@ struct finding_contract {
 	char *func;         /* function scope: the function; else NULL */
 };
 
+/*
+ * The bytes a finding's remaining fields are still to be read from: a
+ * cache entry read lazily (compare.h: compare_cache_complete) keeps its
+ * mapping while any of its findings is incomplete.  Counted like a
+ * strpool: the findings of one entry are freed by one thread at a time.
+ */
+struct finding_deferred {
+	unsigned long refs;
+	void (*release)(struct finding_deferred *d); /* when the last reference goes */
+};
+
 struct finding {
 	char *package;      /* import path from the "# pkg" header, or NULL */
 	char *file;         /* relative to the repository root, '/' separators */
@@ -190,6 +201,12 @@ struct finding {
 	 * acknowledged by //escape:ok nor accepted by the baseline */
 	struct finding_contract *contract;
 	struct finding_cause *induced_by; /* dependents: what made it appear or go */
+	/* read lazily from a cache entry: source, source_above, zero_size,
+	 * why, facts and flow are still at deferred_at (compare.h), the rest
+	 * is set; NULL once read */
+	struct finding_deferred *deferred;
+	const char *deferred_at;
+	size_t deferred_len;
 	/* profile weighting (profile.h): bytes and objects a heap profile
 	 * allocated at the line, the CPU share (0..1) of the function, flat
 	 * and cumulative; weight the larger of the finding's heap and CPU
@@ -221,6 +238,9 @@ void finding_free(struct finding *f);
  * thousands.
  */
 void finding_release_facts_names(struct finding *f);
+/* Forget what a lazy read left to read (finding.deferred): its reference
+ * to the entry is dropped. */
+void finding_drop_deferred(struct finding *f);
 /* Keep the first `max` steps of the flow (0 keeps all); flow_truncated says
  * when some were dropped. */
 void finding_cut_flow(struct finding *f, int max);

@@ -49,6 +49,30 @@ static int excluded_cb(const void *data, const char *path)
 }
 
 /* Classify from the whole chains, then keep `max_flow` steps for display. */
+/* What a lazy read of the cache left of `f` (compare_cache_complete), cut
+ * to --max-flow as classify_all() cuts what was read whole. */
+static void complete(struct finding *f, int max_flow)
+{
+	if (compare_cache_complete(f))
+		finding_cut_flow(f, max_flow);
+}
+
+static void complete_all(struct finding_list *l, int max_flow)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		complete(l->items[i], max_flow);
+}
+
+/* Whether a review in `mode` reads its cache entries lazily: when it
+ * prints a part of the findings (new mode without the existing ones, the
+ * modes of added lines, hunks and files), the rest is read for those. */
+static int reads_lazily(enum review_mode mode, const struct review_opts *opts)
+{
+	return mode == MODE_NEW ? !opts->keep_existing : mode != MODE_ALL;
+}
+
 static void classify_all(struct finding_list *l, const struct checklist_policy *policy,
 			 int max_flow)
 {
@@ -61,6 +85,8 @@ static void classify_all(struct finding_list *l, const struct checklist_policy *
 			l->items[k++] = f; /* a contract's rule is its own */
 			continue;
 		}
+		if (!f->rule)
+			complete(f, max_flow); /* classified from its facts and flow */
 		/* classified already (by analyse(), or read so from the cache):
 		 * only the policy is left */
 		if (f->rule ? checklist_apply_policy(f, policy) : checklist_classify(f, f->source, policy)) {
@@ -916,6 +942,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 
 	base_cache_init(&bc, git_repository_path(repo), opts->cache_dir);
 	base_cache_init(&hc, git_repository_path(repo), opts->cache_dir);
+	bc.lazy = hc.lazy = reads_lazily(MODE_NEW, opts);
 	n = base_paths(&old, c, opts);
 
 	/* Head's build starts first: before the go environment (one `go env`,
@@ -1396,6 +1423,7 @@ static int stage_analyse(struct run *r)
 	if (!eh)
 		head_analysis_init(&own, opts, r->mode, r->root.buf, &r->set, r->rc);
 	base_cache_init(&hc, git_repository_path(r->repo), opts->cache_dir);
+	hc.lazy = reads_lazily(r->mode, opts);
 	/* a committed revision's analysis may be cached: its key needs the go
 	 * environment first */
 	if (eh) {
@@ -1464,6 +1492,9 @@ static int stage_policy(struct run *r)
 		config_filter(opts->config, &out->fixed);
 	}
 	filter_mode(out, r->have_change ? &r->change : NULL, r->mode, opts->keep_existing);
+	/* what is shown is read whole: nothing after this reads a cache entry */
+	complete_all(&out->findings, opts->build.max_flow);
+	complete_all(&out->fixed, opts->build.max_flow);
 	if (!opts->no_baseline && (ret = apply_baseline(out, r->repo, opts)))
 		return ret;
 	if (!opts->no_acknowledge)

@@ -3,13 +3,44 @@
  * edit: the base-analysis cache and the baseline (compare.h), through
  * their from-memory entry points.  The first byte picks the reader; cached
  * findings are then fingerprinted, matched and checked against a baseline
- * read from the same bytes.
+ * read from the same bytes.  A cache entry is also read lazily: it must be
+ * taken or refused alike, and its findings completed must be the same.
  */
 #include "fuzz.h"
 #include "compare.h"
 #include "errors.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+static void no_release(struct finding_deferred *d)
+{
+	(void)d;
+}
+
+/* Abort unless reading `s` lazily gives what the whole read gave in `l`. */
+static void check_lazy(const struct finding_list *l, int ret, const char *s, size_t size)
+{
+	struct finding_deferred owner = { 1, no_release };
+	struct finding_list lazy = FINDING_LIST_INIT;
+	size_t i;
+
+	if (compare_cache_parse_lazy(&lazy, s, size, NULL, &owner) != ret || lazy.nr != l->nr)
+		abort();
+	for (i = 0; i < lazy.nr; i++) {
+		const struct finding *a = l->items[i], *b = lazy.items[i];
+
+		compare_cache_complete(lazy.items[i]);
+		if (a->line != b->line || a->flow_nr != b->flow_nr || a->rule != b->rule ||
+		    (a->why == NULL) != (b->why == NULL) || (a->why && strcmp(a->why, b->why)) ||
+		    a->facts.callees_nr != b->facts.callees_nr || (a->source == NULL) != (b->source == NULL))
+			abort();
+	}
+	finding_list_release(&lazy);
+	if (owner.refs != 1)
+		abort();
+	error_clear();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -17,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct finding_list fixed = FINDING_LIST_INIT;
 	struct baseline b = BASELINE_INIT;
 	const char *s;
+	int ret;
 
 	if (!size)
 		return 0;
@@ -27,7 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		baseline_release(&b);
 		return 0;
 	}
-	if (compare_cache_parse(&l, s, size, NULL) == 0) {
+	ret = compare_cache_parse(&l, s, size, NULL);
+	check_lazy(&l, ret, s, size);
+	if (ret == 0) {
 		(void)compare_cache_parse(&base, s, size, NULL);
 		compare_fingerprint(&l, NULL);
 		compare_fingerprint(&base, NULL);

@@ -144,22 +144,23 @@ def entry_num(*ns):
 
 step = ("campus/student.go", "flow: {heap} = ids", None, 14, 6, 0)
 records = [
-    # file package function message subject source source_above zero_size
-    # rule why; line column verdict flags loop_line; reasons dsts steps flows derefs
-    # leak_dst func; callees; steps (file text inlined line column outside)
+    # file package function message subject rule; line column verdict flags
+    # loop_line; source source_above zero_size why; reasons dsts steps flows
+    # derefs leak_dst func; callees; steps (file text inlined line column outside)
     b"".join([entry_str(x) for x in ("campus/student.go", "example.com/campus", "Roster",
-                                     "leaking param: ids", "ids", "func Roster(ids []int) *R {", "", None,
-                                     "ER017", "ids is kept by Roster")]
-             + [entry_num(14, 15, 2, 0, 0, 0x8000001, 1, 2, 1, 0), entry_str("{heap}"), entry_str("Roster"),
+                                     "leaking param: ids", "ids", "ER017")]
+             + [entry_num(14, 15, 2, 0, 0)]
+             + [entry_str(x) for x in ("func Roster(ids []int) *R {", "", None, "ids is kept by Roster")]
+             + [entry_num(0x8000001, 1, 2, 1, 0), entry_str("{heap}"), entry_str("Roster"),
                 entry_num(1), entry_str("log.Printf"), entry_num(2)]
              + [entry_str(step[0]) + entry_str(step[1]) + entry_str(step[2]) + entry_num(*step[3:]),
                 entry_str(step[0]) + entry_str("from r.ids = ids (assign) at campus/student.go:15:8")
                 + entry_str("log.Printf") + entry_num(15, 8, 1)]) + b"\n",
-    b"".join([entry_str(x) for x in ("a.go", None, "F.func1", "moved to heap: x", "x", None, None, None,
-                                     None, None)]
-             + [entry_num(3, 2, 0, 0x30, 0, 0, 0, 0, 0, -1), entry_str(None), entry_str(None), entry_num(0, 0)]) + b"\n",
+    b"".join([entry_str(x) for x in ("a.go", None, "F.func1", "moved to heap: x", "x", None)]
+             + [entry_num(3, 2, 0, 0x30, 0)] + [entry_str(None)] * 4
+             + [entry_num(0, 0, 0, 0, -1), entry_str(None), entry_str(None), entry_num(0, 0)]) + b"\n",
 ]
-put("compare", b"\x00escape-review analysis cache 6\n" + entry_str("escape-review analysis 6\ntree 0123\n")
+put("compare", b"\x00escape-review analysis cache 7\n" + entry_str("escape-review analysis 7\ntree 0123\n")
     + b"\n%d\n" % len(records) + b"".join(records) + b"end\n")
 put("compare", b"\x01" + b'{"version": 1, "findings": [\n'
     b'  {"fingerprint":"23ad18047477703c","rule":"ER001","location":"campus/student.go:14 Roster","message":"leaking param: ids"},\n'

@@ -330,32 +330,32 @@ static void test_cache_round_trip(void **state)
 		struct strbuf sb = STRBUF_INIT;
 
 		assert_true(strbuf_read_file(&sb, path, 1 << 20) > 0);
-		assert_true(strbuf_starts_with(&sb, "escape-review analysis cache 6\n7:key\n\"1\" \n2\n10:pkg/a b.go 13:example.com/m "));
-		assert_true(strbuf_ends_with(&sb, "\n4:b.go ~ ~ 16:moved to heap: y 1:y ~ ~ ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \nend\n"));
+		assert_true(strbuf_starts_with(&sb, "escape-review analysis cache 7\n7:key\n\"1\" \n2\n10:pkg/a b.go 13:example.com/m "));
+		assert_true(strbuf_ends_with(&sb, "\n4:b.go ~ ~ 16:moved to heap: y 1:y ~ 0 0 0 0 0 ~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0 \nend\n"));
 		strbuf_release(&sb);
 	}
 
 	/* entries that cannot be trusted: ignored, saying why, adding nothing */
 	{
 		static const char *const bad[][2] = {
-			{ "{\"version\":4,\"key\":\"k\",\"findings\":[]}", "it is not a version 6 cache entry" },
-			{ "escape-review analysis cache 4\n1:k \n0\nend\n", "it is not a version 6 cache entry" },
-			{ "escape-review analysis cache 6\n5:other \n0\nend\n", "it was written for another key" },
-			{ "escape-review analysis cache 6\n1:k \n0\n", "it is truncated or corrupt (at byte 38)" },
-			{ "escape-review analysis cache 6\n1:k \n0\nend\nmore", "it is truncated or corrupt (at byte 38)" },
-			{ "escape-review analysis cache 6\n9:k \n0\nend\n", "it is truncated or corrupt (at byte 33)" },
+			{ "{\"version\":4,\"key\":\"k\",\"findings\":[]}", "it is not a version 7 cache entry" },
+			{ "escape-review analysis cache 6\n1:k \n0\nend\n", "it is not a version 7 cache entry" },
+			{ "escape-review analysis cache 7\n5:other \n0\nend\n", "it was written for another key" },
+			{ "escape-review analysis cache 7\n1:k \n0\n", "it is truncated or corrupt (at byte 38)" },
+			{ "escape-review analysis cache 7\n1:k \n0\nend\nmore", "it is truncated or corrupt (at byte 38)" },
+			{ "escape-review analysis cache 7\n9:k \n0\nend\n", "it is truncated or corrupt (at byte 33)" },
 			/* more records than the entry can hold */
-			{ "escape-review analysis cache 6\n1:k \n99\nend\n", "it is truncated or corrupt (at byte 39)" },
+			{ "escape-review analysis cache 7\n1:k \n99\nend\n", "it is truncated or corrupt (at byte 39)" },
 			/* no file; a verdict out of range; a step count larger than the entry */
-			{ "escape-review analysis cache 6\n1:k \n1\n~ ~ ~ 1:m 1:s ~ ~ ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \n"
+			{ "escape-review analysis cache 7\n1:k \n1\n~ ~ ~ 1:m 1:s ~ 0 0 0 0 0 ~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0 \n"
 			  "end\n", "it is truncated or corrupt (at byte 92)" },
-			{ "escape-review analysis cache 6\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ ~ ~ 0 0 9 0 0 0 0 0 0 -1 ~ ~ 0 0 \n"
-			  "end\n", "it is truncated or corrupt (at byte 73)" },
-			{ "escape-review analysis cache 6\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ ~ ~ 0 0 0 0 0 0 0 0 0 -1 ~ ~ 0 99 \n"
+			{ "escape-review analysis cache 7\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ 0 0 9 0 0 ~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0 \n"
+			  "end\n", "it is truncated or corrupt (at byte 65)" },
+			{ "escape-review analysis cache 7\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ 0 0 0 0 0 ~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 99 \n"
 			  "end\n", "it is truncated or corrupt (at byte 97)" },
 		};
 		static const char *const good =
-			"escape-review analysis cache 6\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ ~ ~ 1 -7 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \nend\n";
+			"escape-review analysis cache 7\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ 1 -7 0 0 0 ~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0 \nend\n";
 		size_t b, cut;
 
 		for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
@@ -378,10 +378,18 @@ static void test_cache_round_trip(void **state)
 		finding_list_release(&r);
 		/* a rule this build does not know: the finding is classified again */
 		{
-			static const char unknown[] = "escape-review analysis cache 6\n1:k \n1\n4:a.go ~ ~ 1:m 1:s ~ ~ ~ "
-						      "5:ER999 3:why 1 -7 0 0 0 0 0 0 0 -1 ~ ~ 0 0 \nend\n";
+			static const char unknown[] = "escape-review analysis cache 7\n1:k \n1\n4:a.go ~ ~ 1:m 1:s "
+						      "5:ER999 1 -7 0 0 0 ~ ~ ~ 3:why 0 0 0 0 -1 ~ ~ 0 0 \nend\n";
+			/* a rule without its sentence: the same */
+			static const char nowhy[] = "escape-review analysis cache 7\n1:k \n1\n4:a.go ~ ~ 1:m 1:s "
+						    "5:ER010 1 -7 0 0 0 ~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0 \nend\n";
 
 			assert_int_equal(compare_cache_parse(&r, unknown, strlen(unknown), "k"), 0);
+			assert_int_equal(r.nr, 1);
+			assert_null(r.items[0]->rule);
+			assert_null(r.items[0]->why);
+			finding_list_release(&r);
+			assert_int_equal(compare_cache_parse(&r, nowhy, strlen(nowhy), "k"), 0);
 			assert_int_equal(r.nr, 1);
 			assert_null(r.items[0]->rule);
 			assert_null(r.items[0]->why);
@@ -939,6 +947,156 @@ static void test_preread(void **state)
 	strbuf_release(&content);
 }
 
+/* Everything a finding holds, for comparing a lazy read with a whole one. */
+static void describe(struct strbuf *sb, const struct finding *f)
+{
+	size_t i;
+
+	strbuf_addf(sb, "%s|%s|%s|%s|%s|%d:%d|%d|%s|%s|%s|%s|%s|%u%u%u%u%u|%d|", f->file,
+		    f->package ? f->package : "-", f->function ? f->function : "-", f->message,
+		    f->subject, f->line, f->column, (int)f->verdict, f->source ? f->source : "-",
+		    f->source_above ? f->source_above : "-", f->zero_size ? f->zero_size : "-",
+		    f->rule ? f->rule : "-", f->why ? f->why : "-", f->source_state,
+		    f->source_above_state, f->in_init, f->in_loop, f->flow_truncated, f->loop_line);
+	strbuf_addf(sb, "%llx %x %u %u %d %u %s %s", (unsigned long long)f->facts.reasons,
+		    f->facts.dsts, f->facts.steps, f->facts.flows, f->facts.derefs,
+		    f->facts.cycle_warning, f->facts.leak_dst ? f->facts.leak_dst : "-",
+		    f->facts.func ? f->facts.func : "-");
+	for (i = 0; i < f->facts.callees_nr; i++)
+		strbuf_addf(sb, " callee %s", f->facts.callees[i]);
+	for (i = 0; i < f->flow_nr; i++)
+		strbuf_addf(sb, " [%s:%d:%d %s %s %u]", f->flow[i].file, f->flow[i].line,
+			    f->flow[i].column, f->flow[i].text,
+			    f->flow[i].inlined ? f->flow[i].inlined : "-", f->flow[i].outside);
+	strbuf_addch(sb, '\n');
+}
+
+/*
+ * A lazy read (base_cache.lazy): the fields matching, the mode and the
+ * policy read are there at once, the rest only after
+ * compare_cache_complete(), and then the finding is the whole read's; a
+ * finding freed before it is completed, the entry removed meanwhile, a
+ * corrupt rest (the entry refused as a whole read refuses it), a rule
+ * without its sentence.
+ */
+static void test_lazy_read(void **state)
+{
+	struct base_cache bc;
+	struct build_opts bo = { 0 };
+	struct pkgset set = PKGSET_INIT;
+	struct gomodule mod;
+	struct finding_list l = FINDING_LIST_INIT, whole = FINDING_LIST_INIT, lazy = FINDING_LIST_INIT;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, entry = STRBUF_INIT;
+	char dir[] = "/tmp/test_compare_lazy.XXXXXX", *pkgs[] = { "./a" };
+	struct finding *f;
+	git_oid tree;
+	size_t i;
+	char *p;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	memset(&tree, 0, sizeof(tree));
+	one_package(&set, &mod, pkgs);
+	base_cache_init(&bc, "/repo/.git", dir);
+	base_cache_set_key(&bc, &tree, "go1.26.8", "GOVERSION=go1.26.8\n", &bo, &set);
+	for (i = 0; i < 3; i++) {
+		f = mk("a/a.go", 3 + (int)i, "F", i ? "moved to heap: x" : "leaking param: p");
+		f->verdict = i ? VERDICT_MOVED : VERDICT_LEAK_PARAM;
+		f->source = xstrdup("\tx := 1");
+		f->zero_size = i == 2 ? xstrdup("Path") : NULL;
+		f->source_state = 1;
+		f->in_loop = 1;
+		f->loop_line = 2;
+		f->rule = checklist_find("ER001")->id;
+		f->why = xstrdup("x is moved");
+		f->facts.reasons = 1ULL << REASON_ADDRESS_OF;
+		f->facts.derefs = 0;
+		f->facts.leak_dst = xstrdup("{heap}");
+		flow_facts_add_callee(&f->facts, xstrdup("log.Printf"));
+		finding_step_set_inlined(f, finding_add_step(f, "a/a.go", 4, 2, "flow: {heap} = &x"),
+					 "log.Printf");
+		finding_add_step(f, "$GOROOT/src/fmt/print.go", 300, 0, "from f(x) (call parameter)")->outside = 1;
+		finding_list_add(&l, f);
+	}
+	assert_int_equal(base_cache_write(&bc, &l), 0);
+	assert_int_equal(base_cache_read(&whole, &bc), 0);
+	bc.lazy = 1;
+	assert_int_equal(base_cache_read(&lazy, &bc), 0);
+	assert_int_equal(lazy.nr, 3);
+	/* at once: what matching, the mode and the policy read */
+	f = lazy.items[1];
+	assert_non_null(f->deferred);
+	assert_string_equal(f->file, "a/a.go");
+	assert_string_equal(f->package, "example.com/m");
+	assert_string_equal(f->function, "F");
+	assert_string_equal(f->message, "moved to heap: x");
+	assert_int_equal(f->line, 4);
+	assert_ptr_equal(f->rule, checklist_find("ER001")->id);
+	assert_int_equal(f->in_loop, 1);
+	assert_null(f->source);
+	assert_null(f->why);
+	assert_int_equal(f->flow_nr, 0);
+	assert_int_equal(f->facts.callees_nr, 0);
+	/* the entry may go: the findings keep their mapping */
+	assert_int_equal(unlink(bc.path.buf), 0);
+	/* freed before it is read: its reference goes with it */
+	finding_free(lazy.items[0]);
+	lazy.items[0] = lazy.items[2];
+	lazy.nr = 2;
+	finding_free(whole.items[0]);
+	whole.items[0] = whole.items[2];
+	whole.nr = 2;
+	for (i = 0; i < lazy.nr; i++) {
+		assert_int_equal(compare_cache_complete(lazy.items[i]), 1);
+		assert_null(lazy.items[i]->deferred);
+		assert_int_equal(compare_cache_complete(lazy.items[i]), 0);
+		describe(&a, whole.items[i]);
+		describe(&b, lazy.items[i]);
+	}
+	assert_string_equal(b.buf, a.buf);
+	assert_non_null(strstr(a.buf, "[a/a.go:4:2 flow: {heap} = &x log.Printf 0]"));
+	assert_non_null(strstr(a.buf, "|Path|ER001|x is moved|"));
+	finding_list_release(&lazy);
+	finding_list_release(&whole);
+
+	/* a corrupt rest (a step with no text): the entry is refused whole,
+	 * as a whole read refuses it */
+	assert_int_equal(base_cache_write(&bc, &l), 0);
+	assert_true(strbuf_read_file(&entry, bc.path.buf, 1 << 20) > 0);
+	p = strstr(entry.buf, "26:from f(x) (call parameter) ");
+	assert_non_null(p);
+	memcpy(p, "~ ", 2);
+	memset(p + 2, ' ', strlen("26:from f(x) (call parameter) ") - 2);
+	write_file(bc.path.buf, entry.buf);
+	error_clear();
+	assert_true(base_cache_read(&lazy, &bc) < 0);
+	assert_non_null(strstr(error_last(), "it is truncated or corrupt"));
+	assert_int_equal(lazy.nr, 0);
+	bc.lazy = 0;
+	assert_true(base_cache_read(&whole, &bc) < 0);
+	assert_int_equal(whole.nr, 0);
+
+	/* read ahead lazily, then completed */
+	assert_int_equal(base_cache_write(&bc, &l), 0);
+	bc.lazy = 1;
+	base_cache_preread(&bc);
+	assert_int_equal(base_cache_read(&lazy, &bc), 0);
+	assert_int_equal(lazy.nr, 3);
+	assert_non_null(lazy.items[2]->deferred);
+	assert_int_equal(compare_cache_complete(lazy.items[2]), 1);
+	assert_string_equal(lazy.items[2]->zero_size, "Path");
+	assert_int_equal(lazy.items[2]->flow_nr, 2);
+	finding_list_release(&lazy);
+
+	assert_int_equal(unlink(bc.path.buf), 0);
+	assert_int_equal(rmdir(dir), 0);
+	finding_list_release(&l);
+	base_cache_release(&bc);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&entry);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -955,6 +1113,7 @@ int main(void)
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_base_cache_key),
 		cmocka_unit_test(test_preread),
+		cmocka_unit_test(test_lazy_read),
 	};
 
 	util_init();
