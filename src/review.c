@@ -121,6 +121,7 @@ struct root_check {
 	int pending;       /* the root is the work tree, its untracked files unseen */
 	int dirty;         /* they were seen: the head is to be built in a checkout */
 	int verbose;
+	const struct pkgset *clean; /* root_check_paths() found this set's paths the head's */
 };
 
 static void root_check_dirty(struct root_check *rc)
@@ -172,6 +173,8 @@ static int root_check_paths(struct root_check *rc, const struct pkgset *set)
 
 	if (!rc || !rc->pending)
 		return rc && rc->dirty;
+	if (rc->clean == set)
+		return 0;
 	for (i = 0; i < set->nr; i++)
 		max += ARRAY_SIZE(files) + set->mods[i].pkgs_nr;
 	paths = xcalloc(max, sizeof(*paths));
@@ -186,6 +189,8 @@ static int root_check_paths(struct root_check *rc, const struct pkgset *set)
 	}
 	if (!repo_worktree_paths_are(rc->repo, &rc->head, (const char **)paths, whole ? 0 : n))
 		root_check_dirty(rc);
+	else
+		rc->clean = set;
 	for (i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
@@ -217,6 +222,7 @@ static int head_root(struct strbuf *out, git_repository *repo, const struct chan
 		rc->repo = repo;
 		git_oid_cpy(&rc->head, &head);
 		rc->pending = 1;
+		rc->clean = NULL;
 	}
 	if (wd && (rc ? rc->pending : repo_worktree_is(repo, &head))) {
 		strbuf_addstr(out, wd);
@@ -959,8 +965,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	ret = base_prepare(&base_set, &bc, repo, c, old, n, opts);
 	base.root = bc.dir.buf;
 	base.set = &base_set;
-	if (!ret && !first && !opts->no_cache)
+	if (!ret && !first && !opts->no_cache) {
 		preread_entries(h, &hc, &c->head_tree, &base, &bc, &c->merge_base_tree, opts);
+		/* while `go env` runs: whether the work tree's paths are the
+		 * head's, which head_start() asks again */
+		root_check_paths(h->check, h->set);
+	}
 	if (!ret && !(ret = go_env_finish(goq, &gov, &goenv, &opts->build))) {
 		free(out->go_version);
 		out->go_version = xstrdup(gov.buf);
