@@ -243,6 +243,14 @@ if ldd "$ER_BIN" | grep -q 'libmbedx509'; then
 else
 	echo "  skip: $ER_BIN's libgit2 does not use mbedTLS"
 fi
+# nor is libssh2's crypto set up: its init binds to the program's no-op
+if ldd "$ER_BIN" | grep -q 'libssh2'; then
+	binding=$(LD_DEBUG=bindings "$ER_BIN" rules ER001 2>&1 >/dev/null |
+		sed -n "s/.*binding file [^ ]*\/\(libgit2\)[^ ]* .* to [^ ]*\/\([^ /]*\) .*symbol .libssh2_init'.*/\1 -> \2/p")
+	expect_eq "libgit2's libssh2_init binds to the program" "$binding" "libgit2 -> $(basename "$ER_BIN")"
+else
+	echo "  skip: $ER_BIN's libgit2 does not use libssh2"
+fi
 
 # --- libcurl is loaded only to publish (src/http.c): a review never maps it
 cd "$TMP/campus" || exit 1
