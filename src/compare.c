@@ -248,7 +248,7 @@ static void match_pass(struct finding_list *head, unsigned char *head_done,
 }
 
 void compare_match(struct finding_list *head, struct finding_list *base,
-		   struct finding_list *fixed)
+		   struct finding_list *fixed, struct finding_list *matched)
 {
 	unsigned char *hd = xcalloc(head->nr + 1, 1), *bd = xcalloc(base->nr + 1, 1);
 	size_t i;
@@ -260,7 +260,9 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 	for (i = 0; i < head->nr; i++)
 		head->items[i]->status = hd[i] ? STATUS_EXISTING : STATUS_NEW;
 	for (i = 0; i < base->nr; i++) {
-		if (bd[i]) {
+		if (bd[i] && matched) {
+			finding_list_add(matched, base->items[i]);
+		} else if (bd[i]) {
 			finding_free(base->items[i]);
 		} else {
 			base->items[i]->status = STATUS_FIXED;

@@ -62,11 +62,11 @@ void compare_fingerprint(struct finding_list *l, const struct change *renames);
 /*
  * Match head findings against base findings (both fingerprinted).  Head
  * findings with a partner get STATUS_EXISTING, the others STATUS_NEW; base
- * findings without a partner are moved to `fixed` (STATUS_FIXED).  `base`
- * is emptied.
+ * findings without a partner are moved to `fixed` (STATUS_FIXED), those
+ * with one to `matched` (freed when it is NULL).  `base` is emptied.
  */
 void compare_match(struct finding_list *head, struct finding_list *base,
-		   struct finding_list *fixed);
+		   struct finding_list *fixed, struct finding_list *matched);
 
 /*
  * Cache of an analysis: the raw findings (paths as stored) and the key they

@@ -372,7 +372,7 @@ static void round_findings(struct dependents_result *res, const struct dependent
 
 	o->classify(o->ctx, h, 0);
 	o->classify(o->ctx, b, 1);
-	compare_match(h, b, &fixed);
+	compare_match(h, b, &fixed, NULL);
 	for (i = 0; i < h->nr; i++) {
 		struct finding *f = h->items[i];
 

@@ -1032,7 +1032,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		finding_list_add(&out->findings, h->findings.items[i]);
 	h->findings.nr = 0;
 	if (!*fell_back) /* base paths become head paths for display of what was fixed */
-		compare_match(&out->findings, &base.findings, &out->fixed);
+		compare_match(&out->findings, &base.findings, &out->fixed, &out->dropped);
 	finding_list_move(&out->findings, &induced);
 	ret = 0;
 out:
@@ -1084,7 +1084,7 @@ static void filter_mode(struct review *rv, const struct change *c, enum review_m
 		default: keep = 1; break;
 		}
 		if (!keep) {
-			finding_free(f);
+			finding_list_add(&rv->dropped, f);
 			continue;
 		}
 		l->items[k++] = f;
@@ -1521,6 +1521,7 @@ static void head_restart(struct run *r)
 
 	finding_list_release(&out->findings);
 	finding_list_release(&out->fixed);
+	finding_list_release(&out->dropped);
 	free(out->go_version);
 	out->go_version = NULL;
 	out->base_cached = 0;
@@ -1635,6 +1636,7 @@ void review_release(struct review *rv)
 {
 	finding_list_release(&rv->findings);
 	finding_list_release(&rv->fixed);
+	finding_list_release(&rv->dropped);
 	free(rv->go_version);
 	rv->go_version = NULL;
 	free(rv->workdir);

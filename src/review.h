@@ -69,6 +69,10 @@ struct review {
 	char *workdir;               /* the repository's work tree, or NULL */
 	struct finding_list findings;
 	struct finding_list fixed;
+	/* what the review read and does not show (matched at base, hidden by
+	 * the mode): freed with it, not one by one while it runs (the CLI
+	 * exits without freeing) */
+	struct finding_list dropped;
 	unsigned analysed_packages;
 	unsigned hidden_existing;    /* existing findings not listed (new mode) */
 	unsigned hidden_baseline;    /* baseline findings not listed */

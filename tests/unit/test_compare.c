@@ -195,7 +195,7 @@ static void test_match(void **state)
 	finding_list_add(&base, mk("main.go", 45, "D", "moved to heap: d"));
 	compare_fingerprint(&head, NULL);
 	compare_fingerprint(&base, NULL);
-	compare_match(&head, &base, &fixed);
+	compare_match(&head, &base, &fixed, NULL);
 	assert_int_equal(head.items[0]->status, STATUS_EXISTING);
 	assert_int_equal(head.items[1]->status, STATUS_NEW);
 	assert_int_equal(head.items[2]->status, STATUS_EXISTING);
@@ -208,10 +208,10 @@ static void test_match(void **state)
 	assert_null(base.items);
 
 	/* nothing at base: all new; nothing at head: all fixed */
-	compare_match(&head, &base, &fixed);
+	compare_match(&head, &base, &fixed, NULL);
 	assert_int_equal(head.items[0]->status, STATUS_NEW);
 	assert_int_equal(fixed.nr, 1);
-	compare_match(&base, &head, &fixed);
+	compare_match(&base, &head, &fixed, NULL);
 	assert_int_equal(fixed.nr, 6);
 	assert_int_equal(fixed.items[5]->status, STATUS_FIXED);
 	assert_int_equal(head.nr, 0);
