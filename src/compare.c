@@ -278,10 +278,11 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 /* ---- cache ---- */
 
 /*
- * An entry (compare.h): the header line, the key, the count, one record a
- * line, "end".  A string is LEN:BYTES (or "~" for none), a number decimal;
- * each token is followed by a space.  Read in place, without a JSON tree:
- * a re-review's time is reading its entries.
+ * An entry (compare.h): the header line, the key, the count and the
+ * body's checksum (16 hex digits), then the body: one record a line,
+ * "end".  A string is LEN:BYTES (or "~" for none), a number decimal; each
+ * token is followed by a space.  Read in place, without a JSON tree: a
+ * re-review's time is reading its entries.
  */
 #define CACHE_MAGIC "escape-review analysis cache "
 /* record flags */
@@ -307,32 +308,12 @@ static void put_num(struct strbuf *sb, long long v)
 	strbuf_addf(sb, "%lld ", v);
 }
 
-/*
- * A record: first what matching, the mode and the policy read of every
- * finding (where, what, the rule), then the rest (source lines, the rule's
- * sentence, the facts, the flow), which a lazy read leaves in the entry
- * for the findings a review prints (compare_cache_complete).
- */
-static void put_record(struct strbuf *sb, const struct finding *f)
+/* The rest of a record (put_record): what a lazy read leaves for later. */
+static void put_rest(struct strbuf *sb, const struct finding *f)
 {
 	const struct flow_facts *fa = &f->facts;
-	unsigned flags = f->source_state | f->source_above_state << 2 | (f->in_init ? RF_IN_INIT : 0) |
-			 (f->in_loop ? RF_IN_LOOP : 0) | (f->flow_truncated ? RF_FLOW_TRUNCATED : 0) |
-			 (fa->cycle_warning ? RF_CYCLE : 0) | (f->allocates_nothing ? RF_NOTHING : 0);
 	size_t i;
 
-	put_str(sb, f->file);
-	put_str(sb, f->package);
-	put_str(sb, f->function);
-	put_str(sb, f->message);
-	put_str(sb, f->subject);
-	/* the classification (checklist_classify_finding), when it was made */
-	put_str(sb, f->rule && f->why ? f->rule : NULL);
-	put_num(sb, f->line);
-	put_num(sb, f->column);
-	put_num(sb, f->verdict);
-	put_num(sb, flags);
-	put_num(sb, f->loop_line);
 	put_str(sb, f->source);
 	put_str(sb, f->source_above);
 	put_str(sb, f->zero_size);
@@ -358,7 +339,38 @@ static void put_record(struct strbuf *sb, const struct finding *f)
 		put_num(sb, st->column);
 		put_num(sb, st->outside);
 	}
-	strbuf_addch(sb, '\n');
+}
+
+/*
+ * A record: first what matching, the mode, the policy and the summaries
+ * read of every finding (where, what, the rule), then the rest (source
+ * lines, the rule's sentence, the facts, the flow) as one string, which a
+ * lazy read skips and leaves in the entry for the findings a review prints
+ * (compare_cache_complete).
+ */
+static void put_record(struct strbuf *sb, struct strbuf *rest, const struct finding *f)
+{
+	unsigned flags = f->source_state | f->source_above_state << 2 | (f->in_init ? RF_IN_INIT : 0) |
+			 (f->in_loop ? RF_IN_LOOP : 0) | (f->flow_truncated ? RF_FLOW_TRUNCATED : 0) |
+			 (f->facts.cycle_warning ? RF_CYCLE : 0) | (f->allocates_nothing ? RF_NOTHING : 0);
+
+	put_str(sb, f->file);
+	put_str(sb, f->package);
+	put_str(sb, f->function);
+	put_str(sb, f->message);
+	put_str(sb, f->subject);
+	/* the classification (checklist_classify_finding), when it was made */
+	put_str(sb, f->rule && f->why ? f->rule : NULL);
+	put_num(sb, f->line);
+	put_num(sb, f->column);
+	put_num(sb, f->verdict);
+	put_num(sb, flags);
+	put_num(sb, f->loop_line);
+	strbuf_reset(rest);
+	put_rest(rest, f);
+	strbuf_addf(sb, "%zu:", rest->len);
+	strbuf_addbuf(sb, rest);
+	strbuf_addstr(sb, " \n");
 }
 
 /* A cursor over an entry being read (never written: it may be a mapped
@@ -440,6 +452,15 @@ static char *rd_dup(struct rd *r)
 	return s ? xstrndup(s, len) : NULL;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 static void rd_char(struct rd *r, char c)
 {
 	if (r->bad || r->p >= r->end || *r->p != c)
@@ -448,69 +469,38 @@ static void rd_char(struct rd *r, char c)
 		r->p++;
 }
 
-/* A string of a record's rest: a copy when `keep`, else only checked. */
-static char *rd_take(struct rd *r, int keep)
-{
-	size_t len;
-	const char *s = rd_str(r, &len);
-
-	return s && keep ? xstrndup(s, len) : NULL;
-}
-
 /*
- * The rest of a record (put_record): source lines, the rule's sentence,
- * the facts and the flow, into `f`, step strings into `pool` (or owned by
- * the steps when it is NULL).  With `f` NULL it is only checked, with the
- * same bounds, so that what a lazy read accepted reads the same later.
- * Returns whether the sentence was there (a rule without it is none).
+ * The rest of a record (put_rest): source lines, the rule's sentence, the
+ * facts and the flow, into `f`; step strings into `pool`, or owned by the
+ * steps when it is NULL.
  */
-static int rd_rest(struct rd *r, struct finding *f, struct strpool *pool)
+static void rd_rest(struct rd *r, struct finding *f, struct strpool *pool)
 {
 	size_t i, n, len;
-	int why;
 
-	if (f) {
-		f->source = rd_take(r, 1);
-		f->source_above = rd_take(r, 1);
-		f->zero_size = rd_take(r, 1);
-		f->why = rd_take(r, 1);
-		why = f->why != NULL;
-	} else {
-		for (i = 0; i < 3; i++)
-			rd_str(r, &len);
-		why = rd_str(r, &len) != NULL;
-	}
-	if (f) {
-		f->facts.reasons = rd_u64(r, ' ');
-		f->facts.dsts = (unsigned)rd_num(r, 0, UINT_MAX);
-		f->facts.steps = (unsigned)rd_num(r, 0, UINT_MAX);
-		f->facts.flows = (unsigned)rd_num(r, 0, UINT_MAX);
-		f->facts.derefs = (int)rd_num(r, INT_MIN, INT_MAX);
-	} else {
-		rd_u64(r, ' ');
-		for (i = 0; i < 3; i++)
-			rd_num(r, 0, UINT_MAX);
-		rd_num(r, INT_MIN, INT_MAX);
-	}
-	if (f) {
-		f->facts.leak_dst = rd_take(r, 1);
-		f->facts.func = rd_take(r, 1);
-	} else {
-		rd_str(r, &len);
-		rd_str(r, &len);
-	}
+	f->source = rd_dup(r);
+	f->source_above = rd_dup(r);
+	f->zero_size = rd_dup(r);
+	f->why = rd_dup(r);
+	f->facts.reasons = rd_u64(r, ' ');
+	f->facts.dsts = (unsigned)rd_num(r, 0, UINT_MAX);
+	f->facts.steps = (unsigned)rd_num(r, 0, UINT_MAX);
+	f->facts.flows = (unsigned)rd_num(r, 0, UINT_MAX);
+	f->facts.derefs = (int)rd_num(r, INT_MIN, INT_MAX);
+	f->facts.leak_dst = rd_dup(r);
+	f->facts.func = rd_dup(r);
 	n = (size_t)rd_num(r, 0, FACTS_MAX_CALLEES);
 	for (i = 0; i < n && !r->bad; i++) {
 		const char *s = rd_str(r, &len);
 
 		if (!s)
 			r->bad = 1;
-		else if (f)
+		else
 			flow_facts_add_callee(&f->facts, xstrndup(s, len));
 	}
-	/* a step takes 14 bytes at least: the count is bounded by the entry */
+	/* a step takes 14 bytes at least: the count is bounded by the rest */
 	n = (size_t)rd_num(r, 0, (r->end - r->p) / 14);
-	if (f && n && !r->bad) {
+	if (n && !r->bad) {
 		f->pool = pool ? strpool_ref(pool) : NULL;
 		f->flow = xcalloc(n, sizeof(*f->flow));
 		f->flow_alloc = n;
@@ -528,8 +518,6 @@ static int rd_rest(struct rd *r, struct finding *f, struct strpool *pool)
 			r->bad = 1;
 			break;
 		}
-		if (!f)
-			continue;
 		if (pool) {
 			st = finding_add_pooled_step(f, strpool_intern(pool, file, flen), line, col,
 						     strpool_intern(pool, text, tlen));
@@ -550,7 +538,9 @@ static int rd_rest(struct rd *r, struct finding *f, struct strpool *pool)
 		}
 		st->outside = outside;
 	}
-	return why;
+	/* the rest is read to its end */
+	if (r->p != r->end)
+		r->bad = 1;
 }
 
 /* The rule of a record: one of this build's checklist, or none (an id
@@ -588,13 +578,13 @@ static void entry_map_release(struct finding_deferred *d)
 }
 
 /* One record, or NULL (r->bad) when it does not parse.  With `lazy` its
- * rest is checked and left in the entry, for compare_cache_complete(). */
+ * rest is left in the entry, for compare_cache_complete(). */
 static struct finding *rd_record(struct rd *r, struct strpool *pool, struct finding_deferred *lazy)
 {
 	struct finding *f = finding_new();
-	const char *rest;
+	struct rd rest = { NULL, NULL, 0 };
 	unsigned flags;
-	int why;
+	size_t len;
 
 	f->file = rd_dup(r);
 	f->package = rd_dup(r);
@@ -614,24 +604,30 @@ static struct finding *rd_record(struct rd *r, struct strpool *pool, struct find
 	f->facts.cycle_warning = !!(flags & RF_CYCLE);
 	f->allocates_nothing = !!(flags & RF_NOTHING);
 	f->loop_line = (int)rd_num(r, INT_MIN, INT_MAX);
-	rest = r->p;
-	why = rd_rest(r, lazy ? NULL : f, pool);
+	rest.p = rd_str(r, &len);
+	rest.end = rest.p + len;
 	rd_char(r, '\n');
-	if (r->bad || !f->file || !f->message || !f->subject) {
+	if (!r->bad && rest.p && !lazy) {
+		rd_rest(&rest, f, pool);
+		if (rest.bad) {
+			r->bad = 1;
+			r->p = rest.p; /* where it went wrong */
+		}
+	}
+	if (r->bad || !rest.p || !f->file || !f->message || !f->subject) {
 		r->bad = 1;
 		finding_free(f);
 		return NULL;
 	}
-	if (!why || !f->rule) { /* a rule without its sentence, or none: classified again */
-		f->rule = NULL;
-		free(f->why);
-		f->why = NULL;
-	}
 	if (lazy) {
 		lazy->refs++;
 		f->deferred = lazy;
-		f->deferred_at = rest;
-		f->deferred_len = (size_t)(r->p - rest);
+		f->deferred_at = rest.p;
+		f->deferred_len = len;
+	} else if (!f->why || !f->rule) { /* a rule without its sentence, or none: classified again */
+		f->rule = NULL;
+		free(f->why);
+		f->why = NULL;
 	}
 	return f;
 }
@@ -668,31 +664,77 @@ out:
 	return ret;
 }
 
+/*
+ * The checksum of an entry's body (its records and "end"): 64-bit
+ * multiply-xor over little-endian 8-byte words in four lanes, then the
+ * tail byte by byte.  Each step is a bijection of a lane given its word,
+ * so any one changed word changes the sum.  Not a defence against someone
+ * who writes entries on purpose (the parser is, and a lazy read's rest is
+ * parsed as carefully when it is read): it finds a changed byte in a rest
+ * that a lazy read does not parse.
+ */
+static unsigned long long entry_sum(const char *p, size_t len)
+{
+	static const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	uint64_t lane[4] = { 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL,
+			     0xa4093822299f31d0ULL, 0x082efa98ec4e6c89ULL };
+	const unsigned char *b = (const unsigned char *)p;
+	uint64_t h = (uint64_t)len;
+	size_t i = 0, j, n;
+
+	for (; i + 32 <= len; i += 32)
+		for (j = 0; j < 4; j++) {
+			const unsigned char *q = b + i + 8 * j;
+			uint64_t w = (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+				     (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 |
+				     (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
+
+			lane[j] = (lane[j] ^ w) * k;
+			lane[j] ^= lane[j] >> 31;
+		}
+	for (j = 0; j < 4; j++) {
+		h = (h ^ lane[j]) * k;
+		h ^= h >> 29;
+	}
+	for (n = len; i < n; i++) {
+		h = (h ^ b[i]) * k;
+		h ^= h >> 29;
+	}
+	return (unsigned long long)(h ^ h >> 32);
+}
+
 int compare_cache_write(const char *path, const char *key, const struct finding_list *l)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, body = STRBUF_INIT, rest = STRBUF_INIT;
 	size_t i;
 	int ret;
 
+	for (i = 0; i < l->nr; i++)
+		put_record(&body, &rest, l->items[i]);
+	strbuf_addstr(&body, "end\n");
 	strbuf_addf(&sb, CACHE_MAGIC "%d\n", CACHE_VERSION);
 	put_str(&sb, key ? key : "");
-	strbuf_addf(&sb, "\n%zu\n", l->nr);
-	for (i = 0; i < l->nr; i++)
-		put_record(&sb, l->items[i]);
-	strbuf_addstr(&sb, "end\n");
+	strbuf_addf(&sb, "\n%zu %016llx\n", l->nr, entry_sum(body.buf, body.len));
+	strbuf_addbuf(&sb, &body);
 	ret = write_atomically(path, &sb);
 	strbuf_release(&sb);
+	strbuf_release(&body);
+	strbuf_release(&rest);
 	return ret;
 }
 
+/* compare_cache_parse(), the records' rests left for later when `lazy`
+ * (each finding then holds a reference to it), the checksum checked when
+ * `check`. */
 static int cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key,
-		       struct finding_deferred *lazy)
+		       struct finding_deferred *lazy, int check)
 {
 	struct rd r = { buf, buf + len, 0 };
 	struct finding_list tmp = FINDING_LIST_INIT;
 	struct strbuf magic = STRBUF_INIT;
 	struct strpool *pool;
-	const char *k;
+	const char *k, *body;
+	unsigned long long sum = 0;
 	size_t i, n, klen;
 	int ret = 0;
 
@@ -710,9 +752,19 @@ static int cache_parse(struct finding_list *out, const char *buf, size_t len, co
 	if (key && (klen != strlen(key) || memcmp(k, key, klen)))
 		return error_set(ER_EINPUT, "it was written for another key");
 	/* a record takes 40 bytes at least */
-	n = (size_t)rd_u64(&r, '\n');
+	n = (size_t)rd_u64(&r, ' ');
 	if (n > len / 40)
 		r.bad = 1;
+	for (i = 0; i < 16 && !r.bad; i++, r.p++) {
+		int d = r.p < r.end ? hexval(*r.p) : -1;
+
+		if (d < 0)
+			r.bad = 1;
+		else
+			sum = sum << 4 | (unsigned)d;
+	}
+	rd_char(&r, '\n');
+	body = r.p;
 	pool = lazy ? NULL : strpool_new();
 	for (i = 0; i < n && !r.bad; i++) {
 		struct finding *f = rd_record(&r, pool, lazy);
@@ -723,6 +775,8 @@ static int cache_parse(struct finding_list *out, const char *buf, size_t len, co
 	strpool_unref(pool);
 	if (r.bad || r.end - r.p != 4 || memcmp(r.p, "end\n", 4))
 		ret = error_set(ER_EINPUT, "it is truncated or corrupt (at byte %zu)", (size_t)(r.p - buf));
+	else if (check && entry_sum(body, (size_t)(r.end - body)) != sum)
+		ret = error_set(ER_EINPUT, "it is corrupt (its checksum is not its content's)");
 	/* all or nothing: a rejected entry adds no finding */
 	if (ret)
 		finding_list_release(&tmp);
@@ -734,33 +788,35 @@ static int cache_parse(struct finding_list *out, const char *buf, size_t len, co
 
 int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key)
 {
-	return cache_parse(out, buf, len, key, NULL);
+	return cache_parse(out, buf, len, key, NULL, 0);
 }
 
 int compare_cache_parse_lazy(struct finding_list *out, const char *buf, size_t len,
 			     const char *key, struct finding_deferred *owner)
 {
-	return cache_parse(out, buf, len, key, owner);
+	return cache_parse(out, buf, len, key, owner, 0);
 }
 
 int compare_cache_complete(struct finding *f)
 {
 	struct rd r;
+	int ret = 1;
 
 	if (!f->deferred)
 		return 0;
 	r.p = f->deferred_at;
 	r.end = f->deferred_at + f->deferred_len;
 	r.bad = 0;
-	/* checked when the record was read, which kept the rule only with
-	 * its sentence: it reads the same now */
 	rd_rest(&r, f, NULL);
+	if (r.bad)
+		ret = error_set(ER_EINPUT, "the analysis cache entry's record of %s:%d does not parse (at byte %zu of its rest): it is shown without its explanation; remove the cache directory to analyse again",
+				f->file, f->line, (size_t)(r.p - f->deferred_at));
 	if (!f->rule) {
 		free(f->why);
 		f->why = NULL;
 	}
 	finding_drop_deferred(f);
-	return 1;
+	return ret;
 }
 
 /* compare_cache_read(), lazily when `lazy`. */
@@ -798,7 +854,7 @@ static int cache_read(struct finding_list *out, const char *path, const char *ke
 		em->len = len;
 		map = MAP_FAILED;
 	}
-	if (!ret && (ret = cache_parse(out, em ? em->map : len ? map : "", len, key, em ? &em->d : NULL))) {
+	if (!ret && (ret = cache_parse(out, em ? em->map : len ? map : "", len, key, em ? &em->d : NULL, 1))) {
 		struct strbuf why = STRBUF_INIT;
 
 		strbuf_addstr(&why, error_last());

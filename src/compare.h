@@ -80,15 +80,19 @@ void compare_match(struct finding_list *head, struct finding_list *base,
  */
 int compare_cache_write(const char *path, const char *key, const struct finding_list *l);
 int compare_cache_read(struct finding_list *out, const char *path, const char *key);
-/* The same from `len` bytes in memory (the fuzz target's entry point). */
+/* The same from `len` bytes in memory, its checksum not checked (the fuzz
+ * target's entry point: what it fuzzes is the parser). */
 int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key);
 /*
  * A lazy read (base_cache.lazy) reads of each record what matching, the
  * mode, the policy and the summaries need (file, package, function,
- * message, subject, position, verdict, rule and flags) and checks the
+ * message, subject, position, verdict, rule and flags) and skips the
  * rest, which stays in the mapped entry (finding.deferred) until this
  * reads it into `f`: source lines, the rule's sentence, facts and flow.
- * Returns 1 when it read them, 0 when `f` had nothing left to read.
+ * Returns 1 when it read them, 0 when `f` had nothing left to read, or
+ * ER_EINPUT (message set) when they do not parse, which an entry this
+ * program wrote never does (its checksum covers the rests): `f` keeps
+ * what it has.
  */
 int compare_cache_complete(struct finding *f);
 /* compare_cache_parse(), lazily: the rests stay in `buf`, which must

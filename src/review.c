@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <fcntl.h>
@@ -53,7 +54,14 @@ static int excluded_cb(const void *data, const char *path)
  * to --max-flow as classify_all() cuts what was read whole. */
 static void complete(struct finding *f, int max_flow)
 {
-	if (compare_cache_complete(f))
+	static atomic_int warned;
+	int ret = compare_cache_complete(f);
+
+	if (ret < 0 && !atomic_exchange(&warned, 1))
+		fprintf(stderr, "escape-review: warning: %s\n", error_last());
+	if (ret < 0)
+		error_clear();
+	if (ret)
 		finding_cut_flow(f, max_flow);
 }
 
