@@ -605,7 +605,7 @@ static struct finding *rd_record(struct rd *r, struct strpool *pool, struct find
 	f->allocates_nothing = !!(flags & RF_NOTHING);
 	f->loop_line = (int)rd_num(r, INT_MIN, INT_MAX);
 	rest.p = rd_str(r, &len);
-	rest.end = rest.p + len;
+	rest.end = rest.p ? rest.p + len : NULL;
 	rd_char(r, '\n');
 	if (!r->bad && rest.p && !lazy) {
 		rd_rest(&rest, f, pool);
