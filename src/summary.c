@@ -27,18 +27,17 @@ static void index_key(struct strbuf *k, const char *package, const char *functio
 static struct summary_entry *get_entry(struct summary *s, const char *package,
 				       const char *function, const char *file, int line)
 {
-	struct strbuf k = STRBUF_INIT;
+	struct strbuf *k = &s->key;
 	struct summary_entry *e;
 	uintptr_t at;
 
 	for (; s->indexed < s->nr; s->indexed++) {
 		e = &s->items[s->indexed];
-		index_key(&k, e->package, e->function);
-		strmap_put(&s->index, k.buf, k.len, (void *)(uintptr_t)(s->indexed + 1));
+		index_key(k, e->package, e->function);
+		strmap_put(&s->index, k->buf, k->len, (void *)(uintptr_t)(s->indexed + 1));
 	}
-	index_key(&k, package, function);
-	at = (uintptr_t)strmap_get(&s->index, k.buf, k.len);
-	strbuf_release(&k);
+	index_key(k, package, function);
+	at = (uintptr_t)strmap_get(&s->index, k->buf, k->len);
 	if (at)
 		return &s->items[at - 1];
 	ALLOC_GROW(s->items, s->nr + 1, s->alloc);
@@ -63,33 +62,37 @@ static void entry_add_line(struct summary_entry *e, const char *text)
 	e->lines[e->lines_nr++] = xstrdup(text);
 }
 
-/* The package of a finding: its import path, else its directory. */
-static char *finding_package(const struct finding *f)
+/* The package of a finding: its import path, else its directory (in `dir`). */
+static const char *finding_package(struct strbuf *dir, const struct finding *f)
 {
 	const char *slash;
 
 	if (f->package)
-		return xstrdup(f->package);
+		return f->package;
+	strbuf_reset(dir);
 	slash = strrchr(f->file, '/');
-	return slash ? xstrndup(f->file, (size_t)(slash - f->file)) : xstrdup(".");
+	if (slash)
+		strbuf_add(dir, f->file, (size_t)(slash - f->file));
+	else
+		strbuf_addch(dir, '.');
+	return dir->buf;
 }
 
 void summary_add_findings(struct summary *s, const struct finding_list *l)
 {
+	struct strbuf dir = STRBUF_INIT;
 	size_t i;
 
 	for (i = 0; i < l->nr; i++) {
 		const struct finding *f = l->items[i];
 		struct summary_entry *e;
-		char *pkg;
 
 		if (f->verdict != VERDICT_LEAK_PARAM && f->verdict != VERDICT_LEAK_CONTENT)
 			continue;
-		pkg = finding_package(f);
-		e = get_entry(s, pkg, f->function ? f->function : "", f->file, f->line);
+		e = get_entry(s, finding_package(&dir, f), f->function ? f->function : "", f->file, f->line);
 		entry_add_line(e, f->message);
-		free(pkg);
 	}
+	strbuf_release(&dir);
 }
 
 void summary_add_line(struct summary *s, const char *package, const char *function,
@@ -157,6 +160,7 @@ void summary_release(struct summary *s)
 	}
 	free(s->items);
 	strmap_release(&s->index);
+	strbuf_release(&s->key);
 	memset(s, 0, sizeof(*s));
 }
 

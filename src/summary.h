@@ -29,6 +29,7 @@
 
 #include "finding.h"
 #include "parse.h"
+#include "strbuf.h"
 #include "strmap.h"
 #include <stddef.h>
 
@@ -51,9 +52,10 @@ struct summary {
 	 * summaries have thousands of functions: found by hash, not by scan) */
 	struct strmap index;
 	size_t indexed;
+	struct strbuf key; /* get_entry()'s, kept between calls */
 };
 
-#define SUMMARY_INIT { NULL, 0, 0, 0, STRMAP_INIT, 0 }
+#define SUMMARY_INIT { NULL, 0, 0, 0, STRMAP_INIT, 0, STRBUF_INIT }
 
 /* The leaking-param findings of `l` (other verdicts are ignored). */
 void summary_add_findings(struct summary *s, const struct finding_list *l);
