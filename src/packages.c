@@ -967,6 +967,7 @@ static const char *const go_env_vars[GO_ENV_VARS_NR] = {
 
 void go_env_start(struct go_env_query *q, const struct build_opts *opts)
 {
+	static const char *const one_proc[] = { "GOMAXPROCS=1", NULL };
 	size_t i;
 
 	memset(q, 0, sizeof(*q));
@@ -977,6 +978,10 @@ void go_env_start(struct go_env_query *q, const struct build_opts *opts)
 		q->argv[i + 2] = go_env_vars[i];
 	q->argv[i + 2] = NULL;
 	q->cp.argv = q->argv;
+	/* a short, sequential query, run beside the review's own threads (and
+	 * beside a build): one processor for its runtime; what it prints does
+	 * not depend on it */
+	q->cp.env = one_proc;
 	q->ret = child_capture_start(&q->cp);
 	q->started = q->ret ? -1 : 1;
 	if (q->ret) {
