@@ -1190,13 +1190,6 @@ out:
 	strbuf_release(&now);
 }
 
-int base_cache_present(const struct base_cache *bc)
-{
-	if (bc->pre_key.len && !strcmp(bc->pre_key.buf, bc->key.buf) && !bc->pre_ret)
-		return 1;
-	return bc->path.len && !access(bc->path.buf, F_OK);
-}
-
 void base_cache_preread(struct base_cache *bc)
 {
 	finding_list_release(&bc->pre);

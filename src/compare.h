@@ -156,8 +156,6 @@ int base_cache_lock(struct base_cache *bc);
  * `tree` (go_env: go_env_key()'s lines, or NULL). */
 void base_cache_set_key(struct base_cache *bc, const struct git_oid *tree, const char *go_version,
 			const char *go_env, const struct build_opts *b, const struct pkgset *set);
-/* Whether an entry for the key is there: read ahead under it, or a file. */
-int base_cache_present(const struct base_cache *bc);
 /* compare_cache_read() of the entry for the key: what base_cache_preread()
  * read when it read under this very key, else the file. */
 int base_cache_read(struct finding_list *out, struct base_cache *bc);

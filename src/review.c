@@ -292,6 +292,9 @@ struct analysis {
 	char *msg;         /* the error's message when ret */
 	int notes;         /* keep the inlining notes (contracts.notes) for the summaries */
 	struct contract_run contracts;
+	/* whether the sources of `set` at `root` hold contracts (has_contracts):
+	 * -1 until scanned */
+	int contracts_found;
 	int cacheable;     /* its key is set in `cache`: read, else written after */
 	int cached;        /* the findings came from the cache */
 	struct base_cache *cache;
@@ -375,6 +378,7 @@ static void *analyse(void *data)
 static void analysis_init(struct analysis *a, const struct review_opts *opts)
 {
 	memset(a, 0, sizeof(*a));
+	a->contracts_found = -1;
 	a->build = opts->build;
 	a->build.tests = opts->tests;
 	strbuf_init(&a->errors, 0);
@@ -466,6 +470,16 @@ static void cache_write_notes(const struct base_cache *bc, const struct analysis
 	strbuf_release(&path);
 }
 
+/* Whether the analysis's sources hold performance contracts (a set with
+ * them is checked from the source, never cached): scanned once, so that a
+ * re-review can scan while go env runs (compare_with_base). */
+static int has_contracts(struct analysis *a)
+{
+	if (a->contracts_found < 0)
+		a->contracts_found = contract_any(a->root, a->set, a->build.tests);
+	return a->contracts_found;
+}
+
 /* What the key of one revision's analysis needs beside the packages. */
 struct cache_env {
 	const char *go_version;
@@ -488,15 +502,9 @@ static int cache_key(struct analysis *a, struct base_cache *bc, const git_oid *t
 	a->cache = bc;
 	if (e->opts->no_cache || !a->set->nr)
 		return 0;
-	if (tree)
-		base_cache_set_key(bc, tree, e->go_version, e->go_env, &a->build, a->set);
-	/* An entry is written only for a set without contracts, and its key
-	 * holds the tree the set's sources are read from (a work tree only
-	 * once root_check has found its paths the tree's): when the entry is
-	 * there, the sources need no scan. */
 	if (!tree)
 		strbuf_addstr(&why, "the work tree is under review, and it is not a commit");
-	else if (!base_cache_present(bc) && contract_any(a->root, a->set, a->build.tests))
+	else if (has_contracts(a))
 		strbuf_addstr(&why, "it has performance contracts, which are checked from the source");
 	else
 		pkgset_outside_root(&why, a->root, a->set);
@@ -509,6 +517,7 @@ static int cache_key(struct analysis *a, struct base_cache *bc, const git_oid *t
 	}
 	strbuf_release(&why);
 	a->cacheable = 1;
+	base_cache_set_key(bc, tree, e->go_version, e->go_env, &a->build, a->set);
 	return 1;
 }
 
@@ -914,6 +923,23 @@ out:
 	strbuf_release(&goenv);
 }
 
+/*
+ * What a cached re-review does while `go env` runs: the entries read ahead
+ * (preread_entries), then whether the work tree's paths are the head's,
+ * which head_start() asks again, and whether either side has contracts,
+ * which their keys ask.
+ */
+static void before_go_env(struct analysis *head, struct base_cache *hc, const git_oid *head_tree,
+			  struct analysis *base, struct base_cache *bc, const git_oid *base_tree,
+			  const struct review_opts *opts)
+{
+	preread_entries(head, hc, head_tree, base, bc, base_tree, opts);
+	if (!root_check_paths(head->check, head->set))
+		has_contracts(head);
+	if (base->set->nr)
+		has_contracts(base);
+}
+
 /* The base's lock, checkout and packages (`old`: its changed paths): they
  * need nothing of the go environment. */
 static int base_prepare(struct pkgset *base_set, struct base_cache *bc, git_repository *repo,
@@ -973,12 +999,8 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	ret = base_prepare(&base_set, &bc, repo, c, old, n, opts);
 	base.root = bc.dir.buf;
 	base.set = &base_set;
-	if (!ret && !first && !opts->no_cache) {
-		preread_entries(h, &hc, &c->head_tree, &base, &bc, &c->merge_base_tree, opts);
-		/* while `go env` runs: whether the work tree's paths are the
-		 * head's, which head_start() asks again */
-		root_check_paths(h->check, h->set);
-	}
+	if (!ret && !first && !opts->no_cache)
+		before_go_env(h, &hc, &c->head_tree, &base, &bc, &c->merge_base_tree, opts);
 	if (!ret && !(ret = go_env_finish(goq, &gov, &goenv, &opts->build))) {
 		free(out->go_version);
 		out->go_version = xstrdup(gov.buf);
@@ -1448,6 +1470,9 @@ static int stage_analyse(struct run *r)
 		if (early_head_join_later(eh, &th))
 			pthread_join(th, NULL);
 	} else if (!opts->no_cache && !r->change.worktree) {
+		/* while go env runs: what the lookup asks that needs none of it */
+		if (!root_check_paths(h->check, h->set))
+			has_contracts(h);
 		if ((ret = go_env_finish(&r->goq, &gov, &goenv, &opts->build)))
 			goto out;
 		e.go_version = gov.buf;
