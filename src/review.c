@@ -49,7 +49,6 @@ static int excluded_cb(const void *data, const char *path)
 	return excluded(data, path);
 }
 
-/* Classify from the whole chains, then keep `max_flow` steps for display. */
 /* What a lazy read of the cache left of `f` (compare_cache_complete), cut
  * to --max-flow as classify_all() cuts what was read whole. */
 static void complete(struct finding *f, int max_flow)
@@ -81,6 +80,7 @@ static int reads_lazily(enum review_mode mode, const struct review_opts *opts)
 	return mode == MODE_NEW ? !opts->keep_existing : mode != MODE_ALL;
 }
 
+/* Classify from the whole chains, then keep `max_flow` steps for display. */
 static void classify_all(struct finding_list *l, const struct checklist_policy *policy,
 			 int max_flow)
 {
