@@ -567,6 +567,7 @@ struct entry_map {
 	struct finding_deferred d;
 	void *map;
 	size_t len;
+	char *path;
 };
 
 static void entry_map_release(struct finding_deferred *d)
@@ -574,6 +575,7 @@ static void entry_map_release(struct finding_deferred *d)
 	struct entry_map *m = (struct entry_map *)d;
 
 	munmap(m->map, m->len);
+	free(m->path);
 	free(m);
 }
 
@@ -809,8 +811,9 @@ int compare_cache_complete(struct finding *f)
 	r.bad = 0;
 	rd_rest(&r, f, NULL);
 	if (r.bad)
-		ret = error_set(ER_EINPUT, "the analysis cache entry's record of %s:%d does not parse (at byte %zu of its rest): it is shown without its explanation; remove the cache directory to analyse again",
-				f->file, f->line, (size_t)(r.p - f->deferred_at));
+		ret = error_set(ER_EINPUT, "the analysis cache entry %s: the record of %s:%d does not parse (at byte %zu of its rest), so it is shown without its explanation; delete the entry to analyse that revision again",
+				f->deferred->name ? f->deferred->name : "(in memory)", f->file, f->line,
+				(size_t)(r.p - f->deferred_at));
 	if (!f->rule) {
 		free(f->why);
 		f->why = NULL;
@@ -852,6 +855,8 @@ static int cache_read(struct finding_list *out, const char *path, const char *ke
 		em->d.release = entry_map_release;
 		em->map = map;
 		em->len = len;
+		em->path = xstrdup(path);
+		em->d.name = em->path;
 		map = MAP_FAILED;
 	}
 	if (!ret && (ret = cache_parse(out, em ? em->map : len ? map : "", len, key, em ? &em->d : NULL, 1))) {

@@ -148,6 +148,7 @@ struct finding_contract {
 struct finding_deferred {
 	unsigned long refs;
 	void (*release)(struct finding_deferred *d); /* when the last reference goes */
+	const char *name;   /* where the bytes are (the entry's path), for messages */
 };
 
 struct finding {

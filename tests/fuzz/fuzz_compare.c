@@ -24,7 +24,7 @@ static void no_release(struct finding_deferred *d)
  * completing it must say so rather than read out of bounds. */
 static void check_lazy(const struct finding_list *l, int ret, const char *s, size_t size)
 {
-	struct finding_deferred owner = { 1, no_release };
+	struct finding_deferred owner = { 1, no_release, "fuzz" };
 	struct finding_list lazy = FINDING_LIST_INIT;
 	size_t i;
 	int lret = compare_cache_parse_lazy(&lazy, s, size, NULL, &owner);

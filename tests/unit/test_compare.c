@@ -1036,6 +1036,7 @@ static void test_lazy_read(void **state)
 	/* at once: what matching, the mode and the policy read */
 	f = lazy.items[1];
 	assert_non_null(f->deferred);
+	assert_string_equal(f->deferred->name, bc.path.buf); /* what a message names */
 	assert_string_equal(f->file, "a/a.go");
 	assert_string_equal(f->package, "example.com/m");
 	assert_string_equal(f->function, "F");
@@ -1092,7 +1093,7 @@ static void test_lazy_read(void **state)
 	{
 		static const char forged[] = "escape-review analysis cache 7\n1:k \n1 0000000000000000\n"
 			"4:a.go ~ ~ 1:m 1:s 5:ER001 1 -7 0 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 9  \nend\n";
-		struct finding_deferred owner = { 1, NULL };
+		struct finding_deferred owner = { 1, NULL, "forged.findings" };
 
 		assert_int_equal(compare_cache_parse(&whole, forged, strlen(forged), "k"), ER_EINPUT);
 		assert_int_equal(whole.nr, 0);
@@ -1100,7 +1101,7 @@ static void test_lazy_read(void **state)
 		assert_int_equal(lazy.nr, 1);
 		assert_int_equal(owner.refs, 2);
 		assert_int_equal(compare_cache_complete(lazy.items[0]), ER_EINPUT);
-		assert_string_equal(error_last(), "the analysis cache entry's record of a.go:1 does not parse (at byte 27 of its rest): it is shown without its explanation; remove the cache directory to analyse again");
+		assert_string_equal(error_last(), "the analysis cache entry forged.findings: the record of a.go:1 does not parse (at byte 27 of its rest), so it is shown without its explanation; delete the entry to analyse that revision again");
 		assert_int_equal(owner.refs, 1);
 		assert_string_equal(lazy.items[0]->message, "m");
 		assert_int_equal(lazy.items[0]->flow_nr, 0);
