@@ -236,21 +236,20 @@ expect_eq "outside the range: the findings and the version recorded" \
 # unless publishing): with a libgit2 built on mbedTLS (Debian's), the
 # dynamic linker binds its mbedtls_x509_crt_parse_file to the program's
 # no-op (src/repo.c), and the CA bundle is never opened
-if ldd "$ER_BIN" | grep -q 'libmbedx509'; then
-	binding=$(LD_DEBUG=bindings "$ER_BIN" rules ER001 2>&1 >/dev/null |
-		sed -n "s/.*binding file [^ ]*\/\(libgit2\)[^ ]* .* to [^ ]*\/\([^ /]*\) .*symbol .mbedtls_x509_crt_parse_file'.*/\1 -> \2/p")
-	expect_eq "libgit2's CA bundle parse binds to the program" "$binding" "libgit2 -> $(basename "$ER_BIN")"
-else
-	echo "  skip: $ER_BIN's libgit2 does not use mbedTLS"
-fi
+# binds_to_program LIB SYMBOL NAME: when the binary links LIB, the dynamic
+# linker binds libgit2's SYMBOL to the program's own (src/repo.c)
+binds_to_program() {
+	if ldd "$ER_BIN" | grep -q "$1"; then
+		binding=$(LD_DEBUG=bindings "$ER_BIN" rules ER001 2>&1 >/dev/null |
+			sed -n "s/.*binding file [^ ]*\/\(libgit2\)[^ ]* .* to [^ ]*\/\([^ /]*\) .*symbol .$2'.*/\1 -> \2/p")
+		expect_eq "$3 binds to the program" "$binding" "libgit2 -> $(basename "$ER_BIN")"
+	else
+		echo "  skip: $ER_BIN's libgit2 does not use $1"
+	fi
+}
+binds_to_program libmbedx509 mbedtls_x509_crt_parse_file "libgit2's CA bundle parse"
 # nor is libssh2's crypto set up: its init binds to the program's no-op
-if ldd "$ER_BIN" | grep -q 'libssh2'; then
-	binding=$(LD_DEBUG=bindings "$ER_BIN" rules ER001 2>&1 >/dev/null |
-		sed -n "s/.*binding file [^ ]*\/\(libgit2\)[^ ]* .* to [^ ]*\/\([^ /]*\) .*symbol .libssh2_init'.*/\1 -> \2/p")
-	expect_eq "libgit2's libssh2_init binds to the program" "$binding" "libgit2 -> $(basename "$ER_BIN")"
-else
-	echo "  skip: $ER_BIN's libgit2 does not use libssh2"
-fi
+binds_to_program libssh2 libssh2_init "libgit2's libssh2_init"
 
 # --- libcurl is loaded only to publish (src/http.c): a review never maps it
 cd "$TMP/campus" || exit 1

@@ -50,6 +50,19 @@ expect_grep "the findings are the seed's" "^campus/score.go:27:[0-9]*: \[ER" "$T
 : >"$TMP/go-calls"
 er --base c2 --head c3 --format json
 expect_eq "c2..c3 after c1..c2: c2 (now the base) is not built again" "$(builds)" 1
+# both entries are read lazily now (the existing findings are not printed):
+# what is printed, the fixed finding's explanation included, is what a
+# review that builds both prints
+: >"$TMP/go-calls"
+er --base c2 --head c3 --format json
+expect_eq "c2..c3 again: nothing built" "$(builds)" 0
+cp "$TMP/out" "$TMP/c2c3.json"
+er --base c2 --head c3 --format json --no-cache
+expect_eq "c2..c3 from the cache: the JSON of a review that builds both" \
+	"$(cmp "$TMP/out" "$TMP/c2c3.json" && echo identical)" "identical"
+expect_eq "c2..c3 from the cache: the fixed finding with its rule, sentence and explanation" \
+	"$(json_get "$TMP/c2c3.json" '" ".join("%s:%d:%s:%s:%s" % (f["file"], f["line"], f["rule"], f["why"], len(f["flow"]) > 1) for f in d["fixed"])')" \
+	"campus/score.go:39:ER001:result is boxed into an interface to be passed to log.Printf at score.go:39:True"
 
 # with -v it says where the analyses came from
 : >"$TMP/go-calls"

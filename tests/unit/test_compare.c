@@ -878,6 +878,18 @@ static void test_base_cache_key(void **state)
 	base_cache_release(&bc);
 }
 
+/* A cache in a new directory `dir` (a mkdtemp template), its key set for
+ * `set` at the zero tree under go1.26.8. */
+static void tmp_cache(struct base_cache *bc, char *dir, const struct pkgset *set, git_oid *tree)
+{
+	struct build_opts bo = { 0 };
+
+	assert_non_null(mkdtemp(dir));
+	memset(tree, 0, sizeof(*tree));
+	base_cache_init(bc, "/repo/.git", dir);
+	base_cache_set_key(bc, tree, "go1.26.8", "GOVERSION=go1.26.8\n", &bo, set);
+}
+
 /*
  * An entry read ahead under a key is what base_cache_read() gives for that
  * key (even once the file is gone), and nothing for another key (the file
@@ -896,11 +908,8 @@ static void test_preread(void **state)
 	char first[256];
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	memset(&tree, 0, sizeof(tree));
 	one_package(&set, &mod, pkgs);
-	base_cache_init(&bc, "/repo/.git", dir);
-	base_cache_set_key(&bc, &tree, "go1.26.8", "GOVERSION=go1.26.8\n", &bo, &set);
+	tmp_cache(&bc, dir, &set, &tree);
 	finding_list_add(&l, mk("a/a.go", 3, "F", "moved to heap: x"));
 	assert_int_equal(base_cache_write(&bc, &l), 0);
 	snprintf(first, sizeof(first), "%s", bc.path.buf);
@@ -992,7 +1001,6 @@ static void describe(struct strbuf *sb, const struct finding *f)
 static void test_lazy_read(void **state)
 {
 	struct base_cache bc;
-	struct build_opts bo = { 0 };
 	struct pkgset set = PKGSET_INIT;
 	struct gomodule mod;
 	struct finding_list l = FINDING_LIST_INIT, whole = FINDING_LIST_INIT, lazy = FINDING_LIST_INIT;
@@ -1004,11 +1012,8 @@ static void test_lazy_read(void **state)
 	char *p;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	memset(&tree, 0, sizeof(tree));
 	one_package(&set, &mod, pkgs);
-	base_cache_init(&bc, "/repo/.git", dir);
-	base_cache_set_key(&bc, &tree, "go1.26.8", "GOVERSION=go1.26.8\n", &bo, &set);
+	tmp_cache(&bc, dir, &set, &tree);
 	for (i = 0; i < 3; i++) {
 		f = mk("a/a.go", 3 + (int)i, "F", i ? "moved to heap: x" : "leaking param: p");
 		f->verdict = i ? VERDICT_MOVED : VERDICT_LEAK_PARAM;
