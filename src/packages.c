@@ -582,36 +582,48 @@ static int build_failed(const char *root, const char *moddir, int status, const 
 	return ret;
 }
 
-static int run_go(struct finding_list *out, struct strbuf *errors, const char *root,
-		  const char *moddir, const char *const *pkgs, size_t npkgs,
-		  const struct build_opts *opts)
-{
-	struct argv a = { 0 };
-	struct child_process cp = CHILD_PROCESS_INIT;
-	struct parse_opts po = { 0 };
+/* One go invocation: started (go_run_start), then read (go_run_finish). */
+struct go_run {
+	struct argv a;
+	struct child_process cp;
 	struct parser *p;
-	struct strbuf gc = STRBUF_INIT, dir = STRBUF_INIT, prefix = STRBUF_INIT;
-	size_t i;
-	int ret;
+	struct strbuf gc, dir, prefix;
+	const char *moddir;
+};
 
-	strbuf_addstr(&dir, root);
+/* Spawn go in module `moddir` for `pkgs`, its stderr streaming into a new
+ * parser; 0, or the spawn's error (run->cp.spawn_errno says why). */
+static int go_run_start(struct go_run *run, const char *root, const char *moddir,
+			const char *const *pkgs, size_t npkgs, const struct build_opts *opts)
+{
+	struct argv *a = &run->a;
+	struct parse_opts po = { 0 };
+	size_t i;
+
+	memset(run, 0, sizeof(*run));
+	run->cp = (struct child_process)CHILD_PROCESS_INIT;
+	strbuf_init(&run->gc, 0);
+	strbuf_init(&run->dir, 0);
+	strbuf_init(&run->prefix, 0);
+	run->moddir = moddir;
+	strbuf_addstr(&run->dir, root);
 	if (*moddir) {
-		strbuf_addf(&dir, "/%s", moddir);
-		strbuf_addf(&prefix, "%s/", moddir);
+		strbuf_addf(&run->dir, "/%s", moddir);
+		strbuf_addf(&run->prefix, "%s/", moddir);
 	}
-	argv_push(&a, opts->go ? opts->go : "go");
+	argv_push(a, opts->go ? opts->go : "go");
 	if (opts->tests) {
-		argv_push(&a, "test");
-		argv_push(&a, "-c");
-		argv_push(&a, "-vet=off");
+		argv_push(a, "test");
+		argv_push(a, "-c");
+		argv_push(a, "-vet=off");
 	} else {
-		argv_push(&a, "build");
+		argv_push(a, "build");
 	}
-	argv_split(&a, opts->build_flags);
-	strbuf_addstr(&gc, "-gcflags=-m=2");
+	argv_split(a, opts->build_flags);
+	strbuf_addstr(&run->gc, "-gcflags=-m=2");
 	if (opts->gcflags && *opts->gcflags)
-		strbuf_addf(&gc, " %s", opts->gcflags);
-	argv_push(&a, gc.buf);
+		strbuf_addf(&run->gc, " %s", opts->gcflags);
+	argv_push(a, run->gc.buf);
 	for (i = 0; i < opts->bce_dirs_nr; i++) {
 		const char *d = opts->bce_dirs[i];
 		size_t ml = strlen(moddir);
@@ -623,80 +635,150 @@ static int run_go(struct finding_list *out, struct strbuf *errors, const char *r
 		strbuf_addf(&bce, "-gcflags=./%s=-m=2 -d=ssa/check_bce/debug=1", d);
 		if (opts->gcflags && *opts->gcflags)
 			strbuf_addf(&bce, " %s", opts->gcflags);
-		argv_push_owned(&a, strbuf_detach(&bce, NULL));
+		argv_push_owned(a, strbuf_detach(&bce, NULL));
 	}
 	if ((npkgs == 1 && !strstr(pkgs[0], "...")) || opts->tests) {
-		argv_push(&a, "-o");
-		argv_push(&a, "/dev/null");
+		argv_push(a, "-o");
+		argv_push(a, "/dev/null");
 	}
 	for (i = 0; i < npkgs; i++)
-		argv_push(&a, pkgs[i]);
+		argv_push(a, pkgs[i]);
 
 	if (opts->verbose) {
 		/* one write: another thread (an analysis beside this one) may
 		 * print at the same time */
 		struct strbuf line = STRBUF_INIT;
 
-		strbuf_addf(&line, "escape-review: running in %s:", dir.buf);
-		for (i = 0; i < a.nr; i++)
-			strbuf_addf(&line, " %s", a.v[i]);
+		strbuf_addf(&line, "escape-review: running in %s:", run->dir.buf);
+		for (i = 0; i < a->nr; i++)
+			strbuf_addf(&line, " %s", a->v[i]);
 		strbuf_addch(&line, '\n');
 		fputs(line.buf, stderr);
 		strbuf_release(&line);
 	}
-	po.prefix = prefix.buf;
+	po.prefix = run->prefix.buf;
 	po.root_abs = root;
 	po.exact_steps = opts->max_flow;
 	po.keep_notes = opts->notes != NULL;
-	p = parser_new(&po);
-	cp.argv = a.v;
-	cp.dir = dir.buf;
-	ret = child_stream_stderr(&cp, feed, p, NULL, 0);
-	parser_finish(p);
-	if (ret < 0) {
-		if (cp.spawn_errno == ENOENT)
-			ret = error_set(ER_ENOGO, "cannot run '%s': not found on PATH; install Go (Debian/Ubuntu: apt-get install golang-go) or put it on PATH",
-					a.v[0]);
+	po.keep_file = opts->keep_file;
+	po.keep_data = opts->keep_data;
+	run->p = parser_new(&po);
+	run->cp.argv = a->v;
+	run->cp.dir = run->dir.buf;
+	return child_stream_start(&run->cp, 0);
+}
+
+static void go_run_release(struct go_run *run)
+{
+	parser_free(run->p);
+	argv_release(&run->a);
+	strbuf_release(&run->gc);
+	strbuf_release(&run->dir);
+	strbuf_release(&run->prefix);
+}
+
+/* Read a started run into `out`, and release it; or, when it did not
+ * start (`ret`, the spawn's message `why`), say so. */
+static int go_run_finish(struct finding_list *out, struct strbuf *errors, struct go_run *run,
+			 int ret, const char *why, const char *root, const struct build_opts *opts)
+{
+	if (!ret)
+		ret = child_stream_finish(&run->cp, feed, run->p, NULL, 0);
+	else if (run->cp.spawn_errno == ENOENT)
+		ret = error_set(ER_ENOGO, "cannot run '%s': not found on PATH; install Go (Debian/Ubuntu: apt-get install golang-go) or put it on PATH",
+				run->a.v[0]);
+	else
+		ret = error_set(ret, "%s", why);
+	parser_finish(run->p);
+	if (ret < 0)
 		goto out;
-	}
 	if (ret) {
-		const char *msgs = parser_errors(p);
+		const char *msgs = parser_errors(run->p);
 
 		strbuf_addstr(errors, msgs);
-		ret = build_failed(root, moddir, ret, msgs);
+		ret = build_failed(root, run->moddir, ret, msgs);
 		goto out;
 	}
-	parser_take_findings(p, out);
+	parser_take_findings(run->p, out);
 	if (opts->notes)
-		parser_take_notes(p, opts->notes);
+		parser_take_notes(run->p, opts->notes);
 out:
-	parser_free(p);
-	argv_release(&a);
-	strbuf_release(&gc);
-	strbuf_release(&dir);
-	strbuf_release(&prefix);
+	go_run_release(run);
+	return ret;
+}
+
+/* One invocation per module, or per package with tests (go test -c takes one). */
+struct go_build {
+	const char *root;
+	const struct pkgset *set;
+	const struct build_opts *opts;
+	size_t mod, pkg;        /* the next invocation's */
+	struct go_run run;      /* the started one */
+	int started, start_ret;
+	char *start_msg;        /* why it did not start (start_ret) */
+};
+
+/* Start the next invocation; 0 when there is none left. */
+static int go_build_next(struct go_build *b)
+{
+	const struct gomodule *m;
+	size_t n;
+
+	while (b->opts->tests && b->mod < b->set->nr && !b->set->mods[b->mod].pkgs_nr)
+		b->mod++;
+	if (b->mod >= b->set->nr)
+		return 0;
+	m = &b->set->mods[b->mod];
+	n = b->opts->tests ? 1 : m->pkgs_nr;
+	b->start_ret = go_run_start(&b->run, b->root, m->dir,
+				    (const char *const *)&m->pkgs[b->pkg], n, b->opts);
+	if (b->start_ret) {
+		/* told by the thread that finishes, which may not be this one */
+		b->start_msg = xstrdup(error_last());
+		error_clear();
+	}
+	b->pkg += n;
+	if (b->pkg >= m->pkgs_nr) {
+		b->mod++;
+		b->pkg = 0;
+	}
+	b->started = 1;
+	return 1;
+}
+
+struct go_build *packages_build_start(const char *root, const struct pkgset *set,
+				      const struct build_opts *opts)
+{
+	struct go_build *b = xcalloc(1, sizeof(*b));
+
+	b->root = root;
+	b->set = set;
+	b->opts = opts;
+	go_build_next(b);
+	return b;
+}
+
+int packages_build_finish(struct finding_list *out, struct strbuf *errors, struct go_build *b)
+{
+	int ret = 0;
+
+	while (b->started && !ret) {
+		b->started = 0;
+		ret = go_run_finish(out, errors, &b->run, b->start_ret, b->start_msg, b->root,
+				    b->opts);
+		free(b->start_msg);
+		b->start_msg = NULL;
+		if (!ret)
+			go_build_next(b);
+	}
+	free(b);
 	return ret;
 }
 
 int packages_analyze(struct finding_list *out, struct strbuf *errors, const char *root,
 		     const struct pkgset *set, const struct build_opts *opts)
 {
-	size_t i, j;
-	int ret = 0;
-
-	for (i = 0; i < set->nr && !ret; i++) {
-		const struct gomodule *m = &set->mods[i];
-
-		if (opts->tests) {
-			for (j = 0; j < m->pkgs_nr && !ret; j++)
-				ret = run_go(out, errors, root, m->dir,
-					     (const char *const *)&m->pkgs[j], 1, opts);
-		} else {
-			ret = run_go(out, errors, root, m->dir, (const char *const *)m->pkgs,
-				     m->pkgs_nr, opts);
-		}
-	}
-	return ret;
+	return packages_build_finish(out, errors, packages_build_start(root, set, opts));
 }
 
 /*

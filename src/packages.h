@@ -97,6 +97,10 @@ struct build_opts {
 	struct parse_note_list *notes;
 	const char *const *bce_dirs;
 	size_t bce_dirs_nr;
+	/* the files whose findings are kept (parse_opts.keep_file; NULL: all),
+	 * asked from the thread that reads the build */
+	int (*keep_file)(void *data, const char *path);
+	void *keep_data;
 };
 
 /* 1 when `a` and `b` build the same modules' packages, in the same order
@@ -111,6 +115,19 @@ int pkgset_same_build(const struct pkgset *a, const struct pkgset *b);
  */
 int packages_analyze(struct finding_list *out, struct strbuf *errors, const char *root,
 		     const struct pkgset *set, const struct build_opts *opts);
+/*
+ * packages_analyze() in two halves, for a build started in one thread and
+ * read in another: packages_build_start() starts the first go command (it
+ * never fails: a failure to start is returned by the finish);
+ * packages_build_finish() reads it, runs the rest, returns as
+ * packages_analyze() does and frees `b`.  Every start is finished: the
+ * started go waits on its pipe until then.  `set` and `opts` are used by
+ * the finish: they must live until then.
+ */
+struct go_build;
+struct go_build *packages_build_start(const char *root, const struct pkgset *set,
+				      const struct build_opts *opts);
+int packages_build_finish(struct finding_list *out, struct strbuf *errors, struct go_build *b);
 
 /*
  * The go command's version ("go1.19.8") in `out`: read from its GOROOT's

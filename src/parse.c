@@ -46,6 +46,7 @@ struct seen_set {
 struct step_file {
 	const char *path;     /* repository-relative, or as printed when outside */
 	unsigned outside;
+	int kept;             /* opts.keep_file's answer; -1 before it is asked */
 };
 
 /*
@@ -533,7 +534,7 @@ static void inline_clear(struct inline_map *m)
 }
 
 /* A finding's or step's path, normalised once per distinct path as printed. */
-static const struct step_file *step_file(struct parser *p, const char *file, size_t file_len)
+static struct step_file *step_file(struct parser *p, const char *file, size_t file_len)
 {
 	struct step_file *sf = strmap_get(&p->step_files, file, file_len);
 	char *norm;
@@ -543,11 +544,22 @@ static const struct step_file *step_file(struct parser *p, const char *file, siz
 	sf = xmalloc(sizeof(*sf));
 	norm = parse_normalize_path(&p->opts, file, file_len);
 	sf->outside = !norm;
+	sf->kept = -1;
 	sf->path = norm ? strpool_intern(p->pool, norm, strlen(norm))
 			: strpool_intern(p->pool, file, file_len);
 	free(norm);
 	strmap_put(&p->step_files, file, file_len, sf);
 	return sf;
+}
+
+/* Whether the findings of `sf` (not outside) are kept: opts.keep_file, asked once. */
+static int file_kept(struct parser *p, struct step_file *sf)
+{
+	if (!p->opts.keep_file)
+		return 1;
+	if (sf->kept < 0)
+		sf->kept = !!p->opts.keep_file(p->opts.keep_data, sf->path);
+	return sf->kept;
 }
 
 static void add_step(struct parser *p, struct finding *f, const char *file, size_t file_len,
@@ -650,8 +662,13 @@ static void handle_header(struct parser *p, const char *file, size_t file_len, i
 			  const char *subject, size_t subject_len, const char *dst, size_t dst_len,
 			  int derefs, const char *func, size_t func_len)
 {
+	struct step_file *sf = step_file(p, file, file_len);
 	struct finding *f;
 
+	if (!sf->outside && !file_kept(p, sf)) {
+		p->cur = NULL; /* its flow: and from lines are read past */
+		return;
+	}
 	make_key(&p->key, file, file_len, line, col, subject, subject_len);
 	f = strmap_get(&p->pending, p->key.buf, p->key.len);
 	if (!f) {
@@ -761,17 +778,21 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 			   int col, enum verdict v, const char *msg, size_t msg_len,
 			   const char *subject, size_t subject_len)
 {
-	const struct step_file *sf;
+	struct step_file *sf;
 	struct finding *f;
 
 	p->stats.verdicts++;
+	sf = step_file(p, file, file_len);
+	if (!sf->outside && !file_kept(p, sf)) {
+		p->stats.skipped++;
+		return;
+	}
 	make_key(&p->key, file, file_len, line, col, subject, subject_len);
 	f = strmap_remove(&p->pending, p->key.buf, p->key.len);
 	if (!f && v == VERDICT_ESCAPES)
 		f = take_only_at(p, file, file_len, line, col);
 	if (f == p->cur)
 		p->cur = NULL;
-	sf = step_file(p, file, file_len);
 	if (sf->outside) {
 		p->stats.dropped++;
 		finding_free(f);

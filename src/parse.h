@@ -61,6 +61,12 @@ struct parse_opts {
 	 * kept once, at its last occurrence; 0 keeps every step */
 	int exact_steps;
 	int keep_notes;        /* keep the other diagnostics as notes (parser_take_notes) */
+	/* the files whose findings are kept (NULL: all): asked once per file
+	 * (`path` repository-relative), before its first explanation or
+	 * verdict; the explanations of a file not kept are read past, and its
+	 * verdicts counted in `skipped` */
+	int (*keep_file)(void *data, const char *path);
+	void *keep_data;
 };
 
 #define PARSE_MAX_STEPS 4096
@@ -98,6 +104,7 @@ struct parse_stats {
 	unsigned long long verdicts;   /* escape-positive verdicts seen (with duplicates) */
 	unsigned long long findings;   /* distinct findings kept */
 	unsigned long long dropped;    /* findings outside the repository */
+	unsigned long long skipped;    /* verdicts in files keep_file did not keep */
 };
 void parser_stats(const struct parser *p, struct parse_stats *out);
 

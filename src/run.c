@@ -311,25 +311,38 @@ int child_capture_abort(struct child_process *cp)
 	return child_finish(cp);
 }
 
-int child_stream_stderr(struct child_process *cp,
+int child_stream_start(struct child_process *cp, int want_out)
+{
+	cp->no_stdin = 1;
+	cp->err = -1;
+	if (want_out)
+		cp->out = -1;
+	else
+		cp->no_stdout = 1;
+	return child_start(cp);
+}
+
+int child_stream_finish(struct child_process *cp,
 			void (*cb)(void *data, const char *buf, size_t len), void *data,
 			struct strbuf *out, size_t max_out)
 {
 	struct sink s[2];
-	int n = 0, ret;
+	int n = 0;
 
-	cp->no_stdin = 1;
-	cp->err = -1;
-	if (out)
-		cp->out = -1;
-	else
-		cp->no_stdout = 1;
-	ret = child_start(cp);
-	if (ret)
-		return ret;
 	s[n++] = (struct sink){ cp->err, NULL, 0, cb, data };
 	if (out)
 		s[n++] = (struct sink){ cp->out, out, max_out, NULL, NULL };
 	drain(s, n);
 	return child_finish(cp);
+}
+
+int child_stream_stderr(struct child_process *cp,
+			void (*cb)(void *data, const char *buf, size_t len), void *data,
+			struct strbuf *out, size_t max_out)
+{
+	int ret = child_stream_start(cp, out != NULL);
+
+	if (ret)
+		return ret;
+	return child_stream_finish(cp, cb, data, out, max_out);
 }

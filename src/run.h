@@ -89,5 +89,17 @@ int child_capture_abort(struct child_process *cp);
 int child_stream_stderr(struct child_process *cp,
 			void (*cb)(void *data, const char *buf, size_t len), void *data,
 			struct strbuf *out, size_t max_out);
+/*
+ * child_stream_stderr() in two halves, for a child started in one thread
+ * and read in another: child_stream_start() starts it (stdin /dev/null,
+ * stderr on a pipe, stdout on a pipe when `want_out`, else /dev/null);
+ * child_stream_finish() reads as child_stream_stderr() does (`out` NULL
+ * unless `want_out`) and waits for it.  Until then the child may block
+ * on a full pipe.
+ */
+int child_stream_start(struct child_process *cp, int want_out);
+int child_stream_finish(struct child_process *cp,
+			void (*cb)(void *data, const char *buf, size_t len), void *data,
+			struct strbuf *out, size_t max_out);
 
 #endif

@@ -951,6 +951,67 @@ static void test_go126_real_output(void **state)
 	free(buf);
 }
 
+/* keep_file: asked once per file; a file not kept leaves no finding and
+ * no trace in the others (their chains, inlined calls and facts as in a
+ * whole parse) */
+struct asked {
+	const char *keep;
+	char paths[8][64];
+	int nr;
+};
+
+static int keep_only(void *data, const char *path)
+{
+	struct asked *a = data;
+
+	assert_true(a->nr < 8);
+	snprintf(a->paths[a->nr++], sizeof(a->paths[0]), "%s", path);
+	return !strcmp(path, a->keep);
+}
+
+static void test_keep_file(void **state)
+{
+	struct finding_list all = FINDING_LIST_INIT, kept = FINDING_LIST_INIT;
+	struct finding_list want = FINDING_LIST_INIT;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	struct asked asked = { "sub/sub.go", { { 0 } }, 0 };
+	struct parse_opts o = plain;
+	struct parse_stats st;
+	struct parser *p;
+	size_t len, i;
+	char *buf = slurp(DATA "escape-m2-go126.txt", &len);
+
+	(void)state;
+	parser_free(run(&plain, buf, len, 4096, &all));
+	o.keep_file = keep_only;
+	o.keep_data = &asked;
+	p = run(&o, buf, len, 4096, &kept);
+	parser_stats(p, &st);
+	assert_int_equal(st.verdicts, 38);
+	assert_int_equal(st.dropped, 1);      /* log.go, outside: never asked */
+	assert_int_equal(asked.nr, 2);
+	assert_string_equal(asked.paths[0], "sub/sub.go"); /* its package comes first */
+	assert_string_equal(asked.paths[1], "main.go");
+	for (i = 0; i < all.nr; i++)
+		if (!strcmp(all.items[i]->file, "sub/sub.go"))
+			finding_list_add(&want, all.items[i]);
+	assert_int_equal(want.nr, 5);
+	assert_int_equal(kept.nr, 5);
+	assert_int_equal(st.findings, 5);
+	assert_int_equal(st.skipped, 38 - 1 - 5); /* main.go's, its repeat of 81:7 too */
+	dump(&a, &want);
+	dump(&b, &kept);
+	assert_string_equal(b.buf, a.buf);
+	want.nr = 0; /* owned by `all` */
+	finding_list_release(&want);
+	finding_list_release(&all);
+	finding_list_release(&kept);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	parser_free(p);
+	free(buf);
+}
+
 /* GOEXPERIMENT=newinliner: "inlining call to F with score N" */
 static void test_go126_inlining_scores(void **state)
 {
@@ -1241,6 +1302,7 @@ int main(void)
 		cmocka_unit_test(test_duplicates_many),
 		cmocka_unit_test(test_malformed_headers),
 		cmocka_unit_test(test_go126_real_output),
+		cmocka_unit_test(test_keep_file),
 		cmocka_unit_test(test_go126_inlining_scores),
 		cmocka_unit_test(test_go126_newer_constructs),
 		cmocka_unit_test(test_unknown_line_number),
