@@ -280,6 +280,59 @@ static void drop_missing(struct finding_list *l, const char *root, int warn)
 	strmap_release(&checked);
 }
 
+/*
+ * The files a work-tree review in added, context or file mode can show
+ * findings in: the change's.  The early head's parser asks for each file
+ * it reads findings of (change_filter_keep); the diff still runs when the
+ * build starts, so the first question waits until stage_change() tells
+ * the change (change_filter_publish, NULL: every file).  A review in new
+ * mode reads every file: a change makes findings in files it leaves alone.
+ */
+struct change_filter {
+	pthread_mutex_t lock;
+	pthread_cond_t told;
+	int published;
+	const struct change *change;
+};
+
+static void change_filter_init(struct change_filter *cf)
+{
+	pthread_mutex_init(&cf->lock, NULL);
+	pthread_cond_init(&cf->told, NULL);
+	cf->published = 0;
+	cf->change = NULL;
+}
+
+static void change_filter_publish(struct change_filter *cf, const struct change *c)
+{
+	pthread_mutex_lock(&cf->lock);
+	if (!cf->published) {
+		cf->change = c;
+		cf->published = 1;
+		pthread_cond_broadcast(&cf->told);
+	}
+	pthread_mutex_unlock(&cf->lock);
+}
+
+static int change_filter_keep(void *data, const char *path)
+{
+	struct change_filter *cf = data;
+	const struct change *c;
+
+	pthread_mutex_lock(&cf->lock);
+	while (!cf->published)
+		pthread_cond_wait(&cf->told, &cf->lock);
+	c = cf->change;
+	pthread_mutex_unlock(&cf->lock);
+	return !c || change_file(c, path) != NULL;
+}
+
+static void change_filter_release(struct change_filter *cf)
+{
+	pthread_mutex_destroy(&cf->lock);
+	pthread_cond_destroy(&cf->told);
+}
+
 /* One analysis: the packages of `set` in the checkout at `root`, located. */
 struct analysis {
 	const char *root;
@@ -303,6 +356,10 @@ struct analysis {
 	int verbose;
 	int defer_said;    /* the caller prints `said` (the head's is read in a thread) */
 	struct strbuf said; /* what a lookup has to say, printed by the main thread */
+	struct go_build *build_started; /* by analysis_spawn(), read by analyse() */
+	/* only the change's files are read (change_filter), unless the
+	 * sources hold contracts or the notes are kept: both need every file */
+	struct change_filter *filter;
 };
 
 /*
@@ -349,18 +406,36 @@ static struct gosrc_preload *preload_sources(const struct analysis *a)
 	return pre;
 }
 
+/*
+ * Start the compiler for `a` (its contracts read first: they choose its
+ * flags), so that a thread then made to read it (analyse()) starts
+ * nothing itself: a thread just made may wait for this one's CPU.
+ */
+static void analysis_spawn(struct analysis *a)
+{
+	if (a->ret || a->build_started)
+		return; /* refused before it started (cache_lookup), or started */
+	contract_run_prepare(&a->contracts, &a->build, a->root, a->set, a->build.tests);
+	if (a->notes)
+		a->build.notes = &a->contracts.notes;
+	if (a->filter && !a->contracts.list.nr && !a->build.notes) {
+		a->build.keep_file = change_filter_keep;
+		a->build.keep_data = a->filter;
+	}
+	a->build_started = packages_build_start(a->root, a->set, &a->build);
+}
+
 static void *analyse(void *data)
 {
 	struct analysis *a = data;
 	struct gosrc_preload *pre;
 
+	analysis_spawn(a);
 	if (a->ret)
-		return NULL; /* refused before it started (cache_lookup) */
-	contract_run_prepare(&a->contracts, &a->build, a->root, a->set, a->build.tests);
-	if (a->notes)
-		a->build.notes = &a->contracts.notes;
+		return NULL;
 	pre = preload_sources(a);
-	a->ret = packages_analyze(&a->findings, &a->errors, a->root, a->set, &a->build);
+	a->ret = packages_build_finish(&a->findings, &a->errors, a->build_started);
+	a->build_started = NULL;
 	if (a->ret) {
 		a->msg = xstrdup(error_last());
 		error_clear(); /* this thread's own message: freed before it ends */
@@ -387,6 +462,9 @@ static void analysis_init(struct analysis *a, const struct review_opts *opts)
 
 static void analysis_release(struct analysis *a)
 {
+	if (a->build_started) /* started, never read: waited for */
+		packages_build_finish(&a->findings, &a->errors, a->build_started);
+	a->build_started = NULL;
 	strbuf_release(&a->said);
 	free(a->msg);
 	finding_list_release(&a->findings);
@@ -601,6 +679,7 @@ static int analyse_start(pthread_t *th, struct analysis *a)
 {
 	if (a->cached)
 		return 0;
+	analysis_spawn(a);
 	if (!pthread_create(th, NULL, analyse, a))
 		return 1;
 	analyse(a);
@@ -623,6 +702,8 @@ struct early_head {
 	int started;           /* `a` was started (and `hc` set up) */
 	int joinable;          /* `th` runs analyse(&a), not joined yet */
 	int taken;
+	int filtering;         /* `filter` is set up: the change is told to it */
+	struct change_filter filter;
 };
 
 /* A taken early head's thread, handed to the caller to join (1), after
@@ -1315,16 +1396,21 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 	if (!eh->set.nr)
 		goto out;
 	head_analysis_init(&eh->a, opts, r->mode, eh->root.buf, &eh->set, NULL);
+	if (r->mode == MODE_ADDED || r->mode == MODE_CONTEXT || r->mode == MODE_FILE) {
+		change_filter_init(&eh->filter);
+		eh->filtering = 1;
+		eh->a.filter = &eh->filter;
+	}
 	base_cache_init(&eh->hc, git_repository_path(r->repo), opts->cache_dir);
 	eh->a.defer_said = 1;
 	cache_lookup(&eh->a, &eh->hc, NULL, &e, "the head revision"); /* only -v's why */
 	strbuf_addbuf(&eh->said, &eh->a.said);
 	strbuf_reset(&eh->a.said);
-	eh->started = eh->joinable = !pthread_create(&eh->th, NULL, analyse, &eh->a);
-	if (!eh->started) {
-		analysis_release(&eh->a);
-		base_cache_release(&eh->hc);
-	}
+	analysis_spawn(&eh->a);
+	eh->started = 1;
+	eh->joinable = !pthread_create(&eh->th, NULL, analyse, &eh->a);
+	if (!eh->joinable)
+		analyse(&eh->a); /* no thread: read here */
 out:
 	if (!eh->started)
 		pkgset_release(&eh->set);
@@ -1350,8 +1436,13 @@ static struct early_head *early_head_take(struct run *r)
 
 static void early_head_release(struct early_head *eh)
 {
+	if (eh->filtering)
+		change_filter_publish(&eh->filter, NULL); /* if the diff never ended */
 	if (eh->joinable)
 		pthread_join(eh->th, NULL);
+	if (eh->filtering)
+		change_filter_release(&eh->filter);
+	eh->filtering = 0;
 	if (eh->started) {
 		analysis_release(&eh->a);
 		base_cache_release(&eh->hc);
@@ -1393,7 +1484,10 @@ static int stage_change(struct run *r)
 		    ((r->mode == MODE_NEW && !opts->no_cache) || go_version_runs_go(&opts->build)))
 			go_env_start(&r->goq, &opts->build);
 	}
-	if ((ret = change_compute(&r->change, r->repo, &co)))
+	ret = change_compute(&r->change, r->repo, &co);
+	if (r->early.filtering)
+		change_filter_publish(&r->early.filter, ret ? NULL : &r->change);
+	if (ret)
 		return ret;
 	r->have_change = 1;
 	if (!r->change.files_nr && !opts->tests && !opts->input)

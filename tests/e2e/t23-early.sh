@@ -86,4 +86,46 @@ er --mode added
 expect_rc "a file rewritten unchanged" 0
 expect_eq "a file rewritten unchanged: no go build" "$(builds)" 0
 
+# added, context and file modes show findings of the changed files only:
+# the guessed build reads only theirs (the parser asks per file, once the
+# diff is done); every mode shows them as a build of the whole package does
+cat >campus/other.go <<'GO'
+package campus
+
+// Other is in a file the change leaves alone.
+func Other() *int {
+	o := 1
+	return &o
+}
+GO
+git add campus/other.go && git commit -q -m "other.go"
+cat >>campus/score.go <<'GO'
+
+// Early is a function this test adds.
+func Early() *int {
+	e := 4
+	return &e
+}
+GO
+: >"$TMP/go-calls"
+er --mode all --format json
+expect_eq "one package, two files: every finding of both" \
+	"$(findings "$TMP/out" | grep -c -e '^campus/other.go:5:Other:moved to heap: o$' -e '^campus/score.go:[0-9]*:Early:moved to heap: e$')" 2
+findings "$TMP/out" | grep '^campus/score.go:' >"$TMP/score-all"
+expect_eq "one package, two files: score.go has findings besides Early's" \
+	"$(grep -v ':Early:' "$TMP/score-all" | awk 'END { print (NR > 0 ? "some" : "none") }')" some
+for mode in file context added; do
+	er --mode $mode --format json
+	expect_rc "mode $mode, one of two files changed" 0
+	findings "$TMP/out" >"$TMP/shown"
+	expect_no_grep "mode $mode: nothing of the file left alone" "^campus/other.go:" "$TMP/shown"
+	case $mode in
+	file) expect_eq "mode file: every finding of score.go, as the whole build has them" \
+		"$(cat "$TMP/shown")" "$(cat "$TMP/score-all")" ;;
+	*) expect_eq "mode $mode: the added function's finding" \
+		"$(grep -c '^campus/score.go:[0-9]*:Early:moved to heap: e$' "$TMP/shown")" 1 ;;
+	esac
+done
+expect_eq "every mode: the guessed build, one each" "$(builds)" 4
+
 finish
