@@ -433,7 +433,8 @@ static void *analyse(void *data)
 	analysis_spawn(a);
 	if (a->ret)
 		return NULL;
-	pre = preload_sources(a);
+	/* a review of the change's files only locates few: read when needed */
+	pre = a->build.keep_file ? NULL : preload_sources(a);
 	a->ret = packages_build_finish(&a->findings, &a->errors, a->build_started);
 	a->build_started = NULL;
 	if (a->ret) {
