@@ -171,6 +171,13 @@ void compat_heap_hugepages(size_t expect)
 #endif
 }
 
+void compat_heap_one_arena(void)
+{
+#if defined(__GLIBC__)
+	mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
 void compat_heap_trim(void)
 {
 #if defined(__GLIBC__)
