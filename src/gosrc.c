@@ -1296,6 +1296,20 @@ static int pkg_read_more(struct pkgtypes *pt)
 	return pt->sc.types_nr > before;
 }
 
+/* The types of the package's next file, from its scan (`sc`) rather than
+ * read and scanned again. */
+static void pkg_take_types(struct pkgtypes *pt, const struct goscopes *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->types_nr; i++) {
+		ALLOC_GROW(pt->sc.types, pt->sc.types_nr + 1, pt->sc.types_alloc);
+		pt->sc.types[pt->sc.types_nr].name = xstrdup(sc->types[i].name);
+		pt->sc.types[pt->sc.types_nr++].expr = xstrdup(sc->types[i].expr);
+	}
+	pt->next++;
+}
+
 /* The package's first declaration of the type `name`, or NULL. */
 static const struct gotype *pkg_type(struct pkgtypes *pt, const char *name, size_t n)
 {
@@ -1588,6 +1602,8 @@ static void *preload_run(void *data)
 			if (strbuf_read_file(&sf->text, pt->files[j], MAX_SOURCE) >= 0 &&
 			    sf->text.len <= MAX_SOURCE) {
 				srcfile_index(sf);
+				if (pt->next == j) /* its types, as pkg_read_more() would scan them */
+					pkg_take_types(pt, &sf->sc);
 				strmap_put(&pre->files, rel.buf, rel.len, sf);
 				files++;
 				bytes += sf->text.len;
