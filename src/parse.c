@@ -86,6 +86,8 @@ struct parser {
 	struct strpool *pool;         /* the steps' strings, shared with the findings */
 	const char *empty;            /* "" in the pool */
 	struct strmap step_files;     /* a path as printed -> struct step_file * */
+	struct strbuf last_file;      /* the path of step_file()'s last answer, */
+	struct step_file *last_sf;    /* which most steps ask again */
 	struct step_set tail_seen;    /* scratch of compact_tail */
 	struct strbuf pos;            /* scratch of handle_from */
 	struct parse_stats stats;
@@ -116,6 +118,7 @@ struct parser *parser_new(const struct parse_opts *opts)
 	strbuf_init(&p->block_lines, 0);
 	strbuf_init(&p->key, 0);
 	strbuf_init(&p->pos, 0);
+	strbuf_init(&p->last_file, 0);
 	p->pool = strpool_new();
 	p->empty = strpool_intern(p->pool, "", 0);
 	if (opts->keep_notes)
@@ -157,6 +160,7 @@ void parser_free(struct parser *p)
 	strpool_unref(p->pool);
 	free(p->tail_seen.slots);
 	strbuf_release(&p->pos);
+	strbuf_release(&p->last_file);
 	free(p->package);
 	free(p->prefix);
 	free(p->root_abs);
@@ -536,11 +540,16 @@ static void inline_clear(struct inline_map *m)
 /* A finding's or step's path, normalised once per distinct path as printed. */
 static struct step_file *step_file(struct parser *p, const char *file, size_t file_len)
 {
-	struct step_file *sf = strmap_get(&p->step_files, file, file_len);
+	struct step_file *sf;
 	char *norm;
 
+	if (p->last_sf && file_len == p->last_file.len && !memcmp(file, p->last_file.buf, file_len))
+		return p->last_sf;
+	strbuf_reset(&p->last_file);
+	strbuf_add(&p->last_file, file, file_len);
+	sf = strmap_get(&p->step_files, file, file_len);
 	if (sf)
-		return sf;
+		return p->last_sf = sf;
 	sf = xmalloc(sizeof(*sf));
 	norm = parse_normalize_path(&p->opts, file, file_len);
 	sf->outside = !norm;
@@ -549,7 +558,7 @@ static struct step_file *step_file(struct parser *p, const char *file, size_t fi
 			: strpool_intern(p->pool, file, file_len);
 	free(norm);
 	strmap_put(&p->step_files, file, file_len, sf);
-	return sf;
+	return p->last_sf = sf;
 }
 
 /* Whether the findings of `sf` (not outside) are kept: opts.keep_file, asked once. */
