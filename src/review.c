@@ -811,6 +811,16 @@ static void *classify_side(void *data)
 	return NULL;
 }
 
+/* classify_side() of `l` in this thread; 1. */
+static int classify_one(struct finding_list *l, const struct change *renames,
+			const struct review_opts *opts)
+{
+	struct classify_side s = { l, renames, opts };
+
+	classify_side(&s);
+	return 1;
+}
+
 /* Classify and fingerprint head and base (NULL: none), the head in a thread of its own. */
 static void classify_both(struct finding_list *head, struct finding_list *base,
 			  const struct change *c, const struct review_opts *opts)
@@ -1079,7 +1089,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	struct cache_env e = { NULL, NULL, opts };
 	const char **old = NULL;
 	pthread_t th;
-	int threaded = 0, reading = 0, have_base = 0, first, ret;
+	int threaded = 0, reading = 0, have_base = 0, base_classified = 0, first, ret;
 	size_t i, n;
 
 	if (!eh)
@@ -1133,6 +1143,8 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 			analyse(&base);
 		}
 	}
+	/* the base's side while the head builds */
+	base_classified = !ret && (have_base || !base.ret) && classify_one(&base.findings, c, opts);
 	if (threaded)
 		pthread_join(th, NULL);
 	if (reading == 2) {
@@ -1164,7 +1176,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 
 		follow_dependents(out, &induced, &x, head_set, h, &base);
 	}
-	classify_both(&h->findings, *fell_back ? NULL : &base.findings, c, opts);
+	classify_both(&h->findings, *fell_back || base_classified ? NULL : &base.findings, c, opts);
 	for (i = 0; i < h->findings.nr; i++)
 		finding_list_add(&out->findings, h->findings.items[i]);
 	h->findings.nr = 0;
