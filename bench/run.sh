@@ -59,10 +59,12 @@ for t in go git hyperfine cc awk sed grep; do
 	command -v "$t" >/dev/null || die "$t is missing (apt-get install hyperfine time golang-go git gcc)"
 done
 [ -x /usr/bin/time ] && /usr/bin/time -v true 2>/dev/null || die "/usr/bin/time -v is missing (apt-get install time)"
-if [ ! -x "$ER" ]; then
-	[ "$ER" = "$ROOT/build-bench/escape-review" ] || die "ER=$ER is not executable"
+# the default build is brought up to date with the sources (make: nothing
+# to do when it is); a build given with ER= is measured as it is
+if [ "$ER" = "$ROOT/build-bench/escape-review" ]; then
 	(cd "$ROOT" && make BUILD=build-bench) >/dev/null
 fi
+[ -x "$ER" ] || die "ER=$ER is not executable"
 ER=$(cd "$(dirname "$ER")" && pwd -P)/$(basename "$ER")
 mkdir -p "$CACHE" "$OUT"
 # offline once set up: the set-up of (2) downloads x/tools with the caller's GOPROXY
