@@ -191,13 +191,13 @@ static int read_num(const char *s, size_t len, size_t *i)
 int parse_position(const char *line, size_t len, size_t *file_len, int *lineno, int *col,
 		   const char **msg)
 {
-	size_t i;
+	const char *colon = len > 1 ? memchr(line + 1, ':', len - 1) : NULL;
 
-	for (i = 1; i < len; i++) {
-		size_t j = i + 1;
+	for (; colon; colon = memchr(colon + 1, ':', (size_t)(line + len - (colon + 1)))) {
+		size_t i = (size_t)(colon - line), j = i + 1;
 		int l, c = 0;
 
-		if (line[i] != ':' || j >= len || !is_digit(line[j]))
+		if (j >= len || !is_digit(line[j]))
 			continue;
 		l = read_num(line, len, &j);
 		if (j < len && line[j] == ':' && j + 1 < len && is_digit(line[j + 1])) {
