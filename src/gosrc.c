@@ -1492,8 +1492,14 @@ static int cmp_by_file(const void *a, const void *b)
 }
 
 /* The sweep over one file's findings (sorted by position) and its scopes. */
+/* Which findings get the zero-size check (NULL: all). */
+struct locate_shown {
+	int (*fn)(void *data, const struct finding *f);
+	void *data;
+};
+
 static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf,
-			struct strmap *types, const char *root)
+			struct strmap *types, const char *root, const struct locate_shown *shown)
 {
 	const struct goscopes *sc = &sf->sc;
 	size_t *stack = xmalloc((sc->nr + 1) * sizeof(*stack));
@@ -1551,7 +1557,7 @@ static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf
 			f->source_above = marker_line_text(sf, f->line - 1);
 		f->source_state = line_state(sf, f->line);
 		f->source_above_state = line_state(sf, f->line - 1);
-		if (!f->zero_size)
+		if (!f->zero_size && (!shown->fn || shown->fn(shown->data, f)))
 			f->zero_size = zero_size_of(f, sf, types, root);
 	}
 	free(stack);
@@ -1661,8 +1667,8 @@ void gosrc_preload_free(struct gosrc_preload *pre)
 	free(pre);
 }
 
-void gosrc_locate_preloaded(struct finding_list *list, const char *root,
-			    struct gosrc_preload *pre)
+static void locate_all(struct finding_list *list, const char *root, struct gosrc_preload *pre,
+		       const struct locate_shown *shown)
 {
 	struct finding **order;
 	struct srcfile sf;
@@ -1697,14 +1703,14 @@ void gosrc_locate_preloaded(struct finding_list *list, const char *root,
 		if (!file)
 			continue;
 		if (pre && (ready = strmap_get(&pre->files, file, strlen(file)))) {
-			locate_file(order + i, j - i, ready, types, root);
+			locate_file(order + i, j - i, ready, types, root, shown);
 			continue;
 		}
 		path = file[0] == '/' ? xstrdup(file) : path_join(root, file);
 		srcfile_reset(&sf);
 		if (strbuf_read_file(&sf.text, path, MAX_SOURCE) >= 0 && sf.text.len <= MAX_SOURCE) {
 			srcfile_index(&sf);
-			locate_file(order + i, j - i, &sf, types, root);
+			locate_file(order + i, j - i, &sf, types, root, shown);
 		}
 		free(path);
 	}
@@ -1716,7 +1722,23 @@ out:
 	strmap_release(&own);
 }
 
+void gosrc_locate_preloaded(struct finding_list *list, const char *root,
+			    struct gosrc_preload *pre)
+{
+	const struct locate_shown all = { NULL, NULL };
+
+	locate_all(list, root, pre, &all);
+}
+
 void gosrc_locate(struct finding_list *list, const char *root)
 {
 	gosrc_locate_preloaded(list, root, NULL);
+}
+
+void gosrc_locate_shown(struct finding_list *list, const char *root,
+			int (*shown)(void *data, const struct finding *f), void *data)
+{
+	const struct locate_shown some = { shown, data };
+
+	locate_all(list, root, NULL, &some);
 }

@@ -156,6 +156,7 @@ int gosrc_type_is_zero(const char *expr, size_t len, const struct gotype *types,
  * (`// Code generated ... DO NOT EDIT.` before the package clause). */
 int gosrc_is_generated(const char *src, size_t len);
 
+struct finding;
 struct finding_list;
 
 /*
@@ -174,6 +175,13 @@ struct finding_list;
  * Files that cannot be read are skipped; the list keeps its order.
  */
 void gosrc_locate(struct finding_list *list, const char *root);
+/*
+ * gosrc_locate() for a review that shows only some of the findings: the
+ * zero-size check, which may read the package's other files for a type's
+ * declaration, is made only for the findings `shown` accepts.
+ */
+void gosrc_locate_shown(struct finding_list *list, const char *root,
+			int (*shown)(void *data, const struct finding *f), void *data);
 
 /*
  * The reading for a locate, done ahead (while the compiler runs) in a

@@ -294,10 +294,12 @@ struct change_filter {
 	pthread_cond_t told;
 	int published;
 	const struct change *change;
+	enum review_mode mode;
 };
 
-static void change_filter_init(struct change_filter *cf)
+static void change_filter_init(struct change_filter *cf, enum review_mode mode)
 {
+	cf->mode = mode;
 	pthread_mutex_init(&cf->lock, NULL);
 	pthread_cond_init(&cf->told, NULL);
 	cf->published = 0;
@@ -315,9 +317,9 @@ static void change_filter_publish(struct change_filter *cf, const struct change 
 	pthread_mutex_unlock(&cf->lock);
 }
 
-static int change_filter_keep(void *data, const char *path)
+/* The change, once told (NULL: every file). */
+static const struct change *change_filter_wait(struct change_filter *cf)
 {
-	struct change_filter *cf = data;
 	const struct change *c;
 
 	pthread_mutex_lock(&cf->lock);
@@ -325,7 +327,28 @@ static int change_filter_keep(void *data, const char *path)
 		pthread_cond_wait(&cf->told, &cf->lock);
 	c = cf->change;
 	pthread_mutex_unlock(&cf->lock);
+	return c;
+}
+
+static int change_filter_keep(void *data, const char *path)
+{
+	const struct change *c = change_filter_wait(data);
+
 	return !c || change_file(c, path) != NULL;
+}
+
+/* Whether the mode shows `f` (as filter_mode() will decide): the locate
+ * checks a type's size for those only. */
+static int change_filter_shows(void *data, const struct finding *f)
+{
+	struct change_filter *cf = data;
+	const struct change *c = change_filter_wait(cf);
+	const struct changed_file *file = c ? change_file(c, f->file) : NULL;
+
+	if (!file || cf->mode == MODE_FILE)
+		return 1;
+	return cf->mode == MODE_ADDED ? changed_file_added(file, f->line)
+				      : changed_file_in_hunk(file, f->line);
 }
 
 static void change_filter_release(struct change_filter *cf)
@@ -467,7 +490,10 @@ static void *analyse(void *data)
 		error_clear(); /* this thread's own message: freed before it ends */
 	} else {
 		drop_missing(&a->findings, a->root, a->warn);
-		gosrc_locate_preloaded(&a->findings, a->root, pre);
+		if (a->build.keep_file)
+			gosrc_locate_shown(&a->findings, a->root, change_filter_shows, a->filter);
+		else
+			gosrc_locate_preloaded(&a->findings, a->root, pre);
 		contract_run_check(&a->contracts, &a->findings, a->root);
 		classify_found(&a->findings);
 	}
@@ -1435,7 +1461,7 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 		goto out;
 	head_analysis_init(&eh->a, opts, r->mode, eh->root.buf, &eh->set, NULL);
 	if (r->mode == MODE_ADDED || r->mode == MODE_CONTEXT || r->mode == MODE_FILE) {
-		change_filter_init(&eh->filter);
+		change_filter_init(&eh->filter, r->mode);
 		eh->filtering = 1;
 		eh->a.filter = &eh->filter;
 	}

@@ -97,6 +97,8 @@ func Other() *int {
 	o := 1
 	return &o
 }
+
+type empty struct{}
 GO
 git add campus/other.go && git commit -q -m "other.go"
 cat >>campus/score.go <<'GO'
@@ -105,6 +107,12 @@ cat >>campus/score.go <<'GO'
 func Early() *int {
 	e := 4
 	return &e
+}
+
+// Nothing returns the address of a value of a type of zero size (other.go's).
+func Nothing() *empty {
+	n := empty{}
+	return &n
 }
 GO
 : >"$TMP/go-calls"
@@ -125,6 +133,10 @@ for mode in file context added; do
 	*) expect_eq "mode $mode: the added function's finding" \
 		"$(grep -c '^campus/score.go:[0-9]*:Early:moved to heap: e$' "$TMP/shown")" 1 ;;
 	esac
+	# the size of a type declared in another file is looked up for what is shown
+	expect_eq "mode $mode: a shown finding's type of zero size, from other.go" \
+		"$(json_get "$TMP/out" "[f['rule'] + ': ' + f['why'] for f in d['findings'] if f['function'] == 'Nothing']")" \
+		"['ER010: the address of n is returned at score.go:52; empty has zero size, so nothing is actually allocated']"
 done
 expect_eq "every mode: the guessed build, one each" "$(builds)" 4
 
