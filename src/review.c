@@ -1473,8 +1473,13 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 	analysis_spawn(&eh->a);
 	eh->started = 1;
 	eh->joinable = !pthread_create(&eh->th, NULL, analyse, &eh->a);
-	if (!eh->joinable)
-		analyse(&eh->a); /* no thread: read here */
+	if (!eh->joinable) {
+		/* no thread: read here, every file (the change is not known
+		 * yet, and this thread would wait for itself to tell it) */
+		if (eh->filtering)
+			change_filter_publish(&eh->filter, NULL);
+		analyse(&eh->a);
+	}
 out:
 	if (!eh->started)
 		pkgset_release(&eh->set);

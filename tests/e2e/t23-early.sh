@@ -140,4 +140,26 @@ for mode in file context added; do
 done
 expect_eq "every mode: the guessed build, one each" "$(builds)" 4
 
+# no thread can be made (pthread_create refused, as under a process limit):
+# the early build is read in the main thread, before the diff that the
+# filter would wait for, so it keeps every file; the same findings, no hang
+er --mode added --format json
+findings "$TMP/out" >"$TMP/threaded"
+cat >"$TMP/nothread.c" <<'C'
+#include <errno.h>
+#include <pthread.h>
+int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *d)
+{
+	(void)t; (void)a; (void)fn; (void)d;
+	return EAGAIN;
+}
+C
+cc -shared -fPIC -o "$TMP/nothread.so" "$TMP/nothread.c"
+LD_PRELOAD="$TMP/nothread.so" ASAN_OPTIONS=verify_asan_link_order=0 \
+	timeout 120 "$ER_BIN" --mode added --format json >"$TMP/out" 2>"$TMP/err"
+rc=$?
+expect_rc "no thread: the review ends" 0
+expect_eq "no thread: the findings of the threaded review" \
+	"$(findings "$TMP/out")" "$(cat "$TMP/threaded")"
+
 finish
