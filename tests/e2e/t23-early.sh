@@ -148,6 +148,12 @@ findings "$TMP/out" >"$TMP/threaded"
 cat >"$TMP/nothread.c" <<'C'
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
+/* for escape-review only: go (linked with libc under Go 1.19) must not inherit it */
+__attribute__((constructor)) static void not_for_children(void)
+{
+	unsetenv("LD_PRELOAD");
+}
 int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *d)
 {
 	(void)t; (void)a; (void)fn; (void)d;
