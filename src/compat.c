@@ -12,10 +12,12 @@
 #include "compat.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #if defined(__GLIBC__)
@@ -182,5 +184,28 @@ void compat_heap_trim(void)
 {
 #if defined(__GLIBC__)
 	malloc_trim(0);
+#endif
+}
+
+enum compat_dirent compat_dirent_type(const struct dirent *de)
+{
+#if defined(DT_DIR) && defined(DT_UNKNOWN)
+	if (de->d_type == DT_UNKNOWN)
+		return COMPAT_DIRENT_UNKNOWN;
+	return de->d_type == DT_DIR ? COMPAT_DIRENT_DIR : COMPAT_DIRENT_OTHER;
+#else
+	(void)de;
+	return COMPAT_DIRENT_UNKNOWN;
+#endif
+}
+
+void compat_stat_nsec(const struct stat *st, long *mtime_nsec, long *ctime_nsec)
+{
+#if defined(__APPLE__)
+	*mtime_nsec = st->st_mtimespec.tv_nsec;
+	*ctime_nsec = st->st_ctimespec.tv_nsec;
+#else
+	*mtime_nsec = st->st_mtim.tv_nsec;
+	*ctime_nsec = st->st_ctim.tv_nsec;
 #endif
 }

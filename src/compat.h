@@ -74,4 +74,19 @@ void compat_heap_one_arena(void);
  * malloc_trim), after a phase whose temporary memory is all freed. */
 void compat_heap_trim(void);
 
+/*
+ * What a directory entry is, from readdir() alone where the system says
+ * (struct dirent's d_type is not POSIX): COMPAT_DIRENT_DIR for a
+ * directory, COMPAT_DIRENT_OTHER for anything else (a symbolic link to a
+ * directory included), COMPAT_DIRENT_UNKNOWN when the caller must lstat.
+ */
+struct dirent;
+enum compat_dirent { COMPAT_DIRENT_UNKNOWN, COMPAT_DIRENT_DIR, COMPAT_DIRENT_OTHER };
+enum compat_dirent compat_dirent_type(const struct dirent *de);
+
+/* The nanoseconds of a stat's modification and status-change times
+ * (st_mtim on Linux, st_mtimespec on macOS; 0 where there are none). */
+struct stat;
+void compat_stat_nsec(const struct stat *st, long *mtime_nsec, long *ctime_nsec);
+
 #endif

@@ -4,16 +4,22 @@
  * per-file added lines, hunks and context lines.
  */
 #include "diff.h"
+#include "compat.h"
 #include "errors.h"
 #include "gosrc.h"
 #include "repo.h"
 #include "strbuf.h"
 #include "util.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 void change_init(struct change *c)
 {
@@ -266,6 +272,323 @@ static int tree_changes_walk(struct tree_changes *tc, git_repository *repo, cons
 	return ret;
 }
 
+/* ---- the work tree, looked at where it may differ ---- */
+
+/*
+ * libgit2's diff of the base against the work tree stats every file and
+ * reads every directory under .gitignore's rules (30-40 ms on x/tools,
+ * beside the build).  The places where the work tree may differ are found
+ * for less: the paths the index stages (the base's tree against it), the
+ * entries whose stat data are not clean, and the files a readdir() walk
+ * finds outside the index (skipping the untracked directories .gitignore
+ * ignores).  That is more than the diff reports, never less, so the diff
+ * given them as its exact paths reports what its whole walk would.
+ */
+#define MAYBE_MAX 4096
+#define WALK_DEPTH_MAX 128
+
+enum entries { ENTRIES_GO = 1, ENTRIES_OTHER = 2, ENTRIES_ALL = 3 };
+
+static void maybe_add(struct change_maybe *m, const char *path)
+{
+	if (m->full)
+		return;
+	if (m->nr == MAYBE_MAX) {
+		m->full = 1;
+		return;
+	}
+	ALLOC_GROW(m->paths, m->nr + 1, m->alloc);
+	m->paths[m->nr++] = xstrdup(path);
+}
+
+static void maybe_release(struct change_maybe *m)
+{
+	while (m->nr)
+		free(m->paths[--m->nr]);
+	free(m->paths);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The index file's stat data (zeroes when there is none: every entry is
+ * then racy), and the stamp that tells a later look it is unchanged. */
+static void index_stat(struct stat *ist, struct change_stamp *stamp, git_repository *repo,
+		       const git_oid *tree)
+{
+	char *ipath = path_join(git_repository_path(repo), "index");
+	long ns, unused;
+
+	if (stat(ipath, ist) < 0)
+		memset(ist, 0, sizeof(*ist));
+	free(ipath);
+	compat_stat_nsec(ist, &ns, &unused);
+	memset(stamp, 0, sizeof(*stamp));
+	git_oid_cpy(&stamp->tree, tree);
+	stamp->mtime_sec = (long long)ist->st_mtime;
+	stamp->mtime_nsec = ns;
+	stamp->size = (long long)ist->st_size;
+	stamp->ino = (long long)ist->st_ino;
+}
+
+/* Clean: the entry's stat data show its file unchanged since the index
+ * (`ist`) was written, by every field libgit2's diff compares (its
+ * racy-git rule taken by the second, which is stricter). */
+static int stat_clean(const git_index_entry *e, const struct stat *st, const struct stat *ist)
+{
+	long mns, cns;
+
+	if ((st->st_mode & S_IFMT) != (e->mode & S_IFMT) ||
+	    (S_ISREG(st->st_mode) && ((st->st_mode & 0100) != 0) != ((e->mode & 0100) != 0)))
+		return 0;
+	compat_stat_nsec(st, &mns, &cns);
+	return (uint32_t)st->st_size == e->file_size && (int32_t)st->st_mtime == e->mtime.seconds &&
+	       (uint32_t)mns == e->mtime.nanoseconds && (int32_t)st->st_ctime == e->ctime.seconds &&
+	       (uint32_t)cns == e->ctime.nanoseconds && (uint32_t)st->st_ino == e->ino &&
+	       (uint32_t)st->st_uid == e->uid && (uint32_t)st->st_gid == e->gid &&
+	       (time_t)e->mtime.seconds < ist->st_mtime && !git_oid_is_zero(&e->id) &&
+	       !(e->flags_extended & (GIT_INDEX_ENTRY_INTENT_TO_ADD | GIT_INDEX_ENTRY_SKIP_WORKTREE));
+}
+
+/* The entries (`which`) to stat, each to be marked dirty when its file
+ * may differ from the index (`wd`: the work tree, open). */
+struct entry_stat {
+	const git_index_entry **e;
+	unsigned char *dirty;
+	size_t n;
+	int wd;
+	const struct stat *ist;
+};
+
+/* 0, or 1 at a conflict (the whole walk decides). */
+static int entry_stat_init(struct entry_stat *es, git_index *idx, int wd, const struct stat *ist,
+			   enum entries which)
+{
+	size_t i, n = git_index_entrycount(idx);
+
+	es->e = xcalloc(n + 1, sizeof(*es->e));
+	es->dirty = xcalloc(n + 1, 1);
+	es->n = 0;
+	es->wd = wd;
+	es->ist = ist;
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+
+		if (git_index_entry_stage(e))
+			return 1;
+		if (e->mode != GIT_FILEMODE_COMMIT &&
+		    (which & (ends_with(e->path, ".go") ? ENTRIES_GO : ENTRIES_OTHER)))
+			es->e[es->n++] = e;
+	}
+	return 0;
+}
+
+/* Stat every entry (a thread's body: it reads the entries and the work
+ * tree only, while the caller's thread may read the index too). */
+static void *entry_stat_run(void *data)
+{
+	struct entry_stat *es = data;
+	size_t i;
+
+	for (i = 0; i < es->n; i++) {
+		struct stat st;
+
+		es->dirty[i] = fstatat(es->wd, es->e[i]->path, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+			       !stat_clean(es->e[i], &st, es->ist);
+	}
+	return NULL;
+}
+
+static void entry_stat_release(struct entry_stat *es, struct change_maybe *m)
+{
+	size_t i;
+
+	for (i = 0; m && i < es->n; i++)
+		if (es->dirty[i])
+			maybe_add(m, es->e[i]->path);
+	free(es->e);
+	free(es->dirty);
+	memset(es, 0, sizeof(*es));
+}
+
+/* The entries (`which`) whose file may differ from the index, to `m`; 1
+ * at a conflict. */
+static int maybe_unstaged(struct change_maybe *m, git_index *idx, int wd, const struct stat *ist,
+			  enum entries which)
+{
+	struct entry_stat es;
+	int ret = entry_stat_init(&es, idx, wd, ist, which);
+
+	if (!ret)
+		entry_stat_run(&es);
+	entry_stat_release(&es, ret ? NULL : m);
+	return ret;
+}
+
+/* The paths the index stages (the base `tree` against it), to `m`. */
+static int maybe_staged(struct change_maybe *m, git_repository *repo, git_tree *tree, git_index *idx)
+{
+	git_diff *staged = NULL;
+	git_diff_options dopts;
+	size_t i, n;
+
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	if (git_diff_tree_to_index(&staged, repo, tree, idx, &dopts) < 0)
+		return repo_error("cannot diff the index");
+	n = git_diff_num_deltas(staged);
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(staged, i);
+
+		maybe_add(m, d->new_file.path);
+		if (strcmp(d->old_file.path, d->new_file.path))
+			maybe_add(m, d->old_file.path);
+	}
+	git_diff_free(staged);
+	return 0;
+}
+
+/*
+ * The files of directory `path` ("" or "dir/"; `fd` open on it, taken)
+ * that the index does not have, to `m`: every directory the index has a
+ * file under is read, and every other one .gitignore does not ignore
+ * (libgit2 reads no ignored one); a submodule and .git are not.  1 when
+ * the walk cannot see everything (the whole walk decides).
+ */
+static int walk_untracked(struct change_maybe *m, git_repository *repo, git_index *idx, int fd,
+			  struct strbuf *path, unsigned depth)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	size_t len = path->len;
+	int ret = 0;
+
+	if (!d) {
+		close(fd);
+		return 1;
+	}
+	while (!ret && !m->full && (de = readdir(d))) {
+		enum compat_dirent type = compat_dirent_type(de);
+		const git_index_entry *e;
+		struct stat st;
+		size_t pos;
+		int ignored, sub;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, ".git"))
+			continue;
+		strbuf_setlen(path, len);
+		strbuf_addstr(path, de->d_name);
+		if (type == COMPAT_DIRENT_UNKNOWN) {
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+				ret = 1;
+				break;
+			}
+			type = S_ISDIR(st.st_mode) ? COMPAT_DIRENT_DIR : COMPAT_DIRENT_OTHER;
+		}
+		e = git_index_get_bypath(idx, path->buf, 0);
+		if (type != COMPAT_DIRENT_DIR) {
+			if (!e)
+				maybe_add(m, path->buf);
+			continue;
+		}
+		if (e && e->mode == GIT_FILEMODE_COMMIT)
+			continue; /* a submodule */
+		strbuf_addch(path, '/');
+		if (git_index_find_prefix(&pos, idx, path->buf) < 0) {
+			git_error_clear();
+			if (git_ignore_path_is_ignored(&ignored, repo, path->buf) < 0) {
+				git_error_clear();
+				ret = 1;
+				break;
+			}
+			if (ignored)
+				continue;
+		}
+		if (depth == WALK_DEPTH_MAX ||
+		    (sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)) < 0) {
+			ret = 1;
+			break;
+		}
+		ret = walk_untracked(m, repo, idx, sub, path, depth + 1);
+	}
+	strbuf_setlen(path, len);
+	closedir(d);
+	return ret;
+}
+
+/*
+ * The paths where the work tree may differ from `tree` (the base), to `m`
+ * (the guess's when it read this index for this base: the non-Go entries
+ * are left to stat), with `m->full` set when they cannot all be found.
+ */
+static void worktree_maybe(struct change_maybe *m, git_repository *repo, git_tree *tree,
+			   const struct change_guess *g)
+{
+	git_index *idx = NULL;
+	struct change_stamp stamp;
+	struct strbuf path = STRBUF_INIT;
+	struct stat ist;
+	size_t i;
+	int wd = -1, ret;
+
+	if (git_repository_index(&idx, repo) < 0 ||
+	    (git_index_caps(idx) & GIT_INDEX_CAPABILITY_IGNORE_CASE) ||
+	    (wd = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY)) < 0) {
+		git_error_clear();
+		m->full = 1;
+		goto out;
+	}
+	index_stat(&ist, &stamp, repo, git_tree_id(tree));
+	if (g && !g->maybe.full && !memcmp(&g->stamp, &stamp, sizeof(stamp))) {
+		for (i = 0; i < g->maybe.nr; i++)
+			maybe_add(m, g->maybe.paths[i]);
+		ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_OTHER);
+	} else {
+		ret = maybe_staged(m, repo, tree, idx);
+		if (!ret)
+			ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_ALL);
+	}
+	if (!ret && !m->full)
+		ret = walk_untracked(m, repo, idx, dup(wd), &path, 0);
+	if (ret) {
+		error_clear();
+		m->full = 1;
+	}
+out:
+	if (wd >= 0)
+		close(wd);
+	strbuf_release(&path);
+	git_index_free(idx);
+}
+
+/* The diff of the base (`tree`) against the work tree through the index,
+ * on the paths that may differ; NULL when none may. */
+static int worktree_diff(git_diff **out, git_repository *repo, git_tree *tree,
+			 git_diff_options *dopts, const struct change_opts *opts)
+{
+	struct change_maybe m = { NULL, 0, 0, 0 };
+	int ret = 0;
+
+	*out = NULL;
+	dopts->flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
+			GIT_DIFF_SHOW_UNTRACKED_CONTENT;
+	if (opts->walk_all)
+		m.full = 1;
+	else
+		worktree_maybe(&m, repo, tree, opts->guess);
+	if (!m.full && !m.nr)
+		goto out;
+	if (!m.full) {
+		dopts->pathspec.strings = m.paths;
+		dopts->pathspec.count = m.nr;
+		dopts->flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	}
+	if (git_diff_tree_to_workdir_with_index(out, repo, tree, dopts) < 0)
+		ret = repo_error("cannot diff the work tree");
+out:
+	dopts->pathspec.strings = NULL;
+	dopts->pathspec.count = 0;
+	maybe_release(&m);
+	return ret;
+}
+
 int change_compute(struct change *out, git_repository *repo, const struct change_opts *opts)
 {
 	git_oid base, head, mb;
@@ -323,12 +646,8 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 	}
 	dopts.context_lines = 3;
 	if (opts->worktree) {
-		dopts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
-			       GIT_DIFF_SHOW_UNTRACKED_CONTENT;
-		if (git_diff_tree_to_workdir_with_index(&diff, repo, old_tree, &dopts) < 0) {
-			ret = repo_error("cannot diff the work tree");
-			goto out;
-		}
+		if ((ret = worktree_diff(&diff, repo, old_tree, &dopts, opts)) || !diff)
+			goto out; /* no path may differ: no file */
 	} else {
 		if (git_tree_lookup(&new_tree, repo, &out->head_tree) < 0) {
 			ret = repo_error("cannot read the head tree");
@@ -380,14 +699,15 @@ void change_guess_release(struct change_guess *g)
 	while (g->nr)
 		free(g->paths[--g->nr]);
 	free(g->paths);
+	maybe_release(&g->maybe);
 	memset(g, 0, sizeof(*g));
 }
 
-/* Keep `path` when the review keeps its work-tree file: staged (`index_id`
+/* Keep `path` when the review keeps its work-tree file: staged (`e`
  * NULL), or its bytes or executable bit differ from the index's entry
- * (`index_id`, `index_mode`); 1 past the limit. */
+ * `e`; 1 past the limit. */
 static int guess_file(struct change_guess *g, git_repository *repo, const char *path,
-		      const git_oid *index_id, uint32_t index_mode, int tests)
+		      const git_index_entry *e, int tests)
 {
 	git_diff_file df;
 	git_oid id;
@@ -404,10 +724,10 @@ static int guess_file(struct change_guess *g, git_repository *repo, const char *
 	full = path_join(git_repository_workdir(repo), path);
 	if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode))
 		goto out; /* deleted, or a link: not kept */
-	if (index_id && ((st.st_mode & 0111) != 0) == (index_mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
+	if (e && ((st.st_mode & 0111) != 0) == (e->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
 		if (git_repository_hashfile(&id, repo, path, GIT_OBJECT_BLOB, NULL) < 0)
 			git_error_clear(); /* kept: the diff decides */
-		else if (git_oid_equal(&id, index_id))
+		else if (git_oid_equal(&id, &e->id))
 			goto out; /* touched, not changed */
 	}
 	memset(&df, 0, sizeof(df));
@@ -425,54 +745,17 @@ out:
 	return ret;
 }
 
-/* Racy or changed: the entry's stat data do not show the file unchanged
- * since the index (`ist`) was written. */
-static int stat_dirty(const git_index_entry *e, const struct stat *st, const struct stat *ist)
-{
-	return (uint32_t)st->st_size != e->file_size || (int32_t)st->st_mtime != e->mtime.seconds ||
-	       (st->st_mode & 0111) != (e->mode & 0111) || (time_t)e->mtime.seconds >= ist->st_mtime;
-}
-
-/* Index entries whose file's stat data say it may have changed. */
-static int guess_unstaged(struct change_guess *g, git_repository *repo, git_index *idx, int tests)
-{
-	struct stat ist, st;
-	char *ipath = path_join(git_repository_path(repo), "index");
-	size_t i, n = git_index_entrycount(idx);
-	int ret = 0;
-
-	if (stat(ipath, &ist) < 0)
-		memset(&ist, 0, sizeof(ist)); /* no index file: every entry is racy */
-	for (i = 0; i < n && !ret; i++) {
-		const git_index_entry *e = git_index_get_byindex(idx, i);
-		char *full;
-
-		if (git_index_entry_stage(e)) {
-			ret = 1; /* a conflict: the diff knows best */
-			break;
-		}
-		if (!ends_with(e->path, ".go") || e->mode == GIT_FILEMODE_COMMIT ||
-		    (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE))
-			continue;
-		full = path_join(git_repository_workdir(repo), e->path);
-		if (!lstat(full, &st) && stat_dirty(e, &st, &ist))
-			ret = guess_file(g, repo, e->path, &e->id, e->mode, tests);
-		free(full);
-	}
-	free(ipath);
-	return ret;
-}
-
 int change_guess_worktree(struct change_guess *out, git_repository *repo,
 			  const struct change_opts *opts)
 {
 	git_oid commit, tree_id;
 	git_tree *base = NULL;
 	git_index *idx = NULL;
-	git_diff *staged = NULL;
-	git_diff_options dopts;
-	size_t i, n;
-	int ret;
+	struct entry_stat es = { NULL, NULL, 0, -1, NULL };
+	struct stat ist;
+	pthread_t th;
+	size_t i, staged;
+	int ret, wd = -1, statting;
 
 	if (!git_repository_workdir(repo))
 		return 1;
@@ -483,22 +766,41 @@ int change_guess_worktree(struct change_guess *out, git_repository *repo,
 		ret = repo_error("cannot read the base tree or the index");
 		goto out;
 	}
-	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
-	if (git_diff_tree_to_index(&staged, repo, base, idx, &dopts) < 0) {
-		ret = repo_error("cannot diff the index");
+	if ((git_index_caps(idx) & GIT_INDEX_CAPABILITY_IGNORE_CASE) ||
+	    (wd = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY)) < 0) {
+		ret = 1;
 		goto out;
 	}
-	n = git_diff_num_deltas(staged);
-	for (i = 0; i < n && !ret; i++) {
-		const git_diff_delta *d = git_diff_get_delta(staged, i);
+	index_stat(&ist, &out->stamp, repo, &tree_id);
+	/* the .go files' stat data are read beside the staged diff */
+	if ((ret = entry_stat_init(&es, idx, wd, &ist, ENTRIES_GO)))
+		goto out;
+	if ((statting = !pthread_create(&th, NULL, entry_stat_run, &es)) == 0)
+		entry_stat_run(&es);
+	ret = maybe_staged(&out->maybe, repo, base, idx);
+	if (statting)
+		pthread_join(th, NULL);
+	staged = out->maybe.nr;
+	entry_stat_release(&es, ret ? NULL : &out->maybe);
+	/* staged first, then the index's order: each Go file the review
+	 * would keep, unless its bytes are the index's */
+	for (i = 0; i < out->maybe.nr && !ret && !out->maybe.full; i++) {
+		const char *path = out->maybe.paths[i];
+		const git_index_entry *e = NULL;
 
-		if (d->status != GIT_DELTA_DELETED)
-			ret = guess_file(out, repo, d->new_file.path, NULL, 0, opts->tests);
+		if (i >= staged) {
+			e = git_index_get_bypath(idx, path, 0);
+			if (!e || (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE))
+				continue;
+		}
+		ret = guess_file(out, repo, path, e, opts->tests);
 	}
-	if (!ret)
-		ret = guess_unstaged(out, repo, idx, opts->tests);
+	if (!ret && out->maybe.full)
+		ret = 1;
 out:
-	git_diff_free(staged);
+	entry_stat_release(&es, NULL);
+	if (wd >= 0)
+		close(wd);
 	git_index_free(idx);
 	git_tree_free(base);
 	if (ret)

@@ -58,6 +58,8 @@ struct change {
 	size_t go_files_seen;               /* .go files in the diff before filtering */
 };
 
+struct change_guess;
+
 struct change_opts {
 	const char *base;     /* revision (anything git_revparse accepts) */
 	const char *head;     /* revision; NULL means HEAD */
@@ -70,12 +72,31 @@ struct change_opts {
 	 * will need); never for a change without one; may be NULL */
 	void (*go_files)(void *data);
 	void *go_files_data;
+	/* worktree mode: this run's change_guess_worktree(), whose look at
+	 * the index (the staged files, the .go files' stat data) the diff
+	 * does not repeat while the index file is unchanged; may be NULL */
+	const struct change_guess *guess;
+	/* worktree mode: let libgit2 walk every path of the work tree, not
+	 * only those that may differ (for tests comparing the two) */
+	int walk_all;
 };
 
 void change_init(struct change *c);
 void change_release(struct change *c);
 
-/* Compute the change; ER_EREPO with a message naming the revision at fault. */
+/*
+ * Compute the change; ER_EREPO with a message naming the revision at fault.
+ * In worktree mode libgit2's diff is given, as its exact paths, the places
+ * where the work tree may differ from the base: the staged paths, the
+ * index entries whose stat data are not clean (by every field libgit2
+ * compares; racy ones included) and the files outside the index that a
+ * readdir() walk finds (untracked directories that .gitignore ignores are
+ * not read, as libgit2 reads none).  That is more than the diff reports,
+ * never fewer, so the change is the one the diff's own walk of the whole
+ * work tree gives, for a fraction of its stats and reads.  It walks the
+ * whole tree itself (`walk_all`) with more than 4,096 such places, a
+ * conflict, a case-insensitive index or a directory it cannot read.
+ */
 int change_compute(struct change *out, git_repository *repo, const struct change_opts *opts);
 
 /*
@@ -91,12 +112,29 @@ int change_compute(struct change *out, git_repository *repo, const struct change
  * what it started with what change_compute() finds.  Returns 0 with
  * `out` filled (perhaps empty), 1 when it cannot guess cheaply (a
  * conflict, more than CHANGE_GUESS_MAX files), or a negative code with
- * the message set.
+ * the message set.  `out` is zeroed or released before the call; on
+ * success it also holds what change_compute() need not read again
+ * (change_opts.guess): a file changed between the two (the same run,
+ * milliseconds apart) is seen as the guess saw it, unless the index file
+ * changed too.  The .go entries are stat'ed in a second thread while the
+ * staged paths are read.
  */
 #define CHANGE_GUESS_MAX 64
 struct change_guess {
 	char **paths;       /* repository-relative, in index order */
 	size_t nr, alloc;
+	/* for change_compute(): the paths the index says may differ from the
+	 * base (staged, or a .go file whose stat data are not clean), and
+	 * the index file's stat data when it read them */
+	struct change_maybe {
+		char **paths;
+		size_t nr, alloc;
+		int full;   /* too many to list: diff the whole work tree */
+	} maybe;
+	struct change_stamp {
+		git_oid tree;   /* the base's */
+		long long mtime_sec, mtime_nsec, size, ino;
+	} stamp;
 };
 int change_guess_worktree(struct change_guess *out, git_repository *repo,
 			  const struct change_opts *opts);

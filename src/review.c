@@ -756,6 +756,8 @@ struct early_head {
 	int taken;
 	int filtering;         /* `filter` is set up: the change is told to it */
 	struct change_filter filter;
+	struct change_guess guess; /* handed to change_compute(), then released */
+	int guessed;
 };
 
 /* A taken early head's thread, handed to the caller to join (1), after
@@ -1443,19 +1445,22 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 {
 	const struct review_opts *opts = r->opts;
 	struct early_head *eh = &r->early;
-	struct change_guess g = { NULL, 0, 0 };
+	struct change_guess *g = &eh->guess;
 	struct cache_env e = { NULL, NULL, opts };
 	const char *wd = git_repository_workdir(r->repo);
 
 	if (!wd || opts->packages_nr || opts->all_packages)
 		return;
-	if (change_guess_worktree(&g, r->repo, co) || !g.nr) {
+	if (change_guess_worktree(g, r->repo, co)) {
 		error_clear();
 		goto out;
 	}
+	eh->guessed = 1;
+	if (!g->nr)
+		goto out;
 	strbuf_addstr(&eh->root, wd);
 	trim_slashes(&eh->root);
-	changed_packages(&eh->set, eh->root.buf, (const char *const *)g.paths, g.nr, opts);
+	changed_packages(&eh->set, eh->root.buf, (const char *const *)g->paths, g->nr, opts);
 	exclude_packages(&eh->set, eh->root.buf, opts);
 	if (!eh->set.nr)
 		goto out;
@@ -1483,7 +1488,6 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 out:
 	if (!eh->started)
 		pkgset_release(&eh->set);
-	change_guess_release(&g);
 }
 
 /* The early head when it builds what the diff found, else NULL (it is
@@ -1519,6 +1523,7 @@ static void early_head_release(struct early_head *eh)
 	pkgset_release(&eh->set);
 	strbuf_release(&eh->root);
 	strbuf_release(&eh->said);
+	change_guess_release(&eh->guess);
 }
 
 /* Stage: the revisions, the diff, and the repository's work tree. */
@@ -1526,7 +1531,7 @@ static int stage_change(struct run *r)
 {
 	const struct review_opts *opts = r->opts;
 	struct change_opts co = { opts->base, opts->head, opts->worktree, opts->tests,
-				  opts->base_empty, NULL, NULL };
+				  opts->base_empty, NULL, NULL, NULL, 0 };
 	const char *wd;
 	int ret;
 
@@ -1553,6 +1558,8 @@ static int stage_change(struct run *r)
 		    ((r->mode == MODE_NEW && !opts->no_cache) || go_version_runs_go(&opts->build)))
 			go_env_start(&r->goq, &opts->build);
 	}
+	if (r->early.guessed)
+		co.guess = &r->early.guess; /* the index is not read twice */
 	ret = change_compute(&r->change, r->repo, &co);
 	if (r->early.filtering)
 		change_filter_publish(&r->early.filter, ret ? NULL : &r->change);

@@ -16,6 +16,9 @@
 
 #include "gitrepo.h"
 
+#include <fcntl.h>
+#include <time.h>
+
 #include "diff.h"
 #include "errors.h"
 #include "strbuf.h"
@@ -143,7 +146,7 @@ static void test_revisions(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, NULL, NULL };
+	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, NULL, NULL, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT;
 	const struct changed_file *f;
 	git_oid a, b;
@@ -304,7 +307,7 @@ static void test_merge_base(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "side", NULL, 0, 0, 0, NULL, NULL };
+	struct change_opts o = { "side", NULL, 0, 0, 0, NULL, NULL, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid a, b, side;
 	char h[GIT_OID_HEXSZ + 1];
@@ -342,7 +345,7 @@ static void test_worktree(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid c1, c2;
 	git_index *index = NULL;
@@ -393,6 +396,204 @@ static void test_worktree(void **state)
 	gitrepo_release(&g);
 }
 
+static void p_unlink(const struct gitrepo *g, const char *path)
+{
+	char *p = gitrepo_path(g, path);
+
+	assert_int_equal(unlink(p), 0);
+	free(p);
+}
+
+/* Everything change_compute() tells of a change, for comparing two ways
+ * of computing it: each file, its added lines and hunks, the renames and
+ * the .go files seen. */
+static const char *change_text(const struct change *c, struct strbuf *sb)
+{
+	size_t i, j;
+
+	strbuf_reset(sb);
+	for (i = 0; i < c->files_nr; i++) {
+		const struct changed_file *f = &c->files[i];
+
+		strbuf_addf(sb, "%c %s <- %s:", f->status, f->path, f->old_path ? f->old_path : "-");
+		for (j = 0; j < f->added_nr; j++)
+			strbuf_addf(sb, " %d", f->added[j]);
+		for (j = 0; j < f->hunks_nr; j++)
+			strbuf_addf(sb, " @%d,%d", f->hunks[j].new_start, f->hunks[j].new_lines);
+		strbuf_addch(sb, '\n');
+	}
+	for (i = 0; i + 1 < c->renames_nr; i += 2)
+		strbuf_addf(sb, "rename %s -> %s\n", c->renames[i], c->renames[i + 1]);
+	strbuf_addf(sb, "seen %zu\n", c->go_files_seen);
+	return sb->buf;
+}
+
+/* The change computed on the places the work tree may differ, with and
+ * without this run's guess, equals libgit2's walk of the whole work tree
+ * and `want` (its files, as file_paths() writes them). */
+static void assert_narrow(struct gitrepo *g, struct change_opts *o, const char *want)
+{
+	struct change walk, narrow;
+	struct change_guess guess;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+
+	change_init(&walk);
+	change_init(&narrow);
+	o->walk_all = 1;
+	assert_int_equal(change_compute(&walk, g->repo, o), 0);
+	assert_string_equal(file_paths(&walk, &a), want);
+	o->walk_all = 0;
+	assert_int_equal(change_compute(&narrow, g->repo, o), 0);
+	assert_string_equal(change_text(&narrow, &b), change_text(&walk, &a));
+	change_release(&narrow);
+	memset(&guess, 0, sizeof(guess));
+	assert_int_equal(change_guess_worktree(&guess, g->repo, o), 0);
+	o->guess = &guess;
+	assert_int_equal(change_compute(&narrow, g->repo, o), 0);
+	assert_string_equal(change_text(&narrow, &b), a.buf);
+	o->guess = NULL;
+	change_guess_release(&guess);
+	change_release(&narrow);
+	change_release(&walk);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+/*
+ * The work tree's diff on the paths that may differ (the index's stat
+ * data, the staged paths, a walk for files outside the index) gives what
+ * libgit2's walk of the whole work tree gives: edits staged, unstaged and
+ * undone, a file rewritten with its own bytes, a mode change, a file
+ * become a link, deletions, renames to untracked files (from a .go file
+ * and from a file that was not Go), untracked files deep in new
+ * directories and in a directory named like a Go file, and nothing from
+ * an ignored directory, an ignored file or a nested repository.
+ */
+/* Set a work-tree file's times to one fixed hour-old second. */
+static void backdate(const struct gitrepo *g, const char *path)
+{
+	struct timespec t[2];
+	char *full = gitrepo_path(g, path);
+
+	t[0].tv_sec = t[1].tv_sec = time(NULL) / 3600 * 3600 - 3600;
+	t[0].tv_nsec = t[1].tv_nsec = 0;
+	assert_int_equal(utimensat(AT_FDCWD, full, t, AT_SYMLINK_NOFOLLOW), 0);
+	free(full);
+}
+
+static void test_worktree_narrow(void **state)
+{
+	static const char *const tracked[] = {
+		".gitignore", "a.go", "b.go", "same.go", "mode.go", "typ.go", "gone.go", "undone.go",
+		"rn_old.go", "notes.txt", "keep/k.go", "sub/deep/d.go", "sneaky.go", "README",
+	};
+	struct gitrepo g;
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0 };
+	struct change_guess guess;
+	struct change c;
+	struct strbuf sb = STRBUF_INIT, body = STRBUF_INIT;
+	git_repository *nested = NULL;
+	git_index *index = NULL;
+	git_oid c1;
+	char *p;
+	int i;
+
+	(void)state;
+	gitrepo_init(&g, "diff-narrow", 0);
+	strbuf_addstr(&body, "package a\n\n");
+	for (i = 1; i <= 12; i++)
+		strbuf_addf(&body, "// line %d of a file long enough to be found renamed\n", i);
+	gitrepo_write(&g, ".gitignore", "build/\n*_ign.go\n");
+	gitrepo_write(&g, "a.go", "package a\n\nvar A = 1\n");
+	gitrepo_write(&g, "b.go", "package a\n\nvar B = 1\n");
+	gitrepo_write(&g, "same.go", "package a\n\nvar S = 1\n");
+	gitrepo_write(&g, "mode.go", "package a\n\nvar M = 1\n");
+	gitrepo_write(&g, "typ.go", "package a\n\nvar T = 1\n");
+	gitrepo_write(&g, "gone.go", "package a\n\nvar G = 1\n");
+	gitrepo_write(&g, "undone.go", "package a\n\nvar U = 1\n");
+	gitrepo_write(&g, "rn_old.go", body.buf);
+	gitrepo_write(&g, "notes.txt", body.buf);
+	gitrepo_write(&g, "keep/k.go", "package keep\n");
+	gitrepo_write(&g, "sub/deep/d.go", "package deep\n");
+	gitrepo_write(&g, "sneaky.go", "package a\n\nvar K = 1\n");
+	gitrepo_write(&g, "README", "one\n");
+	gitrepo_commit(&g, &c1, "one");
+	/* racy: every entry is as new as the index, so all may differ */
+	assert_narrow(&g, &o, "");
+	/* the files an hour old, the index now: their stat data are clean,
+	 * and nothing need be diffed */
+	assert_int_equal(git_repository_index(&index, g.repo), 0);
+	for (i = 0; i < (int)(sizeof(tracked) / sizeof(*tracked)); i++) {
+		backdate(&g, tracked[i]);
+		assert_int_equal(git_index_add_bypath(index, tracked[i]), 0);
+	}
+	assert_int_equal(git_index_write(index), 0);
+	git_index_free(index);
+	assert_narrow(&g, &o, "");
+
+	gitrepo_write(&g, "a.go", "package a\n\nvar A = 2\n");                 /* unstaged */
+	gitrepo_write(&g, "b.go", "package a\n\nvar B = 1\nvar BB = 2\n");     /* staged */
+	gitrepo_write(&g, "undone.go", "package a\n\nvar U = 22\n");           /* staged, undone */
+	assert_int_equal(git_repository_index(&index, g.repo), 0);
+	assert_int_equal(git_index_add_bypath(index, "b.go"), 0);
+	assert_int_equal(git_index_add_bypath(index, "undone.go"), 0);
+	assert_int_equal(git_index_write(index), 0);
+	git_index_free(index);
+	gitrepo_write(&g, "undone.go", "package a\n\nvar U = 1\n");
+	gitrepo_write(&g, "same.go", "package a\n\nvar S = 1\n");              /* its own bytes */
+	gitrepo_write_mode(&g, "mode.go", "package a\n\nvar M = 1\n", 22, 0755);
+	gitrepo_symlink(&g, "typ.go", "a.go");
+	p_unlink(&g, "gone.go");
+	p_unlink(&g, "rn_old.go");
+	gitrepo_write(&g, "rn_new.go", body.buf);                            /* renamed, untracked */
+	p_unlink(&g, "notes.txt");
+	gitrepo_write(&g, "notes.go", body.buf);                             /* from a file not Go */
+	gitrepo_write(&g, "new/u.go", "package u\n\nvar U int\n");
+	gitrepo_write(&g, "new/deeper/w.go", "package deeper\n");
+	gitrepo_write(&g, "q.go/r.go", "package q\n");
+	gitrepo_write(&g, "build/gen.go", "package build\n");                /* ignored directory */
+	gitrepo_write(&g, "keep/x_ign.go", "package keep\n");                /* ignored file */
+	gitrepo_write(&g, "README", "two\n");
+	gitrepo_write(&g, "sneaky.go", "package a\n\nvar K = 2\n");         /* same size and mtime */
+	backdate(&g, "sneaky.go");
+	p = gitrepo_path(&g, "nest");
+	assert_int_equal(git_repository_init(&nested, p, 0), 0);             /* a nested repository */
+	git_repository_free(nested);
+	free(p);
+	gitrepo_write(&g, "nest/n.go", "package nest\n");
+	assert_narrow(&g, &o,
+		      "M a.go\nM b.go\nM mode.go\nA new/deeper/w.go\nA new/u.go\n"
+		      "R notes.txt -> notes.go\nA q.go/r.go\nR rn_old.go -> rn_new.go\nM sneaky.go\n"
+		      "M undone.go\n");
+
+	/* the guess handed over: a file staged after it changes the index,
+	 * and the diff then reads the index again */
+	memset(&guess, 0, sizeof(guess));
+	assert_int_equal(change_guess_worktree(&guess, g.repo, &o), 0);
+	gitrepo_write(&g, "sub/deep/d.go", "package deep\n\nvar D = 1\n");
+	assert_int_equal(git_repository_index(&index, g.repo), 0);
+	assert_int_equal(git_index_add_bypath(index, "sub/deep/d.go"), 0);
+	assert_int_equal(git_index_write(index), 0);
+	git_index_free(index);
+	o.guess = &guess;
+	change_init(&c);
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_non_null(change_file(&c, "sub/deep/d.go"));
+	change_release(&c);
+	change_guess_release(&guess);
+	o.guess = NULL;
+
+	/* against an older base too */
+	o.base = "HEAD";
+	assert_narrow(&g, &o,
+		      "M a.go\nM b.go\nM mode.go\nA new/deeper/w.go\nA new/u.go\n"
+		      "R notes.txt -> notes.go\nA q.go/r.go\nR rn_old.go -> rn_new.go\n"
+		      "M sneaky.go\nM sub/deep/d.go\nM undone.go\n");
+	strbuf_release(&sb);
+	strbuf_release(&body);
+	gitrepo_release(&g);
+}
+
 static const char *guess_paths(const struct change_guess *g, struct strbuf *sb)
 {
 	size_t i;
@@ -418,8 +619,8 @@ static void test_guess_worktree(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_guess guess = { NULL, 0, 0 };
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL };
+	struct change_guess guess;
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid c1, c2;
 	git_index *index = NULL;
@@ -427,6 +628,7 @@ static void test_guess_worktree(void **state)
 	char *p;
 
 	(void)state;
+	memset(&guess, 0, sizeof(guess));
 	gitrepo_init(&g, "diff-guess", 0);
 	gitrepo_write(&g, "a.go", "package a\n\nvar A = 1\n");
 	gitrepo_write(&g, "b.go", "package a\n\nvar B = 1\n");
@@ -444,6 +646,7 @@ static void test_guess_worktree(void **state)
 	/* nothing changed yet: an empty guess, and no Go file announced */
 	assert_int_equal(change_guess_worktree(&guess, g.repo, &o), 0);
 	assert_int_equal(guess.nr, 0);
+	change_guess_release(&guess);
 	gitrepo_write(&g, "README", "two\n");
 	o.go_files = count_call;
 	o.go_files_data = &calls;
@@ -497,14 +700,6 @@ static void test_guess_worktree(void **state)
 	gitrepo_release(&g);
 }
 
-static void p_unlink(const struct gitrepo *g, const char *path)
-{
-	char *p = gitrepo_path(g, path);
-
-	assert_int_equal(unlink(p), 0);
-	free(p);
-}
-
 /*
  * A committed change is diffed on the paths where the trees differ (found
  * by descending only into differing subtrees): a mode change, a file that
@@ -516,7 +711,7 @@ static void test_changed_paths(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, count_call, NULL };
+	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, count_call, NULL, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT, want = STRBUF_INIT;
 	git_oid c1, c2, c3, c4;
 	char path[64];
@@ -574,7 +769,7 @@ static void test_base_empty(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { NULL, NULL, 0, 0, 1, NULL, NULL };
+	struct change_opts o = { NULL, NULL, 0, 0, 1, NULL, NULL, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid c1;
 	char h[GIT_OID_HEXSZ + 1];
@@ -609,7 +804,7 @@ static void test_errors(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "nope", NULL, 0, 0, 0, NULL, NULL };
+	struct change_opts o = { "nope", NULL, 0, 0, 0, NULL, NULL, NULL, 0 };
 	git_oid c1, orphan;
 
 	(void)state;
@@ -667,6 +862,7 @@ int main(void)
 		cmocka_unit_test(test_merge_base),
 		cmocka_unit_test(test_worktree),
 		cmocka_unit_test(test_guess_worktree),
+		cmocka_unit_test(test_worktree_narrow),
 		cmocka_unit_test(test_changed_paths),
 		cmocka_unit_test(test_base_empty),
 		cmocka_unit_test(test_errors),
