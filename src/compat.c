@@ -209,3 +209,14 @@ void compat_stat_nsec(const struct stat *st, long *mtime_nsec, long *ctime_nsec)
 	*ctime_nsec = st->st_ctim.tv_nsec;
 #endif
 }
+
+void compat_pipe_grow(int fd, int size)
+{
+#if defined(F_SETPIPE_SZ)
+	if (fcntl(fd, F_SETPIPE_SZ, size) < 0)
+		errno = 0; /* refused (a lower pipe-max-size): the default size */
+#else
+	(void)fd;
+	(void)size;
+#endif
+}

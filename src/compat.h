@@ -32,6 +32,16 @@
 int compat_pipe_cloexec(int fds[2]);
 
 /*
+ * Ask for a pipe buffer of `size` bytes (Linux: F_SETPIPE_SZ, which an
+ * unprivileged process gets up to /proc/sys/fs/pipe-max-size, 1 MiB by
+ * default).  A child that writes megabytes in one write() (go replaying a
+ * package's cached -m=2 output) then waits for a sixteenth of the reader's
+ * wake-ups, each a round trip between CPUs.  Elsewhere, or when refused,
+ * the pipe keeps its size.
+ */
+void compat_pipe_grow(int fd, int size);
+
+/*
  * The first occurrence of needle[0..nlen) in haystack[0..hlen), or NULL;
  * an empty needle is found at the start.  memmem() is not POSIX.1-2008
  * (glibc hides it without _GNU_SOURCE), so `memmem` is this function for

@@ -311,15 +311,24 @@ int child_capture_abort(struct child_process *cp)
 	return child_finish(cp);
 }
 
+/* A streamed child's stderr pipe: go writes a package's cached output in
+ * one write() of megabytes (compat_pipe_grow). */
+#define STREAM_PIPE_SIZE (1 << 20)
+
 int child_stream_start(struct child_process *cp, int want_out)
 {
+	int ret;
+
 	cp->no_stdin = 1;
 	cp->err = -1;
 	if (want_out)
 		cp->out = -1;
 	else
 		cp->no_stdout = 1;
-	return child_start(cp);
+	ret = child_start(cp);
+	if (!ret)
+		compat_pipe_grow(cp->err, STREAM_PIPE_SIZE);
+	return ret;
 }
 
 int child_stream_finish(struct child_process *cp,
