@@ -6,6 +6,7 @@
 #include "diff.h"
 #include "compat.h"
 #include "errors.h"
+#include "gitindex.h"
 #include "gosrc.h"
 #include "repo.h"
 #include "strbuf.h"
@@ -311,15 +312,10 @@ static void maybe_release(struct change_maybe *m)
 
 /* The index file's stat data (zeroes when there is none: every entry is
  * then racy), and the stamp that tells a later look it is unchanged. */
-static void index_stat(struct stat *ist, struct change_stamp *stamp, git_repository *repo,
-		       const git_oid *tree)
+static void stamp_of(struct change_stamp *stamp, const struct stat *ist, const git_oid *tree)
 {
-	char *ipath = path_join(git_repository_path(repo), "index");
 	long ns, unused;
 
-	if (stat(ipath, ist) < 0)
-		memset(ist, 0, sizeof(*ist));
-	free(ipath);
 	compat_stat_nsec(ist, &ns, &unused);
 	memset(stamp, 0, sizeof(*stamp));
 	git_oid_cpy(&stamp->tree, tree);
@@ -327,6 +323,17 @@ static void index_stat(struct stat *ist, struct change_stamp *stamp, git_reposit
 	stamp->mtime_nsec = ns;
 	stamp->size = (long long)ist->st_size;
 	stamp->ino = (long long)ist->st_ino;
+}
+
+static void index_stat(struct stat *ist, struct change_stamp *stamp, git_repository *repo,
+		       const git_oid *tree)
+{
+	char *ipath = path_join(git_repository_path(repo), "index");
+
+	if (stat(ipath, ist) < 0)
+		memset(ist, 0, sizeof(*ist));
+	free(ipath);
+	stamp_of(stamp, ist, tree);
 }
 
 /* Clean: the entry's stat data show its file unchanged since the index
@@ -745,6 +752,206 @@ out:
 	return ret;
 }
 
+/* ---- the guess from the index file read in place (gitindex.h) ---- */
+
+/* An entry of the file as libgit2 would give it (for stat_clean() and
+ * guess_file()); its path is the file's. */
+static void entry_of(git_index_entry *out, const struct gitindex_entry *e)
+{
+	memset(out, 0, sizeof(*out));
+	out->ctime.seconds = (int32_t)e->ctime_sec;
+	out->ctime.nanoseconds = e->ctime_nsec;
+	out->mtime.seconds = (int32_t)e->mtime_sec;
+	out->mtime.nanoseconds = e->mtime_nsec;
+	out->dev = e->dev;
+	out->ino = e->ino;
+	out->mode = e->mode;
+	out->uid = e->uid;
+	out->gid = e->gid;
+	out->file_size = e->size;
+	git_oid_fromraw(&out->id, e->id);
+	out->flags_extended = (uint16_t)((e->skip_worktree ? GIT_INDEX_ENTRY_SKIP_WORKTREE : 0) |
+					 (e->intent_to_add ? GIT_INDEX_ENTRY_INTENT_TO_ADD : 0));
+	out->path = e->path;
+}
+
+/* The first entry in [lo, hi) whose path is not below `key`. */
+static size_t entry_at(const struct gitindex *ix, size_t lo, size_t hi, const char *key)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ix->entries[mid].path, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The base's entries in `tree` that entries [lo, hi) do not have (under
+ * `dir`, "" or "d/"): staged deletions, to `m`. */
+static void staged_gone(struct change_maybe *m, const struct gitindex *ix, git_tree *tree,
+			size_t lo, size_t hi, const char *dir)
+{
+	struct strbuf path = STRBUF_INIT;
+	size_t i, n = tree ? git_tree_entrycount(tree) : 0, at;
+
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
+		int sub = git_tree_entry_type(te) == GIT_OBJECT_TREE;
+
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s%s%s", dir, git_tree_entry_name(te), sub ? "/" : "");
+		at = entry_at(ix, lo, hi, path.buf);
+		if (at < hi && (sub ? starts_with(ix->entries[at].path, path.buf)
+				    : !strcmp(ix->entries[at].path, path.buf)))
+			continue;
+		if (sub)
+			strbuf_setlen(&path, path.len - 1); /* the directory, as a diff path */
+		maybe_add(m, path.buf);
+	}
+	strbuf_release(&path);
+}
+
+/*
+ * The staged paths among entries [lo, hi), those under the directory
+ * whose path is the first `plen` bytes of theirs ("" or "d/"): each whose
+ * id or mode is not the base's (`tree`: that directory at the base, NULL
+ * when it has none) and each base path the index lacks, to the guess's
+ * `maybe`, and the files among them to the guess.  A directory whose
+ * cache-tree id (`node`) is the base's is not looked into: git
+ * invalidates the ids on the way to each staged path, so only those
+ * directories are read.  1 at a conflict or past the guess's limit.
+ */
+static int staged_in(struct change_guess *g, git_repository *repo, const struct gitindex *ix,
+		     const struct gitindex_tree *node, git_tree *tree, size_t lo, size_t hi,
+		     size_t plen, int tests)
+{
+	struct strbuf name = STRBUF_INIT;
+	size_t i = lo;
+	int ret = 0;
+
+	if (node && node->valid && tree && !memcmp(node->id, git_tree_id(tree)->id, GITINDEX_ID_LEN))
+		return 0;
+	while (i < hi && !ret) {
+		const struct gitindex_entry *e = &ix->entries[i];
+		const char *rest = e->path + plen, *slash = strchr(rest, '/');
+		const git_tree_entry *te;
+		git_tree *sub = NULL;
+		size_t j = i + 1, n;
+
+		if (e->stage) {
+			ret = 1;
+			break;
+		}
+		strbuf_reset(&name);
+		strbuf_add(&name, rest, slash ? (size_t)(slash - rest) : strlen(rest));
+		te = tree ? git_tree_entry_byname(tree, name.buf) : NULL;
+		if (!slash) {
+			if (!te || memcmp(git_tree_entry_id(te)->id, e->id, GITINDEX_ID_LEN) ||
+			    (uint32_t)git_tree_entry_filemode(te) != e->mode) {
+				maybe_add(&g->maybe, e->path);
+				ret = guess_file(g, repo, e->path, NULL, tests);
+			}
+			i++;
+			continue;
+		}
+		/* a subdirectory: its entries are [i, j) */
+		n = name.len + 1;
+		while (j < hi && !strncmp(ix->entries[j].path + plen, rest, n))
+			j++;
+		if (te && git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&sub, repo, git_tree_entry_id(te)) < 0) {
+			git_error_clear();
+			ret = 1;
+			break;
+		}
+		if (te && !sub) { /* a file became a directory: the file is gone */
+			char *file = xstrndup(e->path, plen + name.len);
+
+			maybe_add(&g->maybe, file);
+			free(file);
+		}
+		ret = staged_in(g, repo, ix, node ? gitindex_tree_child(ix, node, rest, n - 1) : NULL,
+				sub, i, j, plen + n, tests);
+		git_tree_free(sub);
+		i = j;
+	}
+	if (!ret && tree) {
+		strbuf_reset(&name);
+		if (lo < hi)
+			strbuf_add(&name, ix->entries[lo].path, plen);
+		if (lo < hi || !plen)
+			staged_gone(&g->maybe, ix, tree, lo, hi, name.buf);
+	}
+	strbuf_release(&name);
+	return ret;
+}
+
+/* The guess from the index file itself; 1 when it is not read here or the
+ * guess cannot be made cheaply (the caller then asks libgit2). */
+static int guess_from_file(struct change_guess *out, git_repository *repo, git_tree *base,
+			   int tests)
+{
+	struct gitindex ix;
+	git_config *cfg = NULL;
+	struct stat ist;
+	char *ipath = path_join(git_repository_path(repo), "index");
+	size_t i;
+	int ret, wd = -1, icase = 0;
+
+	if (!git_repository_config_snapshot(&cfg, repo) &&
+	    !git_config_get_bool(&icase, cfg, "core.ignorecase") && icase) {
+		free(ipath);
+		git_config_free(cfg);
+		return 1; /* the diff matches paths as libgit2 does; not here */
+	}
+	git_config_free(cfg);
+	git_error_clear();
+	ret = gitindex_read(&ix, ipath) ? 1 : 0;
+	free(ipath);
+	if (ret || (wd = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY)) < 0) {
+		ret = 1;
+		goto out;
+	}
+	ist = ix.st;
+	stamp_of(&out->stamp, &ist, git_tree_id(base));
+	ret = staged_in(out, repo, &ix, ix.trees_nr ? &ix.trees[0] : NULL, base, 0, ix.nr, 0, tests);
+	/* the .go entries whose stat data are not clean, as maybe_unstaged()
+	 * finds them; those that exist, and are not left out of the work
+	 * tree, to the guess */
+	for (i = 0; i < ix.nr && !ret; i++) {
+		const struct gitindex_entry *e = &ix.entries[i];
+		git_index_entry entry;
+		struct stat st;
+		int gone;
+
+		if (e->stage) {
+			ret = 1;
+			break;
+		}
+		if (!ends_with(e->path, ".go") || e->mode == GIT_FILEMODE_COMMIT)
+			continue;
+		entry_of(&entry, e);
+		gone = fstatat(wd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0;
+		if (!gone && stat_clean(&entry, &st, &ist))
+			continue;
+		maybe_add(&out->maybe, e->path);
+		if (!gone && !e->skip_worktree)
+			ret = guess_file(out, repo, e->path, &entry, tests);
+	}
+	if (!ret && out->maybe.full)
+		ret = 1;
+out:
+	if (wd >= 0)
+		close(wd);
+	gitindex_release(&ix);
+	if (ret)
+		change_guess_release(out);
+	return ret;
+}
+
 int change_guess_worktree(struct change_guess *out, git_repository *repo,
 			  const struct change_opts *opts)
 {
@@ -762,8 +969,14 @@ int change_guess_worktree(struct change_guess *out, git_repository *repo,
 	if ((ret = repo_resolve(&commit, repo, opts->base ? opts->base : "HEAD")) ||
 	    (ret = repo_commit_tree(&tree_id, repo, &commit)))
 		goto out;
-	if (git_tree_lookup(&base, repo, &tree_id) < 0 || git_repository_index(&idx, repo) < 0) {
-		ret = repo_error("cannot read the base tree or the index");
+	if (git_tree_lookup(&base, repo, &tree_id) < 0) {
+		ret = repo_error("cannot read the base tree");
+		goto out;
+	}
+	if (!opts->walk_all && !guess_from_file(out, repo, base, opts->tests))
+		goto out; /* ret is 0 */
+	if (git_repository_index(&idx, repo) < 0) {
+		ret = repo_error("cannot read the index");
 		goto out;
 	}
 	if ((git_index_caps(idx) & GIT_INDEX_CAPABILITY_IGNORE_CASE) ||

@@ -77,7 +77,8 @@ struct change_opts {
 	 * does not repeat while the index file is unchanged; may be NULL */
 	const struct change_guess *guess;
 	/* worktree mode: let libgit2 walk every path of the work tree, not
-	 * only those that may differ (for tests comparing the two) */
+	 * only those that may differ, and read the index for the guess too
+	 * (gitindex.h is not asked): for tests comparing the two */
 	int walk_all;
 };
 
@@ -116,8 +117,11 @@ int change_compute(struct change *out, git_repository *repo, const struct change
  * success it also holds what change_compute() need not read again
  * (change_opts.guess): a file changed between the two (the same run,
  * milliseconds apart) is seen as the guess saw it, unless the index file
- * changed too.  The .go entries are stat'ed in a second thread while the
- * staged paths are read.
+ * changed too.  The index file is read in place (gitindex.h): the staged
+ * paths are found by comparing the base's trees with the cache tree,
+ * reading only the directories whose ids differ; where that file is not
+ * read there, libgit2 reads the index, its staged diff runs, and the .go
+ * entries are stat'ed in a second thread meanwhile.
  */
 #define CHANGE_GUESS_MAX 64
 struct change_guess {

@@ -176,4 +176,34 @@ put("compare", b"\x01" + b'{"version": 1, "findings": [\n'
     b'  {"fingerprint":"23ad18047477703c","rule":"ER001","location":"campus/student.go:14 Roster","message":"leaking param: ids"},\n'
     b'  {"fingerprint":"5f0e8a1c2b3d4e6f","rule":"ER017","location":"campus/c.go:3 F","message":"moved to heap: x"}\n'
     b']}\n')
+# index files as git writes them: version 2 with a cache tree (one
+# directory invalidated by a staged file), 3 (an entry left out of the
+# work tree), 4 (prefix-compressed paths)
+def git_indexes():
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        def git(*a):
+            subprocess.run(["git", "-C", d, "-c", "user.name=t", "-c", "user.email=t@example.com"] + list(a),
+                           check=True, stdout=subprocess.DEVNULL)
+        git("init", "-q", ".")
+        for path, text in (("a.go", "package a\n"), ("go/ssa/util.go", "package ssa\n"),
+                           ("go/ssa/ssautil/load.go", "package ssautil\n"), ("README", "one\n")):
+            os.makedirs(os.path.dirname(os.path.join(d, path)) or d, exist_ok=True)
+            with open(os.path.join(d, path), "w") as f:
+                f.write(text)
+        git("add", "-A", ".")
+        git("commit", "-qm", "one")
+        with open(os.path.join(d, "go/ssa/util.go"), "a") as f:
+            f.write("var X int\n")
+        git("add", "go/ssa/util.go")
+        idx = os.path.join(d, ".git", "index")
+        put("gitindex", open(idx, "rb").read())
+        git("update-index", "--skip-worktree", "a.go")
+        put("gitindex", open(idx, "rb").read())
+        git("update-index", "--index-version", "4")
+        put("gitindex", open(idx, "rb").read())
+
+
+git_indexes()
+
 print("\n".join("%s: %d" % (t, len(os.listdir(os.path.join(OUT, t)))) for t in sorted(os.listdir(OUT))))

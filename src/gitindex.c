@@ -1,0 +1,305 @@
+/*
+ * gitindex.c: the index file read in place (gitindex.h): its entries
+ * (versions 2 to 4) and its cache tree, from git's documented format
+ * (Documentation/gitformat-index.txt), refusing what it does not read.
+ */
+#include "gitindex.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define HEADER_LEN 12
+#define TRAILER_LEN GITINDEX_ID_LEN
+#define ENTRY_FIXED 62          /* ten 32-bit stat fields, the id, the flags */
+#define FLAG_EXTENDED 0x4000
+#define FLAG_STAGE_SHIFT 12
+#define FLAG_NAME_MASK 0x0fff
+#define XFLAG_SKIP_WORKTREE 0x4000
+#define XFLAG_INTENT_TO_ADD 0x2000
+#define TREE_DEPTH_MAX 4096
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static unsigned be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+void gitindex_release(struct gitindex *ix)
+{
+	free(ix->entries);
+	free(ix->trees);
+	free(ix->buf);
+	free(ix->names);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* git's offset varint (version 4's prefix length); 0 past `end`. */
+static int varint(size_t *out, const unsigned char **p, const unsigned char *end)
+{
+	size_t v;
+	unsigned char c;
+
+	if (*p >= end)
+		return 0;
+	c = *(*p)++;
+	v = c & 0x7f;
+	while (c & 0x80) {
+		if (*p >= end || v > (SIZE_MAX >> 8))
+			return 0;
+		c = *(*p)++;
+		v = ((v + 1) << 7) | (c & 0x7f);
+	}
+	*out = v;
+	return 1;
+}
+
+/* The entries from `p`; the end of the last one, or NULL when they do not
+ * parse.  Version 4's paths are expanded into `ix->names`. */
+static const unsigned char *read_entries(struct gitindex *ix, unsigned version,
+					 const unsigned char *p, const unsigned char *end)
+{
+	struct strbuf names = STRBUF_INIT;
+	size_t i, prev = 0, prev_len = 0, *off = version == 4 ? xcalloc(ix->nr + 1, sizeof(*off)) : NULL;
+
+	for (i = 0; i < ix->nr; i++) {
+		struct gitindex_entry *e = &ix->entries[i];
+		const unsigned char *start = p, *nul;
+		unsigned flags, xflags = 0;
+		size_t fixed = ENTRY_FIXED, len;
+
+		if ((size_t)(end - p) < ENTRY_FIXED)
+			goto bad;
+		e->ctime_sec = be32(p);
+		e->ctime_nsec = be32(p + 4);
+		e->mtime_sec = be32(p + 8);
+		e->mtime_nsec = be32(p + 12);
+		e->dev = be32(p + 16);
+		e->ino = be32(p + 20);
+		e->mode = be32(p + 24);
+		e->uid = be32(p + 28);
+		e->gid = be32(p + 32);
+		e->size = be32(p + 36);
+		memcpy(e->id, p + 40, GITINDEX_ID_LEN);
+		flags = be16(p + 60);
+		if (flags & FLAG_EXTENDED) {
+			if (version < 3 || (size_t)(end - p) < ENTRY_FIXED + 2)
+				goto bad;
+			xflags = be16(p + 62);
+			fixed += 2;
+		}
+		e->stage = (flags >> FLAG_STAGE_SHIFT) & 3;
+		e->skip_worktree = !!(xflags & XFLAG_SKIP_WORKTREE);
+		e->intent_to_add = !!(xflags & XFLAG_INTENT_TO_ADD);
+		p += fixed;
+		if (off) {
+			size_t strip;
+
+			/* the previous path less its last `strip` bytes, then these */
+			if (!varint(&strip, &p, end) || strip > prev_len ||
+			    !(nul = memchr(p, '\0', (size_t)(end - p))))
+				goto bad;
+			off[i] = names.len;
+			strbuf_grow(&names, prev_len - strip + (size_t)(nul - p) + 1);
+			strbuf_add(&names, names.buf + prev, prev_len - strip);
+			strbuf_add(&names, p, (size_t)(nul - p) + 1);
+			prev = off[i];
+			prev_len = names.len - prev - 1;
+			p = nul + 1;
+			continue;
+		}
+		if (!(nul = memchr(p, '\0', (size_t)(end - p))))
+			goto bad;
+		len = (size_t)(nul - p);
+		if ((flags & FLAG_NAME_MASK) != FLAG_NAME_MASK && len != (flags & FLAG_NAME_MASK))
+			goto bad;
+		e->path = (const char *)p;
+		/* padded with 1 to 8 NULs to a multiple of 8 bytes */
+		len = (fixed + len + 8) & ~(size_t)7;
+		if ((size_t)(end - start) < len)
+			goto bad;
+		p = start + len;
+	}
+	if (off) {
+		ix->names = strbuf_detach(&names, NULL);
+		for (i = 0; i < ix->nr; i++)
+			ix->entries[i].path = ix->names + off[i];
+		free(off);
+	}
+	for (i = 0; i < ix->nr; i++)
+		if (!*ix->entries[i].path || (i && strcmp(ix->entries[i - 1].path, ix->entries[i].path) > 0))
+			return NULL; /* not sorted: not an index read here */
+	return p;
+bad:
+	strbuf_release(&names);
+	free(off);
+	return NULL;
+}
+
+/* The cache tree's nodes from `p` (the TREE extension's `n` bytes), with
+ * each node's children counted; 0, or 1 when it does not parse. */
+static int read_tree(struct gitindex *ix, const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n;
+	size_t alloc = 0, *stack = NULL, *left = NULL, depth = 0;
+	int ret = 1;
+
+	while (p < end) {
+		struct gitindex_tree *t;
+		const unsigned char *nul = memchr(p, '\0', (size_t)(end - p));
+		char *after;
+		long count, subtrees;
+
+		if (!nul)
+			goto out;
+		ALLOC_GROW(ix->trees, ix->trees_nr + 1, alloc);
+		t = &ix->trees[ix->trees_nr];
+		memset(t, 0, sizeof(*t));
+		t->name = (const char *)p;
+		t->name_len = (size_t)(nul - p);
+		p = nul + 1;
+		if (!memchr(p, '\n', (size_t)(end - p)))
+			goto out;
+		errno = 0;
+		count = strtol((const char *)p, &after, 10);
+		if (errno || after == (const char *)p || *after != ' ')
+			goto out;
+		subtrees = strtol(after + 1, &after, 10);
+		if (errno || subtrees < 0 || *after != '\n')
+			goto out;
+		p = (const unsigned char *)after + 1;
+		if (count >= 0) {
+			if ((size_t)(end - p) < GITINDEX_ID_LEN)
+				goto out;
+			memcpy(t->id, p, GITINDEX_ID_LEN);
+			t->valid = 1;
+			p += GITINDEX_ID_LEN;
+		}
+		t->children_nr = (size_t)subtrees;
+		t->first_child = ix->trees_nr + 1;
+		if (depth) {
+			left[depth - 1]--;
+		} else if (ix->trees_nr) {
+			goto out; /* a second root */
+		}
+		if (depth == TREE_DEPTH_MAX)
+			goto out;
+		stack = xrealloc(stack, (depth + 1) * sizeof(*stack));
+		left = xrealloc(left, (depth + 1) * sizeof(*left));
+		stack[depth] = ix->trees_nr;
+		left[depth] = (size_t)subtrees;
+		depth++;
+		ix->trees_nr++;
+		while (depth && !left[depth - 1])
+			ix->trees[stack[--depth]].next = ix->trees_nr;
+	}
+	ret = depth ? 1 : 0;
+out:
+	free(stack);
+	free(left);
+	if (ret) {
+		free(ix->trees);
+		ix->trees = NULL;
+		ix->trees_nr = 0;
+	}
+	return ret;
+}
+
+/* The extensions between `p` and `end` (the trailer); 0, or 1. */
+static int read_extensions(struct gitindex *ix, const unsigned char *p, const unsigned char *end)
+{
+	while (p < end) {
+		uint32_t n;
+
+		if ((size_t)(end - p) < 8)
+			return 1;
+		n = be32(p + 4);
+		if ((size_t)(end - p) - 8 < n)
+			return 1;
+		if (!memcmp(p, "TREE", 4)) {
+			if (read_tree(ix, p + 8, n))
+				return 1;
+		} else if (p[0] < 'A' || p[0] > 'Z') {
+			return 1; /* required and not read here: "link", "sdir" */
+		}
+		p += 8 + n;
+	}
+	return 0;
+}
+
+int gitindex_parse(struct gitindex *out, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)buf, *end;
+	unsigned version;
+	size_t nr;
+	struct stat st = out->st;
+
+	memset(out, 0, sizeof(*out));
+	out->st = st;
+	out->buf = buf;
+	if (len < HEADER_LEN + TRAILER_LEN)
+		goto bad;
+	end = p + len - TRAILER_LEN;
+	version = be32(p + 4);
+	nr = be32(p + 8);
+	if (memcmp(p, "DIRC", 4) || version < 2 || version > 4 ||
+	    nr > (len - HEADER_LEN - TRAILER_LEN) / ENTRY_FIXED)
+		goto bad;
+	out->nr = nr;
+	out->entries = xcalloc(nr + 1, sizeof(*out->entries));
+	p = read_entries(out, version, p + HEADER_LEN, end);
+	if (!p || read_extensions(out, p, end))
+		goto bad;
+	return 0;
+bad:
+	gitindex_release(out);
+	return 1;
+}
+
+int gitindex_read(struct gitindex *out, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int fd, ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return errno == ENOENT ? 1 : -1;
+	if (fstat(fd, &out->st) < 0 ||
+	    strbuf_read_fd(&sb, fd, (size_t)out->st.st_size + 1) < 0)
+		goto out;
+	ret = 1;
+	if (sb.len != (size_t)out->st.st_size)
+		goto out; /* changed while read */
+	ret = gitindex_parse(out, strbuf_detach(&sb, NULL), (size_t)out->st.st_size);
+out:
+	close(fd);
+	strbuf_release(&sb);
+	if (ret)
+		gitindex_release(out);
+	return ret;
+}
+
+const struct gitindex_tree *gitindex_tree_child(const struct gitindex *ix,
+						const struct gitindex_tree *t,
+						const char *name, size_t len)
+{
+	size_t i, c = t->first_child;
+
+	for (i = 0; i < t->children_nr && c < ix->trees_nr; i++) {
+		const struct gitindex_tree *k = &ix->trees[c];
+
+		if (k->name_len == len && !memcmp(k->name, name, len))
+			return k;
+		c = k->next;
+	}
+	return NULL;
+}
