@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -889,17 +890,87 @@ static int staged_in(struct change_guess *g, git_repository *repo, const struct 
 	return ret;
 }
 
+/*
+ * The .go entries' stat data, read by two threads: a thread just made may
+ * wait a millisecond for its CPU, so the work is taken FILE_STAT_CHUNK
+ * entries at a time and the caller's thread does what the other has not
+ * begun.  Only the file's entries and the work tree are read there.
+ */
+#define FILE_STAT_CHUNK 64
+#define FILE_STAT_THREAD_MIN 256
+enum { FILE_CLEAN, FILE_CHANGED, FILE_GONE };
+
+struct file_stat {
+	const struct gitindex *ix;
+	size_t *todo, n;            /* the entries to stat */
+	unsigned char *state;       /* FILE_*, one per `todo` */
+	int wd;
+	const struct stat *ist;
+	atomic_size_t next;
+};
+
+static void *file_stat_run(void *data)
+{
+	struct file_stat *fs = data;
+	size_t at, k, end;
+
+	while ((at = atomic_fetch_add(&fs->next, FILE_STAT_CHUNK)) < fs->n) {
+		end = fs->n - at < FILE_STAT_CHUNK ? fs->n : at + FILE_STAT_CHUNK;
+		for (k = at; k < end; k++) {
+			const struct gitindex_entry *e = &fs->ix->entries[fs->todo[k]];
+			git_index_entry entry;
+			struct stat st;
+
+			entry_of(&entry, e);
+			if (fstatat(fs->wd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				fs->state[k] = FILE_GONE;
+			else
+				fs->state[k] = stat_clean(&entry, &st, fs->ist) ? FILE_CLEAN : FILE_CHANGED;
+		}
+	}
+	return NULL;
+}
+
+/* The .go entries to stat, and a second thread started on them when there
+ * are many (`*threaded`); 1 at a conflict. */
+static int file_stat_start(struct file_stat *fs, pthread_t *th, int *threaded,
+			   const struct gitindex *ix, int wd, const struct stat *ist)
+{
+	size_t i;
+
+	fs->ix = ix;
+	fs->wd = wd;
+	fs->ist = ist;
+	fs->todo = xcalloc(ix->nr + 1, sizeof(*fs->todo));
+	fs->state = xcalloc(ix->nr + 1, 1);
+	atomic_init(&fs->next, 0);
+	for (i = 0; i < ix->nr; i++) {
+		const struct gitindex_entry *e = &ix->entries[i];
+
+		if (e->stage)
+			return 1;
+		if (ends_with(e->path, ".go") && e->mode != GIT_FILEMODE_COMMIT)
+			fs->todo[fs->n++] = i;
+	}
+	*threaded = fs->n >= FILE_STAT_THREAD_MIN && !pthread_create(th, NULL, file_stat_run, fs);
+	return 0;
+}
+
 /* The guess from the index file itself; 1 when it is not read here or the
  * guess cannot be made cheaply (the caller then asks libgit2). */
 static int guess_from_file(struct change_guess *out, git_repository *repo, git_tree *base,
 			   int tests)
 {
 	struct gitindex ix;
+	struct file_stat fs;
 	git_config *cfg = NULL;
 	struct stat ist;
+	pthread_t th;
 	char *ipath = path_join(git_repository_path(repo), "index");
 	size_t i;
-	int ret, wd = -1, icase = 0;
+	int ret, wd = -1, icase = 0, threaded = 0;
+
+	memset(&fs, 0, sizeof(fs));
 
 	if (!git_repository_config_snapshot(&cfg, repo) &&
 	    !git_config_get_bool(&icase, cfg, "core.ignorecase") && icase) {
@@ -918,32 +989,32 @@ static int guess_from_file(struct change_guess *out, git_repository *repo, git_t
 	ist = ix.st;
 	stamp_of(&out->stamp, &ist, git_tree_id(base));
 	ret = staged_in(out, repo, &ix, ix.trees_nr ? &ix.trees[0] : NULL, base, 0, ix.nr, 0, tests);
+	if (!ret)
+		ret = file_stat_start(&fs, &th, &threaded, &ix, wd, &ist);
+	if (!ret) {
+		file_stat_run(&fs);
+		if (threaded)
+			pthread_join(th, NULL);
+	}
 	/* the .go entries whose stat data are not clean, as maybe_unstaged()
 	 * finds them; those that exist, and are not left out of the work
 	 * tree, to the guess */
-	for (i = 0; i < ix.nr && !ret; i++) {
-		const struct gitindex_entry *e = &ix.entries[i];
+	for (i = 0; i < fs.n && !ret; i++) {
+		const struct gitindex_entry *e = &ix.entries[fs.todo[i]];
 		git_index_entry entry;
-		struct stat st;
-		int gone;
 
-		if (e->stage) {
-			ret = 1;
-			break;
-		}
-		if (!ends_with(e->path, ".go") || e->mode == GIT_FILEMODE_COMMIT)
-			continue;
-		entry_of(&entry, e);
-		gone = fstatat(wd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0;
-		if (!gone && stat_clean(&entry, &st, &ist))
+		if (fs.state[i] == FILE_CLEAN)
 			continue;
 		maybe_add(&out->maybe, e->path);
-		if (!gone && !e->skip_worktree)
+		entry_of(&entry, e);
+		if (fs.state[i] == FILE_CHANGED && !e->skip_worktree)
 			ret = guess_file(out, repo, e->path, &entry, tests);
 	}
 	if (!ret && out->maybe.full)
 		ret = 1;
 out:
+	free(fs.todo);
+	free(fs.state);
 	if (wd >= 0)
 		close(wd);
 	gitindex_release(&ix);

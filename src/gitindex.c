@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define HEADER_LEN 12
@@ -35,6 +36,8 @@ static unsigned be16(const unsigned char *p)
 
 void gitindex_release(struct gitindex *ix)
 {
+	if (ix->map)
+		munmap(ix->map, ix->map_len);
 	free(ix->entries);
 	free(ix->trees);
 	free(ix->buf);
@@ -235,54 +238,79 @@ static int read_extensions(struct gitindex *ix, const unsigned char *p, const un
 	return 0;
 }
 
-int gitindex_parse(struct gitindex *out, char *buf, size_t len)
+/* Entries and cache tree from `len` bytes at `buf` (kept by the caller);
+ * 0, or 1 with what was read released. */
+static int parse(struct gitindex *out, const char *buf, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)buf, *end;
 	unsigned version;
 	size_t nr;
-	struct stat st = out->st;
 
-	memset(out, 0, sizeof(*out));
-	out->st = st;
-	out->buf = buf;
 	if (len < HEADER_LEN + TRAILER_LEN)
-		goto bad;
+		return 1;
 	end = p + len - TRAILER_LEN;
 	version = be32(p + 4);
 	nr = be32(p + 8);
 	if (memcmp(p, "DIRC", 4) || version < 2 || version > 4 ||
 	    nr > (len - HEADER_LEN - TRAILER_LEN) / ENTRY_FIXED)
-		goto bad;
+		return 1;
 	out->nr = nr;
 	out->entries = xcalloc(nr + 1, sizeof(*out->entries));
 	p = read_entries(out, version, p + HEADER_LEN, end);
-	if (!p || read_extensions(out, p, end))
-		goto bad;
+	if (!p || read_extensions(out, p, end)) {
+		free(out->entries);
+		free(out->trees);
+		free(out->names);
+		out->entries = NULL;
+		out->trees = NULL;
+		out->names = NULL;
+		out->nr = out->trees_nr = 0;
+		return 1;
+	}
 	return 0;
-bad:
-	gitindex_release(out);
-	return 1;
 }
 
+int gitindex_parse(struct gitindex *out, char *buf, size_t len)
+{
+	struct stat st = out->st;
+
+	memset(out, 0, sizeof(*out));
+	out->st = st;
+	out->buf = buf;
+	if (parse(out, buf, len)) {
+		gitindex_release(out);
+		return 1;
+	}
+	return 0;
+}
+
+/* Mapped, not read: its pages come from the page cache a few at a fault,
+ * where a buffer read into would fault in each.  git replaces the file
+ * (a new one renamed over it), never rewrites it in place. */
 int gitindex_read(struct gitindex *out, const char *path)
 {
-	struct strbuf sb = STRBUF_INIT;
+	void *map;
 	int fd, ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return errno == ENOENT ? 1 : -1;
-	if (fstat(fd, &out->st) < 0 ||
-	    strbuf_read_fd(&sb, fd, (size_t)out->st.st_size + 1) < 0)
+	if (fstat(fd, &out->st) < 0)
 		goto out;
 	ret = 1;
-	if (sb.len != (size_t)out->st.st_size)
-		goto out; /* changed while read */
-	ret = gitindex_parse(out, strbuf_detach(&sb, NULL), (size_t)out->st.st_size);
+	if (out->st.st_size < HEADER_LEN + TRAILER_LEN || (uintmax_t)out->st.st_size > SIZE_MAX)
+		goto out;
+	map = mmap(NULL, (size_t)out->st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		ret = -1;
+		goto out;
+	}
+	out->map = map;
+	out->map_len = (size_t)out->st.st_size;
+	ret = parse(out, map, out->map_len);
 out:
 	close(fd);
-	strbuf_release(&sb);
 	if (ret)
 		gitindex_release(out);
 	return ret;

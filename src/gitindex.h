@@ -6,7 +6,7 @@
  * quick guess at a work-tree change (diff.h) made before the build starts.
  * libgit2's reader allocates every entry and maps them by path: 3 to 4 ms
  * for x/tools' 1,600 entries under a hypervisor, before the go command
- * can start.  This one reads the file once and points into it.
+ * can start.  This one maps the file and points into it.
  *
  * It reads index versions 2, 3 and 4 (paths prefix-compressed) and the
  * cache tree (the TREE extension: the tree id of each directory whose
@@ -52,7 +52,9 @@ struct gitindex {
 	struct gitindex_tree *trees;      /* pre-order; none without a TREE extension */
 	size_t trees_nr;
 	struct stat st;                   /* the file's, when it was read */
-	char *buf;                        /* the file */
+	void *map;                        /* the file, mapped (gitindex_read) */
+	size_t map_len;
+	char *buf;                        /* or its bytes (gitindex_parse) */
 	char *names;                      /* version 4's paths, expanded */
 };
 

@@ -683,6 +683,40 @@ static void test_worktree_git_index(void **state)
 	gitrepo_release(&g);
 }
 
+/* Enough .go files for two threads to stat them, edits at the first, a
+ * middle and the last, and one deleted. */
+static void test_worktree_many(void **state)
+{
+	struct gitrepo g;
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0 };
+	char path[32], text[64];
+	int d, f;
+
+	(void)state;
+	gitrepo_init(&g, "diff-many", 0);
+	for (d = 0; d < 10; d++)
+		for (f = 0; f < 30; f++) {
+			snprintf(path, sizeof(path), "p%d/f%03d.go", d, f);
+			snprintf(text, sizeof(text), "package p%d\n\nvar V%d = %d\n", d, f, f);
+			gitrepo_write(&g, path, text);
+		}
+	git(&g, "add", "-A", ".");
+	git(&g, "commit", "-qm", "many");
+	for (d = 0; d < 10; d++)
+		for (f = 0; f < 30; f++) {
+			snprintf(path, sizeof(path), "p%d/f%03d.go", d, f);
+			backdate(&g, path);
+		}
+	git(&g, "update-index", "--refresh", NULL);
+	assert_narrow(&g, &o, "");
+	gitrepo_write(&g, "p0/f000.go", "package p0\n\nvar V0 = 1000\n");
+	gitrepo_write(&g, "p5/f015.go", "package p5\n\nvar V15 = 1015\n");
+	gitrepo_write(&g, "p9/f029.go", "package p9\n\nvar V29 = 1029\n");
+	p_unlink(&g, "p3/f010.go");
+	assert_narrow(&g, &o, "M p0/f000.go\nM p5/f015.go\nM p9/f029.go\n");
+	gitrepo_release(&g);
+}
+
 static void count_call(void *data)
 {
 	(*(int *)data)++;
@@ -943,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_guess_worktree),
 		cmocka_unit_test(test_worktree_narrow),
 		cmocka_unit_test(test_worktree_git_index),
+		cmocka_unit_test(test_worktree_many),
 		cmocka_unit_test(test_changed_paths),
 		cmocka_unit_test(test_base_empty),
 		cmocka_unit_test(test_errors),
