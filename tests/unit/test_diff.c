@@ -642,9 +642,10 @@ static void git(struct gitrepo *g, const char *a, const char *b, const char *c)
 static void test_worktree_git_index(void **state)
 {
 	static const char *const want =
-		"M a.go\nA intent.go\nM lib/deep/d.go\nA lib/fresh/f.go\nM lib/x.go\nA untracked.go\n";
+		"M a.go\nA dirfile/in.go\nA intent.go\nM lib/deep/d.go\nA lib/fresh/f.go\nM lib/x.go\n"
+		"A untracked.go\n";
 	static const char *const tracked[] = {
-		"a.go", "gone.go", "lib/x.go", "lib/deep/d.go", "other/o.go", "README",
+		"a.go", "gone.go", "lib/x.go", "lib/deep/d.go", "other/o.go", "README", "dirfile",
 	};
 	struct gitrepo g;
 	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0 };
@@ -658,6 +659,7 @@ static void test_worktree_git_index(void **state)
 	gitrepo_write(&g, "lib/deep/d.go", "package deep\n\nvar D = 1\n");
 	gitrepo_write(&g, "other/o.go", "package other\n");
 	gitrepo_write(&g, "README", "one\n");
+	gitrepo_write(&g, "dirfile", "a file, then a directory\n");
 	git(&g, "add", "-A", ".");
 	git(&g, "commit", "-qm", "one");
 	/* an hour old, and the index knows it: not racy, so the edits below
@@ -676,6 +678,10 @@ static void test_worktree_git_index(void **state)
 	git(&g, "add", "-N", "intent.go");                              /* an intent to add */
 	gitrepo_write(&g, "lib/x.go", "package lib\n\nvar X = 2\n");    /* unstaged */
 	gitrepo_write(&g, "lib/deep/d.go", "package deep\n\nvar D = 2\n");
+	git(&g, "rm", "-rq", "other");                                  /* a directory gone */
+	git(&g, "rm", "-q", "dirfile");
+	gitrepo_write(&g, "dirfile/in.go", "package dirfile\n");
+	git(&g, "add", "dirfile/in.go", NULL);                          /* a file become a directory */
 	gitrepo_write(&g, "untracked.go", "package a\n\nfunc Untracked() string { return \"not the file that went\" }\n");
 	assert_narrow(&g, &o, want);
 	git(&g, "update-index", "--index-version", "4");
