@@ -1,7 +1,8 @@
 /*
  * diff.c: the diff of a change (diff.h), read with libgit2: tree-to-tree
- * or tree-to-workdir diff with rename detection, the Go-file filter, and
- * per-file added lines, hunks and context lines.
+ * or tree-to-workdir diff (on the places the work tree may differ) with
+ * rename detection, the Go-file filter, per-file added lines, hunks and
+ * context lines, and the quick guess from the index file (gitindex.h).
  */
 #include "diff.h"
 #include "compat.h"
