@@ -511,7 +511,8 @@ static int walk_untracked(struct change_maybe *m, git_repository *repo, git_inde
 				continue;
 		}
 		if (depth == WALK_DEPTH_MAX ||
-		    (sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)) < 0) {
+		    (sub = openat(dirfd(d), de->d_name,
+				  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 			ret = 1;
 			break;
 		}
@@ -539,7 +540,7 @@ static void worktree_maybe(struct change_maybe *m, git_repository *repo, git_tre
 
 	if (git_repository_index(&idx, repo) < 0 ||
 	    (git_index_caps(idx) & GIT_INDEX_CAPABILITY_IGNORE_CASE) ||
-	    (wd = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY)) < 0) {
+	    (wd = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		git_error_clear();
 		m->full = 1;
 		goto out;
@@ -555,7 +556,7 @@ static void worktree_maybe(struct change_maybe *m, git_repository *repo, git_tre
 			ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_ALL);
 	}
 	if (!ret && !m->full)
-		ret = walk_untracked(m, repo, idx, dup(wd), &path, 0);
+		ret = walk_untracked(m, repo, idx, fcntl(wd, F_DUPFD_CLOEXEC, 0), &path, 0);
 	if (ret) {
 		error_clear();
 		m->full = 1;
@@ -983,7 +984,7 @@ static int guess_from_file(struct change_guess *out, git_repository *repo, git_t
 	git_error_clear();
 	ret = gitindex_read(&ix, ipath) ? 1 : 0;
 	free(ipath);
-	if (ret || (wd = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY)) < 0) {
+	if (ret || (wd = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		ret = 1;
 		goto out;
 	}
@@ -1052,7 +1053,7 @@ int change_guess_worktree(struct change_guess *out, git_repository *repo,
 		goto out;
 	}
 	if ((git_index_caps(idx) & GIT_INDEX_CAPABILITY_IGNORE_CASE) ||
-	    (wd = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY)) < 0) {
+	    (wd = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		ret = 1;
 		goto out;
 	}

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -147,6 +148,31 @@ bad:
 	return NULL;
 }
 
+/* A decimal number at `*p`, `-` first when `negative_ok`, ended by `stop`
+ * (skipped) before `end`; 0 when there is none. */
+static int decimal(long *out, const unsigned char **p, const unsigned char *end, int negative_ok,
+		   unsigned char stop)
+{
+	const unsigned char *q = *p;
+	long v = 0;
+	int neg = 0, digits = 0;
+
+	if (negative_ok && q < end && *q == '-') {
+		neg = 1;
+		q++;
+	}
+	for (; q < end && *q >= '0' && *q <= '9'; q++, digits++) {
+		if (v > (LONG_MAX - 9) / 10)
+			return 0;
+		v = v * 10 + (*q - '0');
+	}
+	if (!digits || q >= end || *q != stop)
+		return 0;
+	*out = neg ? -v : v;
+	*p = q + 1;
+	return 1;
+}
+
 /* The cache tree's nodes from `p` (the TREE extension's `n` bytes), with
  * each node's children counted; 0, or 1 when it does not parse. */
 static int read_tree(struct gitindex *ix, const unsigned char *p, size_t n)
@@ -158,7 +184,6 @@ static int read_tree(struct gitindex *ix, const unsigned char *p, size_t n)
 	while (p < end) {
 		struct gitindex_tree *t;
 		const unsigned char *nul = memchr(p, '\0', (size_t)(end - p));
-		char *after;
 		long count, subtrees;
 
 		if (!nul)
@@ -169,16 +194,9 @@ static int read_tree(struct gitindex *ix, const unsigned char *p, size_t n)
 		t->name = (const char *)p;
 		t->name_len = (size_t)(nul - p);
 		p = nul + 1;
-		if (!memchr(p, '\n', (size_t)(end - p)))
+		/* "COUNT SUBTREES\n", COUNT -1 for an invalidated directory */
+		if (!decimal(&count, &p, end, 1, ' ') || !decimal(&subtrees, &p, end, 0, '\n'))
 			goto out;
-		errno = 0;
-		count = strtol((const char *)p, &after, 10);
-		if (errno || after == (const char *)p || *after != ' ')
-			goto out;
-		subtrees = strtol(after + 1, &after, 10);
-		if (errno || subtrees < 0 || *after != '\n')
-			goto out;
-		p = (const unsigned char *)after + 1;
 		if (count >= 0) {
 			if ((size_t)(end - p) < GITINDEX_ID_LEN)
 				goto out;
@@ -293,7 +311,7 @@ int gitindex_read(struct gitindex *out, const char *path)
 	int fd, ret = -1;
 
 	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 1 : -1;
 	if (fstat(fd, &out->st) < 0)

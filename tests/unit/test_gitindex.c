@@ -4,7 +4,8 @@
  * entry left out of the work tree) and 4 (paths prefix-compressed) read
  * entry by entry as libgit2 reads them; the cache tree's ids against the
  * trees git committed, and invalidated on the way to a staged path; and
- * the files it refuses (a split index, a truncated or unsorted one, none).
+ * the files it refuses (a split index, a truncated or unsorted one, a
+ * cache tree whose numbers run past it, none).
  */
 #define _XOPEN_SOURCE 700
 #include <stdarg.h>
@@ -236,6 +237,19 @@ static void test_refused(void **state)
 	/* not an index */
 	write_bytes(copy, "DIRX\0\0\0\2\0\0\0\0xxxxxxxxxxxxxxxxxxxx", 32);
 	assert_int_equal(gitindex_read(&ix, copy), 1);
+	/* a cache tree whose numbers would run past its extension: "\0\n",
+	 * then the trailer "5 0\n..." (strtol skipped the newline) */
+	{
+		static const char bad[] = "DIRC\0\0\0\2\0\0\0\0" "TREE\0\0\0\2\0\n"
+					  "5 0\nxxxxxxxxxxxxxxxx";
+		char *buf = malloc(sizeof(bad) - 1);
+
+		assert_non_null(buf);
+		memcpy(buf, bad, sizeof(bad) - 1);
+		memset(&ix, 0, sizeof(ix));
+		assert_int_equal(gitindex_parse(&ix, buf, sizeof(bad) - 1), 1);
+		assert_int_equal(ix.trees_nr, 0);
+	}
 	free(copy);
 	free(p);
 	strbuf_release(&sb);
