@@ -357,79 +357,26 @@ static int stat_clean(const git_index_entry *e, const struct stat *st, const str
 	       !(e->flags_extended & (GIT_INDEX_ENTRY_INTENT_TO_ADD | GIT_INDEX_ENTRY_SKIP_WORKTREE));
 }
 
-/* The entries (`which`) to stat, each to be marked dirty when its file
- * may differ from the index (`wd`: the work tree, open). */
-struct entry_stat {
-	const git_index_entry **e;
-	unsigned char *dirty;
-	size_t n;
-	int wd;
-	const struct stat *ist;
-};
-
-/* 0, or 1 at a conflict (the whole walk decides). */
-static int entry_stat_init(struct entry_stat *es, git_index *idx, int wd, const struct stat *ist,
-			   enum entries which)
-{
-	size_t i, n = git_index_entrycount(idx);
-
-	es->e = xcalloc(n + 1, sizeof(*es->e));
-	es->dirty = xcalloc(n + 1, 1);
-	es->n = 0;
-	es->wd = wd;
-	es->ist = ist;
-	for (i = 0; i < n; i++) {
-		const git_index_entry *e = git_index_get_byindex(idx, i);
-
-		if (git_index_entry_stage(e))
-			return 1;
-		if (e->mode != GIT_FILEMODE_COMMIT &&
-		    (which & (ends_with(e->path, ".go") ? ENTRIES_GO : ENTRIES_OTHER)))
-			es->e[es->n++] = e;
-	}
-	return 0;
-}
-
-/* Stat every entry (a thread's body: it reads the entries and the work
- * tree only, while the caller's thread may read the index too). */
-static void *entry_stat_run(void *data)
-{
-	struct entry_stat *es = data;
-	size_t i;
-
-	for (i = 0; i < es->n; i++) {
-		struct stat st;
-
-		es->dirty[i] = fstatat(es->wd, es->e[i]->path, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-			       !stat_clean(es->e[i], &st, es->ist);
-	}
-	return NULL;
-}
-
-static void entry_stat_release(struct entry_stat *es, struct change_maybe *m)
-{
-	size_t i;
-
-	for (i = 0; m && i < es->n; i++)
-		if (es->dirty[i])
-			maybe_add(m, es->e[i]->path);
-	free(es->e);
-	free(es->dirty);
-	memset(es, 0, sizeof(*es));
-}
-
-/* The entries (`which`) whose file may differ from the index, to `m`; 1
- * at a conflict. */
+/* The entries (`which`) whose file may differ from the index (`wd`: the
+ * work tree, open), to `m`; 1 at a conflict (the whole walk decides). */
 static int maybe_unstaged(struct change_maybe *m, git_index *idx, int wd, const struct stat *ist,
 			  enum entries which)
 {
-	struct entry_stat es;
-	int ret = entry_stat_init(&es, idx, wd, ist, which);
+	size_t i, n = git_index_entrycount(idx);
 
-	if (!ret)
-		entry_stat_run(&es);
-	entry_stat_release(&es, ret ? NULL : m);
-	return ret;
+	for (i = 0; i < n && !m->full; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		struct stat st;
+
+		if (git_index_entry_stage(e))
+			return 1;
+		if (e->mode == GIT_FILEMODE_COMMIT ||
+		    !(which & (ends_with(e->path, ".go") ? ENTRIES_GO : ENTRIES_OTHER)))
+			continue;
+		if (fstatat(wd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !stat_clean(e, &st, ist))
+			maybe_add(m, e->path);
+	}
+	return 0;
 }
 
 /* The paths the index stages (the base `tree` against it), to `m`. */
@@ -1031,11 +978,9 @@ int change_guess_worktree(struct change_guess *out, git_repository *repo,
 	git_oid commit, tree_id;
 	git_tree *base = NULL;
 	git_index *idx = NULL;
-	struct entry_stat es = { NULL, NULL, 0, -1, NULL };
 	struct stat ist;
-	pthread_t th;
 	size_t i, staged;
-	int ret, wd = -1, statting;
+	int ret, wd = -1;
 
 	if (!git_repository_workdir(repo))
 		return 1;
@@ -1058,16 +1003,11 @@ int change_guess_worktree(struct change_guess *out, git_repository *repo,
 		goto out;
 	}
 	index_stat(&ist, &out->stamp, repo, &tree_id);
-	/* the .go files' stat data are read beside the staged diff */
-	if ((ret = entry_stat_init(&es, idx, wd, &ist, ENTRIES_GO)))
+	if ((ret = maybe_staged(&out->maybe, repo, base, idx)))
 		goto out;
-	if ((statting = !pthread_create(&th, NULL, entry_stat_run, &es)) == 0)
-		entry_stat_run(&es);
-	ret = maybe_staged(&out->maybe, repo, base, idx);
-	if (statting)
-		pthread_join(th, NULL);
 	staged = out->maybe.nr;
-	entry_stat_release(&es, ret ? NULL : &out->maybe);
+	if ((ret = maybe_unstaged(&out->maybe, idx, wd, &ist, ENTRIES_GO)))
+		goto out;
 	/* staged first, then the index's order: each Go file the review
 	 * would keep, unless its bytes are the index's */
 	for (i = 0; i < out->maybe.nr && !ret && !out->maybe.full; i++) {
@@ -1084,7 +1024,6 @@ int change_guess_worktree(struct change_guess *out, git_repository *repo,
 	if (!ret && out->maybe.full)
 		ret = 1;
 out:
-	entry_stat_release(&es, NULL);
 	if (wd >= 0)
 		close(wd);
 	git_index_free(idx);

@@ -119,9 +119,9 @@ int change_compute(struct change *out, git_repository *repo, const struct change
  * milliseconds apart) is seen as the guess saw it, unless the index file
  * changed too.  The index file is read in place (gitindex.h): the staged
  * paths are found by comparing the base's trees with the cache tree,
- * reading only the directories whose ids differ; where that file is not
- * read there, libgit2 reads the index, its staged diff runs, and the .go
- * entries are stat'ed in a second thread meanwhile.
+ * reading only the directories whose ids differ, and two threads stat
+ * the .go entries; where that file is not read there (a split or sparse
+ * index, core.ignorecase), libgit2 reads the index and diffs it.
  */
 #define CHANGE_GUESS_MAX 64
 struct change_guess {
