@@ -1,8 +1,10 @@
 /*
  * gitrepo.h: real git repositories in temporary directories for the git
- * module's unit tests (test_repo.c, test_diff.c, test_checkout.c), made
- * with libgit2: files written into the work tree, staged (deletions too)
- * and committed with a fixed author and time, on HEAD or beside it.
+ * modules' unit tests (test_repo.c, test_diff.c, test_checkout.c,
+ * test_gitindex.c), made with libgit2: files written into the work tree,
+ * staged (deletions too) and committed with a fixed author and time, on
+ * HEAD or beside it; and the git command itself (gitrepo_git), where a
+ * test needs an index git wrote.
  * Everything is static inline so each test includes what it uses.
  * A test file defines _XOPEN_SOURCE 700 (nftw) before any include.
  */
@@ -17,6 +19,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "run.h"
 
 struct gitrepo {
 	char dir[64];            /* the work tree (no trailing '/') */
@@ -213,6 +217,28 @@ static inline git_oid gitrepo_tree_of(struct gitrepo *g, const git_oid *id)
 static inline const char *gitrepo_hex(const git_oid *id, char buf[GIT_OID_HEXSZ + 1])
 {
 	return git_oid_tostr(buf, GIT_OID_HEXSZ + 1, id);
+}
+
+/*
+ * Run the git command in the work tree (`a`, `b`, `c`: its arguments, NULL
+ * ending them early), with a fixed identity; it must exit 0.  The
+ * repository is opened again after it, as a new run of the review would
+ * open it: libgit2 keeps an index it has read while the file's size and
+ * second look the same.
+ */
+static inline void gitrepo_git(struct gitrepo *g, const char *a, const char *b, const char *c)
+{
+	const char *argv[] = { "git", "-C", g->dir, "-c", "user.name=t", "-c", "user.email=t@example.com",
+			       a, b, c, NULL };
+	struct child_process cp = CHILD_PROCESS_INIT;
+
+	cp.argv = argv;
+	cp.no_stdout = 1;
+	if (child_run(&cp))
+		gitrepo_die(a);
+	git_repository_free(g->repo);
+	if (git_repository_open(&g->repo, g->dir) < 0)
+		gitrepo_die("git_repository_open");
 }
 
 #endif

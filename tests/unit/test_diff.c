@@ -21,7 +21,6 @@
 
 #include "diff.h"
 #include "errors.h"
-#include "run.h"
 #include "strbuf.h"
 
 /* "package a" and then "// line N" up to line `n`, with line `k` of
@@ -616,23 +615,6 @@ static void test_worktree_narrow(void **state)
 	gitrepo_release(&g);
 }
 
-/* Run git in the repository; its exit status must be 0.  The repository
- * is opened again after it, as a new run of the review would: libgit2
- * keeps an index it has read while the file's size and second look the
- * same. */
-static void git(struct gitrepo *g, const char *a, const char *b, const char *c)
-{
-	const char *argv[] = { "git", "-C", g->dir, "-c", "user.name=t", "-c", "user.email=t@example.com",
-			       a, b, c, NULL };
-	struct child_process cp = CHILD_PROCESS_INIT;
-
-	cp.argv = argv;
-	cp.no_stdout = 1;
-	assert_int_equal(child_run(&cp), 0);
-	git_repository_free(g->repo);
-	assert_int_equal(git_repository_open(&g->repo, g->dir), 0);
-}
-
 /*
  * The same on indexes the git command wrote, whose cache tree says which
  * directories hold staged paths: staged edits, a staged deletion, a new
@@ -660,31 +642,31 @@ static void test_worktree_git_index(void **state)
 	gitrepo_write(&g, "other/o.go", "package other\n");
 	gitrepo_write(&g, "README", "one\n");
 	gitrepo_write(&g, "dirfile", "a file, then a directory\n");
-	git(&g, "add", "-A", ".");
-	git(&g, "commit", "-qm", "one");
+	gitrepo_git(&g, "add", "-A", ".");
+	gitrepo_git(&g, "commit", "-qm", "one");
 	/* an hour old, and the index knows it: not racy, so the edits below
 	 * are found by their stat data whatever second they are made in */
 	for (i = 0; i < sizeof(tracked) / sizeof(*tracked); i++)
 		backdate(&g, tracked[i]);
-	git(&g, "update-index", "--refresh", NULL);
+	gitrepo_git(&g, "update-index", "--refresh", NULL);
 	assert_narrow(&g, &o, "");
 
 	gitrepo_write(&g, "a.go", "package a\n\nvar A = 2\n");
-	git(&g, "add", "a.go", NULL);                                   /* staged */
-	git(&g, "rm", "-q", "gone.go");                                 /* staged deletion */
+	gitrepo_git(&g, "add", "a.go", NULL);                                   /* staged */
+	gitrepo_git(&g, "rm", "-q", "gone.go");                                 /* staged deletion */
 	gitrepo_write(&g, "lib/fresh/f.go", "package fresh\n");
-	git(&g, "add", "lib/fresh/f.go", NULL);                         /* a new directory */
+	gitrepo_git(&g, "add", "lib/fresh/f.go", NULL);                         /* a new directory */
 	gitrepo_write(&g, "intent.go", "package a\n\nvar I = 1\n");
-	git(&g, "add", "-N", "intent.go");                              /* an intent to add */
+	gitrepo_git(&g, "add", "-N", "intent.go");                              /* an intent to add */
 	gitrepo_write(&g, "lib/x.go", "package lib\n\nvar X = 2\n");    /* unstaged */
 	gitrepo_write(&g, "lib/deep/d.go", "package deep\n\nvar D = 2\n");
-	git(&g, "rm", "-rq", "other");                                  /* a directory gone */
-	git(&g, "rm", "-q", "dirfile");
+	gitrepo_git(&g, "rm", "-rq", "other");                                  /* a directory gone */
+	gitrepo_git(&g, "rm", "-q", "dirfile");
 	gitrepo_write(&g, "dirfile/in.go", "package dirfile\n");
-	git(&g, "add", "dirfile/in.go", NULL);                          /* a file become a directory */
+	gitrepo_git(&g, "add", "dirfile/in.go", NULL);                          /* a file become a directory */
 	gitrepo_write(&g, "untracked.go", "package a\n\nfunc Untracked() string { return \"not the file that went\" }\n");
 	assert_narrow(&g, &o, want);
-	git(&g, "update-index", "--index-version", "4");
+	gitrepo_git(&g, "update-index", "--index-version", "4");
 	assert_narrow(&g, &o, want);
 	gitrepo_release(&g);
 }
@@ -706,14 +688,14 @@ static void test_worktree_many(void **state)
 			snprintf(text, sizeof(text), "package p%d\n\nvar V%d = %d\n", d, f, f);
 			gitrepo_write(&g, path, text);
 		}
-	git(&g, "add", "-A", ".");
-	git(&g, "commit", "-qm", "many");
+	gitrepo_git(&g, "add", "-A", ".");
+	gitrepo_git(&g, "commit", "-qm", "many");
 	for (d = 0; d < 10; d++)
 		for (f = 0; f < 30; f++) {
 			snprintf(path, sizeof(path), "p%d/f%03d.go", d, f);
 			backdate(&g, path);
 		}
-	git(&g, "update-index", "--refresh", NULL);
+	gitrepo_git(&g, "update-index", "--refresh", NULL);
 	assert_narrow(&g, &o, "");
 	gitrepo_write(&g, "p0/f000.go", "package p0\n\nvar V0 = 1000\n");
 	gitrepo_write(&g, "p5/f015.go", "package p5\n\nvar V15 = 1015\n");

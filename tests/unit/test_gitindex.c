@@ -17,22 +17,9 @@
 #include "gitrepo.h"
 
 #include "gitindex.h"
-#include "run.h"
 #include "strbuf.h"
 
 #include <fcntl.h>
-
-/* Run git in the repository; its exit status must be 0. */
-static void git(const struct gitrepo *g, const char *a, const char *b, const char *c)
-{
-	const char *argv[] = { "git", "-C", g->dir, "-c", "user.name=t", "-c", "user.email=t@example.com",
-			       a, b, c, NULL };
-	struct child_process cp = CHILD_PROCESS_INIT;
-
-	cp.argv = argv;
-	cp.no_stdout = 1;
-	assert_int_equal(child_run(&cp), 0);
-}
 
 static char *index_path(const struct gitrepo *g)
 {
@@ -129,8 +116,8 @@ static void test_versions(void **state)
 	(void)state;
 	gitrepo_init(&g, "gitindex-versions", 0);
 	make_files(&g);
-	git(&g, "add", "-A", ".");
-	git(&g, "commit", "-qm", "one");
+	gitrepo_git(&g, "add", "-A", ".");
+	gitrepo_git(&g, "commit", "-qm", "one");
 	p = index_path(&g);
 
 	/* version 2, as git writes it after a commit: the cache tree valid */
@@ -149,7 +136,7 @@ static void test_versions(void **state)
 
 	/* a staged change invalidates the directories on its way only */
 	gitrepo_write(&g, "go/ssa/util.go", "package ssa\n\nvar X int\n");
-	git(&g, "add", "go/ssa/util.go", NULL);
+	gitrepo_git(&g, "add", "go/ssa/util.go", NULL);
 	assert_int_equal(gitindex_read(&ix, p), 0);
 	assert_same_as_libgit2(&g, &ix);
 	assert_false(ix.trees[0].valid);
@@ -162,24 +149,24 @@ static void test_versions(void **state)
 	gitindex_release(&ix);
 
 	/* version 3: an entry left out of the work tree */
-	git(&g, "update-index", "--skip-worktree", "a.go");
+	gitrepo_git(&g, "update-index", "--skip-worktree", "a.go");
 	assert_int_equal(gitindex_read(&ix, p), 0);
 	assert_same_as_libgit2(&g, &ix);
 	assert_true(ix.entries[0].skip_worktree);
 	assert_false(ix.entries[1].skip_worktree);
 	gitindex_release(&ix);
-	git(&g, "update-index", "--no-skip-worktree", "a.go");
+	gitrepo_git(&g, "update-index", "--no-skip-worktree", "a.go");
 
 	/* version 4: each path written as what it shares with the one before */
-	git(&g, "update-index", "--index-version", "4");
+	gitrepo_git(&g, "update-index", "--index-version", "4");
 	assert_int_equal(gitindex_read(&ix, p), 0);
 	assert_same_as_libgit2(&g, &ix);
 	assert_string_equal(ix.entries[ix.nr - 1].path, "run.sh");
 	gitindex_release(&ix);
 
 	/* a split index is not read here */
-	git(&g, "update-index", "--index-version", "2");
-	git(&g, "update-index", "--split-index", NULL);
+	gitrepo_git(&g, "update-index", "--index-version", "2");
+	gitrepo_git(&g, "update-index", "--split-index", NULL);
 	assert_int_equal(gitindex_read(&ix, p), 1);
 	assert_int_equal(ix.nr, 0);
 	free(p);
@@ -208,7 +195,7 @@ static void test_refused(void **state)
 	gitrepo_init(&g, "gitindex-refused", 0);
 	gitrepo_write(&g, "a.go", "package a\n");
 	gitrepo_write(&g, "b.go", "package a\n");
-	git(&g, "add", "-A", ".");
+	gitrepo_git(&g, "add", "-A", ".");
 	p = index_path(&g);
 	copy = gitrepo_path(&g, "copy");
 	assert_true(strbuf_read_file(&sb, p, 1 << 20) > 0);
