@@ -3,8 +3,9 @@
  * needle, needle at either end, longer than the haystack, NUL bytes, a
  * near miss at the end), close-on-exec pipes that a spawned child really
  * does not inherit, the executable's path, the child's working
- * directory through compat_spawn_addchdir(), and (glibc on Linux, huge
- * pages on request) the heap given huge pages and trimmed.
+ * directory through compat_spawn_addchdir(), (glibc on Linux, huge
+ * pages on request) the heap given huge pages and trimmed, a directory
+ * entry's type, a stat's nanoseconds, and a grown pipe's size.
  */
 #define _XOPEN_SOURCE 700  /* realpath() */
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include "compat.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -285,6 +287,97 @@ static void test_heap_trim(void **state)
 #endif
 }
 
+/* A directory and a file told apart from readdir() (d_type) where the
+ * system says, and never one for the other. */
+static void test_dirent_type(void **state)
+{
+	char dir[] = "/tmp/er-compat-dirent.XXXXXX", path[64];
+	struct dirent *de;
+	DIR *d;
+	int seen = 0, fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/file.go", dir);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0600)) >= 0);
+	close(fd);
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d))) {
+		enum compat_dirent t = compat_dirent_type(de);
+
+		if (!strcmp(de->d_name, "sub")) {
+			assert_true(t == COMPAT_DIRENT_DIR || t == COMPAT_DIRENT_UNKNOWN);
+#if defined(__linux__)
+			assert_int_equal(t, COMPAT_DIRENT_DIR); /* ext4 and tmpfs say */
+#endif
+			seen++;
+		} else if (!strcmp(de->d_name, "file.go")) {
+			assert_true(t == COMPAT_DIRENT_OTHER || t == COMPAT_DIRENT_UNKNOWN);
+#if defined(__linux__)
+			assert_int_equal(t, COMPAT_DIRENT_OTHER);
+#endif
+			seen++;
+		}
+	}
+	closedir(d);
+	assert_int_equal(seen, 2);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* The nanoseconds a file's modification time was set to. */
+static void test_stat_nsec(void **state)
+{
+	char path[] = "/tmp/er-compat-nsec.XXXXXX";
+	struct timespec t[2] = { { 1700000000, 123456789 }, { 1700000000, 987654321 } };
+	struct stat st;
+	long mns = -1, cns = -1;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	close(fd);
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+	assert_int_equal(stat(path, &st), 0);
+	compat_stat_nsec(&st, &mns, &cns);
+	assert_int_equal(mns, 987654321);
+	assert_true(cns >= 0 && cns < 1000000000);
+	assert_int_equal(unlink(path), 0);
+}
+
+/* A grown pipe takes 256 KiB with no reader, where a default one (64 KiB
+ * on Linux) takes less: the write end is non-blocking, so a partial write
+ * shows the buffer's size. */
+static void test_pipe_grow(void **state)
+{
+	static char buf[256 << 10];
+	int fds[2];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(fcntl(fds[1], F_SETFL, O_NONBLOCK), 0);
+	n = write(fds[1], buf, sizeof(buf));
+	assert_true(n > 0 && n < (ssize_t)sizeof(buf)); /* the check below can fail */
+	close(fds[0]);
+	close(fds[1]);
+	assert_int_equal(pipe(fds), 0);
+	compat_pipe_grow(fds[0], 1 << 20);
+	assert_int_equal(fcntl(fds[1], F_SETFL, O_NONBLOCK), 0);
+	n = write(fds[1], buf, sizeof(buf));
+#if defined(__linux__)
+	assert_int_equal(n, (ssize_t)sizeof(buf));
+#else
+	assert_true(n > 0); /* elsewhere the pipe keeps its size */
+#endif
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +387,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_spawn_addchdir),
 		cmocka_unit_test(test_heap_hugepages),
 		cmocka_unit_test(test_heap_trim),
+		cmocka_unit_test(test_dirent_type),
+		cmocka_unit_test(test_stat_nsec),
+		cmocka_unit_test(test_pipe_grow),
 	};
 
 	(void)argc;
