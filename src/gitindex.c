@@ -24,6 +24,10 @@
 #define XFLAG_SKIP_WORKTREE 0x4000
 #define XFLAG_INTENT_TO_ADD 0x2000
 #define TREE_DEPTH_MAX 4096
+/* Version 4's paths, expanded, may take this many bytes per byte of the
+ * entries (and 1 MiB): git's own share prefixes, not whole long paths
+ * again and again (a crafted file would otherwise expand quadratically). */
+#define NAMES_PER_BYTE 16
 
 static uint32_t be32(const unsigned char *p)
 {
@@ -73,6 +77,7 @@ static const unsigned char *read_entries(struct gitindex *ix, unsigned version,
 {
 	struct strbuf names = STRBUF_INIT;
 	size_t i, prev = 0, prev_len = 0, *off = version == 4 ? xcalloc(ix->nr + 1, sizeof(*off)) : NULL;
+	const size_t names_max = NAMES_PER_BYTE * (size_t)(end - p) + (1 << 20);
 
 	for (i = 0; i < ix->nr; i++) {
 		struct gitindex_entry *e = &ix->entries[i];
@@ -112,6 +117,8 @@ static const unsigned char *read_entries(struct gitindex *ix, unsigned version,
 			    !(nul = memchr(p, '\0', (size_t)(end - p))))
 				goto bad;
 			off[i] = names.len;
+			if (names.len + prev_len - strip + (size_t)(nul - p) + 1 > names_max)
+				goto bad; /* paths that only grow: not an index read here */
 			strbuf_grow(&names, prev_len - strip + (size_t)(nul - p) + 1);
 			strbuf_add(&names, names.buf + prev, prev_len - strip);
 			strbuf_add(&names, p, (size_t)(nul - p) + 1);

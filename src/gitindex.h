@@ -13,7 +13,8 @@
  * entries have not changed since it was computed).  It refuses (returns
  * 1) what it does not read: a split index ("link"), a sparse one
  * ("sdir"), any other extension git marks as required (a lower-case
- * first letter), SHA-256 ids, or bytes that do not parse.  The trailing
+ * first letter), SHA-256 ids, version 4 paths that expand to more than
+ * 16 bytes per byte of the file, or bytes that do not parse.  The trailing
  * checksum is not verified: the diff reads the same file through libgit2,
  * which does, and what is read here is only a guess the review checks.
  *

@@ -5,7 +5,8 @@
  * entry by entry as libgit2 reads them; the cache tree's ids against the
  * trees git committed, and invalidated on the way to a staged path; and
  * the files it refuses (a split index, a truncated or unsorted one, a
- * cache tree whose numbers run past it, none).
+ * cache tree whose numbers run past it, version 4 paths that expand
+ * quadratically, none).
  */
 #define _XOPEN_SOURCE 700
 #include <stdarg.h>
@@ -236,6 +237,30 @@ static void test_refused(void **state)
 		memset(&ix, 0, sizeof(ix));
 		assert_int_equal(gitindex_parse(&ix, buf, sizeof(bad) - 1), 1);
 		assert_int_equal(ix.trees_nr, 0);
+	}
+	/* version 4, each path the one before and one byte more: 5,000
+	 * entries (330 KB) would expand to 12.5 MB of paths; 2,000 are read */
+	{
+		size_t n, k, at;
+
+		for (n = 2000; n <= 5000; n += 3000) {
+			size_t len = 12 + n * 65 + 20;
+			char *buf = calloc(1, len);
+
+			assert_non_null(buf);
+			memcpy(buf, "DIRC\0\0\0\4", 8);
+			buf[8] = (char)(n >> 24), buf[9] = (char)(n >> 16);
+			buf[10] = (char)(n >> 8), buf[11] = (char)n;
+			for (k = 0, at = 12; k < n; k++, at += 65) {
+				buf[at + 62] = 0;      /* strip nothing */
+				buf[at + 63] = 'a';    /* then "a" */
+			}
+			memset(&ix, 0, sizeof(ix));
+			assert_int_equal(gitindex_parse(&ix, buf, len), n == 2000 ? 0 : 1);
+			if (n == 2000)
+				assert_int_equal(strlen(ix.entries[1999].path), 2000);
+			gitindex_release(&ix);
+		}
 	}
 	free(copy);
 	free(p);
