@@ -51,11 +51,22 @@ void repo_global_init(void)
 	git_libgit2_init();
 }
 
+/* What to do about an index libgit2 cannot read, by its message, or "". */
+static const char *index_hint(const char *msg)
+{
+	if (strstr(msg, "mandatory extension: 'link'"))
+		return " (a split index, which libgit2 cannot read: run 'git update-index --no-split-index')";
+	if (strstr(msg, "mandatory extension: 'sdir'"))
+		return " (a sparse index, which libgit2 cannot read: run 'git sparse-checkout disable' or 'git config index.sparse false')";
+	return "";
+}
+
 int repo_error(const char *what)
 {
 	const git_error *e = git_error_last();
+	const char *msg = e && e->message ? e->message : "unknown error";
 
-	return error_set(ER_EREPO, "%s: %s", what, e && e->message ? e->message : "unknown error");
+	return error_set(ER_EREPO, "%s: %s%s", what, msg, index_hint(msg));
 }
 
 int repo_open(git_repository **out, const char *path)

@@ -619,7 +619,8 @@ static void test_worktree_narrow(void **state)
  * The same on indexes the git command wrote, whose cache tree says which
  * directories hold staged paths: staged edits, a staged deletion, a new
  * directory staged, an intent to add, deep unstaged edits, as index
- * versions 2 and 4 (a split index libgit2 1.5 does not read at all).
+ * versions 2 and 4; and a split index, which libgit2 1.5 does not read,
+ * refused with what to do.
  */
 static void test_worktree_git_index(void **state)
 {
@@ -668,6 +669,17 @@ static void test_worktree_git_index(void **state)
 	assert_narrow(&g, &o, want);
 	gitrepo_git(&g, "update-index", "--index-version", "4");
 	assert_narrow(&g, &o, want);
+	/* a split index libgit2 1.5 does not read: what to do, said */
+	gitrepo_git(&g, "update-index", "--split-index", NULL);
+	{
+		struct change c;
+
+		change_init(&c);
+		assert_int_equal(change_compute(&c, g.repo, &o), ER_EREPO);
+		assert_string_equal(error_last(),
+			"cannot diff the work tree: unsupported mandatory extension: 'link' (a split index, which libgit2 cannot read: run 'git update-index --no-split-index')");
+		change_release(&c);
+	}
 	gitrepo_release(&g);
 }
 
