@@ -13,6 +13,12 @@
 
 static char path[64];
 
+/* the one temporary file, gone when the fuzzer exits */
+static void remove_event_file(void)
+{
+	unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct forge_context ctx;
@@ -27,6 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fd < 0)
 			abort();
 		close(fd);
+		atexit(remove_event_file);
 		setenv("GITHUB_EVENT_PATH", path, 1);
 		setenv("GITHUB_REPOSITORY", "owner/repo", 1);
 		setenv("GITHUB_TOKEN", "t", 1);

@@ -785,6 +785,7 @@ static void test_lock(void **state)
 	assert_int_equal(access(sb.buf, F_OK), -1);
 
 	unsetenv("ESCAPE_REVIEW_LOCK_TIMEOUT");
+	assert_int_equal(unlink(base), 0);
 	strbuf_release(&sb);
 	strbuf_release(&want);
 	free(path);
