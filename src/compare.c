@@ -1162,36 +1162,52 @@ static void go_env_memo_path(struct strbuf *path, const struct base_cache *bc)
 	strbuf_addf(path, "%s/go-env", bc->cache.buf);
 }
 
-int base_cache_recall_env(struct strbuf *raw, const struct base_cache *bc)
+int base_cache_recall_env(struct strbuf *raw, struct strbuf *key, const struct base_cache *bc)
 {
 	struct strbuf path = STRBUF_INIT;
-	long n;
+	size_t n;
+	long got;
 
 	go_env_memo_path(&path, bc);
-	n = strbuf_read_file(raw, path.buf, GO_ENV_MEMO_MAX);
+	got = strbuf_read_file(raw, path.buf, GO_ENV_MEMO_MAX);
 	strbuf_release(&path);
-	if (n > 0 && raw->len < GO_ENV_MEMO_MAX)
-		return 0;
-	strbuf_reset(raw);
-	return -1;
+	if (got <= 0 || raw->len >= GO_ENV_MEMO_MAX) {
+		strbuf_reset(raw);
+		return -1;
+	}
+	/* the answer, then a NUL and its key when there is one */
+	n = strlen(raw->buf);
+	if (key && n < raw->len)
+		strbuf_add(key, raw->buf + n + 1, raw->len - n - 1);
+	strbuf_setlen(raw, n);
+	return n ? 0 : -1;
 }
 
-void base_cache_remember_env(const struct base_cache *bc, const char *raw)
+void base_cache_remember_env(const struct base_cache *bc, const char *raw, const char *key)
 {
-	struct strbuf path = STRBUF_INIT, old = STRBUF_INIT, now = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, old = STRBUF_INIT, old_key = STRBUF_INIT,
+		      now = STRBUF_INIT;
 
-	if (!base_cache_recall_env(&old, bc) && !strcmp(old.buf, raw))
-		goto out; /* the same answer: nothing to write */
+	if (!key)
+		key = "";
+	if (!base_cache_recall_env(&old, &old_key, bc) && !strcmp(old.buf, raw) &&
+	    !strcmp(old_key.buf, key))
+		goto out; /* the same answer and key: nothing to write */
 	strbuf_addstr(&now, raw);
-	if (now.len && now.len < GO_ENV_MEMO_MAX) {
+	if (*key) {
+		strbuf_addch(&now, '\0');
+		strbuf_addstr(&now, key);
+	}
+	if (*raw && now.len < GO_ENV_MEMO_MAX) {
 		mkdirs(bc->cache.buf);
 		go_env_memo_path(&path, bc);
 		if (write_atomically(path.buf, &now))
-			error_clear(); /* only a guess is lost */
+			error_clear(); /* only a memory is lost */
 	}
 out:
 	strbuf_release(&path);
 	strbuf_release(&old);
+	strbuf_release(&old_key);
 	strbuf_release(&now);
 }
 

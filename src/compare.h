@@ -168,14 +168,17 @@ int base_cache_read(struct finding_list *out, struct base_cache *bc);
 void base_cache_preread(struct base_cache *bc);
 /*
  * The raw answer of the last `go env` run for this cache (CACHEDIR/go-env,
- * at most 64 KiB): what base_cache_preread()'s key is made from while the
- * real `go env` runs.  Never trusted alone: an entry read by it is taken
- * only when the real answer makes the same key.  recall: 0, or -1 when
- * there is none; remember writes it (atomically) when it changed, and
+ * at most 64 KiB), and the key of what decided it (packages.h: go_env_memo;
+ * "" when none was kept).  With a key, go_env_take() may use the answer
+ * instead of a run; without one it is never trusted alone: what
+ * base_cache_preread()'s key is made from while the real `go env` runs,
+ * an entry read by it taken only when the real answer makes the same key.
+ * recall: 0, or -1 when there is none (`key` may be NULL); remember writes
+ * both (atomically, the answer, a NUL and the key) when they changed, and
  * says nothing when it cannot.
  */
-int base_cache_recall_env(struct strbuf *raw, const struct base_cache *bc);
-void base_cache_remember_env(const struct base_cache *bc, const char *raw);
+int base_cache_recall_env(struct strbuf *raw, struct strbuf *key, const struct base_cache *bc);
+void base_cache_remember_env(const struct base_cache *bc, const char *raw, const char *key);
 int base_cache_write(const struct base_cache *bc, const struct finding_list *l);
 /* Release the lock and the memory. */
 void base_cache_release(struct base_cache *bc);

@@ -5,6 +5,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include "packages.h"
+#include "compat.h"
 #include "errors.h"
 #include "parse.h"
 #include "run.h"
@@ -13,10 +14,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <dirent.h>
 
 /* The most of a failed build's messages an error shows. */
@@ -1047,12 +1050,232 @@ static const char *const go_env_vars[GO_ENV_VARS_NR] = {
 	"GOPPC64", "GORISCV64", "GOEXPERIMENT", "GOTOOLCHAIN", "CGO_ENABLED", "CC", "CXX", "GOENV"
 };
 
-void go_env_start(struct go_env_query *q, const struct build_opts *opts)
+/*
+ * A file that sets variables of the go command, in the key as its length
+ * and a 64-bit hash of its bytes (up to 1 MiB; "none" when it cannot be read).
+ */
+static void env_file_key(struct strbuf *env, const char *label, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (*path && strcmp(path, "off") && strbuf_read_file(&sb, path, 1 << 20) >= 0)
+		strbuf_addf(env, "%s=%zu:%016llx\n", label, sb.len, strmap_hash(sb.buf, sb.len));
+	else
+		strbuf_addf(env, "%s=none\n", label);
+	strbuf_release(&sb);
+}
+
+/* ---- the go environment remembered (go_env_take) ---- */
+
+extern char **environ;
+
+/* A file in the memory's key by identity: path, device, inode, size and times. */
+static void file_id_key(struct strbuf *key, const char *label, const char *path)
+{
+	struct stat st;
+	long mns, cns;
+
+	if (!path || stat(path, &st) < 0) {
+		strbuf_addf(key, "%s=none\n", label);
+		return;
+	}
+	compat_stat_nsec(&st, &mns, &cns);
+	strbuf_addf(key, "%s=%s %ju:%ju %jd %jd.%09ld %jd.%09ld\n", label, path,
+		    (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+		    (intmax_t)st.st_mtime, mns, (intmax_t)st.st_ctime, cns);
+}
+
+/* The environment variables in the key: those the go command reads for
+ * these answers, or to find its settings, its toolchain and a C compiler. */
+static int env_in_key(const char *e)
+{
+	static const char *const names[] = { "CC=", "CXX=", "PATH=", "HOME=", "XDG_CONFIG_HOME=" };
+	size_t i;
+
+	if (!strncmp(e, "GO", 2) || !strncmp(e, "CGO_", 4))
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strncmp(e, names[i], strlen(names[i])))
+			return 1;
+	return 0;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The first file `name` in directory `dir` or above it, to the key. */
+static void above_key(struct strbuf *key, const char *dir, const char *name)
+{
+	struct strbuf d = STRBUF_INIT, f = STRBUF_INIT;
+	struct stat st;
+	const char *slash;
+
+	strbuf_addstr(&d, dir);
+	for (;;) {
+		strbuf_reset(&f);
+		strbuf_addf(&f, "%s/%s", d.len > 1 ? d.buf : "", name);
+		if (!stat(f.buf, &st) && S_ISREG(st.st_mode)) {
+			strbuf_addf(key, "%s at %s\n", name, f.buf);
+			env_file_key(key, name, f.buf);
+			goto out;
+		}
+		slash = strrchr(d.buf, '/');
+		if (d.len <= 1 || !slash)
+			break;
+		strbuf_setlen(&d, slash > d.buf ? (size_t)(slash - d.buf) : 1);
+	}
+	strbuf_addf(key, "%s=none\n", name);
+out:
+	strbuf_release(&d);
+	strbuf_release(&f);
+}
+
+/* Where the go command looks for its GOENV file (os.UserConfigDir()/go/env
+ * unless GOENV says), or "" when nowhere. */
+static void goenv_path(struct strbuf *out)
+{
+	const char *v = getenv("GOENV"), *home = getenv("HOME");
+
+	if (v) {
+		strbuf_addstr(out, v);
+		return;
+	}
+#ifdef __APPLE__
+	if (home && *home)
+		strbuf_addf(out, "%s/Library/Application Support/go/env", home);
+#else
+	v = getenv("XDG_CONFIG_HOME");
+	if (v && *v == '/')
+		strbuf_addf(out, "%s/go/env", v);
+	else if (home && *home)
+		strbuf_addf(out, "%s/.config/go/env", home);
+#endif
+}
+
+/*
+ * What decides `go env`'s answer besides the go command's own code
+ * (go_env_take), to `key`; the go command run, resolved, to `*real`.  1
+ * when it cannot be made: the command is not found, or is not a GOROOT's
+ * bin/go by its path.
+ */
+static int memo_key(struct strbuf *key, char **real, const struct build_opts *opts)
+{
+	static const char *const ccs[] = { "gcc", "clang", "cc" };
+	const char *name = opts->go ? opts->go : "go", *cc = getenv("CC");
+	char *found = run_which(name), *r = found ? realpath(found, NULL) : NULL, *cwd = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	const char **vars = NULL;
+	size_t i, n = 0, len;
+	int ret = 1;
+
+	*real = NULL;
+	len = r ? strlen(r) : 0;
+	/* ROOT/bin/go: its GOROOT is ROOT, unless the environment says
+	 * otherwise (the answer's GOROOT is checked: memo_answer_ok) */
+	if (!r || len < 8 || strcmp(r + len - 7, "/bin/go"))
+		goto out;
+	strbuf_addstr(key, "escape-review go env key 1\n");
+	file_id_key(key, "go", r);
+	strbuf_add(&sb, r, len - 7);
+	strbuf_addstr(&sb, "/go.env");
+	env_file_key(key, "GOROOT/go.env", sb.buf);
+	strbuf_reset(&sb);
+	goenv_path(&sb);
+	strbuf_addf(key, "GOENV file at %s\n", sb.buf);
+	env_file_key(key, "GOENV file", sb.buf);
+	for (i = 0; environ[i]; i++)
+		n++;
+	vars = xcalloc(n + 1, sizeof(*vars));
+	for (i = n = 0; environ[i]; i++)
+		if (env_in_key(environ[i]))
+			vars[n++] = environ[i];
+	qsort(vars, n, sizeof(*vars), cmp_cstr);
+	for (i = 0; i < n; i++)
+		strbuf_addf(key, "env %s\n", vars[i]);
+	cwd = getcwd(NULL, 0);
+	if (!cwd)
+		goto out;
+	strbuf_addf(key, "cwd %s\n", cwd);
+	if (getenv("GOWORK") && *getenv("GOWORK") && strcmp(getenv("GOWORK"), "off"))
+		env_file_key(key, "GOWORK file", getenv("GOWORK"));
+	else
+		above_key(key, cwd, "go.work");
+	above_key(key, cwd, "go.mod");
+	/* CGO_ENABLED's default: whether PATH finds the default C compiler */
+	for (i = 0; i < ARRAY_SIZE(ccs) + 1; i++) {
+		const char *c = i < ARRAY_SIZE(ccs) ? ccs[i] : cc;
+		char *at;
+
+		if (!c || !*c)
+			continue;
+		strbuf_reset(&sb);
+		strbuf_add(&sb, c, strcspn(c, " \t"));
+		at = run_which(sb.buf);
+		strbuf_addstr(&sb, " found");
+		file_id_key(key, sb.buf, at);
+		free(at);
+	}
+	*real = r;
+	r = NULL;
+	ret = 0;
+out:
+	free(vars);
+	free(cwd);
+	free(found);
+	free(r);
+	strbuf_release(&sb);
+	if (ret)
+		strbuf_reset(key);
+	return ret;
+}
+
+/* The value of `name` (one of go_env_vars) in an answer, to `out`. */
+static void answer_var(struct strbuf *out, const char *raw, const char *name)
+{
+	const char *line = raw;
+	size_t i;
+
+	for (i = 0; i < GO_ENV_VARS_NR && line; i++) {
+		size_t n = strcspn(line, "\n");
+
+		if (!strcmp(go_env_vars[i], name)) {
+			strbuf_add(out, line, n);
+			return;
+		}
+		line = line[n] ? line + n + 1 : NULL;
+	}
+}
+
+/* 1 when the answer is the go command's that `real` names: its GOROOT's
+ * bin/go is `real` (no toolchain switched to, no other GOROOT), and its
+ * GOENV file is the one the key holds. */
+static int memo_answer_ok(const char *raw, const char *real)
+{
+	struct strbuf sb = STRBUF_INIT, want = STRBUF_INIT;
+	char *r;
+	int ok;
+
+	answer_var(&sb, raw, "GOROOT");
+	strbuf_addstr(&sb, "/bin/go");
+	r = sb.len > 7 ? realpath(sb.buf, NULL) : NULL;
+	ok = r && !strcmp(r, real);
+	free(r);
+	strbuf_reset(&sb);
+	answer_var(&sb, raw, "GOENV");
+	goenv_path(&want);
+	ok = ok && !strcmp(sb.buf, want.buf);
+	strbuf_release(&sb);
+	strbuf_release(&want);
+	return ok;
+}
+
+static void go_env_spawn(struct go_env_query *q, const struct build_opts *opts)
 {
 	static const char *const one_proc[] = { "GOMAXPROCS=1", NULL };
 	size_t i;
 
-	memset(q, 0, sizeof(*q));
 	q->cp = (struct child_process)CHILD_PROCESS_INIT;
 	q->argv[0] = opts->go ? opts->go : "go";
 	q->argv[1] = "env";
@@ -1072,19 +1295,56 @@ void go_env_start(struct go_env_query *q, const struct build_opts *opts)
 	}
 }
 
-/*
- * A file that sets variables of the go command, in the key as its length
- * and a 64-bit hash of its bytes (up to 1 MiB; "none" when it cannot be read).
- */
-static void env_file_key(struct strbuf *env, const char *label, const char *path)
+static void go_env_init(struct go_env_query *q, const struct build_opts *opts)
 {
-	struct strbuf sb = STRBUF_INIT;
+	memset(q, 0, sizeof(*q));
+	strbuf_init(&q->out, 0);
+	strbuf_init(&q->key, 0);
+	q->argv[0] = opts->go ? opts->go : "go";
+	if (!memo_key(&q->key, &q->go_real, opts))
+		q->memo = 1;
+}
 
-	if (*path && strcmp(path, "off") && strbuf_read_file(&sb, path, 1 << 20) >= 0)
-		strbuf_addf(env, "%s=%zu:%016llx\n", label, sb.len, strmap_hash(sb.buf, sb.len));
-	else
-		strbuf_addf(env, "%s=none\n", label);
-	strbuf_release(&sb);
+void go_env_start(struct go_env_query *q, const struct build_opts *opts)
+{
+	go_env_init(q, opts);
+	go_env_spawn(q, opts);
+}
+
+int go_env_take(struct go_env_query *q, const struct build_opts *opts, const char *raw,
+		const char *key)
+{
+	go_env_init(q, opts);
+	if (q->memo && raw && key && *key && !strcmp(key, q->key.buf) &&
+	    memo_answer_ok(raw, q->go_real)) {
+		strbuf_addstr(&q->out, raw);
+		q->done = 1;
+		q->memo = 2;
+		return 1;
+	}
+	go_env_spawn(q, opts);
+	return 0;
+}
+
+const char *go_env_memo(const struct go_env_query *q)
+{
+	return q->done && q->memo ? q->key.buf : NULL;
+}
+
+/* After a run: the key made before it is kept only when it is the same
+ * now and the answer is the go command's the key names. */
+static void memo_settle(struct go_env_query *q, const struct build_opts *opts)
+{
+	struct strbuf now = STRBUF_INIT;
+	char *real = NULL;
+
+	if (q->memo != 1)
+		return;
+	if (memo_key(&now, &real, opts) || strcmp(now.buf, q->key.buf) ||
+	    !memo_answer_ok(q->out.buf, q->go_real))
+		q->memo = 0;
+	strbuf_release(&now);
+	free(real);
 }
 
 /*
@@ -1153,6 +1413,7 @@ int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf 
 		q->out = sb; /* kept for a second finish */
 		sb = t;
 		q->done = 1;
+		memo_settle(q, opts);
 	}
 	free(q->msg);
 	q->msg = NULL;
@@ -1182,9 +1443,13 @@ void go_env_abandon(struct go_env_query *q)
 	}
 	q->started = 0;
 	q->done = 0;
+	q->memo = 0;
 	free(q->msg);
 	q->msg = NULL;
+	free(q->go_real);
+	q->go_real = NULL;
 	strbuf_release(&q->out);
+	strbuf_release(&q->key);
 	strbuf_release(&saved);
 }
 

@@ -177,8 +177,36 @@ struct go_env_query {
 	int ret;
 	int spawn_errno;
 	char *msg;
+	/* the memory (go_env_take): 0 none; 1 `key` made before the start;
+	 * 2 the answer is the remembered one */
+	int memo;
+	struct strbuf key;
+	char *go_real;        /* the go command run, resolved (memo 1 and 2) */
 };
 void go_env_start(struct go_env_query *q, const struct build_opts *opts);
+/*
+ * A remembered answer instead of a `go env` run, when nothing it depends
+ * on changed.  `raw` and `key` are what go_env_answer() and go_env_memo()
+ * gave a run before (NULL: none).  The key names the go command run
+ * (resolved on PATH, by path, inode, size and times), which must be its
+ * GOROOT's bin/go, not a wrapper or a version manager's shim, nor a
+ * toolchain the go command switched to; GOROOT/go.env and the GOENV file
+ * by length and hash; every GO* and CGO_* variable, CC, CXX, PATH, HOME
+ * and XDG_CONFIG_HOME; the directory it runs in, and the go.work and
+ * go.mod above it (which choose a toolchain); and the C compilers PATH
+ * finds (which decide CGO_ENABLED's default).  1 when the answer is taken
+ * (go_env_finish() gives it, nothing runs); else the query is started as
+ * go_env_start() starts it, and 0.
+ */
+int go_env_take(struct go_env_query *q, const struct build_opts *opts, const char *raw,
+		const char *key);
+/*
+ * What a later go_env_take() may compare with, after a finish that ran
+ * `go env`: the key made before it ran, when it is the same after it and
+ * the answer's GOROOT holds the go command run; else NULL (such an answer
+ * is remembered only as a guess: base_cache_recall_env).
+ */
+const char *go_env_memo(const struct go_env_query *q);
 int go_env_finish(struct go_env_query *q, struct strbuf *version, struct strbuf *env,
 		  const struct build_opts *opts);
 /* The raw output of a query that succeeded (what go_env_finish() read

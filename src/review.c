@@ -1046,7 +1046,7 @@ static void preread_entries(const struct analysis *head, struct base_cache *hc,
 	pthread_t th;
 	int threaded = 0;
 
-	if (base_cache_recall_env(&raw, hc) || go_env_parse(&gov, &goenv, raw.buf, &opts->build)) {
+	if (base_cache_recall_env(&raw, NULL, hc) || go_env_parse(&gov, &goenv, raw.buf, &opts->build)) {
 		error_clear();
 		goto out;
 	}
@@ -1152,7 +1152,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		e.go_version = gov.buf;
 		e.go_env = goenv.buf;
 		if (!opts->no_cache && go_env_answer(goq))
-			base_cache_remember_env(&hc, go_env_answer(goq));
+			base_cache_remember_env(&hc, go_env_answer(goq), go_env_memo(goq));
 	}
 	if (!ret && !first) {
 		reading = head_start(&th, h, &hc, &c->head_tree, &e);
@@ -1407,11 +1407,35 @@ static void hint_tests(git_repository *repo, const struct change_opts *co)
 	change_release(&c);
 }
 
+/*
+ * Start `go env` (the caches' key), or take its answer from the cache's
+ * memory when nothing it depends on changed since it was remembered
+ * (go_env_take).  --no-cache trusts no memory.
+ */
+static void go_env_begin(struct run *r)
+{
+	const struct review_opts *opts = r->opts;
+	struct strbuf raw = STRBUF_INIT, key = STRBUF_INIT;
+	struct base_cache bc;
+
+	if (opts->no_cache) {
+		go_env_start(&r->goq, &opts->build);
+		return;
+	}
+	base_cache_init(&bc, git_repository_path(r->repo), opts->cache_dir);
+	if (base_cache_recall_env(&raw, &key, &bc))
+		strbuf_reset(&raw);
+	if (go_env_take(&r->goq, &opts->build, raw.len ? raw.buf : NULL, key.buf) && opts->verbose)
+		fprintf(stderr, "escape-review: go env not run: its answer is remembered in %s/go-env, and the go command, its go.env, the GOENV file, the environment, go.work and go.mod are as they were\n",
+			bc.cache.buf);
+	base_cache_release(&bc);
+	strbuf_release(&raw);
+	strbuf_release(&key);
+}
+
 static void start_go_env(void *data)
 {
-	struct run *r = data;
-
-	go_env_start(&r->goq, &r->opts->build);
+	go_env_begin(data);
 }
 
 /* The configuration's excluded packages, taken out of `set`. */
@@ -1556,7 +1580,7 @@ static int stage_change(struct run *r)
 		 * files never starts the toolchain) */
 		if (r->early.started &&
 		    ((r->mode == MODE_NEW && !opts->no_cache) || go_version_runs_go(&opts->build)))
-			go_env_start(&r->goq, &opts->build);
+			go_env_begin(r);
 	}
 	if (r->early.guessed)
 		co.guess = &r->early.guess; /* the index is not read twice */

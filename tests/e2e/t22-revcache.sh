@@ -46,6 +46,28 @@ er --base c1 --head c2 --explain
 expect_eq "text again: byte for byte, nothing built" "$(cmp "$TMP/out" "$TMP/first.txt" && echo identical) $(builds)" "identical 0"
 expect_grep "the findings are the seed's" "^campus/score.go:27:[0-9]*: \[ER" "$TMP/out"
 
+# the go command itself first on PATH (its GOROOT's bin/go, not the
+# counting shim, which is never trusted): go env's answer is taken from the
+# cache's memory while nothing it depends on changed, and -v says so
+mkdir -p "$TMP/realgo"
+ln -s "$real" "$TMP/realgo/go"
+PATH="$TMP/realgo:$PATH" er --base c1 --head c2 -v --format json
+expect_no_grep "go env remembered: not trusted after the shim's run" "go env not run" "$TMP/err"
+PATH="$TMP/realgo:$PATH" er --base c1 --head c2 -v --format json
+expect_grep "go env remembered: -v says it was not run" \
+	"^escape-review: go env not run: its answer is remembered in .*/\.git/escape-review/cache/go-env, and the go command, its go.env, the GOENV file, the environment, go.work and go.mod are as they were$" "$TMP/err"
+expect_eq "go env remembered: the JSON byte for byte" "$(cmp "$TMP/out" "$TMP/first.json" && echo identical)" "identical"
+GODEBUG=madvdontneed=1 PATH="$TMP/realgo:$PATH" er --base c1 --head c2 -v --format json
+expect_no_grep "go env remembered, a GO* variable changed: run" "go env not run" "$TMP/err"
+PATH="$TMP/realgo:$PATH" er --base c1 --head c2 -v --format json --no-cache
+expect_no_grep "go env remembered, --no-cache: run" "go env not run" "$TMP/err"
+# one answer is remembered, the last run's (GODEBUG's): run, then taken
+PATH="$TMP/realgo:$PATH" er --base c1 --head c2 -v --format json
+expect_no_grep "go env remembered with GODEBUG set, run without it: run" "go env not run" "$TMP/err"
+PATH="$TMP/realgo:$PATH" er --base c1 --head c2 -v --format json
+expect_grep "go env remembered again" "^escape-review: go env not run" "$TMP/err"
+expect_eq "go env remembered again: the JSON byte for byte" "$(cmp "$TMP/out" "$TMP/first.json" && echo identical)" "identical"
+
 # the head of one review is the base of the next: c2..c3 builds c3 only
 : >"$TMP/go-calls"
 er --base c2 --head c3 --format json

@@ -903,7 +903,7 @@ static void test_preread(void **state)
 	struct pkgset set = PKGSET_INIT;
 	struct gomodule mod;
 	struct finding_list l = FINDING_LIST_INIT, r = FINDING_LIST_INIT;
-	struct strbuf raw = STRBUF_INIT, content = STRBUF_INIT;
+	struct strbuf raw = STRBUF_INIT, content = STRBUF_INIT, key = STRBUF_INIT;
 	char dir[] = "/tmp/test_compare_pre.XXXXXX", *pkgs[] = { "./a" };
 	git_oid tree;
 	char first[256];
@@ -943,20 +943,38 @@ static void test_preread(void **state)
 	assert_non_null(strstr(error_last(), "it is not a version"));
 	assert_int_equal(r.nr, 0);
 
-	/* the go environment: none, then remembered, then replaced */
-	assert_int_equal(base_cache_recall_env(&raw, &bc), -1);
+	/* the go environment: none, then remembered, then replaced; with the
+	 * key of what decided it after a NUL, or none (then "") */
+	assert_int_equal(base_cache_recall_env(&raw, &key, &bc), -1);
 	assert_int_equal(raw.len, 0);
-	base_cache_remember_env(&bc, "go1.26.8\n/usr/local/go\n");
-	assert_int_equal(base_cache_recall_env(&raw, &bc), 0);
+	base_cache_remember_env(&bc, "go1.26.8\n/usr/local/go\n", NULL);
+	assert_int_equal(base_cache_recall_env(&raw, &key, &bc), 0);
 	assert_string_equal(raw.buf, "go1.26.8\n/usr/local/go\n");
+	assert_string_equal(key.buf, "");
 	strbuf_reset(&raw);
-	base_cache_remember_env(&bc, "go1.26.9\n/usr/local/go\n");
-	assert_int_equal(base_cache_recall_env(&raw, &bc), 0);
+	base_cache_remember_env(&bc, "go1.26.8\n/usr/local/go\n", "k 1\n");
+	assert_int_equal(base_cache_recall_env(&raw, &key, &bc), 0);
+	assert_string_equal(raw.buf, "go1.26.8\n/usr/local/go\n");
+	assert_string_equal(key.buf, "k 1\n");
+	strbuf_reset(&raw);
+	strbuf_reset(&key);
+	base_cache_remember_env(&bc, "go1.26.9\n/usr/local/go\n", "k 2\n");
+	assert_int_equal(base_cache_recall_env(&raw, NULL, &bc), 0);
 	assert_string_equal(raw.buf, "go1.26.9\n/usr/local/go\n");
 	strbuf_reset(&raw);
 	snprintf(first, sizeof(first), "%s/go-env", dir);
+	assert_int_equal(strbuf_read_file(&content, first, 1024), 28);
+	assert_memory_equal(content.buf, "go1.26.9\n/usr/local/go\n\0k 2\n", 28);
+	/* the same answer without a key: the key is dropped */
+	base_cache_remember_env(&bc, "go1.26.9\n/usr/local/go\n", NULL);
+	assert_int_equal(base_cache_recall_env(&raw, &key, &bc), 0);
+	assert_string_equal(key.buf, "");
+	strbuf_reset(&raw);
+	strbuf_reset(&content);
 	assert_true(strbuf_read_file(&content, first, 1024) > 0);
 	assert_string_equal(content.buf, "go1.26.9\n/usr/local/go\n");
+	assert_int_equal(content.len, 23);
+	strbuf_release(&key);
 
 	assert_int_equal(unlink(first), 0);             /* go-env */
 	assert_int_equal(unlink(bc.path.buf), 0);       /* the entry */

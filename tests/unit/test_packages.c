@@ -209,6 +209,138 @@ static void test_analyze(void **state)
 	strbuf_release(&errors);
 }
 
+static void env_ok(struct go_env_query *q, const struct build_opts *bo)
+{
+	struct strbuf v = STRBUF_INIT, e = STRBUF_INIT;
+
+	assert_int_equal(go_env_finish(q, &v, &e, bo), 0);
+	assert_true(!strncmp(v.buf, "go1.", 4));
+	strbuf_release(&v);
+	strbuf_release(&e);
+}
+
+/* go_env_take() of `raw` and `key`: 1 when taken (nothing started, the
+ * same answer), 0 when a `go env` started (and ran: finished here). */
+static int taken(const struct build_opts *bo, const char *raw, const char *key)
+{
+	struct go_env_query q;
+	int t = go_env_take(&q, bo, raw, key);
+
+	assert_int_equal(q.started, !t);
+	env_ok(&q, bo);
+	if (t)
+		assert_string_equal(go_env_answer(&q), raw);
+	go_env_abandon(&q);
+	return t;
+}
+
+/*
+ * The go environment remembered: its answer is taken instead of a run only
+ * while nothing in its key changed (the GOENV file, a GO* variable, the
+ * go.mod above, a C compiler PATH finds), and only for the answer of the
+ * go command the key names; a key that changed while go env ran is not
+ * kept, nor one of a go command that is not its GOROOT's bin/go.
+ */
+static void test_go_env_memo(void **state)
+{
+	struct build_opts bo = { 0 };
+	struct go_env_query q;
+	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT, tampered = STRBUF_INIT;
+	char *raw, *key, *real_go = run_which("go"), *old_path = xstrdup(getenv("PATH"));
+	char *cwd = getcwd(NULL, 0);
+	const char *nl;
+
+	(void)state;
+	assert_non_null(real_go);
+	assert_non_null(cwd);
+	assert_int_equal(chdir(root), 0);
+	strbuf_addf(&path, "%s/goenv", root);
+	setenv("GOENV", path.buf, 1);
+	put("goenv", "GOFLAGS=-mod=mod\n");
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/bin:%s", root, old_path);
+	setenv("PATH", path.buf, 1);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/bin", root);
+	mkdir(path.buf, 0777);
+
+	go_env_start(&q, &bo);
+	env_ok(&q, &bo);
+	assert_non_null(go_env_memo(&q));
+	raw = xstrdup(go_env_answer(&q));
+	key = xstrdup(go_env_memo(&q));
+	strbuf_addf(&sb, "GOENV file at %s/goenv\n", root);
+	assert_non_null(strstr(key, sb.buf));
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "go.mod at %s/go.mod\n", root);
+	assert_non_null(strstr(key, sb.buf));
+	go_env_abandon(&q);
+
+	assert_int_equal(taken(&bo, raw, key), 1);
+	assert_int_equal(taken(&bo, raw, ""), 0);
+	assert_int_equal(taken(&bo, NULL, key), 0);
+	/* the GOENV file's bytes */
+	put("goenv", "GOFLAGS=-mod=readonly\n");
+	assert_int_equal(taken(&bo, raw, key), 0);
+	put("goenv", "GOFLAGS=-mod=mod\n");
+	assert_int_equal(taken(&bo, raw, key), 1);
+	/* a GO* variable */
+	setenv("GODEBUG", "madvdontneed=1", 1);
+	assert_int_equal(taken(&bo, raw, key), 0);
+	unsetenv("GODEBUG");
+	/* the go.mod above the directory go env runs in */
+	put("go.mod", "module example.com/top // the root module\n\ngo 1.19\n\ntoolchain go1.19\n");
+	assert_int_equal(taken(&bo, raw, key), 0);
+	put("go.mod", "module example.com/top // the root module\n\ngo 1.19\n");
+	assert_int_equal(taken(&bo, raw, key), 1);
+	/* a C compiler PATH finds (CGO_ENABLED's default) */
+	put("bin/gcc", "#!/bin/sh\nexit 1\n");
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/bin/gcc", root);
+	assert_int_equal(chmod(path.buf, 0755), 0);
+	assert_int_equal(taken(&bo, raw, key), 0);
+	assert_int_equal(unlink(path.buf), 0);
+	assert_int_equal(taken(&bo, raw, key), 1);
+	/* an answer whose GOROOT is not the go command's */
+	nl = strchr(raw, '\n');
+	strbuf_add(&tampered, raw, (size_t)(nl + 1 - raw));
+	strbuf_addstr(&tampered, "/nowhere");
+	strbuf_addstr(&tampered, strchr(nl + 1, '\n'));
+	assert_int_equal(taken(&bo, tampered.buf, key), 0);
+
+	/* the GOENV file written while go env runs: the key is not kept */
+	go_env_start(&q, &bo);
+	put("goenv", "GOFLAGS=-mod=mod\nGOAMD64=v1\n");
+	env_ok(&q, &bo);
+	assert_null(go_env_memo(&q));
+	go_env_abandon(&q);
+	/* a wrapper, not a GOROOT's bin/go: no key */
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "#!/bin/sh\nexec '%s' \"$@\"\n", real_go);
+	put("wrap/go", sb.buf);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/wrap/go", root);
+	assert_int_equal(chmod(path.buf, 0755), 0);
+	bo.go = path.buf;
+	go_env_start(&q, &bo);
+	env_ok(&q, &bo);
+	assert_non_null(go_env_answer(&q));
+	assert_null(go_env_memo(&q));
+	go_env_abandon(&q);
+
+	unsetenv("GOENV");
+	setenv("PATH", old_path, 1);
+	assert_int_equal(chdir(cwd), 0);
+	free(cwd);
+	free(old_path);
+	free(real_go);
+	free(raw);
+	free(key);
+	strbuf_release(&path);
+	strbuf_release(&sb);
+	strbuf_release(&tampered);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_exclude),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_analyze),
+		cmocka_unit_test(test_go_env_memo),
 	};
 
 	util_init();
