@@ -1031,58 +1031,80 @@ static void *preread_thread(void *data)
 	return NULL;
 }
 
+/* The entries read ahead, each in a thread of its own (preread_start). */
+struct preread {
+	pthread_t th[2];
+	int threaded[2];
+};
+
+/* Read `bc`'s entry in a thread (slot `k` of `pr`), or here when none starts. */
+static void preread_one(struct preread *pr, int k, struct base_cache *bc)
+{
+	pr->threaded[k] = !pthread_create(&pr->th[k], NULL, preread_thread, bc);
+	if (!pr->threaded[k])
+		base_cache_preread(bc);
+}
+
 /*
- * While `go env` runs: the entries the review will look up, read under
- * the keys the last answer makes (base_cache_recall_env), the head's in a
- * thread and the base's here.  cache_read() takes them only when the real
- * answer makes the same keys; a wrong guess costs the reading.
+ * While `go env` runs (or once a remembered answer was taken): the entries
+ * the review will look up, read in threads under the keys the remembered
+ * answer makes (base_cache_recall_env) until preread_finish().
+ * cache_read() takes them only when the real answer makes the same keys; a
+ * wrong guess costs the reading.
  */
-static void preread_entries(const struct analysis *head, struct base_cache *hc,
-			    const git_oid *head_tree, const struct analysis *base,
-			    struct base_cache *bc, const git_oid *base_tree,
-			    const struct review_opts *opts)
+static void preread_start(struct preread *pr, const struct analysis *head, struct base_cache *hc,
+			  const git_oid *head_tree, const struct analysis *base,
+			  struct base_cache *bc, const git_oid *base_tree,
+			  const struct review_opts *opts)
 {
 	struct strbuf raw = STRBUF_INIT, gov = STRBUF_INIT, goenv = STRBUF_INIT;
-	pthread_t th;
-	int threaded = 0;
 
+	memset(pr, 0, sizeof(*pr));
 	if (base_cache_recall_env(&raw, NULL, hc) || go_env_parse(&gov, &goenv, raw.buf, &opts->build)) {
 		error_clear();
 		goto out;
 	}
 	if (head->set->nr) {
 		base_cache_set_key(hc, head_tree, gov.buf, goenv.buf, &head->build, head->set);
-		threaded = !pthread_create(&th, NULL, preread_thread, hc);
-		if (!threaded)
-			base_cache_preread(hc);
+		preread_one(pr, 0, hc);
 	}
 	if (base->set->nr && !git_oid_is_zero(base_tree)) {
 		base_cache_set_key(bc, base_tree, gov.buf, goenv.buf, &base->build, base->set);
-		base_cache_preread(bc);
+		preread_one(pr, 1, bc);
 	}
-	if (threaded)
-		pthread_join(th, NULL);
 out:
 	strbuf_release(&raw);
 	strbuf_release(&gov);
 	strbuf_release(&goenv);
 }
 
+static void preread_finish(struct preread *pr)
+{
+	int k;
+
+	for (k = 0; k < 2; k++)
+		if (pr->threaded[k])
+			pthread_join(pr->th[k], NULL);
+}
+
 /*
- * What a cached re-review does while `go env` runs: the entries read ahead
- * (preread_entries), then whether the work tree's paths are the head's,
- * which head_start() asks again, and whether either side has contracts,
- * which their keys ask.
+ * What a cached re-review does before `go env` answers: the entries read
+ * ahead (preread_start), and meanwhile whether the work tree's paths are
+ * the head's, which head_start() asks again, and whether either side has
+ * contracts, which their keys ask.
  */
 static void before_go_env(struct analysis *head, struct base_cache *hc, const git_oid *head_tree,
 			  struct analysis *base, struct base_cache *bc, const git_oid *base_tree,
 			  const struct review_opts *opts)
 {
-	preread_entries(head, hc, head_tree, base, bc, base_tree, opts);
+	struct preread pr;
+
+	preread_start(&pr, head, hc, head_tree, base, bc, base_tree, opts);
 	if (!root_check_paths(head->check, head->set))
 		has_contracts(head);
 	if (base->set->nr)
 		has_contracts(base);
+	preread_finish(&pr);
 }
 
 /* The base's lock, checkout and packages (`old`: its changed paths): they
