@@ -1804,6 +1804,16 @@ int checklist_apply_policy(struct finding *f, const struct checklist_policy *pol
 	return 0;
 }
 
+int checklist_policy_drops(const struct checklist_policy *policy)
+{
+	size_t i;
+
+	for (i = 0; policy && i < policy->nr; i++)
+		if (policy->items[i].disabled)
+			return 1;
+	return 0;
+}
+
 int checklist_classify(struct finding *f, const char *source_line,
 		       const struct checklist_policy *policy)
 {

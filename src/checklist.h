@@ -88,6 +88,9 @@ int checklist_classify(struct finding *f, const char *source_line,
  */
 void checklist_classify_finding(struct finding *f, const char *source_line);
 int checklist_apply_policy(struct finding *f, const struct checklist_policy *policy);
+/* 1 when the policy turns a rule off: checklist_apply_policy() may then
+ * drop findings, else it never does. */
+int checklist_policy_drops(const struct checklist_policy *policy);
 
 struct strbuf;
 

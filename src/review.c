@@ -384,6 +384,9 @@ struct analysis {
 	/* only the change's files are read (change_filter), unless the
 	 * sources hold contracts or the notes are kept: both need every file */
 	struct change_filter *filter;
+	/* not classified here: new mode classifies only what the base does
+	 * not have (head_classify_later) */
+	int classify_later;
 };
 
 /*
@@ -495,7 +498,8 @@ static void *analyse(void *data)
 		else
 			gosrc_locate_preloaded(&a->findings, a->root, pre);
 		contract_run_check(&a->contracts, &a->findings, a->root);
-		classify_found(&a->findings);
+		if (!a->classify_later)
+			classify_found(&a->findings);
 	}
 	gosrc_preload_free(pre);
 	return NULL;
@@ -536,6 +540,36 @@ static void head_analysis_init(struct analysis *a, const struct review_opts *opt
 	a->check = rc;
 	/* the inlining notes, for the summaries the dependents' rounds compare */
 	a->notes = mode == MODE_NEW && opts->scope == SCOPE_DEPENDENTS && !opts->all_packages;
+}
+
+/*
+ * Whether new mode classifies the work tree's findings only after matching
+ * them with the base's, and only the new ones: the existing ones are not
+ * shown, no cache entry keeps the work tree's, and a policy that turns no
+ * rule off drops none (so the fingerprints, counted over every finding,
+ * are the same).  The classification was two thirds of what the head's
+ * thread did after the compiler's last byte.
+ */
+static int head_classify_later(const struct review_opts *opts)
+{
+	return !opts->keep_existing && !checklist_policy_drops(policy_of(opts));
+}
+
+/* The new findings of a head classified later (head_classify_later), as
+ * classify_found() and classify_all() would have. */
+static void classify_new(struct finding_list *l, const struct review_opts *opts)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		struct finding *f = l->items[i];
+
+		if (f->status != STATUS_NEW || f->contract || f->rule)
+			continue;
+		checklist_classify_finding(f, f->source);
+		(void)checklist_apply_policy(f, policy_of(opts)); /* turns nothing off */
+		finding_cut_flow(f, opts->build.max_flow);
+	}
 }
 
 /* The cache keeps the compiler's findings only: contract findings are
@@ -865,6 +899,38 @@ static void classify_both(struct finding_list *head, struct finding_list *base,
 		pthread_join(th, NULL);
 }
 
+/*
+ * Classify, fingerprint and match the head's findings and the base's
+ * (`fell_back`: none to match), the head's new ones classified after the
+ * match when it waits (head_classify_later).  The head's end in
+ * out->findings with their status, the base's without partner in
+ * out->fixed.
+ */
+static void classify_and_match(struct review *out, struct analysis *h, struct finding_list *base,
+			       int base_classified, int fell_back, const struct change *c,
+			       const struct review_opts *opts)
+{
+	int later = h->classify_later && !fell_back;
+	size_t i;
+
+	if (h->classify_later && fell_back)
+		classify_found(&h->findings); /* its added lines are shown, compared with nothing */
+	if (later) {
+		compare_fingerprint(&h->findings, NULL);
+		if (!base_classified)
+			classify_one(base, c, opts);
+	} else {
+		classify_both(&h->findings, fell_back || base_classified ? NULL : base, c, opts);
+	}
+	for (i = 0; i < h->findings.nr; i++)
+		finding_list_add(&out->findings, h->findings.items[i]);
+	h->findings.nr = 0;
+	if (!fell_back) /* base paths become head paths for display of what was fixed */
+		compare_match(&out->findings, base, &out->fixed, &out->dropped);
+	if (later)
+		classify_new(&out->findings, opts);
+}
+
 /* Dependents: what the rounds of dependents.h need from this review. */
 struct dep_ctx {
 	git_repository *repo;
@@ -1140,10 +1206,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	const char **old = NULL;
 	pthread_t th;
 	int threaded = 0, reading = 0, have_base = 0, base_classified = 0, first, ret;
-	size_t i, n;
+	size_t n;
 
-	if (!eh)
+	if (!eh) {
 		head_analysis_init(&own, opts, MODE_NEW, head_dir, head_set, rc);
+		own.classify_later = c->worktree && head_classify_later(opts);
+	}
 	analysis_init(&base, opts);
 	base.notes = h->notes;
 
@@ -1226,12 +1294,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 
 		follow_dependents(out, &induced, &x, head_set, h, &base);
 	}
-	classify_both(&h->findings, *fell_back || base_classified ? NULL : &base.findings, c, opts);
-	for (i = 0; i < h->findings.nr; i++)
-		finding_list_add(&out->findings, h->findings.items[i]);
-	h->findings.nr = 0;
-	if (!*fell_back) /* base paths become head paths for display of what was fixed */
-		compare_match(&out->findings, &base.findings, &out->fixed, &out->dropped);
+	classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
 	finding_list_move(&out->findings, &induced);
 	ret = 0;
 out:
@@ -1511,6 +1574,7 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 	if (!eh->set.nr)
 		goto out;
 	head_analysis_init(&eh->a, opts, r->mode, eh->root.buf, &eh->set, NULL);
+	eh->a.classify_later = r->mode == MODE_NEW && head_classify_later(opts);
 	if (r->mode == MODE_ADDED || r->mode == MODE_CONTEXT || r->mode == MODE_FILE) {
 		change_filter_init(&eh->filter, r->mode);
 		eh->filtering = 1;

@@ -103,6 +103,17 @@ mode=new new=1 fixed=0 existing=4 baseline=0" \
 "campus/student.go:14:Roster:leaking param: ids:new:true
 campus/student.go:17:Roster:append escapes to heap:new:true
 mode=new new=2 fixed=0 existing=4 baseline=0")"
+# the work tree's findings are classified after the match, the new ones
+# only, unless the rule policy turns a rule off (then all of them before
+# it, as their fingerprints count what the policy keeps): the same review
+er --format json --max-flow 1
+cp "$TMP/out" "$TMP/later.json"
+echo '{"rules": {"ER006": "off"}}' >.escape-review.json
+er --format json --max-flow 1
+expect_rc "a policy that turns a rule off (exit code)" 0
+expect_eq "classified after the match or before it: the same JSON" \
+	"$(cmp "$TMP/out" "$TMP/later.json" && echo identical)" "identical"
+rm .escape-review.json
 git checkout -q -- campus/student.go
 
 # baseline: accept what is there; --mode all then reports nothing
