@@ -344,14 +344,3 @@ int child_stream_finish(struct child_process *cp,
 	drain(s, n);
 	return child_finish(cp);
 }
-
-int child_stream_stderr(struct child_process *cp,
-			void (*cb)(void *data, const char *buf, size_t len), void *data,
-			struct strbuf *out, size_t max_out)
-{
-	int ret = child_stream_start(cp, out != NULL);
-
-	if (ret)
-		return ret;
-	return child_stream_finish(cp, cb, data, out, max_out);
-}

@@ -82,20 +82,13 @@ int child_capture_finish(struct child_process *cp, struct strbuf *out, size_t ma
  */
 int child_capture_abort(struct child_process *cp);
 /*
- * Run the child and hand each chunk of its stderr to `cb` as it arrives
- * (for streaming the compiler's output into a parser); stdout goes to
- * `out` (bounded by `max_out`) when not NULL, else /dev/null.
- */
-int child_stream_stderr(struct child_process *cp,
-			void (*cb)(void *data, const char *buf, size_t len), void *data,
-			struct strbuf *out, size_t max_out);
-/*
- * child_stream_stderr() in two halves, for a child started in one thread
- * and read in another: child_stream_start() starts it (stdin /dev/null,
- * stderr on a pipe, stdout on a pipe when `want_out`, else /dev/null);
- * child_stream_finish() reads as child_stream_stderr() does (`out` NULL
- * unless `want_out`) and waits for it.  Until then the child may block
- * on a full pipe.
+ * A child whose stderr is handed to a callback chunk by chunk as it
+ * arrives (the compiler's output streamed into a parser), started in one
+ * thread and read in another: child_stream_start() starts it (stdin
+ * /dev/null, stderr on a pipe, stdout on a pipe when `want_out`, else
+ * /dev/null); child_stream_finish() hands each chunk of stderr to `cb`,
+ * keeps stdout in `out` (bounded by `max_out`; NULL unless `want_out`)
+ * and waits for it.  Until then the child may block on a full pipe.
  */
 int child_stream_start(struct child_process *cp, int want_out);
 int child_stream_finish(struct child_process *cp,

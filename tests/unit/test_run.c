@@ -186,7 +186,8 @@ static void test_stream_stderr(void **state)
 	snprintf(marker, sizeof(marker), "%s/seen", dir);
 	chunks.marker = marker;
 	cp.argv = argv;
-	assert_int_equal(child_stream_stderr(&cp, collect, &chunks, &out, 100), 0);
+	assert_int_equal(child_stream_start(&cp, 1), 0);
+	assert_int_equal(child_stream_finish(&cp, collect, &chunks, &out, 100), 0);
 	assert_string_equal(chunks.seen.buf, "[5]first[6]second");
 	assert_string_equal(out.buf, "out\n");
 	unlink(marker);
@@ -200,7 +201,8 @@ static void test_stream_stderr(void **state)
 
 		cp2.argv = argv2;
 		strbuf_reset(&chunks.seen);
-		assert_int_equal(child_stream_stderr(&cp2, collect, &chunks, NULL, 0), 2);
+		assert_int_equal(child_stream_start(&cp2, 0), 0);
+		assert_int_equal(child_stream_finish(&cp2, collect, &chunks, NULL, 0), 2);
 		assert_string_equal(chunks.seen.buf, "[5]kept\n");
 	}
 	strbuf_release(&chunks.seen);
