@@ -307,6 +307,22 @@ static void test_go_env_memo(void **state)
 	strbuf_addstr(&tampered, "/nowhere");
 	strbuf_addstr(&tampered, strchr(nl + 1, '\n'));
 	assert_int_equal(taken(&bo, tampered.buf, key), 0);
+	/* an answer whose GOENV file is not the one the key holds (its last line) */
+	strbuf_reset(&tampered);
+	nl = raw + strlen(raw) - 1; /* the answer ends with a newline */
+	assert_int_equal(*nl, '\n');
+	while (nl > raw && nl[-1] != '\n')
+		nl--;
+	strbuf_add(&tampered, raw, (size_t)(nl - raw));
+	strbuf_addf(&tampered, "%s/elsewhere\n", root);
+	assert_int_equal(taken(&bo, tampered.buf, key), 0);
+	/* another directory for go env to run in, under the same go.mod */
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/a", root);
+	assert_int_equal(chdir(path.buf), 0);
+	assert_int_equal(taken(&bo, raw, key), 0);
+	assert_int_equal(chdir(root), 0);
+	assert_int_equal(taken(&bo, raw, key), 1);
 
 	/* the GOENV file written while go env runs: the key is not kept */
 	go_env_start(&q, &bo);
