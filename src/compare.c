@@ -634,38 +634,6 @@ static struct finding *rd_record(struct rd *r, struct strpool *pool, struct find
 	return f;
 }
 
-static int write_atomically(const char *path, const struct strbuf *content)
-{
-	struct strbuf tmp = STRBUF_INIT;
-	FILE *fp;
-	int ret = 0;
-
-	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	fp = fopen(tmp.buf, "w");
-	if (!fp) {
-		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fwrite(content->buf, 1, content->len, fp) != content->len) {
-		fclose(fp);
-		unlink(tmp.buf);
-		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fclose(fp)) {
-		unlink(tmp.buf);
-		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (rename(tmp.buf, path) < 0) {
-		unlink(tmp.buf);
-		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
-	}
-out:
-	strbuf_release(&tmp);
-	return ret;
-}
-
 /*
  * The checksum of an entry's body (its records and "end"): 64-bit
  * multiply-xor over little-endian 8-byte words in four lanes, then the
@@ -718,7 +686,7 @@ int compare_cache_write(const char *path, const char *key, const struct finding_
 	put_str(&sb, key ? key : "");
 	strbuf_addf(&sb, "\n%zu %016llx\n", l->nr, entry_sum(body.buf, body.len));
 	strbuf_addbuf(&sb, &body);
-	ret = write_atomically(path, &sb);
+	ret = write_file_atomically(path, &sb);
 	strbuf_release(&sb);
 	strbuf_release(&body);
 	strbuf_release(&rest);
@@ -1047,20 +1015,6 @@ void compare_unlock(struct strbuf *held)
 	strbuf_release(held);
 }
 
-static void mkdirs(const char *dir)
-{
-	char *p = xstrdup(dir), *s;
-
-	for (s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(p, 0777);
-			*s = '/';
-		}
-	mkdir(p, 0777);
-	free(p);
-}
-
 void base_cache_init(struct base_cache *bc, const char *gitdir, const char *cache_dir)
 {
 	strbuf_init(&bc->cache, 0);
@@ -1201,7 +1155,7 @@ void base_cache_remember_env(const struct base_cache *bc, const char *raw, const
 	if (*raw && now.len < GO_ENV_MEMO_MAX) {
 		mkdirs(bc->cache.buf);
 		go_env_memo_path(&path, bc);
-		if (write_atomically(path.buf, &now))
+		if (write_file_atomically(path.buf, &now))
 			error_clear(); /* only a memory is lost */
 	}
 out:
@@ -1529,7 +1483,7 @@ int baseline_write(const char *path, const struct finding_list *l)
 			n++;
 		}
 	format_entries(&sb, e, n);
-	ret = write_atomically(path, &sb);
+	ret = write_file_atomically(path, &sb);
 	for (i = 0; i < n; i++)
 		free(made[i]);
 	free(made);
@@ -1591,7 +1545,7 @@ int baseline_update(struct baseline_update *res, const char *path,
 	res->total = format_entries(&sb, e, n);
 	if (strbuf_read_file(&cur, path, MAX_BASELINE_BYTES) < 0 || cur.len != sb.len ||
 	    memcmp(cur.buf, sb.buf, sb.len)) {
-		ret = write_atomically(path, &sb);
+		ret = write_file_atomically(path, &sb);
 		res->written = !ret;
 	}
 out:

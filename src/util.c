@@ -1,18 +1,21 @@
 /*
  * util.c: the library's set-up (cJSON's allocator), die(), the fatal
- * x*alloc wrappers, the per-thread error message of errors.h, and small
- * string helpers.
+ * x*alloc wrappers, the per-thread error message of errors.h, small
+ * string helpers, and writing a file whole or not at all.
  */
 #include "util.h"
 #include "strbuf.h"
 #include "errors.h"
 
 #include <cJSON.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void die(const char *fmt, ...)
 {
@@ -199,4 +202,50 @@ const char *error_last(void)
 void error_clear(void)
 {
 	strbuf_release(&error_msg);
+}
+
+void mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir), *s;
+
+	for (s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0777);
+			*s = '/';
+		}
+	mkdir(p, 0777);
+	free(p);
+}
+
+int write_file_atomically(const char *path, const struct strbuf *content)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	FILE *fp;
+	int ret = 0;
+
+	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fp = fopen(tmp.buf, "w");
+	if (!fp) {
+		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fwrite(content->buf, 1, content->len, fp) != content->len) {
+		fclose(fp);
+		unlink(tmp.buf);
+		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fclose(fp)) {
+		unlink(tmp.buf);
+		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (rename(tmp.buf, path) < 0) {
+		unlink(tmp.buf);
+		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
+	}
+out:
+	strbuf_release(&tmp);
+	return ret;
 }

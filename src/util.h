@@ -53,4 +53,14 @@ size_t utf8_seq_len(const char *s, size_t n);
 /* Path join with one '/', malloc'd. */
 char *path_join(const char *a, const char *b);
 
+struct strbuf;
+
+/* Create `dir` and the directories above it that are missing (as
+ * `mkdir -p`; what cannot be made is left for the caller's open to say). */
+void mkdirs(const char *dir);
+/* Write `content` to `path` through a temporary file beside it, renamed
+ * over it: a reader sees the old file or the new, never a part.  0, or
+ * ER_ERROR with the message set. */
+int write_file_atomically(const char *path, const struct strbuf *content);
+
 #endif
