@@ -11,6 +11,7 @@
 #include "gosrc.h"
 #include "repo.h"
 #include "strbuf.h"
+#include "strmap.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -402,54 +403,217 @@ static int maybe_staged(struct change_maybe *m, git_repository *repo, git_tree *
 }
 
 /*
- * The files of directory `path` ("" or "dir/"; `fd` open on it, taken)
- * that the index does not have, to `m`: every directory the index has a
- * file under is read, and every other one .gitignore does not ignore
- * (libgit2 reads no ignored one); a submodule and .git are not.  1 when
- * the walk cannot see everything (the whole walk decides).
+ * The untracked walk's memory (change_opts.walk_memo): each directory the
+ * walk read, by the stat data that an entry added, removed or renamed in
+ * it changes (its status-change and modification times, inode and
+ * device), with its entries (each a directory or not).  A directory whose
+ * stat data are as remembered is not read again: its remembered entries go
+ * through the index and .gitignore checks a read's would.  One changed
+ * less than two seconds before the walk that remembered it began is read
+ * again (a change within the same tick of the file system's clock leaves
+ * its times as they were).
+ *
+ *   escape-review walk 1 SECONDS     (when that walk began)
+ *   D CTIME_S CTIME_NS MTIME_S MTIME_NS INO DEV PATH     ("." or "a/b")
+ *   d NAME                            (a directory)
+ *   f NAME                            (anything else)
+ *
+ * A memory not in this form is not used (and is replaced); names are
+ * never "." or "..", nor hold a '/' or a newline.
  */
-static int walk_untracked(struct change_maybe *m, git_repository *repo, git_index *idx, int fd,
-			  struct strbuf *path, unsigned depth)
-{
-	DIR *d = fdopendir(fd);
-	struct dirent *de;
-	size_t len = path->len;
-	int ret = 0;
+#define WALK_MEMO_HEAD "escape-review walk 1 "
+#define WALK_MEMO_MAX (64u << 20)
+#define WALK_RACY_SECONDS 2
 
-	if (!d) {
-		close(fd);
+struct walk_dir {
+	long long st[6];       /* ctime s, ns, mtime s, ns, ino, dev */
+	const char *entries;   /* its "d NAME\n" / "f NAME\n" lines, in `old` */
+	size_t len;
+};
+
+struct walk {
+	struct change_maybe *m;
+	git_repository *repo;
+	git_index *idx;
+	int root;                 /* the work tree, open */
+	/* the memory: as read, by path ("" or "a/b/"), and this walk's */
+	struct strbuf old, now;
+	struct strmap dirs;
+	long long began, old_began;
+	size_t dirs_nr, taken;
+	int read, unsayable;      /* a directory was read; a name with a newline */
+};
+
+static int walk_name_ok(const char *s, size_t n)
+{
+	return n && !(n == 1 && *s == '.') && !(n == 2 && s[0] == '.' && s[1] == '.') &&
+	       !memchr(s, '/', n) && !memchr(s, '\0', n);
+}
+
+/* The memory in `w->old` by directory; 0, or -1 (none is used). */
+static int walk_memo_parse(struct walk *w)
+{
+	const char *p = w->old.buf, *end = p + w->old.len, *nl;
+	struct walk_dir *cur = NULL;
+	char *rest;
+
+	if (!starts_with(p, WALK_MEMO_HEAD) || !(nl = memchr(p, '\n', (size_t)(end - p))))
+		return -1;
+	w->old_began = strtoll(p + strlen(WALK_MEMO_HEAD), &rest, 10);
+	if (rest != nl)
+		return -1;
+	for (p = nl + 1; p < end; p = nl + 1) {
+		struct strbuf key = STRBUF_INIT;
+		int i;
+
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))) || nl - p < 3 || p[1] != ' ')
+			return -1;
+		if ((*p == 'd' || *p == 'f') && cur && walk_name_ok(p + 2, (size_t)(nl - p - 2))) {
+			cur->len = (size_t)(nl + 1 - cur->entries);
+			continue;
+		}
+		if (*p != 'D')
+			return -1;
+		cur = xcalloc(1, sizeof(*cur));
+		for (i = 0, rest = (char *)p + 1; i < 6; i++) {
+			const char *at = rest;
+
+			cur->st[i] = strtoll(at, &rest, 10);
+			if (rest == at || *at != ' ')
+				break;
+		}
+		if (i < 6 || *rest != ' ' || rest + 1 >= nl) {
+			free(cur);
+			return -1;
+		}
+		if (!(nl - rest == 2 && rest[1] == '.')) {
+			strbuf_add(&key, rest + 1, (size_t)(nl - rest - 1));
+			strbuf_addch(&key, '/');
+		}
+		cur->entries = nl + 1;
+		if ((cur = strmap_put(&w->dirs, key.buf, key.len, cur))) {
+			free(cur);
+			i = -1; /* the same directory twice */
+		}
+		cur = strmap_get(&w->dirs, key.buf, key.len);
+		strbuf_release(&key);
+		if (i < 0)
+			return -1;
+		w->dirs_nr++;
+	}
+	return 0;
+}
+
+static void walk_memo_release(struct walk *w)
+{
+	size_t it = 0;
+	const struct strmap_entry *e;
+
+	while (strmap_next(&w->dirs, &it, &e))
+		free(e->value);
+	strmap_release(&w->dirs);
+	strbuf_release(&w->old);
+	strbuf_release(&w->now);
+}
+
+/* The entries of directory `path` ("" or "a/b/"), as "d NAME\n" and
+ * "f NAME\n" lines in `list`: remembered when its stat data `st` are,
+ * else read.  0, or 1 when it cannot be read. */
+static int walk_list(struct walk *w, const struct strbuf *path, const long long st[6],
+		     struct strbuf *list)
+{
+	const struct walk_dir *wd = strmap_get(&w->dirs, path->buf, path->len);
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (wd && !memcmp(wd->st, st, sizeof(wd->st)) &&
+	    st[0] + WALK_RACY_SECONDS <= w->old_began && st[2] + WALK_RACY_SECONDS <= w->old_began) {
+		strbuf_add(list, wd->entries, wd->len);
+		w->taken++;
+		return 0;
+	}
+	w->read = 1;
+	fd = openat(w->root, path->len ? path->buf : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
 		return 1;
 	}
-	while (!ret && !m->full && (de = readdir(d))) {
+	while ((de = readdir(d))) {
 		enum compat_dirent type = compat_dirent_type(de);
-		const git_index_entry *e;
-		struct stat st;
-		size_t pos;
-		int ignored, sub;
+		struct stat est;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, ".git"))
 			continue;
-		strbuf_setlen(path, len);
-		strbuf_addstr(path, de->d_name);
 		if (type == COMPAT_DIRENT_UNKNOWN) {
-			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-				ret = 1;
+			if (fstatat(dirfd(d), de->d_name, &est, AT_SYMLINK_NOFOLLOW) < 0)
 				break;
-			}
-			type = S_ISDIR(st.st_mode) ? COMPAT_DIRENT_DIR : COMPAT_DIRENT_OTHER;
+			type = S_ISDIR(est.st_mode) ? COMPAT_DIRENT_DIR : COMPAT_DIRENT_OTHER;
 		}
-		e = git_index_get_bypath(idx, path->buf, 0);
-		if (type != COMPAT_DIRENT_DIR) {
+		if (strchr(de->d_name, '\n'))
+			w->unsayable = 1;
+		strbuf_addf(list, "%c %s\n", type == COMPAT_DIRENT_DIR ? 'd' : 'f', de->d_name);
+	}
+	closedir(d);
+	return de ? 1 : 0;
+}
+
+/*
+ * The files of directory `path` ("" or "dir/") that the index does not
+ * have, to `w->m`: every directory the index has a file under is read,
+ * and every other one .gitignore does not ignore (libgit2 reads no
+ * ignored one); a submodule and .git are not.  1 when the walk cannot see
+ * everything (the whole walk decides).
+ */
+static int walk_untracked(struct walk *w, struct strbuf *path, unsigned depth)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t len = path->len;
+	const char *p, *nl;
+	struct stat st;
+	long long sd[6];
+	long mns, cns;
+	int ret;
+
+	if (fstatat(w->root, len ? path->buf : ".", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISDIR(st.st_mode))
+		return 1;
+	compat_stat_nsec(&st, &mns, &cns);
+	sd[0] = (long long)st.st_ctime;
+	sd[1] = cns;
+	sd[2] = (long long)st.st_mtime;
+	sd[3] = mns;
+	sd[4] = (long long)st.st_ino;
+	sd[5] = (long long)st.st_dev;
+	if ((ret = walk_list(w, path, sd, &list)))
+		goto out;
+	strbuf_addf(&w->now, "D %lld %lld %lld %lld %lld %lld ", sd[0], sd[1], sd[2], sd[3], sd[4], sd[5]);
+	if (len)
+		strbuf_add(&w->now, path->buf, len - 1);
+	else
+		strbuf_addch(&w->now, '.');
+	strbuf_addch(&w->now, '\n');
+	strbuf_addbuf(&w->now, &list);
+	for (p = list.buf; !ret && !w->m->full && (nl = strchr(p, '\n')); p = nl + 1) {
+		const git_index_entry *e;
+		size_t pos;
+		int ignored;
+
+		strbuf_setlen(path, len);
+		strbuf_add(path, p + 2, (size_t)(nl - p - 2));
+		e = git_index_get_bypath(w->idx, path->buf, 0);
+		if (*p != 'd') {
 			if (!e)
-				maybe_add(m, path->buf);
+				maybe_add(w->m, path->buf);
 			continue;
 		}
 		if (e && e->mode == GIT_FILEMODE_COMMIT)
 			continue; /* a submodule */
 		strbuf_addch(path, '/');
-		if (git_index_find_prefix(&pos, idx, path->buf) < 0) {
+		if (git_index_find_prefix(&pos, w->idx, path->buf) < 0) {
 			git_error_clear();
-			if (git_ignore_path_is_ignored(&ignored, repo, path->buf) < 0) {
+			if (git_ignore_path_is_ignored(&ignored, w->repo, path->buf) < 0) {
 				git_error_clear();
 				ret = 1;
 				break;
@@ -457,16 +621,57 @@ static int walk_untracked(struct change_maybe *m, git_repository *repo, git_inde
 			if (ignored)
 				continue;
 		}
-		if (depth == WALK_DEPTH_MAX ||
-		    (sub = openat(dirfd(d), de->d_name,
-				  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-			ret = 1;
-			break;
-		}
-		ret = walk_untracked(m, repo, idx, sub, path, depth + 1);
+		ret = depth == WALK_DEPTH_MAX ? 1 : walk_untracked(w, path, depth + 1);
 	}
+out:
 	strbuf_setlen(path, len);
-	closedir(d);
+	strbuf_release(&list);
+	return ret;
+}
+
+/* Walk the work tree for untracked files, with the memory at `memo` (NULL:
+ * none), which is written again when the walk saw otherwise. */
+static int walk_worktree(struct change_maybe *m, git_repository *repo, git_index *idx, int root,
+			 const char *memo)
+{
+	struct walk w;
+	struct strbuf path = STRBUF_INIT;
+	int ret;
+
+	memset(&w, 0, sizeof(w));
+	w.m = m;
+	w.repo = repo;
+	w.idx = idx;
+	w.root = root;
+	strbuf_init(&w.old, 0);
+	strbuf_init(&w.now, 0);
+	w.began = (long long)time(NULL);
+	strbuf_addf(&w.now, "%s%lld\n", WALK_MEMO_HEAD, w.began);
+	if (memo && strbuf_read_file(&w.old, memo, WALK_MEMO_MAX) > 0 &&
+	    w.old.len <= WALK_MEMO_MAX && walk_memo_parse(&w)) {
+		walk_memo_release(&w); /* not in the form it is written in: unused */
+		strbuf_init(&w.old, 0);
+		strbuf_init(&w.now, 0);
+		strbuf_addf(&w.now, "%s%lld\n", WALK_MEMO_HEAD, w.began);
+		w.dirs_nr = 0;
+		w.read = 1;
+	}
+	ret = walk_untracked(&w, &path, 0);
+	if (memo && !ret && !m->full && !w.unsayable && w.now.len <= WALK_MEMO_MAX &&
+	    (w.read || w.taken != w.dirs_nr)) {
+		char *slash = strrchr(memo, '/');
+
+		if (slash) {
+			char *dir = xstrndup(memo, (size_t)(slash - memo));
+
+			mkdirs(dir);
+			free(dir);
+		}
+		if (write_file_atomically(memo, &w.now))
+			error_clear(); /* only a memory is lost */
+	}
+	strbuf_release(&path);
+	walk_memo_release(&w);
 	return ret;
 }
 
@@ -476,11 +681,10 @@ static int walk_untracked(struct change_maybe *m, git_repository *repo, git_inde
  * are left to stat), with `m->full` set when they cannot all be found.
  */
 static void worktree_maybe(struct change_maybe *m, git_repository *repo, git_tree *tree,
-			   const struct change_guess *g)
+			   const struct change_guess *g, const char *walk_memo)
 {
 	git_index *idx = NULL;
 	struct change_stamp stamp;
-	struct strbuf path = STRBUF_INIT;
 	struct stat ist;
 	size_t i;
 	int wd = -1, ret;
@@ -503,7 +707,7 @@ static void worktree_maybe(struct change_maybe *m, git_repository *repo, git_tre
 			ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_ALL);
 	}
 	if (!ret && !m->full)
-		ret = walk_untracked(m, repo, idx, fcntl(wd, F_DUPFD_CLOEXEC, 0), &path, 0);
+		ret = walk_worktree(m, repo, idx, wd, walk_memo);
 	if (ret) {
 		error_clear();
 		m->full = 1;
@@ -511,7 +715,6 @@ static void worktree_maybe(struct change_maybe *m, git_repository *repo, git_tre
 out:
 	if (wd >= 0)
 		close(wd);
-	strbuf_release(&path);
 	git_index_free(idx);
 }
 
@@ -529,7 +732,7 @@ static int worktree_diff(git_diff **out, git_repository *repo, git_tree *tree,
 	if (opts->walk_all)
 		m.full = 1;
 	else
-		worktree_maybe(&m, repo, tree, opts->guess);
+		worktree_maybe(&m, repo, tree, opts->guess, opts->walk_memo);
 	if (!m.full && !m.nr)
 		goto out;
 	if (!m.full) {

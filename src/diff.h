@@ -80,6 +80,10 @@ struct change_opts {
 	 * only those that may differ, and read the index for the guess too
 	 * (gitindex.h is not asked): for tests comparing the two */
 	int walk_all;
+	/* worktree mode: the file that remembers the untracked walk's
+	 * directories (diff.c: the walk's memory), read and rewritten; NULL:
+	 * every directory is read */
+	const char *walk_memo;
 };
 
 void change_init(struct change *c);

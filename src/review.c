@@ -1641,7 +1641,8 @@ static int stage_change(struct run *r)
 {
 	const struct review_opts *opts = r->opts;
 	struct change_opts co = { opts->base, opts->head, opts->worktree, opts->tests,
-				  opts->base_empty, NULL, NULL, NULL, 0 };
+				  opts->base_empty, NULL, NULL, NULL, 0, NULL };
+	struct strbuf walk_memo = STRBUF_INIT;
 	const char *wd;
 	int ret;
 
@@ -1649,6 +1650,14 @@ static int stage_change(struct run *r)
 		return ret;
 	if (!co.base && !co.worktree && !co.base_empty)
 		co.worktree = 1;
+	if (co.worktree && !opts->no_cache) {
+		struct base_cache bc;
+
+		base_cache_init(&bc, git_repository_path(r->repo), opts->cache_dir);
+		strbuf_addf(&walk_memo, "%s/worktree-walk", bc.cache.buf);
+		base_cache_release(&bc);
+		co.walk_memo = walk_memo.buf;
+	}
 	/* a committed head's cache key needs the go environment: `go env`
 	 * starts as soon as the diff finds a Go file the review keeps, and
 	 * runs while its lines are read, the work tree is examined and the
@@ -1671,6 +1680,7 @@ static int stage_change(struct run *r)
 	if (r->early.guessed)
 		co.guess = &r->early.guess; /* the index is not read twice */
 	ret = change_compute(&r->change, r->repo, &co);
+	strbuf_release(&walk_memo);
 	if (r->early.filtering)
 		change_filter_publish(&r->early.filter, ret ? NULL : &r->change);
 	if (ret)

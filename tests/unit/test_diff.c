@@ -146,7 +146,7 @@ static void test_revisions(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, NULL, NULL, NULL, 0 };
+	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL };
 	struct strbuf sb = STRBUF_INIT;
 	const struct changed_file *f;
 	git_oid a, b;
@@ -307,7 +307,7 @@ static void test_merge_base(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "side", NULL, 0, 0, 0, NULL, NULL, NULL, 0 };
+	struct change_opts o = { "side", NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid a, b, side;
 	char h[GIT_OID_HEXSZ + 1];
@@ -345,7 +345,7 @@ static void test_worktree(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0 };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid c1, c2;
 	git_index *index = NULL;
@@ -441,8 +441,45 @@ static const char *change_text(const struct change *c, struct strbuf *sb)
 /* The change computed on the places the work tree may differ, with and
  * without this run's guess, equals libgit2's walk of the whole work tree
  * and `want` (its files, as file_paths() writes them). */
+static void walk_memo_path(const struct gitrepo *g, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	strbuf_addf(sb, "%s/.git/escape-review-walk", g->dir);
+}
+
+/*
+ * The walk's memory at `path` as if written `ahead` seconds from now (its
+ * directories then older than the racy window), without the line `drop`
+ * (NULL: none).
+ */
+static void walk_memo_edit(const char *path, long ahead, const char *drop)
+{
+	struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+	char *nl, *at;
+	FILE *f;
+
+	assert_true(strbuf_read_file(&sb, path, 1 << 24) > 0);
+	nl = strchr(sb.buf, '\n');
+	assert_non_null(nl);
+	assert_memory_equal(sb.buf, "escape-review walk 1 ", 21);
+	strbuf_addf(&out, "escape-review walk 1 %lld%s", (long long)time(NULL) + ahead, nl);
+	if (drop && (at = strstr(out.buf, drop))) {
+		size_t n = strlen(drop);
+
+		memmove(at, at + n, out.len - (size_t)(at - out.buf) - n + 1);
+		out.len -= n;
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(out.buf, 1, out.len, f), out.len);
+	assert_int_equal(fclose(f), 0);
+	strbuf_release(&sb);
+	strbuf_release(&out);
+}
+
 static void assert_narrow(struct gitrepo *g, struct change_opts *o, const char *want)
 {
+	struct strbuf memo = STRBUF_INIT;
 	struct change walk, narrow;
 	struct change_guess guess;
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, ga = STRBUF_INIT, gb = STRBUF_INIT;
@@ -457,6 +494,20 @@ static void assert_narrow(struct gitrepo *g, struct change_opts *o, const char *
 	assert_int_equal(change_compute(&narrow, g->repo, o), 0);
 	assert_string_equal(change_text(&narrow, &b), change_text(&walk, &a));
 	change_release(&narrow);
+	/* the untracked walk with its memory: written, then taken (every
+	 * directory trusted, as a memory written later would be) */
+	walk_memo_path(g, &memo);
+	unlink(memo.buf);
+	o->walk_memo = memo.buf;
+	assert_int_equal(change_compute(&narrow, g->repo, o), 0);
+	assert_string_equal(change_text(&narrow, &b), a.buf);
+	change_release(&narrow);
+	walk_memo_edit(memo.buf, 100, NULL);
+	assert_int_equal(change_compute(&narrow, g->repo, o), 0);
+	assert_string_equal(change_text(&narrow, &b), a.buf);
+	change_release(&narrow);
+	o->walk_memo = NULL;
+	strbuf_release(&memo);
 	/* the guess read from the index file (k 0) and libgit2's (k 1): the
 	 * same files, and the same change once handed to the diff */
 	for (k = 0; k < 2; k++) {
@@ -509,7 +560,7 @@ static void test_worktree_narrow(void **state)
 		"rn_old.go", "notes.txt", "keep/k.go", "sub/deep/d.go", "sneaky.go", "README",
 	};
 	struct gitrepo g;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0 };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
 	struct change_guess guess;
 	struct change c;
 	struct strbuf sb = STRBUF_INIT, body = STRBUF_INIT;
@@ -631,7 +682,7 @@ static void test_worktree_git_index(void **state)
 		"a.go", "gone.go", "lib/x.go", "lib/deep/d.go", "other/o.go", "README", "dirfile",
 	};
 	struct gitrepo g;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0 };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
 	size_t i;
 
 	(void)state;
@@ -685,10 +736,84 @@ static void test_worktree_git_index(void **state)
 
 /* Enough .go files for two threads to stat them, edits at the first, a
  * middle and the last, and one deleted. */
+/*
+ * The untracked walk's memory: a directory whose stat data are as
+ * remembered is not read again (a memory that leaves out a file there is
+ * believed); one changed since, or within the racy window before the walk
+ * that remembered it, is; a memory not in its form is not used.
+ */
+static void test_worktree_walk_memo(void **state)
+{
+	struct gitrepo g;
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change c;
+	struct strbuf memo = STRBUF_INIT, sb = STRBUF_INIT, text = STRBUF_INIT;
+	git_oid c1;
+	FILE *f;
+
+	(void)state;
+	gitrepo_init(&g, "diff-walk-memo", 0);
+	gitrepo_write(&g, "keep/k.go", "package keep\n");
+	gitrepo_write(&g, "sub/deep/d.go", "package deep\n");
+	gitrepo_commit(&g, &c1, "one");
+	gitrepo_write(&g, "sub/deep/u1.go", "package deep\n");
+	walk_memo_path(&g, &memo);
+	o.walk_memo = memo.buf;
+	change_init(&c);
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_string_equal(file_paths(&c, &sb), "A sub/deep/u1.go\n");
+	change_release(&c);
+	assert_true(strbuf_read_file(&text, memo.buf, 1 << 20) > 0);
+	assert_non_null(strstr(text.buf, " sub/deep\nf d.go\nf u1.go\n") ?
+			strstr(text.buf, " sub/deep\nf d.go\nf u1.go\n") :
+			strstr(text.buf, " sub/deep\nf u1.go\nf d.go\n"));
+	assert_non_null(strstr(text.buf, " .\n"));
+	assert_non_null(strstr(text.buf, "d sub\n"));
+
+	/* remembered: the directory is not read (the file left out of the
+	 * memory is not seen) */
+	walk_memo_edit(memo.buf, 100, "f u1.go\n");
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_string_equal(file_paths(&c, &sb), "");
+	change_release(&c);
+	/* within the racy window of the walk remembered: read again */
+	walk_memo_edit(memo.buf, 0, "f u1.go\n");
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_string_equal(file_paths(&c, &sb), "A sub/deep/u1.go\n");
+	change_release(&c);
+	/* a file added there changes the directory: read again */
+	walk_memo_edit(memo.buf, 100, "f u1.go\n");
+	gitrepo_write(&g, "sub/deep/u2.go", "package deep\n");
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_string_equal(file_paths(&c, &sb), "A sub/deep/u1.go\nA sub/deep/u2.go\n");
+	change_release(&c);
+	/* the memory written again holds both */
+	strbuf_reset(&text);
+	assert_true(strbuf_read_file(&text, memo.buf, 1 << 20) > 0);
+	assert_non_null(strstr(text.buf, "f u1.go\n"));
+	assert_non_null(strstr(text.buf, "f u2.go\n"));
+	/* a memory not in its form: every directory read, the memory replaced */
+	f = fopen(memo.buf, "w");
+	assert_non_null(f);
+	fputs("escape-review walk 1 99999999999\nD 1 2 3 4 5 6 sub/deep\nf ../../x\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_string_equal(file_paths(&c, &sb), "A sub/deep/u1.go\nA sub/deep/u2.go\n");
+	change_release(&c);
+	strbuf_reset(&text);
+	assert_true(strbuf_read_file(&text, memo.buf, 1 << 20) > 0);
+	assert_null(strstr(text.buf, "../"));
+	assert_non_null(strstr(text.buf, "f u2.go\n"));
+	strbuf_release(&memo);
+	strbuf_release(&sb);
+	strbuf_release(&text);
+	gitrepo_release(&g);
+}
+
 static void test_worktree_many(void **state)
 {
 	struct gitrepo g;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0 };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
 	char path[32], text[64];
 	int d, f;
 
@@ -733,7 +858,7 @@ static void test_guess_worktree(void **state)
 	struct gitrepo g;
 	struct change c;
 	struct change_guess guess;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0 };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid c1, c2;
 	git_index *index = NULL;
@@ -824,7 +949,7 @@ static void test_changed_paths(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, count_call, NULL, NULL, 0 };
+	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, count_call, NULL, NULL, 0, NULL };
 	struct strbuf sb = STRBUF_INIT, want = STRBUF_INIT;
 	git_oid c1, c2, c3, c4;
 	char path[64];
@@ -882,7 +1007,7 @@ static void test_base_empty(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { NULL, NULL, 0, 0, 1, NULL, NULL, NULL, 0 };
+	struct change_opts o = { NULL, NULL, 0, 0, 1, NULL, NULL, NULL, 0, NULL };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid c1;
 	char h[GIT_OID_HEXSZ + 1];
@@ -917,7 +1042,7 @@ static void test_errors(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "nope", NULL, 0, 0, 0, NULL, NULL, NULL, 0 };
+	struct change_opts o = { "nope", NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL };
 	git_oid c1, orphan;
 
 	(void)state;
@@ -977,6 +1102,7 @@ int main(void)
 		cmocka_unit_test(test_guess_worktree),
 		cmocka_unit_test(test_worktree_narrow),
 		cmocka_unit_test(test_worktree_git_index),
+		cmocka_unit_test(test_worktree_walk_memo),
 		cmocka_unit_test(test_worktree_many),
 		cmocka_unit_test(test_changed_paths),
 		cmocka_unit_test(test_base_empty),
