@@ -1680,14 +1680,14 @@ static int stage_change(struct run *r)
 	if (r->early.guessed)
 		co.guess = &r->early.guess; /* the index is not read twice */
 	ret = change_compute(&r->change, r->repo, &co);
-	strbuf_release(&walk_memo);
 	if (r->early.filtering)
 		change_filter_publish(&r->early.filter, ret ? NULL : &r->change);
+	if (!ret && !r->change.files_nr && !opts->tests && !opts->input)
+		hint_tests(r->repo, &co);
+	strbuf_release(&walk_memo); /* co.walk_memo: not used after this */
 	if (ret)
 		return ret;
 	r->have_change = 1;
-	if (!r->change.files_nr && !opts->tests && !opts->input)
-		hint_tests(r->repo, &co);
 	memcpy(r->out->base, r->change.merge_base_hex, sizeof(r->out->base));
 	memcpy(r->out->head, r->change.head_hex, sizeof(r->out->head));
 	if ((wd = git_repository_workdir(r->repo))) {
