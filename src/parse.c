@@ -73,7 +73,6 @@ struct parser {
 	char *package;                /* import path of the current block */
 	struct strmap pending;        /* key(pos, subject) -> struct finding * */
 	struct finding *cur;          /* the explanation flow lines attach to */
-	struct strbuf cur_pos;        /* raw "file:line:col" of cur */
 	struct seen_set seen;         /* every finding kept */
 	struct inline_map inlined;    /* "inlining call to NAME" of the block */
 	struct finding_list out;
@@ -113,7 +112,6 @@ struct parser *parser_new(const struct parse_opts *opts)
 	p->opts.prefix = p->prefix;
 	p->opts.root_abs = p->root_abs;
 	strbuf_init(&p->partial, 0);
-	strbuf_init(&p->cur_pos, 0);
 	strbuf_init(&p->errors, 0);
 	strbuf_init(&p->block_lines, 0);
 	strbuf_init(&p->key, 0);
@@ -149,7 +147,6 @@ void parser_free(struct parser *p)
 	free(p->seen.slots);
 	finding_list_release(&p->out);
 	strbuf_release(&p->partial);
-	strbuf_release(&p->cur_pos);
 	strbuf_release(&p->errors);
 	strbuf_release(&p->block_lines);
 	strbuf_release(&p->key);
@@ -695,9 +692,6 @@ static void handle_header(struct parser *p, const char *file, size_t file_len, i
 	if (func && func_len && !f->facts.func)
 		f->facts.func = xstrndup(func, func_len);
 	p->cur = f;
-	strbuf_reset(&p->cur_pos);
-	strbuf_add(&p->cur_pos, file, file_len);
-	strbuf_addf(&p->cur_pos, ":%d:%d", line, col);
 }
 
 /*
