@@ -65,13 +65,34 @@ struct inline_map {
 	size_t cap, nr;
 };
 
+/*
+ * The explanations waiting for their verdict, by position (the path as
+ * printed, through its struct step_file, and line:col) and subject.  The
+ * slot is the position's (the subject is compared, not hashed), so the
+ * explanations at one position are all in the run of slots from there to
+ * the next empty one, which take_only_at() reads.  Open addressing with
+ * backward-shift deletion; `cap` a power of two, 0 when empty.
+ */
+struct pending_at {
+	const struct step_file *file;   /* NULL: an empty slot */
+	int line, col;
+	const char *subject;            /* interned in the pool */
+	size_t subject_len;
+	struct finding *f;
+};
+
+struct pending_map {
+	struct pending_at *slots;
+	size_t cap, nr;
+};
+
 struct parser {
 	struct parse_opts opts;
 	char *prefix, *root_abs, *root_alt;
 	struct strbuf partial;        /* an incomplete line carried between feeds */
 	int partial_overlong;
 	char *package;                /* import path of the current block */
-	struct strmap pending;        /* key(pos, subject) -> struct finding * */
+	struct pending_map pending;   /* explanations waiting for their verdict */
 	struct finding *cur;          /* the explanation flow lines attach to */
 	struct seen_set seen;         /* every finding kept */
 	struct inline_map inlined;    /* "inlining call to NAME" of the block */
@@ -81,7 +102,6 @@ struct parser {
 	int in_block, block_has_m;
 	struct strbuf block_lines;    /* unrecognised lines of the current block */
 	unsigned block_line_nr;
-	struct strbuf key;            /* scratch */
 	struct strpool *pool;         /* the steps' strings, shared with the findings */
 	const char *empty;            /* "" in the pool */
 	struct strmap step_files;     /* a path as printed -> struct step_file * */
@@ -114,7 +134,6 @@ struct parser *parser_new(const struct parse_opts *opts)
 	strbuf_init(&p->partial, 0);
 	strbuf_init(&p->errors, 0);
 	strbuf_init(&p->block_lines, 0);
-	strbuf_init(&p->key, 0);
 	strbuf_init(&p->pos, 0);
 	strbuf_init(&p->last_file, 0);
 	p->pool = strpool_new();
@@ -126,12 +145,23 @@ struct parser *parser_new(const struct parse_opts *opts)
 
 static void drop_pending(struct parser *p)
 {
-	size_t it = 0;
-	const struct strmap_entry *e;
+	struct pending_map *m = &p->pending;
+	size_t i;
 
-	while (strmap_next(&p->pending, &it, &e))
-		finding_free(e->value);
-	strmap_release(&p->pending);
+	if (m->nr) {
+		for (i = 0; i < m->cap; i++)
+			if (m->slots[i].file)
+				finding_free(m->slots[i].f);
+		if (m->cap > 4096) {
+			/* a block with many explanations: give its table back */
+			free(m->slots);
+			m->slots = NULL;
+			m->cap = 0;
+		} else {
+			memset(m->slots, 0, m->cap * sizeof(*m->slots));
+		}
+		m->nr = 0;
+	}
 	p->cur = NULL;
 }
 
@@ -143,13 +173,13 @@ void parser_free(struct parser *p)
 	if (!p)
 		return;
 	drop_pending(p);
+	free(p->pending.slots);
 	inline_clear(&p->inlined);
 	free(p->seen.slots);
 	finding_list_release(&p->out);
 	strbuf_release(&p->partial);
 	strbuf_release(&p->errors);
 	strbuf_release(&p->block_lines);
-	strbuf_release(&p->key);
 	while (strmap_next(&p->step_files, &it, &e))
 		free(e->value);
 	strmap_release(&p->step_files);
@@ -322,19 +352,6 @@ static void end_block(struct parser *p)
 	drop_pending(p);
 	inline_clear(&p->inlined);
 	p->ended_nr = p->out.nr;
-}
-
-static void make_key(struct strbuf *key, const char *file, size_t file_len, int line, int col,
-		     const char *subject, size_t subject_len)
-{
-	strbuf_reset(key);
-	strbuf_add(key, file, file_len);
-	strbuf_addch(key, 0);
-	strbuf_addint(key, line);
-	strbuf_addch(key, 0);
-	strbuf_addint(key, col);
-	strbuf_addch(key, 0);
-	strbuf_add(key, subject, subject_len);
 }
 
 static void set_dst(struct flow_facts *fa, const char *dst, size_t n)
@@ -664,6 +681,118 @@ static void handle_from(struct parser *p, const char *m, size_t n)
 	(void)i;
 }
 
+static size_t pos_hash(const struct step_file *file, int line, int col)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)file * 0x9e3779b97f4a7c15ULL) ^
+		     (((uint64_t)(unsigned)line << 32 | (unsigned)col) * 0xc4ceb9fe1a85ec53ULL);
+
+	return (size_t)(h ^ (h >> 29));
+}
+
+static int pending_same_pos(const struct pending_at *e, const struct step_file *file, int line,
+			    int col)
+{
+	return e->file == file && e->line == line && e->col == col;
+}
+
+/* The slot of the explanation at the position about `subject`, or the empty
+ * slot where it would go. */
+static size_t pending_slot(const struct pending_map *m, const struct step_file *file, int line,
+			   int col, const char *subject, size_t subject_len)
+{
+	size_t i = pos_hash(file, line, col) & (m->cap - 1);
+
+	for (; m->slots[i].file; i = (i + 1) & (m->cap - 1))
+		if (pending_same_pos(&m->slots[i], file, line, col) &&
+		    m->slots[i].subject_len == subject_len &&
+		    !memcmp(m->slots[i].subject, subject, subject_len))
+			break;
+	return i;
+}
+
+static void pending_grow(struct pending_map *m)
+{
+	struct pending_map grown = { NULL, m->cap ? m->cap * 2 : 64, m->nr };
+	size_t i;
+
+	grown.slots = xcalloc(grown.cap, sizeof(*grown.slots));
+	for (i = 0; i < m->cap; i++) {
+		const struct pending_at *e = &m->slots[i];
+		size_t k;
+
+		if (!e->file)
+			continue;
+		for (k = pos_hash(e->file, e->line, e->col) & (grown.cap - 1); grown.slots[k].file;
+		     k = (k + 1) & (grown.cap - 1))
+			;
+		grown.slots[k] = *e;
+	}
+	free(m->slots);
+	*m = grown;
+}
+
+/* Empty slot i, moving back the entries after it that may take its place. */
+static struct finding *pending_remove_at(struct pending_map *m, size_t i)
+{
+	struct finding *f = m->slots[i].f;
+	size_t j = i, mask = m->cap - 1;
+
+	m->slots[i].file = NULL;
+	m->nr--;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (!m->slots[j].file)
+			break;
+		home = pos_hash(m->slots[j].file, m->slots[j].line, m->slots[j].col) & mask;
+		/* the entry at j may move to i unless its home is in (i, j] */
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			m->slots[i] = m->slots[j];
+			m->slots[j].file = NULL;
+			i = j;
+		}
+	}
+	return f;
+}
+
+/* Take out the explanation at the position about `subject`, or NULL. */
+static struct finding *pending_take(struct pending_map *m, const struct step_file *file,
+				    int line, int col, const char *subject, size_t subject_len)
+{
+	size_t i;
+
+	if (!m->nr)
+		return NULL;
+	i = pending_slot(m, file, line, col, subject, subject_len);
+	return m->slots[i].file ? pending_remove_at(m, i) : NULL;
+}
+
+/* The explanation at the position about `subject`, added when absent. */
+static struct finding *pending_get(struct parser *p, const struct step_file *file, int line,
+				   int col, const char *subject, size_t subject_len)
+{
+	struct pending_map *m = &p->pending;
+	struct pending_at *e;
+	size_t i;
+
+	if ((m->nr + 1) * 4 >= m->cap * 3)
+		pending_grow(m);
+	i = pending_slot(m, file, line, col, subject, subject_len);
+	e = &m->slots[i];
+	if (e->file)
+		return e->f;
+	e->file = file;
+	e->line = line;
+	e->col = col;
+	e->subject = strpool_intern(p->pool, subject, subject_len);
+	e->subject_len = subject_len;
+	e->f = finding_new();
+	e->f->pool = strpool_ref(p->pool);
+	m->nr++;
+	return e->f;
+}
+
 static void handle_header(struct parser *p, const char *file, size_t file_len, int line, int col,
 			  const char *subject, size_t subject_len, const char *dst, size_t dst_len,
 			  int derefs, const char *func, size_t func_len)
@@ -675,13 +804,7 @@ static void handle_header(struct parser *p, const char *file, size_t file_len, i
 		p->cur = NULL; /* its flow: and from lines are read past */
 		return;
 	}
-	make_key(&p->key, file, file_len, line, col, subject, subject_len);
-	f = strmap_get(&p->pending, p->key.buf, p->key.len);
-	if (!f) {
-		f = finding_new();
-		f->pool = strpool_ref(p->pool);
-		strmap_put(&p->pending, p->key.buf, p->key.len, f);
-	}
+	f = pending_get(p, sf, line, col, subject, subject_len);
 	if (dst) {
 		if (!f->facts.leak_dst)
 			f->facts.leak_dst = xstrndup(dst, dst_len);
@@ -701,26 +824,23 @@ static void handle_header(struct parser *p, const char *file, size_t file_len, i
  * escapes to heap`).  When exactly one explanation waits at the verdict's
  * position, it is that one.
  */
-static struct finding *take_only_at(struct parser *p, const char *file, size_t file_len,
+static struct finding *take_only_at(struct pending_map *m, const struct step_file *file,
 				    int line, int col)
 {
-	const struct strmap_entry *e, *hit = NULL;
-	size_t it = 0, n;
+	size_t i, hit = 0, hits = 0;
 
-	make_key(&p->key, file, file_len, line, col, "", 0);
-	n = p->key.len;
-	while (strmap_next(&p->pending, &it, &e)) {
-		if (e->keylen < n || memcmp(e->key, p->key.buf, n))
-			continue;
-		if (hit)
-			return NULL;
-		hit = e;
-	}
-	if (!hit)
+	if (!m->nr)
 		return NULL;
-	strbuf_reset(&p->key);
-	strbuf_add(&p->key, hit->key, hit->keylen);
-	return strmap_remove(&p->pending, p->key.buf, p->key.len);
+	/* every explanation at the position is in the run from its slot */
+	for (i = pos_hash(file, line, col) & (m->cap - 1); m->slots[i].file;
+	     i = (i + 1) & (m->cap - 1)) {
+		if (!pending_same_pos(&m->slots[i], file, line, col))
+			continue;
+		if (hits++)
+			return NULL;
+		hit = i;
+	}
+	return hits ? pending_remove_at(m, hit) : NULL;
 }
 
 static uint64_t seen_key(const char *path, int line, int col, const char *msg, size_t msg_len)
@@ -790,10 +910,9 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 		p->stats.skipped++;
 		return;
 	}
-	make_key(&p->key, file, file_len, line, col, subject, subject_len);
-	f = strmap_remove(&p->pending, p->key.buf, p->key.len);
+	f = pending_take(&p->pending, sf, line, col, subject, subject_len);
 	if (!f && v == VERDICT_ESCAPES)
-		f = take_only_at(p, file, file_len, line, col);
+		f = take_only_at(&p->pending, sf, line, col);
 	if (f == p->cur)
 		p->cur = NULL;
 	if (sf->outside) {

@@ -830,6 +830,72 @@ static void test_duplicates_many(void **state)
 	finding_list_release(&l);
 }
 
+/*
+ * Thousands of explanations waiting at once, several at one position: each
+ * verdict takes its own (whatever the order the verdicts come in), an
+ * `escapes to heap` verdict takes the only one left at its position and
+ * none while two wait there, and a block's end drops the rest.
+ */
+static void test_many_pending(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p = parser_new(&plain);
+	struct strbuf in = STRBUF_INIT, want = STRBUF_INIT;
+	struct finding *f;
+	int i;
+
+	(void)state;
+	strbuf_addstr(&in, "# a\n");
+	for (i = 1; i <= 5000; i++)
+		strbuf_addf(&in,
+			    "./x.go:%d:%d: v%d escapes to heap:\n"
+			    "./x.go:%d:%d:   flow: {heap} \xe2\x86\x90 v%d:\n"
+			    "./x.go:%d:%d:     from v%d (spill) at ./x.go:%d:%d\n",
+			    i % 50 + 1, i % 9 + 1, i, i % 50 + 1, i % 9 + 1, i, i % 50 + 1,
+			    i % 9 + 1, i, i, i % 3);
+	strbuf_addstr(&in, "./y.go:7:5: a escapes to heap:\n./y.go:7:5:   flow: {heap} = a:\n"
+			   "./y.go:7:5: b escapes to heap:\n./y.go:7:5:   flow: {heap} = b:\n"
+			   "./y.go:7:5: c escapes to heap:\n./y.go:7:5:   flow: {heap} = c:\n"
+			   "./y.go:7:5: moved to heap: b\n./y.go:7:5: f(a) escapes to heap\n"
+			   "./y.go:7:5: moved to heap: a\n./y.go:7:5: g(c) escapes to heap\n"
+			   "./y.go:7:5: h(c) escapes to heap\n");
+	/* every other one, from the end, then the rest */
+	for (i = 5000; i >= 1; i -= 2)
+		strbuf_addf(&in, "./x.go:%d:%d: moved to heap: v%d\n", i % 50 + 1, i % 9 + 1, i);
+	for (i = 1; i <= 5000; i += 2)
+		strbuf_addf(&in, "./x.go:%d:%d: moved to heap: v%d\n", i % 50 + 1, i % 9 + 1, i);
+	/* left waiting at the block's end: no verdict of the next block takes it */
+	strbuf_addstr(&in, "./z.go:1:2: w escapes to heap:\n./z.go:1:2:   flow: {heap} = w:\n"
+			   "# b\n./z.go:1:2: moved to heap: w\n");
+	parser_feed(p, in.buf, in.len);
+	parser_finish(p);
+	parser_take_findings(p, &l);
+	assert_int_equal(l.nr, 5000 + 6);
+	for (i = 1; i <= 5000; i++) {
+		strbuf_reset(&want);
+		strbuf_addf(&want, "moved to heap: v%d", i);
+		f = find(&l, "x.go", i % 50 + 1, i % 9 + 1, want.buf);
+		assert_int_equal(f->flow_nr, 2);
+		strbuf_reset(&want);
+		strbuf_addf(&want, "from v%d (spill)", i);
+		assert_step(f, 1, "x.go", i, i % 3, want.buf);
+	}
+	f = find(&l, "y.go", 7, 5, "moved to heap: b");
+	assert_step(f, 0, "y.go", 7, 5, "flow: {heap} = b");
+	/* a and c waited at 7:5: no flow */
+	assert_int_equal(find(&l, "y.go", 7, 5, "f(a) escapes to heap")->flow_nr, 0);
+	assert_step(find(&l, "y.go", 7, 5, "moved to heap: a"), 0, "y.go", 7, 5, "flow: {heap} = a");
+	assert_step(find(&l, "y.go", 7, 5, "g(c) escapes to heap"), 0, "y.go", 7, 5,
+		    "flow: {heap} = c");
+	assert_int_equal(find(&l, "y.go", 7, 5, "h(c) escapes to heap")->flow_nr, 0);
+	assert_int_equal(find(&l, "z.go", 1, 2, "moved to heap: w")->flow_nr, 0);
+	assert_int_equal(find(&l, "x.go", 1, 1, "moved to heap: v450")->facts.dsts, DST_HEAP);
+	parser_free(p);
+	strbuf_release(&in);
+	strbuf_release(&want);
+	finding_list_release(&l);
+}
+
 static void test_malformed_headers(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
@@ -1300,6 +1366,7 @@ int main(void)
 		cmocka_unit_test(test_crlf_and_partial_last_line),
 		cmocka_unit_test(test_take_findings_twice),
 		cmocka_unit_test(test_duplicates_many),
+		cmocka_unit_test(test_many_pending),
 		cmocka_unit_test(test_malformed_headers),
 		cmocka_unit_test(test_go126_real_output),
 		cmocka_unit_test(test_keep_file),
