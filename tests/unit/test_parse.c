@@ -634,6 +634,86 @@ static void test_from_read_from_the_right(void **state)
 	finding_list_release(&l);
 }
 
+/*
+ * A step's position is read up to the end of its line (a path may hold
+ * ':'), and a step text says the same each time it comes (its reason,
+ * callee, destination), in every chain, also past PARSE_MAX_STEPS where
+ * the steps are no longer kept.
+ */
+static void test_step_positions_and_facts(void **state)
+{
+	struct parse_opts o = { .prefix = "" };
+	struct finding_list l = FINDING_LIST_INIT;
+	struct strbuf in = STRBUF_INIT;
+	struct finding *f;
+	int i;
+
+	(void)state;
+	parse_str(&plain,
+		  "./x.go:5:2: q escapes to heap:\n"
+		  "./x.go:5:2:   flow: {heap} \xe2\x86\x90 &q:\n"
+		  "./x.go:5:2:     from &q (address-of) at ./x.go:6\n"
+		  "./x.go:5:2:     from f(q) (call parameter) at a:b.go:6:7\n"
+		  "./x.go:5:2:     from g(q) (call parameter) at ./x.go:6:7x\n"
+		  "./x.go:5:2:     from h(q) (call parameter) at x.go:1:2: y.go:3:4\n"
+		  "./x.go:5:2:     from q (spill) at :5:6\n"
+		  "./x.go:5:2:     from q (spill) at ./x.go:\n"
+		  "./x.go:5:2: moved to heap: q\n"
+		  "./x.go:9:2: r escapes to heap:\n"
+		  "./x.go:9:2:   flow: {heap} \xe2\x86\x90 &q:\n"
+		  "./x.go:9:2:   flow: s = {heap} = &q:\n"
+		  "./x.go:9:2:     from f(q) (call parameter)\n"
+		  "./x.go:9:2:     from f(q) (call parameter) at ./x.go:9:1\n"
+		  "./x.go:9:2: moved to heap: r\n",
+		  &l);
+	assert_int_equal(l.nr, 2);
+	f = l.items[0];
+	assert_int_equal(f->flow_nr, 7);
+	assert_step(f, 1, "x.go", 6, 0, "from &q (address-of)");
+	assert_step(f, 2, "a:b.go", 6, 7, "from f(q) (call parameter)");
+	assert_step(f, 3, "", 0, 0, "from g(q) (call parameter)");
+	assert_step(f, 4, "x.go", 1, 2, "from h(q) (call parameter)");
+	assert_step(f, 5, ":5", 6, 0, "from q (spill)");
+	assert_step(f, 6, "", 0, 0, "from q (spill)");
+	assert_true(f->facts.reasons == (R(ADDRESS_OF) | R(CALL_PARAM) | R(SPILL)));
+	assert_int_equal(f->facts.callees_nr, 3);
+	assert_string_equal(f->facts.callees[2], "h");
+	assert_int_equal(f->facts.dsts, DST_HEAP);
+	/* the same texts in another chain; without " at " a text says nothing */
+	f = l.items[1];
+	assert_int_equal(f->flow_nr, 4);
+	assert_step(f, 2, "", 0, 0, "from f(q) (call parameter)");
+	assert_step(f, 3, "x.go", 9, 1, "from f(q) (call parameter)");
+	assert_true(f->facts.reasons == R(CALL_PARAM));
+	assert_int_equal(f->facts.callees_nr, 1);
+	assert_string_equal(f->facts.callees[0], "f");
+	assert_int_equal(f->facts.dsts, DST_HEAP | DST_NAMED);
+	finding_list_release(&l);
+
+	/* past PARSE_MAX_STEPS the facts still come from every step */
+	strbuf_addstr(&in, "./x.go:5:2: q escapes to heap:\n./x.go:5:2:   flow: s = &q:\n");
+	for (i = 0; i < PARSE_MAX_STEPS; i++)
+		strbuf_addf(&in, "./x.go:5:2:     from q%d (assign) at ./x.go:%d:1\n", i, i + 6);
+	strbuf_addstr(&in, "./x.go:5:2:     from q (spill) at ./x.go:5:9\n"
+			   "./x.go:5:2:     from k(q) (call parameter) at ./x.go:5:9\n"
+			   "./x.go:5:2:   flow: ~r0 = &q:\n"
+			   "./x.go:5:2:   flow: {heap} \xe2\x86\x90 &q:\n"
+			   "./x.go:5:2: moved to heap: q\n");
+	parse_str(&o, in.buf, &l);
+	assert_int_equal(l.nr, 1);
+	f = l.items[0];
+	assert_int_equal(f->flow_nr, PARSE_MAX_STEPS);
+	assert_int_equal(f->flow_truncated, 1);
+	assert_int_equal(f->facts.steps, PARSE_MAX_STEPS + 5);
+	assert_int_equal(f->facts.flows, 3);
+	assert_true(f->facts.reasons == (R(ASSIGN) | R(SPILL) | R(CALL_PARAM)));
+	assert_int_equal(f->facts.callees_nr, 1);
+	assert_string_equal(f->facts.callees[0], "k");
+	assert_int_equal(f->facts.dsts, DST_NAMED | DST_RESULT | DST_HEAP);
+	finding_list_release(&l);
+	strbuf_release(&in);
+}
+
 static void test_callee_limit(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
@@ -1360,6 +1440,7 @@ int main(void)
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_from_read_from_the_right),
 		cmocka_unit_test(test_callee_limit),
+		cmocka_unit_test(test_step_positions_and_facts),
 		cmocka_unit_test(test_max_flow),
 		cmocka_unit_test(test_repeated_steps_kept_last),
 		cmocka_unit_test(test_overlong_line),
