@@ -218,18 +218,18 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Read digits at s[*i..len); returns the number or -1. */
+/* Read digits at s[*i..len); returns the number (its first nine digits'
+ * worth, past 10^8 the rest are skipped) or -1. */
 static int read_num(const char *s, size_t len, size_t *i)
 {
-	long v = 0;
-	size_t start = *i;
+	const char *q = s + *i, *end = s + len, *start = q;
+	unsigned v = 0;
 
-	while (*i < len && is_digit(s[*i])) {
+	for (; q < end && is_digit(*q); q++)
 		if (v < 100000000)
-			v = v * 10 + (s[*i] - '0');
-		(*i)++;
-	}
-	return *i > start ? (int)v : -1;
+			v = v * 10 + (unsigned)(*q - '0');
+	*i = (size_t)(q - s);
+	return q > start ? (int)v : -1;
 }
 
 /*
@@ -772,7 +772,7 @@ static void handle_from(struct parser *p, const char *m, size_t n)
 	if (!f)
 		return;
 	for (s = m + n - 4; s > m; s--)
-		if (!memcmp(s, " at ", 4)) {
+		if (*s == ' ' && !memcmp(s, " at ", 4)) {
 			at = s;
 			break;
 		}
@@ -1095,7 +1095,7 @@ static const char *find_last(const char *m, size_t n, const char *lit, size_t ln
 	if (n < ln)
 		return NULL;
 	for (s = m + n - ln;; s--) {
-		if (!memcmp(s, lit, ln))
+		if (*s == *lit && !memcmp(s, lit, ln))
 			return s;
 		if (s == m)
 			return NULL;
