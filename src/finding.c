@@ -160,7 +160,8 @@ struct flow_step *finding_add_pooled_step(struct finding *f, const char *file, i
 {
 	struct flow_step *s;
 
-	ALLOC_GROW(f->flow, f->flow_nr + 1, f->flow_alloc);
+	if (f->flow_nr >= f->flow_alloc) /* the parser adds steps by the million */
+		ALLOC_GROW(f->flow, f->flow_nr + 1, f->flow_alloc);
 	s = &f->flow[f->flow_nr++];
 	memset(s, 0, sizeof(*s));
 	s->file = file;

@@ -42,7 +42,21 @@ size_t strmap_table_hash(const char *key, size_t len)
 	}
 	if (i < len) {
 		w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* the same word as the memcpy below, without a call: the last
+		 * eight bytes shifted down, or the bytes one by one */
+		if (len >= 8) {
+			memcpy(&w, key + len - 8, 8);
+			w >>= 8 * (8 - (len - i));
+		} else {
+			size_t k;
+
+			for (k = len; k-- > 0;)
+				w = w << 8 | (unsigned char)key[k];
+		}
+#else
 		memcpy(&w, key + i, len - i);
+#endif
 		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 	}
 	h ^= h >> 33;

@@ -22,6 +22,7 @@
 
 #include "parse.h"
 #include "strbuf.h"
+#include "strmap.h"
 #include "util.h"
 
 #define DATA "tests/unit/data/"
@@ -712,6 +713,51 @@ static void test_step_positions_and_facts(void **state)
 	assert_int_equal(f->facts.dsts, DST_NAMED | DST_RESULT | DST_HEAP);
 	finding_list_release(&l);
 	strbuf_release(&in);
+}
+
+/*
+ * The parser's paths and step texts are placed by strmap_table_hash, read
+ * eight bytes at a time with the last few bytes read without a memcpy call:
+ * its values (which order every strmap, also elsewhere) stay those of
+ * reading the tail with memcpy, at every length.
+ */
+static void test_table_hash_values(void **state)
+{
+	static const char key[] = "go/ssa/builder.go:130";
+	static const unsigned long long want[] = {
+		0x9341ca22e4ac1dc6ULL,
+		0x0e5f0af7a3fe6e79ULL,
+		0xba1edb1f9b407c66ULL,
+		0x8174b1d9b0aae2faULL,
+		0xfdd77a3808a8b087ULL,
+		0x16dc7a1ce1d77bd1ULL,
+		0x779690757168b9d8ULL,
+		0x6d618c42a08426edULL,
+		0xda485877c9b99265ULL,
+		0x34778e799c3b8496ULL,
+		0x2dfb5deeefe16174ULL,
+		0xe249095d19198ad4ULL,
+		0xc939cfeba43834d4ULL,
+		0xaa6962db170a0501ULL,
+		0x5b98e21edc7a729bULL,
+		0xf3953dc71cad2640ULL,
+		0x1c497a9daf67abacULL,
+		0x2f9cf7c818a8253eULL,
+		0x58f0310587006195ULL,
+		0xa8c7ebe10709cedbULL,
+		0x264ac4b681af590eULL,
+		0x794cc187c94783c6ULL
+	};
+	char moved[sizeof(key) + 1];
+	size_t n;
+
+	(void)state;
+	memcpy(moved + 1, key, sizeof(key));
+	for (n = 0; n < ARRAY_SIZE(want); n++) {
+		assert_true((unsigned long long)strmap_table_hash(key, n) == want[n]);
+		/* the same bytes at another alignment */
+		assert_true((unsigned long long)strmap_table_hash(moved + 1, n) == want[n]);
+	}
 }
 
 static void test_callee_limit(void **state)
@@ -1440,6 +1486,7 @@ int main(void)
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_from_read_from_the_right),
 		cmocka_unit_test(test_callee_limit),
+		cmocka_unit_test(test_table_hash_values),
 		cmocka_unit_test(test_step_positions_and_facts),
 		cmocka_unit_test(test_max_flow),
 		cmocka_unit_test(test_repeated_steps_kept_last),
