@@ -88,20 +88,19 @@ struct pending_map {
 
 /*
  * What a step's text says, by its interned copy: the compiler repeats a
- * chain's steps, and a text always says the same.  A `from` text (with a
- * position) keeps its reason (-1: none) and its callee's length (a prefix
- * after "from "), a `flow:` text its destination bit.  Open addressing;
- * `cap` a power of two, 0 when empty.
+ * chain's steps close together, and a text always says the same.  A `from`
+ * text (with a position) keeps its reason (-1: none) and its callee's
+ * length (a prefix after "from "), a `flow:` text its destination bit.
+ * A cache of TEXT_FACTS entries, one place per text (a text read again
+ * after another took its place is read again): 16 KiB, whatever the log.
  */
-struct text_fact {
-	const char *text;   /* NULL: an empty slot */
-	int reason;
-	unsigned callee_len, dsts;
-};
+#define TEXT_FACTS 1024
 
-struct text_facts {
-	struct text_fact *slots;
-	size_t cap, nr;
+struct text_fact {
+	const char *text;   /* NULL: an empty entry */
+	unsigned callee_len;
+	signed char reason;
+	unsigned char dsts;
 };
 
 struct parser {
@@ -126,7 +125,7 @@ struct parser {
 	struct strbuf last_file;      /* the path of step_file()'s last answer, */
 	struct step_file *last_sf;    /* which most steps ask again */
 	struct step_set tail_seen;    /* scratch of compact_tail */
-	struct text_facts text_facts; /* what each step text says */
+	struct text_fact *text_facts; /* what step texts say (TEXT_FACTS entries) */
 	struct parse_stats stats;
 	struct note_state *notes;     /* with opts.keep_notes (the notes block below) */
 	size_t ended_nr;              /* the findings of `out` whose block has ended */
@@ -203,7 +202,7 @@ void parser_free(struct parser *p)
 	strpool_compact(p->pool); /* the findings keep the strings, not the table */
 	strpool_unref(p->pool);
 	free(p->tail_seen.slots);
-	free(p->text_facts.slots);
+	free(p->text_facts);
 	strbuf_release(&p->last_file);
 	free(p->package);
 	free(p->prefix);
@@ -664,36 +663,14 @@ static const char *step_text(struct parser *p, struct finding *f, const char *te
 	return f->flow_nr < PARSE_MAX_STEPS ? strpool_intern(p->pool, text, len) : NULL;
 }
 
-/* The slot of an interned step text in the facts cache (or the empty one for it). */
+/* The cache entry of an interned step text: its own, or the one to fill for it. */
 static struct text_fact *text_fact_slot(struct parser *p, const char *text)
 {
-	struct text_facts *m = &p->text_facts;
-	uint64_t h;
-	size_t i;
+	uint64_t h = (uint64_t)(uintptr_t)text * 0x9e3779b97f4a7c15ULL;
 
-	if ((m->nr + 1) * 4 >= m->cap * 3) {
-		struct text_facts grown = { NULL, m->cap ? m->cap * 2 : 1024, m->nr };
-
-		grown.slots = xcalloc(grown.cap, sizeof(*grown.slots));
-		for (i = 0; i < m->cap; i++) {
-			size_t k;
-
-			if (!m->slots[i].text)
-				continue;
-			h = (uint64_t)(uintptr_t)m->slots[i].text * 0x9e3779b97f4a7c15ULL;
-			for (k = (size_t)(h ^ (h >> 29)) & (grown.cap - 1); grown.slots[k].text;
-			     k = (k + 1) & (grown.cap - 1))
-				;
-			grown.slots[k] = m->slots[i];
-		}
-		free(m->slots);
-		*m = grown;
-	}
-	h = (uint64_t)(uintptr_t)text * 0x9e3779b97f4a7c15ULL;
-	for (i = (size_t)(h ^ (h >> 29)) & (m->cap - 1); m->slots[i].text && m->slots[i].text != text;
-	     i = (i + 1) & (m->cap - 1))
-		;
-	return &m->slots[i];
+	if (!p->text_facts)
+		p->text_facts = xcalloc(TEXT_FACTS, sizeof(*p->text_facts));
+	return &p->text_facts[(h >> 32) & (TEXT_FACTS - 1)];
 }
 
 /* The destination bit of "flow: DST = ..." (Go 1.19) or "flow: DST ← ..." (newer). */
@@ -728,10 +705,11 @@ static void handle_flow(struct parser *p, const char *file, size_t file_len, int
 	} else {
 		/* the same text always has the same destination */
 		tf = text_fact_slot(p, text);
-		if (!tf->text) {
+		if (tf->text != text) {
 			tf->text = text;
-			tf->dsts = flow_dst(m, n);
-			p->text_facts.nr++;
+			tf->reason = -1;
+			tf->callee_len = 0;
+			tf->dsts = (unsigned char)flow_dst(m, n);
 		}
 		f->facts.dsts |= tf->dsts;
 	}
@@ -745,6 +723,7 @@ static void from_fact(const char *m, size_t n, struct text_fact *tf)
 
 	tf->reason = -1;
 	tf->callee_len = 0;
+	tf->dsts = 0;
 	if (*close == ')')
 		for (s = close - 1; s > expr; s--)
 			if (*s == '(') {
@@ -754,9 +733,9 @@ static void from_fact(const char *m, size_t n, struct text_fact *tf)
 	if (open) {
 		enum flow_reason r = reason_parse(open + 1, (size_t)(close - open - 1));
 
-		tf->reason = (int)r;
+		tf->reason = (signed char)r;
 		if (r == REASON_CALL_PARAM && open > expr + 1)
-			tf->callee_len = callee_len(expr, (size_t)(open - 1 - expr));
+			tf->callee_len = (unsigned)callee_len(expr, (size_t)(open - 1 - expr));
 	}
 }
 
@@ -786,10 +765,9 @@ static void handle_from(struct parser *p, const char *m, size_t n)
 		/* the same text always says the same (2,497 texts of the 14,963
 		 * from lines of x/tools' go/ssa) */
 		tf = text_fact_slot(p, text);
-		if (!tf->text) {
+		if (tf->text != text) {
 			tf->text = text;
 			from_fact(m, tl, tf);
-			p->text_facts.nr++;
 		}
 	} else {
 		from_fact(m, tl, tf);

@@ -712,6 +712,36 @@ static void test_step_positions_and_facts(void **state)
 	assert_string_equal(f->facts.callees[0], "k");
 	assert_int_equal(f->facts.dsts, DST_NAMED | DST_RESULT | DST_HEAP);
 	finding_list_release(&l);
+
+	/* more texts than the cache holds, read again in other chains */
+	strbuf_reset(&in);
+	for (i = 0; i < 3; i++) {
+		int k;
+
+		strbuf_addf(&in, "./x.go:%d:2: q%d escapes to heap:\n", i + 1, i);
+		for (k = 0; k < 3000; k++) {
+			static const char *const reasons[] = { "spill", "assign", "call parameter" };
+			/* the first chain from f0 on, the others back from f2999 */
+			int j = i ? 2999 - k : k;
+
+			if (i == 0 || j % 3 == (i == 1 ? 2 : 0))
+				strbuf_addf(&in, "./x.go:%d:2:     from f%d(q) (%s) at ./x.go:%d:1\n",
+					    i + 1, j, reasons[j % 3], k + 6);
+		}
+		strbuf_addf(&in, "./x.go:%d:2: moved to heap: q%d\n", i + 1, i);
+	}
+	parse_str(&o, in.buf, &l);
+	assert_int_equal(l.nr, 3);
+	assert_true(l.items[0]->facts.reasons == (R(SPILL) | R(ASSIGN) | R(CALL_PARAM)));
+	assert_int_equal(l.items[0]->facts.callees_nr, FACTS_MAX_CALLEES);
+	assert_string_equal(l.items[0]->facts.callees[1], "f5");
+	/* the call parameters f2999, f2996, ...; the spills */
+	assert_true(l.items[1]->facts.reasons == R(CALL_PARAM));
+	assert_string_equal(l.items[1]->facts.callees[0], "f2999");
+	assert_string_equal(l.items[1]->facts.callees[7], "f2978");
+	assert_true(l.items[2]->facts.reasons == R(SPILL));
+	assert_int_equal(l.items[2]->facts.callees_nr, 0);
+	finding_list_release(&l);
 	strbuf_release(&in);
 }
 
