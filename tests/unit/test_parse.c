@@ -790,6 +790,50 @@ static void test_table_hash_values(void **state)
 	}
 }
 
+/*
+ * A line that starts with the previous line's "FILE:LINE:COL: " has its
+ * position; one that only nearly does (a longer column, no ": ", cut
+ * short) is read on its own.
+ */
+static void test_repeated_positions(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p;
+	static const char in[] = "# p\n"
+				 "./x.go:5:2: a escapes to heap:\n"
+				 "./x.go:5:2:   flow: {heap} = a:\n"
+				 "./x.go:5:2: \n"
+				 "./x.go:5:2:\n"
+				 "./x.go:5:2:7: moved to heap: b\n"
+				 "./x.go:5:2: moved to heap: c\n"
+				 "./x.go:5:23: moved to heap: a\n"
+				 "./x.go:5:2: moved to heap: a\r\n"
+				 "./x.go:5:2x: moved to heap: d\n"
+				 "go: ./x.go:5:2: moved to heap: e\n";
+
+	(void)state;
+	p = run(&plain, in, sizeof(in) - 1, 3, &l);
+	assert_int_equal(l.nr, 5);
+	/* the first ':' followed by LINE:COL and ": " */
+	assert_string_equal(l.items[0]->file, "x.go:5");
+	assert_int_equal(l.items[0]->line, 2);
+	assert_int_equal(l.items[0]->column, 7);
+	assert_string_equal(l.items[0]->message, "moved to heap: b");
+	assert_int_equal(l.items[1]->column, 2);
+	assert_string_equal(l.items[1]->message, "moved to heap: c");
+	assert_int_equal(l.items[2]->column, 23);
+	assert_int_equal(l.items[2]->flow_nr, 0);
+	assert_int_equal(l.items[3]->column, 2);
+	assert_string_equal(l.items[3]->message, "moved to heap: a");
+	assert_step(l.items[3], 0, "x.go", 5, 2, "flow: {heap} = a");
+	/* "5:2x" is no position: d is no finding */
+	assert_int_equal(l.items[4]->line, 5);
+	assert_int_equal(l.items[4]->column, 2);
+	assert_string_equal(l.items[4]->message, "moved to heap: e");
+	finding_list_release(&l);
+	parser_free(p);
+}
+
 static void test_callee_limit(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
@@ -1516,6 +1560,7 @@ int main(void)
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_from_read_from_the_right),
 		cmocka_unit_test(test_callee_limit),
+		cmocka_unit_test(test_repeated_positions),
 		cmocka_unit_test(test_table_hash_values),
 		cmocka_unit_test(test_step_positions_and_facts),
 		cmocka_unit_test(test_max_flow),
