@@ -71,19 +71,21 @@ struct inline_map {
  * slot is the position's (the subject is compared, not hashed), so the
  * explanations at one position are all in the run of slots from there to
  * the next empty one, which take_only_at() reads.  Open addressing with
- * backward-shift deletion; `cap` a power of two, 0 when empty.
+ * backward-shift deletion; `cap` a power of two, 0 when empty.  The
+ * subjects are copied one after the other into `subjects`, emptied with
+ * the map at the block's end.
  */
 struct pending_at {
 	const struct step_file *file;   /* NULL: an empty slot */
 	int line, col;
-	const char *subject;            /* interned in the pool */
-	size_t subject_len;
+	size_t subject_at, subject_len; /* in pending_map.subjects */
 	struct finding *f;
 };
 
 struct pending_map {
 	struct pending_at *slots;
 	size_t cap, nr;
+	struct strbuf subjects;
 };
 
 /*
@@ -154,6 +156,7 @@ struct parser *parser_new(const struct parse_opts *opts)
 	p->opts.prefix = p->prefix;
 	p->opts.root_abs = p->root_abs;
 	strbuf_init(&p->partial, 0);
+	strbuf_init(&p->pending.subjects, 0);
 	strbuf_init(&p->errors, 0);
 	strbuf_init(&p->block_lines, 0);
 	strbuf_init(&p->last_file, 0);
@@ -183,6 +186,9 @@ static void drop_pending(struct parser *p)
 		}
 		m->nr = 0;
 	}
+	if (m->subjects.alloc > (1u << 20))
+		strbuf_release(&m->subjects);
+	strbuf_reset(&m->subjects);
 	p->cur = NULL;
 }
 
@@ -199,6 +205,7 @@ void parser_free(struct parser *p)
 	free(p->seen.slots);
 	finding_list_release(&p->out);
 	strbuf_release(&p->partial);
+	strbuf_release(&p->pending.subjects);
 	strbuf_release(&p->errors);
 	strbuf_release(&p->block_lines);
 	while (strmap_next(&p->step_files, &it, &e))
@@ -812,30 +819,30 @@ static size_t pending_slot(const struct pending_map *m, const struct step_file *
 	for (; m->slots[i].file; i = (i + 1) & (m->cap - 1))
 		if (pending_same_pos(&m->slots[i], file, line, col) &&
 		    m->slots[i].subject_len == subject_len &&
-		    !memcmp(m->slots[i].subject, subject, subject_len))
+		    !memcmp(m->subjects.buf + m->slots[i].subject_at, subject, subject_len))
 			break;
 	return i;
 }
 
 static void pending_grow(struct pending_map *m)
 {
-	struct pending_map grown = { NULL, m->cap ? m->cap * 2 : 64, m->nr };
-	size_t i;
+	size_t cap = m->cap ? m->cap * 2 : 64, i;
+	struct pending_at *slots = xcalloc(cap, sizeof(*slots));
 
-	grown.slots = xcalloc(grown.cap, sizeof(*grown.slots));
 	for (i = 0; i < m->cap; i++) {
 		const struct pending_at *e = &m->slots[i];
 		size_t k;
 
 		if (!e->file)
 			continue;
-		for (k = pos_hash(e->file, e->line, e->col) & (grown.cap - 1); grown.slots[k].file;
-		     k = (k + 1) & (grown.cap - 1))
+		for (k = pos_hash(e->file, e->line, e->col) & (cap - 1); slots[k].file;
+		     k = (k + 1) & (cap - 1))
 			;
-		grown.slots[k] = *e;
+		slots[k] = *e;
 	}
 	free(m->slots);
-	*m = grown;
+	m->slots = slots;
+	m->cap = cap;
 }
 
 /* Empty slot i, moving back the entries after it that may take its place. */
@@ -892,8 +899,9 @@ static struct finding *pending_get(struct parser *p, const struct step_file *fil
 	e->file = file;
 	e->line = line;
 	e->col = col;
-	e->subject = strpool_intern(p->pool, subject, subject_len);
+	e->subject_at = m->subjects.len;
 	e->subject_len = subject_len;
+	strbuf_add(&m->subjects, subject, subject_len);
 	e->f = finding_new();
 	e->f->pool = strpool_ref(p->pool);
 	m->nr++;
