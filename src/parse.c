@@ -89,17 +89,19 @@ struct pending_map {
 };
 
 /*
- * What a step's text says, by its interned copy: the compiler repeats a
- * chain's steps close together, and a text always says the same.  A `from`
- * text (with a position) keeps its reason (-1: none) and its callee's
- * length (a prefix after "from "), a `flow:` text its destination bit.
- * A cache of TEXT_FACTS entries, one place per text (a text read again
- * after another took its place is read again): 16 KiB, whatever the log.
+ * A step text's interned copy and what the text says: the compiler
+ * repeats a chain's steps close together, and a text always says the same.
+ * A `from` text (with a position) keeps its reason (-1: none) and its
+ * callee's length (a prefix after "from "), a `flow:` text its destination
+ * bit.  A cache of TEXT_FACTS entries, one place per text by its hash (a
+ * text met again after another took its place is interned and read again):
+ * 32 KiB, whatever the log.
  */
 #define TEXT_FACTS 1024
 
 struct text_fact {
-	const char *text;   /* NULL: an empty entry */
+	const char *text;   /* in the pool; NULL: an empty entry */
+	size_t hash, len;   /* strmap_table_hash() and length of the text */
 	unsigned callee_len;
 	signed char reason;
 	unsigned char dsts;
@@ -664,25 +666,36 @@ static void add_step(struct parser *p, struct finding *f, const char *file, size
 }
 
 /*
- * The interned text of the step about to be added to `f`, or NULL when
- * the step will not be kept (PARSE_MAX_STEPS): a chain cut there interns
- * nothing more.  make_room() here changes nothing add_step() reads before
- * its own call, which then finds the room made.
+ * The cache entry of the step text raw[0..len) about to be added to `f`,
+ * or NULL when the step will not be kept (PARSE_MAX_STEPS): a chain cut
+ * there interns nothing more.  *fresh says the text's facts are still to
+ * be read into the entry.  make_room() here changes nothing add_step()
+ * reads before its own call, which then finds the room made.
  */
-static const char *step_text(struct parser *p, struct finding *f, const char *text, size_t len)
+static struct text_fact *step_fact(struct parser *p, struct finding *f, const char *raw,
+				   size_t len, int *fresh)
 {
+	struct text_fact *e;
+	size_t h;
+
 	make_room(p, f);
-	return f->flow_nr < PARSE_MAX_STEPS ? strpool_intern(p->pool, text, len) : NULL;
-}
-
-/* The cache entry of an interned step text: its own, or the one to fill for it. */
-static struct text_fact *text_fact_slot(struct parser *p, const char *text)
-{
-	uint64_t h = (uint64_t)(uintptr_t)text * 0x9e3779b97f4a7c15ULL;
-
+	if (f->flow_nr >= PARSE_MAX_STEPS)
+		return NULL;
 	if (!p->text_facts)
 		p->text_facts = xcalloc(TEXT_FACTS, sizeof(*p->text_facts));
-	return &p->text_facts[(h >> 32) & (TEXT_FACTS - 1)];
+	h = strmap_table_hash(raw, len);
+	e = &p->text_facts[h & (TEXT_FACTS - 1)];
+	*fresh = !e->text || e->hash != h || e->len != len || memcmp(e->text, raw, len);
+	if (*fresh) {
+		/* the pool's one copy of these bytes, as every entry holds */
+		e->text = strpool_intern(p->pool, raw, len);
+		e->hash = h;
+		e->len = len;
+		e->reason = -1;
+		e->callee_len = 0;
+		e->dsts = 0;
+	}
+	return e;
 }
 
 /* The destination bit of "flow: DST = ..." (Go 1.19) or "flow: DST ← ..." (newer). */
@@ -703,27 +716,24 @@ static void handle_flow(struct parser *p, const char *file, size_t file_len, int
 {
 	struct finding *f = p->cur;
 	struct text_fact *tf;
-	const char *text;
+	const char *text = NULL;
 	size_t tl = n;
+	int fresh;
 
 	if (!f)
 		return;
 	f->facts.flows++;
 	if (tl && m[tl - 1] == ':')
 		tl--;
-	text = step_text(p, f, m, tl);
-	if (!text) {
+	tf = step_fact(p, f, m, tl, &fresh);
+	if (!tf) {
 		f->facts.dsts |= flow_dst(m, n);
 	} else {
 		/* the same text always has the same destination */
-		tf = text_fact_slot(p, text);
-		if (tf->text != text) {
-			tf->text = text;
-			tf->reason = -1;
-			tf->callee_len = 0;
+		if (fresh)
 			tf->dsts = (unsigned char)flow_dst(m, n);
-		}
 		f->facts.dsts |= tf->dsts;
+		text = tf->text;
 	}
 	add_step(p, f, file, file_len, line, col, text, m, tl);
 }
@@ -755,10 +765,10 @@ static void from_fact(const char *m, size_t n, struct text_fact *tf)
 static void handle_from(struct parser *p, const char *m, size_t n)
 {
 	struct finding *f = p->cur;
-	const char *at = NULL, *s, *text;
-	struct text_fact own, *tf = &own;
+	const char *at = NULL, *s, *text = NULL;
+	struct text_fact own, *tf;
 	size_t fl = 0, tl;
-	int l = 0, c = 0;
+	int l = 0, c = 0, fresh;
 
 	if (!f)
 		return;
@@ -772,16 +782,15 @@ static void handle_from(struct parser *p, const char *m, size_t n)
 		return;
 	}
 	tl = (size_t)(at - m);
-	text = step_text(p, f, m, tl);
-	if (text) {
+	tf = step_fact(p, f, m, tl, &fresh);
+	if (tf) {
 		/* the same text always says the same (2,497 texts of the 14,963
 		 * from lines of x/tools' go/ssa) */
-		tf = text_fact_slot(p, text);
-		if (tf->text != text) {
-			tf->text = text;
+		if (fresh)
 			from_fact(m, tl, tf);
-		}
+		text = tf->text;
 	} else {
+		tf = &own;
 		from_fact(m, tl, tf);
 	}
 	if (tf->reason >= 0)
