@@ -1067,10 +1067,16 @@ static void test_many_pending(void **state)
 	/* left waiting at the block's end: no verdict of the next block takes it */
 	strbuf_addstr(&in, "./z.go:1:2: w escapes to heap:\n./z.go:1:2:   flow: {heap} = w:\n"
 			   "# b\n./z.go:1:2: moved to heap: w\n");
+	/* a block whose waiting subjects take more than a megabyte, then one more */
+	for (i = 0; i < 5000; i++)
+		strbuf_addf(&in, "./z.go:%d:3: f(\"%0300d\") escapes to heap:\n", i + 1, i);
+	strbuf_addstr(&in, "# c\n./z.go:1:3: u escapes to heap:\n./z.go:1:3:   flow: {heap} = u:\n"
+			   "./z.go:1:3: moved to heap: u\n");
 	parser_feed(p, in.buf, in.len);
 	parser_finish(p);
 	parser_take_findings(p, &l);
-	assert_int_equal(l.nr, 5000 + 6);
+	assert_int_equal(l.nr, 5000 + 7);
+	assert_step(find(&l, "z.go", 1, 3, "moved to heap: u"), 0, "z.go", 1, 3, "flow: {heap} = u");
 	for (i = 1; i <= 5000; i++) {
 		strbuf_reset(&want);
 		strbuf_addf(&want, "moved to heap: v%d", i);
