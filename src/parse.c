@@ -135,6 +135,7 @@ struct parser {
 	char last_pos[120];
 	size_t last_pos_len, last_pos_file;
 	int last_pos_line, last_pos_col;
+	struct step_file *last_pos_sf; /* its path's step_file(), once asked */
 	struct parse_stats stats;
 	struct note_state *notes;     /* with opts.keep_notes (the notes block below) */
 	size_t ended_nr;              /* the findings of `out` whose block has ended */
@@ -634,19 +635,31 @@ static int file_kept(struct parser *p, struct step_file *sf)
 }
 
 /*
- * Append a step: `text` is the step's text interned in the pool, or NULL to
- * intern text_len bytes at `raw` (only once the step is known to be kept).
+ * The step_file() of the current line's own path (file[0..file_len), its
+ * position's): the one of the last line that started with the same
+ * "FILE:LINE:COL: " (line_position() keeps it), asked once per position.
  */
-static void add_step(struct parser *p, struct finding *f, const char *file, size_t file_len,
-		     int line, int col, const char *text, const char *raw, size_t text_len)
+static struct step_file *line_file(struct parser *p, const char *file, size_t file_len)
+{
+	if (!p->last_pos_len)   /* a position too long to be kept */
+		return step_file(p, file, file_len);
+	if (!p->last_pos_sf)
+		p->last_pos_sf = step_file(p, file, file_len);
+	return p->last_pos_sf;
+}
+
+/*
+ * Append a step at `sf` (NULL: no position): `text` is the step's text
+ * interned in the pool, or NULL to intern text_len bytes at `raw` (only
+ * once the step is known to be kept).
+ */
+static void add_step(struct parser *p, struct finding *f, const struct step_file *sf, int line,
+		     int col, const char *text, const char *raw, size_t text_len)
 {
 	const char *inlined = NULL;
-	const struct step_file *sf = NULL;
 	struct flow_step *st;
 
 	f->facts.steps++;
-	if (file_len)
-		sf = step_file(p, file, file_len);
 	if (sf && col && p->inlined.nr) {
 		/* a step at a call the compiler inlined: the function called there */
 		inlined = inline_get(&p->inlined, sf, line, col);
@@ -735,7 +748,7 @@ static void handle_flow(struct parser *p, const char *file, size_t file_len, int
 		f->facts.dsts |= tf->dsts;
 		text = tf->text;
 	}
-	add_step(p, f, file, file_len, line, col, text, m, tl);
+	add_step(p, f, file_len ? line_file(p, file, file_len) : NULL, line, col, text, m, tl);
 }
 
 /* What "from EXPR (REASON)" says: the reason (-1: none) and the callee's length. */
@@ -778,7 +791,7 @@ static void handle_from(struct parser *p, const char *m, size_t n)
 			break;
 		}
 	if (!at) {
-		add_step(p, f, "", 0, 0, 0, NULL, m, n);
+		add_step(p, f, NULL, 0, 0, NULL, m, n);
 		return;
 	}
 	tl = (size_t)(at - m);
@@ -799,9 +812,9 @@ static void handle_from(struct parser *p, const char *m, size_t n)
 		add_callee_name(&f->facts, m + 5, tf->callee_len);
 	/* the step's own position: FILE:LINE[:COL] up to the end */
 	if (scan_position(at + 4, (size_t)(m + n - (at + 4)), 1, &fl, &l, &c, NULL))
-		add_step(p, f, at + 4, fl, l, c, text, m, tl);
+		add_step(p, f, fl ? step_file(p, at + 4, fl) : NULL, l, c, text, m, tl);
 	else
-		add_step(p, f, "", 0, 0, 0, text, m, tl);
+		add_step(p, f, NULL, 0, 0, text, m, tl);
 }
 
 static size_t pos_hash(const struct step_file *file, int line, int col)
@@ -921,7 +934,7 @@ static void handle_header(struct parser *p, const char *file, size_t file_len, i
 			  const char *subject, size_t subject_len, const char *dst, size_t dst_len,
 			  int derefs, const char *func, size_t func_len)
 {
-	struct step_file *sf = step_file(p, file, file_len);
+	struct step_file *sf = line_file(p, file, file_len);
 	struct finding *f;
 
 	if (!sf->outside && !file_kept(p, sf)) {
@@ -1029,7 +1042,7 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 	struct finding *f;
 
 	p->stats.verdicts++;
-	sf = step_file(p, file, file_len);
+	sf = line_file(p, file, file_len);
 	if (!sf->outside && !file_kept(p, sf)) {
 		p->stats.skipped++;
 		return;
@@ -1171,7 +1184,7 @@ static void note_inlined(struct parser *p, const char *file, size_t file_len, in
 	/* the first call inlined at a position is the one the source makes;
 	 * the compiler reports the calls inlined into its body at the same
 	 * position after it (reflect.ValueOf, then reflect.unpackEface, ...) */
-	sf = step_file(p, file, file_len);
+	sf = line_file(p, file, file_len);
 	if (!inline_get(&p->inlined, sf, lineno, col))
 		inline_put(&p->inlined, sf, lineno, col,
 			   strpool_intern(p->pool, name, (size_t)(end - name)));
@@ -1285,6 +1298,7 @@ static int line_position(struct parser *p, const char *line, size_t len, size_t 
 		return 0;
 	n = (size_t)(*msg - line);
 	p->last_pos_len = n <= sizeof(p->last_pos) ? n : 0;
+	p->last_pos_sf = NULL;
 	if (p->last_pos_len) {
 		memcpy(p->last_pos, line, n);
 		p->last_pos_file = *file_len;

@@ -795,6 +795,9 @@ static void test_table_hash_values(void **state)
  * position; one that only nearly does (a longer column, no ": ", cut
  * short) is read on its own.
  */
+#define LONG_DIR "a-directory-whose-name-is-long/and-another-one-below-it/and-a-third-to-pass/" \
+		 "more-than-a-hundred-and-twenty-bytes"
+
 static void test_repeated_positions(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
@@ -809,11 +812,24 @@ static void test_repeated_positions(void **state)
 				 "./x.go:5:23: moved to heap: a\n"
 				 "./x.go:5:2: moved to heap: a\r\n"
 				 "./x.go:5:2x: moved to heap: d\n"
-				 "go: ./x.go:5:2: moved to heap: e\n";
+				 "go: ./x.go:5:2: moved to heap: e\n"
+				 /* a step in another file between two lines of x.go:8:2 */
+				 "./x.go:8:2: r escapes to heap:\n"
+				 "./x.go:8:2:     from r (spill) at ./y.go:1:1\n"
+				 "./x.go:8:2:   flow: {heap} = r:\n"
+				 "./x.go:8:2: moved to heap: r\n"
+				 /* a position too long to be kept */
+				 "./" LONG_DIR "/q.go:3:4: q escapes to heap:\n"
+				 "./" LONG_DIR "/q.go:3:4:   flow: {heap} = q:\n"
+				 "./" LONG_DIR "/q.go:3:4: moved to heap: q\n";
 
 	(void)state;
 	p = run(&plain, in, sizeof(in) - 1, 3, &l);
-	assert_int_equal(l.nr, 5);
+	assert_int_equal(l.nr, 7);
+	assert_step(l.items[5], 0, "y.go", 1, 1, "from r (spill)");
+	assert_step(l.items[5], 1, "x.go", 8, 2, "flow: {heap} = r");
+	assert_string_equal(l.items[6]->file, LONG_DIR "/q.go");
+	assert_step(l.items[6], 0, LONG_DIR "/q.go", 3, 4, "flow: {heap} = q");
 	/* the first ':' followed by LINE:COL and ": " */
 	assert_string_equal(l.items[0]->file, "x.go:5");
 	assert_int_equal(l.items[0]->line, 2);
