@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,23 +39,6 @@ static int mkdir_p(const char *dir)
 out:
 	free(p);
 	return ret;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* Remove a directory tree (symbolic links are removed, never followed). */
-static int rm_rf(const char *dir)
-{
-	struct stat st;
-
-	if (lstat(dir, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* A tree entry's path must stay inside the directory it is written to. */
@@ -221,7 +203,7 @@ int tree_checkout(git_repository *repo, const git_oid *tree_id, const char *dir)
 	} else {
 		struct walk_ctx w = { repo, dir, 0 };
 
-		if (rm_rf(dir) < 0) {
+		if (remove_tree(dir) < 0) {
 			ret = error_set(ER_ERROR, "cannot clear %s: %s", dir, strerror(errno));
 			goto out;
 		}

@@ -1,14 +1,17 @@
 /*
  * util.c: the library's set-up (cJSON's allocator), die(), the fatal
  * x*alloc wrappers, the per-thread error message of errors.h, small
- * string helpers, and writing a file whole or not at all.
+ * string helpers, writing a file whole or not at all, and removing a
+ * directory tree.
  */
+#define _XOPEN_SOURCE 700 /* nftw() */
 #include "util.h"
 #include "strbuf.h"
 #include "errors.h"
 
 #include <cJSON.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -248,4 +251,20 @@ int write_file_atomically(const char *path, const struct strbuf *content)
 out:
 	strbuf_release(&tmp);
 	return ret;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int remove_tree(const char *dir)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

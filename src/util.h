@@ -63,4 +63,8 @@ void mkdirs(const char *dir);
  * ER_ERROR with the message set. */
 int write_file_atomically(const char *path, const struct strbuf *content);
 
+/* Remove the directory tree `dir` (symbolic links are removed, never
+ * followed); 0 when it is gone (or was never there), -1 with errno. */
+int remove_tree(const char *dir);
+
 #endif
