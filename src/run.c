@@ -30,6 +30,69 @@ extern char **environ;
  */
 static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * The process groups of running own_group children (0: a free slot), for
+ * pass_on(): written under spawn_lock, read by the signal handler.
+ */
+#define GROUPS_MAX 4
+static volatile sig_atomic_t groups[GROUPS_MAX];
+static const int passed_on[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct sigaction before_pass_on[ARRAY_SIZE(passed_on)];
+
+/* A signal that ends this process ends the children's own groups first,
+ * then takes the effect it had before (async-signal-safe calls only). */
+static void pass_on(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < GROUPS_MAX; i++)
+		if (groups[i] > 0)
+			kill(-(pid_t)groups[i], sig);
+	for (i = 0; i < ARRAY_SIZE(passed_on); i++)
+		if (passed_on[i] == sig)
+			sigaction(sig, &before_pass_on[i], NULL);
+	raise(sig);
+}
+
+/* Under spawn_lock: the handlers, once; a signal this process ignores
+ * (nohup's SIGHUP, a background job's SIGINT) stays ignored. */
+static void pass_on_install(void)
+{
+	static int installed;
+	struct sigaction sa;
+	size_t i;
+
+	if (installed)
+		return;
+	installed = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pass_on;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(passed_on); i++) {
+		if (sigaction(passed_on[i], NULL, &before_pass_on[i]) < 0 ||
+		    before_pass_on[i].sa_handler == SIG_IGN)
+			continue;
+		sigaction(passed_on[i], &sa, NULL);
+	}
+}
+
+/* Note (pid > 0) or forget (pid < 0: -pid) an own group; under spawn_lock. */
+static void group_note(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < GROUPS_MAX; i++) {
+		if (pid > 0 && !groups[i]) {
+			groups[i] = pid;
+			return;
+		}
+		if (pid < 0 && groups[i] == -pid) {
+			groups[i] = 0;
+			return;
+		}
+	}
+}
+
 /* Build the child's environment: ours, minus names to unset, plus extras. */
 static char **make_env(const char *const *extra)
 {
@@ -128,6 +191,7 @@ static int on_path(const char *name)
 int child_start(struct child_process *cp)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	int p[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
 	int parent[3] = { -1, -1, -1 };
 	int *fields[3] = { &cp->in, &cp->out, &cp->err };
@@ -138,7 +202,17 @@ int child_start(struct child_process *cp)
 	if (!cp->argv || !cp->argv[0])
 		return error_set(ER_ERROR, "internal error: empty argv");
 	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
 	pthread_mutex_lock(&spawn_lock);
+	if (cp->own_group) {
+		if (groups[GROUPS_MAX - 1]) {
+			ret = error_set(ER_ERROR, "internal error: more than %d process groups", GROUPS_MAX);
+			goto out;
+		}
+		pass_on_install();
+		posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+		posix_spawnattr_setpgroup(&attr, 0);
+	}
 	for (i = 0; i < (int)ARRAY_SIZE(fields); i++) {
 		rc = setup_stream(&fa, fields[i], i, nulls[i], p[i], &parent[i]);
 		if (rc) {
@@ -156,7 +230,7 @@ int child_start(struct child_process *cp)
 	 * exits 127 (glibc under valgrind does): look it up first */
 	rc = on_path(cp->argv[0]) ? 0 : ENOENT;
 	if (!rc)
-		rc = posix_spawnp(&cp->pid, cp->argv[0], &fa, NULL, (char *const *)cp->argv, env);
+		rc = posix_spawnp(&cp->pid, cp->argv[0], &fa, &attr, (char *const *)cp->argv, env);
 	if (rc) {
 		cp->spawn_errno = rc;
 		cp->pid = -1;
@@ -166,6 +240,8 @@ int child_start(struct child_process *cp)
 	for (i = 0; i < (int)ARRAY_SIZE(fields); i++)
 		if (parent[i] >= 0)
 			*fields[i] = parent[i];
+	if (cp->own_group)
+		group_note(cp->pid);
 out:
 	pthread_mutex_unlock(&spawn_lock);
 	for (i = 0; i < (int)ARRAY_SIZE(fields); i++) {
@@ -178,6 +254,7 @@ out:
 			close(parent[i]);
 	}
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	free(env);
 	return ret;
 }
@@ -191,6 +268,11 @@ int child_finish(struct child_process *cp)
 	while (waitpid(cp->pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return error_set(ER_ERROR, "waitpid failed: %s", strerror(errno));
+	}
+	if (cp->own_group) {
+		pthread_mutex_lock(&spawn_lock);
+		group_note(-cp->pid);
+		pthread_mutex_unlock(&spawn_lock);
 	}
 	cp->pid = -1;
 	if (WIFEXITED(status))
@@ -296,6 +378,14 @@ int child_capture_finish(struct child_process *cp, struct strbuf *out, size_t ma
 	struct sink s = { cp->out, out, max, NULL, NULL };
 
 	drain(&s, 1);
+	return child_finish(cp);
+}
+
+int child_kill(struct child_process *cp)
+{
+	/* the pid is ours until child_finish() reaps it (see below) */
+	if (cp->pid > 0)
+		kill(cp->own_group ? -cp->pid : cp->pid, SIGKILL);
 	return child_finish(cp);
 }
 

@@ -39,11 +39,16 @@ struct child_process {
 	 */
 	int in, out, err;
 	unsigned no_stdin : 1, no_stdout : 1, no_stderr : 1;
+	/* the child leads a process group of its own, which child_kill()
+	 * ends whole; while it runs, SIGINT, SIGTERM, SIGHUP and SIGQUIT
+	 * are passed on to it before they take effect here (it is not in
+	 * the terminal's foreground group) */
+	unsigned own_group : 1;
 	pid_t pid;
 	int spawn_errno;          /* errno of a failed spawn (ENOENT: not found) */
 };
 
-#define CHILD_PROCESS_INIT { NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, -1, 0 }
+#define CHILD_PROCESS_INIT { NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, -1, 0 }
 
 /* The executable `name` would run as: searched on PATH unless it has a
  * '/'.  malloc'd, or NULL when there is none. */
@@ -53,6 +58,12 @@ char *run_which(const char *name);
 int child_start(struct child_process *cp);
 /* Wait for it; see "Exit status" above.  Closes no pipe ends. */
 int child_finish(struct child_process *cp);
+/*
+ * End a started child that is no longer wanted, at once: SIGKILL to it (to
+ * its whole group when own_group), and waited for.  Its status as
+ * child_finish() (137); the pipe ends the caller holds are still open.
+ */
+int child_kill(struct child_process *cp);
 /* child_start() + child_finish() with the streams as configured. */
 int child_run(struct child_process *cp);
 

@@ -230,6 +230,69 @@ static void test_capture_abort(void **state)
 	assert_int_equal(cp.pid, -1);
 }
 
+/* 1 while `pid` runs: a zombie (killed, not yet reaped by init) does not. */
+static int alive(long pid)
+{
+	char path[64], stat[256];
+	FILE *f;
+	size_t n;
+	const char *close_paren;
+
+	if (kill((pid_t)pid, 0))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (!(f = fopen(path, "r")))
+		return 1;
+	n = fread(stat, 1, sizeof(stat) - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	close_paren = strrchr(stat, ')');
+	return !close_paren || close_paren[1] != ' ' || close_paren[2] != 'Z';
+}
+
+/* An own_group child and what it started: ended whole by child_kill(),
+ * which a plain child's would not be (its grandchild lives on). */
+static void test_kill_group(void **state)
+{
+	const char *argv[] = { "sh", "-c", "sleep 30 & echo $!; wait", NULL };
+	int own;
+
+	(void)state;
+	for (own = 0; own < 2; own++) {
+		struct child_process cp = CHILD_PROCESS_INIT;
+		char buf[32];
+		ssize_t n;
+		long grandchild;
+
+		cp.argv = argv;
+		cp.own_group = (unsigned)own;
+		assert_int_equal(child_capture_start(&cp), 0);
+		n = read(cp.out, buf, sizeof(buf) - 1);
+		assert_true(n > 1);
+		buf[n] = '\0';
+		grandchild = strtol(buf, NULL, 10);
+		assert_true(grandchild > 1);
+		if (own)
+			assert_int_equal(getpgid(cp.pid), cp.pid); /* it leads its group */
+		else
+			assert_int_equal(getpgid(cp.pid), getpgrp());
+		assert_int_equal(child_kill(&cp), 128 + SIGKILL);
+		assert_int_equal(cp.pid, -1);
+		close(cp.out);
+		if (own) {
+			int i;
+
+			/* the sleep is killed too */
+			for (i = 0; i < 200 && alive(grandchild); i++)
+				nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+			assert_false(alive(grandchild));
+		} else {
+			assert_true(alive(grandchild)); /* still there */
+			kill((pid_t)grandchild, SIGKILL);
+		}
+	}
+}
+
 static void test_pipes(void **state)
 {
 	const char *argv[] = { "tr", "a-z", "A-Z", NULL };
@@ -337,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_dir_and_env),
 		cmocka_unit_test(test_stream_stderr),
 		cmocka_unit_test(test_capture_abort),
+		cmocka_unit_test(test_kill_group),
 		cmocka_unit_test(test_pipes),
 		cmocka_unit_test(test_which_and_missing),
 	};
