@@ -1165,6 +1165,41 @@ out:
 	strbuf_release(&now);
 }
 
+static void build_memo_path(struct strbuf *path, const struct base_cache *bc)
+{
+	strbuf_addf(path, "%s/head-build", bc->cache.buf);
+}
+
+void base_cache_recall_build(struct strbuf *memo, const struct base_cache *bc)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	build_memo_path(&path, bc);
+	strbuf_reset(memo);
+	if (strbuf_read_file(memo, path.buf, GO_PRESTART_MEMO_MAX) < 0 ||
+	    memo->len > GO_PRESTART_MEMO_MAX)
+		strbuf_reset(memo);
+	strbuf_release(&path);
+}
+
+void base_cache_remember_build(const struct base_cache *bc, const struct strbuf *memo,
+			       const struct strbuf *old)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	if (memo->len == old->len && !memcmp(memo->buf, old->buf, memo->len))
+		return;
+	build_memo_path(&path, bc);
+	if (!memo->len) {
+		unlink(path.buf);
+	} else if (memo->len <= GO_PRESTART_MEMO_MAX) {
+		mkdirs(bc->cache.buf);
+		if (write_file_atomically(path.buf, memo))
+			error_clear();
+	}
+	strbuf_release(&path);
+}
+
 void base_cache_preread(struct base_cache *bc)
 {
 	finding_list_release(&bc->pre);

@@ -179,6 +179,17 @@ void base_cache_preread(struct base_cache *bc);
  */
 int base_cache_recall_env(struct strbuf *raw, struct strbuf *key, const struct base_cache *bc);
 void base_cache_remember_env(const struct base_cache *bc, const char *raw, const char *key);
+/*
+ * The memory of the work tree's last head build (CACHEDIR/head-build,
+ * packages.h: go_prestart_start), at most GO_PRESTART_MEMO_MAX bytes:
+ * recall reads it into `memo` (empty when there is none or it is longer);
+ * remember writes `memo` atomically when it differs from `old` (what
+ * recall read), removes the file when `memo` is empty, and says nothing
+ * when it cannot (only a memory is lost).
+ */
+void base_cache_recall_build(struct strbuf *memo, const struct base_cache *bc);
+void base_cache_remember_build(const struct base_cache *bc, const struct strbuf *memo,
+			       const struct strbuf *old);
 int base_cache_write(const struct base_cache *bc, const struct finding_list *l);
 /* Release the lock and the memory. */
 void base_cache_release(struct base_cache *bc);

@@ -594,13 +594,310 @@ struct go_run {
 	const char *moddir;
 };
 
-/* Spawn go in module `moddir` for `pkgs`, its stderr streaming into a new
- * parser; 0, or the spawn's error (run->cp.spawn_errno says why). */
-static int go_run_start(struct go_run *run, const char *root, const char *moddir,
-			const char *const *pkgs, size_t npkgs, const struct build_opts *opts)
+/* A path of the memory: relative, no "." or ".." part, no leading '-'. */
+static int memo_path_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (!n || *s == '-' || *s == '/')
+		return 0;
+	while (i < n) {
+		size_t k = i;
+
+		while (k < n && s[k] != '/')
+			k++;
+		if (k == i || (k - i == 1 && s[i] == '.') ||
+		    (k - i == 2 && s[i] == '.' && s[i + 1] == '.'))
+			return 0;
+		i = k + 1;
+	}
+	return s[n - 1] != '/';
+}
+
+/* "./x" or "." (a package of the module). */
+static int memo_package_ok(const char *s, size_t n)
+{
+	return (n == 1 && *s == '.') || (n > 2 && s[0] == '.' && s[1] == '/' &&
+					 memo_path_ok(s + 2, n - 2));
+}
+
+struct memo_build {
+	char *moddir;
+	char **pkgs, **bce;
+	size_t pkgs_nr, pkgs_alloc, bce_nr, bce_alloc;
+};
+
+/*
+ * The head build started before the change is read (packages.h): the
+ * command the memory names, started with this run's options; `now` is the
+ * memory of the command the build's first go ran instead.
+ */
+struct go_prestart {
+	struct memo_build mb;  /* what it builds (its argv points into it) */
+	struct go_run *run;    /* started, neither adopted nor stopped; or NULL */
+	char *tmpdir;          /* its GOTMPDIR (NULL: none made) */
+	struct strbuf env;     /* "GOTMPDIR=..." */
+	const char *envv[2];
+	int adopted, seen;
+	struct strbuf now;
+	int verbose;
+};
+
+static void go_command(struct go_run *run, const char *root, const char *moddir,
+		       const char *const *pkgs, size_t npkgs, const struct build_opts *opts);
+static void go_run_release(struct go_run *run);
+
+static void memo_build_release(struct memo_build *mb)
+{
+	size_t i;
+
+	free(mb->moddir);
+	for (i = 0; i < mb->pkgs_nr; i++)
+		free(mb->pkgs[i]);
+	for (i = 0; i < mb->bce_nr; i++)
+		free(mb->bce[i]);
+	free(mb->pkgs);
+	free(mb->bce);
+	memset(mb, 0, sizeof(*mb));
+}
+
+/* Read a memory (packages.h); 0, or -1 when any of it is refused. */
+static int memo_build_parse(struct memo_build *mb, const char *memo, size_t len)
+{
+	const char *p = memo, *end = memo + len, *rest;
+	int first = 1;
+
+	memset(mb, 0, sizeof(*mb));
+	if (len > GO_PRESTART_MEMO_MAX || memchr(memo, '\0', len))
+		return -1;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = xstrndup(p, n);
+		int ok = 0;
+
+		if (first)
+			ok = !strcmp(line, GO_PRESTART_MEMO_HEAD);
+		else if (skip_prefix(line, "module ", &rest) && !mb->moddir)
+			ok = (!strcmp(rest, ".") || memo_path_ok(rest, strlen(rest))) &&
+			     (mb->moddir = xstrdup(strcmp(rest, ".") ? rest : "")) != NULL;
+		else if (skip_prefix(line, "package ", &rest) && memo_package_ok(rest, strlen(rest)) &&
+			 mb->pkgs_nr < 256) {
+			ALLOC_GROW(mb->pkgs, mb->pkgs_nr + 1, mb->pkgs_alloc);
+			mb->pkgs[mb->pkgs_nr++] = xstrdup(rest);
+			ok = 1;
+		} else if (skip_prefix(line, "bce ", &rest) && memo_path_ok(rest, strlen(rest)) &&
+			   mb->bce_nr < 256) {
+			ALLOC_GROW(mb->bce, mb->bce_nr + 1, mb->bce_alloc);
+			mb->bce[mb->bce_nr++] = xstrdup(rest);
+			ok = 1;
+		}
+		free(line);
+		if (!ok || (!nl && p + n != end))
+			goto bad;
+		first = 0;
+		p += n + 1;
+	}
+	if (!first && mb->moddir && mb->pkgs_nr)
+		return 0;
+bad:
+	memo_build_release(mb);
+	return -1;
+}
+
+/* The memory of the build's one go command (module `moddir`, `pkgs`). */
+static void memo_build_format(struct strbuf *out, const char *moddir, const char *const *pkgs,
+			      size_t npkgs, const struct build_opts *opts)
+{
+	size_t i;
+
+	strbuf_reset(out);
+	strbuf_addf(out, "%s\nmodule %s\n", GO_PRESTART_MEMO_HEAD, *moddir ? moddir : ".");
+	for (i = 0; i < npkgs; i++)
+		strbuf_addf(out, "package %s\n", pkgs[i]);
+	for (i = 0; i < opts->bce_dirs_nr; i++)
+		strbuf_addf(out, "bce %s\n", opts->bce_dirs[i]);
+}
+
+/* A directory of our own for the started go's work directory, where go
+ * would put it (GOTMPDIR, TMPDIR, /tmp): removed with all it holds when
+ * the go command is stopped. */
+static char *prestart_tmpdir(void)
+{
+	const char *base = getenv("GOTMPDIR");
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!base || !*base)
+		base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	strbuf_addf(&sb, "%s/escape-review-go-XXXXXX", base);
+	if (!mkdtemp(sb.buf)) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+struct go_prestart *go_prestart_new(int verbose)
+{
+	struct go_prestart *ps = xcalloc(1, sizeof(*ps));
+
+	strbuf_init(&ps->now, 0);
+	strbuf_init(&ps->env, 0);
+	ps->verbose = verbose;
+	return ps;
+}
+
+void go_prestart_start(struct go_prestart *ps, const char *memo, size_t len, const char *root,
+		       const struct build_opts *opts)
+{
+	struct memo_build *mb = &ps->mb;
+	struct build_opts bo = *opts;
+	struct go_run *run;
+	size_t i;
+
+	if (ps->run || ps->seen || !len)
+		return;
+	if (memo_build_parse(mb, memo, len)) {
+		if (ps->verbose)
+			fputs("escape-review: the last review's head build is not remembered as it should be: nothing started before the change is read\n", stderr);
+		return;
+	}
+	if (!(ps->tmpdir = prestart_tmpdir())) {
+		if (ps->verbose)
+			fprintf(stderr, "escape-review: cannot make a directory for go's work files (%s): nothing started before the change is read\n", strerror(errno));
+		return;
+	}
+	bo.bce_dirs = (const char *const *)mb->bce;
+	bo.bce_dirs_nr = mb->bce_nr;
+	run = xmalloc(sizeof(*run));
+	go_command(run, root, mb->moddir, (const char *const *)mb->pkgs, mb->pkgs_nr, &bo);
+	strbuf_addf(&ps->env, "GOTMPDIR=%s", ps->tmpdir);
+	ps->envv[0] = ps->env.buf;
+	run->cp.env = ps->envv;
+	run->cp.own_group = 1;
+	if (ps->verbose) {
+		struct strbuf line = STRBUF_INIT;
+
+		strbuf_addf(&line, "escape-review: running in %s, before the change is read (the last review's head build):", run->dir.buf);
+		for (i = 0; run->a.v[i]; i++)
+			strbuf_addf(&line, " %s", run->a.v[i]);
+		strbuf_addch(&line, '\n');
+		fputs(line.buf, stderr);
+		strbuf_release(&line);
+	}
+	if (child_stream_start(&run->cp, 0)) {
+		if (ps->verbose)
+			fprintf(stderr, "escape-review: %s: nothing started before the change is read\n", error_last());
+		error_clear();
+		go_run_release(run);
+		free(run);
+		rmdir(ps->tmpdir);
+		free(ps->tmpdir);
+		ps->tmpdir = NULL;
+		return;
+	}
+	ps->run = run;
+}
+
+/* End a started prestart that no build takes, with its work files. */
+static void prestart_stop(struct go_prestart *ps)
+{
+	if (!ps->run)
+		return;
+	child_kill(&ps->run->cp);
+	close(ps->run->cp.err);
+	go_run_release(ps->run);
+	free(ps->run);
+	ps->run = NULL;
+	if (ps->tmpdir && remove_tree(ps->tmpdir) < 0 && ps->verbose)
+		fprintf(stderr, "escape-review: cannot remove %s: %s\n", ps->tmpdir, strerror(errno));
+	free(ps->tmpdir);
+	ps->tmpdir = NULL;
+}
+
+/*
+ * The build's first go command, `run` (not started): its memory is kept
+ * in `now`; 1 when the prestart runs that very command (the directory and
+ * every argument), which `run` then takes over; else it is stopped.
+ */
+static int prestart_adopt(struct go_prestart *ps, struct go_run *run, const char *const *pkgs,
+			  size_t npkgs, const struct build_opts *opts)
+{
+	struct go_run *pre = ps->run;
+	size_t i;
+	int same;
+
+	memo_build_format(&ps->now, run->moddir, pkgs, npkgs, opts);
+	ps->seen = 1;
+	if (!pre)
+		return 0;
+	same = !strcmp(pre->dir.buf, run->dir.buf) && pre->a.nr == run->a.nr;
+	for (i = 0; same && i < run->a.nr; i++)
+		same = !strcmp(pre->a.v[i], run->a.v[i]);
+	if (!same) {
+		if (ps->verbose)
+			fputs("escape-review: the go command started before the change was read is not this review's: stopped\n", stderr);
+		prestart_stop(ps);
+		return 0;
+	}
+	if (ps->verbose)
+		fputs("escape-review: the go command started before the change was read is this review's: kept\n", stderr);
+	run->cp.pid = pre->cp.pid;
+	run->cp.err = pre->cp.err;
+	run->cp.own_group = 1;
+	go_run_release(pre);
+	free(pre);
+	ps->run = NULL;
+	ps->adopted = 1;
+	return 1;
+}
+
+/* A build of more than one go command: nothing to take, or to remember. */
+static void prestart_none(struct go_prestart *ps)
+{
+	strbuf_reset(&ps->now);
+	ps->seen = 1;
+	if (ps->run && ps->verbose)
+		fputs("escape-review: the go command started before the change was read is not this review's: stopped\n", stderr);
+	prestart_stop(ps);
+}
+
+void go_prestart_stop(struct go_prestart *ps)
+{
+	if (!ps || !ps->run)
+		return;
+	if (ps->verbose)
+		fputs("escape-review: the go command started before the change was read is not needed: stopped\n", stderr);
+	prestart_stop(ps);
+}
+
+int go_prestart_finish(struct go_prestart *ps, struct strbuf *memo)
+{
+	int seen;
+
+	if (!ps)
+		return 0;
+	go_prestart_stop(ps);
+	if (ps->tmpdir)
+		rmdir(ps->tmpdir); /* the adopted go removed its work directory */
+	free(ps->tmpdir);
+	seen = ps->seen;
+	strbuf_reset(memo);
+	strbuf_addbuf(memo, &ps->now);
+	strbuf_release(&ps->now);
+	strbuf_release(&ps->env);
+	memo_build_release(&ps->mb);
+	free(ps);
+	return seen;
+}
+
+/* The go command of module `moddir` for `pkgs`: its directory and argv. */
+static void go_command(struct go_run *run, const char *root, const char *moddir,
+		       const char *const *pkgs, size_t npkgs, const struct build_opts *opts)
 {
 	struct argv *a = &run->a;
-	struct parse_opts po = { 0 };
 	size_t i;
 
 	memset(run, 0, sizeof(*run));
@@ -646,8 +943,25 @@ static int go_run_start(struct go_run *run, const char *root, const char *moddir
 	}
 	for (i = 0; i < npkgs; i++)
 		argv_push(a, pkgs[i]);
+	run->cp.argv = a->v;
+	run->cp.dir = run->dir.buf;
+}
 
-	if (opts->verbose) {
+/* Spawn go in module `moddir` for `pkgs`, its stderr streaming into a new
+ * parser; 0, or the spawn's error (run->cp.spawn_errno says why).  A
+ * prestart (`ps`) of the same command is taken instead of a new start. */
+static int go_run_start(struct go_run *run, const char *root, const char *moddir,
+			const char *const *pkgs, size_t npkgs, const struct build_opts *opts,
+			struct go_prestart *ps)
+{
+	struct argv *a = &run->a;
+	struct parse_opts po = { 0 };
+	size_t i;
+	int adopted;
+
+	go_command(run, root, moddir, pkgs, npkgs, opts);
+	adopted = ps && prestart_adopt(ps, run, pkgs, npkgs, opts);
+	if (opts->verbose && !adopted) {
 		/* one write: another thread (an analysis beside this one) may
 		 * print at the same time */
 		struct strbuf line = STRBUF_INIT;
@@ -666,9 +980,7 @@ static int go_run_start(struct go_run *run, const char *root, const char *moddir
 	po.keep_file = opts->keep_file;
 	po.keep_data = opts->keep_data;
 	run->p = parser_new(&po);
-	run->cp.argv = a->v;
-	run->cp.dir = run->dir.buf;
-	return child_stream_start(&run->cp, 0);
+	return adopted ? 0 : child_stream_start(&run->cp, 0);
 }
 
 static void go_run_release(struct go_run *run)
@@ -724,6 +1036,7 @@ struct go_build {
 /* Start the next invocation; 0 when there is none left. */
 static int go_build_next(struct go_build *b)
 {
+	struct go_prestart *ps = b->mod || b->pkg ? NULL : b->opts->prestart, *take = NULL;
 	const struct gomodule *m;
 	size_t n;
 
@@ -733,8 +1046,13 @@ static int go_build_next(struct go_build *b)
 		return 0;
 	m = &b->set->mods[b->mod];
 	n = b->opts->tests ? 1 : m->pkgs_nr;
+	/* the first command settles a prestart: taken when it is the only one */
+	if (ps && (b->set->nr > 1 || n < m->pkgs_nr))
+		prestart_none(ps);
+	else
+		take = ps;
 	b->start_ret = go_run_start(&b->run, b->root, m->dir,
-				    (const char *const *)&m->pkgs[b->pkg], n, b->opts);
+				    (const char *const *)&m->pkgs[b->pkg], n, b->opts, take);
 	if (b->start_ret) {
 		/* told by the thread that finishes, which may not be this one */
 		b->start_msg = xstrdup(error_last());

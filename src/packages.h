@@ -101,6 +101,10 @@ struct build_opts {
 	 * asked from the thread that reads the build */
 	int (*keep_file)(void *data, const char *path);
 	void *keep_data;
+	/* a go command started before the packages were known, which the
+	 * build's first go command takes when it is the same and the only
+	 * one, and otherwise stops (go_prestart_start); NULL: none */
+	struct go_prestart *prestart;
 };
 
 /* 1 when `a` and `b` build the same modules' packages, in the same order
@@ -128,6 +132,47 @@ struct go_build;
 struct go_build *packages_build_start(const char *root, const struct pkgset *set,
 				      const struct build_opts *opts);
 int packages_build_finish(struct finding_list *out, struct strbuf *errors, struct go_build *b);
+
+/*
+ * The head build started before its packages are known, so that go runs
+ * while the review reads the change.  A memory of the work tree's last
+ * head build (its one go command's module, packages and bce directories)
+ * is started at once with this run's options (go_prestart_start), in a
+ * process group of its own and with a GOTMPDIR of its own.  The first go
+ * command of the build it is given to (build_opts.prestart) takes it when
+ * it is the build's only command and the same (its directory and every
+ * argument); otherwise, or when no build comes, it is stopped: its group
+ * killed, its work files removed.  What is taken is what would have been
+ * started, so the memory can waste a start but never change a review;
+ * go_prestart_finish() gives the memory of the build that ran.  The
+ * memory is text:
+ *
+ *   escape-review head build 1
+ *   module DIR        ("." for the repository root)
+ *   package PKG       ("./x" or "."; one or more)
+ *   bce DIR           (any number)
+ *
+ * and it is refused whole (nothing started; -v says so) when a line is
+ * none of these, a path is absolute or has a "." or ".." part or a
+ * leading '-', or it is longer than GO_PRESTART_MEMO_MAX bytes.
+ */
+#define GO_PRESTART_MEMO_HEAD "escape-review head build 1"
+#define GO_PRESTART_MEMO_MAX 16384
+struct go_prestart;
+struct go_prestart *go_prestart_new(int verbose);
+/* Start the build `memo` (`len` bytes; 0: none) remembers, in the
+ * checkout at `root` with `opts` (whose bce directories it replaces); it
+ * never fails: a memory refused or a go that does not start starts none. */
+void go_prestart_start(struct go_prestart *ps, const char *memo, size_t len, const char *root,
+		       const struct build_opts *opts);
+/* Stop it now when it runs and no build took it (no build will be given
+ * it); NULL is none. */
+void go_prestart_stop(struct go_prestart *ps);
+/* After every build given `ps` is finished: stop what no build took, free
+ * `ps`, and set `memo` to the memory of the build's one go command (empty
+ * when it had several).  1 when a build was given it, else 0 (`memo`
+ * empty: the memory read stays true). */
+int go_prestart_finish(struct go_prestart *ps, struct strbuf *memo);
 
 /*
  * The go command's version ("go1.19.8") in `out`: read from its GOROOT's

@@ -1418,6 +1418,10 @@ struct run {
 	struct strbuf root;
 	/* the cache key's `go env`, started before the work tree is examined */
 	struct go_env_query goq;
+	/* the work tree's head build started on the last one's memory, and
+	 * that memory as read (prestart_begin) */
+	struct go_prestart *prestart;
+	struct strbuf prestart_memo;
 	struct root_check check;
 	struct root_check *rc;  /* &check while the work tree is taken for the head */
 };
@@ -1545,6 +1549,49 @@ static void changed_packages(struct pkgset *set, const char *root, const char *c
 }
 
 /*
+ * Start go for the work tree's head before anything else is read: the
+ * packages the last review of the work tree built (CACHEDIR/head-build),
+ * with this review's options.  early_head_start()'s build takes it when
+ * the guess names the same packages, else it is stopped (packages.h).
+ */
+static void prestart_begin(struct run *r)
+{
+	const struct review_opts *opts = r->opts;
+	const char *wd = git_repository_workdir(r->repo);
+	struct build_opts bo = opts->build;
+	struct base_cache bc;
+	struct strbuf root = STRBUF_INIT;
+
+	if (!wd || opts->no_cache || opts->packages_nr || opts->all_packages)
+		return;
+	base_cache_init(&bc, git_repository_path(r->repo), opts->cache_dir);
+	base_cache_recall_build(&r->prestart_memo, &bc);
+	base_cache_release(&bc);
+	r->prestart = go_prestart_new(opts->verbose);
+	strbuf_addstr(&root, wd);
+	trim_slashes(&root);
+	bo.tests = opts->tests;
+	go_prestart_start(r->prestart, r->prestart_memo.buf, r->prestart_memo.len, root.buf, &bo);
+	strbuf_release(&root);
+}
+
+/* After every build: the memory of the head build that ran, for the next. */
+static void prestart_end(struct run *r)
+{
+	struct strbuf now = STRBUF_INIT;
+	struct base_cache bc;
+
+	if (go_prestart_finish(r->prestart, &now)) {
+		base_cache_init(&bc, git_repository_path(r->repo), r->opts->cache_dir);
+		base_cache_remember_build(&bc, &now, &r->prestart_memo);
+		base_cache_release(&bc);
+	}
+	r->prestart = NULL;
+	strbuf_release(&now);
+	strbuf_release(&r->prestart_memo);
+}
+
+/*
  * Start the work tree's head build before the diff, on a guess at the
  * packages it changes (change_guess_worktree): the diff walks the whole
  * work tree, the guess only the index's files.  Nothing starts when the
@@ -1574,6 +1621,7 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 	if (!eh->set.nr)
 		goto out;
 	head_analysis_init(&eh->a, opts, r->mode, eh->root.buf, &eh->set, NULL);
+	eh->a.build.prestart = r->prestart;
 	eh->a.classify_later = r->mode == MODE_NEW && head_classify_later(opts);
 	if (r->mode == MODE_ADDED || r->mode == MODE_CONTEXT || r->mode == MODE_FILE) {
 		change_filter_init(&eh->filter, r->mode);
@@ -1598,6 +1646,7 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 out:
 	if (!eh->started)
 		pkgset_release(&eh->set);
+	go_prestart_stop(r->prestart); /* unless the build took it */
 }
 
 /* The early head when it builds what the diff found, else NULL (it is
@@ -1668,6 +1717,7 @@ static int stage_change(struct run *r)
 		co.go_files_data = r;
 	}
 	if (co.worktree && !opts->input) {
+		prestart_begin(r);
 		early_head_start(r, &co);
 		/* `go env` runs beside the head's build: new mode's cache key of
 		 * the base, and the Go version (unless a file says it); without
@@ -1924,6 +1974,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 	strbuf_init(&r.root, 0);
 	strbuf_init(&r.early.root, 0);
 	strbuf_init(&r.early.said, 0);
+	strbuf_init(&r.prestart_memo, 0);
 	/* the profiles first: a bad one fails before the build */
 	if ((ret = profile_read_all(&prof, opts->profiles, opts->profiles_nr, &opts->build)))
 		goto out;
@@ -1946,6 +1997,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 	}
 out:
 	early_head_release(&r.early);
+	prestart_end(&r);
 	go_env_abandon(&r.goq);
 	pkgset_release(&r.set);
 	change_release(&r.change);
