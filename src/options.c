@@ -202,7 +202,7 @@ static const struct option options[] = {
 		   "also list findings accepted by .escape-baseline.json"),
 	OPT_SWITCH("--all-packages", REVIEWS, all_packages,
 		   "analyse every package of every module, not only the changed ones"),
-	OPT_SWITCH("--no-cache", REVIEWS | CMD_REPORT, no_cache, "neither read nor write the analysis cache (base and head), nor take go env's remembered answer"),
+	OPT_SWITCH("--no-cache", REVIEWS | CMD_REPORT, no_cache, "neither read nor write the analysis cache (base and head) and the work tree's memories, nor take go env's remembered answer"),
 	OPT_STRING("--cache-dir", "DIR", REVIEWS | CMD_REPORT, cache_dir,
 		   "keep the analysis cache in DIR (default: $ESCAPE_REVIEW_CACHE, else "
 		   ".git/escape-review/cache); CI can save and restore it between runs"),
