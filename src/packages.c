@@ -646,6 +646,7 @@ struct go_prestart {
 static void go_command(struct go_run *run, const char *root, const char *moddir,
 		       const char *const *pkgs, size_t npkgs, const struct build_opts *opts);
 static void go_run_release(struct go_run *run);
+static int version_file(struct strbuf *out, const char *go);
 
 static void memo_build_release(struct memo_build *mb)
 {
@@ -764,6 +765,15 @@ void go_prestart_start(struct go_prestart *ps, const char *memo, size_t len, con
 			fputs("escape-review: the last review's head build is not remembered as it should be: nothing started before the change is read\n", stderr);
 		return;
 	}
+	/* the toolchain's own go only: what a wrapper or a version manager's
+	 * shim does when started (and stopped) is not known */
+	if (version_file(&ps->env, opts->go ? opts->go : "go")) {
+		if (ps->verbose)
+			fputs("escape-review: go is not its toolchain's own bin/go (a wrapper or a version manager's shim): nothing started before the change is read\n", stderr);
+		strbuf_reset(&ps->env);
+		return;
+	}
+	strbuf_reset(&ps->env);
 	if (!(ps->tmpdir = prestart_tmpdir())) {
 		if (ps->verbose)
 			fprintf(stderr, "escape-review: cannot make a directory for go's work files (%s): nothing started before the change is read\n", strerror(errno));

@@ -138,7 +138,9 @@ int packages_build_finish(struct finding_list *out, struct strbuf *errors, struc
  * while the review reads the change.  A memory of the work tree's last
  * head build (its one go command's module, packages and bce directories)
  * is started at once with this run's options (go_prestart_start), in a
- * process group of its own and with a GOTMPDIR of its own.  The first go
+ * process group of its own and with a GOTMPDIR of its own, when the go
+ * command is its toolchain's own bin/go (never a wrapper or a version
+ * manager's shim, whose doings when started and stopped are not known).  The first go
  * command of the build it is given to (build_opts.prestart) takes it when
  * it is the build's only command and the same (its directory and every
  * argument); otherwise, or when no build comes, it is stopped: its group

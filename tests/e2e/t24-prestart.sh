@@ -23,16 +23,20 @@ func Extra() int {
 GO
 git add extra && git commit -q -m extra
 
-# a go shim that notes each call with its process id (the go it execs)
+# a go shim that notes each call with its process id (the go it execs),
+# laid out as a toolchain's bin/go with its VERSION file beside bin/: only
+# such a go is started before the change is read
 real=$(command -v go)
-mkdir -p "$TMP/shim" "$TMP/gotmp"
-cat >"$TMP/shim/go" <<SH
+goroot=$(go env GOROOT)
+mkdir -p "$TMP/shim/bin" "$TMP/gotmp"
+cp "$goroot/VERSION" "$TMP/shim/VERSION"
+cat >"$TMP/shim/bin/go" <<SH
 #!/bin/sh
 echo "\$\$ \$*" >>"$TMP/go-calls"
 exec "$real" "\$@"
 SH
-chmod +x "$TMP/shim/go"
-PATH="$TMP/shim:$PATH"
+chmod +x "$TMP/shim/bin/go"
+PATH="$TMP/shim/bin:$PATH"
 export PATH
 : >"$TMP/go-calls"
 builds() { grep -c '^[0-9]* build ' "$TMP/go-calls"; }
@@ -80,14 +84,15 @@ expect_eq "new mode too: the added function is new" \
 # the change moves to the other package: the go started is stopped.  A go
 # that waits before it builds SLOW (the shell running the shim is there
 # from the moment the review started it, until it is stopped)
-mkdir -p "$TMP/slow"
-cat >"$TMP/slow/go" <<SH
+mkdir -p "$TMP/slow/bin"
+cp "$goroot/VERSION" "$TMP/slow/VERSION"
+cat >"$TMP/slow/bin/go" <<SH
 #!/bin/sh
 case "\$*" in build*" \$SLOW") echo \$\$ >>"$TMP/slow-pids"; sleep 20 ;; esac
 exec "$real" "\$@"
 SH
-chmod +x "$TMP/slow/go"
-running() { ps -eo args | grep -c "^/bin/sh $TMP/slow/go"; }
+chmod +x "$TMP/slow/bin/go"
+running() { ps -eo args | grep -c "^/bin/sh $TMP/slow/bin/go"; }
 git checkout -q campus/score.go
 cat >>extra/extra.go <<'GO'
 
@@ -97,7 +102,7 @@ func Moved() *int {
 	return &m
 }
 GO
-SLOW=./campus PATH="$TMP/slow:$PATH" er --mode added --format json -v --fail-on none
+SLOW=./campus PATH="$TMP/slow/bin:$PATH" er --mode added --format json -v --fail-on none
 expect_rc "another package" 0
 expect_grep "another package: go started before the change is read" \
 	"^escape-review: running in $root, before the change is read (the last review's head build): go build -gcflags=-m=2 -o /dev/null ./campus$" "$TMP/err"
@@ -116,6 +121,22 @@ expect_rc "no Go change" 0
 expect_grep "no Go change: the go started is not needed" \
 	"^escape-review: the go command started before the change was read is not needed: stopped$" "$TMP/err"
 expect_eq "no Go change: the memory kept, nothing left" "$(sed -n 3p "$memo") $(left)" "package ./extra 0"
+
+# a go that is not a toolchain's bin/go (a wrapper, a version manager's
+# shim) is never started before the change is read
+mkdir -p "$TMP/wrapper"
+cat >"$TMP/wrapper/go" <<SH
+#!/bin/sh
+exec "$TMP/shim/bin/go" "\$@"
+SH
+chmod +x "$TMP/wrapper/go"
+echo "func Wrapped() {}" >>extra/extra.go
+: >"$TMP/go-calls"
+PATH="$TMP/wrapper:$PATH" er --mode added -v
+expect_grep "a wrapper: nothing started before the change is read, saying why" \
+	"^escape-review: go is not its toolchain's own bin/go (a wrapper or a version manager's shim): nothing started before the change is read$" "$TMP/err"
+expect_eq "a wrapper: one go build" "$(builds)" 1
+git checkout -q extra/extra.go
 
 # --no-cache reads no memory and writes none
 echo "func NoCache() {}" >>extra/extra.go
@@ -153,7 +174,7 @@ for sig in TERM:15 INT:2; do
 	sig=${sig%:*}
 	: >"$TMP/slow-pids"
 	# (a shell's background job ignores SIGINT: the review is given the default)
-	SLOW=./extra PATH="$TMP/slow:$PATH" python3 -c 'import os, signal, sys
+	SLOW=./extra PATH="$TMP/slow/bin:$PATH" python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.execv(sys.argv[1], sys.argv[1:])' "$ER_BIN" --mode added >/dev/null 2>&1 &
 	erpid=$!
