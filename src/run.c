@@ -205,7 +205,9 @@ int child_start(struct child_process *cp)
 	posix_spawnattr_init(&attr);
 	pthread_mutex_lock(&spawn_lock);
 	if (cp->own_group) {
-		if (groups[GROUPS_MAX - 1]) {
+		for (i = 0; i < GROUPS_MAX && groups[i]; i++)
+			;
+		if (i == GROUPS_MAX) {
 			ret = error_set(ER_ERROR, "internal error: more than %d process groups", GROUPS_MAX);
 			goto out;
 		}
