@@ -441,7 +441,7 @@ struct walk {
 	struct strmap dirs;
 	long long began, old_began;
 	size_t dirs_nr, taken;
-	int read, unsayable;      /* a directory was read; a name with a newline */
+	int read;                 /* a directory was read */
 };
 
 static int walk_name_ok(const char *s, size_t n)
@@ -552,7 +552,7 @@ static int walk_list(struct walk *w, const struct strbuf *path, const long long 
 			type = S_ISDIR(est.st_mode) ? COMPAT_DIRENT_DIR : COMPAT_DIRENT_OTHER;
 		}
 		if (strchr(de->d_name, '\n'))
-			w->unsayable = 1;
+			break; /* not a line of the list: the whole walk decides */
 		strbuf_addf(list, "%c %s\n", type == COMPAT_DIRENT_DIR ? 'd' : 'f', de->d_name);
 	}
 	closedir(d);
@@ -657,7 +657,7 @@ static int walk_worktree(struct change_maybe *m, git_repository *repo, git_index
 		w.read = 1;
 	}
 	ret = walk_untracked(&w, &path, 0);
-	if (memo && !ret && !m->full && !w.unsayable && w.now.len <= WALK_MEMO_MAX &&
+	if (memo && !ret && !m->full && w.now.len <= WALK_MEMO_MAX &&
 	    (w.read || w.taken != w.dirs_nr)) {
 		char *slash = strrchr(memo, '/');
 

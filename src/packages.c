@@ -638,7 +638,7 @@ struct go_prestart {
 	char *tmpdir;          /* its GOTMPDIR (NULL: none made) */
 	struct strbuf env;     /* "GOTMPDIR=..." */
 	const char *envv[2];
-	int adopted, seen;
+	int seen;              /* a build's first command came (`now` is its) */
 	struct strbuf now;
 	int verbose;
 };
@@ -647,6 +647,21 @@ static void go_command(struct go_run *run, const char *root, const char *moddir,
 		       const char *const *pkgs, size_t npkgs, const struct build_opts *opts);
 static void go_run_release(struct go_run *run);
 static int version_file(struct strbuf *out, const char *go);
+
+/* -v: the command `run` runs, and where (one write: another thread, an
+ * analysis beside this one, may print at the same time). */
+static void say_command(const struct go_run *run, const char *when)
+{
+	struct strbuf line = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addf(&line, "escape-review: running in %s%s:", run->dir.buf, when);
+	for (i = 0; i < run->a.nr; i++)
+		strbuf_addf(&line, " %s", run->a.v[i]);
+	strbuf_addch(&line, '\n');
+	fputs(line.buf, stderr);
+	strbuf_release(&line);
+}
 
 static void memo_build_release(struct memo_build *mb)
 {
@@ -756,7 +771,6 @@ void go_prestart_start(struct go_prestart *ps, const char *memo, size_t len, con
 	struct memo_build *mb = &ps->mb;
 	struct build_opts bo = *opts;
 	struct go_run *run;
-	size_t i;
 
 	if (ps->run || ps->seen || !len)
 		return;
@@ -787,16 +801,8 @@ void go_prestart_start(struct go_prestart *ps, const char *memo, size_t len, con
 	ps->envv[0] = ps->env.buf;
 	run->cp.env = ps->envv;
 	run->cp.own_group = 1;
-	if (ps->verbose) {
-		struct strbuf line = STRBUF_INIT;
-
-		strbuf_addf(&line, "escape-review: running in %s, before the change is read (the last review's head build):", run->dir.buf);
-		for (i = 0; run->a.v[i]; i++)
-			strbuf_addf(&line, " %s", run->a.v[i]);
-		strbuf_addch(&line, '\n');
-		fputs(line.buf, stderr);
-		strbuf_release(&line);
-	}
+	if (ps->verbose)
+		say_command(run, ", before the change is read (the last review's head build)");
 	if (child_stream_start(&run->cp, 0)) {
 		if (ps->verbose)
 			fprintf(stderr, "escape-review: %s: nothing started before the change is read\n", error_last());
@@ -860,7 +866,6 @@ static int prestart_adopt(struct go_prestart *ps, struct go_run *run, const char
 	go_run_release(pre);
 	free(pre);
 	ps->run = NULL;
-	ps->adopted = 1;
 	return 1;
 }
 
@@ -964,25 +969,13 @@ static int go_run_start(struct go_run *run, const char *root, const char *moddir
 			const char *const *pkgs, size_t npkgs, const struct build_opts *opts,
 			struct go_prestart *ps)
 {
-	struct argv *a = &run->a;
 	struct parse_opts po = { 0 };
-	size_t i;
 	int adopted;
 
 	go_command(run, root, moddir, pkgs, npkgs, opts);
 	adopted = ps && prestart_adopt(ps, run, pkgs, npkgs, opts);
-	if (opts->verbose && !adopted) {
-		/* one write: another thread (an analysis beside this one) may
-		 * print at the same time */
-		struct strbuf line = STRBUF_INIT;
-
-		strbuf_addf(&line, "escape-review: running in %s:", run->dir.buf);
-		for (i = 0; i < a->nr; i++)
-			strbuf_addf(&line, " %s", a->v[i]);
-		strbuf_addch(&line, '\n');
-		fputs(line.buf, stderr);
-		strbuf_release(&line);
-	}
+	if (opts->verbose && !adopted)
+		say_command(run, "");
 	po.prefix = run->prefix.buf;
 	po.root_abs = root;
 	po.exact_steps = opts->max_flow;

@@ -804,6 +804,23 @@ static void test_worktree_walk_memo(void **state)
 	assert_true(strbuf_read_file(&text, memo.buf, 1 << 20) > 0);
 	assert_null(strstr(text.buf, "../"));
 	assert_non_null(strstr(text.buf, "f u2.go\n"));
+	/* a name with a newline is no line of a list: the whole walk decides
+	 * (the file is found as libgit2's walk finds it), nothing remembered */
+	gitrepo_write(&g, "sub/deep/n\nl.go", "package deep\n");
+	o.walk_memo = NULL;
+	o.walk_all = 1;
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	file_paths(&c, &sb);
+	assert_string_equal(sb.buf, "A sub/deep/n\nl.go\nA sub/deep/u1.go\nA sub/deep/u2.go\n");
+	change_release(&c);
+	o.walk_all = 0;
+	o.walk_memo = memo.buf;
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_string_equal(file_paths(&c, &text), sb.buf);
+	change_release(&c);
+	strbuf_reset(&text);
+	assert_true(strbuf_read_file(&text, memo.buf, 1 << 20) > 0);
+	assert_null(strstr(text.buf, "f n\n"));
 	strbuf_release(&memo);
 	strbuf_release(&sb);
 	strbuf_release(&text);
