@@ -86,10 +86,11 @@ static size_t position_len(const char *s)
 	return (size_t)(q - s);
 }
 
-/* The message without compiler positions (FILE.go:LINE[:COL]). */
-static void strip_positions(struct strbuf *out, const char *m)
+/* `h` continued with the message without compiler positions
+ * (FILE.go:LINE[:COL]), run by run between them. */
+static unsigned long long hash_stripped(unsigned long long h, const char *m)
 {
-	const char *start = m;
+	const char *start = m, *run = m;
 
 	while (*m) {
 		size_t n = 0;
@@ -98,25 +99,34 @@ static void strip_positions(struct strbuf *out, const char *m)
 		if (m == start || m[-1] == ' ' || m[-1] == '(')
 			n = position_len(m);
 		if (n) {
+			h = strmap_hash_continue(h, run, (size_t)(m - run));
 			m += n;
+			run = m;
 			continue;
 		}
-		strbuf_addch(out, *m++);
+		m++;
 	}
+	return strmap_hash_continue(h, run, (size_t)(m - run));
 }
 
-static void base_key(struct strbuf *k, const struct finding *f, const char *file, int with_file)
+/*
+ * The hash of a finding's key without its occurrence: package, file (when
+ * `with_file`), top-level function and the message without positions, each
+ * ended by a NUL byte.  Hashed as it is read, never put together.
+ */
+static unsigned long long base_key_hash(const struct finding *f, const char *file, int with_file)
 {
-	strbuf_reset(k);
-	strbuf_addstr(k, f->package ? f->package : "");
-	strbuf_addch(k, 0);
-	if (with_file)
-		strbuf_addstr(k, file ? file : "");
-	strbuf_addch(k, 0);
-	strbuf_add(k, f->function ? f->function : "", toplevel_len(f->function));
-	strbuf_addch(k, 0);
-	strip_positions(k, f->message ? f->message : "");
-	strbuf_addch(k, 0);
+	const char *pkg = f->package ? f->package : "";
+	unsigned long long h = strmap_hash(pkg, strlen(pkg) + 1);
+
+	if (with_file && file)
+		h = strmap_hash_continue(h, file, strlen(file) + 1);
+	else
+		h = strmap_hash_continue(h, "", 1);
+	h = strmap_hash_continue(h, f->function ? f->function : "", toplevel_len(f->function));
+	h = strmap_hash_continue(h, "", 1);
+	h = hash_stripped(h, f->message ? f->message : "");
+	return strmap_hash_continue(h, "", 1);
 }
 
 static _Thread_local const struct finding_list *sort_list; /* qsort has no context argument */
@@ -161,7 +171,6 @@ static unsigned long long *make_keys(const struct finding_list *l, const struct 
 {
 	unsigned long long *keys = xmalloc((l->nr ? l->nr : 1) * sizeof(*keys));
 	struct keyed *order = xmalloc((l->nr ? l->nr : 1) * sizeof(*order));
-	struct strbuf k = STRBUF_INIT;
 	size_t i, occurrence = 0;
 
 	for (i = 0; i < l->nr; i++) {
@@ -170,23 +179,24 @@ static unsigned long long *make_keys(const struct finding_list *l, const struct 
 
 		if (c && file && (renamed = change_renamed_to(c, file)))
 			file = renamed;
-		base_key(&k, f, file, with_file);
-		order[i].hash = strmap_hash(k.buf, k.len);
+		order[i].hash = base_key_hash(f, file, with_file);
 		order[i].index = i;
 	}
 	sort_list = l;
 	if (l->nr > 1)
 		qsort(order, l->nr, sizeof(*order), cmp_keyed);
 	for (i = 0; i < l->nr; i++) {
-		char num[24];
-		int len;
+		char num[24], *p = num + sizeof(num);
+		size_t v;
 
 		occurrence = i && order[i].hash == order[i - 1].hash ? occurrence + 1 : 0;
-		len = snprintf(num, sizeof(num), "%zu", occurrence);
-		keys[order[i].index] = strmap_hash_continue(order[i].hash, num, (size_t)len);
+		v = occurrence; /* in decimal, as "%zu" */
+		do
+			*--p = (char)('0' + v % 10);
+		while ((v /= 10));
+		keys[order[i].index] = strmap_hash_continue(order[i].hash, p, (size_t)(num + sizeof(num) - p));
 	}
 	free(order);
-	strbuf_release(&k);
 	return keys;
 }
 
@@ -197,11 +207,15 @@ void compare_fingerprint(struct finding_list *l, const struct change *renames)
 
 	for (i = 0; i < l->nr; i++) {
 		struct finding *f = l->items[i];
-		char hex[17];
+		unsigned long long v = keys[i];
+		char *hex = xmalloc(17);
+		int k;
 
-		snprintf(hex, sizeof(hex), "%016llx", keys[i]);
+		for (k = 15; k >= 0; k--, v >>= 4) /* as "%016llx" */
+			hex[k] = "0123456789abcdef"[v & 15];
+		hex[16] = '\0';
 		free(f->fingerprint);
-		f->fingerprint = xstrdup(hex);
+		f->fingerprint = hex;
 	}
 	free(keys);
 }

@@ -162,6 +162,31 @@ static void test_fingerprint_subjects(void **state)
 	}
 }
 
+/* Occurrences past 9 are hashed in decimal ("10", "11"), and a position in
+ * the message is left out of the key: values computed outside C with the
+ * documented FNV-1a 64. */
+static void test_occurrence_decimal(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct finding *f;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 12; i++)
+		finding_list_add(&l, mk("main.go", 100 + i, "NewPoint", "moved to heap: p"));
+	compare_fingerprint(&l, NULL);
+	assert_string_equal(l.items[0]->fingerprint, "12f6037768346839");
+	assert_string_equal(l.items[10]->fingerprint, "6c6ce6e6110a8742"); /* ..."10" */
+	assert_string_equal(l.items[11]->fingerprint, "6c6ce7e6110a88f5"); /* ..."11" */
+	finding_list_release(&l);
+	/* "example.com/m\0main.go\0NewPoint\0leaking param: p to result ~r0 level=0 at \0" "0" */
+	f = mk("main.go", 7, "NewPoint", "leaking param: p to result ~r0 level=0 at ./main.go:9:2");
+	finding_list_add(&l, f);
+	compare_fingerprint(&l, NULL);
+	assert_string_equal(f->fingerprint, "37c0111787cbb401");
+	finding_list_release(&l);
+}
+
 static void test_occurrence(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
@@ -1161,6 +1186,7 @@ int main(void)
 		cmocka_unit_test(test_fingerprint_stability),
 		cmocka_unit_test(test_fingerprint_subjects),
 		cmocka_unit_test(test_occurrence),
+		cmocka_unit_test(test_occurrence_decimal),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_cache_round_trip),
 		cmocka_unit_test(test_baseline),
