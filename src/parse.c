@@ -1418,8 +1418,13 @@ void parser_stats(const struct parser *p, struct parse_stats *out)
 
 struct note_state {
 	struct parse_note_list list;
-	struct strmap seen;           /* kind, file, line, col, func of kept notes */
+	struct strmap seen;           /* kind, line, col, file, func of kept notes */
 	struct strbuf key;
+	/* the last note's file as printed and normalized (NULL: not kept);
+	 * a block's notes name a few files, one after the other */
+	struct strbuf last_file;
+	char *last_norm;
+	int have_last;
 };
 
 static struct note_state *notes_new(void)
@@ -1427,6 +1432,7 @@ static struct note_state *notes_new(void)
 	struct note_state *ns = xcalloc(1, sizeof(*ns));
 
 	strbuf_init(&ns->key, 0);
+	strbuf_init(&ns->last_file, 0);
 	return ns;
 }
 
@@ -1437,6 +1443,8 @@ static void notes_free(struct note_state *ns)
 	parse_note_list_release(&ns->list);
 	strmap_release(&ns->seen);
 	strbuf_release(&ns->key);
+	strbuf_release(&ns->last_file);
+	free(ns->last_norm);
 	free(ns);
 }
 
@@ -1477,22 +1485,32 @@ static void note_add(struct parser *p, enum parse_note_kind kind, const char *fi
 	struct parse_note *nt;
 	char *norm;
 
+	unsigned char k = (unsigned char)kind;
+
 	p->block_has_m = 1;
-	norm = parse_normalize_path(&p->opts, file, file_len);
-	if (!norm)
-		return;
-	strbuf_reset(&ns->key);
-	strbuf_addf(&ns->key, "%d%c%s%c%d%c%d%c", (int)kind, 0, norm, 0, lineno, 0, col, 0);
-	strbuf_add(&ns->key, func, func_len);
-	if (strmap_get(&ns->seen, ns->key.buf, ns->key.len)) {
-		free(norm);
-		return;
+	if (!ns->have_last || ns->last_file.len != file_len || memcmp(ns->last_file.buf, file, file_len)) {
+		free(ns->last_norm);
+		ns->last_norm = parse_normalize_path(&p->opts, file, file_len);
+		strbuf_reset(&ns->last_file);
+		strbuf_add(&ns->last_file, file, file_len);
+		ns->have_last = 1;
 	}
+	if (!ns->last_norm)
+		return;
+	/* the key: kind, line and column as bytes, file and NUL, function */
+	strbuf_reset(&ns->key);
+	strbuf_add(&ns->key, &k, 1);
+	strbuf_add(&ns->key, &lineno, sizeof(lineno));
+	strbuf_add(&ns->key, &col, sizeof(col));
+	strbuf_add(&ns->key, ns->last_norm, strlen(ns->last_norm) + 1);
+	strbuf_add(&ns->key, func, func_len);
+	if (strmap_get(&ns->seen, ns->key.buf, ns->key.len))
+		return;
 	if (ns->list.nr >= PARSE_MAX_NOTES) {
 		ns->list.dropped++;
-		free(norm);
 		return;
 	}
+	norm = xstrdup(ns->last_norm);
 	strmap_put(&ns->seen, ns->key.buf, ns->key.len, (void *)1);
 	ALLOC_GROW(ns->list.items, ns->list.nr + 1, ns->list.alloc);
 	nt = &ns->list.items[ns->list.nr++];
