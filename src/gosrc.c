@@ -1735,10 +1735,10 @@ void gosrc_locate(struct finding_list *list, const char *root)
 	gosrc_locate_preloaded(list, root, NULL);
 }
 
-void gosrc_locate_shown(struct finding_list *list, const char *root,
+void gosrc_locate_shown(struct finding_list *list, const char *root, struct gosrc_preload *pre,
 			int (*shown)(void *data, const struct finding *f), void *data)
 {
 	const struct locate_shown some = { shown, data };
 
-	locate_all(list, root, NULL, &some);
+	locate_all(list, root, pre, &some);
 }

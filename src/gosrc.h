@@ -175,13 +175,6 @@ struct finding_list;
  * Files that cannot be read are skipped; the list keeps its order.
  */
 void gosrc_locate(struct finding_list *list, const char *root);
-/*
- * gosrc_locate() for a review that shows only some of the findings: the
- * zero-size check, which may read the package's other files for a type's
- * declaration, is made only for the findings `shown` accepts.
- */
-void gosrc_locate_shown(struct finding_list *list, const char *root,
-			int (*shown)(void *data, const struct finding *f), void *data);
 
 /*
  * The reading for a locate, done ahead (while the compiler runs) in a
@@ -196,6 +189,15 @@ struct gosrc_preload;
 struct gosrc_preload *gosrc_preload_start(const char *root, const char *const *dirs, size_t nr);
 void gosrc_locate_preloaded(struct finding_list *list, const char *root,
 			    struct gosrc_preload *pre);
+/*
+ * gosrc_locate_preloaded() for a review that shows only some of the
+ * findings: the zero-size check, which may read the package's other files
+ * for a type's declaration, is made only for the findings `shown` accepts
+ * (NULL: all).  A located finding may be located again (with another
+ * `shown`, the same `pre`): what is set already stays.
+ */
+void gosrc_locate_shown(struct finding_list *list, const char *root, struct gosrc_preload *pre,
+			int (*shown)(void *data, const struct finding *f), void *data);
 void gosrc_preload_free(struct gosrc_preload *pre);
 
 #endif

@@ -387,6 +387,11 @@ struct analysis {
 	/* not classified here: new mode classifies only what the base does
 	 * not have (head_classify_later) */
 	int classify_later;
+	/* with classify_later and no contract (which reads it for every
+	 * finding): the zero-size check is left for the findings classified,
+	 * with the sources read ahead (zero_size_left) */
+	int zero_later;
+	struct gosrc_preload *pre;
 };
 
 /*
@@ -476,6 +481,14 @@ static void analysis_spawn(struct analysis *a)
 	a->build_started = packages_build_start(a->root, a->set, &a->build);
 }
 
+/* The zero-size check for none (zero_later). */
+static int shows_none(void *data, const struct finding *f)
+{
+	(void)data;
+	(void)f;
+	return 0;
+}
+
 static void *analyse(void *data)
 {
 	struct analysis *a = data;
@@ -493,16 +506,46 @@ static void *analyse(void *data)
 		error_clear(); /* this thread's own message: freed before it ends */
 	} else {
 		drop_missing(&a->findings, a->root, a->warn);
+		a->zero_later = a->classify_later && !a->contracts.list.nr;
 		if (a->build.keep_file)
-			gosrc_locate_shown(&a->findings, a->root, change_filter_shows, a->filter);
+			gosrc_locate_shown(&a->findings, a->root, NULL, change_filter_shows, a->filter);
+		else if (a->zero_later)
+			gosrc_locate_shown(&a->findings, a->root, pre, shows_none, NULL);
 		else
 			gosrc_locate_preloaded(&a->findings, a->root, pre);
 		contract_run_check(&a->contracts, &a->findings, a->root);
 		if (!a->classify_later)
 			classify_found(&a->findings);
 	}
-	gosrc_preload_free(pre);
+	if (a->zero_later)
+		a->pre = pre; /* for zero_size_left() */
+	else
+		gosrc_preload_free(pre);
 	return NULL;
+}
+
+/*
+ * The zero-size check analyse() left (zero_later): for the findings of `l`
+ * about to be classified (new, not a contract's, not classified yet), or
+ * for all of them when `all`.  Located again from the sources read ahead
+ * for the first locate, so they are the bytes the compiler read.
+ */
+static void zero_size_left(struct analysis *a, struct finding_list *l, int all)
+{
+	struct finding_list some = FINDING_LIST_INIT;
+	size_t i;
+
+	if (!a->zero_later)
+		return;
+	for (i = 0; i < l->nr; i++) {
+		struct finding *f = l->items[i];
+
+		if (all || (f->status == STATUS_NEW && !f->contract && !f->rule))
+			finding_list_add(&some, f);
+	}
+	gosrc_locate_shown(&some, a->root, a->pre, NULL, NULL);
+	free(some.items); /* the findings stay in `l` */
+	a->zero_later = 0;
 }
 
 /* An analysis built with the review's build options and --tests. */
@@ -526,6 +569,8 @@ static void analysis_release(struct analysis *a)
 	finding_list_release(&a->findings);
 	strbuf_release(&a->errors);
 	contract_run_release(&a->contracts);
+	gosrc_preload_free(a->pre);
+	a->pre = NULL;
 }
 
 /* The head's analysis of `set` at `root`, as `mode` builds it. */
@@ -913,8 +958,10 @@ static void classify_and_match(struct review *out, struct analysis *h, struct fi
 	int later = h->classify_later && !fell_back;
 	size_t i;
 
-	if (h->classify_later && fell_back)
+	if (h->classify_later && fell_back) {
+		zero_size_left(h, &h->findings, 1);
 		classify_found(&h->findings); /* its added lines are shown, compared with nothing */
+	}
 	if (later) {
 		compare_fingerprint(&h->findings, NULL);
 		if (!base_classified)
@@ -927,8 +974,10 @@ static void classify_and_match(struct review *out, struct analysis *h, struct fi
 	h->findings.nr = 0;
 	if (!fell_back) /* base paths become head paths for display of what was fixed */
 		compare_match(&out->findings, base, &out->fixed, &out->dropped);
-	if (later)
+	if (later) {
+		zero_size_left(h, &out->findings, 0);
 		classify_new(&out->findings, opts);
+	}
 }
 
 /* Dependents: what the rounds of dependents.h need from this review. */

@@ -140,6 +140,16 @@ for mode in file context added; do
 done
 expect_eq "every mode: the guessed build, one each" "$(builds)" 4
 
+# new mode: only the new findings are classified, and their zero-size check
+# waits for the match; the type is still looked up in the other file
+er --format json
+expect_rc "new mode, one of two files changed" 0
+expect_eq "new mode: a new finding's type of zero size, from other.go" \
+	"$(json_get "$TMP/out" "[f['rule'] + ': ' + f['why'] for f in d['findings'] if f['function'] == 'Nothing']")" \
+	"['ER010: the address of n is returned at score.go:52; empty has zero size, so nothing is actually allocated']"
+expect_eq "new mode: the other file's findings exist, not shown" \
+	"$(findings "$TMP/out" | grep -c '^campus/other.go:')" 0
+
 # no thread can be made (pthread_create refused, as under a process limit):
 # the early build is read in the main thread, before the diff that the
 # filter would wait for, so it keeps every file; the same findings, no hang
