@@ -318,6 +318,8 @@ int cmd_review(int argc, char **argv, struct config *cfg)
 	publishing = strcmp(rc.a.reporter, "local");
 	if (!ret && publishing)
 		ret = forge_setup(&ctx, &rc.ro, &rc.a, cfg);
+	/* freed before the end only in the builds that check for leaks */
+	rc.ro.exiting = !cmd_free_at_exit();
 	if (!ret)
 		ret = review_run(&rc.rv, &rc.ro);
 	if (ret) {

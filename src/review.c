@@ -1086,7 +1086,7 @@ static void dep_classify(void *data, struct finding_list *l, int is_base)
  */
 static void follow_dependents(struct review *out, struct finding_list *found, struct dep_ctx *x,
 			      const struct pkgset *changed, const struct analysis *head,
-			      const struct analysis *base)
+			      struct summary *base)
 {
 	struct dependents_result res = DEPENDENTS_RESULT_INIT;
 	struct dependents_opts o = { 0 };
@@ -1103,8 +1103,7 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	o.analyse = dep_analyse;
 	o.classify = dep_classify;
 	o.ctx = x;
-	if (dependents_run(&res, &o, changed, &head->findings, &base->findings,
-			   &head->contracts.notes, &base->contracts.notes) &&
+	if (dependents_run(&res, &o, changed, &head->findings, &head->contracts.notes, base) &&
 	    !(x->check && x->check->dirty)) /* else the review starts again */
 		fprintf(stderr, "escape-review: warning: the packages importing the changed ones could not be analysed, so escapes the change causes there are not reported:\n%s\n",
 			error_last());
@@ -1252,9 +1251,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	struct strbuf gov = STRBUF_INIT, goenv = STRBUF_INIT;
 	struct base_cache bc, hc;
 	struct cache_env e = { NULL, NULL, opts };
+	struct summary base_summary = SUMMARY_INIT;
 	const char **old = NULL;
 	pthread_t th;
 	int threaded = 0, reading = 0, have_base = 0, base_classified = 0, first, ret;
+	int follow = opts->scope == SCOPE_DEPENDENTS && !opts->all_packages &&
+		     !git_oid_is_zero(&c->merge_base_tree);
 	size_t n;
 
 	if (!eh) {
@@ -1310,8 +1312,11 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 			analyse(&base);
 		}
 	}
-	/* the base's side while the head builds */
+	/* the base's side while the head builds: classified, and its
+	 * summaries for the dependents */
 	base_classified = !ret && (have_base || !base.ret) && classify_one(&base.findings, c, opts);
+	if (follow && !ret && (have_base || !base.ret))
+		dependents_base_summary(&base_summary, &base.findings, &base.contracts.notes);
 	if (threaded)
 		pthread_join(th, NULL);
 	if (reading == 2) {
@@ -1338,15 +1343,16 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		}
 		cache_store(&base);
 	}
-	if (!*fell_back && opts->scope == SCOPE_DEPENDENTS && !opts->all_packages && !git_oid_is_zero(&c->merge_base_tree)) {
+	if (!*fell_back && follow) {
 		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf, rc };
 
-		follow_dependents(out, &induced, &x, head_set, h, &base);
+		follow_dependents(out, &induced, &x, head_set, h, &base_summary);
 	}
 	classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
 	finding_list_move(&out->findings, &induced);
 	ret = 0;
 out:
+	summary_release(&base_summary);
 	finding_list_release(&induced);
 	if (h == &own)
 		analysis_release(&own);
@@ -1715,15 +1721,21 @@ static struct early_head *early_head_take(struct run *r)
 	return eh;
 }
 
-static void early_head_release(struct early_head *eh)
+static void early_head_release(struct early_head *eh, int exiting)
 {
 	if (eh->filtering)
 		change_filter_publish(&eh->filter, NULL); /* if the diff never ended */
 	if (eh->joinable)
 		pthread_join(eh->th, NULL);
+	eh->joinable = 0;
 	if (eh->filtering)
 		change_filter_release(&eh->filter);
 	eh->filtering = 0;
+	if (eh->started && eh->a.build_started) /* started, never read: waited for */
+		packages_build_finish(&eh->a.findings, &eh->a.errors, eh->a.build_started);
+	eh->a.build_started = NULL;
+	if (exiting)
+		return; /* review_opts.exiting: the rest is memory */
 	if (eh->started) {
 		analysis_release(&eh->a);
 		base_cache_release(&eh->hc);
@@ -2045,9 +2057,11 @@ int review_run(struct review *out, const struct review_opts *opts)
 		memset(&r.set, 0, sizeof(r.set));
 	}
 out:
-	early_head_release(&r.early);
+	early_head_release(&r.early, opts->exiting);
 	prestart_end(&r);
 	go_env_abandon(&r.goq);
+	if (opts->exiting)
+		return ret; /* the rest is memory (and libgit2's descriptors) */
 	pkgset_release(&r.set);
 	change_release(&r.change);
 	strbuf_release(&r.root);
