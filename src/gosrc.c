@@ -276,6 +276,10 @@ struct frame {
 	long scope;         /* the FUNC or LOOP whose body this is, or -1 */
 	int counter;        /* closures numbered inside this function */
 	long pending_loop;  /* a `for` whose body is the next body-like '{' here, or -1 */
+	/* a '{' where a `for` (of the frame below) waited for its body: the
+	 * loop, or -1; whether it was the body is told when it closes */
+	long maybe_loop;
+	int open_line, open_col; /* where this frame's bracket is */
 	unsigned group : 1; /* the '(' of a package-level `var (` or `type (` */
 };
 
@@ -439,6 +443,9 @@ static void push(struct scanner *st, char kind, long scope)
 	f->kind = kind;
 	f->scope = scope;
 	f->pending_loop = -1;
+	f->maybe_loop = -1;
+	f->open_line = st->t.line;
+	f->open_col = st->t.col;
 }
 
 /* Enter the body at the current '{' of function scope `fn`. */
@@ -594,23 +601,31 @@ static void scan_func(struct scanner *st)
 }
 
 /*
- * At a '{' where a `for` waits for its body: is this its body?  A
- * composite literal in the header (`range []int{1, 2} {`) is followed by
- * more of the header; a body by the end of the statement.
+ * At the '}' of a '{' where a `for` waited for its body: was it the body?
+ * A composite literal in the header (`range []int{1, 2} {`) is followed
+ * by more of the header; a body by the end of the statement.  One token
+ * looked at, then the scanner is back where it was.
  */
-static int is_loop_body(struct scanner *st)
+static int closes_loop_body(struct scanner *st)
 {
 	struct golex save_lx = st->lx;
 	struct gotoken save_t = st->t;
 	int save_ends = st->prev_ends, body;
 
-	skip_group(st);
+	advance(st);
 	body = st->t.kind == GOTOK_NEWLINE || st->t.kind == GOTOK_EOF || is(st, ";") ||
 	       is(st, "}") || is(st, ")");
 	st->lx = save_lx;
 	st->t = save_t;
 	st->prev_ends = save_ends;
 	return body;
+}
+
+/* The loop `loop` has its body from line:col on. */
+static void start_loop(struct scanner *st, long loop, int line, int col)
+{
+	st->out->items[loop].start_line = line;
+	st->out->items[loop].start_col = col;
 }
 
 static void set_end(struct scanner *st, long scope)
@@ -774,6 +789,13 @@ static void close_frame(struct scanner *st, char kind)
 	while (st->nr > k) {
 		struct frame *f = &st->stack[--st->nr];
 
+		if (f->maybe_loop >= 0 && st->nr && st->stack[st->nr - 1].pending_loop == f->maybe_loop &&
+		    closes_loop_body(st)) {
+			/* it was the body: the loop spans it */
+			start_loop(st, f->maybe_loop, f->open_line, f->open_col);
+			set_end(st, f->maybe_loop);
+			st->stack[st->nr - 1].pending_loop = -1;
+		}
 		if (f->scope >= 0)
 			set_end(st, f->scope);
 		if (f->group && st->decl) {
@@ -831,16 +853,10 @@ static void scan(struct goscopes *out, const char *src, size_t len, unsigned cha
 		} else if (is(&st, "{")) {
 			struct frame *top = st.nr ? &st.stack[st.nr - 1] : NULL;
 
-			if (top && top->pending_loop >= 0 && is_loop_body(&st)) {
-				long loop = top->pending_loop;
+			long maybe = top ? top->pending_loop : -1;
 
-				top->pending_loop = -1;
-				st.out->items[loop].start_line = st.t.line;
-				st.out->items[loop].start_col = st.t.col;
-				push(&st, '{', loop);
-			} else {
-				push(&st, '{', -1);
-			}
+			push(&st, '{', -1);
+			st.stack[st.nr - 1].maybe_loop = maybe; /* told at its '}' */
 			advance(&st);
 		} else if (is(&st, "(") || is(&st, "[")) {
 			push(&st, st.lx.s[st.t.off], -1);
@@ -858,6 +874,16 @@ static void scan(struct goscopes *out, const char *src, size_t len, unsigned cha
 		}
 	}
 	track_decl(&st);
+	/* a '{' still open at the end, where a `for` waited, is its body
+	 * (what the end of the statement would have told) */
+	for (i = 0; i < st.nr; i++) {
+		struct frame *f = &st.stack[i];
+
+		if (f->maybe_loop >= 0 && i && st.stack[i - 1].pending_loop == f->maybe_loop) {
+			start_loop(&st, f->maybe_loop, f->open_line, f->open_col);
+			st.stack[i - 1].pending_loop = -1;
+		}
+	}
 	free(st.type_name);
 	free(st.stack);
 
