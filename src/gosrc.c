@@ -1255,6 +1255,9 @@ static unsigned line_state(const struct srcfile *sf, int line)
  * The type declarations of a package's directory, read file by file (in
  * the directory's order) only as far as a lookup needs: the first
  * declaration of a name is the one reading them all would find first.
+ * The _test.go files count for a test file's findings only: a package
+ * built without its tests never sees them (an external test package may
+ * even declare the same names).
  */
 struct pkgtypes {
 	struct goscopes sc;         /* the types of files[0..next) */
@@ -1266,15 +1269,24 @@ static struct pkgtypes *package_types(struct strmap *cache, const char *root, co
 {
 	const char *slash = strrchr(file, '/');
 	size_t dn = slash ? (size_t)(slash - file) : 0;
-	struct pkgtypes *pt = strmap_get(cache, file, dn);
+	int tests = ends_with(file, "_test.go");
+	char key[PATH_MAX + 2];
+	struct pkgtypes *pt;
 	struct strbuf dir = STRBUF_INIT;
 	DIR *d;
 	struct dirent *de;
 
+	if (dn > PATH_MAX)
+		dn = PATH_MAX; /* no such directory: an empty package */
+	/* the directory, and for a test file's lookups a NUL and 't' */
+	memcpy(key, file, dn);
+	key[dn] = '\0';
+	key[dn + 1] = 't';
+	pt = strmap_get(cache, key, dn + (tests ? 2 : 0));
 	if (pt)
 		return pt;
 	pt = xcalloc(1, sizeof(*pt));
-	strmap_put(cache, file, dn, pt);
+	strmap_put(cache, key, dn + (tests ? 2 : 0), pt);
 	strbuf_addstr(&dir, root);
 	if (dn) {
 		strbuf_addch(&dir, '/');
@@ -1282,7 +1294,8 @@ static struct pkgtypes *package_types(struct strmap *cache, const char *root, co
 	}
 	d = opendir(dir.buf);
 	while (d && (de = readdir(d)) && pt->files_nr < MAX_PACKAGE_FILES) {
-		if (!ends_with(de->d_name, ".go") || de->d_name[0] == '.')
+		if (!ends_with(de->d_name, ".go") || de->d_name[0] == '.' ||
+		    (!tests && ends_with(de->d_name, "_test.go")))
 			continue;
 		ALLOC_GROW(pt->files, pt->files_nr + 1, pt->files_alloc);
 		pt->files[pt->files_nr++] = path_join(dir.buf, de->d_name);
@@ -1603,6 +1616,7 @@ struct gosrc_preload {
 	size_t dirs_nr;
 	struct strmap files;        /* relative path -> struct srcfile * */
 	struct strmap types;        /* as locate's: directory -> struct pkgtypes */
+	int tests;                  /* the _test.go files too */
 };
 
 /* Bounds of a read ahead: beyond them the locate reads what it needs. */
@@ -1613,7 +1627,7 @@ static void *preload_run(void *data)
 {
 	struct gosrc_preload *pre = data;
 	struct strbuf rel = STRBUF_INIT;
-	size_t i, j, files = 0, bytes = 0;
+	size_t i, j, dir_len, files = 0, bytes = 0;
 
 	for (i = 0; i < pre->dirs_nr; i++) {
 		struct pkgtypes *pt;
@@ -1622,14 +1636,17 @@ static void *preload_run(void *data)
 		strbuf_addstr(&rel, pre->dirs[i]);
 		if (rel.len)
 			strbuf_addch(&rel, '/');
-		strbuf_addstr(&rel, "x.go"); /* package_types() takes a file's directory */
+		dir_len = rel.len;
+		/* package_types() takes a file's directory, and a test file's
+		 * takes the _test.go files too */
+		strbuf_addstr(&rel, pre->tests ? "x_test.go" : "x.go");
 		pt = package_types(&pre->types, pre->root, rel.buf);
 		for (j = 0; j < pt->files_nr && files < PRELOAD_MAX_FILES && bytes < PRELOAD_MAX_BYTES; j++) {
 			const char *name = strrchr(pt->files[j], '/') + 1;
 			struct srcfile *sf = xcalloc(1, sizeof(*sf));
 
 			strbuf_init(&sf->text, 0);
-			strbuf_setlen(&rel, rel.len - strlen("x.go"));
+			strbuf_setlen(&rel, dir_len);
 			strbuf_addstr(&rel, name);
 			if (strbuf_read_file(&sf->text, pt->files[j], MAX_SOURCE) >= 0 &&
 			    sf->text.len <= MAX_SOURCE) {
@@ -1643,8 +1660,6 @@ static void *preload_run(void *data)
 				srcfile_release(sf);
 				free(sf);
 			}
-			strbuf_setlen(&rel, rel.len - strlen(name));
-			strbuf_addstr(&rel, "x.go");
 		}
 		/* the directory's types, within the same bounds (past them a
 		 * lookup reads on from where this stopped) */
@@ -1655,11 +1670,13 @@ static void *preload_run(void *data)
 	return NULL;
 }
 
-struct gosrc_preload *gosrc_preload_start(const char *root, const char *const *dirs, size_t nr)
+struct gosrc_preload *gosrc_preload_start(const char *root, const char *const *dirs, size_t nr,
+					  int tests)
 {
 	struct gosrc_preload *pre = xcalloc(1, sizeof(*pre));
 	size_t i;
 
+	pre->tests = tests;
 	pre->root = xstrdup(root);
 	pre->dirs = xcalloc(nr + 1, sizeof(*pre->dirs));
 	for (i = 0; i < nr; i++)

@@ -179,14 +179,16 @@ void gosrc_locate(struct finding_list *list, const char *root);
 /*
  * The reading for a locate, done ahead (while the compiler runs) in a
  * thread: every .go file of the directories `dirs` (relative to `root`,
- * "" for root itself; at most 512 files, 32 MiB), indexed, and their type
+ * "" for root itself; at most 512 files, 32 MiB; _test.go files only with
+ * `tests`, as the build compiles them), indexed, and their type
  * declarations.  gosrc_locate_preloaded() waits for it and locates as
  * gosrc_locate() does, reading only what is not there (a file outside
  * those directories); a file is taken as it was when it was read ahead,
  * about when the compiler read it.  NULL `pre` is gosrc_locate().
  */
 struct gosrc_preload;
-struct gosrc_preload *gosrc_preload_start(const char *root, const char *const *dirs, size_t nr);
+struct gosrc_preload *gosrc_preload_start(const char *root, const char *const *dirs, size_t nr,
+					  int tests);
 void gosrc_locate_preloaded(struct finding_list *list, const char *root,
 			    struct gosrc_preload *pre);
 /*

@@ -454,7 +454,7 @@ static struct gosrc_preload *preload_sources(const struct analysis *a)
 		for (j = 0; j < a->set->mods[i].pkgs_nr; j++)
 			dirs[n++] = repo_path(a->set->mods[i].dir, a->set->mods[i].pkgs[j]);
 	if (n)
-		pre = gosrc_preload_start(a->root, (const char *const *)dirs, n);
+		pre = gosrc_preload_start(a->root, (const char *const *)dirs, n, a->build.tests);
 	while (n)
 		free(dirs[--n]);
 	free(dirs);

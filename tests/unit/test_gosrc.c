@@ -485,7 +485,7 @@ static void test_locate(void **state)
 	if (*state) {
 		/* escape/ read ahead: escape/sub/ is read when it is needed */
 		const char *dirs[] = { "escape" };
-		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 1);
+		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 1, 0);
 
 		gosrc_locate_preloaded(&l, "tests/unit/data", pre);
 		gosrc_preload_free(pre);
@@ -565,7 +565,7 @@ static void locate_scopes(int preload)
 	if (preload) {
 		/* read ahead: the same answers (types.go's declarations too) */
 		const char *dirs[] = { "locate", "nope" };
-		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 2);
+		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 2, 0);
 
 		gosrc_locate_preloaded(&l, "tests/unit/data", pre);
 		gosrc_preload_free(pre);
@@ -705,6 +705,46 @@ static void test_locate_sweep(void **state)
 	strbuf_release(&text);
 }
 
+/*
+ * tests/unit/data/testtypes: the types of a package's own files for a
+ * finding in one of them, the _test.go files' too for a finding in a test
+ * file (there, the external test package's own declarations come first in
+ * the directory's order or not: both names are declared in both).
+ */
+static void locate_test_types(int preload, int tests)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+
+	finding_list_add(&l, verdict_at("testtypes/a.go", 5, 2, VERDICT_MOVED, "e"));
+	finding_list_add(&l, verdict_at("testtypes/a.go", 12, 2, VERDICT_MOVED, "s"));
+	finding_list_add(&l, verdict_at("testtypes/a_test.go", 8, 2, VERDICT_MOVED, "s"));
+	if (preload) {
+		const char *dirs[] = { "testtypes" };
+		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 1, tests);
+
+		gosrc_locate_preloaded(&l, "tests/unit/data", pre);
+		gosrc_preload_free(pre);
+	} else {
+		gosrc_locate(&l, "tests/unit/data");
+	}
+	/* b.go's Empty, not a_test.go's [16]byte */
+	assert_string_equal(l.items[0]->zero_size, "Empty");
+	/* b.go's shadow has a size: a_test.go's empty one is not looked at */
+	assert_null(l.items[1]->zero_size);
+	assert_string_equal(l.items[1]->function, "Odd");
+	/* a test file's finding sees a_test.go's shadow */
+	assert_string_equal(l.items[2]->function, "helper");
+	finding_list_release(&l);
+}
+
+static void test_locate_test_types(void **state)
+{
+	(void)state;
+	locate_test_types(0, 0);
+	locate_test_types(1, 0);
+	locate_test_types(1, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -720,6 +760,7 @@ int main(void)
 		cmocka_unit_test_prestate(test_locate, (void *)"preloaded"),
 		cmocka_unit_test(test_locate_scopes),
 		cmocka_unit_test(test_locate_sweep),
+		cmocka_unit_test(test_locate_test_types),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
