@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 unsigned long long strmap_hash(const char *key, size_t len)
@@ -226,6 +227,9 @@ struct pool_slot {
 };
 
 struct strpool {
+	/* the findings of a parse are placed in one thread (input.h) while
+	 * the next are parsed in another: every use takes the lock */
+	pthread_mutex_t lock;
 	struct pool_block *blocks;    /* the newest first */
 	struct pool_slot *slots;      /* NULL after strpool_compact */
 	size_t cap, nr;
@@ -236,20 +240,31 @@ struct strpool *strpool_new(void)
 {
 	struct strpool *p = xcalloc(1, sizeof(*p));
 
+	pthread_mutex_init(&p->lock, NULL);
 	p->refs = 1;
 	return p;
 }
 
 struct strpool *strpool_ref(struct strpool *p)
 {
+	pthread_mutex_lock(&p->lock);
 	p->refs++;
+	pthread_mutex_unlock(&p->lock);
 	return p;
 }
 
 void strpool_unref(struct strpool *p)
 {
-	if (!p || --p->refs)
+	unsigned long left;
+
+	if (!p)
 		return;
+	pthread_mutex_lock(&p->lock);
+	left = --p->refs;
+	pthread_mutex_unlock(&p->lock);
+	if (left)
+		return;
+	pthread_mutex_destroy(&p->lock);
 	while (p->blocks) {
 		struct pool_block *b = p->blocks;
 
@@ -359,24 +374,28 @@ static size_t pool_cap(size_t n)
 
 const char *strpool_intern(struct strpool *p, const char *s, size_t len)
 {
-	size_t hash, i;
+	size_t hash = strmap_table_hash(s, len), i;
 	const char *copy;
 
+	pthread_mutex_lock(&p->lock);
 	if (!p->slots || (p->nr + 1) * 4 >= p->cap * 3)
 		pool_rebuild(p, p->slots && p->cap ? p->cap * 2 : pool_cap(p->nr + 1));
-	hash = strmap_table_hash(s, len);
 	i = pool_slot(p, s, len, hash);
-	if (p->slots[i].s)
-		return p->slots[i].s;
-	copy = pool_store(p, s, len);
-	p->slots[i].s = copy;
-	p->slots[i].tag = (uint32_t)((uint64_t)hash >> 32);
+	copy = p->slots[i].s;
+	if (!copy) {
+		copy = pool_store(p, s, len);
+		p->slots[i].s = copy;
+		p->slots[i].tag = (uint32_t)((uint64_t)hash >> 32);
+	}
+	pthread_mutex_unlock(&p->lock);
 	return copy;
 }
 
 void strpool_compact(struct strpool *p)
 {
+	pthread_mutex_lock(&p->lock);
 	free(p->slots);
 	p->slots = NULL;
 	p->cap = 0;
+	pthread_mutex_unlock(&p->lock);
 }

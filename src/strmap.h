@@ -49,7 +49,8 @@ const char *strmap_intern(struct strmap *m, const char *key, size_t keylen);
  * parse: the compiler repeats a chain's step texts and file names hundreds
  * of thousands of times (the standard library's log: 918,826 steps, 58,950
  * distinct texts), so each is stored once.  strpool_new() returns one
- * reference; the pool is freed when the last is dropped.
+ * reference; the pool is freed when the last is dropped.  Its functions
+ * may be called from several threads at once (a lock each).
  */
 struct strpool;
 struct strpool *strpool_new(void);

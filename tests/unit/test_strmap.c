@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +353,87 @@ static void test_pool_compact(void **state)
 	free(got);
 }
 
+/*
+ * One pool, two threads interning at once (the parser and the thread that
+ * places the findings, input.h), one of them compacting now and then:
+ * every string comes back with its bytes, and equal strings as one copy.
+ * Without the pool's lock one thread grows or drops the table under the
+ * other's feet (a run of this test without it crashed or lost strings).
+ */
+#define POOL_RACE_N 100000
+
+struct pool_racer {
+	struct strpool *p;
+	char tag;                   /* its own strings: "a 17", "b 17"; both: "s 17" */
+	const char **own, **shared;
+	int compact;
+	pthread_mutex_t *go_lock;
+	pthread_cond_t *go;
+	int *started;
+};
+
+static void *pool_race(void *data)
+{
+	struct pool_racer *r = data;
+	char buf[32];
+	int i, n;
+
+	pthread_mutex_lock(r->go_lock);
+	if (++*r->started == 2)
+		pthread_cond_broadcast(r->go);
+	while (*r->started < 2)
+		pthread_cond_wait(r->go, r->go_lock);
+	pthread_mutex_unlock(r->go_lock);
+	for (i = 0; i < POOL_RACE_N; i++) {
+		n = snprintf(buf, sizeof(buf), "%c %d", r->tag, i);
+		r->own[i] = strpool_intern(r->p, buf, (size_t)n);
+		n = snprintf(buf, sizeof(buf), "s %d", r->tag == 'a' ? i : POOL_RACE_N - 1 - i);
+		r->shared[r->tag == 'a' ? i : POOL_RACE_N - 1 - i] = strpool_intern(r->p, buf, (size_t)n);
+		if (r->compact && i % 1000 == 999)
+			strpool_compact(r->p);
+	}
+	return NULL;
+}
+
+static void test_pool_threads(void **state)
+{
+	pthread_mutex_t go_lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t go = PTHREAD_COND_INITIALIZER;
+	int started = 0, i;
+	struct pool_racer a = { NULL, 'a', NULL, NULL, 0, &go_lock, &go, &started };
+	struct pool_racer b = { NULL, 'b', NULL, NULL, 1, &go_lock, &go, &started };
+	pthread_t th;
+	char buf[32];
+
+	(void)state;
+	a.p = strpool_new();
+	b.p = strpool_ref(a.p);
+	a.own = xcalloc(POOL_RACE_N, sizeof(char *));
+	b.own = xcalloc(POOL_RACE_N, sizeof(char *));
+	a.shared = xcalloc(POOL_RACE_N, sizeof(char *));
+	b.shared = xcalloc(POOL_RACE_N, sizeof(char *));
+	assert_int_equal(pthread_create(&th, NULL, pool_race, &b), 0);
+	pool_race(&a);
+	pthread_join(th, NULL);
+	for (i = 0; i < POOL_RACE_N; i++) {
+		snprintf(buf, sizeof(buf), "a %d", i);
+		assert_string_equal(a.own[i], buf);
+		assert_ptr_equal(strpool_intern(a.p, buf, strlen(buf)), a.own[i]);
+		snprintf(buf, sizeof(buf), "b %d", i);
+		assert_string_equal(b.own[i], buf);
+		assert_ptr_equal(strpool_intern(a.p, buf, strlen(buf)), b.own[i]);
+		snprintf(buf, sizeof(buf), "s %d", i);
+		assert_string_equal(a.shared[i], buf);
+		assert_ptr_equal(a.shared[i], b.shared[i]);
+	}
+	free(a.own);
+	free(b.own);
+	free(a.shared);
+	free(b.shared);
+	strpool_unref(b.p);
+	strpool_unref(a.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_hash_vectors),
 		cmocka_unit_test(test_intern_and_pool),
 		cmocka_unit_test(test_pool_compact),
+		cmocka_unit_test(test_pool_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
