@@ -1127,6 +1127,38 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	dependents_result_release(&res);
 }
 
+/* follow_dependents(), the head's fingerprints made meanwhile in a thread
+ * when it is classified later (fingerprint_thread); 1 when they were. */
+static int follow_dependents_keyed(struct review *out, struct finding_list *found,
+				   struct dep_ctx *x, const struct pkgset *changed,
+				   struct analysis *head, struct summary *base)
+{
+	pthread_t th;
+	int keyed = head->classify_later &&
+		    !pthread_create(&th, NULL, fingerprint_thread, &head->findings);
+
+	follow_dependents(out, found, x, changed, head, base);
+	if (keyed)
+		pthread_join(th, NULL);
+	return keyed;
+}
+
+/* A base analysed here (not read from the cache): an error when go is
+ * missing, else cached, or on failure a warning and *fell_back. */
+static int base_settle(struct analysis *base, const struct change *c, int *fell_back)
+{
+	if (base->ret == ER_ENOGO)
+		return error_set(base->ret, "%s", base->msg);
+	if (base->ret) {
+		fprintf(stderr,
+			"escape-review: warning: the base revision %.12s could not be analysed, so findings are limited to added lines instead of compared with it:\n%s\n",
+			c->merge_base_hex, base->msg);
+		*fell_back = 1;
+	}
+	cache_store(base);
+	return 0;
+}
+
 /*
  * New versus base: analyse base (cached) and head, concurrently when the
  * base is cold; match them.  Head findings end in out->findings with their
@@ -1308,7 +1340,9 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	if (!ret && !first) {
 		reading = head_start(&th, h, &hc, &c->head_tree, &e);
 		threaded = reading != 0;
-		ret = h->ret;
+		/* a started build's thread owns h->ret until it is joined
+		 * (it was 0 when the thread started) */
+		ret = reading == 1 ? 0 : h->ret;
 	}
 	if (!ret) {
 		base.defer_said = reading == 2; /* said after the head's */
@@ -1340,28 +1374,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		goto out;
 	}
 	cache_store(h);
-	if (!have_base) {
-		if (base.ret == ER_ENOGO) {
-			ret = error_set(base.ret, "%s", base.msg);
-			goto out;
-		}
-		if (base.ret) {
-			fprintf(stderr,
-				"escape-review: warning: the base revision %.12s could not be analysed, so findings are limited to added lines instead of compared with it:\n%s\n",
-				c->merge_base_hex, base.msg);
-			*fell_back = 1;
-		}
-		cache_store(&base);
-	}
+	if (!have_base && (ret = base_settle(&base, c, fell_back)))
+		goto out;
 	if (!*fell_back && follow) {
 		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf, rc };
-		pthread_t kth;
 
-		head_keyed = h->classify_later &&
-			     !pthread_create(&kth, NULL, fingerprint_thread, &h->findings);
-		follow_dependents(out, &induced, &x, head_set, h, &base_summary);
-		if (head_keyed)
-			pthread_join(kth, NULL);
+		head_keyed = follow_dependents_keyed(out, &induced, &x, head_set, h, &base_summary);
 	}
 	classify_and_match(out, h, &base.findings, base_classified, head_keyed, *fell_back, c, opts);
 	finding_list_move(&out->findings, &induced);
