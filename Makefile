@@ -47,7 +47,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN := $(BUILD)/escape-review
 
-.PHONY: all test test-go119 check-portable check-layering check-style unit e2e http demo install uninstall clean check-asan check-valgrind valgrind-e2e fuzz fuzz-regress help docs check-browser report-screenshot
+.PHONY: all test test-go119 check-portable check-layering check-style unit e2e http demo install uninstall clean check-asan check-tsan check-valgrind valgrind-e2e fuzz fuzz-regress help docs check-browser report-screenshot
 
 all: $(BIN)
 
@@ -147,6 +147,14 @@ report-screenshot: $(BIN)
 check-asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' CFLAGS='$(CFLAGS) -DER_FREE_AT_EXIT' \
 		SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' test fuzz-regress
+
+# The unit, end-to-end and publishing suites under ThreadSanitizer: a
+# review reads the build, reads the sources ahead, reads the base's cache
+# entry and places --input's findings in threads of their own.  A race
+# ends the command that raced (exit code 66), so its check fails.
+check-tsan:
+	TSAN_OPTIONS='halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)' $(MAKE) BUILD=build-tsan \
+		OPT='-O1 -g' SAN='-fsanitize=thread' unit e2e http
 
 # The end-to-end tests with the binary run under valgrind memcheck: the
 # scripts using tests/e2e/lib.sh's `er` through ER_VALGRIND=1, then the
@@ -254,6 +262,7 @@ help:
 	@echo "make check-layering  no module of src/ includes a header of a higher stage"
 	@echo "make check-browser  the release report printed to PDF and PNG by headless Chromium"
 	@echo "make check-asan the test suite under ASan and UBSan"
+	@echo "make check-tsan the unit, e2e and publishing suites under ThreadSanitizer"
 	@echo "make check-valgrind  the end-to-end tests under valgrind memcheck"
 	@echo "make fuzz       every libFuzzer target FUZZ_SECONDS (30) seconds, with clang"
 	@echo "make fuzz-regress    replay the fuzz regression inputs and seeds"

@@ -44,23 +44,28 @@ static int child(const char *what)
 static int run_child(const char *what, struct strbuf *out, struct strbuf *err)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
-	struct strbuf var = STRBUF_INIT, asan = STRBUF_INIT;
-	const char *argv[] = { argv0, NULL }, *env[3];
-	const char *old = getenv("ASAN_OPTIONS");
+	struct strbuf var = STRBUF_INIT, asan = STRBUF_INIT, tsan = STRBUF_INIT;
+	const char *argv[] = { argv0, NULL }, *env[4];
+	const char *old = getenv("ASAN_OPTIONS"), *told = getenv("TSAN_OPTIONS");
 	int rc;
 
 	strbuf_addf(&var, "%s=%s", CHILD_ENV, what);
-	/* under ASan, a refused malloc returns NULL instead of aborting */
+	/* under ASan or ThreadSanitizer, a refused malloc returns NULL
+	 * instead of aborting */
 	strbuf_addf(&asan, "ASAN_OPTIONS=%s%sallocator_may_return_null=1",
 		    old ? old : "", old && *old ? ":" : "");
+	strbuf_addf(&tsan, "TSAN_OPTIONS=%s%sallocator_may_return_null=1",
+		    told ? told : "", told && *told ? " " : "");
 	env[0] = var.buf;
 	env[1] = asan.buf;
-	env[2] = NULL;
+	env[2] = tsan.buf;
+	env[3] = NULL;
 	cp.argv = argv;
 	cp.env = env;
 	rc = child_capture(&cp, out, err, 1 << 16);
 	strbuf_release(&var);
 	strbuf_release(&asan);
+	strbuf_release(&tsan);
 	return rc;
 }
 
