@@ -618,7 +618,7 @@ static void test_locate_sweep(void **state)
 	struct strbuf text = STRBUF_INIT;
 	struct goscopes sc = GOSCOPES_INIT;
 	struct finding_list l = FINDING_LIST_INIT;
-	const char *dir = "build/tests/sweep";
+	char dir[] = "/tmp/test_gosrc.XXXXXX";
 	char *path;
 	FILE *fp;
 	int n, line, lines;
@@ -634,8 +634,7 @@ static void test_locate_sweep(void **state)
 		strbuf_addstr(&text, "\t\tout = append(out, &v)\n\t}\n\ts := \"}\" // {\n\t_ = s\n"
 				    "\treturn out\n}\n\n");
 	}
-	mkdir("build/tests", 0777);
-	mkdir(dir, 0777);
+	assert_non_null(mkdtemp(dir));
 	path = path_join(dir, "p.go");
 	fp = fopen(path, "w");
 	assert_non_null(fp);
