@@ -952,8 +952,8 @@ static void classify_both(struct finding_list *head, struct finding_list *base,
  * out->fixed.
  */
 static void classify_and_match(struct review *out, struct analysis *h, struct finding_list *base,
-			       int base_classified, int head_keyed, int fell_back,
-			       const struct change *c, const struct review_opts *opts)
+			       int base_classified, int fell_back, const struct change *c,
+			       const struct review_opts *opts)
 {
 	int later = h->classify_later && !fell_back;
 	size_t i;
@@ -963,8 +963,7 @@ static void classify_and_match(struct review *out, struct analysis *h, struct fi
 		classify_found(&h->findings); /* its added lines are shown, compared with nothing */
 	}
 	if (later) {
-		if (!head_keyed)
-			compare_fingerprint(&h->findings, NULL);
+		compare_fingerprint(&h->findings, NULL);
 		if (!base_classified)
 			classify_one(base, c, opts);
 	} else {
@@ -979,15 +978,6 @@ static void classify_and_match(struct review *out, struct analysis *h, struct fi
 		zero_size_left(h, &out->findings, 0);
 		classify_new(&out->findings, opts);
 	}
-}
-
-/* The fingerprints of a head classified later (classify_and_match()'s first
- * step), made in a thread while the dependents are followed: they read
- * other fields of the same findings. */
-static void *fingerprint_thread(void *data)
-{
-	compare_fingerprint(data, NULL);
-	return NULL;
 }
 
 /* Dependents: what the rounds of dependents.h need from this review. */
@@ -1125,22 +1115,6 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	res.skipped = NULL;
 	res.skipped_nr = 0;
 	dependents_result_release(&res);
-}
-
-/* follow_dependents(), the head's fingerprints made meanwhile in a thread
- * when it is classified later (fingerprint_thread); 1 when they were. */
-static int follow_dependents_keyed(struct review *out, struct finding_list *found,
-				   struct dep_ctx *x, const struct pkgset *changed,
-				   struct analysis *head, struct summary *base)
-{
-	pthread_t th;
-	int keyed = head->classify_later &&
-		    !pthread_create(&th, NULL, fingerprint_thread, &head->findings);
-
-	follow_dependents(out, found, x, changed, head, base);
-	if (keyed)
-		pthread_join(th, NULL);
-	return keyed;
 }
 
 /* A base analysed here (not read from the cache): an error when go is
@@ -1296,7 +1270,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	struct summary base_summary = SUMMARY_INIT;
 	const char **old = NULL;
 	pthread_t th;
-	int threaded = 0, reading = 0, have_base = 0, base_classified = 0, head_keyed = 0, first, ret;
+	int threaded = 0, reading = 0, have_base = 0, base_classified = 0, first, ret;
 	int follow = opts->scope == SCOPE_DEPENDENTS && !opts->all_packages &&
 		     !git_oid_is_zero(&c->merge_base_tree);
 	size_t n;
@@ -1379,9 +1353,9 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	if (!*fell_back && follow) {
 		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf, rc };
 
-		head_keyed = follow_dependents_keyed(out, &induced, &x, head_set, h, &base_summary);
+		follow_dependents(out, &induced, &x, head_set, h, &base_summary);
 	}
-	classify_and_match(out, h, &base.findings, base_classified, head_keyed, *fell_back, c, opts);
+	classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
 	finding_list_move(&out->findings, &induced);
 	ret = 0;
 out:
