@@ -2064,10 +2064,12 @@ int review_run(struct review *out, const struct review_opts *opts)
 		memset(&r.set, 0, sizeof(r.set));
 	}
 out:
-	early_head_release(&r.early, opts->exiting);
+	/* a review that failed frees all: it is cheap, and what it leaves is
+	 * looked at (t53 runs one under valgrind's leak check) */
+	early_head_release(&r.early, opts->exiting && !ret);
 	prestart_end(&r);
 	go_env_abandon(&r.goq);
-	if (opts->exiting)
+	if (opts->exiting && !ret)
 		return ret; /* the rest is memory (and libgit2's descriptors) */
 	pkgset_release(&r.set);
 	change_release(&r.change);

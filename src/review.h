@@ -55,10 +55,10 @@ struct review_opts {
 	const char *const *profiles;
 	size_t profiles_nr;
 	double hot_share;              /* a weighted finding at or above it is hot */
-	/* the process ends once the review is printed: what review_run()
-	 * only held in memory (the work tree's head analysis, the repository)
-	 * is left to the exit instead of freed piece by piece; children and
-	 * threads are waited for all the same */
+	/* the process ends once the review is printed: what a review_run()
+	 * that succeeds only held in memory (the work tree's head analysis,
+	 * the repository) is left to the exit instead of freed piece by
+	 * piece; children and threads are waited for all the same */
 	int exiting;
 };
 
