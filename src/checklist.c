@@ -480,6 +480,14 @@ const struct rule *checklist_find(const char *id)
 {
 	size_t i;
 
+	/* "ERnnn" is rules[nnn] (the table is in order): looked at directly,
+	 * as every finding's rule is when its severity is set */
+	if (id[0] == 'E' && id[1] == 'R' && id[2] >= '0' && id[2] <= '9' && id[3] >= '0' &&
+	    id[3] <= '9' && id[4] >= '0' && id[4] <= '9' && !id[5]) {
+		i = (size_t)((id[2] - '0') * 100 + (id[3] - '0') * 10 + (id[4] - '0'));
+		if (i < RULES_NR && !strcmp(rules[i].id, id))
+			return &rules[i];
+	}
 	for (i = 0; i < RULES_NR; i++)
 		if (!strcmp(rules[i].id, id))
 			return &rules[i];
