@@ -69,23 +69,16 @@ struct dependents_result {
 #define DEPENDENTS_RESULT_INIT { FINDING_LIST_INIT, FINDING_LIST_INIT, SUMMARY_CHANGES_INIT, 0, 0, NULL, 0, 0 }
 
 /*
- * The summaries of the changed packages at base, from their raw findings
- * and inlining notes (NULL: none), into `out` (SUMMARY_INIT) for
- * dependents_run(): made while the head builds.
- */
-void dependents_base_summary(struct summary *out, const struct finding_list *base0,
-			     const struct parse_note_list *base_notes0);
-/*
- * Compare `base` (dependents_base_summary(), released here) with the
- * summaries of `head0` (the changed packages' raw findings and inlining
- * notes, `changed` their packages; NULL notes: none, as the base's must
- * be) and follow the changes through the importers.  Returns 0, or an
- * ER_* code (message set) when the graph or an analysis failed; what was
- * found before stays in `res`.
+ * Compare the summaries of `head0` and `base0` (the changed packages' raw
+ * findings and inlining notes, `changed` their packages; NULL notes: none)
+ * and follow the changes through the importers.  Returns 0, or an ER_*
+ * code (message set) when the graph or an analysis failed; what was found
+ * before stays in `res`.
  */
 int dependents_run(struct dependents_result *res, const struct dependents_opts *o,
 		   const struct pkgset *changed, const struct finding_list *head0,
-		   const struct parse_note_list *head_notes0, struct summary *base);
+		   const struct finding_list *base0, const struct parse_note_list *head_notes0,
+		   const struct parse_note_list *base_notes0);
 void dependents_result_release(struct dependents_result *res);
 
 #endif

@@ -524,11 +524,18 @@ static void *analyse(void *data)
 	return NULL;
 }
 
+/* Whether classify_new() classifies `f`: new, not a contract's (whose rule
+ * is its own), not classified yet. */
+static int classified_when_new(const struct finding *f)
+{
+	return f->status == STATUS_NEW && !f->contract && !f->rule;
+}
+
 /*
  * The zero-size check analyse() left (zero_later): for the findings of `l`
- * about to be classified (new, not a contract's, not classified yet), or
- * for all of them when `all`.  Located again from the sources read ahead
- * for the first locate, so they are the bytes the compiler read.
+ * classify_new() is about to classify, or for all of them when `all`.
+ * Located again from the sources read ahead for the first locate (the
+ * bytes the compiler read), or read again when there were none.
  */
 static void zero_size_left(struct analysis *a, struct finding_list *l, int all)
 {
@@ -540,7 +547,7 @@ static void zero_size_left(struct analysis *a, struct finding_list *l, int all)
 	for (i = 0; i < l->nr; i++) {
 		struct finding *f = l->items[i];
 
-		if (all || (f->status == STATUS_NEW && !f->contract && !f->rule))
+		if (all || classified_when_new(f))
 			finding_list_add(&some, f);
 	}
 	gosrc_locate_shown(&some, a->root, a->pre, NULL, NULL);
@@ -609,7 +616,7 @@ static void classify_new(struct finding_list *l, const struct review_opts *opts)
 	for (i = 0; i < l->nr; i++) {
 		struct finding *f = l->items[i];
 
-		if (f->status != STATUS_NEW || f->contract || f->rule)
+		if (!classified_when_new(f))
 			continue;
 		checklist_classify_finding(f, f->source);
 		(void)checklist_apply_policy(f, policy_of(opts)); /* turns nothing off */
@@ -1086,7 +1093,7 @@ static void dep_classify(void *data, struct finding_list *l, int is_base)
  */
 static void follow_dependents(struct review *out, struct finding_list *found, struct dep_ctx *x,
 			      const struct pkgset *changed, const struct analysis *head,
-			      struct summary *base)
+			      const struct analysis *base)
 {
 	struct dependents_result res = DEPENDENTS_RESULT_INIT;
 	struct dependents_opts o = { 0 };
@@ -1103,7 +1110,8 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	o.analyse = dep_analyse;
 	o.classify = dep_classify;
 	o.ctx = x;
-	if (dependents_run(&res, &o, changed, &head->findings, &head->contracts.notes, base) &&
+	if (dependents_run(&res, &o, changed, &head->findings, &base->findings,
+			   &head->contracts.notes, &base->contracts.notes) &&
 	    !(x->check && x->check->dirty)) /* else the review starts again */
 		fprintf(stderr, "escape-review: warning: the packages importing the changed ones could not be analysed, so escapes the change causes there are not reported:\n%s\n",
 			error_last());
@@ -1267,7 +1275,6 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	struct strbuf gov = STRBUF_INIT, goenv = STRBUF_INIT;
 	struct base_cache bc, hc;
 	struct cache_env e = { NULL, NULL, opts };
-	struct summary base_summary = SUMMARY_INIT;
 	const char **old = NULL;
 	pthread_t th;
 	int threaded = 0, reading = 0, have_base = 0, base_classified = 0, first, ret;
@@ -1330,11 +1337,8 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 			analyse(&base);
 		}
 	}
-	/* the base's side while the head builds: classified, and its
-	 * summaries for the dependents */
+	/* the base's side while the head builds */
 	base_classified = !ret && (have_base || !base.ret) && classify_one(&base.findings, c, opts);
-	if (follow && !ret && (have_base || !base.ret))
-		dependents_base_summary(&base_summary, &base.findings, &base.contracts.notes);
 	if (threaded)
 		pthread_join(th, NULL);
 	if (reading == 2) {
@@ -1353,13 +1357,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	if (!*fell_back && follow) {
 		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf, rc };
 
-		follow_dependents(out, &induced, &x, head_set, h, &base_summary);
+		follow_dependents(out, &induced, &x, head_set, h, &base);
 	}
 	classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
 	finding_list_move(&out->findings, &induced);
 	ret = 0;
 out:
-	summary_release(&base_summary);
 	finding_list_release(&induced);
 	if (h == &own)
 		analysis_release(&own);
