@@ -705,10 +705,9 @@ static void test_locate_sweep(void **state)
 }
 
 /*
- * tests/unit/data/testtypes: the types of a package's own files for a
- * finding in one of them, the _test.go files' too for a finding in a test
- * file (there, the external test package's own declarations come first in
- * the directory's order or not: both names are declared in both).
+ * tests/unit/data/testtypes: a non-test file's zero-size lookup sees the
+ * package's own files only (b.go's Empty), not a_test.go's `shadow`, which
+ * only a test file's finding sees.  Whatever the directory's order.
  */
 static void locate_test_types(int preload, int tests)
 {
@@ -716,7 +715,7 @@ static void locate_test_types(int preload, int tests)
 
 	finding_list_add(&l, verdict_at("testtypes/a.go", 5, 2, VERDICT_MOVED, "e"));
 	finding_list_add(&l, verdict_at("testtypes/a.go", 12, 2, VERDICT_MOVED, "s"));
-	finding_list_add(&l, verdict_at("testtypes/a_test.go", 8, 2, VERDICT_MOVED, "s"));
+	finding_list_add(&l, verdict_at("testtypes/a_test.go", 7, 2, VERDICT_MOVED, "s"));
 	if (preload) {
 		const char *dirs[] = { "testtypes" };
 		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 1, tests);
@@ -726,13 +725,11 @@ static void locate_test_types(int preload, int tests)
 	} else {
 		gosrc_locate(&l, "tests/unit/data");
 	}
-	/* b.go's Empty, not a_test.go's [16]byte */
 	assert_string_equal(l.items[0]->zero_size, "Empty");
-	/* b.go's shadow has a size: a_test.go's empty one is not looked at */
-	assert_null(l.items[1]->zero_size);
 	assert_string_equal(l.items[1]->function, "Odd");
-	/* a test file's finding sees a_test.go's shadow */
+	assert_null(l.items[1]->zero_size);
 	assert_string_equal(l.items[2]->function, "helper");
+	assert_string_equal(l.items[2]->zero_size, "shadow");
 	finding_list_release(&l);
 }
 

@@ -1,8 +1,7 @@
 package p_test
 
+// shadow is declared by the external test package only.
 type shadow struct{}
-
-type Empty [16]byte
 
 func helper() *shadow {
 	s := shadow{}
