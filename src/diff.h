@@ -100,7 +100,10 @@ void change_release(struct change *c);
  * never fewer, so the change is the one the diff's own walk of the whole
  * work tree gives, for a fraction of its stats and reads.  It walks the
  * whole tree itself (`walk_all`) with more than 4,096 such places, a
- * conflict, a case-insensitive index or a directory it cannot read.
+ * conflict, a case-insensitive index or a directory it cannot read.  Given
+ * a guess that read the index file itself (change_opts.guess), unchanged
+ * since, it reads no index through libgit2: the walk looks paths up in
+ * that file, and the diff is given an index of those places' entries.
  */
 int change_compute(struct change *out, git_repository *repo, const struct change_opts *opts);
 
@@ -128,6 +131,7 @@ int change_compute(struct change *out, git_repository *repo, const struct change
  * index, core.ignorecase), libgit2 reads the index and diffs it.
  */
 #define CHANGE_GUESS_MAX 64
+struct gitindex;
 struct change_guess {
 	char **paths;       /* repository-relative, in index order */
 	size_t nr, alloc;
@@ -143,6 +147,10 @@ struct change_guess {
 		git_oid tree;   /* the base's */
 		long long mtime_sec, mtime_nsec, size, ino;
 	} stamp;
+	/* the index file as read in place (gitindex.h), for change_compute():
+	 * while the stamp holds it needs no index of libgit2's; NULL when
+	 * libgit2 read the index for the guess */
+	struct gitindex *ix;
 };
 int change_guess_worktree(struct change_guess *out, git_repository *repo,
 			  const struct change_opts *opts);

@@ -666,6 +666,75 @@ static void test_worktree_narrow(void **state)
 	gitrepo_release(&g);
 }
 
+/* Overwrite a file's bytes in place (its inode kept). */
+static void overwrite(const char *full, const char *text)
+{
+	FILE *fp = fopen(full, "r+b");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Set a file's modification (and access) time to `sec`, 0 ns. */
+static void set_mtime(const char *full, time_t sec)
+{
+	struct timespec t[2];
+
+	t[0].tv_sec = t[1].tv_sec = sec;
+	t[0].tv_nsec = t[1].tv_nsec = 0;
+	assert_int_equal(utimensat(AT_FDCWD, full, t, AT_SYMLINK_NOFOLLOW), 0);
+}
+
+/*
+ * Entries whose stat data match a file whose bytes changed (rewritten in
+ * place with bytes of the same size and given back the entry's time, with
+ * core.trustctime off): one as new as the index file (racy), one an hour
+ * older.  The diff on the guessed paths must agree with libgit2's walk of
+ * the whole work tree, which reads the whole index (libgit2 1.5 reports
+ * neither file): the index made for the guessed paths has no file time
+ * of its own, so a racy entry among them makes the diff read the index.
+ */
+static void test_worktree_racy(void **state)
+{
+	struct gitrepo g;
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	git_index *index = NULL;
+	git_config *cfg = NULL;
+	git_oid c1;
+	time_t t = time(NULL) / 3600 * 3600 - 7200;
+	char *racy, *old, *ipath;
+
+	(void)state;
+	gitrepo_init(&g, "diff-racy", 0);
+	gitrepo_write(&g, "racy.go", "package a\n\nvar R = 1\n");
+	gitrepo_write(&g, "old.go", "package a\n\nvar O = 1\n");
+	gitrepo_commit(&g, &c1, "one");
+	racy = gitrepo_path(&g, "racy.go");
+	old = gitrepo_path(&g, "old.go");
+	ipath = gitrepo_path(&g, ".git/index");
+	set_mtime(racy, t + 3600);
+	set_mtime(old, t);
+	assert_int_equal(git_repository_index(&index, g.repo), 0);
+	assert_int_equal(git_index_add_bypath(index, "racy.go"), 0);
+	assert_int_equal(git_index_add_bypath(index, "old.go"), 0);
+	assert_int_equal(git_index_write(index), 0);
+	git_index_free(index);
+	set_mtime(ipath, t + 3600); /* the entry is as new as the index */
+	assert_int_equal(git_repository_config(&cfg, g.repo), 0);
+	assert_int_equal(git_config_set_bool(cfg, "core.trustctime", 0), 0);
+	git_config_free(cfg);
+	overwrite(racy, "package a\n\nvar R = 2\n");
+	overwrite(old, "package a\n\nvar O = 2\n");
+	set_mtime(racy, t + 3600);
+	set_mtime(old, t);
+	assert_narrow(&g, &o, "");
+	free(racy);
+	free(old);
+	free(ipath);
+	gitrepo_release(&g);
+}
+
 /*
  * The same on indexes the git command wrote, whose cache tree says which
  * directories hold staged paths: staged edits, a staged deletion, a new
@@ -1118,6 +1187,7 @@ int main(void)
 		cmocka_unit_test(test_worktree),
 		cmocka_unit_test(test_guess_worktree),
 		cmocka_unit_test(test_worktree_narrow),
+		cmocka_unit_test(test_worktree_racy),
 		cmocka_unit_test(test_worktree_git_index),
 		cmocka_unit_test(test_worktree_walk_memo),
 		cmocka_unit_test(test_worktree_many),
