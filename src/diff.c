@@ -820,13 +820,42 @@ out:
 	git_index_free(idx);
 }
 
+/*
+ * Could libgit2 take the work-tree file of `e` as unchanged only because
+ * the index file's time says so?  When `e` is racy (not older than the
+ * index file, to the nanosecond, as libgit2 compares them) and the file's
+ * size, modification time and inode are still the entry's: otherwise
+ * libgit2 hashes the file whatever the index's time.
+ */
+static int racy_and_same(const char *workdir, const struct gitindex_entry *e, const struct stat *ist)
+{
+	struct stat st;
+	long mns, cns;
+	char *full;
+	int same;
+
+	compat_stat_nsec(ist, &mns, &cns);
+	if ((time_t)e->mtime_sec < ist->st_mtime ||
+	    ((time_t)e->mtime_sec == ist->st_mtime && (long)e->mtime_nsec < mns))
+		return 0;
+	full = path_join(workdir, e->path);
+	same = !lstat(full, &st);
+	free(full);
+	if (!same)
+		return 0;
+	compat_stat_nsec(&st, &mns, &cns);
+	return (uint32_t)st.st_size == e->size && (uint32_t)st.st_mtime == e->mtime_sec &&
+	       (uint32_t)mns == e->mtime_nsec && (uint32_t)st.st_ino == e->ino;
+}
+
 /* `e` added to `idx`; 1 when it is not added here (index_of_paths()). */
-static int index_add_entry(git_index *idx, const struct gitindex_entry *e, const struct stat *ist)
+static int index_add_entry(git_index *idx, const char *workdir, const struct gitindex_entry *e,
+			   const struct stat *ist)
 {
 	git_index_entry entry;
 
 	if (e->mode == GIT_FILEMODE_COMMIT || e->skip_worktree || e->intent_to_add ||
-	    (time_t)e->mtime_sec >= ist->st_mtime)
+	    racy_and_same(workdir, e, ist))
 		return 1;
 	entry_of(&entry, e);
 	if (git_index_add(idx, &entry) < 0) {
@@ -843,10 +872,10 @@ static int index_add_entry(git_index *idx, const struct gitindex_entry *e, const
  * those exact paths, compares no other entry, so libgit2 neither reads
  * nor checks the whole file (12 million instructions on x/tools' 1,600
  * entries).  Such an index has no file time, so libgit2 never finds an
- * entry racy in it: one that is (modified in or after the second the index
- * file was, the only kind whose stat data can match a file that changed)
- * makes libgit2 read the index.  0, or 1 when the index is not set (that,
- * or a submodule, a skip-worktree or intent-to-add entry among them).
+ * entry racy in it: one that is, and whose file's stat data still match it
+ * (the only kind that can hide a change: racy_and_same()), makes libgit2
+ * read the index.  0, or 1 when the index is not set (that, or a
+ * submodule, a skip-worktree or intent-to-add entry among them).
  * change_compute() unsets it after the diff's lines are read.
  */
 static int index_of_paths(git_repository *repo, const struct gitindex *ix,
@@ -854,28 +883,29 @@ static int index_of_paths(git_repository *repo, const struct gitindex *ix,
 {
 	git_index *idx = NULL;
 	struct strbuf dir = STRBUF_INIT;
+	const char *wd = git_repository_workdir(repo);
 	size_t i, at;
 	int ret = 1;
 
-	if (git_index_new(&idx) < 0)
+	if (!wd || git_index_new(&idx) < 0)
 		goto out;
 	for (i = 0; i < ix->nr; i++) {
 		const char *path = ix->entries[i].path;
 
 		if ((!strcmp(path, ".gitattributes") || ends_with(path, "/.gitattributes")) &&
-		    index_add_entry(idx, &ix->entries[i], &ix->st))
+		    index_add_entry(idx, wd, &ix->entries[i], &ix->st))
 			goto out;
 	}
 	for (i = 0; i < m->nr; i++) {
 		at = entry_at(ix, 0, ix->nr, m->paths[i]);
 		if (at < ix->nr && !strcmp(ix->entries[at].path, m->paths[i]) &&
-		    index_add_entry(idx, &ix->entries[at], &ix->st))
+		    index_add_entry(idx, wd, &ix->entries[at], &ix->st))
 			goto out;
 		strbuf_reset(&dir);
 		strbuf_addf(&dir, "%s/", m->paths[i]);
 		for (at = entry_at(ix, at, ix->nr, dir.buf);
 		     at < ix->nr && starts_with(ix->entries[at].path, dir.buf); at++)
-			if (index_add_entry(idx, &ix->entries[at], &ix->st))
+			if (index_add_entry(idx, wd, &ix->entries[at], &ix->st))
 				goto out;
 	}
 	if (git_repository_set_index(repo, idx) < 0)
