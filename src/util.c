@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,13 +222,16 @@ void mkdirs(const char *dir)
 	free(p);
 }
 
+static atomic_uint tmp_serial;
+
 int write_file_atomically(const char *path, const struct strbuf *content)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	FILE *fp;
 	int ret = 0;
 
-	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	/* one name per call: two threads may write the same file */
+	strbuf_addf(&tmp, "%s.tmp.%ld.%u", path, (long)getpid(), atomic_fetch_add(&tmp_serial, 1u));
 	fp = fopen(tmp.buf, "w");
 	if (!fp) {
 		ret = error_set(ER_ERROR, "cannot write %s: %s", path, strerror(errno));
