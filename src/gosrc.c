@@ -6,6 +6,7 @@
  */
 #include "compat.h"
 #include "gosrc.h"
+#include "errors.h"
 #include "finding.h"
 #include "strbuf.h"
 #include "strmap.h"
@@ -14,6 +15,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1181,7 +1183,8 @@ struct srcfile {
 	struct goscopes sc;
 };
 
-static void srcfile_index(struct srcfile *sf)
+/* `sf`'s line starts, and room for its lexer states (srcfile_index()). */
+static void srcfile_lines(struct srcfile *sf)
 {
 	const char *s = sf->text.buf, *p = s, *end = s + sf->text.len;
 
@@ -1194,7 +1197,12 @@ static void srcfile_index(struct srcfile *sf)
 	}
 	free(sf->state);
 	sf->state = xcalloc(sf->lines + 2, 1);
-	scan(&sf->sc, s, sf->text.len, sf->state, sf->lines + 2);
+}
+
+static void srcfile_index(struct srcfile *sf)
+{
+	srcfile_lines(sf);
+	scan(&sf->sc, sf->text.buf, sf->text.len, sf->state, sf->lines + 2);
 }
 
 static void srcfile_reset(struct srcfile *sf)
@@ -1612,6 +1620,7 @@ struct gosrc_preload {
 	pthread_t th;
 	int started;
 	char *root;
+	char *cache;                /* the scans' file (scope cache), or NULL */
 	char **dirs;                /* repository-relative, "" for the root */
 	size_t dirs_nr;
 	struct strmap files;        /* relative path -> struct srcfile * */
@@ -1623,11 +1632,308 @@ struct gosrc_preload {
 #define PRELOAD_MAX_FILES 512
 #define PRELOAD_MAX_BYTES (32u << 20)
 
+/*
+ * The scope cache: each file's scan (its scopes, type declarations and
+ * lexer states by line), by its path and the hash and length of its bytes,
+ * so a file read ahead again with the same bytes is not scanned again (the
+ * scan is most of a read ahead: 15 million instructions for go/ssa's 23
+ * files).  Binary, this machine's byte order and int size (the header
+ * says them); a file not in this form, or a record that does not parse,
+ * is not used.  Every integer is a uint32_t but the hash and lengths.
+ *
+ *   header   SCOPES_HEAD, sizeof(int), 0x01020304 (byte order)
+ *   record   path, uint64 length, uint64 hash, scopes, types, states
+ *   scopes   count, then each: kind, flags (init 1, literal 2), start line,
+ *            col, end line, col, for line, = line, col, name, commas count
+ *            and (line, col) pairs
+ *   types    count, then each: name, expr
+ *   states   count, bytes
+ *   string   length (0xffffffff: none), bytes
+ */
+#define SCOPES_HEAD "escape-review scopes 1\n"
+#define SCOPES_MAX (64u << 20)
+#define SCOPES_NONE 0xffffffffu
+
+static uint64_t text_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	h ^= h >> 29;
+	return h * 0xc4ceb9fe1a85ec53ULL;
+}
+
+static void put_u32(struct strbuf *sb, uint32_t v)
+{
+	strbuf_add(sb, &v, sizeof(v));
+}
+
+static void put_str(struct strbuf *sb, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	put_u32(sb, s ? (uint32_t)n : SCOPES_NONE);
+	strbuf_add(sb, s ? s : "", n);
+}
+
+/* The record of `sf` (scanned, types not taken yet) under `rel`. */
+static void scopes_put(struct strbuf *sb, const char *rel, const struct srcfile *sf, uint64_t hash)
+{
+	uint64_t len = sf->text.len;
+	size_t i, k;
+
+	put_str(sb, rel);
+	strbuf_add(sb, &len, sizeof(len));
+	strbuf_add(sb, &hash, sizeof(hash));
+	put_u32(sb, (uint32_t)sf->sc.nr);
+	for (i = 0; i < sf->sc.nr; i++) {
+		const struct goscope *g = &sf->sc.items[i];
+		int v[7] = { g->start_line, g->start_col, g->end_line, g->end_col, g->for_line,
+			     g->eq_line, g->eq_col };
+
+		put_u32(sb, (uint32_t)g->kind);
+		put_u32(sb, (uint32_t)(g->init | (g->literal << 1)));
+		strbuf_add(sb, v, sizeof(v));
+		put_str(sb, g->name);
+		put_u32(sb, (uint32_t)g->commas_nr);
+		for (k = 0; k < g->commas_nr * 2; k++)
+			strbuf_add(sb, &g->commas[k], sizeof(int));
+	}
+	put_u32(sb, (uint32_t)sf->sc.types_nr);
+	for (i = 0; i < sf->sc.types_nr; i++) {
+		put_str(sb, sf->sc.types[i].name);
+		put_str(sb, sf->sc.types[i].expr);
+	}
+	put_u32(sb, (uint32_t)(sf->lines + 2));
+	strbuf_add(sb, sf->state, sf->lines + 2);
+}
+
+/* A cursor over the cache's bytes; `bad` once a read ran past the end. */
+struct scopes_rd {
+	const char *p, *end;
+	int bad;
+};
+
+static const char *rd_bytes(struct scopes_rd *r, size_t n)
+{
+	const char *at = r->p;
+
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	r->p += n;
+	return at;
+}
+
+static uint32_t rd_u32(struct scopes_rd *r)
+{
+	const char *at = rd_bytes(r, 4);
+	uint32_t v = 0;
+
+	if (at)
+		memcpy(&v, at, 4);
+	return v;
+}
+
+static uint64_t rd_u64(struct scopes_rd *r)
+{
+	const char *at = rd_bytes(r, 8);
+	uint64_t v = 0;
+
+	if (at)
+		memcpy(&v, at, 8);
+	return v;
+}
+
+/* A string (malloc'd, or NULL when none); `*n` its length. */
+static char *rd_str(struct scopes_rd *r, size_t *n)
+{
+	uint32_t len = rd_u32(r);
+	const char *at;
+
+	*n = 0;
+	if (len == SCOPES_NONE || r->bad)
+		return NULL;
+	if (!(at = rd_bytes(r, len)))
+		return NULL;
+	*n = len;
+	return xstrndup(at, len);
+}
+
+/* The rest of a record (after its path) into `sf` (its lines counted):
+ * 0, or -1 when it does not parse or is not for these bytes. */
+static int scopes_get(struct scopes_rd *r, struct srcfile *sf, uint64_t hash)
+{
+	size_t i, nr, n;
+	const char *at;
+
+	if (rd_u64(r) != sf->text.len || rd_u64(r) != hash)
+		return -1;
+	nr = rd_u32(r);
+	if (r->bad || nr > (size_t)(r->end - r->p) / 40)
+		return -1;
+	for (i = 0; i < nr && !r->bad; i++) {
+		struct goscope g;
+		int v[7];
+		uint32_t flags;
+
+		memset(&g, 0, sizeof(g));
+		g.kind = (enum goscope_kind)rd_u32(r);
+		flags = rd_u32(r);
+		if ((at = rd_bytes(r, sizeof(v))))
+			memcpy(v, at, sizeof(v));
+		else
+			break;
+		g.start_line = v[0], g.start_col = v[1], g.end_line = v[2], g.end_col = v[3];
+		g.for_line = v[4], g.eq_line = v[5], g.eq_col = v[6];
+		g.init = flags & 1;
+		g.literal = (flags >> 1) & 1;
+		g.name = rd_str(r, &n);
+		g.commas_nr = rd_u32(r);
+		if (g.kind > GOSCOPE_VAR || g.commas_nr > (size_t)(r->end - r->p) / (2 * sizeof(int)) ||
+		    !(at = rd_bytes(r, g.commas_nr * 2 * sizeof(int)))) {
+			free(g.name);
+			r->bad = 1;
+			break;
+		}
+		if (g.commas_nr) {
+			g.commas = xcalloc(g.commas_nr * 2, sizeof(int));
+			memcpy(g.commas, at, g.commas_nr * 2 * sizeof(int));
+			g.commas_alloc = g.commas_nr * 2;
+		}
+		ALLOC_GROW(sf->sc.items, sf->sc.nr + 1, sf->sc.alloc);
+		sf->sc.items[sf->sc.nr++] = g;
+	}
+	nr = rd_u32(r);
+	if (r->bad || nr > (size_t)(r->end - r->p) / 8)
+		return -1;
+	for (i = 0; i < nr && !r->bad; i++) {
+		struct gotype t;
+
+		t.name = rd_str(r, &n);
+		t.expr = rd_str(r, &n);
+		ALLOC_GROW(sf->sc.types, sf->sc.types_nr + 1, sf->sc.types_alloc);
+		sf->sc.types[sf->sc.types_nr++] = t;
+	}
+	if (rd_u32(r) != sf->lines + 2 || !(at = rd_bytes(r, sf->lines + 2)))
+		return -1;
+	memcpy(sf->state, at, sf->lines + 2);
+	return r->bad ? -1 : 0;
+}
+
+static void skip_str(struct scopes_rd *r)
+{
+	uint32_t len = rd_u32(r);
+
+	if (len != SCOPES_NONE)
+		rd_bytes(r, len);
+}
+
+/* Past the rest of a record (after its path), reading it only. */
+static void scopes_skip(struct scopes_rd *r)
+{
+	uint32_t i, nr;
+
+	rd_bytes(r, 16);
+	nr = rd_u32(r);
+	for (i = 0; i < nr && !r->bad; i++) {
+		rd_bytes(r, 8 + 7 * sizeof(int));
+		skip_str(r);
+		rd_bytes(r, (size_t)rd_u32(r) * 2 * sizeof(int));
+	}
+	nr = rd_u32(r);
+	for (i = 0; i < nr && !r->bad; i++) {
+		skip_str(r);
+		skip_str(r);
+	}
+	rd_bytes(r, rd_u32(r));
+}
+
+/* The cache file's records by path: each the offset + 1 of what follows
+ * its path in `buf`; 0, or -1 when it is not there or not in its form. */
+static int scopes_load(struct strbuf *buf, struct strmap *by_path, const char *path)
+{
+	struct scopes_rd r;
+	size_t head = strlen(SCOPES_HEAD), n;
+	uint32_t order = 0x01020304;
+
+	if (!path || strbuf_read_file(buf, path, SCOPES_MAX) <= 0 || buf->len >= SCOPES_MAX ||
+	    buf->len < head + 8 || memcmp(buf->buf, SCOPES_HEAD, head))
+		return -1;
+	r.p = buf->buf + head;
+	r.end = buf->buf + buf->len;
+	r.bad = 0;
+	if (rd_u32(&r) != sizeof(int) || rd_u32(&r) != order)
+		return -1;
+	while (r.p < r.end && !r.bad) {
+		char *rel = rd_str(&r, &n);
+
+		if (!rel)
+			return -1;
+		strmap_put(by_path, rel, n, (void *)(uintptr_t)(r.p - buf->buf + 1));
+		free(rel);
+		scopes_skip(&r);
+	}
+	return r.bad ? -1 : 0;
+}
+
+/* The cache written (its directory made); nothing is said when it is not:
+ * only a speed-up is lost. */
+static void scopes_write(const char *path, const struct strbuf *sb)
+{
+	char *slash = strrchr(path, '/');
+
+	if (slash) {
+		char *dir = xstrndup(path, (size_t)(slash - path));
+
+		mkdirs(dir);
+		free(dir);
+	}
+	if (write_file_atomically(path, sb))
+		error_clear();
+}
+
+/* `sf`'s scan from the cache when it holds one for these bytes of `rel`,
+ * else scanned here (`*changed` set). */
+static void scopes_scan_or_take(struct srcfile *sf, const char *rel, size_t rel_len, uint64_t hash,
+				const struct strbuf *buf, struct strmap *by_path, int *changed)
+{
+	uintptr_t at = by_path ? (uintptr_t)strmap_get(by_path, rel, rel_len) : 0;
+	struct scopes_rd r;
+
+	if (at) {
+		r.p = buf->buf + at - 1;
+		r.end = buf->buf + buf->len;
+		r.bad = 0;
+		if (!scopes_get(&r, sf, hash))
+			return;
+		goscopes_release(&sf->sc); /* what a bad record left */
+		memset(sf->state, 0, sf->lines + 2);
+	}
+	*changed = 1;
+	scan(&sf->sc, sf->text.buf, sf->text.len, sf->state, sf->lines + 2);
+}
+
 static void *preload_run(void *data)
 {
 	struct gosrc_preload *pre = data;
-	struct strbuf rel = STRBUF_INIT;
+	struct strbuf rel = STRBUF_INIT, old = STRBUF_INIT, now = STRBUF_INIT;
+	struct strmap by_path = STRMAP_INIT;
 	size_t i, j, dir_len, files = 0, bytes = 0;
+	int cached = pre->cache && !scopes_load(&old, &by_path, pre->cache), changed = !cached;
+	uint32_t order = 0x01020304, isz = sizeof(int);
+
+	strbuf_addstr(&now, SCOPES_HEAD);
+	put_u32(&now, isz);
+	put_u32(&now, order);
 
 	for (i = 0; i < pre->dirs_nr; i++) {
 		struct pkgtypes *pt;
@@ -1650,7 +1956,13 @@ static void *preload_run(void *data)
 			strbuf_addstr(&rel, name);
 			if (strbuf_read_file(&sf->text, pt->files[j], MAX_SOURCE) >= 0 &&
 			    sf->text.len <= MAX_SOURCE) {
-				srcfile_index(sf);
+				uint64_t hash = pre->cache ? text_hash(sf->text.buf, sf->text.len) : 0;
+
+				srcfile_lines(sf);
+				scopes_scan_or_take(sf, rel.buf, rel.len, hash, &old,
+						    cached ? &by_path : NULL, &changed);
+				if (pre->cache)
+					scopes_put(&now, rel.buf, sf, hash);
 				if (pt->next == j) /* its types, as pkg_read_more() would scan them */
 					pkg_take_types(pt, &sf->sc);
 				strmap_put(&pre->files, rel.buf, rel.len, sf);
@@ -1666,17 +1978,24 @@ static void *preload_run(void *data)
 		while (files < PRELOAD_MAX_FILES && bytes < PRELOAD_MAX_BYTES && pkg_read_more(pt))
 			;
 	}
+	/* rewritten when a file was scanned, or one is no longer read */
+	if (pre->cache && (changed || by_path.nr != files) && now.len < SCOPES_MAX)
+		scopes_write(pre->cache, &now);
 	strbuf_release(&rel);
+	strbuf_release(&old);
+	strbuf_release(&now);
+	strmap_release(&by_path);
 	return NULL;
 }
 
 struct gosrc_preload *gosrc_preload_start(const char *root, const char *const *dirs, size_t nr,
-					  int tests)
+					  int tests, const char *cache)
 {
 	struct gosrc_preload *pre = xcalloc(1, sizeof(*pre));
 	size_t i;
 
 	pre->tests = tests;
+	pre->cache = cache ? xstrdup(cache) : NULL;
 	pre->root = xstrdup(root);
 	pre->dirs = xcalloc(nr + 1, sizeof(*pre->dirs));
 	for (i = 0; i < nr; i++)
@@ -1707,6 +2026,7 @@ void gosrc_preload_free(struct gosrc_preload *pre)
 		free(pre->dirs[--pre->dirs_nr]);
 	free(pre->dirs);
 	free(pre->root);
+	free(pre->cache);
 	free(pre);
 }
 

@@ -184,11 +184,14 @@ void gosrc_locate(struct finding_list *list, const char *root);
  * declarations.  gosrc_locate_preloaded() waits for it and locates as
  * gosrc_locate() does, reading only what is not there (a file outside
  * those directories); a file is taken as it was when it was read ahead,
- * about when the compiler read it.  NULL `pre` is gosrc_locate().
+ * about when the compiler read it.  NULL `pre` is gosrc_locate().  With
+ * `cache` (a file path; NULL: none), a file whose bytes are those of its
+ * scan there is not scanned again, and the file is rewritten when a scan
+ * was made (gosrc.c: the scope cache).
  */
 struct gosrc_preload;
 struct gosrc_preload *gosrc_preload_start(const char *root, const char *const *dirs, size_t nr,
-					  int tests);
+					  int tests, const char *cache);
 void gosrc_locate_preloaded(struct finding_list *list, const char *root,
 			    struct gosrc_preload *pre);
 /*

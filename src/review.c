@@ -392,6 +392,7 @@ struct analysis {
 	 * with the sources read ahead (zero_size_left) */
 	int zero_later;
 	struct gosrc_preload *pre;
+	const char *scopes;  /* the work tree's scope cache (gosrc.h), or NULL */
 };
 
 /*
@@ -454,7 +455,8 @@ static struct gosrc_preload *preload_sources(const struct analysis *a)
 		for (j = 0; j < a->set->mods[i].pkgs_nr; j++)
 			dirs[n++] = repo_path(a->set->mods[i].dir, a->set->mods[i].pkgs[j]);
 	if (n)
-		pre = gosrc_preload_start(a->root, (const char *const *)dirs, n, a->build.tests);
+		pre = gosrc_preload_start(a->root, (const char *const *)dirs, n, a->build.tests,
+					  a->scopes);
 	while (n)
 		free(dirs[--n]);
 	free(dirs);
@@ -1487,6 +1489,8 @@ struct run {
 	 * that memory as read (prestart_begin) */
 	struct go_prestart *prestart;
 	struct strbuf prestart_memo;
+	/* the work tree's scope cache (gosrc.h), "" when none */
+	struct strbuf scopes;
 	struct root_check check;
 	struct root_check *rc;  /* &check while the work tree is taken for the head */
 };
@@ -1686,6 +1690,7 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 	if (!eh->set.nr)
 		goto out;
 	head_analysis_init(&eh->a, opts, r->mode, eh->root.buf, &eh->set, NULL);
+	eh->a.scopes = r->scopes.len ? r->scopes.buf : NULL;
 	eh->a.build.prestart = r->prestart;
 	eh->a.classify_later = r->mode == MODE_NEW && head_classify_later(opts);
 	if (r->mode == MODE_ADDED || r->mode == MODE_CONTEXT || r->mode == MODE_FILE) {
@@ -1775,6 +1780,7 @@ static int stage_change(struct run *r)
 
 		base_cache_init(&bc, git_repository_path(r->repo), opts->cache_dir);
 		strbuf_addf(&walk_memo, "%s/worktree-walk", bc.cache.buf);
+		strbuf_addf(&r->scopes, "%s/worktree-scopes%s", bc.cache.buf, opts->tests ? "-tests" : "");
 		base_cache_release(&bc);
 		co.walk_memo = walk_memo.buf;
 	}
@@ -1871,8 +1877,11 @@ static int stage_analyse(struct run *r)
 		}
 		return ret;
 	}
-	if (!eh)
+	if (!eh) {
 		head_analysis_init(&own, opts, r->mode, r->root.buf, &r->set, r->rc);
+		if (r->change.worktree && r->scopes.len)
+			own.scopes = r->scopes.buf;
+	}
 	base_cache_init(&hc, git_repository_path(r->repo), opts->cache_dir);
 	hc.lazy = reads_lazily(r->mode, opts);
 	/* a committed revision's analysis may be cached: its key needs the go
@@ -2046,6 +2055,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 	strbuf_init(&r.early.root, 0);
 	strbuf_init(&r.early.said, 0);
 	strbuf_init(&r.prestart_memo, 0);
+	strbuf_init(&r.scopes, 0);
 	/* the profiles first: a bad one fails before the build */
 	if ((ret = profile_read_all(&prof, opts->profiles, opts->profiles_nr, &opts->build)))
 		goto out;
@@ -2077,6 +2087,7 @@ out:
 	pkgset_release(&r.set);
 	change_release(&r.change);
 	strbuf_release(&r.root);
+	strbuf_release(&r.scopes);
 	git_repository_free(r.repo);
 	profile_release(&prof);
 	return ret;

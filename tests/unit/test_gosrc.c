@@ -485,7 +485,7 @@ static void test_locate(void **state)
 	if (*state) {
 		/* escape/ read ahead: escape/sub/ is read when it is needed */
 		const char *dirs[] = { "escape" };
-		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 1, 0);
+		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 1, 0, NULL);
 
 		gosrc_locate_preloaded(&l, "tests/unit/data", pre);
 		gosrc_preload_free(pre);
@@ -523,7 +523,8 @@ static struct finding *verdict_at(const char *file, int line, int col, enum verd
  * variable, func init, loops (the finding's own function's only), a line
  * after a multi-line raw string, zero-size types declared in types.go.
  */
-static void locate_scopes(int preload)
+/* `cache`: the scope cache the read ahead uses (gosrc.h), or NULL. */
+static void locate_scopes(int preload, const char *cache)
 {
 	static const struct {
 		int line, col;
@@ -565,7 +566,7 @@ static void locate_scopes(int preload)
 	if (preload) {
 		/* read ahead: the same answers (types.go's declarations too) */
 		const char *dirs[] = { "locate", "nope" };
-		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 2, 0);
+		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 2, 0, cache);
 
 		gosrc_locate_preloaded(&l, "tests/unit/data", pre);
 		gosrc_preload_free(pre);
@@ -602,11 +603,65 @@ static void locate_scopes(int preload)
 	finding_list_release(&l);
 }
 
+/*
+ * The same answers from the scope cache: written by the first read ahead,
+ * taken as it is by the second (not rewritten), and written again when it
+ * is not in its form; and a file whose bytes changed is scanned again.
+ */
 static void test_locate_scopes(void **state)
 {
+	char dir[] = "/tmp/test_gosrc_scopes.XXXXXX";
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st1, st2;
+	char *cache;
+	FILE *fp;
+
 	(void)state;
-	locate_scopes(0);
-	locate_scopes(1);
+	locate_scopes(0, NULL);
+	locate_scopes(1, NULL);
+	assert_non_null(mkdtemp(dir));
+	cache = path_join(dir, "scopes");
+	locate_scopes(1, cache);
+	assert_int_equal(stat(cache, &st1), 0);
+	assert_true(st1.st_size > 100);
+	locate_scopes(1, cache);
+	assert_int_equal(stat(cache, &st2), 0);
+	assert_true(st1.st_ino == st2.st_ino && st1.st_mtime == st2.st_mtime);
+	/* a cache not in its form (cut short): not used, and written again */
+	assert_int_equal(truncate(cache, st1.st_size / 2), 0);
+	locate_scopes(1, cache);
+	assert_true(strbuf_read_file(&sb, cache, 1 << 20) == st1.st_size);
+	assert_memory_equal(sb.buf, "escape-review scopes 1\n", 23);
+	/* a file changed to bytes of the same length: scanned again */
+	{
+		const char *dirs[] = { "p" };
+		struct finding_list l = FINDING_LIST_INIT;
+		struct gosrc_preload *pre;
+		char *sub = path_join(dir, "p"), *file = path_join(dir, "p/p.go");
+		int k;
+
+		assert_int_equal(mkdir(sub, 0700), 0);
+		for (k = 0; k < 2; k++) {
+			fp = fopen(file, "w");
+			assert_non_null(fp);
+			fputs(k ? "package p\n\nfunc B() {\n\tx := 1\n}\n" : "package p\n\nfunc A() {\n\tx := 1\n}\n", fp);
+			assert_int_equal(fclose(fp), 0);
+			finding_list_add(&l, at("p/p.go", 4, 2));
+			pre = gosrc_preload_start(dir, dirs, 1, 0, cache);
+			gosrc_locate_preloaded(&l, dir, pre);
+			gosrc_preload_free(pre);
+			assert_string_equal(l.items[k]->function, k ? "B" : "A");
+		}
+		finding_list_release(&l);
+		unlink(file);
+		rmdir(sub);
+		free(file);
+		free(sub);
+	}
+	unlink(cache);
+	rmdir(dir);
+	free(cache);
+	strbuf_release(&sb);
 }
 
 /*
@@ -718,7 +773,7 @@ static void locate_test_types(int preload, int tests)
 	finding_list_add(&l, verdict_at("testtypes/a_test.go", 7, 2, VERDICT_MOVED, "s"));
 	if (preload) {
 		const char *dirs[] = { "testtypes" };
-		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 1, tests);
+		struct gosrc_preload *pre = gosrc_preload_start("tests/unit/data", dirs, 1, tests, NULL);
 
 		gosrc_locate_preloaded(&l, "tests/unit/data", pre);
 		gosrc_preload_free(pre);
