@@ -982,6 +982,7 @@ static int go_run_start(struct go_run *run, const char *root, const char *moddir
 	po.keep_notes = opts->notes != NULL;
 	po.keep_file = opts->keep_file;
 	po.keep_data = opts->keep_data;
+	po.lazy_chains = opts->chains != NULL;
 	run->p = parser_new(&po);
 	return adopted ? 0 : child_stream_start(&run->cp, 0);
 }
@@ -1020,6 +1021,10 @@ static int go_run_finish(struct finding_list *out, struct strbuf *errors, struct
 	parser_take_findings(run->p, out);
 	if (opts->notes)
 		parser_take_notes(run->p, opts->notes);
+	if (opts->chains) { /* kept for the chains not parsed yet */
+		parser_chains_add(opts->chains, run->p);
+		run->p = NULL;
+	}
 out:
 	go_run_release(run);
 	return ret;

@@ -105,6 +105,10 @@ struct build_opts {
 	 * build's first go command takes when it is the same and the only
 	 * one, and otherwise stops (go_prestart_start); NULL: none */
 	struct go_prestart *prestart;
+	/* the explanations' chains parsed only when asked (parse_opts.
+	 * lazy_chains): the build's parsers are added here, where
+	 * parser_chains_give() parses a finding's chain; NULL: parsed as read */
+	struct parser_chains *chains;
 };
 
 /* 1 when `a` and `b` build the same modules' packages, in the same order

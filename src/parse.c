@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,8 @@ struct step_file {
 struct inline_at {
 	const struct step_file *file;   /* NULL: an empty slot */
 	int line, col;
+	unsigned block;                 /* the package block it was read in */
+	unsigned long long seq;         /* the input line it was read on */
 	const char *name;
 };
 
@@ -107,6 +110,24 @@ struct text_fact {
 	unsigned char dsts;
 };
 
+/*
+ * opts.lazy_chains: a finding's explanation lines, kept as read (in
+ * `lazy_raw`) until parser_chain() parses them: runs of consecutive input
+ * lines, the first numbered `seq`, all of package block `block`.
+ */
+struct lazy_run {
+	size_t start, end;            /* bytes of lazy_raw, each line '\n'-ended */
+	unsigned long long seq;       /* the input line number of the first */
+	size_t lines;
+};
+
+struct lazy_chain {
+	struct lazy_run *runs;
+	size_t nr, alloc;
+	unsigned block;
+	int line, col;                /* the finding's, once its verdict came */
+};
+
 struct parser {
 	struct parse_opts opts;
 	char *prefix, *root_abs, *root_alt;
@@ -139,6 +160,15 @@ struct parser {
 	struct parse_stats stats;
 	struct note_state *notes;     /* with opts.keep_notes (the notes block below) */
 	size_t ended_nr;              /* the findings of `out` whose block has ended */
+	unsigned block;               /* the package block being read (a count) */
+	/* inline_get() answers with what was read before input line `cutoff`
+	 * of block `cur_block` (ULLONG_MAX and `block` but in parser_chain()) */
+	unsigned long long cutoff;
+	unsigned cur_block;
+	struct strbuf lazy_raw;       /* opts.lazy_chains: the lines kept */
+	struct strmap lazy;           /* finding pointer -> struct lazy_chain * */
+	const struct finding *lazy_f; /* the last line's finding, */
+	struct lazy_chain *lazy_lc;   /* and its chain */
 };
 
 static void inline_clear(struct inline_map *m);
@@ -165,9 +195,24 @@ struct parser *parser_new(const struct parse_opts *opts)
 	strbuf_init(&p->last_file, 0);
 	p->pool = strpool_new();
 	p->empty = strpool_intern(p->pool, "", 0);
+	p->cutoff = ULLONG_MAX;
+	strbuf_init(&p->lazy_raw, 0);
 	if (opts->keep_notes)
 		p->notes = notes_new();
 	return p;
+}
+
+/* A finding freed here: its kept lines go too (opts.lazy_chains). */
+static void lazy_forget(struct parser *p, const struct finding *f)
+{
+	struct lazy_chain *lc;
+
+	if (f == p->lazy_f)
+		p->lazy_f = NULL;
+	if (!p->lazy.nr || !(lc = strmap_remove(&p->lazy, (const char *)&f, sizeof(f))))
+		return;
+	free(lc->runs);
+	free(lc);
 }
 
 static void drop_pending(struct parser *p)
@@ -177,8 +222,10 @@ static void drop_pending(struct parser *p)
 
 	if (m->nr) {
 		for (i = 0; i < m->cap; i++)
-			if (m->slots[i].file)
+			if (m->slots[i].file) {
+				lazy_forget(p, m->slots[i].f);
 				finding_free(m->slots[i].f);
+			}
 		if (m->cap > 4096) {
 			/* a block with many explanations: give its table back */
 			free(m->slots);
@@ -224,6 +271,15 @@ void parser_free(struct parser *p)
 	free(p->root_abs);
 	free(p->root_alt);
 	notes_free(p->notes);
+	it = 0;
+	while (strmap_next(&p->lazy, &it, &e)) {
+		struct lazy_chain *lc = e->value;
+
+		free(lc->runs);
+		free(lc);
+	}
+	strmap_release(&p->lazy);
+	strbuf_release(&p->lazy_raw);
 	free(p);
 }
 
@@ -399,7 +455,8 @@ static void end_block(struct parser *p)
 	p->block_line_nr = 0;
 	p->block_has_m = 0;
 	drop_pending(p);
-	inline_clear(&p->inlined);
+	if (!p->opts.lazy_chains) /* else parser_chain() still asks it */
+		inline_clear(&p->inlined);
 	p->ended_nr = p->out.nr;
 }
 
@@ -547,27 +604,35 @@ static void make_room(struct parser *p, struct finding *f)
 }
 
 static size_t inline_slot(const struct inline_map *m, const struct step_file *file, int line,
-			  int col)
+			  int col, unsigned block)
 {
 	uint64_t h = ((uint64_t)(uintptr_t)file * 0x9e3779b97f4a7c15ULL) ^
-		     (((uint64_t)(unsigned)line << 32 | (unsigned)col) * 0xc4ceb9fe1a85ec53ULL);
+		     (((uint64_t)(unsigned)line << 32 | (unsigned)col) * 0xc4ceb9fe1a85ec53ULL) ^
+		     block;
 	size_t i = (size_t)(h ^ (h >> 29)) & (m->cap - 1);
 
 	while (m->slots[i].file && (m->slots[i].file != file || m->slots[i].line != line ||
-				    m->slots[i].col != col))
+				    m->slots[i].col != col || m->slots[i].block != block))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
 
+/* The first call inlined at the position in block `block`, when it was
+ * read before input line `cutoff`; else NULL. */
 static const char *inline_get(const struct inline_map *m, const struct step_file *file, int line,
-			      int col)
+			      int col, unsigned block, unsigned long long cutoff)
 {
-	return m->nr ? m->slots[inline_slot(m, file, line, col)].name : NULL;
+	const struct inline_at *e;
+
+	if (!m->nr)
+		return NULL;
+	e = &m->slots[inline_slot(m, file, line, col, block)];
+	return e->file && e->seq < cutoff ? e->name : NULL;
 }
 
 /* Keep `name` at the position unless one is there (the first wins). */
 static void inline_put(struct inline_map *m, const struct step_file *file, int line, int col,
-		       const char *name)
+		       unsigned block, unsigned long long seq, const char *name)
 {
 	size_t i;
 
@@ -580,16 +645,18 @@ static void inline_put(struct inline_map *m, const struct step_file *file, int l
 		for (i = 0; i < m->cap; i++)
 			if (m->slots[i].file)
 				grown.slots[inline_slot(&grown, m->slots[i].file, m->slots[i].line,
-							m->slots[i].col)] = m->slots[i];
+							m->slots[i].col, m->slots[i].block)] = m->slots[i];
 		free(m->slots);
 		*m = grown;
 	}
-	i = inline_slot(m, file, line, col);
+	i = inline_slot(m, file, line, col, block);
 	if (m->slots[i].file)
 		return;
 	m->slots[i].file = file;
 	m->slots[i].line = line;
 	m->slots[i].col = col;
+	m->slots[i].block = block;
+	m->slots[i].seq = seq;
 	m->slots[i].name = name;
 	m->nr++;
 }
@@ -662,7 +729,7 @@ static void add_step(struct parser *p, struct finding *f, const struct step_file
 	f->facts.steps++;
 	if (sf && col && p->inlined.nr) {
 		/* a step at a call the compiler inlined: the function called there */
-		inlined = inline_get(&p->inlined, sf, line, col);
+		inlined = inline_get(&p->inlined, sf, line, col, p->cur_block, p->cutoff);
 		if (inlined)
 			add_callee_name(&f->facts, inlined, strlen(inlined));
 	}
@@ -1054,17 +1121,28 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 		p->cur = NULL;
 	if (sf->outside) {
 		p->stats.dropped++;
+		lazy_forget(p, f);
 		finding_free(f);
 		return;
 	}
 	if (seen_before(p, sf->path, line, col, msg, msg_len)) {
+		lazy_forget(p, f);
 		finding_free(f);
 		return;
 	}
 	if (!f)
 		f = finding_new();
-	compact_tail(p, f);
-	finding_flow_shrink(f);
+	if (p->opts.lazy_chains) {
+		struct lazy_chain *lc = p->lazy.nr ? strmap_get(&p->lazy, (const char *)&f, sizeof(f)) : NULL;
+
+		if (lc) {
+			lc->line = line;
+			lc->col = col;
+		}
+	} else {
+		compact_tail(p, f);
+		finding_flow_shrink(f);
+	}
 	f->file = xstrdup(sf->path);
 	f->line = line;
 	f->column = col;
@@ -1185,9 +1263,111 @@ static void note_inlined(struct parser *p, const char *file, size_t file_len, in
 	 * the compiler reports the calls inlined into its body at the same
 	 * position after it (reflect.ValueOf, then reflect.unpackEface, ...) */
 	sf = line_file(p, file, file_len);
-	if (!inline_get(&p->inlined, sf, lineno, col))
-		inline_put(&p->inlined, sf, lineno, col,
+	if (!inline_get(&p->inlined, sf, lineno, col, p->block, ULLONG_MAX))
+		inline_put(&p->inlined, sf, lineno, col, p->block, p->stats.lines,
 			   strpool_intern(p->pool, name, (size_t)(end - name)));
+}
+
+/* opts.lazy_chains: keep the explanation line `line` for the current
+ * finding's chain (none: read past, as handle_flow() would). */
+static void lazy_keep(struct parser *p, const char *line, size_t len)
+{
+	struct lazy_chain *lc;
+	struct lazy_run *r;
+	size_t at = p->lazy_raw.len;
+
+	if (!p->cur)
+		return;
+	lc = p->cur == p->lazy_f ? p->lazy_lc
+				 : strmap_get(&p->lazy, (const char *)&p->cur, sizeof(p->cur));
+	if (!lc) {
+		lc = xcalloc(1, sizeof(*lc));
+		lc->block = p->block;
+		strmap_put(&p->lazy, (const char *)&p->cur, sizeof(p->cur), lc);
+	}
+	p->lazy_f = p->cur;
+	p->lazy_lc = lc;
+	strbuf_add(&p->lazy_raw, line, len);
+	strbuf_addch(&p->lazy_raw, '\n');
+	r = lc->nr ? &lc->runs[lc->nr - 1] : NULL;
+	if (r && r->end == at && r->seq + r->lines == p->stats.lines) {
+		r->end = p->lazy_raw.len;
+		r->lines++;
+		return;
+	}
+	ALLOC_GROW(lc->runs, lc->nr + 1, lc->alloc);
+	r = &lc->runs[lc->nr++];
+	r->start = at;
+	r->end = p->lazy_raw.len;
+	r->seq = p->stats.lines;
+	r->lines = 1;
+}
+
+static int line_position(struct parser *p, const char *line, size_t len, size_t *file_len,
+			 int *lineno, int *col, const char **msg);
+
+int parser_chain(struct parser *p, struct finding *f)
+{
+	struct lazy_chain *lc = p->lazy.nr ? strmap_get(&p->lazy, (const char *)&f, sizeof(f)) : NULL;
+	struct finding *cur = p->cur;
+	size_t i, k;
+
+	if (!lc || lc->line != f->line || lc->col != f->column)
+		return 0;
+	p->cur = f;
+	p->cur_block = lc->block;
+	for (i = 0; i < lc->nr; i++) {
+		const char *s = p->lazy_raw.buf + lc->runs[i].start;
+
+		for (k = 0; k < lc->runs[i].lines; k++) {
+			const char *nl = memchr(s, '\n', (size_t)(p->lazy_raw.buf + lc->runs[i].end - s));
+			size_t len = (size_t)(nl - s), file_len, n, indent = 0;
+			const char *m;
+			int lineno, col;
+
+			p->cutoff = lc->runs[i].seq + k;
+			if (line_position(p, s, len, &file_len, &lineno, &col, &m)) {
+				n = (size_t)(s + len - m);
+				while (indent < n && m[indent] == ' ')
+					indent++;
+				if (HAS_PREFIX(m + indent, n - indent, "flow: "))
+					handle_flow(p, s, file_len, lineno, col, m + indent, n - indent);
+				else
+					handle_from(p, m + indent, n - indent);
+			}
+			s = nl + 1;
+		}
+	}
+	p->cutoff = ULLONG_MAX;
+	p->cur_block = p->block;
+	p->cur = cur;
+	compact_tail(p, f);
+	finding_flow_shrink(f);
+	lazy_forget(p, f);
+	return 1;
+}
+
+void parser_chains_add(struct parser_chains *c, struct parser *p)
+{
+	ALLOC_GROW(c->v, c->nr + 1, c->alloc);
+	c->v[c->nr++] = p;
+}
+
+void parser_chains_give(struct parser_chains *c, struct finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr; i++)
+		if (parser_chain(c->v[i], f))
+			return;
+}
+
+void parser_chains_release(struct parser_chains *c)
+{
+	while (c->nr)
+		parser_free(c->v[--c->nr]);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
 }
 
 static void handle_diag(struct parser *p, const char *line, size_t len, size_t file_len,
@@ -1205,12 +1385,18 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 
 		if (HAS_PREFIX(t, tn, "flow: ")) {
 			p->block_has_m = 1;
-			handle_flow(p, file, file_len, lineno, col, t, tn);
+			if (p->opts.lazy_chains)
+				lazy_keep(p, line, len);
+			else
+				handle_flow(p, file, file_len, lineno, col, t, tn);
 			return;
 		}
 		if (HAS_PREFIX(t, tn, "from ")) {
 			p->block_has_m = 1;
-			handle_from(p, t, tn);
+			if (p->opts.lazy_chains)
+				lazy_keep(p, line, len);
+			else
+				handle_from(p, t, tn);
 			return;
 		}
 		/* "POS:   warning: truncated explanation ..." (indented like flow:) */
@@ -1324,6 +1510,7 @@ static void handle_line(struct parser *p, const char *line, size_t len)
 
 		end_block(p);
 		p->in_block = 1;
+		p->cur_block = ++p->block;
 		free(p->package);
 		sp = memchr(line + 2, ' ', len - 2);
 		p->package = xstrndup(line + 2, sp ? (size_t)(sp - line - 2) : len - 2);

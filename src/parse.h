@@ -67,6 +67,11 @@ struct parse_opts {
 	 * verdicts counted in `skipped` */
 	int (*keep_file)(void *data, const char *path);
 	void *keep_data;
+	/* the explanations' flow: and from lines are kept as read, not parsed:
+	 * a finding has no chain (no steps, and no facts from them) until
+	 * parser_chain() gives it one, as the parser would have (for a review
+	 * that shows few of its findings) */
+	int lazy_chains;
 };
 
 #define PARSE_MAX_STEPS 4096
@@ -91,6 +96,27 @@ void parser_take_findings(struct parser *p, struct finding_list *out);
  * verdict printed again later is still recognised (and dropped).
  */
 size_t parser_take_ended(struct parser *p, struct finding_list *out);
+
+/*
+ * With opts.lazy_chains: parse the chain kept for `f`, a finding this
+ * parser gave (not freed since), into it, exactly as the parser would
+ * have when the lines came: the steps, the facts they carry, the steps at
+ * calls inlined by then.  1 when it had one (it is then forgotten), else
+ * 0.  Not at the same time as parser_feed().
+ */
+int parser_chain(struct parser *p, struct finding *f);
+
+/* The parsers of a build read with lazy chains, kept for parser_chain(). */
+struct parser_chains {
+	struct parser **v;
+	size_t nr, alloc;
+};
+#define PARSER_CHAINS_INIT { NULL, 0, 0 }
+void parser_chains_add(struct parser_chains *c, struct parser *p);
+/* parser_chain() for `f` from whichever parser of `c` read it. */
+void parser_chains_give(struct parser_chains *c, struct finding *f);
+/* Free the parsers (a chain not given is not parsed). */
+void parser_chains_release(struct parser_chains *c);
 
 /*
  * The lines that were not -m diagnostics (build errors and the like),

@@ -393,6 +393,10 @@ struct analysis {
 	int zero_later;
 	struct gosrc_preload *pre;
 	const char *scopes;  /* the work tree's scope cache (gosrc.h), or NULL */
+	/* with classify_later and no contract: the explanations are parsed
+	 * for the findings classified only (give_chains), from the build's
+	 * parsers kept here (packages.h: build_opts.chains) */
+	struct parser_chains chains;
 };
 
 /*
@@ -480,6 +484,10 @@ static void analysis_spawn(struct analysis *a)
 		a->build.keep_file = change_filter_keep;
 		a->build.keep_data = a->filter;
 	}
+	/* the chains of the findings not shown are not parsed (a contract
+	 * reads every finding's) */
+	if (a->classify_later && !a->contracts.list.nr)
+		a->build.chains = &a->chains;
 	a->build_started = packages_build_start(a->root, a->set, &a->build);
 }
 
@@ -557,6 +565,17 @@ static void zero_size_left(struct analysis *a, struct finding_list *l, int all)
 	a->zero_later = 0;
 }
 
+/* The chains the build left unparsed (analysis.chains): for the findings
+ * of `l` classify_new() is about to classify, or for all when `all`. */
+static void give_chains(struct analysis *a, struct finding_list *l, int all)
+{
+	size_t i;
+
+	for (i = 0; a->chains.nr && i < l->nr; i++)
+		if (all || classified_when_new(l->items[i]))
+			parser_chains_give(&a->chains, l->items[i]);
+}
+
 /* An analysis built with the review's build options and --tests. */
 static void analysis_init(struct analysis *a, const struct review_opts *opts)
 {
@@ -580,6 +599,7 @@ static void analysis_release(struct analysis *a)
 	contract_run_release(&a->contracts);
 	gosrc_preload_free(a->pre);
 	a->pre = NULL;
+	parser_chains_release(&a->chains);
 }
 
 /* The head's analysis of `set` at `root`, as `mode` builds it. */
@@ -968,6 +988,7 @@ static void classify_and_match(struct review *out, struct analysis *h, struct fi
 	size_t i;
 
 	if (h->classify_later && fell_back) {
+		give_chains(h, &h->findings, 1);
 		zero_size_left(h, &h->findings, 1);
 		classify_found(&h->findings); /* its added lines are shown, compared with nothing */
 	}
@@ -984,6 +1005,7 @@ static void classify_and_match(struct review *out, struct analysis *h, struct fi
 	if (!fell_back) /* base paths become head paths for display of what was fixed */
 		compare_match(&out->findings, base, &out->fixed, &out->dropped);
 	if (later) {
+		give_chains(h, &out->findings, 0);
 		zero_size_left(h, &out->findings, 0);
 		classify_new(&out->findings, opts);
 	}

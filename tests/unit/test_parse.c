@@ -1568,10 +1568,134 @@ static void test_notes_hand_written(void **state)
 	parser_free(p);
 }
 
+/* dump() and what it leaves out: the header's function, each step's
+ * inlined call and whether it is outside. */
+static void dump_all(struct strbuf *sb, const struct finding_list *l)
+{
+	size_t i, j;
+
+	dump(sb, l);
+	for (i = 0; i < l->nr; i++) {
+		const struct finding *f = l->items[i];
+
+		strbuf_addf(sb, "%s:", f->facts.func ? f->facts.func : "-");
+		for (j = 0; j < f->flow_nr; j++)
+			strbuf_addf(sb, " %s/%d", f->flow[j].inlined ? f->flow[j].inlined : "-",
+				    f->flow[j].outside);
+		strbuf_addch(sb, '\n');
+	}
+}
+
+/* The findings of `buf` parsed whole, and kept lazily then each given its
+ * chain (parser_chain()): the same, byte for byte. */
+static void assert_lazy_same(const char *what, const char *buf, size_t len, size_t chunk,
+			     int exact_steps)
+{
+	struct parse_opts o = plain, lo;
+	struct finding_list whole = FINDING_LIST_INIT, lazy = FINDING_LIST_INIT;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	struct parser *p, *q;
+	size_t i, stepless = 0, steps = 0;
+
+	o.exact_steps = exact_steps;
+	o.root_abs = "/src/escape";
+	lo = o;
+	lo.lazy_chains = 1;
+	p = run(&o, buf, len, chunk, &whole);
+	q = run(&lo, buf, len, chunk, &lazy);
+	assert_int_equal(whole.nr, lazy.nr);
+	for (i = 0; i < lazy.nr; i++) {
+		steps += whole.items[i]->flow_nr;
+		stepless += whole.items[i]->flow_nr && !lazy.items[i]->flow_nr;
+		parser_chain(q, lazy.items[i]);
+		assert_int_equal(parser_chain(q, lazy.items[i]), 0); /* given once */
+	}
+	if (steps && !stepless)
+		fail_msg("%s: no chain was left to parser_chain()", what);
+	dump_all(&a, &whole);
+	dump_all(&b, &lazy);
+	if (strcmp(a.buf, b.buf))
+		fail_msg("%s (chunks of %zu, exact_steps %d): lazy chains differ", what, chunk,
+			 exact_steps);
+	finding_list_release(&whole);
+	finding_list_release(&lazy);
+	parser_free(p);
+	parser_free(q);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+/*
+ * Lazy chains give what the whole parse gives: on every log of the tests
+ * (Go 1.19 and 1.26, leaking parameters, cycles, broken builds, notes),
+ * fed whole and by 7 bytes, with every step and with --max-flow 3; and
+ * by hand, a step at a call whose "inlining call to" comes after it (not
+ * inlined, as it was not when the step was read) and the same position in
+ * a second package block that has no such note.
+ */
+static void test_lazy_chains(void **state)
+{
+	static const char *const logs[] = {
+		"escape-m2.txt", "escape-m2-go126.txt", "escape-m2-go126-newinliner.txt",
+		"go126-m2.txt", "notes-m2.txt", "notes-m2-go126.txt", "cycle-m2.txt", "broken-m2.txt",
+	};
+	static const char hand[] =
+		"# p\n"
+		"./a.go:10:2: x escapes to heap:\n"
+		"./a.go:10:2:   flow: {heap} = x:\n"
+		"./a.go:10:2:     from f(x) (call parameter) at ./a.go:10:2\n"
+		"./a.go:10:2: inlining call to f\n"
+		"./a.go:11:2: inlining call to g\n"
+		"./a.go:11:2: y escapes to heap:\n"
+		"./a.go:11:2:   flow: {heap} = y:\n"
+		"./a.go:11:2:     from g(y) (call parameter) at ./a.go:11:2\n"
+		"./a.go:10:2: x escapes to heap\n"
+		"./a.go:11:2: y escapes to heap\n"
+		"# p [p.test]\n"
+		"./a.go:11:2: z escapes to heap:\n"
+		"./a.go:11:2:   flow: {heap} = z:\n"
+		"./a.go:11:2:     from g(z) (call parameter) at ./a.go:11:2\n"
+		"./a.go:11:2: z escapes to heap\n";
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parse_opts lo = plain;
+	struct parser *q;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(logs) / sizeof(*logs); i++) {
+		struct strbuf path = STRBUF_INIT;
+		char *buf;
+
+		strbuf_addf(&path, DATA "%s", logs[i]);
+		buf = slurp(path.buf, &len);
+		assert_lazy_same(logs[i], buf, len, len + 1, 0);
+		assert_lazy_same(logs[i], buf, len, 7, 0);
+		assert_lazy_same(logs[i], buf, len, 4096, 3);
+		free(buf);
+		strbuf_release(&path);
+	}
+	assert_lazy_same("by hand", hand, strlen(hand), 5, 0);
+	/* and what the whole parse says of it */
+	lo.lazy_chains = 1;
+	q = run(&lo, hand, strlen(hand), 3, &l);
+	assert_int_equal(l.nr, 3);
+	for (i = 0; i < l.nr; i++) {
+		assert_int_equal(l.items[i]->flow_nr, 0);
+		assert_int_equal(parser_chain(q, l.items[i]), 1);
+		assert_int_equal(l.items[i]->flow_nr, 2);
+	}
+	assert_null(l.items[0]->flow[1].inlined);              /* its note came after */
+	assert_string_equal(l.items[1]->flow[1].inlined, "g"); /* before */
+	assert_null(l.items[2]->flow[1].inlined);              /* another block's */
+	finding_list_release(&l);
+	parser_free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chunking),
+		cmocka_unit_test(test_lazy_chains),
 		cmocka_unit_test(test_real_output),
 		cmocka_unit_test(test_leaking_params),
 		cmocka_unit_test(test_chains_by_subject),
