@@ -1641,7 +1641,8 @@ struct gosrc_preload {
  * says them); a file not in this form, or a record that does not parse,
  * is not used.  Every integer is a uint32_t but the hash and lengths.
  *
- *   header   SCOPES_HEAD, sizeof(int), 0x01020304 (byte order)
+ *   header   SCOPES_HEAD (the program's version), sizeof(int), 0x01020304
+ *            (byte order)
  *   record   path, uint64 length, uint64 hash, scopes, types, states
  *   scopes   count, then each: kind, flags (init 1, literal 2), start line,
  *            col, end line, col, for line, = line, col, name, commas count
@@ -1650,7 +1651,9 @@ struct gosrc_preload {
  *   states   count, bytes
  *   string   length (0xffffffff: none), bytes
  */
-#define SCOPES_HEAD "escape-review scopes 1\n"
+/* the number changes with what scan() finds; a cache from another version
+ * of the program is not used */
+#define SCOPES_HEAD "escape-review scopes 1 " ER_VERSION "\n"
 #define SCOPES_MAX (64u << 20)
 #define SCOPES_NONE 0xffffffffu
 

@@ -6,7 +6,8 @@
  * (as printed by `go build -gcflags=-m=2` on stderr).
  *
  * Feed it bytes in any chunking; it splits lines itself, so memory follows
- * the number of findings kept, never the size of the input.  It recognises
+ * the number of findings kept, never the size of the input (but with
+ * lazy_chains, below, which keeps the explanations' lines).  It recognises
  *  - `# import/path` package headers,
  *  - `FILE:LINE[:COL]: MESSAGE` diagnostics, anchored by pattern (messages
  *    may contain ": "),
