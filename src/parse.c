@@ -1635,9 +1635,12 @@ static void notes_free(struct note_state *ns)
 	free(ns);
 }
 
-/* A note's strings are one block, `text` first (note_add()). */
 static void note_release(struct parse_note *nt)
 {
+	free(nt->package);
+	free(nt->file);
+	free(nt->func);
+	free(nt->reason);
 	free(nt->text);
 }
 
@@ -1660,17 +1663,6 @@ const char *parse_note_kind_name(enum parse_note_kind k)
 }
 
 /* Keep one note (func/reason/text as given, lengths 0 for none). */
-/* `n` bytes of `s` and a NUL at *at, which moves past them. */
-static char *note_str(char **at, const char *s, size_t n)
-{
-	char *d = *at;
-
-	memcpy(d, s, n);
-	d[n] = '\0';
-	*at += n + 1;
-	return d;
-}
-
 static void note_add(struct parser *p, enum parse_note_kind kind, const char *file,
 		     size_t file_len, int lineno, int col, const char *func, size_t func_len,
 		     const char *reason, size_t reason_len, const char *text, size_t text_len,
@@ -1678,8 +1670,8 @@ static void note_add(struct parser *p, enum parse_note_kind kind, const char *fi
 {
 	struct note_state *ns = p->notes;
 	struct parse_note *nt;
-	size_t pkg_len, norm_len;
-	char *block;
+	char *norm;
+
 	unsigned char k = (unsigned char)kind;
 
 	p->block_has_m = 1;
@@ -1705,23 +1697,19 @@ static void note_add(struct parser *p, enum parse_note_kind kind, const char *fi
 		ns->list.dropped++;
 		return;
 	}
+	norm = xstrdup(ns->last_norm);
 	strmap_put(&ns->seen, ns->key.buf, ns->key.len, (void *)1);
 	ALLOC_GROW(ns->list.items, ns->list.nr + 1, ns->list.alloc);
 	nt = &ns->list.items[ns->list.nr++];
 	memset(nt, 0, sizeof(*nt));
 	nt->kind = kind;
-	/* its strings in one block, `text` first (note_release() frees it) */
-	pkg_len = p->package ? strlen(p->package) + 1 : 0;
-	norm_len = strlen(ns->last_norm) + 1;
-	block = xmalloc(text_len + 1 + pkg_len + norm_len + (func_len ? func_len + 1 : 0) +
-			(reason_len ? reason_len + 1 : 0));
-	nt->text = note_str(&block, text, text_len);
-	nt->package = pkg_len ? note_str(&block, p->package, pkg_len - 1) : NULL;
-	nt->file = note_str(&block, ns->last_norm, norm_len - 1);
-	nt->func = func_len ? note_str(&block, func, func_len) : NULL;
-	nt->reason = reason_len ? note_str(&block, reason, reason_len) : NULL;
+	nt->package = xstrdup_or_null(p->package);
+	nt->file = norm;
 	nt->line = lineno;
 	nt->column = col;
+	nt->func = func_len ? xstrndup(func, func_len) : NULL;
+	nt->reason = reason_len ? xstrndup(reason, reason_len) : NULL;
+	nt->text = xstrndup(text, text_len);
 	nt->cost = cost;
 	nt->budget = budget;
 }
