@@ -9,6 +9,7 @@
 #include "diff.h"
 #include "errors.h"
 #include "packages.h"
+#include "rec.h"
 #include "strbuf.h"
 #include "strmap.h"
 #include "util.h"
@@ -299,8 +300,9 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 /*
  * An entry (compare.h): the header line, the key, the count and the
  * body's checksum (16 hex digits), then the body: one record a line,
- * "end".  A string is LEN:BYTES (or "~" for none), a number decimal; each
- * token is followed by a space.  Read in place, without a JSON tree: a
+ * "end", in rec.h's tokens (a string is LEN:BYTES or "~" for none, a
+ * number decimal, each followed by a space).  Read in place (a cursor
+ * never writes: the entry may be a mapped file), without a JSON tree: a
  * re-review's time is reading its entries.
  */
 #define CACHE_MAGIC "escape-review analysis cache "
@@ -311,52 +313,36 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 #define RF_CYCLE (1u << 7)
 #define RF_NOTHING (1u << 8)
 
-static void put_str(struct strbuf *sb, const char *s)
-{
-	if (!s) {
-		strbuf_addstr(sb, "~ ");
-		return;
-	}
-	strbuf_addf(sb, "%zu:", strlen(s));
-	strbuf_addstr(sb, s);
-	strbuf_addch(sb, ' ');
-}
-
-static void put_num(struct strbuf *sb, long long v)
-{
-	strbuf_addf(sb, "%lld ", v);
-}
-
 /* The rest of a record (put_record): what a lazy read leaves for later. */
 static void put_rest(struct strbuf *sb, const struct finding *f)
 {
 	const struct flow_facts *fa = &f->facts;
 	size_t i;
 
-	put_str(sb, f->source);
-	put_str(sb, f->source_above);
-	put_str(sb, f->zero_size);
-	put_str(sb, f->rule ? f->why : NULL);
+	rec_put_str(sb, f->source);
+	rec_put_str(sb, f->source_above);
+	rec_put_str(sb, f->zero_size);
+	rec_put_str(sb, f->rule ? f->why : NULL);
 	strbuf_addf(sb, "%llu ", (unsigned long long)fa->reasons);
-	put_num(sb, fa->dsts);
-	put_num(sb, fa->steps);
-	put_num(sb, fa->flows);
-	put_num(sb, fa->derefs);
-	put_str(sb, fa->leak_dst);
-	put_str(sb, fa->func);
-	put_num(sb, (long long)fa->callees_nr);
+	rec_put_num(sb, fa->dsts);
+	rec_put_num(sb, fa->steps);
+	rec_put_num(sb, fa->flows);
+	rec_put_num(sb, fa->derefs);
+	rec_put_str(sb, fa->leak_dst);
+	rec_put_str(sb, fa->func);
+	rec_put_num(sb, (long long)fa->callees_nr);
 	for (i = 0; i < fa->callees_nr; i++)
-		put_str(sb, fa->callees[i]);
-	put_num(sb, (long long)f->flow_nr);
+		rec_put_str(sb, fa->callees[i]);
+	rec_put_num(sb, (long long)f->flow_nr);
 	for (i = 0; i < f->flow_nr; i++) {
 		const struct flow_step *st = &f->flow[i];
 
-		put_str(sb, st->file);
-		put_str(sb, st->text);
-		put_str(sb, st->inlined);
-		put_num(sb, st->line);
-		put_num(sb, st->column);
-		put_num(sb, st->outside);
+		rec_put_str(sb, st->file);
+		rec_put_str(sb, st->text);
+		rec_put_str(sb, st->inlined);
+		rec_put_num(sb, st->line);
+		rec_put_num(sb, st->column);
+		rec_put_num(sb, st->outside);
 	}
 }
 
@@ -373,102 +359,22 @@ static void put_record(struct strbuf *sb, struct strbuf *rest, const struct find
 			 (f->in_loop ? RF_IN_LOOP : 0) | (f->flow_truncated ? RF_FLOW_TRUNCATED : 0) |
 			 (f->facts.cycle_warning ? RF_CYCLE : 0) | (f->allocates_nothing ? RF_NOTHING : 0);
 
-	put_str(sb, f->file);
-	put_str(sb, f->package);
-	put_str(sb, f->function);
-	put_str(sb, f->message);
-	put_str(sb, f->subject);
+	rec_put_str(sb, f->file);
+	rec_put_str(sb, f->package);
+	rec_put_str(sb, f->function);
+	rec_put_str(sb, f->message);
+	rec_put_str(sb, f->subject);
 	/* the classification (checklist_classify_finding), when it was made */
-	put_str(sb, f->rule && f->why ? f->rule : NULL);
-	put_num(sb, f->line);
-	put_num(sb, f->column);
-	put_num(sb, f->verdict);
-	put_num(sb, flags);
-	put_num(sb, f->loop_line);
+	rec_put_str(sb, f->rule && f->why ? f->rule : NULL);
+	rec_put_num(sb, f->line);
+	rec_put_num(sb, f->column);
+	rec_put_num(sb, f->verdict);
+	rec_put_num(sb, flags);
+	rec_put_num(sb, f->loop_line);
 	strbuf_reset(rest);
 	put_rest(rest, f);
-	strbuf_addf(sb, "%zu:", rest->len);
-	strbuf_addbuf(sb, rest);
-	strbuf_addstr(sb, " \n");
-}
-
-/* A cursor over an entry being read (never written: it may be a mapped
- * file); `bad` once anything did not fit. */
-struct rd {
-	const char *p, *end;
-	int bad;
-};
-
-/* An unsigned decimal ended by `stop`. */
-static unsigned long long rd_u64(struct rd *r, int stop)
-{
-	unsigned long long v = 0;
-	const char *start = r->p;
-
-	while (!r->bad && r->p < r->end && *r->p >= '0' && *r->p <= '9') {
-		unsigned d = (unsigned)(*r->p++ - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			r->bad = 1;
-		v = v * 10 + d;
-	}
-	if (r->p == start || r->p - start > 20 || r->p >= r->end || *r->p != stop)
-		r->bad = 1;
-	if (r->bad)
-		return 0;
-	r->p++;
-	return v;
-}
-
-/* A number in [lo, hi]. */
-static long long rd_num(struct rd *r, long long lo, long long hi)
-{
-	int neg = r->p < r->end && *r->p == '-';
-	unsigned long long m;
-	long long v;
-
-	r->p += neg;
-	m = rd_u64(r, ' ');
-	if (m > (unsigned long long)LLONG_MAX)
-		r->bad = 1;
-	v = neg ? -(long long)m : (long long)m;
-	if (r->bad || v < lo || v > hi) {
-		r->bad = 1;
-		return 0;
-	}
-	return v;
-}
-
-/* A string: its bytes and `*len`; NULL for "~" (or when bad). */
-static const char *rd_str(struct rd *r, size_t *len)
-{
-	unsigned long long n;
-	const char *s;
-
-	*len = 0;
-	if (r->bad)
-		return NULL;
-	if (r->end - r->p >= 2 && r->p[0] == '~' && r->p[1] == ' ') {
-		r->p += 2;
-		return NULL;
-	}
-	n = rd_u64(r, ':');
-	if (r->bad || n >= (unsigned long long)(r->end - r->p) || r->p[n] != ' ') {
-		r->bad = 1;
-		return NULL;
-	}
-	s = r->p;
-	*len = (size_t)n;
-	r->p += n + 1;
-	return s;
-}
-
-static char *rd_dup(struct rd *r)
-{
-	size_t len;
-	const char *s = rd_str(r, &len);
-
-	return s ? xstrndup(s, len) : NULL;
+	rec_put_mem(sb, rest->buf, rest->len);
+	strbuf_addch(sb, '\n');
 }
 
 static int hexval(char c)
@@ -480,37 +386,29 @@ static int hexval(char c)
 	return -1;
 }
 
-static void rd_char(struct rd *r, char c)
-{
-	if (r->bad || r->p >= r->end || *r->p != c)
-		r->bad = 1;
-	else
-		r->p++;
-}
-
 /*
  * The rest of a record (put_rest): source lines, the rule's sentence, the
  * facts and the flow, into `f`; step strings into `pool`, or owned by the
  * steps when it is NULL.
  */
-static void rd_rest(struct rd *r, struct finding *f, struct strpool *pool)
+static void rd_rest(struct rec_rd *r, struct finding *f, struct strpool *pool)
 {
 	size_t i, n, len;
 
-	f->source = rd_dup(r);
-	f->source_above = rd_dup(r);
-	f->zero_size = rd_dup(r);
-	f->why = rd_dup(r);
-	f->facts.reasons = rd_u64(r, ' ');
-	f->facts.dsts = (unsigned)rd_num(r, 0, UINT_MAX);
-	f->facts.steps = (unsigned)rd_num(r, 0, UINT_MAX);
-	f->facts.flows = (unsigned)rd_num(r, 0, UINT_MAX);
-	f->facts.derefs = (int)rd_num(r, INT_MIN, INT_MAX);
-	f->facts.leak_dst = rd_dup(r);
-	f->facts.func = rd_dup(r);
-	n = (size_t)rd_num(r, 0, FACTS_MAX_CALLEES);
+	f->source = rec_rd_dup(r);
+	f->source_above = rec_rd_dup(r);
+	f->zero_size = rec_rd_dup(r);
+	f->why = rec_rd_dup(r);
+	f->facts.reasons = rec_rd_u64(r, ' ');
+	f->facts.dsts = (unsigned)rec_rd_num(r, 0, UINT_MAX);
+	f->facts.steps = (unsigned)rec_rd_num(r, 0, UINT_MAX);
+	f->facts.flows = (unsigned)rec_rd_num(r, 0, UINT_MAX);
+	f->facts.derefs = (int)rec_rd_num(r, INT_MIN, INT_MAX);
+	f->facts.leak_dst = rec_rd_dup(r);
+	f->facts.func = rec_rd_dup(r);
+	n = (size_t)rec_rd_num(r, 0, FACTS_MAX_CALLEES);
 	for (i = 0; i < n && !r->bad; i++) {
-		const char *s = rd_str(r, &len);
+		const char *s = rec_rd_str(r, &len);
 
 		if (!s)
 			r->bad = 1;
@@ -518,7 +416,7 @@ static void rd_rest(struct rd *r, struct finding *f, struct strpool *pool)
 			flow_facts_add_callee(&f->facts, xstrndup(s, len));
 	}
 	/* a step takes 14 bytes at least: the count is bounded by the rest */
-	n = (size_t)rd_num(r, 0, (r->end - r->p) / 14);
+	n = (size_t)rec_rd_num(r, 0, (r->end - r->p) / 14);
 	if (n && !r->bad) {
 		f->pool = pool ? strpool_ref(pool) : NULL;
 		f->flow = xcalloc(n, sizeof(*f->flow));
@@ -526,11 +424,11 @@ static void rd_rest(struct rd *r, struct finding *f, struct strpool *pool)
 	}
 	for (i = 0; i < n && !r->bad; i++) {
 		size_t flen, tlen, ilen;
-		const char *file = rd_str(r, &flen), *text = rd_str(r, &tlen);
-		const char *inl = rd_str(r, &ilen);
-		int line = (int)rd_num(r, INT_MIN, INT_MAX);
-		int col = (int)rd_num(r, -(1 << 30), (1 << 30) - 1);
-		unsigned outside = (unsigned)rd_num(r, 0, 1);
+		const char *file = rec_rd_str(r, &flen), *text = rec_rd_str(r, &tlen);
+		const char *inl = rec_rd_str(r, &ilen);
+		int line = (int)rec_rd_num(r, INT_MIN, INT_MAX);
+		int col = (int)rec_rd_num(r, -(1 << 30), (1 << 30) - 1);
+		unsigned outside = (unsigned)rec_rd_num(r, 0, 1);
 		struct flow_step *st;
 
 		if (!file || !text || r->bad) {
@@ -564,10 +462,10 @@ static void rd_rest(struct rd *r, struct finding *f, struct strpool *pool)
 
 /* The rule of a record: one of this build's checklist, or none (an id
  * this build does not know is none: classified again). */
-static void rd_rule(struct rd *r, struct finding *f)
+static void rd_rule(struct rec_rd *r, struct finding *f)
 {
 	size_t len;
-	const char *id = rd_str(r, &len);
+	const char *id = rec_rd_str(r, &len);
 	const struct rule *rule = NULL;
 
 	if (id && len < 16) {
@@ -600,23 +498,23 @@ static void entry_map_release(struct finding_deferred *d)
 
 /* One record, or NULL (r->bad) when it does not parse.  With `lazy` its
  * rest is left in the entry, for compare_cache_complete(). */
-static struct finding *rd_record(struct rd *r, struct strpool *pool, struct finding_deferred *lazy)
+static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct finding_deferred *lazy)
 {
 	struct finding *f = finding_new();
-	struct rd rest = { NULL, NULL, 0 };
+	struct rec_rd rest = { NULL, NULL, 0 };
 	unsigned flags;
 	size_t len;
 
-	f->file = rd_dup(r);
-	f->package = rd_dup(r);
-	f->function = rd_dup(r);
-	f->message = rd_dup(r);
-	f->subject = rd_dup(r);
+	f->file = rec_rd_dup(r);
+	f->package = rec_rd_dup(r);
+	f->function = rec_rd_dup(r);
+	f->message = rec_rd_dup(r);
+	f->subject = rec_rd_dup(r);
 	rd_rule(r, f);
-	f->line = (int)rd_num(r, INT_MIN, INT_MAX);
-	f->column = (int)rd_num(r, INT_MIN, INT_MAX);
-	f->verdict = (enum verdict)rd_num(r, VERDICT_MOVED, VERDICT_LEAK_CONTENT);
-	flags = (unsigned)rd_num(r, 0, 511);
+	f->line = (int)rec_rd_num(r, INT_MIN, INT_MAX);
+	f->column = (int)rec_rd_num(r, INT_MIN, INT_MAX);
+	f->verdict = (enum verdict)rec_rd_num(r, VERDICT_MOVED, VERDICT_LEAK_CONTENT);
+	flags = (unsigned)rec_rd_num(r, 0, 511);
 	f->source_state = flags & 3;
 	f->source_above_state = flags >> 2 & 3;
 	f->in_init = !!(flags & RF_IN_INIT);
@@ -624,10 +522,10 @@ static struct finding *rd_record(struct rd *r, struct strpool *pool, struct find
 	f->flow_truncated = !!(flags & RF_FLOW_TRUNCATED);
 	f->facts.cycle_warning = !!(flags & RF_CYCLE);
 	f->allocates_nothing = !!(flags & RF_NOTHING);
-	f->loop_line = (int)rd_num(r, INT_MIN, INT_MAX);
-	rest.p = rd_str(r, &len);
+	f->loop_line = (int)rec_rd_num(r, INT_MIN, INT_MAX);
+	rest.p = rec_rd_str(r, &len);
 	rest.end = rest.p ? rest.p + len : NULL;
-	rd_char(r, '\n');
+	rec_rd_char(r, '\n');
 	if (!r->bad && rest.p && !lazy) {
 		rd_rest(&rest, f, pool);
 		if (rest.bad) {
@@ -702,7 +600,7 @@ int compare_cache_write(const char *path, const char *key, const struct finding_
 		put_record(&body, &rest, l->items[i]);
 	strbuf_addstr(&body, "end\n");
 	strbuf_addf(&sb, CACHE_MAGIC "%d\n", CACHE_VERSION);
-	put_str(&sb, key ? key : "");
+	rec_put_str(&sb, key ? key : "");
 	strbuf_addf(&sb, "\n%zu %016llx\n", l->nr, entry_sum(body.buf, body.len));
 	strbuf_addbuf(&sb, &body);
 	ret = write_file_atomically(path, &sb);
@@ -718,7 +616,7 @@ int compare_cache_write(const char *path, const char *key, const struct finding_
 static int cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key,
 		       struct finding_deferred *lazy, int check)
 {
-	struct rd r = { buf, buf + len, 0 };
+	struct rec_rd r = { buf, buf + len, 0 };
 	struct finding_list tmp = FINDING_LIST_INIT;
 	struct strbuf magic = STRBUF_INIT;
 	struct strpool *pool;
@@ -734,14 +632,14 @@ static int cache_parse(struct finding_list *out, const char *buf, size_t len, co
 	}
 	r.p += magic.len;
 	strbuf_release(&magic);
-	k = rd_str(&r, &klen);
-	rd_char(&r, '\n');
+	k = rec_rd_str(&r, &klen);
+	rec_rd_char(&r, '\n');
 	if (r.bad || !k)
 		return error_set(ER_EINPUT, "it is truncated or corrupt (at byte %zu)", (size_t)(r.p - buf));
 	if (key && (klen != strlen(key) || memcmp(k, key, klen)))
 		return error_set(ER_EINPUT, "it was written for another key");
 	/* a record takes 40 bytes at least */
-	n = (size_t)rd_u64(&r, ' ');
+	n = (size_t)rec_rd_u64(&r, ' ');
 	if (n > len / 40)
 		r.bad = 1;
 	for (i = 0; i < 16 && !r.bad; i++, r.p++) {
@@ -752,7 +650,7 @@ static int cache_parse(struct finding_list *out, const char *buf, size_t len, co
 		else
 			sum = sum << 4 | (unsigned)d;
 	}
-	rd_char(&r, '\n');
+	rec_rd_char(&r, '\n');
 	body = r.p;
 	pool = lazy ? NULL : strpool_new();
 	for (i = 0; i < n && !r.bad; i++) {
@@ -788,7 +686,7 @@ int compare_cache_parse_lazy(struct finding_list *out, const char *buf, size_t l
 
 int compare_cache_complete(struct finding *f)
 {
-	struct rd r;
+	struct rec_rd r;
 	int ret = 1;
 
 	if (!f->deferred)

@@ -4,7 +4,7 @@
 # include the headers of its own stage and of lower stages, never of a
 # higher one.  The stages, lowest first:
 #
-#   0 base        errors util strbuf strmap compat jsonw
+#   0 base        errors util strbuf strmap compat jsonw rec
 #   1 services    finding run http mustache repo gitindex
 #   2 readers     gosrc parse diff checkout hook
 #   3 analysis    ack checklist packages contract summary profile
@@ -25,7 +25,7 @@
 set -u
 src=${1:-$(cd "$(dirname "$0")/.." && pwd)/src}
 
-STAGES='errors:0 util:0 strbuf:0 strmap:0 compat:0 jsonw:0
+STAGES='errors:0 util:0 strbuf:0 strmap:0 compat:0 jsonw:0 rec:0
 finding:1 run:1 http:1 mustache:1 repo:1 gitindex:1
 gosrc:2 parse:2 diff:2 checkout:2 hook:2
 ack:3 checklist:3 packages:3 contract:3 summary:3 profile:3 input:3
