@@ -8,6 +8,7 @@
 #include "gosrc.h"
 #include "errors.h"
 #include "finding.h"
+#include "rec.h"
 #include "strbuf.h"
 #include "strmap.h"
 #include "util.h"
@@ -1637,25 +1638,23 @@ struct gosrc_preload {
  * lexer states by line), by its path and the hash and length of its bytes,
  * so a file read ahead again with the same bytes is not scanned again (the
  * scan is most of a read ahead: 15 million instructions for go/ssa's 23
- * files).  Binary, this machine's byte order and int size (the header
- * says them); a file not in this form, or a record that does not parse,
- * is not used.  Every integer is a uint32_t but the hash and lengths.
+ * files).  SCOPES_HEAD, then one record a file in rec.h's tokens, each
+ * ended by a newline: PATH BODY, the body a string (so a record is passed
+ * over by its length) of these tokens:
  *
- *   header   SCOPES_HEAD (the program's version), sizeof(int), 0x01020304
- *            (byte order)
- *   record   path, uint64 length, uint64 hash, scopes, types, states
- *   scopes   count, then each: kind, flags (init 1, literal 2), start line,
- *            col, end line, col, for line, = line, col, name, commas count
- *            and (line, col) pairs
- *   types    count, then each: name, expr
- *   states   count, bytes
- *   string   length (0xffffffff: none), bytes
+ *   LENGTH HASH NSCOPES [KIND FLAGS (init 1, literal 2) START_LINE
+ *   START_COL END_LINE END_COL FOR_LINE EQ_LINE EQ_COL NAME NCOMMAS
+ *   [LINE COL]...]... NTYPES [NAME EXPR]... STATES
+ *
+ * NCOMMAS counts the ints after it (goscope.commas_nr), two a comma;
+ * STATES is a string of the file's lines + 2 bytes.  A record taken is
+ * copied into the new cache as it is.  A file not in this form, or a body
+ * that does not parse, is not used (and the file is written again).
  */
 /* the number changes with what scan() finds; a cache from another version
  * of the program is not used */
-#define SCOPES_HEAD "escape-review scopes 1 " ER_VERSION "\n"
+#define SCOPES_HEAD "escape-review scopes 3 " ER_VERSION "\n"
 #define SCOPES_MAX (64u << 20)
-#define SCOPES_NONE 0xffffffffu
 
 static uint64_t text_hash(const char *s, size_t n)
 {
@@ -1673,217 +1672,134 @@ static uint64_t text_hash(const char *s, size_t n)
 	return h * 0xc4ceb9fe1a85ec53ULL;
 }
 
-static void put_u32(struct strbuf *sb, uint32_t v)
+/* The record of `sf` (scanned, types not taken yet) under `rel`, to
+ * `out`; its body made in `body`. */
+static void scopes_put(struct strbuf *out, struct strbuf *body, const char *rel,
+		       const struct srcfile *sf, uint64_t hash)
 {
-	strbuf_add(sb, &v, sizeof(v));
-}
-
-static void put_str(struct strbuf *sb, const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	put_u32(sb, s ? (uint32_t)n : SCOPES_NONE);
-	strbuf_add(sb, s ? s : "", n);
-}
-
-/* The record of `sf` (scanned, types not taken yet) under `rel`. */
-static void scopes_put(struct strbuf *sb, const char *rel, const struct srcfile *sf, uint64_t hash)
-{
-	uint64_t len = sf->text.len;
+	struct strbuf *sb = body;
 	size_t i, k;
 
-	put_str(sb, rel);
-	strbuf_add(sb, &len, sizeof(len));
-	strbuf_add(sb, &hash, sizeof(hash));
-	put_u32(sb, (uint32_t)sf->sc.nr);
+	strbuf_reset(body);
+	rec_put_u64(sb, sf->text.len);
+	rec_put_u64(sb, hash);
+	rec_put_num(sb, (long long)sf->sc.nr);
 	for (i = 0; i < sf->sc.nr; i++) {
 		const struct goscope *g = &sf->sc.items[i];
-		int v[7] = { g->start_line, g->start_col, g->end_line, g->end_col, g->for_line,
-			     g->eq_line, g->eq_col };
 
-		put_u32(sb, (uint32_t)g->kind);
-		put_u32(sb, (uint32_t)(g->init | (g->literal << 1)));
-		strbuf_add(sb, v, sizeof(v));
-		put_str(sb, g->name);
-		put_u32(sb, (uint32_t)g->commas_nr);
-		for (k = 0; k < g->commas_nr * 2; k++)
-			strbuf_add(sb, &g->commas[k], sizeof(int));
+		rec_put_num(sb, g->kind);
+		rec_put_num(sb, g->init | (g->literal << 1));
+		rec_put_num(sb, g->start_line);
+		rec_put_num(sb, g->start_col);
+		rec_put_num(sb, g->end_line);
+		rec_put_num(sb, g->end_col);
+		rec_put_num(sb, g->for_line);
+		rec_put_num(sb, g->eq_line);
+		rec_put_num(sb, g->eq_col);
+		rec_put_str(sb, g->name);
+		rec_put_num(sb, (long long)g->commas_nr);
+		for (k = 0; k < g->commas_nr; k++)
+			rec_put_num(sb, g->commas[k]);
 	}
-	put_u32(sb, (uint32_t)sf->sc.types_nr);
+	rec_put_num(sb, (long long)sf->sc.types_nr);
 	for (i = 0; i < sf->sc.types_nr; i++) {
-		put_str(sb, sf->sc.types[i].name);
-		put_str(sb, sf->sc.types[i].expr);
+		rec_put_str(sb, sf->sc.types[i].name);
+		rec_put_str(sb, sf->sc.types[i].expr);
 	}
-	put_u32(sb, (uint32_t)(sf->lines + 2));
-	strbuf_add(sb, sf->state, sf->lines + 2);
+	rec_put_mem(sb, (const char *)sf->state, sf->lines + 2);
+	rec_put_str(out, rel);
+	rec_put_mem(out, body->buf, body->len);
+	strbuf_addch(out, '\n');
 }
 
-/* A cursor over the cache's bytes; `bad` once a read ran past the end. */
-struct scopes_rd {
-	const char *p, *end;
-	int bad;
-};
-
-static const char *rd_bytes(struct scopes_rd *r, size_t n)
+static int rd_int(struct rec_rd *r)
 {
-	const char *at = r->p;
-
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	r->p += n;
-	return at;
+	return (int)rec_rd_num(r, INT_MIN, INT_MAX);
 }
 
-static uint32_t rd_u32(struct scopes_rd *r)
+/* A count of items of at least `min` bytes each in what is left. */
+static size_t rd_count(struct rec_rd *r, size_t min)
 {
-	const char *at = rd_bytes(r, 4);
-	uint32_t v = 0;
-
-	if (at)
-		memcpy(&v, at, 4);
-	return v;
+	return (size_t)rec_rd_num(r, 0, (long long)((size_t)(r->end - r->p) / min));
 }
 
-static uint64_t rd_u64(struct scopes_rd *r)
+/* A record's body (`r` its bytes) into `sf` (its lines counted): 0, or -1
+ * when it does not parse or is for other bytes. */
+static int scopes_get(struct rec_rd *r, struct srcfile *sf, uint64_t hash)
 {
-	const char *at = rd_bytes(r, 8);
-	uint64_t v = 0;
+	unsigned long long len = rec_rd_u64(r, ' '), h = rec_rd_u64(r, ' ');
+	size_t i, nr, k, n;
+	const char *st;
 
-	if (at)
-		memcpy(&v, at, 8);
-	return v;
-}
-
-/* A string (malloc'd, or NULL when none); `*n` its length. */
-static char *rd_str(struct scopes_rd *r, size_t *n)
-{
-	uint32_t len = rd_u32(r);
-	const char *at;
-
-	*n = 0;
-	if (len == SCOPES_NONE || r->bad)
-		return NULL;
-	if (!(at = rd_bytes(r, len)))
-		return NULL;
-	*n = len;
-	return xstrndup(at, len);
-}
-
-/* The rest of a record (after its path) into `sf` (its lines counted):
- * 0, or -1 when it does not parse or is not for these bytes. */
-static int scopes_get(struct scopes_rd *r, struct srcfile *sf, uint64_t hash)
-{
-	size_t i, nr, n;
-	const char *at;
-
-	if (rd_u64(r) != sf->text.len || rd_u64(r) != hash)
+	if (len != sf->text.len || h != hash)
 		return -1;
-	nr = rd_u32(r);
-	if (r->bad || nr > (size_t)(r->end - r->p) / 40)
-		return -1;
+	nr = rd_count(r, 20);
 	for (i = 0; i < nr && !r->bad; i++) {
 		struct goscope g;
-		int v[7];
-		uint32_t flags;
+		long long flags;
 
 		memset(&g, 0, sizeof(g));
-		g.kind = (enum goscope_kind)rd_u32(r);
-		flags = rd_u32(r);
-		if ((at = rd_bytes(r, sizeof(v))))
-			memcpy(v, at, sizeof(v));
-		else
-			break;
-		g.start_line = v[0], g.start_col = v[1], g.end_line = v[2], g.end_col = v[3];
-		g.for_line = v[4], g.eq_line = v[5], g.eq_col = v[6];
+		g.kind = (enum goscope_kind)rec_rd_num(r, GOSCOPE_FUNC, GOSCOPE_VAR);
+		flags = rec_rd_num(r, 0, 3);
 		g.init = flags & 1;
 		g.literal = (flags >> 1) & 1;
-		g.name = rd_str(r, &n);
-		g.commas_nr = rd_u32(r);
-		if (g.kind > GOSCOPE_VAR || g.commas_nr > (size_t)(r->end - r->p) / (2 * sizeof(int)) ||
-		    !(at = rd_bytes(r, g.commas_nr * 2 * sizeof(int)))) {
-			free(g.name);
+		g.start_line = rd_int(r);
+		g.start_col = rd_int(r);
+		g.end_line = rd_int(r);
+		g.end_col = rd_int(r);
+		g.for_line = rd_int(r);
+		g.eq_line = rd_int(r);
+		g.eq_col = rd_int(r);
+		g.name = rec_rd_dup(r);
+		g.commas_nr = rd_count(r, 2); /* ints: a line and a column a comma */
+		if (g.commas_nr % 2)
 			r->bad = 1;
-			break;
+		if (g.commas_nr && !r->bad) {
+			g.commas = xcalloc(g.commas_nr, sizeof(int));
+			g.commas_alloc = g.commas_nr;
 		}
-		if (g.commas_nr) {
-			g.commas = xcalloc(g.commas_nr * 2, sizeof(int));
-			memcpy(g.commas, at, g.commas_nr * 2 * sizeof(int));
-			g.commas_alloc = g.commas_nr * 2;
-		}
+		for (k = 0; k < g.commas_nr && !r->bad; k++)
+			g.commas[k] = rd_int(r);
 		ALLOC_GROW(sf->sc.items, sf->sc.nr + 1, sf->sc.alloc);
-		sf->sc.items[sf->sc.nr++] = g;
+		sf->sc.items[sf->sc.nr++] = g; /* freed with the file when bad */
 	}
-	nr = rd_u32(r);
-	if (r->bad || nr > (size_t)(r->end - r->p) / 8)
-		return -1;
+	nr = rd_count(r, 4);
 	for (i = 0; i < nr && !r->bad; i++) {
 		struct gotype t;
 
-		t.name = rd_str(r, &n);
-		t.expr = rd_str(r, &n);
+		t.name = rec_rd_dup(r);
+		t.expr = rec_rd_dup(r);
 		ALLOC_GROW(sf->sc.types, sf->sc.types_nr + 1, sf->sc.types_alloc);
 		sf->sc.types[sf->sc.types_nr++] = t;
 	}
-	if (rd_u32(r) != sf->lines + 2 || !(at = rd_bytes(r, sf->lines + 2)))
+	st = rec_rd_str(r, &n);
+	if (r->bad || !st || n != sf->lines + 2 || r->p != r->end)
 		return -1;
-	memcpy(sf->state, at, sf->lines + 2);
-	return r->bad ? -1 : 0;
+	memcpy(sf->state, st, n);
+	return 0;
 }
 
-static void skip_str(struct scopes_rd *r)
-{
-	uint32_t len = rd_u32(r);
-
-	if (len != SCOPES_NONE)
-		rd_bytes(r, len);
-}
-
-/* Past the rest of a record (after its path), reading it only. */
-static void scopes_skip(struct scopes_rd *r)
-{
-	uint32_t i, nr;
-
-	rd_bytes(r, 16);
-	nr = rd_u32(r);
-	for (i = 0; i < nr && !r->bad; i++) {
-		rd_bytes(r, 8 + 7 * sizeof(int));
-		skip_str(r);
-		rd_bytes(r, (size_t)rd_u32(r) * 2 * sizeof(int));
-	}
-	nr = rd_u32(r);
-	for (i = 0; i < nr && !r->bad; i++) {
-		skip_str(r);
-		skip_str(r);
-	}
-	rd_bytes(r, rd_u32(r));
-}
-
-/* The cache file's records by path: each the offset + 1 of what follows
- * its path in `buf`; 0, or -1 when it is not there or not in its form. */
+/* The cache file's records by path: each the offset + 1 of its start in
+ * `buf`; 0, or -1 when it is not there or not in its form. */
 static int scopes_load(struct strbuf *buf, struct strmap *by_path, const char *path)
 {
-	struct scopes_rd r;
+	struct rec_rd r;
 	size_t head = strlen(SCOPES_HEAD), n;
-	uint32_t order = 0x01020304;
 
 	if (!path || strbuf_read_file(buf, path, SCOPES_MAX) <= 0 || buf->len >= SCOPES_MAX ||
-	    buf->len < head + 8 || memcmp(buf->buf, SCOPES_HEAD, head))
+	    buf->len < head || memcmp(buf->buf, SCOPES_HEAD, head))
 		return -1;
 	r.p = buf->buf + head;
 	r.end = buf->buf + buf->len;
 	r.bad = 0;
-	if (rd_u32(&r) != sizeof(int) || rd_u32(&r) != order)
-		return -1;
 	while (r.p < r.end && !r.bad) {
-		char *rel = rd_str(&r, &n);
+		size_t at = (size_t)(r.p - buf->buf), blen;
+		const char *rel = rec_rd_str(&r, &n);
 
-		if (!rel)
+		if (!rel || !rec_rd_str(&r, &blen))
 			return -1;
-		strmap_put(by_path, rel, n, (void *)(uintptr_t)(r.p - buf->buf + 1));
-		free(rel);
-		scopes_skip(&r);
+		rec_rd_char(&r, '\n');
+		strmap_put(by_path, rel, n, (void *)(uintptr_t)(at + 1));
 	}
 	return r.bad ? -1 : 0;
 }
@@ -1904,39 +1820,47 @@ static void scopes_write(const char *path, const struct strbuf *sb)
 		error_clear();
 }
 
-/* `sf`'s scan from the cache when it holds one for these bytes of `rel`,
- * else scanned here (`*changed` set). */
-static void scopes_scan_or_take(struct srcfile *sf, const char *rel, size_t rel_len, uint64_t hash,
-				const struct strbuf *buf, struct strmap *by_path, int *changed)
+/* `sf`'s scan from the cache `buf` when it holds one for these bytes of
+ * `rel` (the record then copied to `now`), else scanned here (`*changed`
+ * set).  1 when taken. */
+static int scopes_scan_or_take(struct srcfile *sf, const char *rel, size_t rel_len, uint64_t hash,
+			       const struct strbuf *buf, struct strmap *by_path, struct strbuf *now,
+			       int *changed)
 {
 	uintptr_t at = by_path ? (uintptr_t)strmap_get(by_path, rel, rel_len) : 0;
-	struct scopes_rd r;
+	struct rec_rd r, body;
+	size_t n;
 
 	if (at) {
 		r.p = buf->buf + at - 1;
 		r.end = buf->buf + buf->len;
 		r.bad = 0;
-		if (!scopes_get(&r, sf, hash))
-			return;
+		rec_rd_str(&r, &n);
+		body.p = rec_rd_str(&r, &n);
+		body.end = body.p ? body.p + n : NULL;
+		body.bad = !body.p;
+		rec_rd_char(&r, '\n');
+		if (!r.bad && !body.bad && !scopes_get(&body, sf, hash)) {
+			strbuf_add(now, buf->buf + at - 1, (size_t)(r.p - (buf->buf + at - 1)));
+			return 1;
+		}
 		goscopes_release(&sf->sc); /* what a bad record left */
 		memset(sf->state, 0, sf->lines + 2);
 	}
 	*changed = 1;
 	scan(&sf->sc, sf->text.buf, sf->text.len, sf->state, sf->lines + 2);
+	return 0;
 }
 
 static void *preload_run(void *data)
 {
 	struct gosrc_preload *pre = data;
-	struct strbuf rel = STRBUF_INIT, old = STRBUF_INIT, now = STRBUF_INIT;
+	struct strbuf rel = STRBUF_INIT, old = STRBUF_INIT, now = STRBUF_INIT, body = STRBUF_INIT;
 	struct strmap by_path = STRMAP_INIT;
 	size_t i, j, dir_len, files = 0, bytes = 0;
 	int cached = pre->cache && !scopes_load(&old, &by_path, pre->cache), changed = !cached;
-	uint32_t order = 0x01020304, isz = sizeof(int);
 
 	strbuf_addstr(&now, SCOPES_HEAD);
-	put_u32(&now, isz);
-	put_u32(&now, order);
 
 	for (i = 0; i < pre->dirs_nr; i++) {
 		struct pkgtypes *pt;
@@ -1962,10 +1886,10 @@ static void *preload_run(void *data)
 				uint64_t hash = pre->cache ? text_hash(sf->text.buf, sf->text.len) : 0;
 
 				srcfile_lines(sf);
-				scopes_scan_or_take(sf, rel.buf, rel.len, hash, &old,
-						    cached ? &by_path : NULL, &changed);
-				if (pre->cache)
-					scopes_put(&now, rel.buf, sf, hash);
+				if (!scopes_scan_or_take(sf, rel.buf, rel.len, hash, &old,
+							 cached ? &by_path : NULL, &now, &changed) &&
+				    pre->cache)
+					scopes_put(&now, &body, rel.buf, sf, hash);
 				if (pt->next == j) /* its types, as pkg_read_more() would scan them */
 					pkg_take_types(pt, &sf->sc);
 				strmap_put(&pre->files, rel.buf, rel.len, sf);
@@ -1987,6 +1911,7 @@ static void *preload_run(void *data)
 	strbuf_release(&rel);
 	strbuf_release(&old);
 	strbuf_release(&now);
+	strbuf_release(&body);
 	strmap_release(&by_path);
 	return NULL;
 }

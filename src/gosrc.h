@@ -117,7 +117,7 @@ struct goscope {
 	 * top-level commas of it, to tell which name an expression sets */
 	int eq_line, eq_col;
 	int *commas;                /* line, col pairs */
-	size_t commas_nr, commas_alloc;
+	size_t commas_nr, commas_alloc;  /* ints, two a comma */
 };
 
 /* A package-level type declaration: `type Name <expr>` or `type Name = <expr>`. */

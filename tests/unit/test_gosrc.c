@@ -605,13 +605,14 @@ static void locate_scopes(int preload, const char *cache)
 
 /*
  * The same answers from the scope cache: written by the first read ahead,
- * taken as it is by the second (not rewritten), and written again when it
- * is not in its form; and a file whose bytes changed is scanned again.
+ * taken as it is by the second (not rewritten), and written again, byte
+ * for byte, when it was cut short; and a file whose bytes changed is
+ * scanned again.
  */
 static void test_locate_scopes(void **state)
 {
 	char dir[] = "/tmp/test_gosrc_scopes.XXXXXX";
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, first = STRBUF_INIT;
 	struct stat st1, st2;
 	char *cache;
 	FILE *fp;
@@ -624,15 +625,19 @@ static void test_locate_scopes(void **state)
 	locate_scopes(1, cache);
 	assert_int_equal(stat(cache, &st1), 0);
 	assert_true(st1.st_size > 100);
+	assert_true(strbuf_read_file(&first, cache, 1 << 20) == st1.st_size);
 	locate_scopes(1, cache);
 	assert_int_equal(stat(cache, &st2), 0);
 	assert_true(st1.st_ino == st2.st_ino && st1.st_mtime == st2.st_mtime);
-	/* a cache not in its form (cut short): not used, and written again */
+	assert_memory_equal(first.buf, "escape-review scopes 3 " ER_VERSION "\n",
+			    strlen("escape-review scopes 3 " ER_VERSION "\n"));
+	/* a cache cut short: its whole records are taken, the rest scanned,
+	 * and it is written again as it was (every field taken back as
+	 * scanned) */
 	assert_int_equal(truncate(cache, st1.st_size / 2), 0);
 	locate_scopes(1, cache);
 	assert_true(strbuf_read_file(&sb, cache, 1 << 20) == st1.st_size);
-	assert_memory_equal(sb.buf, "escape-review scopes 1 " ER_VERSION "\n",
-			    strlen("escape-review scopes 1 " ER_VERSION "\n"));
+	assert_memory_equal(sb.buf, first.buf, first.len);
 	/* a file changed to bytes of the same length: scanned again */
 	{
 		const char *dirs[] = { "p" };
@@ -663,6 +668,7 @@ static void test_locate_scopes(void **state)
 	rmdir(dir);
 	free(cache);
 	strbuf_release(&sb);
+	strbuf_release(&first);
 }
 
 /*
