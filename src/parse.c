@@ -124,6 +124,11 @@ struct lazy_run {
 struct lazy_chain {
 	struct lazy_run *runs;
 	size_t nr, alloc;
+	size_t lines;                 /* kept so far */
+	/* parsed as read from now on: a chain as long as the parser keeps
+	 * steps (PARSE_MAX_STEPS) is parsed at once, and so bounded as the
+	 * parser's chains are */
+	int eager;
 	unsigned block;
 	int line, col;                /* the finding's, once its verdict came */
 };
@@ -1268,9 +1273,17 @@ static void note_inlined(struct parser *p, const char *file, size_t file_len, in
 			   strpool_intern(p->pool, name, (size_t)(end - name)));
 }
 
-/* opts.lazy_chains: keep the explanation line `line` for the current
- * finding's chain (none: read past, as handle_flow() would). */
-static void lazy_keep(struct parser *p, const char *line, size_t len)
+static void handle_flow(struct parser *p, const char *file, size_t file_len, int line, int col,
+			const char *m, size_t n);
+static void handle_from(struct parser *p, const char *m, size_t n);
+static void lazy_replay(struct parser *p, struct lazy_chain *lc, struct finding *f);
+
+/* opts.lazy_chains: keep the explanation line `line` (`len` bytes: a
+ * `flow:` when `flow`, else a `from`, its message `t`, `tn` bytes, at the
+ * line's position) for the current finding's chain (none: read past, as
+ * handle_flow() would). */
+static void lazy_keep(struct parser *p, const char *line, size_t len, size_t file_len, int lineno,
+		      int col, const char *t, size_t tn, int flow)
 {
 	struct lazy_chain *lc;
 	struct lazy_run *r;
@@ -1287,33 +1300,42 @@ static void lazy_keep(struct parser *p, const char *line, size_t len)
 	}
 	p->lazy_f = p->cur;
 	p->lazy_lc = lc;
+	if (lc->eager) {
+		if (flow)
+			handle_flow(p, line, file_len, lineno, col, t, tn);
+		else
+			handle_from(p, t, tn);
+		return;
+	}
+	if (++lc->lines >= PARSE_MAX_STEPS)
+		lc->eager = 1; /* parsed below, with this line */
 	strbuf_add(&p->lazy_raw, line, len);
 	strbuf_addch(&p->lazy_raw, '\n');
 	r = lc->nr ? &lc->runs[lc->nr - 1] : NULL;
 	if (r && r->end == at && r->seq + r->lines == p->stats.lines) {
 		r->end = p->lazy_raw.len;
 		r->lines++;
-		return;
+	} else {
+		ALLOC_GROW(lc->runs, lc->nr + 1, lc->alloc);
+		r = &lc->runs[lc->nr++];
+		r->start = at;
+		r->end = p->lazy_raw.len;
+		r->seq = p->stats.lines;
+		r->lines = 1;
 	}
-	ALLOC_GROW(lc->runs, lc->nr + 1, lc->alloc);
-	r = &lc->runs[lc->nr++];
-	r->start = at;
-	r->end = p->lazy_raw.len;
-	r->seq = p->stats.lines;
-	r->lines = 1;
+	if (lc->eager)
+		lazy_replay(p, lc, p->cur);
 }
 
 static int line_position(struct parser *p, const char *line, size_t len, size_t *file_len,
 			 int *lineno, int *col, const char **msg);
 
-int parser_chain(struct parser *p, struct finding *f)
+/* The lines kept for `f` parsed into it, each as when it was read. */
+static void lazy_replay(struct parser *p, struct lazy_chain *lc, struct finding *f)
 {
-	struct lazy_chain *lc = p->lazy.nr ? strmap_get(&p->lazy, (const char *)&f, sizeof(f)) : NULL;
 	struct finding *cur = p->cur;
 	size_t i, k;
 
-	if (!lc || lc->line != f->line || lc->col != f->column)
-		return 0;
 	p->cur = f;
 	p->cur_block = lc->block;
 	for (i = 0; i < lc->nr; i++) {
@@ -1341,6 +1363,19 @@ int parser_chain(struct parser *p, struct finding *f)
 	p->cutoff = ULLONG_MAX;
 	p->cur_block = p->block;
 	p->cur = cur;
+	free(lc->runs);
+	lc->runs = NULL;
+	lc->nr = lc->alloc = 0;
+}
+
+int parser_chain(struct parser *p, struct finding *f)
+{
+	struct lazy_chain *lc = p->lazy.nr ? strmap_get(&p->lazy, (const char *)&f, sizeof(f)) : NULL;
+
+	if (!lc || lc->line != f->line || lc->col != f->column)
+		return 0;
+	if (!lc->eager)
+		lazy_replay(p, lc, f);
 	compact_tail(p, f);
 	finding_flow_shrink(f);
 	lazy_forget(p, f);
@@ -1386,7 +1421,7 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 		if (HAS_PREFIX(t, tn, "flow: ")) {
 			p->block_has_m = 1;
 			if (p->opts.lazy_chains)
-				lazy_keep(p, line, len);
+				lazy_keep(p, line, len, file_len, lineno, col, t, tn, 1);
 			else
 				handle_flow(p, file, file_len, lineno, col, t, tn);
 			return;
@@ -1394,7 +1429,7 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 		if (HAS_PREFIX(t, tn, "from ")) {
 			p->block_has_m = 1;
 			if (p->opts.lazy_chains)
-				lazy_keep(p, line, len);
+				lazy_keep(p, line, len, file_len, lineno, col, t, tn, 0);
 			else
 				handle_from(p, t, tn);
 			return;

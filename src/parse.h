@@ -71,7 +71,9 @@ struct parse_opts {
 	/* the explanations' flow: and from lines are kept as read, not parsed:
 	 * a finding has no chain (no steps, and no facts from them) until
 	 * parser_chain() gives it one, as the parser would have (for a review
-	 * that shows few of its findings) */
+	 * that shows few of its findings); a chain that reaches
+	 * PARSE_MAX_STEPS lines is parsed then and as read after, so no more
+	 * lines are kept for it than the parser keeps steps */
 	int lazy_chains;
 };
 

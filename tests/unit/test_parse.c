@@ -1631,7 +1631,8 @@ static void assert_lazy_same(const char *what, const char *buf, size_t len, size
  * fed whole and by 7 bytes, with every step and with --max-flow 3; and
  * by hand, a step at a call whose "inlining call to" comes after it (not
  * inlined, as it was not when the step was read) and the same position in
- * a second package block that has no such note.
+ * a second package block that has no such note; and a chain longer than
+ * the parser keeps steps of, which is parsed as it is read from there on.
  */
 static void test_lazy_chains(void **state)
 {
@@ -1662,6 +1663,7 @@ static void test_lazy_chains(void **state)
 	size_t i, len;
 
 	(void)state;
+	lo.lazy_chains = 1;
 	for (i = 0; i < sizeof(logs) / sizeof(*logs); i++) {
 		struct strbuf path = STRBUF_INIT;
 		char *buf;
@@ -1675,8 +1677,39 @@ static void test_lazy_chains(void **state)
 		strbuf_release(&path);
 	}
 	assert_lazy_same("by hand", hand, strlen(hand), 5, 0);
+	/* a chain as long as the parser keeps steps is parsed as it is read
+	 * (so kept lines stay bounded), a call inlined half-way through it */
+	{
+		struct strbuf big = STRBUF_INIT;
+		struct finding_list bl = FINDING_LIST_INIT;
+		struct parser *bq;
+		int k;
+
+		strbuf_addstr(&big, "# p\n./a.go:10:2: x escapes to heap:\n");
+		for (k = 0; k < PARSE_MAX_STEPS + 50; k++) {
+			if (k == PARSE_MAX_STEPS / 2)
+				strbuf_addf(&big, "./a.go:%d:3: inlining call to h\n", 100 + k % 7);
+			if (k % 2)
+				strbuf_addf(&big, "./a.go:10:2:   flow: {heap} = v%d:\n", k % 300);
+			else
+				strbuf_addf(&big, "./a.go:10:2:     from h(v%d) (call parameter) at ./a.go:%d:3\n",
+					    k % 300, 100 + k % 7);
+		}
+		strbuf_addstr(&big, "./a.go:11:2: y escapes to heap:\n"
+				    "./a.go:11:2:   flow: {heap} = y:\n"
+				    "./a.go:10:2: x escapes to heap\n"
+				    "./a.go:11:2: y escapes to heap\n");
+		assert_lazy_same("a long chain", big.buf, big.len, big.len + 1, 0);
+		assert_lazy_same("a long chain", big.buf, big.len, 7, 3);
+		bq = run(&lo, big.buf, big.len, 4096, &bl);
+		assert_int_equal(bl.nr, 2);
+		assert_true(bl.items[0]->flow_nr > 0); /* parsed as read */
+		assert_int_equal(bl.items[1]->flow_nr, 0); /* kept */
+		finding_list_release(&bl);
+		parser_free(bq);
+		strbuf_release(&big);
+	}
 	/* and what the whole parse says of it */
-	lo.lazy_chains = 1;
 	q = run(&lo, hand, strlen(hand), 3, &l);
 	assert_int_equal(l.nr, 3);
 	for (i = 0; i < l.nr; i++) {
