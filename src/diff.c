@@ -821,43 +821,34 @@ out:
 }
 
 /*
- * Could libgit2 take the work-tree file of `e` as unchanged only because
- * the index file's time says so?  When `e` is racy (not older than the
- * index file, to the nanosecond, as libgit2 compares them) and the file's
- * size, modification time and inode are still the entry's: otherwise
- * libgit2 hashes the file whatever the index's time.
+ * Is `e` racy: not older than the index file, to the nanosecond, as
+ * libgit2 compares them?  Its file may then have changed within the
+ * second (or tick) its stat data were taken in, behind the same data.
  */
-static int racy_and_same(const char *workdir, const struct gitindex_entry *e, const struct stat *ist)
+static int entry_racy(const struct gitindex_entry *e, const struct stat *ist)
 {
-	struct stat st;
 	long mns, cns;
-	char *full;
-	int same;
 
 	compat_stat_nsec(ist, &mns, &cns);
-	if ((time_t)e->mtime_sec < ist->st_mtime ||
-	    ((time_t)e->mtime_sec == ist->st_mtime && (long)e->mtime_nsec < mns))
-		return 0;
-	full = path_join(workdir, e->path);
-	same = !lstat(full, &st);
-	free(full);
-	if (!same)
-		return 0;
-	compat_stat_nsec(&st, &mns, &cns);
-	return (uint32_t)st.st_size == e->size && (uint32_t)st.st_mtime == e->mtime_sec &&
-	       (uint32_t)mns == e->mtime_nsec && (uint32_t)st.st_ino == e->ino;
+	return (time_t)e->mtime_sec > ist->st_mtime ||
+	       ((time_t)e->mtime_sec == ist->st_mtime && (long)e->mtime_nsec >= mns);
 }
 
-/* `e` added to `idx`; 1 when it is not added here (index_of_paths()). */
-static int index_add_entry(git_index *idx, const char *workdir, const struct gitindex_entry *e,
-			   const struct stat *ist)
+/*
+ * `e` added to `idx`; 1 when it is not added here (index_of_paths()).  A
+ * racy entry goes in with no modification time (git's "smudging"), so
+ * that libgit2, which finds no entry racy in an index with no file time,
+ * hashes its file whatever its stat data say.
+ */
+static int index_add_entry(git_index *idx, const struct gitindex_entry *e, const struct stat *ist)
 {
 	git_index_entry entry;
 
-	if (e->mode == GIT_FILEMODE_COMMIT || e->skip_worktree || e->intent_to_add ||
-	    racy_and_same(workdir, e, ist))
+	if (e->mode == GIT_FILEMODE_COMMIT || e->skip_worktree || e->intent_to_add)
 		return 1;
 	entry_of(&entry, e);
+	if (entry_racy(e, ist))
+		memset(&entry.mtime, 0, sizeof(entry.mtime));
 	if (git_index_add(idx, &entry) < 0) {
 		git_error_clear();
 		return 1;
@@ -871,11 +862,9 @@ static int index_add_entry(git_index *idx, const char *workdir, const struct git
  * diff's attribute lookups may read from the index): the diff, given
  * those exact paths, compares no other entry, so libgit2 neither reads
  * nor checks the whole file (12 million instructions on x/tools' 1,600
- * entries).  Such an index has no file time, so libgit2 never finds an
- * entry racy in it: one that is, and whose file's stat data still match it
- * (the only kind that can hide a change: racy_and_same()), makes libgit2
- * read the index.  0, or 1 when the index is not set (that, or a
- * submodule, a skip-worktree or intent-to-add entry among them).
+ * entries).  Its racy entries are smudged (index_add_entry()).  0, or 1
+ * when the index is not set (that, or a submodule, a skip-worktree or
+ * intent-to-add entry among them).
  * change_compute() unsets it after the diff's lines are read.
  */
 static int index_of_paths(git_repository *repo, const struct gitindex *ix,
@@ -893,19 +882,19 @@ static int index_of_paths(git_repository *repo, const struct gitindex *ix,
 		const char *path = ix->entries[i].path;
 
 		if ((!strcmp(path, ".gitattributes") || ends_with(path, "/.gitattributes")) &&
-		    index_add_entry(idx, wd, &ix->entries[i], &ix->st))
+		    index_add_entry(idx, &ix->entries[i], &ix->st))
 			goto out;
 	}
 	for (i = 0; i < m->nr; i++) {
 		at = entry_at(ix, 0, ix->nr, m->paths[i]);
 		if (at < ix->nr && !strcmp(ix->entries[at].path, m->paths[i]) &&
-		    index_add_entry(idx, wd, &ix->entries[at], &ix->st))
+		    index_add_entry(idx, &ix->entries[at], &ix->st))
 			goto out;
 		strbuf_reset(&dir);
 		strbuf_addf(&dir, "%s/", m->paths[i]);
 		for (at = entry_at(ix, at, ix->nr, dir.buf);
 		     at < ix->nr && starts_with(ix->entries[at].path, dir.buf); at++)
-			if (index_add_entry(idx, wd, &ix->entries[at], &ix->st))
+			if (index_add_entry(idx, &ix->entries[at], &ix->st))
 				goto out;
 	}
 	if (git_repository_set_index(repo, idx) < 0)

@@ -103,7 +103,8 @@ void change_release(struct change *c);
  * conflict, a case-insensitive index or a directory it cannot read.  Given
  * a guess that read the index file itself (change_opts.guess), unchanged
  * since, it reads no index through libgit2: the walk looks paths up in
- * that file, and the diff is given an index of those places' entries.
+ * that file, and the diff is given an index of those places' entries
+ * (a racy one with no modification time, so that its file is hashed).
  */
 int change_compute(struct change *out, git_repository *repo, const struct change_opts *opts);
 
