@@ -111,12 +111,14 @@ struct text_fact {
 };
 
 /*
- * opts.lazy_chains: a finding's explanation lines, kept as read (in
- * `lazy_raw`) until parser_chain() parses them: runs of consecutive input
- * lines, the first numbered `seq`, all of package block `block`.
+ * opts.lazy_chains: a finding's explanation lines, left where they are in
+ * the input (`stream`, every byte fed) until parser_chain() parses them:
+ * runs of consecutive input lines, the first numbered `seq`, all of
+ * package block `block`.
  */
 struct lazy_run {
-	size_t start, end;            /* bytes of lazy_raw, each line '\n'-ended */
+	size_t start, end;            /* bytes of stream, each line '\n'-ended but
+					 * perhaps the input's last */
 	unsigned long long seq;       /* the input line number of the first */
 	size_t lines;
 };
@@ -170,7 +172,11 @@ struct parser {
 	 * of block `cur_block` (ULLONG_MAX and `block` but in parser_chain()) */
 	unsigned long long cutoff;
 	unsigned cur_block;
-	struct strbuf lazy_raw;       /* opts.lazy_chains: the lines kept */
+	/* opts.lazy_chains: every byte fed, and where in it the line read
+	 * starts and ends (past its '\n'); where the incomplete line starts */
+	struct strbuf stream;
+	size_t line_at, line_end, partial_at;
+	size_t stream_cap;            /* kept bytes past which lazy_compact() */
 	struct strmap lazy;           /* finding pointer -> struct lazy_chain * */
 	const struct finding *lazy_f; /* the last line's finding, */
 	struct lazy_chain *lazy_lc;   /* and its chain */
@@ -201,7 +207,8 @@ struct parser *parser_new(const struct parse_opts *opts)
 	p->pool = strpool_new();
 	p->empty = strpool_intern(p->pool, "", 0);
 	p->cutoff = ULLONG_MAX;
-	strbuf_init(&p->lazy_raw, 0);
+	strbuf_init(&p->stream, 0);
+	p->stream_cap = opts->lazy_max_bytes ? opts->lazy_max_bytes : PARSE_LAZY_MAX_BYTES;
 	if (opts->keep_notes)
 		p->notes = notes_new();
 	return p;
@@ -284,7 +291,7 @@ void parser_free(struct parser *p)
 		free(lc);
 	}
 	strmap_release(&p->lazy);
-	strbuf_release(&p->lazy_raw);
+	strbuf_release(&p->stream);
 	free(p);
 }
 
@@ -1282,12 +1289,11 @@ static void lazy_replay(struct parser *p, struct lazy_chain *lc, struct finding 
  * `flow:` when `flow`, else a `from`, its message `t`, `tn` bytes, at the
  * line's position) for the current finding's chain (none: read past, as
  * handle_flow() would). */
-static void lazy_keep(struct parser *p, const char *line, size_t len, size_t file_len, int lineno,
-		      int col, const char *t, size_t tn, int flow)
+static void lazy_keep(struct parser *p, const char *line, size_t file_len, int lineno, int col,
+		      const char *t, size_t tn, int flow)
 {
 	struct lazy_chain *lc;
 	struct lazy_run *r;
-	size_t at = p->lazy_raw.len;
 
 	if (!p->cur)
 		return;
@@ -1309,17 +1315,15 @@ static void lazy_keep(struct parser *p, const char *line, size_t len, size_t fil
 	}
 	if (++lc->lines >= PARSE_MAX_STEPS)
 		lc->eager = 1; /* parsed below, with this line */
-	strbuf_add(&p->lazy_raw, line, len);
-	strbuf_addch(&p->lazy_raw, '\n');
 	r = lc->nr ? &lc->runs[lc->nr - 1] : NULL;
-	if (r && r->end == at && r->seq + r->lines == p->stats.lines) {
-		r->end = p->lazy_raw.len;
+	if (r && r->end == p->line_at && r->seq + r->lines == p->stats.lines) {
+		r->end = p->line_end;
 		r->lines++;
 	} else {
 		ALLOC_GROW(lc->runs, lc->nr + 1, lc->alloc);
 		r = &lc->runs[lc->nr++];
-		r->start = at;
-		r->end = p->lazy_raw.len;
+		r->start = p->line_at;
+		r->end = p->line_end;
 		r->seq = p->stats.lines;
 		r->lines = 1;
 	}
@@ -1339,14 +1343,17 @@ static void lazy_replay(struct parser *p, struct lazy_chain *lc, struct finding 
 	p->cur = f;
 	p->cur_block = lc->block;
 	for (i = 0; i < lc->nr; i++) {
-		const char *s = p->lazy_raw.buf + lc->runs[i].start;
+		const char *s = p->stream.buf + lc->runs[i].start;
+		const char *end = p->stream.buf + lc->runs[i].end;
 
 		for (k = 0; k < lc->runs[i].lines; k++) {
-			const char *nl = memchr(s, '\n', (size_t)(p->lazy_raw.buf + lc->runs[i].end - s));
-			size_t len = (size_t)(nl - s), file_len, n, indent = 0;
+			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			size_t len = (size_t)((nl ? nl : end) - s), file_len, n, indent = 0;
 			const char *m;
 			int lineno, col;
 
+			if (len && s[len - 1] == '\r')
+				len--;
 			p->cutoff = lc->runs[i].seq + k;
 			if (line_position(p, s, len, &file_len, &lineno, &col, &m)) {
 				n = (size_t)(s + len - m);
@@ -1357,7 +1364,7 @@ static void lazy_replay(struct parser *p, struct lazy_chain *lc, struct finding 
 				else
 					handle_from(p, m + indent, n - indent);
 			}
-			s = nl + 1;
+			s = nl ? nl + 1 : end;
 		}
 	}
 	p->cutoff = ULLONG_MAX;
@@ -1421,7 +1428,7 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 		if (HAS_PREFIX(t, tn, "flow: ")) {
 			p->block_has_m = 1;
 			if (p->opts.lazy_chains)
-				lazy_keep(p, line, len, file_len, lineno, col, t, tn, 1);
+				lazy_keep(p, line, file_len, lineno, col, t, tn, 1);
 			else
 				handle_flow(p, file, file_len, lineno, col, t, tn);
 			return;
@@ -1429,7 +1436,7 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 		if (HAS_PREFIX(t, tn, "from ")) {
 			p->block_has_m = 1;
 			if (p->opts.lazy_chains)
-				lazy_keep(p, line, len, file_len, lineno, col, t, tn, 0);
+				lazy_keep(p, line, file_len, lineno, col, t, tn, 0);
 			else
 				handle_from(p, t, tn);
 			return;
@@ -1564,8 +1571,54 @@ static void handle_line(struct parser *p, const char *line, size_t len)
 	keep_other_line(p, line, len);
 }
 
+/*
+ * The stream cut down to the bytes of the runs kept (and of an incomplete
+ * line to come), their offsets moved with them: the input is kept up to
+ * opts.lazy_max_bytes, or twice what is kept when that is more, so memory
+ * follows the lines kept, as it does without lazy_chains the steps kept.
+ */
+static void lazy_compact(struct parser *p)
+{
+	struct strbuf kept = STRBUF_INIT;
+	const struct strmap_entry *e;
+	size_t it = 0, i, max = p->opts.lazy_max_bytes ? p->opts.lazy_max_bytes
+							: PARSE_LAZY_MAX_BYTES;
+
+	while (strmap_next(&p->lazy, &it, &e)) {
+		struct lazy_chain *lc = e->value;
+
+		for (i = 0; i < lc->nr; i++) {
+			struct lazy_run *r = &lc->runs[i];
+			size_t at = kept.len;
+
+			strbuf_add(&kept, p->stream.buf + r->start, r->end - r->start);
+			r->start = at;
+			r->end = kept.len;
+		}
+	}
+	if (p->partial.len && !p->partial_overlong) {
+		size_t at = kept.len;
+
+		strbuf_add(&kept, p->stream.buf + p->partial_at, p->stream.len - p->partial_at);
+		p->partial_at = at;
+	}
+	strbuf_release(&p->stream);
+	p->stream = kept;
+	p->stream_cap = kept.len > max / 2 ? 2 * kept.len : max;
+}
+
 void parser_feed(struct parser *p, const char *buf, size_t len)
 {
+	/* opts.lazy_chains: the stream offset of buf[0] is base + (buf - buf0) */
+	const char *buf0 = buf;
+	size_t base = p->stream.len;
+
+	if (p->opts.lazy_chains) {
+		if (p->stream.len + len > p->stream_cap)
+			lazy_compact(p);
+		base = p->stream.len;
+		strbuf_add(&p->stream, buf, len);
+	}
 	while (len) {
 		const char *nl = memchr(buf, '\n', len);
 		size_t n = nl ? (size_t)(nl - buf) : len;
@@ -1573,16 +1626,22 @@ void parser_feed(struct parser *p, const char *buf, size_t len)
 		if (p->partial.len || !nl) {
 			size_t room = MAX_LINE > p->partial.len ? MAX_LINE - p->partial.len : 0;
 
+			if (!p->partial.len)
+				p->partial_at = base + (size_t)(buf - buf0);
 			if (n > room)
 				p->partial_overlong = 1;
 			strbuf_add(&p->partial, buf, n < room ? n : room);
 			if (nl) {
+				p->line_at = p->partial_at;
+				p->line_end = base + (size_t)(nl + 1 - buf0);
 				if (!p->partial_overlong)
 					handle_line(p, p->partial.buf, p->partial.len);
 				strbuf_reset(&p->partial);
 				p->partial_overlong = 0;
 			}
 		} else if (n <= MAX_LINE) {
+			p->line_at = base + (size_t)(buf - buf0);
+			p->line_end = p->line_at + n + 1;
 			handle_line(p, buf, n);
 		}
 		if (!nl)
@@ -1594,6 +1653,8 @@ void parser_feed(struct parser *p, const char *buf, size_t len)
 
 void parser_finish(struct parser *p)
 {
+	p->line_at = p->partial_at;
+	p->line_end = p->stream.len;
 	if (p->partial.len && !p->partial_overlong)
 		handle_line(p, p->partial.buf, p->partial.len);
 	strbuf_reset(&p->partial);

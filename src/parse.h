@@ -7,7 +7,7 @@
  *
  * Feed it bytes in any chunking; it splits lines itself, so memory follows
  * the number of findings kept, never the size of the input (but with
- * lazy_chains, below, which keeps the explanations' lines).  It recognises
+ * lazy_chains, below, which keeps up to PARSE_LAZY_MAX_BYTES of it).  It recognises
  *  - `# import/path` package headers,
  *  - `FILE:LINE[:COL]: MESSAGE` diagnostics, anchored by pattern (messages
  *    may contain ": "),
@@ -73,11 +73,15 @@ struct parse_opts {
 	 * parser_chain() gives it one, as the parser would have (for a review
 	 * that shows few of its findings); a chain that reaches
 	 * PARSE_MAX_STEPS lines is parsed then and as read after, so no more
-	 * lines are kept for it than the parser keeps steps */
+	 * lines are kept for it than the parser keeps steps.  The input is
+	 * kept where the lines are (no line is copied) up to lazy_max_bytes
+	 * (0: PARSE_LAZY_MAX_BYTES), then cut to the lines kept */
 	int lazy_chains;
+	size_t lazy_max_bytes;
 };
 
 #define PARSE_MAX_STEPS 4096
+#define PARSE_LAZY_MAX_BYTES ((size_t)32 << 20)
 
 struct parser;
 

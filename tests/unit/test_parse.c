@@ -1587,9 +1587,10 @@ static void dump_all(struct strbuf *sb, const struct finding_list *l)
 }
 
 /* The findings of `buf` parsed whole, and kept lazily then each given its
- * chain (parser_chain()): the same, byte for byte. */
+ * chain (parser_chain()): the same, byte for byte.  `keep`: the input kept
+ * before it is cut to the lines kept (0: the default). */
 static void assert_lazy_same(const char *what, const char *buf, size_t len, size_t chunk,
-			     int exact_steps)
+			     int exact_steps, size_t keep)
 {
 	struct parse_opts o = plain, lo;
 	struct finding_list whole = FINDING_LIST_INIT, lazy = FINDING_LIST_INIT;
@@ -1601,6 +1602,7 @@ static void assert_lazy_same(const char *what, const char *buf, size_t len, size
 	o.root_abs = "/src/escape";
 	lo = o;
 	lo.lazy_chains = 1;
+	lo.lazy_max_bytes = keep;
 	p = run(&o, buf, len, chunk, &whole);
 	q = run(&lo, buf, len, chunk, &lazy);
 	assert_int_equal(whole.nr, lazy.nr);
@@ -1615,8 +1617,8 @@ static void assert_lazy_same(const char *what, const char *buf, size_t len, size
 	dump_all(&a, &whole);
 	dump_all(&b, &lazy);
 	if (strcmp(a.buf, b.buf))
-		fail_msg("%s (chunks of %zu, exact_steps %d): lazy chains differ", what, chunk,
-			 exact_steps);
+		fail_msg("%s (chunks of %zu, exact_steps %d, keep %zu): lazy chains differ", what,
+			 chunk, exact_steps, keep);
 	finding_list_release(&whole);
 	finding_list_release(&lazy);
 	parser_free(p);
@@ -1634,6 +1636,23 @@ static void assert_lazy_same(const char *what, const char *buf, size_t len, size
  * a second package block that has no such note; and a chain longer than
  * the parser keeps steps of, which is parsed as it is read from there on.
  */
+/* The file at `path` with every "\n" made "\r\n". */
+static char *crlf(const char *path, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n, i;
+	char *buf = slurp(path, &n);
+
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n')
+			strbuf_addch(&sb, '\r');
+		strbuf_addch(&sb, buf[i]);
+	}
+	free(buf);
+	*len = sb.len;
+	return strbuf_detach(&sb, NULL);
+}
+
 static void test_lazy_chains(void **state)
 {
 	static const char *const logs[] = {
@@ -1670,13 +1689,22 @@ static void test_lazy_chains(void **state)
 
 		strbuf_addf(&path, DATA "%s", logs[i]);
 		buf = slurp(path.buf, &len);
-		assert_lazy_same(logs[i], buf, len, len + 1, 0);
-		assert_lazy_same(logs[i], buf, len, 7, 0);
-		assert_lazy_same(logs[i], buf, len, 4096, 3);
+		assert_lazy_same(logs[i], buf, len, len + 1, 0, 0);
+		assert_lazy_same(logs[i], buf, len, 7, 0, 0);
+		assert_lazy_same(logs[i], buf, len, 4096, 3, 0);
+		/* the input cut to the lines kept at every feed, or every few */
+		assert_lazy_same(logs[i], buf, len, 7, 0, 1);
+		assert_lazy_same(logs[i], buf, len, 61, 0, 500);
+		free(buf);
+		/* the same with "\r\n" line ends */
+		buf = crlf(path.buf, &len);
+		assert_lazy_same(logs[i], buf, len, len + 1, 0, 0);
+		assert_lazy_same(logs[i], buf, len, 7, 0, 1);
 		free(buf);
 		strbuf_release(&path);
 	}
-	assert_lazy_same("by hand", hand, strlen(hand), 5, 0);
+	assert_lazy_same("by hand", hand, strlen(hand), 5, 0, 0);
+	assert_lazy_same("by hand", hand, strlen(hand), 5, 0, 1);
 	/* a chain as long as the parser keeps steps is parsed as it is read
 	 * (so kept lines stay bounded), a call inlined half-way through it */
 	{
@@ -1699,8 +1727,9 @@ static void test_lazy_chains(void **state)
 				    "./a.go:11:2:   flow: {heap} = y:\n"
 				    "./a.go:10:2: x escapes to heap\n"
 				    "./a.go:11:2: y escapes to heap\n");
-		assert_lazy_same("a long chain", big.buf, big.len, big.len + 1, 0);
-		assert_lazy_same("a long chain", big.buf, big.len, 7, 3);
+		assert_lazy_same("a long chain", big.buf, big.len, big.len + 1, 0, 0);
+		assert_lazy_same("a long chain", big.buf, big.len, 7, 3, 0);
+		assert_lazy_same("a long chain", big.buf, big.len, 7, 3, 100);
 		bq = run(&lo, big.buf, big.len, 4096, &bl);
 		assert_int_equal(bl.nr, 2);
 		assert_true(bl.items[0]->flow_nr > 0); /* parsed as read */
