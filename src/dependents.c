@@ -474,24 +474,28 @@ out:
 	return ret;
 }
 
+void dependents_base(struct summary *out, const struct finding_list *base0,
+		     const struct parse_note_list *base_notes0)
+{
+	summary_add_findings(out, base0);
+	if (base_notes0)
+		summary_add_notes(out, base_notes0);
+	summary_sort(out);
+}
+
 int dependents_run(struct dependents_result *res, const struct dependents_opts *o,
 		   const struct pkgset *changed, const struct finding_list *head0,
-		   const struct finding_list *base0, const struct parse_note_list *head_notes0,
-		   const struct parse_note_list *base_notes0)
+		   const struct parse_note_list *head_notes0, struct summary *base)
 {
-	struct summary sb = SUMMARY_INIT, sh = SUMMARY_INIT;
+	struct summary sh = SUMMARY_INIT;
 	struct graph g = { NULL, 0, 0, STRMAP_INIT };
 	size_t from = 0, i, j;
 	int ret = 0, stop = 0;
 
-	summary_add_findings(&sb, base0);
 	summary_add_findings(&sh, head0);
-	if (head_notes0 && base_notes0) {
-		summary_add_notes(&sb, base_notes0);
+	if (head_notes0)
 		summary_add_notes(&sh, head_notes0);
-	}
-	summary_diff(&res->changes, &sb, &sh);
-	summary_release(&sb);
+	summary_diff(&res->changes, base, &sh);
 	summary_release(&sh);
 	if (!res->changes.nr)
 		return 0;

@@ -69,16 +69,24 @@ struct dependents_result {
 #define DEPENDENTS_RESULT_INIT { FINDING_LIST_INIT, FINDING_LIST_INIT, SUMMARY_CHANGES_INIT, 0, 0, NULL, 0, 0 }
 
 /*
- * Compare the summaries of `head0` and `base0` (the changed packages' raw
- * findings and inlining notes, `changed` their packages; NULL notes: none)
- * and follow the changes through the importers.  Returns 0, or an ER_*
- * code (message set) when the graph or an analysis failed; what was found
- * before stays in `res`.
+ * The base's side of dependents_run(), ready before the head's analysis
+ * ends: the summaries of the changed packages' raw findings at base and of
+ * their inlining notes (NULL: none) into `out` (summary_release()).
+ */
+void dependents_base(struct summary *out, const struct finding_list *base0,
+		     const struct parse_note_list *base_notes0);
+
+/*
+ * Compare the summaries of `head0` (the changed packages' raw findings,
+ * and their inlining notes, NULL: none; `changed` their packages) with
+ * the base's, `base` (dependents_base(), given notes when head_notes0 is
+ * given), and follow the changes through the importers.  Returns 0, or an
+ * ER_* code (message set) when the graph or an analysis failed; what was
+ * found before stays in `res`.
  */
 int dependents_run(struct dependents_result *res, const struct dependents_opts *o,
 		   const struct pkgset *changed, const struct finding_list *head0,
-		   const struct finding_list *base0, const struct parse_note_list *head_notes0,
-		   const struct parse_note_list *base_notes0);
+		   const struct parse_note_list *head_notes0, struct summary *base);
 void dependents_result_release(struct dependents_result *res);
 
 #endif

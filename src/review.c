@@ -1117,7 +1117,7 @@ static void dep_classify(void *data, struct finding_list *l, int is_base)
  */
 static void follow_dependents(struct review *out, struct finding_list *found, struct dep_ctx *x,
 			      const struct pkgset *changed, const struct analysis *head,
-			      const struct analysis *base)
+			      struct summary *base)
 {
 	struct dependents_result res = DEPENDENTS_RESULT_INIT;
 	struct dependents_opts o = { 0 };
@@ -1134,8 +1134,7 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	o.analyse = dep_analyse;
 	o.classify = dep_classify;
 	o.ctx = x;
-	if (dependents_run(&res, &o, changed, &head->findings, &base->findings,
-			   &head->contracts.notes, &base->contracts.notes) &&
+	if (dependents_run(&res, &o, changed, &head->findings, &head->contracts.notes, base) &&
 	    !(x->check && x->check->dirty)) /* else the review starts again */
 		fprintf(stderr, "escape-review: warning: the packages importing the changed ones could not be analysed, so escapes the change causes there are not reported:\n%s\n",
 			error_last());
@@ -1299,6 +1298,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	struct strbuf gov = STRBUF_INIT, goenv = STRBUF_INIT;
 	struct base_cache bc, hc;
 	struct cache_env e = { NULL, NULL, opts };
+	struct summary base_sum = SUMMARY_INIT;
 	const char **old = NULL;
 	pthread_t th;
 	int threaded = 0, reading = 0, have_base = 0, base_classified = 0, first, ret;
@@ -1363,6 +1363,8 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	}
 	/* the base's side while the head builds */
 	base_classified = !ret && (have_base || !base.ret) && classify_one(&base.findings, c, opts);
+	if (!ret && follow && (have_base || !base.ret))
+		dependents_base(&base_sum, &base.findings, &base.contracts.notes);
 	if (threaded)
 		pthread_join(th, NULL);
 	if (reading == 2) {
@@ -1381,13 +1383,14 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	if (!*fell_back && follow) {
 		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf, rc };
 
-		follow_dependents(out, &induced, &x, head_set, h, &base);
+		follow_dependents(out, &induced, &x, head_set, h, &base_sum);
 	}
 	classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
 	finding_list_move(&out->findings, &induced);
 	ret = 0;
 out:
 	finding_list_release(&induced);
+	summary_release(&base_sum);
 	if (h == &own)
 		analysis_release(&own);
 	analysis_release(&base);

@@ -177,7 +177,7 @@ static int cmp_entry(const void *a, const void *b)
 	return c ? c : strcmp(x->function, y->function);
 }
 
-static void summary_sort(struct summary *s)
+void summary_sort(struct summary *s)
 {
 	size_t i;
 

@@ -110,6 +110,9 @@ struct summary_changes {
 
 #define SUMMARY_CHANGES_INIT { NULL, 0, 0 }
 
+/* Sort `s` as summary_diff() reads it (once: a sorted summary is left). */
+void summary_sort(struct summary *s);
+
 /*
  * Append to `out` every function present at both revisions whose summary
  * differs (a function found only at one of them has no callers that
