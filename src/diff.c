@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "gitindex.h"
 #include "gosrc.h"
+#include "rec.h"
 #include "repo.h"
 #include "strbuf.h"
 #include "strmap.h"
@@ -17,6 +18,7 @@
 #include <dirent.h>
 #include <git2/sys/repository.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -512,6 +514,7 @@ static int walk_memo_parse(struct walk *w)
 {
 	const char *p = w->old.buf, *end = p + w->old.len, *nl;
 	struct walk_dir *cur = NULL;
+	struct rec_rd r;
 	char *rest;
 
 	if (!starts_with(p, WALK_MEMO_HEAD) || !(nl = memchr(p, '\n', (size_t)(end - p))))
@@ -532,19 +535,17 @@ static int walk_memo_parse(struct walk *w)
 		if (*p != 'D')
 			return -1;
 		cur = xcalloc(1, sizeof(*cur));
-		for (i = 0, rest = (char *)p + 1; i < 6; i++) {
-			const char *at = rest;
-
-			cur->st[i] = strtoll(at, &rest, 10);
-			if (rest == at || *at != ' ')
-				break;
-		}
-		if (i < 6 || *rest != ' ' || rest + 1 >= nl) {
+		r.p = p + 2;
+		r.end = nl;
+		r.bad = 0;
+		for (i = 0; i < 6; i++)
+			cur->st[i] = rec_rd_num(&r, LLONG_MIN, LLONG_MAX);
+		if (r.bad || r.p >= nl) {
 			free(cur);
 			return -1;
 		}
-		if (!(nl - rest == 2 && rest[1] == '.')) {
-			strbuf_add(&key, rest + 1, (size_t)(nl - rest - 1));
+		if (!(nl - r.p == 1 && *r.p == '.')) {
+			strbuf_add(&key, r.p, (size_t)(nl - r.p));
 			strbuf_addch(&key, '/');
 		}
 		cur->entries = nl + 1;
