@@ -980,6 +980,7 @@ static int go_run_start(struct go_run *run, const char *root, const char *moddir
 	po.root_abs = root;
 	po.exact_steps = opts->max_flow;
 	po.keep_notes = opts->notes != NULL;
+	po.notes_inline_only = opts->notes_inline_only;
 	po.keep_file = opts->keep_file;
 	po.keep_data = opts->keep_data;
 	po.lazy_chains = opts->chains != NULL;

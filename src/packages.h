@@ -95,6 +95,7 @@ struct build_opts {
 	 * -gcflags=./DIR=... pattern, so every other package is built with the
 	 * same flags as without contracts */
 	struct parse_note_list *notes;
+	int notes_inline_only;    /* only the inlining notes summary.h reads */
 	const char *const *bce_dirs;
 	size_t bce_dirs_nr;
 	/* the files whose findings are kept (parse_opts.keep_file; NULL: all),

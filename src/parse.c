@@ -1850,14 +1850,15 @@ static int note_diag(struct parser *p, const char *file, size_t file_len, int li
 		e = find_last(m + 17, n - 17, " with score ", 12);
 		if (!e)
 			e = m + n;
-		if (e > m + 17)
+		if (e > m + 17 && !p->opts.notes_inline_only)
 			note_add(p, NOTE_INLINING_CALL, file, file_len, lineno, col, m + 17,
 				 (size_t)(e - (m + 17)), NULL, 0, m, n, -1, -1);
 		return 0; /* the parser's own inlined-call map reads it too */
 	}
 	if (HAS_PREFIX(m, n, "Found Is") && n > 6) {
-		note_add(p, NOTE_BOUNDS_CHECK, file, file_len, lineno, col, NULL, 0, m + 6, n - 6, m,
-			 n, -1, -1);
+		if (!p->opts.notes_inline_only)
+			note_add(p, NOTE_BOUNDS_CHECK, file, file_len, lineno, col, NULL, 0, m + 6,
+				 n - 6, m, n, -1, -1);
 		return 1;
 	}
 	return 0;

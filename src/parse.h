@@ -62,6 +62,8 @@ struct parse_opts {
 	 * kept once, at its last occurrence; 0 keeps every step */
 	int exact_steps;
 	int keep_notes;        /* keep the other diagnostics as notes (parser_take_notes) */
+	int notes_inline_only; /* of them only NOTE_CAN_INLINE and NOTE_CANNOT_INLINE
+				* (what summary.h reads: no contract to check) */
 	/* the files whose findings are kept (NULL: all): asked once per file
 	 * (`path` repository-relative), before its first explanation or
 	 * verdict; the explanations of a file not kept are read past, and its

@@ -480,6 +480,8 @@ static void analysis_spawn(struct analysis *a)
 	contract_run_prepare(&a->contracts, &a->build, a->root, a->set, a->build.tests);
 	if (a->notes)
 		a->build.notes = &a->contracts.notes;
+	/* notes for the summaries alone: only the inlining ones */
+	a->build.notes_inline_only = a->notes && !a->contracts.list.nr;
 	if (a->filter && !a->contracts.list.nr && !a->build.notes) {
 		a->build.keep_file = change_filter_keep;
 		a->build.keep_data = a->filter;

@@ -1513,6 +1513,20 @@ static void notes_of(const char *path, int use_cost, size_t chunk)
 	parse_note_list_release(&nl);
 	finding_list_release(&l);
 	parser_free(p);
+	/* the summaries' alone: the five inlining notes, the same finding */
+	o.notes_inline_only = 1;
+	p = run(&o, buf, len, chunk, &l);
+	parser_take_notes(p, &nl);
+	assert_string_equal(parser_errors(p), "");
+	assert_int_equal(l.nr, 1);
+	assert_string_equal(l.items[0]->message, "moved to heap: x");
+	assert_int_equal(nl.nr, 5);
+	check_note(&nl.items[3], NOTE_CANNOT_INLINE, 27, 6, "Use", cannot + 19, use_cost, 80, cannot);
+	check_note(&nl.items[4], NOTE_CAN_INLINE, 34, 6, "Alloc", NULL, 8, -1,
+		   "can inline Alloc with cost 8");
+	parse_note_list_release(&nl);
+	finding_list_release(&l);
+	parser_free(p);
 	free(buf);
 }
 
@@ -1563,6 +1577,17 @@ static void test_notes_hand_written(void **state)
 	/* taken: the parser holds none now */
 	parser_take_notes(p, &nl);
 	assert_int_equal(nl.nr, 3);
+	parse_note_list_release(&nl);
+	parser_free(p);
+	/* the summaries' notes alone: the inlining ones; the others' lines
+	 * are still notes, no build error */
+	o.notes_inline_only = 1;
+	p = run(&o, text, sizeof(text) - 1, 5, &l);
+	parser_take_notes(p, &nl);
+	assert_int_equal(nl.nr, 1);
+	assert_int_equal(nl.items[0].kind, NOTE_CANNOT_INLINE);
+	assert_string_equal(nl.items[0].func, "R");
+	assert_string_equal(parser_errors(p), "");
 	parse_note_list_release(&nl);
 	finding_list_release(&l);
 	parser_free(p);
