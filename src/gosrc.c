@@ -1983,10 +1983,7 @@ static void locate_all(struct finding_list *list, const char *root, struct gosrc
 	 * reordering the list */
 	order = xmalloc(list->nr * sizeof(*order));
 	memcpy(order, list->items, list->nr * sizeof(*order));
-	for (i = 1; i < list->nr && finding_cmp(order[i - 1], order[i]) <= 0; i++)
-		; /* the compiler prints a package's findings in position order */
-	if (i < list->nr)
-		qsort(order, list->nr, sizeof(*order), cmp_by_file);
+	qsort(order, list->nr, sizeof(*order), cmp_by_file);
 	for (i = 0; i < list->nr; i = j) {
 		const char *file = order[i]->file;
 		const struct srcfile *ready;
