@@ -59,11 +59,16 @@ unsigned long long rec_rd_u64(struct rec_rd *r, int stop)
 	unsigned long long v = 0;
 	const char *start = r->p;
 
-	while (!r->bad && r->p < r->end && *r->p >= '0' && *r->p <= '9') {
+	if (r->bad)
+		return 0;
+	while (r->p < r->end && *r->p >= '0' && *r->p <= '9') {
 		unsigned d = (unsigned)(*r->p++ - '0');
 
-		if (v > (UINT64_MAX - d) / 10)
+		/* v * 10 + d > UINT64_MAX: only a v this large can say so */
+		if (v >= UINT64_MAX / 10 && (v > UINT64_MAX / 10 || d > UINT64_MAX % 10)) {
 			r->bad = 1;
+			return 0;
+		}
 		v = v * 10 + d;
 	}
 	if (r->p == start || r->p - start > 20 || r->p >= r->end || *r->p != stop)
@@ -78,13 +83,16 @@ long long rec_rd_num(struct rec_rd *r, long long lo, long long hi)
 {
 	int neg = r->p < r->end && *r->p == '-';
 	unsigned long long m;
-	long long v;
+	long long v = 0;
 
 	r->p += neg;
 	m = rec_rd_u64(r, ' ');
-	if (m > (unsigned long long)LLONG_MAX)
+	if (m > (unsigned long long)LLONG_MAX + (unsigned)neg)
 		r->bad = 1;
-	v = neg ? -(long long)m : (long long)m;
+	else if (neg)
+		v = m ? -(long long)(m - 1) - 1 : 0; /* LLONG_MIN too */
+	else
+		v = (long long)m;
 	if (r->bad || v < lo || v > hi) {
 		r->bad = 1;
 		return 0;
