@@ -657,7 +657,7 @@ static int walk_has_under(const struct walk *w, const char *dir)
 static int walk_untracked(struct walk *w, struct strbuf *path, unsigned depth)
 {
 	struct strbuf list = STRBUF_INIT;
-	size_t len = path->len;
+	size_t len = path->len, i;
 	const char *p, *nl;
 	struct stat st;
 	long long sd[6];
@@ -676,7 +676,9 @@ static int walk_untracked(struct walk *w, struct strbuf *path, unsigned depth)
 	sd[5] = (long long)st.st_dev;
 	if ((ret = walk_list(w, path, sd, &list)))
 		goto out;
-	strbuf_addf(&w->now, "D %lld %lld %lld %lld %lld %lld ", sd[0], sd[1], sd[2], sd[3], sd[4], sd[5]);
+	strbuf_addstr(&w->now, "D ");
+	for (i = 0; i < 6; i++)
+		rec_put_num(&w->now, sd[i]); /* "%lld ", without printf's cost */
 	if (len)
 		strbuf_add(&w->now, path->buf, len - 1);
 	else
