@@ -1456,6 +1456,11 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 		handle_header(p, file, file_len, lineno, col, m, n - 17, NULL, 0, -1, NULL, 0);
 		return;
 	}
+	/* a leak header first: no " escapes to heap in " to look for through
+	 * the whole of it (no Go expression holds " leaks to ") */
+	if (HAS_PREFIX(m, n, "parameter ") && HAS_SUFFIX(m, n, ":") && leak_header(p, file, file_len,
+										lineno, col, m, n))
+		return;
 	if (HAS_SUFFIX(m, n, ":") && (s = find_last(m, n - 1, " escapes to heap in ", 20))) {
 		/* "EXPR escapes to heap in FUNC:" (newer compilers name the function) */
 		p->block_has_m = 1;
@@ -1463,9 +1468,6 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 			      s + 20, (size_t)(m + n - 1 - (s + 20)));
 		return;
 	}
-	if (HAS_PREFIX(m, n, "parameter ") && HAS_SUFFIX(m, n, ":") && leak_header(p, file, file_len,
-										lineno, col, m, n))
-		return;
 	if (HAS_PREFIX(m, n, "moved to heap: ")) {
 		p->block_has_m = 1;
 		handle_verdict(p, file, file_len, lineno, col, VERDICT_MOVED, m, n, m + 15, n - 15);
