@@ -116,20 +116,34 @@ static unsigned long long hash_stripped(unsigned long long h, const char *m)
 }
 
 /*
- * The hash of a finding's key without its occurrence: package, file (when
- * `with_file`), top-level function and the message without positions, each
- * ended by a NUL byte.  Hashed as it is read, never put together.
+ * The hash of a finding's key without its occurrence: package, file (NULL:
+ * none), top-level function and the message without positions, each
+ * ended by a NUL byte.  Hashed as it is read, never put together; the
+ * package and file's part (`pre`) is the last one's when they are
+ * (`have`): a package's findings share them, a file's often come in a run.
  */
-static unsigned long long base_key_hash(const struct finding *f, const char *file, int with_file)
+struct key_prefix {
+	const char *pkg, *file;
+	unsigned long long h;
+	int have;
+};
+
+static unsigned long long base_key_hash(struct key_prefix *pre, const struct finding *f,
+					const char *file)
 {
 	const char *pkg = f->package ? f->package : "";
-	unsigned long long h = strmap_hash(pkg, strlen(pkg) + 1);
+	unsigned long long h;
 
-	if (with_file && file)
-		h = strmap_hash_continue(h, file, strlen(file) + 1);
-	else
-		h = strmap_hash_continue(h, "", 1);
-	h = strmap_hash_continue(h, f->function ? f->function : "", toplevel_len(f->function));
+	if (!pre->have || strcmp(pre->pkg, pkg) ||
+	    (pre->file != file && (!pre->file || !file || strcmp(pre->file, file)))) {
+		pre->h = strmap_hash(pkg, strlen(pkg) + 1);
+		pre->h = file ? strmap_hash_continue(pre->h, file, strlen(file) + 1)
+			      : strmap_hash_continue(pre->h, "", 1);
+		pre->pkg = pkg;
+		pre->file = file;
+		pre->have = 1;
+	}
+	h = strmap_hash_continue(pre->h, f->function ? f->function : "", toplevel_len(f->function));
 	h = strmap_hash_continue(h, "", 1);
 	h = hash_stripped(h, f->message ? f->message : "");
 	return strmap_hash_continue(h, "", 1);
@@ -164,6 +178,15 @@ static int cmp_keyed(const void *a, const void *b)
 	return p->index < q->index ? -1 : p->index > q->index;
 }
 
+static int cmp_hash_index(const void *a, const void *b)
+{
+	const struct keyed *p = a, *q = b;
+
+	if (p->hash != q->hash)
+		return p->hash < q->hash ? -1 : 1;
+	return p->index < q->index ? -1 : p->index > q->index;
+}
+
 /*
  * The hash of every finding's key with its occurrence index (the
  * fingerprint's value), parallel to l->items.  No key is kept: findings
@@ -177,7 +200,8 @@ static unsigned long long *make_keys(const struct finding_list *l, const struct 
 {
 	unsigned long long *keys = xmalloc((l->nr ? l->nr : 1) * sizeof(*keys));
 	struct keyed *order = xmalloc((l->nr ? l->nr : 1) * sizeof(*order));
-	size_t i, occurrence = 0;
+	struct key_prefix pre = { NULL, NULL, 0, 0 };
+	size_t i, j, occurrence = 0;
 
 	for (i = 0; i < l->nr; i++) {
 		const struct finding *f = l->items[i];
@@ -185,12 +209,20 @@ static unsigned long long *make_keys(const struct finding_list *l, const struct 
 
 		if (c && file && (renamed = change_renamed_to(c, file)))
 			file = renamed;
-		order[i].hash = base_key_hash(f, file, with_file);
+		order[i].hash = base_key_hash(&pre, f, with_file ? file : NULL);
 		order[i].index = i;
 	}
-	sort_list = l;
+	/* by hash and index, then each run of one hash (rare: a function's
+	 * same message twice) by cmp_keyed(): its order, for less */
 	if (l->nr > 1)
-		qsort(order, l->nr, sizeof(*order), cmp_keyed);
+		qsort(order, l->nr, sizeof(*order), cmp_hash_index);
+	sort_list = l;
+	for (i = 0; i < l->nr; i = j) {
+		for (j = i + 1; j < l->nr && order[j].hash == order[i].hash; j++)
+			;
+		if (j - i > 1)
+			qsort(order + i, j - i, sizeof(*order), cmp_keyed);
+	}
 	for (i = 0; i < l->nr; i++) {
 		char num[24], *p = num + sizeof(num);
 		size_t v;
