@@ -201,6 +201,14 @@ static void test_occurrence(void **state)
 	assert_string_equal(l.items[0]->fingerprint, "12f6027768346686");
 	assert_string_not_equal(l.items[2]->fingerprint, l.items[0]->fingerprint);
 	finding_list_release(&l);
+	/* and with another key listed between them */
+	finding_list_add(&l, mk("main.go", 30, "NewPoint", "moved to heap: p"));
+	finding_list_add(&l, mk("main.go", 25, "Other", "moved to heap: p"));
+	finding_list_add(&l, mk("main.go", 20, "NewPoint", "moved to heap: p"));
+	compare_fingerprint(&l, NULL);
+	assert_string_equal(l.items[2]->fingerprint, "12f6037768346839");
+	assert_string_equal(l.items[0]->fingerprint, "12f6027768346686");
+	finding_list_release(&l);
 }
 
 static void test_match(void **state)
