@@ -1158,6 +1158,7 @@ static int staged_in(struct change_guess *g, git_repository *repo, const struct 
 		const struct gitindex_entry *e = &ix->entries[i];
 		const char *rest = e->path + plen, *slash = strchr(rest, '/');
 		const git_tree_entry *te;
+		const struct gitindex_tree *child;
 		git_tree *sub = NULL;
 		size_t j = i + 1, n;
 
@@ -1181,6 +1182,12 @@ static int staged_in(struct change_guess *g, git_repository *repo, const struct 
 		n = name.len + 1;
 		while (j < hi && !strncmp(ix->entries[j].path + plen, rest, n))
 			j++;
+		child = node ? gitindex_tree_child(ix, node, rest, n - 1) : NULL;
+		if (child && child->valid && te && git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+		    !memcmp(child->id, git_tree_entry_id(te)->id, GITINDEX_ID_LEN)) {
+			i = j; /* the base's, by its cache-tree id: its tree not read */
+			continue;
+		}
 		if (te && git_tree_entry_type(te) == GIT_OBJECT_TREE &&
 		    git_tree_lookup(&sub, repo, git_tree_entry_id(te)) < 0) {
 			git_error_clear();
@@ -1193,8 +1200,7 @@ static int staged_in(struct change_guess *g, git_repository *repo, const struct 
 			maybe_add(&g->maybe, file);
 			free(file);
 		}
-		ret = staged_in(g, repo, ix, node ? gitindex_tree_child(ix, node, rest, n - 1) : NULL,
-				sub, i, j, plen + n, tests);
+		ret = staged_in(g, repo, ix, child, sub, i, j, plen + n, tests);
 		git_tree_free(sub);
 		i = j;
 	}

@@ -731,6 +731,43 @@ static void test_worktree_racy(void **state)
 }
 
 /*
+ * The work tree against an older base (--base HEAD~1) through an index
+ * the git command wrote at HEAD: its cache tree is valid everywhere, and
+ * it is HEAD's, so a directory whose tree is not the base's holds staged
+ * paths (lib/deep's d.go, committed since the base) however valid the
+ * cache tree says it is; the ones whose trees are the base's are not read.
+ */
+static void test_worktree_older_base(void **state)
+{
+	static const char *const tracked[] = { "lib/x.go", "lib/deep/d.go", "other/o.go" };
+	struct gitrepo g;
+	struct change_opts o = { "HEAD~1", NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_guess guess;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	gitrepo_init(&g, "diff-older-base", 0);
+	gitrepo_write(&g, "lib/x.go", "package lib\n\nvar X = 1\n");
+	gitrepo_write(&g, "lib/deep/d.go", "package deep\n\nvar D = 1\n");
+	gitrepo_write(&g, "other/o.go", "package other\n");
+	gitrepo_git(&g, "add", "-A", ".");
+	gitrepo_git(&g, "commit", "-qm", "one");
+	gitrepo_write(&g, "lib/deep/d.go", "package deep\n\nvar D = 2\n");
+	gitrepo_git(&g, "commit", "-qam", "two");
+	for (i = 0; i < sizeof(tracked) / sizeof(*tracked); i++)
+		backdate(&g, tracked[i]);
+	gitrepo_git(&g, "update-index", "--refresh", NULL);
+	memset(&guess, 0, sizeof(guess));
+	assert_int_equal(change_guess_worktree(&guess, g.repo, &o), 0);
+	assert_string_equal(guess_paths(&guess, &sb), "lib/deep/d.go\n");
+	change_guess_release(&guess);
+	assert_narrow(&g, &o, "M lib/deep/d.go\n");
+	strbuf_release(&sb);
+	gitrepo_release(&g);
+}
+
+/*
  * The same on indexes the git command wrote, whose cache tree says which
  * directories hold staged paths: staged edits, a staged deletion, a new
  * directory staged, an intent to add, deep unstaged edits, as index
@@ -1184,6 +1221,7 @@ int main(void)
 		cmocka_unit_test(test_worktree_narrow),
 		cmocka_unit_test(test_worktree_racy),
 		cmocka_unit_test(test_worktree_git_index),
+		cmocka_unit_test(test_worktree_older_base),
 		cmocka_unit_test(test_worktree_walk_memo),
 		cmocka_unit_test(test_worktree_many),
 		cmocka_unit_test(test_changed_paths),
