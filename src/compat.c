@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -177,6 +178,24 @@ void compat_heap_one_arena(void)
 {
 #if defined(__GLIBC__)
 	mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
+int compat_thread_batch(int on)
+{
+#if defined(SCHED_BATCH)
+	struct sched_param sp = { 0 };
+
+	if (on && sched_getscheduler(0) != SCHED_OTHER)
+		return 0;
+	if (sched_setscheduler(0, on ? SCHED_BATCH : SCHED_OTHER, &sp) < 0) {
+		errno = 0; /* refused: as it was */
+		return 0;
+	}
+	return on;
+#else
+	(void)on;
+	return 0;
 #endif
 }
 

@@ -85,6 +85,20 @@ void compat_heap_one_arena(void);
 void compat_heap_trim(void);
 
 /*
+ * The calling thread as a batch job (`on`), or as before (Linux:
+ * SCHED_BATCH, then SCHED_OTHER again, which an unprivileged thread may do,
+ * unlike taking back a nice value): its share of the processor is the
+ * same, but a thread that wakes is not kept waiting for it.  For the work
+ * a review does beside its compiler, whose threads wake and sleep: go
+ * gets the processor when it wants it.  Threads and children started
+ * meanwhile inherit it.  compat_thread_batch(1) is 1 when it made the
+ * thread one (from the default policy: a policy the user chose is left
+ * alone), and only then may compat_thread_batch(0) follow.  Elsewhere, or
+ * when refused, it does nothing (0).
+ */
+int compat_thread_batch(int on);
+
+/*
  * What a directory entry is, from readdir() alone where the system says
  * (struct dirent's d_type is not POSIX): COMPAT_DIRENT_DIR for a
  * directory, COMPAT_DIRENT_OTHER for anything else (a symbolic link to a

@@ -868,7 +868,21 @@ struct early_head {
 	struct change_filter filter;
 	struct change_guess guess; /* handed to change_compute(), then released */
 	int guessed;
+	/* this thread runs as a batch job while the build runs beside it
+	 * (compat_thread_batch): the diff, the base's cache entry, its keys
+	 * and summaries give go the processor when go wants it */
+	int batch;
 };
+
+/* This thread as it was, before it waits for the build: what follows is
+ * the review's own path to its end. */
+static void early_head_unbatch(struct early_head *eh)
+{
+	if (eh && eh->batch)
+		compat_thread_batch(0);
+	if (eh)
+		eh->batch = 0;
+}
 
 /* A taken early head's thread, handed to the caller to join (1), after
  * what its lookup said is printed. */
@@ -1367,6 +1381,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	base_classified = !ret && (have_base || !base.ret) && classify_one(&base.findings, c, opts);
 	if (!ret && follow && (have_base || !base.ret))
 		dependents_base(&base_sum, &base.findings, &base.contracts.notes);
+	early_head_unbatch(eh);
 	if (threaded)
 		pthread_join(th, NULL);
 	if (reading == 2) {
@@ -1733,6 +1748,8 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 	analysis_spawn(&eh->a);
 	eh->started = 1;
 	eh->joinable = !pthread_create(&eh->th, NULL, analyse, &eh->a);
+	if (eh->joinable)
+		eh->batch = compat_thread_batch(1);
 	if (!eh->joinable) {
 		/* no thread: read here, every file (the change is not known
 		 * yet, and this thread would wait for itself to tell it) */
@@ -1755,6 +1772,7 @@ static struct early_head *early_head_take(struct run *r)
 	if (!eh->started || eh->taken)
 		return NULL;
 	if (strcmp(eh->root.buf, r->root.buf) || !pkgset_same_build(&eh->set, &r->set)) {
+		early_head_unbatch(eh); /* this thread builds the change's */
 		if (r->opts->verbose)
 			fprintf(stderr, "escape-review: the packages guessed before the diff are not the change's: building the change's\n");
 		return NULL;
@@ -1765,6 +1783,7 @@ static struct early_head *early_head_take(struct run *r)
 
 static void early_head_release(struct early_head *eh, int exiting)
 {
+	early_head_unbatch(eh);
 	if (eh->filtering)
 		change_filter_publish(&eh->filter, NULL); /* if the diff never ended */
 	if (eh->joinable)
@@ -1914,6 +1933,7 @@ static int stage_analyse(struct run *r)
 	/* a committed revision's analysis may be cached: its key needs the go
 	 * environment first */
 	if (eh) {
+		early_head_unbatch(eh);
 		if (early_head_join_later(eh, &th))
 			pthread_join(th, NULL);
 	} else if (!opts->no_cache && !r->change.worktree) {

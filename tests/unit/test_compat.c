@@ -378,6 +378,50 @@ static void test_pipe_grow(void **state)
 	close(fds[1]);
 }
 
+#if defined(__linux__)
+/* The calling thread's scheduling policy, field 41 of its stat line
+ * (0 SCHED_OTHER, 3 SCHED_BATCH), read past the command's parentheses. */
+static int thread_policy(void)
+{
+	char buf[1024], *p;
+	FILE *f = fopen("/proc/thread-self/stat", "r");
+	size_t n;
+	int field = 2, policy = -1;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	assert_non_null(p);
+	for (p++; *p && field < 41; p++)
+		if (*p == ' ')
+			field++;
+	assert_int_equal(sscanf(p, "%d", &policy), 1);
+	return policy;
+}
+#endif
+
+/* A batch job and back; a policy it did not set is left alone. */
+static void test_thread_batch(void **state)
+{
+	(void)state;
+#if defined(__linux__)
+	if (thread_policy() != 0) { /* run under a policy of the caller's */
+		assert_int_equal(compat_thread_batch(1), 0);
+		return;
+	}
+	assert_int_equal(compat_thread_batch(1), 1);
+	assert_int_equal(thread_policy(), 3);
+	assert_int_equal(compat_thread_batch(1), 0); /* not the default policy: left */
+	assert_int_equal(thread_policy(), 3);
+	assert_int_equal(compat_thread_batch(0), 0);
+	assert_int_equal(thread_policy(), 0);
+#else
+	assert_int_equal(compat_thread_batch(1), 0);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +434,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_dirent_type),
 		cmocka_unit_test(test_stat_nsec),
 		cmocka_unit_test(test_pipe_grow),
+		cmocka_unit_test(test_thread_batch),
 	};
 
 	(void)argc;
