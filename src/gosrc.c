@@ -1858,8 +1858,11 @@ static void *preload_run(void *data)
 	struct strbuf rel = STRBUF_INIT, old = STRBUF_INIT, now = STRBUF_INIT, body = STRBUF_INIT;
 	struct strmap by_path = STRMAP_INIT;
 	size_t i, j, dir_len, files = 0, bytes = 0;
-	int cached = pre->cache && !scopes_load(&old, &by_path, pre->cache), changed = !cached;
+	int cached, changed;
 
+	compat_thread_batch(1); /* beside the compiler, as the review's work (compat.h) */
+	cached = pre->cache && !scopes_load(&old, &by_path, pre->cache);
+	changed = !cached;
 	strbuf_addstr(&now, SCOPES_HEAD);
 
 	for (i = 0; i < pre->dirs_nr; i++) {
