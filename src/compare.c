@@ -391,7 +391,7 @@ static void put_rest(struct strbuf *sb, const struct finding *f)
 	rec_put_str(sb, f->source_above);
 	rec_put_str(sb, f->zero_size);
 	rec_put_str(sb, f->rule ? f->why : NULL);
-	strbuf_addf(sb, "%llu ", (unsigned long long)fa->reasons);
+	rec_put_u64(sb, fa->reasons);
 	rec_put_num(sb, fa->dsts);
 	rec_put_num(sb, fa->steps);
 	rec_put_num(sb, fa->flows);

@@ -1285,10 +1285,11 @@ static void handle_flow(struct parser *p, const char *file, size_t file_len, int
 static void handle_from(struct parser *p, const char *m, size_t n);
 static void lazy_replay(struct parser *p, struct lazy_chain *lc, struct finding *f);
 
-/* opts.lazy_chains: keep the explanation line `line` (`len` bytes: a
- * `flow:` when `flow`, else a `from`, its message `t`, `tn` bytes, at the
- * line's position) for the current finding's chain (none: read past, as
- * handle_flow() would). */
+/* opts.lazy_chains: keep the place of the explanation line `line`
+ * (p->line_at to p->line_end in the stream: a `flow:` when `flow`, else a
+ * `from`, its message `t`, `tn` bytes, at the line's position) for the
+ * current finding's chain (none: read past, as handle_flow() would); a
+ * chain parsed as read (eager) is given the line itself. */
 static void lazy_keep(struct parser *p, const char *line, size_t file_len, int lineno, int col,
 		      const char *t, size_t tn, int flow)
 {

@@ -7,7 +7,8 @@
  *
  * Feed it bytes in any chunking; it splits lines itself, so memory follows
  * the number of findings kept, never the size of the input (but with
- * lazy_chains, below, which keeps up to PARSE_LAZY_MAX_BYTES of it).  It recognises
+ * lazy_chains, below, which keeps up to PARSE_LAZY_MAX_BYTES of it).  It
+ * recognises
  *  - `# import/path` package headers,
  *  - `FILE:LINE[:COL]: MESSAGE` diagnostics, anchored by pattern (messages
  *    may contain ": "),

@@ -878,10 +878,10 @@ struct early_head {
  * the review's own path to its end. */
 static void early_head_unbatch(struct early_head *eh)
 {
-	if (eh && eh->batch)
+	if (eh && eh->batch) {
 		compat_thread_batch(0);
-	if (eh)
 		eh->batch = 0;
+	}
 }
 
 /* A taken early head's thread, handed to the caller to join (1), after

@@ -179,6 +179,15 @@ static void test_occurrence_decimal(void **state)
 	assert_string_equal(l.items[10]->fingerprint, "6c6ce6e6110a8742"); /* ..."10" */
 	assert_string_equal(l.items[11]->fingerprint, "6c6ce7e6110a88f5"); /* ..."11" */
 	finding_list_release(&l);
+	/* twenty of one key (make_keys sorts a run that long another way),
+	 * listed from the last line: the occurrence still follows the line */
+	for (i = 19; i >= 0; i--)
+		finding_list_add(&l, mk("main.go", 100 + i, "NewPoint", "moved to heap: p"));
+	compare_fingerprint(&l, NULL);
+	assert_string_equal(l.items[19]->fingerprint, "12f6037768346839");
+	assert_string_equal(l.items[9]->fingerprint, "6c6ce6e6110a8742");
+	assert_string_equal(l.items[8]->fingerprint, "6c6ce7e6110a88f5");
+	finding_list_release(&l);
 	/* "example.com/m\0main.go\0NewPoint\0leaking param: p to result ~r0 level=0 at \0" "0" */
 	f = mk("main.go", 7, "NewPoint", "leaking param: p to result ~r0 level=0 at ./main.go:9:2");
 	finding_list_add(&l, f);
