@@ -6,7 +6,8 @@
 # summary-neutral change builds the changed package alone; a commit that
 # removes the leak lists them as fixed; --max-dependents names what it left
 # out; the go list graph is cached by tree; the pre-push hook blocks; a
-# go.work workspace of two modules is followed across them.
+# go.work workspace of two modules is followed across them; a work-tree
+# review runs its work beside go as a batch job, and after it as before.
 . "$(dirname "$0")/lib.sh"
 
 sh "$ER_SRC/examples/make-layers-repo.sh" "$TMP/w" >/dev/null
@@ -148,5 +149,44 @@ GOFLAGS= er --base HEAD~1 --head HEAD --format json
 expect_rc "go.work" 0
 expect_eq "go.work: the importer in the other module" "$(json_get "$TMP/out" '" ".join("%s:%d:%s" % (f["file"], f["line"], f.get("induced_by", {}).get("function")) for f in d["findings"])')" \
 	"a/store/store.go:9:None b/api/api.go:7:Observe b/api/api.go:13:Observe"
+
+# 8. a work-tree review (d2's store over d1, not committed): the review's
+#    own work beside the early build runs as a batch job, and as before
+#    once it waits for that build.  Each go started notes the scheduling
+#    policy it inherited from the thread that started it (Linux: 0
+#    SCHED_OTHER, 3 SCHED_BATCH): the early build of store as before;
+#    `go env` and the base's build of store, started beside it, as batch
+#    jobs; the importers' go list and builds, after, as before.
+if [ -r /proc/self/stat ]; then
+	sh "$ER_SRC/examples/make-layers-repo.sh" "$TMP/wb" >/dev/null
+	cd "$TMP/wb" || exit 1
+	git checkout -q d1 && git checkout -q d2 -- store/store.go
+	real=$(command -v go)
+	mkdir -p "$TMP/policy"
+	cat >"$TMP/policy/go" <<SH
+#!/bin/sh
+echo "\$(awk '{print \$41}' /proc/\$\$/stat) \$1 \$(for a; do l=\$a; done; echo \$l)" >>"$TMP/go-policies"
+exec "$real" "\$@"
+SH
+	chmod +x "$TMP/policy/go"
+	: >"$TMP/go-policies"
+	saved_path=$PATH
+	PATH="$TMP/policy:$PATH"
+	er --format json
+	PATH=$saved_path
+	expect_rc "work tree" 0
+	expect_eq "work tree: the store's finding and the importers'" "$(json_get "$TMP/out" '" ".join("%s:%d" % (f["file"], f["line"]) for f in d["findings"])')" \
+		"api/api.go:7 api/api.go:13 store/store.go:9 web/web.go:8 web/web.go:9"
+	# sorted: the early build's go and `go env` start at once
+	expect_eq "work tree: the policy each go inherited" "$(LC_ALL=C sort "$TMP/go-policies")" \
+"0 build ./api
+0 build ./api
+0 build ./store
+0 build ./web
+0 build ./web
+0 list ./...
+3 build ./store
+3 env GOENV"
+fi
 
 finish
