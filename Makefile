@@ -25,8 +25,20 @@ PKG_CFLAGS := $(call SYSTEM_INCLUDES,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/d
 # libcurl is not linked: http.c loads it (dlopen) when something is published,
 # so its headers come from pkg-config and the library's name from ER_CURL_LIB
 # (Homebrew's keg-only curl: its full path).  -ldl: glibc before 2.34.
-LINK_PKGS := libgit2 libcjson
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null || echo -lgit2 -lcjson) -ldl
+PKG_LIBS = $(LIBGIT2_LIBS) $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson) -ldl
+
+# libgit2 and what it needs are linked from their archives where the
+# system has them all (Debian's libgit2-dev, libssh2-1-dev, libssl-dev,
+# libmbedtls-dev; Kerberos's GSSAPI, libkrb5-dev, stays shared): the
+# loader then binds no symbol of libgit2's seventeen libraries, about 2 ms
+# of every run (docs/benchmarks.md, twelfth pass).  The linker's --wrap
+# sends libgit2's calls of the two initialisations it never needs to
+# src/repo.c's no-ops.  LIBGIT2_LINK=shared links libgit2.so as before;
+# `auto` (the default) links the archives when a test program linked
+# with them runs, else the shared library.  $(BUILD)/link.mk keeps the
+# choice.
+LIBGIT2_LINK ?= auto
+LIBGIT2_WRAP := -Wl,--wrap=libssh2_init -Wl,--wrap=mbedtls_x509_crt_parse_file
 ifneq ($(BREW_CURL_PC),)
 CURL_LIB_DEF := -DER_CURL_LIB='"$(shell $(PKG_CONFIG) --variable=libdir libcurl)/libcurl.4.dylib"'
 endif
@@ -51,6 +63,47 @@ BIN := $(BUILD)/escape-review
 
 all: $(BIN)
 
+ifeq ($(filter clean help check-portable check-layering check-style,$(MAKECMDGOALS)),)
+-include $(BUILD)/link.mk
+endif
+
+# LIBGIT2_LIBS: the archives (by path, in pkg-config's order) then the
+# shared rest, or pkg-config's shared flags; LIBGIT2_BIN_FLAGS: the
+# program's --wrap (the tests and fuzz targets, which may link no repo.c,
+# let libgit2 make its two initialisations).
+$(BUILD)/link.mk: Makefile
+	@mkdir -p $(@D)
+	@libs="$$($(PKG_CONFIG) --libs libgit2 2>/dev/null || echo -lgit2)"; how=shared; \
+	if [ "$(LIBGIT2_LINK)" != shared ]; then \
+		dir=$$($(PKG_CONFIG) --variable=libdir libgit2 2>/dev/null); ar=""; dyn=""; \
+		for f in $$($(PKG_CONFIG) --static --libs-only-l libgit2 libssh2 2>/dev/null); do \
+			n=$${f#-l}; \
+			case " $$ar $$dyn " in *" $$dir/lib$$n.a "*|*" $$f "*) continue ;; esac; \
+			case $$n in \
+			c|m|dl|rt|pthread) dyn="$$dyn $$f" ;; \
+			*) if [ -n "$$dir" ] && [ -f "$$dir/lib$$n.a" ]; then ar="$$ar $$dir/lib$$n.a"; else dyn="$$dyn $$f"; fi ;; \
+			esac; \
+		done; \
+		gss=$$($(PKG_CONFIG) --libs krb5-gssapi 2>/dev/null); \
+		static="$$ar -Wl,--push-state,--as-needed $$gss $$dyn -Wl,--pop-state"; \
+		printf '%s\n' '#include <git2.h>' \
+			'int __wrap_libssh2_init(int f);' 'int __wrap_libssh2_init(int f) { return f; }' \
+			'int __wrap_mbedtls_x509_crt_parse_file(void *c, const char *p);' \
+			'int __wrap_mbedtls_x509_crt_parse_file(void *c, const char *p) { return !c && !p; }' \
+			'int main(void) { return git_libgit2_init() != 1; }' >$(BUILD)/link-probe.c; \
+		case "$$ar" in *libgit2.a*) \
+			if $(CC) $(PKG_CFLAGS) $(ALL_LDFLAGS) -o $(BUILD)/link-probe $(BUILD)/link-probe.c $(LIBGIT2_WRAP) $$static -lpthread \
+				>$(BUILD)/link-probe.log 2>&1 && $(BUILD)/link-probe; then libs=$$static; how=static; fi ;; \
+		esac; \
+		[ "$(LIBGIT2_LINK)" = static ] && [ $$how != static ] && \
+			{ echo "make: LIBGIT2_LINK=static, but libgit2 does not link from its archives (see $(BUILD)/link-probe.log); install libgit2-dev, libssh2-1-dev, libssl-dev and libkrb5-dev, or use LIBGIT2_LINK=shared" >&2; exit 2; }; \
+		rm -f $(BUILD)/link-probe $(BUILD)/link-probe.c; \
+	fi; \
+	echo "libgit2: linked $$how"; \
+	wrap=""; [ $$how = static ] && wrap="$(LIBGIT2_WRAP)"; \
+	printf '# made by the Makefile (LIBGIT2_LINK=%s): libgit2 linked %s\nLIBGIT2_HOW := %s\nLIBGIT2_LIBS := %s\nLIBGIT2_BIN_FLAGS := %s\n' \
+		"$(LIBGIT2_LINK)" $$how $$how "$$libs" "$$wrap" >$@
+
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
@@ -59,10 +112,10 @@ $(BUILD)/libescape.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/obj/main.o $(BUILD)/libescape.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+$(BIN): $(BUILD)/obj/main.o $(BUILD)/libescape.a $(BUILD)/link.mk
+	$(CC) $(ALL_LDFLAGS) $(LIBGIT2_BIN_FLAGS) -o $@ $(filter-out %.mk,$^) $(PKG_LIBS) -lpthread
 
-$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libescape.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libescape.a $(BUILD)/link.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -DER_SRCDIR='"$(CURDIR)"' -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) \
 		$(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
@@ -107,7 +160,7 @@ check-portable:
 	[ $$fail = 0 ] && echo "check-portable: $$n files are C17 and POSIX.1-2008 (extensions only in src/compat.c)"; \
 	exit $$fail
 
-$(BUILD)/publish_driver: tests/http/publish_driver.c $(BUILD)/libescape.a
+$(BUILD)/publish_driver: tests/http/publish_driver.c $(BUILD)/libescape.a $(BUILD)/link.mk
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libescape.a $(ALL_LDFLAGS) $(PKG_LIBS) -lpthread
 
 # GO=/path/to/go runs the end-to-end and publishing suites with that

@@ -23,10 +23,12 @@
 # libgit2 (diff reader), libcurl (GitHub/GitLab), cJSON (JSON), cmocka (unit
 # tests), the Go toolchain (the compiler whose output we read), pkg-config,
 # a C compiler, make, git and python3 with jsonschema (tests' stand-in
-# servers, the SARIF schema check).
+# servers, the SARIF schema check).  On Debian, libkrb5-dev lets the
+# Makefile link libgit2 from its archives (its GSSAPI stays shared: see
+# LIBGIT2_LINK there), and strace lets a test see which files a run opens.
 set -eu
 
-APT_PKGS="build-essential pkg-config git python3 libgit2-dev libcurl4-openssl-dev libcjson-dev libcmocka-dev golang-go ca-certificates python3-jsonschema"
+APT_PKGS="build-essential pkg-config git python3 libgit2-dev libkrb5-dev libcurl4-openssl-dev libcjson-dev libcmocka-dev golang-go ca-certificates python3-jsonschema strace"
 APK_PKGS="build-base pkgconf git python3 py3-jsonschema libgit2-dev curl-dev cjson-dev cmocka-dev go ca-certificates"
 # macOS: cc, make and git come with Xcode's command line tools
 BREW_PKGS="pkg-config libgit2 curl cjson cmocka go python"
@@ -76,7 +78,9 @@ deps_present() {
 	command -v cc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 &&
 	command -v pkg-config >/dev/null 2>&1 && command -v git >/dev/null 2>&1 &&
 	command -v go >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 &&
-	pkg-config --exists libgit2 libcurl libcjson cmocka 2>/dev/null
+	pkg-config --exists libgit2 libcurl libcjson cmocka 2>/dev/null &&
+	{ ! command -v apt-get >/dev/null 2>&1 ||
+		{ pkg-config --exists krb5-gssapi 2>/dev/null && command -v strace >/dev/null 2>&1; }; }
 }
 
 # hooks_dir REPO: where git looks for REPO's hooks (core.hooksPath or GITDIR/hooks)

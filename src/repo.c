@@ -15,19 +15,37 @@
  * every run, a pre-push hook's with no Go change included.  escape-review
  * reads local repositories only and never has libgit2 open a connection
  * (the forges are reached through http.c's libcurl, with its own trust
- * store), so that parse is never used.  This definition interposes
- * mbedTLS's (the dynamic linker binds libgit2's call to the program first:
- * tests/e2e/t10-core.sh checks the binding): the bundle is not read,
- * libgit2's chain stays empty, and a libgit2 TLS connection, were one ever
- * made, would fail verification rather than skip it.  A libgit2 built
- * with OpenSSL never calls it.  The chain is an mbedtls_x509_crt *.
+ * store), so that parse is never used.  The no-op below takes libgit2's
+ * call: the bundle is not read, libgit2's chain stays empty, and a libgit2
+ * TLS connection, were one ever made, would fail verification rather than
+ * skip it.  A libgit2 built with OpenSSL never calls it.  The chain is an
+ * mbedtls_x509_crt *.
+ *
+ * libgit2 linked from its archive (the Makefile's LIBGIT2_LINK), the
+ * linker's --wrap sends its call to the __wrap_ name; linked shared, the
+ * dynamic linker binds it to the program's own definition, first in its
+ * search (tests/e2e/t10-core.sh checks both).  That definition is weak, so
+ * mbedTLS's archive, linked in, keeps its own for mbedTLS's callers.
  */
-int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+static int no_ca_parse(void)
+{
+	return 0;
+}
+
+int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return no_ca_parse();
+}
+
+__attribute__((weak)) int mbedtls_x509_crt_parse_file(void *chain, const char *path);
 int mbedtls_x509_crt_parse_file(void *chain, const char *path)
 {
 	(void)chain;
 	(void)path;
-	return 0;
+	return no_ca_parse();
 }
 
 /*
@@ -35,11 +53,19 @@ int mbedtls_x509_crt_parse_file(void *chain, const char *path)
  * up OpenSSL's engines and tables (about 0.9 ms of every run, measured with
  * a program that only calls git_libgit2_init()).  No SSH connection is
  * ever made through libgit2 here; OpenSSL 3 initialises itself on first use
- * anyway, so libssh2 would still work were one made, and libcurl (loaded to
- * publish, with its own TLS) does not need it.  A libgit2 built without
- * libssh2 never calls it.
+ * anyway, so libssh2 would still work were one made (libssh2's own session
+ * set-up calls its init, which --wrap does not redirect inside its
+ * archive), and libcurl (loaded to publish, with its own TLS) does not need
+ * it.  A libgit2 built without libssh2 never calls it.
  */
-int libssh2_init(int flags);
+int __wrap_libssh2_init(int flags);
+int __wrap_libssh2_init(int flags)
+{
+	(void)flags;
+	return 0;
+}
+
+__attribute__((weak)) int libssh2_init(int flags);
 int libssh2_init(int flags)
 {
 	(void)flags;
