@@ -483,20 +483,25 @@ void dependents_base(struct summary *out, const struct finding_list *base0,
 	summary_sort(out);
 }
 
-int dependents_run(struct dependents_result *res, const struct dependents_opts *o,
-		   const struct pkgset *changed, const struct finding_list *head0,
-		   const struct parse_note_list *head_notes0, struct summary *base)
+void dependents_changes(struct dependents_result *res, const struct finding_list *head0,
+			const struct parse_note_list *head_notes0, struct summary *base)
 {
 	struct summary sh = SUMMARY_INIT;
-	struct graph g = { NULL, 0, 0, STRMAP_INIT };
-	size_t from = 0, i, j;
-	int ret = 0, stop = 0;
 
 	summary_add_findings(&sh, head0);
 	if (head_notes0)
 		summary_add_notes(&sh, head_notes0);
 	summary_diff(&res->changes, base, &sh);
 	summary_release(&sh);
+}
+
+int dependents_follow(struct dependents_result *res, const struct dependents_opts *o,
+		      const struct pkgset *changed)
+{
+	struct graph g = { NULL, 0, 0, STRMAP_INIT };
+	size_t from = 0, i, j;
+	int ret = 0, stop = 0;
+
 	if (!res->changes.nr)
 		return 0;
 	if ((ret = graph_build(&g, o)))

@@ -69,7 +69,7 @@ struct dependents_result {
 #define DEPENDENTS_RESULT_INIT { FINDING_LIST_INIT, FINDING_LIST_INIT, SUMMARY_CHANGES_INIT, 0, 0, NULL, 0, 0 }
 
 /*
- * The base's side of dependents_run(), ready before the head's analysis
+ * The base's side of dependents_changes(), ready before the head's analysis
  * ends: the summaries of the changed packages' raw findings at base and of
  * their inlining notes (NULL: none) into `out` (summary_release()).
  */
@@ -77,16 +77,24 @@ void dependents_base(struct summary *out, const struct finding_list *base0,
 		     const struct parse_note_list *base_notes0);
 
 /*
- * Compare the summaries of `head0` (the changed packages' raw findings,
- * and their inlining notes, NULL: none; `changed` their packages) with
- * the base's, `base` (dependents_base(), given notes when head_notes0 is
- * given), and follow the changes through the importers.  Returns 0, or an
- * ER_* code (message set) when the graph or an analysis failed; what was
- * found before stays in `res`.
+ * The head's side: compare the summaries of `head0` (the changed packages'
+ * raw findings, and their inlining notes, NULL: none) with the base's,
+ * `base` (dependents_base(), given notes when head_notes0 is given), into
+ * res->changes.  Reads the findings' package, function, file, line,
+ * message and verdict only, so it may run beside a thread that
+ * fingerprints or matches them; touches nothing else.
  */
-int dependents_run(struct dependents_result *res, const struct dependents_opts *o,
-		   const struct pkgset *changed, const struct finding_list *head0,
-		   const struct parse_note_list *head_notes0, struct summary *base);
+void dependents_changes(struct dependents_result *res, const struct finding_list *head0,
+			const struct parse_note_list *head_notes0, struct summary *base);
+
+/*
+ * Follow res->changes (dependents_changes()) through the importers of
+ * `changed` (the changed packages).  Returns 0, or an ER_* code (message
+ * set) when the graph or an analysis failed; what was found before stays
+ * in `res`.
+ */
+int dependents_follow(struct dependents_result *res, const struct dependents_opts *o,
+		      const struct pkgset *changed);
 void dependents_result_release(struct dependents_result *res);
 
 #endif

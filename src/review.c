@@ -991,14 +991,14 @@ static void classify_both(struct finding_list *head, struct finding_list *base,
 
 /*
  * Classify, fingerprint and match the head's findings and the base's
- * (`fell_back`: none to match), the head's new ones classified after the
- * match when it waits (head_classify_later).  The head's end in
- * out->findings with their status, the base's without partner in
- * out->fixed.
+ * (`fell_back`: none to match).  The head's end in out->findings with
+ * their status, the base's without partner in out->fixed.  Returns 1 when
+ * the head's new ones are still to be classified (head_classify_later):
+ * classify_left() does it.
  */
-static void classify_and_match(struct review *out, struct analysis *h, struct finding_list *base,
-			       int base_classified, int fell_back, const struct change *c,
-			       const struct review_opts *opts)
+static int classify_and_match(struct review *out, struct analysis *h, struct finding_list *base,
+			      int base_classified, int fell_back, const struct change *c,
+			      const struct review_opts *opts)
 {
 	int later = h->classify_later && !fell_back;
 	size_t i;
@@ -1020,11 +1020,15 @@ static void classify_and_match(struct review *out, struct analysis *h, struct fi
 	h->findings.nr = 0;
 	if (!fell_back) /* base paths become head paths for display of what was fixed */
 		compare_match(&out->findings, base, &out->fixed, &out->dropped);
-	if (later) {
-		give_chains(h, &out->findings, 0);
-		zero_size_left(h, &out->findings, 0);
-		classify_new(&out->findings, opts);
-	}
+	return later;
+}
+
+/* The head's new findings classified after the match (classify_and_match()). */
+static void classify_left(struct review *out, struct analysis *h, const struct review_opts *opts)
+{
+	give_chains(h, &out->findings, 0);
+	zero_size_left(h, &out->findings, 0);
+	classify_new(&out->findings, opts);
 }
 
 /* Dependents: what the rounds of dependents.h need from this review. */
@@ -1132,10 +1136,9 @@ static void dep_classify(void *data, struct finding_list *l, int is_base)
  * a warning: the changed packages' own review stands.
  */
 static void follow_dependents(struct review *out, struct finding_list *found, struct dep_ctx *x,
-			      const struct pkgset *changed, const struct analysis *head,
-			      struct summary *base)
+			      const struct pkgset *changed, struct dependents_result *changes)
 {
-	struct dependents_result res = DEPENDENTS_RESULT_INIT;
+	struct dependents_result res = *changes;
 	struct dependents_opts o = { 0 };
 	char tree[GIT_OID_HEXSZ + 1];
 
@@ -1150,7 +1153,8 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	o.analyse = dep_analyse;
 	o.classify = dep_classify;
 	o.ctx = x;
-	if (dependents_run(&res, &o, changed, &head->findings, &head->contracts.notes, base) &&
+	memset(changes, 0, sizeof(*changes)); /* res has them */
+	if (dependents_follow(&res, &o, changed) &&
 	    !(x->check && x->check->dirty)) /* else the review starts again */
 		fprintf(stderr, "escape-review: warning: the packages importing the changed ones could not be analysed, so escapes the change causes there are not reported:\n%s\n",
 			error_last());
@@ -1162,6 +1166,56 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	res.skipped = NULL;
 	res.skipped_nr = 0;
 	dependents_result_release(&res);
+}
+
+/*
+ * The head's side of the dependents' check (dependents_changes()) in a
+ * thread of its own while this one fingerprints and matches the findings:
+ * after the compiler's last byte both processors are the review's.  It
+ * reads a copy of the list, not the list the match empties, and only
+ * fields neither the fingerprints nor the match write.
+ */
+struct dep_changes {
+	struct dependents_result res;
+	struct finding_list head; /* h->findings' items, not owned */
+	const struct parse_note_list *notes;
+	struct summary *base;
+	pthread_t th;
+	int threaded;
+};
+
+static void *dep_changes_run(void *data)
+{
+	struct dep_changes *d = data;
+
+	dependents_changes(&d->res, &d->head, d->notes, d->base);
+	return NULL;
+}
+
+static void dep_changes_start(struct dep_changes *d, const struct analysis *h, struct summary *base)
+{
+	size_t n = h->findings.nr;
+
+	d->head.items = xmalloc((n ? n : 1) * sizeof(*d->head.items));
+	if (n)
+		memcpy(d->head.items, h->findings.items, n * sizeof(*d->head.items));
+	d->head.nr = d->head.alloc = n;
+	d->notes = &h->contracts.notes;
+	d->base = base;
+	d->threaded = !pthread_create(&d->th, NULL, dep_changes_run, d);
+	if (!d->threaded)
+		dep_changes_run(d);
+}
+
+/* Before anything writes what dep_changes_run() reads (classify_left()). */
+static void dep_changes_wait(struct dep_changes *d)
+{
+	if (d->threaded)
+		pthread_join(d->th, NULL);
+	d->threaded = 0;
+	free(d->head.items);
+	d->head.items = NULL;
+	d->head.nr = d->head.alloc = 0;
 }
 
 /* A base analysed here (not read from the cache): an error when go is
@@ -1315,9 +1369,10 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	struct base_cache bc, hc;
 	struct cache_env e = { NULL, NULL, opts };
 	struct summary base_sum = SUMMARY_INIT;
+	struct dep_changes dc = { 0 };
 	const char **old = NULL;
 	pthread_t th;
-	int threaded = 0, reading = 0, have_base = 0, base_classified = 0, first, ret;
+	int threaded = 0, reading = 0, have_base = 0, base_classified = 0, later, first, ret;
 	int follow = opts->scope == SCOPE_DEPENDENTS && !opts->all_packages &&
 		     !git_oid_is_zero(&c->merge_base_tree);
 	size_t n;
@@ -1397,15 +1452,22 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	cache_store(h);
 	if (!have_base && (ret = base_settle(&base, c, fell_back)))
 		goto out;
-	if (!*fell_back && follow) {
+	follow = follow && !*fell_back;
+	if (follow)
+		dep_changes_start(&dc, h, &base_sum);
+	later = classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
+	dep_changes_wait(&dc);
+	if (later)
+		classify_left(out, h, opts);
+	if (follow) {
 		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf, rc };
 
-		follow_dependents(out, &induced, &x, head_set, h, &base_sum);
+		follow_dependents(out, &induced, &x, head_set, &dc.res);
 	}
-	classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
 	finding_list_move(&out->findings, &induced);
 	ret = 0;
 out:
+	dependents_result_release(&dc.res);
 	finding_list_release(&induced);
 	summary_release(&base_sum);
 	if (h == &own)
