@@ -1574,6 +1574,9 @@ static void handle_line(struct parser *p, const char *line, size_t len)
 	keep_other_line(p, line, len);
 }
 
+/* The stream's first allocation (opts.lazy_chains). */
+#define STREAM_FIRST_BYTES ((size_t)1 << 20)
+
 /*
  * The stream cut down to the bytes of the runs kept (and of an incomplete
  * line to come), their offsets moved with them: the input is kept up to
@@ -1619,6 +1622,11 @@ void parser_feed(struct parser *p, const char *buf, size_t len)
 	if (p->opts.lazy_chains) {
 		if (p->stream.len + len > p->stream_cap)
 			lazy_compact(p);
+		/* doubled, from 1 MiB: strbuf_grow's half again copies the
+		 * bytes kept twice over (go/ssa's 2.9 MB: 5.4 MB copied) */
+		if (p->stream.len + len >= p->stream.alloc)
+			strbuf_grow(&p->stream, p->stream.len + len > STREAM_FIRST_BYTES
+						? p->stream.len + len : STREAM_FIRST_BYTES);
 		base = p->stream.len;
 		strbuf_add(&p->stream, buf, len);
 	}
