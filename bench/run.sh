@@ -37,7 +37,8 @@
 #
 # Environment: ER=path/to/escape-review (default build-bench/escape-review,
 # built with `make BUILD=build-bench` when missing), RUNS (default 10),
-# CACHE (default bench/.cache).
+# ROUNDS (default 40: (2) again with bench/ab.py, the floor and the two
+# modes in turn, medians), CACHE (default bench/.cache).
 #
 # The machine is small and may be shared: the script runs one thing at a
 # time and never runs make -j.
@@ -47,6 +48,7 @@ HERE=$(cd "$(dirname "$0")" && pwd -P)
 ROOT=$(cd "$HERE/.." && pwd -P)
 CACHE=${CACHE:-$HERE/.cache}
 RUNS=${RUNS:-10}
+ROUNDS=${ROUNDS:-40}
 ER=${ER:-$ROOT/build-bench/escape-review}
 OUT=$CACHE/results
 WHAT=${1:-all}
@@ -55,7 +57,7 @@ die() { echo "bench/run.sh: $*" >&2; exit 1; }
 say() { printf '\n== %s\n' "$*"; }
 
 # ---- prerequisites ----------------------------------------------------------
-for t in go git hyperfine cc awk sed grep; do
+for t in go git hyperfine cc awk sed grep python3; do
 	command -v "$t" >/dev/null || die "$t is missing (apt-get install hyperfine time golang-go git gcc)"
 done
 [ -x /usr/bin/time ] && /usr/bin/time -v true 2>/dev/null || die "/usr/bin/time -v is missing (apt-get install time)"
@@ -212,6 +214,11 @@ bench_change() {
 		-n "escape-review new mode with the base cached" "$ER --fail-on none" \
 		-n "escape-review --no-cache (the base built too)" "$ER --no-cache --fail-on none" \
 		-n "detect-escape.sh . (the article's script)" "bash $HERE/detect-escape.sh ."
+	# the same three in turn (bench/ab.py): hyperfine runs every run of one
+	# command before the next, so a slow minute of a shared guest lands on
+	# one command; here it lands on all three alike
+	python3 "$HERE/ab.py" "$ROUNDS" "$(bare)" "$ER --mode added --fail-on none" "$ER --fail-on none" \
+		>"$OUT/change-in-turn.txt"
 	git checkout -q main -- "$PKG/util.go"
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	t_bare=$(mean "$OUT/change.csv" 1); t_added=$(mean "$OUT/change.csv" 2)
@@ -223,6 +230,9 @@ bench_change() {
 		echo "  new, base cached         $(ms "$t_new")  $(ratio "$t_new" "$t_bare")x (target <= 1.2x)  cpu $(cpu "$OUT/change.csv" 3)"
 		echo "  new, --no-cache          $(ms "$t_nocache")  $(ratio "$t_nocache" "$t_bare")x"
 		echo "  detect-escape.sh .       $(ms "$(mean "$OUT/change.csv" 5)")  (prints nothing: go refuses the file list)"
+		awk -v rounds="$ROUNDS" '/^median/ {t[++n] = $2}
+			END {printf "  in turn, %d rounds, medians: floor %.1f ms, --mode added %.1f ms %.2fx, new %.1f ms %.2fx\n",
+				rounds, t[1], t[2], t[2] / t[1], t[3], t[3] / t[1]}' "$OUT/change-in-turn.txt"
 	} | tee "$OUT/summary-change.txt"
 
 	say "(3) a reviewed commit reviewed again (its analysis cached: no go build, no go list)"
