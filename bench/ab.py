@@ -8,8 +8,14 @@
 # bare `go build` of go/ssa moved between 150 and 200 ms within minutes).
 # Here run i of every command comes before run i + 1 of any, so a slow
 # stretch hits them all alike; the medians are what docs/benchmarks.md
-# compares two builds by.  Each command is split on spaces (no shell, no
-# quoting); its output goes to /dev/null.  Two warm-up runs each first.
+# compares two builds by.  Each round runs the commands in an order of its
+# own (shuffled, the same seed every time): a review run just after a
+# `go build` of go/ssa took 3 ms longer than the same review later in the
+# round (66.7 against 63.6 ms, 120 rounds), so a fixed order favours the
+# command that never follows go.  Each command is split on spaces (no
+# shell, no quoting); its output goes to /dev/null.  Two warm-up runs each
+# first.
+import random
 import statistics
 import subprocess
 import sys
@@ -31,9 +37,12 @@ def main():
     for cmd in cmds:
         once(cmd)
         once(cmd)
+    order = list(range(len(cmds)))
+    shuffle = random.Random(1).shuffle
     for _ in range(runs):
-        for k, cmd in enumerate(cmds):
-            times[k].append(once(cmd))
+        shuffle(order)
+        for k in order:
+            times[k].append(once(cmds[k]))
     for k, cmd in enumerate(cmds):
         t = sorted(times[k])
         print("median %7.1f ms  p25 %7.1f  p75 %7.1f  mean %7.1f  %s"
