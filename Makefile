@@ -320,5 +320,6 @@ help:
 	@echo "make fuzz       every libFuzzer target FUZZ_SECONDS (30) seconds, with clang"
 	@echo "make fuzz-regress    replay the fuzz regression inputs and seeds"
 	@echo "make install    install under PREFIX=$(PREFIX) (the binary, its data, the manual in MANDIR)"
+	@echo "LIBGIT2_LINK=shared  link libgit2.so, not its archives (auto: archives when they link; $(BUILD)/link.mk says)"
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d
