@@ -31,6 +31,11 @@ static struct summary_entry *get_entry(struct summary *s, const char *package,
 	struct summary_entry *e;
 	uintptr_t at;
 
+	if (s->last) {
+		e = &s->items[s->last - 1];
+		if (!strcmp(e->function, function) && !strcmp(e->package, package))
+			return e;
+	}
 	for (; s->indexed < s->nr; s->indexed++) {
 		e = &s->items[s->indexed];
 		index_key(k, e->package, e->function);
@@ -38,10 +43,13 @@ static struct summary_entry *get_entry(struct summary *s, const char *package,
 	}
 	index_key(k, package, function);
 	at = (uintptr_t)strmap_get(&s->index, k->buf, k->len);
-	if (at)
+	if (at) {
+		s->last = at;
 		return &s->items[at - 1];
+	}
 	ALLOC_GROW(s->items, s->nr + 1, s->alloc);
 	e = &s->items[s->nr++];
+	s->last = s->nr;
 	memset(e, 0, sizeof(*e));
 	e->package = xstrdup(package);
 	e->function = xstrdup(function);
@@ -192,6 +200,7 @@ void summary_sort(struct summary *s)
 	/* the indices moved: indexed again by the next get_entry() */
 	strmap_release(&s->index);
 	s->indexed = 0;
+	s->last = 0;
 }
 
 static int is_leak(const char *line)
@@ -320,6 +329,25 @@ static void describe(struct summary_change *c, const struct summary_entry *b,
 	c->what = strbuf_detach(&what, NULL);
 }
 
+/* Whether joined() would give `b` and `h` the same lines (then the same text). */
+static int same_shown(const struct summary_entry *b, const struct summary_entry *h, int inl)
+{
+	size_t i = 0, j = 0;
+
+	if (!b || !h)
+		return 0;
+	for (;;) {
+		while (i < b->lines_nr && !inl && !is_leak(b->lines[i]))
+			i++;
+		while (j < h->lines_nr && !inl && !is_leak(h->lines[j]))
+			j++;
+		if (i == b->lines_nr || j == h->lines_nr)
+			return i == b->lines_nr && j == h->lines_nr;
+		if (strcmp(b->lines[i++], h->lines[j++]))
+			return 0;
+	}
+}
+
 static void add_change(struct summary_changes *out, const struct summary_entry *b,
 		       const struct summary_entry *h)
 {
@@ -328,6 +356,8 @@ static void add_change(struct summary_changes *out, const struct summary_entry *
 	const struct summary_entry *at = h ? h : b;
 	struct summary_change *c;
 
+	if (same_shown(b, h, inl)) /* a function whose summary did not change: most */
+		return;
 	joined(&before, b, inl);
 	joined(&after, h, inl);
 	if (!strcmp(before.buf, after.buf)) {

@@ -53,9 +53,11 @@ struct summary {
 	struct strmap index;
 	size_t indexed;
 	struct strbuf key; /* get_entry()'s, kept between calls */
+	size_t last;       /* index + 1 of get_entry()'s last entry (0: none):
+			    * a function's findings come together */
 };
 
-#define SUMMARY_INIT { NULL, 0, 0, 0, STRMAP_INIT, 0, STRBUF_INIT }
+#define SUMMARY_INIT { NULL, 0, 0, 0, STRMAP_INIT, 0, STRBUF_INIT, 0 }
 
 /* The leaking-param findings of `l` (other verdicts are ignored). */
 void summary_add_findings(struct summary *s, const struct finding_list *l);
