@@ -36,7 +36,8 @@ PKG_LIBS = $(LIBGIT2_LIBS) $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || 
 # src/repo.c's no-ops.  LIBGIT2_LINK=shared links libgit2.so as before;
 # `auto` (the default) links the archives when a test program linked
 # with them runs, else the shared library.  $(BUILD)/link.mk keeps the
-# choice.
+# choice (remove it, or `make clean`, to choose again after installing
+# the archives).
 LIBGIT2_LINK ?= auto
 LIBGIT2_WRAP := -Wl,--wrap=libssh2_init -Wl,--wrap=mbedtls_x509_crt_parse_file
 ifneq ($(BREW_CURL_PC),)
