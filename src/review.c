@@ -1192,7 +1192,11 @@ static void *dep_changes_run(void *data)
 	return NULL;
 }
 
-static void dep_changes_start(struct dep_changes *d, const struct analysis *h, struct summary *base)
+/* In a thread when `beside` (else here, now): only when the match frees
+ * none of the head's findings, which classifying them may (a policy that
+ * turns a rule off drops its findings: head_classify_later). */
+static void dep_changes_start(struct dep_changes *d, const struct analysis *h, struct summary *base,
+			      int beside)
 {
 	size_t n = h->findings.nr;
 
@@ -1202,7 +1206,7 @@ static void dep_changes_start(struct dep_changes *d, const struct analysis *h, s
 	d->head.nr = d->head.alloc = n;
 	d->notes = &h->contracts.notes;
 	d->base = base;
-	d->threaded = !pthread_create(&d->th, NULL, dep_changes_run, d);
+	d->threaded = beside && !pthread_create(&d->th, NULL, dep_changes_run, d);
 	if (!d->threaded)
 		dep_changes_run(d);
 }
@@ -1454,7 +1458,7 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 		goto out;
 	follow = follow && !*fell_back;
 	if (follow)
-		dep_changes_start(&dc, h, &base_sum);
+		dep_changes_start(&dc, h, &base_sum, h->classify_later);
 	later = classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
 	dep_changes_wait(&dc);
 	if (later)
