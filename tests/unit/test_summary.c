@@ -97,6 +97,38 @@ static void test_same_in_another_order(void **state)
 	finding_list_release(&h);
 }
 
+/* get_entry() tries the entry it gave last first: a function of the same
+ * name in another package, between two findings of one, is its own. */
+static void test_same_name_interleaved(void **state)
+{
+	struct finding_list b = FINDING_LIST_INIT, h = FINDING_LIST_INIT;
+	struct summary_changes cs = SUMMARY_CHANGES_INIT;
+
+	(void)state;
+	add(&b, "m/a", "F", VERDICT_LEAK_PARAM, "leaking param: p", 3);
+	add(&h, "m/a", "F", VERDICT_LEAK_PARAM, "leaking param: p", 3);
+	add(&h, "m/b", "F", VERDICT_LEAK_PARAM, "leaking param: q", 5);
+	add(&h, "m/a", "F", VERDICT_LEAK_PARAM, "leaking param: r", 3);
+	add(&h, "m/a", "G", VERDICT_LEAK_PARAM, "leaking param: s", 8);
+	add(&h, "m/a", "F", VERDICT_LEAK_PARAM, "leaking param: p", 3);
+	diff(&cs, &b, &h);
+	assert_int_equal(cs.nr, 3);
+	assert_string_equal(cs.items[0]->package, "m/a");
+	assert_string_equal(cs.items[0]->function, "F");
+	assert_string_equal(cs.items[0]->before, "leaking param: p");
+	assert_string_equal(cs.items[0]->after, "leaking param: p; leaking param: r");
+	assert_string_equal(cs.items[1]->package, "m/a");
+	assert_string_equal(cs.items[1]->function, "G");
+	assert_string_equal(cs.items[1]->after, "leaking param: s");
+	assert_string_equal(cs.items[2]->package, "m/b");
+	assert_string_equal(cs.items[2]->function, "F");
+	assert_string_equal(cs.items[2]->after, "leaking param: q");
+	assert_int_equal(cs.items[2]->line, 5);
+	summary_changes_release(&cs);
+	finding_list_release(&b);
+	finding_list_release(&h);
+}
+
 static void test_content_and_result(void **state)
 {
 	struct finding_list b = FINDING_LIST_INIT, h = FINDING_LIST_INIT;
@@ -323,6 +355,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_leak),
 		cmocka_unit_test(test_same_in_another_order),
+		cmocka_unit_test(test_same_name_interleaved),
 		cmocka_unit_test(test_content_and_result),
 		cmocka_unit_test(test_one_side_only),
 		cmocka_unit_test(test_inlining),
