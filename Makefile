@@ -92,9 +92,10 @@ $(BUILD)/link.mk: Makefile
 			'int __wrap_mbedtls_x509_crt_parse_file(void *c, const char *p);' \
 			'int __wrap_mbedtls_x509_crt_parse_file(void *c, const char *p) { return !c && !p; }' \
 			'int main(void) { return git_libgit2_init() != 1; }' >$(BUILD)/link-probe.c; \
+		echo "the archives found (pkg-config --static --libs-only-l libgit2 libssh2):$$ar" >$(BUILD)/link-probe.log; \
 		case "$$ar" in *libgit2.a*) \
 			if $(CC) $(PKG_CFLAGS) $(ALL_LDFLAGS) -o $(BUILD)/link-probe $(BUILD)/link-probe.c $(LIBGIT2_WRAP) $$static -lpthread \
-				>$(BUILD)/link-probe.log 2>&1 && $(BUILD)/link-probe; then libs=$$static; how=static; fi ;; \
+				>>$(BUILD)/link-probe.log 2>&1 && $(BUILD)/link-probe; then libs=$$static; how=static; fi ;; \
 		esac; \
 		[ "$(LIBGIT2_LINK)" = static ] && [ $$how != static ] && \
 			{ echo "make: LIBGIT2_LINK=static, but libgit2 does not link from its archives (see $(BUILD)/link-probe.log); install libgit2-dev, libssh2-1-dev, libssl-dev and libkrb5-dev, or use LIBGIT2_LINK=shared" >&2; exit 2; }; \
