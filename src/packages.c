@@ -531,6 +531,11 @@ static void feed(void *data, const char *buf, size_t len)
 	parser_feed(data, buf, len);
 }
 
+static char *feed_space(void *data, size_t *room)
+{
+	return parser_space(data, room);
+}
+
 /* One go invocation in `dir` for `pkgs`; findings appended to out. */
 /* The module path of go.mod in `moddir` ("example.com/m"), or "" when unreadable. */
 static void module_path(struct strbuf *out, const char *root, const char *moddir)
@@ -1003,7 +1008,7 @@ static int go_run_finish(struct finding_list *out, struct strbuf *errors, struct
 			 int ret, const char *why, const char *root, const struct build_opts *opts)
 {
 	if (!ret)
-		ret = child_stream_finish(&run->cp, feed, run->p, NULL, 0);
+		ret = child_stream_finish(&run->cp, feed, feed_space, run->p, NULL, 0);
 	else if (run->cp.spawn_errno == ENOENT)
 		ret = error_set(ER_ENOGO, "cannot run '%s': not found on PATH; install Go (Debian/Ubuntu: apt-get install golang-go) or put it on PATH",
 				run->a.v[0]);

@@ -1613,20 +1613,45 @@ static void lazy_compact(struct parser *p)
 	p->stream_cap = kept.len > max / 2 ? 2 * kept.len : max;
 }
 
+/* Room for `len` more bytes at the stream's end (compacted first when
+ * they would pass its cap). */
+static void stream_room(struct parser *p, size_t len)
+{
+	if (p->stream.len + len > p->stream_cap)
+		lazy_compact(p);
+	/* doubled, from 1 MiB: strbuf_grow's half again copies the bytes
+	 * kept twice over (go/ssa's 2.9 MB: 5.4 MB copied) */
+	if (p->stream.len + len >= p->stream.alloc)
+		strbuf_grow(&p->stream, p->stream.len + len > STREAM_FIRST_BYTES
+					? p->stream.len + len : STREAM_FIRST_BYTES);
+}
+
+char *parser_space(struct parser *p, size_t *room)
+{
+	size_t n;
+
+	if (!p->opts.lazy_chains)
+		return NULL;
+	stream_room(p, PARSE_SPACE_MIN);
+	n = p->stream.alloc - p->stream.len - 1;
+	if (p->stream.len + n > p->stream_cap) /* read no further than the cap */
+		n = p->stream_cap > p->stream.len + PARSE_SPACE_MIN ? p->stream_cap - p->stream.len
+								   : PARSE_SPACE_MIN;
+	*room = n;
+	return p->stream.buf + p->stream.len;
+}
+
 void parser_feed(struct parser *p, const char *buf, size_t len)
 {
 	/* opts.lazy_chains: the stream offset of buf[0] is base + (buf - buf0) */
 	const char *buf0 = buf;
 	size_t base = p->stream.len;
 
-	if (p->opts.lazy_chains) {
-		if (p->stream.len + len > p->stream_cap)
-			lazy_compact(p);
-		/* doubled, from 1 MiB: strbuf_grow's half again copies the
-		 * bytes kept twice over (go/ssa's 2.9 MB: 5.4 MB copied) */
-		if (p->stream.len + len >= p->stream.alloc)
-			strbuf_grow(&p->stream, p->stream.len + len > STREAM_FIRST_BYTES
-						? p->stream.len + len : STREAM_FIRST_BYTES);
+	if (p->opts.lazy_chains && p->stream.alloc && buf == p->stream.buf + p->stream.len &&
+	    len < p->stream.alloc - p->stream.len) {
+		strbuf_setlen(&p->stream, base + len); /* read in place (parser_space) */
+	} else if (p->opts.lazy_chains) {
+		stream_room(p, len);
 		base = p->stream.len;
 		strbuf_add(&p->stream, buf, len);
 	}

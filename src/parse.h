@@ -94,6 +94,15 @@ void parser_free(struct parser *p);
 
 /* Feed `len` bytes of compiler output. */
 void parser_feed(struct parser *p, const char *buf, size_t len);
+/*
+ * Where the next bytes may be read to (`*room` of them, at least
+ * PARSE_SPACE_MIN), so that parser_feed() of them, at that very place,
+ * takes them without a copy: with opts.lazy_chains the free end of the
+ * kept input, else NULL (feed from any buffer).  Valid until the next
+ * call of either.
+ */
+char *parser_space(struct parser *p, size_t *room);
+#define PARSE_SPACE_MIN ((size_t)64 << 10)
 /* End of input: flush the last line and every pending explanation. */
 void parser_finish(struct parser *p);
 

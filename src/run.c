@@ -298,6 +298,8 @@ struct sink {
 	struct strbuf *buf;
 	size_t max;
 	void (*cb)(void *, const char *, size_t);
+	/* where `cb` wants the next bytes read (NULL: the chunk below) */
+	char *(*space)(void *, size_t *);
 	void *data;
 };
 
@@ -324,11 +326,17 @@ static void drain(struct sink *s, int n)
 		}
 		for (i = 0; i < m; i++) {
 			struct sink *k = &s[idx[i]];
+			char *to = chunk;
+			size_t room = sizeof(chunk);
 			ssize_t got;
 
 			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
 				continue;
-			got = read(k->fd, chunk, sizeof(chunk));
+			if (k->space && !(to = k->space(k->data, &room))) {
+				to = chunk;
+				room = sizeof(chunk);
+			}
+			got = read(k->fd, to, room);
 			if (got < 0 && errno == EINTR)
 				continue;
 			if (got <= 0) {
@@ -338,10 +346,10 @@ static void drain(struct sink *s, int n)
 				continue;
 			}
 			if (k->cb)
-				k->cb(k->data, chunk, (size_t)got);
+				k->cb(k->data, to, (size_t)got);
 			if (k->buf && k->buf->len < k->max) {
-				size_t room = k->max - k->buf->len;
-				strbuf_add(k->buf, chunk, (size_t)got < room ? (size_t)got : room);
+				size_t left = k->max - k->buf->len;
+				strbuf_add(k->buf, to, (size_t)got < left ? (size_t)got : left);
 			}
 		}
 	}
@@ -360,9 +368,9 @@ int child_capture(struct child_process *cp, struct strbuf *out, struct strbuf *e
 	if (ret)
 		return ret;
 	if (out)
-		s[n++] = (struct sink){ cp->out, out, max, NULL, NULL };
+		s[n++] = (struct sink){ cp->out, out, max, NULL, NULL, NULL };
 	if (err)
-		s[n++] = (struct sink){ cp->err, err, max, NULL, NULL };
+		s[n++] = (struct sink){ cp->err, err, max, NULL, NULL, NULL };
 	drain(s, n);
 	return child_finish(cp);
 }
@@ -377,7 +385,7 @@ int child_capture_start(struct child_process *cp)
 
 int child_capture_finish(struct child_process *cp, struct strbuf *out, size_t max)
 {
-	struct sink s = { cp->out, out, max, NULL, NULL };
+	struct sink s = { cp->out, out, max, NULL, NULL, NULL };
 
 	drain(&s, 1);
 	return child_finish(cp);
@@ -393,7 +401,7 @@ int child_kill(struct child_process *cp)
 
 int child_capture_abort(struct child_process *cp)
 {
-	struct sink s = { cp->out, NULL, 0, NULL, NULL };
+	struct sink s = { cp->out, NULL, 0, NULL, NULL, NULL };
 
 	/* the pid is ours until child_finish() reaps it: no other process
 	 * can have been given it meanwhile */
@@ -424,15 +432,16 @@ int child_stream_start(struct child_process *cp, int want_out)
 }
 
 int child_stream_finish(struct child_process *cp,
-			void (*cb)(void *data, const char *buf, size_t len), void *data,
+			void (*cb)(void *data, const char *buf, size_t len),
+			char *(*space)(void *data, size_t *room), void *data,
 			struct strbuf *out, size_t max_out)
 {
 	struct sink s[2];
 	int n = 0;
 
-	s[n++] = (struct sink){ cp->err, NULL, 0, cb, data };
+	s[n++] = (struct sink){ cp->err, NULL, 0, cb, space, data };
 	if (out)
-		s[n++] = (struct sink){ cp->out, out, max_out, NULL, NULL };
+		s[n++] = (struct sink){ cp->out, out, max_out, NULL, NULL, NULL };
 	drain(s, n);
 	return child_finish(cp);
 }

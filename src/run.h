@@ -100,10 +100,14 @@ int child_capture_abort(struct child_process *cp);
  * /dev/null); child_stream_finish() hands each chunk of stderr to `cb`,
  * keeps stdout in `out` (bounded by `max_out`; NULL unless `want_out`)
  * and waits for it.  Until then the child may block on a full pipe.
+ * `space` (may be NULL) says where to read each chunk to (up to `*room`
+ * bytes; NULL: a buffer of this module's), so that `cb` may take it in
+ * place (parse.h: parser_space).
  */
 int child_stream_start(struct child_process *cp, int want_out);
 int child_stream_finish(struct child_process *cp,
-			void (*cb)(void *data, const char *buf, size_t len), void *data,
+			void (*cb)(void *data, const char *buf, size_t len),
+			char *(*space)(void *data, size_t *room), void *data,
 			struct strbuf *out, size_t max_out);
 
 #endif

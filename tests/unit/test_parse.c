@@ -54,6 +54,30 @@ static struct parser *run(const struct parse_opts *o, const char *buf, size_t le
 	return p;
 }
 
+/* run(), each chunk read where parser_space() says (opts.lazy_chains):
+ * fed in place, no more than the room it gives. */
+static struct parser *run_in_place(const struct parse_opts *o, const char *buf, size_t len,
+				   size_t chunk, struct finding_list *out)
+{
+	struct parser *p = parser_new(o);
+	size_t i, n, room;
+
+	for (i = 0; i < len; i += n) {
+		char *to = parser_space(p, &room);
+
+		assert_non_null(to);
+		assert_true(room >= PARSE_SPACE_MIN);
+		n = len - i < chunk ? len - i : chunk;
+		if (n > room)
+			n = room;
+		memcpy(to, buf + i, n);
+		parser_feed(p, to, n);
+	}
+	parser_finish(p);
+	parser_take_findings(p, out);
+	return p;
+}
+
 static void feed(struct parser *p, const char *s)
 {
 	parser_feed(p, s, strlen(s));
@@ -1619,8 +1643,9 @@ static void assert_lazy_same(const char *what, const char *buf, size_t len, size
 {
 	struct parse_opts o = plain, lo;
 	struct finding_list whole = FINDING_LIST_INIT, lazy = FINDING_LIST_INIT;
-	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
-	struct parser *p, *q;
+	struct finding_list placed = FINDING_LIST_INIT;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
+	struct parser *p, *q, *r;
 	size_t i, stepless = 0, steps = 0;
 
 	o.exact_steps = exact_steps;
@@ -1630,26 +1655,76 @@ static void assert_lazy_same(const char *what, const char *buf, size_t len, size
 	lo.lazy_max_bytes = keep;
 	p = run(&o, buf, len, chunk, &whole);
 	q = run(&lo, buf, len, chunk, &lazy);
+	r = run_in_place(&lo, buf, len, chunk, &placed);
 	assert_int_equal(whole.nr, lazy.nr);
+	assert_int_equal(whole.nr, placed.nr);
 	for (i = 0; i < lazy.nr; i++) {
 		steps += whole.items[i]->flow_nr;
 		stepless += whole.items[i]->flow_nr && !lazy.items[i]->flow_nr;
 		parser_chain(q, lazy.items[i]);
 		assert_int_equal(parser_chain(q, lazy.items[i]), 0); /* given once */
+		parser_chain(r, placed.items[i]);
 	}
 	if (steps && !stepless)
 		fail_msg("%s: no chain was left to parser_chain()", what);
 	dump_all(&a, &whole);
 	dump_all(&b, &lazy);
+	dump_all(&c, &placed);
 	if (strcmp(a.buf, b.buf))
 		fail_msg("%s (chunks of %zu, exact_steps %d, keep %zu): lazy chains differ", what,
 			 chunk, exact_steps, keep);
+	if (strcmp(a.buf, c.buf))
+		fail_msg("%s (chunks of %zu, exact_steps %d, keep %zu): read in place, lazy chains differ",
+			 what, chunk, exact_steps, keep);
 	finding_list_release(&whole);
 	finding_list_release(&lazy);
+	finding_list_release(&placed);
 	parser_free(p);
 	parser_free(q);
+	parser_free(r);
 	strbuf_release(&a);
 	strbuf_release(&b);
+	strbuf_release(&c);
+}
+
+/* parser_space(): none without lazy chains; with them, bytes fed where it
+ * said are taken there (the next space follows them: not copied), and
+ * bytes fed from elsewhere are copied after them. */
+static void test_parser_space(void **state)
+{
+	static const char head[] = "# p\n./a.go:3:2: x escapes to heap:\n";
+	static const char rest[] = "./a.go:3:2:   flow: {heap} = x:\n"
+				   "./a.go:3:2: x escapes to heap\n";
+	struct parse_opts lo = plain;
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p = parser_new(&plain);
+	size_t room, room2;
+	char *to, *next;
+
+	(void)state;
+	assert_null(parser_space(p, &room));
+	parser_free(p);
+	lo.lazy_chains = 1;
+	p = parser_new(&lo);
+	to = parser_space(p, &room);
+	assert_non_null(to);
+	assert_true(room >= PARSE_SPACE_MIN);
+	memcpy(to, head, strlen(head));
+	parser_feed(p, to, strlen(head));
+	next = parser_space(p, &room2);
+	assert_ptr_equal(next, to + strlen(head));
+	assert_int_equal(room2, room - strlen(head));
+	parser_feed(p, rest, strlen(rest)); /* not in place: copied */
+	assert_ptr_equal(parser_space(p, &room2), next + strlen(rest));
+	parser_finish(p);
+	parser_take_findings(p, &l);
+	assert_int_equal(l.nr, 1);
+	assert_int_equal(l.items[0]->flow_nr, 0);
+	assert_int_equal(parser_chain(p, l.items[0]), 1);
+	assert_int_equal(l.items[0]->flow_nr, 1);
+	assert_string_equal(l.items[0]->flow[0].text, "flow: {heap} = x");
+	finding_list_release(&l);
+	parser_free(p);
 }
 
 /*
@@ -1783,6 +1858,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chunking),
 		cmocka_unit_test(test_lazy_chains),
+		cmocka_unit_test(test_parser_space),
 		cmocka_unit_test(test_real_output),
 		cmocka_unit_test(test_leaking_params),
 		cmocka_unit_test(test_chains_by_subject),

@@ -187,7 +187,7 @@ static void test_stream_stderr(void **state)
 	chunks.marker = marker;
 	cp.argv = argv;
 	assert_int_equal(child_stream_start(&cp, 1), 0);
-	assert_int_equal(child_stream_finish(&cp, collect, &chunks, &out, 100), 0);
+	assert_int_equal(child_stream_finish(&cp, collect, NULL, &chunks, &out, 100), 0);
 	assert_string_equal(chunks.seen.buf, "[5]first[6]second");
 	assert_string_equal(out.buf, "out\n");
 	unlink(marker);
@@ -202,11 +202,69 @@ static void test_stream_stderr(void **state)
 		cp2.argv = argv2;
 		strbuf_reset(&chunks.seen);
 		assert_int_equal(child_stream_start(&cp2, 0), 0);
-		assert_int_equal(child_stream_finish(&cp2, collect, &chunks, NULL, 0), 2);
+		assert_int_equal(child_stream_finish(&cp2, collect, NULL, &chunks, NULL, 0), 2);
 		assert_string_equal(chunks.seen.buf, "[5]kept\n");
 	}
 	strbuf_release(&chunks.seen);
 	strbuf_release(&out);
+}
+
+/* Where `space` says: a region of `area` after what was read, smaller
+ * than the child's output (read in several chunks), or nowhere (NULL:
+ * child_stream_finish's own buffer) when `none`. */
+struct placed {
+	char area[8];
+	size_t used, calls, in_place;
+	int none;
+};
+
+static char *place(void *data, size_t *room)
+{
+	struct placed *pl = data;
+
+	if (pl->none || pl->used == sizeof(pl->area))
+		return NULL;
+	*room = sizeof(pl->area) - pl->used < 3 ? sizeof(pl->area) - pl->used : 3;
+	return pl->area + pl->used;
+}
+
+static void placed_cb(void *data, const char *buf, size_t len)
+{
+	struct placed *pl = data;
+
+	pl->calls++;
+	if (buf == pl->area + pl->used) {
+		pl->in_place++;
+		pl->used += len;
+	}
+}
+
+/* Each chunk is read where `space` says, at most the room it gives, and
+ * handed to the callback there; without a place, from the helper's own
+ * buffer. */
+static void test_stream_space(void **state)
+{
+	const char *argv[] = { "sh", "-c", "printf abcdefgh >&2", NULL };
+	struct child_process cp = CHILD_PROCESS_INIT, cp2 = CHILD_PROCESS_INIT;
+	struct placed pl, none;
+
+	(void)state;
+	memset(&pl, 0, sizeof(pl));
+	cp.argv = argv;
+	assert_int_equal(child_stream_start(&cp, 0), 0);
+	assert_int_equal(child_stream_finish(&cp, placed_cb, place, &pl, NULL, 0), 0);
+	assert_memory_equal(pl.area, "abcdefgh", 8);
+	assert_int_equal(pl.used, 8);
+	assert_int_equal(pl.in_place, pl.calls);
+	assert_true(pl.calls >= 3); /* no read was given more room than 3 bytes */
+
+	memset(&none, 0, sizeof(none));
+	none.none = 1;
+	cp2.argv = argv;
+	assert_int_equal(child_stream_start(&cp2, 0), 0);
+	assert_int_equal(child_stream_finish(&cp2, placed_cb, place, &none, NULL, 0), 0);
+	assert_true(none.calls >= 1);
+	assert_int_equal(none.in_place, 0);
 }
 
 /* A child no longer wanted is stopped, not waited for: a `sleep 30`
@@ -399,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_dir_and_env),
 		cmocka_unit_test(test_stream_stderr),
+		cmocka_unit_test(test_stream_space),
 		cmocka_unit_test(test_capture_abort),
 		cmocka_unit_test(test_kill_group),
 		cmocka_unit_test(test_pipes),
