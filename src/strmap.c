@@ -66,6 +66,56 @@ size_t strmap_table_hash(const char *key, size_t len)
 	return (size_t)h;
 }
 
+/*
+ * The keys' bytes, each NUL-terminated, in blocks doubling from
+ * KEYS_FIRST to KEYS_MAX bytes (a longer key gets a block of its own):
+ * a map of thousands of short keys (fingerprints, pointers) allocated
+ * each of them before.
+ */
+#define KEYS_FIRST 1024
+#define KEYS_MAX (64u << 10)
+
+struct strmap_keys {
+	struct strmap_keys *next;
+	size_t used, size;
+	char bytes[];
+};
+
+static char *key_copy(struct strmap *m, const char *key, size_t keylen)
+{
+	struct strmap_keys *b = m->keys;
+	char *s;
+
+	if (keylen > SIZE_MAX / 2)
+		die("out of memory: a key of %zu bytes", keylen);
+	if (!b || b->size - b->used <= keylen) {
+		size_t size = b ? (b->size < KEYS_MAX ? b->size * 2 : KEYS_MAX) : KEYS_FIRST;
+
+		if (size <= keylen)
+			size = keylen + 1;
+		b = xmalloc(sizeof(*b) + size);
+		b->next = m->keys;
+		b->used = 0;
+		b->size = size;
+		m->keys = b;
+	}
+	s = b->bytes + b->used;
+	memcpy(s, key, keylen);
+	s[keylen] = '\0';
+	b->used += keylen + 1;
+	return s;
+}
+
+static void keys_free(struct strmap *m)
+{
+	while (m->keys) {
+		struct strmap_keys *next = m->keys->next;
+
+		free(m->keys);
+		m->keys = next;
+	}
+}
+
 /* The slot holding the key, or the empty slot where it would go. */
 static size_t find_slot(const struct strmap *m, const char *key, size_t keylen, size_t hash)
 {
@@ -126,7 +176,7 @@ void *strmap_put(struct strmap *m, const char *key, size_t keylen, void *value)
 		m->slots[i].value = value;
 		return prev;
 	}
-	m->slots[i].key = xstrndup(key, keylen);
+	m->slots[i].key = key_copy(m, key, keylen);
 	m->slots[i].keylen = keylen;
 	m->slots[i].hash = hash;
 	m->slots[i].value = value;
@@ -145,9 +195,9 @@ void *strmap_remove(struct strmap *m, const char *key, size_t keylen)
 	if (!m->slots[i].key)
 		return NULL;
 	value = m->slots[i].value;
-	free(m->slots[i].key);
-	m->slots[i].key = NULL;
-	m->nr--;
+	m->slots[i].key = NULL; /* its bytes stay in their block */
+	if (!--m->nr)
+		keys_free(m);
 	/* backward-shift the cluster after i */
 	j = i;
 	for (;;) {
@@ -169,10 +219,7 @@ void *strmap_remove(struct strmap *m, const char *key, size_t keylen)
 
 void strmap_release(struct strmap *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		free(m->slots[i].key);
+	keys_free(m);
 	free(m->slots);
 	m->slots = NULL;
 	m->cap = m->nr = 0;
@@ -199,7 +246,7 @@ const char *strmap_intern(struct strmap *m, const char *key, size_t keylen)
 		rehash(m, m->cap ? m->cap * 2 : 16);
 	i = find_slot(m, key, keylen, hash);
 	if (!m->slots[i].key) {
-		m->slots[i].key = xstrndup(key, keylen);
+		m->slots[i].key = key_copy(m, key, keylen);
 		m->slots[i].keylen = keylen;
 		m->slots[i].hash = hash;
 		m->slots[i].value = (void *)1;

@@ -6,7 +6,9 @@
  * Keys are copied and owned by the map (they may contain NUL bytes: every
  * function takes the key's length); values are the caller's pointers,
  * which the map never frees.  It owns the table and its keys; it must
- * never own or free the values.
+ * never own or free the values.  The keys are copied into blocks of the
+ * map's (no allocation per key), freed with the map, or when a removal
+ * leaves it empty.
  */
 
 #include <stddef.h>
@@ -18,12 +20,15 @@ struct strmap_entry {
 	size_t hash;    /* the table's hash of the key (the map's own) */
 };
 
+struct strmap_keys;
+
 struct strmap {
 	struct strmap_entry *slots;
 	size_t cap, nr;
+	struct strmap_keys *keys; /* the blocks holding the keys (strmap.c) */
 };
 
-#define STRMAP_INIT { NULL, 0, 0 }
+#define STRMAP_INIT { NULL, 0, 0, NULL }
 
 /* The value stored under the key, or NULL. */
 void *strmap_get(const struct strmap *m, const char *key, size_t keylen);

@@ -230,6 +230,60 @@ static void test_many_keys(void **state)
 	strmap_release(&m);
 }
 
+/* Keys live in the map's blocks: thousands of short ones and one longer
+ * than a block, each NUL-terminated and where it was put through the
+ * table's growth; a removal that empties the map frees them, and the map
+ * takes keys again. */
+static void test_key_blocks(void **state)
+{
+	struct strmap m = STRMAP_INIT;
+	const struct strmap_entry *e;
+	const char *first, *again;
+	size_t i, it = 0, seen = 0, biglen = 100000;
+	char k[32], *big = malloc(biglen);
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'b', biglen);
+	big[77] = '\0';
+	first = strmap_intern(&m, "first", 5);
+	for (i = 0; i < 5000; i++) {
+		snprintf(k, sizeof(k), "k%zu", i);
+		assert_null(strmap_put(&m, k, strlen(k), V(i + 1)));
+	}
+	assert_null(strmap_put(&m, big, biglen, V(9)));
+	assert_ptr_equal(strmap_intern(&m, "first", 5), first);
+	assert_string_equal(first, "first");
+	while (strmap_next(&m, &it, &e)) {
+		assert_int_equal(e->key[e->keylen], '\0');
+		if (e->keylen == biglen) {
+			assert_memory_equal(e->key, big, biglen);
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 1);
+	assert_ptr_equal(strmap_get(&m, big, biglen), V(9));
+	assert_ptr_equal(strmap_get(&m, "k4999", 5), V(5000));
+	assert_non_null(m.keys);
+	for (i = 0; i < 5000; i++) {
+		snprintf(k, sizeof(k), "k%zu", i);
+		assert_ptr_equal(strmap_remove(&m, k, strlen(k)), V(i + 1));
+	}
+	assert_ptr_equal(strmap_remove(&m, big, biglen), V(9));
+	assert_non_null(m.keys); /* "first" is still in */
+	assert_ptr_equal(strmap_remove(&m, "first", 5), (void *)1);
+	assert_int_equal(m.nr, 0);
+	assert_null(m.keys);
+	assert_null(strmap_put(&m, "k1", 2, V(2)));
+	again = strmap_intern(&m, "first", 5);
+	assert_string_equal(again, "first");
+	assert_ptr_equal(strmap_get(&m, "k1", 2), V(2));
+	strmap_release(&m);
+	assert_null(m.keys);
+	assert_int_equal(m.nr, 0);
+	free(big);
+}
+
 static void test_iteration(void **state)
 {
 	struct strmap m = STRMAP_INIT;
@@ -443,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_collisions_backward_shift),
 		cmocka_unit_test(test_collisions_wrap),
 		cmocka_unit_test(test_many_keys),
+		cmocka_unit_test(test_key_blocks),
 		cmocka_unit_test(test_iteration),
 		cmocka_unit_test(test_hash_vectors),
 		cmocka_unit_test(test_intern_and_pool),
