@@ -294,7 +294,7 @@ static int tree_changes_walk(struct tree_changes *tc, git_repository *repo, cons
 #define MAYBE_MAX 4096
 #define WALK_DEPTH_MAX 128
 
-enum entries { ENTRIES_GO = 1, ENTRIES_OTHER = 2, ENTRIES_ALL = 3 };
+enum entries { ENTRIES_GO = 1, ENTRIES_OTHER = 2 };
 
 static void maybe_add(struct change_maybe *m, const char *path)
 {
@@ -765,9 +765,37 @@ static int walk_worktree(struct change_maybe *m, git_repository *repo, git_index
 }
 
 /*
+ * Has `m` a .go path that the base `tree` has not (staged as added, or
+ * untracked)?  Only such a file can be a rename of a file that is not Go
+ * (the diff finds renames, not copies: its old name is gone from the work
+ * tree or the index), and only then do the other entries' stat data
+ * matter: a change to a file that is not Go is no part of the review.
+ */
+static int go_added(const struct change_maybe *m, git_tree *tree)
+{
+	size_t i;
+
+	for (i = 0; i < m->nr; i++) {
+		git_tree_entry *te = NULL;
+
+		if (!ends_with(m->paths[i], ".go"))
+			continue;
+		if (git_tree_entry_bypath(&te, tree, m->paths[i]) < 0) {
+			git_error_clear();
+			return 1;
+		}
+		git_tree_entry_free(te);
+	}
+	return 0;
+}
+
+/*
  * The paths where the work tree may differ from `tree` (the base), to `m`
- * (the guess's when it read this index for this base: the non-Go entries
- * are left to stat), with `m->full` set when they cannot all be found.
+ * (the guess's when it read this index for this base), with `m->full` set
+ * when they cannot all be found: the staged paths, the .go entries whose
+ * stat data are not clean, the untracked files, and the other entries
+ * whose stat data are not clean when one of those may be a rename's new
+ * name (go_added()).
  * `*ix` is the guess's index file when it is still the index (its stamp
  * holds), which then stands for libgit2's (not read), else NULL.
  */
@@ -800,17 +828,20 @@ static void worktree_maybe(struct change_maybe *m, const struct gitindex **ix,
 		for (i = 0; i < g->maybe.nr; i++)
 			maybe_add(m, g->maybe.paths[i]);
 		ret = 0;
+	} else {
+		ret = maybe_staged(m, repo, tree, idx);
+		if (!ret)
+			ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_GO);
+	}
+	if (!ret && !m->full)
+		ret = walk_worktree(m, repo, idx, *ix, wd, walk_memo);
+	/* the other entries only when one of them may be a Go file's old name */
+	if (!ret && !m->full && go_added(m, tree)) {
 		if (*ix)
 			maybe_unstaged_file(m, *ix, wd, &ist, ENTRIES_OTHER);
 		else
 			ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_OTHER);
-	} else {
-		ret = maybe_staged(m, repo, tree, idx);
-		if (!ret)
-			ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_ALL);
 	}
-	if (!ret && !m->full)
-		ret = walk_worktree(m, repo, idx, *ix, wd, walk_memo);
 	if (ret) {
 		error_clear();
 		m->full = 1;
