@@ -153,7 +153,6 @@ static int collect(struct change *out, git_repository *repo, git_diff *diff, int
 
 		if (!ends_with(path, ".go") && !ends_with(d->old_file.path, ".go"))
 			continue;
-		out->go_files_seen++;
 		if (d->status == GIT_DELTA_RENAMED && ends_with(d->old_file.path, ".go"))
 			add_rename(out, d->old_file.path, path);
 		if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_MODIFIED &&
@@ -294,7 +293,13 @@ static int tree_changes_walk(struct tree_changes *tc, git_repository *repo, cons
 #define MAYBE_MAX 4096
 #define WALK_DEPTH_MAX 128
 
-enum entries { ENTRIES_GO = 1, ENTRIES_OTHER = 2 };
+/* Index entries: the .go files the review may keep (go_file_kept()), and the rest. */
+enum entries { ENTRIES_KEPT = 1, ENTRIES_OTHER = 2 };
+
+static enum entries entry_kind(const char *path, int tests)
+{
+	return go_file_kept(path, 0, tests) ? ENTRIES_KEPT : ENTRIES_OTHER;
+}
 
 static void maybe_add(struct change_maybe *m, const char *path)
 {
@@ -399,7 +404,7 @@ static int stat_clean(const git_index_entry *e, const struct stat *st, const str
 /* The entries (`which`) whose file may differ from the index (`wd`: the
  * work tree, open), to `m`; 1 at a conflict (the whole walk decides). */
 static int maybe_unstaged(struct change_maybe *m, git_index *idx, int wd, const struct stat *ist,
-			  enum entries which)
+			  enum entries which, int tests)
 {
 	size_t i, n = git_index_entrycount(idx);
 
@@ -409,8 +414,7 @@ static int maybe_unstaged(struct change_maybe *m, git_index *idx, int wd, const 
 
 		if (git_index_entry_stage(e))
 			return 1;
-		if (e->mode == GIT_FILEMODE_COMMIT ||
-		    !(which & (ends_with(e->path, ".go") ? ENTRIES_GO : ENTRIES_OTHER)))
+		if (e->mode == GIT_FILEMODE_COMMIT || !(which & entry_kind(e->path, tests)))
 			continue;
 		if (fstatat(wd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !stat_clean(e, &st, ist))
 			maybe_add(m, e->path);
@@ -420,7 +424,7 @@ static int maybe_unstaged(struct change_maybe *m, git_index *idx, int wd, const 
 
 /* The same from the index file read in place (it holds no conflict). */
 static void maybe_unstaged_file(struct change_maybe *m, const struct gitindex *ix, int wd,
-				const struct stat *ist, enum entries which)
+				const struct stat *ist, enum entries which, int tests)
 {
 	size_t i;
 
@@ -429,8 +433,7 @@ static void maybe_unstaged_file(struct change_maybe *m, const struct gitindex *i
 		git_index_entry entry;
 		struct stat st;
 
-		if (e->mode == GIT_FILEMODE_COMMIT ||
-		    !(which & (ends_with(e->path, ".go") ? ENTRIES_GO : ENTRIES_OTHER)))
+		if (e->mode == GIT_FILEMODE_COMMIT || !(which & entry_kind(e->path, tests)))
 			continue;
 		entry_of(&entry, e);
 		if (fstatat(wd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !stat_clean(&entry, &st, ist))
@@ -801,7 +804,7 @@ static int go_added(const struct change_maybe *m, git_tree *tree)
  */
 static void worktree_maybe(struct change_maybe *m, const struct gitindex **ix,
 			   git_repository *repo, git_tree *tree, const struct change_guess *g,
-			   const char *walk_memo)
+			   const char *walk_memo, int tests)
 {
 	git_index *idx = NULL;
 	struct change_stamp stamp;
@@ -831,16 +834,16 @@ static void worktree_maybe(struct change_maybe *m, const struct gitindex **ix,
 	} else {
 		ret = maybe_staged(m, repo, tree, idx);
 		if (!ret)
-			ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_GO);
+			ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_KEPT, tests);
 	}
 	if (!ret && !m->full)
 		ret = walk_worktree(m, repo, idx, *ix, wd, walk_memo);
 	/* the other entries only when one of them may be a Go file's old name */
 	if (!ret && !m->full && go_added(m, tree)) {
 		if (*ix)
-			maybe_unstaged_file(m, *ix, wd, &ist, ENTRIES_OTHER);
+			maybe_unstaged_file(m, *ix, wd, &ist, ENTRIES_OTHER, tests);
 		else
-			ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_OTHER);
+			ret = maybe_unstaged(m, idx, wd, &ist, ENTRIES_OTHER, tests);
 	}
 	if (ret) {
 		error_clear();
@@ -958,7 +961,7 @@ static int worktree_diff(git_diff **out, int *index_set, git_repository *repo, g
 	if (opts->walk_all)
 		m.full = 1;
 	else
-		worktree_maybe(&m, &ix, repo, tree, opts->guess, opts->walk_memo);
+		worktree_maybe(&m, &ix, repo, tree, opts->guess, opts->walk_memo, opts->tests);
 	if (!m.full && !m.nr)
 		goto out;
 	if (!m.full) {
@@ -1287,10 +1290,10 @@ static void *file_stat_run(void *data)
 	return NULL;
 }
 
-/* The .go entries to stat, and a second thread started on them when there
- * are many (`*threaded`); 1 at a conflict. */
+/* The .go entries the review may keep to stat, and a second thread
+ * started on them when there are many (`*threaded`); 1 at a conflict. */
 static int file_stat_start(struct file_stat *fs, pthread_t *th, int *threaded,
-			   const struct gitindex *ix, int wd, const struct stat *ist)
+			   const struct gitindex *ix, int wd, const struct stat *ist, int tests)
 {
 	size_t i;
 
@@ -1305,7 +1308,7 @@ static int file_stat_start(struct file_stat *fs, pthread_t *th, int *threaded,
 
 		if (e->stage)
 			return 1;
-		if (ends_with(e->path, ".go") && e->mode != GIT_FILEMODE_COMMIT)
+		if (e->mode != GIT_FILEMODE_COMMIT && entry_kind(e->path, tests) == ENTRIES_KEPT)
 			fs->todo[fs->n++] = i;
 	}
 	*threaded = fs->n >= FILE_STAT_THREAD_MIN && !pthread_create(th, NULL, file_stat_run, fs);
@@ -1346,7 +1349,7 @@ static int guess_from_file(struct change_guess *out, git_repository *repo, git_t
 	stamp_of(&out->stamp, &ist, git_tree_id(base));
 	ret = staged_in(out, repo, &ix, ix.trees_nr ? &ix.trees[0] : NULL, base, 0, ix.nr, 0, tests);
 	if (!ret)
-		ret = file_stat_start(&fs, &th, &threaded, &ix, wd, &ist);
+		ret = file_stat_start(&fs, &th, &threaded, &ix, wd, &ist, tests);
 	if (!ret) {
 		file_stat_run(&fs);
 		if (threaded)
@@ -1418,7 +1421,7 @@ int change_guess_worktree(struct change_guess *out, git_repository *repo,
 	if ((ret = maybe_staged(&out->maybe, repo, base, idx)))
 		goto out;
 	staged = out->maybe.nr;
-	if ((ret = maybe_unstaged(&out->maybe, idx, wd, &ist, ENTRIES_GO)))
+	if ((ret = maybe_unstaged(&out->maybe, idx, wd, &ist, ENTRIES_KEPT, opts->tests)))
 		goto out;
 	/* staged first, then the index's order: each Go file the review
 	 * would keep, unless its bytes are the index's */

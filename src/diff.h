@@ -55,7 +55,6 @@ struct change {
 	/* every rename among .go files, old path -> new path, as pairs */
 	char **renames;
 	size_t renames_nr, renames_alloc;    /* number of strings (2 per rename) */
-	size_t go_files_seen;               /* .go files in the diff before filtering */
 };
 
 struct change_guess;
@@ -73,8 +72,9 @@ struct change_opts {
 	void (*go_files)(void *data);
 	void *go_files_data;
 	/* worktree mode: this run's change_guess_worktree(), whose look at
-	 * the index (the staged files, the .go files' stat data) the diff
-	 * does not repeat while the index file is unchanged; may be NULL */
+	 * the index (the staged files, the stat data of the .go files the
+	 * review may keep) the diff does not repeat while the index file is
+	 * unchanged; may be NULL */
 	const struct change_guess *guess;
 	/* worktree mode: let libgit2 walk every path of the work tree, not
 	 * only those that may differ, and read the index for the guess too
@@ -137,7 +137,8 @@ struct change_guess {
 	char **paths;       /* repository-relative, in index order */
 	size_t nr, alloc;
 	/* for change_compute(): the paths the index says may differ from the
-	 * base (staged, or a .go file whose stat data are not clean), and
+	 * base (staged, or a .go file the review may keep whose stat data are
+	 * not clean), and
 	 * the index file's stat data when it read them */
 	struct change_maybe {
 		char **paths;

@@ -166,7 +166,6 @@ static void test_revisions(void **state)
 			    "M nonl.go\n");
 	/* a.go, new.go, del.go, bin.go, nonl.go, added.go, link.go, the
 	 * vendored, testdata and generated files, a_test.go */
-	assert_int_equal(c.go_files_seen, 11);
 	assert_string_equal(c.base_hex, gitrepo_hex(&a, ha));
 	assert_string_equal(c.merge_base_hex, ha);
 	assert_string_equal(c.head_hex, gitrepo_hex(&b, hb));
@@ -383,7 +382,6 @@ static void test_worktree(void **state)
 		assert_added(change_file(&c, "b.go"), b_added, 1);
 		assert_added(change_file(&c, "new/u.go"), u_added, 3);
 	}
-	assert_int_equal(c.go_files_seen, 4);
 	change_release(&c);
 
 	/* against an older base: c.go (committed since) is added too */
@@ -415,8 +413,7 @@ static const char *guess_paths(const struct change_guess *g, struct strbuf *sb)
 }
 
 /* Everything change_compute() tells of a change, for comparing two ways
- * of computing it: each file, its added lines and hunks, the renames and
- * the .go files seen. */
+ * of computing it: each file, its added lines and hunks, the renames. */
 static const char *change_text(const struct change *c, struct strbuf *sb)
 {
 	size_t i, j;
@@ -434,7 +431,6 @@ static const char *change_text(const struct change *c, struct strbuf *sb)
 	}
 	for (i = 0; i + 1 < c->renames_nr; i += 2)
 		strbuf_addf(sb, "rename %s -> %s\n", c->renames[i], c->renames[i + 1]);
-	strbuf_addf(sb, "seen %zu\n", c->go_files_seen);
 	return sb->buf;
 }
 
@@ -662,6 +658,66 @@ static void test_worktree_narrow(void **state)
 		      "R notes.txt -> notes.go\nA q.go/r.go\nR rn_old.go -> rn_new.go\n"
 		      "M sneaky.go\nM sub/deep/d.go\nM undone.go\n");
 	strbuf_release(&sb);
+	strbuf_release(&body);
+	gitrepo_release(&g);
+}
+
+/*
+ * The narrow diff stats only the .go files the review may keep, and the
+ * other entries only when a new .go file may be a rename of one of them:
+ * changes to a test file (without --tests), testdata/, vendor/ and a
+ * file not Go give the whole walk's change; a test file renamed to a
+ * file the review keeps is found renamed; with --tests the test file
+ * is kept.
+ */
+static void test_worktree_not_kept(void **state)
+{
+	static const char *const tracked[] = {
+		"a.go", "a_test.go", "testdata/t.go", "vendor/v/v.go", "notes.txt", "moved_test.go",
+	};
+	struct gitrepo g;
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct strbuf body = STRBUF_INIT;
+	git_index *index = NULL;
+	git_oid c1;
+	int i;
+
+	(void)state;
+	gitrepo_init(&g, "diff-not-kept", 0);
+	strbuf_addstr(&body, "package a\n\n");
+	for (i = 1; i <= 12; i++)
+		strbuf_addf(&body, "// line %d of a file long enough to be found renamed\n", i);
+	gitrepo_write(&g, "a.go", "package a\n\nvar A = 1\n");
+	gitrepo_write(&g, "a_test.go", "package a\n\nvar AT = 1\n");
+	gitrepo_write(&g, "testdata/t.go", "package t\n");
+	gitrepo_write(&g, "vendor/v/v.go", "package v\n");
+	gitrepo_write(&g, "notes.txt", "one\n");
+	gitrepo_write(&g, "moved_test.go", body.buf);
+	gitrepo_commit(&g, &c1, "one");
+	assert_int_equal(git_repository_index(&index, g.repo), 0);
+	for (i = 0; i < (int)(sizeof(tracked) / sizeof(*tracked)); i++) {
+		backdate(&g, tracked[i]);
+		assert_int_equal(git_index_add_bypath(index, tracked[i]), 0);
+	}
+	assert_int_equal(git_index_write(index), 0);
+	git_index_free(index);
+	assert_narrow(&g, &o, "");
+
+	gitrepo_write(&g, "a_test.go", "package a\n\nvar AT = 2\n");
+	gitrepo_write(&g, "testdata/t.go", "package t\n\nvar T = 2\n");
+	gitrepo_write(&g, "vendor/v/v.go", "package v\n\nvar V = 2\n");
+	gitrepo_write(&g, "notes.txt", "two\n");
+	assert_narrow(&g, &o, "");
+	o.tests = 1;
+	assert_narrow(&g, &o, "M a_test.go\n");
+	o.tests = 0;
+
+	/* a test file's bytes under a name the review keeps: a rename */
+	p_unlink(&g, "moved_test.go");
+	gitrepo_write(&g, "moved.go", body.buf);
+	assert_narrow(&g, &o, "R moved_test.go -> moved.go\n");
+	o.tests = 1;
+	assert_narrow(&g, &o, "M a_test.go\nR moved_test.go -> moved.go\n");
 	strbuf_release(&body);
 	gitrepo_release(&g);
 }
@@ -1150,7 +1206,6 @@ static void test_base_empty(void **state)
 
 		assert_added(change_file(&c, "a.go"), added, 3);
 	}
-	assert_int_equal(c.go_files_seen, 3);
 	change_release(&c);
 	strbuf_release(&sb);
 	gitrepo_release(&g);
@@ -1219,6 +1274,7 @@ int main(void)
 		cmocka_unit_test(test_worktree),
 		cmocka_unit_test(test_guess_worktree),
 		cmocka_unit_test(test_worktree_narrow),
+		cmocka_unit_test(test_worktree_not_kept),
 		cmocka_unit_test(test_worktree_racy),
 		cmocka_unit_test(test_worktree_git_index),
 		cmocka_unit_test(test_worktree_older_base),
