@@ -153,7 +153,11 @@ static int collect(struct change *out, git_repository *repo, git_diff *diff, int
 
 		if (!ends_with(path, ".go") && !ends_with(d->old_file.path, ".go"))
 			continue;
-		if (d->status == GIT_DELTA_RENAMED && ends_with(d->old_file.path, ".go"))
+		/* a rename to a name the review does not keep (testdata/,
+		 * a test file without --tests) is a deletion to it: the
+		 * head has no findings there to match */
+		if (d->status == GIT_DELTA_RENAMED && ends_with(d->old_file.path, ".go") &&
+		    go_file_kept(path, d->new_file.mode, tests))
 			add_rename(out, d->old_file.path, path);
 		if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_MODIFIED &&
 		    d->status != GIT_DELTA_RENAMED && d->status != GIT_DELTA_UNTRACKED &&
@@ -650,12 +654,19 @@ static int walk_has_under(const struct walk *w, const char *dir)
 	return at < w->ix->nr && starts_with(w->ix->entries[at].path, dir);
 }
 
+/* testdata/ and vendor/: nothing under them is kept (go_file_kept()), nor
+ * a rename's new name there (collect()), so the walk reads none. */
+static int skipped_dir(const char *name, size_t n)
+{
+	return (n == 8 && !memcmp(name, "testdata", 8)) || (n == 6 && !memcmp(name, "vendor", 6));
+}
+
 /*
  * The files of directory `path` ("" or "dir/") that the index does not
  * have, to `w->m`: every directory the index has a file under is read,
  * and every other one .gitignore does not ignore (libgit2 reads no
- * ignored one); a submodule and .git are not.  1 when the walk cannot see
- * everything (the whole walk decides).
+ * ignored one); a submodule, .git, testdata/ and vendor/ are not.  1 when
+ * the walk cannot see everything (the whole walk decides).
  */
 static int walk_untracked(struct walk *w, struct strbuf *path, unsigned depth)
 {
@@ -702,6 +713,8 @@ static int walk_untracked(struct walk *w, struct strbuf *path, unsigned depth)
 		}
 		if (mode == GIT_FILEMODE_COMMIT)
 			continue; /* a submodule */
+		if (skipped_dir(p + 2, (size_t)(nl - p - 2)))
+			continue;
 		strbuf_addch(path, '/');
 		if (!walk_has_under(w, path->buf)) {
 			if (git_ignore_path_is_ignored(&ignored, w->repo, path->buf) < 0) {

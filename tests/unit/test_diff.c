@@ -674,19 +674,26 @@ static void test_worktree_not_kept(void **state)
 {
 	static const char *const tracked[] = {
 		"a.go", "a_test.go", "testdata/t.go", "vendor/v/v.go", "notes.txt", "moved_test.go",
+		"big.go",
 	};
 	struct gitrepo g;
 	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
-	struct strbuf body = STRBUF_INIT;
+	struct strbuf body = STRBUF_INIT, big = STRBUF_INIT, memo = STRBUF_INIT;
 	git_index *index = NULL;
+	struct change c;
+	const char *p, *nl;
 	git_oid c1;
 	int i;
 
 	(void)state;
 	gitrepo_init(&g, "diff-not-kept", 0);
 	strbuf_addstr(&body, "package a\n\n");
-	for (i = 1; i <= 12; i++)
+	strbuf_addstr(&big, "package a\n\n");
+	for (i = 1; i <= 12; i++) {
 		strbuf_addf(&body, "// line %d of a file long enough to be found renamed\n", i);
+		strbuf_addf(&big, "var Big%d = %d // another file found renamed\n", i, i);
+	}
+	gitrepo_write(&g, "big.go", big.buf);
 	gitrepo_write(&g, "a.go", "package a\n\nvar A = 1\n");
 	gitrepo_write(&g, "a_test.go", "package a\n\nvar AT = 1\n");
 	gitrepo_write(&g, "testdata/t.go", "package t\n");
@@ -718,7 +725,45 @@ static void test_worktree_not_kept(void **state)
 	assert_narrow(&g, &o, "R moved_test.go -> moved.go\n");
 	o.tests = 1;
 	assert_narrow(&g, &o, "M a_test.go\nR moved_test.go -> moved.go\n");
+	o.tests = 0;
+
+	/* a file moved into testdata/ (a deletion: no rename is kept for a
+	 * name the review does not keep), and new files under testdata/ and
+	 * vendor/: the walk reads neither directory */
+	p_unlink(&g, "big.go");
+	gitrepo_write(&g, "testdata/moved/big.go", big.buf);
+	gitrepo_write(&g, "vendor/w/w.go", "package w\n");
+	gitrepo_write(&g, "pkg/testdata2/n.go", "package n\n");
+	assert_narrow(&g, &o, "R moved_test.go -> moved.go\nA pkg/testdata2/n.go\n");
+	change_init(&c);
+	walk_memo_path(&g, &memo);
+	unlink(memo.buf);
+	o.walk_memo = memo.buf;
+	assert_int_equal(change_compute(&c, g.repo, &o), 0);
+	assert_int_equal(c.renames_nr, 2);
+	assert_string_equal(c.renames[0], "moved_test.go");
+	assert_string_equal(c.renames[1], "moved.go");
+	change_release(&c);
+	o.walk_memo = NULL;
+	strbuf_reset(&body);
+	assert_true(strbuf_read_file(&body, memo.buf, 1 << 20) > 0);
+	/* its directories ("D ... PATH" lines): pkg/testdata2, no testdata */
+	assert_non_null(strstr(body.buf, " pkg/testdata2\n"));
+	for (p = body.buf; (nl = strchr(p, '\n')); p = nl + 1) {
+		const char *sp = nl;
+		char dir[256];
+
+		while (sp > p && sp[-1] != ' ')
+			sp--;
+		if (*p != 'D')
+			continue;
+		snprintf(dir, sizeof(dir), "/%.*s/", (int)(nl - sp), sp);
+		if (strstr(dir, "/testdata/") || strstr(dir, "/vendor/"))
+			fail_msg("the walk read %s", dir);
+	}
 	strbuf_release(&body);
+	strbuf_release(&big);
+	strbuf_release(&memo);
 	gitrepo_release(&g);
 }
 
