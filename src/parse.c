@@ -1335,6 +1335,40 @@ static void lazy_keep(struct parser *p, const char *line, size_t file_len, int l
 static int line_position(struct parser *p, const char *line, size_t len, size_t *file_len,
 			 int *lineno, int *col, const char **msg);
 
+/*
+ * Most of an -m=2 log: a `flow:` or `from` line at the position of the
+ * line before it, which lazy_keep() adds to the run of lines kept for the
+ * current finding.  Taken here without handle_line() when that is all it
+ * would do: the position is the one line_position() keeps (with a
+ * column), the chain is read lazily, short of PARSE_MAX_STEPS, and the
+ * line follows its last run.  1 when taken, else 0 (nothing changed: the
+ * line is read as usual).
+ */
+static int lazy_fast(struct parser *p, const char *line, size_t len)
+{
+	struct lazy_chain *lc = p->lazy_lc;
+	struct lazy_run *r;
+	size_t n = p->last_pos_len, i;
+
+	if (!n || !p->last_pos_col || !p->cur || p->cur != p->lazy_f || !lc || lc->eager ||
+	    !lc->nr || lc->lines + 1 >= PARSE_MAX_STEPS || len < n + 6 ||
+	    memcmp(line, p->last_pos, n) || (line[0] == '#' && line[1] == ' '))
+		return 0;
+	for (i = n; i < len && line[i] == ' '; i++)
+		;
+	if (i == n || !(HAS_PREFIX(line + i, len - i, "flow: ") || HAS_PREFIX(line + i, len - i, "from ")))
+		return 0;
+	r = &lc->runs[lc->nr - 1];
+	if (r->end != p->line_at || r->seq + r->lines != p->stats.lines + 1)
+		return 0;
+	p->stats.lines++;
+	p->block_has_m = 1;
+	lc->lines++;
+	r->end = p->line_end;
+	r->lines++;
+	return 1;
+}
+
 /* The lines kept for `f` parsed into it, each as when it was read. */
 static void lazy_replay(struct parser *p, struct lazy_chain *lc, struct finding *f)
 {
@@ -1678,7 +1712,8 @@ void parser_feed(struct parser *p, const char *buf, size_t len)
 		} else if (n <= MAX_LINE) {
 			p->line_at = base + (size_t)(buf - buf0);
 			p->line_end = p->line_at + n + 1;
-			handle_line(p, buf, n);
+			if (!p->opts.lazy_chains || !lazy_fast(p, buf, n))
+				handle_line(p, buf, n);
 		}
 		if (!nl)
 			break;
