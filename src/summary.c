@@ -24,6 +24,13 @@ static void index_key(struct strbuf *k, const char *package, const char *functio
 	strbuf_addstr(k, function);
 }
 
+static const char *pooled(struct summary *s, const char *str)
+{
+	if (!s->pool)
+		s->pool = strpool_new();
+	return strpool_intern(s->pool, str, strlen(str));
+}
+
 static struct summary_entry *get_entry(struct summary *s, const char *package,
 				       const char *function, const char *file, int line)
 {
@@ -51,15 +58,15 @@ static struct summary_entry *get_entry(struct summary *s, const char *package,
 	e = &s->items[s->nr++];
 	s->last = s->nr;
 	memset(e, 0, sizeof(*e));
-	e->package = xstrdup(package);
-	e->function = xstrdup(function);
-	e->file = xstrdup(file ? file : "");
+	e->package = pooled(s, package);
+	e->function = pooled(s, function);
+	e->file = pooled(s, file ? file : "");
 	e->line = line;
 	s->sorted = 0;
 	return e;
 }
 
-static void entry_add_line(struct summary_entry *e, const char *text)
+static void entry_add_line(struct summary *s, struct summary_entry *e, const char *text)
 {
 	size_t i;
 
@@ -67,7 +74,7 @@ static void entry_add_line(struct summary_entry *e, const char *text)
 		if (!strcmp(e->lines[i], text))
 			return;
 	ALLOC_GROW(e->lines, e->lines_nr + 1, e->lines_alloc);
-	e->lines[e->lines_nr++] = xstrdup(text);
+	e->lines[e->lines_nr++] = pooled(s, text);
 }
 
 /* The package of a finding: its import path, else its directory (in `dir`). */
@@ -98,7 +105,7 @@ void summary_add_findings(struct summary *s, const struct finding_list *l)
 		if (f->verdict != VERDICT_LEAK_PARAM && f->verdict != VERDICT_LEAK_CONTENT)
 			continue;
 		e = get_entry(s, finding_package(&dir, f), f->function ? f->function : "", f->file, f->line);
-		entry_add_line(e, f->message);
+		entry_add_line(s, e, f->message);
 	}
 	strbuf_release(&dir);
 }
@@ -109,7 +116,7 @@ void summary_add_line(struct summary *s, const char *package, const char *functi
 	struct summary_entry *e = get_entry(s, package, function, file, line);
 
 	e->has_inline = 1;
-	entry_add_line(e, text);
+	entry_add_line(s, e, text);
 }
 
 /*
@@ -144,29 +151,20 @@ void summary_add_notes(struct summary *s, const struct parse_note_list *nl)
 			continue;
 		e = get_entry(s, nt->package, nt->func, nt->file, nt->line);
 		e->has_inline = 1;
-		entry_add_line(e, can ? "can inline" : "cannot inline");
+		entry_add_line(s, e, can ? "can inline" : "cannot inline");
 		if (!can && !e->inline_reason)
-			e->inline_reason = xstrdup(nt->reason ? nt->reason : "");
+			e->inline_reason = pooled(s, nt->reason ? nt->reason : "");
 	}
 }
 
 void summary_release(struct summary *s)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < s->nr; i++) {
-		struct summary_entry *e = &s->items[i];
-
-		free(e->inline_reason);
-
-		for (j = 0; j < e->lines_nr; j++)
-			free(e->lines[j]);
-		free(e->lines);
-		free(e->package);
-		free(e->function);
-		free(e->file);
-	}
+	for (i = 0; i < s->nr; i++)
+		free(s->items[i].lines);
 	free(s->items);
+	strpool_unref(s->pool);
 	strmap_release(&s->index);
 	strbuf_release(&s->key);
 	memset(s, 0, sizeof(*s));

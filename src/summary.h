@@ -33,15 +33,16 @@
 #include "strmap.h"
 #include <stddef.h>
 
+/* An entry's strings are the summary's (its pool), not the entry's. */
 struct summary_entry {
-	char *package;   /* import path ("example.com/m/store") */
-	char *function;  /* "Observe", "(*T).M" */
-	char *file;      /* where the function is (repository-relative) */
+	const char *package;   /* import path ("example.com/m/store") */
+	const char *function;  /* "Observe", "(*T).M" */
+	const char *file;      /* where the function is (repository-relative) */
 	int line;
-	char **lines;    /* summary lines, sorted, distinct */
+	const char **lines;    /* summary lines, sorted, distinct */
 	size_t lines_nr, lines_alloc;
 	unsigned has_inline : 1; /* an inlining note was added */
-	char *inline_reason;     /* summary_add_notes: why it cannot inline, or NULL */
+	const char *inline_reason; /* summary_add_notes: why it cannot inline, or NULL */
 };
 
 struct summary {
@@ -55,9 +56,12 @@ struct summary {
 	struct strbuf key; /* get_entry()'s, kept between calls */
 	size_t last;       /* index + 1 of get_entry()'s last entry (0: none):
 			    * a function's findings come together */
+	/* the entries' strings, each once (a package's path, its files and
+	 * its leak lines repeat): one pool freed whole */
+	struct strpool *pool;
 };
 
-#define SUMMARY_INIT { NULL, 0, 0, 0, STRMAP_INIT, 0, STRBUF_INIT, 0 }
+#define SUMMARY_INIT { NULL, 0, 0, 0, STRMAP_INIT, 0, STRBUF_INIT, 0, NULL }
 
 /* The leaking-param findings of `l` (other verdicts are ignored). */
 void summary_add_findings(struct summary *s, const struct finding_list *l);
