@@ -179,6 +179,7 @@ struct finding {
 	 * (a package-level var's initialiser or func init's own body); in_loop
 	 * once per iteration of the for loop at loop_line (0: none) */
 	unsigned in_init : 1, in_loop : 1;
+	unsigned located : 1; /* the locate has been made (its file read or not) */
 	int loop_line;
 	char *zero_size;    /* the zero-size type ("Path") of a moved variable,
 			     * &T{} or new(T): nothing is allocated; else NULL */

@@ -1657,6 +1657,7 @@ static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf
 			f->in_init = 1;
 		}
 		f->in_loop = !!loop;
+		f->located = 1;
 		f->loop_line = loop ? loop->for_line : 0;
 		if (!f->source)
 			f->source = line_text(sf, f->line);

@@ -526,16 +526,6 @@ static void argv_release(struct argv *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static void feed(void *data, const char *buf, size_t len)
-{
-	parser_feed(data, buf, len);
-}
-
-static char *feed_space(void *data, size_t *room)
-{
-	return parser_space(data, room);
-}
-
 /* One go invocation in `dir` for `pkgs`; findings appended to out. */
 /* The module path of go.mod in `moddir` ("example.com/m"), or "" when unreadable. */
 static void module_path(struct strbuf *out, const char *root, const char *moddir)
@@ -597,7 +587,39 @@ struct go_run {
 	struct parser *p;
 	struct strbuf gc, dir, prefix;
 	const char *moddir;
+	const struct build_opts *opts;
+	/* the findings taken while the output was awaited (build_opts.idle),
+	 * before the parser's rest */
+	struct finding_list early;
 };
+
+static void feed(void *data, const char *buf, size_t len)
+{
+	struct go_run *run = data;
+
+	parser_feed(run->p, buf, len);
+}
+
+static char *feed_space(void *data, size_t *room)
+{
+	struct go_run *run = data;
+
+	return parser_space(run->p, room);
+}
+
+/* Nothing to read: the findings parsed since the last time to the idle
+ * callback (build_opts.idle); 1 when there were any. */
+static int feed_idle(void *data)
+{
+	struct go_run *run = data;
+	size_t from = run->early.nr;
+
+	parser_take_findings(run->p, &run->early);
+	if (run->early.nr == from)
+		return 0;
+	run->opts->idle(run->opts->idle_data, &run->early, from);
+	return 1;
+}
 
 /* A path of the memory: relative, no "." or ".." part, no leading '-'. */
 static int memo_path_ok(const char *s, size_t n)
@@ -922,6 +944,7 @@ static void go_command(struct go_run *run, const char *root, const char *moddir,
 
 	memset(run, 0, sizeof(*run));
 	run->cp = (struct child_process)CHILD_PROCESS_INIT;
+	run->opts = opts;
 	strbuf_init(&run->gc, 0);
 	strbuf_init(&run->dir, 0);
 	strbuf_init(&run->prefix, 0);
@@ -995,6 +1018,7 @@ static int go_run_start(struct go_run *run, const char *root, const char *moddir
 
 static void go_run_release(struct go_run *run)
 {
+	finding_list_release(&run->early);
 	parser_free(run->p);
 	argv_release(&run->a);
 	strbuf_release(&run->gc);
@@ -1007,8 +1031,10 @@ static void go_run_release(struct go_run *run)
 static int go_run_finish(struct finding_list *out, struct strbuf *errors, struct go_run *run,
 			 int ret, const char *why, const char *root, const struct build_opts *opts)
 {
+	struct child_stream cs = { feed, feed_space, opts->idle ? feed_idle : NULL };
+
 	if (!ret)
-		ret = child_stream_finish(&run->cp, feed, feed_space, run->p, NULL, 0);
+		ret = child_stream_finish(&run->cp, &cs, run, NULL, 0);
 	else if (run->cp.spawn_errno == ENOENT)
 		ret = error_set(ER_ENOGO, "cannot run '%s': not found on PATH; install Go (Debian/Ubuntu: apt-get install golang-go) or put it on PATH",
 				run->a.v[0]);
@@ -1024,6 +1050,7 @@ static int go_run_finish(struct finding_list *out, struct strbuf *errors, struct
 		ret = build_failed(root, run->moddir, ret, msgs);
 		goto out;
 	}
+	finding_list_move(out, &run->early);
 	parser_take_findings(run->p, out);
 	if (opts->notes)
 		parser_take_notes(run->p, opts->notes);

@@ -110,6 +110,13 @@ struct build_opts {
 	 * lazy_chains): the build's parsers are added here, where
 	 * parser_chains_give() parses a finding's chain; NULL: parsed as read */
 	struct parser_chains *chains;
+	/* while a go command's output is awaited (go takes a millisecond or
+	 * two to exit after its last byte), from the thread that reads it:
+	 * the findings of that command read so far, `l` from index `from`
+	 * new since the last call; they stay the build's, which gives them
+	 * with the rest, in order (the build may still fail).  NULL: none */
+	void (*idle)(void *data, struct finding_list *l, size_t from);
+	void *idle_data;
 };
 
 /* 1 when `a` and `b` build the same modules' packages, in the same order

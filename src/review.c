@@ -501,38 +501,62 @@ static int shows_none(void *data, const struct finding *f)
 	return 0;
 }
 
+/* The locate of `l`'s findings, as the analysis wants it. */
+static void locate_some(struct analysis *a, struct finding_list *l)
+{
+	if (a->build.keep_file)
+		gosrc_locate_shown(l, a->root, NULL, change_filter_shows, a->filter);
+	else if (a->zero_later)
+		gosrc_locate_shown(l, a->root, a->pre, shows_none, NULL);
+	else
+		gosrc_locate_preloaded(l, a->root, a->pre);
+}
+
+/* build_opts.idle: the findings read so far located while go's output is
+ * awaited (go takes a millisecond or more to exit after its last byte). */
+static void locate_early(void *data, struct finding_list *l, size_t from)
+{
+	struct finding_list part = { l->items + from, l->nr - from, 0 };
+
+	locate_some(data, &part);
+}
+
 static void *analyse(void *data)
 {
 	struct analysis *a = data;
-	struct gosrc_preload *pre;
+	struct finding_list rest = FINDING_LIST_INIT;
+	size_t i;
 
 	analysis_spawn(a);
 	if (a->ret)
 		return NULL;
+	a->zero_later = a->classify_later && !a->contracts.list.nr;
 	/* a review of the change's files only locates few: read when needed */
-	pre = a->build.keep_file ? NULL : preload_sources(a);
+	a->pre = a->build.keep_file ? NULL : preload_sources(a);
+	a->build.idle = locate_early;
+	a->build.idle_data = a;
 	a->ret = packages_build_finish(&a->findings, &a->errors, a->build_started);
 	a->build_started = NULL;
+	a->build.idle = NULL;
 	if (a->ret) {
 		a->msg = xstrdup(error_last());
 		error_clear(); /* this thread's own message: freed before it ends */
 	} else {
+		for (i = 0; i < a->findings.nr; i++) /* those the idle time left */
+			if (!a->findings.items[i]->located)
+				finding_list_add(&rest, a->findings.items[i]);
+		locate_some(a, &rest);
+		rest.nr = 0;
+		finding_list_release(&rest);
 		drop_missing(&a->findings, a->root, a->warn);
-		a->zero_later = a->classify_later && !a->contracts.list.nr;
-		if (a->build.keep_file)
-			gosrc_locate_shown(&a->findings, a->root, NULL, change_filter_shows, a->filter);
-		else if (a->zero_later)
-			gosrc_locate_shown(&a->findings, a->root, pre, shows_none, NULL);
-		else
-			gosrc_locate_preloaded(&a->findings, a->root, pre);
 		contract_run_check(&a->contracts, &a->findings, a->root);
 		if (!a->classify_later)
 			classify_found(&a->findings);
 	}
-	if (a->zero_later)
-		a->pre = pre; /* for zero_size_left() */
-	else
-		gosrc_preload_free(pre);
+	if (!a->zero_later) { /* else kept for zero_size_left() */
+		gosrc_preload_free(a->pre);
+		a->pre = NULL;
+	}
 	return NULL;
 }
 
@@ -1361,10 +1385,14 @@ static int base_prepare(struct pkgset *base_set, struct base_cache *bc, git_repo
 	return 0;
 }
 
-static int compare_with_base(struct review *out, git_repository *repo, const struct change *c,
-			     const char *head_dir, const struct pkgset *head_set,
-			     const struct review_opts *opts, struct go_env_query *goq,
-			     struct root_check *rc, struct early_head *eh, int *fell_back)
+struct run;
+static void prestart_end(struct run *r);
+
+static int compare_with_base(struct run *r, struct review *out, git_repository *repo,
+			     const struct change *c, const char *head_dir,
+			     const struct pkgset *head_set, const struct review_opts *opts,
+			     struct go_env_query *goq, struct root_check *rc, struct early_head *eh,
+			     int *fell_back)
 {
 	struct analysis own, base, *h = eh ? &eh->a : &own;
 	struct finding_list induced = FINDING_LIST_INIT;
@@ -1460,6 +1488,12 @@ static int compare_with_base(struct review *out, git_repository *repo, const str
 	if (follow)
 		dep_changes_start(&dc, h, &base_sum, h->classify_later);
 	later = classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
+	/* the head's build is over: its prestart (removing its GOTMPDIR, and
+	 * remembering it) ends while the summaries' thread runs */
+	if (follow && eh) {
+		eh->a.build.prestart = NULL;
+		prestart_end(r);
+	}
 	dep_changes_wait(&dc);
 	if (later)
 		classify_left(out, h, opts);
@@ -1981,8 +2015,8 @@ static int stage_analyse(struct run *r)
 	int ret, fell_back = 0;
 
 	if (r->mode == MODE_NEW) {
-		ret = compare_with_base(out, r->repo, &r->change, r->root.buf, &r->set, opts, &r->goq,
-					r->rc, eh, &fell_back);
+		ret = compare_with_base(r, out, r->repo, &r->change, r->root.buf, &r->set, opts,
+					&r->goq, r->rc, eh, &fell_back);
 		if (!ret && fell_back) {
 			r->mode = MODE_ADDED;
 			out->mode = config_mode_name(r->mode);

@@ -300,8 +300,21 @@ struct sink {
 	void (*cb)(void *, const char *, size_t);
 	/* where `cb` wants the next bytes read (NULL: the chunk below) */
 	char *(*space)(void *, size_t *);
+	/* called while nothing is ready to read: 1 when it did something */
+	int (*idle)(void *);
 	void *data;
 };
+
+/* The idle callbacks of the open sinks; 1 when one did something. */
+static int sinks_idle(struct sink *s, int n)
+{
+	int i, did = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i].fd >= 0 && s[i].idle)
+			did |= s[i].idle(s[i].data);
+	return did;
+}
 
 /* Read every sink until all reach EOF. */
 static void drain(struct sink *s, int n)
@@ -311,15 +324,19 @@ static void drain(struct sink *s, int n)
 
 	while (open_nr) {
 		struct pollfd pfd[2];
-		int idx[2], m = 0, i;
+		int idx[2], m = 0, i, ready = -1, idle = 0;
 
 		for (i = 0; i < n; i++)
 			if (s[i].fd >= 0) {
 				pfd[m].fd = s[i].fd;
 				pfd[m].events = POLLIN;
+				idle |= s[i].idle != NULL;
 				idx[m++] = i;
 			}
-		if (poll(pfd, (nfds_t)m, -1) < 0) {
+		/* nothing to read yet: the idle work first, then look again */
+		if (idle && !(ready = poll(pfd, (nfds_t)m, 0)) && sinks_idle(s, n))
+			continue;
+		if (ready <= 0 && poll(pfd, (nfds_t)m, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -368,9 +385,9 @@ int child_capture(struct child_process *cp, struct strbuf *out, struct strbuf *e
 	if (ret)
 		return ret;
 	if (out)
-		s[n++] = (struct sink){ cp->out, out, max, NULL, NULL, NULL };
+		s[n++] = (struct sink){ cp->out, out, max, NULL, NULL, NULL, NULL };
 	if (err)
-		s[n++] = (struct sink){ cp->err, err, max, NULL, NULL, NULL };
+		s[n++] = (struct sink){ cp->err, err, max, NULL, NULL, NULL, NULL };
 	drain(s, n);
 	return child_finish(cp);
 }
@@ -385,7 +402,7 @@ int child_capture_start(struct child_process *cp)
 
 int child_capture_finish(struct child_process *cp, struct strbuf *out, size_t max)
 {
-	struct sink s = { cp->out, out, max, NULL, NULL, NULL };
+	struct sink s = { cp->out, out, max, NULL, NULL, NULL, NULL };
 
 	drain(&s, 1);
 	return child_finish(cp);
@@ -401,7 +418,7 @@ int child_kill(struct child_process *cp)
 
 int child_capture_abort(struct child_process *cp)
 {
-	struct sink s = { cp->out, NULL, 0, NULL, NULL, NULL };
+	struct sink s = { cp->out, NULL, 0, NULL, NULL, NULL, NULL };
 
 	/* the pid is ours until child_finish() reaps it: no other process
 	 * can have been given it meanwhile */
@@ -431,17 +448,15 @@ int child_stream_start(struct child_process *cp, int want_out)
 	return ret;
 }
 
-int child_stream_finish(struct child_process *cp,
-			void (*cb)(void *data, const char *buf, size_t len),
-			char *(*space)(void *data, size_t *room), void *data,
+int child_stream_finish(struct child_process *cp, const struct child_stream *cs, void *data,
 			struct strbuf *out, size_t max_out)
 {
 	struct sink s[2];
 	int n = 0;
 
-	s[n++] = (struct sink){ cp->err, NULL, 0, cb, space, data };
+	s[n++] = (struct sink){ cp->err, NULL, 0, cs->cb, cs->space, cs->idle, data };
 	if (out)
-		s[n++] = (struct sink){ cp->out, out, max_out, NULL, NULL, NULL };
+		s[n++] = (struct sink){ cp->out, out, max_out, NULL, NULL, NULL, NULL };
 	drain(s, n);
 	return child_finish(cp);
 }

@@ -100,14 +100,19 @@ int child_capture_abort(struct child_process *cp);
  * /dev/null); child_stream_finish() hands each chunk of stderr to `cb`,
  * keeps stdout in `out` (bounded by `max_out`; NULL unless `want_out`)
  * and waits for it.  Until then the child may block on a full pipe.
- * `space` (may be NULL) says where to read each chunk to (up to `*room`
- * bytes; NULL: a buffer of this module's), so that `cb` may take it in
- * place (parse.h: parser_space).
  */
+struct child_stream {
+	void (*cb)(void *data, const char *buf, size_t len);
+	/* where to read each chunk to (up to `*room` bytes; NULL, or when it
+	 * returns NULL: a buffer of this module's), so that `cb` may take it
+	 * in place (parse.h: parser_space); may be NULL */
+	char *(*space)(void *data, size_t *room);
+	/* called while stderr has nothing to read, until it returns 0 (it
+	 * did nothing): work that need not wait for the child; may be NULL */
+	int (*idle)(void *data);
+};
 int child_stream_start(struct child_process *cp, int want_out);
-int child_stream_finish(struct child_process *cp,
-			void (*cb)(void *data, const char *buf, size_t len),
-			char *(*space)(void *data, size_t *room), void *data,
+int child_stream_finish(struct child_process *cp, const struct child_stream *cs, void *data,
 			struct strbuf *out, size_t max_out);
 
 #endif

@@ -209,6 +209,114 @@ static void test_analyze(void **state)
 	strbuf_release(&errors);
 }
 
+/* What build_opts.idle was given: every finding once, in order. */
+struct idle_seen {
+	struct finding **v;
+	size_t nr, calls;
+};
+
+static void idle_record(void *data, struct finding_list *l, size_t from)
+{
+	struct idle_seen *is = data;
+	size_t i;
+
+	is->calls++;
+	assert_true(from <= l->nr);
+	assert_int_equal(from, is->nr); /* what is new since the last call */
+	for (i = from; i < l->nr; i++) {
+		is->v = realloc(is->v, (is->nr + 1) * sizeof(*is->v));
+		assert_non_null(is->v);
+		is->v[is->nr++] = l->items[i];
+	}
+}
+
+/* "FILE:LINE MESSAGE" of every finding, in order. */
+static void finding_lines(struct strbuf *sb, const struct finding_list *l)
+{
+	size_t i;
+
+	strbuf_reset(sb);
+	for (i = 0; i < l->nr; i++)
+		strbuf_addf(sb, "%s:%d %s\n", l->items[i]->file, l->items[i]->line,
+			    l->items[i]->message);
+}
+
+/*
+ * While go's output is awaited, build_opts.idle is given the findings
+ * read so far, each once, and the build gives them with the rest in the
+ * order a build without it gives; a build that fails frees them (no leak
+ * under ASan).  The go here stops half-way through its output for 0.3 s,
+ * and ends with the rest (its last writer exits with it: the rest is
+ * mostly read with the end, and given with the build's findings).
+ */
+static void test_analyze_idle(void **state)
+{
+	static const char *const files[] = { "a/a.go" };
+	struct pkgset set = PKGSET_INIT;
+	struct finding_list l = FINDING_LIST_INIT;
+	struct build_opts bo = { 0 };
+	struct strbuf errors = STRBUF_INIT, sb = STRBUF_INIT, path = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+	struct idle_seen is = { NULL, 0, 0 };
+	char *real_go = run_which("go");
+	size_t i;
+	int k;
+
+	(void)state;
+	assert_non_null(real_go);
+	strbuf_addf(&path, "%s/a/broken.go", root); /* test_analyze's, if it ran */
+	remove(path.buf);
+	strbuf_reset(&path);
+	put("a/more.go", "package a\n\nfunc More() *[4]int {\n\tvar a [4]int\n\treturn &a\n}\n\n"
+			 "func Most() []int {\n\ts := make([]int, 9)\n\treturn s\n}\n");
+	strbuf_addf(&sb, "#!/bin/sh\n'%s' \"$@\" 2>\"$0.err\"\nst=$?\n"
+		    "n=$(wc -l < \"$0.err\")\nh=$((n / 2))\n"
+		    "head -n \"$h\" \"$0.err\" >&2\nsleep 0.3\n"
+		    "[ $st = 0 ] && exec tail -n +\"$((h + 1))\" \"$0.err\" >&2\n"
+		    "tail -n +\"$((h + 1))\" \"$0.err\" >&2\nexit $st\n", real_go);
+	put("slow/go", sb.buf);
+	strbuf_addf(&path, "%s/slow/go", root);
+	assert_int_equal(chmod(path.buf, 0755), 0);
+	pkgset_add_files(&set, root, files, 1);
+	bo.go = path.buf;
+	assert_int_equal(packages_analyze(&l, &errors, root, &set, &bo), 0);
+	finding_lines(&want, &l);
+	finding_list_release(&l);
+	bo.idle = idle_record;
+	bo.idle_data = &is;
+	for (k = 0; k < 3; k++) {
+		is.nr = is.calls = 0;
+		assert_int_equal(packages_analyze(&l, &errors, root, &set, &bo), 0);
+		finding_lines(&got, &l);
+		assert_string_equal(got.buf, want.buf);
+		assert_true(l.nr >= 3);
+		assert_true(is.calls >= 1);
+		assert_true(is.nr >= 1); /* the first half, during the pause */
+		for (i = 0; i < is.nr; i++)
+			assert_ptr_equal(is.v[i], l.items[i]);
+		finding_list_release(&l);
+	}
+	/* a failed build: what idle was given is freed with the rest */
+	put("a/broken.go", "package a\n\nfunc Broken() { undefinedName() }\n");
+	assert_int_equal(packages_analyze(&l, &errors, root, &set, &bo), ER_EANALYSIS);
+	assert_int_equal(l.nr, 0);
+	remove(path.buf);
+	strbuf_addstr(&path, ".err");
+	remove(path.buf);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/a/more.go", root);
+	remove(path.buf);
+	free(is.v);
+	free(real_go);
+	finding_list_release(&l);
+	pkgset_release(&set);
+	strbuf_release(&errors);
+	strbuf_release(&sb);
+	strbuf_release(&path);
+	strbuf_release(&want);
+	strbuf_release(&got);
+}
+
 static void env_ok(struct go_env_query *q, const struct build_opts *bo)
 {
 	struct strbuf v = STRBUF_INIT, e = STRBUF_INIT;
@@ -365,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_exclude),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_analyze),
+		cmocka_unit_test(test_analyze_idle),
 		cmocka_unit_test(test_go_env_memo),
 	};
 

@@ -169,6 +169,8 @@ static void collect(void *data, const char *buf, size_t len)
 		fclose(fp);
 }
 
+static const struct child_stream collect_cs = { collect, NULL, NULL };
+
 static void test_stream_stderr(void **state)
 {
 	struct chunks chunks = { STRBUF_INIT, NULL };
@@ -187,7 +189,7 @@ static void test_stream_stderr(void **state)
 	chunks.marker = marker;
 	cp.argv = argv;
 	assert_int_equal(child_stream_start(&cp, 1), 0);
-	assert_int_equal(child_stream_finish(&cp, collect, NULL, &chunks, &out, 100), 0);
+	assert_int_equal(child_stream_finish(&cp, &collect_cs, &chunks, &out, 100), 0);
 	assert_string_equal(chunks.seen.buf, "[5]first[6]second");
 	assert_string_equal(out.buf, "out\n");
 	unlink(marker);
@@ -202,7 +204,7 @@ static void test_stream_stderr(void **state)
 		cp2.argv = argv2;
 		strbuf_reset(&chunks.seen);
 		assert_int_equal(child_stream_start(&cp2, 0), 0);
-		assert_int_equal(child_stream_finish(&cp2, collect, NULL, &chunks, NULL, 0), 2);
+		assert_int_equal(child_stream_finish(&cp2, &collect_cs, &chunks, NULL, 0), 2);
 		assert_string_equal(chunks.seen.buf, "[5]kept\n");
 	}
 	strbuf_release(&chunks.seen);
@@ -239,6 +241,8 @@ static void placed_cb(void *data, const char *buf, size_t len)
 	}
 }
 
+static const struct child_stream placed_cs = { placed_cb, place, NULL };
+
 /* Each chunk is read where `space` says, at most the room it gives, and
  * handed to the callback there; without a place, from the helper's own
  * buffer. */
@@ -252,7 +256,7 @@ static void test_stream_space(void **state)
 	memset(&pl, 0, sizeof(pl));
 	cp.argv = argv;
 	assert_int_equal(child_stream_start(&cp, 0), 0);
-	assert_int_equal(child_stream_finish(&cp, placed_cb, place, &pl, NULL, 0), 0);
+	assert_int_equal(child_stream_finish(&cp, &placed_cs, &pl, NULL, 0), 0);
 	assert_memory_equal(pl.area, "abcdefgh", 8);
 	assert_int_equal(pl.used, 8);
 	assert_int_equal(pl.in_place, pl.calls);
@@ -262,9 +266,56 @@ static void test_stream_space(void **state)
 	none.none = 1;
 	cp2.argv = argv;
 	assert_int_equal(child_stream_start(&cp2, 0), 0);
-	assert_int_equal(child_stream_finish(&cp2, placed_cb, place, &none, NULL, 0), 0);
+	assert_int_equal(child_stream_finish(&cp2, &placed_cs, &none, NULL, 0), 0);
 	assert_true(none.calls >= 1);
 	assert_int_equal(none.in_place, 0);
+}
+
+/* What the idle callback saw: the bytes read when it was called, and
+ * how much of them it had taken already (it works once per new byte). */
+struct idled {
+	struct strbuf seen, at_idle;
+	size_t done, calls;
+};
+
+static void idled_cb(void *data, const char *buf, size_t len)
+{
+	struct idled *d = data;
+
+	strbuf_add(&d->seen, buf, len);
+}
+
+static int idled_idle(void *data)
+{
+	struct idled *d = data;
+
+	d->calls++;
+	if (d->done == d->seen.len)
+		return 0; /* nothing new: the reader waits */
+	strbuf_addf(&d->at_idle, "[%s]", d->seen.buf + d->done);
+	d->done = d->seen.len;
+	return 1;
+}
+
+/* While the child is quiet, the idle callback runs on what was read (once
+ * per new byte: it does not spin), and never after the end. */
+static void test_stream_idle(void **state)
+{
+	static const struct child_stream cs = { idled_cb, NULL, idled_idle };
+	const char *argv[] = { "sh", "-c", "printf one >&2; sleep 0.3; printf two >&2", NULL };
+	struct child_process cp = CHILD_PROCESS_INIT;
+	struct idled d = { STRBUF_INIT, STRBUF_INIT, 0, 0 };
+
+	(void)state;
+	cp.argv = argv;
+	assert_int_equal(child_stream_start(&cp, 0), 0);
+	assert_int_equal(child_stream_finish(&cp, &cs, &d, NULL, 0), 0);
+	assert_string_equal(d.seen.buf, "onetwo");
+	/* "one" was worked on while the child slept; "two" came with its end */
+	assert_true(!strcmp(d.at_idle.buf, "[one]") || !strcmp(d.at_idle.buf, "[one][two]"));
+	assert_true(d.calls >= 2 && d.calls <= 8);
+	strbuf_release(&d.seen);
+	strbuf_release(&d.at_idle);
 }
 
 /* A child no longer wanted is stopped, not waited for: a `sleep 30`
@@ -458,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_dir_and_env),
 		cmocka_unit_test(test_stream_stderr),
 		cmocka_unit_test(test_stream_space),
+		cmocka_unit_test(test_stream_idle),
 		cmocka_unit_test(test_capture_abort),
 		cmocka_unit_test(test_kill_group),
 		cmocka_unit_test(test_pipes),
