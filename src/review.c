@@ -1262,13 +1262,6 @@ static int base_settle(struct analysis *base, const struct change *c, int *fell_
 	return 0;
 }
 
-/*
- * New versus base: analyse base (cached) and head, concurrently when the
- * base is cold; match them.  Head findings end in out->findings with their
- * status, base findings without partner in out->fixed.  Returns 1 (with a
- * warning printed) when the base could not be analysed and the review
- * falls back to added lines.
- */
 /* The base-side paths of the changed files that are not excluded, in `*old`; their count. */
 static size_t base_paths(const char ***old, const struct change *c, const struct review_opts *opts)
 {
@@ -1388,6 +1381,27 @@ static int base_prepare(struct pkgset *base_set, struct base_cache *bc, git_repo
 struct run;
 static void prestart_end(struct run *r);
 
+/* The head's build is over (`eh`'s): its prestart ends (its GOTMPDIR
+ * removed, the memory of it written), while the summaries' thread runs. */
+static void head_build_over(struct run *r, struct early_head *eh)
+{
+	eh->a.build.prestart = NULL;
+	prestart_end(r);
+}
+
+/*
+ * New versus base: analyse base (cached) and head, concurrently when the
+ * base is cold; match them.  Head findings end in out->findings with their
+ * status, base findings without partner in out->fixed; *fell_back is set
+ * (with a warning printed) when the base could not be analysed and the
+ * review falls back to added lines.
+ *
+ * Head's build starts first: before the go environment (one `go env`, the
+ * caches' key) when it has no cache entry (the work tree, --no-cache),
+ * else right after it unless it is cached.  The base's checkout and cache
+ * happen while it runs; a cold base builds too.  A work tree's may have
+ * started before the diff (early_head_take).
+ */
 static int compare_with_base(struct run *r, struct review *out, git_repository *repo,
 			     const struct change *c, const char *head_dir,
 			     const struct pkgset *head_set, const struct review_opts *opts,
@@ -1421,11 +1435,6 @@ static int compare_with_base(struct run *r, struct review *out, git_repository *
 	bc.lazy = hc.lazy = reads_lazily(MODE_NEW, opts);
 	n = base_paths(&old, c, opts);
 
-	/* Head's build starts first: before the go environment (one `go env`,
-	 * the caches' key) when it has no cache entry (the work tree,
-	 * --no-cache), else right after it unless it is cached.  The base's
-	 * checkout and cache happen while it runs; a cold base builds too.  A
-	 * work tree's may have started before the diff (early_head_take). */
 	if ((first = c->worktree || opts->no_cache) && eh) {
 		threaded = early_head_join_later(eh, &th);
 	} else if (first) {
@@ -1488,12 +1497,8 @@ static int compare_with_base(struct run *r, struct review *out, git_repository *
 	if (follow)
 		dep_changes_start(&dc, h, &base_sum, h->classify_later);
 	later = classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
-	/* the head's build is over: its prestart (removing its GOTMPDIR, and
-	 * remembering it) ends while the summaries' thread runs */
-	if (follow && eh) {
-		eh->a.build.prestart = NULL;
-		prestart_end(r);
-	}
+	if (follow && eh)
+		head_build_over(r, eh);
 	dep_changes_wait(&dc);
 	if (later)
 		classify_left(out, h, opts);
