@@ -483,16 +483,23 @@ void dependents_base(struct summary *out, const struct finding_list *base0,
 	summary_sort(out);
 }
 
+void dependents_changes_from(struct dependents_result *res, struct summary *head,
+			     const struct finding_list *head0,
+			     const struct parse_note_list *head_notes0, struct summary *base)
+{
+	summary_add_findings(head, head0);
+	if (head_notes0)
+		summary_add_notes(head, head_notes0);
+	summary_diff(&res->changes, base, head);
+	summary_release(head);
+}
+
 void dependents_changes(struct dependents_result *res, const struct finding_list *head0,
 			const struct parse_note_list *head_notes0, struct summary *base)
 {
 	struct summary sh = SUMMARY_INIT;
 
-	summary_add_findings(&sh, head0);
-	if (head_notes0)
-		summary_add_notes(&sh, head_notes0);
-	summary_diff(&res->changes, base, &sh);
-	summary_release(&sh);
+	dependents_changes_from(res, &sh, head0, head_notes0, base);
 }
 
 int dependents_follow(struct dependents_result *res, const struct dependents_opts *o,

@@ -86,6 +86,11 @@ void dependents_base(struct summary *out, const struct finding_list *base0,
  */
 void dependents_changes(struct dependents_result *res, const struct finding_list *head0,
 			const struct parse_note_list *head_notes0, struct summary *base);
+/* The same, the head's summary begun in `head` (summary_add_findings() of
+ * the findings before `head0`'s, in their order), which it releases. */
+void dependents_changes_from(struct dependents_result *res, struct summary *head,
+			     const struct finding_list *head0,
+			     const struct parse_note_list *head_notes0, struct summary *base);
 
 /*
  * Follow res->changes (dependents_changes()) through the importers of

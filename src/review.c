@@ -392,6 +392,12 @@ struct analysis {
 	 * with the sources read ahead (zero_size_left) */
 	int zero_later;
 	struct gosrc_preload *pre;
+	/* with the notes (the summaries) and no contract: the summary of the
+	 * findings located while the build was awaited (locate_early), and
+	 * those it does not have yet (not owned), for dep_changes_start() */
+	int summing;
+	struct summary early_sum;
+	struct finding_list late;
 	const char *scopes;  /* the work tree's scope cache (gosrc.h), or NULL */
 	/* with classify_later and no contract: the explanations are parsed
 	 * for the findings classified only (give_chains), from the build's
@@ -516,9 +522,19 @@ static void locate_some(struct analysis *a, struct finding_list *l)
  * awaited (go takes a millisecond or more to exit after its last byte). */
 static void locate_early(void *data, struct finding_list *l, size_t from)
 {
-	struct finding_list part = { l->items + from, l->nr - from, 0 };
+	struct analysis *a = data;
+	struct finding_list part = { l->items + from, l->nr - from, 0 }, sum = FINDING_LIST_INIT;
+	size_t i;
 
-	locate_some(data, &part);
+	locate_some(a, &part);
+	if (!a->summing)
+		return;
+	for (i = 0; i < part.nr; i++) /* a file it could not read: later */
+		if (part.items[i]->located)
+			finding_list_add(&sum, part.items[i]);
+	summary_add_findings(&a->early_sum, &sum);
+	sum.nr = 0;
+	finding_list_release(&sum);
 }
 
 static void *analyse(void *data)
@@ -531,6 +547,7 @@ static void *analyse(void *data)
 	if (a->ret)
 		return NULL;
 	a->zero_later = a->classify_later && !a->contracts.list.nr;
+	a->summing = a->notes && !a->contracts.list.nr;
 	/* a review of the change's files only locates few: read when needed */
 	a->pre = a->build.keep_file ? NULL : preload_sources(a);
 	a->build.idle = locate_early;
@@ -542,13 +559,15 @@ static void *analyse(void *data)
 		a->msg = xstrdup(error_last());
 		error_clear(); /* this thread's own message: freed before it ends */
 	} else {
+		drop_missing(&a->findings, a->root, a->warn);
 		for (i = 0; i < a->findings.nr; i++) /* those the idle time left */
 			if (!a->findings.items[i]->located)
 				finding_list_add(&rest, a->findings.items[i]);
 		locate_some(a, &rest);
+		if (a->summing)
+			finding_list_move(&a->late, &rest);
 		rest.nr = 0;
 		finding_list_release(&rest);
-		drop_missing(&a->findings, a->root, a->warn);
 		contract_run_check(&a->contracts, &a->findings, a->root);
 		if (!a->classify_later)
 			classify_found(&a->findings);
@@ -611,6 +630,7 @@ static void analysis_init(struct analysis *a, const struct review_opts *opts)
 	a->build.tests = opts->tests;
 	strbuf_init(&a->errors, 0);
 	strbuf_init(&a->said, 0);
+	strbuf_init(&a->early_sum.key, 0);
 }
 
 static void analysis_release(struct analysis *a)
@@ -626,6 +646,10 @@ static void analysis_release(struct analysis *a)
 	gosrc_preload_free(a->pre);
 	a->pre = NULL;
 	parser_chains_release(&a->chains);
+	summary_release(&a->early_sum);
+	strbuf_init(&a->early_sum.key, 0);
+	a->late.nr = 0; /* not owned */
+	finding_list_release(&a->late);
 }
 
 /* The head's analysis of `set` at `root`, as `mode` builds it. */
@@ -1202,6 +1226,7 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 struct dep_changes {
 	struct dependents_result res;
 	struct finding_list head; /* h->findings' items, not owned */
+	struct summary *pre;      /* the head's summary begun (h->early_sum), or NULL */
 	const struct parse_note_list *notes;
 	struct summary *base;
 	pthread_t th;
@@ -1212,21 +1237,27 @@ static void *dep_changes_run(void *data)
 {
 	struct dep_changes *d = data;
 
-	dependents_changes(&d->res, &d->head, d->notes, d->base);
+	if (d->pre)
+		dependents_changes_from(&d->res, d->pre, &d->head, d->notes, d->base);
+	else
+		dependents_changes(&d->res, &d->head, d->notes, d->base);
 	return NULL;
 }
 
 /* In a thread when `beside` (else here, now): only when the match frees
  * none of the head's findings, which classifying them may (a policy that
  * turns a rule off drops its findings: head_classify_later). */
-static void dep_changes_start(struct dep_changes *d, const struct analysis *h, struct summary *base,
+static void dep_changes_start(struct dep_changes *d, struct analysis *h, struct summary *base,
 			      int beside)
 {
-	size_t n = h->findings.nr;
+	/* a summary begun while the build was awaited needs the rest only */
+	const struct finding_list *from = h->summing ? &h->late : &h->findings;
+	size_t n = from->nr;
 
+	d->pre = h->summing ? &h->early_sum : NULL;
 	d->head.items = xmalloc((n ? n : 1) * sizeof(*d->head.items));
 	if (n)
-		memcpy(d->head.items, h->findings.items, n * sizeof(*d->head.items));
+		memcpy(d->head.items, from->items, n * sizeof(*d->head.items));
 	d->head.nr = d->head.alloc = n;
 	d->notes = &h->contracts.notes;
 	d->base = base;
