@@ -392,10 +392,12 @@ struct analysis {
 	 * with the sources read ahead (zero_size_left) */
 	int zero_later;
 	struct gosrc_preload *pre;
-	/* with the notes (the summaries) and no contract: the summary of the
-	 * findings located while the build was awaited (locate_early), and
-	 * those it does not have yet (not owned), for dep_changes_start() */
-	int summing;
+	/* a new-mode review's head (head_analysis_init, with the notes) and
+	 * no contract: the summary of the findings located while the build
+	 * was awaited (locate_early), and those it does not have yet (not
+	 * owned), for dep_changes_start(); the base's and the dependents'
+	 * analyses, whose summaries are made from their findings, make none */
+	int sum_early, summing;
 	struct summary early_sum;
 	struct finding_list late;
 	const char *scopes;  /* the work tree's scope cache (gosrc.h), or NULL */
@@ -547,7 +549,7 @@ static void *analyse(void *data)
 	if (a->ret)
 		return NULL;
 	a->zero_later = a->classify_later && !a->contracts.list.nr;
-	a->summing = a->notes && !a->contracts.list.nr;
+	a->summing = a->sum_early && !a->contracts.list.nr;
 	/* a review of the change's files only locates few: read when needed */
 	a->pre = a->build.keep_file ? NULL : preload_sources(a);
 	a->build.idle = locate_early;
@@ -664,6 +666,7 @@ static void head_analysis_init(struct analysis *a, const struct review_opts *opt
 	a->check = rc;
 	/* the inlining notes, for the summaries the dependents' rounds compare */
 	a->notes = mode == MODE_NEW && opts->scope == SCOPE_DEPENDENTS && !opts->all_packages;
+	a->sum_early = a->notes;
 }
 
 /*
