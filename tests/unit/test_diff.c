@@ -549,6 +549,21 @@ static void backdate(const struct gitrepo *g, const char *path)
 	free(full);
 }
 
+/* `paths` an hour old and staged again: their stat data clean in a newer index. */
+static void backdate_all(struct gitrepo *g, const char *const *paths, size_t n)
+{
+	git_index *index = NULL;
+	size_t i;
+
+	assert_int_equal(git_repository_index(&index, g->repo), 0);
+	for (i = 0; i < n; i++) {
+		backdate(g, paths[i]);
+		assert_int_equal(git_index_add_bypath(index, paths[i]), 0);
+	}
+	assert_int_equal(git_index_write(index), 0);
+	git_index_free(index);
+}
+
 static void test_worktree_narrow(void **state)
 {
 	static const char *const tracked[] = {
@@ -590,13 +605,7 @@ static void test_worktree_narrow(void **state)
 	assert_narrow(&g, &o, "");
 	/* the files an hour old, the index now: their stat data are clean,
 	 * and nothing need be diffed */
-	assert_int_equal(git_repository_index(&index, g.repo), 0);
-	for (i = 0; i < (int)(sizeof(tracked) / sizeof(*tracked)); i++) {
-		backdate(&g, tracked[i]);
-		assert_int_equal(git_index_add_bypath(index, tracked[i]), 0);
-	}
-	assert_int_equal(git_index_write(index), 0);
-	git_index_free(index);
+	backdate_all(&g, tracked, sizeof(tracked) / sizeof(*tracked));
 	assert_narrow(&g, &o, "");
 
 	gitrepo_write(&g, "a.go", "package a\n\nvar A = 2\n");                 /* unstaged */
@@ -679,7 +688,6 @@ static void test_worktree_not_kept(void **state)
 	struct gitrepo g;
 	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
 	struct strbuf body = STRBUF_INIT, big = STRBUF_INIT, memo = STRBUF_INIT;
-	git_index *index = NULL;
 	struct change c;
 	const char *p, *nl;
 	git_oid c1;
@@ -701,13 +709,7 @@ static void test_worktree_not_kept(void **state)
 	gitrepo_write(&g, "notes.txt", "one\n");
 	gitrepo_write(&g, "moved_test.go", body.buf);
 	gitrepo_commit(&g, &c1, "one");
-	assert_int_equal(git_repository_index(&index, g.repo), 0);
-	for (i = 0; i < (int)(sizeof(tracked) / sizeof(*tracked)); i++) {
-		backdate(&g, tracked[i]);
-		assert_int_equal(git_index_add_bypath(index, tracked[i]), 0);
-	}
-	assert_int_equal(git_index_write(index), 0);
-	git_index_free(index);
+	backdate_all(&g, tracked, sizeof(tracked) / sizeof(*tracked));
 	assert_narrow(&g, &o, "");
 
 	gitrepo_write(&g, "a_test.go", "package a\n\nvar AT = 2\n");
