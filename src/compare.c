@@ -570,6 +570,7 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 {
 	struct finding *f = finding_new();
 	struct rec_rd rest = { NULL, NULL, 0 };
+	const char *at = r->p;
 	unsigned flags;
 	size_t len;
 
@@ -599,6 +600,13 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 		if (rest.bad) {
 			r->bad = 1;
 			r->p = rest.p; /* where it went wrong */
+		} else if (f->rule && !f->why) {
+			/* never written (put_record keeps a rule only with its
+			 * sentence), and a lazy read could not tell until the
+			 * rest is read: refused, as the lazy read's completion
+			 * refuses it */
+			r->bad = 1;
+			r->p = at;
 		}
 	}
 	if (r->bad || !rest.p || !f->file || !f->message || !f->subject) {
@@ -611,8 +619,7 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 		f->deferred = lazy;
 		f->deferred_at = rest.p;
 		f->deferred_len = len;
-	} else if (!f->why || !f->rule) { /* a rule without its sentence, or none: classified again */
-		f->rule = NULL;
+	} else if (!f->rule) { /* none, or one this build does not know: classified again */
 		free(f->why);
 		f->why = NULL;
 	}
@@ -767,6 +774,9 @@ int compare_cache_complete(struct finding *f)
 		ret = error_set(ER_EINPUT, "the analysis cache entry %s: the record of %s:%d does not parse (at byte %zu of its rest), so it is shown without its explanation; delete the entry to analyse that revision again",
 				f->deferred->name ? f->deferred->name : "(in memory)", f->file, f->line,
 				(size_t)(r.p - f->deferred_at));
+	else if (f->rule && !f->why) /* rd_record() refuses it in a whole read */
+		ret = error_set(ER_EINPUT, "the analysis cache entry %s: the record of %s:%d names rule %s without its sentence, so it is shown without its explanation; delete the entry to analyse that revision again",
+				f->deferred->name ? f->deferred->name : "(in memory)", f->file, f->line, f->rule);
 	if (!f->rule) {
 		free(f->why);
 		f->why = NULL;

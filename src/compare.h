@@ -90,9 +90,10 @@ int compare_cache_parse(struct finding_list *out, const char *buf, size_t len, c
  * rest, which stays in the mapped entry (finding.deferred) until this
  * reads it into `f`: source lines, the rule's sentence, facts and flow.
  * Returns 1 when it read them, 0 when `f` had nothing left to read, or
- * ER_EINPUT (message set) when they do not parse, which an entry this
- * program wrote never does (its checksum covers the rests): `f` keeps
- * what it has.
+ * ER_EINPUT (message set) when they do not parse or leave its rule
+ * without its sentence (a whole read refuses such an entry), which an
+ * entry this program wrote never does (its checksum covers the rests):
+ * `f` keeps what it has.
  */
 int compare_cache_complete(struct finding *f);
 /* compare_cache_parse(), lazily: the rests stay in `buf`, which must

@@ -432,7 +432,7 @@ static void test_cache_round_trip(void **state)
 		{
 			static const char unknown[] = "escape-review analysis cache 7\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s "
 						      "5:ER999 1 -7 0 0 0 31:~ ~ ~ 3:why 0 0 0 0 -1 ~ ~ 0 0  \nend\n";
-			/* a rule without its sentence: the same */
+			/* a rule without its sentence: never written, refused */
 			static const char nowhy[] = "escape-review analysis cache 7\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s "
 						    "5:ER010 1 -7 0 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \nend\n";
 
@@ -441,11 +441,10 @@ static void test_cache_round_trip(void **state)
 			assert_null(r.items[0]->rule);
 			assert_null(r.items[0]->why);
 			finding_list_release(&r);
-			assert_int_equal(compare_cache_parse(&r, nowhy, strlen(nowhy), "k"), 0);
-			assert_int_equal(r.nr, 1);
-			assert_null(r.items[0]->rule);
-			assert_null(r.items[0]->why);
-			finding_list_release(&r);
+			assert_int_equal(compare_cache_parse(&r, nowhy, strlen(nowhy), "k"), ER_EINPUT);
+			assert_string_equal(error_last(), "it is truncated or corrupt (at byte 55)");
+			assert_int_equal(r.nr, 0);
+			error_clear();
 		}
 		/* every truncation of a good entry is refused, adding nothing */
 		for (cut = 0; cut < strlen(good); cut++) {
@@ -1057,7 +1056,7 @@ static void describe(struct strbuf *sb, const struct finding *f)
  * compare_cache_complete(), and then the finding is the whole read's; a
  * finding freed before it is completed, the entry removed meanwhile, a
  * corrupt rest (the entry refused as a whole read refuses it), a rule
- * without its sentence.
+ * without its sentence (refused alike).
  */
 static void test_lazy_read(void **state)
 {
@@ -1171,6 +1170,31 @@ static void test_lazy_read(void **state)
 		assert_int_equal(owner.refs, 1);
 		assert_string_equal(lazy.items[0]->message, "m");
 		assert_int_equal(lazy.items[0]->flow_nr, 0);
+		finding_list_release(&lazy);
+		error_clear();
+	}
+	/* a rule without its sentence (never written): a whole read refuses
+	 * it; a lazy one, which used the rule before it read the rest, says
+	 * so when it reads it, and the finding keeps its rule and source
+	 * (tests/fuzz/regress/compare/rule-without-sentence) */
+	{
+		static const char nowhy[] = "escape-review analysis cache 7\n1:k \n1 0000000000000000\n"
+			"4:a.go ~ ~ 1:m 1:s 5:ER001 1 -7 0 0 0 31:3:x:1 ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \nend\n";
+		struct finding_deferred owner = { 1, NULL, "nowhy.findings" };
+
+		assert_int_equal(compare_cache_parse(&whole, nowhy, strlen(nowhy), "k"), ER_EINPUT);
+		assert_string_equal(error_last(), "it is truncated or corrupt (at byte 55)");
+		assert_int_equal(whole.nr, 0);
+		error_clear();
+		assert_int_equal(compare_cache_parse_lazy(&lazy, nowhy, strlen(nowhy), "k", &owner), 0);
+		assert_int_equal(lazy.nr, 1);
+		assert_ptr_equal(lazy.items[0]->rule, checklist_find("ER001")->id);
+		assert_int_equal(compare_cache_complete(lazy.items[0]), ER_EINPUT);
+		assert_string_equal(error_last(), "the analysis cache entry nowhy.findings: the record of a.go:1 names rule ER001 without its sentence, so it is shown without its explanation; delete the entry to analyse that revision again");
+		assert_int_equal(owner.refs, 1);
+		assert_ptr_equal(lazy.items[0]->rule, checklist_find("ER001")->id);
+		assert_null(lazy.items[0]->why);
+		assert_string_equal(lazy.items[0]->source, "x:1");
 		finding_list_release(&lazy);
 		error_clear();
 	}
