@@ -229,7 +229,9 @@ static unsigned long long *make_keys(const struct finding_list *l, const struct 
 
 		if (c && file && (renamed = change_renamed_to(c, file)))
 			file = renamed;
-		order[i].hash = base_key_hash(&pre, f, with_file ? file : NULL);
+		order[i].hash = with_file && file == f->file && f->key_hashed
+					? f->key_hash
+					: base_key_hash(&pre, f, with_file ? file : NULL);
 		order[i].index = i;
 	}
 	/* by hash (in index order within one: a stable sort), then each run
@@ -272,6 +274,19 @@ static unsigned long long *make_keys(const struct finding_list *l, const struct 
 	}
 	free(order);
 	return keys;
+}
+
+void compare_prehash(struct finding_list *l)
+{
+	struct key_prefix pre = { NULL, NULL, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		struct finding *f = l->items[i];
+
+		f->key_hash = base_key_hash(&pre, f, f->file);
+		f->key_hashed = 1;
+	}
 }
 
 void compare_fingerprint(struct finding_list *l, const struct change *renames)

@@ -58,6 +58,15 @@ struct pkgset;
 /* Set f->fingerprint on every finding of `l`.  `renames` maps base paths to
  * head paths (may be NULL: paths are used as they are). */
 void compare_fingerprint(struct finding_list *l, const struct change *renames);
+/*
+ * The part of the fingerprint that each finding decides alone (its
+ * package, file, function and message, hashed), made ahead for the
+ * findings of `l` (finding.key_hash) while go's output is awaited, so
+ * that compare_fingerprint() has only their order left to make.  Taken
+ * for a finding whose path is used as it is; whatever changes those four
+ * fields afterwards clears key_hashed.
+ */
+void compare_prehash(struct finding_list *l);
 
 /*
  * Match head findings against base findings (both fingerprinted).  Head

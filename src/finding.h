@@ -180,6 +180,9 @@ struct finding {
 	 * once per iteration of the for loop at loop_line (0: none) */
 	unsigned in_init : 1, in_loop : 1;
 	unsigned located : 1; /* the locate has been made (its file read or not) */
+	/* key_hash holds the hash compare_prehash() made of package, file,
+	 * function and message: cleared by whatever changes them after */
+	unsigned key_hashed : 1;
 	int loop_line;
 	char *zero_size;    /* the zero-size type ("Path") of a moved variable,
 			     * &T{} or new(T): nothing is allocated; else NULL */
@@ -198,6 +201,7 @@ struct finding {
 	int old_line;       /* old-side line of an unchanged line in a hunk, else 0 */
 	char *old_path;     /* the file's path at base (renames), or NULL */
 	char *fingerprint;  /* compare.h */
+	unsigned long long key_hash;
 	char *ack_reason;   /* acknowledgement text, when acknowledged */
 	/* a broken performance contract (contract.h), else NULL: never
 	 * acknowledged by //escape:ok nor accepted by the baseline */

@@ -520,23 +520,25 @@ static void locate_some(struct analysis *a, struct finding_list *l)
 		gosrc_locate_preloaded(l, a->root, a->pre);
 }
 
-/* build_opts.idle: the findings read so far located while go's output is
- * awaited (go takes a millisecond or more to exit after its last byte). */
+/* build_opts.idle: the findings read so far located, and their
+ * fingerprints' keys hashed, while go's output is awaited (go takes a
+ * millisecond or more to exit after its last byte). */
 static void locate_early(void *data, struct finding_list *l, size_t from)
 {
 	struct analysis *a = data;
-	struct finding_list part = { l->items + from, l->nr - from, 0 }, sum = FINDING_LIST_INIT;
+	struct finding_list part = { l->items + from, l->nr - from, 0 }, done = FINDING_LIST_INIT;
 	size_t i;
 
 	locate_some(a, &part);
-	if (!a->summing)
-		return;
 	for (i = 0; i < part.nr; i++) /* a file it could not read: later */
 		if (part.items[i]->located)
-			finding_list_add(&sum, part.items[i]);
-	summary_add_findings(&a->early_sum, &sum);
-	sum.nr = 0;
-	finding_list_release(&sum);
+			finding_list_add(&done, part.items[i]);
+	/* the locate named their functions: nothing changes the key after */
+	compare_prehash(&done);
+	if (a->summing)
+		summary_add_findings(&a->early_sum, &done);
+	done.nr = 0;
+	finding_list_release(&done);
 }
 
 static void *analyse(void *data)

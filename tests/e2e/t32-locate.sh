@@ -167,4 +167,34 @@ expect_eq "new mode: the added var is new, table is not" \
 	"$(json_get "$TMP/out" "[(f['line'], f['function'], f['message'], f['status']) for f in d['findings']] + [d['summary']['fixed']]")" \
 	"[(17, 'early', 'make(map[string]*int) escapes to heap', 'new'), 0]"
 
+# the same reviews, both sides built (at once: a file of its own for each
+# go), with go's diagnostics given one line at a time (a shim on PATH): each
+# finding is located, and its fingerprint's key hashed, while go is awaited
+# (review.c's locate_early), the variable's name included: the same
+# findings, statuses and fingerprints
+er --base c1 --no-cache --format json
+cp "$TMP/out" "$TMP/new-at-once.json"
+er --base c1 --no-cache --mode all --format json
+cp "$TMP/out" "$TMP/all-at-once.json"
+real_go=$(command -v go)
+mkdir -p "$TMP/slow"
+cat >"$TMP/slow/go" <<SH
+#!/bin/sh
+"$real_go" "\$@" 2>"$TMP/slow/err.\$\$"
+st=\$?
+while IFS= read -r line; do printf '%s\\n' "\$line" >&2; sleep 0.02; done <"$TMP/slow/err.\$\$"
+rm -f "$TMP/slow/err.\$\$"
+exit \$st
+SH
+chmod +x "$TMP/slow/go"
+PATH="$TMP/slow:$PATH" er --base c1 --no-cache --format json
+expect_eq "go's output a line at a time, new mode: the added var is new, table is not" \
+	"$(json_get "$TMP/out" "[(f['line'], f['function'], f['message'], f['status']) for f in d['findings']] + [d['summary']['fixed']]")" \
+	"[(17, 'early', 'make(map[string]*int) escapes to heap', 'new'), 0]"
+expect_eq "go's output a line at a time, new mode: the same JSON" \
+	"$(cmp "$TMP/out" "$TMP/new-at-once.json" && echo identical)" identical
+PATH="$TMP/slow:$PATH" er --base c1 --no-cache --mode all --format json
+expect_eq "go's output a line at a time, --mode all: the same JSON, fingerprints included" \
+	"$(cmp "$TMP/out" "$TMP/all-at-once.json" && echo identical)" identical
+
 finish

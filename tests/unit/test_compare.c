@@ -196,6 +196,45 @@ static void test_occurrence_decimal(void **state)
 	finding_list_release(&l);
 }
 
+/*
+ * Keys hashed ahead (compare_prehash, in batches as go's output comes)
+ * give the fingerprints of keys hashed at once: the documented values,
+ * the occurrence made over every batch; a finding whose path the change
+ * renames is hashed again under its head path.
+ */
+static void test_prehash(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT, part;
+	struct change ch;
+	char *renames[2] = { "old.go", "main.go" };
+
+	(void)state;
+	finding_list_add(&l, mk("main.go", 30, "NewPoint", "moved to heap: p"));
+	finding_list_add(&l, mk("main.go", 25, "Other", "moved to heap: p"));
+	finding_list_add(&l, mk("main.go", 20, "NewPoint", "moved to heap: p"));
+	part = (struct finding_list){ l.items, 2, 0 };
+	compare_prehash(&part);
+	part = (struct finding_list){ l.items + 2, 1, 0 };
+	compare_prehash(&part);
+	assert_true(l.items[0]->key_hashed && l.items[2]->key_hashed);
+	assert_true(l.items[0]->key_hash == l.items[2]->key_hash);
+	compare_fingerprint(&l, NULL);
+	assert_string_equal(l.items[2]->fingerprint, "12f6037768346839");
+	assert_string_equal(l.items[0]->fingerprint, "12f6027768346686");
+	finding_list_release(&l);
+	/* renamed: the fingerprint of main.go, not of the hash made ahead */
+	memset(&ch, 0, sizeof(ch));
+	ch.renames = renames;
+	ch.renames_nr = 2;
+	finding_list_add(&l, mk("old.go", 20, "NewPoint", "moved to heap: p"));
+	compare_prehash(&l);
+	compare_fingerprint(&l, &ch);
+	assert_string_equal(l.items[0]->fingerprint, "12f6037768346839");
+	compare_fingerprint(&l, NULL);
+	assert_string_not_equal(l.items[0]->fingerprint, "12f6037768346839");
+	finding_list_release(&l);
+}
+
 static void test_occurrence(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
@@ -1227,6 +1266,7 @@ int main(void)
 		cmocka_unit_test(test_fingerprint_stability),
 		cmocka_unit_test(test_fingerprint_subjects),
 		cmocka_unit_test(test_occurrence),
+		cmocka_unit_test(test_prehash),
 		cmocka_unit_test(test_occurrence_decimal),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_cache_round_trip),
