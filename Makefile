@@ -248,9 +248,12 @@ FUZZ_CFLAGS := $(WARN) -g -O1 -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L 
 	-DER_VERSION='"$(VERSION)"' -DER_DATADIR='"$(PREFIX)/share/escape-review"' $(PKG_CFLAGS)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
+# -MMD: an object is rebuilt when a header it includes changes (a stale
+# struct layout mixed with a new one corrupts memory in ways that look like
+# findings of the fuzzer)
 $(FUZZ_BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -MMD -MP -c -o $@ $<
 
 $(FUZZ_BUILD)/libescape.a: $(LIB_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
 	@rm -f $@
@@ -324,4 +327,4 @@ help:
 	@echo "make install    install under PREFIX=$(PREFIX) (the binary, its data, the manual in MANDIR)"
 	@echo "LIBGIT2_LINK=shared  link libgit2.so, not its archives (auto: archives when they link; $(BUILD)/link.mk says)"
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d
+-include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d $(LIB_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.d)
