@@ -776,6 +776,7 @@ int compare_cache_parse_lazy(struct finding_list *out, const char *buf, size_t l
 
 int compare_cache_complete(struct finding *f)
 {
+	struct strbuf what = STRBUF_INIT;
 	struct rec_rd r;
 	int ret = 1;
 
@@ -786,12 +787,13 @@ int compare_cache_complete(struct finding *f)
 	r.bad = 0;
 	rd_rest(&r, f, NULL);
 	if (r.bad)
-		ret = error_set(ER_EINPUT, "the analysis cache entry %s: the record of %s:%d does not parse (at byte %zu of its rest), so it is shown without its explanation; delete the entry to analyse that revision again",
-				f->deferred->name ? f->deferred->name : "(in memory)", f->file, f->line,
-				(size_t)(r.p - f->deferred_at));
+		strbuf_addf(&what, "does not parse (at byte %zu of its rest)", (size_t)(r.p - f->deferred_at));
 	else if (f->rule && !f->why) /* rd_record() refuses it in a whole read */
-		ret = error_set(ER_EINPUT, "the analysis cache entry %s: the record of %s:%d names rule %s without its sentence, so it is shown without its explanation; delete the entry to analyse that revision again",
-				f->deferred->name ? f->deferred->name : "(in memory)", f->file, f->line, f->rule);
+		strbuf_addf(&what, "names rule %s without its sentence", f->rule);
+	if (what.len)
+		ret = error_set(ER_EINPUT, "the analysis cache entry %s: the record of %s:%d %s, so it is shown without its explanation; delete the entry to analyse that revision again",
+				f->deferred->name ? f->deferred->name : "(in memory)", f->file, f->line, what.buf);
+	strbuf_release(&what);
 	if (!f->rule) {
 		free(f->why);
 		f->why = NULL;
