@@ -300,16 +300,11 @@ static void describe_value(struct strbuf *out, const cJSON *v)
 /* A key from the file, printable: control bytes become '?', long keys cut. */
 static void add_key(struct strbuf *out, const char *prefix, const char *key)
 {
-	size_t i;
-
 	if (prefix) {
 		strbuf_addstr(out, prefix);
 		strbuf_addch(out, '.');
 	}
-	for (i = 0; key[i] && i < 64; i++)
-		strbuf_addch(out, (unsigned char)key[i] < 0x20 || key[i] == 0x7f ? '?' : key[i]);
-	if (key[i])
-		strbuf_addstr(out, "...");
+	strbuf_add_printable(out, key, 64);
 }
 
 __attribute__((format(printf, 4, 5)))

@@ -177,6 +177,7 @@ static int github_event(struct forge_context *ctx, const char *path, long *numbe
 	cJSON *ev = NULL;
 	const cJSON *pr, *num;
 	const char *head_repo, *base_repo;
+	double d;
 	long n;
 	int ret = 0;
 
@@ -205,15 +206,15 @@ static int github_event(struct forge_context *ctx, const char *path, long *numbe
 		*head = json_str(run, "head_sha", NULL, NULL);
 		num = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(
 			cJSON_GetObjectItemCaseSensitive(run, "pull_requests"), 0), "number");
-		if (cJSON_IsNumber(num) && num->valuedouble >= 1 && num->valuedouble < 1e15)
-			*number = (long)num->valuedouble;
+		if (forge_valid_id(&d, num))
+			*number = (long)d;
 		*keep = ev;
 		ev = NULL;
 		goto out; /* not a pull request event: the caller says what is missing */
 	}
 	num = cJSON_GetObjectItemCaseSensitive(pr, "number");
-	if (cJSON_IsNumber(num) && num->valuedouble >= 1 && num->valuedouble < 1e15)
-		*number = (long)num->valuedouble;
+	if (forge_valid_id(&d, num))
+		*number = (long)d;
 	*head = json_str(pr, "head", "sha", NULL);
 	*base = json_str(pr, "base", "sha", NULL);
 	head_repo = json_str(pr, "head", "repo", "full_name");
@@ -529,10 +530,8 @@ int forge_post_summary(struct http_response *r, struct http_client *c,
 		const char *b = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "body"));
 		const cJSON *i = cJSON_GetObjectItemCaseSensitive(it, "id");
 
-		if (b && cJSON_IsNumber(i) && starts_with(b, FORGE_SUMMARY_MARKER)) {
-			id = i->valuedouble;
+		if (b && starts_with(b, FORGE_SUMMARY_MARKER) && forge_valid_id(&id, i))
 			break;
-		}
 	}
 	forge_summary_body(&body, rv, api->body_max);
 	http_json_add_str(req, "body", body.buf);
@@ -547,6 +546,43 @@ out:
 	cJSON_Delete(req);
 	strbuf_release(&path);
 	strbuf_release(&body);
+	return ret;
+}
+
+int forge_valid_id(double *out, const cJSON *id)
+{
+	double v;
+
+	if (!cJSON_IsNumber(id))
+		return 0;
+	v = id->valuedouble;
+	if (!(v >= 1 && v <= 9007199254740991.0) || v != (double)(long long)v)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+int forge_valid_sha(const char *s)
+{
+	size_t n = 0;
+
+	for (; s && s[n]; n++)
+		if (!strchr("0123456789abcdef", s[n]) || n == 64)
+			return 0;
+	return n == 40 || n == 64;
+}
+
+int forge_check_sha(const char *forge, const char *what, const char *sha)
+{
+	struct strbuf shown = STRBUF_INIT;
+	int ret;
+
+	if (forge_valid_sha(sha))
+		return 0;
+	strbuf_add_printable(&shown, sha ? sha : "", 64);
+	ret = error_set(ER_EPUBLISH, "%s reporter: %s '%s' is not a full SHA (40 or 64 "
+			"lower-case hex digits)", forge, what, shown.buf);
+	strbuf_release(&shown);
 	return ret;
 }
 

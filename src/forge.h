@@ -32,6 +32,8 @@
 #include "strbuf.h"
 #include <stddef.h>
 
+struct cJSON;
+
 struct http_client;
 struct http_response;
 
@@ -218,6 +220,21 @@ struct forge_summary_api {
  */
 int forge_post_summary(struct http_response *r, struct http_client *c,
 		       const struct forge_review *rv, const struct forge_summary_api *api);
+
+/*
+ * An id a forge answered, as it may go into a request path: a JSON number
+ * that is a whole number from 1 to 2^53 - 1 (the integers a double holds
+ * exactly; GitHub's and GitLab's ids are positive).  1 and *out set when it
+ * is one, else 0.
+ */
+int forge_valid_id(double *out, const struct cJSON *id);
+
+/* 1 when `s` is a full commit SHA as git and the forges write it: 40
+ * (SHA-1) or 64 (SHA-256) lower-case hex digits. */
+int forge_valid_sha(const char *s);
+/* 0 when forge_valid_sha(sha), else ER_EPUBLISH: "<forge> reporter: <what>
+ * '<sha, printable, cut>' is not a full SHA (...)". */
+int forge_check_sha(const char *forge, const char *what, const char *sha);
 
 /* The note left on a thread resolved or reopened: "escape-review: fixed in
  * SHA" or "escape-review: reintroduced in SHA" (the forges link the SHA). */

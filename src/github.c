@@ -94,21 +94,24 @@ static int mark_existing(struct gh *g)
 		const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "path");
 		const cJSON *line = cJSON_GetObjectItemCaseSensitive(it, "line");
 
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+		double id;
 		struct ours *o;
 
-		if (!cJSON_IsString(body) || !cJSON_IsString(p) || !cJSON_IsNumber(id) ||
+		/* the id goes into a reply's path: a comment without a valid
+		 * one is not taken for ours */
+		if (!cJSON_IsString(body) || !cJSON_IsString(p) ||
+		    !forge_valid_id(&id, cJSON_GetObjectItemCaseSensitive(it, "id")) ||
 		    !forge_find_fingerprint(&fp, body->valuestring))
 			continue;
 		ALLOC_GROW(g->ours, g->ours_nr + 1, g->ours_alloc);
 		o = &g->ours[g->ours_nr++];
-		o->id = id->valuedouble;
+		o->id = id;
 		o->fp = xstrdup(fp.buf);
 		o->matched = 0;
 		for (i = 0; cJSON_IsNumber(line) && i < g->rv->comments_nr; i++) {
 			struct forge_comment *fc = &g->rv->comments[i];
 
-			if (fc->line == line->valueint && !strcmp(fc->path, p->valuestring) &&
+			if (fc->line == line->valuedouble && !strcmp(fc->path, p->valuestring) &&
 			    !strcmp(fc->fingerprint, fp.buf)) {
 				fc->state = FORGE_EXISTING;
 				o->matched = 1;
@@ -418,16 +421,6 @@ static int post_status(struct gh *g)
 	return ret;
 }
 
-static int valid_sha(const char *s)
-{
-	size_t n = 0;
-
-	for (; s[n]; n++)
-		if (!strchr("0123456789abcdefABCDEF", s[n]))
-			return 0;
-	return n >= 7;
-}
-
 int github_publish(const struct forge_context *ctx, struct forge_review *rv,
 		   struct http_client *c)
 {
@@ -442,11 +435,8 @@ int github_publish(const struct forge_context *ctx, struct forge_review *rv,
 	ret = head_sha(&g, &head);
 	if (ret)
 		goto out;
-	if (!c->dry_run && !valid_sha(head)) {
-		ret = error_set(ER_EPUBLISH, "GitHub reporter: head commit '%s' is not a SHA",
-				head);
+	if (!c->dry_run && (ret = forge_check_sha("GitHub", "the head commit", head)))
 		goto out;
-	}
 	g.head = head;
 	ret = post_inline(&g);
 	if (!ret)

@@ -75,6 +75,12 @@ static int diff_refs(struct gl *g)
 		}
 		base = start = base ? base : "BASE_SHA";
 		head = head ? head : "HEAD_SHA";
+	} else if (!g->c->dry_run) {
+		/* they go into positions, notes and the status's path */
+		if ((ret = forge_check_sha("GitLab", "the merge request's base commit", base)) ||
+		    (ret = forge_check_sha("GitLab", "the merge request's start commit", start)) ||
+		    (ret = forge_check_sha("GitLab", "the merge request's head commit", head)))
+			goto out;
 	}
 	g->base = xstrdup(base);
 	g->start = xstrdup(start);
@@ -117,7 +123,7 @@ static void note_ours(struct gl *g, const cJSON *disc, const cJSON *note, const 
 	for (i = 0; p && cJSON_IsNumber(line) && i < g->rv->comments_nr; i++) {
 		struct forge_comment *fc = &g->rv->comments[i];
 
-		if (fc->line == line->valueint && !strcmp(fc->path, p) &&
+		if (fc->line == line->valuedouble && !strcmp(fc->path, p) &&
 		    !strcmp(fc->fingerprint, fp)) {
 			fc->state = FORGE_EXISTING;
 			o->matched = 1;

@@ -138,11 +138,6 @@ static int is_hex(const char *s, size_t min, size_t max)
 	return n >= min && n <= max;
 }
 
-static int valid_sha(const char *s)
-{
-	return s && is_hex(s, 40, 64) && (strlen(s) == 40 || strlen(s) == 64);
-}
-
 /* Relative, inside the repository: no "..", ".", empty, absolute component,
  * no backslash or control character. */
 static int valid_repo_path(const char *p)
@@ -268,7 +263,7 @@ static int read_head(struct forge_review *out, long *number, const cJSON *pub,
 	    (ret = get_text(&state, st, "state", 16, 0, path)) ||
 	    (ret = get_text(&desc, st, "description", 1024, 1, path)))
 		return ret;
-	if (!valid_sha(head) || (base && !valid_sha(base)))
+	if (!forge_valid_sha(head) || (base && !forge_valid_sha(base)))
 		return refuse(path, "\"head\" or \"base\" is not a commit SHA (40 or 64 "
 			      "lower-case hex digits)");
 	if (strcmp(state, "success") && strcmp(state, "failure"))

@@ -108,6 +108,16 @@ void strbuf_addchars(struct strbuf *sb, int c, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
+void strbuf_add_printable(struct strbuf *sb, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i < max; i++)
+		strbuf_addch(sb, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i]);
+	if (s[i])
+		strbuf_addstr(sb, "...");
+}
+
 void strbuf_addint(struct strbuf *sb, long long v)
 {
 	char digits[24];

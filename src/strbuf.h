@@ -53,6 +53,9 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Append `v` in decimal, as "%lld" prints it (without printf's cost). */
 void strbuf_addint(struct strbuf *sb, long long v);
+/* Append at most `max` bytes of `s` for a message: each control byte
+ * (below 0x20, and 0x7f) as '?', and "..." when `s` goes on. */
+void strbuf_add_printable(struct strbuf *sb, const char *s, size_t max);
 
 /* Remove trailing / leading / both kinds of ASCII white space. */
 void strbuf_rtrim(struct strbuf *sb);

@@ -336,6 +336,63 @@ check_eq "gh fixed: the person's comment and thread never touched" "" \
 for l in open(sys.argv[1]): r = json.loads(l); print(r["path"], json.dumps(r["body"]))' "$TMP/gh.rec" |
 	   grep -e "comments/$HUMAN/" -e "stub$(printf %08d "$HUMAN")")"
 
+# 11c. answers no forge should send: a list that is not one, a page that is
+#      not JSON, ids that cannot go into a path (too large, fractional,
+#      negative, a string, beyond 2^53) on comments that carry our marker,
+#      a line that is not a whole number, a summary with such an id, and a
+#      head commit that is not a SHA: refused or not taken for ours, and no
+#      request is built from them
+mark
+control '{"answers": [{"path": "/repos/o/r/pulls/11/comments", "json": {"message": "Moved"}}]}'
+run env $GH "$DRIVER" --pr 11 auto "$TMP/res1.json"
+check_eq "gh not a list: exit" 1 "$RC"
+check_eq "gh not a list: message" \
+	"publish_driver: GET /repos/o/r/pulls/11/comments?per_page=100 failed: 200, but the answer is not a JSON list" "$ERR"
+check_eq "gh not a list: nothing written" "GET /repos/o/r/pulls/11/comments?per_page=100 $L fault=answer" "$(new_lines)"
+mark
+control '{"answers": [{"path": "/repos/o/r/pulls/11/comments", "raw": "<html><body>Moved</body></html>"}]}'
+run env $GH "$DRIVER" --pr 11 auto "$TMP/res1.json"
+check_eq "gh not JSON: message" \
+	"publish_driver: GET /repos/o/r/pulls/11/comments?per_page=100 failed: 200, but the answer is not a JSON list" "$ERR"
+check_eq "gh not JSON: nothing written" "GET /repos/o/r/pulls/11/comments?per_page=100 $L fault=answer" "$(new_lines)"
+fpc() { printf '{"id": %s, "path": "pkg/a.go", "line": %s, "body": "x\\n\\n<!-- escape-review:fp=%s -->"}' "$1" "$2" "$3"; }
+thr() { printf '{"id": "T%s", "isResolved": false, "comments": {"nodes": [{"databaseId": %s}]}}' "$2" "$1"; }
+mark
+control "{\"answers\": [
+ {\"path\": \"/repos/o/r/pulls/11/comments\", \"json\": [$(fpc 1e300 12 e1), $(fpc 2.5 12 e2),
+  $(fpc -4 12 e3), $(fpc '"1001"' 12 e4), $(fpc 9007199254740993 12 e5), $(fpc 77 10.5 aa11),
+  $(fpc 5 12 e6)]},
+ {\"method\": \"POST\", \"path\": \"/graphql\", \"json\": {\"data\": {\"repository\": {\"pullRequest\":
+  {\"reviewThreads\": {\"pageInfo\": {\"hasNextPage\": false, \"endCursor\": null}, \"nodes\": [
+  $(thr 1e300 1), $(thr 2.5 2), $(thr -4 3), $(thr 1001 4), $(thr 9007199254740993 5), $(thr 77 77),
+  $(thr 5 6)]}}}}}},
+ {\"method\": \"POST\", \"path\": \"/repos/o/r/pulls/11/comments/5/replies\", \"status\": 201, \"json\": {\"id\": 8}},
+ {\"method\": \"POST\", \"path\": \"/graphql\", \"json\": {\"data\": {\"resolveReviewThread\":
+  {\"thread\": {\"id\": \"T6\", \"isResolved\": true}}}}},
+ {\"path\": \"/repos/o/r/issues/11/comments\", \"json\": [
+  {\"id\": 1e300, \"body\": \"<!-- escape-review:summary -->\\nnot ours\"},
+  {\"id\": 0.5, \"body\": \"<!-- escape-review:summary -->\\nnot ours\"}]}]}"
+run env $GH "$DRIVER" --pr 11 auto "$TMP/res1.json"
+check_eq "gh hostile ids: exit" 0 "$RC"
+check_eq "gh hostile ids: result (the fractional line is not line 10)" "posted=2 existing=0 over_limit=0 refused=0
+resolved=1 reopened=0" "$OUT"
+check_eq "gh hostile ids: requests: only id 5 is ours" "GET /repos/o/r/pulls/11/comments?per_page=100 $L fault=answer
+POST /repos/o/r/pulls/11/reviews $L
+POST /graphql $L fault=answer
+POST /repos/o/r/pulls/11/comments/5/replies $L fault=answer
+POST /graphql $L fault=answer
+GET /repos/o/r/issues/11/comments?per_page=100 $L fault=answer
+POST /repos/o/r/issues/11/comments $L
+POST /repos/o/r/statuses/$HEAD $L" "$(new_lines)"
+check_eq "gh hostile ids: the mutation names thread T6" "$(mut resolveReviewThread T6)" "$(recs body $((MARK + 5)))"
+mark
+control '{"answers": [{"path": "/repos/o/r/pulls/12", "json": {"number": 12, "head": {"sha": "0123456789abcdef0123456789abcdef01234567\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}}}]}'
+run env GITHUB_REPOSITORY=o/r GITHUB_API_URL="$API" GITHUB_TOKEN=$TOKEN "$DRIVER" --pr 12 github "$TMP/res1.json"
+check_eq "gh head not a SHA: exit" 1 "$RC"
+check_eq "gh head not a SHA: message (printable, cut)" \
+	"publish_driver: GitHub reporter: the head commit '0123456789abcdef0123456789abcdef01234567?xxxxxxxxxxxxxxxxxxxxxxx...' is not a full SHA (40 or 64 lower-case hex digits)" "$ERR"
+check_eq "gh head not a SHA: nothing written" "GET /repos/o/r/pulls/12 $L fault=answer" "$(new_lines)"
+
 stop_stub
 
 # 12. nobody listening: connection errors are retried, then named
@@ -517,6 +574,27 @@ PUT $MR4/discussions/$AA $L" "$(new_lines | sed -n 1,6p)"
 check_eq "gl fixed 3: the note" "{\"body\":\"escape-review: reintroduced in $HEAD\"}" "$(recs body $((MARK + 5)))"
 check_eq "gl fixed 3: reopened" '{"resolved":false}' "$(recs body $((MARK + 6)))"
 check_eq "gl fixed: the person's discussion never touched" "" "$(grep -c "discussions/$GLHUMAN" "$TMP/gl.rec" | grep -v '^0$')"
+
+# 9. answers no forge should send: a merge request whose head commit is not
+#    a SHA (it would go into positions, notes and the status's path), and
+#    a summary note whose id cannot go into a path (not taken for ours)
+mark
+control "{\"answers\": [{\"path\": \"$P/merge_requests/5\", \"json\": {\"iid\": 5, \"diff_refs\":
+ {\"base_sha\": \"$BASE\", \"start_sha\": \"$START\", \"head_sha\": \"$HEAD [x](http://e.test)\"}}}]}"
+run env $GL CI_MERGE_REQUEST_IID=5 "$DRIVER" auto "$TMP/gl.json"
+check_eq "gl head not a SHA: exit" 1 "$RC"
+check_eq "gl head not a SHA: message" \
+	"publish_driver: GitLab reporter: the merge request's head commit '$HEAD [x](http://e.test)' is not a full SHA (40 or 64 lower-case hex digits)" "$ERR"
+check_eq "gl head not a SHA: nothing written" "GET $P/merge_requests/5 $L fault=answer" "$(new_lines)"
+mark
+control "{\"answers\": [{\"path\": \"$P/merge_requests/5/notes\", \"json\": [
+ {\"id\": 4.5, \"body\": \"<!-- escape-review:summary -->\\\\nnot ours\"}]}]}"
+run env $GL CI_MERGE_REQUEST_IID=5 "$DRIVER" auto "$TMP/glres1.json"
+check_eq "gl hostile note id: exit" 0 "$RC"
+check_eq "gl hostile note id: a new summary, nothing else touched" \
+	"GET $P/merge_requests/5/notes?per_page=100 $L fault=answer
+POST $P/merge_requests/5/notes $L" \
+	"$(new_lines | grep '/notes')"
 
 stop_stub
 

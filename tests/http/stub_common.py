@@ -12,12 +12,19 @@ Control file (JSON, read and deleted at the next request):
   {"hang": N, "hang_seconds": S}          then N requests get no answer for S s
   {"hang_method": "POST"}                 ... only requests of that method hang
   {"bad_link": true}                      pagination links point elsewhere
+  {"answers": [{"method": "GET", "path": REGEX, "status": 200,
+                "json": OBJ} or {..., "raw": TEXT}]}
+                                          the first request whose method and
+                                          path (fullmatch) match one is
+                                          answered with it instead (once each):
+                                          answers no real forge sends
 Faults are applied in the order above, one per request.
 """
 
 import argparse
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -60,6 +67,7 @@ class Faults:
         self.hang_seconds = 10.0
         self.hang_method = None
         self.bad_link = False
+        self.answers = []
 
     def load(self):
         try:
@@ -76,6 +84,7 @@ class Faults:
         self.hang_seconds = float(c.get("hang_seconds", 10))
         self.hang_method = c.get("hang_method")
         self.bad_link = bool(c.get("bad_link", False))
+        self.answers = list(c.get("answers", []))
 
     def next(self, method):
         """The fault for this request: None or a name."""
@@ -87,6 +96,14 @@ class Faults:
                 if getattr(self, name) > 0:
                     setattr(self, name, getattr(self, name) - 1)
                     return name
+            return None
+
+    def answer(self, method, path):
+        """The planted answer for this request (taken from the list), or None."""
+        with self.lock:
+            for i, a in enumerate(self.answers):
+                if a.get("method", "GET") == method and re.fullmatch(a["path"], path):
+                    return self.answers.pop(i)
             return None
 
 
@@ -163,6 +180,19 @@ class Handler(BaseHTTPRequestHandler):
                 "documentation_url": "https://docs.github.com/rest/overview/"
                                      "resources-in-the-rest-api#secondary-rate-limits"},
                 {"retry-after": "1"})
+            return
+        planted = st.faults.answer(method, path)
+        if planted is not None:
+            rec["fault"] = "answer"
+            rec["status"] = planted.get("status", 200)
+            if "raw" in planted:
+                rec["response"] = planted["raw"]
+                self.record(rec)
+                self.send_raw(rec["status"], planted["raw"].encode(), "application/json")
+            else:
+                rec["response"] = planted.get("json")
+                self.record(rec)
+                self.send_json(rec["status"], planted.get("json"))
             return
         prefix = st.args.prefix
         if prefix and not path.startswith(prefix):

@@ -20,6 +20,8 @@
 #include "strbuf.h"
 #include "util.h"
 
+#include <cJSON.h>
+
 /* longer than any note */
 #define Z "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
 #define NOTE "\n\n*(truncated: this text was longer than the forge accepts)*"
@@ -362,6 +364,56 @@ static void test_reporter_choice(void **state)
 	forge_context_release(&ctx);
 }
 
+/* What may go into a request path: whole ids from 1 to 2^53 - 1, full SHAs. */
+static void test_valid_id_sha(void **state)
+{
+	static const char *const ids = "[1, 0, -1, 1.5, 9007199254740991, 9007199254740992, "
+				       "1e300, \"5\", null, 4213]";
+	static const int want[] = { 1, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
+	cJSON *arr = cJSON_Parse(ids);
+	const cJSON *it;
+	double v = -1;
+	size_t i = 0;
+
+	(void)state;
+	assert_non_null(arr);
+	cJSON_ArrayForEach(it, arr) {
+		double got = -1;
+
+		assert_int_equal(forge_valid_id(&got, it), want[i]);
+		if (want[i])
+			assert_true(got == it->valuedouble);
+		else
+			assert_true(got == -1); /* untouched */
+		i++;
+	}
+	assert_int_equal(i, 10);
+	assert_int_equal(forge_valid_id(&v, cJSON_GetArrayItem(arr, 4)), 1);
+	assert_true(v == 9007199254740991.0);
+	cJSON_Delete(arr);
+
+	assert_true(forge_valid_sha("0123456789abcdef0123456789abcdef01234567"));
+	assert_true(forge_valid_sha("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+	assert_false(forge_valid_sha("0123456789abcdef0123456789abcdef0123456"));   /* 39 */
+	assert_false(forge_valid_sha("0123456789abcdef0123456789abcdef012345678")); /* 41 */
+	assert_false(forge_valid_sha("0123456789ABCDEF0123456789abcdef01234567"));
+	assert_false(forge_valid_sha("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"));
+	assert_false(forge_valid_sha("0123456"));
+	assert_false(forge_valid_sha(""));
+	assert_false(forge_valid_sha(NULL));
+
+	assert_int_equal(forge_check_sha("GitHub", "the head commit",
+					 "0123456789abcdef0123456789abcdef01234567"), 0);
+	assert_int_equal(forge_check_sha("GitLab", "the merge request's head commit",
+					 "abc\n\x7f" Z), ER_EPUBLISH);
+	assert_string_equal(error_last(), "GitLab reporter: the merge request's head commit 'abc??"
+			    "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz...' is not "
+			    "a full SHA (40 or 64 lower-case hex digits)");
+	assert_int_equal(forge_check_sha("GitHub", "the head commit", NULL), ER_EPUBLISH);
+	assert_string_equal(error_last(), "GitHub reporter: the head commit '' is not a full SHA "
+			    "(40 or 64 lower-case hex digits)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_add_cut),
 		cmocka_unit_test(test_fingerprint_roundtrip),
 		cmocka_unit_test(test_summary_body),
+		cmocka_unit_test(test_valid_id_sha),
 		cmocka_unit_test_setup_teardown(test_github_context, clear_env, remove_event),
 		cmocka_unit_test_setup_teardown(test_github_fork, clear_env, remove_event),
 		cmocka_unit_test_setup_teardown(test_github_missing, clear_env, remove_event),

@@ -385,6 +385,25 @@ static void test_getline_appends(void **state)
 }
 
 /* strbuf_addint prints what "%lld" prints, the extremes included. */
+static void test_add_printable(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	strbuf_add_printable(&sb, "a\tb\x1b[1m\x7f\xc3\xa9", 64);
+	assert_string_equal(sb.buf, "a?b?[1m?\xc3\xa9");
+	strbuf_reset(&sb);
+	strbuf_add_printable(&sb, "abcdef", 6);
+	assert_string_equal(sb.buf, "abcdef");
+	strbuf_reset(&sb);
+	strbuf_add_printable(&sb, "abcdefg", 6);
+	assert_string_equal(sb.buf, "abcdef...");
+	strbuf_reset(&sb);
+	strbuf_add_printable(&sb, "", 6);
+	assert_string_equal(sb.buf, "");
+	strbuf_release(&sb);
+}
+
 static void test_addint(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -421,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_getline_overlong),
 		cmocka_unit_test(test_getline_appends),
 		cmocka_unit_test(test_addint),
+		cmocka_unit_test(test_add_printable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
