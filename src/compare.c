@@ -93,7 +93,8 @@ static size_t position_len(const char *s)
 }
 
 /* `h` continued with the message without compiler positions
- * (FILE.go:LINE[:COL]), run by run between them. */
+ * (FILE.go:LINE[:COL]) and without the numbers of compiler temporaries
+ * (".autotmp_12" hashed as ".autotmp_"), run by run between them. */
 static unsigned long long hash_stripped(unsigned long long h, const char *m)
 {
 	const char *start = m, *run = m;
@@ -104,6 +105,16 @@ static unsigned long long hash_stripped(unsigned long long h, const char *m)
 		/* a position starts a word */
 		if (m == start || m[-1] == ' ' || m[-1] == '(')
 			n = position_len(m);
+		if (!n && *m == '.' && starts_with(m, ".autotmp_") && m[9] >= '0' && m[9] <= '9') {
+			/* numbered in the function's order: one more before it
+			 * renumbers it */
+			m += 9;
+			h = strmap_hash_continue(h, run, (size_t)(m - run));
+			while (*m >= '0' && *m <= '9')
+				m++;
+			run = m;
+			continue;
+		}
 		if (n) {
 			h = strmap_hash_continue(h, run, (size_t)(m - run));
 			m += n;

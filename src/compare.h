@@ -11,8 +11,11 @@
  * through the change's renames first), `function` is the enclosing
  * top-level function (closure suffixes such as ".func2" are dropped, so
  * adding a closure does not renumber the others' findings), `message` is
- * the verdict with compiler positions (FILE.go:LINE[:COL]) removed and
- * nothing else (`b[:2]` and `c[:3]` stay different), and `occurrence`
+ * the verdict with compiler positions (FILE.go:LINE[:COL]) and the
+ * numbers of compiler temporaries (".autotmp_3" becomes ".autotmp_": Go
+ * 1.26's new(expr) and comma-ok forms name them, numbered in the
+ * function's order) removed and nothing else (`b[:2]` and `c[:3]` stay
+ * different), and `occurrence`
  * counts earlier findings with the same other fields in the same function
  * (by line and column).  Line shifts, reformatting and renamed files keep
  * the fingerprint; findings of a function moved to another file of the

@@ -143,4 +143,43 @@ echo 'not json' >.escape-baseline.json
 er --mode all --all-packages
 expect_rc "malformed baseline" 2
 expect_grep "malformed baseline: names the file" ".escape-baseline.json is not an escape-review baseline" "$TMP/err"
+# Compiler temporaries are numbered in the function's order (Go 1.26 names
+# them for new(expr) and comma-ok forms): one added before an unchanged
+# allocation renumbers it, and its fingerprint must not change with it.
+if [ "$GO_MINOR" -ge 26 ]; then
+	mkdir "$TMP/tmps" && cd "$TMP/tmps"
+	git init -q && git config user.email t@example.com && git config user.name t
+	printf 'module example.com/tmps\n\ngo 1.26\n' >go.mod
+	cat >p.go <<'GO'
+package tmps
+
+var sink interface{}
+
+func P(x int) *int {
+	return new(x + 1)
+}
+
+func G(m map[int]int) {
+	var v interface{}
+	v, _ = m[1]
+	sink = v
+}
+GO
+	git add -A && git commit -qm base
+	python3 - <<'PY'
+src = open("p.go").read()
+src = src.replace("func P(x int) *int {\n", "func P(x int) *int {\n\tif *new(x * 2) > 10 {\n\t\tx++\n\t}\n")
+src = src.replace("\tvar v interface{}\n", "\tvar v interface{}\n\t_, _ = m[0]\n")
+open("p.go", "w").write(src)
+PY
+	git commit -qam "a temporary before each"
+	er --base HEAD~1 --format json --fail-on none
+	expect_eq "renumbered temporaries: nothing new, nothing fixed" "$(summary)" \
+		"mode=new new=0 fixed=0 existing=2 baseline=0"
+	er --base HEAD~1 --format json --fail-on none --mode all
+	expect_eq "renumbered temporaries: the two, renumbered, existing" "$(summary)" \
+"p.go:9:P:moved to heap: .autotmp_3:existing:false
+p.go:15:G:.autotmp_4 escapes to heap:existing:false
+mode=all new=0 fixed=0 existing=2 baseline=0"
+fi
 finish
