@@ -320,8 +320,9 @@ void compare_fingerprint(struct finding_list *l, const struct change *renames)
 	free(keys);
 }
 
-/* One matching pass: marks the findings that got a partner. */
-static void match_pass(struct finding_list *head, unsigned char *head_done,
+/* One matching pass: marks the base findings that got a partner, and gives
+ * each head finding that got one its index + 1. */
+static void match_pass(struct finding_list *head, size_t *head_partner,
 		       struct finding_list *base, unsigned char *base_done, int with_file)
 {
 	/* the exact pass matches fingerprints: only the file-less one needs keys */
@@ -344,7 +345,7 @@ static void match_pass(struct finding_list *head, unsigned char *head_done,
 	for (i = 0; i < head->nr; i++) {
 		uintptr_t hit;
 
-		if (head_done[i])
+		if (head_partner[i])
 			continue;
 		if (with_file)
 			hit = (uintptr_t)strmap_remove(&m, head->items[i]->fingerprint,
@@ -352,7 +353,7 @@ static void match_pass(struct finding_list *head, unsigned char *head_done,
 		else
 			hit = (uintptr_t)strmap_remove(&m, (const char *)&hk[i], sizeof(hk[i]));
 		if (hit) {
-			head_done[i] = 1;
+			head_partner[i] = hit;
 			base_done[hit - 1] = 1;
 		}
 	}
@@ -361,18 +362,92 @@ static void match_pass(struct finding_list *head, unsigned char *head_done,
 	free(bk);
 }
 
-void compare_match(struct finding_list *head, struct finding_list *base,
-		   struct finding_list *fixed, struct finding_list *matched)
+/*
+ * The line a base finding would have at head: its own when the change left
+ * its file alone, else where the change kept that line (0: removed).  The
+ * head finding `u` has the same key, so the same head-side file.
+ */
+static int kept_line(const struct change *c, const struct finding *b, const struct finding *u)
 {
-	unsigned char *hd = xcalloc(head->nr + 1, 1), *bd = xcalloc(base->nr + 1, 1);
+	const struct changed_file *cf = change_file(c, u->file);
+
+	return cf ? changed_file_new_line(cf, b->line) : b->line;
+}
+
+/*
+ * Equal findings of a function (one key but for the occurrence) pair in
+ * the order of their lines, so one added above an unchanged one takes that
+ * one's partner, and the unchanged one would be reported new in its place.
+ * An unpaired head finding takes the partner of an equal one when that
+ * partner's line is the unpaired one's, kept by the change (same column):
+ * it is the same allocation, and the other one is the new one.
+ */
+static void pair_kept_lines(const struct finding_list *head, size_t *partner,
+			    const struct finding_list *base, const struct change *c)
+{
+	struct key_prefix pre = { NULL, NULL, 0, 0 };
+	struct strmap first = STRMAP_INIT;
+	unsigned long long *keys;
+	size_t i, *next, *todo, todo_nr = 0;
+
+	for (i = 0; i < head->nr && partner[i]; i++)
+		;
+	if (i == head->nr)
+		return;
+	keys = xmalloc(head->nr * sizeof(*keys));
+	next = xmalloc(head->nr * sizeof(*next));
+	todo = xmalloc(head->nr * sizeof(*todo));
+	/* each key's findings chained in index order (index + 1; 0 ends) */
+	for (i = head->nr; i-- > 0;) {
+		const struct finding *f = head->items[i];
+
+		keys[i] = f->key_hashed ? f->key_hash : base_key_hash(&pre, f, f->file);
+		next[i] = (size_t)(uintptr_t)strmap_put(&first, (const char *)&keys[i], sizeof(keys[i]),
+							(void *)(uintptr_t)(i + 1));
+		if (!partner[i])
+			todo[todo_nr++] = i;
+	}
+	while (todo_nr) {
+		const struct finding *u = head->items[todo[--todo_nr]];
+		size_t ui = todo[todo_nr], j;
+
+		j = (size_t)(uintptr_t)strmap_get(&first, (const char *)&keys[ui], sizeof(keys[ui]));
+		for (; j; j = next[j - 1]) {
+			const struct finding *b = partner[j - 1] ? base->items[partner[j - 1] - 1] : NULL;
+
+			if (b && b->column == u->column && kept_line(c, b, u) == u->line) {
+				partner[ui] = partner[j - 1];
+				partner[j - 1] = 0;
+				todo[todo_nr++] = j - 1; /* it may have a partner of its own */
+				break;
+			}
+		}
+	}
+	strmap_release(&first);
+	free(keys);
+	free(next);
+	free(todo);
+}
+
+void compare_match(struct finding_list *head, struct finding_list *base,
+		   struct finding_list *fixed, struct finding_list *matched, const struct change *c)
+{
+	size_t *hp = xcalloc(head->nr + 1, sizeof(*hp));
+	unsigned char *bd = xcalloc(base->nr + 1, 1);
 	size_t i;
 
-	match_pass(head, hd, base, bd, 1);
+	match_pass(head, hp, base, bd, 1);
+	if (c)
+		pair_kept_lines(head, hp, base, c);
 	/* the file-less pass, when both sides have findings left to match */
-	if (memchr(hd, 0, head->nr) && memchr(bd, 0, base->nr))
-		match_pass(head, hd, base, bd, 0);
+	if (memchr(bd, 0, base->nr)) {
+		for (i = 0; i < head->nr && hp[i]; i++)
+			;
+		if (i < head->nr)
+			match_pass(head, hp, base, bd, 0);
+	}
 	for (i = 0; i < head->nr; i++)
-		head->items[i]->status = hd[i] ? STATUS_EXISTING : STATUS_NEW;
+		head->items[i]->status = hp[i] ? STATUS_EXISTING : STATUS_NEW;
 	for (i = 0; i < base->nr; i++) {
 		if (bd[i] && matched) {
 			finding_list_add(matched, base->items[i]);
@@ -385,7 +460,7 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 	}
 	base->nr = 0;
 	finding_list_release(base);
-	free(hd);
+	free(hp);
 	free(bd);
 }
 

@@ -72,13 +72,18 @@ void compare_fingerprint(struct finding_list *l, const struct change *renames);
 void compare_prehash(struct finding_list *l);
 
 /*
- * Match head findings against base findings (both fingerprinted).  Head
+ * Match head findings against base findings (both fingerprinted).  Equal
+ * findings of a function (one key but for the occurrence) pair in the
+ * order of their lines; with the change `c` (NULL: not), a head finding
+ * left without a partner takes an equal one's partner whose line the
+ * change kept as its own (same column): one added above an unchanged one
+ * is then the new one, not the unchanged one.  Head
  * findings with a partner get STATUS_EXISTING, the others STATUS_NEW; base
  * findings without a partner are moved to `fixed` (STATUS_FIXED), those
  * with one to `matched` (freed when it is NULL).  `base` is emptied.
  */
 void compare_match(struct finding_list *head, struct finding_list *base,
-		   struct finding_list *fixed, struct finding_list *matched);
+		   struct finding_list *fixed, struct finding_list *matched, const struct change *c);
 
 /*
  * Cache of an analysis: the raw findings (paths as stored) and the key they

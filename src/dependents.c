@@ -5,6 +5,7 @@
  */
 #include "dependents.h"
 #include "compare.h"
+#include "diff.h"
 #include "errors.h"
 #include "run.h"
 #include "strbuf.h"
@@ -363,6 +364,8 @@ static int is_summary(const struct finding *f)
 }
 
 /* Keep the findings that came or went, each with its cause. */
+static const struct change unchanged; /* no file: compare_match() takes every line as kept */
+
 static void round_findings(struct dependents_result *res, const struct dependents_opts *o,
 			   const struct graph *g, struct finding_list *h, struct finding_list *b,
 			   size_t upto)
@@ -372,7 +375,8 @@ static void round_findings(struct dependents_result *res, const struct dependent
 
 	o->classify(o->ctx, h, 0);
 	o->classify(o->ctx, b, 1);
-	compare_match(h, b, &fixed, NULL);
+	/* their files are not the change's: every line is where it was */
+	compare_match(h, b, &fixed, NULL, &unchanged);
 	for (i = 0; i < h->nr; i++) {
 		struct finding *f = h->items[i];
 

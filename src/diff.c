@@ -1509,6 +1509,30 @@ int changed_file_old_line(const struct changed_file *f, int line)
 	return 0;
 }
 
+int changed_file_new_line(const struct changed_file *f, int old_line)
+{
+	int delta = 0;
+	size_t i;
+
+	for (i = 0; i < f->hunks_nr; i++) {
+		const struct hunk *h = &f->hunks[i];
+
+		/* a hunk that removes nothing ("-6,0") inserts after old_start */
+		if (h->old_lines ? old_line < h->old_start : old_line <= h->old_start)
+			break;
+		if (old_line < h->old_start + h->old_lines) {
+			size_t k;
+
+			for (k = 0; k < f->context_nr; k++)
+				if (f->context[k].old_line == old_line)
+					return f->context[k].new_line;
+			return 0;
+		}
+		delta += h->new_lines - h->old_lines;
+	}
+	return old_line + delta;
+}
+
 const char *change_renamed_to(const struct change *c, const char *old_path)
 {
 	size_t i;

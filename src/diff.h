@@ -165,6 +165,9 @@ int changed_file_added(const struct changed_file *f, int line);
 int changed_file_in_hunk(const struct changed_file *f, int line);
 /* The old-side line of an unchanged context line, or 0. */
 int changed_file_old_line(const struct changed_file *f, int line);
+/* The new-side line of old-side line `old_line` when the change kept it
+ * (outside every hunk, or a context line), else 0 (removed). */
+int changed_file_new_line(const struct changed_file *f, int old_line);
 /* The new path of a file renamed from `old_path`, or NULL. */
 const char *change_renamed_to(const struct change *c, const char *old_path);
 

@@ -1072,7 +1072,7 @@ static int classify_and_match(struct review *out, struct analysis *h, struct fin
 		finding_list_add(&out->findings, h->findings.items[i]);
 	h->findings.nr = 0;
 	if (!fell_back) /* base paths become head paths for display of what was fixed */
-		compare_match(&out->findings, base, &out->fixed, &out->dropped);
+		compare_match(&out->findings, base, &out->fixed, &out->dropped, c);
 	return later;
 }
 

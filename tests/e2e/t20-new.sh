@@ -143,6 +143,36 @@ echo 'not json' >.escape-baseline.json
 er --mode all --all-packages
 expect_rc "malformed baseline" 2
 expect_grep "malformed baseline: names the file" ".escape-baseline.json is not an escape-review baseline" "$TMP/err"
+# Equal findings of one function pair in the order of their lines, but the
+# one on a line the change added is the new one: a second `x` moved to the
+# heap above the first is reported where it was added.
+mkdir "$TMP/dup" && cd "$TMP/dup"
+git init -q && git config user.email t@example.com && git config user.name t
+printf 'module example.com/dup\n\ngo 1.19\n' >go.mod
+cat >d.go <<'GO'
+package dup
+
+var sink *int
+
+func F(n int) {
+	{
+		x := n
+		sink = &x
+	}
+}
+GO
+git add -A && git commit -qm base
+python3 - <<'PY'
+src = open("d.go").read()
+src = src.replace("func F(n int) {\n", "func F(n int) {\n\tif n > 0 {\n\t\tx := n * 2\n\t\tsink = &x\n\t}\n")
+open("d.go", "w").write(src)
+PY
+git commit -qam "a second x above the first"
+er --base HEAD~1 --format json --fail-on none
+expect_eq "equal findings: the added one is new" "$(summary)" \
+"d.go:7:F:moved to heap: x:new:true
+mode=new new=1 fixed=0 existing=1 baseline=0"
+
 # Compiler temporaries are numbered in the function's order (Go 1.26 names
 # them for new(expr) and comma-ok forms): one added before an unchanged
 # allocation renumbers it, and its fingerprint must not change with it.

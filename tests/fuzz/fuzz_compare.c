@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		compare_fingerprint(&base, NULL);
 		if (!baseline_parse(&b, s, size, "fuzz.json"))
 			(void)baseline_apply(&b, &l);
-		compare_match(&l, &base, &fixed, NULL);
+		compare_match(&l, &base, &fixed, NULL, NULL);
 	}
 	baseline_release(&b);
 	finding_list_release(&l);

@@ -292,7 +292,7 @@ static void test_match(void **state)
 	finding_list_add(&base, mk("main.go", 45, "D", "moved to heap: d"));
 	compare_fingerprint(&head, NULL);
 	compare_fingerprint(&base, NULL);
-	compare_match(&head, &base, &fixed, NULL);
+	compare_match(&head, &base, &fixed, NULL, NULL);
 	assert_int_equal(head.items[0]->status, STATUS_EXISTING);
 	assert_int_equal(head.items[1]->status, STATUS_NEW);
 	assert_int_equal(head.items[2]->status, STATUS_EXISTING);
@@ -305,14 +305,141 @@ static void test_match(void **state)
 	assert_null(base.items);
 
 	/* nothing at base: all new; nothing at head: all fixed */
-	compare_match(&head, &base, &fixed, NULL);
+	compare_match(&head, &base, &fixed, NULL, NULL);
 	assert_int_equal(head.items[0]->status, STATUS_NEW);
 	assert_int_equal(fixed.nr, 1);
-	compare_match(&base, &head, &fixed, NULL);
+	compare_match(&base, &head, &fixed, NULL, NULL);
 	assert_int_equal(fixed.nr, 6);
 	assert_int_equal(fixed.items[5]->status, STATUS_FIXED);
 	assert_int_equal(head.nr, 0);
 	finding_list_release(&fixed);
+}
+
+/* A change of one file (p.go) with one hunk and its context lines. */
+static void one_hunk(struct change *c, struct changed_file *cf, struct hunk *h,
+		     int old_start, int old_lines, int new_start, int new_lines,
+		     struct context_line *ctx, size_t ctx_nr)
+{
+	memset(c, 0, sizeof(*c));
+	memset(cf, 0, sizeof(*cf));
+	cf->path = "p.go";
+	cf->old_path = "p.go";
+	cf->status = 'M';
+	*h = (struct hunk){ old_start, old_lines, new_start, new_lines };
+	cf->hunks = h;
+	cf->hunks_nr = 1;
+	cf->context = ctx;
+	cf->context_nr = ctx_nr;
+	c->files = cf;
+	c->files_nr = 1;
+}
+
+static struct finding *at(const char *file, int line, int column, const char *message)
+{
+	struct finding *f = mk(file, line, "P", message);
+
+	f->column = column;
+	return f;
+}
+
+/* Statuses of `head` (N new, E existing) after matching it with `base`. */
+static void expect_statuses(struct finding_list *head, struct finding_list *base,
+			    const struct change *c, const char *want)
+{
+	struct finding_list fixed = FINDING_LIST_INIT;
+	char got[16];
+	size_t i;
+
+	compare_prehash(head); /* the review's path: keys hashed ahead */
+	compare_fingerprint(head, NULL);
+	compare_fingerprint(base, NULL);
+	compare_match(head, base, &fixed, NULL, c);
+	for (i = 0; i < head->nr && i + 1 < sizeof(got); i++)
+		got[i] = head->items[i]->status == STATUS_NEW ? 'N' : 'E';
+	got[i] = '\0';
+	assert_string_equal(got, want);
+	finding_list_release(head);
+	finding_list_release(&fixed);
+}
+
+/* Equal findings of one function pair by line order; with the change, an
+ * unpaired one whose line the change kept takes back its partner. */
+static void test_match_kept_lines(void **state)
+{
+	struct finding_list head = FINDING_LIST_INIT, base = FINDING_LIST_INIT;
+	struct change c;
+	struct changed_file cf;
+	struct hunk h;
+	struct context_line ctx[2] = { { 5, 5 }, { 9, 6 } };
+	int k;
+
+	(void)state;
+	/* three lines inserted after old line 5 (no context): old 6 is new 9 */
+	for (k = 0; k < 2; k++) {
+		one_hunk(&c, &cf, &h, 5, 0, 6, 3, NULL, 0);
+		finding_list_add(&head, at("p.go", 7, 10, "moved to heap: .autotmp_2"));
+		finding_list_add(&head, at("p.go", 8, 2, "moved to heap: y"));
+		finding_list_add(&head, at("p.go", 9, 9, "moved to heap: .autotmp_3"));
+		finding_list_add(&base, at("p.go", 6, 9, "moved to heap: .autotmp_2"));
+		finding_list_add(&base, at("p.go", 2, 2, "moved to heap: y"));
+		/* without the change: by line order, the unchanged one is "new" */
+		expect_statuses(&head, &base, k ? &c : NULL, k ? "NEE" : "EEN");
+	}
+	/* the same with context lines around the insertion ("-5,2 +5,5") */
+	one_hunk(&c, &cf, &h, 5, 2, 5, 5, ctx, 2);
+	finding_list_add(&head, at("p.go", 7, 10, "moved to heap: .autotmp_2"));
+	finding_list_add(&head, at("p.go", 9, 9, "moved to heap: .autotmp_3"));
+	finding_list_add(&base, at("p.go", 6, 9, "moved to heap: .autotmp_2"));
+	expect_statuses(&head, &base, &c, "NE");
+	/* the partner's line was rewritten ("-6,1 +6,2"): the rewritten line
+	 * keeps it, and an unchanged line further down (old 11) is the new one */
+	one_hunk(&c, &cf, &h, 6, 1, 6, 2, NULL, 0);
+	finding_list_add(&head, at("p.go", 6, 9, "moved to heap: x"));
+	finding_list_add(&head, at("p.go", 12, 9, "moved to heap: x"));
+	finding_list_add(&base, at("p.go", 6, 9, "moved to heap: x"));
+	expect_statuses(&head, &base, &c, "EN");
+	/* a file the change left alone: every line is where it was */
+	finding_list_add(&head, at("q.go", 3, 9, "moved to heap: x"));
+	finding_list_add(&head, at("q.go", 6, 9, "moved to heap: x"));
+	finding_list_add(&base, at("q.go", 6, 9, "moved to heap: x"));
+	expect_statuses(&head, &base, &c, "NE");
+	/* same line, another column: not the same allocation */
+	finding_list_add(&head, at("q.go", 3, 9, "moved to heap: x"));
+	finding_list_add(&head, at("q.go", 6, 4, "moved to heap: x"));
+	finding_list_add(&base, at("q.go", 6, 9, "moved to heap: x"));
+	expect_statuses(&head, &base, &c, "EN");
+	/* a chain: each unpaired one takes back its own */
+	finding_list_add(&head, at("q.go", 2, 9, "moved to heap: x"));
+	finding_list_add(&head, at("q.go", 4, 9, "moved to heap: x"));
+	finding_list_add(&head, at("q.go", 6, 9, "moved to heap: x"));
+	finding_list_add(&base, at("q.go", 4, 9, "moved to heap: x"));
+	finding_list_add(&base, at("q.go", 6, 9, "moved to heap: x"));
+	expect_statuses(&head, &base, &c, "NEE");
+}
+
+static void test_new_line(void **state)
+{
+	struct change c;
+	struct changed_file cf;
+	struct hunk h;
+	struct context_line ctx[3] = { { 10, 10 }, { 11, 11 }, { 14, 12 } };
+
+	(void)state;
+	one_hunk(&c, &cf, &h, 5, 0, 6, 3, NULL, 0);    /* 3 inserted after 5 */
+	assert_int_equal(changed_file_new_line(&cf, 5), 5);
+	assert_int_equal(changed_file_new_line(&cf, 6), 9);
+	assert_int_equal(changed_file_new_line(&cf, 100), 103);
+	one_hunk(&c, &cf, &h, 10, 3, 10, 5, ctx, 3);   /* 2 inserted above old 12 */
+	assert_int_equal(changed_file_new_line(&cf, 9), 9);
+	assert_int_equal(changed_file_new_line(&cf, 10), 10);
+	assert_int_equal(changed_file_new_line(&cf, 11), 11);
+	assert_int_equal(changed_file_new_line(&cf, 12), 14);
+	assert_int_equal(changed_file_new_line(&cf, 13), 15);
+	one_hunk(&c, &cf, &h, 4, 2, 3, 0, NULL, 0);    /* old 4 and 5 removed */
+	assert_int_equal(changed_file_new_line(&cf, 3), 3);
+	assert_int_equal(changed_file_new_line(&cf, 4), 0);
+	assert_int_equal(changed_file_new_line(&cf, 5), 0);
+	assert_int_equal(changed_file_new_line(&cf, 6), 4);
 }
 
 static char *tmpfile_path(void)
@@ -1285,6 +1412,8 @@ int main(void)
 		cmocka_unit_test(test_prehash),
 		cmocka_unit_test(test_occurrence_decimal),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_match_kept_lines),
+		cmocka_unit_test(test_new_line),
 		cmocka_unit_test(test_cache_round_trip),
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_baseline_malformed),
