@@ -1581,6 +1581,47 @@ static void add_fate(struct strbuf *sb, const struct flow_step *st)
 	}
 }
 
+/*
+ * The subject as a sentence names it; `moved`: its address is what goes on
+ * ("the address of x").  A compiler temporary (".autotmp_3": Go 1.26 makes
+ * one for new(expr) and for comma-ok forms) is said to be one, and named
+ * by the call that made it when its position is the parenthesis of a call
+ * of new: "the compiler's temporary .autotmp_3 (made by new(x + 1))"
+ * ("new(...)" past 60 bytes).
+ */
+static void add_subject(struct strbuf *sb, const struct finding *f, int moved)
+{
+	const char *s = f->subject && *f->subject ? f->subject : "the value";
+	struct gotokens tk = GOTOKENS_INIT;
+	size_t i;
+
+	if (!starts_with(s, ".autotmp_")) {
+		strbuf_addstr(sb, moved ? "the address of " : "");
+		strbuf_addstr(sb, s);
+		return;
+	}
+	if (f->source)
+		gotokens_lex(&tk, f->source, strlen(f->source), (enum golex_state)f->source_state);
+	for (i = 1; i < tk.nr; i++) {
+		size_t close;
+
+		if (tk.t[i].col != f->column || !gotokens_is(&tk, i, "(") ||
+		    !gotokens_is(&tk, i - 1, "new") || (i >= 2 && gotokens_is(&tk, i - 2, ".")))
+			continue;
+		close = gotokens_match(&tk, i, tk.nr);
+		strbuf_addf(sb, "%sthe compiler's temporary %s (made by ", moved ? "the address of " : "", s);
+		if (close < tk.nr && tk.t[close].off + 1 - tk.t[i - 1].off <= 60)
+			strbuf_add(sb, f->source + tk.t[i - 1].off, tk.t[close].off + 1 - tk.t[i - 1].off);
+		else
+			strbuf_addstr(sb, "new(...)");
+		strbuf_addch(sb, ')');
+		gotokens_release(&tk);
+		return;
+	}
+	gotokens_release(&tk);
+	strbuf_addf(sb, "%sthe compiler's temporary %s", moved ? "the address of " : "", s);
+}
+
 static void build_why(struct strbuf *sb, const struct finding *f, const struct rule_match *m)
 {
 	const char *callee = NULL, *p = m->why;
@@ -1589,7 +1630,6 @@ static void build_why(struct strbuf *sb, const struct finding *f, const struct r
 	const char *ignored = NULL;
 	size_t ignored_n = 0;
 	const struct flow_step *last = key_step(f, NO_KEY, 0, NULL, &ignored, &ignored_n);
-	const char *subject = f->subject && *f->subject ? f->subject : "the value";
 
 	if (!callee && m->key == REASON_CALL_PARAM && st) {
 		const char *expr;
@@ -1624,12 +1664,9 @@ static void build_why(struct strbuf *sb, const struct finding *f, const struct r
 		name_len = (size_t)(close - open - 1);
 #define IS(lit) (name_len == sizeof(lit) - 1 && !memcmp(open + 1, lit, name_len))
 		if (IS("s")) {
-			strbuf_addstr(sb, subject);
+			add_subject(sb, f, 0);
 		} else if (IS("s_addr")) {
-			if (f->verdict == VERDICT_MOVED)
-				strbuf_addf(sb, "the address of %s", subject);
-			else
-				strbuf_addstr(sb, subject);
+			add_subject(sb, f, f->verdict == VERDICT_MOVED);
 		} else if (IS("fate")) {
 			add_fate(sb, st);
 		} else if (IS("then_last")) {
@@ -1708,11 +1745,9 @@ static void build_generic_why(struct strbuf *sb, const struct finding *f)
 	const char *subject = f->subject && *f->subject ? f->subject : "the value";
 
 	switch (f->verdict) {
-	case VERDICT_MOVED:
-		strbuf_addf(sb, "the address of %s ", subject);
-		break;
-	case VERDICT_ESCAPES:
-		strbuf_addf(sb, "%s ", subject);
+	case VERDICT_MOVED: case VERDICT_ESCAPES:
+		add_subject(sb, f, f->verdict == VERDICT_MOVED);
+		strbuf_addch(sb, ' ');
 		break;
 	case VERDICT_LEAK_PARAM: case VERDICT_LEAK_CONTENT:
 		strbuf_addf(sb, "parameter %s leaks to ", subject);

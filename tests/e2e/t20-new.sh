@@ -211,5 +211,10 @@ PY
 "p.go:9:P:moved to heap: .autotmp_3:existing:false
 p.go:15:G:.autotmp_4 escapes to heap:existing:false
 mode=all new=0 fixed=0 existing=2 baseline=0"
+	# the sentence says what a temporary is, and what made it when new did
+	expect_eq "temporaries: the sentences name them" \
+		"$(json_get "$TMP/out" "'\\n'.join(f['why'] for f in d['findings'])")" \
+"the address of the compiler's temporary .autotmp_3 (made by new(x + 1)) is returned at p.go:9
+the compiler's temporary .autotmp_4 is boxed into an interface that is stored in sink at p.go:16"
 fi
 finish
