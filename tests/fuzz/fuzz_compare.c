@@ -4,10 +4,14 @@
  * their from-memory entry points.  The first byte picks the reader; cached
  * findings are then fingerprinted, matched and checked against a baseline
  * read from the same bytes.  A cache entry is also read lazily, each
- * finding then completed (check_lazy).
+ * finding then completed (check_lazy).  With the first byte's second bit,
+ * every other base finding is left out and the match pairs kept lines
+ * (an unchanged file): each base finding left has its twin in the head,
+ * so exactly that many head findings are existing and none is fixed.
  */
 #include "fuzz.h"
 #include "compare.h"
+#include "diff.h"
 #include "errors.h"
 
 #include <stdlib.h>
@@ -68,12 +72,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = compare_cache_parse(&l, s, size, NULL);
 	check_lazy(&l, ret, s, size);
 	if (ret == 0) {
+		static const struct change unchanged;
+		size_t i, kept = 0, existing = 0;
+
 		(void)compare_cache_parse(&base, s, size, NULL);
+		if (data[0] & 2) {
+			for (i = 0; i < base.nr; i++)
+				if (i % 2)
+					finding_free(base.items[i]);
+				else
+					base.items[kept++] = base.items[i];
+			base.nr = kept;
+		}
+		kept = base.nr;
 		compare_fingerprint(&l, NULL);
 		compare_fingerprint(&base, NULL);
 		if (!baseline_parse(&b, s, size, "fuzz.json"))
 			(void)baseline_apply(&b, &l);
-		compare_match(&l, &base, &fixed, NULL, NULL);
+		compare_match(&l, &base, &fixed, NULL, data[0] & 2 ? &unchanged : NULL);
+		for (i = 0; i < l.nr; i++)
+			existing += l.items[i]->status == STATUS_EXISTING;
+		if (existing != kept || fixed.nr)
+			abort();
 	}
 	baseline_release(&b);
 	finding_list_release(&l);
