@@ -220,7 +220,9 @@ static void sort_by_hash(struct keyed *v, struct keyed *tmp, size_t n)
 
 /*
  * The hash of every finding's key with its occurrence index (the
- * fingerprint's value), parallel to l->items.  No key is kept: findings
+ * fingerprint's value), parallel to l->items.  No key is kept, only the
+ * hash of a finding's key without the occurrence when its own path is
+ * used (finding.key_hash, for compare_match()): findings
  * are sorted by the hash of their key without the occurrence, and the
  * occurrence is the place in the run of equal hashes.  Two keys with one
  * hash already share their fingerprints' values, so counting them as one
@@ -235,14 +237,19 @@ static unsigned long long *make_keys(const struct finding_list *l, const struct 
 	size_t i, j, occurrence = 0;
 
 	for (i = 0; i < l->nr; i++) {
-		const struct finding *f = l->items[i];
+		struct finding *f = l->items[i];
 		const char *file = f->file, *renamed;
 
 		if (c && file && (renamed = change_renamed_to(c, file)))
 			file = renamed;
-		order[i].hash = with_file && file == f->file && f->key_hashed
-					? f->key_hash
-					: base_key_hash(&pre, f, with_file ? file : NULL);
+		if (with_file && file == f->file) { /* kept for compare_match() */
+			if (!f->key_hashed)
+				f->key_hash = base_key_hash(&pre, f, file);
+			f->key_hashed = 1;
+			order[i].hash = f->key_hash;
+		} else {
+			order[i].hash = base_key_hash(&pre, f, with_file ? file : NULL);
+		}
 		order[i].index = i;
 	}
 	/* by hash (in index order within one: a stable sort), then each run
@@ -387,6 +394,7 @@ static void pair_kept_lines(const struct finding_list *head, size_t *partner,
 {
 	struct key_prefix pre = { NULL, NULL, 0, 0 };
 	struct strmap first = STRMAP_INIT;
+	const uintptr_t none = UINTPTR_MAX; /* a key wanted, no finding chained yet */
 	unsigned long long *keys;
 	size_t i, *next, *todo, todo_nr = 0;
 
@@ -397,15 +405,24 @@ static void pair_kept_lines(const struct finding_list *head, size_t *partner,
 	keys = xmalloc(head->nr * sizeof(*keys));
 	next = xmalloc(head->nr * sizeof(*next));
 	todo = xmalloc(head->nr * sizeof(*todo));
-	/* each key's findings chained in index order (index + 1; 0 ends) */
-	for (i = head->nr; i-- > 0;) {
+	for (i = 0; i < head->nr; i++) {
 		const struct finding *f = head->items[i];
 
 		keys[i] = f->key_hashed ? f->key_hash : base_key_hash(&pre, f, f->file);
-		next[i] = (size_t)(uintptr_t)strmap_put(&first, (const char *)&keys[i], sizeof(keys[i]),
-							(void *)(uintptr_t)(i + 1));
-		if (!partner[i])
+		if (!partner[i]) {
 			todo[todo_nr++] = i;
+			if (!strmap_get(&first, (const char *)&keys[i], sizeof(keys[i])))
+				strmap_put(&first, (const char *)&keys[i], sizeof(keys[i]), (void *)none);
+		}
+	}
+	/* the findings of those keys chained in index order (index + 1; 0 ends) */
+	for (i = head->nr; i-- > 0;) {
+		uintptr_t at = (uintptr_t)strmap_get(&first, (const char *)&keys[i], sizeof(keys[i]));
+
+		if (!at)
+			continue;
+		next[i] = at == none ? 0 : at;
+		strmap_put(&first, (const char *)&keys[i], sizeof(keys[i]), (void *)(uintptr_t)(i + 1));
 	}
 	while (todo_nr) {
 		const struct finding *u = head->items[todo[--todo_nr]];

@@ -66,8 +66,9 @@ void compare_fingerprint(struct finding_list *l, const struct change *renames);
  * package, file, function and message, hashed), made ahead for the
  * findings of `l` (finding.key_hash) while go's output is awaited, so
  * that compare_fingerprint() has only their order left to make.  Taken
- * for a finding whose path is used as it is; whatever changes those four
- * fields afterwards clears key_hashed.
+ * for a finding whose path is used as it is (and made there for one that
+ * has none yet); whatever changes those four fields afterwards clears
+ * key_hashed.
  */
 void compare_prehash(struct finding_list *l);
 
