@@ -387,7 +387,8 @@ static int kept_line(const struct change *c, const struct finding *b, const stru
  * one's partner, and the unchanged one would be reported new in its place.
  * An unpaired head finding takes the partner of an equal one when that
  * partner's line is the unpaired one's, kept by the change (same column):
- * it is the same allocation, and the other one is the new one.
+ * it is the same allocation, and the other one is the new one.  The two
+ * trade fingerprints too, so the kept one keeps the one it had at base.
  */
 static void pair_kept_lines(const struct finding_list *head, size_t *partner,
 			    const struct finding_list *base, const struct change *c)
@@ -433,8 +434,15 @@ static void pair_kept_lines(const struct finding_list *head, size_t *partner,
 			const struct finding *b = partner[j - 1] ? base->items[partner[j - 1] - 1] : NULL;
 
 			if (b && b->column == u->column && kept_line(c, b, u) == u->line) {
+				struct finding *m = head->items[j - 1], *w = head->items[ui];
+				char *fp = m->fingerprint;
+
 				partner[ui] = partner[j - 1];
 				partner[j - 1] = 0;
+				/* and its fingerprint (the partner's): the baseline
+				 * and the forges' markers follow the allocation */
+				m->fingerprint = w->fingerprint;
+				w->fingerprint = fp;
 				todo[todo_nr++] = j - 1; /* it may have a partner of its own */
 				break;
 			}

@@ -172,6 +172,19 @@ er --base HEAD~1 --format json --fail-on none
 expect_eq "equal findings: the added one is new" "$(summary)" \
 "d.go:7:F:moved to heap: x:new:true
 mode=new new=1 fixed=0 existing=1 baseline=0"
+# the fingerprint stays with the allocation: with the old one accepted in
+# the baseline before the change, the added one is not taken for it
+tip=$(git rev-parse HEAD)
+git checkout -q HEAD~1
+er baseline update --all-packages
+git add .escape-baseline.json && git commit -qm "accept the first x" && git tag accepted
+git cherry-pick "$tip" >/dev/null
+er --base accepted --format json --fail-on none
+expect_eq "equal findings: the baseline does not hide the added one" "$(summary)" \
+"d.go:7:F:moved to heap: x:new:true
+mode=new new=1 fixed=0 existing=1 baseline=0"
+expect_eq "equal findings: the old one keeps the fingerprint the baseline has" \
+	"$(json_get "$TMP/out" "d['findings'][0]['fingerprint'] != '$(sed -n 's/.*"fingerprint":"\([0-9a-f]*\)".*/\1/p' .escape-baseline.json)'")" "True"
 
 # Compiler temporaries are numbered in the function's order (Go 1.26 names
 # them for new(expr) and comma-ok forms): one added before an unchanged

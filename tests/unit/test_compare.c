@@ -385,6 +385,26 @@ static void test_match_kept_lines(void **state)
 		/* without the change: by line order, the unchanged one is "new" */
 		expect_statuses(&head, &base, k ? &c : NULL, k ? "NEE" : "EEN");
 	}
+	/* the kept one keeps the fingerprint it had at base: they trade */
+	{
+		struct finding_list fixed = FINDING_LIST_INIT;
+		char *at_base;
+
+		one_hunk(&c, &cf, &h, 5, 0, 6, 3, NULL, 0);
+		finding_list_add(&head, at("p.go", 7, 10, "moved to heap: .autotmp_2"));
+		finding_list_add(&head, at("p.go", 9, 9, "moved to heap: .autotmp_3"));
+		finding_list_add(&base, at("p.go", 6, 9, "moved to heap: .autotmp_2"));
+		compare_fingerprint(&head, NULL);
+		compare_fingerprint(&base, NULL);
+		at_base = xstrdup(base.items[0]->fingerprint);
+		assert_string_equal(head.items[0]->fingerprint, at_base); /* by line order */
+		compare_match(&head, &base, &fixed, NULL, &c);
+		assert_string_equal(head.items[1]->fingerprint, at_base);
+		assert_string_not_equal(head.items[0]->fingerprint, at_base);
+		free(at_base);
+		finding_list_release(&head);
+		finding_list_release(&fixed);
+	}
 	/* the same with context lines around the insertion ("-5,2 +5,5") */
 	one_hunk(&c, &cf, &h, 5, 2, 5, 5, ctx, 2);
 	finding_list_add(&head, at("p.go", 7, 10, "moved to heap: .autotmp_2"));
