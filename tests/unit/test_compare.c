@@ -334,17 +334,23 @@ static void one_hunk(struct change *c, struct changed_file *cf, struct hunk *h,
 	c->files_nr = 1;
 }
 
-static struct finding *at(const char *file, int line, int column, const char *message)
+/* A finding of function P from "FILE:LINE:COL MESSAGE". */
+static struct finding *parse_at(const char *spec)
 {
-	struct finding *f = mk(file, line, "P", message);
+	char file[16], message[64];
+	int line, column;
+	struct finding *f;
 
+	if (sscanf(spec, "%15[^:]:%d:%d %63[^\n]", file, &line, &column, message) != 4)
+		fail_msg("bad finding spec '%s'", spec);
+	f = mk(file, line, "P", message);
 	f->column = column;
 	return f;
 }
 
 /* Statuses of `head` (N new, E existing) after matching it with `base`. */
-static void expect_statuses(struct finding_list *head, struct finding_list *base,
-			    const struct change *c, const char *want)
+static void expect_statuses(const char *what, struct finding_list *head,
+			    struct finding_list *base, const struct change *c, const char *want)
 {
 	struct finding_list fixed = FINDING_LIST_INIT;
 	char got[16];
@@ -357,7 +363,8 @@ static void expect_statuses(struct finding_list *head, struct finding_list *base
 	for (i = 0; i < head->nr && i + 1 < sizeof(got); i++)
 		got[i] = head->items[i]->status == STATUS_NEW ? 'N' : 'E';
 	got[i] = '\0';
-	assert_string_equal(got, want);
+	if (strcmp(got, want))
+		fail_msg("%s: %s, not %s", what, got, want);
 	finding_list_release(head);
 	finding_list_release(&fixed);
 }
@@ -366,34 +373,69 @@ static void expect_statuses(struct finding_list *head, struct finding_list *base
  * unpaired one whose line the change kept takes back its partner. */
 static void test_match_kept_lines(void **state)
 {
-	struct finding_list head = FINDING_LIST_INIT, base = FINDING_LIST_INIT;
-	struct change c;
-	struct changed_file cf;
-	struct hunk h;
+	/* findings "FILE:LINE:COL MESSAGE", the hunk of p.go, the statuses */
+	static const struct {
+		const char *what;
+		int hunk[4];            /* old start, lines, new start, lines */
+		int ctx;                /* with context lines 5 and 6 -> 9 */
+		const char *head[3], *base[2];
+		const char *want, *without; /* with the change, and without */
+	} cases[] = {
+		{ "three lines inserted after old 5 (no context): old 6 is new 9", { 5, 0, 6, 3 }, 0,
+		  { "p.go:7:10 moved to heap: .autotmp_2", "p.go:8:2 moved to heap: y",
+		    "p.go:9:9 moved to heap: .autotmp_3" },
+		  { "p.go:6:9 moved to heap: .autotmp_2", "p.go:2:2 moved to heap: y" }, "NEE", "EEN" },
+		{ "the same with context lines around the insertion", { 5, 2, 5, 5 }, 1,
+		  { "p.go:7:10 moved to heap: .autotmp_2", "p.go:9:9 moved to heap: .autotmp_3" },
+		  { "p.go:6:9 moved to heap: .autotmp_2" }, "NE", "EN" },
+		{ "the partner's line rewritten: it keeps it; an unchanged line (old 11) is new",
+		  { 6, 1, 6, 2 }, 0, { "p.go:6:9 moved to heap: x", "p.go:12:9 moved to heap: x" },
+		  { "p.go:6:9 moved to heap: x" }, "EN", "EN" },
+		{ "a file the change left alone: every line is where it was", { 6, 1, 6, 2 }, 0,
+		  { "q.go:3:9 moved to heap: x", "q.go:6:9 moved to heap: x" },
+		  { "q.go:6:9 moved to heap: x" }, "NE", "EN" },
+		{ "same line, another column: not the same allocation", { 6, 1, 6, 2 }, 0,
+		  { "q.go:3:9 moved to heap: x", "q.go:6:4 moved to heap: x" },
+		  { "q.go:6:9 moved to heap: x" }, "EN", "EN" },
+		{ "a chain: each unpaired one takes back its own", { 6, 1, 6, 2 }, 0,
+		  { "q.go:2:9 moved to heap: x", "q.go:4:9 moved to heap: x", "q.go:6:9 moved to heap: x" },
+		  { "q.go:4:9 moved to heap: x", "q.go:6:9 moved to heap: x" }, "NEE", "EEN" },
+	};
 	struct context_line ctx[2] = { { 5, 5 }, { 9, 6 } };
-	int k;
+	size_t k, i;
+	int with;
 
 	(void)state;
-	/* three lines inserted after old line 5 (no context): old 6 is new 9 */
-	for (k = 0; k < 2; k++) {
-		one_hunk(&c, &cf, &h, 5, 0, 6, 3, NULL, 0);
-		finding_list_add(&head, at("p.go", 7, 10, "moved to heap: .autotmp_2"));
-		finding_list_add(&head, at("p.go", 8, 2, "moved to heap: y"));
-		finding_list_add(&head, at("p.go", 9, 9, "moved to heap: .autotmp_3"));
-		finding_list_add(&base, at("p.go", 6, 9, "moved to heap: .autotmp_2"));
-		finding_list_add(&base, at("p.go", 2, 2, "moved to heap: y"));
-		/* without the change: by line order, the unchanged one is "new" */
-		expect_statuses(&head, &base, k ? &c : NULL, k ? "NEE" : "EEN");
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		for (with = 0; with < 2; with++) {
+			struct finding_list head = FINDING_LIST_INIT, base = FINDING_LIST_INIT;
+			struct change c;
+			struct changed_file cf;
+			struct hunk h;
+
+			one_hunk(&c, &cf, &h, cases[k].hunk[0], cases[k].hunk[1], cases[k].hunk[2],
+				 cases[k].hunk[3], cases[k].ctx ? ctx : NULL, cases[k].ctx ? 2 : 0);
+			for (i = 0; i < 3 && cases[k].head[i]; i++)
+				finding_list_add(&head, parse_at(cases[k].head[i]));
+			for (i = 0; i < 2 && cases[k].base[i]; i++)
+				finding_list_add(&base, parse_at(cases[k].base[i]));
+			expect_statuses(cases[k].what, &head, &base, with ? &c : NULL,
+					with ? cases[k].want : cases[k].without);
+		}
 	}
 	/* the kept one keeps the fingerprint it had at base: they trade */
 	{
+		struct finding_list head = FINDING_LIST_INIT, base = FINDING_LIST_INIT;
 		struct finding_list fixed = FINDING_LIST_INIT;
+		struct change c;
+		struct changed_file cf;
+		struct hunk h;
 		char *at_base;
 
 		one_hunk(&c, &cf, &h, 5, 0, 6, 3, NULL, 0);
-		finding_list_add(&head, at("p.go", 7, 10, "moved to heap: .autotmp_2"));
-		finding_list_add(&head, at("p.go", 9, 9, "moved to heap: .autotmp_3"));
-		finding_list_add(&base, at("p.go", 6, 9, "moved to heap: .autotmp_2"));
+		finding_list_add(&head, parse_at("p.go:7:10 moved to heap: .autotmp_2"));
+		finding_list_add(&head, parse_at("p.go:9:9 moved to heap: .autotmp_3"));
+		finding_list_add(&base, parse_at("p.go:6:9 moved to heap: .autotmp_2"));
 		compare_fingerprint(&head, NULL);
 		compare_fingerprint(&base, NULL);
 		at_base = xstrdup(base.items[0]->fingerprint);
@@ -405,36 +447,6 @@ static void test_match_kept_lines(void **state)
 		finding_list_release(&head);
 		finding_list_release(&fixed);
 	}
-	/* the same with context lines around the insertion ("-5,2 +5,5") */
-	one_hunk(&c, &cf, &h, 5, 2, 5, 5, ctx, 2);
-	finding_list_add(&head, at("p.go", 7, 10, "moved to heap: .autotmp_2"));
-	finding_list_add(&head, at("p.go", 9, 9, "moved to heap: .autotmp_3"));
-	finding_list_add(&base, at("p.go", 6, 9, "moved to heap: .autotmp_2"));
-	expect_statuses(&head, &base, &c, "NE");
-	/* the partner's line was rewritten ("-6,1 +6,2"): the rewritten line
-	 * keeps it, and an unchanged line further down (old 11) is the new one */
-	one_hunk(&c, &cf, &h, 6, 1, 6, 2, NULL, 0);
-	finding_list_add(&head, at("p.go", 6, 9, "moved to heap: x"));
-	finding_list_add(&head, at("p.go", 12, 9, "moved to heap: x"));
-	finding_list_add(&base, at("p.go", 6, 9, "moved to heap: x"));
-	expect_statuses(&head, &base, &c, "EN");
-	/* a file the change left alone: every line is where it was */
-	finding_list_add(&head, at("q.go", 3, 9, "moved to heap: x"));
-	finding_list_add(&head, at("q.go", 6, 9, "moved to heap: x"));
-	finding_list_add(&base, at("q.go", 6, 9, "moved to heap: x"));
-	expect_statuses(&head, &base, &c, "NE");
-	/* same line, another column: not the same allocation */
-	finding_list_add(&head, at("q.go", 3, 9, "moved to heap: x"));
-	finding_list_add(&head, at("q.go", 6, 4, "moved to heap: x"));
-	finding_list_add(&base, at("q.go", 6, 9, "moved to heap: x"));
-	expect_statuses(&head, &base, &c, "EN");
-	/* a chain: each unpaired one takes back its own */
-	finding_list_add(&head, at("q.go", 2, 9, "moved to heap: x"));
-	finding_list_add(&head, at("q.go", 4, 9, "moved to heap: x"));
-	finding_list_add(&head, at("q.go", 6, 9, "moved to heap: x"));
-	finding_list_add(&base, at("q.go", 4, 9, "moved to heap: x"));
-	finding_list_add(&base, at("q.go", 6, 9, "moved to heap: x"));
-	expect_statuses(&head, &base, &c, "NEE");
 }
 
 static void test_new_line(void **state)

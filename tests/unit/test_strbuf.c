@@ -384,26 +384,32 @@ static void test_getline_appends(void **state)
 	strbuf_release(&sb);
 }
 
-/* strbuf_addint prints what "%lld" prints, the extremes included. */
+/* Control bytes shown as '?', the rest as it is, cut with "..." past max. */
 static void test_add_printable(void **state)
 {
+	static const struct {
+		const char *in;
+		size_t max;
+		const char *want;
+	} cases[] = {
+		{ "a\tb\x1b[1m\x7f\xc3\xa9", 64, "a?b?[1m?\xc3\xa9" },
+		{ "abcdef", 6, "abcdef" },
+		{ "abcdefg", 6, "abcdef..." },
+		{ "", 6, "" },
+	};
 	struct strbuf sb = STRBUF_INIT;
+	size_t i;
 
 	(void)state;
-	strbuf_add_printable(&sb, "a\tb\x1b[1m\x7f\xc3\xa9", 64);
-	assert_string_equal(sb.buf, "a?b?[1m?\xc3\xa9");
-	strbuf_reset(&sb);
-	strbuf_add_printable(&sb, "abcdef", 6);
-	assert_string_equal(sb.buf, "abcdef");
-	strbuf_reset(&sb);
-	strbuf_add_printable(&sb, "abcdefg", 6);
-	assert_string_equal(sb.buf, "abcdef...");
-	strbuf_reset(&sb);
-	strbuf_add_printable(&sb, "", 6);
-	assert_string_equal(sb.buf, "");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strbuf_reset(&sb);
+		strbuf_add_printable(&sb, cases[i].in, cases[i].max);
+		assert_string_equal(sb.buf, cases[i].want);
+	}
 	strbuf_release(&sb);
 }
 
+/* strbuf_addint prints what "%lld" prints, the extremes included. */
 static void test_addint(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
