@@ -1457,6 +1457,8 @@ static void add_dst(struct strbuf *sb, const char *d, size_t n)
 		strbuf_addf(sb, "result %.*s", (int)n, d);
 	else if (n > 14 && !memcmp(d, "{storage for ", 13) && d[n - 1] == '}')
 		strbuf_addf(sb, "the storage of %.*s", (int)(n - 14), d + 13);
+	else if (n > 9 && !memcmp(d, ".autotmp_", 9))
+		strbuf_addf(sb, "the compiler's temporary %.*s", (int)n, d);
 	else if (n)
 		strbuf_add(sb, d, n);
 	else

@@ -229,5 +229,12 @@ mode=all new=0 fixed=0 existing=2 baseline=0"
 		"$(json_get "$TMP/out" "'\\n'.join(f['why'] for f in d['findings'])")" \
 "the address of the compiler's temporary .autotmp_3 (made by new(x + 1)) is returned at p.go:9
 the compiler's temporary .autotmp_4 is boxed into an interface that is stored in sink at p.go:16"
+	printf '\nfunc Q(s string) *string {\n\treturn new(s)\n}\n' >>p.go
+	git commit -qam Q
+	er --base HEAD~1 --format json --fail-on none
+	expect_eq "temporaries: a parameter leaking to one" \
+		"$(json_get "$TMP/out" "'\\n'.join(f['message'] + ': ' + f['why'] for f in d['findings'])")" \
+"leaking param: s: parameter s leaks to the compiler's temporary .autotmp_2 because it is stored in .autotmp_2 at p.go:20, so callers' arguments escape
+moved to heap: .autotmp_2: the address of the compiler's temporary .autotmp_2 (made by new(s)) is returned at p.go:20"
 fi
 finish
