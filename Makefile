@@ -266,7 +266,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libesc
 fuzz: $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 	@for n in $(FUZZ_NAMES); do mkdir -p $(FUZZ_BUILD)/corpus/$$n tests/fuzz/corpus/$$n; \
 		echo "== fuzz_$$n: $(FUZZ_SECONDS)s"; \
-		$(FUZZ_BUILD)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		$(FUZZ_BUILD)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=2048 \
 			-print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/crash-$$n- \
 			$(FUZZ_BUILD)/corpus/$$n tests/fuzz/corpus/$$n >$(FUZZ_BUILD)/fuzz_$$n.log 2>&1 || \
 			{ tail -n 80 $(FUZZ_BUILD)/fuzz_$$n.log; echo "fuzz_$$n: FAILED"; exit 1; }; \

@@ -432,8 +432,12 @@ static void pair_kept_lines(const struct finding_list *head, size_t *partner,
 		j = (size_t)(uintptr_t)strmap_get(&first, (const char *)&keys[ui], sizeof(keys[ui]));
 		for (; j; j = next[j - 1]) {
 			const struct finding *b = partner[j - 1] ? base->items[partner[j - 1] - 1] : NULL;
+			const struct finding *holder = head->items[j - 1];
 
-			if (b && b->column == u->column && kept_line(c, b, u) == u->line) {
+			/* not from one where it is already kept (the same position
+			 * twice): a partner moves once, to its kept line */
+			if (b && b->column == u->column && kept_line(c, b, u) == u->line &&
+			    (holder->line != u->line || holder->column != u->column)) {
 				struct finding *m = head->items[j - 1], *w = head->items[ui];
 				char *fp = m->fingerprint;
 

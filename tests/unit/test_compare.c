@@ -400,6 +400,9 @@ static void test_match_kept_lines(void **state)
 		{ "a chain: each unpaired one takes back its own", { 6, 1, 6, 2 }, 0,
 		  { "q.go:2:9 moved to heap: x", "q.go:4:9 moved to heap: x", "q.go:6:9 moved to heap: x" },
 		  { "q.go:4:9 moved to heap: x", "q.go:6:9 moved to heap: x" }, "NEE", "EEN" },
+		{ "one position twice (two instantiations): no trade back and forth", { 6, 1, 6, 2 },
+		  0, { "q.go:6:9 moved to heap: x", "q.go:6:9 moved to heap: x" },
+		  { "q.go:6:9 moved to heap: x" }, "EN", "EN" },
 	};
 	struct context_line ctx[2] = { { 5, 5 }, { 9, 6 } };
 	size_t k, i;
