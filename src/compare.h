@@ -17,9 +17,11 @@
  * function's order) removed and nothing else (`b[:2]` and `c[:3]` stay
  * different), and `occurrence`
  * counts earlier findings with the same other fields in the same function
- * (by line and column).  Line shifts, reformatting and renamed files keep
- * the fingerprint; findings of a function moved to another file of the
- * package are matched in a second pass that ignores the file.
+ * (by line and column), except where compare_match() hands an equal
+ * finding's fingerprint back to the one on the line the change kept.  Line
+ * shifts, reformatting and renamed files keep the fingerprint; findings of
+ * a function moved to another file of the package are matched in a second
+ * pass that ignores the file.
  *
  * Cache.  The analysis of a committed revision (the base, and the head
  * when it is committed) is cached: the findings with their whole chains
