@@ -376,7 +376,7 @@ static void match_pass(struct finding_list *head, size_t *head_partner,
  */
 static int kept_line(const struct change *c, const struct finding *b, const struct finding *u)
 {
-	const struct changed_file *cf = change_file(c, u->file);
+	const struct changed_file *cf = u->file ? change_file(c, u->file) : NULL;
 
 	return cf ? changed_file_new_line(cf, b->line) : b->line;
 }
