@@ -370,91 +370,181 @@ static void match_pass(struct finding_list *head, size_t *head_partner,
 }
 
 /*
- * The line a base finding would have at head: its own when the change left
- * its file alone, else where the change kept that line (0: removed).  The
- * head finding `u` has the same key, so the same head-side file.
- */
-static int kept_line(const struct change *c, const struct finding *b, const struct finding *u)
-{
-	const struct changed_file *cf = u->file ? change_file(c, u->file) : NULL;
-
-	return cf ? changed_file_new_line(cf, b->line) : b->line;
-}
-
-/*
  * Equal findings of a function (one key but for the occurrence) pair in
  * the order of their lines, so one added above an unchanged one takes that
- * one's partner, and the unchanged one would be reported new in its place.
- * An unpaired head finding takes the partner of an equal one when that
- * partner's line is the unpaired one's, kept by the change (same column):
- * it is the same allocation, and the other one is the new one.  The two
- * trade fingerprints too, so the kept one keeps the one it had at base.
+ * one's partner, and the unchanged one would be reported new in its place
+ * (one removed above an unchanged one: the unchanged one reported fixed).
+ * With the change, a finding pairs with the one at its line as the change
+ * kept it (same column): the same allocation.  Head findings trade
+ * fingerprints with the partners they trade, so the kept one keeps the
+ * fingerprint it had at base (the baseline and the forges' markers follow
+ * the allocation).  A partner moves at most once, to its kept position,
+ * so the passes end.
  */
-static void pair_kept_lines(const struct finding_list *head, size_t *partner,
-			    const struct finding_list *base, const struct change *c)
+struct kept {
+	const struct finding_list *head, *base;
+	const struct change *c;
+	size_t *partner;          /* head index -> base index + 1, 0: none */
+	unsigned char *base_done;
+	unsigned long long *keys; /* the head findings' keys */
+	size_t *next;             /* each key's head findings in index order (index + 1) */
+	struct strmap first;      /* key -> its first head finding (index + 1) */
+	struct key_prefix pre;
+};
+
+/* The head-side path of base finding `b` (through the change's renames). */
+static const char *head_path(const struct kept *k, const struct finding *b)
 {
-	struct key_prefix pre = { NULL, NULL, 0, 0 };
-	struct strmap first = STRMAP_INIT;
-	const uintptr_t none = UINTPTR_MAX; /* a key wanted, no finding chained yet */
-	unsigned long long *keys;
-	size_t i, *next, *todo, todo_nr = 0;
+	const char *to = b->file ? change_renamed_to(k->c, b->file) : NULL;
 
-	for (i = 0; i < head->nr && partner[i]; i++)
-		;
-	if (i == head->nr)
-		return;
-	keys = xmalloc(head->nr * sizeof(*keys));
-	next = xmalloc(head->nr * sizeof(*next));
-	todo = xmalloc(head->nr * sizeof(*todo));
-	for (i = 0; i < head->nr; i++) {
-		const struct finding *f = head->items[i];
+	return to ? to : b->file;
+}
 
-		keys[i] = f->key_hashed ? f->key_hash : base_key_hash(&pre, f, f->file);
-		if (!partner[i]) {
-			todo[todo_nr++] = i;
-			if (!strmap_get(&first, (const char *)&keys[i], sizeof(keys[i])))
-				strmap_put(&first, (const char *)&keys[i], sizeof(keys[i]), (void *)none);
-		}
-	}
-	/* the findings of those keys chained in index order (index + 1; 0 ends) */
-	for (i = head->nr; i-- > 0;) {
-		uintptr_t at = (uintptr_t)strmap_get(&first, (const char *)&keys[i], sizeof(keys[i]));
+/* Base finding `b`'s key as a head finding's (its head-side path). */
+static unsigned long long base_key(struct kept *k, const struct finding *b)
+{
+	const char *path = head_path(k, b);
+
+	return b->key_hashed && path == b->file ? b->key_hash : base_key_hash(&k->pre, b, path);
+}
+
+/* Whether base finding `b`, where the change kept its line, is at head
+ * finding `h`'s position (its own line when the change left the file). */
+static int kept_at(const struct kept *k, const struct finding *b, const struct finding *h)
+{
+	const struct changed_file *cf = h->file ? change_file(k->c, h->file) : NULL;
+
+	return b->column == h->column &&
+	       (cf ? changed_file_new_line(cf, b->line) : b->line) == h->line;
+}
+
+/* The first head finding of `key` (index + 1), or 0. */
+static size_t first_of_key(const struct kept *k, unsigned long long key)
+{
+	uintptr_t at = (uintptr_t)strmap_get(&k->first, (const char *)&key, sizeof(key));
+
+	return at == UINTPTR_MAX ? 0 : (size_t)at;
+}
+
+/* Chain the head findings of the keys asked for (strmap values UINTPTR_MAX). */
+static void chain_keys(struct kept *k)
+{
+	size_t i;
+
+	for (i = k->head->nr; i-- > 0;) {
+		uintptr_t at = (uintptr_t)strmap_get(&k->first, (const char *)&k->keys[i],
+						     sizeof(k->keys[i]));
 
 		if (!at)
 			continue;
-		next[i] = at == none ? 0 : at;
-		strmap_put(&first, (const char *)&keys[i], sizeof(keys[i]), (void *)(uintptr_t)(i + 1));
+		k->next[i] = at == UINTPTR_MAX ? 0 : at;
+		strmap_put(&k->first, (const char *)&k->keys[i], sizeof(k->keys[i]),
+			   (void *)(uintptr_t)(i + 1));
 	}
-	while (todo_nr) {
-		const struct finding *u = head->items[todo[--todo_nr]];
-		size_t ui = todo[todo_nr], j;
+}
 
-		j = (size_t)(uintptr_t)strmap_get(&first, (const char *)&keys[ui], sizeof(keys[ui]));
-		for (; j; j = next[j - 1]) {
-			const struct finding *b = partner[j - 1] ? base->items[partner[j - 1] - 1] : NULL;
-			const struct finding *holder = head->items[j - 1];
+/* An unpaired head finding `ui` takes the partner kept at its position from
+ * the head finding holding it; that one is pushed on `todo`. */
+static void take_for_head(struct kept *k, size_t ui, size_t *todo, size_t *todo_nr)
+{
+	struct finding *u = k->head->items[ui];
+	size_t j;
 
-			/* not from one where it is already kept (the same position
-			 * twice): a partner moves once, to its kept line */
-			if (b && b->column == u->column && kept_line(c, b, u) == u->line &&
-			    (holder->line != u->line || holder->column != u->column)) {
-				struct finding *m = head->items[j - 1], *w = head->items[ui];
-				char *fp = m->fingerprint;
+	for (j = first_of_key(k, k->keys[ui]); j; j = k->next[j - 1]) {
+		struct finding *m = k->head->items[j - 1];
+		const struct finding *b = k->partner[j - 1] ? k->base->items[k->partner[j - 1] - 1] : NULL;
+		char *fp;
 
-				partner[ui] = partner[j - 1];
-				partner[j - 1] = 0;
-				/* and its fingerprint (the partner's): the baseline
-				 * and the forges' markers follow the allocation */
-				m->fingerprint = w->fingerprint;
-				w->fingerprint = fp;
-				todo[todo_nr++] = j - 1; /* it may have a partner of its own */
-				break;
-			}
+		if (!b || !kept_at(k, b, u) || kept_at(k, b, m))
+			continue;
+		k->partner[ui] = k->partner[j - 1];
+		k->partner[j - 1] = 0;
+		fp = m->fingerprint;
+		m->fingerprint = u->fingerprint;
+		u->fingerprint = fp;
+		todo[(*todo_nr)++] = j - 1;
+		return;
+	}
+}
+
+/* An unpaired base finding `bi` takes the head finding at its kept position
+ * from the base finding paired with it (pushed on `todo`), or pairs with it
+ * when it has none. */
+static void take_for_base(struct kept *k, size_t bi, size_t *todo, size_t *todo_nr)
+{
+	const struct finding *b = k->base->items[bi];
+	size_t j;
+
+	for (j = first_of_key(k, base_key(k, b)); j; j = k->next[j - 1]) {
+		struct finding *h = k->head->items[j - 1];
+		size_t was = k->partner[j - 1];
+
+		if (!kept_at(k, b, h) || (was && kept_at(k, k->base->items[was - 1], h)))
+			continue;
+		k->partner[j - 1] = bi + 1;
+		k->base_done[bi] = 1;
+		free(h->fingerprint);
+		h->fingerprint = xstrdup(b->fingerprint);
+		if (was) {
+			k->base_done[was - 1] = 0;
+			todo[(*todo_nr)++] = was - 1;
 		}
+		return;
 	}
-	strmap_release(&first);
-	free(keys);
-	free(next);
+}
+
+static void pair_kept_lines(const struct finding_list *head, size_t *partner,
+			    const struct finding_list *base, unsigned char *base_done,
+			    const struct change *c)
+{
+	struct kept k = { head, base, c, partner, base_done, NULL, NULL, STRMAP_INIT,
+			  { NULL, NULL, 0, 0 } };
+	size_t i, *todo, todo_nr = 0, n = head->nr > base->nr ? head->nr : base->nr;
+
+	for (i = 0; i < head->nr && partner[i]; i++)
+		;
+	if (i == head->nr && !memchr(base_done, 0, base->nr))
+		return;
+	k.keys = xmalloc((head->nr + 1) * sizeof(*k.keys));
+	k.next = xmalloc((head->nr + 1) * sizeof(*k.next));
+	todo = xmalloc((n + 1) * sizeof(*todo));
+	/* the keys of the unpaired on both sides are asked for */
+	for (i = 0; i < head->nr; i++) {
+		const struct finding *f = head->items[i];
+
+		k.keys[i] = f->key_hashed ? f->key_hash : base_key_hash(&k.pre, f, f->file);
+		if (!partner[i] && !strmap_get(&k.first, (const char *)&k.keys[i], sizeof(k.keys[i])))
+			strmap_put(&k.first, (const char *)&k.keys[i], sizeof(k.keys[i]), (void *)UINTPTR_MAX);
+	}
+	for (i = 0; i < base->nr; i++) {
+		unsigned long long key;
+
+		if (base_done[i])
+			continue;
+		key = base_key(&k, base->items[i]);
+		if (!strmap_get(&k.first, (const char *)&key, sizeof(key)))
+			strmap_put(&k.first, (const char *)&key, sizeof(key), (void *)UINTPTR_MAX);
+	}
+	chain_keys(&k);
+	for (i = 0; i < head->nr; i++)
+		if (!partner[i])
+			todo[todo_nr++] = i;
+	while (todo_nr) {
+		size_t ui = todo[--todo_nr];
+
+		take_for_head(&k, ui, todo, &todo_nr);
+	}
+	for (i = 0; i < base->nr; i++)
+		if (!base_done[i])
+			todo[todo_nr++] = i;
+	while (todo_nr) {
+		size_t bi = todo[--todo_nr];
+
+		take_for_base(&k, bi, todo, &todo_nr);
+	}
+	strmap_release(&k.first);
+	free(k.keys);
+	free(k.next);
 	free(todo);
 }
 
@@ -467,7 +557,7 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 
 	match_pass(head, hp, base, bd, 1);
 	if (c)
-		pair_kept_lines(head, hp, base, c);
+		pair_kept_lines(head, hp, base, bd, c);
 	/* the file-less pass, when both sides have findings left to match */
 	if (memchr(bd, 0, base->nr)) {
 		for (i = 0; i < head->nr && hp[i]; i++)

@@ -185,6 +185,18 @@ expect_eq "equal findings: the baseline does not hide the added one" "$(summary)
 mode=new new=1 fixed=0 existing=1 baseline=0"
 expect_eq "equal findings: the old one keeps the fingerprint the baseline has" \
 	"$(json_get "$TMP/out" "d['findings'][0]['fingerprint'] != '$(sed -n 's/.*"fingerprint":"\([0-9a-f]*\)".*/\1/p' .escape-baseline.json)'")" "True"
+# and the other way: the added one removed again, the old one (now up at
+# line 7) is kept, the removed one is the fixed one, at its own line
+python3 - <<'PY'
+src = open("d.go").read()
+src = src.replace("\tif n > 0 {\n\t\tx := n * 2\n\t\tsink = &x\n\t}\n", "")
+open("d.go", "w").write(src)
+PY
+git commit -qam "the second x removed again"
+er --base HEAD~1 --format json --fail-on none
+expect_eq "equal findings: the removed one is fixed, at its line" "$(summary)" \
+"fixed d.go:7:F:moved to heap: x
+mode=new new=0 fixed=1 existing=1 baseline=0"
 
 # Compiler temporaries are numbered in the function's order (Go 1.26 names
 # them for new(expr) and comma-ok forms): one added before an unchanged

@@ -4,10 +4,11 @@
  * their from-memory entry points.  The first byte picks the reader; cached
  * findings are then fingerprinted, matched and checked against a baseline
  * read from the same bytes.  A cache entry is also read lazily, each
- * finding then completed (check_lazy).  With the first byte's second bit,
- * every other base finding is left out and the match pairs kept lines
- * (an unchanged file): each base finding left has its twin in the head,
- * so exactly that many head findings are existing and none is fixed.
+ * finding then completed (check_lazy).  The first byte's second and third
+ * bits leave out every other base or head finding, and the match then
+ * pairs kept lines (an unchanged file): one side holds the other's
+ * findings, so each of the smaller side is paired, and the rest of the
+ * base is fixed.
  */
 #include "fuzz.h"
 #include "compare.h"
@@ -52,6 +53,19 @@ static void check_lazy(const struct finding_list *l, int ret, const char *s, siz
 	error_clear();
 }
 
+/* Leave out every other finding of `l`. */
+static void drop_odd(struct finding_list *l)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < l->nr; i++)
+		if (i % 2)
+			finding_free(l->items[i]);
+		else
+			l->items[k++] = l->items[i];
+	l->nr = k;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct finding_list l = FINDING_LIST_INIT, base = FINDING_LIST_INIT;
@@ -73,26 +87,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_lazy(&l, ret, s, size);
 	if (ret == 0) {
 		static const struct change unchanged;
-		size_t i, kept = 0, existing = 0;
+		size_t i, kept, existing = 0;
 
 		(void)compare_cache_parse(&base, s, size, NULL);
-		if (data[0] & 2) {
-			for (i = 0; i < base.nr; i++)
-				if (i % 2)
-					finding_free(base.items[i]);
-				else
-					base.items[kept++] = base.items[i];
-			base.nr = kept;
-		}
+		if (data[0] & 2)
+			drop_odd(&base);
+		if (data[0] & 4)
+			drop_odd(&l);
 		kept = base.nr;
 		compare_fingerprint(&l, NULL);
 		compare_fingerprint(&base, NULL);
 		if (!baseline_parse(&b, s, size, "fuzz.json"))
 			(void)baseline_apply(&b, &l);
-		compare_match(&l, &base, &fixed, NULL, data[0] & 2 ? &unchanged : NULL);
+		compare_match(&l, &base, &fixed, NULL, data[0] & 6 ? &unchanged : NULL);
+		/* one side holds the other's findings: each of the smaller is
+		 * paired, the rest of the base is fixed */
 		for (i = 0; i < l.nr; i++)
 			existing += l.items[i]->status == STATUS_EXISTING;
-		if (existing != kept || fixed.nr)
+		if (existing != (l.nr < kept ? l.nr : kept) || fixed.nr != kept - existing)
 			abort();
 	}
 	baseline_release(&b);

@@ -348,23 +348,35 @@ static struct finding *parse_at(const char *spec)
 	return f;
 }
 
-/* Statuses of `head` (N new, E existing) after matching it with `base`. */
+/* Statuses of `head` (N new, E existing), then "|" and the lines of the
+ * base findings left fixed, after matching it with `base`. */
 static void expect_statuses(const char *what, struct finding_list *head,
 			    struct finding_list *base, const struct change *c, const char *want)
 {
 	struct finding_list fixed = FINDING_LIST_INIT;
-	char got[16];
+	struct strbuf got = STRBUF_INIT;
 	size_t i;
 
 	compare_prehash(head); /* the review's path: keys hashed ahead */
 	compare_fingerprint(head, NULL);
 	compare_fingerprint(base, NULL);
 	compare_match(head, base, &fixed, NULL, c);
-	for (i = 0; i < head->nr && i + 1 < sizeof(got); i++)
-		got[i] = head->items[i]->status == STATUS_NEW ? 'N' : 'E';
-	got[i] = '\0';
-	if (strcmp(got, want))
-		fail_msg("%s: %s, not %s", what, got, want);
+	for (i = 0; i < head->nr; i++)
+		strbuf_addch(&got, head->items[i]->status == STATUS_NEW ? 'N' : 'E');
+	strbuf_addch(&got, '|');
+	for (i = 0; i < fixed.nr; i++)
+		strbuf_addf(&got, "%s%d", i ? "," : "", fixed.items[i]->line);
+	/* the head's fingerprints stay distinct */
+	for (i = 0; i < head->nr; i++) {
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(head->items[i]->fingerprint, head->items[j]->fingerprint))
+				fail_msg("%s: head findings %zu and %zu share a fingerprint", what, j, i);
+	}
+	if (strcmp(got.buf, want))
+		fail_msg("%s: %s, not %s", what, got.buf, want);
+	strbuf_release(&got);
 	finding_list_release(head);
 	finding_list_release(&fixed);
 }
@@ -378,31 +390,41 @@ static void test_match_kept_lines(void **state)
 		const char *what;
 		int hunk[4];            /* old start, lines, new start, lines */
 		int ctx;                /* with context lines 5 and 6 -> 9 */
-		const char *head[3], *base[2];
+		const char *head[3], *base[3];
 		const char *want, *without; /* with the change, and without */
 	} cases[] = {
 		{ "three lines inserted after old 5 (no context): old 6 is new 9", { 5, 0, 6, 3 }, 0,
 		  { "p.go:7:10 moved to heap: .autotmp_2", "p.go:8:2 moved to heap: y",
 		    "p.go:9:9 moved to heap: .autotmp_3" },
-		  { "p.go:6:9 moved to heap: .autotmp_2", "p.go:2:2 moved to heap: y" }, "NEE", "EEN" },
+		  { "p.go:6:9 moved to heap: .autotmp_2", "p.go:2:2 moved to heap: y" }, "NEE|", "EEN|" },
 		{ "the same with context lines around the insertion", { 5, 2, 5, 5 }, 1,
 		  { "p.go:7:10 moved to heap: .autotmp_2", "p.go:9:9 moved to heap: .autotmp_3" },
-		  { "p.go:6:9 moved to heap: .autotmp_2" }, "NE", "EN" },
+		  { "p.go:6:9 moved to heap: .autotmp_2" }, "NE|", "EN|" },
 		{ "the partner's line rewritten: it keeps it; an unchanged line (old 11) is new",
 		  { 6, 1, 6, 2 }, 0, { "p.go:6:9 moved to heap: x", "p.go:12:9 moved to heap: x" },
-		  { "p.go:6:9 moved to heap: x" }, "EN", "EN" },
+		  { "p.go:6:9 moved to heap: x" }, "EN|", "EN|" },
 		{ "a file the change left alone: every line is where it was", { 6, 1, 6, 2 }, 0,
 		  { "q.go:3:9 moved to heap: x", "q.go:6:9 moved to heap: x" },
-		  { "q.go:6:9 moved to heap: x" }, "NE", "EN" },
+		  { "q.go:6:9 moved to heap: x" }, "NE|", "EN|" },
 		{ "same line, another column: not the same allocation", { 6, 1, 6, 2 }, 0,
 		  { "q.go:3:9 moved to heap: x", "q.go:6:4 moved to heap: x" },
-		  { "q.go:6:9 moved to heap: x" }, "EN", "EN" },
+		  { "q.go:6:9 moved to heap: x" }, "EN|", "EN|" },
 		{ "a chain: each unpaired one takes back its own", { 6, 1, 6, 2 }, 0,
 		  { "q.go:2:9 moved to heap: x", "q.go:4:9 moved to heap: x", "q.go:6:9 moved to heap: x" },
-		  { "q.go:4:9 moved to heap: x", "q.go:6:9 moved to heap: x" }, "NEE", "EEN" },
+		  { "q.go:4:9 moved to heap: x", "q.go:6:9 moved to heap: x" }, "NEE|", "EEN|" },
 		{ "one position twice (two instantiations): no trade back and forth", { 6, 1, 6, 2 },
 		  0, { "q.go:6:9 moved to heap: x", "q.go:6:9 moved to heap: x" },
-		  { "q.go:6:9 moved to heap: x" }, "EN", "EN" },
+		  { "q.go:6:9 moved to heap: x" }, "EN|", "EN|" },
+		{ "old 3 removed above old 6 (now 5): the removed one is fixed", { 3, 1, 2, 0 }, 0,
+		  { "p.go:5:9 moved to heap: x" },
+		  { "p.go:3:9 moved to heap: x", "p.go:6:9 moved to heap: x" }, "E|3", "E|6" },
+		{ "removed above two kept ones: each kept one takes its own", { 3, 1, 2, 0 }, 0,
+		  { "p.go:5:9 moved to heap: x", "p.go:8:9 moved to heap: x" },
+		  { "p.go:3:9 moved to heap: x", "p.go:6:9 moved to heap: x", "p.go:9:9 moved to heap: x" },
+		  "EE|3", "EE|9" },
+		{ "a file the change left alone, one gone above a kept one", { 6, 1, 6, 2 }, 0,
+		  { "q.go:6:9 moved to heap: x" },
+		  { "q.go:3:9 moved to heap: x", "q.go:6:9 moved to heap: x" }, "E|3", "E|6" },
 	};
 	struct context_line ctx[2] = { { 5, 5 }, { 9, 6 } };
 	size_t k, i;
@@ -420,7 +442,7 @@ static void test_match_kept_lines(void **state)
 				 cases[k].hunk[3], cases[k].ctx ? ctx : NULL, cases[k].ctx ? 2 : 0);
 			for (i = 0; i < 3 && cases[k].head[i]; i++)
 				finding_list_add(&head, parse_at(cases[k].head[i]));
-			for (i = 0; i < 2 && cases[k].base[i]; i++)
+			for (i = 0; i < 3 && cases[k].base[i]; i++)
 				finding_list_add(&base, parse_at(cases[k].base[i]));
 			expect_statuses(cases[k].what, &head, &base, with ? &c : NULL,
 					with ? cases[k].want : cases[k].without);
