@@ -162,11 +162,16 @@ func F(n int) {
 }
 GO
 git add -A && git commit -qm base
-python3 - <<'PY'
-src = open("d.go").read()
-src = src.replace("func F(n int) {\n", "func F(n int) {\n\tif n > 0 {\n\t\tx := n * 2\n\t\tsink = &x\n\t}\n")
-open("d.go", "w").write(src)
-PY
+# the block that adds a second x above the first
+SECOND='\tif n > 0 {\n\t\tx := n * 2\n\t\tsink = &x\n\t}\n'
+# d_go OLD NEW: replace OLD by NEW in d.go (both with C escapes)
+d_go() {
+	python3 -c 'import sys
+u = lambda s: s.encode().decode("unicode_escape")
+s = open("d.go").read()
+open("d.go", "w").write(s.replace(u(sys.argv[1]), u(sys.argv[2])))' "$1" "$2"
+}
+d_go 'func F(n int) {\n' "func F(n int) {\\n$SECOND"
 git commit -qam "a second x above the first"
 er --base HEAD~1 --format json --fail-on none
 expect_eq "equal findings: the added one is new" "$(summary)" \
@@ -187,11 +192,7 @@ expect_eq "equal findings: the old one keeps the fingerprint the baseline has" \
 	"$(json_get "$TMP/out" "d['findings'][0]['fingerprint'] != '$(sed -n 's/.*"fingerprint":"\([0-9a-f]*\)".*/\1/p' .escape-baseline.json)'")" "True"
 # and the other way: the added one removed again, the old one (now up at
 # line 7) is kept, the removed one is the fixed one, at its own line
-python3 - <<'PY'
-src = open("d.go").read()
-src = src.replace("\tif n > 0 {\n\t\tx := n * 2\n\t\tsink = &x\n\t}\n", "")
-open("d.go", "w").write(src)
-PY
+d_go "$SECOND" ''
 git commit -qam "the second x removed again"
 er --base HEAD~1 --format json --fail-on none
 expect_eq "equal findings: the removed one is fixed, at its line" "$(summary)" \
