@@ -77,11 +77,13 @@ void compare_prehash(struct finding_list *l);
 /*
  * Match head findings against base findings (both fingerprinted).  Equal
  * findings of a function (one key but for the occurrence) pair in the
- * order of their lines; with the change `c` (NULL: not), a head finding
- * left without a partner takes an equal one's partner whose line the
- * change kept as its own (same column), and its fingerprint with it: one
- * added above an unchanged one is then the new one, not the unchanged
- * one, and the unchanged one keeps its fingerprint (baseline, markers).  Head
+ * order of their lines; with the change `c` (NULL: not), a finding left
+ * without a partner (on either side) pairs with the one at its line as the
+ * change kept it (same column), taking it from a partner that is not kept
+ * there, and the head finding takes its partner's fingerprint: one added
+ * above an unchanged one is then the new one and one removed above it the
+ * fixed one, and the unchanged one keeps its fingerprint (baseline,
+ * markers).  Head
  * findings with a partner get STATUS_EXISTING, the others STATUS_NEW; base
  * findings without a partner are moved to `fixed` (STATUS_FIXED), those
  * with one to `matched` (freed when it is NULL).  `base` is emptied.

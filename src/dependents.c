@@ -363,9 +363,9 @@ static int is_summary(const struct finding *f)
 	return f->verdict == VERDICT_LEAK_PARAM || f->verdict == VERDICT_LEAK_CONTENT;
 }
 
-/* Keep the findings that came or went, each with its cause. */
 static const struct change unchanged; /* no file: compare_match() takes every line as kept */
 
+/* Keep the findings that came or went, each with its cause. */
 static void round_findings(struct dependents_result *res, const struct dependents_opts *o,
 			   const struct graph *g, struct finding_list *h, struct finding_list *b,
 			   size_t upto)

@@ -201,7 +201,7 @@ struct finding {
 	int old_line;       /* old-side line of an unchanged line in a hunk, else 0 */
 	char *old_path;     /* the file's path at base (renames), or NULL */
 	char *fingerprint;  /* compare.h */
-	unsigned long long key_hash; /* compare_prehash(), when key_hashed */
+	unsigned long long key_hash; /* compare_prehash() or the fingerprint's, when key_hashed */
 	char *ack_reason;   /* acknowledgement text, when acknowledged */
 	/* a broken performance contract (contract.h), else NULL: never
 	 * acknowledged by //escape:ok nor accepted by the baseline */

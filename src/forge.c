@@ -581,7 +581,8 @@ int forge_check_sha(const char *forge, const char *what, const char *sha)
 		return 0;
 	strbuf_add_printable(&shown, sha ? sha : "", 64);
 	ret = error_set(ER_EPUBLISH, "%s reporter: %s '%s' is not a full SHA (40 or 64 "
-			"lower-case hex digits)", forge, what, shown.buf);
+			"lower-case hex digits): nothing was posted; give --head and --base as full "
+			"SHAs (git rev-parse REV)", forge, what, shown.buf);
 	strbuf_release(&shown);
 	return ret;
 }

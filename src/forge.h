@@ -233,7 +233,8 @@ int forge_valid_id(double *out, const struct cJSON *id);
  * (SHA-1) or 64 (SHA-256) lower-case hex digits. */
 int forge_valid_sha(const char *s);
 /* 0 when forge_valid_sha(sha), else ER_EPUBLISH: "<forge> reporter: <what>
- * '<sha, printable, cut>' is not a full SHA (...)". */
+ * '<sha, printable, cut>' is not a full SHA (...): nothing was posted; ..."
+ * (the publishers check before their first write). */
 int forge_check_sha(const char *forge, const char *what, const char *sha);
 
 /* The note left on a thread resolved or reopened: "escape-review: fixed in

@@ -188,7 +188,7 @@ er --base accepted --format json --fail-on none
 expect_eq "equal findings: the baseline does not hide the added one" "$(summary)" \
 "d.go:7:F:moved to heap: x:new:true
 mode=new new=1 fixed=0 existing=1 baseline=0"
-expect_eq "equal findings: the old one keeps the fingerprint the baseline has" \
+expect_eq "equal findings: the added one does not carry the fingerprint the baseline has" \
 	"$(json_get "$TMP/out" "d['findings'][0]['fingerprint'] != '$(sed -n 's/.*"fingerprint":"\([0-9a-f]*\)".*/\1/p' .escape-baseline.json)'")" "True"
 # and the other way: the added one removed again, the old one (now up at
 # line 7) is kept, the removed one is the fixed one, at its own line

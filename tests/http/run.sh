@@ -390,7 +390,7 @@ control '{"answers": [{"path": "/repos/o/r/pulls/12", "json": {"number": 12, "he
 run env GITHUB_REPOSITORY=o/r GITHUB_API_URL="$API" GITHUB_TOKEN=$TOKEN "$DRIVER" --pr 12 github "$TMP/res1.json"
 check_eq "gh head not a SHA: exit" 1 "$RC"
 check_eq "gh head not a SHA: message (printable, cut)" \
-	"publish_driver: GitHub reporter: the head commit '0123456789abcdef0123456789abcdef01234567?xxxxxxxxxxxxxxxxxxxxxxx...' is not a full SHA (40 or 64 lower-case hex digits)" "$ERR"
+	"publish_driver: GitHub reporter: the head commit '0123456789abcdef0123456789abcdef01234567?xxxxxxxxxxxxxxxxxxxxxxx...' is not a full SHA (40 or 64 lower-case hex digits): nothing was posted; give --head and --base as full SHAs (git rev-parse REV)" "$ERR"
 check_eq "gh head not a SHA: nothing written" "GET /repos/o/r/pulls/12 $L fault=answer" "$(new_lines)"
 
 stop_stub
@@ -584,7 +584,7 @@ control "{\"answers\": [{\"path\": \"$P/merge_requests/5\", \"json\": {\"iid\": 
 run env $GL CI_MERGE_REQUEST_IID=5 "$DRIVER" auto "$TMP/gl.json"
 check_eq "gl head not a SHA: exit" 1 "$RC"
 check_eq "gl head not a SHA: message" \
-	"publish_driver: GitLab reporter: the merge request's head commit '$HEAD [x](http://e.test)' is not a full SHA (40 or 64 lower-case hex digits)" "$ERR"
+	"publish_driver: GitLab reporter: the merge request's head commit '$HEAD [x](http://e.test)' is not a full SHA (40 or 64 lower-case hex digits): nothing was posted; give --head and --base as full SHAs (git rev-parse REV)" "$ERR"
 check_eq "gl head not a SHA: nothing written" "GET $P/merge_requests/5 $L fault=answer" "$(new_lines)"
 mark
 control "{\"answers\": [{\"path\": \"$P/merge_requests/5/notes\", \"json\": [

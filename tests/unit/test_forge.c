@@ -408,10 +408,10 @@ static void test_valid_id_sha(void **state)
 					 "abc\n\x7f" Z), ER_EPUBLISH);
 	assert_string_equal(error_last(), "GitLab reporter: the merge request's head commit 'abc??"
 			    "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz...' is not "
-			    "a full SHA (40 or 64 lower-case hex digits)");
+			    "a full SHA (40 or 64 lower-case hex digits): nothing was posted; give --head and --base as full SHAs (git rev-parse REV)");
 	assert_int_equal(forge_check_sha("GitHub", "the head commit", NULL), ER_EPUBLISH);
 	assert_string_equal(error_last(), "GitHub reporter: the head commit '' is not a full SHA "
-			    "(40 or 64 lower-case hex digits)");
+			    "(40 or 64 lower-case hex digits): nothing was posted; give --head and --base as full SHAs (git rev-parse REV)");
 }
 
 int main(void)
