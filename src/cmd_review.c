@@ -42,70 +42,128 @@ static const char *config_template_dir(struct config *cfg)
 	return cfg->template_dir;
 }
 
+static int format_review(struct strbuf *out, const struct review *rv, const char *format,
+			 const char *dir, size_t max);
+
+/* `baseline update`: the entries of the analysed packages become their
+ * findings, the others stay; it says what it did. */
+static int update_baseline(struct review *rv, const struct baseline_scope *scope, int verbose)
+{
+	struct baseline_update up;
+	char *path = path_join(rv->workdir, ".escape-baseline.json");
+	int ret = baseline_update(&up, path, &rv->findings, scope);
+	size_t i;
+
+	free(path);
+	if (ret) {
+		baseline_update_release(&up);
+		return cmd_fail(ret);
+	}
+	for (i = 0; i < up.removed; i++)
+		printf("  - %s\n", up.removed_lines[i]);
+	for (i = 0; verbose && i < up.added; i++)
+		printf("  + %s\n", up.added_lines[i]);
+	printf("escape-review: baseline: +%zu -%zu, %zu entr%s in .escape-baseline.json%s",
+	       up.added, up.removed, up.total, up.total == 1 ? "y" : "ies",
+	       up.written ? "" : " (unchanged)");
+	if (up.kept)
+		printf("; %zu of packages not analysed kept as they were", up.kept);
+	putchar('\n');
+	baseline_update_release(&up);
+	return EXIT_CLEAN;
+}
+
+/* The stale entries of `bl` (baseline_stale()) as a JSON array of the
+ * entries' objects (each line is one, printed by baseline_parse()). */
+static cJSON *stale_json(const struct baseline *bl)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < bl->nr; i++) {
+		cJSON *o;
+
+		if (!baseline_stale(bl, i))
+			continue;
+		o = cJSON_Parse(bl->lines[i]);
+		cJSON_AddItemToArray(arr, o ? o : cJSON_CreateString(bl->lines[i]));
+	}
+	return arr;
+}
+
 /*
- * `baseline update`: the entries of the analysed packages become their
- * findings, the others stay.  `baseline check`: exit 1 when findings
- * outside it exist, and list the stale entries of the analysed packages.
+ * `baseline check`: the findings outside the baseline in `a->format`
+ * (text: then the stale entries of the analysed packages and a count;
+ * json: the review's document with a "stale" array), exit 1 when any.
+ * Findings in the baseline are counted, not listed, as a review does.
  */
+static int check_baseline(struct review *rv, const struct baseline *bl, const struct cli_args *a)
+{
+	const char *format = a->format ? a->format : "text";
+	struct strbuf out = STRBUF_INIT;
+	size_t i, n, kept = 0, outside = 0, stale = 0;
+	int ret = 0;
+
+	for (i = 0; i < rv->findings.nr; i++) {
+		struct finding *f = rv->findings.items[i];
+
+		if (f->status == STATUS_BASELINE) {
+			rv->hidden_baseline++;
+			finding_free(f);
+			continue;
+		}
+		outside += f->status != STATUS_ACKNOWLEDGED;
+		rv->findings.items[kept++] = f;
+	}
+	rv->findings.nr = kept;
+	for (i = 0; i < bl->nr; i++)
+		stale += baseline_stale(bl, i) != 0;
+	if (!strcmp(format, "json")) {
+		cJSON *arr = stale_json(bl);
+
+		report_json_write_extra(stdout, rv, "stale", arr);
+		cJSON_Delete(arr);
+		cmd_flush();
+	} else if (strcmp(format, "text")) {
+		ret = format_review(&out, rv, format, NULL, 0);
+	} else {
+		struct report_opts rep = { 0 };
+
+		rep.explain = a->explain;
+		rep.color = isatty(1) && !getenv("NO_COLOR");
+		report_text(&out, rv, &rep);
+		for (i = 0, n = 0; i < bl->nr; i++) {
+			if (!baseline_stale(bl, i))
+				continue;
+			if (!n++)
+				strbuf_addstr(&out, "stale baseline entries (no longer found; `escape-review baseline update` removes them):\n");
+			strbuf_addf(&out, "  %s\n", bl->lines[i]);
+		}
+		strbuf_addf(&out, "escape-review: %zu finding%s outside the baseline, %zu stale entr%s\n",
+			    outside, outside == 1 ? "" : "s", stale, stale == 1 ? "y" : "ies");
+	}
+	cmd_print(&out);
+	strbuf_release(&out);
+	if (ret)
+		return cmd_fail(ret);
+	return outside ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/* `baseline update` writes the file; `baseline check` reports against it. */
 static int finish_baseline(const char *action, struct review *rv, struct baseline *bl,
-			   const struct pkgset *analysed, int tests, int verbose,
+			   const struct pkgset *analysed, const struct cli_args *a,
 			   const struct config *cfg)
 {
-	struct baseline_scope scope = { analysed, tests, cfg };
-	struct strbuf out = STRBUF_INIT;
-	struct report_opts rep = { 0 };
-	size_t i, outside = 0, stale = 0;
+	struct baseline_scope scope = { analysed, a->tests, cfg };
 
 	if (!rv->workdir) {
 		fputs("escape-review: the baseline lives in the work tree, and this repository has none\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(action, "update")) {
-		struct baseline_update up;
-		char *path = path_join(rv->workdir, ".escape-baseline.json");
-		int ret = baseline_update(&up, path, &rv->findings, &scope);
-
-		free(path);
-		if (ret) {
-			baseline_update_release(&up);
-			return cmd_fail(ret);
-		}
-		for (i = 0; i < up.removed; i++)
-			printf("  - %s\n", up.removed_lines[i]);
-		for (i = 0; verbose && i < up.added; i++)
-			printf("  + %s\n", up.added_lines[i]);
-		printf("escape-review: baseline: +%zu -%zu, %zu entr%s in .escape-baseline.json%s",
-		       up.added, up.removed, up.total, up.total == 1 ? "y" : "ies",
-		       up.written ? "" : " (unchanged)");
-		if (up.kept)
-			printf("; %zu of packages not analysed kept as they were", up.kept);
-		putchar('\n');
-		baseline_update_release(&up);
-		return EXIT_CLEAN;
-	}
+	if (!strcmp(action, "update"))
+		return update_baseline(rv, &scope, a->verbose);
 	baseline_set_scope(bl, &scope);
-	for (i = 0; i < rv->findings.nr; i++) {
-		struct finding *f = rv->findings.items[i];
-
-		if (f->status == STATUS_BASELINE || f->status == STATUS_ACKNOWLEDGED) {
-			finding_free(f);
-			continue;
-		}
-		rv->findings.items[outside++] = f;
-	}
-	rv->findings.nr = outside;
-	report_text(&out, rv, &rep);
-	for (i = 0; i < bl->nr; i++)
-		if (baseline_stale(bl, i)) {
-			if (!stale++)
-				strbuf_addstr(&out, "stale baseline entries (no longer found; `escape-review baseline update` removes them):\n");
-			strbuf_addf(&out, "  %s\n", bl->lines[i]);
-		}
-	strbuf_addf(&out, "escape-review: %zu finding%s outside the baseline, %zu stale entr%s\n",
-		    outside, outside == 1 ? "" : "s", stale, stale == 1 ? "y" : "ies");
-	cmd_print(&out);
-	strbuf_release(&out);
-	return outside ? EXIT_FINDINGS : EXIT_CLEAN;
+	return check_baseline(rv, bl, a);
 }
 
 /*
@@ -368,6 +426,9 @@ int cmd_baseline(int argc, char **argv, struct config *cfg)
 	ret = parse_review(&rc, CMD_BASELINE, argc - 1, argv + 1, cfg);
 	if (!ret && rc.a.changed && rc.a.operands_nr)
 		ret = error_set(ER_EUSAGE, "baseline: give --changed or packages, not both");
+	if (!ret && !strcmp(action, "update") && (rc.a.format || rc.a.explain))
+		ret = error_set(ER_EUSAGE, "baseline update prints what it did as text; %s is for baseline check",
+				rc.a.format ? "--format" : "--explain");
 	if (ret) {
 		ret = cmd_fail(ret);
 		goto out;
@@ -380,7 +441,7 @@ int cmd_baseline(int argc, char **argv, struct config *cfg)
 	rc.ro.all_packages = !rc.a.changed && !rc.a.operands_nr;
 	if ((ret = cmd_review_packages(&rc.rv, &rc.ro, rc.a.operands, rc.a.operands_nr, &analysed)))
 		goto out;
-	ret = finish_baseline(action, &rc.rv, &bl, &analysed, rc.ro.tests, rc.ro.verbose, cfg);
+	ret = finish_baseline(action, &rc.rv, &bl, &analysed, &rc.a, cfg);
 out:
 	baseline_release(&bl);
 	pkgset_release(&analysed);

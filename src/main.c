@@ -58,7 +58,11 @@ static const char usage_text_more[] =
 "directories (DIR/... for a tree) only those packages' entries are replaced\n"
 "and every other entry is kept.  It prints what it added and removed.\n"
 "`baseline check` exits 1 when findings outside the baseline exist and lists\n"
-"the stale entries of the packages it analysed.\n"
+"the stale entries of the packages it analysed (--format json: a \"stale\"\n"
+"array; sarif, rdjson or github-actions: the findings outside it).  baseline\n"
+"takes --base, --head, --worktree, --tests, --changed, --all-packages,\n"
+"--no-cache, --cache-dir, --build-flags, --gcflags, --max-flow, --format,\n"
+"--explain and -v.\n"
 "\n"
 "Configuration: .escape-review.json at the repository root (fail_on, hook,\n"
 "mode, exclude, build_flags, gcflags, max_flow, rules, ...); options given\n"
@@ -204,7 +208,7 @@ int main(int argc, char **argv)
 		ret = cmd_publish(argc - i - 1, argv + i + 1);
 	else if (i < argc && !strcmp(argv[i], "baseline")) {
 		if (i + 1 >= argc || (strcmp(argv[i + 1], "update") && strcmp(argv[i + 1], "check")))
-			ret = cmd_usage_error("%s", "usage: escape-review baseline update|check [--changed | PACKAGE...] [review options]");
+			ret = cmd_usage_error("%s", "usage: escape-review baseline update|check [--changed | PACKAGE...] [options] (see escape-review --help)");
 		else
 			ret = cmd_baseline(argc - i - 1, argv + i + 1, &config);
 	} else

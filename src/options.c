@@ -82,6 +82,14 @@ static int set_review_format(struct cli_args *a, const char *v)
 	return CHOOSE(a, format, "--format", v, formats);
 }
 
+/* `baseline check`: the findings outside the baseline (update prints text) */
+static int set_baseline_format(struct cli_args *a, const char *v)
+{
+	static const char *const formats[] = { "text", "json", "sarif", "rdjson", "github-actions" };
+
+	return CHOOSE(a, format, "--format", v, formats);
+}
+
 static int set_report_format(struct cli_args *a, const char *v)
 {
 	static const char *const formats[] = { "html", "markdown", "json" };
@@ -187,18 +195,18 @@ static const struct option options[] = {
 	OPT_SWITCH("--changed", CMD_BASELINE, changed,
 		   "baseline: only the packages the change touches"),
 	OPT_SECTION("Analysis:"),
-	OPT_CONFIG("--mode", "MODE", REVIEWS | CMD_CONFIG, CONFIG_MODE,
+	OPT_CONFIG("--mode", "MODE", CMD_REVIEW | CMD_CONFIG, CONFIG_MODE,
 		   "new (default): findings the change introduces, wherever they are in the changed "
 		   "packages, compared with the base revision (whose analysis is cached); added: "
 		   "findings on added lines (the default with --input); context: in the change's "
 		   "hunks; file: in changed files; all: every finding of the analysed packages"),
-	OPT_CONFIG("--scope", "SCOPE", REVIEWS | CMD_CONFIG, CONFIG_SCOPE,
+	OPT_CONFIG("--scope", "SCOPE", CMD_REVIEW | CMD_CONFIG, CONFIG_SCOPE,
 		   "dependents (default): when a changed function's escape summary changes (a "
 		   "parameter now leaks, ...), also review the packages importing it, round by "
 		   "round; changed: only the changed packages"),
-	OPT_CALL("--max-dependents", "N", REVIEWS, set_max_dependents,
+	OPT_CALL("--max-dependents", "N", CMD_REVIEW, set_max_dependents,
 		 "analyse at most N importing packages (default 200); the rest are named"),
-	OPT_SWITCH("--show-baseline", REVIEWS, show_baseline,
+	OPT_SWITCH("--show-baseline", CMD_REVIEW, show_baseline,
 		   "also list findings accepted by .escape-baseline.json"),
 	OPT_SWITCH("--all-packages", REVIEWS, all_packages,
 		   "analyse every package of every module, not only the changed ones"),
@@ -210,51 +218,52 @@ static const struct option options[] = {
 		   "extra go build flags, split at white space (e.g. '-tags=integration')"),
 	OPT_CONFIG("--gcflags", "FLAGS", REVIEWS | CMD_REPORT | CMD_CONFIG | CMD_CHECK, CONFIG_GCFLAGS,
 		   "extra compiler flags, appended after -m=2 (e.g. -l)"),
-	OPT_STRING("--input", "FILE", REVIEWS, input,
+	OPT_STRING("--input", "FILE", CMD_REVIEW, input,
 		   "read compiler output from FILE ('-': stdin) instead of running go; with "
 		   "--mode all no repository is needed"),
 	OPT_CONFIG("--max-flow", "N", REVIEWS | CMD_CONFIG, CONFIG_MAX_FLOW,
 		   "keep at most N steps of each reason chain (default 12, 0 keeps all)"),
 	OPT_SECTION("Profiles (docs/report.md):"),
-	OPT_CALL("--profile", "FILE", REVIEWS | CMD_REPORT, set_profile,
+	OPT_CALL("--profile", "FILE", CMD_REVIEW | CMD_REPORT, set_profile,
 		 "weight findings by a pprof heap or CPU profile (read with go tool pprof; "
 		 "repeatable): bytes at each line, the heaviest first"),
-	OPT_CONFIG("--hot-share", "SHARE", REVIEWS | CMD_REPORT | CMD_CONFIG, CONFIG_PROFILE_HOT_SHARE,
+	OPT_CONFIG("--hot-share", "SHARE", CMD_REVIEW | CMD_REPORT | CMD_CONFIG, CONFIG_PROFILE_HOT_SHARE,
 		 "a finding at or above SHARE of the profile is hot and raised one severity "
 		 "(default 1%)"),
 	OPT_SECTION("Output:"),
-	OPT_CALL("--format", "FMT", REVIEWS, set_review_format,
+	OPT_CALL("--format", "FMT", CMD_REVIEW, set_review_format,
 		 "text (default), json, markdown (the summary comment, from templates), comments "
 		 "(each new finding's inline comment), status (a commit status line), sarif (SARIF "
 		 "2.1.0), rdjson (reviewdog), github-actions (workflow command annotations), "
 		 "template-data (what templates see; docs/templates.md)"),
+	OPT_CALL("--format", "FMT", CMD_BASELINE, set_baseline_format, NULL),
 	OPT_CALL("--format", "FMT", CMD_REPORT, set_report_format, NULL),
 	OPT_CALL("--format", "FMT", CMD_RULES, set_rules_format, NULL),
 	OPT_CALL("--format", "FMT", CMD_CONFIG | CMD_CHECK | CMD_CONTRACTS, set_config_format, NULL),
-	OPT_CONFIG("--template-dir", "DIR", REVIEWS | CMD_REPORT | CMD_CONFIG, CONFIG_TEMPLATE_DIR,
+	OPT_CONFIG("--template-dir", "DIR", CMD_REVIEW | CMD_REPORT | CMD_CONFIG, CONFIG_TEMPLATE_DIR,
 		   "templates for markdown, comments and status (default: $ESCAPE_REVIEW_TEMPLATES, "
 		   "else the installed ones)"),
-	OPT_CALL("--max-comment-bytes", "N", REVIEWS, set_max_comment,
+	OPT_CALL("--max-comment-bytes", "N", CMD_REVIEW, set_max_comment,
 		 "cut each rendered comment to N bytes, with a note (default 65000)"),
 	OPT_SWITCH("--explain", REVIEWS, explain, "text: print the whole reason chain under each finding"),
-	OPT_CONFIG("--fail-on", "LEVEL", REVIEWS | CMD_CONFIG, CONFIG_FAIL_ON,
+	OPT_CONFIG("--fail-on", "LEVEL", CMD_REVIEW | CMD_CONFIG, CONFIG_FAIL_ON,
 		   "none|info|warning|error (default error): exit 1 when a reported finding is at "
 		   "or above LEVEL"),
 	{ OPT_KIND_CALL, "--verbose", "-v", NULL, REVIEWS | CMD_CHECK | CMD_PUBLISH, 0, 0, set_verbose,
 	  "print the go commands (and HTTP requests) that run" },
 	OPT_SECTION("Publishing (see docs/publishing.md):"),
-	OPT_CALL("--reporter", "R", REVIEWS | CMD_PUBLISH, set_reporter,
+	OPT_CALL("--reporter", "R", CMD_REVIEW | CMD_PUBLISH, set_reporter,
 		 "local (default): print only; github or gitlab: also post inline comments on lines "
 		 "of the diff, one sticky summary and a commit status; auto: from GITHUB_ACTIONS or "
 		 "GITLAB_CI.  The token comes from GITHUB_TOKEN or GITLAB_TOKEN only; base and head "
 		 "default to the pull or merge request's"),
-	OPT_CALL("--pr", "N", REVIEWS | CMD_PUBLISH, set_pr, "the pull or merge request to publish on"),
-	OPT_STRING("--repo-slug", "OWNER/REPO", REVIEWS | CMD_PUBLISH, repo_slug, "the repository to publish on"),
-	OPT_STRING("--api-url", "URL", REVIEWS | CMD_PUBLISH, api_url,
+	OPT_CALL("--pr", "N", CMD_REVIEW | CMD_PUBLISH, set_pr, "the pull or merge request to publish on"),
+	OPT_STRING("--repo-slug", "OWNER/REPO", CMD_REVIEW | CMD_PUBLISH, repo_slug, "the repository to publish on"),
+	OPT_STRING("--api-url", "URL", CMD_REVIEW | CMD_PUBLISH, api_url,
 		   "the forge's API (--pr, --repo-slug and --api-url: for CI systems other than "
 		   "GitHub Actions and GitLab CI)"),
-	OPT_SWITCH("--dry-run", REVIEWS | CMD_PUBLISH, dry_run, "print each request that would be sent; send nothing"),
-	OPT_SWITCH("--no-publish", REVIEWS, no_publish,
+	OPT_SWITCH("--dry-run", CMD_REVIEW | CMD_PUBLISH, dry_run, "print each request that would be sent; send nothing"),
+	OPT_SWITCH("--no-publish", CMD_REVIEW, no_publish,
 		   "with --reporter: send nothing and need no token; --format json then carries "
 		   "what to publish, for `escape-review publish --from FILE` in a trusted job "
 		   "(docs/integrations.md: pull requests from forks)"),
@@ -303,8 +312,8 @@ static int set_option(struct cli_args *a, const struct option *o, const char *v)
 	}
 }
 
-/* The entry for `arg` ("--mode", "--mode=x", "-v") taken by `cmd`; *eq past '='. */
-static const struct option *find_option(const char *arg, enum cli_command cmd, const char **eq)
+/* The entry for `arg` ("--mode", "--mode=x", "-v") taken by one of `cmds`; *eq past '='. */
+static const struct option *find_option(const char *arg, unsigned cmds, const char **eq)
 {
 	size_t i;
 
@@ -312,7 +321,7 @@ static const struct option *find_option(const char *arg, enum cli_command cmd, c
 		const struct option *o = &options[i];
 		size_t n = strlen(o->name);
 
-		if (o->kind == OPT_KIND_SECTION || !(o->cmds & cmd))
+		if (o->kind == OPT_KIND_SECTION || !(o->cmds & cmds))
 			continue;
 		if (o->alias && !strcmp(arg, o->alias)) {
 			*eq = NULL;
@@ -324,6 +333,39 @@ static const struct option *find_option(const char *arg, enum cli_command cmd, c
 		return o;
 	}
 	return NULL;
+}
+
+/*
+ * `arg` is no option of `cmd` (called `name`): an option of another command
+ * is named as such, with the ones `cmd` takes.
+ */
+static int unknown_option(const char *arg, enum cli_command cmd, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *v;
+	size_t i;
+	int ret;
+
+	if (cmd == CMD_REVIEW && find_option(arg, ~0u, &v))
+		return error_set(ER_EUSAGE, "%.*s is not an option of review (see escape-review --help)",
+				 (int)strcspn(arg, "="), arg);
+	if (!find_option(arg, ~0u, &v)) {
+		if (cmd == CMD_REVIEW)
+			return error_set(ER_EUSAGE, "unknown option: %s (see escape-review --help)", arg);
+		return error_set(ER_EUSAGE, "unknown option for %s: %s (see escape-review --help)",
+				 name, arg);
+	}
+	for (i = 0; i < ARRAY_SIZE(options); i++) {
+		const struct option *o = &options[i];
+
+		if (o->kind != OPT_KIND_SECTION && (o->cmds & cmd) &&
+		    find_option(o->name, cmd, &v) == o) /* the first of a name */
+			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", o->name);
+	}
+	ret = error_set(ER_EUSAGE, "%.*s is not an option of %s, which takes %s",
+			(int)strcspn(arg, "="), arg, name, sb.len ? sb.buf : "none");
+	strbuf_release(&sb);
+	return ret;
 }
 
 int options_parse(struct cli_args *a, enum cli_command cmd, const char *name, int argc,
@@ -340,12 +382,8 @@ int options_parse(struct cli_args *a, enum cli_command cmd, const char *name, in
 			a->operands[a->operands_nr++] = arg;
 			continue;
 		}
-		if (!(o = find_option(arg, cmd, &v))) {
-			if (cmd == CMD_REVIEW)
-				return error_set(ER_EUSAGE, "unknown option: %s (see escape-review --help)", arg);
-			return error_set(ER_EUSAGE, "unknown option for %s: %s (see escape-review --help)",
-					 name, arg);
-		}
+		if (!(o = find_option(arg, cmd, &v)))
+			return unknown_option(arg, cmd, name);
 		if (o->arg && !v) {
 			if (k + 1 >= argc)
 				return error_set(ER_EUSAGE, "%s needs a value (%s)", o->name, o->arg);

@@ -139,6 +139,27 @@ expect_rc "baseline check: a finding outside" 1
 expect_grep "baseline check names it" "campus/score.go:27:9: \[ER011 warning\] &Student{...} escapes to heap" "$TMP/out"
 expect_grep "baseline check lists the stale entry" '"location":"campus/score.go:27 NewStudent","message":"moved to heap: s"' "$TMP/out"
 expect_grep "baseline check counts" "1 finding outside the baseline, 1 stale entry" "$TMP/out"
+expect_grep "baseline check: the summary counts the baseline's findings" \
+	"escape-review: 1 new, 0 existing, 0 fixed, 3 in the baseline (0 error, 1 warning, 0 info) in 1 package (mode all)" "$TMP/out"
+er baseline check --all-packages --format json
+expect_rc "baseline check --format json: a finding outside" 1
+expect_eq "baseline check --format json: the finding outside, the stale entry, the counts" \
+	"$(json_get "$TMP/out" "[(f['file'], f['line'], f['rule'], f['message']) for f in d['findings']], [(e['location'], e['rule'], e['message']) for e in d['stale']], d['summary']['new'], d['summary']['baseline']")" \
+	"[('campus/score.go', 27, 'ER011', '&Student{...} escapes to heap')] [('campus/score.go:27 NewStudent', 'ER010', 'moved to heap: s')] 1 3"
+er baseline check --all-packages --format sarif
+expect_eq "baseline check --format sarif: the finding outside" \
+	"$(json_get "$TMP/out" "[(r['ruleId'], r['locations'][0]['physicalLocation']['region']['startLine']) for r in d['runs'][0]['results']]")" \
+	"[('ER011', 27)]"
+cp .escape-baseline.json "$TMP/bl-before"
+er baseline check --all-packages --fail-on none
+expect_rc "baseline check --fail-on: refused" 2
+expect_eq "baseline check --fail-on: one line naming what baseline takes" "$(cat "$TMP/err")" \
+	"escape-review: --fail-on is not an option of baseline, which takes --base, --head, --worktree, --tests, --changed, --all-packages, --no-cache, --cache-dir, --build-flags, --gcflags, --max-flow, --format, --explain, --verbose"
+er baseline update --format json
+expect_rc "baseline update --format: refused" 2
+expect_eq "baseline update --format: says why, file untouched" "$(cat "$TMP/err"; cmp .escape-baseline.json "$TMP/bl-before" && echo same)" \
+	"escape-review: baseline update prints what it did as text; --format is for baseline check
+same"
 echo 'not json' >.escape-baseline.json
 er --mode all --all-packages
 expect_rc "malformed baseline" 2

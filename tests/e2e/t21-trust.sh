@@ -93,7 +93,7 @@ expect_eq "baseline update: the same file" "$(git status --porcelain)" ""
 er baseline check
 # two packages, a and b: the real count (issue 11 item 7; it said 1 for ./...)
 expect_out "baseline check on a clean tree: nothing stale" \
-"escape-review: 0 new, 0 existing, 0 fixed (0 error, 0 warning, 0 info) in 2 packages (mode all)
+"escape-review: 0 new, 0 existing, 0 fixed, 4 in the baseline (0 error, 0 warning, 0 info) in 2 packages (mode all)
 escape-review: 0 findings outside the baseline, 0 stale entries"
 expect_rc "baseline check on a clean tree" 0
 er baseline check --changed

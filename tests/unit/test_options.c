@@ -86,8 +86,32 @@ static void test_errors(void **state)
 	assert_string_equal(error_last(), "unknown option: --bogus (see escape-review --help)");
 	/* an option of another command */
 	assert_int_equal(parse(&a, &c, CMD_CONFIG, "--base x"), ER_EUSAGE);
-	assert_string_equal(error_last(), "unknown option for test: --base (see escape-review --help)");
+	assert_string_equal(error_last(), "--base is not an option of test, which takes --mode, --scope, "
+			    "--build-flags, --gcflags, --max-flow, --hot-share, --format, --template-dir, "
+			    "--fail-on");
+	assert_int_equal(parse(&a, &c, CMD_CONFIG, "--bogus"), ER_EUSAGE);
+	assert_string_equal(error_last(), "unknown option for test: --bogus (see escape-review --help)");
 	assert_int_equal(parse(&a, &c, CMD_REVIEW, "--changed"), ER_EUSAGE);
+	assert_string_equal(error_last(), "--changed is not an option of review (see escape-review --help)");
+	/* baseline takes what it uses: no mode, publishing or profile */
+	assert_int_equal(parse(&a, &c, CMD_BASELINE, "--mode=new"), ER_EUSAGE);
+	assert_string_equal(error_last(), "--mode is not an option of test, which takes --base, --head, "
+			    "--worktree, --tests, --changed, --all-packages, --no-cache, --cache-dir, "
+			    "--build-flags, --gcflags, --max-flow, --format, --explain, --verbose");
+	assert_int_equal(parse(&a, &c, CMD_BASELINE, "--reporter github"), ER_EUSAGE);
+	assert_int_equal(parse(&a, &c, CMD_BASELINE, "--fail-on none"), ER_EUSAGE);
+	assert_int_equal(parse(&a, &c, CMD_BASELINE, "--input x.log"), ER_EUSAGE);
+	assert_int_equal(parse(&a, &c, CMD_BASELINE, "--format markdown"), ER_EUSAGE);
+	assert_string_equal(error_last(), "unknown --format 'markdown' (text, json, sarif, rdjson or github-actions)");
+	{
+		char *argv[] = { "--format", "sarif", "--explain", "-v", "--changed" };
+
+		cli_args_release(&a);
+		cli_args_init(&a, &c);
+		assert_int_equal(options_parse(&a, CMD_BASELINE, "baseline", 5, argv), 0);
+		assert_string_equal(a.format, "sarif");
+		assert_true(a.explain && a.verbose && a.changed);
+	}
 	/* a switch takes no value */
 	assert_int_equal(parse(&a, &c, CMD_REVIEW, "--tests=1"), ER_EUSAGE);
 	cli_args_release(&a);
