@@ -69,11 +69,15 @@ static const struct rule rules[] = {
 	  "\tif n < 0 {\n\t\tpanic(errNegative)\n\t}\n}",
 	  "er004", GO_ANY },
 	{ "ER005", "Constant or zero-size value boxed (nothing allocated)", SEVERITY_INFO,
-	  "The compiler reports that a constant, a constant composite literal or a zero-size "
-	  "value escapes to the heap, but converting it to an interface allocates nothing: the "
-	  "runtime points the interface at read-only static data (or at the shared zero-size "
-	  "base). Likewise for a make of zero-size elements (Go 1.25 and newer say `zero-sized "
-	  "element`). The diagnostic is real, the cost is not.",
+	  "The compiler reports that a constant, a zero value or an empty slice literal escapes "
+	  "to the heap, but nothing is allocated: converting a constant to an interface points "
+	  "the interface at read-only static data, a zero-size value at the shared zero-size "
+	  "base, and an empty slice literal (`[]T{}`) has no backing array. Go 1.26 also boxes "
+	  "a zero-valued struct or array literal of up to 1 KiB (`T{}`) from read-only data; "
+	  "Go 1.19 allocates it unless it has zero size. Likewise for a make of zero-size "
+	  "elements (Go 1.25 and newer say `zero-sized element`). A literal of a map type "
+	  "always allocates, `M{}` too: the package's type declarations tell it from a struct. "
+	  "The diagnostic is real, the cost is not.",
 	  "Nothing to fix; the finding is informational.",
 	  "func hello() {\n\tfmt.Println(\"hello\", 42)\n}",
 	  "func hello() {\n\tfmt.Println(\"hello\", 42) // no allocation for constants\n}",
@@ -551,6 +555,7 @@ enum subject_kind {
 	SK_MAPLIT,    /* map[K]V{...} */
 	SK_COMPLIT,   /* T{...} (struct or array value) */
 	SK_ZERO,      /* T{} or struct {}{}: a zero-valued (static) literal */
+	SK_EMPTY,     /* []T{} or S{} of a slice type: no elements, nothing allocated */
 	SK_CONST,     /* 42, "str", 'c', true, nil */
 	SK_FUNCLIT,   /* func literal */
 	SK_DOTS,      /* ... argument */
@@ -671,7 +676,7 @@ static enum subject_kind subject_kind(const char *s)
 	    starts_with(s, "error(") || starts_with(s, "any(") || starts_with(s, "(any)("))
 		return SK_IFACE;
 	if (starts_with(s, "[]"))
-		return SK_SLICELIT;
+		return n >= 4 && !strcmp(s + n - 2, "{}") ? SK_EMPTY : SK_SLICELIT;
 	if (starts_with(s, "map["))
 		return SK_MAPLIT;
 	if (n >= 2 && s[n - 1] == '}') {
@@ -682,6 +687,22 @@ static enum subject_kind subject_kind(const char *s)
 	if (n >= 1 && s[n - 1] == ')' && strchr(s, '('))
 		return SK_CALL;
 	return SK_NAME;
+}
+
+/*
+ * T{} or T{...} of a type the package declares as a map or a slice
+ * (finding.lit_kind, from the locate): a map literal allocates, empty or
+ * not; an empty slice literal has no backing array to allocate.
+ */
+static enum subject_kind literal_kind(enum subject_kind k, const struct finding *f)
+{
+	if (k != SK_ZERO && k != SK_COMPLIT)
+		return k;
+	if (f->lit_kind == LIT_MAP)
+		return SK_MAPLIT;
+	if (f->lit_kind == LIT_SLICE)
+		return k == SK_ZERO ? SK_EMPTY : SK_SLICELIT;
+	return k;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1020,10 +1041,19 @@ struct rule_match {
 
 static const struct rule_match matches[] = {
 	/* nothing is allocated: constants and zero-size values */
-	{ .rule = "ER005", .prio = 100, .verdicts = V(ESCAPES), .subjects = SK(CONST) | SK(ZERO),
+	{ .rule = "ER005", .prio = 100, .verdicts = V(ESCAPES), .subjects = SK(CONST),
 	  .key = REASON_CALL_PARAM,
-	  .why = "{s} is boxed into an interface{for_callee}{at}, but as a constant or zero-size "
-		 "value it needs no allocation" },
+	  .why = "{s} is boxed into an interface{for_callee}{at}, but as a constant it needs no "
+		 "allocation" },
+	{ .rule = "ER005", .prio = 100, .verdicts = V(ESCAPES), .subjects = SK(ZERO),
+	  .key = REASON_CALL_PARAM,
+	  .why = "{s} is boxed into an interface{for_callee}{at}, but as a zero value it needs "
+		 "no allocation with Go 1.26, which boxes it from read-only data (up to 1 KiB; "
+		 "Go 1.19 allocates it unless it has zero size)" },
+	{ .rule = "ER005", .prio = 100, .verdicts = V(ESCAPES), .subjects = SK(EMPTY),
+	  .key = NO_KEY,
+	  .why = "{s} is an empty slice literal that {fate}{at}: with no elements it has no "
+		 "backing array to allocate" },
 	{ .rule = "ER005", .prio = 100, .verdicts = V_ALLOC, .all = R(ZERO_SIZED),
 	  .key = REASON_ZERO_SIZED,
 	  .why = "{s} has elements of zero size: the heap allocation{at} is the runtime's shared "
@@ -1808,7 +1838,7 @@ void checklist_classify_finding(struct finding *f, const char *source_line)
 
 	c.f = f;
 	c.line = source_line ? source_line : "";
-	c.kind = subject_kind(f->subject);
+	c.kind = literal_kind(subject_kind(f->subject), f);
 	c.preds = context_preds(f, c.line,
 				source_line && source_line == f->source ? f->source_state : GOLEX_CODE,
 				c.kind);

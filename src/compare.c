@@ -32,7 +32,8 @@
 /* 2: steps carry "inlined" and "outside", facts "func"; 3: the key is stored */
 /* 4: locate's in_init, in_loop, loop_line, zero_size, states */
 /* 5: a compact entry read in place, not JSON; 6: with the classification */
-#define CACHE_VERSION 7  /* 7: what matching needs first, the rest after it */
+/* 7: what matching needs first, the rest after it; 8: lit_kind, and M{} of a map type allocates */
+#define CACHE_VERSION 8
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 
@@ -600,6 +601,7 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 #define RF_FLOW_TRUNCATED (1u << 6)
 #define RF_CYCLE (1u << 7)
 #define RF_NOTHING (1u << 8)
+#define RF_LIT_SHIFT 9     /* two bits: finding.lit_kind */
 
 /* The rest of a record (put_record): what a lazy read leaves for later. */
 static void put_rest(struct strbuf *sb, const struct finding *f)
@@ -645,7 +647,8 @@ static void put_record(struct strbuf *sb, struct strbuf *rest, const struct find
 {
 	unsigned flags = f->source_state | f->source_above_state << 2 | (f->in_init ? RF_IN_INIT : 0) |
 			 (f->in_loop ? RF_IN_LOOP : 0) | (f->flow_truncated ? RF_FLOW_TRUNCATED : 0) |
-			 (f->facts.cycle_warning ? RF_CYCLE : 0) | (f->allocates_nothing ? RF_NOTHING : 0);
+			 (f->facts.cycle_warning ? RF_CYCLE : 0) | (f->allocates_nothing ? RF_NOTHING : 0) |
+			 (unsigned)f->lit_kind << RF_LIT_SHIFT;
 
 	rec_put_str(sb, f->file);
 	rec_put_str(sb, f->package);
@@ -803,7 +806,7 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 	f->line = (int)rec_rd_num(r, INT_MIN, INT_MAX);
 	f->column = (int)rec_rd_num(r, INT_MIN, INT_MAX);
 	f->verdict = (enum verdict)rec_rd_num(r, VERDICT_MOVED, VERDICT_LEAK_CONTENT);
-	flags = (unsigned)rec_rd_num(r, 0, 511);
+	flags = (unsigned)rec_rd_num(r, 0, (LIT_SLICE << RF_LIT_SHIFT | 511));
 	f->source_state = flags & 3;
 	f->source_above_state = flags >> 2 & 3;
 	f->in_init = !!(flags & RF_IN_INIT);
@@ -811,6 +814,7 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 	f->flow_truncated = !!(flags & RF_FLOW_TRUNCATED);
 	f->facts.cycle_warning = !!(flags & RF_CYCLE);
 	f->allocates_nothing = !!(flags & RF_NOTHING);
+	f->lit_kind = flags >> RF_LIT_SHIFT & 3;
 	f->loop_line = (int)rec_rd_num(r, INT_MIN, INT_MAX);
 	rest.p = rec_rd_str(r, &len);
 	rest.end = rest.p ? rest.p + len : NULL;

@@ -151,6 +151,8 @@ struct finding_deferred {
 	const char *name;   /* where the bytes are (the entry's path), for messages */
 };
 
+enum finding_lit_kind { LIT_UNKNOWN, LIT_MAP, LIT_SLICE };
+
 struct finding {
 	char *package;      /* import path from the "# pkg" header, or NULL */
 	char *file;         /* relative to the repository root, '/' separators */
@@ -186,6 +188,10 @@ struct finding {
 	int loop_line;
 	char *zero_size;    /* the zero-size type ("Path") of a moved variable,
 			     * &T{} or new(T): nothing is allocated; else NULL */
+	/* an escaping T{...} whose T the package declares as a map or a slice
+	 * type (locate): the message cannot tell M{} of a map, which
+	 * allocates, from T{} of a struct, boxed from read-only data */
+	unsigned lit_kind : 2;     /* enum finding_lit_kind */
 
 	const char *rule;   /* rule id from the checklist ("ER001"); static */
 	char *why;          /* one sentence built from the chain (checklist) */

@@ -1515,6 +1515,78 @@ static char *zero_size_of(const struct finding *f, const struct srcfile *sf, str
 	return ret;
 }
 
+/* Map or slice: the kind of the type spelled by tokens [b, e), through the
+ * package's names (as zero_range looks them up); 0 for anything else. */
+static unsigned lit_kind_range(struct zctx *z, const struct gotokens *tk, size_t b, size_t e)
+{
+	while (b < e && tk->t[b].kind == GOTOK_NEWLINE)
+		b++;
+	while (e > b && tk->t[e - 1].kind == GOTOK_NEWLINE)
+		e--;
+	if (b >= e)
+		return LIT_UNKNOWN;
+	if (gotokens_is(tk, b, "(") && gotokens_match(tk, b, e) == e - 1)
+		return lit_kind_range(z, tk, b + 1, e - 1);
+	if (gotokens_is(tk, b, "map") && gotokens_is(tk, b + 1, "["))
+		return LIT_MAP;
+	if (gotokens_is(tk, b, "[") && gotokens_is(tk, b + 1, "]"))
+		return LIT_SLICE;
+	if (e == b + 1 && tk->t[b].kind == GOTOK_IDENT) {
+		const char *name = tk->lx.s + tk->t[b].off;
+		size_t n = tk->t[b].len, i;
+		const struct gotype *ty = NULL;
+		struct gotokens sub = GOTOKENS_INIT;
+		unsigned kind;
+
+		if (z->pkg)
+			ty = pkg_type(z->pkg, name, n);
+		for (i = 0; !z->pkg && i < z->nr && !ty; i++)
+			if (strlen(z->types[i].name) == n && !memcmp(z->types[i].name, name, n))
+				ty = &z->types[i];
+		if (!ty) {
+			z->missing |= !is_builtin_type(name, n);
+			return LIT_UNKNOWN;
+		}
+		if (z->depth >= 8)
+			return LIT_UNKNOWN;
+		z->depth++;
+		gotokens_lex(&sub, ty->expr, strlen(ty->expr), GOLEX_CODE);
+		kind = lit_kind_range(z, &sub, 0, sub.nr);
+		gotokens_release(&sub);
+		z->depth--;
+		return kind;
+	}
+	return LIT_UNKNOWN;
+}
+
+/* lit_kind of an escaping `T{...}` whose T is a name of the package. */
+static unsigned lit_kind_of(const struct finding *f, const struct srcfile *sf, struct strmap *cache,
+			    const char *root)
+{
+	struct gotokens tk = GOTOKENS_INIT;
+	unsigned kind = LIT_UNKNOWN;
+	size_t n;
+
+	if (f->verdict != VERDICT_ESCAPES || !f->subject || f->subject[0] == '&' ||
+	    (n = strlen(f->subject)) < 3 || f->subject[n - 1] != '}')
+		return LIT_UNKNOWN;
+	gotokens_lex(&tk, f->subject, n, GOLEX_CODE);
+	if (tk.nr >= 3 && tk.t[0].kind == GOTOK_IDENT && gotokens_is(&tk, 1, "{") &&
+	    gotokens_match(&tk, 1, tk.nr) == tk.nr - 1) {
+		struct zctx z = { sf->sc.types, sf->sc.types_nr, 0, 0, NULL };
+
+		kind = lit_kind_range(&z, &tk, 0, 1);
+		if (kind == LIT_UNKNOWN && z.missing) {
+			/* a name declared in another file of the package */
+			struct zctx z2 = { NULL, 0, 0, 0, package_types(cache, root, f->file) };
+
+			kind = lit_kind_range(&z2, &tk, 0, 1);
+		}
+	}
+	gotokens_release(&tk);
+	return kind;
+}
+
 /* The name a package-level var spec gives the expression at line:col. */
 static char *var_name_at(const struct goscope *v, int line, int col)
 {
@@ -1665,8 +1737,11 @@ static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf
 			f->source_above = marker_line_text(sf, f->line - 1);
 		f->source_state = line_state(sf, f->line);
 		f->source_above_state = line_state(sf, f->line - 1);
-		if (!f->zero_size && (!shown->fn || shown->fn(shown->data, f)))
+		if (!f->zero_size && (!shown->fn || shown->fn(shown->data, f))) {
 			f->zero_size = zero_size_of(f, sf, types, root);
+			if (!f->lit_kind)
+				f->lit_kind = lit_kind_of(f, sf, types, root) & 3;
+		}
 	}
 	free(stack);
 }

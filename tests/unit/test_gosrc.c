@@ -533,26 +533,33 @@ static void locate_scopes(int preload, const char *cache)
 		const char *function;
 		int in_init, loop_line;
 		const char *zero;
+		unsigned lit;  /* lit_kind */
 	} w[] = {
-		{ 8, 22, VERDICT_ESCAPES, "&errors.errorString{...}", "ErrA", 1, 0, NULL },
-		{ 11, 25, VERDICT_ESCAPES, "&errors.errorString{...}", "ErrB", 1, 0, NULL },
-		{ 11, 42, VERDICT_ESCAPES, "&errors.errorString{...}", "ErrC", 1, 0, NULL },
-		{ 12, 30, VERDICT_ESCAPES, "map[string]*int{}", "table", 1, 0, NULL },
+		{ 8, 22, VERDICT_ESCAPES, "&errors.errorString{...}", "ErrA", 1, 0, NULL, LIT_UNKNOWN },
+		{ 11, 25, VERDICT_ESCAPES, "&errors.errorString{...}", "ErrB", 1, 0, NULL, LIT_UNKNOWN },
+		{ 11, 42, VERDICT_ESCAPES, "&errors.errorString{...}", "ErrC", 1, 0, NULL, LIT_UNKNOWN },
+		{ 12, 30, VERDICT_ESCAPES, "map[string]*int{}", "table", 1, 0, NULL, LIT_UNKNOWN },
 		/* a package-level closure's body runs per call */
-		{ 13, 38, VERDICT_ESCAPES, "&Point{}", "glob..func1", 0, 0, NULL },
-		{ 20, 19, VERDICT_ESCAPES, "i", "init", 1, 19, NULL },
-		{ 20, 29, VERDICT_ESCAPES, "new(int)", "init", 1, 19, NULL },
-		{ 22, 5, VERDICT_ESCAPES, "func literal", "init", 1, 0, NULL },
-		{ 27, 3, VERDICT_MOVED, "v", "Loops", 0, 26, NULL },
+		{ 13, 38, VERDICT_ESCAPES, "&Point{}", "glob..func1", 0, 0, NULL, LIT_UNKNOWN },
+		{ 20, 19, VERDICT_ESCAPES, "i", "init", 1, 19, NULL, LIT_UNKNOWN },
+		{ 20, 29, VERDICT_ESCAPES, "new(int)", "init", 1, 19, NULL, LIT_UNKNOWN },
+		{ 22, 5, VERDICT_ESCAPES, "func literal", "init", 1, 0, NULL, LIT_UNKNOWN },
+		{ 27, 3, VERDICT_MOVED, "v", "Loops", 0, 26, NULL, LIT_UNKNOWN },
 		/* the closure's body is not per iteration of the loop around the closure */
-		{ 31, 22, VERDICT_MOVED, "n", "Loops.func1", 0, 0, NULL },
+		{ 31, 22, VERDICT_MOVED, "n", "Loops.func1", 0, 0, NULL, LIT_UNKNOWN },
 		/* its inlined copy at the call is */
-		{ 32, 22, VERDICT_MOVED, "n", "Loops", 0, 30, NULL },
-		{ 36, 9, VERDICT_ESCAPES, "&Point{}", "Loops", 0, 0, NULL },
-		{ 42, 11, VERDICT_MOVED, "e", "Zero", 0, 0, "Empty" },
-		{ 43, 2, VERDICT_MOVED, "p", "Zero", 0, 0, "Path" },
-		{ 44, 6, VERDICT_MOVED, "a", "Zero", 0, 0, "[0]int" },
-		{ 45, 2, VERDICT_MOVED, "n", "Zero", 0, 0, NULL },
+		{ 32, 22, VERDICT_MOVED, "n", "Loops", 0, 30, NULL, LIT_UNKNOWN },
+		{ 36, 9, VERDICT_ESCAPES, "&Point{}", "Loops", 0, 0, NULL, LIT_UNKNOWN },
+		{ 42, 11, VERDICT_MOVED, "e", "Zero", 0, 0, "Empty", LIT_UNKNOWN },
+		{ 43, 2, VERDICT_MOVED, "p", "Zero", 0, 0, "Path", LIT_UNKNOWN },
+		{ 44, 6, VERDICT_MOVED, "a", "Zero", 0, 0, "[0]int", LIT_UNKNOWN },
+		{ 45, 2, VERDICT_MOVED, "n", "Zero", 0, 0, NULL, LIT_UNKNOWN },
+		/* T{} of a map type (through a name of types.go declared in
+		 * a.go), of a slice type, of a struct */
+		{ 52, 9, VERDICT_ESCAPES, "Table{}", "Literals", 0, 0, NULL, LIT_MAP },
+		{ 52, 18, VERDICT_ESCAPES, "table{...}", "Literals", 0, 0, NULL, LIT_MAP },
+		{ 52, 33, VERDICT_ESCAPES, "Names{}", "Literals", 0, 0, NULL, LIT_SLICE },
+		{ 52, 42, VERDICT_ESCAPES, "Point{}", "Literals", 0, 0, NULL, LIT_UNKNOWN },
 	};
 	struct finding_list l = FINDING_LIST_INIT;
 	size_t i;
@@ -587,6 +594,9 @@ static void locate_scopes(int preload, const char *cache)
 			assert_string_equal(f->zero_size, w[i].zero);
 		else
 			assert_null(f->zero_size);
+		if (f->lit_kind != w[i].lit)
+			fail_msg("%d:%d %s: lit_kind %u, want %u", f->line, f->column, f->subject,
+				 f->lit_kind, w[i].lit);
 	}
 	/* line 36 starts inside the raw string of line 34, and so does 35 */
 	{

@@ -45,3 +45,9 @@ func Zero(e Empty) (*Path, *Empty, *[0]int, *NotEmpty) {
 	n := NotEmpty{}
 	return &p, &e, &a, &n
 }
+
+type table map[string]int
+
+func Literals() (Table, table, Names, Point) {
+	return Table{}, table{"a": 1}, Names{}, Point{}
+}

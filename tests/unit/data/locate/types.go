@@ -9,3 +9,9 @@ type (
 	}
 	NotEmpty struct{ n int }
 )
+
+// Literals: a map type through a name declared in a.go, a slice type
+type (
+	Table table
+	Names []string
+)
