@@ -68,7 +68,7 @@ static const struct rule rules[] = {
 	  "var errNegative = errors.New(\"negative\")\n\nfunc mustPositive(n int) {\n"
 	  "\tif n < 0 {\n\t\tpanic(errNegative)\n\t}\n}",
 	  "er004", GO_ANY },
-	{ "ER005", "Constant or zero-size value boxed (nothing allocated)", SEVERITY_INFO,
+	{ "ER005", "Constant, zero value or empty slice literal (nothing allocated)", SEVERITY_INFO,
 	  "The compiler reports that a constant, a zero value or an empty slice literal escapes "
 	  "to the heap, but nothing is allocated: converting a constant to an interface points "
 	  "the interface at read-only static data, a zero-size value at the shared zero-size "
