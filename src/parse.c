@@ -400,7 +400,11 @@ char *parse_normalize_path(const struct parse_opts *opts, const char *path, size
 {
 	char *raw = xstrndup(path, len), *res = NULL;
 
-	if (raw[0] == '$' || raw[0] == '<') {
+	if (!strcmp(raw, "_testmain.go")) {
+		/* the main `go test -c` generates in its work directory: never a
+		 * file of a package (go ignores names that begin with '_') */
+		res = NULL;
+	} else if (raw[0] == '$' || raw[0] == '<') {
 		res = opts->keep_outside ? xstrdup(raw) : NULL;
 	} else if (raw[0] == '/') {
 		const char *roots[2] = { opts->root_abs, opts->root_alt };

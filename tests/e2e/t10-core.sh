@@ -162,6 +162,9 @@ er --base HEAD~1 --mode added --tests --format json
 expect_eq "--tests reviews _test.go" "$(findings "$TMP/out")" \
 "alpha/lib/lib_test.go:5:TestX:moved to heap: p
 alpha/lib/lib_test.go:9:sink:leaking param: p"
+# go test -c compiles a main it generates (_testmain.go, printed without a
+# directory): not a file of the revision, and no warning says it is
+expect_eq "--tests: nothing on stderr about go test's generated main" "$(cat "$TMP/err")" ""
 
 # --- bad revisions, empty repository, not a repository
 er --base no-such-branch
