@@ -520,7 +520,8 @@ static void sort_by_weight(struct finding_list *l)
 }
 
 void profile_apply(struct profile_stats *out, struct finding_list *findings,
-		   struct finding_list *fixed, struct profile *p, double hot_share)
+		   struct finding_list *fixed, const struct finding_list *hidden,
+		   struct profile *p, double hot_share)
 {
 	struct strmap by_line = STRMAP_INIT, by_name = STRMAP_INIT;
 	size_t i;
@@ -532,6 +533,10 @@ void profile_apply(struct profile_stats *out, struct finding_list *findings,
 			out->findings_unmatched++;
 	for (i = 0; i < fixed->nr; i++)
 		weigh(fixed->items[i], p, &by_line, &by_name, hot_share);
+	for (i = 0; hidden && i < hidden->nr; i++) {
+		weigh(hidden->items[i], p, &by_line, &by_name, hot_share);
+		out->hidden_hot += hidden->items[i]->hot;
+	}
 	for (i = 0; i < p->lines_nr; i++)
 		if (p->lines[i].bytes && !p->lines[i].matched)
 			out->profile_unmatched++;

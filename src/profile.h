@@ -85,14 +85,19 @@ struct profile_stats {
 	double hot_share;                     /* the hot share used */
 	unsigned long long profile_unmatched; /* profile lines (heap) that matched no finding */
 	unsigned findings_unmatched;          /* findings nothing of the profiles matched */
+	unsigned hidden_hot;                  /* hot findings of `hidden` (the baseline's) */
 };
 
 /*
  * Weight `findings` and `fixed` with `p` and mark the hot ones, raising
  * their severity; order both lists by weight; `out` receives the counts.
+ * `hidden` (NULL: none), the findings the review does not list (the
+ * baseline's), are weighted too: what they match is matched, and their
+ * hot ones are counted apart.
  */
 void profile_apply(struct profile_stats *out, struct finding_list *findings,
-		   struct finding_list *fixed, struct profile *p, double hot_share);
+		   struct finding_list *fixed, const struct finding_list *hidden,
+		   struct profile *p, double hot_share);
 
 void profile_release(struct profile *p);
 

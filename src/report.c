@@ -238,6 +238,7 @@ static cJSON *json_head(const struct review *rv)
 		cJSON_AddNumberToObject(prof, "hot", hot);
 		cJSON_AddNumberToObject(prof, "findings_unmatched", rv->profile.findings_unmatched);
 		cJSON_AddNumberToObject(prof, "profile_lines_unmatched", (double)rv->profile.profile_unmatched);
+		cJSON_AddNumberToObject(prof, "hot_in_baseline", rv->profile.hidden_hot);
 	}
 	return doc;
 }
@@ -406,10 +407,14 @@ void report_text(struct strbuf *out, const struct review *rv, const struct repor
 
 		for (i = 0; i < rv->findings.nr; i++)
 			hot += rv->findings.items[i]->hot;
-		strbuf_addf(out, "escape-review: profile: %u hot (at or above %g%% of the profile), %u finding%s matched nothing in the profile, %llu allocating line%s of the profile matched no finding\n",
+		strbuf_addf(out, "escape-review: profile: %u hot (at or above %g%% of the profile), %u finding%s matched nothing in the profile, %llu allocating line%s of the profile matched no finding",
 			    hot, rv->profile.hot_share * 100, rv->profile.findings_unmatched,
 			    rv->profile.findings_unmatched == 1 ? "" : "s", rv->profile.profile_unmatched,
 			    rv->profile.profile_unmatched == 1 ? "" : "s");
+		if (rv->profile.hidden_hot)
+			strbuf_addf(out, "; %u hot finding%s in the baseline (--show-baseline lists them)",
+				    rv->profile.hidden_hot, rv->profile.hidden_hot == 1 ? " is" : "s are");
+		strbuf_addch(out, '\n');
 	}
 }
 

@@ -1604,7 +1604,10 @@ static void filter_mode(struct review *rv, const struct change *c, enum review_m
 	l->nr = k;
 }
 
-static int apply_baseline(struct review *rv, git_repository *repo, const struct review_opts *opts)
+/* Mark the baseline's findings and hide them (counted) unless shown;
+ * `hidden` (NULL: they are freed) keeps those hidden, for the profile. */
+static int apply_baseline(struct review *rv, git_repository *repo, const struct review_opts *opts,
+			  struct finding_list *hidden)
 {
 	struct baseline local = BASELINE_INIT, *b = opts->baseline_out ? opts->baseline_out : &local;
 	struct finding_list *l = &rv->findings;
@@ -1628,7 +1631,10 @@ static int apply_baseline(struct review *rv, git_repository *repo, const struct 
 
 		if (f->status == STATUS_BASELINE && !opts->show_baseline) {
 			rv->hidden_baseline++;
-			finding_free(f);
+			if (hidden)
+				finding_list_add(hidden, f);
+			else
+				finding_free(f);
 			continue;
 		}
 		l->items[k++] = f;
@@ -1676,6 +1682,8 @@ struct run {
 	struct strbuf scopes;
 	struct root_check check;
 	struct root_check *rc;  /* &check while the work tree is taken for the head */
+	/* with profiles: the findings the baseline hides, weighted too */
+	struct finding_list hidden;
 };
 
 /* Number of distinct directories of the findings: the packages --input covered. */
@@ -2146,7 +2154,8 @@ static int stage_policy(struct run *r)
 	/* what is shown is read whole: nothing after this reads a cache entry */
 	complete_all(&out->findings, opts->build.max_flow);
 	complete_all(&out->fixed, opts->build.max_flow);
-	if (!opts->no_baseline && (ret = apply_baseline(out, r->repo, opts)))
+	if (!opts->no_baseline &&
+	    (ret = apply_baseline(out, r->repo, opts, opts->profiles_nr ? &r->hidden : NULL)))
 		return ret;
 	if (!opts->no_acknowledge)
 		stage_acknowledge(out);
@@ -2259,7 +2268,8 @@ int review_run(struct review *out, const struct review_opts *opts)
 	if ((ret = run_stages(&r)) || (ret = stage_policy(&r)))
 		goto out;
 	if (opts->profiles_nr)
-		profile_apply(&out->profile, &out->findings, &out->fixed, &prof, opts->hot_share);
+		profile_apply(&out->profile, &out->findings, &out->fixed, &r.hidden, &prof,
+			      opts->hot_share);
 	if (opts->packages_out) {
 		*opts->packages_out = r.set;
 		memset(&r.set, 0, sizeof(r.set));
@@ -2276,6 +2286,7 @@ out:
 	change_release(&r.change);
 	strbuf_release(&r.root);
 	strbuf_release(&r.scopes);
+	finding_list_release(&r.hidden);
 	git_repository_free(r.repo);
 	profile_release(&prof);
 	return ret;

@@ -47,6 +47,19 @@ er --base c1 --head c4 --profile "$TMP/mem.out"
 expect_grep "text: the hot finding says so, with its bytes" \
 	"^campus/scores.go:30:2: \[ER010 error\] moved to heap: s (hot) \[.*% of the profile: $hot_bytes bytes in $hot_objects objects\]" "$TMP/out"
 expect_grep "text: what matched nothing" "^escape-review: profile: 1 hot (at or above 1% of the profile), 2 findings matched nothing in the profile" "$TMP/out"
+# findings the baseline hides are weighted too: what they match is not
+# "matched no finding", and a hot one says so
+er --base c1 --head c4 --profile "$TMP/mem.out" --format json
+unmatched=$(json_get "$TMP/out" "d['summary']['profile']['profile_lines_unmatched']")
+er baseline update
+er --base c1 --head c4 --profile "$TMP/mem.out" --format json
+expect_eq "baseline: nothing listed; the profile's lines matched as before; the hot one counted" \
+	"$(json_get "$TMP/out" "(len(d['findings']), d['summary']['baseline'], d['summary']['profile']['hot'], d['summary']['profile']['profile_lines_unmatched'], d['summary']['profile']['hot_in_baseline'])")" \
+	"(0, 4, 0, $unmatched, 1)"
+er --base c1 --head c4 --profile "$TMP/mem.out"
+expect_grep "text: the hot finding in the baseline" \
+	"^escape-review: profile: 0 hot (at or above 1% of the profile), 0 findings matched nothing in the profile, $unmatched allocating lines of the profile matched no finding; 1 hot finding is in the baseline (--show-baseline lists them)$" "$TMP/out"
+rm .escape-baseline.json
 printf '{ "profile": { "hot_share": "100%%" } }\n' >.escape-review.json
 er --base c1 --head c4 --profile "$TMP/mem.out"
 expect_rc "profile.hot_share 100% in .escape-review.json: nothing hot, nothing raised" 0

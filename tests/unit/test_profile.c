@@ -74,7 +74,7 @@ static void test_heap(void **state)
 	/* same line, a file that only ends like ours: not a match */
 	add_line(&p, "/build/x/notcampus/scores.go", 23, 700, 7);
 	add_line(&p, "/usr/lib/go/src/fmt/print.go", 12, 100, 1);
-	profile_apply(&st, &findings, &fixed, &p, 0.01);
+	profile_apply(&st, &findings, &fixed, NULL, &p, 0.01);
 
 	assert_int_equal(hot->alloc_bytes, 9000);
 	assert_int_equal(hot->alloc_objects, 300);
@@ -101,6 +101,39 @@ static void test_heap(void **state)
 	finding_list_release(&fixed);
 }
 
+/* The findings the baseline hides: weighted, so the profile lines they
+ * match are matched; their hot ones counted apart, never listed. */
+static void test_hidden(void **state)
+{
+	struct finding_list findings = FINDING_LIST_INIT, fixed = FINDING_LIST_INIT;
+	struct finding_list hidden = FINDING_LIST_INIT;
+	struct profile_stats st;
+	struct profile p = PROFILE_INIT;
+	struct finding *shown, *hot, *cold;
+
+	(void)state;
+	shown = mk(&findings, "campus/scores.go", 23, "Count", SEVERITY_WARNING);
+	hot = mk(&hidden, "campus/scores.go", 30, "NewStudent", SEVERITY_WARNING);
+	cold = mk(&hidden, "campus/scores.go", 40, "Old", SEVERITY_WARNING);
+	p.files_nr = 1;
+	add_line(&p, "/build/x/campus/scores.go", 30, 9000, 300);
+	add_line(&p, "/build/x/campus/scores.go", 12, 1000, 10);
+	profile_apply(&st, &findings, &fixed, &hidden, &p, 0.01);
+	assert_true(hot->hot);
+	assert_false(cold->hot);
+	assert_int_equal(st.hidden_hot, 1);
+	/* line 30 matched a hidden finding; line 12 nothing */
+	assert_int_equal(st.profile_unmatched, 1);
+	/* only the listed findings count as matching nothing */
+	assert_int_equal(st.findings_unmatched, 1);
+	assert_false(shown->hot);
+	assert_int_equal(findings.nr, 1);
+	profile_release(&p);
+	finding_list_release(&findings);
+	finding_list_release(&fixed);
+	finding_list_release(&hidden);
+}
+
 static void test_cpu(void **state)
 {
 	struct finding_list findings = FINDING_LIST_INIT, fixed = FINDING_LIST_INIT;
@@ -115,7 +148,7 @@ static void test_cpu(void **state)
 	p.total_cpu = 1000;
 	add_func(&p, "(*T).Serve", "/src/pkg/a.go", 100, 600);
 	add_func(&p, "Init", "/src/other/a.go", 5, 5);
-	profile_apply(&st, &findings, &fixed, &p, 0.5);
+	profile_apply(&st, &findings, &fixed, NULL, &p, 0.5);
 	assert_true(a->cpu_flat > 0.099 && a->cpu_flat < 0.101);
 	assert_true(a->cpu_cum > 0.599 && a->cpu_cum < 0.601);
 	assert_true(a->hot);
@@ -144,6 +177,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_heap),
+		cmocka_unit_test(test_hidden),
 		cmocka_unit_test(test_cpu),
 		cmocka_unit_test(test_share),
 	};
