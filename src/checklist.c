@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------------ */
 /* The catalog                                                          */
@@ -473,6 +474,16 @@ const struct rule *checklist_rules(size_t *nr)
 {
 	*nr = RULES_NR;
 	return rules;
+}
+
+const struct rule *checklist_find_nocase(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < RULES_NR; i++)
+		if (!strcasecmp(rules[i].id, id))
+			return &rules[i];
+	return NULL;
 }
 
 int checklist_rule_applies(const struct rule *r, int minor)

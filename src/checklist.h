@@ -50,6 +50,8 @@ int checklist_rule_applies(const struct rule *r, int minor);
 const struct rule *checklist_rules(size_t *nr);
 /* The rule with this id, or NULL. */
 const struct rule *checklist_find(const char *id);
+/* The same for an id as a person writes it: "er010" is ER010. */
+const struct rule *checklist_find_nocase(const char *id);
 
 /* Per-rule configuration: severity overrides and disabled rules. */
 struct rule_override {

@@ -51,11 +51,11 @@ int cmd_rules(int argc, char **argv)
 		return cmd_fail(ret);
 	rules = checklist_rules(&nr);
 	if (id) {
-		for (i = 0; i < nr && strcasecmp(id, rules[i].id); i++)
-			;
-		if (i == nr)
+		const struct rule *r = checklist_find_nocase(id);
+
+		if (!r)
 			return cmd_usage_error("no rule %s: `escape-review rules` lists them", id);
-		id = rules[i].id;
+		id = r->id;
 	}
 	if (!strcmp(format, "json")) {
 		cJSON *arr = cJSON_CreateArray();

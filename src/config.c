@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DEFAULT_MAX_FLOW 12
 #define MAX_FLOW_LIMIT 100000
@@ -366,14 +367,16 @@ static int set_from_file(struct config *c, const char *name, const char *prefix,
 }
 
 /* Reject a key given twice in one object (cJSON keeps both). */
-static int check_duplicates(const char *name, const char *prefix, const cJSON *obj)
+/* A key given twice in `obj` (`nocase`: in any case, as rule ids are). */
+static int check_duplicates(const char *name, const char *prefix, const cJSON *obj, int nocase)
 {
 	const cJSON *a, *b;
 
 	for (a = obj->child; a; a = a->next)
 		for (b = a->next; b; b = b->next)
-			if (a->string && b->string && !strcmp(a->string, b->string))
-				return key_error(name, prefix, a->string, "given twice");
+			if (a->string && b->string &&
+			    !(nocase ? strcasecmp(a->string, b->string) : strcmp(a->string, b->string)))
+				return key_error(name, prefix, b->string, "given twice");
 	return 0;
 }
 
@@ -385,7 +388,7 @@ static int parse_section(struct config *c, const char *name, const cJSON *obj,
 
 	if (!cJSON_IsObject(obj))
 		return type_error(name, NULL, obj, "an object");
-	if ((ret = check_duplicates(name, section, obj)))
+	if ((ret = check_duplicates(name, section, obj, 0)))
 		return ret;
 	for (item = obj->child; item; item = item->next) {
 		if ((k = setting_find(section, item->string)) < 0)
@@ -432,13 +435,15 @@ static int parse_rules(struct config *c, const char *name, const cJSON *obj)
 
 	if (!cJSON_IsObject(obj))
 		return type_error(name, NULL, obj, "an object of rule ids (\"ER001\": \"warning\")");
-	if ((ret = check_duplicates(name, "rules", obj)))
+	if ((ret = check_duplicates(name, "rules", obj, 1)))
 		return ret;
 	for (item = obj->child; item; item = item->next) {
 		int level = cJSON_IsString(item) ?
 			name_index(rule_level_names, ARRAY_SIZE(rule_level_names), 0, item->valuestring) : -1;
 
-		if (!checklist_find(item->string))
+		const struct rule *r = checklist_find_nocase(item->string);
+
+		if (!r)
 			return key_error(name, "rules", item->string,
 					 "no such rule (`escape-review rules` lists them)");
 		if (level < 0) {
@@ -451,9 +456,9 @@ static int parse_rules(struct config *c, const char *name, const cJSON *obj)
 		}
 		/* error|warning|info|off -> severity or disabled */
 		if (!strcmp(rule_level_names[level], "off"))
-			checklist_policy_set(&c->policy, item->string, -1, 1);
+			checklist_policy_set(&c->policy, r->id, -1, 1);
 		else
-			checklist_policy_set(&c->policy, item->string, SEVERITY_ERROR - level, 0);
+			checklist_policy_set(&c->policy, r->id, SEVERITY_ERROR - level, 0);
 	}
 	c->source[CONFIG_RULES] = CONFIG_SRC_FILE;
 	return 0;
@@ -569,7 +574,7 @@ int config_parse(struct config *c, const char *text, size_t len, const char *nam
 		ret = error_set(ER_ECONFIG, "%s: expected a JSON object ({ \"fail_on\": ... }) at the top", name);
 		goto out;
 	}
-	if ((ret = check_duplicates(name, NULL, root)))
+	if ((ret = check_duplicates(name, NULL, root, 0)))
 		goto out;
 	for (item = root->child; item; item = item->next) {
 		const char *k = item->string;

@@ -52,7 +52,7 @@ static void test_every_key(void **state)
 		"{ \"$schema\": \"x\", \"fail_on\": \"warning\", \"mode\": \"all\",\n"
 		"  \"hook\": { \"fail_on\": \"error\", \"on_error\": \"block\" },\n"
 		"  \"exclude\": [\"vendor\", \"*_gen.go\"], \"build_flags\": \"-tags=x\",\n"
-		"  \"gcflags\": \"-l\", \"max_flow\": 0, \"rules\": { \"ER001\": \"info\", \"ER010\": \"off\" },\n"
+		"  \"gcflags\": \"-l\", \"max_flow\": 0, \"rules\": { \"ER001\": \"info\", \"er010\": \"off\" },\n"
 		"  \"template_dir\": \"t\", \"github\": { \"api_url\": \"https://ghe.example/api/v3\" },\n"
 		"  \"gitlab\": { \"api_url\": \"https://gl.example/api/v4\" } }"), 0);
 	assert_int_equal(c.fail_on, SEVERITY_WARNING);
@@ -70,7 +70,7 @@ static void test_every_key(void **state)
 	assert_int_equal(o->severity, SEVERITY_INFO);
 	assert_false(o->disabled);
 	o = &c.policy.items[1];
-	assert_string_equal(o->id, "ER010");
+	assert_string_equal(o->id, "ER010"); /* rule ids in any case, as `rules er010` */
 	assert_true(o->disabled);
 	assert_string_equal(c.template_dir, "t");
 	assert_string_equal(c.github_api_url, "https://ghe.example/api/v3");
@@ -139,6 +139,8 @@ static void test_errors(void **state)
 		".escape-review.json: key \"gcflags\": expected a string, got [\"-l\"]");
 	expect_error("{\"fail_on\": \"error\", \"fail_on\": \"none\"}",
 		".escape-review.json: key \"fail_on\": given twice");
+	expect_error("{\"rules\": {\"ER001\": \"off\", \"er001\": \"error\"}}",
+		".escape-review.json: key \"rules.er001\": given twice");
 	expect_error("{\"github\": {\"api_url\": \"ftp://x\"}}",
 		".escape-review.json: key \"github.api_url\": expected an http:// or https:// URL, got \"ftp://x\"");
 	expect_error("[1, 2]",
