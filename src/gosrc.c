@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
@@ -1587,6 +1588,67 @@ static unsigned lit_kind_of(const struct finding *f, const struct srcfile *sf, s
 	return kind;
 }
 
+/*
+ * Does `sf` import a package under the name [name, name + n): its alias,
+ * or the last element of its path (a major version "v2" skipped, a
+ * ".v3" suffix cut: gopkg.in/yaml.v3 is yaml)?  The imports are read up
+ * to the first declaration the scan found.
+ */
+static int file_imports(const struct srcfile *sf, const char *name, size_t n)
+{
+	struct gotokens tk = GOTOKENS_INIT;
+	size_t end = sf->text.len, i;
+	int found = 0;
+
+	if (sf->sc.nr && sf->sc.items[0].start_line >= 1 &&
+	    (size_t)sf->sc.items[0].start_line <= sf->lines)
+		end = sf->start[sf->sc.items[0].start_line - 1];
+	gotokens_lex(&tk, sf->text.buf, end, GOLEX_CODE);
+	for (i = 1; i < tk.nr && !found; i++) {
+		const struct gotoken *t = &tk.t[i], *before = &tk.t[i - 1];
+		const char *p = tk.lx.s + t->off + 1, *e = tk.lx.s + t->off + t->len - 1, *last, *dot;
+
+		if (t->kind != GOTOK_STRING || e <= p)
+			continue;
+		if (before->kind == GOTOK_IDENT && !gotokens_is(&tk, i - 1, "import")) {
+			/* `alias "path"` */
+			found = before->len == n && !memcmp(tk.lx.s + before->off, name, n);
+			continue;
+		}
+		if (!gotokens_is(&tk, i - 1, "import") && !gotokens_is(&tk, i - 1, "(") &&
+		    before->kind != GOTOK_NEWLINE && !gotokens_is(&tk, i - 1, ";"))
+			continue; /* `. "path"`, `_ "path"`, or not an import spec */
+		for (last = e; last > p && last[-1] != '/'; last--)
+			;
+		if (last > p && e - last >= 2 && *last == 'v' &&
+		    strspn(last + 1, "0123456789") >= (size_t)(e - last - 1)) {
+			/* ".../v2": the element before it */
+			for (e = last - 1, last = e; last > p && last[-1] != '/'; last--)
+				;
+		}
+		if ((dot = memchr(last, '.', (size_t)(e - last))) && dot + 1 < e && dot[1] == 'v')
+			e = dot; /* gopkg.in/yaml.v3 */
+		found = (size_t)(e - last) == n && !memcmp(last, name, n);
+	}
+	gotokens_release(&tk);
+	return found;
+}
+
+/* sel_pkg of an escaping `pkg.Name` (Name exported) whose pkg `sf` imports. */
+static int sel_pkg_of(const struct finding *f, const struct srcfile *sf)
+{
+	const char *s = f->subject, *dot;
+	size_t i;
+
+	if (f->verdict != VERDICT_ESCAPES || !s || !(dot = strchr(s, '.')) || dot == s ||
+	    strchr(dot + 1, '.') || !isupper((unsigned char)dot[1]))
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (s + i != dot && !isalnum((unsigned char)s[i]) && s[i] != '_')
+			return 0;
+	return file_imports(sf, s, (size_t)(dot - s));
+}
+
 /* The name a package-level var spec gives the expression at line:col. */
 static char *var_name_at(const struct goscope *v, int line, int col)
 {
@@ -1741,6 +1803,8 @@ static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf
 			f->zero_size = zero_size_of(f, sf, types, root);
 			if (!f->lit_kind)
 				f->lit_kind = lit_kind_of(f, sf, types, root) & 3;
+			if (!f->sel_pkg)
+				f->sel_pkg = sel_pkg_of(f, sf) & 1;
 		}
 	}
 	free(stack);

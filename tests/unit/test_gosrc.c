@@ -613,6 +613,36 @@ static void locate_scopes(int preload, const char *cache)
 	finding_list_release(&l);
 }
 
+/* sel_pkg: the subject's first element is a name the file imports. */
+static void test_locate_sel_pkg(void **state)
+{
+	static const struct {
+		int col;
+		const char *subject;
+		unsigned sel_pkg;
+	} w[] = {
+		{ 9, "rand.N", 1 },         /* "math/rand/v2" */
+		{ 22, "str.ToUpper", 1 },   /* str "strings" */
+		{ 35, "p.X", 0 },
+		{ 35, "strings.ToUpper", 0 }, /* imported as str */
+		{ 35, "rand.N.M", 0 },
+		{ 35, "rand.n", 0 },
+	};
+	struct finding_list l = FINDING_LIST_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		finding_list_add(&l, verdict_at("locate/b.go", 11, w[i].col, VERDICT_ESCAPES,
+						w[i].subject));
+	gosrc_locate(&l, "tests/unit/data");
+	for (i = 0; i < l.nr; i++)
+		if (l.items[i]->sel_pkg != w[i].sel_pkg)
+			fail_msg("%s: sel_pkg %u, want %u", w[i].subject, l.items[i]->sel_pkg,
+				 w[i].sel_pkg);
+	finding_list_release(&l);
+}
+
 /*
  * The same answers from the scope cache: written by the first read ahead,
  * taken as it is by the second (not rewritten), and written again, byte
@@ -823,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_unterminated),
 		cmocka_unit_test(test_loops_vars_types),
 		cmocka_unit_test(test_zero_size),
+		cmocka_unit_test(test_locate_sel_pkg),
 		cmocka_unit_test(test_is_generated),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test_prestate(test_locate, (void *)"preloaded"),
