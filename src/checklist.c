@@ -1455,8 +1455,10 @@ static unsigned context_preds(const struct finding *f, const char *line,
 		p |= P_BIG_DECL;
 	if (in_generic_code(f, line, kind))
 		p |= P_GENERIC;
-	/* pkg.Name of an import is a variable (binary.BigEndian), not x.Method */
-	if (kind == SK_NAME && f->subject && !f->sel_pkg && line_has_method_value(&tk, f->subject))
+	/* pkg.Name of an import is a variable (binary.BigEndian), x.Name of a
+	 * field a field (hdr.Name): not x.Method */
+	if (kind == SK_NAME && f->subject && !f->sel_pkg && !f->sel_field &&
+	    line_has_method_value(&tk, f->subject))
 		p |= P_METHOD_VALUE;
 	gotokens_release(&tk);
 	for (i = 0; i < f->facts.callees_nr; i++)

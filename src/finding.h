@@ -192,9 +192,11 @@ struct finding {
 	 * type (locate): the message cannot tell M{} of a map, which
 	 * allocates, from T{} of a struct, boxed from read-only data */
 	unsigned lit_kind : 2;     /* enum finding_lit_kind */
-	/* an escaping `pkg.Name` whose pkg is one of the file's imports
-	 * (locate): a package's variable, never a method value */
-	unsigned sel_pkg : 1;
+	/* an escaping `pkg.Name` whose pkg is one of the file's imports: a
+	 * package's variable; `x.Name` whose Name is a field of a struct type
+	 * of the package and no method of it: a field (locate); neither is a
+	 * method value */
+	unsigned sel_pkg : 1, sel_field : 1;
 
 	const char *rule;   /* rule id from the checklist ("ER001"); static */
 	char *why;          /* one sentence built from the chain (checklist) */

@@ -1273,6 +1273,10 @@ struct pkgtypes {
 	struct goscopes sc;         /* the types of files[0..next) */
 	char **files;               /* the directory's .go files (paths) */
 	size_t files_nr, files_alloc, next;
+	/* the names of its struct types' fields (1) and of its methods (2),
+	 * read at the first pkg_member() */
+	struct strmap members;
+	int members_read;
 };
 
 static struct pkgtypes *package_types(struct strmap *cache, const char *root, const char *file)
@@ -1372,12 +1376,100 @@ static const struct gotype *pkg_type(struct pkgtypes *pt, const char *name, size
 	return NULL;
 }
 
+/* A field's name: 1 unless a method has it (2). */
+static void field_put(struct strmap *m, const char *name, size_t n, void *one)
+{
+	if (!strmap_get(m, name, n))
+		strmap_put(m, name, n, one);
+}
+
+/* Each field name of the struct type `expr` (one level: names, or an
+ * embedded type's name), marked 1 in `m` unless marked already. */
+static void struct_fields(struct strmap *m, const char *expr)
+{
+	struct gotokens tk = GOTOKENS_INIT;
+	size_t i, end;
+
+	gotokens_lex(&tk, expr, strlen(expr), GOLEX_CODE);
+	if (tk.nr < 3 || !gotokens_is(&tk, 0, "struct") || !gotokens_is(&tk, 1, "{"))
+		goto out;
+	end = gotokens_match(&tk, 1, tk.nr);
+	for (i = 2; i < end;) {
+		size_t fb = i, fe, k;
+		int depth = 0;
+
+		for (fe = i; fe < end; fe++) {
+			if (gotokens_open(&tk, fe))
+				depth++;
+			else if (gotokens_close(&tk, fe))
+				depth--;
+			else if (!depth && (tk.t[fe].kind == GOTOK_NEWLINE || gotokens_is(&tk, fe, ";")))
+				break;
+		}
+		i = fe + 1;
+		if (fe > fb && (tk.t[fe - 1].kind == GOTOK_STRING || tk.t[fe - 1].kind == GOTOK_RAW))
+			fe--; /* a tag */
+		if (fe <= fb || tk.t[fb].kind != GOTOK_IDENT) {
+			/* *T or *pkg.T embedded: its last name */
+			if (fe > fb && tk.t[fe - 1].kind == GOTOK_IDENT && gotokens_is(&tk, fb, "*"))
+				field_put(m, tk.lx.s + tk.t[fe - 1].off, tk.t[fe - 1].len, (void *)1);
+			continue;
+		}
+		if (fe - fb == 1 || gotokens_is(&tk, fb + 1, ".")) {
+			/* T or pkg.T embedded */
+			field_put(m, tk.lx.s + tk.t[fe - 1].off, tk.t[fe - 1].len, (void *)1);
+			continue;
+		}
+		for (k = fb; k < fe && tk.t[k].kind == GOTOK_IDENT; k += 2) {
+			field_put(m, tk.lx.s + tk.t[k].off, tk.t[k].len, (void *)1);
+			if (!gotokens_is(&tk, k + 1, ","))
+				break;
+		}
+	}
+out:
+	gotokens_release(&tk);
+}
+
+/* 1: `name` is a field of a struct type of the package and the name of
+ * none of its methods; else 0 (a method, or not known). */
+static int pkg_member_is_field(struct pkgtypes *pt, const char *name, size_t n)
+{
+	struct strbuf src = STRBUF_INIT;
+	size_t f, i;
+
+	if (!pt->members_read) {
+		pt->members_read = 1;
+		for (f = 0; f < pt->files_nr; f++) {
+			struct goscopes one = GOSCOPES_INIT;
+
+			strbuf_reset(&src);
+			if (strbuf_read_file(&src, pt->files[f], MAX_SOURCE) < 0 || src.len > MAX_SOURCE)
+				continue;
+			goscopes_scan(&one, src.buf, src.len);
+			for (i = 0; i < one.nr; i++) {
+				const struct goscope *s = &one.items[i];
+				const char *dot = s->kind == GOSCOPE_FUNC && !s->literal ?
+						  strrchr(s->name, '.') : NULL;
+
+				if (dot) /* (*T).M, T.M */
+					strmap_put(&pt->members, dot + 1, strlen(dot + 1), (void *)2);
+			}
+			for (i = 0; i < one.types_nr; i++)
+				struct_fields(&pt->members, one.types[i].expr);
+			goscopes_release(&one);
+		}
+		strbuf_release(&src);
+	}
+	return (uintptr_t)strmap_get(&pt->members, name, n) == 1;
+}
+
 static void pkgtypes_free(struct pkgtypes *pt)
 {
 	while (pt->files_nr)
 		free(pt->files[--pt->files_nr]);
 	free(pt->files);
 	goscopes_release(&pt->sc);
+	strmap_release(&pt->members);
 	free(pt);
 }
 
@@ -1634,19 +1726,27 @@ static int file_imports(const struct srcfile *sf, const char *name, size_t n)
 	return found;
 }
 
-/* sel_pkg of an escaping `pkg.Name` (Name exported) whose pkg `sf` imports. */
-static int sel_pkg_of(const struct finding *f, const struct srcfile *sf)
+/*
+ * An escaping `x.Name` or `x.y.Name` (Name exported): sets sel_pkg when x
+ * is a name `sf` imports (x.Name only), else sel_field when Name is a
+ * field of the package's structs and no method of it.
+ */
+static void selector_of(struct finding *f, const struct srcfile *sf, struct strmap *cache,
+			const char *root)
 {
-	const char *s = f->subject, *dot;
+	const char *s = f->subject, *dot, *last;
 	size_t i;
 
 	if (f->verdict != VERDICT_ESCAPES || !s || !(dot = strchr(s, '.')) || dot == s ||
-	    strchr(dot + 1, '.') || !isupper((unsigned char)dot[1]))
-		return 0;
+	    !(last = strrchr(s, '.')) || !isupper((unsigned char)last[1]))
+		return;
 	for (i = 0; s[i]; i++)
-		if (s + i != dot && !isalnum((unsigned char)s[i]) && s[i] != '_')
-			return 0;
-	return file_imports(sf, s, (size_t)(dot - s));
+		if (s[i] != '.' && !isalnum((unsigned char)s[i]) && s[i] != '_')
+			return;
+	if (dot == last && file_imports(sf, s, (size_t)(dot - s)))
+		f->sel_pkg = 1;
+	else if (pkg_member_is_field(package_types(cache, root, f->file), last + 1, strlen(last + 1)))
+		f->sel_field = 1;
 }
 
 /* The name a package-level var spec gives the expression at line:col. */
@@ -1803,8 +1903,8 @@ static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf
 			f->zero_size = zero_size_of(f, sf, types, root);
 			if (!f->lit_kind)
 				f->lit_kind = lit_kind_of(f, sf, types, root) & 3;
-			if (!f->sel_pkg)
-				f->sel_pkg = sel_pkg_of(f, sf) & 1;
+			if (!f->sel_pkg && !f->sel_field)
+				selector_of(f, sf, types, root);
 		}
 	}
 	free(stack);

@@ -613,20 +613,25 @@ static void locate_scopes(int preload, const char *cache)
 	finding_list_release(&l);
 }
 
-/* sel_pkg: the subject's first element is a name the file imports. */
-static void test_locate_sel_pkg(void **state)
+/* sel_pkg: the subject's first element is a name the file imports;
+ * sel_field: its last is a field of the package's structs, no method. */
+static void test_locate_selectors(void **state)
 {
 	static const struct {
 		int col;
 		const char *subject;
-		unsigned sel_pkg;
+		unsigned sel_pkg, sel_field;
 	} w[] = {
-		{ 9, "rand.N", 1 },         /* "math/rand/v2" */
-		{ 22, "str.ToUpper", 1 },   /* str "strings" */
-		{ 35, "p.X", 0 },
-		{ 35, "strings.ToUpper", 0 }, /* imported as str */
-		{ 35, "rand.N.M", 0 },
-		{ 35, "rand.n", 0 },
+		{ 9, "rand.N", 1, 0 },         /* "math/rand/v2" */
+		{ 22, "str.ToUpper", 1, 0 },   /* str "strings" */
+		{ 35, "p.X", 0, 1 },           /* Point, in a.go */
+		{ 35, "strings.ToUpper", 0, 0 }, /* imported as str */
+		{ 35, "q.p.Left", 0, 1 },
+		{ 35, "q.Right", 0, 1 },
+		{ 35, "q.Point", 0, 1 },       /* embedded */
+		{ 35, "q.Len", 0, 0 },         /* a field, and a method of Point */
+		{ 35, "q.Missing", 0, 0 },
+		{ 35, "rand.n", 0, 0 },
 	};
 	struct finding_list l = FINDING_LIST_INIT;
 	size_t i;
@@ -637,9 +642,10 @@ static void test_locate_sel_pkg(void **state)
 						w[i].subject));
 	gosrc_locate(&l, "tests/unit/data");
 	for (i = 0; i < l.nr; i++)
-		if (l.items[i]->sel_pkg != w[i].sel_pkg)
-			fail_msg("%s: sel_pkg %u, want %u", w[i].subject, l.items[i]->sel_pkg,
-				 w[i].sel_pkg);
+		if (l.items[i]->sel_pkg != w[i].sel_pkg || l.items[i]->sel_field != w[i].sel_field)
+			fail_msg("%s: sel_pkg %u sel_field %u, want %u %u", w[i].subject,
+				 l.items[i]->sel_pkg, l.items[i]->sel_field, w[i].sel_pkg,
+				 w[i].sel_field);
 	finding_list_release(&l);
 }
 
@@ -853,7 +859,7 @@ int main(void)
 		cmocka_unit_test(test_unterminated),
 		cmocka_unit_test(test_loops_vars_types),
 		cmocka_unit_test(test_zero_size),
-		cmocka_unit_test(test_locate_sel_pkg),
+		cmocka_unit_test(test_locate_selectors),
 		cmocka_unit_test(test_is_generated),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test_prestate(test_locate, (void *)"preloaded"),

@@ -10,3 +10,13 @@ import (
 func Sel(p Point) (any, any, any) {
 	return rand.N[int], str.ToUpper, p.X
 }
+
+// Pair's fields: Left, Right, Len (also a method of Point's: not known to
+// be a field) and the embedded Point.
+type Pair struct {
+	Left, Right *Point `json:"l"`
+	Len         int
+	*Point
+}
+
+func (p Point) Len() int { return p.X }
