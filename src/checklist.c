@@ -257,7 +257,11 @@ static const struct rule rules[] = {
 	  "er025", GO_ANY },
 	{ "ER026", "Method value escapes", SEVERITY_WARNING,
 	  "A method value (t.M without a call) is a closure binding its receiver; when it "
-	  "escapes (returned, stored, passed as a callback) the closure is heap-allocated.",
+	  "escapes (returned, stored, passed as a callback) the closure is heap-allocated. "
+	  "The compiler prints a boxed package variable (binary.BigEndian) or struct field "
+	  "(hdr.Name) the same way: a name the file imports, or a field of the package's "
+	  "structs that is no method of it, is taken as such (boxed into an interface, ER002 "
+	  "and the like); a field of another package's struct cannot be told from a method.",
 	  "Pass the receiver and call the method, use a method expression (T.M) with an "
 	  "explicit receiver, or bind the method value once and reuse it.",
 	  "type t struct{ n int }\n\nfunc (x *t) Inc() { x.n++ }\n\nfunc inc(x *t) func() {\n\treturn x.Inc\n}",
