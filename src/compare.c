@@ -34,8 +34,8 @@
 /* 5: a compact entry read in place, not JSON; 6: with the classification */
 /* 7: what matching needs first, the rest after it; 8: lit_kind, and M{} of
  * a map type allocates; 9: sel_pkg, and pkg.Var is no method value; 10:
- * sel_field, nor is a field */
-#define CACHE_VERSION 10
+ * sel_field, nor is a field; 11: moved_param, in the summaries */
+#define CACHE_VERSION 11
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 
@@ -606,6 +606,7 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 #define RF_LIT_SHIFT 9     /* two bits: finding.lit_kind */
 #define RF_SEL_PKG (1u << 11)
 #define RF_SEL_FIELD (1u << 12)
+#define RF_MOVED_PARAM (1u << 13)
 
 /* The rest of a record (put_record): what a lazy read leaves for later. */
 static void put_rest(struct strbuf *sb, const struct finding *f)
@@ -653,7 +654,7 @@ static void put_record(struct strbuf *sb, struct strbuf *rest, const struct find
 			 (f->in_loop ? RF_IN_LOOP : 0) | (f->flow_truncated ? RF_FLOW_TRUNCATED : 0) |
 			 (f->facts.cycle_warning ? RF_CYCLE : 0) | (f->allocates_nothing ? RF_NOTHING : 0) |
 			 (unsigned)f->lit_kind << RF_LIT_SHIFT | (f->sel_pkg ? RF_SEL_PKG : 0) |
-			 (f->sel_field ? RF_SEL_FIELD : 0);
+			 (f->sel_field ? RF_SEL_FIELD : 0) | (f->moved_param ? RF_MOVED_PARAM : 0);
 
 	rec_put_str(sb, f->file);
 	rec_put_str(sb, f->package);
@@ -811,7 +812,8 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 	f->line = (int)rec_rd_num(r, INT_MIN, INT_MAX);
 	f->column = (int)rec_rd_num(r, INT_MIN, INT_MAX);
 	f->verdict = (enum verdict)rec_rd_num(r, VERDICT_MOVED, VERDICT_LEAK_CONTENT);
-	flags = (unsigned)rec_rd_num(r, 0, RF_SEL_FIELD | RF_SEL_PKG | LIT_SLICE << RF_LIT_SHIFT | 511);
+	flags = (unsigned)rec_rd_num(r, 0, RF_MOVED_PARAM | RF_SEL_FIELD | RF_SEL_PKG |
+				     LIT_SLICE << RF_LIT_SHIFT | 511);
 	f->source_state = flags & 3;
 	f->source_above_state = flags >> 2 & 3;
 	f->in_init = !!(flags & RF_IN_INIT);
@@ -822,6 +824,7 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 	f->lit_kind = flags >> RF_LIT_SHIFT & 3;
 	f->sel_pkg = !!(flags & RF_SEL_PKG);
 	f->sel_field = !!(flags & RF_SEL_FIELD);
+	f->moved_param = !!(flags & RF_MOVED_PARAM);
 	f->loop_line = (int)rec_rd_num(r, INT_MIN, INT_MAX);
 	rest.p = rec_rd_str(r, &len);
 	rest.end = rest.p ? rest.p + len : NULL;

@@ -197,6 +197,10 @@ struct finding {
 	 * of the package and no method of it: a field (locate); neither is a
 	 * method value */
 	unsigned sel_pkg : 1, sel_field : 1;
+	/* a `moved to heap` of a parameter (or the receiver) of a function an
+	 * importer can call (locate): its callers' arguments escape with it,
+	 * part of the function's escape summary (summary.h) */
+	unsigned moved_param : 1;
 
 	const char *rule;   /* rule id from the checklist ("ER001"); static */
 	char *why;          /* one sentence built from the chain (checklist) */

@@ -1749,6 +1749,78 @@ static void selector_of(struct finding *f, const struct srcfile *sf, struct strm
 		f->sel_field = 1;
 }
 
+/* Token `t` of a text lexed from line `l0`, column `c0` of the file: its
+ * place in the file (the first line's columns are offset by c0 - 1). */
+static int tok_line(const struct gotoken *t, int l0)
+{
+	return t->line + l0 - 1;
+}
+
+static int tok_col(const struct gotoken *t, int c0)
+{
+	return t->col + (t->line == 1 ? c0 - 1 : 0);
+}
+
+/* Does the group opened at token `i` ("(") hold line:col?  Sets *close. */
+static int group_holds(const struct gotokens *tk, size_t i, const struct goscope *fn, int line,
+		       int col, size_t *close)
+{
+	const struct gotoken *o = &tk->t[i], *c;
+
+	*close = gotokens_match(tk, i, tk->nr);
+	c = &tk->t[*close < tk->nr ? *close : tk->nr - 1];
+	return pos_le(tok_line(o, fn->start_line), tok_col(o, fn->start_col), line, col) &&
+	       pos_le(line, col, tok_line(c, fn->start_line), tok_col(c, fn->start_col));
+}
+
+/*
+ * Is line:col inside the receiver's or the parameters' parentheses of the
+ * declaration `fn` (`func (r T) Name[P any](params) results {`)?  Only
+ * the text from `func` to the finding's line is read.
+ */
+static int in_parameters(const struct srcfile *sf, const struct goscope *fn, int line, int col)
+{
+	struct gotokens tk = GOTOKENS_INIT;
+	size_t from, len, i = 1, close = 0;
+	int in = 0;
+
+	if (fn->start_line < 1 || (size_t)fn->start_line > sf->lines || line < fn->start_line)
+		return 0;
+	from = sf->start[fn->start_line - 1] + (size_t)(fn->start_col > 0 ? fn->start_col - 1 : 0);
+	if (from >= sf->text.len)
+		return 0;
+	len = sf->text.len - from;
+	if ((size_t)line < sf->lines && sf->start[line] > from && sf->start[line] - from < len)
+		len = sf->start[line] - from;
+	if (len > 65536)
+		len = 65536; /* no signature is this long */
+	gotokens_lex(&tk, sf->text.buf + from, len, GOLEX_CODE);
+	if (!gotokens_is(&tk, 0, "func"))
+		goto out;
+	if (gotokens_is(&tk, i, "(")) { /* the receiver */
+		if ((in = group_holds(&tk, i, fn, line, col, &close)))
+			goto out;
+		i = close + 1;
+	}
+	if (i >= tk.nr || tk.t[i].kind != GOTOK_IDENT)
+		goto out;
+	if (gotokens_is(&tk, ++i, "[")) /* type parameters */
+		i = gotokens_match(&tk, i, tk.nr) + 1;
+	if (i < tk.nr && gotokens_is(&tk, i, "("))
+		in = group_holds(&tk, i, fn, line, col, &close);
+out:
+	gotokens_release(&tk);
+	return in;
+}
+
+/* Can an importer call the function named `name` ("F", "(*T).M", "T.M")? */
+static int exported_function(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return isupper((unsigned char)(dot ? dot[1] : name[0]));
+}
+
 /* The name a package-level var spec gives the expression at line:col. */
 static char *var_name_at(const struct goscope *v, int line, int col)
 {
@@ -1880,6 +1952,9 @@ static void locate_file(struct finding **fs, size_t nr, const struct srcfile *sf
 		if (fn) {
 			if (!f->function)
 				f->function = xstrdup(fn->name);
+			if (f->verdict == VERDICT_MOVED && !fn->literal && !f->moved_param &&
+			    exported_function(fn->name))
+				f->moved_param = in_parameters(sf, fn, line, col) & 1;
 			f->in_init = fn->init;
 			var = NULL;
 		} else if (var) {

@@ -98,15 +98,25 @@ void summary_add_findings(struct summary *s, const struct finding_list *l)
 	struct strbuf dir = STRBUF_INIT;
 	size_t i;
 
+	struct strbuf moved = STRBUF_INIT;
+
 	for (i = 0; i < l->nr; i++) {
 		const struct finding *f = l->items[i];
 		struct summary_entry *e;
+		const char *line = f->message;
 
-		if (f->verdict != VERDICT_LEAK_PARAM && f->verdict != VERDICT_LEAK_CONTENT)
+		if (f->verdict == VERDICT_MOVED && f->moved_param && f->subject) {
+			/* what export data says of it, though -m prints no leak */
+			strbuf_reset(&moved);
+			strbuf_addf(&moved, "leaking param: %s", f->subject);
+			line = moved.buf;
+		} else if (f->verdict != VERDICT_LEAK_PARAM && f->verdict != VERDICT_LEAK_CONTENT) {
 			continue;
+		}
 		e = get_entry(s, finding_package(&dir, f), f->function ? f->function : "", f->file, f->line);
-		entry_add_line(s, e, f->message);
+		entry_add_line(s, e, line);
 	}
+	strbuf_release(&moved);
 	strbuf_release(&dir);
 }
 

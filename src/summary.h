@@ -10,7 +10,10 @@
  *   leaking param: p
  *   leaking param content: p
  *   leaking param: p to result ~r0 level=0
- * (the compiler's verdicts on its parameters; no line means nothing leaks)
+ * (the compiler's verdicts on its parameters; no line means nothing leaks).
+ * A parameter moved to the heap (finding.moved_param) is `leaking param:
+ * p`: its value is stored in the heap, what its callers pass escapes, and
+ * export data says so, though -m prints only `moved to heap: p`.
  * and, when notes are added, whether it inlines (summary_add_notes: the
  * lines "can inline" / "cannot inline" from the compiler's
  *   can inline F with cost N / cannot inline F: REASON
@@ -63,7 +66,8 @@ struct summary {
 
 #define SUMMARY_INIT { NULL, 0, 0, 0, STRMAP_INIT, 0, STRBUF_INIT, 0, NULL }
 
-/* The leaking-param findings of `l` (other verdicts are ignored). */
+/* The leaking-param findings of `l`, and its parameters moved to the heap
+ * as leaks (other verdicts are ignored). */
 void summary_add_findings(struct summary *s, const struct finding_list *l);
 /*
  * One line of a function's summary from elsewhere (the parser's inlining

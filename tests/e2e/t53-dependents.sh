@@ -189,4 +189,23 @@ SH
 3 env GOENV"
 fi
 
+# A parameter moved to the heap leaks, though -m prints no `leaking param`
+# for it: lib.Count storing &s makes app's make([]int, 8) escape.
+new_repo "$TMP/mp"
+cd "$TMP/mp" || exit 1
+printf 'module example.com/mp\n\ngo 1.19\n' >go.mod
+mkdir -p lib app
+printf 'package lib\n\nvar last *[]int\n\nfunc Count(s []int) int {\n\treturn len(s)\n}\n' >lib/lib.go
+printf 'package app\n\nimport "example.com/mp/lib"\n\nfunc Use() int {\n\tbuf := make([]int, 8)\n\treturn lib.Count(buf)\n}\n' >app/app.go
+commit_all . "Count keeps nothing"
+sed -i 's/^\treturn len(s)$/\tlast = \&s\n\treturn len(s)/' lib/lib.go
+er --format json -v
+expect_eq "a parameter moved to the heap: the importer's allocation, named" \
+	"$(json_get "$TMP/out" '"\n".join("%s:%d %s %s [%s]" % (f["file"], f["line"], f["function"], f["message"], f["induced_by"]["summary_after"] if "induced_by" in f else "") for f in d["findings"] if f["status"] == "new")')" \
+"app/app.go:6 Use make([]int, 8) escapes to heap [leaking param: s]
+app/app.go:7 Use moved to heap: lib.s [leaking param: s]
+lib/lib.go:5 Count moved to heap: s []"
+expect_eq "a parameter moved to the heap: -v says what changed" "$(grep 'dependents, round' "$TMP/err")" \
+	"escape-review: dependents, round 1: summaries changed: lib.Count (nothing leaks -> leaking param: s); analysing: example.com/mp/app"
+
 finish

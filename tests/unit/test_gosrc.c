@@ -649,6 +649,39 @@ static void test_locate_selectors(void **state)
 	finding_list_release(&l);
 }
 
+/* moved_param: a `moved to heap` of a parameter or receiver of a
+ * function an importer can call, not of its body nor its results. */
+static void test_locate_moved_param(void **state)
+{
+	static const struct {
+		int line, col;
+		const char *subject;
+		unsigned moved_param;
+	} w[] = {
+		{ 22, 7, "p", 1 },   /* the receiver of Len */
+		{ 27, 7, "p", 1 },   /* of Swap */
+		{ 27, 21, "q", 1 },
+		{ 27, 32, "keep", 0 }, /* the body */
+		{ 30, 2, "n", 1 },   /* the signature's second line */
+		{ 30, 9, "t", 1 },
+		{ 30, 15, "r", 0 },  /* a named result */
+		{ 34, 12, "x", 0 },  /* local: no importer calls it */
+	};
+	struct finding_list l = FINDING_LIST_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		finding_list_add(&l, verdict_at("locate/b.go", w[i].line, w[i].col, VERDICT_MOVED,
+						w[i].subject));
+	gosrc_locate(&l, "tests/unit/data");
+	for (i = 0; i < l.nr; i++)
+		if (l.items[i]->moved_param != w[i].moved_param)
+			fail_msg("%d:%d %s: moved_param %u, want %u", w[i].line, w[i].col,
+				 w[i].subject, l.items[i]->moved_param, w[i].moved_param);
+	finding_list_release(&l);
+}
+
 /*
  * The same answers from the scope cache: written by the first read ahead,
  * taken as it is by the second (not rewritten), and written again, byte
@@ -860,6 +893,7 @@ int main(void)
 		cmocka_unit_test(test_loops_vars_types),
 		cmocka_unit_test(test_zero_size),
 		cmocka_unit_test(test_locate_selectors),
+		cmocka_unit_test(test_locate_moved_param),
 		cmocka_unit_test(test_is_generated),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test_prestate(test_locate, (void *)"preloaded"),

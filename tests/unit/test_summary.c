@@ -79,6 +79,36 @@ static void test_new_leak(void **state)
 	finding_list_release(&h);
 }
 
+/* A parameter moved to the heap leaks, as export data says: to callers it
+ * is `leaking param: s` (a local moved to the heap is nothing to them). */
+static void test_moved_param(void **state)
+{
+	struct finding_list b = FINDING_LIST_INIT, h = FINDING_LIST_INIT;
+	struct summary_changes cs = SUMMARY_CHANGES_INIT;
+
+	(void)state;
+	add(&b, "m", "Count", VERDICT_MOVED, "moved to heap: n", 5);
+	add(&h, "m", "Count", VERDICT_MOVED, "moved to heap: s", 5);
+	h.items[0]->subject = xstrdup("s");
+	h.items[0]->moved_param = 1;
+	/* the same leak, printed two ways: no change */
+	add(&b, "m", "Quote", VERDICT_LEAK_PARAM, "leaking param: v", 9);
+	add(&h, "m", "Quote", VERDICT_MOVED, "moved to heap: v", 9);
+	h.items[1]->subject = xstrdup("v");
+	h.items[1]->moved_param = 1;
+	diff(&cs, &b, &h);
+	assert_int_equal(cs.nr, 1);
+	assert_string_equal(cs.items[0]->function, "Count");
+	assert_string_equal(cs.items[0]->before, "");
+	assert_string_equal(cs.items[0]->after, "leaking param: s");
+	assert_string_equal(cs.items[0]->what, "now keeps its argument s");
+	assert_int_equal(cs.items[0]->params_nr, 1);
+	assert_string_equal(cs.items[0]->params[0], "s");
+	summary_changes_release(&cs);
+	finding_list_release(&b);
+	finding_list_release(&h);
+}
+
 static void test_same_in_another_order(void **state)
 {
 	struct finding_list b = FINDING_LIST_INIT, h = FINDING_LIST_INIT;
@@ -354,6 +384,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_leak),
+		cmocka_unit_test(test_moved_param),
 		cmocka_unit_test(test_same_in_another_order),
 		cmocka_unit_test(test_same_name_interleaved),
 		cmocka_unit_test(test_content_and_result),

@@ -20,3 +20,17 @@ type Pair struct {
 }
 
 func (p Point) Len() int { return p.X }
+
+// Parameters moved to the heap: a receiver, a parameter on the second
+// line of a generic function's signature, not a named result, not an
+// unexported function's.
+func (p *Pair) Swap(q *Pair) { keep = &q }
+
+func Make[T any](
+	n int, t T) (r *Pair) {
+	return nil
+}
+
+func local(x int) {}
+
+var keep **Pair
