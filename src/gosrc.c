@@ -1749,68 +1749,72 @@ static void selector_of(struct finding *f, const struct srcfile *sf, struct strm
 		f->sel_field = 1;
 }
 
-/* Token `t` of a text lexed from line `l0`, column `c0` of the file: its
- * place in the file (the first line's columns are offset by c0 - 1). */
-static int tok_line(const struct gotoken *t, int l0)
+/* The next token of `lx` that is no comment nor newline. */
+static enum gotok sig_next(struct golex *lx, struct gotoken *t)
 {
-	return t->line + l0 - 1;
+	enum gotok k;
+
+	while ((k = golex_next(lx, t)) == GOTOK_COMMENT || k == GOTOK_BLOCK || k == GOTOK_NEWLINE)
+		;
+	return k;
 }
 
-static int tok_col(const struct gotoken *t, int c0)
+/*
+ * After the '(' or '[' just read: read to its match.  With `fn`, 1 when
+ * line:col lies between the two (positions in `lx` count from `func`'s
+ * line, and its first line's columns from `func`'s column).
+ */
+static int sig_group(struct golex *lx, const struct goscope *fn, const struct gotoken *open,
+		     int line, int col)
 {
-	return t->col + (t->line == 1 ? c0 - 1 : 0);
-}
+	struct gotoken t;
+	int depth = 1, l0 = fn->start_line, c0 = fn->start_col;
+	enum gotok k = GOTOK_OP;
 
-/* Does the group opened at token `i` ("(") hold line:col?  Sets *close. */
-static int group_holds(const struct gotokens *tk, size_t i, const struct goscope *fn, int line,
-		       int col, size_t *close)
-{
-	const struct gotoken *o = &tk->t[i], *c;
-
-	*close = gotokens_match(tk, i, tk->nr);
-	c = &tk->t[*close < tk->nr ? *close : tk->nr - 1];
-	return pos_le(tok_line(o, fn->start_line), tok_col(o, fn->start_col), line, col) &&
-	       pos_le(line, col, tok_line(c, fn->start_line), tok_col(c, fn->start_col));
+	while (depth && (k = sig_next(lx, &t)) != GOTOK_EOF)
+		if (k == GOTOK_OP && (gotok_is(lx, &t, "(") || gotok_is(lx, &t, "[") ||
+				      gotok_is(lx, &t, "{")))
+			depth++;
+		else if (k == GOTOK_OP && (gotok_is(lx, &t, ")") || gotok_is(lx, &t, "]") ||
+					   gotok_is(lx, &t, "}")))
+			depth--;
+	if (depth)
+		return 0;
+	return pos_le(open->line + l0 - 1, open->col + (open->line == 1 ? c0 - 1 : 0), line, col) &&
+	       pos_le(line, col, t.line + l0 - 1, t.col + (t.line == 1 ? c0 - 1 : 0));
 }
 
 /*
  * Is line:col inside the receiver's or the parameters' parentheses of the
- * declaration `fn` (`func (r T) Name[P any](params) results {`)?  Only
- * the text from `func` to the finding's line is read.
+ * declaration `fn` (`func (r T) Name[P any](params) results {`)?  The
+ * signature is read token by token, to its parameters' end.
  */
 static int in_parameters(const struct srcfile *sf, const struct goscope *fn, int line, int col)
 {
-	struct gotokens tk = GOTOKENS_INIT;
-	size_t from, len, i = 1, close = 0;
-	int in = 0;
+	struct golex lx;
+	struct gotoken t;
+	size_t from;
 
 	if (fn->start_line < 1 || (size_t)fn->start_line > sf->lines || line < fn->start_line)
 		return 0;
 	from = sf->start[fn->start_line - 1] + (size_t)(fn->start_col > 0 ? fn->start_col - 1 : 0);
 	if (from >= sf->text.len)
 		return 0;
-	len = sf->text.len - from;
-	if ((size_t)line < sf->lines && sf->start[line] > from && sf->start[line] - from < len)
-		len = sf->start[line] - from;
-	if (len > 65536)
-		len = 65536; /* no signature is this long */
-	gotokens_lex(&tk, sf->text.buf + from, len, GOLEX_CODE);
-	if (!gotokens_is(&tk, 0, "func"))
-		goto out;
-	if (gotokens_is(&tk, i, "(")) { /* the receiver */
-		if ((in = group_holds(&tk, i, fn, line, col, &close)))
-			goto out;
-		i = close + 1;
+	golex_init(&lx, sf->text.buf + from, sf->text.len - from, GOLEX_CODE);
+	if (sig_next(&lx, &t) != GOTOK_IDENT || !gotok_is(&lx, &t, "func"))
+		return 0;
+	if (sig_next(&lx, &t) == GOTOK_OP && gotok_is(&lx, &t, "(")) { /* the receiver */
+		if (sig_group(&lx, fn, &t, line, col))
+			return 1;
+		sig_next(&lx, &t);
 	}
-	if (i >= tk.nr || tk.t[i].kind != GOTOK_IDENT)
-		goto out;
-	if (gotokens_is(&tk, ++i, "[")) /* type parameters */
-		i = gotokens_match(&tk, i, tk.nr) + 1;
-	if (i < tk.nr && gotokens_is(&tk, i, "("))
-		in = group_holds(&tk, i, fn, line, col, &close);
-out:
-	gotokens_release(&tk);
-	return in;
+	if (t.kind != GOTOK_IDENT)
+		return 0;
+	if (sig_next(&lx, &t) == GOTOK_OP && gotok_is(&lx, &t, "[")) { /* type parameters */
+		sig_group(&lx, fn, &t, 0, 0);
+		sig_next(&lx, &t);
+	}
+	return t.kind == GOTOK_OP && gotok_is(&lx, &t, "(") && sig_group(&lx, fn, &t, line, col);
 }
 
 /* Can an importer call the function named `name` ("F", "(*T).M", "T.M")? */
