@@ -34,8 +34,9 @@
 /* 5: a compact entry read in place, not JSON; 6: with the classification */
 /* 7: what matching needs first, the rest after it; 8: lit_kind, and M{} of
  * a map type allocates; 9: sel_pkg, and pkg.Var is no method value; 10:
- * sel_field, nor is a field; 11: moved_param, in the summaries */
-#define CACHE_VERSION 11
+ * sel_field, nor is a field; 11: moved_param, in the summaries; 12:
+ * lit_kind of pkg.T{...} too */
+#define CACHE_VERSION 12
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 

@@ -1652,7 +1652,59 @@ static unsigned lit_kind_range(struct zctx *z, const struct gotokens *tk, size_t
 	return LIT_UNKNOWN;
 }
 
-/* lit_kind of an escaping `T{...}` whose T is a name of the package. */
+static char *import_path(const struct srcfile *sf, const char *name, size_t n);
+
+/*
+ * The repository directory of the import path `path` when it is a package
+ * of `f`'s module ("" for the root), else NULL.  The module's path and
+ * directory are what f->package and f->file's directory leave before the
+ * elements they end with alike ("example.com/m/a" in "m/a": the module
+ * "example.com" at the root, where "example.com/m/token" is "m/token").
+ */
+static char *module_dir(const struct finding *f, const char *path)
+{
+	const char *pkg = f->package, *slash;
+	size_t pn, dn, mn;
+	struct strbuf dir = STRBUF_INIT;
+
+	if (!pkg || !f->file || strchr(pkg, ' '))
+		return NULL;
+	pn = strlen(pkg);
+	slash = strrchr(f->file, '/');
+	dn = slash ? (size_t)(slash - f->file) : 0;
+	/* the common suffix, whole elements */
+	while (dn && pn && pkg[pn - 1] == f->file[dn - 1]) {
+		size_t k = 0;
+
+		while (k < dn && k < pn && pkg[pn - 1 - k] == f->file[dn - 1 - k] &&
+		       f->file[dn - 1 - k] != '/')
+			k++;
+		if (k == dn) {
+			dn = 0;
+			pn -= k;
+			break;
+		}
+		if (k == pn || f->file[dn - 1 - k] != '/' || pkg[pn - 1 - k] != '/')
+			break;
+		dn -= k + 1;
+		pn -= k + 1;
+	}
+	if (pn && pkg[pn - 1] == '/')
+		pn--;
+	mn = pn; /* the module's path is pkg[0, mn), its directory f->file[0, dn) */
+	if (strncmp(path, pkg, mn) || (path[mn] && path[mn] != '/'))
+		return NULL;
+	strbuf_add(&dir, f->file, dn);
+	if (path[mn]) {
+		if (dir.len)
+			strbuf_addch(&dir, '/');
+		strbuf_addstr(&dir, path + mn + 1);
+	}
+	return strbuf_detach(&dir, NULL);
+}
+
+/* lit_kind of an escaping `T{...}` whose T is a name of the package, or
+ * `pkg.T{...}` of a package of the same module. */
 static unsigned lit_kind_of(const struct finding *f, const struct srcfile *sf, struct strmap *cache,
 			    const char *root)
 {
@@ -1675,22 +1727,38 @@ static unsigned lit_kind_of(const struct finding *f, const struct srcfile *sf, s
 
 			kind = lit_kind_range(&z2, &tk, 0, 1);
 		}
+	} else if (tk.nr >= 5 && tk.t[0].kind == GOTOK_IDENT && gotokens_is(&tk, 1, ".") &&
+		   tk.t[2].kind == GOTOK_IDENT && gotokens_is(&tk, 3, "{") &&
+		   gotokens_match(&tk, 3, tk.nr) == tk.nr - 1) {
+		/* pkg.T{...}: T in the imported package's directory */
+		char *path = import_path(sf, tk.lx.s + tk.t[0].off, tk.t[0].len);
+		char *dir = path ? module_dir(f, path) : NULL;
+
+		if (dir) {
+			char *file = path_join(dir, "x.go");
+			struct zctx z = { NULL, 0, 0, 0, package_types(cache, root, file) };
+
+			kind = lit_kind_range(&z, &tk, 2, 3);
+			free(file);
+		}
+		free(dir);
+		free(path);
 	}
 	gotokens_release(&tk);
 	return kind;
 }
 
 /*
- * Does `sf` import a package under the name [name, name + n): its alias,
- * or the last element of its path (a major version "v2" skipped, a
- * ".v3" suffix cut: gopkg.in/yaml.v3 is yaml)?  The imports are read up
- * to the first declaration the scan found.
+ * The path of the package `sf` imports under the name [name, name + n):
+ * its alias, or the last element of its path (a major version "v2"
+ * skipped, a ".v3" suffix cut: gopkg.in/yaml.v3 is yaml); NULL when none.
+ * The imports are read up to the first declaration the scan found.
  */
-static int file_imports(const struct srcfile *sf, const char *name, size_t n)
+static char *import_path(const struct srcfile *sf, const char *name, size_t n)
 {
 	struct gotokens tk = GOTOKENS_INIT;
 	size_t end = sf->text.len, i;
-	int found = 0;
+	char *found = NULL;
 
 	if (sf->sc.nr && sf->sc.items[0].start_line >= 1 &&
 	    (size_t)sf->sc.items[0].start_line <= sf->lines)
@@ -1699,17 +1767,20 @@ static int file_imports(const struct srcfile *sf, const char *name, size_t n)
 	for (i = 1; i < tk.nr && !found; i++) {
 		const struct gotoken *t = &tk.t[i], *before = &tk.t[i - 1];
 		const char *p = tk.lx.s + t->off + 1, *e = tk.lx.s + t->off + t->len - 1, *last, *dot;
+		const char *path_end;
 
 		if (t->kind != GOTOK_STRING || e <= p)
 			continue;
 		if (before->kind == GOTOK_IDENT && !gotokens_is(&tk, i - 1, "import")) {
 			/* `alias "path"` */
-			found = before->len == n && !memcmp(tk.lx.s + before->off, name, n);
+			if (before->len == n && !memcmp(tk.lx.s + before->off, name, n))
+				found = xstrndup(p, (size_t)(e - p));
 			continue;
 		}
 		if (!gotokens_is(&tk, i - 1, "import") && !gotokens_is(&tk, i - 1, "(") &&
 		    before->kind != GOTOK_NEWLINE && !gotokens_is(&tk, i - 1, ";"))
 			continue; /* `. "path"`, `_ "path"`, or not an import spec */
+		path_end = e;
 		for (last = e; last > p && last[-1] != '/'; last--)
 			;
 		if (last > p && e - last >= 2 && *last == 'v' &&
@@ -1720,10 +1791,19 @@ static int file_imports(const struct srcfile *sf, const char *name, size_t n)
 		}
 		if ((dot = memchr(last, '.', (size_t)(e - last))) && dot + 1 < e && dot[1] == 'v')
 			e = dot; /* gopkg.in/yaml.v3 */
-		found = (size_t)(e - last) == n && !memcmp(last, name, n);
+		if ((size_t)(e - last) == n && !memcmp(last, name, n))
+			found = xstrndup(p, (size_t)(path_end - p));
 	}
 	gotokens_release(&tk);
 	return found;
+}
+
+static int file_imports(const struct srcfile *sf, const char *name, size_t n)
+{
+	char *path = import_path(sf, name, n);
+
+	free(path);
+	return path != NULL;
 }
 
 /*

@@ -649,6 +649,42 @@ static void test_locate_selectors(void **state)
 	finding_list_release(&l);
 }
 
+/* lit_kind of pkg.T{...}: T looked up in the directory of the imported
+ * package when it is one of the finding's module (from its package's
+ * path and its file's directory). */
+static void test_locate_other_package(void **state)
+{
+	static const struct {
+		const char *package, *subject;
+		unsigned lit;
+	} w[] = {
+		{ "example.com/mod/locate", "kinds.Table{}", LIT_MAP },
+		{ "example.com/mod/locate", "k2.List{...}", LIT_SLICE },
+		{ "example.com/mod/locate", "kinds.Missing{}", LIT_UNKNOWN },
+		{ "example.com/mod/locate", "other.Table{}", LIT_UNKNOWN }, /* no such import */
+		/* another module: its packages are not in this directory */
+		{ "example.com/elsewhere/locate", "kinds.Table{}", LIT_UNKNOWN },
+		/* through the alias */
+		{ "example.com/mod/locate", "k2.Table{...}", LIT_MAP },
+	};
+	struct finding_list l = FINDING_LIST_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		struct finding *f = verdict_at("locate/c.go", 9, 18, VERDICT_ESCAPES, w[i].subject);
+
+		f->package = xstrdup(w[i].package);
+		finding_list_add(&l, f);
+	}
+	gosrc_locate(&l, "tests/unit/data");
+	for (i = 0; i < l.nr; i++)
+		if (l.items[i]->lit_kind != w[i].lit)
+			fail_msg("%s in %s: lit_kind %u, want %u", w[i].subject, w[i].package,
+				 l.items[i]->lit_kind, w[i].lit);
+	finding_list_release(&l);
+}
+
 /* moved_param: a `moved to heap` of a parameter or receiver of a
  * function an importer can call, not of its body nor its results. */
 static void test_locate_moved_param(void **state)
@@ -894,6 +930,7 @@ int main(void)
 		cmocka_unit_test(test_zero_size),
 		cmocka_unit_test(test_locate_selectors),
 		cmocka_unit_test(test_locate_moved_param),
+		cmocka_unit_test(test_locate_other_package),
 		cmocka_unit_test(test_is_generated),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test_prestate(test_locate, (void *)"preloaded"),

@@ -1,0 +1,5 @@
+package kinds
+
+type Table map[string]int
+
+type List []int
