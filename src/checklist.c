@@ -602,14 +602,15 @@ static char op1(const struct golex *lx, const struct gotoken *t)
 /*
  * What the tokens of an expression say: *concat, a binary '+' at bracket
  * depth 0 (a string concatenation); *constant, a literal (possibly signed)
- * first, or true, false, nil alone.
+ * first and no name after it (`4 * indent` is no constant), or true,
+ * false, nil alone.
  */
 static void expr_shape(const char *s, size_t n, int *concat, int *constant)
 {
 	struct golex lx;
 	struct gotoken t;
 	size_t i = 0;
-	int depth = 0, sign = 0, first_ident = 0;
+	int depth = 0, sign = 0, first_ident = 0, names = 0;
 
 	*concat = *constant = 0;
 	golex_init(&lx, s, n, GOLEX_CODE);
@@ -624,6 +625,7 @@ static void expr_shape(const char *s, size_t n, int *concat, int *constant)
 			first_ident = i == 0 && (gotok_is(&lx, &t, "true") ||
 						 gotok_is(&lx, &t, "false") || gotok_is(&lx, &t, "nil"));
 		}
+		names += t.kind == GOTOK_IDENT;
 		if (c == '(' || c == '[' || c == '{')
 			depth++;
 		else if ((c == ')' || c == ']' || c == '}') && depth)
@@ -631,6 +633,8 @@ static void expr_shape(const char *s, size_t n, int *concat, int *constant)
 		else if (!depth && i && c == '+')
 			*concat = 1;
 	}
+	if (names)
+		*constant = 0;
 	if (first_ident && i == 1)
 		*constant = 1;
 }

@@ -129,6 +129,16 @@ static void test_constant_boxed_is_info(void **state)
 			  "but as a constant it needs no allocation");
 	finding_free(f);
 
+	/* a number first is no constant when a name follows: boxed, ER001 */
+	f = mk(VERDICT_ESCAPES, "4 * indent escapes to heap", "4 * indent");
+	flow(f, "flow: {heap} = {storage for ... argument}", DST_HEAP | DST_DOTS_ARG);
+	step(f, 36, "from ... argument (slice-literal-element)", REASON_SLICE_LIT_ELEM);
+	step(f, 36, "from fmt.Println(... argument...) (call parameter)", REASON_CALL_PARAM);
+	callee(f, "fmt.Println");
+	assert_classified(f, NULL, "ER001", SEVERITY_WARNING,
+			  "4 * indent is boxed into an interface to be passed to fmt.Println at score.go:36");
+	finding_free(f);
+
 	f = mk(VERDICT_ESCAPES, "key{} escapes to heap", "key{}");
 	step(f, 40, "from key{} (spill)", REASON_SPILL);
 	step(f, 40, "from Sink = key{} (assign)", REASON_ASSIGN);
