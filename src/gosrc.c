@@ -1274,7 +1274,7 @@ struct pkgtypes {
 	char **files;               /* the directory's .go files (paths) */
 	size_t files_nr, files_alloc, next;
 	/* the names of its struct types' fields (1) and of its methods (2),
-	 * read at the first pkg_member() */
+	 * read at the first pkg_member_is_field() */
 	struct strmap members;
 	int members_read;
 };
