@@ -552,6 +552,29 @@ static void pair_kept_lines(const struct finding_list *head, size_t *partner,
 	free(todo);
 }
 
+/*
+ * Is the base's `leaking param: p` of `b` printed at head as the same
+ * function's parameter p moved to the heap (finding.moved_param)?  The
+ * parameter still leaks: its leak is not fixed.
+ */
+static int leak_now_moved(const struct finding_list *head, const struct finding *b)
+{
+	size_t i;
+
+	if (b->verdict != VERDICT_LEAK_PARAM || !b->subject || !b->function ||
+	    strstr(b->message, " to result "))
+		return 0;
+	for (i = 0; i < head->nr; i++) {
+		const struct finding *h = head->items[i];
+
+		if (h->moved_param && h->verdict == VERDICT_MOVED && h->subject && h->function &&
+		    !strcmp(h->subject, b->subject) && !strcmp(h->function, b->function) &&
+		    !strcmp(h->package ? h->package : "", b->package ? b->package : ""))
+			return 1;
+	}
+	return 0;
+}
+
 void compare_match(struct finding_list *head, struct finding_list *base,
 		   struct finding_list *fixed, struct finding_list *matched, const struct change *c)
 {
@@ -571,6 +594,9 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 	}
 	for (i = 0; i < head->nr; i++)
 		head->items[i]->status = hp[i] ? STATUS_EXISTING : STATUS_NEW;
+	for (i = 0; i < base->nr; i++)
+		if (!bd[i] && leak_now_moved(head, base->items[i]))
+			bd[i] = 1; /* not fixed; the moved parameter is new */
 	for (i = 0; i < base->nr; i++) {
 		if (bd[i] && matched) {
 			finding_list_add(matched, base->items[i]);

@@ -86,7 +86,9 @@ void compare_prehash(struct finding_list *l);
  * markers).  Head
  * findings with a partner get STATUS_EXISTING, the others STATUS_NEW; base
  * findings without a partner are moved to `fixed` (STATUS_FIXED), those
- * with one to `matched` (freed when it is NULL).  `base` is emptied.
+ * with one to `matched` (freed when it is NULL), as is a `leaking param:
+ * p` whose parameter head moves to the heap (finding.moved_param: it
+ * still leaks; the `moved to heap: p` is new).  `base` is emptied.
  */
 void compare_match(struct finding_list *head, struct finding_list *base,
 		   struct finding_list *fixed, struct finding_list *matched, const struct change *c);

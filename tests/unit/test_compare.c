@@ -275,6 +275,42 @@ static void test_occurrence(void **state)
 	finding_list_release(&l);
 }
 
+/* A `leaking param: p` that head prints as p moved to the heap is not
+ * fixed (the parameter still leaks); the `moved to heap: p` is new. */
+static void test_leak_now_moved(void **state)
+{
+	int moved;
+
+	(void)state;
+	for (moved = 0; moved <= 1; moved++) {
+		struct finding_list head = FINDING_LIST_INIT, base = FINDING_LIST_INIT;
+		struct finding_list fixed = FINDING_LIST_INIT, matched = FINDING_LIST_INIT;
+		struct finding *h = mk("a.go", 3, "Quote", "moved to heap: p");
+
+		h->verdict = VERDICT_MOVED;
+		h->moved_param = (unsigned)moved;
+		finding_list_add(&head, h);
+		finding_list_add(&base, mk("a.go", 3, "Quote", "leaking param: p"));
+		base.items[0]->verdict = VERDICT_LEAK_PARAM;
+		/* another function's, and a leak to a result: fixed either way */
+		finding_list_add(&base, mk("a.go", 9, "Other", "leaking param: p"));
+		base.items[1]->verdict = VERDICT_LEAK_PARAM;
+		finding_list_add(&base, mk("a.go", 3, "Quote", "leaking param: p to result ~r0 level=0"));
+		base.items[2]->verdict = VERDICT_LEAK_PARAM;
+		compare_fingerprint(&head, NULL);
+		compare_fingerprint(&base, NULL);
+		compare_match(&head, &base, &fixed, &matched, NULL);
+		assert_int_equal(h->status, STATUS_NEW);
+		assert_int_equal(fixed.nr, moved ? 2 : 3);
+		assert_int_equal(matched.nr, moved ? 1 : 0);
+		if (moved)
+			assert_string_equal(matched.items[0]->message, "leaking param: p");
+		finding_list_release(&head);
+		finding_list_release(&fixed);
+		finding_list_release(&matched);
+	}
+}
+
 static void test_match(void **state)
 {
 	struct finding_list head = FINDING_LIST_INIT, base = FINDING_LIST_INIT;
@@ -1469,6 +1505,7 @@ int main(void)
 		cmocka_unit_test(test_prehash),
 		cmocka_unit_test(test_occurrence_decimal),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_leak_now_moved),
 		cmocka_unit_test(test_match_kept_lines),
 		cmocka_unit_test(test_new_line),
 		cmocka_unit_test(test_cache_round_trip),
