@@ -1047,46 +1047,89 @@ static int number_is_zero(const char *s, size_t n)
 	return 1;
 }
 
+/* [*b, *e) without the newlines around it and the parentheses around all of it. */
+static void type_trim(const struct gotokens *tk, size_t *b, size_t *e)
+{
+	for (;;) {
+		while (*b < *e && tk->t[*b].kind == GOTOK_NEWLINE)
+			(*b)++;
+		while (*e > *b && tk->t[*e - 1].kind == GOTOK_NEWLINE)
+			(*e)--;
+		if (*b >= *e || !gotokens_is(tk, *b, "(") || gotokens_match(tk, *b, *e) != *e - 1)
+			return;
+		(*b)++;
+		(*e)--;
+	}
+}
+
+/* The declaration of the type named by token i in `z`'s types (its
+ * package's, read as far as needed), or NULL; a name that is no builtin
+ * and not found sets z->missing. */
+static const struct gotype *zctx_find(struct zctx *z, const struct gotokens *tk, size_t i)
+{
+	const char *name = tk->lx.s + tk->t[i].off;
+	size_t n = tk->t[i].len, k;
+
+	if (z->pkg) {
+		const struct gotype *ty = pkg_type(z->pkg, name, n);
+
+		if (ty)
+			return ty;
+	}
+	for (k = 0; !z->pkg && k < z->nr; k++)
+		if (strlen(z->types[k].name) == n && !memcmp(z->types[k].name, name, n))
+			return &z->types[k];
+	if (!is_builtin_type(name, n))
+		z->missing = 1;
+	return NULL;
+}
+
+/*
+ * The next field of the struct body [*i, end): to a newline or ';' at its
+ * level, its tag left out.  Sets [*fb, *fe) to it (empty for an empty
+ * line), *type_at to where its type starts (*fb when it is embedded: T,
+ * pkg.T, *T; else after its names, `a, b T`), and *i past it.
+ */
+static void struct_field_next(const struct gotokens *tk, size_t *i, size_t end, size_t *fb,
+			      size_t *type_at, size_t *fe)
+{
+	size_t k;
+	int depth = 0;
+
+	*fb = *i;
+	for (k = *i; k < end; k++) {
+		if (gotokens_open(tk, k))
+			depth++;
+		else if (gotokens_close(tk, k))
+			depth--;
+		else if (!depth && (tk->t[k].kind == GOTOK_NEWLINE || gotokens_is(tk, k, ";")))
+			break;
+	}
+	*i = k + 1;
+	if (k > *fb && (tk->t[k - 1].kind == GOTOK_STRING || tk->t[k - 1].kind == GOTOK_RAW))
+		k--; /* a tag */
+	*fe = k;
+	*type_at = *fb;
+	if (*fe - *fb > 1 && tk->t[*fb].kind == GOTOK_IDENT && !gotokens_is(tk, *fb + 1, ".")) {
+		*type_at = *fb + 1;
+		while (gotokens_is(tk, *type_at, ",") && *type_at + 1 < *fe &&
+		       tk->t[*type_at + 1].kind == GOTOK_IDENT)
+			*type_at += 2;
+	}
+}
+
 /* Is the type spelled by tokens [b, e) zero-size? */
 static int zero_range(struct zctx *z, const struct gotokens *tk, size_t b, size_t e)
 {
-	while (b < e && tk->t[b].kind == GOTOK_NEWLINE)
-		b++;
-	while (e > b && tk->t[e - 1].kind == GOTOK_NEWLINE)
-		e--;
+	type_trim(tk, &b, &e);
 	if (b >= e)
 		return 0;
-	if (gotokens_is(tk, b, "(") && gotokens_match(tk, b, e) == e - 1)
-		return zero_range(z, tk, b + 1, e - 1);
 	if (gotokens_is(tk, b, "struct") && gotokens_is(tk, b + 1, "{") && gotokens_match(tk, b + 1, e) == e - 1) {
-		size_t i = b + 2, end = e - 1;
+		size_t i = b + 2, end = e - 1, fb, type_at, fe;
 
 		while (i < end) {
-			size_t fb = i, fe, k;
-			int depth = 0;
-
-			/* the field runs to a newline or ';' at this level */
-			for (fe = i; fe < end; fe++) {
-				if (gotokens_open(tk, fe))
-					depth++;
-				else if (gotokens_close(tk, fe))
-					depth--;
-				else if (!depth && (tk->t[fe].kind == GOTOK_NEWLINE || gotokens_is(tk, fe, ";")))
-					break;
-			}
-			i = fe + 1;
-			if (fe > fb && (tk->t[fe - 1].kind == GOTOK_STRING || tk->t[fe - 1].kind == GOTOK_RAW))
-				fe--; /* a tag */
-			if (fe <= fb)
-				continue;
-			/* embedded (T, pkg.T, *T) or names then a type */
-			k = fb;
-			if (tk->t[fb].kind == GOTOK_IDENT && fe - fb > 1 && !gotokens_is(tk, fb + 1, ".")) {
-				k = fb + 1;
-				while (gotokens_is(tk, k, ",") && k + 1 < fe && tk->t[k + 1].kind == GOTOK_IDENT)
-					k += 2;
-			}
-			if (!zero_range(z, tk, k, fe))
+			struct_field_next(tk, &i, end, &fb, &type_at, &fe);
+			if (fe > fb && !zero_range(z, tk, type_at, fe))
 				return 0;
 		}
 		return 1;
@@ -1101,27 +1144,15 @@ static int zero_range(struct zctx *z, const struct gotokens *tk, size_t b, size_
 		return zero_range(z, tk, close + 1, e);
 	}
 	if (e == b + 1 && tk->t[b].kind == GOTOK_IDENT) {
-		const char *name = tk->lx.s + tk->t[b].off;
-		size_t n = tk->t[b].len, i;
-		const struct gotype *ty = NULL;
+		const struct gotype *ty = zctx_find(z, tk, b);
+		int r;
 
-		if (z->pkg)
-			ty = pkg_type(z->pkg, name, n);
-		for (i = 0; !z->pkg && i < z->nr && !ty; i++)
-			if (strlen(z->types[i].name) == n && !memcmp(z->types[i].name, name, n))
-				ty = &z->types[i];
-		if (ty) {
-			int r;
-
-			if (z->depth >= 8)
-				return 0;
-			z->depth++;
-			r = zero_text(z, ty->expr, strlen(ty->expr));
-			z->depth--;
-			return r;
-		}
-		if (!is_builtin_type(name, n))
-			z->missing = 1;
+		if (!ty || z->depth >= 8)
+			return 0;
+		z->depth++;
+		r = zero_text(z, ty->expr, strlen(ty->expr));
+		z->depth--;
+		return r;
 	}
 	return 0;
 }
@@ -1388,43 +1419,24 @@ static void field_put(struct strmap *m, const char *name, size_t n, void *one)
 static void struct_fields(struct strmap *m, const char *expr)
 {
 	struct gotokens tk = GOTOKENS_INIT;
-	size_t i, end;
+	size_t i, end, fb, type_at, fe, k;
 
 	gotokens_lex(&tk, expr, strlen(expr), GOLEX_CODE);
 	if (tk.nr < 3 || !gotokens_is(&tk, 0, "struct") || !gotokens_is(&tk, 1, "{"))
 		goto out;
 	end = gotokens_match(&tk, 1, tk.nr);
 	for (i = 2; i < end;) {
-		size_t fb = i, fe, k;
-		int depth = 0;
-
-		for (fe = i; fe < end; fe++) {
-			if (gotokens_open(&tk, fe))
-				depth++;
-			else if (gotokens_close(&tk, fe))
-				depth--;
-			else if (!depth && (tk.t[fe].kind == GOTOK_NEWLINE || gotokens_is(&tk, fe, ";")))
-				break;
-		}
-		i = fe + 1;
-		if (fe > fb && (tk.t[fe - 1].kind == GOTOK_STRING || tk.t[fe - 1].kind == GOTOK_RAW))
-			fe--; /* a tag */
-		if (fe <= fb || tk.t[fb].kind != GOTOK_IDENT) {
-			/* *T or *pkg.T embedded: its last name */
-			if (fe > fb && tk.t[fe - 1].kind == GOTOK_IDENT && gotokens_is(&tk, fb, "*"))
+		struct_field_next(&tk, &i, end, &fb, &type_at, &fe);
+		if (fe <= fb)
+			continue;
+		if (type_at == fb) {
+			/* embedded: T, pkg.T or *T is a field named T */
+			if (tk.t[fe - 1].kind == GOTOK_IDENT)
 				field_put(m, tk.lx.s + tk.t[fe - 1].off, tk.t[fe - 1].len, (void *)1);
 			continue;
 		}
-		if (fe - fb == 1 || gotokens_is(&tk, fb + 1, ".")) {
-			/* T or pkg.T embedded */
-			field_put(m, tk.lx.s + tk.t[fe - 1].off, tk.t[fe - 1].len, (void *)1);
-			continue;
-		}
-		for (k = fb; k < fe && tk.t[k].kind == GOTOK_IDENT; k += 2) {
+		for (k = fb; k < type_at; k += 2)
 			field_put(m, tk.lx.s + tk.t[k].off, tk.t[k].len, (void *)1);
-			if (!gotokens_is(&tk, k + 1, ","))
-				break;
-		}
 	}
 out:
 	gotokens_release(&tk);
@@ -1612,35 +1624,19 @@ static char *zero_size_of(const struct finding *f, const struct srcfile *sf, str
  * package's names (as zero_range looks them up); 0 for anything else. */
 static unsigned lit_kind_range(struct zctx *z, const struct gotokens *tk, size_t b, size_t e)
 {
-	while (b < e && tk->t[b].kind == GOTOK_NEWLINE)
-		b++;
-	while (e > b && tk->t[e - 1].kind == GOTOK_NEWLINE)
-		e--;
+	type_trim(tk, &b, &e);
 	if (b >= e)
 		return LIT_UNKNOWN;
-	if (gotokens_is(tk, b, "(") && gotokens_match(tk, b, e) == e - 1)
-		return lit_kind_range(z, tk, b + 1, e - 1);
 	if (gotokens_is(tk, b, "map") && gotokens_is(tk, b + 1, "["))
 		return LIT_MAP;
 	if (gotokens_is(tk, b, "[") && gotokens_is(tk, b + 1, "]"))
 		return LIT_SLICE;
 	if (e == b + 1 && tk->t[b].kind == GOTOK_IDENT) {
-		const char *name = tk->lx.s + tk->t[b].off;
-		size_t n = tk->t[b].len, i;
-		const struct gotype *ty = NULL;
+		const struct gotype *ty = zctx_find(z, tk, b);
 		struct gotokens sub = GOTOKENS_INIT;
 		unsigned kind;
 
-		if (z->pkg)
-			ty = pkg_type(z->pkg, name, n);
-		for (i = 0; !z->pkg && i < z->nr && !ty; i++)
-			if (strlen(z->types[i].name) == n && !memcmp(z->types[i].name, name, n))
-				ty = &z->types[i];
-		if (!ty) {
-			z->missing |= !is_builtin_type(name, n);
-			return LIT_UNKNOWN;
-		}
-		if (z->depth >= 8)
+		if (!ty || z->depth >= 8)
 			return LIT_UNKNOWN;
 		z->depth++;
 		gotokens_lex(&sub, ty->expr, strlen(ty->expr), GOLEX_CODE);
