@@ -1200,6 +1200,69 @@ int gosrc_is_generated(const char *src, size_t len)
 	return 0;
 }
 
+/* The systems and architectures a file name's last elements may name
+ * (the go command's known lists, the future ones included). */
+static const char *const known_os[] = {
+	"aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js",
+	"linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos",
+};
+static const char *const known_arch[] = {
+	"386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips",
+	"mipsle", "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le",
+	"riscv", "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm",
+};
+
+static int known_word(const char *const *v, size_t n, const char *w, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(v[i]) == len && !memcmp(v[i], w, len))
+			return 1;
+	return 0;
+}
+
+/* A file name's last element after a '_': "x_linux.go", "x_linux_amd64_test.go". */
+static int name_constrained(const char *path)
+{
+	const char *base = strrchr(path, '/'), *u = NULL;
+	size_t len, i;
+
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	if (len > 3 && !strcmp(base + len - 3, ".go"))
+		len -= 3;
+	if (len > 5 && !memcmp(base + len - 5, "_test", 5))
+		len -= 5;
+	for (i = 0; i < len; i++)
+		if (base[i] == '_')
+			u = base + i + 1;
+	return u && (known_word(known_os, ARRAY_SIZE(known_os), u, (size_t)(base + len - u)) ||
+		     known_word(known_arch, ARRAY_SIZE(known_arch), u, (size_t)(base + len - u)));
+}
+
+int gosrc_build_constrained(const char *path, const char *src, size_t len)
+{
+	struct golex lx;
+	struct gotoken t;
+
+	if (name_constrained(path))
+		return 1;
+	golex_init(&lx, src, len, GOLEX_CODE);
+	while (golex_next(&lx, &t) != GOTOK_EOF) {
+		const char *c = src + t.off;
+
+		if (t.kind == GOTOK_NEWLINE || t.kind == GOTOK_BLOCK)
+			continue;
+		if (t.kind != GOTOK_COMMENT)
+			return 0; /* the package clause: no constraint after it counts */
+		if ((t.len > 10 && !memcmp(c, "//go:build", 10) && (c[10] == ' ' || c[10] == '\t')) ||
+		    (t.len > 9 && !memcmp(c, "// +build", 9) && (c[9] == ' ' || c[9] == '\t')))
+			return 1;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Locate                                                               */
 /* ------------------------------------------------------------------ */

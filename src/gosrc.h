@@ -156,6 +156,15 @@ int gosrc_type_is_zero(const char *expr, size_t len, const struct gotype *types,
  * (`// Code generated ... DO NOT EDIT.` before the package clause). */
 int gosrc_is_generated(const char *src, size_t len);
 
+/*
+ * True when the go command may leave the file out of its package's build
+ * for its build constraints: a file name ending in _GOOS, _GOARCH or
+ * _GOOS_GOARCH of a known system or architecture (before an optional
+ * _test), or a //go:build or // +build line before the package clause.
+ * Whether it does is the go command's to say (packages_unbuilt).
+ */
+int gosrc_build_constrained(const char *path, const char *src, size_t len);
+
 struct finding;
 struct finding_list;
 

@@ -7,6 +7,7 @@
 #include "packages.h"
 #include "compat.h"
 #include "errors.h"
+#include "gosrc.h"
 #include "parse.h"
 #include "run.h"
 #include "strbuf.h"
@@ -524,6 +525,231 @@ static void argv_release(struct argv *a)
 	free(a->owned);
 	free(a->v);
 	memset(a, 0, sizeof(*a));
+}
+
+/* ---- what the build constraints leave out ---- */
+
+#define UNBUILT_LIST_MAX (4u << 20)
+#define UNBUILT_SOURCE_HEAD (64u << 10)
+
+/* The module of `set` that holds repository-relative `path`, or NULL. */
+static const struct gomodule *module_holding(const struct pkgset *set, const char *path)
+{
+	const struct gomodule *best = NULL;
+	size_t i, n;
+
+	for (i = 0; i < set->nr; i++) {
+		n = strlen(set->mods[i].dir);
+		if (n && (strncmp(path, set->mods[i].dir, n) || path[n] != '/'))
+			continue;
+		if (!best || n > strlen(best->dir))
+			best = &set->mods[i];
+	}
+	return best;
+}
+
+static int source_constrained(const char *root, const char *path)
+{
+	struct strbuf src = STRBUF_INIT;
+	char *full = path_join(root, path);
+	int ret = 0;
+
+	/* the header is what counts; a file that cannot be read is go's to report */
+	if (strbuf_read_file(&src, full, UNBUILT_SOURCE_HEAD) >= 0)
+		ret = gosrc_build_constrained(path, src.buf, src.len);
+	free(full);
+	strbuf_release(&src);
+	return ret;
+}
+
+static void add_once(char ***v, size_t *nr, size_t *alloc, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < *nr; i++)
+		if (strlen((*v)[i]) == len && !memcmp((*v)[i], s, len))
+			return;
+	ALLOC_GROW(*v, *nr + 1, *alloc);
+	(*v)[(*nr)++] = xstrndup(s, len);
+}
+
+/* go list's lines: DIR \t GOOS/GOARCH \t BUILT \t IGNORED... (real paths) */
+static void unbuilt_read(struct unbuilt *out, const char *real_root, const char *const *files,
+			 size_t nr, char *text)
+{
+	size_t rl = strlen(real_root), i;
+	char *line, *nl;
+
+	for (line = text; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		char *f[4], *dir, *name, *tab;
+		size_t k;
+
+		if ((nl = strchr(line, '\n')))
+			*nl = '\0';
+		for (k = 0, f[0] = line; k < 3 && (tab = strchr(f[k], '\t')); k++) {
+			*tab = '\0';
+			f[k + 1] = tab + 1;
+		}
+		if (k < 3 || strncmp(f[0], real_root, rl) || (f[0][rl] && f[0][rl] != '/'))
+			continue;
+		dir = f[0][rl] ? f[0] + rl + 1 : f[0] + rl; /* "" for the root */
+		if (!out->platform)
+			out->platform = xstrdup(f[1]);
+		for (name = f[3]; *name; name = tab ? tab + 1 : name + strlen(name)) {
+			struct strbuf p = STRBUF_INIT;
+
+			if ((tab = strchr(name, '\t')))
+				*tab = '\0';
+			strbuf_addf(&p, "%s%s%s", dir, *dir ? "/" : "", name);
+			for (i = 0; i < nr; i++)
+				if (!strcmp(files[i], p.buf))
+					add_once(&out->files, &out->files_nr, &out->files_alloc, p.buf,
+						 p.len);
+			strbuf_release(&p);
+		}
+		/* the counts' digits side by side: all zeros when nothing is built */
+		if (!f[2][strspn(f[2], "0")])
+			add_once(&out->dirs, &out->dirs_nr, &out->dirs_alloc, *dir ? dir : ".",
+				 strlen(*dir ? dir : "."));
+	}
+}
+
+/* go list -e of the packages `pkgs` of module `moddir`, its output appended. */
+static int unbuilt_list(struct strbuf *out, const char *root, const char *moddir,
+			const char *const *pkgs, size_t npkgs, const struct build_opts *opts)
+{
+	const char *fmt = opts->tests ?
+		"{{.Dir}}\t{{context.GOOS}}/{{context.GOARCH}}\t{{len .GoFiles}}{{len .CgoFiles}}{{len .TestGoFiles}}{{len .XTestGoFiles}}\t{{join .IgnoredGoFiles \"\\t\"}}" :
+		"{{.Dir}}\t{{context.GOOS}}/{{context.GOARCH}}\t{{len .GoFiles}}{{len .CgoFiles}}\t{{join .IgnoredGoFiles \"\\t\"}}";
+	struct child_process cp = CHILD_PROCESS_INIT;
+	struct argv a = { 0 };
+	struct strbuf err = STRBUF_INIT, one = STRBUF_INIT;
+	char *dir = *moddir ? path_join(root, moddir) : xstrdup(root);
+	size_t i;
+	int ret;
+
+	argv_push(&a, opts->go ? opts->go : "go");
+	argv_push(&a, "list");
+	argv_push(&a, "-e");
+	argv_split(&a, opts->build_flags);
+	argv_push(&a, "-f");
+	argv_push(&a, fmt);
+	for (i = 0; i < npkgs; i++)
+		argv_push(&a, pkgs[i]);
+	cp.argv = a.v;
+	cp.dir = dir;
+	if (opts->verbose) {
+		strbuf_addf(&err, "escape-review: running in %s:", dir);
+		for (i = 0; i < a.nr; i++)
+			strbuf_addf(&err, " %s", a.v[i]);
+		fprintf(stderr, "%s\n", err.buf);
+		strbuf_reset(&err);
+	}
+	ret = child_capture(&cp, &one, &err, UNBUILT_LIST_MAX);
+	if (ret > 0)
+		ret = error_set(ER_EANALYSIS, "go list in %s failed (exit %d): %s", *moddir ? moddir : ".",
+				ret, err.buf);
+	if (!ret)
+		strbuf_addbuf(out, &one);
+	argv_release(&a);
+	strbuf_release(&err);
+	strbuf_release(&one);
+	free(dir);
+	return ret;
+}
+
+int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset *set,
+		     const char *const *files, size_t nr, const struct build_opts *opts,
+		     const char *memo, const char *key)
+{
+	struct strbuf text = STRBUF_INIT, want = STRBUF_INIT;
+	const char **pkgs = NULL;
+	size_t i, j, npkgs, alloc = 0, skip = 0;
+	char *real_root = NULL;
+	int ret = 0, any = 0;
+
+	for (i = 0; i < nr && !any; i++)
+		any = module_holding(set, files[i]) && source_constrained(root, files[i]);
+	if (!any)
+		goto out;
+	if (memo && key) {
+		strbuf_addf(&want, "%s\n--\n", key);
+		if (strbuf_read_file(&text, memo, UNBUILT_LIST_MAX) >= 0 && text.len >= want.len &&
+		    !memcmp(text.buf, want.buf, want.len)) {
+			skip = want.len;
+			goto read;
+		}
+		strbuf_reset(&text);
+	}
+	for (i = 0; i < set->nr && !ret; i++) {
+		const struct gomodule *m = &set->mods[i];
+		size_t ml = strlen(m->dir);
+
+		npkgs = 0;
+		for (j = 0; j < nr; j++) {
+			const char *f = files[j], *rel, *slash;
+			struct strbuf pkg = STRBUF_INIT;
+
+			if (module_holding(set, f) != m || !source_constrained(root, f))
+				continue;
+			rel = f + ml + (ml > 0);
+			slash = strrchr(rel, '/');
+			if (slash)
+				strbuf_addf(&pkg, "./%.*s", (int)(slash - rel), rel);
+			else
+				strbuf_addch(&pkg, '.');
+			ALLOC_GROW(pkgs, npkgs + 1, alloc);
+			pkgs[npkgs++] = strbuf_detach(&pkg, NULL);
+		}
+		if (npkgs)
+			ret = unbuilt_list(&text, root, m->dir, pkgs, npkgs, opts);
+		for (j = 0; j < npkgs; j++)
+			free((char *)pkgs[j]);
+	}
+	if (ret)
+		goto out;
+	if (memo && key) {
+		struct strbuf entry = STRBUF_INIT;
+
+		strbuf_addbuf(&entry, &want);
+		strbuf_addbuf(&entry, &text);
+		if (write_file_atomically(memo, &entry))
+			error_clear(); /* asked again next time */
+		strbuf_release(&entry);
+	}
+read:
+	real_root = realpath(root, NULL);
+	unbuilt_read(out, real_root ? real_root : root, files, nr, text.buf + skip);
+out:
+	free(real_root);
+	free(pkgs);
+	strbuf_release(&text);
+	strbuf_release(&want);
+	return ret;
+}
+
+int unbuilt_has_dir(const struct unbuilt *u, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < u->dirs_nr; i++)
+		if (!strcmp(u->dirs[i], dir))
+			return 1;
+	return 0;
+}
+
+void unbuilt_release(struct unbuilt *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->files_nr; i++)
+		free(u->files[i]);
+	for (i = 0; i < u->dirs_nr; i++)
+		free(u->dirs[i]);
+	free(u->files);
+	free(u->dirs);
+	free(u->platform);
+	memset(u, 0, sizeof(*u));
 }
 
 /* One go invocation in `dir` for `pkgs`; findings appended to out. */

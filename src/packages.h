@@ -281,6 +281,32 @@ int go_env_parse(struct strbuf *version, struct strbuf *env, const char *raw,
 void go_env_abandon(struct go_env_query *q);
 
 /*
+ * What the go command leaves out of a build for its build constraints (a
+ * _GOOS or _GOARCH file name, a //go:build line, cgo turned off), asked
+ * with `go list -e` (its build flags, the environment) in the checkout at
+ * `root` for the packages of those of `files` (repository-relative .go
+ * paths) that gosrc_build_constrained() names: with none, nothing runs.
+ * One go list per module.  `memo` (NULL: none) is a file that keeps the
+ * answer under `key`, which must name everything it depends on (a
+ * committed tree, the go environment, the flags): a later call with the
+ * same key reads it instead of running go list.
+ */
+struct unbuilt {
+	char *platform;   /* "GOOS/GOARCH" as go list said, NULL when nothing was asked */
+	char **files;     /* of `files`, the ones left out */
+	size_t files_nr, files_alloc;
+	char **dirs;      /* their package directories with no file built ("." the root) */
+	size_t dirs_nr, dirs_alloc;
+};
+#define UNBUILT_INIT { NULL, NULL, 0, 0, NULL, 0, 0 }
+int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset *set,
+		     const char *const *files, size_t nr, const struct build_opts *opts,
+		     const char *memo, const char *key);
+/* 1 when `dir` (repository-relative, "." the root) is one of u->dirs. */
+int unbuilt_has_dir(const struct unbuilt *u, const char *dir);
+void unbuilt_release(struct unbuilt *u);
+
+/*
  * What the analysis cache's key (a revision's tree) cannot see: 1 with
  * `why` naming it when a module of `set` in the checkout at `root` has a
  * go.mod `replace` with a directory outside `root`, or the go command

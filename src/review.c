@@ -1416,6 +1416,13 @@ static int base_prepare(struct pkgset *base_set, struct base_cache *bc, git_repo
 
 struct run;
 static void prestart_end(struct run *r);
+static const struct unbuilt *run_unbuilt(const struct run *r);
+
+static int unbuilt_cb(const void *data, const char *path)
+{
+	return unbuilt_has_dir(data, path);
+}
+
 
 /* The head's build is over (`eh`'s): its prestart ends (its GOTMPDIR
  * removed, the memory of it written), while the summaries' thread runs. */
@@ -1478,6 +1485,8 @@ static int compare_with_base(struct run *r, struct review *out, git_repository *
 		threaded = analyse_start(&th, h);
 	}
 	ret = base_prepare(&base_set, &bc, repo, c, old, n, opts);
+	if (!ret && run_unbuilt(r)->dirs_nr) /* as the head's: go build would refuse it */
+		pkgset_exclude(&base_set, bc.dir.buf, unbuilt_cb, run_unbuilt(r));
 	base.root = bc.dir.buf;
 	base.set = &base_set;
 	if (!ret && !first && !opts->no_cache)
@@ -1684,6 +1693,11 @@ struct run {
 	struct root_check *rc;  /* &check while the work tree is taken for the head */
 	/* with profiles: the findings the baseline hides, weighted too */
 	struct finding_list hidden;
+	/* what the build constraints leave out of the change's packages, and
+	 * the root and files it was asked for ("" when not asked) */
+	struct unbuilt unbuilt;
+	struct strbuf unbuilt_asked;
+	int unbuilt_said;
 };
 
 /* Number of distinct directories of the findings: the packages --input covered. */
@@ -1794,6 +1808,86 @@ static void exclude_packages(struct pkgset *set, const char *root, const struct 
 		pkgset_exclude(set, root, excluded_cb, opts);
 }
 
+/*
+ * The packages of `set` the build constraints leave with no file to build
+ * (go build refuses them) taken out of it, and what of the changed `paths`
+ * is left out kept in r->unbuilt; asked once per root and paths (the early
+ * head's guess is the change's, mostly).  A committed head keeps go list's
+ * answer in CACHEDIR/unbuilt under what decides it, when the go
+ * environment's key was made without running go (go_env_take).
+ */
+static void unbuilt_packages(struct run *r, struct pkgset *set, const char *root,
+			     const char *const *paths, size_t nr)
+{
+	const struct review_opts *opts = r->opts;
+	struct strbuf asked = STRBUF_INIT, key = STRBUF_INIT, memo = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addf(&asked, "%s\n", root);
+	for (i = 0; i < nr; i++)
+		strbuf_addf(&asked, "%s\n", paths[i]);
+	if (!r->unbuilt_asked.len || strcmp(asked.buf, r->unbuilt_asked.buf)) {
+		unbuilt_release(&r->unbuilt);
+		strbuf_reset(&r->unbuilt_asked);
+		strbuf_addbuf(&r->unbuilt_asked, &asked);
+		if (!opts->no_cache && !r->change.worktree && r->have_change && r->goq.memo) {
+			struct base_cache bc;
+			char tree[GIT_OID_HEXSZ + 1];
+
+			git_oid_tostr(tree, sizeof(tree), &r->change.head_tree);
+			strbuf_addf(&key, "escape-review unbuilt 1\ntree %s\nbuild_flags %s\ntests %d\n%s\nasked:\n%s",
+				    tree, opts->build.build_flags ? opts->build.build_flags : "",
+				    opts->build.tests, r->goq.key.buf, r->unbuilt_asked.buf);
+			base_cache_init(&bc, git_repository_path(r->repo), opts->cache_dir);
+			strbuf_addf(&memo, "%s/unbuilt", bc.cache.buf);
+			mkdirs(memo.buf);
+			strbuf_addf(&memo, "/%016llx", strmap_hash(key.buf, key.len));
+			base_cache_release(&bc);
+		}
+		if (packages_unbuilt(&r->unbuilt, root, set, paths, nr, &opts->build,
+				     memo.len ? memo.buf : NULL, key.buf)) {
+			/* go build says it again, if it is so */
+			fprintf(stderr, "escape-review: warning: %s\n", error_last());
+			error_clear();
+		}
+	}
+	if (r->unbuilt.dirs_nr)
+		pkgset_exclude(set, root, unbuilt_cb, &r->unbuilt);
+	strbuf_release(&asked);
+	strbuf_release(&key);
+	strbuf_release(&memo);
+}
+
+static const struct unbuilt *run_unbuilt(const struct run *r)
+{
+	return &r->unbuilt;
+}
+
+/* Say what of the change the build leaves out: it is not reviewed. */
+static void unbuilt_say(const struct unbuilt *u)
+{
+	size_t i;
+	const char *slash;
+	struct strbuf dir = STRBUF_INIT;
+
+	for (i = 0; i < u->dirs_nr; i++)
+		fprintf(stderr, "escape-review: warning: the package in %s is not built for %s: its build constraints exclude every file of it, so it is not reviewed (to review it, set GOOS and GOARCH, or pass -tags in --build-flags)\n",
+			u->dirs[i], u->platform);
+	for (i = 0; i < u->files_nr; i++) {
+		strbuf_reset(&dir);
+		slash = strrchr(u->files[i], '/');
+		if (slash)
+			strbuf_add(&dir, u->files[i], (size_t)(slash - u->files[i]));
+		else
+			strbuf_addch(&dir, '.');
+		if (unbuilt_has_dir(u, dir.buf))
+			continue;
+		fprintf(stderr, "escape-review: warning: %s is not built for %s: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)\n",
+			u->files[i], u->platform);
+	}
+	strbuf_release(&dir);
+}
+
 /* The packages of the changed `paths` that are not excluded, added to `set`. */
 static void changed_packages(struct pkgset *set, const char *root, const char *const *paths,
 			     size_t nr, const struct review_opts *opts)
@@ -1878,6 +1972,7 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 	trim_slashes(&eh->root);
 	changed_packages(&eh->set, eh->root.buf, (const char *const *)g->paths, g->nr, opts);
 	exclude_packages(&eh->set, eh->root.buf, opts);
+	unbuilt_packages(r, &eh->set, eh->root.buf, (const char *const *)g->paths, g->nr);
 	if (!eh->set.nr)
 		goto out;
 	head_analysis_init(&eh->a, opts, r->mode, eh->root.buf, &eh->set, NULL);
@@ -2042,8 +2137,12 @@ static int stage_packages(struct run *r)
 		for (i = 0; i < r->change.files_nr; i++)
 			files[i] = r->change.files[i].path;
 		changed_packages(&r->set, r->root.buf, files, r->change.files_nr, opts);
+		exclude_packages(&r->set, r->root.buf, opts);
+		unbuilt_packages(r, &r->set, r->root.buf, files, r->change.files_nr);
+		if (!r->unbuilt_said++)
+			unbuilt_say(&r->unbuilt);
 	}
-	if (!ret)
+	if (!ret && (opts->all_packages || opts->packages_nr))
 		exclude_packages(&r->set, r->root.buf, opts);
 	r->out->analysed_packages = (unsigned)pkgset_count(&r->set, r->root.buf);
 	free(files);
@@ -2253,6 +2352,7 @@ int review_run(struct review *out, const struct review_opts *opts)
 	strbuf_init(&r.early.said, 0);
 	strbuf_init(&r.prestart_memo, 0);
 	strbuf_init(&r.scopes, 0);
+	strbuf_init(&r.unbuilt_asked, 0);
 	/* the profiles first: a bad one fails before the build */
 	if ((ret = profile_read_all(&prof, opts->profiles, opts->profiles_nr, &opts->build)))
 		goto out;
@@ -2287,6 +2387,8 @@ out:
 	strbuf_release(&r.root);
 	strbuf_release(&r.scopes);
 	finding_list_release(&r.hidden);
+	unbuilt_release(&r.unbuilt);
+	strbuf_release(&r.unbuilt_asked);
 	git_repository_free(r.repo);
 	profile_release(&prof);
 	return ret;

@@ -205,6 +205,41 @@ static void test_is_generated(void **state)
 		assert_int_equal(gosrc_is_generated(cases[i].s, strlen(cases[i].s)), cases[i].want);
 }
 
+static void test_build_constrained(void **state)
+{
+	static const struct {
+		const char *path, *s;
+		int want;
+	} cases[] = {
+		/* names: the last element after a '_' (before _test) */
+		{ "a_windows.go", "package p\n", 1 },
+		{ "dir/x_linux_amd64.go", "package p\n", 1 },
+		{ "x_arm64_test.go", "package p\n", 1 },
+		{ "x_wasip1.go", "package p\n", 1 },
+		{ "linux.go", "package p\n", 0 },
+		{ "windows_test.go", "package p\n", 0 },
+		{ "http_client.go", "package p\n", 0 },
+		{ "x_linux2.go", "package p\n", 0 },
+		{ "linux_dir/a.go", "package p\n", 0 },
+		{ "x_windows_helper.go", "package p\n", 0 },
+		/* lines before the package clause */
+		{ "a.go", "//go:build linux\n\npackage p\n", 1 },
+		{ "a.go", "// Copyright\n\n/* block */\n// +build ignore\n\npackage p\n", 1 },
+		{ "a.go", "//go:build\tlinux\r\npackage p\n", 1 },
+		{ "a.go", "package p\n\n//go:build linux\n", 0 },
+		{ "a.go", "//go:builder\npackage p\n", 0 },
+		{ "a.go", "// go:build linux\npackage p\n", 0 },
+		{ "a.go", "/*\n//go:build linux\n*/\npackage p\n", 0 },
+		{ "a.go", "", 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (gosrc_build_constrained(cases[i].path, cases[i].s, strlen(cases[i].s)) != cases[i].want)
+			fail_msg("%s: %s", cases[i].path, cases[i].s);
+}
+
 /* Tokens as "K:text@line:col" (K: I N S R W C B L O X; "!" when open), space-separated. */
 static void render_tokens(struct strbuf *out, const char *s, size_t len, enum golex_state start)
 {
@@ -932,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_locate_moved_param),
 		cmocka_unit_test(test_locate_other_package),
 		cmocka_unit_test(test_is_generated),
+		cmocka_unit_test(test_build_constrained),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test_prestate(test_locate, (void *)"preloaded"),
 		cmocka_unit_test(test_locate_scopes),

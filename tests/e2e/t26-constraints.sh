@@ -1,0 +1,108 @@
+#!/bin/sh
+# t26-constraints: a change to files the build leaves out for their build
+# constraints (a _windows.go name, a //go:build or // +build line) is not
+# "0 new" in silence: each such file gets one warning line naming it and the
+# platform, a package none of whose files is built is taken out of the build
+# (go build refuses it) and named, and the rest is reviewed as ever.  With
+# GOOS=windows the same change is reviewed.  go list answers which files are
+# left out; a re-review of the same commits reads its answer from the cache.
+. "$(dirname "$0")/lib.sh"
+
+new_repo "$TMP/c"
+cd "$TMP/c" || exit 1
+printf 'module example.com/c\n\ngo 1.%s\n' "$GO_MINOR" >go.mod
+cat >a.go <<'GO'
+package c
+
+func A() *int { x := 1; return &x }
+GO
+commit_all . base
+cat >a_windows.go <<'GO'
+package c
+
+func W() *int { y := 1; return &y }
+GO
+cat >legacy.go <<'GO'
+// Old style.
+
+// +build ignore
+
+package c
+
+func Legacy() *int { v := 1; return &v }
+GO
+cat >l.go <<'GO'
+//go:build linux
+
+package c
+
+func L() *int { z := 1; return &z }
+GO
+mkdir w
+cat >w/svc_windows.go <<'GO'
+package w
+
+func S() *int { s := 1; return &s }
+GO
+cat >w/doc.go <<'GO'
+//go:build windows
+
+// Package w is for Windows only.
+package w
+GO
+commit_all . "platform files"
+
+platform="$(go env GOOS)/$(go env GOARCH)"
+er --base HEAD~1 --format json
+expect_rc "linux: the change is reviewed" 0
+expect_eq "linux: only l.go's allocation is new" "$(findings "$TMP/out")" "l.go:5:L:moved to heap: z"
+expect_eq "linux: one line for each file and package left out" "$(cat "$TMP/err")" \
+"escape-review: warning: the package in w is not built for $platform: its build constraints exclude every file of it, so it is not reviewed (to review it, set GOOS and GOARCH, or pass -tags in --build-flags)
+escape-review: warning: a_windows.go is not built for $platform: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)
+escape-review: warning: legacy.go is not built for $platform: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)"
+
+GOOS=windows er --base HEAD~1 --format json
+expect_rc "windows: the change is reviewed" 0
+expect_eq "windows: a_windows.go and package w are reviewed" "$(findings "$TMP/out")" \
+"a_windows.go:3:W:moved to heap: y
+w/svc_windows.go:3:S:moved to heap: s"
+expect_eq "windows: l.go and legacy.go are named" "$(cat "$TMP/err")" \
+"escape-review: warning: l.go is not built for windows/$(go env GOARCH): its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)
+escape-review: warning: legacy.go is not built for windows/$(go env GOARCH): its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)"
+
+er --base HEAD~1 --build-flags "-tags ignore" --format json
+expect_eq "-tags ignore: legacy.go is reviewed" "$(findings "$TMP/out")" \
+"l.go:5:L:moved to heap: z
+legacy.go:7:Legacy:moved to heap: v"
+expect_no_grep "-tags ignore: legacy.go is not named" "legacy.go" "$TMP/err"
+
+# the work tree: the same lines, and nothing built for the windows package
+echo '// edited' >>a_windows.go
+echo '// edited' >>w/svc_windows.go
+er
+expect_rc "work tree: reviewed" 0
+expect_out "work tree: nothing new" "escape-review: 0 new, 2 existing, 0 fixed (0 error, 0 warning, 0 info) in 1 package (mode new)"
+expect_eq "work tree: the two left out are named" "$(grep -c 'is not built for' "$TMP/err") $(grep -c '^escape-review: warning: a_windows.go is not built' "$TMP/err")" "2 1"
+git checkout -q .
+
+# no constrained file changed: go list is never run
+echo '// edited' >>a.go
+go_counter
+er
+expect_eq "no constrained file: no go list" "$(grep -c '^list ' "$TMP/go-calls")" 0
+expect_eq "no constrained file: no warning" "$(cat "$TMP/err")" ""
+git checkout -q .
+
+# a re-review of the same commits (go env remembered: the go command itself
+# on PATH, not the counting shim) reads go list's answer from the cache
+mkdir -p "$TMP/realgo"
+ln -s "$real" "$TMP/realgo/go"
+PATH="$TMP/realgo:$PATH" er --base HEAD~1 -v
+expect_grep "first review: go list run" ": go list -e -f " "$TMP/err"
+ls .git/escape-review/cache/unbuilt >"$TMP/entries"
+PATH="$TMP/realgo:$PATH" er --base HEAD~1 -v
+expect_grep "re-review: go env remembered" "^escape-review: go env not run" "$TMP/err"
+expect_no_grep "re-review: go list not run" ": go list " "$TMP/err"
+expect_grep "re-review: the files left out still named" "^escape-review: warning: a_windows.go is not built for $platform" "$TMP/err"
+expect_eq "re-review: no answer added" "$(ls .git/escape-review/cache/unbuilt)" "$(cat "$TMP/entries")"
+finish
