@@ -75,7 +75,11 @@ static const struct rule rules[] = {
 	  "the interface at read-only static data, a zero-size value at the shared zero-size "
 	  "base, and an empty slice literal (`[]T{}`) has no backing array. Go 1.26 also boxes "
 	  "a zero-valued struct or array literal of up to 1 KiB (`T{}`) from read-only data; "
-	  "Go 1.19 allocates it unless it has zero size. Likewise for a make of zero-size "
+	  "Go 1.19 allocates it unless it has zero size. It boxes a struct or array literal of "
+	  "constants (`T{1, \"a\"}`, the type declared in the package or an array type) from "
+	  "read-only data too, where Go 1.19 allocates it; a name in it (a variable, or a named "
+	  "constant, which the source alone cannot tell) or a nested literal keeps it an "
+	  "allocation. Likewise for a make of zero-size "
 	  "elements (Go 1.25 and newer say `zero-sized element`). A literal of a map type "
 	  "always allocates, `M{}` too: the package's type declarations tell it from a struct. "
 	  "The diagnostic is real, the cost is not.",
@@ -571,6 +575,7 @@ enum subject_kind {
 	SK_COMPLIT,   /* T{...} (struct or array value) */
 	SK_ZERO,      /* T{} or struct {}{}: a zero-valued (static) literal */
 	SK_EMPTY,     /* []T{} or S{} of a slice type: no elements, nothing allocated */
+	SK_STATIC,    /* T{1, "a"} of a struct or array type: constants only */
 	SK_CONST,     /* 42, "str", 'c', true, nil */
 	SK_FUNCLIT,   /* func literal */
 	SK_DOTS,      /* ... argument */
@@ -709,12 +714,65 @@ static enum subject_kind subject_kind(const char *s)
 }
 
 /*
+ * The composite literal whose '{' is at byte column `col` of `line` (where
+ * the compiler puts it) holds constants only, on that line: literals
+ * (signed, in constant expressions), true, false, nil, and field or index
+ * keys; no name that may be a variable (a named constant counts as one),
+ * no nested literal (it may be a slice), nothing the line does not close.
+ */
+static int constant_literal(const char *line, int col)
+{
+	struct gotokens tk = GOTOKENS_INIT;
+	size_t i = 0, n = strlen(line), close;
+	int ok = 0;
+
+	if (col < 1 || (size_t)col > n || line[col - 1] != '{')
+		return 0;
+	gotokens_lex(&tk, line + col - 1, n - (size_t)col + 1, GOLEX_CODE);
+	if ((close = gotokens_match(&tk, 0, tk.nr)) == tk.nr)
+		goto out;
+	for (ok = 1, i++; ok && i < close; i++) {
+		const struct gotoken *t = &tk.t[i];
+
+		switch (t->kind) {
+		case GOTOK_NUMBER: case GOTOK_STRING: case GOTOK_RAW: case GOTOK_RUNE:
+		case GOTOK_COMMENT: case GOTOK_BLOCK:
+			break;
+		case GOTOK_IDENT:
+			/* a key: after '{' or ',' and before ':' */
+			ok = gotokens_is(&tk, i, "true") || gotokens_is(&tk, i, "false") ||
+			     gotokens_is(&tk, i, "nil") ||
+			     (gotokens_is(&tk, i + 1, ":") &&
+			      (gotokens_is(&tk, i - 1, "{") || gotokens_is(&tk, i - 1, ",")));
+			break;
+		case GOTOK_OP:
+			ok = !gotokens_is(&tk, i, "{") && !gotokens_is(&tk, i, "[") &&
+			     !gotokens_is(&tk, i, ".") && !gotokens_is(&tk, i, "<-") &&
+			     !gotokens_is(&tk, i, "...") && !gotokens_is(&tk, i, "&");
+			break;
+		default:
+			ok = 0;
+		}
+	}
+out:
+	gotokens_release(&tk);
+	return ok;
+}
+
+/*
  * T{} or T{...} of a type the package declares as a map or a slice
  * (finding.lit_kind, from the locate): a map literal allocates, empty or
- * not; an empty slice literal has no backing array to allocate.
+ * not; an empty slice literal has no backing array to allocate.  A
+ * literal of constants of a struct or array type (declared so, or an
+ * array type as printed) is laid out in read-only data.
  */
-static enum subject_kind literal_kind(enum subject_kind k, const struct finding *f)
+static enum subject_kind literal_kind(enum subject_kind k, const struct finding *f,
+				      const char *line)
 {
+	if (k == SK_COMPLIT && f->verdict == VERDICT_ESCAPES &&
+	    (f->lit_kind == LIT_VALUE || (f->subject[0] == '[' && f->subject[1] != ']')) &&
+	    constant_literal(line, f->column))
+		return SK_STATIC;
 	if (k != SK_ZERO && k != SK_COMPLIT)
 		return k;
 	if (f->lit_kind == LIT_MAP)
@@ -1069,6 +1127,11 @@ static const struct rule_match matches[] = {
 	  .why = "{s} is boxed into an interface{for_callee}{at}, but as a zero value it needs "
 		 "no allocation with Go 1.26, which boxes it from read-only data (up to 1 KiB; "
 		 "Go 1.19 allocates it unless it has zero size)" },
+	{ .rule = "ER005", .prio = 100, .verdicts = V(ESCAPES), .subjects = SK(STATIC),
+	  .key = REASON_CALL_PARAM,
+	  .why = "{s} is boxed into an interface{for_callee}{at}, but as a literal of constants "
+		 "it needs no allocation with Go 1.26, which boxes it from read-only data (Go 1.19 "
+		 "allocates it)" },
 	{ .rule = "ER005", .prio = 100, .verdicts = V(ESCAPES), .subjects = SK(EMPTY),
 	  .key = NO_KEY,
 	  .why = "{s} is an empty slice literal that {fate}{at}: with no elements it has no "
@@ -1860,7 +1923,7 @@ void checklist_classify_finding(struct finding *f, const char *source_line)
 
 	c.f = f;
 	c.line = source_line ? source_line : "";
-	c.kind = literal_kind(subject_kind(f->subject), f);
+	c.kind = literal_kind(subject_kind(f->subject), f, c.line);
 	c.preds = context_preds(f, c.line,
 				source_line && source_line == f->source ? f->source_state : GOLEX_CODE,
 				c.kind);

@@ -35,8 +35,8 @@
 /* 7: what matching needs first, the rest after it; 8: lit_kind, and M{} of
  * a map type allocates; 9: sel_pkg, and pkg.Var is no method value; 10:
  * sel_field, nor is a field; 11: moved_param, in the summaries; 12:
- * lit_kind of pkg.T{...} too */
-#define CACHE_VERSION 12
+ * lit_kind of pkg.T{...} too; 13: lit_kind LIT_VALUE (a struct or array) */
+#define CACHE_VERSION 13
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 
@@ -840,7 +840,7 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 	f->column = (int)rec_rd_num(r, INT_MIN, INT_MAX);
 	f->verdict = (enum verdict)rec_rd_num(r, VERDICT_MOVED, VERDICT_LEAK_CONTENT);
 	flags = (unsigned)rec_rd_num(r, 0, RF_MOVED_PARAM | RF_SEL_FIELD | RF_SEL_PKG |
-				     LIT_SLICE << RF_LIT_SHIFT | 511);
+				     LIT_VALUE << RF_LIT_SHIFT | 511);
 	f->source_state = flags & 3;
 	f->source_above_state = flags >> 2 & 3;
 	f->in_init = !!(flags & RF_IN_INIT);

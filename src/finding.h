@@ -151,7 +151,9 @@ struct finding_deferred {
 	const char *name;   /* where the bytes are (the entry's path), for messages */
 };
 
-enum finding_lit_kind { LIT_UNKNOWN, LIT_MAP, LIT_SLICE };
+/* what the type of a literal T{...} is, as the locate resolved T: a map, a
+ * slice, or a struct or array (a value: LIT_VALUE) */
+enum finding_lit_kind { LIT_UNKNOWN, LIT_MAP, LIT_SLICE, LIT_VALUE };
 
 struct finding {
 	char *package;      /* import path from the "# pkg" header, or NULL */

@@ -1683,8 +1683,9 @@ static char *zero_size_of(const struct finding *f, const struct srcfile *sf, str
 	return ret;
 }
 
-/* Map or slice: the kind of the type spelled by tokens [b, e), through the
- * package's names (as zero_range looks them up); 0 for anything else. */
+/* Map, slice, or struct or array: the kind of the type spelled by tokens
+ * [b, e), through the package's names (as zero_range looks them up); 0 for
+ * anything else. */
 static unsigned lit_kind_range(struct zctx *z, const struct gotokens *tk, size_t b, size_t e)
 {
 	type_trim(tk, &b, &e);
@@ -1694,6 +1695,8 @@ static unsigned lit_kind_range(struct zctx *z, const struct gotokens *tk, size_t
 		return LIT_MAP;
 	if (gotokens_is(tk, b, "[") && gotokens_is(tk, b + 1, "]"))
 		return LIT_SLICE;
+	if (gotokens_is(tk, b, "[") || gotokens_is(tk, b, "struct"))
+		return LIT_VALUE;
 	if (e == b + 1 && tk->t[b].kind == GOTOK_IDENT) {
 		const struct gotype *ty = zctx_find(z, tk, b);
 		struct gotokens sub = GOTOKENS_INIT;

@@ -590,11 +590,11 @@ static void locate_scopes(int preload, const char *cache)
 		{ 44, 6, VERDICT_MOVED, "a", "Zero", 0, 0, "[0]int", LIT_UNKNOWN },
 		{ 45, 2, VERDICT_MOVED, "n", "Zero", 0, 0, NULL, LIT_UNKNOWN },
 		/* T{} of a map type (through a name of types.go declared in
-		 * a.go), of a slice type, of a struct */
+		 * a.go), of a slice type, of a struct (a value) */
 		{ 52, 9, VERDICT_ESCAPES, "Table{}", "Literals", 0, 0, NULL, LIT_MAP },
 		{ 52, 18, VERDICT_ESCAPES, "table{...}", "Literals", 0, 0, NULL, LIT_MAP },
 		{ 52, 33, VERDICT_ESCAPES, "Names{}", "Literals", 0, 0, NULL, LIT_SLICE },
-		{ 52, 42, VERDICT_ESCAPES, "Point{}", "Literals", 0, 0, NULL, LIT_UNKNOWN },
+		{ 52, 42, VERDICT_ESCAPES, "Point{}", "Literals", 0, 0, NULL, LIT_VALUE },
 	};
 	struct finding_list l = FINDING_LIST_INIT;
 	size_t i;
@@ -695,6 +695,8 @@ static void test_locate_other_package(void **state)
 	} w[] = {
 		{ "example.com/mod/locate", "kinds.Table{}", LIT_MAP },
 		{ "example.com/mod/locate", "k2.List{...}", LIT_SLICE },
+		{ "example.com/mod/locate", "kinds.Pair{...}", LIT_VALUE },
+		{ "example.com/mod/locate", "kinds.Grid{...}", LIT_VALUE },
 		{ "example.com/mod/locate", "kinds.Missing{}", LIT_UNKNOWN },
 		{ "example.com/mod/locate", "other.Table{}", LIT_UNKNOWN }, /* no such import */
 		/* another module: its packages are not in this directory */
