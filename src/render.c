@@ -285,6 +285,18 @@ cJSON *report_template_data(const struct review *rv)
 	cJSON_AddBoolToObject(d, "has_acknowledged", c.acknowledged_nr > 0);
 	cJSON_AddBoolToObject(d, "has_baseline", c.baseline_nr > 0);
 	cJSON_AddBoolToObject(d, "has_findings", listed > 0);
+	cJSON_AddBoolToObject(d, "has_not_built", rv->not_built.files_nr > 0);
+	if (rv->not_built.files_nr) {
+		arr = cJSON_AddArrayToObject(d, "not_built");
+		for (k = 0; k < rv->not_built.files_nr; k++) {
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "path", rv->not_built.files[k]);
+			cJSON_AddBoolToObject(o, "first", k == 0);
+			cJSON_AddItemToArray(arr, o);
+		}
+		cJSON_AddStringToObject(d, "not_built_platform",
+					rv->not_built.platform ? rv->not_built.platform : "");
+	}
 
 	o = cJSON_AddObjectToObject(cJSON_GetObjectItemCaseSensitive(d, "summary"),
 				    "new_by_severity");

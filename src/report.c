@@ -227,6 +227,18 @@ static cJSON *json_head(const struct review *rv)
 		for (i = 0; i < rv->not_analysed_nr; i++)
 			cJSON_AddItemToArray(na, cJSON_CreateString(rv->not_analysed[i]));
 	}
+	if (rv->not_built.files_nr) {
+		const struct unbuilt *u = &rv->not_built;
+		cJSON *nb = cJSON_AddObjectToObject(sum, "not_built"), *a;
+
+		add_str(nb, "platform", u->platform);
+		a = cJSON_AddArrayToObject(nb, "files");
+		for (i = 0; i < u->files_nr; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(u->files[i]));
+		a = cJSON_AddArrayToObject(nb, "packages");
+		for (i = 0; i < u->dirs_nr; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(u->dirs[i]));
+	}
 	if (rv->profile.profiles_nr) {
 		cJSON *prof = cJSON_AddObjectToObject(sum, "profile");
 		unsigned hot = 0;

@@ -2374,6 +2374,8 @@ int review_run(struct review *out, const struct review_opts *opts)
 		*opts->packages_out = r.set;
 		memset(&r.set, 0, sizeof(r.set));
 	}
+	out->not_built = r.unbuilt;
+	memset(&r.unbuilt, 0, sizeof(r.unbuilt));
 out:
 	/* a review that failed frees all: it is cheap, and what it leaves is
 	 * looked at (t53 runs one under valgrind's leak check) */
@@ -2407,4 +2409,5 @@ void review_release(struct review *rv)
 		free(rv->not_analysed[--rv->not_analysed_nr]);
 	free(rv->not_analysed);
 	rv->not_analysed = NULL;
+	unbuilt_release(&rv->not_built);
 }

@@ -85,6 +85,9 @@ struct review {
 	unsigned dependents;         /* importing packages analysed (dependents.h) */
 	char **not_analysed;         /* importers left out by --max-dependents */
 	size_t not_analysed_nr;
+	/* the changed files (and their packages with no file built) the
+	 * build constraints leave out: not reviewed (packages_unbuilt) */
+	struct unbuilt not_built;
 	struct profile_stats profile; /* --profile: what weighting found */
 };
 

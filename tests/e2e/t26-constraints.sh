@@ -61,6 +61,15 @@ expect_eq "linux: one line for each file and package left out" "$(cat "$TMP/err"
 escape-review: warning: a_windows.go is not built for $platform: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)
 escape-review: warning: legacy.go is not built for $platform: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)"
 
+expect_eq "linux: the JSON names them" \
+	"$(json_get "$TMP/out" 'd["summary"]["not_built"]')" \
+	"{'platform': '$platform', 'files': ['a_windows.go', 'legacy.go', 'w/doc.go', 'w/svc_windows.go'], 'packages': ['w']}"
+er --base HEAD~1 --format markdown
+expect_grep "linux: the summary comment says what is not reviewed" \
+	"^\*\*Not reviewed\*\* (their build constraints leave them out of the build for $platform): \`a_windows.go\`, \`legacy.go\`, \`w/doc.go\`, \`w/svc_windows.go\`\. Set \`GOOS\` and \`GOARCH\`, or pass \`-tags\` in \`--build-flags\`, to review them\.$" "$TMP/out"
+er --base HEAD~1 --head HEAD~1 --format markdown
+expect_no_grep "nothing left out: no such line" "Not reviewed" "$TMP/out"
+
 GOOS=windows er --base HEAD~1 --format json
 expect_rc "windows: the change is reviewed" 0
 expect_eq "windows: a_windows.go and package w are reviewed" "$(findings "$TMP/out")" \
