@@ -114,4 +114,12 @@ expect_grep "re-review: go env remembered" "^escape-review: go env not run" "$TM
 expect_no_grep "re-review: go list not run" ": go list " "$TMP/err"
 expect_grep "re-review: the files left out still named" "^escape-review: warning: a_windows.go is not built for $platform" "$TMP/err"
 expect_eq "re-review: no answer added" "$(ls .git/escape-review/cache/unbuilt)" "$(cat "$TMP/entries")"
+# the pre-push hook: a push of a change to a Windows-only package is not
+# refused for a build that go would refuse (it was: exit 3, push blocked)
+echo '// edited' >>w/svc_windows.go
+commit_all . "windows only"
+hook_push "$(git rev-parse HEAD~1)" "$(git rev-parse HEAD)"
+expect_rc "hook: the push goes through" 0
+expect_grep "hook: the package left out is named" \
+	"^escape-review: warning: the package in w is not built for $platform" "$TMP/err"
 finish
