@@ -1821,11 +1821,16 @@ static void unbuilt_packages(struct run *r, struct pkgset *set, const char *root
 {
 	const struct review_opts *opts = r->opts;
 	struct strbuf asked = STRBUF_INIT, key = STRBUF_INIT, memo = STRBUF_INIT;
-	size_t i;
+	const char **kept = xcalloc(nr + 1, sizeof(*kept));
+	size_t i, n = 0;
 
+	/* the configuration's excluded files are never built, nor asked about */
 	strbuf_addf(&asked, "%s\n", root);
 	for (i = 0; i < nr; i++)
-		strbuf_addf(&asked, "%s\n", paths[i]);
+		if (!excluded(opts, paths[i])) {
+			kept[n++] = paths[i];
+			strbuf_addf(&asked, "%s\n", paths[i]);
+		}
 	if (!r->unbuilt_asked.len || strcmp(asked.buf, r->unbuilt_asked.buf)) {
 		unbuilt_release(&r->unbuilt);
 		strbuf_reset(&r->unbuilt_asked);
@@ -1844,7 +1849,7 @@ static void unbuilt_packages(struct run *r, struct pkgset *set, const char *root
 			strbuf_addf(&memo, "/%016llx", strmap_hash(key.buf, key.len));
 			base_cache_release(&bc);
 		}
-		if (packages_unbuilt(&r->unbuilt, root, set, paths, nr, &opts->build,
+		if (packages_unbuilt(&r->unbuilt, root, set, kept, n, &opts->build,
 				     memo.len ? memo.buf : NULL, key.buf)) {
 			/* go build says it again, if it is so */
 			fprintf(stderr, "escape-review: warning: %s\n", error_last());
@@ -1853,6 +1858,7 @@ static void unbuilt_packages(struct run *r, struct pkgset *set, const char *root
 	}
 	if (r->unbuilt.dirs_nr)
 		pkgset_exclude(set, root, unbuilt_cb, &r->unbuilt);
+	free(kept);
 	strbuf_release(&asked);
 	strbuf_release(&key);
 	strbuf_release(&memo);

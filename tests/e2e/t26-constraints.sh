@@ -70,6 +70,14 @@ expect_grep "linux: the summary comment says what is not reviewed" \
 er --base HEAD~1 --head HEAD~1 --format markdown
 expect_no_grep "nothing left out: no such line" "Not reviewed" "$TMP/out"
 
+# what the configuration excludes is neither built nor asked about
+printf '{"exclude": ["w", "legacy.go"]}\n' >.escape-review.json
+er --base HEAD~1 -v
+expect_eq "excluded: only a_windows.go is named" "$(grep 'is not built' "$TMP/err" | sed 's/ is not built.*//')" \
+	"escape-review: warning: a_windows.go"
+expect_grep "excluded: go list asks for the root package only" ": go list -e -f .* \.$" "$TMP/err"
+rm .escape-review.json
+
 GOOS=windows er --base HEAD~1 --format json
 expect_rc "windows: the change is reviewed" 0
 expect_eq "windows: a_windows.go and package w are reviewed" "$(findings "$TMP/out")" \
