@@ -101,9 +101,13 @@ static void graph_add_line(struct graph *g, const char *moddir, const char *line
 static void cache_path(struct strbuf *path, struct strbuf *key, const struct dependents_opts *o,
 		       const char *moddir)
 {
-	strbuf_addf(key, "escape-review deps 1\ntree %s\nmodule %s\ngo %s\nGOFLAGS %s\n", o->tree,
-		    moddir, o->go_version ? o->go_version : "",
-		    getenv("GOFLAGS") ? getenv("GOFLAGS") : "");
+	/* what decides the imports besides the tree: the platform and the
+	 * tags (a _windows.go file, a //go:build line), as go env says them */
+	strbuf_addf(key, "escape-review deps 2\ntree %s\nmodule %s\ngo %s\nGOFLAGS %s\nbuild_flags %s\n%s",
+		    o->tree, moddir, o->go_version ? o->go_version : "",
+		    getenv("GOFLAGS") ? getenv("GOFLAGS") : "",
+		    o->build && o->build->build_flags ? o->build->build_flags : "",
+		    o->go_env ? o->go_env : "");
 	strbuf_addf(path, "%s/escape-review/deps/%016llx.txt", o->gitdir,
 		    strmap_hash(key->buf, key->len));
 }
@@ -134,8 +138,7 @@ static int graph_add_module(struct graph *g, const struct dependents_opts *o, co
 {
 	static const char fmt[] =
 		"{{.ImportPath}}\t{{if .Module}}{{.Module.Path}}{{end}}\t{{join .Imports \" \"}}";
-	const char *argv[] = { o->build && o->build->go ? o->build->go : "go", "list", "-e", "-f",
-			       fmt, "./...", NULL };
+	struct child_argv argv = CHILD_ARGV_INIT;
 	struct child_process cp = CHILD_PROCESS_INIT;
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT, key = STRBUF_INIT, path = STRBUF_INIT;
 	char *dir = *moddir ? path_join(o->head_root, moddir) : xstrdup(o->head_root), *line;
@@ -150,11 +153,19 @@ static int graph_add_module(struct graph *g, const struct dependents_opts *o, co
 			strbuf_reset(&out);
 	}
 	if (!cached) {
-		cp.argv = argv;
+		child_argv_push(&argv, o->build && o->build->go ? o->build->go : "go");
+		child_argv_push(&argv, "list");
+		child_argv_push(&argv, "-e");
+		child_argv_split(&argv, o->build ? o->build->build_flags : NULL);
+		child_argv_push(&argv, "-f");
+		child_argv_push(&argv, fmt);
+		child_argv_push(&argv, "./...");
+		cp.argv = argv.v;
 		cp.dir = dir;
 		if (o->verbose)
-			fprintf(stderr, "escape-review: (in %s) go list -e -f '%s' ./...\n",
-				*moddir ? moddir : ".", fmt);
+			fprintf(stderr, "escape-review: (in %s) go list -e%s%s -f '%s' ./...\n",
+				*moddir ? moddir : ".", o->build && o->build->build_flags ? " " : "",
+				o->build && o->build->build_flags ? o->build->build_flags : "", fmt);
 		ret = child_capture(&cp, &out, &err, GO_LIST_MAX);
 		if (ret < 0)
 			goto out;
@@ -175,6 +186,7 @@ static int graph_add_module(struct graph *g, const struct dependents_opts *o, co
 		line = nl ? nl + 1 : NULL;
 	}
 out:
+	child_argv_clear(&argv);
 	free(dir);
 	strbuf_release(&out);
 	strbuf_release(&err);

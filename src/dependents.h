@@ -33,7 +33,8 @@ struct dependents_opts {
 	const char *gitdir;        /* for the graph's cache; NULL: none */
 	const char *tree;          /* head tree id for the cache key; NULL: not cached */
 	const char *go_version;
-	const struct build_opts *build;
+	const char *go_env;        /* go_env_key()'s lines (GOOS, GOARCH, ...), for the key */
+	const struct build_opts *build; /* its build flags (-tags) go to go list too */
 	size_t max;                /* dependents analysed at most */
 	int verbose;               /* print each round on stderr */
 	/*

@@ -481,52 +481,6 @@ void pkgset_exclude(struct pkgset *set, const char *root,
 	set->orphans_nr = k;
 }
 
-struct argv {
-	const char **v;
-	size_t nr, alloc;
-	char **owned;
-	size_t owned_nr, owned_alloc;
-};
-
-static void argv_push(struct argv *a, const char *s)
-{
-	ALLOC_GROW(a->v, a->nr + 2, a->alloc);
-	a->v[a->nr++] = s;
-	a->v[a->nr] = NULL;
-}
-
-static void argv_push_owned(struct argv *a, char *s)
-{
-	ALLOC_GROW(a->owned, a->owned_nr + 1, a->owned_alloc);
-	a->owned[a->owned_nr++] = s;
-	argv_push(a, s);
-}
-
-static void argv_split(struct argv *a, const char *s)
-{
-	while (s && *s) {
-		size_t n;
-
-		while (*s == ' ' || *s == '\t' || *s == '\n')
-			s++;
-		n = strcspn(s, " \t\n");
-		if (n)
-			argv_push_owned(a, xstrndup(s, n));
-		s += n;
-	}
-}
-
-static void argv_release(struct argv *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->owned_nr; i++)
-		free(a->owned[i]);
-	free(a->owned);
-	free(a->v);
-	memset(a, 0, sizeof(*a));
-}
-
 /* ---- what the build constraints leave out ---- */
 
 #define UNBUILT_LIST_MAX (4u << 20)
@@ -622,20 +576,20 @@ static int unbuilt_list(struct strbuf *out, const char *root, const char *moddir
 		"{{.Dir}}\t{{context.GOOS}}/{{context.GOARCH}}\t{{len .GoFiles}}{{len .CgoFiles}}{{len .TestGoFiles}}{{len .XTestGoFiles}}\t{{join .IgnoredGoFiles \"\\t\"}}" :
 		"{{.Dir}}\t{{context.GOOS}}/{{context.GOARCH}}\t{{len .GoFiles}}{{len .CgoFiles}}\t{{join .IgnoredGoFiles \"\\t\"}}";
 	struct child_process cp = CHILD_PROCESS_INIT;
-	struct argv a = { 0 };
+	struct child_argv a = { 0 };
 	struct strbuf err = STRBUF_INIT, one = STRBUF_INIT;
 	char *dir = *moddir ? path_join(root, moddir) : xstrdup(root);
 	size_t i;
 	int ret;
 
-	argv_push(&a, opts->go ? opts->go : "go");
-	argv_push(&a, "list");
-	argv_push(&a, "-e");
-	argv_split(&a, opts->build_flags);
-	argv_push(&a, "-f");
-	argv_push(&a, fmt);
+	child_argv_push(&a, opts->go ? opts->go : "go");
+	child_argv_push(&a, "list");
+	child_argv_push(&a, "-e");
+	child_argv_split(&a, opts->build_flags);
+	child_argv_push(&a, "-f");
+	child_argv_push(&a, fmt);
 	for (i = 0; i < npkgs; i++)
-		argv_push(&a, pkgs[i]);
+		child_argv_push(&a, pkgs[i]);
 	cp.argv = a.v;
 	cp.dir = dir;
 	if (opts->verbose) {
@@ -651,7 +605,7 @@ static int unbuilt_list(struct strbuf *out, const char *root, const char *moddir
 				ret, err.buf);
 	if (!ret)
 		strbuf_addbuf(out, &one);
-	argv_release(&a);
+	child_argv_clear(&a);
 	strbuf_release(&err);
 	strbuf_release(&one);
 	free(dir);
@@ -808,7 +762,7 @@ static int build_failed(const char *root, const char *moddir, int status, const 
 
 /* One go invocation: started (go_run_start), then read (go_run_finish). */
 struct go_run {
-	struct argv a;
+	struct child_argv a;
 	struct child_process cp;
 	struct parser *p;
 	struct strbuf gc, dir, prefix;
@@ -1165,7 +1119,7 @@ int go_prestart_finish(struct go_prestart *ps, struct strbuf *memo)
 static void go_command(struct go_run *run, const char *root, const char *moddir,
 		       const char *const *pkgs, size_t npkgs, const struct build_opts *opts)
 {
-	struct argv *a = &run->a;
+	struct child_argv *a = &run->a;
 	size_t i;
 
 	memset(run, 0, sizeof(*run));
@@ -1180,19 +1134,19 @@ static void go_command(struct go_run *run, const char *root, const char *moddir,
 		strbuf_addf(&run->dir, "/%s", moddir);
 		strbuf_addf(&run->prefix, "%s/", moddir);
 	}
-	argv_push(a, opts->go ? opts->go : "go");
+	child_argv_push(a, opts->go ? opts->go : "go");
 	if (opts->tests) {
-		argv_push(a, "test");
-		argv_push(a, "-c");
-		argv_push(a, "-vet=off");
+		child_argv_push(a, "test");
+		child_argv_push(a, "-c");
+		child_argv_push(a, "-vet=off");
 	} else {
-		argv_push(a, "build");
+		child_argv_push(a, "build");
 	}
-	argv_split(a, opts->build_flags);
+	child_argv_split(a, opts->build_flags);
 	strbuf_addstr(&run->gc, "-gcflags=-m=2");
 	if (opts->gcflags && *opts->gcflags)
 		strbuf_addf(&run->gc, " %s", opts->gcflags);
-	argv_push(a, run->gc.buf);
+	child_argv_push(a, run->gc.buf);
 	for (i = 0; i < opts->bce_dirs_nr; i++) {
 		const char *d = opts->bce_dirs[i];
 		size_t ml = strlen(moddir);
@@ -1204,14 +1158,14 @@ static void go_command(struct go_run *run, const char *root, const char *moddir,
 		strbuf_addf(&bce, "-gcflags=./%s=-m=2 -d=ssa/check_bce/debug=1", d);
 		if (opts->gcflags && *opts->gcflags)
 			strbuf_addf(&bce, " %s", opts->gcflags);
-		argv_push_owned(a, strbuf_detach(&bce, NULL));
+		child_argv_push_owned(a, strbuf_detach(&bce, NULL));
 	}
 	if ((npkgs == 1 && !strstr(pkgs[0], "...")) || opts->tests) {
-		argv_push(a, "-o");
-		argv_push(a, "/dev/null");
+		child_argv_push(a, "-o");
+		child_argv_push(a, "/dev/null");
 	}
 	for (i = 0; i < npkgs; i++)
-		argv_push(a, pkgs[i]);
+		child_argv_push(a, pkgs[i]);
 	run->cp.argv = a->v;
 	run->cp.dir = run->dir.buf;
 }
@@ -1246,7 +1200,7 @@ static void go_run_release(struct go_run *run)
 {
 	finding_list_release(&run->early);
 	parser_free(run->p);
-	argv_release(&run->a);
+	child_argv_clear(&run->a);
 	strbuf_release(&run->gc);
 	strbuf_release(&run->dir);
 	strbuf_release(&run->prefix);

@@ -1200,6 +1200,7 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	if (!x->c->worktree)
 		o.tree = git_oid_tostr(tree, sizeof(tree), &x->c->head_tree);
 	o.go_version = x->go_version;
+	o.go_env = x->go_env;
 	o.build = &x->opts->build;
 	o.max = x->opts->max_dependents ? x->opts->max_dependents : REVIEW_MAX_DEPENDENTS;
 	o.verbose = x->opts->verbose;

@@ -460,3 +460,42 @@ int child_stream_finish(struct child_process *cp, const struct child_stream *cs,
 	drain(s, n);
 	return child_finish(cp);
 }
+
+void child_argv_push(struct child_argv *a, const char *s)
+{
+	ALLOC_GROW(a->v, a->nr + 2, a->alloc);
+	a->v[a->nr++] = s;
+	a->v[a->nr] = NULL;
+}
+
+void child_argv_push_owned(struct child_argv *a, char *s)
+{
+	ALLOC_GROW(a->owned, a->owned_nr + 1, a->owned_alloc);
+	a->owned[a->owned_nr++] = s;
+	child_argv_push(a, s);
+}
+
+void child_argv_split(struct child_argv *a, const char *s)
+{
+	while (s && *s) {
+		size_t n;
+
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		n = strcspn(s, " \t\n");
+		if (n)
+			child_argv_push_owned(a, xstrndup(s, n));
+		s += n;
+	}
+}
+
+void child_argv_clear(struct child_argv *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->owned_nr; i++)
+		free(a->owned[i]);
+	free(a->owned);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}

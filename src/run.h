@@ -50,6 +50,25 @@ struct child_process {
 
 #define CHILD_PROCESS_INIT { NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, -1, 0 }
 
+/*
+ * A child's argv built up: `v` is NULL-terminated for child_process.argv.
+ * child_argv_push() borrows `s` (it must outlive the argv);
+ * child_argv_push_owned() takes it over (freed by child_argv_clear());
+ * child_argv_split() pushes the words of `s` (split at blanks and
+ * newlines; NULL pushes nothing), copied.
+ */
+struct child_argv {
+	const char **v;
+	size_t nr, alloc;
+	char **owned;
+	size_t owned_nr, owned_alloc;
+};
+#define CHILD_ARGV_INIT { NULL, 0, 0, NULL, 0, 0 }
+void child_argv_push(struct child_argv *a, const char *s);
+void child_argv_push_owned(struct child_argv *a, char *s);
+void child_argv_split(struct child_argv *a, const char *s);
+void child_argv_clear(struct child_argv *a);
+
 /* The executable `name` would run as: searched on PATH unless it has a
  * '/'.  malloc'd, or NULL when there is none. */
 char *run_which(const char *name);

@@ -208,4 +208,23 @@ lib/lib.go:5 Count moved to heap: s []"
 expect_eq "a parameter moved to the heap: -v says what changed" "$(grep 'dependents, round' "$TMP/err")" \
 	"escape-review: dependents, round 1: summaries changed: lib.Count (nothing leaks -> leaking param: s); analysing: example.com/mp/app"
 
+# An importer built only with a tag: the import graph is go list's with the
+# review's build flags, and cached apart from the graph without them.
+new_repo "$TMP/tag"
+cd "$TMP/tag" || exit 1
+printf 'module example.com/tag\n\ngo 1.19\n' >go.mod
+mkdir -p lib it
+printf 'package lib\n\nvar last *[]int\n\nfunc Count(s []int) int {\n\treturn len(s)\n}\n' >lib/lib.go
+printf '//go:build integration\n\npackage it\n\nimport "example.com/tag/lib"\n\nfunc Use() int {\n\tbuf := make([]int, 8)\n\treturn lib.Count(buf)\n}\n' >it/it.go
+printf 'package it\n' >it/doc.go
+commit_all . "Count keeps nothing"
+sed -i 's/^\treturn len(s)$/\tlast = \&s\n\treturn len(s)/' lib/lib.go
+commit_all . "Count keeps s"
+er --base HEAD~1 --format json
+expect_eq "without the tag: no importer" "$(json_get "$TMP/out" '" ".join("%s:%d" % (f["file"], f["line"]) for f in d["findings"])')" "lib/lib.go:5"
+er --base HEAD~1 --format json --build-flags "-tags integration"
+expect_eq "with the tag: the tagged importer's allocation" \
+	"$(json_get "$TMP/out" '" ".join("%s:%d" % (f["file"], f["line"]) for f in d["findings"])')" "it/it.go:8 it/it.go:9 lib/lib.go:5"
+expect_eq "two graphs cached" "$(ls .git/escape-review/deps | wc -l | tr -d ' ')" 2
+
 finish
