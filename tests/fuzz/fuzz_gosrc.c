@@ -132,6 +132,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)gosrc_type_is_zero(s, size, sc.types, sc.types_nr);
 	goscopes_release(&sc);
 	(void)gosrc_is_generated(s, size);
+	/* the input as a file's header, and its first line as the file's name */
+	{
+		const char *nl = memchr(s, '\n', size);
+		char *name = xstrndup(s, nl ? (size_t)(nl - s) : size);
+
+		(void)gosrc_build_constrained(name, s, size);
+		free(name);
+	}
 	locate_some(s, size);
 	return 0;
 }
