@@ -306,6 +306,28 @@ void format_sarif(struct strbuf *out, const struct review *rv)
 			cJSON_AddItemToArray(results, sarif_result(f, fo, ri));
 		cJSON_Delete(fo);
 	}
+	if (rv->not_built.files_nr) {
+		/* what was not reviewed: the tool's notifications of its run */
+		cJSON *inv = cJSON_CreateObject(), *notes;
+
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(run, "invocations"), inv);
+		cJSON_AddBoolToObject(inv, "executionSuccessful", 1);
+		notes = cJSON_AddArrayToObject(inv, "toolExecutionNotifications");
+		for (j = 0; j < rv->not_built.files_nr; j++) {
+			const char *file = rv->not_built.files[j];
+			cJSON *n = cJSON_CreateObject(), *loc = cJSON_CreateObject();
+			struct strbuf msg = STRBUF_INIT;
+
+			strbuf_addf(&msg, "%s is not built for %s: its build constraints leave it out, so its allocations are not reviewed",
+				    file, rv->not_built.platform ? rv->not_built.platform : "this platform");
+			cJSON_AddStringToObject(n, "level", "warning");
+			cJSON_AddItemToObject(n, "message", text_obj(msg.buf));
+			cJSON_AddItemToObject(loc, "physicalLocation", physical_location(file, 0, 0));
+			cJSON_AddItemToArray(cJSON_AddArrayToObject(n, "locations"), loc);
+			cJSON_AddItemToArray(notes, n);
+			strbuf_release(&msg);
+		}
+	}
 	if (rv->head[0]) {
 		cJSON *props = cJSON_AddObjectToObject(run, "properties");
 

@@ -67,6 +67,24 @@ expect_eq "linux: the JSON names them" \
 er --base HEAD~1 --format markdown
 expect_grep "linux: the summary comment says what is not reviewed" \
 	"^\*\*Not reviewed\*\* (their build constraints leave them out of the build for $platform): \`a_windows.go\`, \`legacy.go\`, \`w/doc.go\`, \`w/svc_windows.go\`\. Set \`GOOS\` and \`GOARCH\`, or pass \`-tags\` in \`--build-flags\`, to review them\.$" "$TMP/out"
+er --base HEAD~1 --format sarif
+expect_eq "linux: SARIF's tool notifications name them" \
+	"$(json_get "$TMP/out" '"\n".join("%s %s %s" % (n["level"], n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], n["message"]["text"]) for n in d["runs"][0]["invocations"][0]["toolExecutionNotifications"])')" \
+"warning a_windows.go a_windows.go is not built for $platform: its build constraints leave it out, so its allocations are not reviewed
+warning legacy.go legacy.go is not built for $platform: its build constraints leave it out, so its allocations are not reviewed
+warning w/doc.go w/doc.go is not built for $platform: its build constraints leave it out, so its allocations are not reviewed
+warning w/svc_windows.go w/svc_windows.go is not built for $platform: its build constraints leave it out, so its allocations are not reviewed"
+if /usr/bin/python3 - "$ER_SRC/tests/data/sarif/sarif-schema-2.1.0.json" "$TMP/out" >"$TMP/schema.log" 2>&1 <<'PY'
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+errors = list(jsonschema.validators.validator_for(schema)(schema).iter_errors(doc))
+for e in errors[:5]:
+    print(e.message)
+sys.exit(1 if errors else 0)
+PY
+then ok "linux: the SARIF is valid against the 2.1.0 schema"; else bad "SARIF schema: $(cat "$TMP/schema.log")"; fi
 er --base HEAD~1 --head HEAD~1 --format markdown
 expect_no_grep "nothing left out: no such line" "Not reviewed" "$TMP/out"
 
