@@ -449,4 +449,20 @@ void format_github_actions(struct strbuf *out, const struct review *rv)
 		strbuf_release(&tmp);
 		cJSON_Delete(fo);
 	}
+	/* what was not reviewed: a warning on the file, not on a line */
+	for (i = 0; i < rv->not_built.files_nr; i++) {
+		struct strbuf tmp = STRBUF_INIT;
+
+		strbuf_addstr(out, "::warning file=");
+		ga_escape(out, rv->not_built.files[i], 1);
+		strbuf_addstr(out, ",title=");
+		ga_escape(out, "escape-review: not reviewed", 1);
+		strbuf_addstr(out, "::");
+		strbuf_addf(&tmp, "%s is not built for %s: its build constraints leave it out, so its allocations are not reviewed",
+			    rv->not_built.files[i],
+			    rv->not_built.platform ? rv->not_built.platform : "this platform");
+		ga_escape(out, tmp.buf, 0);
+		strbuf_addch(out, '\n');
+		strbuf_release(&tmp);
+	}
 }

@@ -85,6 +85,12 @@ for e in errors[:5]:
 sys.exit(1 if errors else 0)
 PY
 then ok "linux: the SARIF is valid against the 2.1.0 schema"; else bad "SARIF schema: $(cat "$TMP/schema.log")"; fi
+er --base HEAD~1 --format github-actions
+expect_eq "linux: a GitHub Actions warning on each file" "$(grep -v '^::warning file=l.go,' "$TMP/out")" \
+"::warning file=a_windows.go,title=escape-review%3A not reviewed::a_windows.go is not built for $platform: its build constraints leave it out, so its allocations are not reviewed
+::warning file=legacy.go,title=escape-review%3A not reviewed::legacy.go is not built for $platform: its build constraints leave it out, so its allocations are not reviewed
+::warning file=w/doc.go,title=escape-review%3A not reviewed::w/doc.go is not built for $platform: its build constraints leave it out, so its allocations are not reviewed
+::warning file=w/svc_windows.go,title=escape-review%3A not reviewed::w/svc_windows.go is not built for $platform: its build constraints leave it out, so its allocations are not reviewed"
 er --base HEAD~1 --head HEAD~1 --format markdown
 expect_no_grep "nothing left out: no such line" "Not reviewed" "$TMP/out"
 
