@@ -527,13 +527,26 @@ static void add_once(char ***v, size_t *nr, size_t *alloc, const char *s, size_t
 	(*v)[(*nr)++] = xstrndup(s, len);
 }
 
+/* `path` is a file of directory `dir` ("" the root) itself. */
+static int in_dir(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	const char *rest = path + n + (n > 0);
+
+	if (n && (strncmp(path, dir, n) || path[n] != '/'))
+		return 0;
+	return !strchr(rest, '/');
+}
+
 /* go list's lines: DIR \t GOOS/GOARCH \t BUILT \t IGNORED... (real paths) */
 static void unbuilt_read(struct unbuilt *out, const char *real_root, const char *const *files,
 			 size_t nr, char *text)
 {
 	size_t rl = strlen(real_root), i;
 	char *line, *nl;
+	struct strbuf seen = STRBUF_INIT, one = STRBUF_INIT;
 
+	strbuf_addch(&seen, '\n');
 	for (line = text; *line; line = nl ? nl + 1 : line + strlen(line)) {
 		char *f[4], *dir, *name, *tab;
 		size_t k;
@@ -544,9 +557,23 @@ static void unbuilt_read(struct unbuilt *out, const char *real_root, const char 
 			*tab = '\0';
 			f[k + 1] = tab + 1;
 		}
-		if (k < 3 || strncmp(f[0], real_root, rl) || (f[0][rl] && f[0][rl] != '/'))
+		/* a line is go list's when it names, by its absolute path, the
+		 * directory of a file asked about, a platform of [a-z0-9_/] and
+		 * counts of digits: the rest of a line split by a file name
+		 * with a newline in it (no '/' in it) is none */
+		if (k < 3 || strncmp(f[0], real_root, rl) || (f[0][rl] && f[0][rl] != '/') ||
+		    f[1][strspn(f[1], "abcdefghijklmnopqrstuvwxyz0123456789_/")] || !*f[1] ||
+		    f[2][strspn(f[2], "0123456789")] || !*f[2])
 			continue;
 		dir = f[0][rl] ? f[0] + rl + 1 : f[0] + rl; /* "" for the root */
+		for (i = 0; i < nr && !in_dir(files[i], dir); i++)
+			;
+		/* a directory's first line is its answer */
+		strbuf_reset(&one);
+		strbuf_addf(&one, "\n%s\n", dir);
+		if (i == nr || strstr(seen.buf, one.buf))
+			continue;
+		strbuf_addstr(&seen, one.buf + 1);
 		if (!out->platform)
 			out->platform = xstrdup(f[1]);
 		for (name = f[3]; *name; name = tab ? tab + 1 : name + strlen(name)) {
@@ -566,6 +593,8 @@ static void unbuilt_read(struct unbuilt *out, const char *real_root, const char 
 			add_once(&out->dirs, &out->dirs_nr, &out->dirs_alloc, *dir ? dir : ".",
 				 strlen(*dir ? dir : "."));
 	}
+	strbuf_release(&seen);
+	strbuf_release(&one);
 }
 
 /* go list -e of the packages `pkgs` of module `moddir`, its output appended. */
