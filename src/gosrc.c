@@ -1241,6 +1241,42 @@ static int name_constrained(const char *path)
 		     known_word(known_arch, ARRAY_SIZE(known_arch), u, (size_t)(base + len - u)));
 }
 
+/* The next token that is no comment or newline. */
+static enum gotok next_code(struct golex *lx, struct gotoken *t)
+{
+	enum gotok k;
+
+	while ((k = golex_next(lx, t)) == GOTOK_NEWLINE || k == GOTOK_COMMENT || k == GOTOK_BLOCK)
+		;
+	return k;
+}
+
+/* After the package clause: an import of "C" (cgo, left out when cgo is off). */
+static int imports_c(struct golex *lx)
+{
+	struct gotoken t;
+	int group = 0, spec = 0; /* inside import ( ... ); after `import` */
+
+	while (next_code(lx, &t) != GOTOK_EOF) {
+		if (t.kind == GOTOK_STRING && (group || spec)) {
+			if (t.len == 3 && !memcmp(lx->s + t.off, "\"C\"", 3))
+				return 1;
+			spec = 0;
+		} else if (group) {
+			group = !gotok_is(lx, &t, ")");
+		} else if (gotok_is(lx, &t, "import")) {
+			spec = 1;
+		} else if (spec && gotok_is(lx, &t, "(")) {
+			group = 1;
+			spec = 0;
+		} else if (!(spec && (t.kind == GOTOK_IDENT || gotok_is(lx, &t, "."))) &&
+			   !gotok_is(lx, &t, ";")) {
+			return 0; /* the first declaration: the imports are over */
+		}
+	}
+	return 0;
+}
+
 int gosrc_build_constrained(const char *path, const char *src, size_t len)
 {
 	struct golex lx;
@@ -1255,12 +1291,15 @@ int gosrc_build_constrained(const char *path, const char *src, size_t len)
 		if (t.kind == GOTOK_NEWLINE || t.kind == GOTOK_BLOCK)
 			continue;
 		if (t.kind != GOTOK_COMMENT)
-			return 0; /* the package clause: no constraint after it counts */
+			break; /* the package clause: no constraint after it counts */
 		if ((t.len > 10 && !memcmp(c, "//go:build", 10) && (c[10] == ' ' || c[10] == '\t')) ||
 		    (t.len > 9 && !memcmp(c, "// +build", 9) && (c[9] == ' ' || c[9] == '\t')))
 			return 1;
 	}
-	return 0;
+	/* package NAME, then the imports */
+	if (!gotok_is(&lx, &t, "package") || next_code(&lx, &t) != GOTOK_IDENT)
+		return 0;
+	return imports_c(&lx);
 }
 
 /* ------------------------------------------------------------------ */

@@ -160,7 +160,8 @@ int gosrc_is_generated(const char *src, size_t len);
  * True when the go command may leave the file out of its package's build
  * for its build constraints: a file name ending in _GOOS, _GOARCH or
  * _GOOS_GOARCH of a known system or architecture (before an optional
- * _test), or a //go:build or // +build line before the package clause.
+ * _test), a //go:build or // +build line before the package clause, or
+ * an import of "C" (cgo's files are left out when cgo is off).
  * Whether it does is the go command's to say (packages_unbuilt).
  */
 int gosrc_build_constrained(const char *path, const char *src, size_t len);

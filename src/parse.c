@@ -400,9 +400,11 @@ char *parse_normalize_path(const struct parse_opts *opts, const char *path, size
 {
 	char *raw = xstrndup(path, len), *res = NULL;
 
-	if (!strcmp(raw, "_testmain.go")) {
-		/* the main `go test -c` generates in its work directory: never a
-		 * file of a package (go ignores names that begin with '_') */
+	if (raw[0] == '_' && !strchr(raw, '/')) {
+		/* what go generates in its work directory, printed without one:
+		 * `go test -c`'s _testmain.go, cgo's _cgo_gotypes.go (Go 1.26);
+		 * never a file of a package (go ignores names that begin with
+		 * '_', and prints the package's own as ./NAME) */
 		res = NULL;
 	} else if (raw[0] == '$' || raw[0] == '<') {
 		res = opts->keep_outside ? xstrdup(raw) : NULL;

@@ -165,8 +165,9 @@ int parse_position(const char *line, size_t len, size_t *file_len, int *lineno, 
 /*
  * Turn a path as printed by go into a repository-relative path according
  * to `opts` (see above).  Returns a malloc'd string, or NULL when the path
- * is outside the repository or is go test's generated `_testmain.go`
- * (printed without a directory; dropped even with keep_outside).
+ * is outside the repository or a file go generated in its work
+ * directory, printed without a directory and beginning with '_' (go test's
+ * `_testmain.go`, cgo's `_cgo_gotypes.go`; dropped even with keep_outside).
  */
 char *parse_normalize_path(const struct parse_opts *opts, const char *path, size_t len);
 

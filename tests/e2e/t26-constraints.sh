@@ -146,6 +146,23 @@ expect_grep "re-review: go env remembered" "^escape-review: go env not run" "$TM
 expect_no_grep "re-review: go list not run" ": go list " "$TMP/err"
 expect_grep "re-review: the files left out still named" "^escape-review: warning: a_windows.go is not built for $platform" "$TMP/err"
 expect_eq "re-review: no answer added" "$(ls .git/escape-review/cache/unbuilt)" "$(cat "$TMP/entries")"
+# cgo's files are left out when cgo is off: CGO_ENABLED=0 names them
+new_repo "$TMP/cg"
+cd "$TMP/cg" || exit 1
+printf 'module example.com/cg\n\ngo 1.%s\n' "$GO_MINOR" >go.mod
+printf 'package cg\n\nfunc A() *int { x := 1; return &x }\n' >a.go
+commit_all . base
+printf 'package cg\n\n// #include <stdlib.h>\nimport "C"\n\nfunc C1() *int { y := 1; return &y }\n' >c.go
+commit_all . cgo
+CGO_ENABLED=0 er --base HEAD~1 --format json
+expect_eq "CGO_ENABLED=0: c.go is named" "$(json_get "$TMP/out" 'len(d["findings"])') $(cat "$TMP/err")" \
+	"0 escape-review: warning: c.go is not built for $platform: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)"
+if command -v cc >/dev/null 2>&1; then
+	CGO_ENABLED=1 er --base HEAD~1 --format json
+	expect_eq "CGO_ENABLED=1: c.go is reviewed" "$(findings "$TMP/out") $(cat "$TMP/err")" "c.go:6:C1:moved to heap: y "
+fi
+cd "$TMP/c" || exit 1
+
 # the pre-push hook: a push of a change to a Windows-only package is not
 # refused for a build that go would refuse (it was: exit 3, push blocked)
 echo '// edited' >>w/svc_windows.go

@@ -231,6 +231,15 @@ static void test_build_constrained(void **state)
 		{ "a.go", "// go:build linux\npackage p\n", 0 },
 		{ "a.go", "/*\n//go:build linux\n*/\npackage p\n", 0 },
 		{ "a.go", "", 0 },
+		/* cgo: an import of "C", alone or in a group */
+		{ "a.go", "package p\n\n// #include <stdlib.h>\nimport \"C\"\n", 1 },
+		{ "a.go", "package p\nimport (\n\t\"fmt\"\n\t/* c */ \"C\"\n)\n", 1 },
+		{ "a.go", "package p; import \"os\"; import \"C\"\n", 1 },
+		{ "a.go", "package p\nimport c \"C\"\n", 1 },
+		{ "a.go", "package p\nimport \"CC\"\n", 0 },
+		{ "a.go", "package p\nfunc f() { _ = \"C\" }\nimport \"C\"\n", 0 },
+		{ "a.go", "package p\nvar s = \"C\"\n", 0 },
+		{ "a.go", "// import \"C\"\npackage p\n", 0 },
 	};
 	size_t i;
 
