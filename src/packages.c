@@ -647,7 +647,7 @@ int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset 
 {
 	struct strbuf text = STRBUF_INIT, want = STRBUF_INIT;
 	const char **pkgs = NULL;
-	size_t i, j, npkgs, alloc = 0, skip = 0;
+	size_t i, j, k, npkgs, alloc = 0, skip = 0;
 	char *real_root = NULL;
 	int ret = 0, any = 0;
 
@@ -681,6 +681,12 @@ int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset 
 				strbuf_addf(&pkg, "./%.*s", (int)(slash - rel), rel);
 			else
 				strbuf_addch(&pkg, '.');
+			for (k = 0; k < npkgs && strcmp(pkgs[k], pkg.buf); k++)
+				;
+			if (k < npkgs) { /* another file of a package already asked about */
+				strbuf_release(&pkg);
+				continue;
+			}
 			ALLOC_GROW(pkgs, npkgs + 1, alloc);
 			pkgs[npkgs++] = strbuf_detach(&pkg, NULL);
 		}
