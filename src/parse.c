@@ -1042,27 +1042,43 @@ static void handle_header(struct parser *p, const char *file, size_t file_len, i
 /*
  * The explanation of an escaping expression names the call as written
  * (`fmt.Sprint("a", n) escapes to heap:`) while its verdict names the call
- * as rewritten for its `...` arguments (`fmt.Sprint(... argument...)
+ * as rewritten for its `...` arguments (`fmt.Sprint("a", ... argument...)
  * escapes to heap`).  When exactly one explanation waits at the verdict's
- * position, it is that one.
+ * position, it is that one; when several do (an inlined call: its
+ * arguments' explanations at the same position), the one whose subject
+ * starts as the verdict's does before its "... argument...)", and is a
+ * call (ends with ')'), when exactly one does.
  */
 static struct finding *take_only_at(struct pending_map *m, const struct step_file *file,
-				    int line, int col)
+				    int line, int col, const char *subject, size_t subject_len)
 {
-	size_t i, hit = 0, hits = 0;
+	static const char dots[] = "... argument...)";
+	size_t i, hit = 0, hits = 0, call = 0, calls = 0, pre = 0;
 
 	if (!m->nr)
 		return NULL;
+	if (subject_len > sizeof(dots) - 1 &&
+	    !memcmp(subject + subject_len - (sizeof(dots) - 1), dots, sizeof(dots) - 1))
+		pre = subject_len - (sizeof(dots) - 1);
 	/* every explanation at the position is in the run from its slot */
 	for (i = pos_hash(file, line, col) & (m->cap - 1); m->slots[i].file;
 	     i = (i + 1) & (m->cap - 1)) {
-		if (!pending_same_pos(&m->slots[i], file, line, col))
+		const struct pending_at *e = &m->slots[i];
+		const char *es = m->subjects.buf + e->subject_at;
+
+		if (!pending_same_pos(e, file, line, col))
 			continue;
-		if (hits++)
-			return NULL;
+		hits++;
 		hit = i;
+		if (pre && e->subject_len > pre && !memcmp(es, subject, pre) &&
+		    es[e->subject_len - 1] == ')') {
+			calls++;
+			call = i;
+		}
 	}
-	return hits ? pending_remove_at(m, hit) : NULL;
+	if (hits == 1)
+		return pending_remove_at(m, hit);
+	return calls == 1 ? pending_remove_at(m, call) : NULL;
 }
 
 static uint64_t seen_key(const char *path, int line, int col, const char *msg, size_t msg_len)
@@ -1134,7 +1150,7 @@ static void handle_verdict(struct parser *p, const char *file, size_t file_len, 
 	}
 	f = pending_take(&p->pending, sf, line, col, subject, subject_len);
 	if (!f && v == VERDICT_ESCAPES)
-		f = take_only_at(&p->pending, sf, line, col);
+		f = take_only_at(&p->pending, sf, line, col, subject, subject_len);
 	if (f == p->cur)
 		p->cur = NULL;
 	if (sf->outside) {

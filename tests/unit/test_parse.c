@@ -438,6 +438,48 @@ static void test_chains_by_subject(void **state)
 	free(buf);
 }
 
+/*
+ * A call with `...` arguments inlined into another (Go 1.19's
+ * panic(fmt.Sprintf(...)) in testing.go): its verdict prints the call
+ * rewritten, its explanation as written, and the explanations of its
+ * arguments wait at the same position.  The verdict takes the explanation
+ * of the same call, not none (ER000 before).
+ */
+static void test_rewritten_call_among_many(void **state)
+{
+	static const char text[] =
+		"# t\n"
+		"./t.go:8:15: fmt.Sprintf(\"f.%s or t.%s\", name, name) escapes to heap:\n"
+		"./t.go:8:15:   flow: {heap} = &{storage for fmt.Sprintf(\"f.%s or t.%s\", name, name)}:\n"
+		"./t.go:8:15:     from fmt.Sprintf(\"f.%s or t.%s\", name, name) (spill) at ./t.go:8:15\n"
+		"./t.go:8:15:     from panic(fmt.Sprintf(\"f.%s or t.%s\", name, name)) (call parameter) at ./t.go:8:15\n"
+		"./t.go:8:15: name escapes to heap:\n"
+		"./t.go:8:15:   flow: {storage for ... argument} = &{storage for name}:\n"
+		"./t.go:8:15:     from name (spill) at ./t.go:8:15\n"
+		"./t.go:8:15:     from ... argument (slice-literal-element) at ./t.go:8:15\n"
+		"./t.go:8:15:   flow: {heap} = {storage for ... argument}:\n"
+		"./t.go:8:15:     from ... argument (spill) at ./t.go:8:15\n"
+		"./t.go:8:15:     from fmt.Sprintf(\"f.%s or t.%s\", ... argument...) (call parameter) at ./t.go:8:15\n"
+		"./t.go:8:15: fmt.Sprintf(\"f.%s or t.%s\", ... argument...) escapes to heap\n"
+		"./t.go:8:15: name escapes to heap\n";
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p;
+	struct finding *f;
+
+	(void)state;
+	p = run(&plain, text, sizeof(text) - 1, 7, &l);
+	assert_int_equal(l.nr, 2);
+	f = find(&l, "t.go", 8, 15, "fmt.Sprintf(\"f.%s or t.%s\", ... argument...) escapes to heap");
+	assert_int_equal(f->flow_nr, 3);
+	assert_step(f, 2, "t.go", 8, 15,
+		    "from panic(fmt.Sprintf(\"f.%s or t.%s\", name, name)) (call parameter)");
+	assert_true(f->facts.reasons == (R(SPILL) | R(CALL_PARAM)));
+	f = find(&l, "t.go", 8, 15, "name escapes to heap");
+	assert_int_equal(f->facts.flows, 2);
+	finding_list_release(&l);
+	parser_free(p);
+}
+
 static void test_cycle_warning(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
@@ -1871,6 +1913,7 @@ int main(void)
 		cmocka_unit_test(test_real_output),
 		cmocka_unit_test(test_leaking_params),
 		cmocka_unit_test(test_chains_by_subject),
+		cmocka_unit_test(test_rewritten_call_among_many),
 		cmocka_unit_test(test_cycle_warning),
 		cmocka_unit_test(test_build_error),
 		cmocka_unit_test(test_paths),
