@@ -427,9 +427,14 @@ static void print_round(const struct dependents_result *res, size_t from, const 
 	for (i = from; i < res->changes.nr; i++) {
 		char *name = summary_change_name(res->changes.items[i]);
 
-		fprintf(stderr, " %s (%s -> %s)%s", name, *res->changes.items[i]->before ?
-			res->changes.items[i]->before : "nothing leaks", *res->changes.items[i]->after ?
-			res->changes.items[i]->after : "nothing leaks", i + 1 < res->changes.nr ? "," : "");
+		if (res->changes.items[i]->generic)
+			fprintf(stderr, " %s (generic, changed)%s", name,
+				i + 1 < res->changes.nr ? "," : "");
+		else
+			fprintf(stderr, " %s (%s -> %s)%s", name, *res->changes.items[i]->before ?
+				res->changes.items[i]->before : "nothing leaks",
+				*res->changes.items[i]->after ? res->changes.items[i]->after :
+				"nothing leaks", i + 1 < res->changes.nr ? "," : "");
 		free(name);
 	}
 	fprintf(stderr, "; analysing:");
@@ -518,6 +523,33 @@ void dependents_changes(struct dependents_result *res, const struct finding_list
 	dependents_changes_from(res, &sh, head0, head_notes0, base);
 }
 
+/* The changed generic functions, as changes of their packages' summaries. */
+static void add_generics(struct dependents_result *res, const struct dependents_opts *o,
+			 const struct graph *g)
+{
+	size_t i;
+
+	for (i = 0; i < o->generics_nr; i++) {
+		const struct dependents_generic *d = &o->generics[i];
+		const struct gpkg *k = graph_find_dir(g, d->moddir, d->pkg);
+		struct summary_change *c;
+
+		if (!k)
+			continue;
+		c = xcalloc(1, sizeof(*c));
+		c->package = xstrdup(k->path);
+		c->function = xstrdup(d->function);
+		c->file = xstrdup(d->file);
+		c->line = d->line;
+		c->before = xstrdup("");
+		c->after = xstrdup("");
+		c->what = xstrdup("is generic, compiled where it is instantiated");
+		c->generic = 1;
+		ALLOC_GROW(res->changes.items, res->changes.nr + 1, res->changes.alloc);
+		res->changes.items[res->changes.nr++] = c;
+	}
+}
+
 int dependents_follow(struct dependents_result *res, const struct dependents_opts *o,
 		      const struct pkgset *changed)
 {
@@ -525,9 +557,12 @@ int dependents_follow(struct dependents_result *res, const struct dependents_opt
 	size_t from = 0, i, j;
 	int ret = 0, stop = 0;
 
-	if (!res->changes.nr)
+	if (!res->changes.nr && !o->generics_nr)
 		return 0;
 	if ((ret = graph_build(&g, o)))
+		goto out;
+	add_generics(res, o, &g);
+	if (!res->changes.nr)
 		goto out;
 	for (i = 0; i < changed->nr; i++)
 		for (j = 0; j < changed->mods[i].pkgs_nr; j++) {

@@ -12,12 +12,16 @@
  * change, what went is fixed by it.  Their own changed summaries start the
  * next round, until nothing changes or no importer is left (a fixpoint),
  * or `max` dependents were analysed (the rest are named in `skipped`).
+ * A changed generic function counts as a changed summary: its package
+ * compiles no body of it, the importers that instantiate it do, and report
+ * what it allocates (in its file, or where it is inlined).
  *
  * The import graph is the head revision's, from one
  *   go list -e -f '{{.ImportPath}} {{.Module.Path}} {{.Imports}}' ./...
  * per module (run from the module's root), cached under
- * GITDIR/escape-review/deps/ by tree, module and Go version.  With no
- * summary change no go list runs and nothing else is built.
+ * GITDIR/escape-review/deps/ by tree, module, Go version, go environment
+ * and build flags.  With no summary change and no generic function changed
+ * no go list runs and nothing else is built.
  *
  * Owns: the import graph, its cache and the rounds of importers analysed.
  * Never: builds or parses itself (the caller's `analyse` does), formats
@@ -28,6 +32,15 @@
 #include "packages.h"
 #include "summary.h"
 
+/* A generic function the diff changed, in a changed package. */
+struct dependents_generic {
+	const char *moddir;        /* repository-relative module directory */
+	const char *pkg;           /* "./x" or "." */
+	const char *function;      /* the compiler's name: "Sum", "(*List).Push" */
+	const char *file;
+	int line;
+};
+
 struct dependents_opts {
 	const char *head_root;     /* the head checkout (absolute) */
 	const char *gitdir;        /* for the graph's cache; NULL: none */
@@ -36,6 +49,11 @@ struct dependents_opts {
 	const char *go_env;        /* go_env_key()'s lines (GOOS, GOARCH, ...), for the key */
 	const struct build_opts *build; /* its build flags (-tags) go to go list too */
 	size_t max;                /* dependents analysed at most */
+	/* generic functions the diff changed: each starts the first round
+	 * like a changed summary (a function whose body its own package never
+	 * compiles is compiled in the packages that instantiate it) */
+	const struct dependents_generic *generics;
+	size_t generics_nr;
 	int verbose;               /* print each round on stderr */
 	/*
 	 * Analyse `set` at head and base: the raw findings (located, not

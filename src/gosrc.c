@@ -500,33 +500,42 @@ static void finish_literal(struct scanner *st, struct frame *owner, int line)
  * A declaration without one (assembly, //go:linkname) is a function from
  * `func` to the end of its signature, where its parameters are.
  */
-static void finish_decl(struct scanner *st, struct strbuf *name, int line, int col, int init)
+static void finish_decl(struct scanner *st, struct strbuf *name, int line, int col, int init,
+			int generic)
 {
 	long fn;
 
-	if (is(st, "["))
+	if (is(st, "[")) {
+		generic = 1;
 		skip_group(st);
+	}
 	if (is(st, "("))
 		skip_group(st);
 	if (skip_result_to_body(st)) {
 		fn = add_scope(st, GOSCOPE_FUNC, strbuf_detach(name, NULL), line, col);
 		st->out->items[fn].init = init;
+		st->out->items[fn].generic = generic;
 		enter_body(st, fn);
 	} else {
 		fn = add_scope(st, GOSCOPE_FUNC, strbuf_detach(name, NULL), line, col);
+		st->out->items[fn].generic = generic;
 		set_end(st, fn);
 	}
 	strbuf_release(name);
 }
 
-/* At a receiver's '(': "(t *T[K])" -> "(*T)", "(T)" -> "T"; moves past it. */
-static void receiver_name(struct scanner *st, struct strbuf *out)
+/* At a receiver's '(': "(t *T[K])" -> "(*T)", "(T)" -> "T"; moves past it.
+ * *generic: the type has type parameters ("[K]"). */
+static void receiver_name(struct scanner *st, struct strbuf *out, int *generic)
 {
 	struct gotoken tok[3];
 	size_t n = 0, i = 0;
 	int depth = 0, ptr = 0;
 
+	*generic = 0;
 	while (st->t.kind != GOTOK_EOF) {
+		if (depth == 1 && is(st, "["))
+			*generic = 1;
 		if (is_open(st))
 			depth++;
 		else if (is_close(st))
@@ -573,16 +582,16 @@ static void scan_func(struct scanner *st)
 
 		strbuf_add(&name, st->lx.s + st->t.off, st->t.len);
 		advance(st);
-		finish_decl(st, &name, line, col, init);
+		finish_decl(st, &name, line, col, init, 0);
 		return;
 	}
 	if (is(st, "(")) {
 		/* func (recv) Name(...), or a literal in a package-level expression */
 		struct golex save_lx = st->lx;
 		struct gotoken save_t = st->t;
-		int save_ends = st->prev_ends;
+		int save_ends = st->prev_ends, generic;
 
-		receiver_name(st, &name);
+		receiver_name(st, &name, &generic);
 		if (st->t.kind == GOTOK_IDENT) {
 			struct gotoken m = st->t;
 
@@ -592,7 +601,7 @@ static void scan_func(struct scanner *st)
 			if (is(st, "(")) {
 				strbuf_addch(&name, '.');
 				strbuf_add(&name, st->lx.s + m.off, m.len);
-				finish_decl(st, &name, line, col, 0);
+				finish_decl(st, &name, line, col, 0, generic);
 				return;
 			}
 		}

@@ -112,6 +112,9 @@ struct goscope {
 	int end_line, end_col;      /* the closing brace or the spec's end; INT_MAX: open */
 	int for_line;               /* LOOP: the line of `for` */
 	unsigned init : 1;          /* FUNC: the package's `func init` */
+	unsigned generic : 1;       /* FUNC: a declaration with type parameters, or a
+				     * method of a generic type (compiled where it is
+				     * instantiated, not in its package) */
 	unsigned literal : 1;       /* FUNC: a function literal */
 	/* VAR: where the initialiser starts (after '='; 0: none) and the
 	 * top-level commas of it, to tell which name an expression sets */

@@ -502,6 +502,25 @@ static const struct gomodule *module_holding(const struct pkgset *set, const cha
 	return best;
 }
 
+const struct gomodule *pkgset_package_of(const struct pkgset *set, const char *path,
+					 struct strbuf *pkg)
+{
+	const struct gomodule *m = module_holding(set, path);
+	const char *rel, *slash;
+	size_t ml;
+
+	if (!m)
+		return NULL;
+	ml = strlen(m->dir);
+	rel = path + ml + (ml > 0);
+	slash = strrchr(rel, '/');
+	if (slash)
+		strbuf_addf(pkg, "./%.*s", (int)(slash - rel), rel);
+	else
+		strbuf_addch(pkg, '.');
+	return m;
+}
+
 static int source_constrained(const char *root, const char *path)
 {
 	struct strbuf src = STRBUF_INIT;
@@ -666,21 +685,16 @@ int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset 
 	}
 	for (i = 0; i < set->nr && !ret; i++) {
 		const struct gomodule *m = &set->mods[i];
-		size_t ml = strlen(m->dir);
 
 		npkgs = 0;
 		for (j = 0; j < nr; j++) {
-			const char *f = files[j], *rel, *slash;
+			const char *f = files[j];
 			struct strbuf pkg = STRBUF_INIT;
 
-			if (module_holding(set, f) != m || !source_constrained(root, f))
+			if (pkgset_package_of(set, f, &pkg) != m || !source_constrained(root, f)) {
+				strbuf_release(&pkg);
 				continue;
-			rel = f + ml + (ml > 0);
-			slash = strrchr(rel, '/');
-			if (slash)
-				strbuf_addf(&pkg, "./%.*s", (int)(slash - rel), rel);
-			else
-				strbuf_addch(&pkg, '.');
+			}
 			for (k = 0; k < npkgs && strcmp(pkgs[k], pkg.buf); k++)
 				;
 			if (k < npkgs) { /* another file of a package already asked about */

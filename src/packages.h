@@ -66,6 +66,13 @@ int pkgset_add_args(struct pkgset *set, const char *root, const char *const *arg
 void pkgset_add_package(struct pkgset *set, const char *moddir, const char *pkg);
 void pkgset_release(struct pkgset *set);
 /*
+ * The module of `set` holding the repository-relative file `path` (the
+ * nearest by directory), with the file's package in it ("./x" or ".")
+ * written to `pkg`; NULL when none holds it.
+ */
+const struct gomodule *pkgset_package_of(const struct pkgset *set, const char *path,
+					 struct strbuf *pkg);
+/*
  * Drop the packages whose repository-relative directory `excluded` says is
  * excluded ("." for the root), before anything is built: a "DIR/..."
  * pattern stays as it is unless a package below it is excluded, and is

@@ -1188,11 +1188,92 @@ static void dep_classify(void *data, struct finding_list *l, int is_base)
  * after the changed packages' own matching, and out->fixed.  A failure is
  * a warning: the changed packages' own review stands.
  */
+/* The change touches lines `from` to `to` of `f`: an added line, or a
+ * hunk that removed lines between two of them. */
+static int touches(const struct changed_file *f, int from, int to)
+{
+	size_t i;
+
+	for (i = 0; i < f->added_nr; i++)
+		if (f->added[i] >= from && f->added[i] <= to)
+			return 1;
+	for (i = 0; i < f->hunks_nr; i++) {
+		const struct hunk *h = &f->hunks[i];
+
+		if (h->old_lines > h->new_lines && h->new_start > from &&
+		    h->new_start + h->new_lines <= to)
+			return 1;
+	}
+	return 0;
+}
+
+#define MAX_GENERIC_SOURCE (16u << 20)
+
+struct generics {
+	struct dependents_generic *v;  /* its strings owned */
+	size_t nr, alloc;
+};
+
+static void generics_release(struct generics *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nr; i++) {
+		free((char *)g->v[i].moddir);
+		free((char *)g->v[i].pkg);
+		free((char *)g->v[i].function);
+		free((char *)g->v[i].file);
+	}
+	free(g->v);
+}
+
+/*
+ * The generic functions (goscope.generic) of the changed packages' files
+ * whose lines the change touches, read from the head checkout at `root`.
+ */
+static void changed_generics(struct generics *out, const struct change *c, const char *root,
+			     const struct pkgset *set)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->files_nr; i++) {
+		const struct changed_file *f = &c->files[i];
+		struct strbuf pkg = STRBUF_INIT, src = STRBUF_INIT;
+		struct goscopes sc = GOSCOPES_INIT;
+		const struct gomodule *m = pkgset_package_of(set, f->path, &pkg);
+		char *path = m ? path_join(root, f->path) : NULL;
+
+		if (path && strbuf_read_file(&src, path, MAX_GENERIC_SOURCE) >= 0 &&
+		    src.len <= MAX_GENERIC_SOURCE)
+			goscopes_scan(&sc, src.buf, src.len);
+		for (j = 0; j < sc.nr; j++) {
+			const struct goscope *g = &sc.items[j];
+			struct dependents_generic *d;
+
+			if (g->kind != GOSCOPE_FUNC || !g->generic || g->literal ||
+			    !touches(f, g->start_line, g->end_line))
+				continue;
+			ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+			d = &out->v[out->nr++];
+			d->moddir = xstrdup(m->dir);
+			d->pkg = xstrdup(pkg.buf);
+			d->function = xstrdup(g->name);
+			d->file = xstrdup(f->path);
+			d->line = g->start_line;
+		}
+		goscopes_release(&sc);
+		strbuf_release(&src);
+		strbuf_release(&pkg);
+		free(path);
+	}
+}
+
 static void follow_dependents(struct review *out, struct finding_list *found, struct dep_ctx *x,
 			      const struct pkgset *changed, struct dependents_result *changes)
 {
 	struct dependents_result res = *changes;
 	struct dependents_opts o = { 0 };
+	struct generics gen = { NULL, 0, 0 };
 	char tree[GIT_OID_HEXSZ + 1];
 
 	o.head_root = x->head_dir;
@@ -1207,6 +1288,9 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	o.analyse = dep_analyse;
 	o.classify = dep_classify;
 	o.ctx = x;
+	changed_generics(&gen, x->c, x->head_dir, changed);
+	o.generics = gen.v;
+	o.generics_nr = gen.nr;
 	memset(changes, 0, sizeof(*changes)); /* res has them */
 	if (dependents_follow(&res, &o, changed) &&
 	    !(x->check && x->check->dirty)) /* else the review starts again */
@@ -1220,6 +1304,7 @@ static void follow_dependents(struct review *out, struct finding_list *found, st
 	res.skipped = NULL;
 	res.skipped_nr = 0;
 	dependents_result_release(&res);
+	generics_release(&gen);
 }
 
 /*

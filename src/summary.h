@@ -111,6 +111,10 @@ struct summary_change {
 	/* the change in this diff it follows from (a dependent's summary that
 	 * changed because of it), or NULL when the diff changed it itself */
 	const struct summary_change *root;
+	/* a generic function the diff changed: it has no summary (its
+	 * package's build compiles no body of it), and what it allocates is
+	 * found where it is instantiated (dependents.h) */
+	unsigned generic : 1;
 };
 
 struct summary_changes {

@@ -227,4 +227,35 @@ expect_eq "with the tag: the tagged importer's allocation" \
 	"$(json_get "$TMP/out" '" ".join("%s:%d" % (f["file"], f["line"]) for f in d["findings"])')" "it/it.go:8 it/it.go:9 lib/lib.go:5"
 expect_eq "two graphs cached" "$(ls .git/escape-review/deps | wc -l | tr -d ' ')" 2
 
+# A generic function has no summary: its package compiles no body of it,
+# the importers that instantiate it do.  Its change is followed into them.
+new_repo "$TMP/gen"
+cd "$TMP/gen" || exit 1
+printf 'module example.com/gen\n\ngo 1.19\n' >go.mod
+mkdir -p lib app
+printf 'package lib\n\nvar last any\n\nfunc Sum[T int | float64](xs []T) T {\n\tvar s T\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n\nfunc Other[T any](v T) T { return v }\n' >lib/lib.go
+printf 'package app\n\nimport "example.com/gen/lib"\n\nfunc Total() int {\n\txs := []int{1, 2, 3}\n\treturn lib.Sum(xs)\n}\n' >app/app.go
+commit_all . "Sum keeps nothing"
+sed -i 's/^\treturn s$/\tlast = \&s\n\treturn s/' lib/lib.go
+commit_all . "Sum keeps s"
+er --base HEAD~1 --format json -v
+# Go 1.19 inlines no generic function into its caller: the shaped body's
+# finding alone; Go 1.26 also the wrapper's (lib.go:5) and Total's
+why="because lib.Sum, changed in this diff, is generic, compiled where it is instantiated"
+expect_eq "generic: the importer's instantiation, named" \
+	"$(json_get "$TMP/out" '"\n".join("%s:%d %s %s [%s]" % (f["file"], f["line"], f["function"], f["message"], f["induced_by"]["why"]) for f in d["findings"] if f["status"] == "new")')" \
+	"$(by_go "lib/lib.go:6 Sum moved to heap: lib.s [$why]" "app/app.go:7 Total moved to heap: lib.s [$why]
+lib/lib.go:5 Sum moved to heap: lib.s [$why]
+lib/lib.go:6 Sum moved to heap: lib.s [$why]")"
+expect_eq "generic: -v names it" "$(grep 'dependents, round' "$TMP/err")" \
+	"escape-review: dependents, round 1: summaries changed: lib.Sum (generic, changed); analysing: example.com/gen/app"
+er --base HEAD~1 --format json --scope changed
+expect_eq "generic, --scope changed: nothing (lib instantiates nothing)" "$(json_get "$TMP/out" 'len(d["findings"])')" 0
+# a change outside every generic function follows nothing
+printf '\nfunc Plain() int { return 1 }\n' >>lib/lib.go
+commit_all . "a plain function"
+: >"$TMP/go-calls"
+er --base HEAD~1 --format json -v
+expect_eq "no generic function changed: nothing followed" "$(grep -c 'dependents, round' "$TMP/err") $(json_get "$TMP/out" 'len(d["findings"])')" "0 0"
+
 finish

@@ -109,6 +109,11 @@ static void test_names(void **state)
 		assert_int_equal(f->end_col, w[n].ec);
 		assert_int_equal(f->init, !strcmp(f->name, "init"));
 		assert_int_equal(f->literal, strstr(f->name, "func") != NULL);
+		/* type parameters, or a method of a generic type (L[K]);
+		 * a closure is not itself one */
+		assert_int_equal(f->generic, !strcmp(f->name, "(*L).Get") ||
+						     !strcmp(f->name, "L.Len") ||
+						     !strcmp(f->name, "Generic"));
 		n++;
 	}
 	assert_int_equal(n, sizeof(w) / sizeof(w[0]));
