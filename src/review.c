@@ -1955,6 +1955,19 @@ static const struct unbuilt *run_unbuilt(const struct run *r)
 	return &r->unbuilt;
 }
 
+/* Say which changed files are in no module: go builds none of them. */
+static void orphans_say(const struct pkgset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->orphans_nr && i < 10; i++)
+		fprintf(stderr, "escape-review: warning: %s is in no Go module (there is no go.mod in its directory or above it in the repository), so it is not reviewed\n",
+			set->orphans[i]);
+	if (set->orphans_nr > 10)
+		fprintf(stderr, "escape-review: warning: and %zu more changed files in no Go module\n",
+			set->orphans_nr - 10);
+}
+
 /* Say what of the change the build leaves out: it is not reviewed. */
 static void unbuilt_say(const struct unbuilt *u)
 {
@@ -2231,8 +2244,10 @@ static int stage_packages(struct run *r)
 		changed_packages(&r->set, r->root.buf, files, r->change.files_nr, opts);
 		exclude_packages(&r->set, r->root.buf, opts);
 		unbuilt_packages(r, &r->set, r->root.buf, files, r->change.files_nr);
-		if (!r->unbuilt_said++)
+		if (!r->unbuilt_said++) {
 			unbuilt_say(&r->unbuilt);
+			orphans_say(&r->set);
+		}
 	}
 	if (!ret && (opts->all_packages || opts->packages_nr))
 		exclude_packages(&r->set, r->root.buf, opts);

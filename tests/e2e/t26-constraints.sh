@@ -1,6 +1,7 @@
 #!/bin/sh
 # t26-constraints: a change to files the build leaves out for their build
-# constraints (a _windows.go name, a //go:build or // +build line) is not
+# constraints (a _windows.go name, a //go:build or // +build line, cgo's
+# import "C" with cgo off), or to a file in no module, is not
 # "0 new" in silence: each such file gets one warning line naming it and the
 # platform, a package none of whose files is built is taken out of the build
 # (go build refuses it) and named, and the rest is reviewed as ever.  With
@@ -161,6 +162,19 @@ if command -v cc >/dev/null 2>&1; then
 	CGO_ENABLED=1 er --base HEAD~1 --format json
 	expect_eq "CGO_ENABLED=1: c.go is reviewed" "$(findings "$TMP/out") $(cat "$TMP/err")" "c.go:6:C1:moved to heap: y "
 fi
+cd "$TMP/c" || exit 1
+
+# a Go file in no module (no go.mod above it) is named, not "0 new" in silence
+new_repo "$TMP/orph"
+cd "$TMP/orph" || exit 1
+mkdir tools
+printf 'package main\n\nfunc main() {}\n' >tools/t.go
+commit_all . base
+printf 'package main\n\nvar p *int\n\nfunc main() { x := 1; p = &x }\n' >tools/t.go
+er
+expect_rc "no module: exit code" 0
+expect_eq "no module: the file is named" "$(cat "$TMP/err")" \
+	"escape-review: warning: tools/t.go is in no Go module (there is no go.mod in its directory or above it in the repository), so it is not reviewed"
 cd "$TMP/c" || exit 1
 
 # the pre-push hook: a push of a change to a Windows-only package is not
