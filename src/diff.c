@@ -992,6 +992,55 @@ out:
 	return ret;
 }
 
+static int is_module_file(const char *path)
+{
+	const char *base = path ? strrchr(path, '/') : NULL;
+
+	base = base ? base + 1 : path;
+	return base && (!strcmp(base, "go.mod") || !strcmp(base, "go.sum"));
+}
+
+int change_touches_modules(git_repository *repo, const struct change *c)
+{
+	static char *specs[] = { "go.mod", "go.sum", "*/go.mod", "*/go.sum" };
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	size_t i, n;
+	int ret = 0;
+
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	dopts.pathspec.strings = specs;
+	dopts.pathspec.count = ARRAY_SIZE(specs);
+	dopts.flags |= GIT_DIFF_INCLUDE_UNTRACKED;
+	if (!git_oid_is_zero(&c->merge_base_tree) &&
+	    git_tree_lookup(&old_tree, repo, &c->merge_base_tree) < 0) {
+		ret = repo_error("cannot read the base tree");
+		goto out;
+	}
+	if (c->worktree) {
+		if (git_diff_tree_to_workdir_with_index(&diff, repo, old_tree, &dopts) < 0)
+			ret = repo_error("cannot diff the work tree");
+	} else if (git_tree_lookup(&new_tree, repo, &c->head_tree) < 0) {
+		ret = repo_error("cannot read the head tree");
+	} else if (git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, &dopts) < 0) {
+		ret = repo_error("cannot diff the revisions");
+	}
+	if (ret)
+		goto out;
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && !ret; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		ret = is_module_file(d->new_file.path) || is_module_file(d->old_file.path);
+	}
+out:
+	git_diff_free(diff);
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	return ret;
+}
+
 int change_compute(struct change *out, git_repository *repo, const struct change_opts *opts)
 {
 	git_oid base, head, mb;

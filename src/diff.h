@@ -160,6 +160,14 @@ void change_guess_release(struct change_guess *g);
 
 /* The changed file with this new path, or NULL. */
 const struct changed_file *change_file(const struct change *c, const char *path);
+/*
+ * 1 when the change `c` (change_compute()'s) touches a go.mod or go.sum:
+ * a dependency's version, which may change what the code allocates though
+ * no Go file changed; 0 when not; a negative code on a libgit2 error.
+ * Diffs only the paths named go.mod and go.sum (the work tree's against
+ * the base in worktree mode).
+ */
+int change_touches_modules(git_repository *repo, const struct change *c);
 /* 1 when `line` was added in `f` / lies inside one of its hunks. */
 int changed_file_added(const struct changed_file *f, int line);
 int changed_file_in_hunk(const struct changed_file *f, int line);

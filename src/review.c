@@ -2206,6 +2206,10 @@ static int stage_change(struct run *r)
 		change_filter_publish(&r->early.filter, ret ? NULL : &r->change);
 	if (!ret && !r->change.files_nr && !opts->tests && !opts->input)
 		hint_tests(r->repo, &co);
+	if (!ret && !r->change.files_nr && !opts->input && !opts->all_packages &&
+	    !opts->packages_nr && change_touches_modules(r->repo, &r->change) == 1)
+		fprintf(stderr, "escape-review: the change touches no Go file but go.mod or go.sum: a dependency's new version may change what the code allocates, which --all-packages with the same revisions shows (every package compared with the base)\n");
+	error_clear();
 	strbuf_release(&walk_memo); /* co.walk_memo: not used after this */
 	if (ret)
 		return ret;

@@ -177,6 +177,29 @@ expect_eq "no module: the file is named" "$(cat "$TMP/err")" \
 	"escape-review: warning: tools/t.go is in no Go module (there is no go.mod in its directory or above it in the repository), so it is not reviewed"
 cd "$TMP/c" || exit 1
 
+# go.mod or go.sum alone changed: a dependency's version may change what
+# the code allocates; the review says how to see it (no Go file: go not run)
+new_repo "$TMP/mod"
+cd "$TMP/mod" || exit 1
+printf 'module example.com/mod\n\ngo 1.19\n' >go.mod
+mkdir sub
+printf 'module example.com/mod/sub\n\ngo 1.19\n' >sub/go.mod
+printf 'package mod\n' >m.go
+commit_all . base
+hint="escape-review: the change touches no Go file but go.mod or go.sum: a dependency's new version may change what the code allocates, which --all-packages with the same revisions shows (every package compared with the base)"
+printf 'module example.com/mod/sub\n\ngo 1.20\n' >sub/go.mod
+: >"$TMP/go-calls" # the counting shim is on PATH since above
+er
+expect_eq "go.mod in the work tree: the hint, go not run" "$(cat "$TMP/err") $(go_calls)" "$hint 0"
+commit_all . "sub's go version"
+er --base HEAD~1
+expect_eq "go.mod committed: the hint" "$(cat "$TMP/err")" "$hint"
+echo notes >README
+commit_all . readme
+er --base HEAD~1
+expect_eq "a README: no hint" "$(cat "$TMP/err")" ""
+cd "$TMP/c" || exit 1
+
 # the pre-push hook: a push of a change to a Windows-only package is not
 # refused for a build that go would refuse (it was: exit 3, push blocked)
 echo '// edited' >>w/svc_windows.go
