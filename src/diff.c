@@ -140,6 +140,14 @@ static void add_rename(struct change *c, const char *from, const char *to)
 	c->renames[c->renames_nr++] = xstrdup(to);
 }
 
+static int is_module_file(const char *path)
+{
+	const char *base = path ? strrchr(path, '/') : NULL;
+
+	base = base ? base + 1 : path;
+	return base && (!strcmp(base, "go.mod") || !strcmp(base, "go.sum"));
+}
+
 static int collect(struct change *out, git_repository *repo, git_diff *diff, int tests)
 {
 	size_t i, n = git_diff_num_deltas(diff);
@@ -151,6 +159,8 @@ static int collect(struct change *out, git_repository *repo, git_diff *diff, int
 		struct changed_file *cf;
 		git_patch *patch = NULL;
 
+		if (is_module_file(path) || is_module_file(d->old_file.path))
+			out->modules = 1;
 		if (!ends_with(path, ".go") && !ends_with(d->old_file.path, ".go"))
 			continue;
 		/* a rename to a name the review does not keep (testdata/,
@@ -992,23 +1002,17 @@ out:
 	return ret;
 }
 
-static int is_module_file(const char *path)
-{
-	const char *base = path ? strrchr(path, '/') : NULL;
-
-	base = base ? base + 1 : path;
-	return base && (!strcmp(base, "go.mod") || !strcmp(base, "go.sum"));
-}
-
 int change_touches_modules(git_repository *repo, const struct change *c)
 {
 	static char *specs[] = { "go.mod", "go.sum", "*/go.mod", "*/go.sum" };
-	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_tree *old_tree = NULL;
 	git_diff *diff = NULL;
 	git_diff_options dopts;
 	size_t i, n;
 	int ret = 0;
 
+	if (!c->worktree)
+		return c->modules;
 	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
 	dopts.pathspec.strings = specs;
 	dopts.pathspec.count = ARRAY_SIZE(specs);
@@ -1018,16 +1022,10 @@ int change_touches_modules(git_repository *repo, const struct change *c)
 		ret = repo_error("cannot read the base tree");
 		goto out;
 	}
-	if (c->worktree) {
-		if (git_diff_tree_to_workdir_with_index(&diff, repo, old_tree, &dopts) < 0)
-			ret = repo_error("cannot diff the work tree");
-	} else if (git_tree_lookup(&new_tree, repo, &c->head_tree) < 0) {
-		ret = repo_error("cannot read the head tree");
-	} else if (git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, &dopts) < 0) {
-		ret = repo_error("cannot diff the revisions");
-	}
-	if (ret)
+	if (git_diff_tree_to_workdir_with_index(&diff, repo, old_tree, &dopts) < 0) {
+		ret = repo_error("cannot diff the work tree");
 		goto out;
+	}
 	n = git_diff_num_deltas(diff);
 	for (i = 0; i < n && !ret; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
@@ -1037,7 +1035,6 @@ int change_touches_modules(git_repository *repo, const struct change *c)
 out:
 	git_diff_free(diff);
 	git_tree_free(old_tree);
-	git_tree_free(new_tree);
 	return ret;
 }
 

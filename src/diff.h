@@ -50,6 +50,7 @@ struct change {
 	char merge_base_hex[GIT_OID_HEXSZ + 1];
 	git_oid merge_base_tree, head_tree;  /* head_tree unset in worktree mode */
 	int worktree;
+	int modules;      /* committed: a go.mod or go.sum differs (see change_touches_modules) */
 	struct changed_file *files;
 	size_t files_nr, files_alloc;
 	/* every rename among .go files, old path -> new path, as pairs */
@@ -164,8 +165,9 @@ const struct changed_file *change_file(const struct change *c, const char *path)
  * 1 when the change `c` (change_compute()'s) touches a go.mod or go.sum:
  * a dependency's version, which may change what the code allocates though
  * no Go file changed; 0 when not; a negative code on a libgit2 error.
- * Diffs only the paths named go.mod and go.sum (the work tree's against
- * the base in worktree mode).
+ * Between commits the change's own diff said it (no cost); in worktree
+ * mode, whose diff looks only where a Go file may differ, the paths named
+ * go.mod and go.sum are diffed against the base.
  */
 int change_touches_modules(git_repository *repo, const struct change *c);
 /* 1 when `line` was added in `f` / lies inside one of its hunks. */
