@@ -2207,9 +2207,11 @@ static int stage_change(struct run *r)
 	if (!ret && !r->change.files_nr && !opts->tests && !opts->input)
 		hint_tests(r->repo, &co);
 	if (!ret && !r->change.files_nr && !opts->input && !opts->all_packages &&
-	    !opts->packages_nr && change_touches_modules(r->repo, &r->change) == 1)
-		fprintf(stderr, "escape-review: the change touches no Go file but go.mod or go.sum: a dependency's new version may change what the code allocates, which --all-packages with the same revisions shows (every package compared with the base)\n");
-	error_clear();
+	    !opts->packages_nr) {
+		if (change_touches_modules(r->repo, &r->change) == 1)
+			fprintf(stderr, "escape-review: the change touches no Go file but go.mod or go.sum: a dependency's new version may change what the code allocates, which --all-packages with the same revisions shows (every package compared with the base)\n");
+		error_clear(); /* a hint that could not be given: nothing lost */
+	}
 	strbuf_release(&walk_memo); /* co.walk_memo: not used after this */
 	if (ret)
 		return ret;
