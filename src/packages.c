@@ -550,11 +550,10 @@ static void add_once(char ***v, size_t *nr, size_t *alloc, const char *s, size_t
 static int in_dir(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
-	const char *rest = path + n + (n > 0);
 
 	if (n && (strncmp(path, dir, n) || path[n] != '/'))
 		return 0;
-	return !strchr(rest, '/');
+	return !strchr(path + n + (n > 0), '/');
 }
 
 /* go list's lines: DIR \t GOOS/GOARCH \t BUILT \t IGNORED... (real paths) */
@@ -624,7 +623,7 @@ static int unbuilt_list(struct strbuf *out, const char *root, const char *moddir
 		"{{.Dir}}\t{{context.GOOS}}/{{context.GOARCH}}\t{{len .GoFiles}}{{len .CgoFiles}}{{len .TestGoFiles}}{{len .XTestGoFiles}}\t{{join .IgnoredGoFiles \"\\t\"}}" :
 		"{{.Dir}}\t{{context.GOOS}}/{{context.GOARCH}}\t{{len .GoFiles}}{{len .CgoFiles}}\t{{join .IgnoredGoFiles \"\\t\"}}";
 	struct child_process cp = CHILD_PROCESS_INIT;
-	struct child_argv a = { 0 };
+	struct child_argv a = CHILD_ARGV_INIT;
 	struct strbuf err = STRBUF_INIT, one = STRBUF_INIT;
 	char *dir = *moddir ? path_join(root, moddir) : xstrdup(root);
 	size_t i;
@@ -677,13 +676,12 @@ int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset 
 	if (memo && key) {
 		strbuf_addf(&want, "%s\n--\n", key);
 		if (strbuf_read_file(&text, memo, UNBUILT_LIST_MAX) >= 0 && text.len >= want.len &&
-		    !memcmp(text.buf, want.buf, want.len)) {
-			skip = want.len;
-			goto read;
-		}
-		strbuf_reset(&text);
+		    !memcmp(text.buf, want.buf, want.len))
+			skip = want.len; /* the answer kept: no go list */
+		else
+			strbuf_reset(&text);
 	}
-	for (i = 0; i < set->nr && !ret; i++) {
+	for (i = 0; !skip && i < set->nr && !ret; i++) {
 		const struct gomodule *m = &set->mods[i];
 
 		npkgs = 0;
@@ -711,16 +709,21 @@ int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset 
 	}
 	if (ret)
 		goto out;
-	if (memo && key) {
+	if (!skip && memo && key) {
 		struct strbuf entry = STRBUF_INIT;
+		char *dir = xstrdup(memo), *slash = strrchr(dir, '/');
 
+		if (slash) {
+			*slash = '\0';
+			mkdirs(dir);
+		}
+		free(dir);
 		strbuf_addbuf(&entry, &want);
 		strbuf_addbuf(&entry, &text);
 		if (write_file_atomically(memo, &entry))
 			error_clear(); /* asked again next time */
 		strbuf_release(&entry);
 	}
-read:
 	real_root = realpath(root, NULL);
 	unbuilt_read(out, real_root ? real_root : root, files, nr, text.buf + skip);
 out:

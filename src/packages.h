@@ -293,8 +293,8 @@ void go_env_abandon(struct go_env_query *q);
  * with `go list -e` (its build flags, the environment) in the checkout at
  * `root` for the packages of those of `files` (repository-relative .go
  * paths) that gosrc_build_constrained() names: with none, nothing runs.
- * One go list per module.  `memo` (NULL: none) is a file that keeps the
- * answer under `key`, which must name everything it depends on (a
+ * One go list per module.  `memo` (NULL: none) is a file (its directory
+ * made when it is written) that keeps the answer under `key`, which must name everything it depends on (a
  * committed tree, the go environment, the flags): a later call with the
  * same key reads it instead of running go list.
  */

@@ -1181,13 +1181,6 @@ static void dep_classify(void *data, struct finding_list *l, int is_base)
 	compare_fingerprint(l, is_base ? x->c : NULL);
 }
 
-/*
- * Follow the changed packages' escape summaries into their importers
- * (dependents.h): induced findings (and the importers' contracts broken at
- * base already, STATUS_EXISTING) go to `found`, which joins out->findings
- * after the changed packages' own matching, and out->fixed.  A failure is
- * a warning: the changed packages' own review stands.
- */
 /* The change touches lines `from` to `to` of `f`: an added line, or a
  * hunk that removed lines between two of them. */
 static int touches(const struct changed_file *f, int from, int to)
@@ -1268,6 +1261,13 @@ static void changed_generics(struct generics *out, const struct change *c, const
 	}
 }
 
+/*
+ * Follow the changed packages' escape summaries into their importers
+ * (dependents.h): induced findings (and the importers' contracts broken at
+ * base already, STATUS_EXISTING) go to `found`, which joins out->findings
+ * after the changed packages' own matching, and out->fixed.  A failure is
+ * a warning: the changed packages' own review stands.
+ */
 static void follow_dependents(struct review *out, struct finding_list *found, struct dep_ctx *x,
 			      const struct pkgset *changed, struct dependents_result *changes)
 {
@@ -1508,7 +1508,6 @@ static int unbuilt_cb(const void *data, const char *path)
 {
 	return unbuilt_has_dir(data, path);
 }
-
 
 /* The head's build is over (`eh`'s): its prestart ends (its GOTMPDIR
  * removed, the memory of it written), while the summaries' thread runs. */
@@ -1930,9 +1929,8 @@ static void unbuilt_packages(struct run *r, struct pkgset *set, const char *root
 				    tree, opts->build.build_flags ? opts->build.build_flags : "",
 				    opts->build.tests, r->goq.key.buf, r->unbuilt_asked.buf);
 			base_cache_init(&bc, git_repository_path(r->repo), opts->cache_dir);
-			strbuf_addf(&memo, "%s/unbuilt", bc.cache.buf);
-			mkdirs(memo.buf);
-			strbuf_addf(&memo, "/%016llx", strmap_hash(key.buf, key.len));
+			strbuf_addf(&memo, "%s/unbuilt/%016llx", bc.cache.buf,
+				    strmap_hash(key.buf, key.len));
 			base_cache_release(&bc);
 		}
 		if (packages_unbuilt(&r->unbuilt, root, set, kept, n, &opts->build,
