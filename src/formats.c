@@ -91,6 +91,13 @@ static void add_uri_path(struct strbuf *sb, const char *path)
 	}
 }
 
+/* What a file the build constraints left out says (review.not_built). */
+static void not_built_message(struct strbuf *out, const struct review *rv, const char *file)
+{
+	strbuf_addf(out, "%s is not built for %s: its build constraints leave it out, so its allocations are not reviewed",
+		    file, rv->not_built.platform ? rv->not_built.platform : "this platform");
+}
+
 static cJSON *text_obj(const char *text)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -318,8 +325,7 @@ void format_sarif(struct strbuf *out, const struct review *rv)
 			cJSON *n = cJSON_CreateObject(), *loc = cJSON_CreateObject();
 			struct strbuf msg = STRBUF_INIT;
 
-			strbuf_addf(&msg, "%s is not built for %s: its build constraints leave it out, so its allocations are not reviewed",
-				    file, rv->not_built.platform ? rv->not_built.platform : "this platform");
+			not_built_message(&msg, rv, file);
 			cJSON_AddStringToObject(n, "level", "warning");
 			cJSON_AddItemToObject(n, "message", text_obj(msg.buf));
 			cJSON_AddItemToObject(loc, "physicalLocation", physical_location(file, 0, 0));
@@ -458,9 +464,7 @@ void format_github_actions(struct strbuf *out, const struct review *rv)
 		strbuf_addstr(out, ",title=");
 		ga_escape(out, "escape-review: not reviewed", 1);
 		strbuf_addstr(out, "::");
-		strbuf_addf(&tmp, "%s is not built for %s: its build constraints leave it out, so its allocations are not reviewed",
-			    rv->not_built.files[i],
-			    rv->not_built.platform ? rv->not_built.platform : "this platform");
+		not_built_message(&tmp, rv, rv->not_built.files[i]);
 		ga_escape(out, tmp.buf, 0);
 		strbuf_addch(out, '\n');
 		strbuf_release(&tmp);
