@@ -286,6 +286,16 @@ cJSON *report_template_data(const struct review *rv)
 	cJSON_AddBoolToObject(d, "has_baseline", c.baseline_nr > 0);
 	cJSON_AddBoolToObject(d, "has_findings", listed > 0);
 	cJSON_AddBoolToObject(d, "has_not_built", rv->not_built.files_nr > 0);
+	cJSON_AddBoolToObject(d, "has_not_in_module", rv->no_module_nr > 0);
+	if (rv->no_module_nr) {
+		arr = cJSON_AddArrayToObject(d, "not_in_module");
+		for (k = 0; k < rv->no_module_nr; k++) {
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "path", rv->no_module[k]);
+			cJSON_AddBoolToObject(o, "first", k == 0);
+			cJSON_AddItemToArray(arr, o);
+		}
+	}
 	if (rv->not_built.files_nr) {
 		arr = cJSON_AddArrayToObject(d, "not_built");
 		for (k = 0; k < rv->not_built.files_nr; k++) {

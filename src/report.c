@@ -239,6 +239,12 @@ static cJSON *json_head(const struct review *rv)
 		for (i = 0; i < u->dirs_nr; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(u->dirs[i]));
 	}
+	if (rv->no_module_nr) {
+		cJSON *a = cJSON_AddArrayToObject(sum, "not_in_module");
+
+		for (i = 0; i < rv->no_module_nr; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(rv->no_module[i]));
+	}
 	if (rv->profile.profiles_nr) {
 		cJSON *prof = cJSON_AddObjectToObject(sum, "profile");
 		unsigned hot = 0;

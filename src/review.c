@@ -2481,12 +2481,16 @@ int review_run(struct review *out, const struct review_opts *opts)
 	if (opts->profiles_nr)
 		profile_apply(&out->profile, &out->findings, &out->fixed, &r.hidden, &prof,
 			      opts->hot_share);
+	out->not_built = r.unbuilt;
+	memset(&r.unbuilt, 0, sizeof(r.unbuilt));
+	out->no_module = r.set.orphans;
+	out->no_module_nr = r.set.orphans_nr;
+	r.set.orphans = NULL;
+	r.set.orphans_nr = r.set.orphans_alloc = 0;
 	if (opts->packages_out) {
 		*opts->packages_out = r.set;
 		memset(&r.set, 0, sizeof(r.set));
 	}
-	out->not_built = r.unbuilt;
-	memset(&r.unbuilt, 0, sizeof(r.unbuilt));
 out:
 	/* a review that failed frees all: it is cheap, and what it leaves is
 	 * looked at (t53 runs one under valgrind's leak check) */
@@ -2521,4 +2525,8 @@ void review_release(struct review *rv)
 	free(rv->not_analysed);
 	rv->not_analysed = NULL;
 	unbuilt_release(&rv->not_built);
+	while (rv->no_module_nr)
+		free(rv->no_module[--rv->no_module_nr]);
+	free(rv->no_module);
+	rv->no_module = NULL;
 }

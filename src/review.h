@@ -88,6 +88,9 @@ struct review {
 	/* the changed files (and their packages with no file built) the
 	 * build constraints leave out: not reviewed (packages_unbuilt) */
 	struct unbuilt not_built;
+	/* the changed Go files in no module (no go.mod above them): not reviewed */
+	char **no_module;
+	size_t no_module_nr;
 	struct profile_stats profile; /* --profile: what weighting found */
 };
 

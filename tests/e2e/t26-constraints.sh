@@ -175,6 +175,11 @@ er
 expect_rc "no module: exit code" 0
 expect_eq "no module: the file is named" "$(cat "$TMP/err")" \
 	"escape-review: warning: tools/t.go is in no Go module (there is no go.mod in its directory or above it in the repository), so it is not reviewed"
+er --format json
+expect_eq "no module: the JSON names it" "$(json_get "$TMP/out" 'd["summary"]["not_in_module"]')" "['tools/t.go']"
+er --format markdown
+expect_grep "no module: the summary comment names it" \
+	'^\*\*Not reviewed\*\* (in no Go module: no `go.mod` above them): `tools/t.go`\.$' "$TMP/out"
 cd "$TMP/c" || exit 1
 
 # go.mod or go.sum alone changed: a dependency's version may change what
