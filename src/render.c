@@ -233,6 +233,29 @@ static int rule_entry(cJSON *o, const struct rule *r, const struct rule_counts *
 	return 1;
 }
 
+/* has_NAME, and when there are any NAME: {path, first} for each of `paths`
+ * (what was not reviewed: the summary's "Not reviewed" lines). */
+static void add_paths(cJSON *d, const char *name, const char *const *paths, size_t nr)
+{
+	struct strbuf has = STRBUF_INIT;
+	cJSON *arr;
+	size_t k;
+
+	strbuf_addf(&has, "has_%s", name);
+	cJSON_AddBoolToObject(d, has.buf, nr > 0);
+	strbuf_release(&has);
+	if (!nr)
+		return;
+	arr = cJSON_AddArrayToObject(d, name);
+	for (k = 0; k < nr; k++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "path", paths[k]);
+		cJSON_AddBoolToObject(o, "first", k == 0);
+		cJSON_AddItemToArray(arr, o);
+	}
+}
+
 cJSON *report_template_data(const struct review *rv)
 {
 	static const char *const sev_order[] = { "error", "warning", "info" };
@@ -285,28 +308,11 @@ cJSON *report_template_data(const struct review *rv)
 	cJSON_AddBoolToObject(d, "has_acknowledged", c.acknowledged_nr > 0);
 	cJSON_AddBoolToObject(d, "has_baseline", c.baseline_nr > 0);
 	cJSON_AddBoolToObject(d, "has_findings", listed > 0);
-	cJSON_AddBoolToObject(d, "has_not_built", rv->not_built.files_nr > 0);
-	cJSON_AddBoolToObject(d, "has_not_in_module", rv->no_module_nr > 0);
-	if (rv->no_module_nr) {
-		arr = cJSON_AddArrayToObject(d, "not_in_module");
-		for (k = 0; k < rv->no_module_nr; k++) {
-			o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "path", rv->no_module[k]);
-			cJSON_AddBoolToObject(o, "first", k == 0);
-			cJSON_AddItemToArray(arr, o);
-		}
-	}
-	if (rv->not_built.files_nr) {
-		arr = cJSON_AddArrayToObject(d, "not_built");
-		for (k = 0; k < rv->not_built.files_nr; k++) {
-			o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "path", rv->not_built.files[k]);
-			cJSON_AddBoolToObject(o, "first", k == 0);
-			cJSON_AddItemToArray(arr, o);
-		}
+	add_paths(d, "not_built", (const char *const *)rv->not_built.files, rv->not_built.files_nr);
+	if (rv->not_built.files_nr)
 		cJSON_AddStringToObject(d, "not_built_platform",
 					rv->not_built.platform ? rv->not_built.platform : "");
-	}
+	add_paths(d, "not_in_module", (const char *const *)rv->no_module, rv->no_module_nr);
 
 	o = cJSON_AddObjectToObject(cJSON_GetObjectItemCaseSensitive(d, "summary"),
 				    "new_by_severity");
