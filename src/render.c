@@ -308,6 +308,7 @@ cJSON *report_template_data(const struct review *rv)
 	cJSON_AddBoolToObject(d, "has_acknowledged", c.acknowledged_nr > 0);
 	cJSON_AddBoolToObject(d, "has_baseline", c.baseline_nr > 0);
 	cJSON_AddBoolToObject(d, "has_findings", listed > 0);
+	cJSON_AddBoolToObject(d, "has_packages", rv->analysed_packages > 0);
 	add_paths(d, "not_built", (const char *const *)rv->not_built.files, rv->not_built.files_nr);
 	if (rv->not_built.files_nr)
 		cJSON_AddStringToObject(d, "not_built_platform",

@@ -180,6 +180,8 @@ expect_eq "no module: the JSON names it" "$(json_get "$TMP/out" 'd["summary"]["n
 er --format markdown
 expect_grep "no module: the summary comment names it" \
 	'^\*\*Not reviewed\*\* (in no Go module: no `go.mod` above them): `tools/t.go`\.$' "$TMP/out"
+expect_grep "no module: the headline counts no package" \
+	'^No Go package of the change was built, so nothing was reviewed ([0-9a-f]\{12\}\.\.\.)\.$' "$TMP/out"
 cd "$TMP/c" || exit 1
 
 # go.mod or go.sum alone changed: a dependency's version may change what
