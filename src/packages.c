@@ -666,11 +666,12 @@ int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset 
 	struct strbuf text = STRBUF_INIT, want = STRBUF_INIT;
 	const char **pkgs = NULL;
 	size_t i, j, k, npkgs, alloc = 0, skip = 0;
-	char *real_root = NULL;
+	char *real_root = NULL, *asked = xcalloc(nr + 1, 1);
 	int ret = 0, any = 0;
 
-	for (i = 0; i < nr && !any; i++)
-		any = module_holding(set, files[i]) && source_constrained(root, files[i]);
+	/* each file's header read once: the ones go list is asked about */
+	for (i = 0; i < nr; i++)
+		any |= asked[i] = module_holding(set, files[i]) && source_constrained(root, files[i]);
 	if (!any)
 		goto out;
 	if (memo && key) {
@@ -689,7 +690,7 @@ int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset 
 			const char *f = files[j];
 			struct strbuf pkg = STRBUF_INIT;
 
-			if (pkgset_package_of(set, f, &pkg) != m || !source_constrained(root, f)) {
+			if (!asked[j] || pkgset_package_of(set, f, &pkg) != m) {
 				strbuf_release(&pkg);
 				continue;
 			}
@@ -727,6 +728,7 @@ int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset 
 	real_root = realpath(root, NULL);
 	unbuilt_read(out, real_root ? real_root : root, files, nr, text.buf + skip);
 out:
+	free(asked);
 	free(real_root);
 	free(pkgs);
 	strbuf_release(&text);

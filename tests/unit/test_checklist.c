@@ -149,12 +149,19 @@ static void test_constant_boxed_is_info(void **state)
 	finding_free(f);
 }
 
-/*
- * T{} and T{...} of a map or a slice type: the message reads like a
- * struct's zero value; the package's declaration (lit_kind, set by the
- * locate) says what it is.  A map literal allocates; an empty slice
- * literal, named or not, has no backing array.
- */
+/* A literal's finding, `subject` escaping, of the locate's `lit_kind`. */
+static struct finding *literal(const char *subject, unsigned lit_kind)
+{
+	struct strbuf msg = STRBUF_INIT;
+	struct finding *f;
+
+	strbuf_addf(&msg, "%s escapes to heap", subject);
+	f = mk(VERDICT_ESCAPES, msg.buf, subject);
+	f->lit_kind = lit_kind;
+	strbuf_release(&msg);
+	return f;
+}
+
 /*
  * A struct or array literal of constants boxed into an interface: Go 1.26
  * lays it out in read-only data (testing.AllocsPerRun: 0; Go 1.19: 1).
@@ -164,57 +171,66 @@ static void test_constant_boxed_is_info(void **state)
  */
 static void test_constant_literals(void **state)
 {
+	static const char none[] =
+		" is boxed into an interface at score.go:30, but as a literal of constants it needs no allocation with Go 1.26, which boxes it from read-only data (Go 1.19 allocates it)";
 	static const struct {
 		const char *subject;
 		unsigned lit_kind;
 		const char *line;
 		int col;
-		int none; /* ER005: nothing allocated */
+		const char *rule; /* ER005: nothing allocated */
 	} cases[] = {
-		{ "U{...}", LIT_VALUE, "\tsink = U{1, 2}", 10, 1 },
-		{ "U{...}", LIT_VALUE, "\tsink = U{A: -1, B: 0x2 << 3} // c", 10, 1 },
-		{ "V{...}", LIT_VALUE, "\tsink = V{\"a\", `b`, 'c', 1.5, true, nil}", 10, 1 },
-		{ "[2]int{...}", LIT_UNKNOWN, "\tsink = [2]int{5, 6}", 15, 1 },
-		{ "[...]int{...}", LIT_UNKNOWN, "\tsink = [...]int{0: 5, 3: 6}", 17, 1 },
-		{ "U{...}", LIT_VALUE, "\tsink = U{n, 2}", 10, 0 },
-		{ "U{...}", LIT_VALUE, "\tsink = U{maxN, 2}", 10, 0 },
-		{ "U{...}", LIT_VALUE, "\tsink = U{A: n}", 10, 0 },
-		{ "U{...}", LIT_VALUE, "\tsink = U{len(s), 2}", 10, 0 },
-		{ "U{...}", LIT_VALUE, "\tsink = U{p.X, 2}", 10, 0 },
-		{ "V{...}", LIT_VALUE, "\tsink = V{U{1, 2}, 3}", 10, 0 },
-		{ "V{...}", LIT_VALUE, "\tsink = V{[]int{1}}", 10, 0 },
-		{ "U{...}", LIT_VALUE, "\tsink = U{1,", 10, 0 },
-		{ "U{...}", LIT_VALUE, "\tsink = U{1, 2}", 2, 0 },
-		{ "U{...}", LIT_UNKNOWN, "\tsink = U{1, 2}", 10, 0 },
-		{ "U{...}", LIT_SLICE, "\tsink = U{1, 2}", 10, 0 },
-		{ "[]int{...}", LIT_UNKNOWN, "\tsink = []int{1, 2}", 14, 0 },
+		{ "U{...}", LIT_VALUE, "\tsink = U{1, 2}", 10, "ER005" },
+		{ "U{...}", LIT_VALUE, "\tsink = U{A: -1, B: 0x2 << 3} // c", 10, "ER005" },
+		{ "V{...}", LIT_VALUE, "\tsink = V{\"a\", `b`, 'c', 1.5, true, nil}", 10, "ER005" },
+		{ "[2]int{...}", LIT_UNKNOWN, "\tsink = [2]int{5, 6}", 15, "ER005" },
+		{ "[...]int{...}", LIT_UNKNOWN, "\tsink = [...]int{0: 5, 3: 6}", 17, "ER005" },
+		{ "U{...}", LIT_VALUE, "\tsink = U{n, 2}", 10, "ER002" },
+		{ "U{...}", LIT_VALUE, "\tsink = U{maxN, 2}", 10, "ER002" },
+		{ "U{...}", LIT_VALUE, "\tsink = U{A: n}", 10, "ER002" },
+		{ "U{...}", LIT_VALUE, "\tsink = U{len(s), 2}", 10, "ER002" },
+		{ "U{...}", LIT_VALUE, "\tsink = U{p.X, 2}", 10, "ER002" },
+		{ "V{...}", LIT_VALUE, "\tsink = V{U{1, 2}, 3}", 10, "ER002" },
+		{ "V{...}", LIT_VALUE, "\tsink = V{[]int{1}}", 10, "ER002" },
+		{ "U{...}", LIT_VALUE, "\tsink = U{1,", 10, "ER002" },
+		{ "U{...}", LIT_VALUE, "\tsink = U{1, 2}", 2, "ER002" },
+		{ "U{...}", LIT_UNKNOWN, "\tsink = U{1, 2}", 10, "ER002" },
+		{ "U{...}", LIT_SLICE, "\tsink = U{1, 2}", 10, "ER029" },
+		{ "[]int{...}", LIT_UNKNOWN, "\tsink = []int{1, 2}", 14, "ER029" },
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct strbuf msg = STRBUF_INIT;
-		struct finding *f;
+		struct finding *f = literal(cases[i].subject, cases[i].lit_kind);
+		struct strbuf why = STRBUF_INIT;
 
-		strbuf_addf(&msg, "%s escapes to heap", cases[i].subject);
-		f = mk(VERDICT_ESCAPES, msg.buf, cases[i].subject);
-		f->lit_kind = cases[i].lit_kind;
 		f->column = cases[i].col;
 		flow(f, "flow: {heap} = &{storage for U{...}}", DST_HEAP);
 		step(f, 30, "from U{...} (spill)", REASON_SPILL);
 		step(f, 30, "from sink = U{...} (assign)", REASON_ASSIGN);
 		assert_int_equal(checklist_classify(f, cases[i].line, NULL), 0);
-		if ((strcmp(f->rule, "ER005") == 0) != cases[i].none)
-			fail_msg("%s at %d: %s", cases[i].line, cases[i].col, f->rule);
-		if (i == 0)
-			assert_string_equal(f->why, "U{...} is boxed into an interface at score.go:30, but as a literal of constants it needs no allocation with Go 1.26, which boxes it from read-only data (Go 1.19 allocates it)");
-		if (cases[i].none)
+		if (strcmp(f->rule, cases[i].rule))
+			fail_msg("%s at %d: %s, not %s", cases[i].line, cases[i].col, f->rule,
+				 cases[i].rule);
+		if (!strcmp(cases[i].rule, "ER005")) {
+			strbuf_addf(&why, "%s%s", cases[i].subject, none);
+			assert_string_equal(f->why, why.buf);
 			assert_int_equal(f->severity, SEVERITY_INFO);
+		} else {
+			assert_int_equal(f->severity, SEVERITY_WARNING);
+		}
+		strbuf_release(&why);
 		finding_free(f);
-		strbuf_release(&msg);
 	}
 }
 
+/*
+ * T{} and T{...} of a map or a slice type: the message reads like a
+ * struct's zero value; the package's declaration (lit_kind, set by the
+ * locate) says what it is.  A map literal allocates; an empty slice
+ * literal, named or not, has no backing array.
+ */
 static void test_literal_kinds(void **state)
 {
 	static const struct {
@@ -243,18 +259,13 @@ static void test_literal_kinds(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct strbuf msg = STRBUF_INIT;
-		struct finding *f;
+		struct finding *f = literal(cases[i].subject, cases[i].lit_kind);
 
-		strbuf_addf(&msg, "%s escapes to heap", cases[i].subject);
-		f = mk(VERDICT_ESCAPES, msg.buf, cases[i].subject);
-		f->lit_kind = cases[i].lit_kind;
 		flow(f, "flow: ~r0 = &{storage for x}", DST_RESULT);
 		step(f, 19, "from x (spill)", REASON_SPILL);
 		step(f, 19, "from return x (return)", REASON_RETURN);
 		assert_classified(f, NULL, cases[i].rule, cases[i].sev, cases[i].why);
 		finding_free(f);
-		strbuf_release(&msg);
 	}
 }
 
