@@ -1286,6 +1286,39 @@ static int imports_c(struct golex *lx)
 	return 0;
 }
 
+int gosrc_module_path(struct strbuf *out, const char *gomod, size_t len)
+{
+	const char *p = gomod, *end = gomod + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *q;
+
+		if (!eol)
+			eol = end;
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		if ((size_t)(eol - p) > 7 && !memcmp(p, "module", 6) && (p[6] == ' ' || p[6] == '\t')) {
+			for (p += 7; p < eol && (*p == ' ' || *p == '\t'); p++)
+				;
+			if (p < eol && (*p == '"' || *p == '`')) {
+				q = memchr(p + 1, *p, (size_t)(eol - p - 1));
+				p++;
+			} else {
+				for (q = p; q < eol && *q != ' ' && *q != '\t' && *q != '\r' &&
+					    !(*q == '/' && q + 1 < eol && q[1] == '/'); q++)
+					;
+			}
+			if (q && q > p) {
+				strbuf_add(out, p, (size_t)(q - p));
+				return 0;
+			}
+			return -1;
+		}
+		p = eol + 1;
+	}
+	return -1;
+}
+
 int gosrc_build_constrained(const char *path, const char *src, size_t len)
 {
 	struct golex lx;

@@ -169,6 +169,13 @@ int gosrc_is_generated(const char *src, size_t len);
  */
 int gosrc_build_constrained(const char *path, const char *src, size_t len);
 
+/*
+ * The module path of a go.mod's text (its `module` line, quoted or not,
+ * a comment after it left out) into `out`: 0, or -1 when it has none.
+ */
+struct strbuf;
+int gosrc_module_path(struct strbuf *out, const char *gomod, size_t len);
+
 struct finding;
 struct finding_list;
 

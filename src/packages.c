@@ -760,28 +760,14 @@ void unbuilt_release(struct unbuilt *u)
 	memset(u, 0, sizeof(*u));
 }
 
-/* One go invocation in `dir` for `pkgs`; findings appended to out. */
 /* The module path of go.mod in `moddir` ("example.com/m"), or "" when unreadable. */
 static void module_path(struct strbuf *out, const char *root, const char *moddir)
 {
 	struct strbuf path = STRBUF_INIT, mod = STRBUF_INIT;
-	const char *p;
 
 	strbuf_addf(&path, "%s%s%s/go.mod", root, *moddir ? "/" : "", moddir);
-	if (strbuf_read_file(&mod, path.buf, 1 << 20) >= 0) {
-		for (p = mod.buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-			const char *rest;
-
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (skip_prefix(p, "module", &rest) && (*rest == ' ' || *rest == '\t')) {
-				while (*rest == ' ' || *rest == '\t' || *rest == '"')
-					rest++;
-				strbuf_add(out, rest, strcspn(rest, " \t\r\n\""));
-				break;
-			}
-		}
-	}
+	if (strbuf_read_file(&mod, path.buf, 1 << 20) >= 0)
+		gosrc_module_path(out, mod.buf, mod.len);
 	strbuf_release(&path);
 	strbuf_release(&mod);
 }

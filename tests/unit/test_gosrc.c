@@ -210,6 +210,40 @@ static void test_is_generated(void **state)
 		assert_int_equal(gosrc_is_generated(cases[i].s, strlen(cases[i].s)), cases[i].want);
 }
 
+static void test_module_path(void **state)
+{
+	static const struct {
+		const char *gomod, *want; /* NULL: none */
+	} cases[] = {
+		{ "module example.com/m\n\ngo 1.26\n", "example.com/m" },
+		{ "// a comment\n\tmodule  example.com/m // the path\r\ngo 1.19\n", "example.com/m" },
+		{ "module \"example.com/q\"\n", "example.com/q" },
+		{ "module `example.com/r`", "example.com/r" },
+		{ "module myapp", "myapp" },
+		{ "go 1.26\nrequire example.com/x v1.0.0\n", NULL },
+		{ "modules example.com/m\n", NULL },
+		{ "module\n", NULL },
+		{ "module \"\"\n", NULL },
+		{ "", NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		int ret = gosrc_module_path(&sb, cases[i].gomod, strlen(cases[i].gomod));
+
+		if (cases[i].want) {
+			assert_int_equal(ret, 0);
+			assert_string_equal(sb.buf, cases[i].want);
+		} else {
+			assert_int_equal(ret, -1);
+			assert_int_equal(sb.len, 0);
+		}
+		strbuf_release(&sb);
+	}
+}
+
 static void test_build_constrained(void **state)
 {
 	static const struct {
@@ -984,6 +1018,7 @@ int main(void)
 		cmocka_unit_test(test_locate_other_package),
 		cmocka_unit_test(test_is_generated),
 		cmocka_unit_test(test_build_constrained),
+		cmocka_unit_test(test_module_path),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test_prestate(test_locate, (void *)"preloaded"),
 		cmocka_unit_test(test_locate_scopes),
