@@ -1328,7 +1328,9 @@ void base_cache_set_key(struct base_cache *bc, const git_oid *tree_id, const cha
 
 	git_oid_tostr(tree, sizeof(tree), tree_id);
 	strbuf_reset(&bc->key);
-	strbuf_addf(&bc->key, "escape-review analysis %d\ntree %s\ngo %s\nbuild_flags %s\ngcflags %s\ntests %d\nmax_flow %d\n",
+	/* "-trimpath=false": the build's paths are the files' (before it,
+	 * GOFLAGS=-trimpath cached findings in no file) */
+	strbuf_addf(&bc->key, "escape-review analysis %d\ntree %s\ngo %s\nbuild_flags %s -trimpath=false\ngcflags %s\ntests %d\nmax_flow %d\n",
 		    CACHE_VERSION, tree, go_version, b->build_flags ? b->build_flags : "",
 		    b->gcflags ? b->gcflags : "", b->tests, b->max_flow);
 	for (i = 0; i < ARRAY_SIZE(vars); i++) {

@@ -1183,6 +1183,9 @@ static void go_command(struct go_run *run, const char *root, const char *moddir,
 		child_argv_push(a, "build");
 	}
 	child_argv_split(a, opts->build_flags);
+	/* the compiler names files by their paths only without -trimpath
+	 * (GOFLAGS, a CI's usual setting): with it they are import paths */
+	child_argv_push(a, "-trimpath=false");
 	strbuf_addstr(&run->gc, "-gcflags=-m=2");
 	if (opts->gcflags && *opts->gcflags)
 		strbuf_addf(&run->gc, " %s", opts->gcflags);

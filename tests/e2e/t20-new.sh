@@ -46,7 +46,7 @@ rm "$(grep -l "^tree $(git rev-parse 'c2^{tree}')$" .git/escape-review/cache/*.f
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json
 expect_eq "base cached: the head build names only the changed package" "$(grep '^build ' "$TMP/go-calls")" \
-	"build -gcflags=-m=2 -o /dev/null ./campus"
+	"build -trimpath=false -gcflags=-m=2 -o /dev/null ./campus"
 expect_eq "base cached: the same output" "$(cmp "$TMP/out" "$TMP/c1c2.json" && echo same)" "same"
 
 # c2 -> c3: the article's "3-line fix" still allocates: one new, one fixed

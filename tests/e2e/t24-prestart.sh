@@ -68,7 +68,7 @@ cp "$TMP/out" "$TMP/first.json"
 : >"$TMP/go-calls"
 er --mode added --format json -v
 expect_grep "again: go started before the change is read, with its command" \
-	"^escape-review: running in $root, before the change is read (the last review's head build): go build -gcflags=-m=2 -o /dev/null ./campus$" "$TMP/err"
+	"^escape-review: running in $root, before the change is read (the last review's head build): go build -trimpath=false -gcflags=-m=2 -o /dev/null ./campus$" "$TMP/err"
 expect_grep "again: that go is the review's" \
 	"^escape-review: the go command started before the change was read is this review's: kept$" "$TMP/err"
 expect_eq "again: one go build, the same JSON" \
@@ -105,7 +105,7 @@ GO
 SLOW=./campus PATH="$TMP/slow/bin:$PATH" er --mode added --format json -v --fail-on none
 expect_rc "another package" 0
 expect_grep "another package: go started before the change is read" \
-	"^escape-review: running in $root, before the change is read (the last review's head build): go build -gcflags=-m=2 -o /dev/null ./campus$" "$TMP/err"
+	"^escape-review: running in $root, before the change is read (the last review's head build): go build -trimpath=false -gcflags=-m=2 -o /dev/null ./campus$" "$TMP/err"
 expect_grep "another package: the go started is stopped" \
 	"^escape-review: the go command started before the change was read is not this review's: stopped$" "$TMP/err"
 expect_eq "another package: the findings are the change's" \

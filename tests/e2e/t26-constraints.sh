@@ -217,4 +217,48 @@ hook_push "$(git rev-parse HEAD~1)" "$(git rev-parse HEAD)"
 expect_rc "hook: the push goes through" 0
 expect_grep "hook: the package left out is named" \
 	"^escape-review: warning: the package in w is not built for $platform" "$TMP/err"
+# -trimpath (GOFLAGS, as CI often sets it, or --build-flags) makes the
+# compiler name files by import path: the build undoes it, or every finding
+# would be dropped as in no file of the revision ("0 new" in silence)
+new_repo "$TMP/tp"
+cd "$TMP/tp" || exit 1
+printf 'module example.com/tp\n\ngo 1.%s\n' "$GO_MINOR" >go.mod
+mkdir -p sub
+printf 'package sub\n\nfunc F() *int { x := 1; return &x }\n' >sub/a.go
+commit_all . base
+printf 'package sub\n\nfunc F() *int { x := 1; return &x }\n\nfunc G() *int { y := 2; return &y }\n' >sub/a.go
+commit_all . head
+GOFLAGS=-trimpath er --base HEAD~1 --format json
+expect_eq "GOFLAGS=-trimpath: the new allocation, in its file" \
+	"$(findings "$TMP/out") $(cat "$TMP/err")" "sub/a.go:5:G:moved to heap: y "
+er --base HEAD~1 --build-flags -trimpath --format json -v
+expect_eq "--build-flags -trimpath: the new allocation, in its file" \
+	"$(findings "$TMP/out")" "sub/a.go:5:G:moved to heap: y"
+expect_grep "the build passes -trimpath=false after the build flags" \
+	"go build -trimpath -trimpath=false -gcflags=-m=2 -o /dev/null \\./sub\$" "$TMP/err"
+# a log built with -trimpath, given with --input: its import paths are
+# read as the module's files, from the module root or below it
+# (Go 1.19's compiler prints paths relative to the build's directory even
+# with -trimpath: the log is an ordinary one there)
+go build -trimpath -gcflags=-m=2 ./... 2>"$TMP/trim.log"
+if [ "$GO_MINOR" -ge 26 ]; then trimmed=example.com/tp/sub; else trimmed=sub; fi
+expect_grep "the trimmed log names the file by import path (Go 1.26)" "^$trimmed/a.go:5:" "$TMP/trim.log"
+er --input "$TMP/trim.log" --mode all --format json
+expect_eq "--input of a trimmed log, --mode all: the findings in their files" \
+	"$(findings "$TMP/out") $(cat "$TMP/err")" "sub/a.go:3:F:moved to heap: x
+sub/a.go:5:G:moved to heap: y "
+er --input "$TMP/trim.log" --base HEAD~1 --format json
+expect_eq "--input of a trimmed log, the change's lines: the new allocation" \
+	"$(findings "$TMP/out") $(cat "$TMP/err")" "sub/a.go:5:G:moved to heap: y "
+[ "$GO_MINOR" -ge 26 ] && cd sub # what a log of import paths allows
+er --input "$TMP/trim.log" --base HEAD~1 --format json
+expect_eq "--input of a trimmed log, the change's lines, from a package directory: the same" \
+	"$(findings "$TMP/out") $(cat "$TMP/err")" "sub/a.go:5:G:moved to heap: y "
+if [ "$GO_MINOR" -ge 26 ]; then
+	er --input "$TMP/trim.log" --mode all --format json
+	expect_eq "--input of a trimmed log, --mode all, from a package directory: relative to it" \
+		"$(findings "$TMP/out") $(cat "$TMP/err")" "a.go:3:F:moved to heap: x
+a.go:5:G:moved to heap: y "
+	cd .. || exit 1
+fi
 finish

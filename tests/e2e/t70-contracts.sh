@@ -59,8 +59,8 @@ expect_eq "none: the allocation's chain is the explanation" \
 # hot, is analysed too, with the flags it has without contracts)
 expect_eq "the bce flag for ./hot, the changed package (head and base)" \
 	"$(grep '^build' "$TMP/go-calls" | sort | uniq -c | sed 's/^ *//')" \
-	"2 build -gcflags=-m=2 -gcflags=./hot=-m=2 -d=ssa/check_bce/debug=1 -o /dev/null ./hot
-2 build -gcflags=-m=2 -o /dev/null ./cold"
+	"2 build -trimpath=false -gcflags=-m=2 -gcflags=./hot=-m=2 -d=ssa/check_bce/debug=1 -o /dev/null ./hot
+2 build -trimpath=false -gcflags=-m=2 -o /dev/null ./cold"
 
 er --base c1 --head c2
 expect_rc "review c1..c2, text" 1
@@ -90,7 +90,7 @@ expect_eq "sarif: the contract in the result's properties" \
 er check
 expect_rc "check at c2" 1
 expect_eq "check at c2: one go build" "$(grep '^build' "$TMP/go-calls")" \
-	"build -gcflags=-m=2 -gcflags=./hot=-m=2 -d=ssa/check_bce/debug=1 ./..."
+	"build -trimpath=false -gcflags=-m=2 -gcflags=./hot=-m=2 -d=ssa/check_bce/debug=1 ./..."
 expect_eq "check at c2: the broken contracts, in order" "$(grep '^[a-z]' "$TMP/out" | cut -d' ' -f1-2)" \
 "hot/hot.go:13:2: [ER041
 hot/hot.go:23:6: [ER042
@@ -179,7 +179,7 @@ git commit -q -am "cold: Half"
 er --base c2 --head cold-only
 expect_rc "a change in cold only" 0
 expect_eq "cold is built with -m=2 alone, as without contracts" "$(grep '^build' "$TMP/go-calls" | sort -u)" \
-	"build -gcflags=-m=2 -o /dev/null ./cold"
+	"build -trimpath=false -gcflags=-m=2 -o /dev/null ./cold"
 
 # --- the pre-push hook blocks a broken contract ---
 hook_push c1 c2

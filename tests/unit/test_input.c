@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -211,6 +212,63 @@ static void test_all_outside(void **state)
 	free(path);
 }
 
+/*
+ * A log built with -trimpath names the current module's files by import
+ * path: read as the module's files, in the findings and their steps;
+ * a path whose directory exists is a path (a package directory named like
+ * a one-element module path), and paths of no module are left alone.
+ */
+static void test_trimmed(void **state)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct strbuf got = STRBUF_INIT;
+	char *path, *dir = path_join(root, "mod"), *sub = path_join(root, "mod/myapp");
+	char *cwd = realpath(".", NULL), *mod;
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(cwd);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	mod = path_join(root, "mod/go.mod");
+	f = fopen(mod, "w");
+	assert_non_null(f);
+	fputs("// the module\nmodule \"myapp\" // quoted\n\ngo 1.26\n", f);
+	fclose(f);
+	path = put_log("trimmed.log", "# myapp/tool\n"
+		       "myapp/tool/t.go:4:2: x escapes to heap in T:\n"
+		       "myapp/tool/t.go:4:2:   flow: ~r0 \u2190 &x:\n"
+		       "myapp/tool/t.go:4:2:     from &x (address-of) at myapp/tool/t.go:5:9\n"
+		       "myapp/tool/t.go:4:2: moved to heap: x\n"
+		       "# myapp\n"
+		       "myapp/m.go:3:2: moved to heap: y\n"
+		       "# other\n"
+		       "other/o.go:3:2: moved to heap: z\n");
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(input_read(&l, path, root, 0, 0, NULL, NULL), 0);
+	assert_int_equal(chdir(cwd), 0);
+	for (i = 0; i < l.nr; i++) {
+		strbuf_addf(&got, "%s:%d", l.items[i]->file, l.items[i]->line);
+		if (l.items[i]->flow_nr)
+			strbuf_addf(&got, " (%s:%d)", l.items[i]->flow[l.items[i]->flow_nr - 1].file,
+				    l.items[i]->flow[l.items[i]->flow_nr - 1].line);
+		strbuf_addch(&got, '\n');
+	}
+	/* in mod/: myapp/tool/ does not exist, so it is the module's tool/;
+	 * myapp/ does, so myapp/m.go is that file */
+	assert_string_equal(got.buf, "mod/tool/t.go:4 (mod/tool/t.go:5)\n"
+					 "mod/myapp/m.go:3\n"
+					 "mod/other/o.go:3\n");
+	finding_list_release(&l);
+	strbuf_release(&got);
+	free(path);
+	free(mod);
+	free(sub);
+	free(dir);
+	free(cwd);
+}
+
 static void test_missing_file(void **state)
 {
 	struct finding_list l = FINDING_LIST_INIT;
@@ -226,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_batches_in_order),
 		cmocka_unit_test(test_second_thread),
 		cmocka_unit_test(test_all_outside),
+		cmocka_unit_test(test_trimmed),
 		cmocka_unit_test(test_missing_file),
 	};
 
