@@ -140,12 +140,15 @@ static void add_rename(struct change *c, const char *from, const char *to)
 	c->renames[c->renames_nr++] = xstrdup(to);
 }
 
+/* A file that says which dependencies are built: go.mod, go.sum, or
+ * anything under vendor/ (the review keeps no Go file there). */
 static int is_module_file(const char *path)
 {
 	const char *base = path ? strrchr(path, '/') : NULL;
 
 	base = base ? base + 1 : path;
-	return base && (!strcmp(base, "go.mod") || !strcmp(base, "go.sum"));
+	return base && (!strcmp(base, "go.mod") || !strcmp(base, "go.sum") ||
+			has_component(path, "vendor"));
 }
 
 static int collect(struct change *out, git_repository *repo, git_diff *diff, int tests)
@@ -1004,7 +1007,7 @@ out:
 
 int change_touches_modules(git_repository *repo, const struct change *c)
 {
-	static char *specs[] = { "go.mod", "go.sum", "*/go.mod", "*/go.sum" };
+	static char *specs[] = { "go.mod", "go.sum", "*/go.mod", "*/go.sum", "vendor/*", "*/vendor/*" };
 	git_tree *old_tree = NULL;
 	git_diff *diff = NULL;
 	git_diff_options dopts;

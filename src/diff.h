@@ -50,7 +50,7 @@ struct change {
 	char merge_base_hex[GIT_OID_HEXSZ + 1];
 	git_oid merge_base_tree, head_tree;  /* head_tree unset in worktree mode */
 	int worktree;
-	int modules;      /* committed: a go.mod or go.sum differs (see change_touches_modules) */
+	int modules;      /* committed: a go.mod, go.sum or vendor/ file differs (see change_touches_modules) */
 	struct changed_file *files;
 	size_t files_nr, files_alloc;
 	/* every rename among .go files, old path -> new path, as pairs */
@@ -162,12 +162,13 @@ void change_guess_release(struct change_guess *g);
 /* The changed file with this new path, or NULL. */
 const struct changed_file *change_file(const struct change *c, const char *path);
 /*
- * 1 when the change `c` (change_compute()'s) touches a go.mod or go.sum:
- * a dependency's version, which may change what the code allocates though
- * no Go file changed; 0 when not; a negative code on a libgit2 error.
+ * 1 when the change `c` (change_compute()'s) touches a go.mod or go.sum,
+ * or a file under vendor/: a dependency's version or its vendored code,
+ * which may change what the code allocates though no Go file of the
+ * review changed; 0 when not; a negative code on a libgit2 error.
  * Between commits the change's own diff said it (no cost); in worktree
  * mode, whose diff looks only where a Go file may differ, the paths named
- * go.mod and go.sum are diffed against the base.
+ * go.mod and go.sum and those under vendor/ are diffed against the base.
  */
 int change_touches_modules(git_repository *repo, const struct change *c);
 /* 1 when `line` was added in `f` / lies inside one of its hunks. */

@@ -2207,7 +2207,7 @@ static int stage_change(struct run *r)
 	if (!ret && !r->change.files_nr && !opts->input && !opts->all_packages &&
 	    !opts->packages_nr) {
 		if (change_touches_modules(r->repo, &r->change) == 1)
-			fprintf(stderr, "escape-review: the change touches no Go file but go.mod or go.sum: a dependency's new version may change what the code allocates, which --all-packages with the same revisions shows (every package compared with the base)\n");
+			fprintf(stderr, "escape-review: the change touches no Go file but go.mod, go.sum or vendor/: a dependency's new version or vendored code may change what the code allocates, which --all-packages with the same revisions shows (every package compared with the base)\n");
 		error_clear(); /* a hint that could not be given: nothing lost */
 	}
 	strbuf_release(&walk_memo); /* co.walk_memo: not used after this */

@@ -195,7 +195,7 @@ mkdir sub
 printf 'module example.com/mod/sub\n\ngo 1.19\n' >sub/go.mod
 printf 'package mod\n' >m.go
 commit_all . base
-hint="escape-review: the change touches no Go file but go.mod or go.sum: a dependency's new version may change what the code allocates, which --all-packages with the same revisions shows (every package compared with the base)"
+hint="escape-review: the change touches no Go file but go.mod, go.sum or vendor/: a dependency's new version or vendored code may change what the code allocates, which --all-packages with the same revisions shows (every package compared with the base)"
 printf 'module example.com/mod/sub\n\ngo 1.20\n' >sub/go.mod
 : >"$TMP/go-calls" # the counting shim is on PATH since above
 er
@@ -207,6 +207,15 @@ echo notes >README
 commit_all . readme
 er --base HEAD~1
 expect_eq "a README: no hint" "$(cat "$TMP/err")" ""
+# a vendored file edited (the review keeps no Go file under vendor/)
+mkdir -p vendor/example.com/dep
+printf 'package dep\n\nfunc D() *int { d := 1; return &d }\n' >vendor/example.com/dep/d.go
+: >"$TMP/go-calls"
+er
+expect_eq "vendor/ in the work tree: the hint, go not run" "$(cat "$TMP/err") $(go_calls)" "$hint 0"
+commit_all . "vendored dep"
+er --base HEAD~1
+expect_eq "vendor/ committed: the hint" "$(cat "$TMP/err")" "$hint"
 cd "$TMP/c" || exit 1
 
 # the pre-push hook: a push of a change to a Windows-only package is not
