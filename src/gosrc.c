@@ -2599,8 +2599,15 @@ static void locate_all(struct finding_list *list, const char *root, struct gosrc
 			locate_file(order + i, j - i, ready, types, root, shown);
 			continue;
 		}
-		path = file[0] == '/' ? xstrdup(file) : path_join(root, file);
 		srcfile_reset(&sf);
+		if (!ends_with(file, ".go")) {
+			/* a //line directive's file (gram.y): not Go, so no
+			 * function or scope is read from it */
+			srcfile_index(&sf);
+			locate_file(order + i, j - i, &sf, types, root, shown);
+			continue;
+		}
+		path = file[0] == '/' ? xstrdup(file) : path_join(root, file);
 		if (strbuf_read_file(&sf.text, path, MAX_SOURCE) >= 0 && sf.text.len <= MAX_SOURCE) {
 			srcfile_index(&sf);
 			locate_file(order + i, j - i, &sf, types, root, shown);

@@ -310,7 +310,10 @@ static void text_finding(struct strbuf *out, const struct finding *f,
 	size_t i;
 
 	add_safe(out, f->file);
-	strbuf_addf(out, ":%d:%d: ", f->line, f->column);
+	strbuf_addf(out, ":%d:", f->line);
+	if (f->column > 0) /* none after a //line directive without one */
+		strbuf_addf(out, "%d:", f->column);
+	strbuf_addch(out, ' ');
 	if (o->color)
 		strbuf_addstr(out, sev_color(f->severity));
 	strbuf_addf(out, "[%s %s]", rule, severity_name(f->severity));
@@ -370,7 +373,9 @@ static void text_finding(struct strbuf *out, const struct finding *f,
 		if (!is_flow && s->line) {
 			strbuf_addstr(out, " at ");
 			add_safe(out, s->file);
-			strbuf_addf(out, ":%d:%d", s->line, s->column);
+			strbuf_addf(out, ":%d", s->line);
+			if (s->column > 0)
+				strbuf_addf(out, ":%d", s->column);
 		}
 		strbuf_addch(out, '\n');
 	}

@@ -246,39 +246,143 @@ static int head_root(struct strbuf *out, git_repository *repo, const struct chan
 	return ret;
 }
 
+/* 1 when `rel` is a regular file under `root`, else 2; cached in `checked`. */
+static uintptr_t file_state(struct strmap *checked, const char *root, const char *rel)
+{
+	uintptr_t state = (uintptr_t)strmap_get(checked, rel, strlen(rel));
+
+	if (!state) {
+		char *p = path_join(root, rel);
+		struct stat st;
+
+		state = !stat(p, &st) && S_ISREG(st.st_mode) ? 1 : 2;
+		free(p);
+		strmap_put(checked, rel, strlen(rel), (void *)state);
+	}
+	return state;
+}
+
+/*
+ * The directory of the package `importpath` ("example.com/m/p", a test
+ * package's "[... .test]" and "_test" left out) by its module's path in
+ * `set`'s go.mod files, the longest that holds it; malloc'd, or NULL.
+ */
+static char *package_dir(const struct pkgset *set, const char *root, const char *importpath)
+{
+	size_t len = strcspn(importpath, " "), i, best = 0;
+	char *dir = NULL;
+
+	if (len > 5 && !memcmp(importpath + len - 5, "_test", 5))
+		len -= 5;
+	for (i = 0; set && i < set->nr; i++) {
+		struct strbuf path = STRBUF_INIT, mod = STRBUF_INIT, modpath = STRBUF_INIT;
+		const char *d = set->mods[i].dir;
+
+		strbuf_addf(&path, "%s/%s%sgo.mod", root, d, *d ? "/" : "");
+		if (strbuf_read_file(&mod, path.buf, 1 << 20) >= 0 &&
+		    !gosrc_module_path(&modpath, mod.buf, mod.len) && modpath.len > best &&
+		    modpath.len <= len && !memcmp(importpath, modpath.buf, modpath.len) &&
+		    (len == modpath.len || importpath[modpath.len] == '/')) {
+			best = modpath.len;
+			strbuf_reset(&path);
+			strbuf_addstr(&path, d);
+			if (len > modpath.len)
+				strbuf_addf(&path, "%s%.*s", *d ? "/" : "", (int)(len - modpath.len - 1),
+					    importpath + modpath.len + 1);
+			free(dir);
+			dir = strbuf_detach(&path, NULL);
+		}
+		strbuf_release(&path);
+		strbuf_release(&mod);
+		strbuf_release(&modpath);
+	}
+	return dir;
+}
+
+/*
+ * A //line directive names the file the code came from as written
+ * ("gram.y" in goyacc's output), and the compiler prints that name: when
+ * it is relative and a file of that name is in the directory of the
+ * package's other findings, the finding and its steps are put there.
+ * `dirs`: import path -> directory of a finding in a file that exists,
+ * else as its module's go.mod says (package_dir).
+ */
+static int place_in_package(struct finding *f, struct strmap *checked, struct strmap *dirs,
+			    const char *root, const struct pkgset *set)
+{
+	const char *dir;
+	char *old, *cand;
+	size_t j;
+
+	if (!f->package || f->file[0] == '/' || starts_with(f->file, "../"))
+		return 0;
+	dir = strmap_get(dirs, f->package, strlen(f->package));
+	if (!dir) {
+		char *found = package_dir(set, root, f->package);
+
+		dir = found ? found : xstrdup("\n"); /* "\n": none */
+		strmap_put(dirs, f->package, strlen(f->package), (void *)dir);
+	}
+	if (!strcmp(dir, "\n"))
+		return 0;
+	cand = *dir ? path_join(dir, f->file) : xstrdup(f->file);
+	if (file_state(checked, root, cand) != 1) {
+		free(cand);
+		return 0;
+	}
+	old = f->file;
+	for (j = 0; j < f->flow_nr; j++)
+		if (!strcmp(f->flow[j].file, old))
+			finding_step_set_file(f, &f->flow[j], cand);
+	f->file = cand;
+	free(old);
+	return 1;
+}
+
 /*
  * Drop findings whose file is not in the checkout: the compiler prints
  * file names raw, so a name with a newline in it comes out as two lines and
- * cannot be matched.  Says so once per file when `warn`.
+ * cannot be matched; a //line directive's name is put in its package's
+ * directory when it is there (place_in_package).  Says so once per file
+ * when `warn`.
  */
-static void drop_missing(struct finding_list *l, const char *root, int warn)
+static void drop_missing(struct finding_list *l, const char *root, const struct pkgset *set,
+			 int warn)
 {
-	struct strmap checked = STRMAP_INIT;
-	size_t i, k = 0;
+	struct strmap checked = STRMAP_INIT, dirs = STRMAP_INIT, warned = STRMAP_INIT;
+	const struct strmap_entry *e;
+	size_t i, k = 0, it = 0;
 
 	for (i = 0; i < l->nr; i++) {
 		struct finding *f = l->items[i];
-		uintptr_t state = (uintptr_t)strmap_get(&checked, f->file, strlen(f->file));
+		const char *slash = strrchr(f->file, '/');
 
-		if (!state) {
-			char *p = path_join(root, f->file);
-			struct stat st;
+		if (file_state(&checked, root, f->file) == 1 && f->package && slash &&
+		    !strmap_get(&dirs, f->package, strlen(f->package)))
+			strmap_put(&dirs, f->package, strlen(f->package),
+				   xstrndup(f->file, (size_t)(slash - f->file)));
+	}
+	for (i = 0; i < l->nr; i++) {
+		struct finding *f = l->items[i];
 
-			state = !stat(p, &st) && S_ISREG(st.st_mode) ? 1 : 2;
-			free(p);
-			strmap_put(&checked, f->file, strlen(f->file), (void *)state);
-			if (state == 2 && warn)
-				fprintf(stderr, "escape-review: warning: the compiler reported %s, which is not a file of the revision (a file name with a newline in it?); its findings are left out\n",
+		if (file_state(&checked, root, f->file) == 2 &&
+		    !place_in_package(f, &checked, &dirs, root, set)) {
+			if (warn && !strmap_get(&warned, f->file, strlen(f->file))) {
+				strmap_put(&warned, f->file, strlen(f->file), (void *)1);
+				fprintf(stderr, "escape-review: warning: the compiler reported %s, which is not a file of the revision (a //line directive's name, or a file name with a newline in it?); its findings are left out\n",
 					f->file);
-		}
-		if (state == 2) {
+			}
 			finding_free(f);
 			continue;
 		}
 		l->items[k++] = f;
 	}
 	l->nr = k;
+	while (strmap_next(&dirs, &it, &e))
+		free(e->value);
+	strmap_release(&dirs);
 	strmap_release(&checked);
+	strmap_release(&warned);
 }
 
 /*
@@ -563,7 +667,7 @@ static void *analyse(void *data)
 		a->msg = xstrdup(error_last());
 		error_clear(); /* this thread's own message: freed before it ends */
 	} else {
-		drop_missing(&a->findings, a->root, a->warn);
+		drop_missing(&a->findings, a->root, a->set, a->warn);
 		for (i = 0; i < a->findings.nr; i++) /* those the idle time left */
 			if (!a->findings.items[i]->located)
 				finding_list_add(&rest, a->findings.items[i]);

@@ -270,4 +270,27 @@ if [ "$GO_MINOR" -ge 26 ]; then
 a.go:5:G:moved to heap: y "
 	cd .. || exit 1
 fi
+# code under a //line directive (goyacc's): the compiler names the file the
+# directive does ("gram.y"), which is put in the package's directory when
+# it is there, and is not read as Go; a name that is nowhere is named
+new_repo "$TMP/ln"
+cd "$TMP/ln" || exit 1
+printf 'module example.com/ln\n\ngo 1.%s\n' "$GO_MINOR" >go.mod
+mkdir p
+printf '%%%%{\npackage p\n%%%%}\n%%%%%%%%\ntop: X { $$ = leak() }\n' >p/gram.y
+printf 'package p\n\n//line gram.y:5\nfunc Leak() *int { v := 1; return &v }\n' >p/gram.go
+commit_all . base
+printf '\n\n\nnext: Y { $$ = leak2() }\n' >>p/gram.y
+printf '\n//line gram.y:9\nfunc Leak2() *int { w := 1; return &w }\n' >>p/gram.go
+printf '\n//line nowhere.y:3\nfunc Gone() *int { z := 1; return &z }\n' >>p/gram.go
+commit_all . "a rule"
+er --base HEAD~1 --format json
+expect_eq "//line: the new allocation at its line of the grammar, no function read from it" \
+	"$(findings "$TMP/out")" "p/gram.y:9:None:moved to heap: w"
+expect_eq "//line: a directive's file that is nowhere is named" "$(cat "$TMP/err")" \
+	"escape-review: warning: the compiler reported nowhere.y, which is not a file of the revision (a //line directive's name, or a file name with a newline in it?); its findings are left out"
+er --base HEAD~1 --mode all
+expect_grep "//line: text output, no column where the directive gives none" \
+	"^p/gram.y:5: \\[ER010 warning\\] moved to heap: v$" "$TMP/out"
+cd "$TMP/c" || exit 1
 finish
