@@ -43,6 +43,12 @@ void golex_init(struct golex *lx, const char *s, size_t len, enum golex_state st
 	lx->line = 1;
 	lx->col = 1;
 	lx->state = start;
+	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) {
+		/* a byte order mark, which Go ignores at the start of a file
+		 * (it lexed as an identifier: "\ufeffpackage") */
+		lx->i = 3;
+		lx->col = 4;
+	}
 }
 
 /* Move to byte `to` (not before i) of a stretch without newlines. */
@@ -1190,7 +1196,7 @@ int gosrc_type_is_zero(const char *expr, size_t len, const struct gotype *types,
 
 int gosrc_is_generated(const char *src, size_t len)
 {
-	size_t i = 0;
+	size_t i = len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3) ? 3 : 0; /* a byte order mark */
 
 	while (i < len) {
 		const char *l = src + i, *nl = memchr(l, '\n', len - i);
