@@ -24,7 +24,7 @@ p/we\"ird \$(touch pwned) 'x'.go:3:Q:moved to heap: q"
 expect_eq "nothing was executed" "$(ls)" "go.mod
 p"
 expect_eq "a newline in a name: one warning, nothing guessed" "$(cat "$TMP/err")" \
-	"escape-review: warning: the compiler reported line.go, which is not a file of the revision (a file name with a newline in it?); its findings are left out"
+	"escape-review: warning: the compiler reported line.go, which is not a file of the revision (a //line directive's name, or a file name with a newline in it?); its findings are left out"
 er --base HEAD~1 --mode added
 expect_grep "text: invalid UTF-8 shown escaped" 'p/caf\\xe9.go:3:17: \[ER010 warning\] moved to heap: u' "$TMP/out"
 expect_grep "CRLF: column and function right" 'p/crlf.go:4:2: \[ER010 warning\] moved to heap: c' "$TMP/out"
