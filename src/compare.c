@@ -575,6 +575,173 @@ static int leak_now_moved(const struct finding_list *head, const struct finding 
 	return 0;
 }
 
+/*
+ * The renamed-function pass.  A group is the findings of one top-level
+ * function of one file (the head's path); `sig` hashes the sorted hashes
+ * of their messages (positions stripped), so two groups of equal
+ * signature hold the same verdicts.
+ */
+struct fgroup {
+	unsigned long long key;   /* package, file, function */
+	unsigned long long sig;   /* package, file and the messages */
+	size_t *items;            /* indexes into the side's list, by message then line */
+	size_t nr;
+	int whole;                /* every finding of it is left unmatched */
+};
+
+static _Thread_local const struct finding_list *group_list;
+static _Thread_local const unsigned long long *group_msg;
+
+static int cmp_group_item(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const struct finding *fx = group_list->items[x], *fy = group_list->items[y];
+
+	if (group_msg[x] != group_msg[y])
+		return group_msg[x] < group_msg[y] ? -1 : 1;
+	if (fx->line != fy->line)
+		return fx->line < fy->line ? -1 : 1;
+	return fx->column < fy->column ? -1 : fx->column > fy->column;
+}
+
+static unsigned long long function_key(const struct finding *f, const char *file, int with_file)
+{
+	const char *pkg = f->package ? f->package : "";
+	unsigned long long h = strmap_hash(pkg, strlen(pkg) + 1);
+
+	if (with_file)
+		h = strmap_hash_continue(h, file, strlen(file) + 1);
+	return strmap_hash_continue(h, f->function, toplevel_len(f->function));
+}
+
+/*
+ * The groups of side `l` (its file paths through the change's renames when
+ * `c`), `done[i]` telling its matched findings; `present` gets the
+ * package-and-function key of every finding.  Findings of no function
+ * are in no group.
+ */
+static struct fgroup *make_groups(size_t *nr_out, const struct finding_list *l, const size_t *hp,
+				  const unsigned char *bd, const struct change *c,
+				  struct strmap *present)
+{
+	struct strmap at = STRMAP_INIT;
+	struct fgroup *g = NULL;
+	unsigned long long *msg = xcalloc(l->nr + 1, sizeof(*msg));
+	size_t nr = 0, alloc = 0, i, j;
+
+	for (i = 0; i < l->nr; i++) {
+		const struct finding *f = l->items[i];
+		const char *file = f->file, *renamed;
+		unsigned long long fk, pk;
+		uintptr_t k;
+
+		if (!f->function || !file)
+			continue;
+		if (c && (renamed = change_renamed_to(c, file)))
+			file = renamed;
+		pk = function_key(f, file, 0);
+		strmap_put(present, (const char *)&pk, sizeof(pk), (void *)1);
+		fk = function_key(f, file, 1);
+		k = (uintptr_t)strmap_get(&at, (const char *)&fk, sizeof(fk));
+		if (!k) {
+			ALLOC_GROW(g, nr + 1, alloc);
+			memset(&g[nr], 0, sizeof(g[nr]));
+			g[nr].key = fk;
+			g[nr].whole = 1;
+			k = ++nr;
+			strmap_put(&at, (const char *)&fk, sizeof(fk), (void *)k);
+		}
+		msg[i] = hash_stripped(0, f->message ? f->message : "");
+		g[k - 1].items = xrealloc(g[k - 1].items, (g[k - 1].nr + 1) * sizeof(*g[k - 1].items));
+		g[k - 1].items[g[k - 1].nr++] = i;
+		if (hp ? hp[i] != 0 : bd[i] != 0)
+			g[k - 1].whole = 0;
+	}
+	group_list = l;
+	group_msg = msg;
+	for (i = 0; i < nr; i++) {
+		const struct finding *f0 = l->items[g[i].items[0]];
+		const char *pkg = f0->package ? f0->package : "";
+		const char *file = f0->file, *renamed;
+
+		if (c && (renamed = change_renamed_to(c, file)))
+			file = renamed;
+		qsort(g[i].items, g[i].nr, sizeof(*g[i].items), cmp_group_item);
+		g[i].sig = strmap_hash_continue(strmap_hash(pkg, strlen(pkg) + 1), file, strlen(file) + 1);
+		for (j = 0; j < g[i].nr; j++)
+			g[i].sig = strmap_hash_continue(g[i].sig, (const char *)&msg[g[i].items[j]],
+							sizeof(msg[0]));
+	}
+	free(msg);
+	strmap_release(&at);
+	*nr_out = nr;
+	return g;
+}
+
+/* Whether group `x`'s function is a candidate: all of it unmatched, and
+ * its function (package and name) nowhere on the other side. */
+static int group_vanished(const struct fgroup *x, const struct finding_list *l,
+			  const struct strmap *other)
+{
+	const struct finding *f = l->items[x->items[0]];
+	unsigned long long pk = function_key(f, NULL, 0);
+
+	return x->whole && !strmap_get(other, (const char *)&pk, sizeof(pk));
+}
+
+/*
+ * A function renamed (testingWriter.Write to TestingWriter.Write, a type
+ * exported): its findings, all left unmatched, pair with those of a
+ * function of the same file that the base did not have, when both hold
+ * the same verdicts and no other such pair of that file does.
+ */
+static void match_renamed(const struct finding_list *head, size_t *hp, const struct finding_list *base,
+			  unsigned char *bd, const struct change *c)
+{
+	struct strmap in_head = STRMAP_INIT, in_base = STRMAP_INIT, sigs = STRMAP_INIT;
+	size_t hn, bn, i, j, k;
+	struct fgroup *hg = make_groups(&hn, head, hp, NULL, NULL, &in_head);
+	struct fgroup *bg = make_groups(&bn, base, NULL, bd, c, &in_base);
+
+	/* a signature's count: base groups + 1000 * head groups, candidates only */
+	for (i = 0; i < bn; i++)
+		if (group_vanished(&bg[i], base, &in_head)) {
+			uintptr_t n = (uintptr_t)strmap_get(&sigs, (const char *)&bg[i].sig, sizeof(bg[i].sig));
+
+			strmap_put(&sigs, (const char *)&bg[i].sig, sizeof(bg[i].sig), (void *)(n + 1));
+		}
+	for (i = 0; i < hn; i++)
+		if (group_vanished(&hg[i], head, &in_base)) {
+			uintptr_t n = (uintptr_t)strmap_get(&sigs, (const char *)&hg[i].sig, sizeof(hg[i].sig));
+
+			strmap_put(&sigs, (const char *)&hg[i].sig, sizeof(hg[i].sig), (void *)(n + 1000));
+		}
+	for (i = 0; i < hn; i++) {
+		if (!group_vanished(&hg[i], head, &in_base) ||
+		    (uintptr_t)strmap_get(&sigs, (const char *)&hg[i].sig, sizeof(hg[i].sig)) != 1001)
+			continue;
+		for (j = 0; j < bn; j++)
+			if (bg[j].sig == hg[i].sig && bg[j].nr == hg[i].nr &&
+			    group_vanished(&bg[j], base, &in_head))
+				break;
+		if (j == bn)
+			continue;
+		for (k = 0; k < hg[i].nr; k++) {
+			hp[hg[i].items[k]] = bg[j].items[k] + 1;
+			bd[bg[j].items[k]] = 1;
+		}
+	}
+	for (i = 0; i < hn; i++)
+		free(hg[i].items);
+	for (i = 0; i < bn; i++)
+		free(bg[i].items);
+	free(hg);
+	free(bg);
+	strmap_release(&in_head);
+	strmap_release(&in_base);
+	strmap_release(&sigs);
+}
+
 void compare_match(struct finding_list *head, struct finding_list *base,
 		   struct finding_list *fixed, struct finding_list *matched, const struct change *c)
 {
@@ -591,6 +758,12 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 			;
 		if (i < head->nr)
 			match_pass(head, hp, base, bd, 0);
+	}
+	if (memchr(bd, 0, base->nr)) {
+		for (i = 0; i < head->nr && hp[i]; i++)
+			;
+		if (i < head->nr)
+			match_renamed(head, hp, base, bd, c);
 	}
 	for (i = 0; i < head->nr; i++)
 		head->items[i]->status = hp[i] ? STATUS_EXISTING : STATUS_NEW;

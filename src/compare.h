@@ -21,7 +21,8 @@
  * finding's fingerprint back to the one on the line the change kept.  Line
  * shifts, reformatting and renamed files keep the fingerprint; findings of
  * a function moved to another file of the package are matched in a second
- * pass that ignores the file.
+ * pass that ignores the file, and those of a renamed function in a third
+ * (compare_match()).
  *
  * Cache.  The analysis of a committed revision (the base, and the head
  * when it is committed) is cached: the findings with their whole chains
@@ -88,7 +89,12 @@ void compare_prehash(struct finding_list *l);
  * findings without a partner are moved to `fixed` (STATUS_FIXED), those
  * with one to `matched` (freed when it is NULL), as is a `leaking param:
  * p` whose parameter head moves to the heap (finding.moved_param: it
- * still leaks; the `moved to heap: p` is new).  `base` is emptied.
+ * still leaks; the `moved to heap: p` is new).  A base function none of
+ * whose findings got a partner, and whose package and name no head finding
+ * has, pairs with a head function of the same file in the same case the
+ * other way round, when the two hold the same messages (positions
+ * stripped) and are the only such pair of that signature: a rename.
+ * `base` is emptied.
  */
 void compare_match(struct finding_list *head, struct finding_list *base,
 		   struct finding_list *fixed, struct finding_list *matched, const struct change *c);

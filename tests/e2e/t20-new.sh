@@ -271,4 +271,37 @@ the compiler's temporary .autotmp_4 is boxed into an interface that is stored in
 "leaking param: s: parameter s leaks to the compiler's temporary .autotmp_2 because it is stored in .autotmp_2 at p.go:20, so callers' arguments escape
 moved to heap: .autotmp_2: the address of the compiler's temporary .autotmp_2 (made by new(s)) is returned at p.go:20"
 fi
+# a type renamed (exported): its methods' findings are the same verdicts
+# under new names, not new ones and fixed ones; a rename that also adds an
+# allocation is new and fixed, as the compiler's two lists differ
+new_repo "$TMP/ren"
+cd "$TMP/ren" || exit 1
+printf 'module example.com/ren\n\ngo 1.%s\n' "$GO_MINOR" >go.mod
+cat >w.go <<'GO'
+package ren
+
+type writer struct{ t *[]byte }
+
+func newWriter(t *[]byte) writer { return writer{t: t} }
+
+func (w writer) Write(p []byte) (int, error) {
+	*w.t = append(*w.t, p...)
+	return len(p), nil
+}
+
+func keep(p *int) *int { return p }
+GO
+commit_all . base
+sed -i 's/\bwriter\b/Writer/g; s/newWriter/NewWriter/' w.go
+commit_all . "export Writer"
+er --base HEAD~1 --format json --fail-on none
+expect_eq "a type renamed: nothing new, nothing fixed" "$(summary | sed 's/ existing=[0-9]*//')" \
+	"mode=new new=0 fixed=0 baseline=0"
+sed -i 's/^func keep(p \*int) \*int { return p }$/func hold(p *int) *int { q := *p; return \&q }/' w.go
+commit_all . "keep renamed and changed"
+er --base HEAD~1 --format json --fail-on none
+expect_eq "renamed and changed: new and fixed" "$(summary | sed 's/ existing=[0-9]*//')" \
+"w.go:12:hold:moved to heap: q:new:true
+fixed w.go:12:keep:leaking param: p to result ~r0 level=0
+mode=new new=1 fixed=1 baseline=0"
 finish

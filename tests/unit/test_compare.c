@@ -351,6 +351,73 @@ static void test_match(void **state)
 	finding_list_release(&fixed);
 }
 
+/* Statuses of `head` (N new, E existing), "|", then the functions of the
+ * base findings left fixed, after compare_match(). */
+static void expect_renamed(const char *what, struct finding_list *head, struct finding_list *base,
+			   const char *want)
+{
+	struct finding_list fixed = FINDING_LIST_INIT;
+	struct strbuf got = STRBUF_INIT;
+	size_t i;
+
+	compare_fingerprint(head, NULL);
+	compare_fingerprint(base, NULL);
+	compare_match(head, base, &fixed, NULL, NULL);
+	for (i = 0; i < head->nr; i++)
+		strbuf_addch(&got, head->items[i]->status == STATUS_NEW ? 'N' : 'E');
+	strbuf_addch(&got, '|');
+	for (i = 0; i < fixed.nr; i++)
+		strbuf_addf(&got, "%s%s", i ? "," : "", fixed.items[i]->function);
+	if (strcmp(got.buf, want))
+		fail_msg("%s: %s, not %s", what, got.buf, want);
+	strbuf_release(&got);
+	finding_list_release(head);
+	finding_list_release(&fixed);
+}
+
+/* A function renamed with the same verdicts (zap 1.27's testingWriter made
+ * TestingWriter) is not new and fixed; one that still has a finding, two
+ * alike, other verdicts or another file are. */
+static void test_match_renamed(void **state)
+{
+	struct finding_list head = FINDING_LIST_INIT, base = FINDING_LIST_INIT;
+
+	(void)state;
+	finding_list_add(&base, mk("w.go", 123, "testingWriter.Write", "leaking param: w"));
+	finding_list_add(&base, mk("w.go", 123, "testingWriter.Write", "leaking param: p"));
+	finding_list_add(&base, mk("w.go", 130, "testingWriter.Write", "p escapes to heap"));
+	finding_list_add(&base, mk("w.go", 112, "newTestingWriter", "leaking param: t to result ~r0 level=0"));
+	finding_list_add(&head, mk("w.go", 146, "TestingWriter.Write", "p escapes to heap"));
+	finding_list_add(&head, mk("w.go", 139, "TestingWriter.Write", "leaking param: p"));
+	finding_list_add(&head, mk("w.go", 139, "TestingWriter.Write", "leaking param: w"));
+	finding_list_add(&head, mk("w.go", 127, "NewTestingWriter", "leaking param: t to result ~r0 level=0"));
+	expect_renamed("renamed", &head, &base, "EEEE|");
+
+	/* F keeps a finding: not gone, so x is fixed in F and new in G */
+	finding_list_add(&base, mk("a.go", 3, "F", "leaking param: p"));
+	finding_list_add(&base, mk("a.go", 4, "F", "moved to heap: x"));
+	finding_list_add(&head, mk("a.go", 3, "F", "leaking param: p"));
+	finding_list_add(&head, mk("a.go", 9, "G", "moved to heap: x"));
+	expect_renamed("a function kept", &head, &base, "EN|F");
+
+	/* two gone alike, one come: which it was is not known */
+	finding_list_add(&base, mk("a.go", 3, "A", "leaking param: p"));
+	finding_list_add(&base, mk("a.go", 6, "B", "leaking param: p"));
+	finding_list_add(&head, mk("a.go", 3, "C", "leaking param: p"));
+	expect_renamed("ambiguous", &head, &base, "N|A,B");
+
+	/* other verdicts; another file; a verdict more */
+	finding_list_add(&base, mk("a.go", 3, "A", "leaking param: p"));
+	finding_list_add(&base, mk("a.go", 8, "D", "moved to heap: d"));
+	finding_list_add(&base, mk("a.go", 12, "E", "moved to heap: e"));
+	finding_list_add(&head, mk("a.go", 3, "B", "leaking param: q"));
+	finding_list_add(&head, mk("b.go", 8, "D2", "moved to heap: d"));
+	finding_list_add(&head, mk("a.go", 12, "E2", "moved to heap: e"));
+	finding_list_add(&head, mk("a.go", 13, "E2", "moved to heap: f"));
+	expect_renamed("not the same verdicts, file or count", &head, &base, "NNNN|A,D,E");
+	finding_list_release(&base);
+}
+
 /* A change of one file (p.go) with one hunk and its context lines. */
 static void one_hunk(struct change *c, struct changed_file *cf, struct hunk *h,
 		     int old_start, int old_lines, int new_start, int new_lines,
@@ -1507,6 +1574,7 @@ int main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_leak_now_moved),
 		cmocka_unit_test(test_match_kept_lines),
+		cmocka_unit_test(test_match_renamed),
 		cmocka_unit_test(test_new_line),
 		cmocka_unit_test(test_cache_round_trip),
 		cmocka_unit_test(test_baseline),
