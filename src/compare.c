@@ -577,13 +577,14 @@ static int leak_now_moved(const struct finding_list *head, const struct finding 
 
 /*
  * The renamed-function pass.  A group is the findings of one top-level
- * function of one file (the head's path); `sig` hashes the sorted hashes
- * of their messages (positions stripped), so two groups of equal
- * signature hold the same verdicts.
+ * function of one file (the head's path: a file the change renamed, to
+ * another package too, is the same file); `sig` hashes the file and the
+ * sorted hashes of their messages (positions stripped), so two groups of
+ * equal signature hold the same verdicts in the same file.
  */
 struct fgroup {
 	unsigned long long key;   /* package, file, function */
-	unsigned long long sig;   /* package, file and the messages */
+	unsigned long long sig;   /* file and the messages */
 	size_t *items;            /* indexes into the side's list, by message then line */
 	size_t nr;
 	int whole;                /* every finding of it is left unmatched */
@@ -661,13 +662,14 @@ static struct fgroup *make_groups(size_t *nr_out, const struct finding_list *l, 
 	group_msg = msg;
 	for (i = 0; i < nr; i++) {
 		const struct finding *f0 = l->items[g[i].items[0]];
-		const char *pkg = f0->package ? f0->package : "";
 		const char *file = f0->file, *renamed;
 
+		/* the file (the head's path), not the package: a file moved
+		 * to another package, as the change's renames say, is one */
 		if (c && (renamed = change_renamed_to(c, file)))
 			file = renamed;
 		qsort(g[i].items, g[i].nr, sizeof(*g[i].items), cmp_group_item);
-		g[i].sig = strmap_hash_continue(strmap_hash(pkg, strlen(pkg) + 1), file, strlen(file) + 1);
+		g[i].sig = strmap_hash(file, strlen(file) + 1);
 		for (j = 0; j < g[i].nr; j++)
 			g[i].sig = strmap_hash_continue(g[i].sig, (const char *)&msg[g[i].items[j]],
 							sizeof(msg[0]));

@@ -91,9 +91,10 @@ void compare_prehash(struct finding_list *l);
  * p` whose parameter head moves to the heap (finding.moved_param: it
  * still leaks; the `moved to heap: p` is new).  A base function none of
  * whose findings got a partner, and whose package and name no head finding
- * has, pairs with a head function of the same file in the same case the
- * other way round, when the two hold the same messages (positions
- * stripped) and are the only such pair of that signature: a rename.
+ * has, pairs with a head function of the same file (through the change's
+ * renames, to another package too) in the same case the other way round,
+ * when the two hold the same messages (positions stripped) and are the
+ * only such pair of that signature: a rename.
  * `base` is emptied.
  */
 void compare_match(struct finding_list *head, struct finding_list *base,

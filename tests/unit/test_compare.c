@@ -354,15 +354,15 @@ static void test_match(void **state)
 /* Statuses of `head` (N new, E existing), "|", then the functions of the
  * base findings left fixed, after compare_match(). */
 static void expect_renamed(const char *what, struct finding_list *head, struct finding_list *base,
-			   const char *want)
+			   const struct change *c, const char *want)
 {
 	struct finding_list fixed = FINDING_LIST_INIT;
 	struct strbuf got = STRBUF_INIT;
 	size_t i;
 
 	compare_fingerprint(head, NULL);
-	compare_fingerprint(base, NULL);
-	compare_match(head, base, &fixed, NULL, NULL);
+	compare_fingerprint(base, c);
+	compare_match(head, base, &fixed, NULL, c);
 	for (i = 0; i < head->nr; i++)
 		strbuf_addch(&got, head->items[i]->status == STATUS_NEW ? 'N' : 'E');
 	strbuf_addch(&got, '|');
@@ -391,20 +391,20 @@ static void test_match_renamed(void **state)
 	finding_list_add(&head, mk("w.go", 139, "TestingWriter.Write", "leaking param: p"));
 	finding_list_add(&head, mk("w.go", 139, "TestingWriter.Write", "leaking param: w"));
 	finding_list_add(&head, mk("w.go", 127, "NewTestingWriter", "leaking param: t to result ~r0 level=0"));
-	expect_renamed("renamed", &head, &base, "EEEE|");
+	expect_renamed("renamed", &head, &base, NULL, "EEEE|");
 
 	/* F keeps a finding: not gone, so x is fixed in F and new in G */
 	finding_list_add(&base, mk("a.go", 3, "F", "leaking param: p"));
 	finding_list_add(&base, mk("a.go", 4, "F", "moved to heap: x"));
 	finding_list_add(&head, mk("a.go", 3, "F", "leaking param: p"));
 	finding_list_add(&head, mk("a.go", 9, "G", "moved to heap: x"));
-	expect_renamed("a function kept", &head, &base, "EN|F");
+	expect_renamed("a function kept", &head, &base, NULL, "EN|F");
 
 	/* two gone alike, one come: which it was is not known */
 	finding_list_add(&base, mk("a.go", 3, "A", "leaking param: p"));
 	finding_list_add(&base, mk("a.go", 6, "B", "leaking param: p"));
 	finding_list_add(&head, mk("a.go", 3, "C", "leaking param: p"));
-	expect_renamed("ambiguous", &head, &base, "N|A,B");
+	expect_renamed("ambiguous", &head, &base, NULL, "N|A,B");
 
 	/* other verdicts; another file; a verdict more */
 	finding_list_add(&base, mk("a.go", 3, "A", "leaking param: p"));
@@ -414,7 +414,32 @@ static void test_match_renamed(void **state)
 	finding_list_add(&head, mk("b.go", 8, "D2", "moved to heap: d"));
 	finding_list_add(&head, mk("a.go", 12, "E2", "moved to heap: e"));
 	finding_list_add(&head, mk("a.go", 13, "E2", "moved to heap: f"));
-	expect_renamed("not the same verdicts, file or count", &head, &base, "NNNN|A,D,E");
+	expect_renamed("not the same verdicts, file or count", &head, &base, NULL, "NNNN|A,D,E");
+
+	/* a file the change moved to another package, its type renamed (zap
+	 * 1.26's stacktrace.go made internal/stacktrace/stack.go) */
+	{
+		char *renames[] = { "stacktrace.go", "internal/stacktrace/stack.go" };
+		struct change c;
+		struct finding *f;
+
+		memset(&c, 0, sizeof(c));
+		c.renames = renames;
+		c.renames_nr = 2;
+		finding_list_add(&base, mk("stacktrace.go", 163, "(*stackFormatter).FormatFrame",
+					   "leaking param content: sf"));
+		finding_list_add(&base, mk("stacktrace.go", 165, "(*stackFormatter).FormatFrame",
+					   "append escapes to heap"));
+		f = mk("internal/stacktrace/stack.go", 170, "(*Formatter).FormatFrame", "leaking param content: sf");
+		free(f->package);
+		f->package = xstrdup("example.com/m/internal/stacktrace");
+		finding_list_add(&head, f);
+		f = mk("internal/stacktrace/stack.go", 172, "(*Formatter).FormatFrame", "append escapes to heap");
+		free(f->package);
+		f->package = xstrdup("example.com/m/internal/stacktrace");
+		finding_list_add(&head, f);
+		expect_renamed("moved to another package", &head, &base, &c, "EE|");
+	}
 	finding_list_release(&base);
 }
 
