@@ -1325,13 +1325,47 @@ int gosrc_module_path(struct strbuf *out, const char *gomod, size_t len)
 	return -1;
 }
 
-int gosrc_build_constrained(const char *path, const char *src, size_t len)
+/* A constraint line for a message: its printable bytes, 120 at most, no
+ * trailing blanks (a CR). */
+static void add_line(struct strbuf *why, const char *c, size_t len)
+{
+	char *line;
+
+	while (len && (c[len - 1] == '\r' || c[len - 1] == ' ' || c[len - 1] == '\t'))
+		len--;
+	line = xstrndup(c, len);
+	strbuf_add_printable(why, line, 120);
+	free(line);
+}
+
+/* gosrc_build_constrained(), with what constrains the file in `why`
+ * (may be NULL): a constraint line as written (//go:build wins over
+ * // +build), the name's last element, or cgo's import. */
+static int constraint_of(struct strbuf *why, const char *path, const char *src, size_t len)
 {
 	struct golex lx;
 	struct gotoken t;
+	const char *plus = NULL;
+	size_t plus_len = 0;
 
-	if (name_constrained(path))
+	if (name_constrained(path)) {
+		if (why) {
+			const char *base = strrchr(path, '/'), *u = NULL;
+			size_t n, i;
+
+			base = base ? base + 1 : path;
+			n = strlen(base);
+			if (n > 3 && !strcmp(base + n - 3, ".go"))
+				n -= 3;
+			if (n > 5 && !memcmp(base + n - 5, "_test", 5))
+				n -= 5;
+			for (i = 0; i < n; i++)
+				if (base[i] == '_')
+					u = base + i;
+			strbuf_addf(why, "its name's %.*s", (int)(base + n - u), u);
+		}
 		return 1;
+	}
 	golex_init(&lx, src, len, GOLEX_CODE);
 	while (golex_next(&lx, &t) != GOTOK_EOF) {
 		const char *c = src + t.off;
@@ -1340,14 +1374,37 @@ int gosrc_build_constrained(const char *path, const char *src, size_t len)
 			continue;
 		if (t.kind != GOTOK_COMMENT)
 			break; /* the package clause: no constraint after it counts */
-		if ((t.len > 10 && !memcmp(c, "//go:build", 10) && (c[10] == ' ' || c[10] == '\t')) ||
-		    (t.len > 9 && !memcmp(c, "// +build", 9) && (c[9] == ' ' || c[9] == '\t')))
+		if (t.len > 10 && !memcmp(c, "//go:build", 10) && (c[10] == ' ' || c[10] == '\t')) {
+			if (why)
+				add_line(why, c, t.len);
 			return 1;
+		}
+		if (!plus && t.len > 9 && !memcmp(c, "// +build", 9) && (c[9] == ' ' || c[9] == '\t')) {
+			plus = c;
+			plus_len = t.len;
+		}
+	}
+	if (plus) {
+		if (why)
+			add_line(why, plus, plus_len);
+		return 1;
 	}
 	/* package NAME, then the imports */
-	if (!gotok_is(&lx, &t, "package") || next_code(&lx, &t) != GOTOK_IDENT)
+	if (!gotok_is(&lx, &t, "package") || next_code(&lx, &t) != GOTOK_IDENT || !imports_c(&lx))
 		return 0;
-	return imports_c(&lx);
+	if (why)
+		strbuf_addstr(why, "import \"C\", which cgo builds");
+	return 1;
+}
+
+int gosrc_build_constrained(const char *path, const char *src, size_t len)
+{
+	return constraint_of(NULL, path, src, len);
+}
+
+int gosrc_build_constraint(struct strbuf *why, const char *path, const char *src, size_t len)
+{
+	return constraint_of(why, path, src, len);
 }
 
 /* ------------------------------------------------------------------ */

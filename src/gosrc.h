@@ -168,6 +168,13 @@ int gosrc_is_generated(const char *src, size_t len);
  * Whether it does is the go command's to say (packages_unbuilt).
  */
 int gosrc_build_constrained(const char *path, const char *src, size_t len);
+/*
+ * The same, saying into `why` what constrains the file, for a message:
+ * its //go:build (else // +build) line as written, "its name's _windows",
+ * or "import \"C\", which cgo builds".
+ */
+struct strbuf;
+int gosrc_build_constraint(struct strbuf *why, const char *path, const char *src, size_t len);
 
 /*
  * The module path of a go.mod's text (its `module` line, quoted or not,

@@ -2071,11 +2071,34 @@ static void orphans_say(const struct pkgset *set)
 }
 
 /* Say what of the change the build leaves out: it is not reviewed. */
-static void unbuilt_say(const struct unbuilt *u)
+/*
+ * What constrains the changed file `file` under `root`, and what would
+ * build it, for its warning: "(//go:build go1.27 && !x), so ... (to
+ * review them, ...)" as the constraint's kind says.
+ */
+static void unbuilt_why(struct strbuf *why, struct strbuf *todo, const char *root, const char *file)
+{
+	struct strbuf src = STRBUF_INIT;
+	char *path = path_join(root, file);
+
+	if (strbuf_read_file(&src, path, 8 << 20) < 0)
+		strbuf_reset(&src);
+	gosrc_build_constraint(why, file, src.buf ? src.buf : "", src.len);
+	if (starts_with(why->buf, "import"))
+		strbuf_addstr(todo, "set CGO_ENABLED=1, with a C compiler");
+	else if (starts_with(why->buf, "its name"))
+		strbuf_addstr(todo, "set GOOS and GOARCH");
+	else
+		strbuf_addstr(todo, "set GOOS and GOARCH, pass -tags in --build-flags, or use a Go the line asks for");
+	strbuf_release(&src);
+	free(path);
+}
+
+static void unbuilt_say(const struct unbuilt *u, const char *root)
 {
 	size_t i;
 	const char *slash;
-	struct strbuf dir = STRBUF_INIT;
+	struct strbuf dir = STRBUF_INIT, why = STRBUF_INIT, todo = STRBUF_INIT;
 
 	for (i = 0; i < u->dirs_nr; i++)
 		fprintf(stderr, "escape-review: warning: the package in %s is not built for %s: its build constraints exclude every file of it, so it is not reviewed (to review it, set GOOS and GOARCH, or pass -tags in --build-flags)\n",
@@ -2089,10 +2112,19 @@ static void unbuilt_say(const struct unbuilt *u)
 			strbuf_addch(&dir, '.');
 		if (unbuilt_has_dir(u, dir.buf))
 			continue;
-		fprintf(stderr, "escape-review: warning: %s is not built for %s: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)\n",
-			u->files[i], u->platform);
+		strbuf_reset(&why);
+		strbuf_reset(&todo);
+		unbuilt_why(&why, &todo, root, u->files[i]);
+		if (why.len)
+			fprintf(stderr, "escape-review: warning: %s is not built for %s: its build constraints exclude it (%s), so its allocations are not reviewed (to review them, %s)\n",
+				u->files[i], u->platform, why.buf, todo.buf);
+		else /* go list knows why */
+			fprintf(stderr, "escape-review: warning: %s is not built for %s: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)\n",
+				u->files[i], u->platform);
 	}
 	strbuf_release(&dir);
+	strbuf_release(&why);
+	strbuf_release(&todo);
 }
 
 /* The packages of the changed `paths` that are not excluded, added to `set`. */
@@ -2353,7 +2385,7 @@ static int stage_packages(struct run *r)
 		exclude_packages(&r->set, r->root.buf, opts);
 		unbuilt_packages(r, &r->set, r->root.buf, files, r->change.files_nr);
 		if (!r->unbuilt_said++) {
-			unbuilt_say(&r->unbuilt);
+			unbuilt_say(&r->unbuilt, r->root.buf);
 			orphans_say(&r->set);
 		}
 	}

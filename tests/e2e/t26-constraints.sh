@@ -59,8 +59,8 @@ expect_rc "linux: the change is reviewed" 0
 expect_eq "linux: only l.go's allocation is new" "$(findings "$TMP/out")" "l.go:5:L:moved to heap: z"
 expect_eq "linux: one line for each file and package left out" "$(cat "$TMP/err")" \
 "escape-review: warning: the package in w is not built for $platform: its build constraints exclude every file of it, so it is not reviewed (to review it, set GOOS and GOARCH, or pass -tags in --build-flags)
-escape-review: warning: a_windows.go is not built for $platform: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)
-escape-review: warning: legacy.go is not built for $platform: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)"
+escape-review: warning: a_windows.go is not built for $platform: its build constraints exclude it (its name's _windows), so its allocations are not reviewed (to review them, set GOOS and GOARCH)
+escape-review: warning: legacy.go is not built for $platform: its build constraints exclude it (// +build ignore), so its allocations are not reviewed (to review them, set GOOS and GOARCH, pass -tags in --build-flags, or use a Go the line asks for)"
 
 expect_eq "linux: the JSON names them" \
 	"$(json_get "$TMP/out" 'd["summary"]["not_built"]')" \
@@ -107,8 +107,8 @@ expect_eq "windows: a_windows.go and package w are reviewed" "$(findings "$TMP/o
 "a_windows.go:3:W:moved to heap: y
 w/svc_windows.go:3:S:moved to heap: s"
 expect_eq "windows: l.go and legacy.go are named" "$(cat "$TMP/err")" \
-"escape-review: warning: l.go is not built for windows/$(go env GOARCH): its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)
-escape-review: warning: legacy.go is not built for windows/$(go env GOARCH): its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)"
+"escape-review: warning: l.go is not built for windows/$(go env GOARCH): its build constraints exclude it (//go:build linux), so its allocations are not reviewed (to review them, set GOOS and GOARCH, pass -tags in --build-flags, or use a Go the line asks for)
+escape-review: warning: legacy.go is not built for windows/$(go env GOARCH): its build constraints exclude it (// +build ignore), so its allocations are not reviewed (to review them, set GOOS and GOARCH, pass -tags in --build-flags, or use a Go the line asks for)"
 
 er --base HEAD~1 --build-flags "-tags ignore" --format json
 expect_eq "-tags ignore: legacy.go is reviewed" "$(findings "$TMP/out")" \
@@ -159,7 +159,7 @@ printf 'package cg\n\n// #include <stdlib.h>\nimport "C"\n\nfunc C1() *int { y :
 commit_all . cgo
 CGO_ENABLED=0 er --base HEAD~1 --format json
 expect_eq "CGO_ENABLED=0: c.go is named" "$(json_get "$TMP/out" 'len(d["findings"])') $(cat "$TMP/err")" \
-	"0 escape-review: warning: c.go is not built for $platform: its build constraints exclude it, so its allocations are not reviewed (to review them, set GOOS and GOARCH, or pass -tags in --build-flags)"
+	"0 escape-review: warning: c.go is not built for $platform: its build constraints exclude it (import \"C\", which cgo builds), so its allocations are not reviewed (to review them, set CGO_ENABLED=1, with a C compiler)"
 if command -v cc >/dev/null 2>&1; then
 	CGO_ENABLED=1 er --base HEAD~1 --format json
 	expect_eq "CGO_ENABLED=1: c.go is reviewed" "$(findings "$TMP/out") $(cat "$TMP/err")" "c.go:6:C1:moved to heap: y "

@@ -9,6 +9,7 @@
 #include "fuzz.h"
 #include "finding.h"
 #include "gosrc.h"
+#include "strbuf.h"
 #include "util.h"
 
 #include <errno.h>
@@ -137,7 +138,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *nl = memchr(s, '\n', size);
 		char *name = xstrndup(s, nl ? (size_t)(nl - s) : size);
 
-		(void)gosrc_build_constrained(name, s, size);
+		struct strbuf why = STRBUF_INIT;
+
+		if (gosrc_build_constraint(&why, name, s, size) != gosrc_build_constrained(name, s, size))
+			abort(); /* the two say the same */
+		strbuf_release(&why);
 		free(name);
 	}
 	locate_some(s, size);

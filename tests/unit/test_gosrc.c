@@ -211,6 +211,35 @@ static void test_is_generated(void **state)
 		assert_int_equal(gosrc_is_generated(cases[i].s, strlen(cases[i].s)), cases[i].want);
 }
 
+/* What gosrc_build_constraint() says constrains a file, for its warning. */
+static void test_build_constraint(void **state)
+{
+	static const struct {
+		const char *path, *s, *why; /* "": not constrained */
+	} cases[] = {
+		{ "a_windows.go", "package p\n", "its name's _windows" },
+		{ "dir/x_linux_amd64_test.go", "package p\n", "its name's _amd64" },
+		{ "a.go", "// +build ignore\n\n//go:build go1.27 && !http2legacy\r\n\npackage p\n",
+		  "//go:build go1.27 && !http2legacy" },
+		{ "a.go", "// Old.\n\n// +build   ignore\t\n\npackage p\n", "// +build   ignore" },
+		{ "a.go", "//go:build \x01x\npackage p\n", "//go:build ?x" },
+		{ "a.go", "package p\n\nimport \"C\"\n", "import \"C\", which cgo builds" },
+		{ "a.go", "package p\n", "" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf why = STRBUF_INIT;
+		int got = gosrc_build_constraint(&why, cases[i].path, cases[i].s, strlen(cases[i].s));
+
+		assert_int_equal(got, *cases[i].why != '\0');
+		assert_int_equal(got, gosrc_build_constrained(cases[i].path, cases[i].s, strlen(cases[i].s)));
+		assert_string_equal(why.len ? why.buf : "", cases[i].why);
+		strbuf_release(&why);
+	}
+}
+
 static void test_module_path(void **state)
 {
 	static const struct {
@@ -1025,6 +1054,7 @@ int main(void)
 		cmocka_unit_test(test_is_generated),
 		cmocka_unit_test(test_build_constrained),
 		cmocka_unit_test(test_module_path),
+		cmocka_unit_test(test_build_constraint),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test_prestate(test_locate, (void *)"preloaded"),
 		cmocka_unit_test(test_locate_scopes),
