@@ -585,6 +585,7 @@ static int leak_now_moved(const struct finding_list *head, const struct finding 
 struct fgroup {
 	unsigned long long key;   /* package, file, function */
 	unsigned long long sig;   /* file and the messages */
+	unsigned long long name;  /* file and the function's last name, 0: none */
 	size_t *items;            /* indexes into the side's list, by message then line */
 	size_t nr;
 	int whole;                /* every finding of it is left unmatched */
@@ -615,13 +616,31 @@ static unsigned long long function_key(const struct finding *f, const char *file
 	return strmap_hash_continue(h, f->function, toplevel_len(f->function));
 }
 
+/* The file and the last name of function `fn`'s top-level part ("Write"
+ * of "(*TestingWriter).Write", "newSink" of "(*sinkRegistry).newSink"),
+ * hashed; 0 when it has none. */
+static unsigned long long last_name_key(const char *file, const char *fn)
+{
+	size_t len = toplevel_len(fn), start = len;
+	unsigned long long h;
+
+	while (start && fn[start - 1] != '.' && fn[start - 1] != ')')
+		start--;
+	if (start == len)
+		return 0;
+	h = strmap_hash(file, strlen(file) + 1);
+	h = strmap_hash_continue(h, fn + start, len - start);
+	return h ? h : 1;
+}
+
 /*
  * The groups of side `l` (its file paths through the change's renames when
  * `c`), `done[i]` telling its matched findings; `present` gets the
  * package-and-function key of every finding.  Findings of no function
  * are in no group.
  */
-static struct fgroup *make_groups(size_t *nr_out, const struct finding_list *l, const size_t *hp,
+static struct fgroup *make_groups(size_t *nr_out, unsigned long long **msg_out,
+				  const struct finding_list *l, const size_t *hp,
 				  const unsigned char *bd, const struct change *c,
 				  struct strmap *present)
 {
@@ -673,9 +692,10 @@ static struct fgroup *make_groups(size_t *nr_out, const struct finding_list *l, 
 		for (j = 0; j < g[i].nr; j++)
 			g[i].sig = strmap_hash_continue(g[i].sig, (const char *)&msg[g[i].items[j]],
 							sizeof(msg[0]));
+		g[i].name = last_name_key(file, f0->function);
 	}
-	free(msg);
 	strmap_release(&at);
+	*msg_out = msg;
 	*nr_out = nr;
 	return g;
 }
@@ -691,47 +711,93 @@ static int group_vanished(const struct fgroup *x, const struct finding_list *l,
 	return x->whole && !strmap_get(other, (const char *)&pk, sizeof(pk));
 }
 
+/* Pair the findings of groups `h` and `b` of equal messages, in line order
+ * (both sorted by message, then line). */
+static void pair_by_message(const struct fgroup *h, const unsigned long long *hm,
+			    const struct fgroup *b, const unsigned long long *bm,
+			    size_t *hp, unsigned char *bd)
+{
+	size_t x = 0, y = 0;
+
+	while (x < h->nr && y < b->nr) {
+		unsigned long long p = hm[h->items[x]], q = bm[b->items[y]];
+
+		if (p == q) {
+			hp[h->items[x]] = b->items[y] + 1;
+			bd[b->items[y]] = 1;
+			x++;
+			y++;
+		} else if (p < q) {
+			x++;
+		} else {
+			y++;
+		}
+	}
+}
+
+/* The candidate groups' counts of a key (`by_name`: the name, else the
+ * signature): one for a base group, 1000 for a head group. */
+static void count_keys(struct strmap *counts, const struct fgroup *g, const unsigned char *cand,
+		       size_t n, uintptr_t unit, int by_name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned long long key = by_name ? g[i].name : g[i].sig;
+		uintptr_t c;
+
+		if (!cand[i] || (by_name && !key))
+			continue;
+		c = (uintptr_t)strmap_get(counts, (const char *)&key, sizeof(key));
+		strmap_put(counts, (const char *)&key, sizeof(key), (void *)(c + unit));
+	}
+}
+
 /*
  * A function renamed (testingWriter.Write to TestingWriter.Write, a type
  * exported): its findings, all left unmatched, pair with those of a
  * function of the same file that the base did not have, when both hold
- * the same verdicts and no other such pair of that file does.
+ * the same verdicts and no other such pair of that file does.  Then a
+ * function that became a method, or whose receiver was renamed
+ * (newSink to (*sinkRegistry).newSink), pairs with the one of
+ * its last name in the same file, when only those two are, verdict for
+ * verdict: what either has more stays new or fixed.
  */
 static void match_renamed(const struct finding_list *head, size_t *hp, const struct finding_list *base,
 			  unsigned char *bd, const struct change *c)
 {
-	struct strmap in_head = STRMAP_INIT, in_base = STRMAP_INIT, sigs = STRMAP_INIT;
-	size_t hn, bn, i, j, k;
-	struct fgroup *hg = make_groups(&hn, head, hp, NULL, NULL, &in_head);
-	struct fgroup *bg = make_groups(&bn, base, NULL, bd, c, &in_base);
+	struct strmap in_head = STRMAP_INIT, in_base = STRMAP_INIT;
+	unsigned long long *hm, *bm;
+	size_t hn, bn, i, j;
+	struct fgroup *hg = make_groups(&hn, &hm, head, hp, NULL, NULL, &in_head);
+	struct fgroup *bg = make_groups(&bn, &bm, base, NULL, bd, c, &in_base);
+	unsigned char *hc = xcalloc(hn + 1, 1), *bc = xcalloc(bn + 1, 1);
+	int by_name;
 
-	/* a signature's count: base groups + 1000 * head groups, candidates only */
-	for (i = 0; i < bn; i++)
-		if (group_vanished(&bg[i], base, &in_head)) {
-			uintptr_t n = (uintptr_t)strmap_get(&sigs, (const char *)&bg[i].sig, sizeof(bg[i].sig));
-
-			strmap_put(&sigs, (const char *)&bg[i].sig, sizeof(bg[i].sig), (void *)(n + 1));
-		}
 	for (i = 0; i < hn; i++)
-		if (group_vanished(&hg[i], head, &in_base)) {
-			uintptr_t n = (uintptr_t)strmap_get(&sigs, (const char *)&hg[i].sig, sizeof(hg[i].sig));
+		hc[i] = (unsigned char)group_vanished(&hg[i], head, &in_base);
+	for (i = 0; i < bn; i++)
+		bc[i] = (unsigned char)group_vanished(&bg[i], base, &in_head);
+	for (by_name = 0; by_name < 2; by_name++) {
+		struct strmap counts = STRMAP_INIT;
 
-			strmap_put(&sigs, (const char *)&hg[i].sig, sizeof(hg[i].sig), (void *)(n + 1000));
+		count_keys(&counts, bg, bc, bn, 1, by_name);
+		count_keys(&counts, hg, hc, hn, 1000, by_name);
+		for (i = 0; i < hn; i++) {
+			unsigned long long key = by_name ? hg[i].name : hg[i].sig;
+
+			if (!hc[i] || (by_name && !key) ||
+			    (uintptr_t)strmap_get(&counts, (const char *)&key, sizeof(key)) != 1001)
+				continue;
+			for (j = 0; j < bn; j++)
+				if (bc[j] && (by_name ? bg[j].name : bg[j].sig) == key)
+					break;
+			if (j == bn)
+				continue;
+			pair_by_message(&hg[i], hm, &bg[j], bm, hp, bd);
+			hc[i] = bc[j] = 0;
 		}
-	for (i = 0; i < hn; i++) {
-		if (!group_vanished(&hg[i], head, &in_base) ||
-		    (uintptr_t)strmap_get(&sigs, (const char *)&hg[i].sig, sizeof(hg[i].sig)) != 1001)
-			continue;
-		for (j = 0; j < bn; j++)
-			if (bg[j].sig == hg[i].sig && bg[j].nr == hg[i].nr &&
-			    group_vanished(&bg[j], base, &in_head))
-				break;
-		if (j == bn)
-			continue;
-		for (k = 0; k < hg[i].nr; k++) {
-			hp[hg[i].items[k]] = bg[j].items[k] + 1;
-			bd[bg[j].items[k]] = 1;
-		}
+		strmap_release(&counts);
 	}
 	for (i = 0; i < hn; i++)
 		free(hg[i].items);
@@ -739,9 +805,12 @@ static void match_renamed(const struct finding_list *head, size_t *hp, const str
 		free(bg[i].items);
 	free(hg);
 	free(bg);
+	free(hm);
+	free(bm);
+	free(hc);
+	free(bc);
 	strmap_release(&in_head);
 	strmap_release(&in_base);
-	strmap_release(&sigs);
 }
 
 void compare_match(struct finding_list *head, struct finding_list *base,

@@ -94,7 +94,9 @@ void compare_prehash(struct finding_list *l);
  * has, pairs with a head function of the same file (through the change's
  * renames, to another package too) in the same case the other way round,
  * when the two hold the same messages (positions stripped) and are the
- * only such pair of that signature: a rename.
+ * only such pair of that signature: a rename; then, verdict for verdict,
+ * with the only one of its file of the same last name (newSink,
+ * (*sinkRegistry).newSink): a function made a method.
  * `base` is emptied.
  */
 void compare_match(struct finding_list *head, struct finding_list *base,

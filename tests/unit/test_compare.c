@@ -416,6 +416,23 @@ static void test_match_renamed(void **state)
 	finding_list_add(&head, mk("a.go", 13, "E2", "moved to heap: f"));
 	expect_renamed("not the same verdicts, file or count", &head, &base, NULL, "NNNN|A,D,E");
 
+	/* a function made a method (zap 1.24's sinkRegistry): paired by its
+	 * last name, verdict for verdict; the receiver's leak is new */
+	finding_list_add(&base, mk("sink.go", 101, "newSink", "&errors.errorString{...} escapes to heap"));
+	finding_list_add(&base, mk("sink.go", 98, "newSink", "leaking param: rawURL"));
+	finding_list_add(&base, mk("sink.go", 116, "newFileSink", "leaking param: u"));
+	finding_list_add(&head, mk("sink.go", 92, "(*sinkRegistry).newSink", "leaking param: sr"));
+	finding_list_add(&head, mk("sink.go", 92, "(*sinkRegistry).newSink", "leaking param: rawURL"));
+	finding_list_add(&head, mk("sink.go", 103, "(*sinkRegistry).newSink",
+				   "&errors.errorString{...} escapes to heap"));
+	expect_renamed("made a method", &head, &base, NULL, "NEE|newFileSink");
+	/* two of that last name: which one it was is not known */
+	finding_list_add(&base, mk("w.go", 5, "(*a).Write", "leaking param: p"));
+	finding_list_add(&base, mk("w.go", 9, "(*b).Write", "leaking param: p"));
+	finding_list_add(&head, mk("w.go", 5, "(*c).Write", "leaking param: p"));
+	finding_list_add(&head, mk("w.go", 6, "(*c).Write", "moved to heap: x"));
+	expect_renamed("two of one last name", &head, &base, NULL, "NN|(*a).Write,(*b).Write");
+
 	/* a file the change moved to another package, its type renamed (zap
 	 * 1.26's stacktrace.go made internal/stacktrace/stack.go) */
 	{
