@@ -1237,8 +1237,10 @@ static int known_word(const char *const *v, size_t n, const char *w, size_t len)
 	return 0;
 }
 
-/* A file name's last element after a '_': "x_linux.go", "x_linux_amd64_test.go". */
-static int name_constrained(const char *path)
+/* A file name's last element after a '_' ("linux" of "x_linux.go", "amd64"
+ * of "x_linux_amd64_test.go") into `*elem` and `*n`, when it is a known
+ * system or architecture (its '_' is elem[-1]). */
+static int name_constrained(const char *path, const char **elem, size_t *n)
 {
 	const char *base = strrchr(path, '/'), *u = NULL;
 	size_t len, i;
@@ -1252,8 +1254,10 @@ static int name_constrained(const char *path)
 	for (i = 0; i < len; i++)
 		if (base[i] == '_')
 			u = base + i + 1;
-	return u && (known_word(known_os, ARRAY_SIZE(known_os), u, (size_t)(base + len - u)) ||
-		     known_word(known_arch, ARRAY_SIZE(known_arch), u, (size_t)(base + len - u)));
+	*elem = u;
+	*n = u ? (size_t)(base + len - u) : 0;
+	return u && (known_word(known_os, ARRAY_SIZE(known_os), u, *n) ||
+		     known_word(known_arch, ARRAY_SIZE(known_arch), u, *n));
 }
 
 /* The next token that is no comment or newline. */
@@ -1345,25 +1349,12 @@ static int constraint_of(struct strbuf *why, const char *path, const char *src, 
 {
 	struct golex lx;
 	struct gotoken t;
-	const char *plus = NULL;
-	size_t plus_len = 0;
+	const char *plus = NULL, *elem;
+	size_t plus_len = 0, elem_len;
 
-	if (name_constrained(path)) {
-		if (why) {
-			const char *base = strrchr(path, '/'), *u = NULL;
-			size_t n, i;
-
-			base = base ? base + 1 : path;
-			n = strlen(base);
-			if (n > 3 && !strcmp(base + n - 3, ".go"))
-				n -= 3;
-			if (n > 5 && !memcmp(base + n - 5, "_test", 5))
-				n -= 5;
-			for (i = 0; i < n; i++)
-				if (base[i] == '_')
-					u = base + i;
-			strbuf_addf(why, "its name's %.*s", (int)(base + n - u), u);
-		}
+	if (name_constrained(path, &elem, &elem_len)) {
+		if (why)
+			strbuf_addf(why, "its name's _%.*s", (int)elem_len, elem);
 		return 1;
 	}
 	golex_init(&lx, src, len, GOLEX_CODE);
