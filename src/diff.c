@@ -151,7 +151,8 @@ static int is_module_file(const char *path)
 			has_component(path, "vendor"));
 }
 
-static int collect(struct change *out, git_repository *repo, git_diff *diff, int tests)
+static int collect(struct change *out, git_repository *repo, git_diff *diff, int tests,
+		   int generated)
 {
 	size_t i, n = git_diff_num_deltas(diff);
 	int ret = 0;
@@ -177,7 +178,7 @@ static int collect(struct change *out, git_repository *repo, git_diff *diff, int
 		    d->status != GIT_DELTA_COPIED)
 			continue;
 		if (!go_file_kept(path, d->new_file.mode, tests) ||
-		    is_generated(repo, &d->new_file, out->worktree))
+		    (!generated && is_generated(repo, &d->new_file, out->worktree)))
 			continue;
 		ALLOC_GROW(out->files, out->files_nr + 1, out->files_alloc);
 		cf = &out->files[out->files_nr++];
@@ -214,6 +215,7 @@ struct tree_changes {
 	size_t nr, alloc;
 	int tests;         /* _test.go files are kept */
 	int go;            /* a new-side file the review keeps is among them */
+	int generated;     /* generated files are kept */
 };
 
 static void tree_changes_release(struct tree_changes *tc)
@@ -250,7 +252,7 @@ static int tree_changes_entry(struct tree_changes *tc, git_repository *repo,
 			memset(&df, 0, sizeof(df));
 			git_oid_cpy(&df.id, git_tree_entry_id(b));
 			df.path = prefix->buf;
-			tc->go = !is_generated(repo, &df, 0);
+			tc->go = tc->generated || !is_generated(repo, &df, 0);
 		}
 		ALLOC_GROW(tc->paths, tc->nr + 1, tc->alloc);
 		tc->paths[tc->nr++] = xstrdup(prefix->buf);
@@ -1048,7 +1050,7 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 	git_diff *diff = NULL;
 	git_diff_options dopts;
 	git_diff_find_options fopts;
-	struct tree_changes tc = { NULL, 0, 0, opts->tests, 0 };
+	struct tree_changes tc = { NULL, 0, 0, opts->tests, 0, opts->generated };
 	struct strbuf prefix;
 	int ret, walked = 1, index_set = 0;
 
@@ -1132,7 +1134,7 @@ int change_compute(struct change *out, git_repository *repo, const struct change
 		ret = repo_error("cannot detect renames");
 		goto out;
 	}
-	ret = collect(out, repo, diff, opts->tests);
+	ret = collect(out, repo, diff, opts->tests, opts->generated);
 	/* too many paths to list first: announced once the files are known */
 	if (!ret && opts->go_files && !(!walked && tc.go) && out->files_nr)
 		opts->go_files(opts->go_files_data);

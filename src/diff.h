@@ -85,6 +85,7 @@ struct change_opts {
 	 * directories (diff.c: the walk's memory), read and rewritten; NULL:
 	 * every directory is read */
 	const char *walk_memo;
+	int generated;        /* keep generated files too (a hint's second look) */
 };
 
 void change_init(struct change *c);

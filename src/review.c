@@ -1943,18 +1943,41 @@ static int stage_input(struct run *r, const char *root, int keep)
 	return 0;
 }
 
-/* A change of _test.go files only reviews nothing without --tests: say so. */
-static void hint_tests(git_repository *repo, const struct change_opts *co)
+/*
+ * A change that reviews no file may touch files the review leaves out:
+ * _test.go files without --tests, generated files (`// Code generated
+ * ... DO NOT EDIT.`, a protobuf regenerated): say which, from a second
+ * look that keeps them (without the early guess, which left them out).
+ */
+static void hint_skipped(git_repository *repo, const struct change_opts *co)
 {
-	struct change_opts with_tests = *co;
+	struct change_opts all = *co;
 	struct change c;
+	const char *first = NULL;
+	size_t i, tests = 0, gen = 0;
 
-	with_tests.tests = 1;
-	with_tests.go_files = NULL;
+	all.tests = 1;
+	all.generated = 1;
+	all.go_files = NULL;
+	all.guess = NULL;
 	change_init(&c);
-	if (!change_compute(&c, repo, &with_tests) && c.files_nr)
+	if (!change_compute(&c, repo, &all)) {
+		for (i = 0; i < c.files_nr; i++) {
+			if (!co->tests && ends_with(c.files[i].path, "_test.go"))
+				tests++;
+			else if (!gen++)
+				first = c.files[i].path;
+		}
+	}
+	if (tests && !gen)
 		fprintf(stderr, "escape-review: the change touches only _test.go files (%zu), which are reviewed with --tests\n",
-			c.files_nr);
+			tests);
+	else if (tests)
+		fprintf(stderr, "escape-review: the change touches only _test.go files (%zu), which are reviewed with --tests, and generated files (%zu: %s%s): generated code (`// Code generated ... DO NOT EDIT.`) is not reviewed\n",
+			tests, gen, first, gen > 1 ? ", ..." : "");
+	else if (gen)
+		fprintf(stderr, "escape-review: the change touches only generated files (%zu: %s%s): generated code (`// Code generated ... DO NOT EDIT.`) is not reviewed\n",
+			gen, first, gen > 1 ? ", ..." : "");
 	error_clear();
 	change_release(&c);
 }
@@ -2295,7 +2318,7 @@ static int stage_change(struct run *r)
 {
 	const struct review_opts *opts = r->opts;
 	struct change_opts co = { opts->base, opts->head, opts->worktree, opts->tests,
-				  opts->base_empty, NULL, NULL, NULL, 0, NULL };
+				  opts->base_empty, NULL, NULL, NULL, 0, NULL, 0 };
 	struct strbuf walk_memo = STRBUF_INIT;
 	const char *wd;
 	int ret;
@@ -2338,8 +2361,8 @@ static int stage_change(struct run *r)
 	ret = change_compute(&r->change, r->repo, &co);
 	if (r->early.filtering)
 		change_filter_publish(&r->early.filter, ret ? NULL : &r->change);
-	if (!ret && !r->change.files_nr && !opts->tests && !opts->input)
-		hint_tests(r->repo, &co);
+	if (!ret && !r->change.files_nr && !opts->input)
+		hint_skipped(r->repo, &co);
 	if (!ret && !r->change.files_nr && !opts->input && !opts->all_packages &&
 	    !opts->packages_nr) {
 		if (change_touches_modules(r->repo, &r->change) == 1)

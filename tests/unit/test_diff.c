@@ -146,7 +146,7 @@ static void test_revisions(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT;
 	const struct changed_file *f;
 	git_oid a, b;
@@ -306,7 +306,7 @@ static void test_merge_base(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "side", NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { "side", NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid a, b, side;
 	char h[GIT_OID_HEXSZ + 1];
@@ -344,7 +344,7 @@ static void test_worktree(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid c1, c2;
 	git_index *index = NULL;
@@ -571,7 +571,7 @@ static void test_worktree_narrow(void **state)
 		"rn_old.go", "notes.txt", "keep/k.go", "sub/deep/d.go", "sneaky.go", "README",
 	};
 	struct gitrepo g;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	struct change_guess guess;
 	struct change c;
 	struct strbuf sb = STRBUF_INIT, body = STRBUF_INIT;
@@ -686,7 +686,7 @@ static void test_worktree_not_kept(void **state)
 		"big.go",
 	};
 	struct gitrepo g;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	struct strbuf body = STRBUF_INIT, big = STRBUF_INIT, memo = STRBUF_INIT;
 	struct change c;
 	const char *p, *nl;
@@ -801,7 +801,7 @@ static void set_mtime(const char *full, time_t sec)
 static void test_worktree_racy(void **state)
 {
 	struct gitrepo g;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	git_config *cfg = NULL;
 	git_oid c1;
 	time_t t = time(NULL) / 3600 * 3600 - 7200;
@@ -844,7 +844,7 @@ static void test_worktree_older_base(void **state)
 {
 	static const char *const tracked[] = { "lib/x.go", "lib/deep/d.go", "other/o.go" };
 	struct gitrepo g;
-	struct change_opts o = { "HEAD~1", NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { "HEAD~1", NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	struct change_guess guess;
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
@@ -886,7 +886,7 @@ static void test_worktree_git_index(void **state)
 		"a.go", "gone.go", "lib/x.go", "lib/deep/d.go", "other/o.go", "README", "dirfile",
 	};
 	struct gitrepo g;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	size_t i;
 
 	(void)state;
@@ -949,7 +949,7 @@ static void test_worktree_git_index(void **state)
 static void test_worktree_walk_memo(void **state)
 {
 	struct gitrepo g;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	struct change c;
 	struct strbuf memo = STRBUF_INIT, sb = STRBUF_INIT, text = STRBUF_INIT;
 	git_oid c1;
@@ -1034,7 +1034,7 @@ static void test_worktree_walk_memo(void **state)
 static void test_worktree_many(void **state)
 {
 	struct gitrepo g;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	char path[32], text[64];
 	int d, f;
 
@@ -1079,7 +1079,7 @@ static void test_guess_worktree(void **state)
 	struct gitrepo g;
 	struct change c;
 	struct change_guess guess;
-	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { NULL, NULL, 1, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid c1, c2;
 	git_index *index = NULL;
@@ -1170,7 +1170,7 @@ static void test_changed_paths(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, count_call, NULL, NULL, 0, NULL };
+	struct change_opts o = { "HEAD~1", NULL, 0, 0, 0, count_call, NULL, NULL, 0, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT, want = STRBUF_INIT;
 	git_oid c1, c2, c3, c4;
 	char path[64];
@@ -1228,7 +1228,7 @@ static void test_base_empty(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { NULL, NULL, 0, 0, 1, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { NULL, NULL, 0, 0, 1, NULL, NULL, NULL, 0, NULL, 0 };
 	struct strbuf sb = STRBUF_INIT;
 	git_oid c1;
 	char h[GIT_OID_HEXSZ + 1];
@@ -1262,7 +1262,7 @@ static void test_errors(void **state)
 {
 	struct gitrepo g;
 	struct change c;
-	struct change_opts o = { "nope", NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL };
+	struct change_opts o = { "nope", NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL, 0 };
 	git_oid c1, orphan;
 
 	(void)state;
