@@ -55,7 +55,7 @@ expect_eq "a re-review of the same commits: nothing built, importers neither (al
 
 # SARIF: the changed function is the related location
 er --base d1 --head d2 --format sarif
-expect_eq "sarif: relatedLocations" "$(json_get "$TMP/out" '"\n".join("%s %s:%d %s" % (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["relatedLocations"][0]["physicalLocation"]["region"]["startLine"], r["relatedLocations"][0]["message"]["text"]) for r in d["runs"][0]["results"] if "relatedLocations" in r)' | head -1)" \
+expect_eq "sarif: relatedLocations" "$(json_get "$TMP/out" '"\n".join("%s %s:%d %s" % (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["relatedLocations"][0]["physicalLocation"]["region"]["startLine"], r["relatedLocations"][0]["message"]["text"]) for r in d["runs"][0]["results"] if "relatedLocations" in r)' | sed -n 1p)" \
 	"api/api.go store/store.go:9 because store.Observe, changed in this diff, now keeps its argument p"
 
 # the summary comment lists them in their own section, with the cause
