@@ -736,9 +736,10 @@ static void pair_by_message(const struct fgroup *h, const unsigned long long *hm
 }
 
 /* The candidate groups' counts of a key (`by_name`: the name, else the
- * signature): one for a base group, 1000 for a head group. */
-static void count_keys(struct strmap *counts, const struct fgroup *g, const unsigned char *cand,
-		       size_t n, uintptr_t unit, int by_name)
+ * signature): one for a base group, 1000 for a head group; `at` (may be
+ * NULL) gets each key's group, its index + 1. */
+static void count_keys(struct strmap *counts, struct strmap *at, const struct fgroup *g,
+		       const unsigned char *cand, size_t n, uintptr_t unit, int by_name)
 {
 	size_t i;
 
@@ -750,6 +751,8 @@ static void count_keys(struct strmap *counts, const struct fgroup *g, const unsi
 			continue;
 		c = (uintptr_t)strmap_get(counts, (const char *)&key, sizeof(key));
 		strmap_put(counts, (const char *)&key, sizeof(key), (void *)(c + unit));
+		if (at)
+			strmap_put(at, (const char *)&key, sizeof(key), (void *)(uintptr_t)(i + 1));
 	}
 }
 
@@ -779,25 +782,23 @@ static void match_renamed(const struct finding_list *head, size_t *hp, const str
 	for (i = 0; i < bn; i++)
 		bc[i] = (unsigned char)group_vanished(&bg[i], base, &in_head);
 	for (by_name = 0; by_name < 2; by_name++) {
-		struct strmap counts = STRMAP_INIT;
+		struct strmap counts = STRMAP_INIT, base_at = STRMAP_INIT;
 
-		count_keys(&counts, bg, bc, bn, 1, by_name);
-		count_keys(&counts, hg, hc, hn, 1000, by_name);
+		count_keys(&counts, &base_at, bg, bc, bn, 1, by_name);
+		count_keys(&counts, NULL, hg, hc, hn, 1000, by_name);
 		for (i = 0; i < hn; i++) {
 			unsigned long long key = by_name ? hg[i].name : hg[i].sig;
 
+			/* 1001: this head group and one base group have the key */
 			if (!hc[i] || (by_name && !key) ||
 			    (uintptr_t)strmap_get(&counts, (const char *)&key, sizeof(key)) != 1001)
 				continue;
-			for (j = 0; j < bn; j++)
-				if (bc[j] && (by_name ? bg[j].name : bg[j].sig) == key)
-					break;
-			if (j == bn)
-				continue;
+			j = (uintptr_t)strmap_get(&base_at, (const char *)&key, sizeof(key)) - 1;
 			pair_by_message(&hg[i], hm, &bg[j], bm, hp, bd);
 			hc[i] = bc[j] = 0;
 		}
 		strmap_release(&counts);
+		strmap_release(&base_at);
 	}
 	for (i = 0; i < hn; i++)
 		free(hg[i].items);

@@ -1342,10 +1342,7 @@ static void add_line(struct strbuf *why, const char *c, size_t len)
 	free(line);
 }
 
-/* gosrc_build_constrained(), with what constrains the file in `why`
- * (may be NULL): a constraint line as written (//go:build wins over
- * // +build), the name's last element, or cgo's import. */
-static int constraint_of(struct strbuf *why, const char *path, const char *src, size_t len)
+int gosrc_build_constraint(struct strbuf *why, const char *path, const char *src, size_t len)
 {
 	struct golex lx;
 	struct gotoken t;
@@ -1386,16 +1383,6 @@ static int constraint_of(struct strbuf *why, const char *path, const char *src, 
 	if (why)
 		strbuf_addstr(why, "import \"C\", which cgo builds");
 	return 1;
-}
-
-int gosrc_build_constrained(const char *path, const char *src, size_t len)
-{
-	return constraint_of(NULL, path, src, len);
-}
-
-int gosrc_build_constraint(struct strbuf *why, const char *path, const char *src, size_t len)
-{
-	return constraint_of(why, path, src, len);
 }
 
 /* ------------------------------------------------------------------ */

@@ -160,18 +160,15 @@ int gosrc_type_is_zero(const char *expr, size_t len, const struct gotype *types,
 int gosrc_is_generated(const char *src, size_t len);
 
 /*
- * True when the go command may leave the file out of its package's build
+ * 1 when the go command may leave the file out of its package's build
  * for its build constraints: a file name ending in _GOOS, _GOARCH or
  * _GOOS_GOARCH of a known system or architecture (before an optional
  * _test), a //go:build or // +build line before the package clause, or
- * an import of "C" (cgo's files are left out when cgo is off).
- * Whether it does is the go command's to say (packages_unbuilt).
- */
-int gosrc_build_constrained(const char *path, const char *src, size_t len);
-/*
- * The same, saying into `why` what constrains the file, for a message:
- * its //go:build (else // +build) line as written, "its name's _windows",
- * or "import \"C\", which cgo builds".
+ * an import of "C" (cgo's files are left out when cgo is off); else 0.
+ * Whether it does is the go command's to say (packages_unbuilt).  `why`
+ * (may be NULL) gets what constrains the file, for a message: its
+ * //go:build (else // +build) line as written, "its name's _windows", or
+ * "import \"C\", which cgo builds".
  */
 struct strbuf;
 int gosrc_build_constraint(struct strbuf *why, const char *path, const char *src, size_t len);
@@ -180,7 +177,6 @@ int gosrc_build_constraint(struct strbuf *why, const char *path, const char *src
  * The module path of a go.mod's text (its `module` line, quoted or not,
  * a comment after it left out) into `out`: 0, or -1 when it has none.
  */
-struct strbuf;
 int gosrc_module_path(struct strbuf *out, const char *gomod, size_t len);
 
 struct finding;

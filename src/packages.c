@@ -521,7 +521,7 @@ const struct gomodule *pkgset_package_of(const struct pkgset *set, const char *p
 	return m;
 }
 
-static int source_constrained(const char *root, const char *path)
+int packages_file_constraint(struct strbuf *why, const char *root, const char *path)
 {
 	struct strbuf src = STRBUF_INIT;
 	char *full = path_join(root, path);
@@ -529,7 +529,7 @@ static int source_constrained(const char *root, const char *path)
 
 	/* the header is what counts; a file that cannot be read is go's to report */
 	if (strbuf_read_file(&src, full, UNBUILT_SOURCE_HEAD) >= 0)
-		ret = gosrc_build_constrained(path, src.buf, src.len);
+		ret = gosrc_build_constraint(why, path, src.buf, src.len);
 	free(full);
 	strbuf_release(&src);
 	return ret;
@@ -671,7 +671,8 @@ int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset 
 
 	/* each file's header read once: the ones go list is asked about */
 	for (i = 0; i < nr; i++)
-		any |= asked[i] = module_holding(set, files[i]) && source_constrained(root, files[i]);
+		any |= asked[i] = module_holding(set, files[i]) &&
+					  packages_file_constraint(NULL, root, files[i]);
 	if (!any)
 		goto out;
 	if (memo && key) {
@@ -760,16 +761,17 @@ void unbuilt_release(struct unbuilt *u)
 	memset(u, 0, sizeof(*u));
 }
 
-/* The module path of go.mod in `moddir` ("example.com/m"), or "" when unreadable. */
-static void module_path(struct strbuf *out, const char *root, const char *moddir)
+int packages_module_path(struct strbuf *out, const char *root, const char *moddir)
 {
 	struct strbuf path = STRBUF_INIT, mod = STRBUF_INIT;
+	int ret = -1;
 
 	strbuf_addf(&path, "%s%s%s/go.mod", root, *moddir ? "/" : "", moddir);
 	if (strbuf_read_file(&mod, path.buf, 1 << 20) >= 0)
-		gosrc_module_path(out, mod.buf, mod.len);
+		ret = gosrc_module_path(out, mod.buf, mod.len);
 	strbuf_release(&path);
 	strbuf_release(&mod);
+	return ret;
 }
 
 /*
@@ -783,7 +785,7 @@ static int build_failed(const char *root, const char *moddir, int status, const 
 	size_t len = strlen(msgs);
 	int ret;
 
-	module_path(&mod, root, moddir);
+	packages_module_path(&mod, root, moddir);
 	if (mod.len)
 		strbuf_addf(&where, "module %s (%s)", mod.buf, *moddir ? moddir : "the repository root");
 	else

@@ -292,11 +292,12 @@ void go_env_abandon(struct go_env_query *q);
  * _GOOS or _GOARCH file name, a //go:build line, cgo turned off), asked
  * with `go list -e` (its build flags, the environment) in the checkout at
  * `root` for the packages of those of `files` (repository-relative .go
- * paths) that gosrc_build_constrained() names: with none, nothing runs.
+ * paths) that packages_file_constraint() names: with none, nothing runs.
  * One go list per module.  `memo` (NULL: none) is a file (its directory
- * made when it is written) that keeps the answer under `key`, which must name everything it depends on (a
- * committed tree, the go environment, the flags): a later call with the
- * same key reads it instead of running go list.
+ * made when it is written) that keeps the answer under `key`, which must
+ * name everything it depends on (a committed tree, the go environment,
+ * the flags): a later call with the same key reads it instead of running
+ * go list.
  */
 struct unbuilt {
 	char *platform;   /* "GOOS/GOARCH" as go list said, NULL when nothing was asked */
@@ -312,6 +313,15 @@ int packages_unbuilt(struct unbuilt *out, const char *root, const struct pkgset 
 /* 1 when `dir` (repository-relative, "." the root) is one of u->dirs. */
 int unbuilt_has_dir(const struct unbuilt *u, const char *dir);
 void unbuilt_release(struct unbuilt *u);
+/*
+ * gosrc_build_constraint() of the file `path` (repository-relative) in
+ * the checkout at `root`, from its first 64 KiB (the header is what
+ * counts); 0 when it cannot be read.  `why` may be NULL.
+ */
+int packages_file_constraint(struct strbuf *why, const char *root, const char *path);
+/* The module path of the go.mod in `moddir` (repository-relative, "" the
+ * root) of the checkout at `root` into `out`: 0, or -1 when there is none. */
+int packages_module_path(struct strbuf *out, const char *root, const char *moddir);
 
 /*
  * What the analysis cache's key (a revision's tree) cannot see: 1 with

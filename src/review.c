@@ -275,16 +275,13 @@ static char *package_dir(const struct pkgset *set, const char *root, const char 
 	if (len > 5 && !memcmp(importpath + len - 5, "_test", 5))
 		len -= 5;
 	for (i = 0; set && i < set->nr; i++) {
-		struct strbuf path = STRBUF_INIT, mod = STRBUF_INIT, modpath = STRBUF_INIT;
+		struct strbuf path = STRBUF_INIT, modpath = STRBUF_INIT;
 		const char *d = set->mods[i].dir;
 
-		strbuf_addf(&path, "%s/%s%sgo.mod", root, d, *d ? "/" : "");
-		if (strbuf_read_file(&mod, path.buf, 1 << 20) >= 0 &&
-		    !gosrc_module_path(&modpath, mod.buf, mod.len) && modpath.len > best &&
+		if (!packages_module_path(&modpath, root, d) && modpath.len > best &&
 		    modpath.len <= len && !memcmp(importpath, modpath.buf, modpath.len) &&
 		    (len == modpath.len || importpath[modpath.len] == '/')) {
 			best = modpath.len;
-			strbuf_reset(&path);
 			strbuf_addstr(&path, d);
 			if (len > modpath.len)
 				strbuf_addf(&path, "%s%.*s", *d ? "/" : "", (int)(len - modpath.len - 1),
@@ -293,7 +290,6 @@ static char *package_dir(const struct pkgset *set, const char *root, const char 
 			dir = strbuf_detach(&path, NULL);
 		}
 		strbuf_release(&path);
-		strbuf_release(&mod);
 		strbuf_release(&modpath);
 	}
 	return dir;
@@ -2093,7 +2089,6 @@ static void orphans_say(const struct pkgset *set)
 			set->orphans_nr - 10);
 }
 
-/* Say what of the change the build leaves out: it is not reviewed. */
 /*
  * What constrains the changed file `file` under `root`, and what would
  * build it, for its warning: "(//go:build go1.27 && !x), so ... (to
@@ -2101,22 +2096,18 @@ static void orphans_say(const struct pkgset *set)
  */
 static void unbuilt_why(struct strbuf *why, struct strbuf *todo, const char *root, const char *file)
 {
-	struct strbuf src = STRBUF_INIT;
-	char *path = path_join(root, file);
-
-	if (strbuf_read_file(&src, path, 8 << 20) < 0)
-		strbuf_reset(&src);
-	gosrc_build_constraint(why, file, src.buf ? src.buf : "", src.len);
+	packages_file_constraint(why, root, file);
+	if (!why->len)
+		return; /* go list knows why */
 	if (starts_with(why->buf, "import"))
 		strbuf_addstr(todo, "set CGO_ENABLED=1, with a C compiler");
 	else if (starts_with(why->buf, "its name"))
 		strbuf_addstr(todo, "set GOOS and GOARCH");
 	else
 		strbuf_addstr(todo, "set GOOS and GOARCH, pass -tags in --build-flags, or use a Go the line asks for");
-	strbuf_release(&src);
-	free(path);
 }
 
+/* Say what of the change the build leaves out: it is not reviewed. */
 static void unbuilt_say(const struct unbuilt *u, const char *root)
 {
 	size_t i;

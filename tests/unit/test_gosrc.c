@@ -234,7 +234,8 @@ static void test_build_constraint(void **state)
 		int got = gosrc_build_constraint(&why, cases[i].path, cases[i].s, strlen(cases[i].s));
 
 		assert_int_equal(got, *cases[i].why != '\0');
-		assert_int_equal(got, gosrc_build_constrained(cases[i].path, cases[i].s, strlen(cases[i].s)));
+		assert_int_equal(got, gosrc_build_constraint(NULL, cases[i].path, cases[i].s,
+							     strlen(cases[i].s)));
 		assert_string_equal(why.len ? why.buf : "", cases[i].why);
 		strbuf_release(&why);
 	}
@@ -315,7 +316,7 @@ static void test_build_constrained(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (gosrc_build_constrained(cases[i].path, cases[i].s, strlen(cases[i].s)) != cases[i].want)
+		if (gosrc_build_constraint(NULL, cases[i].path, cases[i].s, strlen(cases[i].s)) != cases[i].want)
 			fail_msg("%s: %s", cases[i].path, cases[i].s);
 }
 
