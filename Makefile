@@ -36,8 +36,8 @@ PKG_LIBS = $(LIBGIT2_LIBS) $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || 
 # src/repo.c's no-ops.  LIBGIT2_LINK=shared links libgit2.so as before;
 # `auto` (the default) links the archives when a test program linked
 # with them runs, else the shared library.  $(BUILD)/link.mk keeps the
-# choice (remove it, or `make clean`, to choose again after installing
-# the archives).
+# choice, and is made again when pkg-config or the archives say otherwise
+# (below).
 LIBGIT2_LINK ?= auto
 LIBGIT2_WRAP := -Wl,--wrap=libssh2_init -Wl,--wrap=mbedtls_x509_crt_parse_file
 ifneq ($(BREW_CURL_PC),)
@@ -66,13 +66,25 @@ all: $(BIN)
 
 ifeq ($(filter clean help check-portable check-layering check-style,$(MAKECMDGOALS)),)
 -include $(BUILD)/link.mk
+# What the link choice was made from: pkg-config's libgit2 and libssh2, and
+# the archives.  When it says otherwise now (a `make` run before
+# ./install.sh --deps chose the shared library; an archive installed
+# since), link.mk is made again.
+LIBGIT2_PROBE_NOW := $(strip $(shell $(PKG_CONFIG) --modversion libgit2 libssh2 2>/dev/null) \
+	$(wildcard $(addprefix $(shell $(PKG_CONFIG) --variable=libdir libgit2 2>/dev/null)/,libgit2.a libssh2.a libssl.a)))
+LINK_STALE := $(if $(filter-out $(LIBGIT2_PROBE),$(LIBGIT2_PROBE_NOW))$(filter-out $(LIBGIT2_PROBE_NOW),$(LIBGIT2_PROBE)),link-stale)
+MISSING_PKGS := $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo y),,$(p))))
+ifneq ($(MISSING_PKGS),)
+$(warning pkg-config finds no $(MISSING_PKGS): install the dependencies first (./install.sh --deps, as root) or set PKG_CONFIG_PATH)
 endif
+endif
+.PHONY: link-stale
 
 # LIBGIT2_LIBS: the archives (by path, in pkg-config's order) then the
 # shared rest, or pkg-config's shared flags; LIBGIT2_BIN_FLAGS: the
 # program's --wrap (the tests and fuzz targets, which may link no repo.c,
 # let libgit2 make its two initialisations).
-$(BUILD)/link.mk: Makefile
+$(BUILD)/link.mk: Makefile $(LINK_STALE)
 	@mkdir -p $(@D)
 	@libs="$$($(PKG_CONFIG) --libs libgit2 2>/dev/null || echo -lgit2)"; how=shared; \
 	if [ "$(LIBGIT2_LINK)" != shared ]; then \
@@ -103,8 +115,8 @@ $(BUILD)/link.mk: Makefile
 	fi; \
 	echo "libgit2: linked $$how"; \
 	wrap=""; [ $$how = static ] && wrap="$(LIBGIT2_WRAP)"; \
-	printf '# made by the Makefile (LIBGIT2_LINK=%s): libgit2 linked %s\nLIBGIT2_HOW := %s\nLIBGIT2_LIBS := %s\nLIBGIT2_BIN_FLAGS := %s\n' \
-		"$(LIBGIT2_LINK)" $$how $$how "$$libs" "$$wrap" >$@
+	printf '# made by the Makefile (LIBGIT2_LINK=%s): libgit2 linked %s\nLIBGIT2_HOW := %s\nLIBGIT2_LIBS := %s\nLIBGIT2_BIN_FLAGS := %s\nLIBGIT2_PROBE := %s\n' \
+		"$(LIBGIT2_LINK)" $$how $$how "$$libs" "$$wrap" "$(LIBGIT2_PROBE_NOW)" >$@
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
