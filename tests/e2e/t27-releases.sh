@@ -1,8 +1,9 @@
 #!/bin/sh
 # Real changes nobody here wrote: releases of go.uber.org/zap from the Go
-# module proxy, pinned by version and checked against go.sum's hashes (the
-# proxy's checksum database), each pair committed to a repository as two
-# commits and reviewed as one change.  Every new and fixed finding is
+# module proxy, pinned by version and by the hash go.sum would record (go
+# checks each download against the checksum database, this test against
+# the hash below), each pair committed to a repository as two commits and
+# reviewed as one change.  Every new and fixed finding is
 # compared with tests/golden/go1.NN/release-*.txt, which were read against
 # the releases' diffs (docs/benchmarks.md, "Real changes"): v1.27.0 exported
 # testingWriter as TestingWriter (the renamed functions are matched, not
@@ -18,10 +19,20 @@ proxy=${ER_TEST_GOPROXY:-$(GOPROXY= GOFLAGS= go env GOPROXY)}
 golden=$ER_SRC/tests/golden/go1.$(by_go 19 26)
 export GOFLAGS="$GOFLAGS -modcacherw"
 
-# module_dir MODULE VERSION: its directory in the module cache
+# The releases' hashes, as go.sum records them (h1: of the module's files)
+SUMS='go.uber.org/zap@v1.23.0 h1:OjGQ5KQDEUawVHxNwQgPpiypGHOxo2mNZsOqTak4fFY=
+go.uber.org/zap@v1.24.0 h1:FiJd5l1UOLj0wCgbSE0rwwXHzEdAZS6hiiSnxJN/D60=
+go.uber.org/zap@v1.26.0 h1:sI7k6L95XOKS281NhVKOFCUNIvv9e0w4BF8N3u+tCRo=
+go.uber.org/zap@v1.27.0 h1:aJMhYGrd5QSmlpLMr2MftRKl7t8J8PTZPA732ud/XR8='
+
+# module_dir MODULE VERSION: its directory in the module cache, once its
+# hash is the pinned one
 module_dir() {
-	(cd "$TMP" && GOPROXY=$proxy go mod download -json "$1@$2") >"$TMP/dl.json" 2>"$TMP/dl.err" &&
-		json_get "$TMP/dl.json" 'd["Dir"]'
+	(cd "$TMP" && GOPROXY=$proxy go mod download -json "$1@$2") >"$TMP/dl.json" 2>"$TMP/dl.err" || return 1
+	sum=$(json_get "$TMP/dl.json" 'd["Sum"]')
+	want=$(echo "$SUMS" | sed -n "s|^$1@$2 ||p")
+	[ -n "$want" ] && [ "$sum" = "$want" ] || { echo "$1@$2: hash $sum, pinned $want" >"$TMP/dl.err"; return 1; }
+	json_get "$TMP/dl.json" 'd["Dir"]'
 }
 
 # release_repo DIR MODULE OLD NEW: DIR holds OLD as HEAD~1 and NEW as HEAD,
@@ -30,7 +41,7 @@ release_repo() {
 	mkdir -p "$1" && git -C "$1" init -q || return 1
 	for v in "$3" "$4"; do
 		src=$(module_dir "$2" "$v") || {
-			bad "the Go module proxy ($proxy) serves $2@$v: this test needs it (see below)"
+			bad "the Go module proxy ($proxy) serves $2@$v as pinned: this test needs it (see below)"
 			cat "$TMP/dl.err" "$TMP/dl.json" 2>/dev/null | head -5 | sed 's/^/    /'
 			return 1
 		}
