@@ -73,11 +73,13 @@ static const struct rule rules[] = {
 	  "The compiler reports that a constant, a zero value or an empty slice literal escapes "
 	  "to the heap, but nothing is allocated: converting a constant to an interface points "
 	  "the interface at read-only static data, a zero-size value at the shared zero-size "
-	  "base, and an empty slice literal (`[]T{}`) has no backing array. Go 1.26 also boxes "
-	  "a zero-valued struct or array literal of up to 1 KiB (`T{}`) from read-only data; "
-	  "Go 1.19 allocates it unless it has zero size. It boxes a struct or array literal of "
-	  "constants (`T{1, \"a\"}`, the type declared in the package or an array type) from "
-	  "read-only data too, where Go 1.19 allocates it; a name in it (a variable, or a named "
+	  "base, and an empty slice literal (`[]T{}`) has no backing array. Go 1.25 and newer "
+	  "also box a zero-valued struct or array literal of up to 1 KiB (`T{}`) from read-only "
+	  "data; Go 1.24 and older allocate it unless it has zero size. They box a struct or "
+	  "array literal of constants (`T{1, \"a\"}`, the type declared in the package or an "
+	  "array type) from read-only data too, where Go 1.24 and older allocate it (the "
+	  "classification does not know the compiler: on those, read these as allocations); a "
+	  "name in it (a variable, or a named "
 	  "constant, which the source alone cannot tell) or a nested literal keeps it an "
 	  "allocation. Likewise for a make of zero-size "
 	  "elements (Go 1.25 and newer say `zero-sized element`). A literal of a map type "
@@ -1125,13 +1127,13 @@ static const struct rule_match matches[] = {
 	{ .rule = "ER005", .prio = 100, .verdicts = V(ESCAPES), .subjects = SK(ZERO),
 	  .key = REASON_CALL_PARAM,
 	  .why = "{s} is boxed into an interface{for_callee}{at}, but as a zero value it needs "
-		 "no allocation with Go 1.26, which boxes it from read-only data (up to 1 KiB; "
-		 "Go 1.19 allocates it unless it has zero size)" },
+		 "no allocation with Go 1.25 and newer, which box it from read-only data (up to "
+		 "1 KiB; Go 1.24 and older allocate it unless it has zero size)" },
 	{ .rule = "ER005", .prio = 100, .verdicts = V(ESCAPES), .subjects = SK(STATIC),
 	  .key = REASON_CALL_PARAM,
 	  .why = "{s} is boxed into an interface{for_callee}{at}, but as a literal of constants "
-		 "it needs no allocation with Go 1.26, which boxes it from read-only data (Go 1.19 "
-		 "allocates it)" },
+		 "it needs no allocation with Go 1.25 and newer, which box it from read-only data "
+		 "(Go 1.24 and older allocate it)" },
 	{ .rule = "ER005", .prio = 100, .verdicts = V(ESCAPES), .subjects = SK(EMPTY),
 	  .key = NO_KEY,
 	  .why = "{s} is an empty slice literal that {fate}{at}: with no elements it has no "

@@ -35,8 +35,9 @@
 /* 7: what matching needs first, the rest after it; 8: lit_kind, and M{} of
  * a map type allocates; 9: sel_pkg, and pkg.Var is no method value; 10:
  * sel_field, nor is a field; 11: moved_param, in the summaries; 12:
- * lit_kind of pkg.T{...} too; 13: lit_kind LIT_VALUE (a struct or array) */
-#define CACHE_VERSION 13
+ * lit_kind of pkg.T{...} too; 13: lit_kind LIT_VALUE (a struct or array); 14:
+ * ER005's sentences name the compilers that box from read-only data (Go 1.25) */
+#define CACHE_VERSION 14
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 

@@ -144,8 +144,8 @@ static void test_constant_boxed_is_info(void **state)
 	step(f, 40, "from Sink = key{} (assign)", REASON_ASSIGN);
 	assert_classified(f, NULL, "ER005", SEVERITY_INFO,
 			  "key{} is boxed into an interface at score.go:40, but as a zero value it "
-			  "needs no allocation with Go 1.26, which boxes it from read-only data (up "
-			  "to 1 KiB; Go 1.19 allocates it unless it has zero size)");
+			  "needs no allocation with Go 1.25 and newer, which box it from read-only "
+			  "data (up to 1 KiB; Go 1.24 and older allocate it unless it has zero size)");
 	finding_free(f);
 }
 
@@ -172,7 +172,7 @@ static struct finding *literal(const char *subject, unsigned lit_kind)
 static void test_constant_literals(void **state)
 {
 	static const char none[] =
-		" is boxed into an interface at score.go:30, but as a literal of constants it needs no allocation with Go 1.26, which boxes it from read-only data (Go 1.19 allocates it)";
+		" is boxed into an interface at score.go:30, but as a literal of constants it needs no allocation with Go 1.25 and newer, which box it from read-only data (Go 1.24 and older allocate it)";
 	static const struct {
 		const char *subject;
 		unsigned lit_kind;
