@@ -77,9 +77,9 @@ static const struct rule rules[] = {
 	  "also box a zero-valued struct or array literal of up to 1 KiB (`T{}`) from read-only "
 	  "data; Go 1.24 and older allocate it unless it has zero size. They box a struct or "
 	  "array literal of constants (`T{1, \"a\"}`, the type declared in the package or an "
-	  "array type) from read-only data too, where Go 1.24 and older allocate it (the "
-	  "classification does not know the compiler: on those, read these as allocations); a "
-	  "name in it (a variable, or a named "
+	  "array type) from read-only data too, where Go 1.24 and older allocate it (there "
+	  "the finding is the allocation's rule; the review knows the compiler it runs, and "
+	  "`--input` takes `--go-version`); a name in it (a variable, or a named "
 	  "constant, which the source alone cannot tell) or a nested literal keeps it an "
 	  "allocation. Likewise for a make of zero-size "
 	  "elements (Go 1.25 and newer say `zero-sized element`). A literal of a map type "
@@ -769,18 +769,25 @@ out:
  * array type as printed) is laid out in read-only data.
  */
 static enum subject_kind literal_kind(enum subject_kind k, const struct finding *f,
-				      const char *line)
+				      const char *line, int old, int *dependent)
 {
+	*dependent = 0;
 	if (k == SK_COMPLIT && f->verdict == VERDICT_ESCAPES &&
 	    (f->lit_kind == LIT_VALUE || (f->subject[0] == '[' && f->subject[1] != ']')) &&
-	    constant_literal(line, f->column))
-		return SK_STATIC;
+	    constant_literal(line, f->column)) {
+		*dependent = 1; /* Go 1.24 and older allocate it */
+		return old ? SK_COMPLIT : SK_STATIC;
+	}
 	if (k != SK_ZERO && k != SK_COMPLIT)
 		return k;
 	if (f->lit_kind == LIT_MAP)
 		return SK_MAPLIT;
 	if (f->lit_kind == LIT_SLICE)
 		return k == SK_ZERO ? SK_EMPTY : SK_SLICELIT;
+	if (k == SK_ZERO && f->verdict == VERDICT_ESCAPES && !f->zero_size) {
+		*dependent = 1; /* a zero value Go 1.24 and older allocate */
+		return old ? SK_COMPLIT : SK_ZERO;
+	}
 	return k;
 }
 
@@ -910,6 +917,7 @@ enum {
 	P_CALLEE_DYNAMIC = 1 << 8, /* a callee is x.M with x not a package or type */
 	P_RESULT_LEAK = 1 << 9,    /* a "to result" leak summary */
 	P_PACKAGE_VAR = 1 << 10,   /* runs at package initialisation (locate's in_init) */
+	P_ZERO_SIZE = 1 << 11,     /* the subject's type has zero size (locate's zero_size) */
 };
 
 /* Top-level package names of the standard library (Go 1.19 to 1.26): `pkg.F`
@@ -1124,6 +1132,9 @@ static const struct rule_match matches[] = {
 	  .key = REASON_CALL_PARAM,
 	  .why = "{s} is boxed into an interface{for_callee}{at}, but as a constant it needs no "
 		 "allocation" },
+	{ .rule = "ER005", .prio = 101, .verdicts = V(ESCAPES), .subjects = SK(ZERO),
+	  .preds = P_ZERO_SIZE, .key = REASON_CALL_PARAM,
+	  .why = "{s} is boxed into an interface{for_callee}{at}" }, /* add_when(): zero size */
 	{ .rule = "ER005", .prio = 100, .verdicts = V(ESCAPES), .subjects = SK(ZERO),
 	  .key = REASON_CALL_PARAM,
 	  .why = "{s} is boxed into an interface{for_callee}{at}, but as a zero value it needs "
@@ -1524,6 +1535,8 @@ static unsigned context_preds(const struct finding *f, const char *line,
 		p |= P_LINE_GO;
 	if (f->in_init)
 		p |= P_PACKAGE_VAR;
+	if (f->zero_size)
+		p |= P_ZERO_SIZE;
 	if (line_declares_big_array(&tk))
 		p |= P_BIG_DECL;
 	if (in_generic_code(f, line, kind))
@@ -1894,7 +1907,8 @@ static int add_when(struct strbuf *sb, const struct finding *f, const struct rul
 {
 	int alloc = f->verdict == VERDICT_MOVED || f->verdict == VERDICT_ESCAPES;
 
-	if (f->zero_size && (f->verdict == VERDICT_MOVED || kind == SK_ADDR || kind == SK_NEW)) {
+	if (f->zero_size && (f->verdict == VERDICT_MOVED || kind == SK_ADDR || kind == SK_NEW ||
+			     kind == SK_ZERO)) {
 		strbuf_addf(sb, "; %s has zero size, so nothing is actually allocated", f->zero_size);
 		return 1;
 	}
@@ -1915,17 +1929,25 @@ static int add_when(struct strbuf *sb, const struct finding *f, const struct rul
 	return 0;
 }
 
-void checklist_classify_finding(struct finding *f, const char *source_line)
+int checklist_for_other_go(const struct finding *f, int go_minor)
+{
+	return f->go_dependent && go_minor && (go_minor < CHECKLIST_GO_STATIC_BOX) != f->go_old;
+}
+
+void checklist_classify_finding(struct finding *f, const char *source_line, int go_minor)
 {
 	struct ctx c;
 	const struct rule_match *best = NULL;
 	const struct rule *rule;
 	struct strbuf why = STRBUF_INIT;
+	int old = go_minor && go_minor < CHECKLIST_GO_STATIC_BOX, dependent;
 	size_t i;
 
 	c.f = f;
 	c.line = source_line ? source_line : "";
-	c.kind = literal_kind(subject_kind(f->subject), f, c.line);
+	c.kind = literal_kind(subject_kind(f->subject), f, c.line, old, &dependent);
+	f->go_dependent = (unsigned)dependent;
+	f->go_old = (unsigned)(dependent && old);
 	c.preds = context_preds(f, c.line,
 				source_line && source_line == f->source ? f->source_state : GOLEX_CODE,
 				c.kind);
@@ -1977,9 +1999,9 @@ int checklist_policy_drops(const struct checklist_policy *policy)
 }
 
 int checklist_classify(struct finding *f, const char *source_line,
-		       const struct checklist_policy *policy)
+		       const struct checklist_policy *policy, int go_minor)
 {
-	checklist_classify_finding(f, source_line);
+	checklist_classify_finding(f, source_line, go_minor);
 	return checklist_apply_policy(f, policy);
 }
 

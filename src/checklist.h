@@ -75,11 +75,26 @@ void checklist_policy_set(struct checklist_policy *p, const char *id, int severi
 /*
  * Classify `f`: set f->rule (a static id), f->severity and f->why.
  * `source_line` is the text of the finding's line (without newline) or NULL
- * when unavailable.  `policy` may be NULL.  Returns 1 when the finding's
- * rule is disabled by the policy (the caller drops it), else 0.
+ * when unavailable.  `policy` may be NULL.  `go_minor` is the compiler
+ * that printed the finding, Go 1.`go_minor` (0: not known).  Returns 1
+ * when the finding's rule is disabled by the policy (the caller drops it),
+ * else 0.
  */
 int checklist_classify(struct finding *f, const char *source_line,
-		       const struct checklist_policy *policy);
+		       const struct checklist_policy *policy, int go_minor);
+
+/*
+ * The compiler decides one thing the classification needs: Go 1.25 and
+ * newer box a zero-valued struct or array literal (up to 1 KiB) or one of
+ * constants from read-only data (ER005), Go 1.24 and older allocate it
+ * (unless it has zero size).  Classified without the compiler known, such
+ * a finding is ER005, as the newer ones print it, and f->go_dependent
+ * says so; f->go_old, that it was classified for an older one.  1 when
+ * `f` was classified for another compiler than Go 1.`go_minor` (0: not
+ * known, never): the caller classifies it again (source line and all).
+ */
+#define CHECKLIST_GO_STATIC_BOX 25
+int checklist_for_other_go(const struct finding *f, int go_minor);
 
 /*
  * checklist_classify() in its two halves.  The classification depends on
@@ -88,7 +103,7 @@ int checklist_classify(struct finding *f, const char *source_line,
  * then sets f->severity (an override, or info when nothing is allocated)
  * and returns 1 when the rule is disabled (the caller drops the finding).
  */
-void checklist_classify_finding(struct finding *f, const char *source_line);
+void checklist_classify_finding(struct finding *f, const char *source_line, int go_minor);
 int checklist_apply_policy(struct finding *f, const struct checklist_policy *policy);
 /* 1 when the policy turns a rule off: checklist_apply_policy() may then
  * drop findings, else it never does. */

@@ -223,6 +223,7 @@ static void review_opts_from(struct review_opts *ro, const struct cli_args *a,
 	ro->worktree = a->worktree;
 	ro->tests = a->tests;
 	ro->input = a->input;
+	ro->input_go = a->go_version;
 	ro->show_baseline = a->show_baseline;
 	ro->no_cache = a->no_cache;
 	ro->cache_dir = a->cache_dir;
@@ -267,6 +268,8 @@ static int parse_review(struct review_cmd *rc, enum cli_command cmd, int argc, c
 		return error_set(ER_EUSAGE, "unknown option: %s (see escape-review --help)", a->operands[0]);
 	if (a->worktree && a->head)
 		return error_set(ER_EUSAGE, "--worktree and --head cannot be used together");
+	if (a->go_version && !a->input)
+		return error_set(ER_EUSAGE, "--go-version names the compiler of an --input log; without --input the review asks go");
 	review_opts_from(ro, a, cfg);
 	return 0;
 }

@@ -36,7 +36,8 @@
  * a map type allocates; 9: sel_pkg, and pkg.Var is no method value; 10:
  * sel_field, nor is a field; 11: moved_param, in the summaries; 12:
  * lit_kind of pkg.T{...} too; 13: lit_kind LIT_VALUE (a struct or array); 14:
- * ER005's sentences name the compilers that box from read-only data (Go 1.25) */
+ * ER005's sentences name the compilers that box from read-only data (Go 1.25),
+ * and a record whether its classification depends on the compiler */
 #define CACHE_VERSION 14
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
@@ -880,6 +881,8 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 #define RF_SEL_PKG (1u << 11)
 #define RF_SEL_FIELD (1u << 12)
 #define RF_MOVED_PARAM (1u << 13)
+#define RF_GO_DEPENDENT (1u << 14) /* finding.go_dependent */
+#define RF_GO_OLD (1u << 15)
 
 /* The rest of a record (put_record): what a lazy read leaves for later. */
 static void put_rest(struct strbuf *sb, const struct finding *f)
@@ -927,7 +930,8 @@ static void put_record(struct strbuf *sb, struct strbuf *rest, const struct find
 			 (f->in_loop ? RF_IN_LOOP : 0) | (f->flow_truncated ? RF_FLOW_TRUNCATED : 0) |
 			 (f->facts.cycle_warning ? RF_CYCLE : 0) | (f->allocates_nothing ? RF_NOTHING : 0) |
 			 (unsigned)f->lit_kind << RF_LIT_SHIFT | (f->sel_pkg ? RF_SEL_PKG : 0) |
-			 (f->sel_field ? RF_SEL_FIELD : 0) | (f->moved_param ? RF_MOVED_PARAM : 0);
+			 (f->sel_field ? RF_SEL_FIELD : 0) | (f->moved_param ? RF_MOVED_PARAM : 0) |
+			 (f->go_dependent ? RF_GO_DEPENDENT : 0) | (f->go_old ? RF_GO_OLD : 0);
 
 	rec_put_str(sb, f->file);
 	rec_put_str(sb, f->package);
@@ -1085,8 +1089,8 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 	f->line = (int)rec_rd_num(r, INT_MIN, INT_MAX);
 	f->column = (int)rec_rd_num(r, INT_MIN, INT_MAX);
 	f->verdict = (enum verdict)rec_rd_num(r, VERDICT_MOVED, VERDICT_LEAK_CONTENT);
-	flags = (unsigned)rec_rd_num(r, 0, RF_MOVED_PARAM | RF_SEL_FIELD | RF_SEL_PKG |
-				     LIT_VALUE << RF_LIT_SHIFT | 511);
+	flags = (unsigned)rec_rd_num(r, 0, RF_GO_OLD | RF_GO_DEPENDENT | RF_MOVED_PARAM | RF_SEL_FIELD |
+				     RF_SEL_PKG | LIT_VALUE << RF_LIT_SHIFT | 511);
 	f->source_state = flags & 3;
 	f->source_above_state = flags >> 2 & 3;
 	f->in_init = !!(flags & RF_IN_INIT);
@@ -1098,6 +1102,8 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 	f->sel_pkg = !!(flags & RF_SEL_PKG);
 	f->sel_field = !!(flags & RF_SEL_FIELD);
 	f->moved_param = !!(flags & RF_MOVED_PARAM);
+	f->go_dependent = !!(flags & RF_GO_DEPENDENT);
+	f->go_old = !!(flags & RF_GO_OLD);
 	f->loop_line = (int)rec_rd_num(r, INT_MIN, INT_MAX);
 	rest.p = rec_rd_str(r, &len);
 	rest.end = rest.p ? rest.p + len : NULL;

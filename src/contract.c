@@ -490,22 +490,33 @@ static void check_none(struct finding_list *out, size_t nr, const struct contrac
 
 	for (i = 0; i < nr; i++) {
 		struct finding *a = out->items[i], *f;
+		int depends; /* on the compiler: checklist_for_other_go() */
 
 		if (a->contract || strcmp(a->file, c->file) || a->line < c->first ||
 		    a->line > c->last || (a->verdict != VERDICT_MOVED && a->verdict != VERDICT_ESCAPES) ||
 		    a->zero_size)
 			continue;
-		checklist_classify(a, a->source, NULL);
-		if (a->rule && !strcmp(a->rule, "ER005"))
+		/* the compiler is not known here: a literal only Go 1.24 and
+		 * older allocate breaks the contract on those (go_before), as
+		 * they classify it; classify_all() knows the compiler */
+		checklist_classify(a, a->source, NULL, 0);
+		depends = a->go_dependent;
+		if (!depends && a->rule && !strcmp(a->rule, "ER005"))
 			continue; /* a constant or zero-size value: nothing allocated */
+		if (depends)
+			checklist_classify(a, a->source, NULL, CHECKLIST_GO_STATIC_BOX - 1);
 		f = contract_finding(out, c, s, CONTRACT_RULE_NONE, a->line, a->column, "none");
+		f->contract->go_before = depends ? CHECKLIST_GO_STATIC_BOX : 0;
 		f->package = xstrdup_or_null(a->package);
 		strbuf_addf(&sb, "escape:none broken: %s", a->message);
 		set_text(&f->message, &sb);
 		where(&sb, c, "none");
-		strbuf_addf(&sb, " promises no heap allocation, and %s (%s)", a->why ? a->why : a->message,
-			    a->rule ? a->rule : "");
+		strbuf_addf(&sb, " promises no heap allocation, and %s (%s)%s", a->why ? a->why : a->message,
+			    a->rule ? a->rule : "",
+			    depends ? " with Go 1.24 and older, which allocate it (Go 1.25 and newer box it from read-only data)" : "");
 		set_text(&f->why, &sb);
+		if (depends)
+			checklist_classify(a, a->source, NULL, 0);
 		f->facts.steps = a->facts.steps;
 		for (j = 0; j < a->flow_nr; j++)
 			finding_add_step(f, a->flow[j].file, a->flow[j].line, a->flow[j].column,

@@ -137,6 +137,9 @@ struct finding_contract {
 	char *file;         /* where the directive is written */
 	int line;
 	char *func;         /* function scope: the function; else NULL */
+	/* broken only by the compilers before Go 1.N, which allocate what
+	 * newer ones lay out statically (checklist_for_other_go); 0: by any */
+	int go_before;
 };
 
 /*
@@ -215,6 +218,9 @@ struct finding {
 	unsigned profiled : 1, hot : 1; /* profile weighting, below */
 	/* the checklist found that nothing is allocated (zero-size): info */
 	unsigned allocates_nothing : 1;
+	/* its classification depends on the compiler, and was made for Go
+	 * 1.24 or older (checklist_for_other_go) */
+	unsigned go_dependent : 1, go_old : 1;
 	int old_line;       /* old-side line of an unchanged line in a hunk, else 0 */
 	char *old_path;     /* the file's path at base (renames), or NULL */
 	char *fingerprint;  /* compare.h */

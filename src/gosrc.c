@@ -1748,7 +1748,7 @@ static int declared_type(const struct gotokens *tk, int col, const char *name, s
 	return *e > *b;
 }
 
-/* The type of a moved variable or of an escaping &T{...} / new(T), if zero-size. */
+/* The type of a moved variable or of an escaping &T{...}, T{...} or new(T), if zero-size. */
 static char *zero_size_of(const struct finding *f, const struct srcfile *sf, struct strmap *cache,
 			  const char *root)
 {
@@ -1768,16 +1768,20 @@ static char *zero_size_of(const struct finding *f, const struct srcfile *sf, str
 		gotokens_lex(&tk, l, n, line_state(sf, f->line));
 		found = declared_type(&tk, f->column, f->subject, &b, &e);
 	} else if (f->verdict == VERDICT_ESCAPES) {
+		int addr;
+
 		gotokens_lex(&tk, f->subject, strlen(f->subject), GOLEX_CODE);
-		if (gotokens_is(&tk, 0, "&") && tk.nr >= 3 && gotokens_is(&tk, tk.nr - 1, "}")) {
+		addr = gotokens_is(&tk, 0, "&");
+		if (tk.nr >= 3 + (size_t)addr && gotokens_is(&tk, tk.nr - 1, "}")) {
 			size_t open;
 
-			for (open = tk.nr - 1; open > 1; open--)
+			/* the type before the literal's braces (`T{}` boxed, or `&T{}`) */
+			for (open = tk.nr - 1; open > (size_t)addr; open--)
 				if (gotokens_is(&tk, open, "{") && gotokens_match(&tk, open, tk.nr) == tk.nr - 1)
 					break;
-			b = 1;
+			b = (size_t)addr;
 			e = open;
-			found = open > 1;
+			found = open > (size_t)addr && gotokens_is(&tk, open, "{");
 		} else if (gotokens_is(&tk, 0, "new") && gotokens_is(&tk, 1, "(") &&
 			   gotokens_match(&tk, 1, tk.nr) == tk.nr - 1 && tk.nr > 3) {
 			b = 2;

@@ -176,6 +176,23 @@ static int set_max_dependents(struct cli_args *a, const char *v)
 	return count_arg(&a->max_dependents, "--max-dependents", v, 1, 100000L);
 }
 
+/* A Go release as `go version` names it: go1.N, then .P, rcN or betaN. */
+static int set_go_version(struct cli_args *a, const char *v)
+{
+	const char *p = v;
+
+	if (skip_prefix(v, "go1.", &p) && *p >= '1' && *p <= '9') {
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (!*p || strspn(p, ".0123456789rcbeta") == strlen(p)) {
+			a->go_version = v;
+			return 0;
+		}
+	}
+	return error_set(ER_EUSAGE, "--go-version takes a Go release as `go version` names it (go1.24.3), not '%s'",
+			 v);
+}
+
 static int set_verbose(struct cli_args *a, const char *v)
 {
 	(void)v;
@@ -221,6 +238,11 @@ static const struct option options[] = {
 	OPT_STRING("--input", "FILE", CMD_REVIEW, input,
 		   "read compiler output from FILE ('-': stdin) instead of running go; with "
 		   "--mode all no repository is needed"),
+	OPT_CALL("--go-version", "GO", CMD_REVIEW, set_go_version,
+		 "with --input: the Go release whose compiler wrote the log (go1.24.3, as `go "
+		 "version` prints it); it decides a few classifications (ER005: Go 1.25 and newer "
+		 "box constant and zero-value literals from read-only data). Without it they are "
+		 "read as the newer compilers print them"),
 	OPT_CONFIG("--max-flow", "N", REVIEWS | CMD_CONFIG, CONFIG_MAX_FLOW,
 		   "keep at most N steps of each reason chain (default 12, 0 keeps all)"),
 	OPT_SECTION("Profiles (docs/report.md):"),

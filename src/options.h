@@ -52,6 +52,7 @@ struct cli_args {
 	struct config *config;        /* OPT_CONFIG values (source "command line") */
 	const char *base, *head;      /* revisions */
 	const char *input;            /* --input FILE */
+	const char *go_version;       /* --go-version: the compiler of --input's log */
 	const char *from;             /* publish --from FILE */
 	const char *format;           /* NULL: the command's default */
 	const char *reporter;         /* "local" (default), "github", "gitlab", "auto" */

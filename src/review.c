@@ -81,24 +81,47 @@ static int reads_lazily(enum review_mode mode, const struct review_opts *opts)
 	return mode == MODE_NEW ? !opts->keep_existing : mode != MODE_ALL;
 }
 
-/* Classify from the whole chains, then keep `max_flow` steps for display. */
+/* The minor version of Go 1 of "go1.26.8" (26), or 0. */
+static int go_minor_of(const char *go_version)
+{
+	const char *p;
+	int n = 0;
+
+	if (!go_version || !skip_prefix(go_version, "go1.", &p))
+		return 0;
+	while (*p >= '0' && *p <= '9' && n < 1000)
+		n = n * 10 + (*p++ - '0');
+	return n;
+}
+
+/*
+ * Classify from the whole chains, then keep `max_flow` steps for display.
+ * `go_minor`: the compiler, Go 1.`go_minor` (0: not known), which decides
+ * a few (checklist_for_other_go).
+ */
 static void classify_all(struct finding_list *l, const struct checklist_policy *policy,
-			 int max_flow)
+			 int max_flow, int go_minor)
 {
 	size_t i, k = 0;
 
 	for (i = 0; i < l->nr; i++) {
 		struct finding *f = l->items[i];
+		int again;
 
 		if (f->contract) {
 			l->items[k++] = f; /* a contract's rule is its own */
 			continue;
 		}
+		/* classified without the compiler known, for another one */
+		again = f->rule && checklist_for_other_go(f, go_minor);
 		if (!f->rule)
 			complete(f, max_flow); /* classified from its facts and flow */
+		else if (again)
+			complete(f, 0); /* again, from the whole flow: cut below */
 		/* classified already (by analyse(), or read so from the cache):
 		 * only the policy is left */
-		if (f->rule ? checklist_apply_policy(f, policy) : checklist_classify(f, f->source, policy)) {
+		if (f->rule && !again ? checklist_apply_policy(f, policy)
+				      : checklist_classify(f, f->source, policy, go_minor)) {
 			finding_free(f);
 			continue;
 		}
@@ -514,13 +537,13 @@ struct analysis {
  * the contracts are checked: they describe the findings as the compiler
  * printed them.
  */
-static void classify_found(struct finding_list *l)
+static void classify_found(struct finding_list *l, int go_minor)
 {
 	size_t i;
 
 	for (i = 0; i < l->nr; i++)
 		if (!l->items[i]->contract)
-			checklist_classify_finding(l->items[i], l->items[i]->source);
+			checklist_classify_finding(l->items[i], l->items[i]->source, go_minor);
 }
 
 /*
@@ -674,7 +697,7 @@ static void *analyse(void *data)
 		finding_list_release(&rest);
 		contract_run_check(&a->contracts, &a->findings, a->root);
 		if (!a->classify_later)
-			classify_found(&a->findings);
+			classify_found(&a->findings, 0); /* the compiler: classify_all() */
 	}
 	if (!a->zero_later) { /* else kept for zero_size_left() */
 		gosrc_preload_free(a->pre);
@@ -786,7 +809,7 @@ static int head_classify_later(const struct review_opts *opts)
 
 /* The new findings of a head classified later (head_classify_later), as
  * classify_found() and classify_all() would have. */
-static void classify_new(struct finding_list *l, const struct review_opts *opts)
+static void classify_new(struct finding_list *l, const struct review_opts *opts, int go_minor)
 {
 	size_t i;
 
@@ -795,7 +818,7 @@ static void classify_new(struct finding_list *l, const struct review_opts *opts)
 
 		if (!classified_when_new(f))
 			continue;
-		checklist_classify_finding(f, f->source);
+		checklist_classify_finding(f, f->source, go_minor);
 		(void)checklist_apply_policy(f, policy_of(opts)); /* turns nothing off */
 		finding_cut_flow(f, opts->build.max_flow);
 	}
@@ -1105,22 +1128,23 @@ struct classify_side {
 	struct finding_list *l;
 	const struct change *renames;
 	const struct review_opts *opts;
+	int go_minor;
 };
 
 static void *classify_side(void *data)
 {
 	struct classify_side *cs = data;
 
-	classify_all(cs->l, policy_of(cs->opts), cs->opts->build.max_flow);
+	classify_all(cs->l, policy_of(cs->opts), cs->opts->build.max_flow, cs->go_minor);
 	compare_fingerprint(cs->l, cs->renames);
 	return NULL;
 }
 
 /* classify_side() of `l` in this thread; 1. */
 static int classify_one(struct finding_list *l, const struct change *renames,
-			const struct review_opts *opts)
+			const struct review_opts *opts, int go_minor)
 {
-	struct classify_side s = { l, renames, opts };
+	struct classify_side s = { l, renames, opts, go_minor };
 
 	classify_side(&s);
 	return 1;
@@ -1128,9 +1152,9 @@ static int classify_one(struct finding_list *l, const struct change *renames,
 
 /* Classify and fingerprint head and base (NULL: none), the head in a thread of its own. */
 static void classify_both(struct finding_list *head, struct finding_list *base,
-			  const struct change *c, const struct review_opts *opts)
+			  const struct change *c, const struct review_opts *opts, int go_minor)
 {
-	struct classify_side h = { head, NULL, opts }, b = { base, c, opts };
+	struct classify_side h = { head, NULL, opts, go_minor }, b = { base, c, opts, go_minor };
 	pthread_t th;
 	int threaded = base && !pthread_create(&th, NULL, classify_side, &h);
 
@@ -1153,20 +1177,22 @@ static int classify_and_match(struct review *out, struct analysis *h, struct fin
 			      int base_classified, int fell_back, const struct change *c,
 			      const struct review_opts *opts)
 {
-	int later = h->classify_later && !fell_back;
+	int later = h->classify_later && !fell_back, go_minor = go_minor_of(out->go_version);
 	size_t i;
 
 	if (h->classify_later && fell_back) {
 		give_chains(h, &h->findings, 1);
 		zero_size_left(h, &h->findings, 1);
-		classify_found(&h->findings); /* its added lines are shown, compared with nothing */
+		/* its added lines are shown, compared with nothing */
+		classify_found(&h->findings, go_minor);
 	}
 	if (later) {
 		compare_fingerprint(&h->findings, NULL);
 		if (!base_classified)
-			classify_one(base, c, opts);
+			classify_one(base, c, opts, go_minor);
 	} else {
-		classify_both(&h->findings, fell_back || base_classified ? NULL : base, c, opts);
+		classify_both(&h->findings, fell_back || base_classified ? NULL : base, c, opts,
+			      go_minor);
 	}
 	for (i = 0; i < h->findings.nr; i++)
 		finding_list_add(&out->findings, h->findings.items[i]);
@@ -1181,7 +1207,7 @@ static void classify_left(struct review *out, struct analysis *h, const struct r
 {
 	give_chains(h, &out->findings, 0);
 	zero_size_left(h, &out->findings, 0);
-	classify_new(&out->findings, opts);
+	classify_new(&out->findings, opts, go_minor_of(out->go_version));
 }
 
 /* Dependents: what the rounds of dependents.h need from this review. */
@@ -1277,7 +1303,7 @@ static void dep_classify(void *data, struct finding_list *l, int is_base)
 {
 	struct dep_ctx *x = data;
 
-	classify_all(l, policy_of(x->opts), x->opts->build.max_flow);
+	classify_all(l, policy_of(x->opts), x->opts->build.max_flow, go_minor_of(x->go_version));
 	compare_fingerprint(l, is_base ? x->c : NULL);
 }
 
@@ -1704,7 +1730,8 @@ static int compare_with_base(struct run *r, struct review *out, git_repository *
 		}
 	}
 	/* the base's side while the head builds */
-	base_classified = !ret && (have_base || !base.ret) && classify_one(&base.findings, c, opts);
+	base_classified = !ret && (have_base || !base.ret) &&
+			  classify_one(&base.findings, c, opts, go_minor_of(out->go_version));
 	if (!ret && follow && (have_base || !base.ret))
 		dependents_base(&base_sum, &base.findings, &base.contracts.notes);
 	early_head_unbatch(eh);
@@ -1911,6 +1938,7 @@ struct input_stage {
 	const char *root;
 	const struct checklist_policy *policy;
 	int max_flow;
+	int go_minor; /* --go-version's, or 0 */
 };
 
 static void input_batch(void *data, struct finding_list *l)
@@ -1920,7 +1948,7 @@ static void input_batch(void *data, struct finding_list *l)
 	size_t i;
 
 	gosrc_locate(l, s->root);
-	classify_all(l, s->policy, s->max_flow);
+	classify_all(l, s->policy, s->max_flow, s->go_minor);
 	for (i = 0; i < l->nr; i++)
 		finding_release_facts_names(l->items[i]);
 }
@@ -1928,12 +1956,15 @@ static void input_batch(void *data, struct finding_list *l)
 static int stage_input(struct run *r, const char *root, int keep)
 {
 	struct review *out = r->out;
-	struct input_stage s = { root, policy_of(r->opts), r->opts->build.max_flow };
+	struct input_stage s = { root, policy_of(r->opts), r->opts->build.max_flow,
+				 go_minor_of(r->opts->input_go) };
 	int ret = input_read(&out->findings, r->opts->input, root, keep,
 			     r->opts->build.max_flow, input_batch, &s);
 
 	if (ret)
 		return ret;
+	if (r->opts->input_go && !out->go_version)
+		out->go_version = xstrdup(r->opts->input_go); /* as named: the log does not say */
 	compare_fingerprint(&out->findings, NULL);
 	out->analysed_packages = count_dirs(&out->findings);
 	return 0;
@@ -2471,7 +2502,8 @@ static int stage_analyse(struct run *r)
 	if (!out->go_version && gov.len)
 		out->go_version = strbuf_detach(&gov, NULL);
 	finding_list_move(&out->findings, &h->findings);
-	classify_all(&out->findings, policy_of(opts), opts->build.max_flow);
+	classify_all(&out->findings, policy_of(opts), opts->build.max_flow,
+		     go_minor_of(out->go_version));
 	compare_fingerprint(&out->findings, NULL);
 out:
 	if (h == &own)
@@ -2497,6 +2529,24 @@ static void stage_acknowledge(struct review *out)
  * in excluded files), the mode (counting what it hides), the baseline,
  * acknowledgements, then the order of presentation.
  */
+/* The contract findings a literal makes only on compilers older than this
+ * one (finding_contract.go_before: it allocates there): this one keeps
+ * the promise, so they go.  Kept when the compiler is not known. */
+static void contracts_for_go(struct finding_list *l, int go_minor)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < l->nr; i++) {
+		struct finding *f = l->items[i];
+
+		if (f->contract && f->contract->go_before && go_minor >= f->contract->go_before)
+			finding_free(f);
+		else
+			l->items[k++] = f;
+	}
+	l->nr = k;
+}
+
 static int stage_policy(struct run *r)
 {
 	const struct review_opts *opts = r->opts;
@@ -2510,6 +2560,8 @@ static int stage_policy(struct run *r)
 		config_filter(opts->config, &out->findings);
 		config_filter(opts->config, &out->fixed);
 	}
+	contracts_for_go(&out->findings, go_minor_of(out->go_version));
+	contracts_for_go(&out->fixed, go_minor_of(out->go_version));
 	filter_mode(out, r->have_change ? &r->change : NULL, r->mode, opts->keep_existing);
 	/* what is shown is read whole: nothing after this reads a cache entry */
 	complete_all(&out->findings, opts->build.max_flow);

@@ -31,6 +31,7 @@ struct review_opts {
 	int tests;               /* _test.go files too */
 	enum review_mode mode;
 	const char *input;       /* compiler output file ("-": stdin) instead of running go */
+	const char *input_go;    /* the Go release that wrote `input` ("go1.24.3"), or NULL */
 	struct build_opts build;
 	const struct config *config; /* exclude, rules; NULL: none */
 	int verbose;

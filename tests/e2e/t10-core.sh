@@ -195,6 +195,20 @@ campus/score.go:39:CalcAvgScore:result escapes to heap"
 er --input - --mode all --format json <"$TMP/m2.log"
 expect_eq "--input from stdin outside a repository (no sources: no functions)" \
 	"$(json_get "$TMP/out" "[f['function'] for f in d['findings']]")" "[None, None, None, None]"
+expect_eq "--input: the log's compiler is not known" "$(json_get "$TMP/out" "d['go_version']")" "None"
+# --go-version names it (what a few classifications need: ER005)
+er --input - --go-version go1.24.3 --mode all --format json <"$TMP/m2.log"
+expect_eq "--input --go-version: the compiler named" "$(json_get "$TMP/out" "d['go_version']")" "go1.24.3"
+for v in 1.24 go1.x go2.0 go1.0 go1.24.3x; do
+	er --input - --go-version "$v" --mode all <"$TMP/m2.log"
+	expect_rc "--go-version $v" 2
+	expect_eq "--go-version $v: the message" "$(cat "$TMP/err")" \
+		"escape-review: --go-version takes a Go release as \`go version\` names it (go1.24.3), not '$v'"
+done
+er --go-version go1.24.3 --mode all
+expect_rc "--go-version without --input" 2
+expect_eq "--go-version without --input: the message" "$(cat "$TMP/err")" \
+	"escape-review: --go-version names the compiler of an --input log; without --input the review asks go"
 # --input with absolute paths through a symbolic link (as $GOROOT/src on Debian)
 ln -s "$TMP/campus" "$TMP/link"
 sed "s|^campus/|$TMP/link/campus/|" "$TMP/m2.log" >"$TMP/abs.log"

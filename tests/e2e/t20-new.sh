@@ -304,4 +304,37 @@ expect_eq "renamed and changed: new and fixed" "$(summary | sed 's/ existing=[0-
 "w.go:12:hold:moved to heap: q:new:true
 fixed w.go:12:keep:leaking param: p to result ~r0 level=0
 mode=new new=1 fixed=1 baseline=0"
+
+# --- a literal the compilers treat apart: classified for the one that ran ---
+# (Go 1.24 and older allocate pair{5, 6} boxed for fmt, Go 1.25 and newer
+# box it from read-only data), for what is new and for what the base's
+# cache entry holds, fixed
+new_repo "$TMP/lit"
+cd "$TMP/lit" || exit 1
+printf 'module example.com/lit\n\ngo 1.19\n' >go.mod
+cat >lit.go <<'GO'
+package lit
+
+import "fmt"
+
+type pair struct{ A, B int }
+
+func Print() {
+	fmt.Println(pair{1, 2})
+}
+GO
+commit_all . base
+printf '\nfunc Other() {\n\tfmt.Println(pair{5, 6})\n}\n' >>lit.go
+commit_all . other
+# rule and severity of each new and fixed finding
+rules() { json_get "$TMP/out" "[(f['status'], f['line'], f['rule'], f['severity']) for f in d['findings'] + d['fixed']]"; }
+er --base HEAD~1 --format json --fail-on none
+expect_eq "a literal added: the rule of its compiler" "$(rules)" \
+	"[('new', 12, '$(by_go ER001 ER005)', '$(by_go warning info)')]"
+sed -i '/^func Other/,$d' lit.go
+commit_all . "other gone"
+er --base HEAD~1 --format json --fail-on none -v
+expect_grep "the base from the cache (the last review's head)" "analysis of the base revision is read from the cache" "$TMP/err"
+expect_eq "a literal removed, its base read from the cache: the rule of its compiler" "$(rules)" \
+	"[('fixed', 12, '$(by_go ER001 ER005)', '$(by_go warning info)')]"
 finish

@@ -36,9 +36,10 @@ if ! (cd "$fixtures" && GOFLAGS= go build -gcflags=-m=2 ./... 2>"$tmp/m2.txt"); 
 fi
 
 # Paths in the compiler output are relative to the module root: classify
-# from there so the findings' files are ER001/bad/bad.go and so on.
-(cd "$fixtures" && "$ER_BIN" review --input - --mode all --format json \
-	<"$tmp/m2.txt" >"$tmp/findings.json") || {
+# from there so the findings' files are ER001/bad/bad.go and so on.  The
+# log's compiler is named (--go-version), as the review of a build knows it.
+(cd "$fixtures" && "$ER_BIN" review --input - --go-version "$(go env GOVERSION)" --mode all \
+	--format json <"$tmp/m2.txt" >"$tmp/findings.json") || {
 	rc=$?
 	# exit 1 only says there were findings at or above --fail-on
 	if [ "$rc" -ne 1 ]; then

@@ -193,5 +193,36 @@ rc=$?
 expect_rc "hook: a push that repairs a contract passes" 0
 expect_grep "hook: the repaired contract is fixed" "0 new, 1 existing, 1 fixed (0 error, 0 warning, 0 info)" "$TMP/err"
 
+# --- a literal only older compilers allocate: //escape:none by compiler ---
+# (testing.AllocsPerRun: pair{1, 2} boxed for fmt is 1 allocation on Go
+# 1.19 to 1.24, 0 on 1.25 and newer; key{} has zero size: 0 on every one)
+new_repo "$TMP/lit"
+cd "$TMP/lit" || exit 1
+printf 'module example.com/lit\n\ngo 1.19\n' >go.mod
+cat >lit.go <<'GO'
+package lit
+
+import "fmt"
+
+type pair struct{ A, B int }
+
+type key struct{}
+
+var Sink interface{}
+
+//escape:none
+func Print() {
+	fmt.Println(pair{1, 2})
+	Sink = key{}
+}
+GO
+commit_all . "lit"
+er check
+expect_rc "check: a constant literal by compiler" "$(by_go 1 0)"
+expect_eq "check: broken on Go 1.19 only, with the allocation older compilers make" "$(cat "$TMP/out")" \
+	"$(by_go "lit.go:13:18: [ER041 error] escape:none broken: pair{...} escapes to heap
+    in Print: //escape:none at lit.go:11 (function Print) promises no heap allocation, and pair{...} is boxed into an interface to be passed to fmt.Println at lit.go:13 (ER001) with Go 1.24 and older, which allocate it (Go 1.25 and newer box it from read-only data)
+escape-review: 1 broken, 1 contract checked" "escape-review: 0 broken, 1 contract checked")"
+
 echo "$TEST_NAME: $checks_ok passed, $checks_bad failed"
 [ "$checks_bad" -eq 0 ]

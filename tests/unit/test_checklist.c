@@ -61,7 +61,7 @@ static void callee(struct finding *f, const char *c)
 static void assert_classified(struct finding *f, const char *line, const char *rule,
 			      enum severity sev, const char *why)
 {
-	assert_int_equal(checklist_classify(f, line, NULL), 0);
+	assert_int_equal(checklist_classify(f, line, NULL, 0), 0);
 	assert_string_equal(f->rule, rule);
 	assert_int_equal(f->severity, sev);
 	assert_string_equal(f->why, why);
@@ -209,7 +209,7 @@ static void test_constant_literals(void **state)
 		flow(f, "flow: {heap} = &{storage for U{...}}", DST_HEAP);
 		step(f, 30, "from U{...} (spill)", REASON_SPILL);
 		step(f, 30, "from sink = U{...} (assign)", REASON_ASSIGN);
-		assert_int_equal(checklist_classify(f, cases[i].line, NULL), 0);
+		assert_int_equal(checklist_classify(f, cases[i].line, NULL, 0), 0);
 		if (strcmp(f->rule, cases[i].rule))
 			fail_msg("%s at %d: %s, not %s", cases[i].line, cases[i].col, f->rule,
 				 cases[i].rule);
@@ -223,6 +223,89 @@ static void test_constant_literals(void **state)
 		strbuf_release(&why);
 		finding_free(f);
 	}
+}
+
+/*
+ * The compiler decides: Go 1.25 and newer box a literal of constants and a
+ * zero value from read-only data (ER005), Go 1.24 and older allocate them
+ * (testing.AllocsPerRun: 1 on go1.19 to go1.24.0, 0 on go1.25.0 and
+ * go1.26.8), unless the type has zero size.  Not known (0): ER005, and the
+ * finding says its classification depends on it.
+ */
+static void test_literals_by_compiler(void **state)
+{
+	static const struct {
+		const char *subject, *line;
+		int col, go_minor;
+		const char *zero_size;
+		const char *rule;
+		int dependent, old;
+	} cases[] = {
+		{ "U{...}", "\tsink = U{1, 2}", 10, 0, NULL, "ER005", 1, 0 },
+		{ "U{...}", "\tsink = U{1, 2}", 10, 25, NULL, "ER005", 1, 0 },
+		{ "U{...}", "\tsink = U{1, 2}", 10, 26, NULL, "ER005", 1, 0 },
+		{ "U{...}", "\tsink = U{1, 2}", 10, 24, NULL, "ER002", 1, 1 },
+		{ "U{...}", "\tsink = U{1, 2}", 10, 19, NULL, "ER002", 1, 1 },
+		{ "U{}", "\tsink = U{}", 10, 0, NULL, "ER005", 1, 0 },
+		{ "U{}", "\tsink = U{}", 10, 26, NULL, "ER005", 1, 0 },
+		{ "U{}", "\tsink = U{}", 10, 24, NULL, "ER002", 1, 1 },
+		/* zero size: nothing allocated by any compiler */
+		{ "U{}", "\tsink = U{}", 10, 19, "U", "ER005", 0, 0 },
+		{ "U{}", "\tsink = U{}", 10, 26, "U", "ER005", 0, 0 },
+		/* a name in it: an allocation for every compiler */
+		{ "U{...}", "\tsink = U{n, 2}", 10, 19, NULL, "ER002", 0, 0 },
+		{ "U{...}", "\tsink = U{n, 2}", 10, 26, NULL, "ER002", 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct finding *f = literal(cases[i].subject, LIT_VALUE);
+
+		f->column = cases[i].col;
+		f->zero_size = cases[i].zero_size ? xstrdup(cases[i].zero_size) : NULL;
+		flow(f, "flow: {heap} = &{storage for U{...}}", DST_HEAP);
+		step(f, 30, "from U{...} (spill)", REASON_SPILL);
+		step(f, 30, "from sink = U{...} (assign)", REASON_ASSIGN);
+		assert_int_equal(checklist_classify(f, cases[i].line, NULL, cases[i].go_minor), 0);
+		if (strcmp(f->rule, cases[i].rule) || (int)f->go_dependent != cases[i].dependent ||
+		    (int)f->go_old != cases[i].old)
+			fail_msg("case %zu (%s, Go 1.%d): %s dependent %u old %u", i, cases[i].line,
+				 cases[i].go_minor, f->rule, f->go_dependent, f->go_old);
+		assert_int_equal(f->severity, strcmp(cases[i].rule, "ER005") ? SEVERITY_WARNING
+									 : SEVERITY_INFO);
+		if (cases[i].zero_size)
+			assert_string_equal(f->why, "U{} is boxed into an interface at score.go:30; U has "
+						    "zero size, so nothing is actually allocated");
+		finding_free(f);
+	}
+}
+
+/* When a classification is made again: for another compiler, known. */
+static void test_for_other_go(void **state)
+{
+	struct finding *f = literal("U{...}", LIT_VALUE);
+
+	(void)state;
+	f->column = 10;
+	step(f, 30, "from sink = U{...} (assign)", REASON_ASSIGN);
+	checklist_classify_finding(f, "\tsink = U{1, 2}", 0);
+	assert_int_equal(checklist_for_other_go(f, 0), 0);
+	assert_int_equal(checklist_for_other_go(f, 26), 0);
+	assert_int_equal(checklist_for_other_go(f, 25), 0);
+	assert_int_equal(checklist_for_other_go(f, 24), 1);
+	assert_int_equal(checklist_for_other_go(f, 19), 1);
+	checklist_classify_finding(f, "\tsink = U{1, 2}", 19);
+	assert_string_equal(f->rule, "ER002");
+	assert_string_equal(f->why, "U{...} is boxed into an interface that is stored in sink at score.go:30");
+	assert_int_equal(checklist_for_other_go(f, 19), 0);
+	assert_int_equal(checklist_for_other_go(f, 24), 0);
+	assert_int_equal(checklist_for_other_go(f, 25), 1);
+	assert_int_equal(checklist_for_other_go(f, 0), 0);
+	/* one the compiler does not decide */
+	checklist_classify_finding(f, "\tsink = U{n, 2}", 0);
+	assert_int_equal(checklist_for_other_go(f, 19), 0);
+	finding_free(f);
 }
 
 /*
@@ -485,24 +568,24 @@ static void test_policy(void **state)
 	(void)state;
 	f->facts.leak_dst = xstrdup("{heap}");
 	checklist_policy_set(&p, "ER035", SEVERITY_ERROR, 0);
-	assert_int_equal(checklist_classify(f, NULL, &p), 0);
+	assert_int_equal(checklist_classify(f, NULL, &p, 0), 0);
 	assert_string_equal(f->rule, "ER035");
 	assert_int_equal(f->severity, SEVERITY_ERROR);
 
 	/* replacing an override; -1 keeps the default severity */
 	checklist_policy_set(&p, "ER035", -1, 0);
 	assert_int_equal(p.nr, 1);
-	assert_int_equal(checklist_classify(f, NULL, &p), 0);
+	assert_int_equal(checklist_classify(f, NULL, &p, 0), 0);
 	assert_int_equal(f->severity, SEVERITY_INFO);
 
 	checklist_policy_set(&p, "ER035", -1, 1);
-	assert_int_equal(checklist_classify(f, NULL, &p), 1);
+	assert_int_equal(checklist_classify(f, NULL, &p, 0), 1);
 	assert_string_equal(f->rule, "ER035");
 
 	/* an override of another rule does not apply */
 	checklist_policy_release(&p);
 	checklist_policy_set(&p, "ER001", SEVERITY_ERROR, 1);
-	assert_int_equal(checklist_classify(f, NULL, &p), 0);
+	assert_int_equal(checklist_classify(f, NULL, &p, 0), 0);
 	assert_int_equal(f->severity, SEVERITY_INFO);
 	checklist_policy_release(&p);
 	assert_int_equal(p.nr, 0);
@@ -644,7 +727,7 @@ static void test_zero_size(void **state)
 			  "nothing is actually allocated");
 	/* nothing allocated stays info even where the configuration raises the rule */
 	checklist_policy_set(&p, "ER010", SEVERITY_ERROR, 0);
-	assert_int_equal(checklist_classify(f, NULL, &p), 0);
+	assert_int_equal(checklist_classify(f, NULL, &p, 0), 0);
 	assert_int_equal(f->severity, SEVERITY_INFO);
 	checklist_policy_release(&p);
 	finding_free(f);
@@ -829,7 +912,7 @@ static void classify_output(struct finding_list *out, const char *m2, const char
 				line++;
 		}
 		text = line ? xstrndup(line, strcspn(line, "\n")) : NULL;
-		assert_int_equal(checklist_classify(f, text, NULL), 0);
+		assert_int_equal(checklist_classify(f, text, NULL, 0), 0);
 		free(text);
 	}
 }
@@ -1110,6 +1193,8 @@ int main(void)
 		cmocka_unit_test(test_zero_size),
 		cmocka_unit_test(test_literal_kinds),
 		cmocka_unit_test(test_constant_literals),
+		cmocka_unit_test(test_literals_by_compiler),
+		cmocka_unit_test(test_for_other_go),
 		cmocka_unit_test(test_literals_in_text),
 		cmocka_unit_test(test_rank),
 		cmocka_unit_test(test_markdown),

@@ -679,6 +679,10 @@ static void locate_scopes(int preload, const char *cache)
 		{ 52, 18, VERDICT_ESCAPES, "table{...}", "Literals", 0, 0, NULL, LIT_MAP },
 		{ 52, 33, VERDICT_ESCAPES, "Names{}", "Literals", 0, 0, NULL, LIT_SLICE },
 		{ 52, 42, VERDICT_ESCAPES, "Point{}", "Literals", 0, 0, NULL, LIT_VALUE },
+		/* boxed zero values: of a zero-size type, or not */
+		{ 56, 13, VERDICT_ESCAPES, "Path{}", "Boxed", 0, 0, "Path", LIT_VALUE },
+		{ 56, 25, VERDICT_ESCAPES, "struct {}{}", "Boxed", 0, 0, "struct {}", LIT_UNKNOWN },
+		{ 56, 37, VERDICT_ESCAPES, "NotEmpty{}", "Boxed", 0, 0, NULL, LIT_VALUE },
 	};
 	struct finding_list l = FINDING_LIST_INIT;
 	size_t i;

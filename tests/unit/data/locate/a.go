@@ -51,3 +51,7 @@ type table map[string]int
 func Literals() (Table, table, Names, Point) {
 	return Table{}, table{"a": 1}, Names{}, Point{}
 }
+
+func Boxed() (interface{}, interface{}, interface{}) {
+	return Path{}, struct{}{}, NotEmpty{}
+}
