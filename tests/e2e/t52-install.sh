@@ -113,14 +113,14 @@ expect_eq "--hook outside a repository: the message" "$(cat "$TMP/err")" "instal
 # --- make before the dependencies: the link choice is made again after ---
 # (pkg-config that finds nothing stands for a machine before
 # ./install.sh --deps; the build's own link.mk says what this one has)
-PKG_CONFIG_LIBDIR="$TMP/nowhere" PKG_CONFIG_PATH= make -s -C "$ER_SRC" BUILD="$TMP/lk" "$TMP/lk/link.mk" >"$TMP/out" 2>"$TMP/err"
+PKG_CONFIG_LIBDIR="$TMP/nowhere" PKG_CONFIG_PATH= make -s --no-print-directory -C "$ER_SRC" BUILD="$TMP/lk" "$TMP/lk/link.mk" >"$TMP/out" 2>"$TMP/err"
 expect_grep "make without the libraries: names them and what to do" \
 	"pkg-config finds no libgit2 libcurl libcjson: install the dependencies first (./install.sh --deps, as root) or set PKG_CONFIG_PATH" "$TMP/err"
 expect_grep "make without the libraries: libgit2 linked shared" "^LIBGIT2_HOW := shared$" "$TMP/lk/link.mk"
-make -s -C "$ER_SRC" BUILD="$TMP/lk" "$TMP/lk/link.mk" >"$TMP/out" 2>"$TMP/err"
+make -s --no-print-directory -C "$ER_SRC" BUILD="$TMP/lk" "$TMP/lk/link.mk" >"$TMP/out" 2>"$TMP/err"
 expect_eq "make after the libraries: the choice is made again" "$(cat "$TMP/out")" "libgit2: linked $(sed -n 's/^LIBGIT2_HOW := //p' "$(dirname "$ER_BIN")/link.mk")"
 expect_eq "make after the libraries: the same choice as the build's" "$(grep -v '^#' "$TMP/lk/link.mk")" "$(grep -v '^#' "$(dirname "$ER_BIN")/link.mk")"
-make -s -C "$ER_SRC" BUILD="$TMP/lk" "$TMP/lk/link.mk" >"$TMP/out" 2>"$TMP/err"
+make -s --no-print-directory -C "$ER_SRC" BUILD="$TMP/lk" "$TMP/lk/link.mk" >"$TMP/out" 2>"$TMP/err"
 expect_eq "make again: the choice is kept" "$(cat "$TMP/out" "$TMP/err")" ""
 
 # --- a real install after make, then moved ---
