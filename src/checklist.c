@@ -360,7 +360,11 @@ static const struct rule rules[] = {
 	{ "ER035", "Parameter leaks to the heap", SEVERITY_INFO,
 	  "A summary of the function's contract: the parameter is stored somewhere that "
 	  "outlives the call (a global, the heap, an interface callee), so every caller's "
-	  "argument escapes. The allocation happens at the callers, not here.",
+	  "argument escapes. The allocation happens at the callers, not here. The address "
+	  "of a field counts as the parameter: `p.mu.Lock()` passes `&p.mu`, which "
+	  "sync.Mutex's slow path hands on, so a method that locks a mutex field leaks its "
+	  "receiver. The sentence follows the path that reaches the heap, not a path to a "
+	  "result.",
 	  "If the function only needs the value, copy it; if it keeps it on purpose, document "
 	  "that the argument is retained.",
 	  "var last *int\n\nfunc keep(p *int) {\n\tlast = p\n}",
@@ -1091,6 +1095,9 @@ static int line_has_method_value(const struct gotokens *tk, const char *subject)
 		   R(ASSIGN_PAIR_MAPR) | R(ASSIGN_PAIR_RECEIVE))
 #define NO_KEY (-1)
 #define KEY_ANY (-2)   /* the last step with one of the `any` reasons */
+/* the last step on a path into {heap} (heap_path_step()); with `any`, the
+ * last with one of those reasons there, and the match needs one */
+#define KEY_HEAP (-3)
 
 /*
  * One way to recognise a rule.  Every given criterion must hold; the
@@ -1111,7 +1118,7 @@ struct rule_match {
 	const char *steps;      /* a step's text contains one of these */
 	unsigned preds;         /* P_* that must hold */
 	unsigned not_preds;     /* P_* that must not hold */
-	int key;                /* reason of the step `why` points at, NO_KEY, KEY_ANY */
+	int key;                /* reason of the step `why` points at, NO_KEY, KEY_ANY, KEY_HEAP */
 	/*
 	 * The why sentence.  Placeholders: {s} the subject, {s_addr} "the
 	 * address of x" for moved variables, {fate} what the key step does
@@ -1328,15 +1335,17 @@ static const struct rule_match matches[] = {
 	  .why = "what parameter {s} points to {fate}{at} and leaks to {dst}" },
 	{ .rule = "ER032", .prio = 22, .verdicts = V(LEAK_CONTENT), .key = NO_KEY,
 	  .why = "what parameter {s} points to leaks to {dst} because it {fate}{at}" },
+	/* the parameter itself leaks: a dereference on its way to the heap is
+	 * undone (&p.f) or on another path (to a result); ER035 tells it */
 	{ .rule = "ER032", .prio = 21, .verdicts = V(LEAK_PARAM),
-	  .any = R(RANGE) | R(RANGE_DEREF) | R(SWITCH_CASE) | R(INDIRECTION) | R(DOT_PTR),
-	  .not_preds = P_RESULT_LEAK, .key = KEY_ANY,
+	  .any = R(RANGE) | R(SWITCH_CASE),
+	  .not_preds = P_RESULT_LEAK, .key = KEY_HEAP,
 	  .why = "parameter {s} {fate}{at} and leaks to {dst}" },
 	{ .rule = "ER036", .prio = 15, .verdicts = V(LEAK_PARAM), .preds = P_RESULT_LEAK,
 	  .key = REASON_RETURN,
 	  .why = "parameter {s} flows to {dst}{at}, so callers' arguments live as long as the "
 		 "result" },
-	{ .rule = "ER035", .prio = 10, .verdicts = V(LEAK_PARAM), .key = NO_KEY,
+	{ .rule = "ER035", .prio = 10, .verdicts = V(LEAK_PARAM), .key = KEY_HEAP,
 	  .why = "parameter {s} leaks to {dst} because it {fate}{at}, so callers' arguments "
 		 "escape" },
 };
@@ -1387,10 +1396,73 @@ static int lhs_of(const char *expr, size_t n, const char **lhs, size_t *lhs_len)
  * callee matches `callees` (when given), else the last step with reason
  * `key`, else the last `from` step.  NULL when the chain is empty.
  */
+/* A hop "flow: DST ← SRC" (Go 1.19: "flow: DST = SRC"): its two sides. */
+static int hop_split(const char *text, const char **dst, size_t *dst_len, const char **src)
+{
+	const char *rest, *sep;
+
+	if (!skip_prefix(text, "flow: ", &rest))
+		return 0;
+	sep = strstr(rest, " \xe2\x86\x90 "); /* " ← " */
+	if (sep) {
+		*src = sep + 5;
+	} else if ((sep = strstr(rest, " = "))) {
+		*src = sep + 3;
+	} else {
+		return 0;
+	}
+	*dst = rest;
+	*dst_len = (size_t)(sep - rest);
+	return 1;
+}
+
+/*
+ * The last step of the chain on a path into {heap} with one of the `any`
+ * reasons (0: any step), or NULL.  The compiler explains a verdict with
+ * paths of hops, each hop starting where the one before it ended ("flow:
+ * x ← v", then "flow: {heap} ← x"); a hop from somewhere else starts
+ * another path, which may end in a result or a literal's storage.
+ */
+static const struct flow_step *heap_path_step(const struct finding *f, uint64_t any)
+{
+	const struct flow_step *best = NULL, *cand = NULL;
+	const char *dst = NULL, *src;
+	size_t dst_len = 0, i;
+
+	for (i = 0; i <= f->flow_nr; i++) {
+		const char *d, *expr;
+		size_t dl, n;
+		enum flow_reason r;
+		int hop = i < f->flow_nr && hop_split(f->flow[i].text, &d, &dl, &src);
+
+		if (i == f->flow_nr || hop) {
+			int goes_on = hop && dst;
+
+			if (goes_on) { /* SRC is the last hop's DST, dereferenced or not */
+				src += strspn(src, "*&");
+				goes_on = !strncmp(src, dst, dst_len) && !src[dst_len];
+			}
+			if (!goes_on) { /* a path ends: in {heap}? */
+				if (cand && dst && dst_len == 6 && !memcmp(dst, "{heap}", 6))
+					best = cand;
+				cand = NULL;
+			}
+			if (hop) {
+				dst = d;
+				dst_len = dl;
+			}
+			continue;
+		}
+		if (step_split(f->flow[i].text, &expr, &n, &r) && (!any || (any & (1ULL << r))))
+			cand = &f->flow[i];
+	}
+	return best;
+}
+
 static const struct flow_step *key_step(const struct finding *f, int key, uint64_t any,
 					const char *callees, const char **callee, size_t *callee_n)
 {
-	const struct flow_step *best = NULL, *last = NULL;
+	const struct flow_step *best = key == KEY_HEAP ? heap_path_step(f, any) : NULL, *last = NULL;
 	size_t i;
 
 	for (i = 0; i < f->flow_nr; i++) {
@@ -1401,6 +1473,8 @@ static const struct flow_step *key_step(const struct finding *f, int key, uint64
 		if (!step_split(f->flow[i].text, &expr, &n, &r))
 			continue;
 		last = &f->flow[i];
+		if (key == KEY_HEAP)
+			continue;
 		if (callees) {
 			const char *inl = f->flow[i].inlined, *cand = NULL;
 			size_t cl = 0;
@@ -1485,6 +1559,8 @@ static int match_one(const struct ctx *c, const struct rule_match *m)
 		if (i == f->flow_nr)
 			return 0;
 	}
+	if (m->key == KEY_HEAP && m->any && !heap_path_step(f, m->any))
+		return 0; /* the reasons are there, but not on the way to the heap */
 	if ((m->preds | m->not_preds) & (P_KEY_LHS_IDENT | P_KEY_LHS_INDIRECT))
 		preds |= key_preds(f, m->key);
 	if ((preds & m->preds) != m->preds)

@@ -37,8 +37,9 @@
  * sel_field, nor is a field; 11: moved_param, in the summaries; 12:
  * lit_kind of pkg.T{...} too; 13: lit_kind LIT_VALUE (a struct or array); 14:
  * ER005's sentences name the compilers that box from read-only data (Go 1.25),
- * and a record whether its classification depends on the compiler */
-#define CACHE_VERSION 14
+ * and a record whether its classification depends on the compiler; 15: a
+ * leaking parameter's rule and sentence from the path into {heap} */
+#define CACHE_VERSION 15
 #define MAX_CACHE_BYTES (256u << 20)
 #define MAX_BASELINE_BYTES (64u << 20)
 

@@ -284,12 +284,12 @@ head_tree=$(git rev-parse 'c2^{tree}')
 entry=$(grep -l "^tree $base_tree$" "$(pwd)"/.git/escape-review/cache/*.findings)
 head_entry=$(grep -l "^tree $head_tree$" "$(pwd)"/.git/escape-review/cache/*.findings)
 expect_eq "the base's cache entry: its format, then its key" "$(sed -n '1p; 2s/^[0-9]*://p; 3p' "$entry")" \
-	"escape-review analysis cache 14
-escape-review analysis 14
+	"escape-review analysis cache 15
+escape-review analysis 15
 tree $base_tree"
 expect_eq "the head's cache entry: its format, then its key" "$(sed -n '1p; 2s/^[0-9]*://p; 3p' "$head_entry")" \
-	"escape-review analysis cache 14
-escape-review analysis 14
+	"escape-review analysis cache 15
+escape-review analysis 15
 tree $head_tree"
 
 # an entry of the old format (JSON, version 4), a corrupt entry and an
@@ -299,10 +299,10 @@ printf '{"version":4,"key":"escape-review analysis 4\\ntree %s","findings":[]}\n
 er --base c1 --head c2 --format json
 expect_eq "old-format cache entry: the same findings" "$(summary_of "$TMP/out")" "$want"
 expect_eq "old-format cache entry: says so" "$(cat "$TMP/err")" \
-	"escape-review: warning: ignoring the analysis cache entry $entry: it is not a version 14 cache entry"
+	"escape-review: warning: ignoring the analysis cache entry $entry: it is not a version 15 cache entry"
 expect_eq "old-format cache entry: the base is built again (the head is cached)" "$(grep '^build ' "$TMP/go-calls")" \
 	"build -trimpath=false -gcflags=-m=2 -o /dev/null ./campus"
-expect_eq "old-format cache entry: rewritten in the new format" "$(sed -n 1p "$entry")" "escape-review analysis cache 14"
+expect_eq "old-format cache entry: rewritten in the new format" "$(sed -n 1p "$entry")" "escape-review analysis cache 15"
 # another key of the same length (a tree id's first digit changed)
 sed -i '3s/^tree ./tree x/' "$entry"
 : >"$TMP/go-calls"
@@ -361,7 +361,7 @@ ESCAPE_REVIEW_CACHE=$TMP/ci-cache er --base c1 --head c2 --format json
 expect_eq "ESCAPE_REVIEW_CACHE: a CI re-run of the same commits builds nothing" \
 	"$(grep -c '^build ' "$TMP/go-calls") $(summary_of "$TMP/out")" "0 $want"
 ci_base=$(grep -l "^tree $base_tree$" "$TMP"/ci-cache/*.findings)
-printf 'escape-review analysis cache 14\n32:escape-review analysis 14\ntree 0 \n0\nend\n' >"$ci_base"
+printf 'escape-review analysis cache 15\n32:escape-review analysis 15\ntree 0 \n0\nend\n' >"$ci_base"
 : >"$TMP/go-calls"
 er --base c1 --head c2 --format json --cache-dir "$TMP/ci-cache/"
 expect_eq "--cache-dir: a foreign entry is not trusted" "$(summary_of "$TMP/out") $(grep -c '^build ' "$TMP/go-calls")" "$want 1"

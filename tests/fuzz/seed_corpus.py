@@ -170,7 +170,7 @@ records = [
             + entry_num(0, 0)).decode()),
 ]
 # the checksum is not checked by the parser's entry point: zeros
-put("compare", b"\x00escape-review analysis cache 14\n" + entry_str("escape-review analysis 7\ntree 0123\n")
+put("compare", b"\x00escape-review analysis cache 15\n" + entry_str("escape-review analysis 7\ntree 0123\n")
     + b"\n%d 0000000000000000\n" % len(records) + b"".join(records) + b"end\n")
 put("compare", b"\x01" + b'{"version": 1, "findings": [\n'
     b'  {"fingerprint":"23ad18047477703c","rule":"ER001","location":"campus/student.go:14 Roster","message":"leaking param: ids"},\n'

@@ -520,6 +520,72 @@ static void test_leaks_are_info(void **state)
 	finding_free(f);
 }
 
+/*
+ * `leaking param: p`: the parameter itself leaks.  The sentence follows the
+ * path that reaches the heap (hops that go on where the last one ended),
+ * not a dereference that &p.f undoes or that lies on a path to a result.
+ */
+static void test_leaking_param_heap_path(void **state)
+{
+	struct finding *f;
+
+	(void)state;
+	/* c.mu.Lock(): &c.mu, handed on (Go 1.26's arrows) */
+	f = mk(VERDICT_LEAK_PARAM, "leaking param: c", "c");
+	f->facts.leak_dst = xstrdup("{heap}");
+	flow(f, "flow: sync.m \xe2\x86\x90 c", DST_NAMED);
+	step(f, 31, "from c.mu (dot of pointer)", REASON_DOT_PTR);
+	step(f, 31, "from c.mu (address-of)", REASON_ADDRESS_OF);
+	step(f, 31, "from sync.m := c.mu (assign-pair)", REASON_ASSIGN_PAIR);
+	flow(f, "flow: {heap} \xe2\x86\x90 sync.m", DST_HEAP);
+	step(f, 31, "from (*sync.Mutex).lockSlow(sync.m) (call parameter)", REASON_CALL_PARAM);
+	assert_classified(f, NULL, "ER035", SEVERITY_INFO,
+			  "parameter c leaks to the heap because it is passed to "
+			  "(*sync.Mutex).lockSlow at score.go:31, so callers' arguments escape");
+	finding_free(f);
+
+	/* passed on to the heap, and dereferenced on a path to a result (Go
+	 * 1.19's "=") */
+	f = mk(VERDICT_LEAK_PARAM, "leaking param: tr", "tr");
+	f->facts.leak_dst = xstrdup("{heap}");
+	flow(f, "flow: {heap} = tr", DST_HEAP);
+	step(f, 32, "from (*Reader).next(tr) (call parameter)", REASON_CALL_PARAM);
+	flow(f, "flow: ~r1 = *tr", DST_RESULT);
+	step(f, 33, "from tr.err (dot of pointer)", REASON_DOT_PTR);
+	step(f, 33, "from return nil, tr.err (return)", REASON_RETURN);
+	assert_classified(f, NULL, "ER035", SEVERITY_INFO,
+			  "parameter tr leaks to the heap because it is passed to (*Reader).next at "
+			  "score.go:32, so callers' arguments escape");
+	finding_free(f);
+
+	/* a type switch on the way to the heap: the dynamic value leaks */
+	f = mk(VERDICT_LEAK_PARAM, "leaking param: v", "v");
+	f->facts.leak_dst = xstrdup("{heap}");
+	flow(f, "flow: x \xe2\x86\x90 v", DST_NAMED);
+	step(f, 34, "from case *int: last = x (switch case)", REASON_SWITCH_CASE);
+	flow(f, "flow: {heap} \xe2\x86\x90 x", DST_HEAP);
+	step(f, 35, "from last = x (assign)", REASON_ASSIGN);
+	assert_classified(f, NULL, "ER032", SEVERITY_INFO,
+			  "parameter v is bound in a type switch at score.go:34 and leaks to the heap");
+	finding_free(f);
+
+	/* a type switch on a path that ends elsewhere (a literal's storage),
+	 * and another path to the heap */
+	f = mk(VERDICT_LEAK_PARAM, "leaking param: p", "p");
+	f->facts.leak_dst = xstrdup("{heap}");
+	flow(f, "flow: {heap} \xe2\x86\x90 p", DST_HEAP);
+	step(f, 36, "from p (interface-converted)", REASON_INTERFACE_CONVERTED);
+	step(f, 36, "from formatter.Format(p, verb) (call parameter)", REASON_CALL_PARAM);
+	flow(f, "flow: f \xe2\x86\x90 p", DST_NAMED);
+	step(f, 37, "from case []byte: fmtBytes(f) (switch case)", REASON_SWITCH_CASE);
+	flow(f, "flow: {storage for v} \xe2\x86\x90 f", DST_NAMED);
+	step(f, 38, "from v (interface-converted)", REASON_INTERFACE_CONVERTED);
+	assert_classified(f, NULL, "ER035", SEVERITY_INFO,
+			  "parameter p leaks to the heap because it is passed to formatter.Format at "
+			  "score.go:36, so callers' arguments escape");
+	finding_free(f);
+}
+
 static void test_generic_rule_and_empty_chain(void **state)
 {
 	/* a moved variable without a chain: nothing more specific claims it */
@@ -1192,6 +1258,7 @@ int main(void)
 		cmocka_unit_test(test_loops),
 		cmocka_unit_test(test_zero_size),
 		cmocka_unit_test(test_literal_kinds),
+		cmocka_unit_test(test_leaking_param_heap_path),
 		cmocka_unit_test(test_constant_literals),
 		cmocka_unit_test(test_literals_by_compiler),
 		cmocka_unit_test(test_for_other_go),

@@ -757,9 +757,9 @@ static void test_cache_round_trip(void **state)
 		const char *p;
 
 		assert_true(strbuf_read_file(&sb, path, 1 << 20) > 0);
-		assert_true(strbuf_starts_with(&sb, "escape-review analysis cache 14\n7:key\n\"1\" \n2 "));
+		assert_true(strbuf_starts_with(&sb, "escape-review analysis cache 15\n7:key\n\"1\" \n2 "));
 		/* the count, the body's checksum in 16 hex digits, the body */
-		p = sb.buf + strlen("escape-review analysis cache 14\n7:key\n\"1\" \n2 ");
+		p = sb.buf + strlen("escape-review analysis cache 15\n7:key\n\"1\" \n2 ");
 		assert_int_equal(strspn(p, "0123456789abcdef"), 16);
 		assert_true(!strncmp(p + 16, "\n10:pkg/a b.go 13:example.com/m ", strlen("\n10:pkg/a b.go 13:example.com/m ")));
 		/* the rest of a record as one string */
@@ -770,28 +770,28 @@ static void test_cache_round_trip(void **state)
 	/* entries that cannot be trusted: ignored, saying why, adding nothing */
 	{
 		static const char *const bad[][2] = {
-			{ "{\"version\":4,\"key\":\"k\",\"findings\":[]}", "it is not a version 14 cache entry" },
-			{ "escape-review analysis cache 13\n1:k \n0\nend\n", "it is not a version 14 cache entry" },
-			{ "escape-review analysis cache 14\n5:other \n0 0000000000000000\nend\n", "it was written for another key" },
-			{ "escape-review analysis cache 14\n1:k \n0 0000000000000000\n", "it is truncated or corrupt (at byte 56)" },
-			{ "escape-review analysis cache 14\n1:k \n0 0000000000000000\nend\nmore", "it is truncated or corrupt (at byte 56)" },
-			{ "escape-review analysis cache 14\n9:k \n0 0000000000000000\nend\n", "it is truncated or corrupt (at byte 34)" },
+			{ "{\"version\":4,\"key\":\"k\",\"findings\":[]}", "it is not a version 15 cache entry" },
+			{ "escape-review analysis cache 14\n1:k \n0\nend\n", "it is not a version 15 cache entry" },
+			{ "escape-review analysis cache 15\n5:other \n0 0000000000000000\nend\n", "it was written for another key" },
+			{ "escape-review analysis cache 15\n1:k \n0 0000000000000000\n", "it is truncated or corrupt (at byte 56)" },
+			{ "escape-review analysis cache 15\n1:k \n0 0000000000000000\nend\nmore", "it is truncated or corrupt (at byte 56)" },
+			{ "escape-review analysis cache 15\n9:k \n0 0000000000000000\nend\n", "it is truncated or corrupt (at byte 34)" },
 			/* more records than the entry can hold; no checksum */
-			{ "escape-review analysis cache 14\n1:k \n99 0000000000000000\nend\n", "it is truncated or corrupt (at byte 40)" },
-			{ "escape-review analysis cache 14\n1:k \n0\nend\n", "it is truncated or corrupt (at byte 38)" },
+			{ "escape-review analysis cache 15\n1:k \n99 0000000000000000\nend\n", "it is truncated or corrupt (at byte 40)" },
+			{ "escape-review analysis cache 15\n1:k \n0\nend\n", "it is truncated or corrupt (at byte 38)" },
 			/* no file; a verdict out of range; a step count larger than the rest */
-			{ "escape-review analysis cache 14\n1:k \n1 0000000000000000\n~ ~ ~ 1:m 1:s ~ 0 0 0 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \n"
+			{ "escape-review analysis cache 15\n1:k \n1 0000000000000000\n~ ~ ~ 1:m 1:s ~ 0 0 0 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \n"
 			  "end\n", "it is truncated or corrupt (at byte 114)" },
-			{ "escape-review analysis cache 14\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s ~ 0 0 9 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \n"
+			{ "escape-review analysis cache 15\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s ~ 0 0 9 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \n"
 			  "end\n", "it is truncated or corrupt (at byte 83)" },
-			{ "escape-review analysis cache 14\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s ~ 0 0 0 0 0 28:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 99  \n"
+			{ "escape-review analysis cache 15\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s ~ 0 0 0 0 0 28:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 99  \n"
 			  "end\n", "it is truncated or corrupt (at byte 118)" },
 			/* a good entry whose checksum is not its body's */
-			{ "escape-review analysis cache 14\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s ~ 1 -7 0 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \n"
+			{ "escape-review analysis cache 15\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s ~ 1 -7 0 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \n"
 			  "end\n", "it is corrupt (its checksum is not its content's)" },
 		};
 		static const char *const good =
-			"escape-review analysis cache 14\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s ~ 1 -7 0 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \nend\n";
+			"escape-review analysis cache 15\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s ~ 1 -7 0 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \nend\n";
 		size_t b, cut;
 
 		for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
@@ -814,10 +814,10 @@ static void test_cache_round_trip(void **state)
 		finding_list_release(&r);
 		/* a rule this build does not know: the finding is classified again */
 		{
-			static const char unknown[] = "escape-review analysis cache 14\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s "
+			static const char unknown[] = "escape-review analysis cache 15\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s "
 						      "5:ER999 1 -7 0 0 0 31:~ ~ ~ 3:why 0 0 0 0 -1 ~ ~ 0 0  \nend\n";
 			/* a rule without its sentence: never written, refused */
-			static const char nowhy[] = "escape-review analysis cache 14\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s "
+			static const char nowhy[] = "escape-review analysis cache 15\n1:k \n1 0000000000000000\n4:a.go ~ ~ 1:m 1:s "
 						    "5:ER010 1 -7 0 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \nend\n";
 
 			assert_int_equal(compare_cache_parse(&r, unknown, strlen(unknown), "k"), 0);
@@ -1540,7 +1540,7 @@ static void test_lazy_read(void **state)
 	 * read refuses it, a lazy one says so when it reads the rest, and the
 	 * finding keeps what it has */
 	{
-		static const char forged[] = "escape-review analysis cache 14\n1:k \n1 0000000000000000\n"
+		static const char forged[] = "escape-review analysis cache 15\n1:k \n1 0000000000000000\n"
 			"4:a.go ~ ~ 1:m 1:s 5:ER001 1 -7 0 0 0 27:~ ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 9  \nend\n";
 		struct finding_deferred owner = { 1, NULL, "forged.findings" };
 
@@ -1562,7 +1562,7 @@ static void test_lazy_read(void **state)
 	 * so when it reads it, and the finding keeps its rule and source
 	 * (tests/fuzz/regress/compare/rule-without-sentence) */
 	{
-		static const char nowhy[] = "escape-review analysis cache 14\n1:k \n1 0000000000000000\n"
+		static const char nowhy[] = "escape-review analysis cache 15\n1:k \n1 0000000000000000\n"
 			"4:a.go ~ ~ 1:m 1:s 5:ER001 1 -7 0 0 0 31:3:x:1 ~ ~ ~ 0 0 0 0 -1 ~ ~ 0 0  \nend\n";
 		struct finding_deferred owner = { 1, NULL, "nowhy.findings" };
 
