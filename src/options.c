@@ -176,15 +176,20 @@ static int set_max_dependents(struct cli_args *a, const char *v)
 	return count_arg(&a->max_dependents, "--max-dependents", v, 1, 100000L);
 }
 
-/* A Go release as `go version` names it: go1.N, then .P, rcN or betaN. */
+/* A Go release as `go version` names it: go1.N, then nothing, .P, rcK or
+ * betaK. */
 static int set_go_version(struct cli_args *a, const char *v)
 {
+	static const char digits[] = "0123456789";
 	const char *p = v;
 
 	if (skip_prefix(v, "go1.", &p) && *p >= '1' && *p <= '9') {
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (!*p || strspn(p, ".0123456789rcbeta") == strlen(p)) {
+		p += strspn(p, digits);
+		if (*p == '.' || skip_prefix(p, "rc", &p) || skip_prefix(p, "beta", &p)) {
+			p += *p == '.';
+			p = strspn(p, digits) ? p + strspn(p, digits) : "-";
+		}
+		if (!*p) {
 			a->go_version = v;
 			return 0;
 		}

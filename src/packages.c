@@ -1404,13 +1404,22 @@ out:
 	return ret;
 }
 
+int go_version_minor(const char *version)
+{
+	const char *p;
+	int n = 0;
+
+	if (!version || !skip_prefix(version, "go1.", &p))
+		return 0;
+	while (*p >= '0' && *p <= '9' && n < 1000)
+		n = n * 10 + (*p++ - '0');
+	return n;
+}
+
 int go_version_supported(const char *version)
 {
-	int minor;
+	int minor = go_version_minor(version);
 
-	if (!version || strncmp(version, "go1.", 4))
-		return 0;
-	minor = atoi(version + 4);
 	return minor >= GO_MINOR_OLDEST && minor <= GO_MINOR_NEWEST;
 }
 

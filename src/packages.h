@@ -195,18 +195,21 @@ void go_prestart_stop(struct go_prestart *ps);
  * empty: the memory read stays true). */
 int go_prestart_finish(struct go_prestart *ps, struct strbuf *memo);
 
-/*
- * The go command's version ("go1.19.8") in `out`: read from its GOROOT's
- * VERSION file when `go` resolves to GOROOT/bin/go, else asked with
- * `go env GOVERSION`.
- */
 /* The Go releases escape-review is tested with: 1.19 to 1.26. */
 #define GO_MINOR_OLDEST 19
 #define GO_MINOR_NEWEST 26
 #define GO_SUPPORTED "Go 1.19 to 1.26"
 /* 1 when `version` ("go1.26.8") is within them. */
 int go_version_supported(const char *version);
+/* The minor version of Go 1 that `version` names (26 of "go1.26.8"), or 0
+ * when it names none (NULL too). */
+int go_version_minor(const char *version);
 
+/*
+ * The go command's version ("go1.19.8") in `out`: read from its GOROOT's
+ * VERSION file when `go` resolves to GOROOT/bin/go, else asked with
+ * `go env GOVERSION`.
+ */
 int go_version(struct strbuf *out, const struct build_opts *opts);
 /* 1 when go_version() would start the go command (no VERSION file to read). */
 int go_version_runs_go(const struct build_opts *opts);

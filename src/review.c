@@ -81,19 +81,6 @@ static int reads_lazily(enum review_mode mode, const struct review_opts *opts)
 	return mode == MODE_NEW ? !opts->keep_existing : mode != MODE_ALL;
 }
 
-/* The minor version of Go 1 of "go1.26.8" (26), or 0. */
-static int go_minor_of(const char *go_version)
-{
-	const char *p;
-	int n = 0;
-
-	if (!go_version || !skip_prefix(go_version, "go1.", &p))
-		return 0;
-	while (*p >= '0' && *p <= '9' && n < 1000)
-		n = n * 10 + (*p++ - '0');
-	return n;
-}
-
 /*
  * Classify from the whole chains, then keep `max_flow` steps for display.
  * `go_minor`: the compiler, Go 1.`go_minor` (0: not known), which decides
@@ -1177,7 +1164,7 @@ static int classify_and_match(struct review *out, struct analysis *h, struct fin
 			      int base_classified, int fell_back, const struct change *c,
 			      const struct review_opts *opts)
 {
-	int later = h->classify_later && !fell_back, go_minor = go_minor_of(out->go_version);
+	int later = h->classify_later && !fell_back, go_minor = go_version_minor(out->go_version);
 	size_t i;
 
 	if (h->classify_later && fell_back) {
@@ -1207,7 +1194,7 @@ static void classify_left(struct review *out, struct analysis *h, const struct r
 {
 	give_chains(h, &out->findings, 0);
 	zero_size_left(h, &out->findings, 0);
-	classify_new(&out->findings, opts, go_minor_of(out->go_version));
+	classify_new(&out->findings, opts, go_version_minor(out->go_version));
 }
 
 /* Dependents: what the rounds of dependents.h need from this review. */
@@ -1303,7 +1290,7 @@ static void dep_classify(void *data, struct finding_list *l, int is_base)
 {
 	struct dep_ctx *x = data;
 
-	classify_all(l, policy_of(x->opts), x->opts->build.max_flow, go_minor_of(x->go_version));
+	classify_all(l, policy_of(x->opts), x->opts->build.max_flow, go_version_minor(x->go_version));
 	compare_fingerprint(l, is_base ? x->c : NULL);
 }
 
@@ -1731,7 +1718,7 @@ static int compare_with_base(struct run *r, struct review *out, git_repository *
 	}
 	/* the base's side while the head builds */
 	base_classified = !ret && (have_base || !base.ret) &&
-			  classify_one(&base.findings, c, opts, go_minor_of(out->go_version));
+			  classify_one(&base.findings, c, opts, go_version_minor(out->go_version));
 	if (!ret && follow && (have_base || !base.ret))
 		dependents_base(&base_sum, &base.findings, &base.contracts.notes);
 	early_head_unbatch(eh);
@@ -1957,7 +1944,7 @@ static int stage_input(struct run *r, const char *root, int keep)
 {
 	struct review *out = r->out;
 	struct input_stage s = { root, policy_of(r->opts), r->opts->build.max_flow,
-				 go_minor_of(r->opts->input_go) };
+				 go_version_minor(r->opts->input_go) };
 	int ret = input_read(&out->findings, r->opts->input, root, keep,
 			     r->opts->build.max_flow, input_batch, &s);
 
@@ -2503,7 +2490,7 @@ static int stage_analyse(struct run *r)
 		out->go_version = strbuf_detach(&gov, NULL);
 	finding_list_move(&out->findings, &h->findings);
 	classify_all(&out->findings, policy_of(opts), opts->build.max_flow,
-		     go_minor_of(out->go_version));
+		     go_version_minor(out->go_version));
 	compare_fingerprint(&out->findings, NULL);
 out:
 	if (h == &own)
@@ -2524,11 +2511,6 @@ static void stage_acknowledge(struct review *out)
 	strbuf_release(&warnings);
 }
 
-/*
- * The policy stages, in order: exclusion (what the build still reported
- * in excluded files), the mode (counting what it hides), the baseline,
- * acknowledgements, then the order of presentation.
- */
 /* The contract findings a literal makes only on compilers older than this
  * one (finding_contract.go_before: it allocates there): this one keeps
  * the promise, so they go.  Kept when the compiler is not known. */
@@ -2547,6 +2529,11 @@ static void contracts_for_go(struct finding_list *l, int go_minor)
 	l->nr = k;
 }
 
+/*
+ * The policy stages, in order: exclusion (what the build still reported
+ * in excluded files), the mode (counting what it hides), the baseline,
+ * acknowledgements, then the order of presentation.
+ */
 static int stage_policy(struct run *r)
 {
 	const struct review_opts *opts = r->opts;
@@ -2560,8 +2547,8 @@ static int stage_policy(struct run *r)
 		config_filter(opts->config, &out->findings);
 		config_filter(opts->config, &out->fixed);
 	}
-	contracts_for_go(&out->findings, go_minor_of(out->go_version));
-	contracts_for_go(&out->fixed, go_minor_of(out->go_version));
+	contracts_for_go(&out->findings, go_version_minor(out->go_version));
+	contracts_for_go(&out->fixed, go_version_minor(out->go_version));
 	filter_mode(out, r->have_change ? &r->change : NULL, r->mode, opts->keep_existing);
 	/* what is shown is read whole: nothing after this reads a cache entry */
 	complete_all(&out->findings, opts->build.max_flow);

@@ -199,7 +199,11 @@ expect_eq "--input: the log's compiler is not known" "$(json_get "$TMP/out" "d['
 # --go-version names it (what a few classifications need: ER005)
 er --input - --go-version go1.24.3 --mode all --format json <"$TMP/m2.log"
 expect_eq "--input --go-version: the compiler named" "$(json_get "$TMP/out" "d['go_version']")" "go1.24.3"
-for v in 1.24 go1.x go2.0 go1.0 go1.24.3x; do
+for v in go1.25 go1.25rc2 go1.26beta1; do
+	er --input - --go-version "$v" --mode all --format json <"$TMP/m2.log"
+	expect_eq "--go-version $v: taken" "$rc:$(json_get "$TMP/out" "d['go_version']")" "0:$v"
+done
+for v in 1.24 go1.x go2.0 go1.0 go1.24.3x go1.24ace go1.24. go1.24rc go1.24.3.1; do
 	er --input - --go-version "$v" --mode all <"$TMP/m2.log"
 	expect_rc "--go-version $v" 2
 	expect_eq "--go-version $v: the message" "$(cat "$TMP/err")" \
