@@ -18,8 +18,9 @@
 /*
  * libgit2's global state (git_libgit2_init), without the TLS trust store
  * a libgit2 built with mbedTLS would parse for network transports
- * escape-review never uses (repo.c says how).  Once per process, before
- * any other call here; git_libgit2_shutdown() undoes it.
+ * escape-review never uses; linked from its archives, without those
+ * transports at all (repo.c says how).  Once per process, before any other
+ * call here; git_libgit2_shutdown() undoes it.
  */
 void repo_global_init(void);
 

@@ -258,7 +258,7 @@ expect_eq "outside the range: the findings and the version recorded" \
 # of mbedtls_x509_crt_parse_file goes to the program's no-op (src/repo.c),
 # and the CA bundle is never opened.  Linked shared, the dynamic linker
 # binds the call to the program's definition; linked from the archives
-# (the Makefile's LIBGIT2_LINK), the linker's --wrap sends it there.
+# (the Makefile's LIBGIT2_LINK), libgit2's TLS is not linked at all (below).
 CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 if ! command -v strace >/dev/null 2>&1; then
 	echo "  skip: no strace (apt-get install strace) to see which files a run opens"
@@ -273,31 +273,41 @@ else
 	expect_eq "libgit2 never opens the CA bundle" "$(grep -c "$CA_BUNDLE" "$TMP/opens")" "0"
 fi
 # binds_to_program LIB SYMBOL NAME: when the binary links LIB shared, the
-# dynamic linker binds libgit2's SYMBOL to the program's own (src/repo.c);
-# linked from the archives, every call libgit2's functions (git_*) make of
-# SYMBOL is to the __wrap_ name, which --wrap gave it (objdump, binutils)
+# dynamic linker binds libgit2's SYMBOL to the program's own (src/repo.c)
 binds_to_program() {
-	if ldd "$ER_BIN" | grep -q libgit2; then
-		if ldd "$ER_BIN" | grep -q "$1"; then
-			binding=$(LD_DEBUG=bindings "$ER_BIN" rules ER001 2>&1 >/dev/null |
-				sed -n "s/.*binding file [^ ]*\/\(libgit2\)[^ ]* .* to [^ ]*\/\([^ /]*\) .*symbol .$2'.*/\1 -> \2/p")
-			expect_eq "$3 binds to the program" "$binding" "libgit2 -> $(basename "$ER_BIN")"
-		else
-			echo "  skip: $ER_BIN's libgit2 does not use $1"
-		fi
-	elif command -v objdump >/dev/null 2>&1; then
-		expect_eq "$3: libgit2 linked in, its calls go to the program's" \
-			"$(objdump -d --no-show-raw-insn "$ER_BIN" |
-				awk -v s="$2" '/^[0-9a-f]+ <.*>:$/ {fn = $2}
-					fn ~ /^<git_/ && $0 ~ ("call.*<(__wrap_)?" s ">$") {print $NF}' | sort -u)" \
-			"<__wrap_$2>"
+	if ldd "$ER_BIN" | grep -q "$1"; then
+		binding=$(LD_DEBUG=bindings "$ER_BIN" rules ER001 2>&1 >/dev/null |
+			sed -n "s/.*binding file [^ ]*\/\(libgit2\)[^ ]* .* to [^ ]*\/\([^ /]*\) .*symbol .$2'.*/\1 -> \2/p")
+		expect_eq "$3 binds to the program" "$binding" "libgit2 -> $(basename "$ER_BIN")"
 	else
-		echo "  skip: no objdump (apt-get install binutils) to read $ER_BIN's calls"
+		echo "  skip: $ER_BIN's libgit2 does not use $1"
 	fi
 }
-binds_to_program libmbedx509 mbedtls_x509_crt_parse_file "libgit2's CA bundle parse"
-# nor is libssh2's crypto set up: its init binds to the program's no-op
-binds_to_program libssh2 libssh2_init "libgit2's libssh2_init"
+if ldd "$ER_BIN" | grep -q libgit2; then
+	binds_to_program libmbedx509 mbedtls_x509_crt_parse_file "libgit2's CA bundle parse"
+	# nor is libssh2's crypto set up: its init binds to the program's no-op
+	binds_to_program libssh2 libssh2_init "libgit2's libssh2_init"
+elif command -v nm >/dev/null 2>&1; then
+	# linked from the archives, libgit2's network code is left out (the
+	# Makefile's LIBGIT2_NET): its references go to the program's
+	# __wrap_ functions, so neither libgit2's TLS stream, SSH transport
+	# and Negotiate authentication nor mbedTLS's TLS, libssh2, OpenSSL or
+	# Kerberos are in the binary, and no Kerberos library is loaded
+	nm "$ER_BIN" >"$TMP/nm" 2>/dev/null
+	defined() { awk -v s="$1" '$2 ~ /^[TtDdBbRr]$/ && $3 == s' "$TMP/nm" | wc -l | tr -d ' '; }
+	expect_eq "the control: libgit2 is in the binary" "$(defined git_repository_open_ext)" "1"
+	for s in git_mbedtls_stream_new git_mbedtls_stream_global_init git_smart_subtransport_ssh \
+		git_http_auth_negotiate mbedtls_ssl_setup mbedtls_x509_crt_parse_file \
+		libssh2_session_init_ex EVP_DigestInit_ex; do
+		expect_eq "libgit2 linked in: no $s in the binary" "$(defined "$s")" "0"
+	done
+	expect_eq "libgit2 linked in: its TLS stream is the program's refusal" \
+		"$(defined __wrap_git_mbedtls_stream_new)" "1"
+	expect_eq "libgit2 linked in: no Kerberos library is loaded" \
+		"$(ldd "$ER_BIN" | grep -c -e libgssapi -e libkrb5)" "0"
+else
+	echo "  skip: no nm (apt-get install binutils) to read $ER_BIN's symbols"
+fi
 
 # --- libcurl is loaded only to publish (src/http.c): a review never maps it
 cd "$TMP/campus" || exit 1
