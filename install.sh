@@ -24,7 +24,8 @@
 # tests), the Go toolchain (the compiler whose output we read), pkg-config,
 # a C compiler, make, git and python3 with jsonschema (tests' stand-in
 # servers, the SARIF schema check).  On Debian, libkrb5-dev lets the
-# Makefile link libgit2 from its archives (its GSSAPI stays shared: see
+# Makefile link libgit2 from its archives (pkg-config names its GSSAPI;
+# the program leaves libgit2's network code out, Kerberos with it: see
 # LIBGIT2_LINK there), and strace lets a test see which files a run opens.
 set -eu
 
