@@ -79,7 +79,7 @@ static const struct rule rules[] = {
 	  "array literal of constants (`T{1, \"a\"}`, the type declared in the package or an "
 	  "array type) from read-only data too, where Go 1.24 and older allocate it (there "
 	  "the finding is the allocation's rule; the review knows the compiler it runs, and "
-	  "`--input` takes `--go-version`); a name in it (a variable, or a named "
+	  "an `--input` log's explanations tell it, or `--go-version`); a name in it (a variable, or a named "
 	  "constant, which the source alone cannot tell) or a nested literal keeps it an "
 	  "allocation. Likewise for a make of zero-size "
 	  "elements (Go 1.25 and newer say `zero-sized element`). A literal of a map type "

@@ -322,15 +322,17 @@ struct worker {
 	pthread_cond_t cond;
 	struct batch *first, **tail, *todo;
 	int done;
+	enum parse_flow_style style; /* the parser's, when the last batch was given */
 	input_batch_fn *fn;
 	void *data;
 };
 
-static void worker_handle(struct worker *w, struct place *pl, struct finding_list *l)
+static void worker_handle(struct worker *w, struct place *pl, struct finding_list *l,
+			  enum parse_flow_style style)
 {
 	place_resolve(pl, l);
 	if (w->fn)
-		w->fn(w->data, l);
+		w->fn(w->data, l, style);
 }
 
 /* Handle batches until none is left and no more will come. */
@@ -338,6 +340,7 @@ static void worker_drain(struct worker *w, struct place *pl)
 {
 	for (;;) {
 		struct batch *b;
+		enum parse_flow_style style;
 
 		pthread_mutex_lock(&w->lock);
 		while (!w->todo && !w->done)
@@ -345,10 +348,11 @@ static void worker_drain(struct worker *w, struct place *pl)
 		b = w->todo;
 		if (b)
 			w->todo = b->next;
+		style = w->style;
 		pthread_mutex_unlock(&w->lock);
 		if (!b)
 			return;
-		worker_handle(w, pl, &b->l);
+		worker_handle(w, pl, &b->l, style);
 	}
 }
 
@@ -365,16 +369,19 @@ static void *work(void *data)
 	return NULL;
 }
 
-/* Queue the findings of `l` (emptied) as the next batch. */
-static void worker_give(struct worker *w, struct finding_list *l)
+/* Queue the findings of `l` (emptied) as the next batch; `p` has read them. */
+static void worker_give(struct worker *w, struct finding_list *l, const struct parser *p)
 {
+	struct parse_stats st;
 	struct batch *b;
 
 	if (!l->nr)
 		return;
+	parser_stats(p, &st);
 	b = xcalloc(1, sizeof(*b));
 	finding_list_move(&b->l, l);
 	pthread_mutex_lock(&w->lock);
+	w->style = st.flow_style;
 	*w->tail = b;
 	w->tail = &b->next;
 	if (!w->todo)
@@ -426,11 +433,11 @@ static int read_log(struct worker *w, struct parser *p, int fd, const char *inpu
 			break;
 		parser_feed(p, buf, (size_t)n);
 		if (parser_take_ended(p, &l))
-			worker_give(w, &l);
+			worker_give(w, &l, p);
 	}
 	parser_finish(p);
 	parser_take_findings(p, &l);
-	worker_give(w, &l);
+	worker_give(w, &l, p);
 	finding_list_release(&l);
 	free(buf);
 	return ret;

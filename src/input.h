@@ -18,12 +18,16 @@
  */
 
 #include "finding.h"
+#include "parse.h"
 
 /*
  * Called on each batch of findings (placed; the batches keep input order);
  * it may drop some.  Two threads may call it at once, on different batches.
+ * `style`: how the log's explanations are written, as far as it was read
+ * when the batch was handled, which tells the compilers that wrote it apart
+ * (parse_stats.flow_style; the last batch's knows it when any line does).
  */
-typedef void input_batch_fn(void *data, struct finding_list *l);
+typedef void input_batch_fn(void *data, struct finding_list *l, enum parse_flow_style style);
 
 /*
  * Parse compiler output from the file `input` (or stdin for "-").

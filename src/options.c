@@ -246,8 +246,9 @@ static const struct option options[] = {
 	OPT_CALL("--go-version", "GO", CMD_REVIEW, set_go_version,
 		 "with --input: the Go release whose compiler wrote the log (go1.24.3, as `go "
 		 "version` prints it); it decides a few classifications (ER005: Go 1.25 and newer "
-		 "box constant and zero-value literals from read-only data). Without it they are "
-		 "read as the newer compilers print them"),
+		 "box constant and zero-value literals from read-only data). Without it the log's "
+		 "explanations tell (Go 1.25 writes 'flow: a \xe2\x86\x90 b', the older 'flow: a = b'); "
+		 "a log without them is read as the newer compilers print it"),
 	OPT_CONFIG("--max-flow", "N", REVIEWS | CMD_CONFIG, CONFIG_MAX_FLOW,
 		   "keep at most N steps of each reason chain (default 12, 0 keeps all)"),
 	OPT_SECTION("Profiles (docs/report.md):"),

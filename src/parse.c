@@ -1380,6 +1380,8 @@ static int lazy_fast(struct parser *p, const char *line, size_t len)
 		;
 	if (i == n || !(HAS_PREFIX(line + i, len - i, "flow: ") || HAS_PREFIX(line + i, len - i, "from ")))
 		return 0;
+	if (!p->stats.flow_style && line[i] == 'f') /* handle_diag() reads its arrow */
+		return 0;
 	r = &lc->runs[lc->nr - 1];
 	if (r->end != p->line_at || r->seq + r->lines != p->stats.lines + 1)
 		return 0;
@@ -1484,6 +1486,9 @@ static void handle_diag(struct parser *p, const char *line, size_t len, size_t f
 
 		if (HAS_PREFIX(t, tn, "flow: ")) {
 			p->block_has_m = 1;
+			if (!p->stats.flow_style) /* the first: which compilers wrote it */
+				p->stats.flow_style = memmem(t, tn, " \xe2\x86\x90 ", 5) ? PARSE_FLOW_ARROW
+											 : PARSE_FLOW_EQUALS;
 			if (p->opts.lazy_chains)
 				lazy_keep(p, line, file_len, lineno, col, t, tn, 1);
 			else

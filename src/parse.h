@@ -144,12 +144,26 @@ void parser_chains_release(struct parser_chains *c);
 const char *parser_errors(const struct parser *p);
 
 /* Counters for diagnostics and benchmarks. */
+/*
+ * How the explanations' `flow:` lines are written, which tells the
+ * compilers that wrote the log apart (parse_stats.flow_style): Go 1.25
+ * changed "flow: {heap} = &x:" to "flow: {heap} ← &x:".  Read from the
+ * first `flow:` line; an -m=1 log has none.
+ */
+enum parse_flow_style {
+	PARSE_FLOW_UNSEEN = 0,
+	PARSE_FLOW_EQUALS, /* Go 1.24 and older */
+	PARSE_FLOW_ARROW   /* Go 1.25 and newer */
+};
+#define PARSE_FLOW_ARROW_SINCE 25 /* the first Go 1.N to write "←" */
+
 struct parse_stats {
 	unsigned long long lines;      /* lines read */
 	unsigned long long verdicts;   /* escape-positive verdicts seen (with duplicates) */
 	unsigned long long findings;   /* distinct findings kept */
 	unsigned long long dropped;    /* findings outside the repository */
 	unsigned long long skipped;    /* verdicts in files keep_file did not keep */
+	enum parse_flow_style flow_style;
 };
 void parser_stats(const struct parser *p, struct parse_stats *out);
 

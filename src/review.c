@@ -1926,16 +1926,41 @@ struct input_stage {
 	const struct checklist_policy *policy;
 	int max_flow;
 	int go_minor; /* --go-version's, or 0 */
+	const char *go_version; /* --go-version, or NULL */
+	atomic_int warned; /* that the log's explanations gainsay it */
 };
 
-static void input_batch(void *data, struct finding_list *l)
+/*
+ * The compiler of an --input log as far as its explanations tell (0: they
+ * do not): the newest Go 1.N that writes them so, or the oldest.  Exact for
+ * what the classification asks of it, which compilers lay out a boxed
+ * literal statically (Go 1.25 on: CHECKLIST_GO_STATIC_BOX), the release
+ * that also changed the explanations.
+ */
+_Static_assert(PARSE_FLOW_ARROW_SINCE == CHECKLIST_GO_STATIC_BOX,
+	       "input_go_minor() tells the compilers apart at CHECKLIST_GO_STATIC_BOX only");
+static int input_go_minor(enum parse_flow_style style)
 {
-	const struct input_stage *s = data;
+	if (style == PARSE_FLOW_ARROW)
+		return PARSE_FLOW_ARROW_SINCE;
+	return style == PARSE_FLOW_EQUALS ? PARSE_FLOW_ARROW_SINCE - 1 : 0;
+}
 
+static void input_batch(void *data, struct finding_list *l, enum parse_flow_style style)
+{
+	struct input_stage *s = data;
+	int seen = input_go_minor(style), go_minor = s->go_minor ? s->go_minor : seen;
 	size_t i;
 
+	/* a name the explanations gainsay: said once (two threads call this) */
+	if (s->go_minor && seen &&
+	    (s->go_minor < CHECKLIST_GO_STATIC_BOX) != (seen < CHECKLIST_GO_STATIC_BOX) &&
+	    !atomic_exchange(&s->warned, 1))
+		fprintf(stderr, "escape-review: warning: --go-version %s names the log's compiler, but its explanations are written as Go 1.%d and %s write them (flow: a %s b); the findings are classified for %s\n",
+			s->go_version, seen, style == PARSE_FLOW_ARROW ? "newer" : "older",
+			style == PARSE_FLOW_ARROW ? "\xe2\x86\x90" : "=", s->go_version);
 	gosrc_locate(l, s->root);
-	classify_all(l, s->policy, s->max_flow, s->go_minor);
+	classify_all(l, s->policy, s->max_flow, go_minor);
 	for (i = 0; i < l->nr; i++)
 		finding_release_facts_names(l->items[i]);
 }
@@ -1944,7 +1969,7 @@ static int stage_input(struct run *r, const char *root, int keep)
 {
 	struct review *out = r->out;
 	struct input_stage s = { root, policy_of(r->opts), r->opts->build.max_flow,
-				 go_version_minor(r->opts->input_go) };
+				 go_version_minor(r->opts->input_go), r->opts->input_go, 0 };
 	int ret = input_read(&out->findings, r->opts->input, root, keep,
 			     r->opts->build.max_flow, input_batch, &s);
 

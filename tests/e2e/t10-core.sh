@@ -199,6 +199,20 @@ expect_eq "--input: the log's compiler is not known" "$(json_get "$TMP/out" "d['
 # --go-version names it (what a few classifications need: ER005)
 er --input - --go-version go1.24.3 --mode all --format json <"$TMP/m2.log"
 expect_eq "--input --go-version: the compiler named" "$(json_get "$TMP/out" "d['go_version']")" "go1.24.3"
+# ... which the log's explanations can gainsay: Go 1.25 wrote "flow: a ← b"
+# for "flow: a = b" (tests/e2e/t30-rules.sh: what they tell is used without
+# --go-version); named otherwise, one warning line, and the name is used
+if [ "$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')" -ge 25 ]; then
+	named=go1.24.3 other=go1.25.0 written="Go 1.25 and newer" arrow="←"
+else
+	named=go1.25.0 other=go1.24.3 written="Go 1.24 and older" arrow="="
+fi
+expect_eq "the control: the log has explanations" "$(grep -c "flow: .* $arrow " "$TMP/m2.log" | sed 's/^[1-9][0-9]*$/some/')" "some"
+er --input - --go-version "$other" --mode all --format json <"$TMP/m2.log"
+expect_eq "--go-version as the log's explanations say: no warning" "$rc:$(cat "$TMP/err")" "0:"
+er --input - --go-version "$named" --mode all --format json <"$TMP/m2.log"
+expect_eq "--go-version the log's explanations gainsay: one warning" "$rc:$(cat "$TMP/err")" \
+	"0:escape-review: warning: --go-version $named names the log's compiler, but its explanations are written as $written write them (flow: a $arrow b); the findings are classified for $named"
 for v in go1.25 go1.25rc2 go1.26beta1; do
 	er --input - --go-version "$v" --mode all --format json <"$TMP/m2.log"
 	expect_eq "--go-version $v: taken" "$rc:$(json_get "$TMP/out" "d['go_version']")" "0:$v"

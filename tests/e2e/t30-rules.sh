@@ -48,6 +48,33 @@ fi
 	fi
 }
 
+# Without --go-version, the log's explanations tell its compiler apart where
+# the rules need it (Go 1.25 wrote "flow: a ← b" for "flow: a = b" and
+# first laid boxed literals out statically: ER005): every finding the same.
+unnamed_status=0
+rc=0
+(cd "$fixtures" && "$ER_BIN" review --input - --mode all --format json \
+	<"$tmp/m2.txt" >"$tmp/findings-unnamed.json" 2>"$tmp/unnamed.err") || rc=$?
+if [ "$rc" -gt 1 ] || [ -s "$tmp/unnamed.err" ]; then
+	echo "FAIL --input without --go-version: exit $rc: $(cat "$tmp/unnamed.err")"
+	unnamed_status=1
+elif python3 - "$tmp/findings.json" "$tmp/findings-unnamed.json" <<'PY'; then
+import json, sys
+named, unnamed = (json.load(open(p)) for p in sys.argv[1:3])
+def key(d):
+    return sorted((f["file"], f["line"], f["column"], f["message"], f["rule"], f["why"])
+                  for f in d["findings"])
+a, b = key(named), key(unnamed)
+for f in sorted(set(a) ^ set(b)):
+    print("     %s %s:%d: %s -> %s" % ("named  " if f in a else "unnamed", f[0], f[1], f[3], f[4]))
+sys.exit(0 if a == b and unnamed["go_version"] is None else 1)
+PY
+	echo "ok   --input without --go-version: the same $(grep -o '"rule"' "$tmp/findings.json" | wc -l | tr -d ' ') findings, the compiler told by the log"
+else
+	echo "FAIL --input without --go-version classified otherwise (above)"
+	unnamed_status=1
+fi
+
 if ! "$ER_BIN" rules --format json >"$tmp/rules.json" 2>"$tmp/rules.err"; then
 	echo "t30-rules: \`escape-review rules --format json\` failed: $(cat "$tmp/rules.err")" >&2
 	exit 1
@@ -156,4 +183,5 @@ for rule in sorted(os.listdir(fixtures)):
 print("rules: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 PY
+[ "$unnamed_status" -eq 0 ] || exit 1
 exit $docs_status

@@ -45,6 +45,7 @@ struct seen {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int batches, other_thread;
+	int styles[3];         /* batches by the flow style they came with */
 	struct strbuf files;   /* "batch: FILE:LINE ...\n" as the callback saw them */
 };
 
@@ -65,7 +66,7 @@ static void seen_release(struct seen *s)
 }
 
 /* The callback (two threads may call it at once). */
-static void record(void *data, struct finding_list *l)
+static void record(void *data, struct finding_list *l, enum parse_flow_style style)
 {
 	struct seen *s = data;
 	size_t i, k = 0;
@@ -87,6 +88,7 @@ static void record(void *data, struct finding_list *l)
 		pthread_cond_broadcast(&s->cond);
 	}
 	s->batches++;
+	s->styles[style]++;
 	strbuf_addf(&s->files, "batch:");
 	for (i = 0; i < l->nr; i++) {
 		struct finding *f = l->items[i];
@@ -140,6 +142,7 @@ static void test_batches_in_order(void **state)
 	assert_int_equal(input_read(&l, path, root, 0, 0, record, &s), 0);
 	/* one batch a package block, placed before the callback saw it */
 	assert_int_equal(s.batches, 2);
+	assert_int_equal(s.styles[PARSE_FLOW_UNSEEN], 2); /* no explanation */
 	assert_non_null(strstr(s.files.buf, "batch: a/a.go:3 a/a.go:7\n"));
 	assert_non_null(strstr(s.files.buf, "batch: b/b.go:4 /elsewhere/c.go:1 b/b.go:2\n"));
 	/* the callback's drop stays dropped; the outside one goes; order kept */
@@ -154,6 +157,41 @@ static void test_batches_in_order(void **state)
 	seen_release(&s);
 	strbuf_release(&log);
 	free(path);
+}
+
+/* Each batch says how the log's explanations were written, as far as read
+ * (parse_flow_style): a block's own tell it by the time it ends. */
+static void test_batches_flow_style(void **state)
+{
+	static const char *const arrows[] = { "=", "\xe2\x86\x90" };
+	int k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		struct finding_list l = FINDING_LIST_INIT;
+		struct strbuf log = STRBUF_INIT;
+		struct seen s;
+		char *path;
+
+		strbuf_addf(&log, "# example.com/a\n"
+			    "%s/a/a.go:3:2: x escapes to heap:\n"
+			    "%s/a/a.go:3:2:   flow: {heap} %s &x:\n"
+			    "%s/a/a.go:3:2:     from &x (address-of) at %s/a/a.go:4:9\n"
+			    "%s/a/a.go:3:2: moved to heap: x\n"
+			    "# example.com/b\n"
+			    "%s/b/b.go:2:2: moved to heap: y\n",
+			    root, root, arrows[k], root, root, root, root);
+		path = put_log(k ? "arrow.log" : "equals.log", log.buf);
+		seen_init(&s);
+		assert_int_equal(input_read(&l, path, root, 0, 0, record, &s), 0);
+		assert_int_equal(l.nr, 2);
+		assert_int_equal(s.batches, 2);
+		assert_int_equal(s.styles[k ? PARSE_FLOW_ARROW : PARSE_FLOW_EQUALS], 2);
+		finding_list_release(&l);
+		seen_release(&s);
+		strbuf_release(&log);
+		free(path);
+	}
 }
 
 /* The batches are handled in a thread of their own while the log is read
@@ -282,6 +320,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batches_in_order),
+		cmocka_unit_test(test_batches_flow_style),
 		cmocka_unit_test(test_second_thread),
 		cmocka_unit_test(test_all_outside),
 		cmocka_unit_test(test_trimmed),

@@ -1804,6 +1804,79 @@ static char *crlf(const char *path, size_t *len)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* The first flow: line tells the compilers apart (parse_stats.flow_style),
+ * read eagerly or lazily, in chunks that cut lines anywhere. */
+static void test_flow_style(void **state)
+{
+	static const struct {
+		const char *log;
+		enum parse_flow_style style;
+	} logs[] = {
+		{ "escape-m2.txt", PARSE_FLOW_EQUALS },
+		{ "cycle-m2.txt", PARSE_FLOW_EQUALS },
+		{ "notes-m2.txt", PARSE_FLOW_EQUALS },
+		{ "escape-m2-go126.txt", PARSE_FLOW_ARROW },
+		{ "go126-m2.txt", PARSE_FLOW_ARROW },
+		{ "notes-m2-go126.txt", PARSE_FLOW_ARROW },
+		{ "broken-m2.txt", PARSE_FLOW_UNSEEN }, /* no explanation at all */
+	};
+	/* Go 1.26: an arrow after an " = " inside the expression */
+	static const char both[] =
+		"# p\n"
+		"./a.go:3:2: x escapes to heap in f:\n"
+		"./a.go:3:2:   flow: {heap} \xe2\x86\x90 a = b:\n"
+		"./a.go:3:2: x escapes to heap\n";
+	/* -m=1: verdicts, no explanation */
+	static const char m1[] = "# p\n./a.go:3:2: moved to heap: x\n./a.go:4:2: y escapes to heap\n";
+	struct parse_opts lo = plain;
+	size_t i, k, len;
+	int lazy;
+
+	(void)state;
+	lo.lazy_chains = 1;
+	for (i = 0; i < sizeof(logs) / sizeof(*logs); i++)
+		for (lazy = 0; lazy < 2; lazy++) {
+			static const size_t chunks[] = { 3, 4096 };
+			struct strbuf path = STRBUF_INIT;
+			char *buf;
+
+			strbuf_addf(&path, DATA "%s", logs[i].log);
+			buf = slurp(path.buf, &len);
+			for (k = 0; k < 2; k++) {
+				struct finding_list l = FINDING_LIST_INIT;
+				struct parse_stats st;
+				struct parser *p = lazy ? run_in_place(&lo, buf, len, chunks[k], &l)
+							: run(&plain, buf, len, chunks[k], &l);
+
+				parser_stats(p, &st);
+				if (st.flow_style != logs[i].style)
+					fail_msg("%s (%s, chunks of %zu): flow style %d, not %d", logs[i].log,
+						 lazy ? "lazy" : "eager", chunks[k], (int)st.flow_style,
+						 (int)logs[i].style);
+				finding_list_release(&l);
+				parser_free(p);
+			}
+			free(buf);
+			strbuf_release(&path);
+		}
+	for (lazy = 0; lazy < 2; lazy++) {
+		struct finding_list l = FINDING_LIST_INIT;
+		struct parse_stats st;
+		struct parser *p = run(lazy ? &lo : &plain, both, sizeof(both) - 1, 5, &l);
+
+		parser_stats(p, &st);
+		assert_int_equal(st.flow_style, PARSE_FLOW_ARROW);
+		finding_list_release(&l);
+		parser_free(p);
+		p = run(lazy ? &lo : &plain, m1, sizeof(m1) - 1, 5, &l);
+		parser_stats(p, &st);
+		assert_int_equal(l.nr, 2);
+		assert_int_equal(st.flow_style, PARSE_FLOW_UNSEEN);
+		finding_list_release(&l);
+		parser_free(p);
+	}
+}
+
 static void test_lazy_chains(void **state)
 {
 	static const char *const logs[] = {
@@ -1940,6 +2013,7 @@ int main(void)
 		cmocka_unit_test(test_notes_real_output),
 		cmocka_unit_test(test_notes_hand_written),
 		cmocka_unit_test(test_take_ended),
+		cmocka_unit_test(test_flow_style),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
