@@ -143,7 +143,6 @@ void parser_chains_release(struct parser_chains *c);
  */
 const char *parser_errors(const struct parser *p);
 
-/* Counters for diagnostics and benchmarks. */
 /*
  * How the explanations' `flow:` lines are written, which tells the
  * compilers that wrote the log apart (parse_stats.flow_style): Go 1.25
@@ -157,6 +156,7 @@ enum parse_flow_style {
 };
 #define PARSE_FLOW_ARROW_SINCE 25 /* the first Go 1.N to write "←" */
 
+/* Counters for diagnostics and benchmarks, and the log's flow style. */
 struct parse_stats {
 	unsigned long long lines;      /* lines read */
 	unsigned long long verdicts;   /* escape-positive verdicts seen (with duplicates) */

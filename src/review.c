@@ -1930,6 +1930,9 @@ struct input_stage {
 	atomic_int warned; /* that the log's explanations gainsay it */
 };
 
+_Static_assert(PARSE_FLOW_ARROW_SINCE == CHECKLIST_GO_STATIC_BOX,
+	       "input_go_minor() tells the compilers apart at CHECKLIST_GO_STATIC_BOX only");
+
 /*
  * The compiler of an --input log as far as its explanations tell (0: they
  * do not): the newest Go 1.N that writes them so, or the oldest.  Exact for
@@ -1937,8 +1940,6 @@ struct input_stage {
  * literal statically (Go 1.25 on: CHECKLIST_GO_STATIC_BOX), the release
  * that also changed the explanations.
  */
-_Static_assert(PARSE_FLOW_ARROW_SINCE == CHECKLIST_GO_STATIC_BOX,
-	       "input_go_minor() tells the compilers apart at CHECKLIST_GO_STATIC_BOX only");
 static int input_go_minor(enum parse_flow_style style)
 {
 	if (style == PARSE_FLOW_ARROW)
