@@ -817,6 +817,187 @@ static void match_renamed(const struct finding_list *head, size_t *hp, const str
 	strmap_release(&in_base);
 }
 
+/* ---- a line changed by renaming a name ---- */
+
+/* A Go identifier's first byte (a letter past ASCII as any byte from 0x80) and the others. */
+static int name_start(unsigned char ch)
+{
+	return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
+}
+
+static int name_byte(unsigned char ch)
+{
+	return name_start(ch) || (ch >= '0' && ch <= '9');
+}
+
+/* One name for another: `from` in the base's text, `to` in the head's. */
+struct name_change {
+	const char *from, *to;
+	size_t from_len, to_len;
+};
+
+/*
+ * Whether `b` is `a` with one name renamed throughout: byte for byte but
+ * for whole names, and every name that differs is n->from in `a` and n->to
+ * in `b` (found here when n->from is NULL, which it must then be set to).
+ * A run that starts with a digit is a number, never a name.
+ */
+static int renamed_text(const char *a, const char *b, struct name_change *n)
+{
+	while (*a && *b) {
+		size_t la = 0, lb = 0;
+
+		if (!name_byte((unsigned char)*a) || !name_byte((unsigned char)*b)) {
+			if (*a++ != *b++)
+				return 0;
+			continue;
+		}
+		while (name_byte((unsigned char)a[la]))
+			la++;
+		while (name_byte((unsigned char)b[lb]))
+			lb++;
+		if (la != lb || memcmp(a, b, la)) {
+			if (!name_start((unsigned char)*a) || !name_start((unsigned char)*b))
+				return 0;
+			if (!n->from) {
+				n->from = a;
+				n->from_len = la;
+				n->to = b;
+				n->to_len = lb;
+			} else if (la != n->from_len || memcmp(a, n->from, la) || lb != n->to_len ||
+				   memcmp(b, n->to, lb)) {
+				return 0;
+			}
+		}
+		a += la;
+		b += lb;
+	}
+	return !*a && !*b;
+}
+
+/* The source line of `f`, read from what a lazy read of the cache left
+ * when it is still there (compare_cache_complete), else NULL; malloc'd. */
+static char *deferred_source(const struct finding *f)
+{
+	struct rec_rd r = { f->deferred_at, f->deferred_at + f->deferred_len, 0 };
+	const char *s;
+	size_t len;
+
+	if (!f->deferred)
+		return NULL;
+	s = rec_rd_str(&r, &len);
+	return s && !r.bad && !memchr(s, '\0', len) ? xstrndup(s, len) : NULL;
+}
+
+/* Whether the name s[0..len) stands whole in `line` (but after a '.',
+ * a field or method selected, when `selected` is 0). */
+static int has_name(const char *line, const char *s, size_t len, int selected)
+{
+	const char *p;
+
+	for (p = line; *p; p++)
+		if ((p == line || !name_byte((unsigned char)p[-1])) && !strncmp(p, s, len) &&
+		    !name_byte((unsigned char)p[len]) && (selected || p == line || p[-1] != '.'))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether base finding `b` (its line `bsrc`) is head finding `h` (its line
+ * `hsrc`) with a name renamed on the line, and in the message the same way.
+ * On a line the change kept the name was renamed where the line calls (a
+ * variable of a function inlined there: zap 1.26 renamed its copy clone,
+ * in `core := log.clone()`): the old name is not in the line, and the new
+ * one only as a field or method selected; else it is one operand of the
+ * line taken for another (f(a, b): a escaped, now b does).
+ */
+static int renamed_finding(const struct finding *h, const char *hsrc, const struct finding *b,
+			   const char *bsrc)
+{
+	struct name_change n = { NULL, NULL, 0, 0 };
+	int kept;
+
+	if (h->verdict != b->verdict || !renamed_text(bsrc, hsrc, &n))
+		return 0;
+	kept = !n.from;
+	if (!renamed_text(b->message, h->message, &n))
+		return 0;
+	return !kept || !n.from ||
+	       (!has_name(bsrc, n.from, n.from_len, 1) && !has_name(bsrc, n.to, n.to_len, 0));
+}
+
+/* The bucket of a finding for pair_renamed_names(): its file (the head's
+ * path: `file`), function and verdict. */
+static void name_bucket(struct strbuf *key, const char *file, const struct finding *f)
+{
+	strbuf_reset(key);
+	strbuf_addstr(key, file);
+	strbuf_addch(key, '\0');
+	strbuf_addstr(key, f->function);
+	strbuf_addf(key, "%c%d", '\0', (int)f->verdict);
+}
+
+/*
+ * A line the change altered only by renaming a name (x := &T{} to
+ * val := &T{}, a parameter p to q, and the lines that use them): a head
+ * finding left without a partner pairs with the first base finding so
+ * left of the same file (through the change's renames), function and
+ * verdict whose line, one name renamed throughout, is the head's, and
+ * whose message, renamed the same way, is the head's.  The head finding
+ * takes its partner's fingerprint, as on a kept line.
+ */
+static void pair_renamed_names(const struct finding_list *head, size_t *hp,
+			       const struct finding_list *base, unsigned char *bd,
+			       const struct change *c)
+{
+	struct strmap first = STRMAP_INIT;
+	struct strbuf key = STRBUF_INIT;
+	size_t *next = xcalloc(base->nr + 1, sizeof(*next)), i, j;
+
+	for (i = base->nr; i-- > 0;) {
+		const struct finding *b = base->items[i];
+		const char *file = b->file, *renamed;
+
+		if (bd[i] || b->contract || !file || !b->function || !b->message)
+			continue;
+		if (c && (renamed = change_renamed_to(c, file)))
+			file = renamed;
+		name_bucket(&key, file, b);
+		next[i] = (uintptr_t)strmap_get(&first, key.buf, key.len);
+		strmap_put(&first, key.buf, key.len, (void *)(uintptr_t)(i + 1));
+	}
+	for (i = 0; first.nr && i < head->nr; i++) {
+		struct finding *h = head->items[i];
+		char *hown;
+		const char *hsrc;
+
+		if (hp[i] || h->contract || !h->file || !h->function || !h->message)
+			continue;
+		hown = h->source ? NULL : deferred_source(h);
+		hsrc = h->source ? h->source : hown;
+		name_bucket(&key, h->file, h);
+		for (j = (uintptr_t)strmap_get(&first, key.buf, key.len); hsrc && j; j = next[j - 1]) {
+			const struct finding *b = base->items[j - 1];
+			char *own = b->source ? NULL : deferred_source(b);
+			const char *bsrc = b->source ? b->source : own;
+			int same = !bd[j - 1] && bsrc && renamed_finding(h, hsrc, b, bsrc);
+
+			free(own);
+			if (!same)
+				continue;
+			hp[i] = j;
+			bd[j - 1] = 1;
+			free(h->fingerprint);
+			h->fingerprint = xstrdup_or_null(b->fingerprint);
+			break;
+		}
+		free(hown);
+	}
+	strmap_release(&first);
+	strbuf_release(&key);
+	free(next);
+}
+
 void compare_match(struct finding_list *head, struct finding_list *base,
 		   struct finding_list *fixed, struct finding_list *matched, const struct change *c)
 {
@@ -839,6 +1020,12 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 			;
 		if (i < head->nr)
 			match_renamed(head, hp, base, bd, c);
+	}
+	if (memchr(bd, 0, base->nr)) {
+		for (i = 0; i < head->nr && hp[i]; i++)
+			;
+		if (i < head->nr)
+			pair_renamed_names(head, hp, base, bd, c);
 	}
 	for (i = 0; i < head->nr; i++)
 		head->items[i]->status = hp[i] ? STATUS_EXISTING : STATUS_NEW;

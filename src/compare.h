@@ -96,7 +96,11 @@ void compare_prehash(struct finding_list *l);
  * when the two hold the same messages (positions stripped) and are the
  * only such pair of that signature: a rename; then, verdict for verdict,
  * with the only one of its file of the same last name (newSink,
- * (*sinkRegistry).newSink): a function made a method.
+ * (*sinkRegistry).newSink): a function made a method.  Last, a head
+ * finding still without a partner pairs with the first base finding so
+ * left of its file, function and verdict whose line, one name renamed
+ * throughout, is the head's, and whose message, renamed the same way, is
+ * the head's (x := &T{} to val := &T{}), taking its fingerprint.
  * `base` is emptied.
  */
 void compare_match(struct finding_list *head, struct finding_list *base,

@@ -305,6 +305,55 @@ expect_eq "renamed and changed: new and fixed" "$(summary | sed 's/ existing=[0-
 fixed w.go:12:keep:leaking param: p to result ~r0 level=0
 mode=new new=1 fixed=1 baseline=0"
 
+# a local variable and a parameter renamed: the lines changed by the
+# rename only, so their findings are the base's under the new names
+# (test_compare: they take the base's fingerprints); a line changed beyond
+# the rename is new and fixed
+cat >v.go <<'GO'
+package ren
+
+import "fmt"
+
+type pt struct{ a, b int }
+
+var sink *pt
+
+func Make(n int) int {
+	x := &pt{n, n}
+	sink = x
+	fmt.Println(x.a)
+	return x.b
+}
+
+func Keep(p *pt) { sink = p }
+GO
+commit_all . "add v.go"
+sed -i 's/\bx\b/val/g; s/Keep(p \*pt) { sink = p }/Keep(q *pt) { sink = q }/' v.go
+commit_all . "rename x and p"
+er --base HEAD~1 --format json --fail-on none --no-cache
+expect_eq "names renamed: nothing new, nothing fixed" "$(summary | sed 's/ existing=[0-9]*//')" \
+	"mode=new new=0 fixed=0 baseline=0"
+er --base HEAD~1 --format json --fail-on none
+expect_eq "names renamed, the analyses read from the cache: the same" "$(summary | sed 's/ existing=[0-9]*//')" \
+	"mode=new new=0 fixed=0 baseline=0"
+sed -i 's/fmt.Println(val.a)/fmt.Println(val.b)/' v.go
+commit_all . "print b"
+er --base HEAD~1 --format json --fail-on none
+expect_eq "a field for another (a name too): the same boxing" "$(summary | sed 's/ existing=[0-9]*//')" \
+	"mode=new new=0 fixed=0 baseline=0"
+sed -i 's/fmt.Println(val.b)/fmt.Println(val.b + 1)/' v.go
+commit_all . "print b + 1"
+er --base HEAD~1 --format json --fail-on none
+expect_eq "a line changed besides a name: new and fixed" "$(summary | sed 's/ existing=[0-9]*//')" \
+"v.go:12:Make:val.b + 1 escapes to heap:new:true
+fixed v.go:12:Make:val.b escapes to heap
+mode=new new=1 fixed=1 baseline=0"
+er --base HEAD~3 --format json --fail-on none
+expect_eq "renamed, then changed: the change's own" "$(summary | sed 's/ existing=[0-9]*//')" \
+"v.go:12:Make:val.b + 1 escapes to heap:new:true
+fixed v.go:12:Make:x.a escapes to heap
+mode=new new=1 fixed=1 baseline=0"
+
 # --- a literal the compilers treat apart: classified for the one that ran ---
 # (Go 1.24 and older allocate pair{5, 6} boxed for fmt, Go 1.25 and newer
 # box it from read-only data), for what is new and for what the base's

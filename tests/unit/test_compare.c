@@ -1442,6 +1442,117 @@ static void describe(struct strbuf *sb, const struct finding *f)
  * corrupt rest (the entry refused as a whole read refuses it), a rule
  * without its sentence (refused alike).
  */
+/* A finding of `mk` with its verdict and line text. */
+static struct finding *mk_src(int line, const char *function, enum verdict v, const char *message,
+			      const char *source)
+{
+	struct finding *f = mk("v.go", line, function, message);
+
+	f->verdict = v;
+	f->source = xstrdup(source);
+	return f;
+}
+
+/*
+ * A line changed only by renaming a name (a variable, a parameter, a field,
+ * a size): its finding is the base's under the new name, and takes the
+ * base's fingerprint; a line changed besides, two names changed, the name
+ * renamed otherwise in the message, a number, another function or verdict
+ * are new and fixed.
+ */
+static void test_match_renamed_names(void **state)
+{
+	static const struct {
+		const char *what, *hsrc, *hmsg, *want;
+		enum verdict hv;
+		const char *hfunc;
+	} cases[] = {
+		{ "a variable", "\tval := &T{n}", "moved to heap: val", "E|", VERDICT_MOVED, "Make" },
+		{ "another function", "\tval := &T{n}", "moved to heap: val", "N|Make", VERDICT_MOVED, "Other" },
+		{ "another verdict", "\tval := &T{n}", "val escapes to heap", "N|Make", VERDICT_ESCAPES, "Make" },
+		{ "the line changed besides", "\tval := &T{n + 1}", "moved to heap: val", "N|Make", VERDICT_MOVED, "Make" },
+		{ "two names", "\tval := &U{n}", "moved to heap: val", "N|Make", VERDICT_MOVED, "Make" },
+		{ "the message renamed otherwise", "\tval := &T{n}", "moved to heap: y", "N|Make", VERDICT_MOVED, "Make" },
+		{ "a name in a longer one", "\txx := &T{n}", "moved to heap: xx", "E|", VERDICT_MOVED, "Make" },
+	};
+	struct finding_list head = FINDING_LIST_INIT, base = FINDING_LIST_INIT;
+	struct finding_list fixed = FINDING_LIST_INIT;
+	struct base_cache bc;
+	struct pkgset set = PKGSET_INIT;
+	struct gomodule mod;
+	char dir[] = "/tmp/test_compare_names.XXXXXX", *pkgs[] = { "./a" }, *fp;
+	git_oid tree;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct strbuf what = STRBUF_INIT;
+
+		finding_list_add(&base, mk_src(10, "Make", VERDICT_MOVED, "moved to heap: x", "\tx := &T{n}"));
+		finding_list_add(&head, mk_src(11, cases[i].hfunc, cases[i].hv, cases[i].hmsg, cases[i].hsrc));
+		strbuf_addf(&what, "renamed names: %s", cases[i].what);
+		expect_renamed(what.buf, &head, &base, NULL, cases[i].want);
+		strbuf_release(&what);
+	}
+
+	/* a parameter, a field, a size; a number is not a name */
+	finding_list_add(&base, mk_src(3, "Keep", VERDICT_LEAK_PARAM, "leaking param: p", "func Keep(p *T) { sink = p }"));
+	finding_list_add(&base, mk_src(5, "Make", VERDICT_ESCAPES, "v.a escapes to heap", "\tfmt.Println(v.a)"));
+	finding_list_add(&base, mk_src(6, "Make", VERDICT_ESCAPES, "make([]byte, n) escapes to heap", "\tb := make([]byte, n)"));
+	finding_list_add(&base, mk_src(7, "Make", VERDICT_ESCAPES, "make([]int, 10) escapes to heap", "\tc := make([]int, 10)"));
+	finding_list_add(&head, mk_src(3, "Keep", VERDICT_LEAK_PARAM, "leaking param: q", "func Keep(q *T) { sink = q }"));
+	finding_list_add(&head, mk_src(5, "Make", VERDICT_ESCAPES, "v.b escapes to heap", "\tfmt.Println(v.b)"));
+	finding_list_add(&head, mk_src(6, "Make", VERDICT_ESCAPES, "make([]byte, size) escapes to heap", "\tb := make([]byte, size)"));
+	finding_list_add(&head, mk_src(7, "Make", VERDICT_ESCAPES, "make([]int, 20) escapes to heap", "\tc := make([]int, 20)"));
+	compare_fingerprint(&base, NULL);
+	fp = xstrdup(base.items[0]->fingerprint);
+	compare_fingerprint(&head, NULL);
+	assert_string_not_equal(head.items[0]->fingerprint, fp);
+	compare_match(&head, &base, &fixed, NULL, NULL);
+	assert_int_equal(head.items[0]->status, STATUS_EXISTING);
+	assert_string_equal(head.items[0]->fingerprint, fp); /* the base's */
+	assert_int_equal(head.items[1]->status, STATUS_EXISTING);
+	assert_int_equal(head.items[2]->status, STATUS_EXISTING);
+	assert_int_equal(head.items[3]->status, STATUS_NEW);
+	assert_int_equal(fixed.nr, 1);
+	assert_string_equal(fixed.items[0]->message, "make([]int, 10) escapes to heap");
+	free(fp);
+	finding_list_release(&head);
+	finding_list_release(&fixed);
+
+	/* a line kept: a name renamed where it calls (a variable of a function
+	 * inlined there) pairs, one operand for another of the line does not */
+	finding_list_add(&base, mk_src(93, "NewLogger", VERDICT_MOVED, "moved to heap: zap.copy", "\treturn zap.NewLogger(l)"));
+	finding_list_add(&base, mk_src(145, "Sugar", VERDICT_MOVED, "moved to heap: copy", "\tcore := log.clone().core"));
+	finding_list_add(&base, mk_src(94, "Log", VERDICT_ESCAPES, "a escapes to heap", "\tf(a, b)"));
+	finding_list_add(&base, mk_src(95, "Put", VERDICT_ESCAPES, "c escapes to heap", "\tg(d)"));
+	finding_list_add(&head, mk_src(93, "NewLogger", VERDICT_MOVED, "moved to heap: zap.clone", "\treturn zap.NewLogger(l)"));
+	finding_list_add(&head, mk_src(145, "Sugar", VERDICT_MOVED, "moved to heap: clone", "\tcore := log.clone().core"));
+	finding_list_add(&head, mk_src(94, "Log", VERDICT_ESCAPES, "b escapes to heap", "\tf(a, b)"));
+	finding_list_add(&head, mk_src(95, "Put", VERDICT_ESCAPES, "d escapes to heap", "\tg(d)"));
+	expect_renamed("renamed names: a line kept", &head, &base, NULL, "EENN|Log,Put");
+
+	/* both read lazily from a cache entry: their lines are in the rest */
+	one_package(&set, &mod, pkgs);
+	tmp_cache(&bc, dir, &set, &tree);
+	finding_list_add(&base, mk_src(10, "Make", VERDICT_MOVED, "moved to heap: x", "\tx := &T{n}"));
+	assert_int_equal(base_cache_write(&bc, &base), 0);
+	finding_list_release(&base);
+	bc.lazy = 1;
+	assert_int_equal(base_cache_read(&base, &bc), 0);
+	finding_list_add(&head, mk_src(10, "Make", VERDICT_MOVED, "moved to heap: val", "\tval := &T{n}"));
+	assert_int_equal(base_cache_write(&bc, &head), 0);
+	finding_list_release(&head);
+	assert_int_equal(base_cache_read(&head, &bc), 0);
+	assert_non_null(base.items[0]->deferred);
+	assert_non_null(head.items[0]->deferred);
+	assert_null(head.items[0]->source);
+	expect_renamed("renamed names, read lazily", &head, &base, NULL, "E|");
+	assert_int_equal(unlink(bc.path.buf), 0);
+	assert_int_equal(rmdir(dir), 0);
+	base_cache_release(&bc);
+}
+
 static void test_lazy_read(void **state)
 {
 	struct base_cache bc;
@@ -1617,6 +1728,7 @@ int main(void)
 		cmocka_unit_test(test_leak_now_moved),
 		cmocka_unit_test(test_match_kept_lines),
 		cmocka_unit_test(test_match_renamed),
+		cmocka_unit_test(test_match_renamed_names),
 		cmocka_unit_test(test_new_line),
 		cmocka_unit_test(test_cache_round_trip),
 		cmocka_unit_test(test_baseline),
