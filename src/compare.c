@@ -934,7 +934,8 @@ static void name_bucket(struct strbuf *key, const char *file, const struct findi
 	strbuf_addstr(key, file);
 	strbuf_addch(key, '\0');
 	strbuf_addstr(key, f->function);
-	strbuf_addf(key, "%c%d", '\0', (int)f->verdict);
+	strbuf_addch(key, '\0');
+	strbuf_addf(key, "%d", (int)f->verdict);
 }
 
 /*
