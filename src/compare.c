@@ -954,6 +954,9 @@ static void pair_renamed_names(const struct finding_list *head, size_t *hp,
 	struct strmap first = STRMAP_INIT;
 	struct strbuf key = STRBUF_INIT;
 	size_t *next = xcalloc(base->nr + 1, sizeof(*next)), i, j;
+	/* the base's lines a lazy read left in the entry, read once when asked */
+	char **own = xcalloc(base->nr + 1, sizeof(*own));
+	unsigned char *read = xcalloc(base->nr + 1, 1);
 
 	for (i = base->nr; i-- > 0;) {
 		const struct finding *b = base->items[i];
@@ -974,17 +977,24 @@ static void pair_renamed_names(const struct finding_list *head, size_t *hp,
 
 		if (hp[i] || h->contract || !h->file || !h->function || !h->message)
 			continue;
+		name_bucket(&key, h->file, h);
+		j = (uintptr_t)strmap_get(&first, key.buf, key.len);
+		if (!j)
+			continue; /* no base finding of its bucket is left */
 		hown = h->source ? NULL : deferred_source(h);
 		hsrc = h->source ? h->source : hown;
-		name_bucket(&key, h->file, h);
-		for (j = (uintptr_t)strmap_get(&first, key.buf, key.len); hsrc && j; j = next[j - 1]) {
+		for (; hsrc && j; j = next[j - 1]) {
 			const struct finding *b = base->items[j - 1];
-			char *own = b->source ? NULL : deferred_source(b);
-			const char *bsrc = b->source ? b->source : own;
-			int same = !bd[j - 1] && bsrc && renamed_finding(h, hsrc, b, bsrc);
+			const char *bsrc;
 
-			free(own);
-			if (!same)
+			if (bd[j - 1])
+				continue;
+			if (!b->source && !read[j - 1]) {
+				own[j - 1] = deferred_source(b);
+				read[j - 1] = 1;
+			}
+			bsrc = b->source ? b->source : own[j - 1];
+			if (!bsrc || !renamed_finding(h, hsrc, b, bsrc))
 				continue;
 			hp[i] = j;
 			bd[j - 1] = 1;
@@ -994,9 +1004,27 @@ static void pair_renamed_names(const struct finding_list *head, size_t *hp,
 		}
 		free(hown);
 	}
+	for (i = 0; i < base->nr; i++)
+		free(own[i]);
+	free(own);
+	free(read);
 	strmap_release(&first);
 	strbuf_release(&key);
 	free(next);
+}
+
+/* Whether a head finding and a base finding are both still without a partner. */
+static int both_left(const struct finding_list *head, const size_t *hp,
+		     const struct finding_list *base, const unsigned char *bd)
+{
+	size_t i;
+
+	if (!memchr(bd, 0, base->nr))
+		return 0;
+	for (i = 0; i < head->nr; i++)
+		if (!hp[i])
+			return 1;
+	return 0;
 }
 
 void compare_match(struct finding_list *head, struct finding_list *base,
@@ -1009,25 +1037,13 @@ void compare_match(struct finding_list *head, struct finding_list *base,
 	match_pass(head, hp, base, bd, 1);
 	if (c)
 		pair_kept_lines(head, hp, base, bd, c);
-	/* the file-less pass, when both sides have findings left to match */
-	if (memchr(bd, 0, base->nr)) {
-		for (i = 0; i < head->nr && hp[i]; i++)
-			;
-		if (i < head->nr)
-			match_pass(head, hp, base, bd, 0);
-	}
-	if (memchr(bd, 0, base->nr)) {
-		for (i = 0; i < head->nr && hp[i]; i++)
-			;
-		if (i < head->nr)
-			match_renamed(head, hp, base, bd, c);
-	}
-	if (memchr(bd, 0, base->nr)) {
-		for (i = 0; i < head->nr && hp[i]; i++)
-			;
-		if (i < head->nr)
-			pair_renamed_names(head, hp, base, bd, c);
-	}
+	/* the later passes, each while both sides have findings left */
+	if (both_left(head, hp, base, bd))
+		match_pass(head, hp, base, bd, 0); /* file-less */
+	if (both_left(head, hp, base, bd))
+		match_renamed(head, hp, base, bd, c);
+	if (both_left(head, hp, base, bd))
+		pair_renamed_names(head, hp, base, bd, c);
 	for (i = 0; i < head->nr; i++)
 		head->items[i]->status = hp[i] ? STATUS_EXISTING : STATUS_NEW;
 	for (i = 0; i < base->nr; i++)

@@ -1532,6 +1532,36 @@ static void test_match_renamed_names(void **state)
 	finding_list_add(&head, mk_src(95, "Put", VERDICT_ESCAPES, "d escapes to heap", "\tg(d)"));
 	expect_renamed("renamed names: a line kept", &head, &base, NULL, "EENN|Log,Put");
 
+	/* a file the change moved (to another package: zap 1.26's
+	 * stacktrace.go), its type renamed on the line: paired through the
+	 * change's renames, not without them */
+	{
+		char *renames[] = { "stacktrace.go", "internal/stacktrace/stack.go" };
+		struct change c;
+		int k;
+
+		memset(&c, 0, sizeof(c));
+		c.renames = renames;
+		c.renames_nr = 2;
+		for (k = 0; k < 2; k++) {
+			struct finding *f = mk_src(34, "glob..func1", VERDICT_ESCAPES, "&Stack{...} escapes to heap",
+						   "\treturn &Stack{");
+
+			finding_list_add(&base, mk_src(32, "glob..func1", VERDICT_ESCAPES,
+						       "&stacktrace{...} escapes to heap", "\treturn &stacktrace{"));
+			free(base.items[0]->file);
+			base.items[0]->file = xstrdup("stacktrace.go");
+			free(f->file);
+			f->file = xstrdup("internal/stacktrace/stack.go");
+			free(f->package);
+			f->package = xstrdup("example.com/m/internal/stacktrace");
+			finding_list_add(&head, f);
+			expect_renamed(k ? "renamed names: a file moved, through its rename"
+					 : "renamed names: a file moved, without its rename",
+				       &head, &base, k ? &c : NULL, k ? "E|" : "N|glob..func1");
+		}
+	}
+
 	/* both read lazily from a cache entry: their lines are in the rest */
 	one_package(&set, &mod, pkgs);
 	tmp_cache(&bc, dir, &set, &tree);
