@@ -13,6 +13,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -179,6 +180,51 @@ void compat_heap_one_arena(void)
 #if defined(__GLIBC__)
 	mallopt(M_ARENA_MAX, 1);
 #endif
+}
+
+#if defined(__linux__) && defined(__GLIBC__)
+struct beside_start {
+	void *(*fn)(void *);
+	void *arg;
+	cpu_set_t all;
+};
+
+static void *beside_run(void *data)
+{
+	struct beside_start s = *(struct beside_start *)data;
+
+	free(data);
+	sched_setaffinity(0, sizeof(s.all), &s.all); /* refused: stays where it is */
+	return s.fn(s.arg);
+}
+#endif
+
+int compat_thread_beside(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+#if defined(__linux__) && defined(__GLIBC__)
+	struct beside_start *s;
+	pthread_attr_t at;
+	cpu_set_t others;
+	int cpu = sched_getcpu(), err = -1;
+
+	s = xmalloc(sizeof(*s));
+	if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof(s->all), &s->all) ||
+	    !CPU_ISSET(cpu, &s->all) || CPU_COUNT(&s->all) < 2 || pthread_attr_init(&at)) {
+		free(s);
+		return pthread_create(th, NULL, fn, arg);
+	}
+	s->fn = fn;
+	s->arg = arg;
+	others = s->all;
+	CPU_CLR(cpu, &others);
+	if (!pthread_attr_setaffinity_np(&at, sizeof(others), &others))
+		err = pthread_create(th, &at, beside_run, s);
+	pthread_attr_destroy(&at);
+	if (!err)
+		return 0;
+	free(s);
+#endif
+	return pthread_create(th, NULL, fn, arg);
 }
 
 int compat_thread_batch(int on)

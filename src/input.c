@@ -486,7 +486,7 @@ static int parse_log(struct finding_list *out, struct place *pl, int fd, const c
 	w.data = data;
 	t.w = &w;
 	place_init(&t.place, pl->real_root, pl->untrim);
-	running = !pthread_create(&th, NULL, work, &t);
+	running = !compat_thread_beside(&th, work, &t);
 	ret = read_log(&w, p, fd, input);
 	parser_free(p);
 	worker_close(&w);

@@ -5,6 +5,7 @@
  */
 #include "report.h"
 #include "checklist.h"
+#include "compat.h"
 #include "errors.h"
 #include "jsonw.h"
 #include "strbuf.h"
@@ -519,7 +520,7 @@ static int write_findings_threaded(FILE *fp, const struct finding_list *l)
 	size_t n = (l->nr + RENDER_CHUNK - 1) / RENDER_CHUNK, k;
 	pthread_t th;
 
-	if (pthread_create(&th, NULL, render_odd, &h))
+	if (compat_thread_beside(&th, render_odd, &h))
 		return 0;
 	for (k = 0; k < n; k += 2) {
 		render_findings(&sb, l, k * RENDER_CHUNK, (k + 1) * RENDER_CHUNK);

@@ -1143,7 +1143,7 @@ static void classify_both(struct finding_list *head, struct finding_list *base,
 {
 	struct classify_side h = { head, NULL, opts, go_minor }, b = { base, c, opts, go_minor };
 	pthread_t th;
-	int threaded = base && !pthread_create(&th, NULL, classify_side, &h);
+	int threaded = base && !compat_thread_beside(&th, classify_side, &h);
 
 	if (!threaded)
 		classify_side(&h);
@@ -1465,7 +1465,7 @@ static void dep_changes_start(struct dep_changes *d, struct analysis *h, struct 
 	d->head.nr = d->head.alloc = n;
 	d->notes = &h->contracts.notes;
 	d->base = base;
-	d->threaded = beside && !pthread_create(&d->th, NULL, dep_changes_run, d);
+	d->threaded = beside && !compat_thread_beside(&d->th, dep_changes_run, d);
 	if (!d->threaded)
 		dep_changes_run(d);
 }

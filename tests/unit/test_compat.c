@@ -5,7 +5,9 @@
  * does not inherit, the executable's path, the child's working
  * directory through compat_spawn_addchdir(), (glibc on Linux, huge
  * pages on request) the heap given huge pages and trimmed, a directory
- * entry's type, a stat's nanoseconds, and a grown pipe's size.
+ * entry's type, a stat's nanoseconds, a grown pipe's size, a thread as
+ * a batch job, and a thread started beside its creator (on another
+ * processor first, then free to run on any its creator may).
  */
 #define _XOPEN_SOURCE 700  /* realpath() */
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,14 +382,15 @@ static void test_pipe_grow(void **state)
 }
 
 #if defined(__linux__)
-/* The calling thread's scheduling policy, field 41 of its stat line
- * (0 SCHED_OTHER, 3 SCHED_BATCH), read past the command's parentheses. */
-static int thread_policy(void)
+/* Field `want` of the calling thread's stat line (39: the processor it
+ * last ran on; 41: its scheduling policy, 0 SCHED_OTHER, 3 SCHED_BATCH),
+ * read past the command's parentheses. */
+static int thread_stat_field(int want)
 {
 	char buf[1024], *p;
 	FILE *f = fopen("/proc/thread-self/stat", "r");
 	size_t n;
-	int field = 2, policy = -1;
+	int field = 2, value = -1;
 
 	assert_non_null(f);
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -394,11 +398,31 @@ static int thread_policy(void)
 	buf[n] = '\0';
 	p = strrchr(buf, ')');
 	assert_non_null(p);
-	for (p++; *p && field < 41; p++)
+	for (p++; *p && field < want; p++)
 		if (*p == ' ')
 			field++;
-	assert_int_equal(sscanf(p, "%d", &policy), 1);
-	return policy;
+	assert_int_equal(sscanf(p, "%d", &value), 1);
+	return value;
+}
+
+static int thread_policy(void)
+{
+	return thread_stat_field(41);
+}
+
+/* The calling thread's Cpus_allowed_list (/proc/thread-self/status) into `out`. */
+static void thread_cpus(char *out, size_t size)
+{
+	char line[256];
+	FILE *f = fopen("/proc/thread-self/status", "r");
+
+	assert_non_null(f);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Cpus_allowed_list:", 18))
+			snprintf(out, size, "%s", line + 18);
+	fclose(f);
+	assert_true(out[0] != '\0');
 }
 #endif
 
@@ -422,6 +446,76 @@ static void test_thread_batch(void **state)
 #endif
 }
 
+struct beside {
+	int arg;
+	int cpu;           /* the processor the thread first ran on */
+	char cpus[256];    /* its affinity once started */
+};
+
+static void *beside_fn(void *data)
+{
+	struct beside *b = data;
+
+#if defined(__linux__)
+	b->cpu = thread_stat_field(39);
+	thread_cpus(b->cpus, sizeof(b->cpus));
+#endif
+	b->arg *= 2;
+	return &b->arg;
+}
+
+/*
+ * compat_thread_beside(): the thread runs `fn(arg)` and is joined as any;
+ * on Linux with two processors or more it first runs on another processor
+ * than its creator's (whose processor is read before and after the call:
+ * a migration in between makes it try again), and then may run on every
+ * processor its creator may.
+ */
+static void test_thread_beside(void **state)
+{
+	struct beside b;
+	void *ret = NULL;
+	pthread_t th;
+	int tries = 0;
+
+	(void)state;
+	for (;;) {
+		int before, after = -2;
+		char mine[256];
+
+		memset(&b, 0, sizeof(b));
+		b.arg = 21;
+#if defined(__linux__)
+		before = thread_stat_field(39);
+#else
+		before = -1;
+#endif
+		assert_int_equal(compat_thread_beside(&th, beside_fn, &b), 0);
+#if defined(__linux__)
+		after = thread_stat_field(39);
+#endif
+		assert_int_equal(pthread_join(th, &ret), 0);
+		assert_ptr_equal(ret, &b.arg);
+		assert_int_equal(b.arg, 42);
+#if defined(__linux__) && defined(__GLIBC__)
+		thread_cpus(mine, sizeof(mine));
+		assert_string_equal(b.cpus, mine);
+		if (strchr(mine, ',') || strchr(mine, '-')) { /* two processors or more */
+			if (before != after && ++tries < 20)
+				continue;
+			assert_int_equal(before, after);
+			assert_int_not_equal(b.cpu, before);
+		}
+#else
+		(void)mine;
+		(void)before;
+		(void)after;
+		(void)tries;
+#endif
+		break;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +529,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_stat_nsec),
 		cmocka_unit_test(test_pipe_grow),
 		cmocka_unit_test(test_thread_batch),
+		cmocka_unit_test(test_thread_beside),
 	};
 
 	(void)argc;
