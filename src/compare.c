@@ -1353,31 +1353,49 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
  * parsed as carefully when it is read): it finds a changed byte in a rest
  * that a lazy read does not parse.
  */
+#define SUM_K 0x9e3779b97f4a7c15ULL
+
+static inline uint64_t sum_word(const unsigned char *q)
+{
+	return (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 | (uint64_t)q[3] << 24 |
+	       (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 | (uint64_t)q[6] << 48 |
+	       (uint64_t)q[7] << 56;
+}
+
+static inline uint64_t sum_lane(uint64_t lane, uint64_t w)
+{
+	lane = (lane ^ w) * SUM_K;
+	return lane ^ lane >> 31;
+}
+
+/* The lanes are four variables, not an array stepped in a loop: GCC 12
+ * made that loop SSE2 code that multiplies 64-bit words in three 32-bit
+ * multiplies each, half as fast as four multiply instructions (go/ssa's
+ * base entry, 1.4 MB: 0.35 ms, now 0.16, read while go builds). */
 static unsigned long long entry_sum(const char *p, size_t len)
 {
-	static const uint64_t k = 0x9e3779b97f4a7c15ULL;
-	uint64_t lane[4] = { 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL,
-			     0xa4093822299f31d0ULL, 0x082efa98ec4e6c89ULL };
 	const unsigned char *b = (const unsigned char *)p;
-	uint64_t h = (uint64_t)len;
-	size_t i = 0, j, n;
+	uint64_t l0 = 0x243f6a8885a308d3ULL, l1 = 0x13198a2e03707344ULL,
+		 l2 = 0xa4093822299f31d0ULL, l3 = 0x082efa98ec4e6c89ULL;
+	uint64_t h = (uint64_t)len, lanes[4];
+	size_t i = 0, j;
 
-	for (; i + 32 <= len; i += 32)
-		for (j = 0; j < 4; j++) {
-			const unsigned char *q = b + i + 8 * j;
-			uint64_t w = (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
-				     (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 |
-				     (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
-
-			lane[j] = (lane[j] ^ w) * k;
-			lane[j] ^= lane[j] >> 31;
-		}
+	for (; i + 32 <= len; i += 32) {
+		l0 = sum_lane(l0, sum_word(b + i));
+		l1 = sum_lane(l1, sum_word(b + i + 8));
+		l2 = sum_lane(l2, sum_word(b + i + 16));
+		l3 = sum_lane(l3, sum_word(b + i + 24));
+	}
+	lanes[0] = l0;
+	lanes[1] = l1;
+	lanes[2] = l2;
+	lanes[3] = l3;
 	for (j = 0; j < 4; j++) {
-		h = (h ^ lane[j]) * k;
+		h = (h ^ lanes[j]) * SUM_K;
 		h ^= h >> 29;
 	}
-	for (n = len; i < n; i++) {
-		h = (h ^ b[i]) * k;
+	for (; i < len; i++) {
+		h = (h ^ b[i]) * SUM_K;
 		h ^= h >> 29;
 	}
 	return (unsigned long long)(h ^ h >> 32);
