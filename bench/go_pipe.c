@@ -27,7 +27,7 @@ int main(int argc, char **argv)
 {
 	static char buf[1 << 20];
 	posix_spawn_file_actions_t fa;
-	int p[2], st;
+	int p[2], st, rc;
 	pid_t pid;
 	ssize_t got;
 
@@ -47,11 +47,11 @@ int main(int argc, char **argv)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
-	errno = posix_spawnp(&pid, argv[1], &fa, NULL, argv + 1, environ);
+	rc = posix_spawnp(&pid, argv[1], &fa, NULL, argv + 1, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
-	if (errno) {
-		fprintf(stderr, "go_pipe: cannot run %s: %s\n", argv[1], strerror(errno));
+	if (rc) {
+		fprintf(stderr, "go_pipe: cannot run %s: %s\n", argv[1], strerror(rc));
 		return 1;
 	}
 	while ((got = read(p[0], buf, sizeof(buf))) != 0)

@@ -1344,15 +1344,6 @@ static struct finding *rd_record(struct rec_rd *r, struct strpool *pool, struct 
 	return f;
 }
 
-/*
- * The checksum of an entry's body (its records and "end"): 64-bit
- * multiply-xor over little-endian 8-byte words in four lanes, then the
- * tail byte by byte.  Each step is a bijection of a lane given its word,
- * so any one changed word changes the sum.  Not a defence against someone
- * who writes entries on purpose (the parser is, and a lazy read's rest is
- * parsed as carefully when it is read): it finds a changed byte in a rest
- * that a lazy read does not parse.
- */
 #define SUM_K 0x9e3779b97f4a7c15ULL
 
 static inline uint64_t sum_word(const unsigned char *q)
@@ -1368,10 +1359,18 @@ static inline uint64_t sum_lane(uint64_t lane, uint64_t w)
 	return lane ^ lane >> 31;
 }
 
-/* The lanes are four variables, not an array stepped in a loop: GCC 12
- * made that loop SSE2 code that multiplies 64-bit words in three 32-bit
- * multiplies each, half as fast as four multiply instructions (go/ssa's
- * base entry, 1.4 MB: 0.35 ms, now 0.16, read while go builds). */
+/*
+ * The checksum of an entry's body (its records and "end"): 64-bit
+ * multiply-xor over little-endian 8-byte words in four lanes, then the
+ * tail byte by byte.  Each step is a bijection of a lane given its word,
+ * so any one changed word changes the sum.  Not a defence against someone
+ * who writes entries on purpose (the parser is, and a lazy read's rest is
+ * parsed as carefully when it is read): it finds a changed byte in a rest
+ * that a lazy read does not parse.  The lanes are four variables, not an
+ * array stepped in a loop: GCC 12 made that loop SSE2 code that multiplies
+ * each 64-bit word in three 32-bit multiplies, half as fast (go/ssa's base
+ * entry, 1.4 MB, read while go builds: 0.35 ms, now 0.16).
+ */
 static unsigned long long entry_sum(const char *p, size_t len)
 {
 	const unsigned char *b = (const unsigned char *)p;
