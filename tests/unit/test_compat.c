@@ -465,30 +465,46 @@ static void *beside_fn(void *data)
 }
 
 /*
- * compat_thread_beside(): the thread runs `fn(arg)` and is joined as any;
- * on Linux with two processors or more it first runs on another processor
- * than its creator's (whose processor is read before and after the call:
- * a migration in between makes it try again), and then may run on every
- * processor its creator may.
+ * Whether a thread's first processor can be seen from its function. Not
+ * under ThreadSanitizer: its pthread_create() waits for the thread to start,
+ * and the scheduler may then move either thread before the function runs.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define FIRST_CPU_SEEN 0
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define FIRST_CPU_SEEN 0
+#endif
+#endif
+#ifndef FIRST_CPU_SEEN
+#define FIRST_CPU_SEEN 1
+#endif
+
+/*
+ * compat_thread_beside(): the thread runs `fn(arg)` and is joined as any,
+ * and then may run on every processor its creator may. On Linux with two
+ * processors or more it first runs on another processor than its creator's:
+ * of twenty calls in which the creator stayed on one processor (read before
+ * and after the call), at most one may find the thread on the creator's
+ * processor (moved there between its start and its first read). A plain
+ * pthread_create() puts about half of them there on a 2-processor guest.
  */
 static void test_thread_beside(void **state)
 {
-	struct beside b;
-	void *ret = NULL;
-	pthread_t th;
-	int tries = 0;
+	int tries, counted = 0, missed = 0;
 
 	(void)state;
-	for (;;) {
-		int before, after = -2;
+	for (tries = 0; tries < 200 && counted < 20; tries++) {
+		struct beside b;
+		void *ret = NULL;
+		pthread_t th;
+		int before = -1, after = -1;
 		char mine[256];
 
 		memset(&b, 0, sizeof(b));
 		b.arg = 21;
 #if defined(__linux__)
 		before = thread_stat_field(39);
-#else
-		before = -1;
 #endif
 		assert_int_equal(compat_thread_beside(&th, beside_fn, &b), 0);
 #if defined(__linux__)
@@ -500,20 +516,21 @@ static void test_thread_beside(void **state)
 #if defined(__linux__) && defined(__GLIBC__)
 		thread_cpus(mine, sizeof(mine));
 		assert_string_equal(b.cpus, mine);
-		if (strchr(mine, ',') || strchr(mine, '-')) { /* two processors or more */
-			if (before != after && ++tries < 20)
-				continue;
-			assert_int_equal(before, after);
-			assert_int_not_equal(b.cpu, before);
-		}
+		if (!strchr(mine, ',') && !strchr(mine, '-'))
+			return; /* one processor: a plain thread */
 #else
 		(void)mine;
-		(void)before;
-		(void)after;
-		(void)tries;
+		return;
 #endif
-		break;
+		if (before != after)
+			continue;
+		counted++;
+		missed += b.cpu == before;
 	}
+	if (!FIRST_CPU_SEEN)
+		return;
+	assert_int_equal(counted, 20);
+	assert_in_range(missed, 0, 1);
 }
 
 int main(int argc, char **argv)
