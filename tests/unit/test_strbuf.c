@@ -283,6 +283,64 @@ static void test_read_file_pipe(void **state)
 	strbuf_release(&sb);
 }
 
+/* A temp file of `n` pattern bytes by path (removed by the caller). */
+static void pattern_path(char *path, size_t n)
+{
+	int fd;
+	size_t i;
+	char *data = xmalloc(n ? n : 1);
+
+	strcpy(path, "/tmp/test_strbuf.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	for (i = 0; i < n; i++)
+		data[i] = (char)('A' + (int)(i % 23));
+	assert_int_equal(write(fd, data, n), (ssize_t)n);
+	close(fd);
+	free(data);
+}
+
+/*
+ * A regular file by path: read into a buffer of its size and the two
+ * bytes past it (EOF's read and the NUL), grown once; past `max`, or not a
+ * regular file, read as strbuf_read_fd() reads.
+ */
+static void test_read_file_sized(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[32];
+
+	(void)state;
+	pattern_path(path, 10000);
+	assert_int_equal(strbuf_read_file(&sb, path, 1 << 20), 10000);
+	assert_int_equal(sb.len, 10000);
+	assert_int_equal(sb.alloc, 10002);
+	assert_int_equal(sb.buf[9999], 'A' + 9999 % 23);
+	assert_int_equal(sb.buf[10000], '\0');
+
+	/* appended: grown to the sum */
+	strbuf_release(&sb);
+	strbuf_addstr(&sb, "pre:");
+	assert_int_equal(strbuf_read_file(&sb, path, 1 << 20), 10000);
+	assert_int_equal(sb.len, 10004);
+	assert_int_equal(sb.alloc, 10006);
+	assert_memory_equal(sb.buf, "pre:ABC", 7);
+
+	/* more than max: max + 1 bytes, as strbuf_read_fd() */
+	strbuf_release(&sb);
+	assert_int_equal(strbuf_read_file(&sb, path, 4096), 4097);
+	assert_int_equal(sb.len, 4097);
+	assert_int_equal(sb.buf[4096], 'A' + 4096 % 23);
+	unlink(path);
+
+	/* a file whose size says nothing (procfs: 0) is read to its end */
+	strbuf_release(&sb);
+	assert_true(strbuf_read_file(&sb, "/proc/self/status", 1 << 20) > 5);
+	assert_memory_equal(sb.buf, "Name:", 5);
+	assert_non_null(strstr(sb.buf, "\nPid:"));
+	strbuf_release(&sb);
+}
+
 static FILE *mem(const char *s, size_t n)
 {
 	FILE *fp = fmemopen((void *)s, n, "r");
@@ -442,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_read_fd_bounds),
 		cmocka_unit_test(test_read_file_pipe),
+		cmocka_unit_test(test_read_file_sized),
 		cmocka_unit_test(test_getline),
 		cmocka_unit_test(test_getline_overlong),
 		cmocka_unit_test(test_getline_appends),
