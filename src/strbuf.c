@@ -253,9 +253,9 @@ long strbuf_read_fd(struct strbuf *sb, int fd, size_t max)
 
 /*
  * A regular file is read into room for its size and one byte more (to see
- * its end), allocated at that size: with 64 KiB of room asked for each
- * read, a source file of 10 KB took a buffer of 65 to 100 KB and a copy,
- * and new mode on go/ssa held 2.3 MB of buffers for its sources (now 0.4).
+ * its end), grown once: with 64 KiB of room asked for each read, a source
+ * file of 10 KB took a buffer of 65 to 100 KB and a copy, and new mode on
+ * go/ssa held 2.3 MB of buffers for its sources.
  */
 long strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
 {
@@ -267,14 +267,7 @@ long strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
 	if (fd < 0)
 		return -1;
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (uintmax_t)st.st_size <= max) {
-		size_t need = sb->len + (size_t)st.st_size + 2;
-
-		if (need > sb->alloc) {
-			sb->buf = sb->alloc ? xrealloc(sb->buf, need) : xmalloc(need);
-			if (!sb->alloc)
-				sb->buf[0] = '\0';
-			sb->alloc = need;
-		}
+		strbuf_grow(sb, (size_t)st.st_size + 1);
 		n = read_fd(sb, fd, max, 1);
 	} else {
 		n = read_fd(sb, fd, max, 0);

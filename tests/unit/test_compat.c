@@ -487,7 +487,7 @@ static void *beside_fn(void *data)
  * of twenty calls in which the creator stayed on one processor (read before
  * and after the call), at most one may find the thread on the creator's
  * processor (moved there between its start and its first read). A plain
- * pthread_create() puts about half of them there on a 2-processor guest.
+ * pthread_create() put 100 to 193 of 200 there on a 2-processor guest.
  */
 static void test_thread_beside(void **state)
 {
