@@ -221,7 +221,7 @@ bench_change() {
 	# one command; here it lands on all three alike.  A fourth: the bare
 	# build with its output read through a pipe as the review reads it, and
 	# dropped (bench/go_pipe.c): what receiving it costs at all
-	cc -std=c17 -O2 -o "$CACHE/go_pipe" "$HERE/go_pipe.c"
+	cc -std=c17 -O2 -pthread -o "$CACHE/go_pipe" "$HERE/go_pipe.c"
 	python3 "$HERE/ab.py" "$ROUNDS" "$(bare)" "$ER --mode added --fail-on none" "$ER --fail-on none" \
 		"$CACHE/go_pipe $(bare)" >"$OUT/change-in-turn.txt"
 	git checkout -q main -- "$PKG/util.go"

@@ -534,19 +534,20 @@ static void classify_found(struct finding_list *l, int go_minor)
 }
 
 /*
- * A build's findings and their chains fill the heap: go/ssa's 1,750 took
- * 2,300 page faults, and under a hypervisor a fault costs about 10 us.
- * Before the first build, the heap grows by BUILD_HEAP on huge pages where
- * the kernel gives them (compat_heap_hugepages), and every thread
- * allocates from it: 600 faults, 20 ms less of the review's CPU.  Once per
- * process, before the build's threads start.
+ * A build's threads all allocate from the main heap (compat_heap_one_arena),
+ * once per process, before the build's threads start: what one thread
+ * frees, another takes (measured the same as an arena per thread: 62.1
+ * against 61.6 ms, go/ssa's new mode, 300 rounds in turn).  The heap is
+ * not put on huge pages (compat_heap_hugepages, which --input keeps for a
+ * log's 58 MB): a review of one package fills about 10 MB, and on the
+ * 2-vCPU guest of docs/benchmarks.md (twenty-third pass) zeroing its five
+ * huge pages cost more than the 1,700 small page faults they saved (the
+ * review's CPU 18.3 against 15.5 ms; new mode's mean 1.2 to 1.9 ms longer,
+ * its slowest quarter 2.4 to 2.7 ms).
  */
-#define BUILD_HEAP (16u << 20)
-
 static void heap_setup(void)
 {
 	compat_heap_one_arena();
-	compat_heap_hugepages(BUILD_HEAP);
 }
 
 static void heap_for_builds(void)
