@@ -81,6 +81,9 @@ struct parse_opts {
 	 * (0: PARSE_LAZY_MAX_BYTES), then cut to the lines kept */
 	int lazy_chains;
 	size_t lazy_max_bytes;
+	/* every line with a position (FILE:LINE[:COL]: ...) adds its bytes to
+	 * its file's digest (parser_digests()), in input order */
+	int file_digests;
 };
 
 #define PARSE_MAX_STEPS 4096
@@ -166,6 +169,42 @@ struct parse_stats {
 	enum parse_flow_style flow_style;
 };
 void parser_stats(const struct parser *p, struct parse_stats *out);
+
+/*
+ * With opts.file_digests: for each file of the repository a line named
+ * (paths as for findings; outside the root none), the number of its lines
+ * and a 64-bit digest of them in input order ('\r' before '\n' left out):
+ * two logs whose lines for a file are the same bytes in the same order
+ * give it the same digest, whatever the other files' lines between them.
+ * A file printed under two spellings of its path ("x.go", "./x.go") is
+ * given with `mixed` set: its digest depends on the spellings.  Sorted by
+ * path; `path` is the parser's (valid until parser_free()).  Returns the
+ * count; *out is malloc'd (NULL when 0).
+ */
+struct parse_digest {
+	const char *path;
+	unsigned long long digest;
+	unsigned long long lines;
+	int mixed;
+};
+size_t parser_digests(struct parser *p, struct parse_digest **out);
+
+/* The digests of a build's go commands, by path (paths owned). */
+struct parse_digest_list {
+	struct parse_digest *v;
+	size_t nr, alloc;
+};
+#define PARSE_DIGEST_LIST_INIT { NULL, 0, 0 }
+/* Add `p`'s parser_digests(), kept sorted; a path another parser named
+ * too is marked mixed (its digest then says nothing). */
+void parse_digest_list_add_parser(struct parse_digest_list *l, struct parser *p);
+/* Add one (the path copied), kept sorted; a path already there is marked mixed. */
+void parse_digest_list_add(struct parse_digest_list *l, const char *path,
+			   unsigned long long digest, unsigned long long lines, int mixed);
+/* The digest of `path`, or NULL. */
+const struct parse_digest *parse_digest_list_find(const struct parse_digest_list *l,
+						  const char *path);
+void parse_digest_list_release(struct parse_digest_list *l);
 
 /*
  * Split "FILE:LINE[:COL]: MESSAGE".  On success fills the outputs

@@ -1977,6 +1977,182 @@ static void test_lazy_chains(void **state)
 	parser_free(q);
 }
 
+/* opts.file_digests: a file's lines, in order, make its digest, whatever
+ * comes between them, however the input is cut, read lazily or not,
+ * kept or not; a byte changed or two lines swapped change it */
+static size_t digests_of(const struct parse_opts *o, const char *buf, size_t len, size_t chunk,
+			 int in_place, struct parse_digest **d)
+{
+	struct finding_list l = FINDING_LIST_INIT;
+	struct parser *p = in_place ? run_in_place(o, buf, len, chunk, &l) : run(o, buf, len, chunk, &l);
+	size_t n = parser_digests(p, d), i;
+
+	for (i = 0; i < n; i++) /* the paths live as long as the parser */
+		(*d)[i].path = xstrdup((*d)[i].path);
+	finding_list_release(&l);
+	parser_free(p);
+	return n;
+}
+
+static void digests_free(struct parse_digest *d, size_t n)
+{
+	while (n)
+		free((char *)d[--n].path);
+	free(d);
+}
+
+/* The lines of `buf` whose position names `file` as printed, counted
+ * with parse_position() (not the parser's digests). */
+static unsigned long long lines_of(const char *buf, size_t len, const char *file)
+{
+	const char *s = buf, *end = buf + len, *nl, *msg;
+	unsigned long long n = 0;
+	size_t fl;
+	int line, col;
+
+	for (; s < end; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			nl = end;
+		if (parse_position(s, (size_t)(nl - s), &fl, &line, &col, &msg) &&
+		    fl == strlen(file) && !memcmp(s, file, fl))
+			n++;
+	}
+	return n;
+}
+
+/* `buf` with the lines of `file` (as printed) moved to its end, in their order. */
+static char *moved_to_end(const char *buf, size_t len, const char *file)
+{
+	struct strbuf rest = STRBUF_INIT, moved = STRBUF_INIT;
+	const char *s = buf, *end = buf + len, *nl;
+
+	for (; s < end; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			nl = end;
+		if (!strncmp(s, file, strlen(file)) && s[strlen(file)] == ':')
+			strbuf_add(&moved, s, (size_t)(nl - s) + 1);
+		else
+			strbuf_add(&rest, s, (size_t)(nl - s) + 1);
+	}
+	strbuf_addbuf(&rest, &moved);
+	strbuf_release(&moved);
+	return strbuf_detach(&rest, NULL);
+}
+
+static int keep_none(void *data, const char *path)
+{
+	(void)data;
+	(void)path;
+	return 0;
+}
+
+static void test_file_digests(void **state)
+{
+	static const size_t chunks[] = { 1, 7, 4096, 1 << 20 };
+	struct parse_opts o = plain, lazy = plain, skip = plain;
+	struct parse_digest *want, *d;
+	struct strbuf crlf = STRBUF_INIT, hand = STRBUF_INIT;
+	size_t len, n, i, k;
+	char *buf = slurp(DATA "escape-m2-go126.txt", &len), *moved, *at;
+
+	(void)state;
+	o.file_digests = lazy.file_digests = skip.file_digests = 1;
+	lazy.lazy_chains = 1;
+	skip.keep_file = keep_none;
+	n = digests_of(&o, buf, len, len, 0, &want);
+	assert_int_equal(n, 2); /* log.go is outside: none */
+	assert_string_equal(want[0].path, "main.go");
+	assert_string_equal(want[1].path, "sub/sub.go");
+	assert_int_equal(want[0].lines, lines_of(buf, len, "./main.go"));
+	assert_int_equal(want[0].lines, 259);
+	assert_int_equal(want[1].lines, lines_of(buf, len, "sub/sub.go"));
+	assert_int_equal(want[1].lines, 32);
+	assert_int_equal(want[0].mixed, 0);
+	assert_true(want[0].digest != want[1].digest);
+	/* cut anywhere, read in place and lazily, or not kept: the same */
+	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
+		const struct parse_opts *os[] = { &o, &lazy, &skip };
+
+		for (k = 0; k < ARRAY_SIZE(os); k++) {
+			assert_int_equal(digests_of(os[k], buf, len, chunks[i], os[k] == &lazy, &d), 2);
+			assert_int_equal(d[0].digest, want[0].digest);
+			assert_int_equal(d[1].digest, want[1].digest);
+			assert_int_equal(d[0].lines, want[0].lines);
+			digests_free(d, 2);
+		}
+	}
+	/* CRLF line ends: the same */
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n')
+			strbuf_addch(&crlf, '\r');
+		strbuf_addch(&crlf, buf[i]);
+	}
+	assert_int_equal(digests_of(&lazy, crlf.buf, crlf.len, 4096, 1, &d), 2);
+	assert_int_equal(d[0].digest, want[0].digest);
+	assert_int_equal(d[1].digest, want[1].digest);
+	digests_free(d, 2);
+	/* the other file's lines elsewhere: the same */
+	moved = moved_to_end(buf, len, "sub/sub.go");
+	assert_int_equal(strlen(moved), len);
+	assert_true(memcmp(moved, buf, len));
+	assert_int_equal(digests_of(&o, moved, len, 4096, 0, &d), 2);
+	assert_int_equal(d[0].digest, want[0].digest);
+	assert_int_equal(d[1].digest, want[1].digest);
+	digests_free(d, 2);
+	free(moved);
+	/* a byte of one of main.go's lines: main.go's digest only */
+	at = strstr(buf, "./main.go:");
+	assert_non_null(at = strstr(at + 1, "escapes to heap"));
+	at[0] = 'E';
+	assert_int_equal(digests_of(&lazy, buf, len, 4096, 1, &d), 2);
+	assert_true(d[0].digest != want[0].digest);
+	assert_int_equal(d[1].digest, want[1].digest);
+	digests_free(d, 2);
+	at[0] = 'e';
+	/* two of sub.go's lines swapped (the first two: both "can inline") */
+	at = strstr(buf, "sub/sub.go:15:10:");
+	assert_non_null(at);
+	{
+		char *nl1 = strchr(at, '\n'), *nl2 = strchr(nl1 + 1, '\n');
+		struct strbuf sw = STRBUF_INIT;
+
+		strbuf_add(&sw, buf, (size_t)(at - buf));
+		strbuf_add(&sw, nl1 + 1, (size_t)(nl2 - nl1));
+		strbuf_add(&sw, at, (size_t)(nl1 - at) + 1);
+		strbuf_add(&sw, nl2 + 1, len - (size_t)(nl2 + 1 - buf));
+		assert_int_equal(sw.len, len);
+		assert_int_equal(digests_of(&o, sw.buf, sw.len, 4096, 0, &d), 2);
+		assert_int_equal(d[0].digest, want[0].digest);
+		assert_true(d[1].digest != want[1].digest);
+		assert_int_equal(d[1].lines, want[1].lines);
+		digests_free(d, 2);
+		strbuf_release(&sw);
+	}
+	/* one file printed two ways: one entry, said to be mixed */
+	strbuf_addstr(&hand, "x.go:1:2: moved to heap: a\n./x.go:3:4: moved to heap: b\n");
+	assert_int_equal(digests_of(&o, hand.buf, hand.len, 4096, 0, &d), 1);
+	assert_string_equal(d[0].path, "x.go");
+	assert_int_equal(d[0].lines, 2);
+	assert_int_equal(d[0].mixed, 1);
+	digests_free(d, 1);
+	/* the digest is part of the cache's format: this line's is this */
+	strbuf_reset(&hand);
+	strbuf_addstr(&hand, "a.go:1:2: moved to heap: x\n");
+	assert_int_equal(digests_of(&o, hand.buf, hand.len, 4096, 0, &d), 1);
+	assert_int_equal(d[0].lines, 1);
+	assert_int_equal(d[0].digest, 0xb492b1b27b0069eeULL);
+	digests_free(d, 1);
+	/* without opts.file_digests: none */
+	assert_int_equal(digests_of(&plain, buf, len, 4096, 0, &d), 0);
+	assert_null(d);
+	digests_free(want, 2);
+	strbuf_release(&crlf);
+	strbuf_release(&hand);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2014,6 +2190,7 @@ int main(void)
 		cmocka_unit_test(test_notes_hand_written),
 		cmocka_unit_test(test_take_ended),
 		cmocka_unit_test(test_flow_style),
+		cmocka_unit_test(test_file_digests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
