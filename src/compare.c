@@ -1916,6 +1916,116 @@ void base_cache_recall_build(struct strbuf *memo, const struct base_cache *bc)
 	strbuf_release(&path);
 }
 
+#define DIGESTS_HEADER "escape-review file digests 1\n"
+#define DIGESTS_MAX ((size_t)8 << 20)
+
+/* CACHEDIR/.DIGEST.digests for the entry CACHEDIR/DIGEST.findings */
+static void digests_path(struct strbuf *path, const struct base_cache *bc)
+{
+	const char *slash = strrchr(bc->path.buf, '/');
+	size_t dir = slash ? (size_t)(slash - bc->path.buf + 1) : 0;
+	size_t len = bc->path.len - dir;
+
+	if (len > 9 && !strcmp(bc->path.buf + bc->path.len - 9, ".findings"))
+		len -= 9;
+	strbuf_addf(path, "%.*s.%.*s.digests", (int)dir, bc->path.buf, (int)len, bc->path.buf + dir);
+}
+
+int base_cache_write_digests(const struct base_cache *bc, const struct parse_digest_list *l)
+{
+	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	strbuf_addstr(&sb, DIGESTS_HEADER);
+	rec_put_str(&sb, bc->key.buf);
+	strbuf_addch(&sb, '\n');
+	for (i = 0; i < l->nr; i++) {
+		const struct parse_digest *d = &l->v[i];
+
+		if (d->mixed || strchr(d->path, '\n'))
+			continue;
+		strbuf_addf(&sb, "%016llx %llu ", d->digest, d->lines);
+		rec_put_str(&sb, d->path);
+		strbuf_addch(&sb, '\n');
+	}
+	strbuf_addstr(&sb, "end\n");
+	digests_path(&path, bc);
+	ret = write_file_atomically(path.buf, &sb);
+	strbuf_release(&sb);
+	strbuf_release(&path);
+	return ret;
+}
+
+int base_cache_read_digests(struct parse_digest_list *out, const struct base_cache *bc)
+{
+	struct parse_digest_list got = PARSE_DIGEST_LIST_INIT;
+	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
+	struct rec_rd r;
+	const char *k;
+	size_t klen, i;
+	int ret = 0;
+
+	digests_path(&path, bc);
+	if (strbuf_read_file(&sb, path.buf, DIGESTS_MAX) < 0) {
+		ret = 1;
+		goto out;
+	}
+	r.p = sb.buf;
+	r.end = sb.buf + sb.len;
+	r.bad = sb.len > DIGESTS_MAX || !strbuf_starts_with(&sb, DIGESTS_HEADER);
+	if (!r.bad)
+		r.p += strlen(DIGESTS_HEADER);
+	k = r.bad ? NULL : rec_rd_str(&r, &klen);
+	rec_rd_char(&r, '\n');
+	if (r.bad || !k || klen != bc->key.len || memcmp(k, bc->key.buf, klen)) {
+		ret = error_set(ER_EINPUT, "ignoring the file digests %s: not written for this cache entry",
+				path.buf);
+		goto out;
+	}
+	while (!r.bad && r.p < r.end && !(r.end - r.p == 4 && !memcmp(r.p, "end\n", 4))) {
+		unsigned long long digest = 0, lines;
+		const char *name;
+		size_t nlen;
+		char *p;
+
+		for (i = 0; i < 16 && !r.bad; i++, r.p++) {
+			int d = r.p < r.end ? hexval(*r.p) : -1;
+
+			if (d < 0)
+				r.bad = 1;
+			else
+				digest = digest << 4 | (unsigned)d;
+		}
+		rec_rd_char(&r, ' ');
+		lines = rec_rd_u64(&r, ' ');
+		name = rec_rd_str(&r, &nlen);
+		rec_rd_char(&r, '\n');
+		if (r.bad || !name || !nlen || memchr(name, '\0', nlen)) {
+			r.bad = 1;
+			break;
+		}
+		p = xstrndup(name, nlen);
+		if (parse_digest_list_find(&got, p))
+			r.bad = 1; /* a path twice: not what was written */
+		else
+			parse_digest_list_add(&got, p, digest, lines, 0);
+		free(p);
+	}
+	if (r.bad || r.end - r.p != 4 || memcmp(r.p, "end\n", 4)) {
+		ret = error_set(ER_EINPUT, "ignoring the file digests %s: malformed at byte %zu",
+				path.buf, (size_t)(r.p - sb.buf));
+		goto out;
+	}
+	for (i = 0; i < got.nr; i++)
+		parse_digest_list_add(out, got.v[i].path, got.v[i].digest, got.v[i].lines, 0);
+out:
+	parse_digest_list_release(&got);
+	strbuf_release(&sb);
+	strbuf_release(&path);
+	return ret;
+}
+
 void base_cache_remember_build(const struct base_cache *bc, const struct strbuf *memo,
 			       const struct strbuf *old)
 {

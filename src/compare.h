@@ -152,6 +152,8 @@ int compare_lock(struct strbuf *held, const char *path);
 /* Remove a lock taken by compare_lock (nothing when `held` is empty). */
 void compare_unlock(struct strbuf *held);
 
+struct parse_digest_list;
+
 /*
  * The analysis cache, and the base revision's checkout
  * GITDIR/escape-review/base.  An entry is CACHEDIR/DIGEST.findings, DIGEST
@@ -230,6 +232,17 @@ void base_cache_recall_build(struct strbuf *memo, const struct base_cache *bc);
 void base_cache_remember_build(const struct base_cache *bc, const struct strbuf *memo,
 			       const struct strbuf *old);
 int base_cache_write(const struct base_cache *bc, const struct finding_list *l);
+/*
+ * The per-file digests of the lines go printed for the entry's analysis
+ * (parse.h: parser_digests), next to the entry CACHEDIR/DIGEST.findings as
+ * CACHEDIR/.DIGEST.digests, with the entry's key: a review that finds a
+ * file's lines the same at head reads its findings as the base's.  Files
+ * printed under two spellings (mixed) are not written.  The read returns
+ * 0, 1 when there is none, or a negative code (set) when the file is not
+ * one written for this key or is malformed: then `out` is unchanged.
+ */
+int base_cache_write_digests(const struct base_cache *bc, const struct parse_digest_list *l);
+int base_cache_read_digests(struct parse_digest_list *out, const struct base_cache *bc);
 /* Release the lock and the memory. */
 void base_cache_release(struct base_cache *bc);
 

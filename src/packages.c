@@ -1237,6 +1237,7 @@ static int go_run_start(struct go_run *run, const char *root, const char *moddir
 	po.keep_file = opts->keep_file;
 	po.keep_data = opts->keep_data;
 	po.lazy_chains = opts->chains != NULL;
+	po.file_digests = opts->digests != NULL;
 	run->p = parser_new(&po);
 	return adopted ? 0 : child_stream_start(&run->cp, 0);
 }
@@ -1279,6 +1280,8 @@ static int go_run_finish(struct finding_list *out, struct strbuf *errors, struct
 	parser_take_findings(run->p, out);
 	if (opts->notes)
 		parser_take_notes(run->p, opts->notes);
+	if (opts->digests)
+		parse_digest_list_add_parser(opts->digests, run->p);
 	if (opts->chains) { /* kept for the chains not parsed yet */
 		parser_chains_add(opts->chains, run->p);
 		run->p = NULL;

@@ -117,6 +117,9 @@ struct build_opts {
 	 * lazy_chains): the build's parsers are added here, where
 	 * parser_chains_give() parses a finding's chain; NULL: parsed as read */
 	struct parser_chains *chains;
+	/* parse_opts.file_digests: each go command's digests added here
+	 * (parse_digest_list_add_parser); NULL: none taken */
+	struct parse_digest_list *digests;
 	/* while a go command's output is awaited (go takes a millisecond or
 	 * two to exit after its last byte), from the thread that reads it:
 	 * the findings of that command read so far, `l` from index `from`

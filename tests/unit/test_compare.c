@@ -1758,6 +1758,106 @@ static void test_lazy_read(void **state)
 	strbuf_release(&entry);
 }
 
+/*
+ * The file digests kept next to an entry: read back as written (a mixed
+ * path left out), refused for another key, when malformed or when a path
+ * comes twice (the list it was to fill unchanged), none when missing.
+ */
+static void test_digests_file(void **state)
+{
+	struct base_cache bc;
+	struct pkgset set = PKGSET_INIT;
+	struct gomodule mod;
+	struct parse_digest_list l = PARSE_DIGEST_LIST_INIT, r = PARSE_DIGEST_LIST_INIT;
+	struct strbuf path = STRBUF_INIT, raw = STRBUF_INIT, bad = STRBUF_INIT, key = STRBUF_INIT;
+	char dir[] = "/tmp/test_compare_dig.XXXXXX", *pkgs[] = { "./a" }, *at;
+	const struct parse_digest *d;
+	git_oid tree;
+
+	(void)state;
+	one_package(&set, &mod, pkgs);
+	tmp_cache(&bc, dir, &set, &tree);
+	assert_int_equal(base_cache_read_digests(&r, &bc), 1); /* none yet */
+	parse_digest_list_add(&l, "a/b.go", 0x0123456789abcdefULL, 7, 0);
+	parse_digest_list_add(&l, "a/a.go", 0xfedcba9876543210ULL, 12, 0);
+	parse_digest_list_add(&l, "a/with space.go", 1, 1, 0);
+	parse_digest_list_add(&l, "a/x.go", 2, 3, 1); /* mixed: not written */
+	assert_int_equal(base_cache_write_digests(&bc, &l), 0);
+	assert_int_equal(base_cache_read_digests(&r, &bc), 0);
+	assert_int_equal(r.nr, 3);
+	assert_string_equal(r.v[0].path, "a/a.go");
+	assert_true(r.v[0].digest == 0xfedcba9876543210ULL);
+	assert_int_equal(r.v[0].lines, 12);
+	assert_non_null(d = parse_digest_list_find(&r, "a/b.go"));
+	assert_true(d->digest == 0x0123456789abcdefULL);
+	assert_int_equal(d->lines, 7);
+	assert_int_equal(d->mixed, 0);
+	assert_non_null(parse_digest_list_find(&r, "a/with space.go"));
+	assert_null(parse_digest_list_find(&r, "a/x.go"));
+	parse_digest_list_release(&r);
+	/* where it is: .KEYDIGEST.digests beside KEYDIGEST.findings */
+	at = strrchr(bc.path.buf, '/');
+	strbuf_add(&path, bc.path.buf, (size_t)(at + 1 - bc.path.buf));
+	strbuf_addf(&path, ".%.*s.digests", (int)(strlen(at + 1) - 9), at + 1);
+	assert_true(strbuf_read_file(&raw, path.buf, 1 << 20) > 0);
+	assert_true(starts_with(raw.buf, "escape-review file digests 1\n"));
+	assert_non_null(strstr(raw.buf, "\nfedcba9876543210 12 "));
+	assert_true(ends_with(raw.buf, "end\n"));
+	/* another key: refused, nothing added */
+	strbuf_addbuf(&key, &bc.key);
+	strbuf_addstr(&bc.key, "x");
+	assert_true(base_cache_read_digests(&r, &bc) < 0);
+	assert_int_equal(r.nr, 0);
+	strbuf_reset(&bc.key);
+	strbuf_addbuf(&bc.key, &key);
+	/* a bad hex digit, a line cut short, a path twice: refused */
+	{
+		const char *from[] = { "fedcba9876543210 12", "fedcba9876543210 12", "0123456789abcdef 7 " };
+		const char *to[] = { "fedcba98765432g0 12", "fedcba9876543210", NULL };
+		size_t i;
+
+		for (i = 0; i < 3; i++) {
+			strbuf_reset(&bad);
+			strbuf_addbuf(&bad, &raw);
+			at = strstr(bad.buf, from[i]);
+			assert_non_null(at);
+			if (to[i]) {
+				size_t n = strlen(from[i]), m = strlen(to[i]);
+				struct strbuf t = STRBUF_INIT;
+
+				strbuf_add(&t, bad.buf, (size_t)(at - bad.buf));
+				strbuf_add(&t, to[i], m);
+				strbuf_addstr(&t, at + n);
+				strbuf_reset(&bad);
+				strbuf_addbuf(&bad, &t);
+				strbuf_release(&t);
+			} else { /* a/a.go's line again, after b.go's */
+				char *nl = strchr(strstr(bad.buf, "fedcba9876543210"), '\n');
+				struct strbuf t = STRBUF_INIT;
+				const char *line = strstr(bad.buf, "fedcba9876543210");
+
+				strbuf_add(&t, bad.buf, (size_t)(strstr(bad.buf, "end\n") - bad.buf));
+				strbuf_add(&t, line, (size_t)(nl + 1 - line));
+				strbuf_addstr(&t, "end\n");
+				strbuf_reset(&bad);
+				strbuf_addbuf(&bad, &t);
+				strbuf_release(&t);
+			}
+			assert_int_equal(write_file_atomically(path.buf, &bad), 0);
+			assert_true(base_cache_read_digests(&r, &bc) < 0);
+			assert_int_equal(r.nr, 0);
+		}
+	}
+	assert_int_equal(unlink(path.buf), 0);
+	assert_int_equal(rmdir(dir), 0);
+	parse_digest_list_release(&l);
+	strbuf_release(&path);
+	strbuf_release(&raw);
+	strbuf_release(&bad);
+	strbuf_release(&key);
+	base_cache_release(&bc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1781,6 +1881,7 @@ int main(void)
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_base_cache_key),
 		cmocka_unit_test(test_preread),
+		cmocka_unit_test(test_digests_file),
 		cmocka_unit_test(test_lazy_read),
 	};
 
