@@ -405,6 +405,10 @@ struct change_filter {
 	int published;
 	const struct change *change;
 	enum review_mode mode;
+	/* new mode (skip_keep): the base's file digests once its cache entry
+	 * was looked up (NULL: none, every file is read) */
+	int digests_published;
+	const struct parse_digest_list *base_digests;
 };
 
 static void change_filter_init(struct change_filter *cf, enum review_mode mode)
@@ -414,6 +418,8 @@ static void change_filter_init(struct change_filter *cf, enum review_mode mode)
 	pthread_cond_init(&cf->told, NULL);
 	cf->published = 0;
 	cf->change = NULL;
+	cf->digests_published = 0;
+	cf->base_digests = NULL;
 }
 
 static void change_filter_publish(struct change_filter *cf, const struct change *c)
@@ -425,6 +431,30 @@ static void change_filter_publish(struct change_filter *cf, const struct change 
 		pthread_cond_broadcast(&cf->told);
 	}
 	pthread_mutex_unlock(&cf->lock);
+}
+
+/* The base's digests for skip_keep() (NULL: none); the first told is kept. */
+static void change_filter_publish_digests(struct change_filter *cf, const struct parse_digest_list *d)
+{
+	pthread_mutex_lock(&cf->lock);
+	if (!cf->digests_published) {
+		cf->base_digests = d;
+		cf->digests_published = 1;
+		pthread_cond_broadcast(&cf->told);
+	}
+	pthread_mutex_unlock(&cf->lock);
+}
+
+static const struct parse_digest_list *change_filter_wait_digests(struct change_filter *cf)
+{
+	const struct parse_digest_list *d;
+
+	pthread_mutex_lock(&cf->lock);
+	while (!cf->digests_published)
+		pthread_cond_wait(&cf->told, &cf->lock);
+	d = cf->base_digests;
+	pthread_mutex_unlock(&cf->lock);
+	return d;
 }
 
 /* The change, once told (NULL: every file). */
@@ -445,6 +475,23 @@ static int change_filter_keep(void *data, const char *path)
 	const struct change *c = change_filter_wait(data);
 
 	return !c || change_file(c, path) != NULL;
+}
+
+/*
+ * New mode's head in the work tree (analysis.skip_equal): a file the change
+ * left alone, whose lines the base's build printed too, is not parsed; its
+ * lines' digest is compared with the base's after the build (skip_settle).
+ */
+static int skip_keep(void *data, const char *path)
+{
+	struct change_filter *cf = data;
+	const struct change *c = change_filter_wait(cf);
+	const struct parse_digest_list *d;
+
+	if (!c || change_file(c, path))
+		return 1;
+	d = change_filter_wait_digests(cf);
+	return !d || !parse_digest_list_find(d, path);
 }
 
 /* Whether the mode shows `f` (as filter_mode() will decide): the locate
@@ -515,6 +562,13 @@ struct analysis {
 	 * for the findings classified only (give_chains), from the build's
 	 * parsers kept here (packages.h: build_opts.chains) */
 	struct parser_chains chains;
+	/* new mode's head in the work tree, no contract: the files whose
+	 * output is the base's are not parsed (skip_keep, skip_settle) */
+	int skip_equal;
+	/* the build's file digests (build_opts.digests), or its cache
+	 * entry's; kept with the entry when want_digests */
+	int want_digests;
+	struct parse_digest_list digests;
 };
 
 /*
@@ -601,10 +655,16 @@ static void analysis_spawn(struct analysis *a)
 		a->build.notes = &a->contracts.notes;
 	/* notes for the summaries alone: only the inlining ones */
 	a->build.notes_inline_only = a->notes && !a->contracts.list.nr;
-	if (a->filter && !a->contracts.list.nr && !a->build.notes) {
+	if (a->filter && a->skip_equal && !a->contracts.list.nr) {
+		a->build.keep_file = skip_keep;
+		a->build.keep_data = a->filter;
+	} else if (a->filter && !a->contracts.list.nr && !a->build.notes) {
 		a->build.keep_file = change_filter_keep;
 		a->build.keep_data = a->filter;
 	}
+	a->skip_equal = a->build.keep_file == skip_keep;
+	if (a->want_digests || a->skip_equal)
+		a->build.digests = &a->digests;
 	/* the chains of the findings not shown are not parsed (a contract
 	 * reads every finding's) */
 	if (a->classify_later && !a->contracts.list.nr)
@@ -623,7 +683,9 @@ static int shows_none(void *data, const struct finding *f)
 /* The locate of `l`'s findings, as the analysis wants it. */
 static void locate_some(struct analysis *a, struct finding_list *l)
 {
-	if (a->build.keep_file)
+	if (a->skip_equal)
+		gosrc_locate_shown(l, a->root, a->pre, shows_none, NULL);
+	else if (a->build.keep_file)
 		gosrc_locate_shown(l, a->root, NULL, change_filter_shows, a->filter);
 	else if (a->zero_later)
 		gosrc_locate_shown(l, a->root, a->pre, shows_none, NULL);
@@ -765,6 +827,7 @@ static void analysis_release(struct analysis *a)
 	strbuf_init(&a->early_sum.key, 0);
 	a->late.nr = 0; /* not owned */
 	finding_list_release(&a->late);
+	parse_digest_list_release(&a->digests);
 }
 
 /* The head's analysis of `set` at `root`, as `mode` builds it. */
@@ -780,6 +843,8 @@ static void head_analysis_init(struct analysis *a, const struct review_opts *opt
 	/* the inlining notes, for the summaries the dependents' rounds compare */
 	a->notes = mode == MODE_NEW && opts->scope == SCOPE_DEPENDENTS && !opts->all_packages;
 	a->sum_early = a->notes;
+	/* a committed head's entry keeps them for when it is a base */
+	a->want_digests = mode == MODE_NEW;
 }
 
 /*
@@ -938,6 +1003,10 @@ static void cache_read(struct analysis *a)
 	if (ret < 0)
 		strbuf_addf(&a->said, "escape-review: warning: %s\n", error_last());
 	a->cached = !ret && !(a->notes && cache_read_notes(a->cache, a));
+	if (a->cached && a->want_digests && base_cache_read_digests(&a->digests, a->cache) < 0) {
+		strbuf_addf(&a->said, "escape-review: warning: %s\n", error_last());
+		error_clear(); /* the entry's findings stay good: every file is read */
+	}
 	if (a->cached && a->verbose)
 		strbuf_addf(&a->said, "escape-review: the analysis of %s is read from the cache: %s\n",
 			    a->what, a->cache->path.buf);
@@ -998,6 +1067,9 @@ static void cache_store(const struct analysis *a)
 			error_last());
 	else if (a->notes)
 		cache_write_notes(a->cache, a);
+	if (!a->ret && a->want_digests && a->build.digests &&
+	    base_cache_write_digests(a->cache, &a->digests))
+		fprintf(stderr, "escape-review: warning: %s\n", error_last());
 }
 
 /* Analyse `a` in a thread (`th`) unless its findings came from the cache; 1 when a thread runs. */
@@ -1453,16 +1525,21 @@ static void *dep_changes_run(void *data)
  * none of the head's findings, which classifying them may (a policy that
  * turns a rule off drops its findings: head_classify_later). */
 static void dep_changes_start(struct dep_changes *d, struct analysis *h, struct summary *base,
-			      int beside)
+			      const struct finding_list *eq, int beside)
 {
-	/* a summary begun while the build was awaited needs the rest only */
+	/* a summary begun while the build was awaited needs the rest only;
+	 * the base's findings of the files skip_settle() found equal are the
+	 * head's too (read here, never matched) */
 	const struct finding_list *from = h->summing ? &h->late : &h->findings;
 	size_t n = from->nr;
 
 	d->pre = h->summing ? &h->early_sum : NULL;
-	d->head.items = xmalloc((n ? n : 1) * sizeof(*d->head.items));
+	d->head.items = xmalloc((n + eq->nr ? n + eq->nr : 1) * sizeof(*d->head.items));
 	if (n)
 		memcpy(d->head.items, from->items, n * sizeof(*d->head.items));
+	if (eq->nr)
+		memcpy(d->head.items + n, eq->items, eq->nr * sizeof(*d->head.items));
+	n += eq->nr;
 	d->head.nr = d->head.alloc = n;
 	d->notes = &h->contracts.notes;
 	d->base = base;
@@ -1632,6 +1709,127 @@ static void head_build_over(struct run *r, struct early_head *eh)
 }
 
 /*
+ * After a head's build that skipped files (skip_keep): a file it did not
+ * parse whose lines have the base's digest printed what the base's build
+ * printed, so its findings are the base's: they move from `base` to `eq`,
+ * existing.  1 when a skipped file's lines differ from the base's (nothing
+ * moved: the head is built again, every file read).
+ */
+static int skip_settle(struct analysis *h, struct analysis *base, const struct change *c,
+		       struct finding_list *eq, const struct review_opts *opts)
+{
+	const struct parse_digest_list *bd = base->cached && base->digests.nr ? &base->digests
+									    : NULL;
+	struct strmap equal = STRMAP_INIT;
+	size_t i, k, files = 0;
+	int differ = 0;
+
+	for (i = 0; h->skip_equal && bd && i < h->digests.nr && !differ; i++) {
+		const struct parse_digest *hd = &h->digests.v[i], *b;
+
+		if (change_file(c, hd->path) || !(b = parse_digest_list_find(bd, hd->path)))
+			continue; /* parsed (skip_keep) */
+		if (hd->mixed || b->digest != hd->digest || b->lines != hd->lines)
+			differ = 1;
+		else if (!strmap_put(&equal, hd->path, strlen(hd->path), (void *)hd))
+			files++;
+	}
+	for (i = k = 0; !differ && files && i < base->findings.nr; i++) {
+		struct finding *f = base->findings.items[i];
+
+		if (f->file && strmap_get(&equal, f->file, strlen(f->file))) {
+			f->status = STATUS_EXISTING;
+			finding_list_add(eq, f);
+		} else {
+			base->findings.items[k++] = f;
+		}
+	}
+	if (!differ && files)
+		base->findings.nr = k;
+	if (opts->verbose && h->skip_equal && bd && differ)
+		fprintf(stderr, "escape-review: a file the change left alone printed otherwise than at base: the head's output is read whole\n");
+	else if (opts->verbose && h->skip_equal && bd)
+		fprintf(stderr, "escape-review: %zu files printed what the base's build printed: their %zu findings are the base's (existing)\n",
+			files, eq->nr);
+	strmap_release(&equal);
+	return differ;
+}
+
+/* The head built again without skipping (skip_settle found a difference). */
+static void analysis_rebuild(struct analysis *a)
+{
+	finding_list_release(&a->findings);
+	parser_chains_release(&a->chains);
+	parse_note_list_release(&a->contracts.notes);
+	summary_release(&a->early_sum);
+	memset(&a->early_sum, 0, sizeof(a->early_sum));
+	strbuf_init(&a->early_sum.key, 0);
+	a->late.nr = 0; /* not owned */
+	gosrc_preload_free(a->pre);
+	a->pre = NULL;
+	parse_digest_list_release(&a->digests);
+	strbuf_reset(&a->errors);
+	a->skip_equal = 0;
+	a->filter = NULL;
+	a->build.keep_file = NULL;
+	a->build.keep_data = NULL;
+	a->build.digests = NULL;
+	a->build.prestart = NULL;
+	a->build_started = NULL;
+	analyse(a);
+}
+
+/* skip_settle(), then the head built again when it says so: 0, or the build's error. */
+static int head_settle(struct analysis *h, struct analysis *base, const struct change *c,
+		       struct finding_list *eq, const struct review_opts *opts)
+{
+	if (!skip_settle(h, base, c, eq, opts))
+		return 0;
+	analysis_rebuild(h);
+	return h->ret ? error_set(h->ret, "%s", h->msg) : 0;
+}
+
+/* The base's analysis beside the head `h`: its notes as the head's, its
+ * file digests kept with its entry. */
+static void base_analysis_init(struct analysis *base, const struct analysis *h,
+			       const struct review_opts *opts)
+{
+	analysis_init(base, opts);
+	base->notes = h->notes;
+	base->want_digests = 1;
+}
+
+/* The early head's skip_keep() told the base's file digests (NULL: none). */
+static void base_digests_publish(struct early_head *eh, const struct analysis *base)
+{
+	if (eh && eh->filtering)
+		change_filter_publish_digests(&eh->filter, base && base->cached && base->digests.nr
+							   ? &base->digests : NULL);
+}
+
+/*
+ * The base's analysis looked up in the cache (the early head told what it
+ * found), else built here; 1 when it is there without a build (`said`:
+ * what the lookup says is printed after the head's).
+ */
+static int base_lookup(struct analysis *base, struct base_cache *bc, const struct change *c,
+		       const struct cache_env *e, struct early_head *eh, struct review *out,
+		       int said)
+{
+	base->defer_said = said;
+	cache_lookup(base, bc, &c->merge_base_tree, e, "the base revision");
+	base_digests_publish(eh, base); /* the head's reading may skip files now */
+	if (base->cached) {
+		out->base_cached = 1;
+		return 1;
+	}
+	if (!base->set->nr)
+		return 1; /* the changed packages do not exist at base */
+	analyse(base);
+	return 0;
+}
+
+/*
  * New versus base: analyse base (cached) and head, concurrently when the
  * base is cold; match them.  Head findings end in out->findings with their
  * status, base findings without partner in out->fixed; *fell_back is set
@@ -1651,7 +1849,7 @@ static int compare_with_base(struct run *r, struct review *out, git_repository *
 			     int *fell_back)
 {
 	struct analysis own, base, *h = eh ? &eh->a : &own;
-	struct finding_list induced = FINDING_LIST_INIT;
+	struct finding_list induced = FINDING_LIST_INIT, eq = FINDING_LIST_INIT;
 	struct pkgset base_set = PKGSET_INIT;
 	struct strbuf gov = STRBUF_INIT, goenv = STRBUF_INIT;
 	struct base_cache bc, hc;
@@ -1669,8 +1867,7 @@ static int compare_with_base(struct run *r, struct review *out, git_repository *
 		head_analysis_init(&own, opts, MODE_NEW, head_dir, head_set, rc);
 		own.classify_later = c->worktree && head_classify_later(opts);
 	}
-	analysis_init(&base, opts);
-	base.notes = h->notes;
+	base_analysis_init(&base, h, opts);
 
 	base_cache_init(&bc, git_repository_path(repo), opts->cache_dir);
 	base_cache_init(&hc, git_repository_path(repo), opts->cache_dir);
@@ -1705,24 +1902,15 @@ static int compare_with_base(struct run *r, struct review *out, git_repository *
 		 * (it was 0 when the thread started) */
 		ret = reading == 1 ? 0 : h->ret;
 	}
-	if (!ret) {
-		base.defer_said = reading == 2; /* said after the head's */
-		cache_lookup(&base, &bc, &c->merge_base_tree, &e, "the base revision");
-		if (base.cached) {
-			have_base = 1;
-			out->base_cached = 1;
-		} else if (!base_set.nr) {
-			have_base = 1; /* the changed packages do not exist at base */
-		} else {
-			analyse(&base);
-		}
-	}
+	if (!ret)
+		have_base = base_lookup(&base, &bc, c, &e, eh, out, reading == 2);
 	/* the base's side while the head builds */
 	base_classified = !ret && (have_base || !base.ret) &&
 			  classify_one(&base.findings, c, opts, go_version_minor(out->go_version));
 	if (!ret && follow && (have_base || !base.ret))
 		dependents_base(&base_sum, &base.findings, &base.contracts.notes);
 	early_head_unbatch(eh);
+	base_digests_publish(eh, NULL); /* unless base_lookup() told them */
 	if (threaded)
 		pthread_join(th, NULL);
 	if (reading == 2) {
@@ -1738,15 +1926,18 @@ static int compare_with_base(struct run *r, struct review *out, git_repository *
 	cache_store(h);
 	if (!have_base && (ret = base_settle(&base, c, fell_back)))
 		goto out;
+	if ((ret = head_settle(h, &base, c, &eq, opts)))
+		goto out;
 	follow = follow && !*fell_back;
 	if (follow)
-		dep_changes_start(&dc, h, &base_sum, h->classify_later);
+		dep_changes_start(&dc, h, &base_sum, &eq, h->classify_later);
 	later = classify_and_match(out, h, &base.findings, base_classified, *fell_back, c, opts);
 	if (follow && eh)
 		head_build_over(r, eh);
 	dep_changes_wait(&dc);
 	if (later)
 		classify_left(out, h, opts);
+	finding_list_move(&out->findings, &eq); /* existing: the files equal to the base's */
 	if (follow) {
 		struct dep_ctx x = { repo, c, head_dir, bc.dir.buf, gov.buf, opts, goenv.buf, rc };
 
@@ -1757,6 +1948,7 @@ static int compare_with_base(struct run *r, struct review *out, git_repository *
 out:
 	dependents_result_release(&dc.res);
 	finding_list_release(&induced);
+	finding_list_release(&eq);
 	summary_release(&base_sum);
 	if (h == &own)
 		analysis_release(&own);
@@ -2277,10 +2469,14 @@ static void early_head_start(struct run *r, const struct change_opts *co)
 	eh->a.scopes = r->scopes.len ? r->scopes.buf : NULL;
 	eh->a.build.prestart = r->prestart;
 	eh->a.classify_later = r->mode == MODE_NEW && head_classify_later(opts);
-	if (r->mode == MODE_ADDED || r->mode == MODE_CONTEXT || r->mode == MODE_FILE) {
+	eh->a.want_digests = 0; /* the work tree's: never cached */
+	if (r->mode == MODE_ADDED || r->mode == MODE_CONTEXT || r->mode == MODE_FILE ||
+	    (r->mode == MODE_NEW && eh->a.classify_later && !opts->no_cache && !opts->profiles_nr &&
+	     !opts->all_packages)) {
 		change_filter_init(&eh->filter, r->mode);
 		eh->filtering = 1;
 		eh->a.filter = &eh->filter;
+		eh->a.skip_equal = r->mode == MODE_NEW;
 	}
 	base_cache_init(&eh->hc, git_repository_path(r->repo), opts->cache_dir);
 	eh->a.defer_said = 1;
@@ -2315,6 +2511,8 @@ static struct early_head *early_head_take(struct run *r)
 		return NULL;
 	if (strcmp(eh->root.buf, r->root.buf) || !pkgset_same_build(&eh->set, &r->set)) {
 		early_head_unbatch(eh); /* this thread builds the change's */
+		if (eh->filtering) /* left to finish: it skips nothing */
+			change_filter_publish_digests(&eh->filter, NULL);
 		if (r->opts->verbose)
 			fprintf(stderr, "escape-review: the packages guessed before the diff are not the change's: building the change's\n");
 		return NULL;
@@ -2326,8 +2524,10 @@ static struct early_head *early_head_take(struct run *r)
 static void early_head_release(struct early_head *eh, int exiting)
 {
 	early_head_unbatch(eh);
-	if (eh->filtering)
-		change_filter_publish(&eh->filter, NULL); /* if the diff never ended */
+	if (eh->filtering) { /* if the diff never ended, or no base was looked up */
+		change_filter_publish(&eh->filter, NULL);
+		change_filter_publish_digests(&eh->filter, NULL);
+	}
 	if (eh->joinable)
 		pthread_join(eh->th, NULL);
 	eh->joinable = 0;
