@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.keep_outside = (data[0] >> 3) & 1;
 	o.keep_notes = (data[0] >> 7) & 1;
 	chunk = chunks[(data[0] >> 4) % 6];
+	o.file_digests = 1;
 	data++;
 	size--;
 
@@ -53,6 +54,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		finding_cut_flow(l.items[i], cut);
 	(void)strlen(parser_errors(p));
 	parser_stats(p, &st);
+	{
+		/* every file's digest once, sorted, its lines some of those read */
+		struct parse_digest_list dl = PARSE_DIGEST_LIST_INIT;
+		unsigned long long lines = 0;
+
+		parse_digest_list_add_parser(&dl, p);
+		for (i = 0; i < dl.nr; i++) {
+			if (!dl.v[i].path || !dl.v[i].lines ||
+			    (i && strcmp(dl.v[i - 1].path, dl.v[i].path) >= 0))
+				abort();
+			lines += dl.v[i].lines;
+		}
+		if (lines > st.lines)
+			abort();
+		parse_digest_list_release(&dl);
+	}
 	parser_free(p);
 	compare_fingerprint(&l, NULL);
 	finding_list_release(&l);
