@@ -1423,6 +1423,23 @@ int compare_cache_write(const char *path, const char *key, const struct finding_
 /* compare_cache_parse(), the records' rests left for later when `lazy`
  * (each finding then holds a reference to it), the checksum checked when
  * `check`. */
+/* Sixteen hex digits at r->p (r->bad when they are not). */
+static unsigned long long rd_hex64(struct rec_rd *r)
+{
+	unsigned long long v = 0;
+	int i;
+
+	for (i = 0; i < 16 && !r->bad; i++, r->p++) {
+		int d = r->p < r->end ? hexval(*r->p) : -1;
+
+		if (d < 0)
+			r->bad = 1;
+		else
+			v = v << 4 | (unsigned)d;
+	}
+	return v;
+}
+
 static int cache_parse(struct finding_list *out, const char *buf, size_t len, const char *key,
 		       struct finding_deferred *lazy, int check)
 {
@@ -1452,14 +1469,7 @@ static int cache_parse(struct finding_list *out, const char *buf, size_t len, co
 	n = (size_t)rec_rd_u64(&r, ' ');
 	if (n > len / 40)
 		r.bad = 1;
-	for (i = 0; i < 16 && !r.bad; i++, r.p++) {
-		int d = r.p < r.end ? hexval(*r.p) : -1;
-
-		if (d < 0)
-			r.bad = 1;
-		else
-			sum = sum << 4 | (unsigned)d;
-	}
+	sum = rd_hex64(&r);
 	rec_rd_char(&r, '\n');
 	body = r.p;
 	pool = lazy ? NULL : strpool_new();
@@ -1919,8 +1929,7 @@ void base_cache_recall_build(struct strbuf *memo, const struct base_cache *bc)
 #define DIGESTS_HEADER "escape-review file digests 1\n"
 #define DIGESTS_MAX ((size_t)8 << 20)
 
-/* CACHEDIR/.DIGEST.digests for the entry CACHEDIR/DIGEST.findings */
-static void digests_path(struct strbuf *path, const struct base_cache *bc)
+void base_cache_side_path(struct strbuf *out, const struct base_cache *bc, const char *ext)
 {
 	const char *slash = strrchr(bc->path.buf, '/');
 	size_t dir = slash ? (size_t)(slash - bc->path.buf + 1) : 0;
@@ -1928,7 +1937,7 @@ static void digests_path(struct strbuf *path, const struct base_cache *bc)
 
 	if (len > 9 && !strcmp(bc->path.buf + bc->path.len - 9, ".findings"))
 		len -= 9;
-	strbuf_addf(path, "%.*s.%.*s.digests", (int)dir, bc->path.buf, (int)len, bc->path.buf + dir);
+	strbuf_addf(out, "%.*s.%.*s.%s", (int)dir, bc->path.buf, (int)len, bc->path.buf + dir, ext);
 }
 
 int base_cache_write_digests(const struct base_cache *bc, const struct parse_digest_list *l)
@@ -1950,7 +1959,7 @@ int base_cache_write_digests(const struct base_cache *bc, const struct parse_dig
 		strbuf_addch(&sb, '\n');
 	}
 	strbuf_addstr(&sb, "end\n");
-	digests_path(&path, bc);
+	base_cache_side_path(&path, bc, "digests");
 	ret = write_file_atomically(path.buf, &sb);
 	strbuf_release(&sb);
 	strbuf_release(&path);
@@ -1966,7 +1975,7 @@ int base_cache_read_digests(struct parse_digest_list *out, const struct base_cac
 	size_t klen, i;
 	int ret = 0;
 
-	digests_path(&path, bc);
+	base_cache_side_path(&path, bc, "digests");
 	if (strbuf_read_file(&sb, path.buf, DIGESTS_MAX) < 0) {
 		ret = 1;
 		goto out;
@@ -1979,24 +1988,16 @@ int base_cache_read_digests(struct parse_digest_list *out, const struct base_cac
 	k = r.bad ? NULL : rec_rd_str(&r, &klen);
 	rec_rd_char(&r, '\n');
 	if (r.bad || !k || klen != bc->key.len || memcmp(k, bc->key.buf, klen)) {
-		ret = error_set(ER_EINPUT, "ignoring the file digests %s: not written for this cache entry",
-				path.buf);
+		ret = error_set(ER_EINPUT, "ignoring the file digests %s: not written for this cache entry, so the head's files are read whole; delete %s to have the base analysed and both written again",
+				path.buf, bc->path.buf);
 		goto out;
 	}
 	while (!r.bad && r.p < r.end && !(r.end - r.p == 4 && !memcmp(r.p, "end\n", 4))) {
-		unsigned long long digest = 0, lines;
+		unsigned long long digest = rd_hex64(&r), lines;
 		const char *name;
 		size_t nlen;
 		char *p;
 
-		for (i = 0; i < 16 && !r.bad; i++, r.p++) {
-			int d = r.p < r.end ? hexval(*r.p) : -1;
-
-			if (d < 0)
-				r.bad = 1;
-			else
-				digest = digest << 4 | (unsigned)d;
-		}
 		rec_rd_char(&r, ' ');
 		lines = rec_rd_u64(&r, ' ');
 		name = rec_rd_str(&r, &nlen);
@@ -2013,8 +2014,8 @@ int base_cache_read_digests(struct parse_digest_list *out, const struct base_cac
 		free(p);
 	}
 	if (r.bad || r.end - r.p != 4 || memcmp(r.p, "end\n", 4)) {
-		ret = error_set(ER_EINPUT, "ignoring the file digests %s: malformed at byte %zu",
-				path.buf, (size_t)(r.p - sb.buf));
+		ret = error_set(ER_EINPUT, "ignoring the file digests %s: malformed at byte %zu, so the head's files are read whole; delete %s to have the base analysed and both written again",
+				path.buf, (size_t)(r.p - sb.buf), bc->path.buf);
 		goto out;
 	}
 	for (i = 0; i < got.nr; i++)

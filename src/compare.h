@@ -242,6 +242,9 @@ int base_cache_write(const struct base_cache *bc, const struct finding_list *l);
  * one written for this key or is malformed: then `out` is unchanged.
  */
 int base_cache_write_digests(const struct base_cache *bc, const struct parse_digest_list *l);
+/* A file kept beside the entry CACHEDIR/DIGEST.findings: CACHEDIR/.DIGEST.EXT
+ * (hidden: the directory lists the entries), appended to `out`. */
+void base_cache_side_path(struct strbuf *out, const struct base_cache *bc, const char *ext);
 int base_cache_read_digests(struct parse_digest_list *out, const struct base_cache *bc);
 /* Release the lock and the memory. */
 void base_cache_release(struct base_cache *bc);

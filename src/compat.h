@@ -78,8 +78,9 @@ int compat_spawn_addchdir(posix_spawn_file_actions_t *fa, const char *dir);
  */
 void compat_heap_hugepages(size_t expect);
 /* Every thread started after this allocates from the main heap (glibc: one
- * arena, M_ARENA_MAX): what one thread frees, another takes, and
- * compat_heap_hugepages() covers theirs too.  Elsewhere it does nothing. */
+ * arena, M_ARENA_MAX): what one thread frees, another takes, and where
+ * compat_heap_hugepages() was asked it covers theirs too.  Elsewhere it
+ * does nothing. */
 void compat_heap_one_arena(void);
 /* Give the pages of the heap's free chunks back to the kernel (glibc:
  * malloc_trim), after a phase whose temporary memory is all freed. */

@@ -904,13 +904,7 @@ static int cache_write_escapes(const struct base_cache *bc, const struct finding
  */
 static void notes_path(struct strbuf *path, const struct base_cache *bc)
 {
-	const char *slash = strrchr(bc->path.buf, '/');
-	size_t dir = slash ? (size_t)(slash - bc->path.buf + 1) : 0;
-	size_t len = bc->path.len - dir;
-
-	if (len > 9 && !strcmp(bc->path.buf + bc->path.len - 9, ".findings"))
-		len -= 9;
-	strbuf_addf(path, "%.*s.%.*s.inline", (int)dir, bc->path.buf, (int)len, bc->path.buf + dir);
+	base_cache_side_path(path, bc, "inline");
 }
 
 /* Read the notes of a cache hit; 0, or 1 (findings dropped) when they are missing. */

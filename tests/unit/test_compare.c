@@ -1808,6 +1808,15 @@ static void test_digests_file(void **state)
 	strbuf_addstr(&bc.key, "x");
 	assert_true(base_cache_read_digests(&r, &bc) < 0);
 	assert_int_equal(r.nr, 0);
+	{ /* it names the file, what follows, and the entry to delete */
+		struct strbuf want = STRBUF_INIT;
+
+		strbuf_addf(&want, "ignoring the file digests %s: not written for this cache entry, so the head's files are read whole; delete %s to have the base analysed and both written again",
+			    path.buf, bc.path.buf);
+		assert_string_equal(error_last(), want.buf);
+		strbuf_release(&want);
+		error_clear();
+	}
 	strbuf_reset(&bc.key);
 	strbuf_addbuf(&bc.key, &key);
 	/* a bad hex digit, a line cut short, a path twice: refused */
